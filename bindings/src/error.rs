@@ -1,0 +1,91 @@
+//! The one place where core errors become the errors Kotlin and Swift see.
+//!
+//! Public errors carry a stable `code` a shell can branch on and a diagnostic string that never
+//! holds a secret. Named `…Error` so Kotlin gets `…Exception` and Swift an `Error` enum.
+
+use identity_pass_core as core;
+
+/// The platform secure store failed. Thrown by Kotlin/Swift implementations of `SecureStore`.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum SecureStoreError {
+    /// The store cannot be used now (device locked, no keystore, user cancelled).
+    #[error("secure storage unavailable: {reason}")]
+    Unavailable {
+        /// Diagnostic text; never a stored value.
+        reason: String,
+    },
+}
+
+// A foreign implementation that throws something undeclared (a Kotlin RuntimeException, say)
+// must not crash the core: it becomes an ordinary store failure.
+impl From<uniffi::UnexpectedUniFFICallbackError> for SecureStoreError {
+    fn from(error: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        SecureStoreError::Unavailable { reason: format!("unexpected error from the platform store: {}", error.reason) }
+    }
+}
+
+impl From<SecureStoreError> for core::SecureStoreError {
+    fn from(error: SecureStoreError) -> Self {
+        match error {
+            SecureStoreError::Unavailable { reason } => core::SecureStoreError::Unavailable { reason },
+        }
+    }
+}
+
+/// Why a `CredentialVault` call failed.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum VaultError {
+    /// The platform store failed; retrying later may work.
+    #[error("secure storage unavailable: {reason}")]
+    StoreUnavailable {
+        /// Diagnostic text.
+        reason: String,
+    },
+    /// The stored credential is unreadable by this version; it was left untouched.
+    #[error("stored credential unreadable: {detail}")]
+    Corrupted {
+        /// Diagnostic text, without stored bytes.
+        detail: String,
+    },
+    /// The vault was closed; create a new one.
+    #[error("the vault is closed")]
+    Closed,
+}
+
+impl From<core::VaultError> for VaultError {
+    fn from(error: core::VaultError) -> Self {
+        let mapped = match error {
+            core::VaultError::Store(core::SecureStoreError::Unavailable { reason }) => {
+                VaultError::StoreUnavailable { reason }
+            }
+            core::VaultError::Corrupted { detail } => VaultError::Corrupted { detail },
+            core::VaultError::UnsupportedVersion { found, supported } => VaultError::Corrupted {
+                detail: format!("written by a newer app (format {found}, this app reads {supported})"),
+            },
+            core::VaultError::NoRandomness => {
+                VaultError::StoreUnavailable { reason: "no secure randomness".to_owned() }
+            }
+        };
+        tracing::warn!(error = %mapped, "vault call failed");
+        mapped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_core_vault_error_maps_to_an_actionable_public_error() {
+        let cases = [
+            (core::VaultError::Store(core::SecureStoreError::Unavailable { reason: "locked".into() }), "StoreUnavailable"),
+            (core::VaultError::Corrupted { detail: "x".into() }, "Corrupted"),
+            (core::VaultError::UnsupportedVersion { found: 9, supported: 1 }, "Corrupted"),
+            (core::VaultError::NoRandomness, "StoreUnavailable"),
+        ];
+        for (error, expected) in cases {
+            let mapped = format!("{:?}", VaultError::from(error));
+            assert!(mapped.starts_with(expected), "{mapped} should be {expected}");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! # Identity Pass bindings
+//!
+//! The single UniFFI crate: everything Kotlin and Swift can call is declared here, and nothing
+//! else is. No rule lives in this crate; each export forwards to `identity_pass_core`. Core types
+//! cross the boundary through `#[uniffi::remote]` declarations, which the compiler checks against
+//! the core's own definitions, so there are no hand-written mirror types to drift.
+//!
+//! Errors are mapped in exactly one place per error type (`error.rs`).
+
+#![deny(missing_docs)]
+
+mod credential_vault;
+mod eligibility;
+mod error;
+mod secure_store;
+
+pub use credential_vault::CredentialVault;
+pub use error::{SecureStoreError, VaultError};
+pub use secure_store::SecureStore;
+
+uniffi::setup_scaffolding!();
+
+/// The core's version, for "about" screens and bug reports.
+#[uniffi::export]
+pub fn core_version() -> String {
+    identity_pass_core::core_version().to_owned()
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs, once, everything the test command needs that a fresh machine of this kind lacks.
+# Idempotent: every step checks first and does nothing when its tool is already there.
+# Nothing is written into the repository: caches live under $IDENTITY_PASS_CACHE.
+set -euo pipefail
+
+CACHE="${IDENTITY_PASS_CACHE:-$HOME/.cache/identity-pass}"
+KOTLIN_VERSION="2.4.20"
+mkdir -p "$CACHE"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+# --- Debian packages --------------------------------------------------------------------------
+# debootstrap: the Swift chroot. libjna-java/libjna-jni: JNA for the desktop Kotlin tests.
+# junit5: the JUnit console launcher. clang + libc6-dev-arm64-cross: the compile-only stand-in
+# C toolchain for `cargo check --target aarch64-*` (ring and SQLite compile C even in a check).
+APT_PACKAGES=(debootstrap libjna-java libjna-jni junit5 clang llvm libc6-dev-arm64-cross
+              chromium chromium-driver libclang-dev keyutils)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "apt-get install ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- Rust targets (check only: there is no NDK or Apple SDK here) -----------------------------
+for t in aarch64-linux-android aarch64-apple-ios; do
+  rustup target list --installed | grep -qx "$t" || { log "rustup target add $t"; rustup target add "$t"; }
+done
+
+# --- Kotlin compiler from the npm package JetBrains publishes ---------------------------------
+KOTLIN_HOME="$CACHE/kotlin-$KOTLIN_VERSION"
+if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ]; then
+  log "kotlin-compiler@$KOTLIN_VERSION from npm"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "kotlin-compiler@$KOTLIN_VERSION" >/dev/null && tar xzf kotlin-compiler-*.tgz)
+  rm -rf "$KOTLIN_HOME" && mv "$tmp/package" "$KOTLIN_HOME" && rm -rf "$tmp"
+  chmod +x "$KOTLIN_HOME"/bin/*
+fi
+
+# --- Swift 6 toolchain in a Debian trixie chroot (bookworm has none) --------------------------
+SWIFT_ROOT="$CACHE/swift-trixie"
+if [ ! -x "$SWIFT_ROOT/usr/bin/swift" ]; then
+  # The mirror is whatever this machine's apt already uses; no host is named here.
+  mirror=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -E '/debian/?$' | head -n1)
+  [ -n "$mirror" ] || mirror=$(grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | grep -E '/debian/?$' | head -n1)
+  [ -n "$mirror" ] || { log "no Debian mirror found in the apt sources"; exit 1; }
+  log "debootstrap trixie into $SWIFT_ROOT (a few minutes, once)"
+  rm -rf "$SWIFT_ROOT.partial"
+  debootstrap --variant=minbase --include=ca-certificates trixie "$SWIFT_ROOT.partial" "$mirror" >/dev/null
+  mountpoint -q "$SWIFT_ROOT.partial/proc" || mount -t proc proc "$SWIFT_ROOT.partial/proc"
+  chroot "$SWIFT_ROOT.partial" /bin/sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq swiftlang >/dev/null'
+  umount "$SWIFT_ROOT.partial/proc" || true
+  mv "$SWIFT_ROOT.partial" "$SWIFT_ROOT"
+fi
+log "toolchains ready in $CACHE"
