@@ -44,7 +44,8 @@ fi
 
 # --- Swift 6 toolchain in a Debian trixie chroot (bookworm has none) --------------------------
 SWIFT_ROOT="$CACHE/swift-trixie"
-if [ ! -x "$SWIFT_ROOT/usr/bin/swift" ]; then
+# The marker is written last, so a half-finished chroot is rebuilt rather than trusted.
+if [ ! -f "$SWIFT_ROOT/.identity-pass-ready" ]; then
   # The mirror is whatever this machine's apt already uses; no host is named here.
   mirror=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -E '/debian/?$' | head -n1)
   [ -n "$mirror" ] || mirror=$(grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | grep -E '/debian/?$' | head -n1)
@@ -55,6 +56,7 @@ if [ ! -x "$SWIFT_ROOT/usr/bin/swift" ]; then
   mountpoint -q "$SWIFT_ROOT.partial/proc" || mount -t proc proc "$SWIFT_ROOT.partial/proc"
   chroot "$SWIFT_ROOT.partial" /bin/sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq swiftlang >/dev/null'
   umount "$SWIFT_ROOT.partial/proc" || true
-  mv "$SWIFT_ROOT.partial" "$SWIFT_ROOT"
+  rm -rf "$SWIFT_ROOT" && mv "$SWIFT_ROOT.partial" "$SWIFT_ROOT"
+  touch "$SWIFT_ROOT/.identity-pass-ready"
 fi
 log "toolchains ready in $CACHE"

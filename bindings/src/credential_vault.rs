@@ -51,8 +51,9 @@ impl CredentialVault {
         run_blocking(move || vault.forget_device()).await
     }
 
-    /// Releases the platform store now; later calls fail with `Closed`.
-    pub fn close(&self) {
+    /// Releases the platform store now; later calls fail with `Closed`. (Not `close`: Kotlin
+    /// objects already have `close()` from `AutoCloseable`, which frees the Rust object.)
+    pub fn release(&self) {
         self.inner.lock().unwrap_or_else(|p| p.into_inner()).take();
     }
 }

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing (idempotently, outside the repository),
+# then runs every test — Rust, the phone-target checks, Kotlin on the desktop JVM and Swift on
+# Linux — and ends with one line "all: N passed, N failed". Any failure fails the command.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+start=$(date +%s)
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+failures=0
+passed_total=0
+failed_total=0
+
+section() { printf '\n=== %s ===\n' "$*"; }
+count() { # adds "N passed, M failed" figures found in a file to the totals
+  local p f
+  p=$(grep -oE '[0-9]+ passed' "$1" | awk '{s+=$1} END {print s+0}')
+  f=$(grep -oE '[0-9]+ failed' "$1" | awk '{s+=$1} END {print s+0}')
+  passed_total=$((passed_total + p)); failed_total=$((failed_total + f))
+}
+
+section "toolchains"
+bash scripts/setup-toolchains.sh || { echo "setup failed"; exit 1; }
+
+section "rust: cargo test --workspace"
+cargo test --workspace --all-targets 2>&1 | tee "$log/rust.txt"
+[ "${PIPESTATUS[0]}" -eq 0 ] || failures=$((failures + 1))
+grep -E '^test result:' "$log/rust.txt" > "$log/rust-results.txt" || true
+count "$log/rust-results.txt"
+# Doc-tests are not part of --all-targets; run them separately (cheap).
+cargo test --workspace --doc 2>&1 | grep -E '^test result:|error' | tee "$log/doc.txt"
+[ "${PIPESTATUS[0]}" -eq 0 ] || failures=$((failures + 1))
+count "$log/doc.txt"
+
+section "phone targets: cargo check (compile-only; no NDK or Apple SDK here)"
+# ring and SQLite compile C even in a check; Debian's clang with glibc arm64 headers stands in
+# for the NDK/Apple sysroots. This proves the sources build for the target, not that they link.
+export CC_aarch64_linux_android=clang AR_aarch64_linux_android=llvm-ar
+export CFLAGS_aarch64_linux_android="--target=aarch64-linux-android21 -isystem /usr/aarch64-linux-gnu/include"
+for target in aarch64-linux-android aarch64-apple-ios; do
+  if cargo check -q --target "$target" -p identity-pass-core -p identity-pass-bindings; then
+    echo "check $target: ok"
+  else
+    echo "check $target: FAILED"; failures=$((failures + 1)); failed_total=$((failed_total + 1))
+  fi
+done
+
+section "bindings: generate Kotlin and Swift from the built library"
+gen="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/bindings"
+if ! bash scripts/generate-bindings.sh "$gen"; then
+  echo "binding generation FAILED"; failures=$((failures + 1)); failed_total=$((failed_total + 1))
+else
+  section "kotlin: binding tests on the desktop JVM"
+  bash tests/run-kotlin-jvm.sh "$gen/lib" "$gen/kotlin" 2> "$log/kotlin-detail.txt" | tee "$log/kotlin.txt"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || { failures=$((failures + 1)); cat "$log/kotlin-detail.txt"; }
+  grep -E '^\s+(└─|├─).*(✘|\[X\])' "$log/kotlin-detail.txt" || true
+  count "$log/kotlin.txt"
+
+  section "swift: binding tests on Linux (trixie chroot)"
+  bash tests/run-swift-linux.sh "$gen/lib" "$gen/swift" 2> "$log/swift-detail.txt" | tee "$log/swift.txt"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || { failures=$((failures + 1)); tail -n 80 "$log/swift-detail.txt"; }
+  grep -E "^Test Case .* (passed|failed)" "$log/swift-detail.txt" || true
+  count "$log/swift.txt"
+fi
+
+section "summary"
+echo "wall time: $(( $(date +%s) - start )) s"
+[ "$failures" -eq 0 ] || echo "$failures step(s) failed"
+echo "all: $passed_total passed, $failed_total failed"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Compiles the generated Kotlin bindings with the shared Kotlin binding tests and runs them on
+# the desktop JVM (JNA jar + the host-built library), with JUnit 5's console launcher.
+# Usage: tests/run-kotlin-jvm.sh <dir with libidentity_pass.so> <dir with generated Kotlin>
+# Prints "kotlin: N passed, N failed" last; exits non-zero on any failure.
+set -euo pipefail
+lib_dir=$1 gen_dir=$2
+here=$(cd "$(dirname "$0")" && pwd)
+CACHE="${IDENTITY_PASS_CACHE:-$HOME/.cache/identity-pass}"
+KOTLIN_HOME=$(ls -d "$CACHE"/kotlin-* | sort | tail -n1)
+KLIB="$KOTLIN_HOME/lib"
+JUNIT=/usr/share/java/junit-platform-console-standalone.jar
+deps="/usr/share/java/jna.jar:$KLIB/kotlinx-coroutines-core-jvm.jar:$KLIB/kotlin-test.jar:$KLIB/kotlin-test-junit5.jar:$JUNIT"
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+"$KOTLIN_HOME/bin/kotlinc" -nowarn "$gen_dir" "$here/kotlin" -cp "$deps" -d "$out/classes" 2>&1 \
+  | grep -v '^warning:' >&2 || true
+[ -d "$out/classes/com/identitypass/core/tests" ] || { echo "kotlin: compilation failed" >&2; echo "kotlin: 0 passed, 1 failed"; exit 1; }
+
+set +e
+java -Djna.library.path="$lib_dir" -jar "$JUNIT" \
+  -cp "$out/classes:$deps:$KLIB/kotlin-stdlib.jar" \
+  --scan-classpath "$out/classes" --details=tree --disable-banner --disable-ansi-colors > "$out/report.txt" 2>&1
+status=$?
+set -e
+cat "$out/report.txt" >&2
+passed=$(grep -E '^\[ +[0-9]+ tests successful' "$out/report.txt" | grep -oE '[0-9]+' | head -n1)
+failed=$(grep -E '^\[ +[0-9]+ tests failed' "$out/report.txt" | grep -oE '[0-9]+' | head -n1)
+echo "kotlin: ${passed:-0} passed, ${failed:-0} failed"
+[ "$status" -eq 0 ] && [ "${passed:-0}" -gt 0 ]
