@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds IdentityPassCoreFFI.xcframework and the generated Swift sources for Package.swift.
+# Needs macOS with Xcode and the Rust targets aarch64-apple-ios, aarch64-apple-ios-sim and
+# x86_64-apple-ios. Output goes to ios/build/ (ignored by git).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+out="$here/build"
+# Every cargo build, C dependencies included (cc reads it), targets iOS 17.
+export IPHONEOS_DEPLOYMENT_TARGET=17.0
+
+cd "$root"
+for target in aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios; do
+  cargo build --release --target "$target" -p identity-pass-bindings
+done
+
+rm -rf "$out" && mkdir -p "$out/sim" "$out/Sources/IdentityPassCore" "$out/Tests/IdentityPassCoreTests" "$out/gen"
+# xcodebuild refuses two simulator slices for one platform: merge them with lipo first.
+lipo -create \
+  target/aarch64-apple-ios-sim/release/libidentity_pass.a \
+  target/x86_64-apple-ios/release/libidentity_pass.a \
+  -output "$out/sim/libidentity_pass.a"
+
+# Library mode, from the device library itself.
+cargo run -q -p uniffi-bindgen -- generate \
+  --library target/aarch64-apple-ios/release/libidentity_pass.a \
+  --config uniffi.toml --language swift --no-format --out-dir "$out/gen"
+
+# Headers under Headers/<Module>/ with a file named module.modulemap, so two Rust XCFrameworks
+# in one app do not collide on include/module.modulemap.
+headers="$out/headers/IdentityPassCoreFFI"
+mkdir -p "$headers"
+cp "$out/gen/IdentityPassCoreFFI.h" "$headers/"
+cp "$out/gen/IdentityPassCoreFFI.modulemap" "$headers/module.modulemap"
+cp "$out/gen/IdentityPassCore.swift" "$out/Sources/IdentityPassCore/"
+cp "$root"/tests/swift/*.swift "$out/Tests/IdentityPassCoreTests/"
+
+xcodebuild -create-xcframework \
+  -library target/aarch64-apple-ios/release/libidentity_pass.a -headers "$out/headers" \
+  -library "$out/sim/libidentity_pass.a" -headers "$out/headers" \
+  -output "$out/IdentityPassCoreFFI.xcframework"
+echo "built $out/IdentityPassCoreFFI.xcframework"
