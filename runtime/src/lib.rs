@@ -1,0 +1,15 @@
+//! # Identity Pass runtime
+//!
+//! The core (`identity_pass_core`) decides; this crate acts. It owns the tokio runtime, talks
+//! HTTPS to the Identity Pass service and performs the flow's effects, so that the shells are
+//! left with only what needs a platform (camera, permission prompts, secure storage, passkeys).
+
+pub mod idempotency;
+pub mod pinning;
+pub mod retry;
+pub mod transport;
+
+pub use idempotency::IdempotencyKey;
+pub use pinning::SpkiPin;
+pub use retry::RetryPolicy;
+pub use transport::{HttpTransport, TransportConfig, TransportError};
