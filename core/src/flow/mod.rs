@@ -26,6 +26,7 @@ pub mod date_of_birth;
 pub mod effect;
 pub mod event;
 pub mod identity_entry;
+mod invariants;
 pub mod path;
 pub mod permissions;
 pub mod review;

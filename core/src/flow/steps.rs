@@ -8,7 +8,7 @@ use super::date_of_birth::{CivilDate, DateOfBirthEntry};
 use super::effect::Effect;
 use super::event::Event;
 use super::identity_entry::StaffKind;
-use super::path::{Milestone, NextStep, PathDecision};
+use super::path::{Milestone, NextStep, OnboardingPath, PathDecision};
 use super::permissions::{Permission, PermissionAction};
 use super::review::{Review, ReviewPhase};
 use super::verification::{SelfiePhase, VerifiedIdRecord, FAST_PATH_WINDOW_MS};
@@ -109,7 +109,9 @@ impl OnboardingFlow {
                     let known = VerifiedIdRecord { issued_at, expires_at: issued_at.saturating_add(FAST_PATH_WINDOW_MS) };
                     self.verified_id = Some(known);
                 }
-                let fast_path = self.verified_id.is_some_and(|v| v.allows_fast_path(server_time));
+                // The fast path yields a TAP; the passkey path always goes through the ID check.
+                let fast_path = path != OnboardingPath::GetPasskey
+                    && self.verified_id.is_some_and(|v| v.allows_fast_path(server_time));
                 self.decision = Some(PathDecision { request_id, path, flags, fast_path });
                 self.advance(Milestone::IdentityAccepted, out);
             }
