@@ -131,7 +131,7 @@ mod tests {
 
     #[test]
     fn every_snapshot_error_keeps_its_kind_and_numbers() {
-        use core::flow::SnapshotError as S;
+        use identity_pass_core::flow::SnapshotError as S;
         assert!(matches!(FlowError::from(S::Unreadable { detail: "x".into() }), FlowError::Unreadable { .. }));
         assert!(matches!(FlowError::from(S::TooNew { found: 3, supported: 1 }), FlowError::TooNew { found: 3, supported: 1 }));
         assert!(matches!(FlowError::from(S::TooOld { found: 0, oldest: 1 }), FlowError::TooOld { found: 0, oldest: 1 }));
