@@ -84,3 +84,124 @@ impl OnboardingFlow {
 pub fn locale_from_language_tag(tag: String) -> Locale {
     Locale::from_language_tag(&tag)
 }
+
+#[cfg(test)]
+mod tests {
+    //! Drives the exported object exactly as the Kotlin and Swift tests do (seed 000, "Get TAP").
+
+    use super::*;
+    use identity_pass_core::eligibility::{DeviceProfile, RequiredApp};
+    use identity_pass_core::flow::credential::{ChecklistItem, TapGrant, TapUsability};
+    use identity_pass_core::flow::identity_entry::{IdentityForm, StaffKind};
+    use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
+    use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
+    use identity_pass_core::flow::review::ReviewStatus;
+    use identity_pass_core::flow::Screen;
+    use identity_pass_core::SecretString;
+
+    const T0: i64 = 1_795_219_200_000;
+
+    fn names(t: &Transition) -> Vec<String> {
+        t.effects.iter().map(|e| format!("{e:?}").split([' ', '{']).next().unwrap_or("").to_owned()).collect()
+    }
+
+    /// The shell: one second passes before each event; `next()` is the time of the next one
+    /// (the service's clock equals the phone's here).
+    struct Shell {
+        flow: Arc<OnboardingFlow>,
+        now: i64,
+    }
+
+    impl Shell {
+        fn next(&self) -> i64 {
+            self.now + 1_000
+        }
+
+        fn send(&mut self, event: Event) -> Transition {
+            self.now += 1_000;
+            let t = self.flow.handle(event, self.now);
+            assert_eq!(t.rejection, None);
+            t
+        }
+    }
+
+    #[test]
+    fn seed_000_get_tap_end_to_end_through_the_exported_object() {
+        let mut s = Shell { flow: OnboardingFlow::new(Locale::English, Platform::Android, Distribution::Global), now: T0 };
+        let profile = DeviceProfile {
+            platform: Platform::Android,
+            os_major: 14,
+            os_minor: 0,
+            distribution: Distribution::Global,
+            has_front_camera: true,
+            notifications_supported: true,
+            network_available: true,
+            installed_apps: vec![RequiredApp::CompanyPortal, RequiredApp::Authenticator],
+        };
+        assert!(matches!(s.send(Event::DeviceChecked { profile }).view.screen, Screen::Permissions { .. }));
+        assert_eq!(names(&s.send(Event::Continue)), ["RequestPermission"]);
+        for permission in Permission::ALL {
+            s.send(Event::PermissionReported { permission, status: PermissionStatus::Granted });
+        }
+        assert!(matches!(s.send(Event::ConsentAnswered { accepted: true }).view.screen, Screen::IdentityEntry { .. }));
+        let form = IdentityForm {
+            upn: "alias@contoso.com".into(),
+            employee_id: "123456".into(),
+            personal_email: None,
+            staff_kind: StaffKind::Employee,
+        };
+        assert_eq!(names(&s.send(Event::IdentitySubmitted { form })), ["SubmitIdentity", "PersistState"]);
+        let t = s.send(Event::IdentityAccepted {
+            request_id: "req-1".into(),
+            path: OnboardingPath::GetTap,
+            flags: RolloutFlags { liveness_prompt: true, verified_id: false },
+            verified_id_issued_at: None,
+            server_time: s.next(),
+        });
+        assert!(matches!(t.view.screen, Screen::Selfie { .. }));
+        assert_eq!(names(&s.send(Event::Continue)), ["StartSelfie", "PersistState"]);
+        assert_eq!(names(&s.send(Event::SelfieCaptured)), ["UploadSelfie", "PersistState"]);
+        s.send(Event::SelfieUploaded { server_time: s.next() });
+        assert_eq!(names(&s.send(Event::Continue)), ["StartLiveness", "PersistState"]);
+        assert_eq!(names(&s.send(Event::LivenessPassed)), ["SubmitForReview", "PersistState"]);
+        let submitted_at = s.next();
+        let t = s.send(Event::ReviewUpdated { status: ReviewStatus::WaitingForReviewer { submitted_at }, server_time: submitted_at });
+        assert_eq!(t.effects[1], Effect::ScheduleWake { at: submitted_at + 24 * 3_600_000 });
+
+        // The app is killed while waiting for the reviewer, and resumes from its snapshot.
+        s.flow = OnboardingFlow::restore(s.flow.snapshot()).expect("own snapshot restores");
+        s.send(Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "call-1".into() }, server_time: s.next() });
+        assert_eq!(s.send(Event::Continue).effects, [Effect::JoinCall { call_id: "call-1".into() }]);
+        s.send(Event::CallJoined);
+        s.now += 20_000;
+        s.send(Event::CallEnded);
+        let t = s.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: s.next() });
+        assert_eq!(names(&t), ["FetchTap", "PersistState"]);
+        let start_at = s.next();
+        let tap = TapGrant {
+            id: "tap-1".into(),
+            code: SecretString::new("ABCD-1234".into()),
+            start_at,
+            lifetime_minutes: 30,
+            is_usable_once: false,
+            usability: TapUsability::EnabledByPolicy,
+        };
+        let t = s.send(Event::TapIssued { tap, server_time: start_at });
+        let Screen::Tap { code: Some(code), .. } = &t.view.screen else { panic!("{:?}", t.view.screen) };
+        assert_eq!(code.expose_secret(), "ABCD-1234");
+        assert_eq!(t.effects[0], Effect::ScheduleWake { at: start_at + 30 * 60_000 });
+        assert!(!s.flow.snapshot().contains("ABCD-1234"));
+        s.send(Event::ChecklistItemDone { item: ChecklistItem::PasswordSet });
+        let t = s.send(Event::ChecklistItemDone { item: ChecklistItem::MfaRegistered });
+        assert!(matches!(t.view.screen, Screen::Done { .. }));
+    }
+
+    #[test]
+    fn a_damaged_snapshot_is_a_typed_error() {
+        assert!(matches!(OnboardingFlow::restore("{".into()), Err(FlowError::Unreadable { .. })));
+        assert!(matches!(
+            OnboardingFlow::restore("{\"version\":9,\"flow\":{}}".into()),
+            Err(FlowError::TooNew { found: 9, supported: 1 })
+        ));
+    }
+}

@@ -82,6 +82,8 @@ fn effect_name(effect: &Effect) -> &'static str {
 }
 
 type Row = (Act, &'static str, &'static [&'static str]);
+/// A named walk and the step it must end on.
+type SeedPath = (&'static str, fn() -> Vec<Row>, &'static str);
 
 fn flags(liveness_prompt: bool, verified_id: bool) -> RolloutFlags {
     RolloutFlags { liveness_prompt, verified_id }
@@ -280,7 +282,7 @@ fn walk(name: &str, rows: Vec<Row>, skew: i64) -> Driver {
 
 #[test]
 fn every_seed_path_walks_to_its_end_with_and_without_clock_skew() {
-    let paths: [(&str, fn() -> Vec<Row>, &str); 6] = [
+    let paths: [SeedPath; 6] = [
         ("000 Get TAP", get_tap_000, "Done"),
         ("001 Get Passkey", get_passkey_001, "Done"),
         ("fast path", fast_path, "TapReady"),

@@ -192,10 +192,10 @@ impl DateOfBirthEntry {
     }
 
     fn clear_impossible_day(&mut self) {
-        if let Some(day) = self.day {
-            if day > self.selectable_days() {
-                self.day = None;
-            }
+        if let Some(day) = self.day
+            && day > self.selectable_days()
+        {
+            self.day = None;
         }
     }
 }

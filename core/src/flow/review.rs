@@ -169,10 +169,11 @@ impl OnboardingFlow {
 
     /// Moves to "window missed" if the reviewer's deadline passed (called on every event).
     pub(super) fn check_review_deadline(&mut self, now: Timestamp) {
-        if let Step::Review(review) = &self.step {
-            if review.can_miss_window() && review.deadline().is_some_and(|d| d.has_passed(&self.clock, now)) {
-                self.step = Step::ReviewWindowMissed;
-            }
+        if let Step::Review(review) = &self.step
+            && review.can_miss_window()
+            && review.deadline().is_some_and(|d| d.has_passed(&self.clock, now))
+        {
+            self.step = Step::ReviewWindowMissed;
         }
     }
 }
