@@ -27,6 +27,7 @@ pub mod effect;
 pub mod event;
 pub mod identity_entry;
 mod invariants;
+pub mod notice;
 pub mod path;
 pub mod permissions;
 pub mod review;
@@ -39,7 +40,8 @@ pub use clock::{ServerClock, Timestamp};
 pub use effect::Effect;
 pub use event::Event;
 pub use snapshot::SnapshotError;
-pub use view::{Notice, Screen, ViewState};
+pub use notice::Notice;
+pub use view::{Screen, ViewState};
 
 use crate::eligibility::{Blocker, Distribution, Platform};
 use crate::messages::Locale;

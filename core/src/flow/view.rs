@@ -4,9 +4,9 @@
 //! The view is derived from the state on every call; it holds no state of its own.
 
 use super::clock::Timestamp;
-use super::credential::{CredentialKind, PasskeyPhase, TapExpiryReason, TapUsability};
-use super::date_of_birth::{DateOfBirthEntry, DobError, CivilDate};
-use super::identity_entry::{IdentityField, IdentityFieldError, IdentityForm};
+use super::credential::{CredentialKind, PasskeyPhase, TapExpiryReason};
+use super::date_of_birth::{CivilDate, DateOfBirthEntry};
+use super::identity_entry::{IdentityField, IdentityForm};
 use super::path::OnboardingPath;
 use super::permissions::Permission;
 use super::review::ReviewPhase;
@@ -15,52 +15,6 @@ use super::{OnboardingFlow, Step};
 use crate::eligibility::Platform;
 use crate::messages::{self, flow as msg, LocalizedMessage, MessageCode};
 use crate::secret::SecretString;
-
-/// A transient explanation of the last event's outcome (cleared by the next event).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Notice {
-    /// A permission is missing.
-    PermissionNeeded {
-        /// Which one.
-        permission: Permission,
-    },
-    /// The consent was declined.
-    ConsentRequired,
-    /// A date-of-birth choice was refused.
-    DateOfBirth {
-        /// Why.
-        error: DobError,
-    },
-    /// A request failed.
-    RequestFailed {
-        /// The service's code.
-        code: String,
-    },
-    /// The partner rejected the ID.
-    GovernmentIdRejected {
-        /// The partner's reason.
-        reason: String,
-    },
-    /// The partner session expired.
-    GovernmentIdExpired,
-    /// The liveness check failed.
-    LivenessFailed {
-        /// The capture module's reason.
-        reason: String,
-    },
-    /// The user left the call too early.
-    CallTooShort {
-        /// How long they stayed.
-        seconds: i64,
-    },
-    /// The TAP is not usable yet.
-    TapNotUsable {
-        /// Graph's reason.
-        usability: TapUsability,
-    },
-    /// The passkey dialog was cancelled.
-    PasskeyCancelled,
-}
 
 /// Review phase, without the data the shell does not render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,7 +200,7 @@ pub struct ViewState {
     pub screen: Screen,
     /// Its title.
     pub title: LocalizedMessage,
-    /// Its explanation (may be empty text with an empty code when there is none).
+    /// Its explanation, when the screen has one.
     pub body: Option<LocalizedMessage>,
     /// The main button's label; `None` when there is nothing to press (waiting).
     pub primary_action: Option<LocalizedMessage>,
@@ -298,7 +252,7 @@ impl OnboardingFlow {
                         form: self.identity.clone(),
                         field_errors: problems
                             .iter()
-                            .map(|p| FieldErrorView { field: p.field, message: t(field_error_code(p.error)) })
+                            .map(|p| FieldErrorView { field: p.field, message: t(super::notice::field_error_code(p.error)) })
                             .collect(),
                     },
                     msg::IDENTITY_TITLE,
@@ -430,7 +384,7 @@ impl OnboardingFlow {
                     (Screen::Passkey { stage }, msg::PASSKEY_TITLE, Some(t(msg::PASSKEY_BODY)), action, busy)
                 }
                 Step::Denied { reason_code, message } => {
-                    (Screen::Denied, msg::DENIED_TITLE, Some(denial_message(reason_code, message, l)), Some(t(msg::ACTION_NEW_REQUEST)), false)
+                    (Screen::Denied, msg::DENIED_TITLE, Some(super::notice::denial_message(reason_code, message, l)), Some(t(msg::ACTION_NEW_REQUEST)), false)
                 }
                 Step::ReviewWindowMissed => (
                     Screen::ReviewWindowMissed,
@@ -457,7 +411,7 @@ impl OnboardingFlow {
         }
     }
 
-    fn today(&self, now: Timestamp) -> CivilDate {
+    pub(super) fn today(&self, now: Timestamp) -> CivilDate {
         CivilDate::from_timestamp(self.clock.server_now(now))
     }
 
@@ -479,75 +433,8 @@ impl OnboardingFlow {
         Some(DeadlineView { kind, server_time: deadline.at, phone_time: self.clock.to_phone_time(deadline.at) })
     }
 
-    fn notice_message(&self, notice: &Notice, now: Timestamp) -> LocalizedMessage {
-        let l = self.locale;
-        match notice {
-            Notice::PermissionNeeded { permission } => {
-                if self.permissions.status(*permission) == super::permissions::PermissionStatus::PermanentlyDenied {
-                    return msg::NOTICE_PERMISSION_SETTINGS.text(l);
-                }
-                let code = match permission {
-                    Permission::Camera => msg::NOTICE_PERMISSION_CAMERA,
-                    Permission::Microphone => msg::NOTICE_PERMISSION_MICROPHONE,
-                    Permission::Notifications => msg::NOTICE_PERMISSION_NOTIFICATIONS,
-                    Permission::Location => msg::NOTICE_PERMISSION_LOCATION,
-                };
-                code.text(l)
-            }
-            Notice::ConsentRequired => msg::NOTICE_CONSENT_REQUIRED.text(l),
-            Notice::DateOfBirth { error: DobError::YearOutOfRange } => {
-                let years = DateOfBirthEntry::selectable_years(self.today(now));
-                msg::DOB_YEAR_OUT_OF_RANGE
-                    .render(l, &[("first", &years.start().to_string()), ("last", &years.end().to_string())])
-            }
-            Notice::DateOfBirth { error } => dob_error_code(*error).text(l),
-            Notice::RequestFailed { code } => msg::NOTICE_REQUEST_FAILED.render(l, &[("code", code)]),
-            Notice::GovernmentIdRejected { reason } => msg::NOTICE_GOV_ID_REJECTED.render(l, &[("reason", reason)]),
-            Notice::GovernmentIdExpired => msg::NOTICE_GOV_ID_EXPIRED.text(l),
-            Notice::LivenessFailed { reason } => msg::NOTICE_LIVENESS_FAILED.render(l, &[("reason", reason)]),
-            Notice::CallTooShort { seconds } => msg::NOTICE_CALL_TOO_SHORT.render(l, &[("seconds", &seconds.to_string())]),
-            Notice::TapNotUsable { usability } => msg::NOTICE_TAP_NOT_USABLE.render(l, &[("reason", &format!("{usability:?}"))]),
-            Notice::PasskeyCancelled => msg::NOTICE_PASSKEY_CANCELLED.text(l),
-        }
-    }
-
     /// The platform this flow was created for.
     pub fn platform(&self) -> Platform {
         self.platform
-    }
-}
-
-fn field_error_code(error: IdentityFieldError) -> MessageCode {
-    match error {
-        IdentityFieldError::UpnMissing => msg::UPN_MISSING,
-        IdentityFieldError::UpnInvalid => msg::UPN_INVALID,
-        IdentityFieldError::EmployeeIdMissing => msg::EMPLOYEE_ID_MISSING,
-        IdentityFieldError::EmployeeIdInvalid => msg::EMPLOYEE_ID_INVALID,
-        IdentityFieldError::PersonalEmailInvalid => msg::PERSONAL_EMAIL_INVALID,
-        IdentityFieldError::PersonalEmailSameAsUpn => msg::PERSONAL_EMAIL_SAME,
-    }
-}
-
-fn dob_error_code(error: DobError) -> MessageCode {
-    match error {
-        DobError::YearFirst => msg::DOB_YEAR_FIRST,
-        DobError::MonthBeforeDay => msg::DOB_MONTH_FIRST,
-        DobError::YearOutOfRange => msg::DOB_YEAR_OUT_OF_RANGE,
-        DobError::InvalidMonth => msg::DOB_INVALID_MONTH,
-        DobError::InvalidDay => msg::DOB_INVALID_DAY,
-        DobError::Incomplete => msg::DOB_INCOMPLETE,
-        DobError::InFuture => msg::DOB_IN_FUTURE,
-        DobError::TooYoung => msg::DOB_TOO_YOUNG,
-        DobError::TooOld => msg::DOB_TOO_OLD,
-    }
-}
-
-/// Denial codes this app knows get the catalog text in the user's language; others show the
-/// service's own message inside a translated frame.
-pub fn denial_message(reason_code: &str, service_message: &str, locale: messages::Locale) -> LocalizedMessage {
-    match reason_code {
-        "BADGE_PHOTO_MISMATCH" => msg::DENIED_BADGE_PHOTO.text(locale),
-        "IDENTITY_NOT_CONFIRMED" => msg::DENIED_IDENTITY_MISMATCH.text(locale),
-        _ => msg::DENIED_OTHER.render(locale, &[("message", service_message)]),
     }
 }
