@@ -71,6 +71,46 @@ impl From<core::VaultError> for VaultError {
     }
 }
 
+/// Why a saved onboarding cannot be resumed. The shell starts a new one and, if it wants,
+/// tells the user their progress could not be restored.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum FlowError {
+    /// The saved document is damaged or not an onboarding snapshot.
+    #[error("the saved onboarding is unreadable: {detail}")]
+    Unreadable {
+        /// Diagnostic text (never contains the TAP, which is not saved).
+        detail: String,
+    },
+    /// Saved by a newer version of the app (after a downgrade).
+    #[error("the saved onboarding is from a newer app (format {found}, this app reads up to {supported})")]
+    TooNew {
+        /// The document's format version.
+        found: u32,
+        /// The newest format this app reads.
+        supported: u32,
+    },
+    /// Saved by a version too old to migrate from.
+    #[error("the saved onboarding is too old (format {found}, this app reads from {oldest})")]
+    TooOld {
+        /// The document's format version.
+        found: u32,
+        /// The oldest format this app reads.
+        oldest: u32,
+    },
+}
+
+impl From<core::flow::SnapshotError> for FlowError {
+    fn from(error: core::flow::SnapshotError) -> Self {
+        let mapped = match error {
+            core::flow::SnapshotError::Unreadable { detail } => FlowError::Unreadable { detail },
+            core::flow::SnapshotError::TooNew { found, supported } => FlowError::TooNew { found, supported },
+            core::flow::SnapshotError::TooOld { found, oldest } => FlowError::TooOld { found, oldest },
+        };
+        tracing::warn!(error = %mapped, "saved onboarding not restored");
+        mapped
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +127,13 @@ mod tests {
             let mapped = format!("{:?}", VaultError::from(error));
             assert!(mapped.starts_with(expected), "{mapped} should be {expected}");
         }
+    }
+
+    #[test]
+    fn every_snapshot_error_keeps_its_kind_and_numbers() {
+        use identity_pass_core::flow::SnapshotError as S;
+        assert!(matches!(FlowError::from(S::Unreadable { detail: "x".into() }), FlowError::Unreadable { .. }));
+        assert!(matches!(FlowError::from(S::TooNew { found: 3, supported: 1 }), FlowError::TooNew { found: 3, supported: 1 }));
+        assert!(matches!(FlowError::from(S::TooOld { found: 0, oldest: 1 }), FlowError::TooOld { found: 0, oldest: 1 }));
     }
 }

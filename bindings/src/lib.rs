@@ -12,10 +12,12 @@
 mod credential_vault;
 mod eligibility;
 mod error;
+mod flow;
 mod secure_store;
 
 pub use credential_vault::CredentialVault;
-pub use error::{SecureStoreError, VaultError};
+pub use error::{FlowError, SecureStoreError, VaultError};
+pub use flow::{locale_from_language_tag, OnboardingFlow, Transition};
 pub use secure_store::SecureStore;
 
 uniffi::setup_scaffolding!();

@@ -9,6 +9,7 @@
 
 pub mod credential_vault;
 pub mod eligibility;
+pub mod flow;
 pub mod messages;
 pub mod secret;
 pub mod secure_store;
@@ -16,6 +17,7 @@ pub mod secure_store;
 pub mod testing;
 
 pub use credential_vault::{CredentialVault, DeviceSummary, VaultError};
+pub use flow::{Effect, Event, OnboardingFlow, ViewState};
 pub use eligibility::{check_device, Blocker, DeviceCheck, DeviceProfile, Distribution, Platform, RequiredApp};
 pub use secret::SecretString;
 pub use secure_store::{SecureStore, SecureStoreError, StoreKey};

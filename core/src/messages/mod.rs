@@ -100,10 +100,11 @@ impl MessageCode {
 }
 
 pub mod eligibility;
+pub mod flow;
 
 /// Every code any domain uses. Add a domain's `ALL` here when it gains messages.
 pub fn all_codes() -> Vec<MessageCode> {
-    [eligibility::ALL].concat()
+    [eligibility::ALL, flow::ALL].concat()
 }
 
 #[cfg(test)]

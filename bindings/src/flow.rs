@@ -1,0 +1,207 @@
+//! Exports the onboarding flow: one object wrapping the core state machine, and mirrors of its
+//! event, effect and view types. No rule lives here; every call forwards to the core.
+//!
+//! A shell creates an `OnboardingFlow` (or restores one from its saved snapshot), sends each
+//! user action, OS observation and service answer to `handle` with the current time, renders
+//! the returned view and performs the returned effects in order.
+
+mod types;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use identity_pass_core::eligibility::{Distribution, Platform};
+use identity_pass_core::flow::{self as core_flow, Effect, Event, Rejection, ViewState};
+use identity_pass_core::messages::Locale;
+
+use crate::error::FlowError;
+
+/// The result of one `handle` call: the view to render and the effects to perform, in order.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct Transition {
+    /// The view after the event.
+    pub view: ViewState,
+    /// What the shell must do.
+    pub effects: Vec<Effect>,
+    /// Set when the event was not applied (the state is unchanged; `view.notice` may explain).
+    pub rejection: Option<Rejection>,
+}
+
+/// One user's onboarding on this phone.
+#[derive(uniffi::Object)]
+pub struct OnboardingFlow {
+    inner: Mutex<core_flow::OnboardingFlow>,
+}
+
+impl OnboardingFlow {
+    fn lock(&self) -> MutexGuard<'_, core_flow::OnboardingFlow> {
+        // The core never panics while holding the lock; should it ever, its state is still a
+        // consistent value (transitions are applied whole), so the guard is safe to reuse.
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[uniffi::export]
+impl OnboardingFlow {
+    /// A new onboarding, waiting for the shell's `DeviceChecked` event.
+    #[uniffi::constructor]
+    pub fn new(locale: Locale, platform: Platform, distribution: Distribution) -> Arc<Self> {
+        Arc::new(OnboardingFlow { inner: Mutex::new(core_flow::OnboardingFlow::new(locale, platform, distribution)) })
+    }
+
+    /// Resumes from `snapshot()`. Throws `FlowError` for a document from another app version
+    /// or one that is damaged; the caller then starts a new onboarding.
+    #[uniffi::constructor]
+    pub fn restore(snapshot: String) -> Result<Arc<Self>, FlowError> {
+        let flow = core_flow::OnboardingFlow::restore(&snapshot)?;
+        Ok(Arc::new(OnboardingFlow { inner: Mutex::new(flow) }))
+    }
+
+    /// Applies one event at phone time `now_ms` (Unix milliseconds).
+    pub fn handle(&self, event: Event, now_ms: i64) -> Transition {
+        let mut flow = self.lock();
+        let transition = flow.handle(event, now_ms);
+        Transition { view: flow.view(now_ms), effects: transition.effects, rejection: transition.rejection }
+    }
+
+    /// The view at phone time `now_ms`, without changing anything.
+    pub fn view(&self, now_ms: i64) -> ViewState {
+        self.lock().view(now_ms)
+    }
+
+    /// The state to save (after each `PersistState` effect). Never contains the TAP code.
+    pub fn snapshot(&self) -> String {
+        self.lock().snapshot()
+    }
+
+    /// Switches the language of the view and notifications.
+    pub fn set_locale(&self, locale: Locale) {
+        self.lock().set_locale(locale);
+    }
+}
+
+/// The catalog language for an OS language tag (`zh-CN`, `en-GB`, …).
+#[uniffi::export]
+pub fn locale_from_language_tag(tag: String) -> Locale {
+    Locale::from_language_tag(&tag)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Drives the exported object exactly as the Kotlin and Swift tests do (seed 000, "Get TAP").
+
+    use super::*;
+    use identity_pass_core::eligibility::{DeviceProfile, RequiredApp};
+    use identity_pass_core::flow::credential::{ChecklistItem, TapGrant, TapUsability};
+    use identity_pass_core::flow::identity_entry::{IdentityForm, StaffKind};
+    use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
+    use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
+    use identity_pass_core::flow::review::ReviewStatus;
+    use identity_pass_core::flow::Screen;
+    use identity_pass_core::SecretString;
+
+    const T0: i64 = 1_795_219_200_000;
+
+    fn names(t: &Transition) -> Vec<String> {
+        t.effects.iter().map(|e| format!("{e:?}").split([' ', '{']).next().unwrap_or("").to_owned()).collect()
+    }
+
+    /// The shell: one second passes before each event; `next()` is the time of the next one
+    /// (the service's clock equals the phone's here).
+    struct Shell {
+        flow: Arc<OnboardingFlow>,
+        now: i64,
+    }
+
+    impl Shell {
+        fn next(&self) -> i64 {
+            self.now + 1_000
+        }
+
+        fn send(&mut self, event: Event) -> Transition {
+            self.now += 1_000;
+            let t = self.flow.handle(event, self.now);
+            assert_eq!(t.rejection, None);
+            t
+        }
+    }
+
+    #[test]
+    fn seed_000_get_tap_end_to_end_through_the_exported_object() {
+        let mut s = Shell { flow: OnboardingFlow::new(Locale::English, Platform::Android, Distribution::Global), now: T0 };
+        let profile = DeviceProfile {
+            platform: Platform::Android,
+            os_major: 14,
+            os_minor: 0,
+            distribution: Distribution::Global,
+            has_front_camera: true,
+            notifications_supported: true,
+            network_available: true,
+            installed_apps: vec![RequiredApp::CompanyPortal, RequiredApp::Authenticator],
+        };
+        assert!(matches!(s.send(Event::DeviceChecked { profile }).view.screen, Screen::Permissions { .. }));
+        assert_eq!(names(&s.send(Event::Continue)), ["RequestPermission"]);
+        for permission in Permission::ALL {
+            s.send(Event::PermissionReported { permission, status: PermissionStatus::Granted });
+        }
+        assert!(matches!(s.send(Event::ConsentAnswered { accepted: true }).view.screen, Screen::IdentityEntry { .. }));
+        let form = IdentityForm {
+            upn: "alias@contoso.com".into(),
+            employee_id: "123456".into(),
+            personal_email: None,
+            staff_kind: StaffKind::Employee,
+        };
+        assert_eq!(names(&s.send(Event::IdentitySubmitted { form })), ["SubmitIdentity", "PersistState"]);
+        let t = s.send(Event::IdentityAccepted {
+            request_id: "req-1".into(),
+            path: OnboardingPath::GetTap,
+            flags: RolloutFlags { liveness_prompt: true, verified_id: false },
+            verified_id_issued_at: None,
+            server_time: s.next(),
+        });
+        assert!(matches!(t.view.screen, Screen::Selfie { .. }));
+        assert_eq!(names(&s.send(Event::Continue)), ["StartSelfie", "PersistState"]);
+        assert_eq!(names(&s.send(Event::SelfieCaptured)), ["UploadSelfie", "PersistState"]);
+        s.send(Event::SelfieUploaded { server_time: s.next() });
+        assert_eq!(names(&s.send(Event::Continue)), ["StartLiveness", "PersistState"]);
+        assert_eq!(names(&s.send(Event::LivenessPassed)), ["SubmitForReview", "PersistState"]);
+        let submitted_at = s.next();
+        let t = s.send(Event::ReviewUpdated { status: ReviewStatus::WaitingForReviewer { submitted_at }, server_time: submitted_at });
+        assert_eq!(t.effects[1], Effect::ScheduleWake { at: submitted_at + 24 * 3_600_000 });
+
+        // The app is killed while waiting for the reviewer, and resumes from its snapshot.
+        s.flow = OnboardingFlow::restore(s.flow.snapshot()).expect("own snapshot restores");
+        s.send(Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "call-1".into() }, server_time: s.next() });
+        assert_eq!(s.send(Event::Continue).effects, [Effect::JoinCall { call_id: "call-1".into() }]);
+        s.send(Event::CallJoined);
+        s.now += 20_000;
+        s.send(Event::CallEnded);
+        let t = s.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: s.next() });
+        assert_eq!(names(&t), ["FetchTap", "PersistState"]);
+        let start_at = s.next();
+        let tap = TapGrant {
+            id: "tap-1".into(),
+            code: SecretString::new("ABCD-1234".into()),
+            start_at,
+            lifetime_minutes: 30,
+            is_usable_once: false,
+            usability: TapUsability::EnabledByPolicy,
+        };
+        let t = s.send(Event::TapIssued { tap, server_time: start_at });
+        let Screen::Tap { code: Some(code), .. } = &t.view.screen else { panic!("{:?}", t.view.screen) };
+        assert_eq!(code.expose_secret(), "ABCD-1234");
+        assert_eq!(t.effects[0], Effect::ScheduleWake { at: start_at + 30 * 60_000 });
+        assert!(!s.flow.snapshot().contains("ABCD-1234"));
+        s.send(Event::ChecklistItemDone { item: ChecklistItem::PasswordSet });
+        let t = s.send(Event::ChecklistItemDone { item: ChecklistItem::MfaRegistered });
+        assert!(matches!(t.view.screen, Screen::Done { .. }));
+    }
+
+    #[test]
+    fn a_damaged_snapshot_is_a_typed_error() {
+        assert!(matches!(OnboardingFlow::restore("{".into()), Err(FlowError::Unreadable { .. })));
+        assert!(matches!(
+            OnboardingFlow::restore("{\"version\":9,\"flow\":{}}".into()),
+            Err(FlowError::TooNew { found: 9, supported: 1 })
+        ));
+    }
+}

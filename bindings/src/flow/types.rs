@@ -1,0 +1,321 @@
+//! Mirrors of the core flow's types. `#[uniffi::remote]` makes the compiler check each mirror
+//! against the core's definition, so they cannot drift.
+
+use identity_pass_core::eligibility::DeviceProfile;
+use identity_pass_core::flow::credential::{ChecklistItem, CredentialKind, TapExpiryReason, TapGrant, TapUsability};
+use identity_pass_core::flow::identity_entry::{IdentityField, IdentityForm, StaffKind};
+use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
+use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
+use identity_pass_core::flow::review::ReviewStatus;
+use identity_pass_core::flow::verification::{GovernmentIdOutcome, PartnerStep, SelfiePhase};
+use identity_pass_core::flow::view::{DeadlineKind, DeadlineView, FieldErrorView, PasskeyStage, ReviewStage};
+use identity_pass_core::flow::{Effect, Event, Rejection, Screen, ViewState};
+use identity_pass_core::messages::{LocalizedMessage, Locale};
+use identity_pass_core::SecretString;
+
+// The TAP code crosses as a plain string: the shell must show it, once. On the Rust side it
+// stays a `SecretString`, so no Debug print or log of an event or a view can leak it.
+uniffi::custom_type!(SecretString, String, {
+    remote,
+    lower: |secret| secret.expose_secret().to_owned(),
+    try_lift: |value| Ok(SecretString::new(value)),
+});
+
+#[uniffi::remote(Enum)]
+enum Locale {
+    English,
+    SimplifiedChinese,
+}
+
+#[uniffi::remote(Record)]
+struct LocalizedMessage {
+    code: String,
+    text: String,
+}
+
+#[uniffi::remote(Enum)]
+enum Permission {
+    Camera,
+    Microphone,
+    Notifications,
+    Location,
+}
+
+#[uniffi::remote(Enum)]
+enum PermissionStatus {
+    NotRequested,
+    Granted,
+    GrantedOnlyThisTime,
+    Denied,
+    PermanentlyDenied,
+    Approximate,
+    ReducedAccuracy,
+}
+
+#[uniffi::remote(Enum)]
+enum StaffKind {
+    Employee,
+    External,
+}
+
+#[uniffi::remote(Record)]
+struct IdentityForm {
+    upn: String,
+    employee_id: String,
+    personal_email: Option<String>,
+    staff_kind: StaffKind,
+}
+
+#[uniffi::remote(Enum)]
+enum IdentityField {
+    Upn,
+    EmployeeId,
+    PersonalEmail,
+}
+
+#[uniffi::remote(Enum)]
+enum OnboardingPath {
+    GetTap,
+    GetPasskey,
+    LegacyDob,
+}
+
+#[uniffi::remote(Record)]
+struct RolloutFlags {
+    liveness_prompt: bool,
+    verified_id: bool,
+}
+
+#[uniffi::remote(Enum)]
+enum PartnerStep {
+    EmailPin,
+    PhoneNumber,
+    Terms,
+    IdScan,
+    Selfie,
+}
+
+#[uniffi::remote(Enum)]
+enum GovernmentIdOutcome {
+    Verified,
+    Rejected { reason: String },
+    Expired,
+}
+
+#[uniffi::remote(Enum)]
+enum ReviewStatus {
+    Submitted { submitted_at: i64 },
+    WaitingForReviewer { submitted_at: i64 },
+    CallInvited { call_id: String },
+    InCall { call_id: String, joined_at: i64 },
+    Approved,
+    Denied { reason_code: String, message: String },
+    Expired,
+}
+
+#[uniffi::remote(Enum)]
+enum TapUsability {
+    EnabledByPolicy,
+    DisabledByPolicy,
+    Expired,
+    NotYetValid,
+    OneTimeUsed,
+}
+
+#[uniffi::remote(Record)]
+struct TapGrant {
+    id: String,
+    code: SecretString,
+    start_at: i64,
+    lifetime_minutes: u32,
+    is_usable_once: bool,
+    usability: TapUsability,
+}
+
+#[uniffi::remote(Enum)]
+enum ChecklistItem {
+    PasswordSet,
+    MfaRegistered,
+}
+
+#[uniffi::remote(Enum)]
+enum Event {
+    DeviceChecked { profile: DeviceProfile },
+    PermissionReported { permission: Permission, status: PermissionStatus },
+    AppResumed,
+    Tick,
+    Continue,
+    ConsentAnswered { accepted: bool },
+    IdentitySubmitted { form: IdentityForm },
+    DobYearSelected { year: i32 },
+    DobMonthSelected { month: u32 },
+    DobDaySelected { day: u32 },
+    EditIdentity,
+    GovernmentIdProgress { step: PartnerStep },
+    GovernmentIdFinished { outcome: GovernmentIdOutcome },
+    SelfieCaptured,
+    SelfieUploaded { server_time: i64 },
+    LivenessPassed,
+    LivenessFailed { reason: String },
+    CallJoined,
+    CallEnded,
+    ChecklistItemDone { item: ChecklistItem },
+    SignedInWithTap,
+    PasskeyCreated { response_json: String },
+    PasskeyCancelled,
+    IdentityAccepted {
+        request_id: String,
+        path: OnboardingPath,
+        flags: RolloutFlags,
+        verified_id_issued_at: Option<i64>,
+        server_time: i64,
+    },
+    DateOfBirthAccepted { server_time: i64 },
+    VerifiedIdIssued { issued_at: i64, expires_at: i64, server_time: i64 },
+    VerifiedIdPresented { server_time: i64 },
+    ReviewUpdated { status: ReviewStatus, server_time: i64 },
+    TapIssued { tap: TapGrant, server_time: i64 },
+    PasskeyOptionsReceived { options_json: String },
+    PasskeyRegistered { server_time: i64 },
+    RequestFailed { code: String },
+}
+
+#[uniffi::remote(Enum)]
+enum Effect {
+    PersistState,
+    RequestPermission { permission: Permission },
+    RequestFullAccuracyLocation,
+    OpenAppSettings { permission: Permission },
+    CheckPermissions,
+    SubmitIdentity {
+        upn: String,
+        employee_id: String,
+        personal_email: Option<String>,
+        staff_kind: StaffKind,
+        terms_version: String,
+        consent_accepted_at: i64,
+    },
+    SubmitDateOfBirth { request_id: String, date_of_birth: String },
+    StartGovernmentIdCheck { request_id: String },
+    OpenAuthenticator,
+    StartSelfie,
+    UploadSelfie { request_id: String },
+    StartLiveness { request_id: String },
+    RequestVerifiedIdPresentation { request_id: String },
+    SubmitForReview { request_id: String },
+    WatchStatus { request_id: String },
+    JoinCall { call_id: String },
+    FetchTap { request_id: String, fast_path: bool },
+    FetchPasskeyOptions { request_id: String },
+    RegisterPasskey { options_json: String },
+    SubmitPasskey { request_id: String, response_json: String },
+    ScheduleWake { at: i64 },
+    ShowNotification { message: LocalizedMessage },
+}
+
+#[uniffi::remote(Enum)]
+enum Rejection {
+    UnexpectedEvent,
+    InvalidInput,
+}
+
+#[uniffi::remote(Enum)]
+enum SelfiePhase {
+    Ready,
+    Capturing,
+    Uploading,
+}
+
+#[uniffi::remote(Enum)]
+enum ReviewStage {
+    Submitting,
+    Waiting,
+    CallInvited,
+    InCall,
+    AwaitingDecision,
+}
+
+#[uniffi::remote(Enum)]
+enum PasskeyStage {
+    FetchingOptions,
+    Registering,
+    Submitting,
+}
+
+#[uniffi::remote(Enum)]
+enum TapExpiryReason {
+    Lifetime,
+    RegistrationWindow,
+    ReportedUnusable,
+}
+
+#[uniffi::remote(Enum)]
+enum CredentialKind {
+    Tap,
+    Passkey,
+}
+
+#[uniffi::remote(Record)]
+struct FieldErrorView {
+    field: IdentityField,
+    message: LocalizedMessage,
+}
+
+#[uniffi::remote(Enum)]
+enum DeadlineKind {
+    ReviewerCall,
+    TapExpiry,
+    OneTimeRegistration,
+}
+
+#[uniffi::remote(Record)]
+struct DeadlineView {
+    kind: DeadlineKind,
+    server_time: i64,
+    phone_time: i64,
+}
+
+#[uniffi::remote(Enum)]
+enum Screen {
+    DeviceCheck,
+    Ineligible { reasons: Vec<LocalizedMessage> },
+    Permissions { missing: Vec<Permission> },
+    Consent { terms_version: String },
+    IdentityEntry { form: Option<IdentityForm>, field_errors: Vec<FieldErrorView> },
+    SubmittingIdentity,
+    DateOfBirth {
+        year: Option<i32>,
+        month: Option<u32>,
+        day: Option<u32>,
+        first_year: i32,
+        last_year: i32,
+        month_enabled: bool,
+        day_enabled: bool,
+        days_in_month: u32,
+    },
+    GovernmentId { completed_steps: Vec<PartnerStep>, started: bool },
+    AwaitingVerifiedId,
+    AddVerifiedId { authenticator_opened: bool },
+    Selfie { phase: SelfiePhase },
+    Liveness { in_progress: bool, fast_path: bool },
+    PresentVerifiedId { requested: bool },
+    Review { stage: ReviewStage },
+    FetchingTap,
+    Tap { code: Option<SecretString>, is_usable_once: bool, password_set: bool, mfa_registered: bool },
+    TapExpired { reason: TapExpiryReason, fast_path_available: bool },
+    Passkey { stage: PasskeyStage },
+    Denied,
+    ReviewWindowMissed,
+    Done { credential: CredentialKind },
+}
+
+#[uniffi::remote(Record)]
+struct ViewState {
+    screen: Screen,
+    title: LocalizedMessage,
+    body: Option<LocalizedMessage>,
+    primary_action: Option<LocalizedMessage>,
+    notice: Option<LocalizedMessage>,
+    busy: bool,
+    deadline: Option<DeadlineView>,
+}

@@ -1,0 +1,266 @@
+//! The credential at the end: a Temporary Access Pass (seed 000) or a passkey (seed 001).
+//!
+//! The TAP code is a secret shown once: it lives in a `SecretString` and is never written to
+//! the snapshot, so after a restart the flow shows "TAP issued, expires at …" without the code.
+//! Expiry is `startDateTime + lifetimeInMinutes` on the service's clock. After a TAP the user
+//! must set a password and register MFA within its lifetime (seed 000, "Both sections must be
+//! completed within 30 minutes"), and with a one-time TAP a passwordless method must be
+//! registered within 10 minutes of signing in (Entra's 10-minute rule).
+
+use super::clock::{Deadline, Timestamp, MINUTE_MS};
+use super::effect::Effect;
+use super::event::Event;
+use super::{Notice, OnboardingFlow, Rejection, Step};
+use crate::messages::flow as msg;
+use crate::secret::SecretString;
+
+/// With a one-time TAP, registration must finish this long after sign-in.
+pub const ONE_TIME_REGISTRATION_WINDOW_MS: i64 = 10 * MINUTE_MS;
+
+/// Graph `methodUsabilityReason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum TapUsability {
+    /// Usable.
+    EnabledByPolicy,
+    /// The tenant's policy disables TAPs for this user.
+    DisabledByPolicy,
+    /// Past its lifetime.
+    Expired,
+    /// Not valid yet (start time in the future, or replication lag).
+    NotYetValid,
+    /// A one-time TAP already used.
+    OneTimeUsed,
+}
+
+/// A TAP as the service returns it (Graph `temporaryAccessPassAuthenticationMethod`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TapGrant {
+    /// Method id.
+    pub id: String,
+    /// The code, returned exactly once.
+    pub code: SecretString,
+    /// `startDateTime`, server time.
+    pub start_at: Timestamp,
+    /// `lifetimeInMinutes`.
+    pub lifetime_minutes: u32,
+    /// `isUsableOnce`.
+    pub is_usable_once: bool,
+    /// `methodUsabilityReason`.
+    pub usability: TapUsability,
+}
+
+/// The TAP the user holds now.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TapInfo {
+    /// Method id.
+    pub id: String,
+    /// The code: present only in the process that received it.
+    #[serde(skip)]
+    pub code: Option<SecretString>,
+    /// `startDateTime + lifetimeInMinutes`, server time.
+    pub expires: Deadline,
+    /// One-time TAP.
+    pub is_usable_once: bool,
+    /// The usability reason at issuance.
+    pub usability: TapUsability,
+    /// Server time the user signed in with it.
+    pub signed_in_at: Option<Timestamp>,
+    /// Checklist progress.
+    pub checklist: Checklist,
+}
+
+impl TapInfo {
+    /// The 10-minute deadline, for a one-time TAP after sign-in.
+    pub fn registration_deadline(&self) -> Option<Deadline> {
+        match (self.is_usable_once, self.signed_in_at) {
+            (true, Some(at)) => Some(Deadline::after(at, ONE_TIME_REGISTRATION_WINDOW_MS)),
+            _ => None,
+        }
+    }
+}
+
+/// What the user must do with the TAP (seed 000, "Section 2" and "Set up MFA").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ChecklistItem {
+    /// A permanent password is set.
+    PasswordSet,
+    /// MFA is registered.
+    MfaRegistered,
+}
+
+/// Checklist progress.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Checklist {
+    /// Password set.
+    pub password_set: bool,
+    /// MFA registered.
+    pub mfa_registered: bool,
+}
+
+impl Checklist {
+    /// Both done.
+    pub fn is_complete(&self) -> bool {
+        self.password_set && self.mfa_registered
+    }
+}
+
+/// Why a TAP can no longer be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum TapExpiryReason {
+    /// Its lifetime passed.
+    Lifetime,
+    /// One-time TAP: the 10 minutes after sign-in passed before MFA was registered.
+    RegistrationWindow,
+    /// The service reported it expired or used.
+    ReportedUnusable,
+}
+
+/// Where passkey registration stands.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum PasskeyPhase {
+    /// Waiting for creation options.
+    FetchingOptions,
+    /// The platform dialog is open, or ready to be opened again.
+    Registering {
+        /// The service's options.
+        options_json: String,
+    },
+    /// Sending the attestation.
+    Submitting {
+        /// Kept to resend on failure.
+        response_json: String,
+    },
+}
+
+/// What the onboarding ended with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum CredentialKind {
+    /// A TAP, with password and MFA set up.
+    Tap,
+    /// A passkey.
+    Passkey,
+}
+
+impl OnboardingFlow {
+    /// The reviewer approved: fetch the credential.
+    pub(super) fn on_approved(&mut self, request_id: String, out: &mut Vec<Effect>) {
+        let passkey = self.decision.as_ref().is_some_and(|d| d.ends_with_passkey());
+        if passkey {
+            self.step = Step::Passkey { phase: PasskeyPhase::FetchingOptions };
+            out.push(Effect::FetchPasskeyOptions { request_id });
+        } else {
+            self.step = Step::FetchingTap { fast_path: false };
+            out.push(Effect::FetchTap { request_id, fast_path: false });
+        }
+    }
+
+    /// Events of the credential steps.
+    pub(super) fn on_credential_event(&mut self, event: Event, now: Timestamp, out: &mut Vec<Effect>) -> Result<(), Rejection> {
+        let request_id = self.decision.as_ref().map(|d| d.request_id.clone()).ok_or(Rejection::UnexpectedEvent)?;
+        match (&mut self.step, event) {
+            (Step::FetchingTap { fast_path }, Event::Continue) if self.request_failed => {
+                out.push(Effect::FetchTap { request_id, fast_path: *fast_path });
+            }
+            (Step::FetchingTap { .. }, Event::TapIssued { tap, server_time }) => {
+                self.clock.observe(server_time, now);
+                let expires = Deadline::after(tap.start_at, i64::from(tap.lifetime_minutes).saturating_mul(MINUTE_MS));
+                if matches!(tap.usability, TapUsability::Expired | TapUsability::OneTimeUsed)
+                    || expires.has_passed(&self.clock, now)
+                {
+                    self.step = Step::TapExpired { reason: TapExpiryReason::ReportedUnusable };
+                    return Ok(());
+                }
+                if tap.usability != TapUsability::EnabledByPolicy {
+                    self.notice = Some(Notice::TapNotUsable { usability: tap.usability });
+                }
+                out.push(Effect::ScheduleWake { at: self.clock.to_phone_time(expires.at) });
+                out.push(Effect::ShowNotification { message: msg::NOTIFY_TAP_READY.text(self.locale) });
+                self.step = Step::TapReady(TapInfo {
+                    id: tap.id,
+                    code: Some(tap.code),
+                    expires,
+                    is_usable_once: tap.is_usable_once,
+                    usability: tap.usability,
+                    signed_in_at: None,
+                    checklist: Checklist::default(),
+                });
+            }
+            (Step::TapReady(info), Event::SignedInWithTap) => {
+                if info.signed_in_at.is_none() {
+                    info.signed_in_at = Some(self.clock.to_server_time(now));
+                    if let Some(deadline) = info.registration_deadline() {
+                        out.push(Effect::ScheduleWake { at: self.clock.to_phone_time(deadline.at) });
+                    }
+                }
+            }
+            (Step::TapReady(info), Event::ChecklistItemDone { item }) => {
+                match item {
+                    ChecklistItem::PasswordSet => info.checklist.password_set = true,
+                    ChecklistItem::MfaRegistered => info.checklist.mfa_registered = true,
+                }
+                if info.checklist.is_complete() {
+                    self.step = Step::Done { credential: CredentialKind::Tap };
+                }
+            }
+            (Step::TapExpired { .. }, Event::Continue) => {
+                if self.fast_path_available(now) {
+                    if let Some(decision) = self.decision.as_mut() {
+                        decision.fast_path = true;
+                    }
+                    self.step = Step::Liveness { in_progress: false, attempts: 0 };
+                } else {
+                    self.restart();
+                }
+            }
+            (Step::Passkey { phase: PasskeyPhase::FetchingOptions }, Event::Continue) if self.request_failed => {
+                out.push(Effect::FetchPasskeyOptions { request_id });
+            }
+            (Step::Passkey { phase: PasskeyPhase::FetchingOptions }, Event::PasskeyOptionsReceived { options_json }) => {
+                out.push(Effect::RegisterPasskey { options_json: options_json.clone() });
+                self.step = Step::Passkey { phase: PasskeyPhase::Registering { options_json } };
+            }
+            (Step::Passkey { phase: PasskeyPhase::Registering { options_json } }, Event::Continue) => {
+                out.push(Effect::RegisterPasskey { options_json: options_json.clone() });
+            }
+            (Step::Passkey { phase: PasskeyPhase::Registering { .. } }, Event::PasskeyCancelled) => {
+                self.notice = Some(Notice::PasskeyCancelled);
+            }
+            (Step::Passkey { phase: PasskeyPhase::Registering { .. } }, Event::PasskeyCreated { response_json }) => {
+                out.push(Effect::SubmitPasskey { request_id, response_json: response_json.clone() });
+                self.step = Step::Passkey { phase: PasskeyPhase::Submitting { response_json } };
+            }
+            (Step::Passkey { phase: PasskeyPhase::Submitting { response_json } }, Event::Continue) if self.request_failed => {
+                out.push(Effect::SubmitPasskey { request_id, response_json: response_json.clone() });
+            }
+            (Step::Passkey { phase: PasskeyPhase::Submitting { .. } }, Event::PasskeyRegistered { server_time }) => {
+                self.clock.observe(server_time, now);
+                self.step = Step::Done { credential: CredentialKind::Passkey };
+            }
+            _ => return Err(Rejection::UnexpectedEvent),
+        }
+        Ok(())
+    }
+
+    /// Expires the TAP when its lifetime or the 10-minute window passes (called on every event).
+    pub(super) fn check_tap_deadlines(&mut self, now: Timestamp) {
+        let Step::TapReady(info) = &self.step else { return };
+        let reason = if info.expires.has_passed(&self.clock, now) {
+            Some(TapExpiryReason::Lifetime)
+        } else if !info.checklist.mfa_registered
+            && info.registration_deadline().is_some_and(|d| d.has_passed(&self.clock, now))
+        {
+            Some(TapExpiryReason::RegistrationWindow)
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            self.step = Step::TapExpired { reason };
+        }
+    }
+
+    /// Whether a new TAP can come through the fast path now.
+    pub(super) fn fast_path_available(&self, now: Timestamp) -> bool {
+        self.decision.as_ref().is_some_and(|d| !d.ends_with_passkey() || d.fast_path)
+            && self.verified_id.is_some_and(|v| v.allows_fast_path(self.clock.server_now(now)))
+    }
+}

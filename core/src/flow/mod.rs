@@ -1,0 +1,359 @@
+//! The onboarding flow of seeds 000 ("Get TAP") and 001 ("Get Passkey") as a pure, resumable
+//! state machine.
+//!
+//! Events in; new state and effects out; the current time passed in. The flow performs no I/O:
+//! a shell renders `view()` and performs the `Effect`s, and the service's answers come back as
+//! `Event`s (Crux's Event → Model → Effect). Every state serializes (`snapshot.rs`), so a killed
+//! app resumes exactly where it was. An event a step does not expect is rejected with a typed
+//! `Rejection` and changes nothing.
+//!
+//! ```text
+//! DeviceCheck → Permissions → Consent → IdentityEntry → SubmittingIdentity ─┬→ (DateOfBirth) → Selfie → (Liveness) ─┐
+//!   (Ineligible)                                                            ├→ GovernmentId → AwaitingVerifiedId → AddVerifiedId
+//!                                                                           │      → Liveness → PresentVerifiedId ─┤
+//!                                                                           └→ fast path: Liveness → FetchingTap   │
+//! Review (Submitting → Waiting → CallInvited ⇄ InCall → AwaitingDecision) ←────────────────────────────────────────┘
+//!   ├→ FetchingTap → TapReady → Done            (TapExpired → fast path or a new request)
+//!   ├→ Passkey (options → platform dialog → attestation) → Done
+//!   ├→ Denied                                   (Continue starts a new request)
+//!   └→ ReviewWindowMissed                       (Continue starts a new request)
+//! ```
+
+pub mod clock;
+pub mod consent;
+pub mod credential;
+pub mod date_of_birth;
+pub mod effect;
+pub mod event;
+pub mod identity_entry;
+mod invariants;
+pub mod notice;
+pub mod path;
+pub mod permissions;
+pub mod review;
+pub mod snapshot;
+mod steps;
+pub mod verification;
+pub mod view;
+
+pub use clock::{ServerClock, Timestamp};
+pub use effect::Effect;
+pub use event::Event;
+pub use snapshot::SnapshotError;
+pub use notice::Notice;
+pub use view::{Screen, ViewState};
+
+use crate::eligibility::{Blocker, Distribution, Platform};
+use crate::messages::Locale;
+use consent::ConsentRecord;
+use credential::{CredentialKind, PasskeyPhase, TapExpiryReason, TapInfo};
+use date_of_birth::DateOfBirthEntry;
+use identity_entry::{FieldProblem, IdentityForm};
+use path::PathDecision;
+use review::Review;
+use verification::{PartnerStep, SelfiePhase, VerifiedIdRecord};
+
+/// The step the user is on. Exactly one at a time; each variant's data is only what that step
+/// needs. The transitions are listed in the module diagram.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Step {
+    /// Waiting for the shell's `DeviceChecked`.
+    DeviceCheck,
+    /// The phone cannot run the onboarding; a new `DeviceChecked` re-evaluates.
+    Ineligible {
+        /// Every reason.
+        blockers: Vec<Blocker>,
+    },
+    /// Asking for camera, microphone, notifications and precise location.
+    Permissions,
+    /// The consent notice.
+    Consent,
+    /// The identity form.
+    IdentityEntry {
+        /// Problems of the last submission.
+        problems: Vec<FieldProblem>,
+    },
+    /// `SubmitIdentity` sent.
+    SubmittingIdentity,
+    /// Legacy path, employees: the year-first date of birth.
+    DateOfBirth {
+        /// The picker.
+        entry: DateOfBirthEntry,
+        /// `SubmitDateOfBirth` sent.
+        submitting: bool,
+    },
+    /// Passkey path: the partner's government-ID check.
+    GovernmentId {
+        /// Sub-steps done.
+        completed: Vec<PartnerStep>,
+        /// The partner was opened.
+        started: bool,
+    },
+    /// The partner verified the ID; waiting for the Verified ID.
+    AwaitingVerifiedId,
+    /// Add the Verified ID to Authenticator, then come back.
+    AddVerifiedId {
+        /// Authenticator was opened.
+        opened: bool,
+    },
+    /// The selfie.
+    Selfie {
+        /// Its phase.
+        phase: SelfiePhase,
+    },
+    /// The liveness check.
+    Liveness {
+        /// The check is running.
+        in_progress: bool,
+        /// Failed attempts so far.
+        attempts: u32,
+    },
+    /// Present the Verified ID to the service.
+    PresentVerifiedId {
+        /// Authenticator was asked to present it.
+        requested: bool,
+    },
+    /// The human review.
+    Review(Review),
+    /// `FetchTap` sent.
+    FetchingTap {
+        /// Through the fast path.
+        fast_path: bool,
+    },
+    /// A TAP is issued; the checklist is open.
+    TapReady(TapInfo),
+    /// The TAP can no longer be used.
+    TapExpired {
+        /// Why.
+        reason: TapExpiryReason,
+    },
+    /// Passkey registration.
+    Passkey {
+        /// Its phase.
+        phase: PasskeyPhase,
+    },
+    /// The reviewer denied the request.
+    Denied {
+        /// Stable reason code.
+        reason_code: String,
+        /// The service's message.
+        message: String,
+    },
+    /// The reviewer did not call within 24 hours.
+    ReviewWindowMissed,
+    /// Finished.
+    Done {
+        /// With what.
+        credential: CredentialKind,
+    },
+}
+
+/// Why an event was not applied. The state is unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    /// This step does not expect this event (a stale answer, a double tap).
+    UnexpectedEvent,
+    /// The input is invalid; `ViewState::notice` or the screen's field errors explain why.
+    InvalidInput,
+}
+
+/// The result of one `handle`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    /// What the shell must do, in order.
+    pub effects: Vec<Effect>,
+    /// Set when the event was not applied.
+    pub rejection: Option<Rejection>,
+}
+
+/// The onboarding of one user on one phone.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OnboardingFlow {
+    locale: Locale,
+    platform: Platform,
+    distribution: Distribution,
+    clock: ServerClock,
+    permissions: permissions::PermissionSet,
+    consent: Option<ConsentRecord>,
+    identity: Option<IdentityForm>,
+    decision: Option<PathDecision>,
+    verified_id: Option<VerifiedIdRecord>,
+    step: Step,
+    notice: Option<Notice>,
+    /// The step's request failed; `Continue` resends it.
+    request_failed: bool,
+}
+
+impl OnboardingFlow {
+    /// A new onboarding, waiting for the device check.
+    pub fn new(locale: Locale, platform: Platform, distribution: Distribution) -> Self {
+        OnboardingFlow {
+            locale,
+            platform,
+            distribution,
+            clock: ServerClock::default(),
+            permissions: permissions::PermissionSet::default(),
+            consent: None,
+            identity: None,
+            decision: None,
+            verified_id: None,
+            step: Step::DeviceCheck,
+            notice: None,
+            request_failed: false,
+        }
+    }
+
+    /// The current step.
+    pub fn step(&self) -> &Step {
+        &self.step
+    }
+
+    /// The language of the view and notifications.
+    pub fn locale(&self) -> Locale {
+        self.locale
+    }
+
+    /// Changes the language (the OS language changed).
+    pub fn set_locale(&mut self, locale: Locale) {
+        self.locale = locale;
+    }
+
+    /// The server-clock offset.
+    pub fn clock(&self) -> &ServerClock {
+        &self.clock
+    }
+
+    /// The service's path decision, once made.
+    pub fn decision(&self) -> Option<&PathDecision> {
+        self.decision.as_ref()
+    }
+
+    /// The Verified ID the user holds, if known.
+    pub fn verified_id(&self) -> Option<&VerifiedIdRecord> {
+        self.verified_id.as_ref()
+    }
+
+    /// Applies one event at phone time `now` (Unix ms).
+    pub fn handle(&mut self, event: Event, now: Timestamp) -> Transition {
+        let before = self.clone();
+        if event != Event::Tick {
+            self.notice = None;
+        }
+        let mut effects = Vec::new();
+        let failure = matches!(event, Event::RequestFailed { .. });
+        let result = self.dispatch(event, now, &mut effects);
+        self.check_review_deadline(now);
+        self.check_tap_deadlines(now);
+        let rejection = match result {
+            Ok(()) => {
+                if failure {
+                    self.request_failed = true;
+                } else if !effects.is_empty() || self.step != before.step {
+                    // The request was resent, or the step moved on.
+                    self.request_failed = false;
+                }
+                None
+            }
+            Err(rejection) => {
+                // A rejected event leaves the state as it was, except for its explanation; the
+                // deadlines still apply, because time moved on even if the event was refused.
+                let notice = self.notice.take();
+                *self = before.clone();
+                self.notice = notice;
+                self.check_review_deadline(now);
+                self.check_tap_deadlines(now);
+                effects.clear();
+                Some(rejection)
+            }
+        };
+        if self.persistent_part_differs(&before) {
+            effects.push(Effect::PersistState);
+        }
+        Transition { effects, rejection }
+    }
+
+    fn persistent_part_differs(&self, other: &OnboardingFlow) -> bool {
+        let strip = |f: &OnboardingFlow| {
+            let mut f = f.clone();
+            f.notice = None;
+            f
+        };
+        strip(self) != strip(other)
+    }
+
+    fn dispatch(&mut self, event: Event, now: Timestamp, out: &mut Vec<Effect>) -> Result<(), Rejection> {
+        match (&self.step, &event) {
+            (_, Event::Tick) => Ok(()),
+            (_, Event::AppResumed) => {
+                // "Only this time" grants lapse in the background, and the user may have come
+                // back from the settings page: re-read them.
+                if self.permissions.has_one_time_grants() || !self.permissions.all_granted() {
+                    out.push(Effect::CheckPermissions);
+                }
+                Ok(())
+            }
+            (_, Event::RequestFailed { code }) if self.is_awaiting_service() => {
+                self.notice = Some(Notice::RequestFailed { code: code.clone() });
+                Ok(())
+            }
+            // A Verified ID can arrive after approval on the TAP path (rollout flag `verified_id`).
+            (step, Event::VerifiedIdIssued { issued_at, expires_at, server_time }) if !matches!(step, Step::AwaitingVerifiedId) => {
+                if self.decision.is_none() {
+                    return Err(Rejection::UnexpectedEvent);
+                }
+                self.clock.observe(*server_time, now);
+                self.verified_id = Some(VerifiedIdRecord { issued_at: *issued_at, expires_at: *expires_at });
+                Ok(())
+            }
+            (_, Event::PermissionReported { .. }) => self.on_permission_event(event, out),
+            (Step::DeviceCheck | Step::Ineligible { .. } | Step::Permissions | Step::Consent, _) => {
+                self.on_start_event(event, now, out)
+            }
+            (Step::IdentityEntry { .. } | Step::SubmittingIdentity | Step::DateOfBirth { .. }, _) => {
+                self.on_identity_event(event, now, out)
+            }
+            (_, Event::EditIdentity) => Err(Rejection::UnexpectedEvent),
+            (
+                Step::GovernmentId { .. }
+                | Step::AwaitingVerifiedId
+                | Step::AddVerifiedId { .. }
+                | Step::Selfie { .. }
+                | Step::Liveness { .. }
+                | Step::PresentVerifiedId { .. },
+                _,
+            ) => self.on_verification_event(event, now, out),
+            (Step::Review(_), _) => self.on_review_event(event, now, out),
+            (Step::Denied { .. } | Step::ReviewWindowMissed, Event::Continue) => {
+                self.restart();
+                Ok(())
+            }
+            (Step::FetchingTap { .. } | Step::TapReady(_) | Step::TapExpired { .. } | Step::Passkey { .. }, _) => {
+                self.on_credential_event(event, now, out)
+            }
+            (Step::Denied { .. } | Step::ReviewWindowMissed | Step::Done { .. }, _) => Err(Rejection::UnexpectedEvent),
+        }
+    }
+
+    /// Whether the current step waits for a service answer (a failure then belongs to it).
+    fn is_awaiting_service(&self) -> bool {
+        match &self.step {
+            Step::SubmittingIdentity | Step::AwaitingVerifiedId | Step::FetchingTap { .. } => true,
+            Step::DateOfBirth { submitting, .. } => *submitting,
+            Step::Selfie { phase } => *phase == SelfiePhase::Uploading,
+            Step::PresentVerifiedId { requested } => *requested,
+            Step::Review(review) => review.phase == review::ReviewPhase::Submitting,
+            Step::Passkey { phase } => !matches!(phase, PasskeyPhase::Registering { .. }),
+            _ => false,
+        }
+    }
+
+    /// A new request after a denial, a missed window or an expired TAP: permissions, consent
+    /// and the typed form are kept; the service's decision is not.
+    fn restart(&mut self) {
+        self.decision = None;
+        self.step = Step::IdentityEntry { problems: Vec::new() };
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,128 @@
+//! Explanations: why the last event did not do what the user expected (a missing permission,
+//! a refused date, a failed request, a call left too early…), field and date errors, and the
+//! reviewer's denials, each rendered from the catalog in the user's language.
+
+use super::clock::Timestamp;
+use super::credential::TapUsability;
+use super::date_of_birth::{DateOfBirthEntry, DobError};
+use super::identity_entry::IdentityFieldError;
+use super::permissions::{Permission, PermissionStatus};
+use super::OnboardingFlow;
+use crate::messages::{self, flow as msg, LocalizedMessage, MessageCode};
+
+/// A transient explanation of the last event's outcome (cleared by the next event).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Notice {
+    /// A permission is missing.
+    PermissionNeeded {
+        /// Which one.
+        permission: Permission,
+    },
+    /// The consent was declined.
+    ConsentRequired,
+    /// A date-of-birth choice was refused.
+    DateOfBirth {
+        /// Why.
+        error: DobError,
+    },
+    /// A request failed.
+    RequestFailed {
+        /// The service's code.
+        code: String,
+    },
+    /// The partner rejected the ID.
+    GovernmentIdRejected {
+        /// The partner's reason.
+        reason: String,
+    },
+    /// The partner session expired.
+    GovernmentIdExpired,
+    /// The liveness check failed.
+    LivenessFailed {
+        /// The capture module's reason.
+        reason: String,
+    },
+    /// The user left the call too early.
+    CallTooShort {
+        /// How long they stayed.
+        seconds: i64,
+    },
+    /// The TAP is not usable yet.
+    TapNotUsable {
+        /// Graph's reason.
+        usability: TapUsability,
+    },
+    /// The passkey dialog was cancelled.
+    PasskeyCancelled,
+}
+
+impl OnboardingFlow {
+    /// The text of a notice.
+    pub(super) fn notice_message(&self, notice: &Notice, now: Timestamp) -> LocalizedMessage {
+        let l = self.locale;
+        match notice {
+            Notice::PermissionNeeded { permission } => {
+                if self.permissions.status(*permission) == PermissionStatus::PermanentlyDenied {
+                    return msg::NOTICE_PERMISSION_SETTINGS.text(l);
+                }
+                let code = match permission {
+                    Permission::Camera => msg::NOTICE_PERMISSION_CAMERA,
+                    Permission::Microphone => msg::NOTICE_PERMISSION_MICROPHONE,
+                    Permission::Notifications => msg::NOTICE_PERMISSION_NOTIFICATIONS,
+                    Permission::Location => msg::NOTICE_PERMISSION_LOCATION,
+                };
+                code.text(l)
+            }
+            Notice::ConsentRequired => msg::NOTICE_CONSENT_REQUIRED.text(l),
+            Notice::DateOfBirth { error: DobError::YearOutOfRange } => {
+                let years = DateOfBirthEntry::selectable_years(self.today(now));
+                msg::DOB_YEAR_OUT_OF_RANGE
+                    .render(l, &[("first", &years.start().to_string()), ("last", &years.end().to_string())])
+            }
+            Notice::DateOfBirth { error } => dob_error_code(*error).text(l),
+            Notice::RequestFailed { code } => msg::NOTICE_REQUEST_FAILED.render(l, &[("code", code)]),
+            Notice::GovernmentIdRejected { reason } => msg::NOTICE_GOV_ID_REJECTED.render(l, &[("reason", reason)]),
+            Notice::GovernmentIdExpired => msg::NOTICE_GOV_ID_EXPIRED.text(l),
+            Notice::LivenessFailed { reason } => msg::NOTICE_LIVENESS_FAILED.render(l, &[("reason", reason)]),
+            Notice::CallTooShort { seconds } => msg::NOTICE_CALL_TOO_SHORT.render(l, &[("seconds", &seconds.to_string())]),
+            Notice::TapNotUsable { usability } => msg::NOTICE_TAP_NOT_USABLE.render(l, &[("reason", &format!("{usability:?}"))]),
+            Notice::PasskeyCancelled => msg::NOTICE_PASSKEY_CANCELLED.text(l),
+        }
+    }
+
+}
+
+pub(super) fn field_error_code(error: IdentityFieldError) -> MessageCode {
+    match error {
+        IdentityFieldError::UpnMissing => msg::UPN_MISSING,
+        IdentityFieldError::UpnInvalid => msg::UPN_INVALID,
+        IdentityFieldError::EmployeeIdMissing => msg::EMPLOYEE_ID_MISSING,
+        IdentityFieldError::EmployeeIdInvalid => msg::EMPLOYEE_ID_INVALID,
+        IdentityFieldError::PersonalEmailInvalid => msg::PERSONAL_EMAIL_INVALID,
+        IdentityFieldError::PersonalEmailSameAsUpn => msg::PERSONAL_EMAIL_SAME,
+    }
+}
+
+pub(super) fn dob_error_code(error: DobError) -> MessageCode {
+    match error {
+        DobError::YearFirst => msg::DOB_YEAR_FIRST,
+        DobError::MonthBeforeDay => msg::DOB_MONTH_FIRST,
+        DobError::YearOutOfRange => msg::DOB_YEAR_OUT_OF_RANGE,
+        DobError::InvalidMonth => msg::DOB_INVALID_MONTH,
+        DobError::InvalidDay => msg::DOB_INVALID_DAY,
+        DobError::Incomplete => msg::DOB_INCOMPLETE,
+        DobError::InFuture => msg::DOB_IN_FUTURE,
+        DobError::TooYoung => msg::DOB_TOO_YOUNG,
+        DobError::TooOld => msg::DOB_TOO_OLD,
+    }
+}
+
+/// Denial codes this app knows get the catalog text in the user's language; others show the
+/// service's own message inside a translated frame.
+pub fn denial_message(reason_code: &str, service_message: &str, locale: messages::Locale) -> LocalizedMessage {
+    match reason_code {
+        "BADGE_PHOTO_MISMATCH" => msg::DENIED_BADGE_PHOTO.text(locale),
+        "IDENTITY_NOT_CONFIRMED" => msg::DENIED_IDENTITY_MISMATCH.text(locale),
+        _ => msg::DENIED_OTHER.render(locale, &[("message", service_message)]),
+    }
+}

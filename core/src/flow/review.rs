@@ -1,0 +1,179 @@
+//! The human review (seed 000 steps 9–11, seed 001 steps 25–28).
+//!
+//! submitted → waiting for the reviewer (who has 24 hours to call) → call invitation → in the
+//! call (the user must stay at least 15 seconds) → decision. The reviewer's window is computed
+//! from the service's `submitted_at`, on the service's clock.
+
+use super::clock::{Deadline, Timestamp, HOUR_MS};
+use super::effect::Effect;
+use super::event::Event;
+use super::permissions::Permission;
+use super::{Notice, OnboardingFlow, Rejection, Step};
+use crate::messages::flow as msg;
+
+/// The reviewer has this long from submission to start the call.
+pub const REVIEWER_WINDOW_MS: i64 = 24 * HOUR_MS;
+/// The user must stay in the call at least this long.
+pub const MIN_CALL_MS: i64 = 15_000;
+
+/// The review status the service reports (contract: review).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ReviewStatus {
+    /// Received by the service.
+    Submitted {
+        /// Server time of submission.
+        submitted_at: Timestamp,
+    },
+    /// Queued for a reviewer.
+    WaitingForReviewer {
+        /// Server time of submission (the window is `submitted_at + 24 h`).
+        submitted_at: Timestamp,
+    },
+    /// The reviewer started a call and invites the user.
+    CallInvited {
+        /// The call.
+        call_id: String,
+    },
+    /// The service saw the user join.
+    InCall {
+        /// The call.
+        call_id: String,
+        /// Server time of joining.
+        joined_at: Timestamp,
+    },
+    /// Approved.
+    Approved,
+    /// Denied.
+    Denied {
+        /// Stable reason code (e.g. `BADGE_PHOTO_MISMATCH`).
+        reason_code: String,
+        /// The service's own message, shown when the code is unknown to this app.
+        message: String,
+    },
+    /// The reviewer's window passed.
+    Expired,
+}
+
+/// Where the review stands on the phone.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ReviewPhase {
+    /// `SubmitForReview` sent, no answer yet.
+    Submitting,
+    /// Waiting for the reviewer's call.
+    Waiting,
+    /// Invited; the user can join.
+    CallInvited {
+        /// The call.
+        call_id: String,
+    },
+    /// In the call since `joined_at` (server time).
+    InCall {
+        /// The call.
+        call_id: String,
+        /// Server time of joining.
+        joined_at: Timestamp,
+    },
+    /// The call is over; the reviewer decides.
+    AwaitingDecision,
+}
+
+/// The review step's state.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Review {
+    /// Server time of submission, once the service has confirmed it.
+    pub submitted_at: Option<Timestamp>,
+    /// The phase.
+    pub phase: ReviewPhase,
+}
+
+impl Review {
+    /// The reviewer's deadline, once submission is confirmed.
+    pub fn deadline(&self) -> Option<Deadline> {
+        self.submitted_at.map(|at| Deadline::after(at, REVIEWER_WINDOW_MS))
+    }
+
+    /// Whether a missed deadline still matters: once the call has started the reviewer has
+    /// acted, and the decision is the service's to report.
+    pub fn can_miss_window(&self) -> bool {
+        matches!(self.phase, ReviewPhase::Submitting | ReviewPhase::Waiting | ReviewPhase::CallInvited { .. })
+    }
+}
+
+impl OnboardingFlow {
+    /// Events of the review step.
+    pub(super) fn on_review_event(&mut self, event: Event, now: Timestamp, out: &mut Vec<Effect>) -> Result<(), Rejection> {
+        let Step::Review(review) = &mut self.step else { return Err(Rejection::UnexpectedEvent) };
+        let request_id = self.decision.as_ref().map(|d| d.request_id.clone()).ok_or(Rejection::UnexpectedEvent)?;
+        match event {
+            Event::ReviewUpdated { status, server_time } => {
+                self.clock.observe(server_time, now);
+                self.apply_review_status(status, request_id, out);
+            }
+            Event::Continue => match &review.phase {
+                ReviewPhase::Submitting if self.request_failed => out.push(Effect::SubmitForReview { request_id }),
+                ReviewPhase::CallInvited { call_id } => {
+                    let call_id = call_id.clone();
+                    if self.require_permissions(&[Permission::Camera, Permission::Microphone], out) {
+                        out.push(Effect::JoinCall { call_id });
+                    }
+                }
+                _ => return Err(Rejection::UnexpectedEvent),
+            },
+            Event::CallJoined => {
+                let ReviewPhase::CallInvited { call_id } = &review.phase else { return Err(Rejection::UnexpectedEvent) };
+                review.phase = ReviewPhase::InCall { call_id: call_id.clone(), joined_at: self.clock.to_server_time(now) };
+            }
+            Event::CallEnded => {
+                let ReviewPhase::InCall { call_id, joined_at } = &review.phase else { return Err(Rejection::UnexpectedEvent) };
+                let stayed = self.clock.to_server_time(now).saturating_sub(*joined_at);
+                if stayed < MIN_CALL_MS {
+                    // Seed 000 step 10: "you must stay on the video call… for at least 15 seconds".
+                    self.notice = Some(Notice::CallTooShort { seconds: stayed.max(0) / 1000 });
+                    review.phase = ReviewPhase::CallInvited { call_id: call_id.clone() };
+                } else {
+                    review.phase = ReviewPhase::AwaitingDecision;
+                }
+            }
+            _ => return Err(Rejection::UnexpectedEvent),
+        }
+        Ok(())
+    }
+
+    fn apply_review_status(&mut self, status: ReviewStatus, request_id: String, out: &mut Vec<Effect>) {
+        let Step::Review(review) = &mut self.step else { return };
+        match status {
+            ReviewStatus::Submitted { submitted_at } | ReviewStatus::WaitingForReviewer { submitted_at } => {
+                let first_answer = review.submitted_at.is_none();
+                review.submitted_at = Some(submitted_at);
+                if review.phase == ReviewPhase::Submitting {
+                    review.phase = ReviewPhase::Waiting;
+                }
+                if first_answer {
+                    let wake = Deadline::after(submitted_at, REVIEWER_WINDOW_MS);
+                    out.push(Effect::WatchStatus { request_id });
+                    out.push(Effect::ScheduleWake { at: self.clock.to_phone_time(wake.at) });
+                }
+            }
+            ReviewStatus::CallInvited { call_id } => {
+                if !matches!(review.phase, ReviewPhase::InCall { .. }) {
+                    review.phase = ReviewPhase::CallInvited { call_id };
+                    out.push(Effect::ShowNotification { message: msg::NOTIFY_CALL_INVITATION.text(self.locale) });
+                }
+            }
+            ReviewStatus::InCall { call_id, joined_at } => review.phase = ReviewPhase::InCall { call_id, joined_at },
+            ReviewStatus::Approved => self.on_approved(request_id, out),
+            ReviewStatus::Denied { reason_code, message } => self.step = Step::Denied { reason_code, message },
+            ReviewStatus::Expired => self.step = Step::ReviewWindowMissed,
+        }
+    }
+
+    /// Moves to "window missed" if the reviewer's deadline passed (called on every event).
+    pub(super) fn check_review_deadline(&mut self, now: Timestamp) {
+        if let Step::Review(review) = &self.step
+            && review.can_miss_window()
+            && review.deadline().is_some_and(|d| d.has_passed(&self.clock, now))
+        {
+            self.step = Step::ReviewWindowMissed;
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! Messages of the onboarding flow (seeds 000 and 001): screens, actions, notices, field and
+//! date-of-birth errors, denials and notifications.
+
+use super::MessageCode;
+
+/// Title while the shell inspects the phone.
+pub const DEVICE_CHECK_TITLE: MessageCode = MessageCode("FLOW_DEVICE_CHECK_TITLE");
+/// Title when blockers exist.
+pub const INELIGIBLE_TITLE: MessageCode = MessageCode("FLOW_INELIGIBLE_TITLE");
+/// Body when blockers exist.
+pub const INELIGIBLE_BODY: MessageCode = MessageCode("FLOW_INELIGIBLE_BODY");
+/// Permissions title.
+pub const PERMISSIONS_TITLE: MessageCode = MessageCode("FLOW_PERMISSIONS_TITLE");
+/// Permissions explanation (seed 000 step 4, seed 001 step 3).
+pub const PERMISSIONS_BODY: MessageCode = MessageCode("FLOW_PERMISSIONS_BODY");
+/// Consent title.
+pub const CONSENT_TITLE: MessageCode = MessageCode("FLOW_CONSENT_TITLE");
+/// Consent body; `{version}`.
+pub const CONSENT_BODY: MessageCode = MessageCode("FLOW_CONSENT_BODY");
+/// Identity form title.
+pub const IDENTITY_TITLE: MessageCode = MessageCode("FLOW_IDENTITY_TITLE");
+/// Identity form body (seed 000 steps 6-7).
+pub const IDENTITY_BODY: MessageCode = MessageCode("FLOW_IDENTITY_BODY");
+/// Title while a request is in flight.
+pub const SUBMITTING_TITLE: MessageCode = MessageCode("FLOW_SUBMITTING_TITLE");
+/// Date-of-birth title.
+pub const DOB_TITLE: MessageCode = MessageCode("FLOW_DOB_TITLE");
+/// Date-of-birth instruction.
+pub const DOB_BODY: MessageCode = MessageCode("FLOW_DOB_BODY");
+/// Government-ID title.
+pub const GOV_ID_TITLE: MessageCode = MessageCode("FLOW_GOV_ID_TITLE");
+/// Government-ID body (seed 001 step 2).
+pub const GOV_ID_BODY: MessageCode = MessageCode("FLOW_GOV_ID_BODY");
+/// Waiting for the Verified ID.
+pub const AWAITING_VID_TITLE: MessageCode = MessageCode("FLOW_AWAITING_VID_TITLE");
+/// Add-to-Authenticator title.
+pub const ADD_VID_TITLE: MessageCode = MessageCode("FLOW_ADD_VID_TITLE");
+/// Add-to-Authenticator body (seed 001).
+pub const ADD_VID_BODY: MessageCode = MessageCode("FLOW_ADD_VID_BODY");
+/// Selfie title (seed 000 step 8).
+pub const SELFIE_TITLE: MessageCode = MessageCode("FLOW_SELFIE_TITLE");
+/// Selfie body (seed 000 step 8).
+pub const SELFIE_BODY: MessageCode = MessageCode("FLOW_SELFIE_BODY");
+/// Liveness title.
+pub const LIVENESS_TITLE: MessageCode = MessageCode("FLOW_LIVENESS_TITLE");
+/// Liveness body (seed 000 step 8).
+pub const LIVENESS_BODY: MessageCode = MessageCode("FLOW_LIVENESS_BODY");
+/// Fast-path explanation (seed 000).
+pub const FAST_PATH_BODY: MessageCode = MessageCode("FLOW_FAST_PATH_BODY");
+/// Present-VID title.
+pub const PRESENT_VID_TITLE: MessageCode = MessageCode("FLOW_PRESENT_VID_TITLE");
+/// Present-VID body (seed 001).
+pub const PRESENT_VID_BODY: MessageCode = MessageCode("FLOW_PRESENT_VID_BODY");
+/// Review being submitted.
+pub const REVIEW_SUBMITTING_TITLE: MessageCode = MessageCode("FLOW_REVIEW_SUBMITTING_TITLE");
+/// Waiting for the reviewer.
+pub const REVIEW_WAITING_TITLE: MessageCode = MessageCode("FLOW_REVIEW_WAITING_TITLE");
+/// Waiting body (seed 000 step 9).
+pub const REVIEW_WAITING_BODY: MessageCode = MessageCode("FLOW_REVIEW_WAITING_BODY");
+/// Call invitation title.
+pub const REVIEW_INVITED_TITLE: MessageCode = MessageCode("FLOW_REVIEW_INVITED_TITLE");
+/// Call invitation body (seed 000 step 10).
+pub const REVIEW_INVITED_BODY: MessageCode = MessageCode("FLOW_REVIEW_INVITED_BODY");
+/// In-call title.
+pub const REVIEW_IN_CALL_TITLE: MessageCode = MessageCode("FLOW_REVIEW_IN_CALL_TITLE");
+/// Awaiting decision title.
+pub const REVIEW_DECISION_TITLE: MessageCode = MessageCode("FLOW_REVIEW_DECISION_TITLE");
+/// Fetching TAP.
+pub const FETCHING_TAP_TITLE: MessageCode = MessageCode("FLOW_FETCHING_TAP_TITLE");
+/// TAP title.
+pub const TAP_TITLE: MessageCode = MessageCode("FLOW_TAP_TITLE");
+/// TAP body (seed 000); `{expires_at}`.
+pub const TAP_BODY: MessageCode = MessageCode("FLOW_TAP_BODY");
+/// TAP after a restart; `{expires_at}`.
+pub const TAP_HIDDEN_BODY: MessageCode = MessageCode("FLOW_TAP_HIDDEN_BODY");
+/// One-time TAP / 10-minute rule.
+pub const TAP_ONE_TIME_BODY: MessageCode = MessageCode("FLOW_TAP_ONE_TIME_BODY");
+/// TAP expired title.
+pub const TAP_EXPIRED_TITLE: MessageCode = MessageCode("FLOW_TAP_EXPIRED_TITLE");
+/// Expired, fast path available.
+pub const TAP_EXPIRED_FAST_BODY: MessageCode = MessageCode("FLOW_TAP_EXPIRED_FAST_BODY");
+/// Expired, no fast path.
+pub const TAP_EXPIRED_BODY: MessageCode = MessageCode("FLOW_TAP_EXPIRED_BODY");
+/// 10-minute rule missed.
+pub const TAP_WINDOW_MISSED_BODY: MessageCode = MessageCode("FLOW_TAP_WINDOW_MISSED_BODY");
+/// Passkey title.
+pub const PASSKEY_TITLE: MessageCode = MessageCode("FLOW_PASSKEY_TITLE");
+/// Passkey body (seed 001).
+pub const PASSKEY_BODY: MessageCode = MessageCode("FLOW_PASSKEY_BODY");
+/// Denied title.
+pub const DENIED_TITLE: MessageCode = MessageCode("FLOW_DENIED_TITLE");
+/// Missed window title.
+pub const WINDOW_MISSED_TITLE: MessageCode = MessageCode("FLOW_WINDOW_MISSED_TITLE");
+/// Missed window body.
+pub const WINDOW_MISSED_BODY: MessageCode = MessageCode("FLOW_WINDOW_MISSED_BODY");
+/// Done title.
+pub const DONE_TITLE: MessageCode = MessageCode("FLOW_DONE_TITLE");
+/// Done body (seed 001).
+pub const DONE_BODY: MessageCode = MessageCode("FLOW_DONE_BODY");
+/// Primary action: request permissions.
+pub const ACTION_ALLOW: MessageCode = MessageCode("FLOW_ACTION_ALLOW");
+/// Primary action: settings.
+pub const ACTION_OPEN_SETTINGS: MessageCode = MessageCode("FLOW_ACTION_OPEN_SETTINGS");
+/// Primary action: re-run the device check.
+pub const ACTION_CHECK_AGAIN: MessageCode = MessageCode("FLOW_ACTION_CHECK_AGAIN");
+/// Primary action: submit.
+pub const ACTION_SUBMIT: MessageCode = MessageCode("FLOW_ACTION_SUBMIT");
+/// Primary action label on the TAP path.
+pub const ACTION_GET_TAP: MessageCode = MessageCode("FLOW_ACTION_GET_TAP");
+/// Primary action: retry a failed request.
+pub const ACTION_RETRY: MessageCode = MessageCode("FLOW_ACTION_RETRY");
+/// Primary action: open the partner.
+pub const ACTION_START_VERIFICATION: MessageCode = MessageCode("FLOW_ACTION_START_VERIFICATION");
+/// Primary action: open Authenticator.
+pub const ACTION_OPEN_AUTHENTICATOR: MessageCode = MessageCode("FLOW_ACTION_OPEN_AUTHENTICATOR");
+/// Primary action: back from Authenticator.
+pub const ACTION_READY: MessageCode = MessageCode("FLOW_ACTION_READY");
+/// Primary action: selfie.
+pub const ACTION_TAKE_SELFIE: MessageCode = MessageCode("FLOW_ACTION_TAKE_SELFIE");
+/// Primary action: liveness.
+pub const ACTION_START_LIVENESS: MessageCode = MessageCode("FLOW_ACTION_START_LIVENESS");
+/// Primary action: present the Verified ID.
+pub const ACTION_PRESENT_VID: MessageCode = MessageCode("FLOW_ACTION_PRESENT_VID");
+/// Primary action: join.
+pub const ACTION_JOIN_CALL: MessageCode = MessageCode("FLOW_ACTION_JOIN_CALL");
+/// Primary action: passkey.
+pub const ACTION_ADD_PASSKEY: MessageCode = MessageCode("FLOW_ACTION_ADD_PASSKEY");
+/// Primary action: fast path after expiry.
+pub const ACTION_NEW_TAP: MessageCode = MessageCode("FLOW_ACTION_NEW_TAP");
+/// Primary action: restart.
+pub const ACTION_NEW_REQUEST: MessageCode = MessageCode("FLOW_ACTION_NEW_REQUEST");
+/// Camera missing.
+pub const NOTICE_PERMISSION_CAMERA: MessageCode = MessageCode("FLOW_NOTICE_PERMISSION_CAMERA");
+/// Microphone missing.
+pub const NOTICE_PERMISSION_MICROPHONE: MessageCode = MessageCode("FLOW_NOTICE_PERMISSION_MICROPHONE");
+/// Notifications missing.
+pub const NOTICE_PERMISSION_NOTIFICATIONS: MessageCode = MessageCode("FLOW_NOTICE_PERMISSION_NOTIFICATIONS");
+/// Location missing or approximate (seed 001).
+pub const NOTICE_PERMISSION_LOCATION: MessageCode = MessageCode("FLOW_NOTICE_PERMISSION_LOCATION");
+/// Permanently denied.
+pub const NOTICE_PERMISSION_SETTINGS: MessageCode = MessageCode("FLOW_NOTICE_PERMISSION_SETTINGS");
+/// Consent declined.
+pub const NOTICE_CONSENT_REQUIRED: MessageCode = MessageCode("FLOW_NOTICE_CONSENT_REQUIRED");
+/// Request failed; `{code}`.
+pub const NOTICE_REQUEST_FAILED: MessageCode = MessageCode("FLOW_NOTICE_REQUEST_FAILED");
+/// Partner rejected; `{reason}`.
+pub const NOTICE_GOV_ID_REJECTED: MessageCode = MessageCode("FLOW_NOTICE_GOV_ID_REJECTED");
+/// Partner session expired.
+pub const NOTICE_GOV_ID_EXPIRED: MessageCode = MessageCode("FLOW_NOTICE_GOV_ID_EXPIRED");
+/// Liveness failed; `{reason}`.
+pub const NOTICE_LIVENESS_FAILED: MessageCode = MessageCode("FLOW_NOTICE_LIVENESS_FAILED");
+/// Left the call early; `{seconds}`.
+pub const NOTICE_CALL_TOO_SHORT: MessageCode = MessageCode("FLOW_NOTICE_CALL_TOO_SHORT");
+/// TAP not usable; `{reason}`.
+pub const NOTICE_TAP_NOT_USABLE: MessageCode = MessageCode("FLOW_NOTICE_TAP_NOT_USABLE");
+/// Passkey dialog cancelled.
+pub const NOTICE_PASSKEY_CANCELLED: MessageCode = MessageCode("FLOW_NOTICE_PASSKEY_CANCELLED");
+/// UPN missing.
+pub const UPN_MISSING: MessageCode = MessageCode("FLOW_UPN_MISSING");
+/// UPN malformed.
+pub const UPN_INVALID: MessageCode = MessageCode("FLOW_UPN_INVALID");
+/// Employee ID missing.
+pub const EMPLOYEE_ID_MISSING: MessageCode = MessageCode("FLOW_EMPLOYEE_ID_MISSING");
+/// Employee ID malformed.
+pub const EMPLOYEE_ID_INVALID: MessageCode = MessageCode("FLOW_EMPLOYEE_ID_INVALID");
+/// Personal email malformed.
+pub const PERSONAL_EMAIL_INVALID: MessageCode = MessageCode("FLOW_PERSONAL_EMAIL_INVALID");
+/// Personal email equals UPN.
+pub const PERSONAL_EMAIL_SAME: MessageCode = MessageCode("FLOW_PERSONAL_EMAIL_SAME");
+/// Month/day touched first (seed 000 step 7).
+pub const DOB_YEAR_FIRST: MessageCode = MessageCode("FLOW_DOB_YEAR_FIRST");
+/// Day before month.
+pub const DOB_MONTH_FIRST: MessageCode = MessageCode("FLOW_DOB_MONTH_FIRST");
+/// Year out of range; `{first}`, `{last}`.
+pub const DOB_YEAR_OUT_OF_RANGE: MessageCode = MessageCode("FLOW_DOB_YEAR_OUT_OF_RANGE");
+/// Bad month.
+pub const DOB_INVALID_MONTH: MessageCode = MessageCode("FLOW_DOB_INVALID_MONTH");
+/// Day does not exist (e.g. 29 Feb of a common year).
+pub const DOB_INVALID_DAY: MessageCode = MessageCode("FLOW_DOB_INVALID_DAY");
+/// Submitted incomplete.
+pub const DOB_INCOMPLETE: MessageCode = MessageCode("FLOW_DOB_INCOMPLETE");
+/// Future date.
+pub const DOB_IN_FUTURE: MessageCode = MessageCode("FLOW_DOB_IN_FUTURE");
+/// Too young.
+pub const DOB_TOO_YOUNG: MessageCode = MessageCode("FLOW_DOB_TOO_YOUNG");
+/// Implausibly old.
+pub const DOB_TOO_OLD: MessageCode = MessageCode("FLOW_DOB_TOO_OLD");
+/// The seed's badge-photo denial (seed 001 step 22).
+pub const DENIED_BADGE_PHOTO: MessageCode = MessageCode("FLOW_DENIED_BADGE_PHOTO");
+/// Reviewer could not confirm.
+pub const DENIED_IDENTITY_MISMATCH: MessageCode = MessageCode("FLOW_DENIED_IDENTITY_MISMATCH");
+/// Unknown denial code; `{message}` is the service's text.
+pub const DENIED_OTHER: MessageCode = MessageCode("FLOW_DENIED_OTHER");
+/// Local notification: call.
+pub const NOTIFY_CALL_INVITATION: MessageCode = MessageCode("FLOW_NOTIFY_CALL_INVITATION");
+/// Local notification: TAP.
+pub const NOTIFY_TAP_READY: MessageCode = MessageCode("FLOW_NOTIFY_TAP_READY");
+
+/// Every code this domain uses.
+pub const ALL: &[MessageCode] = &[
+    DEVICE_CHECK_TITLE,
+    INELIGIBLE_TITLE,
+    INELIGIBLE_BODY,
+    PERMISSIONS_TITLE,
+    PERMISSIONS_BODY,
+    CONSENT_TITLE,
+    CONSENT_BODY,
+    IDENTITY_TITLE,
+    IDENTITY_BODY,
+    SUBMITTING_TITLE,
+    DOB_TITLE,
+    DOB_BODY,
+    GOV_ID_TITLE,
+    GOV_ID_BODY,
+    AWAITING_VID_TITLE,
+    ADD_VID_TITLE,
+    ADD_VID_BODY,
+    SELFIE_TITLE,
+    SELFIE_BODY,
+    LIVENESS_TITLE,
+    LIVENESS_BODY,
+    FAST_PATH_BODY,
+    PRESENT_VID_TITLE,
+    PRESENT_VID_BODY,
+    REVIEW_SUBMITTING_TITLE,
+    REVIEW_WAITING_TITLE,
+    REVIEW_WAITING_BODY,
+    REVIEW_INVITED_TITLE,
+    REVIEW_INVITED_BODY,
+    REVIEW_IN_CALL_TITLE,
+    REVIEW_DECISION_TITLE,
+    FETCHING_TAP_TITLE,
+    TAP_TITLE,
+    TAP_BODY,
+    TAP_HIDDEN_BODY,
+    TAP_ONE_TIME_BODY,
+    TAP_EXPIRED_TITLE,
+    TAP_EXPIRED_FAST_BODY,
+    TAP_EXPIRED_BODY,
+    TAP_WINDOW_MISSED_BODY,
+    PASSKEY_TITLE,
+    PASSKEY_BODY,
+    DENIED_TITLE,
+    WINDOW_MISSED_TITLE,
+    WINDOW_MISSED_BODY,
+    DONE_TITLE,
+    DONE_BODY,
+    ACTION_ALLOW,
+    ACTION_OPEN_SETTINGS,
+    ACTION_CHECK_AGAIN,
+    ACTION_SUBMIT,
+    ACTION_GET_TAP,
+    ACTION_RETRY,
+    ACTION_START_VERIFICATION,
+    ACTION_OPEN_AUTHENTICATOR,
+    ACTION_READY,
+    ACTION_TAKE_SELFIE,
+    ACTION_START_LIVENESS,
+    ACTION_PRESENT_VID,
+    ACTION_JOIN_CALL,
+    ACTION_ADD_PASSKEY,
+    ACTION_NEW_TAP,
+    ACTION_NEW_REQUEST,
+    NOTICE_PERMISSION_CAMERA,
+    NOTICE_PERMISSION_MICROPHONE,
+    NOTICE_PERMISSION_NOTIFICATIONS,
+    NOTICE_PERMISSION_LOCATION,
+    NOTICE_PERMISSION_SETTINGS,
+    NOTICE_CONSENT_REQUIRED,
+    NOTICE_REQUEST_FAILED,
+    NOTICE_GOV_ID_REJECTED,
+    NOTICE_GOV_ID_EXPIRED,
+    NOTICE_LIVENESS_FAILED,
+    NOTICE_CALL_TOO_SHORT,
+    NOTICE_TAP_NOT_USABLE,
+    NOTICE_PASSKEY_CANCELLED,
+    UPN_MISSING,
+    UPN_INVALID,
+    EMPLOYEE_ID_MISSING,
+    EMPLOYEE_ID_INVALID,
+    PERSONAL_EMAIL_INVALID,
+    PERSONAL_EMAIL_SAME,
+    DOB_YEAR_FIRST,
+    DOB_MONTH_FIRST,
+    DOB_YEAR_OUT_OF_RANGE,
+    DOB_INVALID_MONTH,
+    DOB_INVALID_DAY,
+    DOB_INCOMPLETE,
+    DOB_IN_FUTURE,
+    DOB_TOO_YOUNG,
+    DOB_TOO_OLD,
+    DENIED_BADGE_PHOTO,
+    DENIED_IDENTITY_MISMATCH,
+    DENIED_OTHER,
+    NOTIFY_CALL_INVITATION,
+    NOTIFY_TAP_READY,
+];

@@ -1,0 +1,327 @@
+//! Walks each seed path step by step, as a table: the action, the step the flow must be on
+//! afterwards, and the effects (by name, in order) it must ask for. After every row the driver
+//! also checks the invariants and the serialize → deserialize round trip.
+//!
+//! 000 "Get TAP", 001 "Get Passkey", the 30-day fast path, a denial, an expired TAP and a
+//! missed reviewer window.
+
+mod common;
+
+use common::*;
+use identity_pass_core::eligibility::Platform;
+use identity_pass_core::flow::clock::{Timestamp, DAY_MS, HOUR_MS, MINUTE_MS};
+use identity_pass_core::flow::credential::ChecklistItem;
+use identity_pass_core::flow::identity_entry::StaffKind;
+use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
+use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
+use identity_pass_core::flow::review::ReviewStatus;
+use identity_pass_core::flow::verification::{GovernmentIdOutcome, PartnerStep};
+use identity_pass_core::flow::{Effect, Event, Step};
+
+/// One row of a walk.
+enum Act {
+    /// Send an event.
+    E(Event),
+    /// Send an event built from the service's current time.
+    S(fn(Timestamp) -> Event),
+    /// Let time pass (phone and service alike).
+    Wait(i64),
+}
+
+fn step_name(step: &Step) -> &'static str {
+    match step {
+        Step::DeviceCheck => "DeviceCheck",
+        Step::Ineligible { .. } => "Ineligible",
+        Step::Permissions => "Permissions",
+        Step::Consent => "Consent",
+        Step::IdentityEntry { .. } => "IdentityEntry",
+        Step::SubmittingIdentity => "SubmittingIdentity",
+        Step::DateOfBirth { .. } => "DateOfBirth",
+        Step::GovernmentId { .. } => "GovernmentId",
+        Step::AwaitingVerifiedId => "AwaitingVerifiedId",
+        Step::AddVerifiedId { .. } => "AddVerifiedId",
+        Step::Selfie { .. } => "Selfie",
+        Step::Liveness { .. } => "Liveness",
+        Step::PresentVerifiedId { .. } => "PresentVerifiedId",
+        Step::Review(_) => "Review",
+        Step::FetchingTap { .. } => "FetchingTap",
+        Step::TapReady(_) => "TapReady",
+        Step::TapExpired { .. } => "TapExpired",
+        Step::Passkey { .. } => "Passkey",
+        Step::Denied { .. } => "Denied",
+        Step::ReviewWindowMissed => "ReviewWindowMissed",
+        Step::Done { .. } => "Done",
+    }
+}
+
+fn effect_name(effect: &Effect) -> &'static str {
+    match effect {
+        Effect::PersistState => "PersistState",
+        Effect::RequestPermission { .. } => "RequestPermission",
+        Effect::RequestFullAccuracyLocation => "RequestFullAccuracyLocation",
+        Effect::OpenAppSettings { .. } => "OpenAppSettings",
+        Effect::CheckPermissions => "CheckPermissions",
+        Effect::SubmitIdentity { .. } => "SubmitIdentity",
+        Effect::SubmitDateOfBirth { .. } => "SubmitDateOfBirth",
+        Effect::StartGovernmentIdCheck { .. } => "StartGovernmentIdCheck",
+        Effect::OpenAuthenticator => "OpenAuthenticator",
+        Effect::StartSelfie => "StartSelfie",
+        Effect::UploadSelfie { .. } => "UploadSelfie",
+        Effect::StartLiveness { .. } => "StartLiveness",
+        Effect::RequestVerifiedIdPresentation { .. } => "RequestVerifiedIdPresentation",
+        Effect::SubmitForReview { .. } => "SubmitForReview",
+        Effect::WatchStatus { .. } => "WatchStatus",
+        Effect::JoinCall { .. } => "JoinCall",
+        Effect::FetchTap { .. } => "FetchTap",
+        Effect::FetchPasskeyOptions { .. } => "FetchPasskeyOptions",
+        Effect::RegisterPasskey { .. } => "RegisterPasskey",
+        Effect::SubmitPasskey { .. } => "SubmitPasskey",
+        Effect::ScheduleWake { .. } => "ScheduleWake",
+        Effect::ShowNotification { .. } => "ShowNotification",
+    }
+}
+
+type Row = (Act, &'static str, &'static [&'static str]);
+/// A named walk and the step it must end on.
+type SeedPath = (&'static str, fn() -> Vec<Row>, &'static str);
+
+fn flags(liveness_prompt: bool, verified_id: bool) -> RolloutFlags {
+    RolloutFlags { liveness_prompt, verified_id }
+}
+
+fn start_rows() -> Vec<Row> {
+    use Act::E;
+    let granted = |permission| E(Event::PermissionReported { permission, status: PermissionStatus::Granted });
+    vec![
+        (E(Event::DeviceChecked { profile: phone(Platform::Android) }), "Permissions", &["PersistState"]),
+        (E(Event::Continue), "Permissions", &["RequestPermission"]),
+        (granted(Permission::Camera), "Permissions", &["RequestPermission", "PersistState"]),
+        (granted(Permission::Microphone), "Permissions", &["RequestPermission", "PersistState"]),
+        (granted(Permission::Notifications), "Permissions", &["RequestPermission", "PersistState"]),
+        // Seed 001: "Approximate" is prompted again until "Precise" is chosen.
+        (
+            E(Event::PermissionReported { permission: Permission::Location, status: PermissionStatus::Approximate }),
+            "Permissions",
+            &["RequestPermission", "PersistState"],
+        ),
+        (granted(Permission::Location), "Consent", &["PersistState"]),
+        (E(Event::ConsentAnswered { accepted: true }), "IdentityEntry", &["PersistState"]),
+        (E(Event::IdentitySubmitted { form: form(StaffKind::Employee) }), "SubmittingIdentity", &["SubmitIdentity", "PersistState"]),
+    ]
+}
+
+fn review_rows() -> Vec<Row> {
+    use Act::{E, S, Wait};
+    vec![
+        (S(|t| Event::ReviewUpdated { status: ReviewStatus::WaitingForReviewer { submitted_at: t }, server_time: t }), "Review", &["WatchStatus", "ScheduleWake", "PersistState"]),
+        (Wait(3 * HOUR_MS), "Review", &[]),
+        (S(|t| Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "call-1".into() }, server_time: t }), "Review", &["ShowNotification", "PersistState"]),
+        (E(Event::Continue), "Review", &["JoinCall"]),
+        (E(Event::CallJoined), "Review", &["PersistState"]),
+        (Wait(20_000), "Review", &[]),
+        (E(Event::CallEnded), "Review", &["PersistState"]),
+    ]
+}
+
+fn get_tap_000() -> Vec<Row> {
+    use Act::{E, S};
+    let mut rows = start_rows();
+    rows.extend::<Vec<Row>>(vec![
+        (S(|t| Event::IdentityAccepted { request_id: "req-1".into(), path: OnboardingPath::GetTap, flags: flags(true, true), verified_id_issued_at: None, server_time: t }), "Selfie", &["PersistState"]),
+        (E(Event::Continue), "Selfie", &["StartSelfie", "PersistState"]),
+        (E(Event::SelfieCaptured), "Selfie", &["UploadSelfie", "PersistState"]),
+        (S(|t| Event::SelfieUploaded { server_time: t }), "Liveness", &["PersistState"]),
+        (E(Event::Continue), "Liveness", &["StartLiveness", "PersistState"]),
+        (E(Event::LivenessPassed), "Review", &["SubmitForReview", "PersistState"]),
+    ]);
+    rows.extend(review_rows());
+    rows.extend::<Vec<Row>>(vec![
+        (S(|t| Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }), "FetchingTap", &["FetchTap", "PersistState"]),
+        (S(|t| Event::TapIssued { tap: tap(t), server_time: t }), "TapReady", &["ScheduleWake", "ShowNotification", "PersistState"]),
+        (S(|t| Event::VerifiedIdIssued { issued_at: t, expires_at: t + 30 * DAY_MS, server_time: t }), "TapReady", &["PersistState"]),
+        (E(Event::SignedInWithTap), "TapReady", &["PersistState"]),
+        (E(Event::ChecklistItemDone { item: ChecklistItem::PasswordSet }), "TapReady", &["PersistState"]),
+        (E(Event::ChecklistItemDone { item: ChecklistItem::MfaRegistered }), "Done", &["PersistState"]),
+    ]);
+    rows
+}
+
+fn get_passkey_001() -> Vec<Row> {
+    use Act::{E, S};
+    let mut rows = start_rows();
+    rows.push((S(|t| Event::IdentityAccepted { request_id: "req-1".into(), path: OnboardingPath::GetPasskey, flags: flags(true, true), verified_id_issued_at: None, server_time: t }), "GovernmentId", &["PersistState"]));
+    rows.push((E(Event::Continue), "GovernmentId", &["StartGovernmentIdCheck", "PersistState"]));
+    for step in PartnerStep::ALL {
+        rows.push((E(Event::GovernmentIdProgress { step }), "GovernmentId", &["PersistState"]));
+    }
+    rows.extend::<Vec<Row>>(vec![
+        (E(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified }), "AwaitingVerifiedId", &["PersistState"]),
+        (S(|t| Event::VerifiedIdIssued { issued_at: t, expires_at: t + 30 * DAY_MS, server_time: t }), "AddVerifiedId", &["PersistState"]),
+        (E(Event::Continue), "AddVerifiedId", &["OpenAuthenticator", "PersistState"]),
+        (E(Event::Continue), "Liveness", &["PersistState"]),
+        (E(Event::Continue), "Liveness", &["StartLiveness", "PersistState"]),
+        (E(Event::LivenessPassed), "PresentVerifiedId", &["PersistState"]),
+        (E(Event::Continue), "PresentVerifiedId", &["RequestVerifiedIdPresentation", "PersistState"]),
+        (S(|t| Event::VerifiedIdPresented { server_time: t }), "Review", &["SubmitForReview", "PersistState"]),
+    ]);
+    rows.extend(review_rows());
+    rows.extend::<Vec<Row>>(vec![
+        (S(|t| Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }), "Passkey", &["FetchPasskeyOptions", "PersistState"]),
+        (E(Event::PasskeyOptionsReceived { options_json: "{\"challenge\":\"abc\"}".into() }), "Passkey", &["RegisterPasskey", "PersistState"]),
+        (E(Event::PasskeyCreated { response_json: "{\"id\":\"cred\"}".into() }), "Passkey", &["SubmitPasskey", "PersistState"]),
+        (S(|t| Event::PasskeyRegistered { server_time: t }), "Done", &["PersistState"]),
+    ]);
+    rows
+}
+
+fn fast_path() -> Vec<Row> {
+    use Act::{E, S};
+    let mut rows = start_rows();
+    rows.extend::<Vec<Row>>(vec![
+        // Verified 10 days ago: liveness only, no call (seed 000, "Existing Users with a Verified ID").
+        (S(|t| Event::IdentityAccepted { request_id: "req-1".into(), path: OnboardingPath::GetTap, flags: flags(false, true), verified_id_issued_at: Some(t - 10 * DAY_MS), server_time: t }), "Liveness", &["PersistState"]),
+        (E(Event::Continue), "Liveness", &["StartLiveness", "PersistState"]),
+        (E(Event::LivenessPassed), "FetchingTap", &["FetchTap", "PersistState"]),
+        (S(|t| Event::TapIssued { tap: tap(t), server_time: t }), "TapReady", &["ScheduleWake", "ShowNotification", "PersistState"]),
+    ]);
+    rows
+}
+
+fn up_to_review(liveness: bool) -> Vec<Row> {
+    use Act::{E, S};
+    let mut rows = start_rows();
+    rows.push((
+        if liveness {
+            S(|t| Event::IdentityAccepted { request_id: "req-1".into(), path: OnboardingPath::GetTap, flags: flags(true, false), verified_id_issued_at: None, server_time: t })
+        } else {
+            S(|t| Event::IdentityAccepted { request_id: "req-1".into(), path: OnboardingPath::GetTap, flags: flags(false, false), verified_id_issued_at: None, server_time: t })
+        },
+        "Selfie",
+        &["PersistState"],
+    ));
+    rows.push((E(Event::Continue), "Selfie", &["StartSelfie", "PersistState"]));
+    rows.push((E(Event::SelfieCaptured), "Selfie", &["UploadSelfie", "PersistState"]));
+    if liveness {
+        rows.push((S(|t| Event::SelfieUploaded { server_time: t }), "Liveness", &["PersistState"]));
+        rows.push((E(Event::Continue), "Liveness", &["StartLiveness", "PersistState"]));
+        rows.push((E(Event::LivenessPassed), "Review", &["SubmitForReview", "PersistState"]));
+    } else {
+        rows.push((S(|t| Event::SelfieUploaded { server_time: t }), "Review", &["SubmitForReview", "PersistState"]));
+    }
+    rows
+}
+
+fn denial() -> Vec<Row> {
+    use Act::{E, S};
+    let mut rows = up_to_review(true);
+    rows.extend(review_rows());
+    rows.push((
+        S(|t| Event::ReviewUpdated {
+            status: ReviewStatus::Denied { reason_code: "BADGE_PHOTO_MISMATCH".into(), message: "Request denied.".into() },
+            server_time: t,
+        }),
+        "Denied",
+        &["PersistState"],
+    ));
+    rows.push((E(Event::Continue), "IdentityEntry", &["PersistState"]));
+    rows
+}
+
+fn expired_tap() -> Vec<Row> {
+    use Act::{E, S, Wait};
+    let mut rows = up_to_review(false);
+    rows.extend(review_rows());
+    rows.extend::<Vec<Row>>(vec![
+        (S(|t| Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }), "FetchingTap", &["FetchTap", "PersistState"]),
+        (S(|t| Event::TapIssued { tap: tap(t), server_time: t }), "TapReady", &["ScheduleWake", "ShowNotification", "PersistState"]),
+        (E(Event::ChecklistItemDone { item: ChecklistItem::PasswordSet }), "TapReady", &["PersistState"]),
+        (Wait(30 * MINUTE_MS), "TapReady", &[]),
+        (E(Event::Tick), "TapExpired", &["PersistState"]),
+        // No Verified ID (rollout off): a new request.
+        (E(Event::Continue), "IdentityEntry", &["PersistState"]),
+    ]);
+    rows
+}
+
+fn missed_reviewer_window() -> Vec<Row> {
+    use Act::{E, S, Wait};
+    let mut rows = up_to_review(false);
+    rows.extend::<Vec<Row>>(vec![
+        (S(|t| Event::ReviewUpdated { status: ReviewStatus::WaitingForReviewer { submitted_at: t }, server_time: t }), "Review", &["WatchStatus", "ScheduleWake", "PersistState"]),
+        (Wait(24 * HOUR_MS - 5_000), "Review", &[]),
+        (E(Event::Tick), "Review", &[]),
+        (Wait(5_000), "Review", &[]),
+        (E(Event::Tick), "ReviewWindowMissed", &["PersistState"]),
+        // A late invitation for the missed request is stale.
+        (E(Event::Continue), "IdentityEntry", &["PersistState"]),
+    ]);
+    rows
+}
+
+fn walk(name: &str, rows: Vec<Row>, skew: i64) -> Driver {
+    let mut d = Driver::new(Platform::Android);
+    d.skew = skew;
+    for (i, (act, expected_step, expected_effects)) in rows.into_iter().enumerate() {
+        let effects = match act {
+            Act::E(event) => d.send(event),
+            Act::S(make) => {
+                let event = make(d.server_time() + 1_000);
+                d.send(event)
+            }
+            Act::Wait(ms) => {
+                d.wait(ms);
+                Vec::new()
+            }
+        };
+        let names: Vec<_> = effects.iter().map(effect_name).collect();
+        assert_eq!(step_name(d.flow.step()), expected_step, "{name}, row {i}");
+        assert_eq!(names, expected_effects, "{name}, row {i}");
+    }
+    d
+}
+
+#[test]
+fn every_seed_path_walks_to_its_end_with_and_without_clock_skew() {
+    let paths: [SeedPath; 6] = [
+        ("000 Get TAP", get_tap_000, "Done"),
+        ("001 Get Passkey", get_passkey_001, "Done"),
+        ("fast path", fast_path, "TapReady"),
+        ("denial", denial, "IdentityEntry"),
+        ("expired TAP", expired_tap, "IdentityEntry"),
+        ("missed reviewer window", missed_reviewer_window, "IdentityEntry"),
+    ];
+    // The service's clock: in step, 7 minutes ahead of the phone, 3 hours behind it.
+    for skew in [0, 7 * MINUTE_MS, -3 * HOUR_MS] {
+        for (name, rows, end) in paths {
+            let d = walk(name, rows(), skew);
+            assert_eq!(step_name(d.flow.step()), end, "{name} with skew {skew}");
+        }
+    }
+}
+
+#[test]
+fn the_denial_shows_the_seeds_badge_photo_message_in_both_languages() {
+    let mut rows = denial();
+    rows.pop();
+    let mut d = walk("denial", rows, 0);
+    let body = d.flow.view(d.now).body.expect("a denial explains itself");
+    assert_eq!(body.code, "FLOW_DENIED_BADGE_PHOTO");
+    assert!(body.text.starts_with("Request denied. Your identity cannot be verified."), "{}", body.text);
+    d.flow.set_locale(identity_pass_core::messages::Locale::SimplifiedChinese);
+    assert!(d.flow.view(d.now).body.expect("body").text.contains("工牌照片"));
+}
+
+#[test]
+fn after_an_expired_tap_a_verified_user_gets_a_new_one_through_the_fast_path() {
+    let mut rows = get_tap_000();
+    rows.truncate(rows.len() - 3); // stop after the Verified ID is issued
+    let mut d = walk("000 Get TAP", rows, 0);
+    d.wait(31 * MINUTE_MS);
+    d.send(Event::Tick);
+    assert_eq!(step_name(d.flow.step()), "TapExpired");
+    assert_eq!(d.send(Event::Continue), vec![Effect::PersistState]);
+    assert_eq!(step_name(d.flow.step()), "Liveness");
+    d.send(Event::Continue);
+    let effects = d.send(Event::LivenessPassed);
+    assert!(effects.contains(&Effect::FetchTap { request_id: "req-1".into(), fast_path: true }), "{effects:?}");
+}
