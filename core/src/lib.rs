@@ -11,6 +11,7 @@ pub mod credential_vault;
 pub mod eligibility;
 pub mod messages;
 pub mod secret;
+pub mod selfie;
 pub mod secure_store;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;

@@ -100,10 +100,11 @@ impl MessageCode {
 }
 
 pub mod eligibility;
+pub mod selfie;
 
 /// Every code any domain uses. Add a domain's `ALL` here when it gains messages.
 pub fn all_codes() -> Vec<MessageCode> {
-    [eligibility::ALL].concat()
+    [eligibility::ALL, selfie::ALL].concat()
 }
 
 #[cfg(test)]
