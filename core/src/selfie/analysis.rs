@@ -37,7 +37,8 @@ pub struct FrameAnalysis {
     pub brightness: f32,
     /// Focus measure of the single face (see `quality::sharpness`).
     pub sharpness: Option<f32>,
-    /// Face speed in face widths per second, when the previous frame had the same single face.
+    /// Change of the face region since the previous frame (see `quality::motion`), when both
+    /// frames had a single face.
     pub motion: Option<f32>,
     /// Whether this frame needed the full (slow) search.
     pub full_search: bool,
@@ -49,8 +50,8 @@ pub struct Analyzer {
     settings: DetectorSettings,
     rescan_every: u32,
     since_full_search: u32,
-    /// The single face of the previous frame, in working-image pixels, and its time.
-    track: Option<(Rect, u64)>,
+    /// The single face of the previous frame, in working-image pixels, and its pixels.
+    track: Option<(Rect, LumaImage)>,
 }
 
 impl Default for Analyzer {
@@ -65,8 +66,8 @@ impl Analyzer {
         self.track = None;
     }
 
-    /// Analyses one frame taken at `timestamp_ms`.
-    pub fn analyze(&mut self, frame: &Frame<'_>, timestamp_ms: u64) -> Result<FrameAnalysis, ModelError> {
+    /// Analyses one frame.
+    pub fn analyze(&mut self, frame: &Frame<'_>) -> Result<FrameAnalysis, ModelError> {
         let factor = (frame.width() / WORKING_WIDTH).max(1);
         let image = LumaImage::downscaled_from(frame, factor);
         let tracked = match self.track {
@@ -89,11 +90,13 @@ impl Analyzer {
             [face] => Some(*face),
             _ => None,
         };
-        let motion = match (self.track, single) {
-            (Some((last, last_ms)), Some(face)) => Some(quality::motion(last, last_ms, face, timestamp_ms)),
+        let motion = match (&self.track, single) {
+            (Some((last, patch)), Some(_)) => {
+                image.crop_downscaled(*last, 1).and_then(|(now, _)| quality::motion(patch, &now))
+            }
             _ => None,
         };
-        self.track = single.map(|face| (face, timestamp_ms));
+        self.track = single.and_then(|face| image.crop_downscaled(face, 1).map(|(patch, _)| (face, patch)));
         let (w, h) = (image.width() as f32, image.height() as f32);
         let analysis = FrameAnalysis {
             faces: faces

@@ -10,7 +10,8 @@ fn rgb_to_yuv(rgb: &[u8]) -> (u8, u8, u8) {
     (y.clamp(0, 255) as u8, u.clamp(0, 255) as u8, v.clamp(0, 255) as u8)
 }
 
-/// An NV21 buffer (row stride = width) from packed RGB of `width × height`.
+/// An NV21 buffer from packed RGB of `width × height`; its row stride is the width rounded up
+/// to even (so each chroma row holds whole V/U pairs).
 /// Returns `None` when `rgb` is not exactly `width · height · 3` bytes.
 pub fn rgb_to_nv21(width: u32, height: u32, rgb: &[u8]) -> Option<Vec<u8>> {
     let (w, h) = (width as usize, height as usize);
@@ -18,14 +19,14 @@ pub fn rgb_to_nv21(width: u32, height: u32, rgb: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
-    let mut out = vec![0u8; w * h + w.max(2 * cw) * ch];
-    let chroma_row = w.max(2 * cw);
+    let stride = 2 * cw;
+    let mut out = vec![0u8; stride * (h + ch)];
     for y in 0..h {
         for x in 0..w {
             let (luma, u, v) = rgb_to_yuv(&rgb[(y * w + x) * 3..][..3]);
-            out[y * w + x] = luma;
+            out[y * stride + x] = luma;
             if y % 2 == 0 && x % 2 == 0 {
-                let at = w * h + (y / 2) * chroma_row + (x / 2) * 2;
+                let at = stride * h + (y / 2) * stride + (x / 2) * 2;
                 out[at] = v;
                 out[at + 1] = u;
             }
@@ -35,17 +36,18 @@ pub fn rgb_to_nv21(width: u32, height: u32, rgb: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// The three planes of `YUV_420_888` with chroma pixel stride 2 (U and V interleaved, as most
-/// Android devices deliver): `(y, u, v, y_row_stride, chroma_row_stride)`.
+/// Android devices deliver): `(y, u, v, y_row_stride, chroma_row_stride)`, strides the width
+/// rounded up to even.
 pub fn rgb_to_yuv420_planes(width: u32, height: u32, rgb: &[u8]) -> Option<(Vec<u8>, Vec<u8>, Vec<u8>, u32, u32)> {
     let nv21 = rgb_to_nv21(width, height, rgb)?;
     let (w, h) = (width as usize, height as usize);
-    let chroma_row = w.max(2 * w.div_ceil(2));
-    let y = nv21[..w * h].to_vec();
-    let vu = &nv21[w * h..];
+    let stride = 2 * w.div_ceil(2);
+    let y = nv21[..stride * h].to_vec();
+    let vu = &nv21[stride * h..];
     // U plane starts one byte into the interleaved V/U rows; both share the row stride.
     let u = vu.get(1..).unwrap_or_default().to_vec();
     let v = vu.to_vec();
-    Some((y, u, v, width, chroma_row as u32))
+    Some((y, u, v, stride as u32, stride as u32))
 }
 
 /// A BGRA buffer with `row_stride ≥ 4·width` bytes per row (padding zeroed), as iOS delivers.

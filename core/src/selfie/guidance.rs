@@ -49,7 +49,7 @@ pub struct GuidanceThresholds {
     pub max_offset_y: f32,
     /// Below this sharpness (see `quality::sharpness`): blurred.
     pub min_sharpness: f32,
-    /// Above this speed (face widths per second): hold still.
+    /// Above this frame-to-frame change of the face (see `quality::motion`): hold still.
     pub max_motion: f32,
 }
 
@@ -63,7 +63,7 @@ impl Default for GuidanceThresholds {
             max_offset_x: 0.15,
             max_offset_y: 0.20,
             min_sharpness: 0.07,
-            max_motion: 0.6,
+            max_motion: 0.35,
         }
     }
 }

@@ -25,13 +25,19 @@ pub fn sharpness(image: &LumaImage, face: Rect) -> Option<f32> {
     (variance > 1.0).then(|| laplacian / variance)
 }
 
-/// How fast the face moves, in face widths per second, between two observations of it
-/// (`earlier` and `later` boxes with their timestamps in ms; `later_ms > earlier_ms`).
-pub fn motion(earlier: Rect, earlier_ms: u64, later: Rect, later_ms: u64) -> f32 {
-    let dt = later_ms.saturating_sub(earlier_ms).max(1) as f32 / 1000.0;
-    let (ax, ay) = earlier.center();
-    let (bx, by) = later.center();
-    let shift = ((bx - ax).powi(2) + (by - ay).powi(2)).sqrt();
-    let size = earlier.width.max(later.width).max(1.0);
-    shift / size / dt
+/// How much the face region changed since the previous frame: the mean absolute difference of
+/// the same pixels in both frames, divided by the earlier patch's standard deviation.
+///
+/// Measured on pixels rather than on face boxes because the detector's boxes jitter by a few
+/// pixels on identical frames, which would read as motion. ~0 when still; a head turn or a swing
+/// of the phone between two frames gives 0.4 and more. `None` when the patches differ in size.
+pub fn motion(earlier: &LumaImage, later: &LumaImage) -> Option<f32> {
+    if earlier.width() != later.width() || earlier.height() != later.height() || earlier.pixels().is_empty() {
+        return None;
+    }
+    let whole = Rect { x: 0.0, y: 0.0, width: earlier.width() as f32, height: earlier.height() as f32 };
+    let (_, variance) = earlier.mean_and_variance(whole)?;
+    let total: u64 = earlier.pixels().iter().zip(later.pixels()).map(|(&a, &b)| u64::from(a.abs_diff(b))).sum();
+    let mean_difference = total as f32 / earlier.pixels().len() as f32;
+    Some(mean_difference / variance.sqrt().max(1.0))
 }

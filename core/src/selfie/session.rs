@@ -56,7 +56,7 @@ pub struct FrameVerdict {
     pub brightness: f32,
     /// Focus measure of the face.
     pub sharpness: Option<f32>,
-    /// Face speed, face widths per second.
+    /// Change of the face region since the previous frame (see `quality::motion`).
     pub motion: Option<f32>,
     /// Consecutive good frames so far.
     pub good_streak: u32,
@@ -117,7 +117,7 @@ impl SelfieSession {
         if let Some(previous_ms) = self.last_timestamp_ms.filter(|&p| timestamp_ms <= p) {
             return Err(FrameError::TimestampNotIncreasing { timestamp_ms, previous_ms }.into());
         }
-        let analysis = self.analyzer.analyze(frame, timestamp_ms)?;
+        let analysis = self.analyzer.analyze(frame)?;
         self.last_timestamp_ms = Some(timestamp_ms);
         let mut guidance = guidance_for(&analysis, &self.config.thresholds);
         let mut captured = false;
