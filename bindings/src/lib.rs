@@ -13,10 +13,12 @@ mod credential_vault;
 mod eligibility;
 mod error;
 mod secure_store;
+mod selfie;
 
 pub use credential_vault::CredentialVault;
-pub use error::{SecureStoreError, VaultError};
+pub use error::{SecureStoreError, SelfieError, VaultError};
 pub use secure_store::SecureStore;
+pub use selfie::SelfieSession;
 
 uniffi::setup_scaffolding!();
 
