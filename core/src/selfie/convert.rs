@@ -35,10 +35,13 @@ pub fn rgb_to_nv21(width: u32, height: u32, rgb: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The planes of a `YUV_420_888` image: `(y, u, v, y_row_stride, chroma_row_stride)`.
+pub type Yuv420Planes = (Vec<u8>, Vec<u8>, Vec<u8>, u32, u32);
+
 /// The three planes of `YUV_420_888` with chroma pixel stride 2 (U and V interleaved, as most
 /// Android devices deliver): `(y, u, v, y_row_stride, chroma_row_stride)`, strides the width
 /// rounded up to even.
-pub fn rgb_to_yuv420_planes(width: u32, height: u32, rgb: &[u8]) -> Option<(Vec<u8>, Vec<u8>, Vec<u8>, u32, u32)> {
+pub fn rgb_to_yuv420_planes(width: u32, height: u32, rgb: &[u8]) -> Option<Yuv420Planes> {
     let nv21 = rgb_to_nv21(width, height, rgb)?;
     let (w, h) = (width as usize, height as usize);
     let stride = 2 * w.div_ceil(2);

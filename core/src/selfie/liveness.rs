@@ -160,3 +160,61 @@ impl MoveCloserChallenge {
         &self.state
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn face(width: f32) -> FaceBox {
+        FaceBox { left: 0.5 - width / 2.0, top: 0.3, width, height: width * 1.3 }
+    }
+
+    fn run(widths: &[Option<f32>], step_ms: u64) -> LivenessState {
+        let mut challenge = MoveCloserChallenge::new(LivenessSettings::default());
+        for (i, width) in widths.iter().enumerate() {
+            let faces: Vec<FaceBox> = width.iter().map(|w| face(*w)).collect();
+            challenge.observe(i as u64 * step_ms, &faces);
+        }
+        challenge.state().clone()
+    }
+
+    #[test]
+    fn a_steady_approach_passes_with_its_trace() {
+        let widths: Vec<Option<f32>> = (0..8).map(|i| Some(0.25 * (1.0 + 0.06 * i as f32))).collect();
+        let LivenessState::Passed { growth, samples } = run(&widths, 100) else { panic!("should pass") };
+        assert!(growth >= 1.35 && samples.len() == 8);
+    }
+
+    #[test]
+    fn jitter_within_tolerance_is_not_a_retreat() {
+        let widths = [0.25, 0.27, 0.265, 0.29, 0.31, 0.305, 0.33, 0.35].map(Some);
+        assert!(matches!(run(&widths, 100), LivenessState::Passed { .. }));
+    }
+
+    #[test]
+    fn too_slow_an_approach_times_out() {
+        let widths: Vec<Option<f32>> = (0..20).map(|i| Some(0.25 + 0.001 * i as f32)).collect();
+        assert_eq!(run(&widths, 500), LivenessState::Failed { reason: LivenessFailure::TimedOut });
+    }
+
+    #[test]
+    fn losing_the_face_for_several_frames_fails() {
+        let widths = [Some(0.25), Some(0.26), None, None, None, None, None, None, Some(0.3)];
+        assert_eq!(run(&widths, 100), LivenessState::Failed { reason: LivenessFailure::FaceLost });
+    }
+
+    #[test]
+    fn a_second_face_fails_and_the_end_is_final() {
+        let mut challenge = MoveCloserChallenge::new(LivenessSettings::default());
+        challenge.observe(0, &[face(0.25)]);
+        challenge.observe(100, &[face(0.26), face(0.1)]);
+        challenge.observe(200, &[face(0.40)]);
+        assert_eq!(challenge.state(), &LivenessState::Failed { reason: LivenessFailure::MultipleFaces });
+    }
+
+    #[test]
+    fn waiting_without_a_face_never_starts_the_clock() {
+        let widths = [None, None, None, None, None, None, None, None];
+        assert_eq!(run(&widths, 2_000), LivenessState::WaitingForFace);
+    }
+}

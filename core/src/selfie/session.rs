@@ -160,16 +160,15 @@ impl SelfieSession {
 
         self.good_streak = if guidance == Guidance::Good { self.good_streak + 1 } else { 0 };
         let needed = self.config.required_good_frames.max(1);
-        if self.good_streak >= needed && self.capture.is_none() && !self.capture_taken {
-            if let [face] = analysis.faces.as_slice() {
-                match capture::capture(frame, *face, timestamp_ms, &self.config.capture) {
-                    Ok(selfie) => {
-                        self.capture = Some(selfie);
-                        captured = true;
-                    }
-                    // Try again on the next good frame; the user sees no difference.
-                    Err(CaptureError::EmptyCrop | CaptureError::Encoding(_) | CaptureError::TooLarge { .. } | CaptureError::Metadata(_)) => {}
+        let ready = self.good_streak >= needed && self.capture.is_none() && !self.capture_taken;
+        if let ([face], true) = (analysis.faces.as_slice(), ready) {
+            match capture::capture(frame, *face, timestamp_ms, &self.config.capture) {
+                Ok(selfie) => {
+                    self.capture = Some(selfie);
+                    captured = true;
                 }
+                // Try again on the next good frame; the user sees no difference.
+                Err(CaptureError::EmptyCrop | CaptureError::Encoding(_) | CaptureError::TooLarge { .. } | CaptureError::Metadata(_)) => {}
             }
         }
         Ok(self.verdict(guidance, analysis, captured, None))
