@@ -137,3 +137,37 @@ mod tests {
         assert!(matches!(FlowError::from(S::TooOld { found: 0, oldest: 1 }), FlowError::TooOld { found: 0, oldest: 1 }));
     }
 }
+
+/// Why a selfie frame was refused. The session is unchanged; keep sending frames.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum SelfieError {
+    /// The frame's size, planes or strides do not match its format, or its timestamp went back.
+    #[error("invalid camera frame ({code}): {detail}")]
+    InvalidFrame {
+        /// Stable code, e.g. `FRAME_SHORT_BUFFER`.
+        code: String,
+        /// Diagnostic text (sizes only; never pixels).
+        detail: String,
+    },
+    /// The face model could not be loaded: a broken build.
+    #[error("face detector unavailable: {detail}")]
+    DetectorUnavailable {
+        /// Diagnostic text.
+        detail: String,
+    },
+}
+
+impl From<core::selfie::FrameError> for SelfieError {
+    fn from(error: core::selfie::FrameError) -> Self {
+        SelfieError::InvalidFrame { code: error.code().to_owned(), detail: error.to_string() }
+    }
+}
+
+impl From<core::selfie::SessionError> for SelfieError {
+    fn from(error: core::selfie::SessionError) -> Self {
+        match error {
+            core::selfie::SessionError::Frame(frame) => frame.into(),
+            core::selfie::SessionError::Model(model) => SelfieError::DetectorUnavailable { detail: model.to_string() },
+        }
+    }
+}

@@ -14,11 +14,13 @@ mod eligibility;
 mod error;
 mod flow;
 mod secure_store;
+mod selfie;
 
 pub use credential_vault::CredentialVault;
-pub use error::{FlowError, SecureStoreError, VaultError};
+pub use error::{FlowError, SecureStoreError, SelfieError, VaultError};
 pub use flow::{locale_from_language_tag, OnboardingFlow, Transition};
 pub use secure_store::SecureStore;
+pub use selfie::SelfieSession;
 
 uniffi::setup_scaffolding!();
 

@@ -12,6 +12,7 @@ pub mod eligibility;
 pub mod flow;
 pub mod messages;
 pub mod secret;
+pub mod selfie;
 pub mod secure_store;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;

@@ -101,10 +101,11 @@ impl MessageCode {
 
 pub mod eligibility;
 pub mod flow;
+pub mod selfie;
 
 /// Every code any domain uses. Add a domain's `ALL` here when it gains messages.
 pub fn all_codes() -> Vec<MessageCode> {
-    [eligibility::ALL, flow::ALL].concat()
+    [eligibility::ALL, flow::ALL, selfie::ALL].concat()
 }
 
 #[cfg(test)]

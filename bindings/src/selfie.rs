@@ -1,0 +1,276 @@
+//! Exports the selfie session: camera frames in, guidance, a capture and a liveness outcome out.
+//!
+//! The JPEG never crosses the FFI: Kotlin and Swift see its size and dimensions, and the core
+//! uploads it, so no copy of the face lives in the JVM or Swift heap where it cannot be wiped.
+//! Frames do cross (the shells own the camera); each call copies them once into Rust memory.
+
+use std::sync::Mutex;
+
+use identity_pass_core::messages::{self, Locale};
+use identity_pass_core::selfie::{
+    self as core, FaceBox, Frame, Guidance, LivenessFailure, LivenessSample, LivenessState, PixelFormat, Plane,
+};
+
+use crate::error::SelfieError;
+
+#[uniffi::remote(Enum)]
+enum PixelFormat {
+    Nv21,
+    Yuv420,
+    Bgra,
+    Rgb,
+}
+
+#[uniffi::remote(Record)]
+struct FaceBox {
+    left: f32,
+    top: f32,
+    width: f32,
+    height: f32,
+}
+
+#[uniffi::remote(Enum)]
+enum Guidance {
+    TooDark,
+    TooBright,
+    NoFace,
+    MultipleFaces,
+    MoveCloser,
+    MoveBack,
+    CenterFace,
+    Blurry,
+    HoldStill,
+    Good,
+}
+
+#[uniffi::remote(Enum)]
+enum LivenessFailure {
+    TimedOut,
+    NotMonotonic,
+    NotSmooth,
+    FaceLost,
+    MultipleFaces,
+}
+
+#[uniffi::remote(Record)]
+struct LivenessSample {
+    timestamp_ms: u64,
+    face_width: f32,
+}
+
+#[uniffi::remote(Enum)]
+enum LivenessState {
+    WaitingForFace,
+    InProgress { progress: f32 },
+    Passed { growth: f32, samples: Vec<LivenessSample> },
+    Failed { reason: LivenessFailure },
+}
+
+/// One plane of a camera image (Android `Image.Plane`, or the single buffer of NV21/BGRA/RGB).
+#[derive(uniffi::Record)]
+pub struct FramePlane {
+    /// The plane's bytes.
+    pub data: Vec<u8>,
+    /// Bytes from one row to the next.
+    pub row_stride: u32,
+    /// Bytes from one sample to the next (1 or 2 for YUV, 4 for BGRA, 3 for RGB).
+    pub pixel_stride: u32,
+}
+
+/// One camera frame.
+#[derive(uniffi::Record)]
+pub struct CameraFrame {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Layout of `planes`.
+    pub format: PixelFormat,
+    /// One plane (NV21, BGRA, RGB) or three (Y, U, V for `Yuv420`).
+    pub planes: Vec<FramePlane>,
+    /// Capture time in milliseconds, strictly increasing (any monotonic clock).
+    pub timestamp_ms: u64,
+}
+
+/// What to show for one frame.
+#[derive(uniffi::Record)]
+pub struct SelfieVerdict {
+    /// The instruction.
+    pub guidance: Guidance,
+    /// Stable code of the text to show (the liveness instruction while a challenge runs).
+    pub message_code: String,
+    /// The text, in the session's language.
+    pub message_text: String,
+    /// Faces found, as fractions of the frame, for drawing an overlay.
+    pub faces: Vec<FaceBox>,
+    /// Consecutive good frames.
+    pub good_streak: u32,
+    /// True on the frame that produced the capture.
+    pub captured: bool,
+    /// The liveness challenge's state while one runs or after it ended.
+    pub liveness: Option<LivenessState>,
+}
+
+/// What the shell may know about a capture: not its bytes.
+#[derive(uniffi::Record)]
+pub struct CaptureInfo {
+    /// JPEG size in bytes.
+    pub byte_len: u64,
+    /// JPEG width.
+    pub width: u32,
+    /// JPEG height.
+    pub height: u32,
+    /// Timestamp of the frame it came from.
+    pub captured_at_ms: u64,
+}
+
+/// The liveness outcome, without the evidence JPEGs (those stay in the core for upload).
+#[derive(uniffi::Record)]
+pub struct LivenessResult {
+    /// `None` when passed.
+    pub failure: Option<LivenessFailure>,
+    /// Final / first face width.
+    pub growth: f32,
+    /// Frames kept as evidence for the service.
+    pub evidence_frames: u32,
+    /// Message code for the outcome.
+    pub message_code: String,
+    /// Message text for the outcome.
+    pub message_text: String,
+}
+
+/// A selfie session; feed it every camera frame (from any one thread at a time).
+#[derive(uniffi::Object)]
+pub struct SelfieSession {
+    inner: Mutex<SessionState>,
+    locale: Locale,
+}
+
+struct SessionState {
+    session: core::SelfieSession,
+    capture: Option<core::CapturedSelfie>,
+    liveness: Option<core::LivenessOutcome>,
+}
+
+#[uniffi::export]
+impl SelfieSession {
+    /// A session whose messages follow `language_tag` (BCP-47, e.g. `zh-CN`, `en-GB`).
+    #[uniffi::constructor]
+    pub fn new(language_tag: String) -> Self {
+        Self {
+            inner: Mutex::new(SessionState {
+                session: core::SelfieSession::new(core::SelfieConfig::standard()),
+                capture: None,
+                liveness: None,
+            }),
+            locale: Locale::from_language_tag(&language_tag),
+        }
+    }
+
+    /// Analyses one frame and says what to show.
+    pub fn push_frame(&self, frame: CameraFrame) -> Result<SelfieVerdict, SelfieError> {
+        let planes: Vec<Plane<'_>> = frame
+            .planes
+            .iter()
+            .map(|p| Plane { data: &p.data, row_stride: p.row_stride, pixel_stride: p.pixel_stride })
+            .collect();
+        let view = Frame::new(frame.width, frame.height, frame.format, &planes)?;
+        let mut state = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let verdict = state.session.push_frame(&view, frame.timestamp_ms)?;
+        if let Some(capture) = state.session.take_capture() {
+            state.capture = Some(capture);
+        }
+        if let Some(outcome) = state.session.take_liveness_outcome() {
+            state.liveness = Some(outcome);
+        }
+        let message = messages::selfie::verdict_message(verdict.guidance, verdict.liveness.as_ref(), self.locale);
+        Ok(SelfieVerdict {
+            guidance: verdict.guidance,
+            message_code: message.code,
+            message_text: message.text,
+            faces: verdict.faces,
+            good_streak: verdict.good_streak,
+            captured: verdict.captured,
+            liveness: verdict.liveness,
+        })
+    }
+
+    /// The capture's size and dimensions, once one was taken.
+    pub fn capture_info(&self) -> Option<CaptureInfo> {
+        let state = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        state.capture.as_ref().map(|c| CaptureInfo {
+            byte_len: c.expose_jpeg().len() as u64,
+            width: c.width(),
+            height: c.height(),
+            captured_at_ms: c.captured_at_ms(),
+        })
+    }
+
+    /// Discards the capture (wiping it) and allows a new one.
+    pub fn retake(&self) {
+        let mut state = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        state.capture = None;
+        state.session.retake();
+    }
+
+    /// Starts the "move closer" liveness challenge on the following frames.
+    pub fn start_liveness(&self) {
+        let mut state = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        state.liveness = None;
+        state.session.start_liveness();
+    }
+
+    /// The challenge's outcome once it has ended.
+    pub fn liveness_result(&self) -> Option<LivenessResult> {
+        let state = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        state.liveness.as_ref().map(|outcome| {
+            let shown = match outcome.failure {
+                None => LivenessState::Passed { growth: outcome.growth, samples: Vec::new() },
+                Some(reason) => LivenessState::Failed { reason },
+            };
+            let message = messages::selfie::liveness_code(&shown).text(self.locale);
+            LivenessResult {
+                failure: outcome.failure,
+                growth: outcome.growth,
+                evidence_frames: outcome.evidence.len() as u32,
+                message_code: message.code,
+                message_text: message.text,
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use identity_pass_core::selfie::convert::rgb_to_nv21;
+
+    /// What the Kotlin and Swift tests do: decode a committed fixture, convert it to the camera's
+    /// layout, push it as consecutive frames 33 ms apart.
+    #[test]
+    fn nv21_frames_through_the_export_yield_guidance_and_a_capture() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/face_selfie_640x480.jpg");
+        let rgb = image::open(path).expect("fixture").to_rgb8();
+        let nv21 = rgb_to_nv21(640, 480, rgb.as_raw()).expect("sizes match");
+        let session = SelfieSession::new("zh-CN".to_owned());
+        let mut verdicts = Vec::new();
+        for i in 0..6u64 {
+            let frame = CameraFrame {
+                width: 640,
+                height: 480,
+                format: PixelFormat::Nv21,
+                planes: vec![FramePlane { data: nv21.clone(), row_stride: 640, pixel_stride: 1 }],
+                timestamp_ms: 1_000 + i * 33,
+            };
+            verdicts.push(session.push_frame(frame).expect("analysed"));
+        }
+        assert_eq!(verdicts[0].message_code, "SELFIE_GOOD");
+        assert_eq!(verdicts[0].message_text, "很好，请保持。");
+        assert!(verdicts[4].captured && !verdicts[3].captured);
+        let info = session.capture_info().expect("captured");
+        assert!(info.byte_len > 1_000 && info.byte_len <= 200_000 && info.width > 0);
+
+        let short = CameraFrame { width: 640, height: 480, format: PixelFormat::Nv21, planes: vec![], timestamp_ms: 5_000 };
+        assert!(matches!(session.push_frame(short), Err(SelfieError::InvalidFrame { code, .. }) if code == "FRAME_PLANE_COUNT"));
+    }
+}

@@ -1,0 +1,196 @@
+//! Selfie analysis benchmark: our frames/s against OpenCV's Haar cascade on the same frames,
+//! capture → upload-ready time, and peak memory for a 12 MP frame.
+//!
+//! Run: `cargo bench -p identity-pass-core --bench selfie_analysis` (release, one thread: the
+//! analysis never spawns threads). OpenCV runs in the venv made by
+//! `python3 -m venv ~/.cache/identity-pass/venv && ~/.cache/identity-pass/venv/bin/pip install
+//! 'opencv-python-headless<5' scikit-image` (override with `SELFIE_BENCH_PYTHON`); without it
+//! that column says "skipped".
+
+#![allow(clippy::print_stdout, clippy::unwrap_used, missing_docs)]
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Instant;
+
+use identity_pass_core::selfie::analysis::Analyzer;
+use identity_pass_core::selfie::capture::{self, CaptureSettings};
+use identity_pass_core::selfie::convert::rgb_to_nv21;
+use identity_pass_core::selfie::{Frame, PixelFormat, Plane, SelfieConfig, SelfieSession};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+struct Clip {
+    name: &'static str,
+    width: u32,
+    height: u32,
+    nv21: Vec<u8>,
+    png: PathBuf,
+}
+
+fn load(name: &'static str, file: &str) -> Clip {
+    let rgb = image::open(format!("{FIXTURES}/{file}")).unwrap().to_rgb8();
+    let (width, height) = rgb.dimensions();
+    let png = std::env::temp_dir().join(format!("selfie-bench-{width}x{height}.png"));
+    rgb.save(&png).unwrap();
+    Clip { name, width, height, nv21: rgb_to_nv21(width, height, rgb.as_raw()).unwrap(), png }
+}
+
+fn frame(clip: &Clip) -> Frame<'_> {
+    Frame::new(clip.width, clip.height, PixelFormat::Nv21, &[Plane { data: &clip.nv21, row_stride: clip.width, pixel_stride: 1 }])
+        .unwrap()
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+/// Per-frame ms of a session fed the same frame (steady state: tracking, rescans included).
+fn tracked(clip: &Clip, frames: u32) -> Vec<f64> {
+    let frame = frame(clip);
+    let mut session = SelfieSession::new(SelfieConfig { required_good_frames: u32::MAX, ..SelfieConfig::standard() });
+    session.push_frame(&frame, 0).unwrap();
+    (1..=frames)
+        .map(|i| {
+            let start = Instant::now();
+            session.push_frame(&frame, u64::from(i) * 33).unwrap();
+            start.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect()
+}
+
+/// Per-frame ms of a full-frame search (no track), as on the first frame or after a loss.
+fn cold(clip: &Clip, frames: u32) -> Vec<f64> {
+    let frame = frame(clip);
+    (0..frames)
+        .map(|_| {
+            let mut analyzer = Analyzer::default();
+            let start = Instant::now();
+            analyzer.analyze(&frame).unwrap();
+            start.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect()
+}
+
+fn python() -> Option<PathBuf> {
+    let candidate = std::env::var_os("SELFIE_BENCH_PYTHON").map(PathBuf::from).or_else(|| {
+        std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/identity-pass/venv/bin/python"))
+    })?;
+    candidate.exists().then_some(candidate)
+}
+
+/// `(median ms, faces)` per clip from OpenCV, or why it was skipped.
+fn haar(clips: &[&Clip], rounds: u32) -> Result<Vec<(f64, u32)>, String> {
+    let python = python().ok_or("no venv python (see the header of this file for the install command)")?;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/opencv_haar.py");
+    let output = Command::new(python)
+        .arg(script)
+        .arg(rounds.to_string())
+        .args(clips.iter().map(|c| &c.png))
+        .env("OMP_NUM_THREADS", "1")
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).lines().last().unwrap_or("failed").to_owned());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| {
+            let mut cols = line.split_whitespace().skip(1);
+            Some((cols.next()?.parse().ok()?, cols.next()?.parse().ok()?))
+        })
+        .collect())
+}
+
+/// Child process: a 12 MP NV21 frame (4000×3000, nearest-neighbour upscale of the selfie) pushed
+/// until captured; prints VmHWM before the frame exists and at the end.
+fn child_12mp() {
+    let hwm = || {
+        std::fs::read_to_string("/proc/self/status").ok().and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+    };
+    let small = load("12mp", "face_selfie_640x480.jpg");
+    let baseline = hwm().unwrap_or(0);
+    let (w, h) = (4000usize, 3000usize);
+    let mut nv21 = vec![0u8; w * h * 3 / 2];
+    for y in 0..h {
+        for x in 0..w {
+            nv21[y * w + x] = small.nv21[(y * 480 / h) * 640 + x * 640 / w];
+        }
+    }
+    for y in 0..h / 2 {
+        for x in 0..w / 2 {
+            let src = 640 * 480 + (y * 240 / (h / 2)) * 640 + (x * 320 / (w / 2)) * 2;
+            nv21[w * h + y * w + 2 * x] = small.nv21[src];
+            nv21[w * h + y * w + 2 * x + 1] = small.nv21[src + 1];
+        }
+    }
+    let frame = Frame::new(4000, 3000, PixelFormat::Nv21, &[Plane { data: &nv21, row_stride: 4000, pixel_stride: 1 }]).unwrap();
+    let mut session = SelfieSession::new(SelfieConfig::standard());
+    let start = Instant::now();
+    let mut captured = false;
+    for i in 0..8u64 {
+        captured |= session.push_frame(&frame, i * 33).unwrap().captured;
+    }
+    let elapsed = start.elapsed().as_secs_f64() * 1000.0 / 8.0;
+    println!("{} {} {} {:.1}", baseline, hwm().unwrap_or(0), captured, elapsed);
+}
+
+fn main() {
+    if std::env::var_os("SELFIE_BENCH_CHILD").is_some() {
+        return child_12mp();
+    }
+    let vga = load("640x480", "face_selfie_640x480.jpg");
+    let hd = load("1280x720", "face_selfie_1280x720.jpg");
+    println!("Selfie analysis benchmark (release, one thread, NV21 input, median of N frames)\n");
+    let haar_results = haar(&[&vga, &hd], 30);
+    println!("{:<10} {:>16} {:>16} {:>16} {:>22}", "frame", "ours tracked", "ours mean*", "ours cold", "OpenCV Haar (1 thread)");
+    for (index, clip) in [&vga, &hd].into_iter().enumerate() {
+        let steady = tracked(clip, 300);
+        let full = cold(clip, 30);
+        let fps = |ms: f64| format!("{:.0} fps {:.1}ms", 1000.0 / ms, ms);
+        let opencv = match &haar_results {
+            Ok(results) => results.get(index).map_or("no result".to_owned(), |(ms, faces)| format!("{} ({faces} face)", fps(*ms))),
+            Err(reason) => format!("skipped: {reason}"),
+        };
+        println!("{:<10} {:>16} {:>16} {:>16} {:>22}", clip.name, fps(median(steady.clone())), fps(mean(&steady)), fps(median(full)), opencv);
+    }
+    println!("* mean over 300 frames, including the full rescan every 15th frame\n");
+
+    // Capture → upload-ready: crop, encode, bound and check the JPEG of the deciding frame.
+    let vga_frame = frame(&vga);
+    let face = Analyzer::default().analyze(&vga_frame).unwrap().faces[0];
+    let settings = CaptureSettings::default();
+    let mut bytes = 0;
+    let times: Vec<f64> = (0..30)
+        .map(|_| {
+            let start = Instant::now();
+            bytes = capture::capture(&vga_frame, face, 0, &settings).unwrap().expose_jpeg().len();
+            start.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    println!("capture → upload-ready (640x480): {:.1} ms median, JPEG {} bytes", median(times), bytes);
+
+    let child = Command::new(std::env::current_exe().unwrap()).env("SELFIE_BENCH_CHILD", "1").output();
+    match child.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()) {
+        Ok(line) => {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            if let [baseline, peak, captured, per_frame] = cols.as_slice() {
+                println!(
+                    "12 MP NV21 frame (4000x3000), 8 frames to capture: peak RSS (VmHWM) {:.1} MB (process before the frame: {:.1} MB), captured: {captured}, {per_frame} ms/frame",
+                    peak.parse::<f64>().unwrap_or(0.0) / 1024.0,
+                    baseline.parse::<f64>().unwrap_or(0.0) / 1024.0
+                );
+            } else {
+                println!("12 MP child gave no result: {line}");
+            }
+        }
+        Err(e) => println!("12 MP child failed: {e}"),
+    }
+}

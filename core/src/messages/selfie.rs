@@ -1,0 +1,102 @@
+//! Messages for the selfie and liveness steps (issue 6).
+
+use super::{Locale, LocalizedMessage, MessageCode};
+use crate::selfie::{Guidance, LivenessFailure, LivenessState};
+
+/// Too dark.
+pub const TOO_DARK: MessageCode = MessageCode("SELFIE_TOO_DARK");
+/// Too bright.
+pub const TOO_BRIGHT: MessageCode = MessageCode("SELFIE_TOO_BRIGHT");
+/// No face.
+pub const NO_FACE: MessageCode = MessageCode("SELFIE_NO_FACE");
+/// Several faces.
+pub const MULTIPLE_FACES: MessageCode = MessageCode("SELFIE_MULTIPLE_FACES");
+/// Face too small.
+pub const MOVE_CLOSER: MessageCode = MessageCode("SELFIE_MOVE_CLOSER");
+/// Face too large.
+pub const MOVE_BACK: MessageCode = MessageCode("SELFIE_MOVE_BACK");
+/// Face off-centre.
+pub const CENTER_FACE: MessageCode = MessageCode("SELFIE_CENTER_FACE");
+/// Blurred.
+pub const BLURRY: MessageCode = MessageCode("SELFIE_BLURRY");
+/// Moving.
+pub const HOLD_STILL: MessageCode = MessageCode("SELFIE_HOLD_STILL");
+/// All good, capturing.
+pub const GOOD: MessageCode = MessageCode("SELFIE_GOOD");
+/// The challenge instruction.
+pub const LIVENESS_MOVE_CLOSER: MessageCode = MessageCode("LIVENESS_MOVE_CLOSER");
+/// Passed.
+pub const LIVENESS_PASSED: MessageCode = MessageCode("LIVENESS_PASSED");
+/// Timed out.
+pub const LIVENESS_TIMED_OUT: MessageCode = MessageCode("LIVENESS_TIMED_OUT");
+/// Moved away.
+pub const LIVENESS_NOT_MONOTONIC: MessageCode = MessageCode("LIVENESS_NOT_MONOTONIC");
+/// Jumped.
+pub const LIVENESS_NOT_SMOOTH: MessageCode = MessageCode("LIVENESS_NOT_SMOOTH");
+/// Face lost.
+pub const LIVENESS_FACE_LOST: MessageCode = MessageCode("LIVENESS_FACE_LOST");
+/// Second face.
+pub const LIVENESS_MULTIPLE_FACES: MessageCode = MessageCode("LIVENESS_MULTIPLE_FACES");
+
+/// Every code this domain uses.
+pub const ALL: &[MessageCode] = &[
+    TOO_DARK,
+    TOO_BRIGHT,
+    NO_FACE,
+    MULTIPLE_FACES,
+    MOVE_CLOSER,
+    MOVE_BACK,
+    CENTER_FACE,
+    BLURRY,
+    HOLD_STILL,
+    GOOD,
+    LIVENESS_MOVE_CLOSER,
+    LIVENESS_PASSED,
+    LIVENESS_TIMED_OUT,
+    LIVENESS_NOT_MONOTONIC,
+    LIVENESS_NOT_SMOOTH,
+    LIVENESS_FACE_LOST,
+    LIVENESS_MULTIPLE_FACES,
+];
+
+/// The code for one guidance.
+pub fn guidance_code(guidance: Guidance) -> MessageCode {
+    match guidance {
+        Guidance::TooDark => TOO_DARK,
+        Guidance::TooBright => TOO_BRIGHT,
+        Guidance::NoFace => NO_FACE,
+        Guidance::MultipleFaces => MULTIPLE_FACES,
+        Guidance::MoveCloser => MOVE_CLOSER,
+        Guidance::MoveBack => MOVE_BACK,
+        Guidance::CenterFace => CENTER_FACE,
+        Guidance::Blurry => BLURRY,
+        Guidance::HoldStill => HOLD_STILL,
+        Guidance::Good => GOOD,
+    }
+}
+
+/// The code for a liveness state.
+pub fn liveness_code(state: &LivenessState) -> MessageCode {
+    match state {
+        LivenessState::WaitingForFace | LivenessState::InProgress { .. } => LIVENESS_MOVE_CLOSER,
+        LivenessState::Passed { .. } => LIVENESS_PASSED,
+        LivenessState::Failed { reason } => match reason {
+            LivenessFailure::TimedOut => LIVENESS_TIMED_OUT,
+            LivenessFailure::NotMonotonic => LIVENESS_NOT_MONOTONIC,
+            LivenessFailure::NotSmooth => LIVENESS_NOT_SMOOTH,
+            LivenessFailure::FaceLost => LIVENESS_FACE_LOST,
+            LivenessFailure::MultipleFaces => LIVENESS_MULTIPLE_FACES,
+        },
+    }
+}
+
+/// What to show for a frame: the liveness instruction while a challenge runs and the frame is
+/// usable, else the guidance.
+pub fn verdict_message(guidance: Guidance, liveness: Option<&LivenessState>, locale: Locale) -> LocalizedMessage {
+    match liveness {
+        Some(state) if guidance == Guidance::Good || matches!(state, LivenessState::Passed { .. } | LivenessState::Failed { .. }) => {
+            liveness_code(state).text(locale)
+        }
+        _ => guidance_code(guidance).text(locale),
+    }
+}

@@ -1,0 +1,221 @@
+//! The "move closer" liveness challenge.
+//!
+//! The user brings the phone (or their face) closer; a live, continuous approach makes the face
+//! box grow smoothly, frame after frame. A photo held up and swapped, a cut between recordings or
+//! a face that appears and vanishes breaks that smoothness. The core runs the challenge for live
+//! guidance; the service re-checks the frames it receives.
+//!
+//! **This is not certified presentation-attack detection** (ISO/IEC 30107-3 or similar): a
+//! printed photo moved towards the camera passes it. It raises the cost of the simplest replays
+//! and gives the reviewer evidence; it does not replace the human reviewer or a certified PAD.
+
+use super::analysis::FaceBox;
+
+/// The challenge's limits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LivenessSettings {
+    /// The face width must grow by this factor from the first frame.
+    pub required_growth: f32,
+    /// ... within this many milliseconds of the first face.
+    pub window_ms: u64,
+    /// Largest allowed shrink below the widest face seen so far (fraction): jitter, not retreat.
+    pub shrink_tolerance: f32,
+    /// Largest growth allowed between two consecutive frames (fraction): more is a jump cut.
+    pub max_step_growth: f32,
+    /// At least this many frames must show the approach.
+    pub min_frames: u32,
+    /// Consecutive frames without a face before the challenge fails.
+    pub max_missed_frames: u32,
+}
+
+impl Default for LivenessSettings {
+    fn default() -> Self {
+        Self {
+            required_growth: 1.35,
+            window_ms: 8_000,
+            shrink_tolerance: 0.08,
+            max_step_growth: 0.20,
+            min_frames: 6,
+            max_missed_frames: 5,
+        }
+    }
+}
+
+/// Why a challenge failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LivenessFailure {
+    /// The face did not grow enough in time.
+    TimedOut,
+    /// The face shrank (moved away) during the approach.
+    NotMonotonic,
+    /// The face grew too fast between two frames (a jump cut or a swapped picture).
+    NotSmooth,
+    /// The face left the picture.
+    FaceLost,
+    /// A second face appeared.
+    MultipleFaces,
+}
+
+/// One observation the result keeps, so the flow (and the service) can see the trace.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LivenessSample {
+    /// Frame timestamp.
+    pub timestamp_ms: u64,
+    /// Face width as a fraction of the frame width.
+    pub face_width: f32,
+}
+
+/// Where the challenge stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LivenessState {
+    /// Waiting for the first face.
+    WaitingForFace,
+    /// The approach is under way; `progress` runs 0 → 1.
+    InProgress {
+        /// Fraction of the required growth achieved.
+        progress: f32,
+    },
+    /// Passed: the trace of the approach.
+    Passed {
+        /// Final width / first width.
+        growth: f32,
+        /// The observations, in time order.
+        samples: Vec<LivenessSample>,
+    },
+    /// Failed, with the reason.
+    Failed {
+        /// Why.
+        reason: LivenessFailure,
+    },
+}
+
+/// The challenge as a pure state machine: faces and timestamps in, state out.
+#[derive(Debug, Clone)]
+pub struct MoveCloserChallenge {
+    settings: LivenessSettings,
+    samples: Vec<LivenessSample>,
+    widest: f32,
+    missed: u32,
+    state: LivenessState,
+}
+
+impl MoveCloserChallenge {
+    /// A new challenge; it starts at the first frame with one face.
+    pub fn new(settings: LivenessSettings) -> Self {
+        Self { settings, samples: Vec::new(), widest: 0.0, missed: 0, state: LivenessState::WaitingForFace }
+    }
+
+    /// The current state.
+    pub fn state(&self) -> &LivenessState {
+        &self.state
+    }
+
+    /// Feeds one frame's faces. Finished challenges ignore further frames.
+    pub fn observe(&mut self, timestamp_ms: u64, faces: &[FaceBox]) -> &LivenessState {
+        if matches!(self.state, LivenessState::Passed { .. } | LivenessState::Failed { .. }) {
+            return &self.state;
+        }
+        let started = self.samples.first().map(|s| s.timestamp_ms);
+        if started.is_some_and(|t0| timestamp_ms.saturating_sub(t0) > self.settings.window_ms) {
+            return self.fail(LivenessFailure::TimedOut);
+        }
+        let face = match faces {
+            [] => {
+                if started.is_some() {
+                    self.missed += 1;
+                    if self.missed > self.settings.max_missed_frames {
+                        return self.fail(LivenessFailure::FaceLost);
+                    }
+                }
+                return &self.state;
+            }
+            [face] => face,
+            _ => return self.fail(LivenessFailure::MultipleFaces),
+        };
+        self.missed = 0;
+        let width = face.width;
+        if let Some(last) = self.samples.last() {
+            if width > last.face_width * (1.0 + self.settings.max_step_growth) {
+                return self.fail(LivenessFailure::NotSmooth);
+            }
+            if width < self.widest * (1.0 - self.settings.shrink_tolerance) {
+                return self.fail(LivenessFailure::NotMonotonic);
+            }
+        }
+        self.samples.push(LivenessSample { timestamp_ms, face_width: width });
+        self.widest = self.widest.max(width);
+        let first = self.samples.first().map_or(width, |s| s.face_width).max(f32::EPSILON);
+        let growth = width / first;
+        let needed = self.settings.required_growth - 1.0;
+        self.state = if growth >= self.settings.required_growth && self.samples.len() as u32 >= self.settings.min_frames {
+            LivenessState::Passed { growth, samples: self.samples.clone() }
+        } else {
+            LivenessState::InProgress { progress: ((growth - 1.0) / needed).clamp(0.0, 1.0) }
+        };
+        &self.state
+    }
+
+    fn fail(&mut self, reason: LivenessFailure) -> &LivenessState {
+        self.state = LivenessState::Failed { reason };
+        &self.state
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn face(width: f32) -> FaceBox {
+        FaceBox { left: 0.5 - width / 2.0, top: 0.3, width, height: width * 1.3 }
+    }
+
+    fn run(widths: &[Option<f32>], step_ms: u64) -> LivenessState {
+        let mut challenge = MoveCloserChallenge::new(LivenessSettings::default());
+        for (i, width) in widths.iter().enumerate() {
+            let faces: Vec<FaceBox> = width.iter().map(|w| face(*w)).collect();
+            challenge.observe(i as u64 * step_ms, &faces);
+        }
+        challenge.state().clone()
+    }
+
+    #[test]
+    fn a_steady_approach_passes_with_its_trace() {
+        let widths: Vec<Option<f32>> = (0..8).map(|i| Some(0.25 * (1.0 + 0.06 * i as f32))).collect();
+        let LivenessState::Passed { growth, samples } = run(&widths, 100) else { panic!("should pass") };
+        // Passes on the first frame past 1.35× (the 7th: 1 + 0.06·6 = 1.36); later frames are ignored.
+        assert!(growth >= 1.35 && samples.len() == 7, "{growth} {}", samples.len());
+    }
+
+    #[test]
+    fn jitter_within_tolerance_is_not_a_retreat() {
+        let widths = [0.25, 0.27, 0.265, 0.29, 0.31, 0.305, 0.33, 0.35].map(Some);
+        assert!(matches!(run(&widths, 100), LivenessState::Passed { .. }));
+    }
+
+    #[test]
+    fn too_slow_an_approach_times_out() {
+        let widths: Vec<Option<f32>> = (0..20).map(|i| Some(0.25 + 0.001 * i as f32)).collect();
+        assert_eq!(run(&widths, 500), LivenessState::Failed { reason: LivenessFailure::TimedOut });
+    }
+
+    #[test]
+    fn losing_the_face_for_several_frames_fails() {
+        let widths = [Some(0.25), Some(0.26), None, None, None, None, None, None, Some(0.3)];
+        assert_eq!(run(&widths, 100), LivenessState::Failed { reason: LivenessFailure::FaceLost });
+    }
+
+    #[test]
+    fn a_second_face_fails_and_the_end_is_final() {
+        let mut challenge = MoveCloserChallenge::new(LivenessSettings::default());
+        challenge.observe(0, &[face(0.25)]);
+        challenge.observe(100, &[face(0.26), face(0.1)]);
+        challenge.observe(200, &[face(0.40)]);
+        assert_eq!(challenge.state(), &LivenessState::Failed { reason: LivenessFailure::MultipleFaces });
+    }
+
+    #[test]
+    fn waiting_without_a_face_never_starts_the_clock() {
+        let widths = [None, None, None, None, None, None, None, None];
+        assert_eq!(run(&widths, 2_000), LivenessState::WaitingForFace);
+    }
+}

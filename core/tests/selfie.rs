@@ -1,0 +1,279 @@
+//! The selfie module on real photographs (see tests/fixtures/make_fixtures.py for their origin).
+
+use identity_pass_core::messages::{self, Locale};
+use identity_pass_core::selfie::capture::metadata_markers;
+use identity_pass_core::selfie::convert::{rgb_to_bgra, rgb_to_nv21, rgb_to_yuv420_planes};
+use identity_pass_core::selfie::{
+    Frame, FrameError, Guidance, LivenessFailure, LivenessState, PixelFormat, Plane, SelfieConfig, SelfieSession,
+    SessionError,
+};
+
+struct Rgb {
+    width: u32,
+    height: u32,
+    pixels: Vec<u8>,
+}
+
+fn fixture(name: &str) -> Rgb {
+    let path = format!("{}/tests/fixtures/{name}.jpg", env!("CARGO_MANIFEST_DIR"));
+    let image = image::open(&path).expect("fixture decodes").to_rgb8();
+    Rgb { width: image.width(), height: image.height(), pixels: image.into_raw() }
+}
+
+/// The first verdict of a fresh session on this fixture, fed as NV21 like an Android camera.
+fn first_verdict(name: &str) -> identity_pass_core::selfie::FrameVerdict {
+    let rgb = fixture(name);
+    let nv21 = rgb_to_nv21(rgb.width, rgb.height, &rgb.pixels).expect("sizes match");
+    let frame = Frame::new(rgb.width, rgb.height, PixelFormat::Nv21, &[Plane { data: &nv21, row_stride: rgb.width, pixel_stride: 1 }])
+        .expect("valid frame");
+    SelfieSession::new(SelfieConfig::standard()).push_frame(&frame, 1_000).expect("analysed")
+}
+
+#[test]
+fn a_well_framed_selfie_finds_one_centred_face_and_is_good() {
+    let verdict = first_verdict("face_selfie_640x480");
+    assert_eq!(verdict.faces.len(), 1, "{verdict:?}");
+    let face = verdict.faces[0];
+    let centre = (face.left + face.width / 2.0, face.top + face.height / 2.0);
+    assert!((centre.0 - 0.5).abs() < 0.1 && (centre.1 - 0.5).abs() < 0.15, "{face:?}");
+    assert!(face.width > 0.25 && face.width < 0.4, "{face:?}");
+    assert_eq!(verdict.guidance, Guidance::Good, "{verdict:?}");
+}
+
+#[test]
+fn the_hd_frame_finds_the_face() {
+    let verdict = first_verdict("face_selfie_1280x720");
+    assert_eq!(verdict.faces.len(), 1, "{verdict:?}");
+}
+
+#[test]
+fn a_small_face_asks_to_move_closer() {
+    for name in ["face_far_640x480", "face_portrait_512x512"] {
+        let verdict = first_verdict(name);
+        assert_eq!(verdict.faces.len(), 1, "{name}: {verdict:?}");
+        assert_eq!(verdict.guidance, Guidance::MoveCloser, "{name}: {verdict:?}");
+    }
+}
+
+#[test]
+fn two_people_are_refused() {
+    let verdict = first_verdict("two_faces_640x480");
+    assert_eq!(verdict.faces.len(), 2, "{verdict:?}");
+    assert_eq!(verdict.guidance, Guidance::MultipleFaces);
+}
+
+#[test]
+fn a_dark_room_asks_for_light() {
+    let verdict = first_verdict("face_dark_640x480");
+    assert_eq!(verdict.guidance, Guidance::TooDark, "{verdict:?}");
+    let text = messages::selfie::verdict_message(verdict.guidance, None, Locale::English).text;
+    assert!(text.contains("well-lit room"), "{text}");
+}
+
+#[test]
+fn motion_blur_is_detected_on_a_found_face() {
+    let verdict = first_verdict("face_blurred_640x480");
+    assert_eq!(verdict.faces.len(), 1, "{verdict:?}");
+    assert_eq!(verdict.guidance, Guidance::Blurry, "{verdict:?}");
+    let sharp = first_verdict("face_selfie_640x480").sharpness.expect("measured");
+    assert!(verdict.sharpness.expect("measured") < sharp / 3.0);
+}
+
+#[test]
+fn photographs_without_a_person_have_no_face() {
+    for name in ["no_face_coffee_640x480", "no_face_rocket_640x480", "no_face_cat_640x480"] {
+        let verdict = first_verdict(name);
+        assert!(verdict.faces.is_empty(), "{name}: {verdict:?}");
+        assert_eq!(verdict.guidance, Guidance::NoFace, "{name}");
+    }
+}
+
+#[test]
+fn guidance_messages_exist_in_both_languages() {
+    let verdict = first_verdict("face_far_640x480");
+    let english = messages::selfie::verdict_message(verdict.guidance, None, Locale::English);
+    let chinese = messages::selfie::verdict_message(verdict.guidance, None, Locale::SimplifiedChinese);
+    assert_eq!(english.code, "SELFIE_MOVE_CLOSER");
+    assert!(english.text.contains("entire face"), "{english:?}");
+    assert!(chinese.text.contains("整张脸"), "{chinese:?}");
+}
+
+/// Pushes the frame `count` times, 33 ms apart; returns the session and the frame that captured.
+fn push_repeatedly(frame: &Frame<'_>, count: u32) -> (SelfieSession, Option<u32>) {
+    let mut session = SelfieSession::new(SelfieConfig::standard());
+    let mut captured_at = None;
+    for i in 0..count {
+        let verdict = session.push_frame(frame, 1_000 + u64::from(i) * 33).expect("analysed");
+        if verdict.captured {
+            captured_at.get_or_insert(i + 1);
+        }
+    }
+    (session, captured_at)
+}
+
+fn assert_clean_capture(mut session: SelfieSession) {
+    let selfie = session.take_capture().expect("a capture");
+    let jpeg = selfie.expose_jpeg();
+    assert_eq!(&jpeg[..2], &[0xFF, 0xD8], "a JPEG");
+    assert!(metadata_markers(jpeg).is_empty(), "no EXIF/XMP/ICC/comment");
+    assert!(!jpeg.windows(4).any(|w| w == b"Exif"), "no Exif block anywhere");
+    assert!(jpeg.len() <= 200_000, "{} bytes", jpeg.len());
+    let decoded = image::load_from_memory(jpeg).expect("decodes");
+    assert_eq!((decoded.width(), decoded.height()), (selfie.width(), selfie.height()));
+    assert!(selfie.width() >= 200 && selfie.width() <= 480, "{selfie:?}");
+    let printed = format!("{selfie:?}");
+    assert!(printed.contains("[redacted]") && !printed.contains("255, 216"), "{printed}");
+    assert!(session.take_capture().is_none(), "handed over once");
+}
+
+#[test]
+fn five_good_nv21_frames_yield_a_clean_jpeg() {
+    let rgb = fixture("face_selfie_640x480");
+    let nv21 = rgb_to_nv21(rgb.width, rgb.height, &rgb.pixels).expect("sizes match");
+    let frame = Frame::new(640, 480, PixelFormat::Nv21, &[Plane { data: &nv21, row_stride: 640, pixel_stride: 1 }]).expect("valid");
+    let (session, captured_at) = push_repeatedly(&frame, 8);
+    assert_eq!(captured_at, Some(5));
+    assert_clean_capture(session);
+}
+
+#[test]
+fn bgra_with_padded_rows_captures_too() {
+    let rgb = fixture("face_selfie_640x480");
+    let stride = 640 * 4 + 64;
+    let bgra = rgb_to_bgra(640, 480, &rgb.pixels, stride).expect("sizes match");
+    let frame = Frame::new(640, 480, PixelFormat::Bgra, &[Plane { data: &bgra, row_stride: stride, pixel_stride: 4 }]).expect("valid");
+    let (session, captured_at) = push_repeatedly(&frame, 6);
+    assert_eq!(captured_at, Some(5));
+    assert_clean_capture(session);
+}
+
+#[test]
+fn yuv_420_888_planes_with_pixel_stride_two_capture_too() {
+    let rgb = fixture("face_selfie_640x480");
+    let (y, u, v, y_stride, c_stride) = rgb_to_yuv420_planes(640, 480, &rgb.pixels).expect("sizes match");
+    let planes = [
+        Plane { data: &y, row_stride: y_stride, pixel_stride: 1 },
+        Plane { data: &u, row_stride: c_stride, pixel_stride: 2 },
+        Plane { data: &v, row_stride: c_stride, pixel_stride: 2 },
+    ];
+    let frame = Frame::new(640, 480, PixelFormat::Yuv420, &planes).expect("valid");
+    let (session, captured_at) = push_repeatedly(&frame, 6);
+    assert_eq!(captured_at, Some(5));
+    assert_clean_capture(session);
+}
+
+#[test]
+fn a_moving_face_is_asked_to_hold_still() {
+    let rgb = fixture("face_selfie_640x480");
+    // The same selfie shifted 24 px sideways on every other frame: the face jumps back and forth.
+    let mut shifted = vec![0u8; rgb.pixels.len()];
+    for y in 0..480 {
+        let row = &rgb.pixels[y * 1920..][..1920];
+        shifted[y * 1920 + 72..][..1920 - 72].copy_from_slice(&row[..1920 - 72]);
+    }
+    let mut session = SelfieSession::new(SelfieConfig::standard());
+    let mut guidance = Vec::new();
+    for i in 0..8u64 {
+        let pixels = if i % 2 == 0 { &rgb.pixels } else { &shifted };
+        let frame = Frame::new(640, 480, PixelFormat::Rgb, &[Plane { data: pixels, row_stride: 1920, pixel_stride: 3 }]).expect("valid");
+        let verdict = session.push_frame(&frame, 1_000 + i * 33).expect("analysed");
+        assert!(!verdict.captured, "never captures while moving");
+        guidance.push(verdict.guidance);
+    }
+    assert!(guidance[1..].iter().all(|g| *g == Guidance::HoldStill), "{guidance:?}");
+}
+
+#[test]
+fn bad_frames_never_capture() {
+    for name in ["face_dark_640x480", "face_blurred_640x480", "two_faces_640x480", "no_face_cat_640x480"] {
+        let rgb = fixture(name);
+        let frame = Frame::new(640, 480, PixelFormat::Rgb, &[Plane { data: &rgb.pixels, row_stride: 640 * 3, pixel_stride: 3 }])
+            .expect("valid");
+        let (mut session, captured_at) = push_repeatedly(&frame, 8);
+        assert_eq!(captured_at, None, "{name}");
+        assert!(session.take_capture().is_none(), "{name}");
+    }
+}
+
+#[test]
+fn malformed_buffers_are_errors_not_panics() {
+    let short = vec![0u8; 100];
+    let plane = |row_stride, pixel_stride| Plane { data: &short, row_stride, pixel_stride };
+    assert!(matches!(Frame::new(640, 480, PixelFormat::Nv21, &[plane(640, 1)]), Err(FrameError::ShortBuffer { .. })));
+    assert!(matches!(Frame::new(640, 480, PixelFormat::Bgra, &[plane(100, 4)]), Err(FrameError::BadStride { .. })));
+    assert!(matches!(Frame::new(0, 480, PixelFormat::Rgb, &[plane(0, 3)]), Err(FrameError::BadDimensions { .. })));
+    assert!(matches!(Frame::new(9000, 10, PixelFormat::Rgb, &[plane(27000, 3)]), Err(FrameError::BadDimensions { .. })));
+    assert!(matches!(Frame::new(4, 4, PixelFormat::Yuv420, &[plane(4, 1)]), Err(FrameError::PlaneCount { expected: 3, found: 1, .. })));
+    // Odd sizes: a 3×3 NV21 frame has 2 V/U pairs per chroma row, so rows need 4 bytes, and
+    // 3 luma rows + 2 chroma rows of stride 4 need 20 bytes.
+    let odd = vec![128u8; 20];
+    let frame = Frame::new(3, 3, PixelFormat::Nv21, &[Plane { data: &odd, row_stride: 3, pixel_stride: 1 }]);
+    assert!(matches!(frame, Err(FrameError::BadStride { .. })), "{:?}", frame.err());
+    let frame = Frame::new(3, 3, PixelFormat::Nv21, &[Plane { data: &odd[..19], row_stride: 4, pixel_stride: 1 }]);
+    assert!(matches!(frame, Err(FrameError::ShortBuffer { needed: 20, found: 19, .. })), "{:?}", frame.err());
+    let frame = Frame::new(3, 3, PixelFormat::Nv21, &[Plane { data: &odd, row_stride: 4, pixel_stride: 1 }]).expect("valid");
+    let verdict = SelfieSession::new(SelfieConfig::standard()).push_frame(&frame, 1).expect("tiny frames are analysed");
+    assert_eq!(verdict.guidance, Guidance::NoFace);
+}
+
+#[test]
+fn timestamps_must_increase() {
+    let pixels = vec![128u8; 64 * 64 * 3];
+    let frame = Frame::new(64, 64, PixelFormat::Rgb, &[Plane { data: &pixels, row_stride: 192, pixel_stride: 3 }]).expect("valid");
+    let mut session = SelfieSession::new(SelfieConfig::standard());
+    session.push_frame(&frame, 10).expect("first");
+    let error = session.push_frame(&frame, 10).expect_err("same time");
+    assert!(matches!(error, SessionError::Frame(FrameError::TimestampNotIncreasing { timestamp_ms: 10, previous_ms: 10 })));
+}
+
+/// The selfie zoomed by `zoom` (≥ 1) about the face centre, back to 640×480: the face grows as
+/// when the phone comes closer.
+fn zoomed(source: &image::RgbImage, zoom: f32) -> Vec<u8> {
+    let (w, h) = (640.0 / zoom, 480.0 / zoom);
+    let (cx, cy) = (320.0, 250.0);
+    let x = (cx - w / 2.0).max(0.0) as u32;
+    let y = (cy - h / 2.0).max(0.0) as u32;
+    let crop = image::imageops::crop_imm(source, x, y, w as u32, h as u32).to_image();
+    image::imageops::resize(&crop, 640, 480, image::imageops::FilterType::Triangle).into_raw()
+}
+
+fn run_liveness(zooms: &[f32]) -> (Option<LivenessState>, SelfieSession) {
+    let source = image::open(format!("{}/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR")))
+        .expect("fixture")
+        .to_rgb8();
+    let mut session = SelfieSession::new(SelfieConfig::standard());
+    session.start_liveness();
+    let mut last = None;
+    for (i, &zoom) in zooms.iter().enumerate() {
+        let pixels = zoomed(&source, zoom);
+        let frame = Frame::new(640, 480, PixelFormat::Rgb, &[Plane { data: &pixels, row_stride: 1920, pixel_stride: 3 }]).expect("valid");
+        last = session.push_frame(&frame, 1_000 + i as u64 * 100).expect("analysed").liveness;
+    }
+    (last, session)
+}
+
+#[test]
+fn a_smooth_approach_passes_the_liveness_challenge() {
+    let zooms: Vec<f32> = (0..10).map(|i| 1.0 + 0.06 * i as f32).collect();
+    let (state, mut session) = run_liveness(&zooms);
+    assert!(matches!(state, Some(LivenessState::Passed { growth, .. }) if growth >= 1.35), "{state:?}");
+    let outcome = session.take_liveness_outcome().expect("an outcome");
+    assert_eq!(outcome.failure, None);
+    assert_eq!(outcome.evidence.len(), 2, "first and last frames kept");
+    assert!(outcome.evidence.iter().all(|jpeg| metadata_markers(jpeg.expose_jpeg()).is_empty()));
+    assert!(session.take_liveness_outcome().is_none(), "delivered once");
+}
+
+#[test]
+fn a_jump_cut_fails_the_liveness_challenge() {
+    let (state, mut session) = run_liveness(&[1.0, 1.05, 1.1, 1.6, 1.65]);
+    assert_eq!(state, Some(LivenessState::Failed { reason: LivenessFailure::NotSmooth }));
+    let outcome = session.take_liveness_outcome().expect("an outcome");
+    assert!(outcome.evidence.is_empty());
+}
+
+#[test]
+fn pulling_back_fails_the_liveness_challenge() {
+    let (state, _) = run_liveness(&[1.0, 1.1, 1.2, 1.05, 1.0]);
+    assert_eq!(state, Some(LivenessState::Failed { reason: LivenessFailure::NotMonotonic }));
+}
