@@ -61,6 +61,11 @@ pub fn validate_jpeg(bytes: &[u8], face_check: &dyn FaceCheck) -> ApiResult<()> 
     if !bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "IMAGE_NOT_JPEG", "only JPEG images are accepted"));
     }
+    // Decoders fill in a truncated scan silently, so the end-of-image marker is checked too.
+    let end = bytes.iter().rposition(|&b| b != 0).unwrap_or(0);
+    if end < 1 || bytes[end - 1..=end] != [0xFF, 0xD9] {
+        return Err(ApiError::bad_request("IMAGE_UNREADABLE", "the JPEG is truncated"));
+    }
     let image = image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg)
         .map_err(|_| ApiError::bad_request("IMAGE_UNREADABLE", "the JPEG does not decode"))?;
     let (width, height) = (image.width(), image.height());
