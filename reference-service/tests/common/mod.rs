@@ -2,6 +2,8 @@
 //! recording push sender, a small JSON client, and flow shortcuts.
 #![allow(dead_code)]
 
+pub mod contract;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
