@@ -173,14 +173,13 @@ impl Directory {
 
     /// Checks the claim against the records and decides the path (rules in the module doc).
     pub fn decide(&self, claim: &IdentityClaim) -> ApiResult<PathDecision> {
-        if let Some(dob) = &claim.date_of_birth {
-            if !is_iso_date(dob) {
+        if let Some(dob) = &claim.date_of_birth
+            && !is_iso_date(dob) {
                 return Err(ApiError::bad_request(
                     "DATE_OF_BIRTH_INVALID",
                     "date_of_birth must be YYYY-MM-DD",
                 ));
             }
-        }
         let entry = self.find(&claim.upn).ok_or_else(not_matched)?;
         if entry.staff_kind != claim.staff_kind {
             return Err(not_matched());
@@ -198,11 +197,10 @@ impl Directory {
         } else if employee_id.is_none() {
             return Err(ApiError::bad_request("EMPLOYEE_ID_REQUIRED", "the employee ID is required"));
         }
-        if let Some(given) = employee_id {
-            if given != entry.employee_id {
+        if let Some(given) = employee_id
+            && given != entry.employee_id {
                 return Err(not_matched());
             }
-        }
         if entry.staff_kind == StaffKind::Employee && !entry.has_badge_photo {
             return Err(ApiError::unprocessable(
                 "BADGE_PHOTO_MISSING",

@@ -8,12 +8,8 @@ use identity_pass_service::{ServiceConfig, spawn_embedded};
 
 /// The Identity Pass reference backend: devices, onboarding requests, review queue and reviewer
 /// console (/console), TAPs with Entra semantics, Verified ID, passkeys, status long-poll.
-///
-/// Example: identity-pass-service --listen 127.0.0.1:8080 --db ./identity-pass.sqlite3
-/// then open http://127.0.0.1:8080/console and paste the reviewer token printed at start
-/// (or set IDENTITY_PASS_REVIEWER_TOKEN). The contract is openapi.yaml in the crate root.
 #[derive(Debug, Parser)]
-#[command(name = "identity-pass-service", version)]
+#[command(name = "identity-pass-service", version, after_help = RUNNING)]
 struct Args {
     /// Address to listen on (use 127.0.0.1 unless you mean to expose it).
     #[arg(long, default_value = "127.0.0.1:8080")]
@@ -25,6 +21,19 @@ struct Args {
     #[arg(long, env = "IDENTITY_PASS_REVIEWER_TOKEN", hide_env_values = true)]
     reviewer_token: Option<String>,
 }
+
+const RUNNING: &str = "\
+Running standalone:
+  identity-pass-service --listen 127.0.0.1:8080 --db ./identity-pass.sqlite3
+  # stderr shows the address and, unless --reviewer-token/IDENTITY_PASS_REVIEWER_TOKEN is set,
+  # a generated reviewer token. Open http://127.0.0.1:8080/console and paste that token.
+  curl http://127.0.0.1:8080/healthz
+  curl -X POST -H 'Idempotency-Key: k1' -H 'Content-Type: application/json' \\
+       -d '{\"platform\":\"android\"}' http://127.0.0.1:8080/v1/devices
+
+The database survives restarts (SQLite, WAL). The seeded directory has alice@, bob@, carol@,
+dave@, henry@, v-erin@ and v-frank@contoso.example (see src/directory_seed.rs).
+The HTTP contract is openapi.yaml in the crate root. Stop with Ctrl-C.";
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {

@@ -188,11 +188,10 @@ pub async fn create(
     device: DeviceAuth,
     ApiJson(body): ApiJson<CreateRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<RequestCreated>)> {
-    if let Some(email) = &body.personal_email {
-        if !email.contains('@') || email.len() > 254 {
+    if let Some(email) = &body.personal_email
+        && (!email.contains('@') || email.len() > 254) {
             return Err(ApiError::bad_request("PERSONAL_EMAIL_INVALID", "not an email address"));
         }
-    }
     let claim = IdentityClaim {
         upn: body.upn.clone(),
         employee_id: body.employee_id.clone(),

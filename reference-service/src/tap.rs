@@ -68,7 +68,7 @@ impl TapPolicy {
             self.maximum_lifetime_in_minutes,
             self.default_lifetime_in_minutes,
         );
-        if !range.contains(&min) || !range.contains(&max) || !(min <= default && default <= max) {
+        if !(range.contains(&min) && range.contains(&max) && min <= default && default <= max) {
             return Err(format!("lifetimes must satisfy 10 <= min ({min}) <= default ({default}) <= max ({max}) <= 43200"));
         }
         if !(8..=48).contains(&self.default_length) {

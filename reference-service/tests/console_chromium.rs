@@ -73,13 +73,11 @@ async fn start_browser(profile: &Path) -> (Driver, Client) {
 async fn wait_text(client: &Client, css: &str, condition: impl Fn(&str) -> bool) -> String {
     let started = Instant::now();
     loop {
-        if let Ok(element) = client.find(Locator::Css(css)).await {
-            if let Ok(text) = element.text().await {
-                if condition(&text) {
+        if let Ok(element) = client.find(Locator::Css(css)).await
+            && let Ok(text) = element.text().await
+                && condition(&text) {
                     return text;
                 }
-            }
-        }
         assert!(started.elapsed() < WAIT, "timed out waiting on {css}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

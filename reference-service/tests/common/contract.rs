@@ -71,11 +71,10 @@ impl Contract {
                 self.validate(part, value, at)?;
             }
         }
-        if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
-            if !allowed.contains(value) {
+        if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+            && !allowed.contains(value) {
                 return Err(format!("{at}: {value} is not one of {allowed:?}"));
             }
-        }
         let kind = schema.get("type").and_then(Value::as_str);
         let matches = match kind {
             None => true,
@@ -90,16 +89,14 @@ impl Contract {
         if !matches {
             return Err(format!("{at}: expected {}, got {value}", kind.unwrap_or("?")));
         }
-        if let (Some(n), Some(min)) = (value.as_i64(), schema.get("minimum").and_then(Value::as_i64)) {
-            if n < min {
+        if let (Some(n), Some(min)) = (value.as_i64(), schema.get("minimum").and_then(Value::as_i64))
+            && n < min {
                 return Err(format!("{at}: {n} < minimum {min}"));
             }
-        }
-        if let (Some(n), Some(max)) = (value.as_i64(), schema.get("maximum").and_then(Value::as_i64)) {
-            if n > max {
+        if let (Some(n), Some(max)) = (value.as_i64(), schema.get("maximum").and_then(Value::as_i64))
+            && n > max {
                 return Err(format!("{at}: {n} > maximum {max}"));
             }
-        }
         if let Some(text) = value.as_str() {
             let length = text.chars().count() as u64;
             if schema.get("minLength").and_then(Value::as_u64).is_some_and(|min| length < min)
