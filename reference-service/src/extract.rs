@@ -1,6 +1,7 @@
 //! Request extractors that turn axum's plain-text rejections into the JSON error contract.
 
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::extract::rejection::JsonRejection;
 use serde::de::DeserializeOwned;
 
@@ -27,5 +28,23 @@ where
             )),
             Err(rejection) => Err(ApiError::bad_request("INVALID_JSON", rejection.body_text())),
         }
+    }
+}
+
+/// Query-string extractor answering malformed parameters with `400 INVALID_QUERY`.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| Self(value))
+            .map_err(|rejection| ApiError::bad_request("INVALID_QUERY", rejection.body_text()))
     }
 }

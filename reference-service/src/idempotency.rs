@@ -81,6 +81,8 @@ async fn guarded(state: AppState, request: Request, next: Next) -> ApiResult<Res
         return Ok(replay(status, body));
     }
 
+    // A retry that arrives while the first call still runs must not run the handler twice.
+    let _in_flight = InFlight::claim(&state, scope.clone(), key.clone())?;
     let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
     let status = response.status();
     // Only successes are stored: a refused call changed nothing, so running it again is safe,
@@ -101,6 +103,34 @@ async fn guarded(state: AppState, request: Request, next: Next) -> ApiResult<Res
         rusqlite::params![scope, key, fingerprint, status.as_u16(), to_store, state.now()],
     )?;
     Ok(Response::from_parts(parts, Body::from(body)))
+}
+
+/// Marks (scope, key) as running until dropped (also on cancellation or panic).
+struct InFlight {
+    state: AppState,
+    entry: (String, String),
+}
+
+impl InFlight {
+    fn claim(state: &AppState, scope: String, key: String) -> ApiResult<Self> {
+        let entry = (scope, key);
+        let mut running = state.idempotency_in_flight.lock().map_err(|_| ApiError::internal("in-flight set poisoned"))?;
+        if !running.insert(entry.clone()) {
+            return Err(ApiError::conflict(
+                "IDEMPOTENCY_KEY_IN_USE",
+                "a request with this Idempotency-Key is still running; retry shortly",
+            ));
+        }
+        Ok(Self { state: state.clone(), entry })
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Ok(mut running) = self.state.idempotency_in_flight.lock() {
+            running.remove(&self.entry);
+        }
+    }
 }
 
 fn replay(status: u16, body: Vec<u8>) -> Response {

@@ -186,6 +186,7 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         signer,
         changes,
         max_wait_seconds: config.max_wait_seconds,
+        idempotency_in_flight: std::sync::Mutex::default(),
     }));
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let address = listener.local_addr()?;

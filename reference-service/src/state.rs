@@ -1,7 +1,8 @@
 //! The shared state every handler sees, and the change signal long-polls wait on.
 
+use std::collections::HashSet;
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::watch;
 use webauthn_rs::Webauthn;
@@ -42,6 +43,8 @@ pub struct Inner {
     pub changes: watch::Sender<u64>,
     /// Upper bound for `?wait=` in seconds.
     pub max_wait_seconds: u64,
+    /// (caller scope, idempotency key) pairs whose first call is still running.
+    pub idempotency_in_flight: Mutex<HashSet<(String, String)>>,
 }
 
 impl Deref for AppState {

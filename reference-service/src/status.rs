@@ -6,14 +6,14 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::auth::DeviceAuth;
 use crate::clock::to_rfc3339;
 use crate::errors::{ApiError, ApiResult};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::requests;
 use crate::state::AppState;
 
@@ -158,7 +158,7 @@ pub async fn status(
     State(state): State<AppState>,
     device: DeviceAuth,
     Path(id): Path<String>,
-    Query(query): Query<StatusQuery>,
+    ApiQuery(query): ApiQuery<StatusQuery>,
 ) -> ApiResult<axum::Json<Value>> {
     let mut changes = state.changes.subscribe();
     let (version, view) = status_view(&state, &id, &device)?;

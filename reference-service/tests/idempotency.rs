@@ -68,3 +68,29 @@ async fn secrets_are_never_replayed_and_retries_make_no_second_tap() {
     let stored = h.api.get(&path, Some(&device)).await.ok(200);
     assert_eq!(stored["id"], created["id"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_retries_with_one_key_create_one_request() {
+    let h = start().await;
+    let device = h.api.register_device().await;
+    let key = fresh_key();
+    let attempts: Vec<_> = (0..8)
+        .map(|_| {
+            let (api, device, key) = (h.api.clone(), device.clone(), key.clone());
+            tokio::spawn(async move { api.post_keyed("/v1/requests", Some(&device), &key, &alice()).await })
+        })
+        .collect();
+    let mut created_ids = std::collections::BTreeSet::new();
+    for attempt in attempts {
+        let answer = attempt.await.expect("task");
+        match answer.status.as_u16() {
+            201 => {
+                created_ids.insert(answer.body["request_id"].as_str().expect("id").to_owned());
+            }
+            409 => assert_eq!(answer.code(), "IDEMPOTENCY_KEY_IN_USE"),
+            other => panic!("unexpected {other}: {}", answer.body),
+        }
+    }
+    assert_eq!(created_ids.len(), 1, "every success names the same request");
+    assert_eq!(h.service.count_rows("requests").expect("count"), 1);
+}

@@ -97,6 +97,8 @@ async fn bad_input_gets_a_json_4xx_and_loses_nothing() {
 
     let liveness = h.api.post(&format!("/v1/requests/{id}/liveness"), Some(&device), &json!({ "result": "failed" })).await;
     assert_eq!(liveness.code(), "REASON_REQUIRED");
+    let bad_wait = h.api.get(&format!("/v1/requests/{id}/status?wait=soon"), Some(&device)).await;
+    assert_eq!((bad_wait.status.as_u16(), bad_wait.code()), (400, "INVALID_QUERY"));
     let unknown_route = h.api.get("/v1/nothing-here", Some(&device)).await;
     assert_eq!((unknown_route.status.as_u16(), unknown_route.code()), (404, "ROUTE_NOT_FOUND"));
 }
