@@ -144,8 +144,8 @@ pub fn view(record: &RequestRecord, now: i64) -> Value {
     })
 }
 
-/// Body of `POST /v1/requests`.
-#[derive(Debug, Deserialize)]
+/// Body of `POST /v1/requests`. No `Debug`: it may carry a Verified ID and personal data.
+#[derive(Deserialize)]
 pub struct CreateRequest {
     /// Work email.
     pub upn: String,

@@ -18,12 +18,18 @@ use crate::requests;
 use crate::state::AppState;
 
 /// A registered push token.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct PushToken {
     /// `fcm` or `apns`.
     pub kind: String,
     /// The provider's token.
     pub token: String,
+}
+
+impl std::fmt::Debug for PushToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PushToken").field("kind", &self.kind).field("token", &"***").finish()
+    }
 }
 
 /// A push the service sends.
@@ -93,8 +99,8 @@ pub fn notify_device(state: &AppState, request_id: &str, event: &str) -> ApiResu
     Ok(())
 }
 
-/// Body of `POST /v1/devices/push-token`.
-#[derive(Debug, Deserialize)]
+/// Body of `POST /v1/devices/push-token`. No `Debug`: push tokens address a person's phone.
+#[derive(Deserialize)]
 pub struct RegisterPushToken {
     /// `fcm` or `apns`.
     pub kind: String,
@@ -179,5 +185,26 @@ pub async fn status(
             // Timed out (or the service is stopping): answer with what we have.
             Ok(Err(_)) | Err(_) => return Ok(axum::Json(status_view(&state, &id, &device)?.1)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_tokens_are_redacted_in_debug_output() {
+        let token = PushToken { kind: "fcm".into(), token: "secret-device-address".into() };
+        let printed = format!("{token:?}");
+        assert!(printed.contains("fcm") && !printed.contains("secret-device-address"));
+    }
+
+    #[test]
+    fn the_recording_sender_keeps_what_was_sent() {
+        let sender = RecordingPushSender::default();
+        let token = PushToken { kind: "apns".into(), token: "t".into() };
+        let message = PushMessage { device_id: "dev_1".into(), request_id: "req_1".into(), event: "approved".into() };
+        sender.send(&token, &message);
+        assert_eq!(sender.sent(), vec![(token, message)]);
     }
 }

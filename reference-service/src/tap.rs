@@ -248,8 +248,8 @@ pub async fn get(
     Ok(axum::Json(resource(&tap, reason, None)))
 }
 
-/// Body of `POST /v1/tap/sign-in`.
-#[derive(Debug, Deserialize)]
+/// Body of `POST /v1/tap/sign-in`. No `Debug`: it carries a TAP.
+#[derive(Deserialize)]
 pub struct SignIn {
     /// Work email.
     pub upn: String,

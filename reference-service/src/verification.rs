@@ -139,8 +139,8 @@ pub async fn selfie(
     Ok(axum::Json(view))
 }
 
-/// Body of `POST /v1/requests/{id}/liveness`.
-#[derive(Debug, Deserialize)]
+/// Body of `POST /v1/requests/{id}/liveness`. No `Debug`: it may carry a face capture.
+#[derive(Deserialize)]
 pub struct LivenessResult {
     /// `passed` or `failed`.
     pub result: String,
