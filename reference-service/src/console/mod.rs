@@ -1,0 +1,26 @@
+//! The reviewer console: one HTML page and one script, served by the service itself (no build
+//! step, no CDN). The reviewer pastes their token; the page lists pending requests with their
+//! 24-hour deadlines and drives the review endpoints: start the call, record the user joining
+//! and leaving, approve or deny with a reason.
+
+use axum::http::header;
+use axum::response::IntoResponse;
+
+const PAGE: &str = include_str!("index.html");
+const SCRIPT: &str = include_str!("app.js");
+
+/// `GET /console`.
+pub async fn page() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'self'; style-src 'unsafe-inline'"),
+        ],
+        PAGE,
+    )
+}
+
+/// `GET /console/app.js`.
+pub async fn script() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], SCRIPT)
+}

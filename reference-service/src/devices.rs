@@ -1,0 +1,52 @@
+//! Device registration: each app installation gets an id and a secret, returned once. Only the
+//! secret's digest is stored; an idempotent replay of this call answers without the secret.
+
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::{Deserialize, Serialize};
+
+use crate::errors::{ApiError, ApiResult};
+use crate::extract::ApiJson;
+use crate::idempotency::ReplayBody;
+use crate::secrets::{hex, new_id, random_bytes, sha256};
+use crate::state::AppState;
+
+/// Body of `POST /v1/devices`.
+#[derive(Debug, Deserialize)]
+pub struct RegisterDevice {
+    /// `android`, `android_china` or `ios`.
+    pub platform: String,
+}
+
+/// Answer of `POST /v1/devices`.
+#[derive(Serialize)]
+pub struct DeviceRegistered {
+    /// The new device's id.
+    pub device_id: String,
+    /// Its secret: shown once, `null` on an idempotent replay.
+    pub device_secret: Option<String>,
+}
+
+/// `POST /v1/devices`.
+pub async fn register(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<RegisterDevice>,
+) -> ApiResult<impl IntoResponse> {
+    if !matches!(body.platform.as_str(), "android" | "android_china" | "ios") {
+        return Err(ApiError::bad_request(
+            "PLATFORM_INVALID",
+            "platform must be android, android_china or ios",
+        ));
+    }
+    let device_id = new_id("dev")?;
+    let secret = hex(&random_bytes::<32>()?);
+    state.db.lock()?.execute(
+        "INSERT INTO devices (id, secret_hash, platform, created_at) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![device_id, sha256(secret.as_bytes()), body.platform, state.now()],
+    )?;
+    let replay = serde_json::json!({ "device_id": device_id, "device_secret": null });
+    let answer = DeviceRegistered { device_id, device_secret: Some(secret) };
+    Ok((StatusCode::CREATED, Extension(ReplayBody(replay)), axum::Json(answer)))
+}

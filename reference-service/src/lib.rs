@@ -1,0 +1,227 @@
+//! # Identity Pass reference service
+//!
+//! The backend counterpart of the core: an axum HTTP service on SQLite that behaves like the
+//! real backend — devices, onboarding requests, the path decision, government ID, selfie and
+//! liveness with retention, Verified ID, the review queue with its reviewer console, TAPs with
+//! Entra's semantics, passkeys, status long-poll and push tokens, idempotency keys. The contract
+//! is `openapi.yaml` in this crate's root; a test keeps it and the router in step.
+//!
+//! Run it embedded ([`spawn_embedded`], on a temporary database by default) for demos and tests,
+//! or standalone with the `identity-pass-service` binary (`--listen ADDR --db PATH`).
+
+pub mod auth;
+pub mod clock;
+pub mod console;
+pub mod db;
+pub mod devices;
+pub mod directory;
+pub mod directory_seed;
+pub mod errors;
+pub mod extract;
+pub mod idempotency;
+pub mod passkey;
+pub mod requests;
+pub mod review;
+pub mod routes;
+pub mod secrets;
+pub mod state;
+pub mod status;
+pub mod tap;
+pub mod verification;
+pub mod verified_id;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{oneshot, watch};
+use webauthn_rs::WebauthnBuilder;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use directory::Directory;
+pub use errors::ApiError;
+pub use status::{PushSender, RecordingPushSender};
+pub use tap::TapPolicy;
+pub use verification::{FaceCheck, PurgeReport};
+
+/// Everything a service instance needs; [`ServiceConfig::default`] is the seeded demo setup.
+pub struct ServiceConfig {
+    /// Address to listen on; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// Database file; `None` uses a fresh temporary directory removed on shutdown.
+    pub db_path: Option<PathBuf>,
+    /// Time source.
+    pub clock: Arc<dyn Clock>,
+    /// The employee directory.
+    pub directory: Directory,
+    /// Tenant TAP policy.
+    pub tap_policy: TapPolicy,
+    /// Reviewer bearer token; `None` generates a random one (see [`RunningService::reviewer_token`]).
+    pub reviewer_token: Option<String>,
+    /// Push delivery.
+    pub push_sender: Arc<dyn PushSender>,
+    /// Face presence check for selfies and liveness captures.
+    pub face_check: Arc<dyn FaceCheck>,
+    /// WebAuthn relying-party id (a domain).
+    pub webauthn_rp_id: String,
+    /// WebAuthn origin the app's passkey client uses.
+    pub webauthn_origin: String,
+    /// How often the retention purge runs.
+    pub purge_interval: Duration,
+    /// Upper bound of a long-poll's `wait`, in seconds.
+    pub max_wait_seconds: u64,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            db_path: None,
+            clock: Arc::new(SystemClock),
+            directory: directory_seed::seeded_directory(),
+            tap_policy: TapPolicy::default(),
+            reviewer_token: None,
+            push_sender: Arc::new(status::LogPushSender),
+            face_check: Arc::new(verification::AssumeFacePresent),
+            webauthn_rp_id: "id.contoso.example".to_owned(),
+            webauthn_origin: "https://id.contoso.example".to_owned(),
+            purge_interval: Duration::from_secs(60),
+            max_wait_seconds: 30,
+        }
+    }
+}
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The configuration is inconsistent.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// The database could not be opened or migrated.
+    #[error("database: {0}")]
+    Database(String),
+    /// The address could not be bound.
+    #[error("listen: {0}")]
+    Listen(#[from] std::io::Error),
+}
+
+/// A service running in this process.
+pub struct RunningService {
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: String,
+    /// The reviewer bearer token (also typed into the console page).
+    pub reviewer_token: String,
+    /// The database file in use.
+    pub db_path: PathBuf,
+    state: state::AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: tokio::task::JoinHandle<()>,
+    purger: tokio::task::JoinHandle<()>,
+    _temp_dir: Option<tempfile::TempDir>,
+}
+
+impl RunningService {
+    /// Runs the retention purge now, at the service clock's time.
+    pub fn purge_now(&self) -> Result<PurgeReport, ApiError> {
+        let report = verification::purge(&*self.state.db.lock()?, self.state.now())?;
+        if report.expired_requests > 0 {
+            self.state.announce_change();
+        }
+        Ok(report)
+    }
+
+    /// Counts rows in a table (tests check retention and duplicates with it).
+    pub fn count_rows(&self, table: &str) -> Result<i64, ApiError> {
+        if !table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            return Err(ApiError::bad_request("TABLE_INVALID", "table names are lower_snake_case"));
+        }
+        Ok(self.state.db.lock()?.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?)
+    }
+
+    /// Stops serving, waits for in-flight requests, and closes the database.
+    pub async fn shutdown(mut self) {
+        if let Some(sender) = self.shutdown.take() {
+            let _ = sender.send(());
+        }
+        self.purger.abort();
+        let _ = (&mut self.server).await;
+        let _ = (&mut self.purger).await;
+    }
+}
+
+/// Starts the service on `config.listen` and returns once it accepts connections.
+pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, StartError> {
+    config.tap_policy.validate().map_err(StartError::Config)?;
+    let (db_path, temp_dir) = match &config.db_path {
+        Some(path) => (path.clone(), None),
+        None => {
+            let dir = tempfile::tempdir()?;
+            (dir.path().join("identity-pass.sqlite3"), Some(dir))
+        }
+    };
+    let db = db::Db::open(&db_path).map_err(|e| StartError::Database(e.to_string()))?;
+    let signer = {
+        let connection = db.lock().map_err(|e| StartError::Database(e.message))?;
+        verified_id::VerifiedIdSigner::load_or_create(&connection).map_err(StartError::Database)?
+    };
+    let origin = url::Url::parse(&config.webauthn_origin).map_err(|e| StartError::Config(e.to_string()))?;
+    let webauthn = WebauthnBuilder::new(&config.webauthn_rp_id, &origin)
+        .and_then(|b| b.rp_name("Identity Pass").build())
+        .map_err(|e| StartError::Config(format!("webauthn: {e}")))?;
+    let reviewer_token = match config.reviewer_token {
+        Some(token) => token,
+        None => secrets::hex(&secrets::random_bytes::<24>().map_err(|e| StartError::Config(e.message))?),
+    };
+    let (changes, _) = watch::channel(0u64);
+    let state = state::AppState(Arc::new(state::Inner {
+        db,
+        clock: config.clock,
+        directory: config.directory,
+        tap_policy: config.tap_policy,
+        reviewer_token_hash: secrets::sha256(reviewer_token.as_bytes()),
+        push: config.push_sender,
+        face_check: config.face_check,
+        webauthn,
+        signer,
+        changes,
+        max_wait_seconds: config.max_wait_seconds,
+        idempotency_in_flight: std::sync::Mutex::default(),
+    }));
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let address = listener.local_addr()?;
+    let router = routes::router(state.clone());
+    let (shutdown, shutdown_signal) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+            let _ = shutdown_signal.await;
+        });
+        if let Err(error) = serve.await {
+            tracing::error!(%error, "server stopped");
+        }
+    });
+    let purger = tokio::spawn(purge_loop(state.clone(), config.purge_interval));
+    Ok(RunningService {
+        base_url: format!("http://{address}"),
+        reviewer_token,
+        db_path,
+        state,
+        shutdown: Some(shutdown),
+        server,
+        purger,
+        _temp_dir: temp_dir,
+    })
+}
+
+async fn purge_loop(state: state::AppState, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        ticker.tick().await;
+        let result = state.db.lock().and_then(|c| Ok(verification::purge(&c, state.now())?));
+        match result {
+            Ok(report) if report.expired_requests > 0 => state.announce_change(),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(code = error.code, "purge failed"),
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Standalone Identity Pass reference service.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+use identity_pass_service::{ServiceConfig, spawn_embedded};
+
+/// The Identity Pass reference backend: devices, onboarding requests, review queue and reviewer
+/// console (/console), TAPs with Entra semantics, Verified ID, passkeys, status long-poll.
+#[derive(Debug, Parser)]
+#[command(name = "identity-pass-service", version, after_help = RUNNING)]
+struct Args {
+    /// Address to listen on (use 127.0.0.1 unless you mean to expose it).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// SQLite database file; created and migrated if missing; survives restarts.
+    #[arg(long)]
+    db: PathBuf,
+    /// Reviewer token; a random one is generated and printed when absent.
+    #[arg(long, env = "IDENTITY_PASS_REVIEWER_TOKEN", hide_env_values = true)]
+    reviewer_token: Option<String>,
+}
+
+const RUNNING: &str = "\
+Running standalone:
+  identity-pass-service --listen 127.0.0.1:8080 --db ./identity-pass.sqlite3
+  # stderr shows the address and, unless --reviewer-token/IDENTITY_PASS_REVIEWER_TOKEN is set,
+  # a generated reviewer token. Open http://127.0.0.1:8080/console and paste that token.
+  curl http://127.0.0.1:8080/healthz
+  curl -X POST -H 'Idempotency-Key: k1' -H 'Content-Type: application/json' \\
+       -d '{\"platform\":\"android\"}' http://127.0.0.1:8080/v1/devices
+
+The database survives restarts (SQLite, WAL). The seeded directory has alice@, bob@, carol@,
+dave@, henry@, v-erin@ and v-frank@contoso.example (see src/directory_seed.rs).
+The HTTP contract is openapi.yaml in the crate root. Stop with Ctrl-C.";
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    let args = Args::parse();
+    let token_given = args.reviewer_token.is_some();
+    let config = ServiceConfig { listen: args.listen, db_path: Some(args.db), reviewer_token: args.reviewer_token, ..ServiceConfig::default() };
+    let service = match spawn_embedded(config).await {
+        Ok(service) => service,
+        Err(error) => {
+            eprintln!("identity-pass-service: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    eprintln!("listening on {} (console: {}/console)", service.base_url, service.base_url);
+    if !token_given {
+        // Printed once on the operator's terminal, which is where a generated token must go.
+        eprintln!("reviewer token: {}", service.reviewer_token);
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    service.shutdown().await;
+    std::process::ExitCode::SUCCESS
+}

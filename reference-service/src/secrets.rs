@@ -1,0 +1,85 @@
+//! Random identifiers and secrets, and their hashing. Secrets are stored only as SHA-256 digests
+//! and travel inside [`Redacted`], whose `Debug` never shows the value.
+
+use ring::digest::{SHA256, digest};
+use ring::rand::{SecureRandom, SystemRandom};
+
+use crate::errors::{ApiError, ApiResult};
+
+/// A secret string whose `Debug` output is redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Redacted(String);
+
+impl Redacted {
+    /// Wraps a secret.
+    pub fn new(value: String) -> Self {
+        Self(value)
+    }
+    /// The secret itself, for the one place that must send or hash it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Redacted(***)")
+    }
+}
+
+/// Fills `N` random bytes from the operating system.
+pub fn random_bytes<const N: usize>() -> ApiResult<[u8; N]> {
+    let mut bytes = [0u8; N];
+    SystemRandom::new().fill(&mut bytes).map_err(|_| ApiError::internal("no randomness"))?;
+    Ok(bytes)
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A random identifier with a readable prefix, e.g. `req_3f9a…` (128 bits).
+pub fn new_id(prefix: &str) -> ApiResult<String> {
+    Ok(format!("{prefix}_{}", hex(&random_bytes::<16>()?)))
+}
+
+/// SHA-256 of arbitrary bytes.
+pub fn sha256(bytes: &[u8]) -> Vec<u8> {
+    digest(&SHA256, bytes).as_ref().to_vec()
+}
+
+/// A random string of `length` characters from `alphabet` (rejection sampling, so unbiased).
+pub fn random_string(alphabet: &[u8], length: usize) -> ApiResult<Redacted> {
+    let limit = 256 - (256 % alphabet.len().max(1));
+    let mut out = String::with_capacity(length);
+    while out.len() < length {
+        for byte in random_bytes::<64>()? {
+            if (byte as usize) < limit && out.len() < length {
+                out.push(char::from(alphabet[byte as usize % alphabet.len()]));
+            }
+        }
+    }
+    Ok(Redacted(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_strings_use_the_alphabet_and_length() {
+        let code = random_string(b"AB", 48).expect("random");
+        assert_eq!(code.expose().len(), 48);
+        assert!(code.expose().chars().all(|c| c == 'A' || c == 'B'));
+        assert_eq!(format!("{code:?}"), "Redacted(***)");
+    }
+
+    #[test]
+    fn ids_are_prefixed_and_distinct() {
+        let a = new_id("req").expect("id");
+        let b = new_id("req").expect("id");
+        assert!(a.starts_with("req_") && a.len() == 36);
+        assert_ne!(a, b);
+    }
+}

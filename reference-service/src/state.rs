@@ -1,0 +1,66 @@
+//! The shared state every handler sees, and the change signal long-polls wait on.
+
+use std::collections::HashSet;
+use std::ops::Deref;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::watch;
+use webauthn_rs::Webauthn;
+
+use crate::clock::Clock;
+use crate::db::Db;
+use crate::directory::Directory;
+use crate::status::PushSender;
+use crate::tap::TapPolicy;
+use crate::verification::FaceCheck;
+use crate::verified_id::VerifiedIdSigner;
+
+/// Cheaply clonable handle on the service's state.
+#[derive(Clone)]
+pub struct AppState(pub(crate) Arc<Inner>);
+
+/// The state itself.
+pub struct Inner {
+    /// Storage.
+    pub db: Db,
+    /// Injected time.
+    pub clock: Arc<dyn Clock>,
+    /// Seeded employee directory.
+    pub directory: Directory,
+    /// Tenant TAP policy.
+    pub tap_policy: TapPolicy,
+    /// SHA-256 of the reviewer token.
+    pub reviewer_token_hash: Vec<u8>,
+    /// Where pushes go.
+    pub push: Arc<dyn PushSender>,
+    /// "A face must be present" check for selfies and liveness captures.
+    pub face_check: Arc<dyn FaceCheck>,
+    /// WebAuthn relying party.
+    pub webauthn: Webauthn,
+    /// Verified ID signing key.
+    pub signer: VerifiedIdSigner,
+    /// Bumped on every request state change; long-polls wait on it.
+    pub changes: watch::Sender<u64>,
+    /// Upper bound for `?wait=` in seconds.
+    pub max_wait_seconds: u64,
+    /// (caller scope, idempotency key) pairs whose first call is still running.
+    pub idempotency_in_flight: Mutex<HashSet<(String, String)>>,
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Wakes every long-poll so it re-reads its request.
+    pub fn announce_change(&self) {
+        self.changes.send_modify(|generation| *generation = generation.wrapping_add(1));
+    }
+    /// The injected clock's current time.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+}

@@ -1,0 +1,172 @@
+//! Helpers shared by the integration tests: a started service with a manual clock and a
+//! recording push sender, a small JSON client, and flow shortcuts.
+#![allow(dead_code)]
+
+pub mod contract;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use identity_pass_service::{ManualClock, RecordingPushSender, RunningService, ServiceConfig, spawn_embedded};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// 2026-11-21T09:00:00Z.
+pub const START: i64 = 1_795_251_600;
+pub const REVIEWER_TOKEN: &str = "reviewer-token-for-tests";
+
+pub struct Harness {
+    pub service: RunningService,
+    pub clock: Arc<ManualClock>,
+    pub pushes: Arc<RecordingPushSender>,
+    pub api: Api,
+}
+
+pub fn config(clock: Arc<ManualClock>, pushes: Arc<RecordingPushSender>, db: Option<PathBuf>) -> ServiceConfig {
+    ServiceConfig {
+        db_path: db,
+        clock,
+        push_sender: pushes,
+        reviewer_token: Some(REVIEWER_TOKEN.to_owned()),
+        ..ServiceConfig::default()
+    }
+}
+
+pub async fn start_with(config: ServiceConfig, clock: Arc<ManualClock>, pushes: Arc<RecordingPushSender>) -> Harness {
+    let service = spawn_embedded(config).await.expect("service starts");
+    let api = Api::new(&service.base_url);
+    Harness { service, clock, pushes, api }
+}
+
+pub async fn start() -> Harness {
+    let clock = Arc::new(ManualClock::new(START));
+    let pushes = Arc::new(RecordingPushSender::default());
+    start_with(config(clock.clone(), pushes.clone(), None), clock, pushes).await
+}
+
+static KEYS: AtomicU64 = AtomicU64::new(0);
+
+pub fn fresh_key() -> String {
+    format!("test-key-{}-{}", std::process::id(), KEYS.fetch_add(1, Ordering::SeqCst))
+}
+
+#[derive(Clone)]
+pub struct Api {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Value,
+    pub replayed: bool,
+}
+
+impl Answer {
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+    #[track_caller]
+    pub fn ok(self, expected: u16) -> Value {
+        assert_eq!(self.status.as_u16(), expected, "unexpected answer: {}", self.body);
+        self.body
+    }
+}
+
+impl Api {
+    pub fn new(base: &str) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .expect("client");
+        Self { base: base.to_owned(), http }
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        let response = request.send().await.expect("request sent");
+        let status = response.status();
+        let replayed = response.headers().contains_key("idempotent-replayed");
+        let bytes = response.bytes().await.expect("body");
+        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+        Answer { status, body, replayed }
+    }
+
+    pub async fn get(&self, path: &str, auth: Option<&str>) -> Answer {
+        let mut request = self.http.get(format!("{}{path}", self.base));
+        if let Some(auth) = auth {
+            request = request.bearer_auth(auth);
+        }
+        self.send(request).await
+    }
+
+    pub async fn post_keyed(&self, path: &str, auth: Option<&str>, key: &str, body: &Value) -> Answer {
+        let mut request = self.http.post(format!("{}{path}", self.base)).header("Idempotency-Key", key).json(body);
+        if let Some(auth) = auth {
+            request = request.bearer_auth(auth);
+        }
+        self.send(request).await
+    }
+
+    pub async fn post(&self, path: &str, auth: Option<&str>, body: &Value) -> Answer {
+        self.post_keyed(path, auth, &fresh_key(), body).await
+    }
+
+    pub async fn post_bytes(&self, path: &str, auth: &str, content_type: &str, bytes: Vec<u8>) -> Answer {
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("Idempotency-Key", fresh_key())
+            .header("Content-Type", content_type)
+            .bearer_auth(auth)
+            .body(bytes);
+        self.send(request).await
+    }
+
+    pub async fn register_device(&self) -> String {
+        let body = self.post("/v1/devices", None, &json!({ "platform": "android" })).await.ok(201);
+        format!("{}.{}", body["device_id"].as_str().expect("id"), body["device_secret"].as_str().expect("secret"))
+    }
+
+    pub async fn review(&self, id: &str, action: &str, body: &Value) -> Answer {
+        self.post(&format!("/v1/review/requests/{id}/{action}"), Some(REVIEWER_TOKEN), body).await
+    }
+}
+
+/// A JPEG of the given size with some texture (so it is not trivially small).
+pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x * 7 % 256) as u8, (y * 5 % 256) as u8, ((x ^ y) % 256) as u8]));
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&image)
+        .expect("encode");
+    out
+}
+
+pub fn alice() -> Value {
+    json!({ "upn": "alice@contoso.example", "employee_id": "E1001", "staff_kind": "employee",
+            "personal_email": "alice.home@example.net" })
+}
+
+pub fn consent_body() -> Value {
+    json!({ "terms_version": "2026-01", "accepted_at": "2026-11-21T09:00:00Z" })
+}
+
+/// Alice's "Get TAP" steps up to and including submission; returns the request id.
+pub async fn alice_submitted(api: &Api, device: &str) -> String {
+    let created = api.post("/v1/requests", Some(device), &alice()).await.ok(201);
+    let id = created["request_id"].as_str().expect("id").to_owned();
+    api.post(&format!("/v1/requests/{id}/consent"), Some(device), &consent_body()).await.ok(200);
+    api.post_bytes(&format!("/v1/requests/{id}/selfie"), device, "image/jpeg", jpeg(320, 320)).await.ok(200);
+    api.post(&format!("/v1/requests/{id}/liveness"), Some(device), &json!({ "result": "passed" })).await.ok(200);
+    api.post(&format!("/v1/requests/{id}/submit"), Some(device), &json!({})).await.ok(200);
+    id
+}
+
+/// Reviewer: call, user joins, 15 s pass, approve.
+pub async fn approve(harness: &Harness, id: &str) -> Value {
+    harness.api.review(id, "call", &json!({})).await.ok(200);
+    harness.api.review(id, "join", &json!({})).await.ok(200);
+    harness.clock.advance(15);
+    harness.api.review(id, "decision", &json!({ "decision": "approve" })).await.ok(200)
+}

@@ -1,0 +1,108 @@
+//! The contract: openapi.yaml and the router agree on every route, the document's examples
+//! satisfy its own schemas, and real answers from a full flow validate against the schemas.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::contract::Contract;
+use common::*;
+use serde_json::{Value, json};
+
+#[test]
+fn every_served_route_is_documented_and_every_documented_route_is_served() {
+    let documented = Contract::load().operations();
+    let served: BTreeSet<(String, String)> = identity_pass_service::routes::served()
+        .into_iter()
+        .map(|(method, path)| (method.to_string(), path.to_owned()))
+        .collect();
+    let undocumented: Vec<_> = served.difference(&documented).collect();
+    let unserved: Vec<_> = documented.difference(&served).collect();
+    assert!(undocumented.is_empty(), "served but missing from openapi.yaml: {undocumented:?}");
+    assert!(unserved.is_empty(), "in openapi.yaml but not served: {unserved:?}");
+}
+
+#[test]
+fn examples_in_the_document_satisfy_their_schemas() {
+    let contract = Contract::load();
+    let schemas = contract.doc()["components"]["schemas"].as_object().expect("schemas");
+    let mut checked = 0;
+    for (name, schema) in schemas {
+        if let Some(example) = schema.get("example") {
+            contract.validate(schema, example, name).unwrap_or_else(|e| panic!("example of {name}: {e}"));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "the document carries examples");
+    // The checker itself must catch a broken answer, or the tests below prove nothing.
+    let tap = &schemas["TemporaryAccessPass"];
+    let mut broken = tap["example"].clone();
+    broken["methodUsabilityReason"] = json!("Sometimes");
+    assert!(contract.validate(tap, &broken, "$").is_err());
+    broken = tap["example"].clone();
+    broken["extra"] = json!(1);
+    assert!(contract.validate(tap, &broken, "$").is_err());
+}
+
+#[tokio::test]
+async fn answers_of_a_full_flow_validate_against_the_document() {
+    let contract = Contract::load();
+    let h = start().await;
+    let api = &h.api;
+    let check = |method: &str, path: &str, answer: &Answer| {
+        contract.check(method, path, answer.status.as_u16(), &answer.body);
+    };
+
+    check("GET", "/healthz", &api.get("/healthz", None).await);
+    let device_answer = api.post("/v1/devices", None, &json!({ "platform": "android_china" })).await;
+    check("POST", "/v1/devices", &device_answer);
+    check("POST", "/v1/devices", &api.post("/v1/devices", None, &json!({ "platform": "windows" })).await);
+    let device = format!("{}.{}", device_answer.body["device_id"].as_str().expect("id"), device_answer.body["device_secret"].as_str().expect("secret"));
+    let auth = Some(device.as_str());
+    check("POST", "/v1/devices/push-token", &api.post("/v1/devices/push-token", auth, &json!({ "kind": "fcm", "token": "t1" })).await);
+
+    let created = api.post("/v1/requests", auth, &alice()).await;
+    check("POST", "/v1/requests", &created);
+    check("POST", "/v1/requests", &api.post("/v1/requests", auth, &json!({ "upn": "x@contoso.example", "employee_id": "1", "staff_kind": "employee" })).await);
+    let id = created.body["request_id"].as_str().expect("id").to_owned();
+    let p = |suffix: &str| format!("/v1/requests/{id}{suffix}");
+    check("GET", "/v1/requests/{id}", &api.get(&p(""), auth).await);
+    check("GET", "/v1/requests/{id}", &api.get("/v1/requests/req_missing", auth).await);
+    check("POST", "/v1/requests/{id}/submit", &api.post(&p("/submit"), auth, &json!({})).await);
+    check("POST", "/v1/requests/{id}/consent", &api.post(&p("/consent"), auth, &consent_body()).await);
+    check("POST", "/v1/requests/{id}/selfie", &api.post_bytes(&p("/selfie"), &device, "image/png", vec![1, 2, 3]).await);
+    check("POST", "/v1/requests/{id}/selfie", &api.post_bytes(&p("/selfie"), &device, "image/jpeg", jpeg(320, 320)).await);
+    check("POST", "/v1/requests/{id}/liveness", &api.post(&p("/liveness"), auth, &json!({ "result": "passed" })).await);
+    check("POST", "/v1/requests/{id}/government-id", &api.post(&p("/government-id"), auth, &json!({ "result": "rejected", "reason": "DOCUMENT_EXPIRED" })).await);
+    check("POST", "/v1/requests/{id}/submit", &api.post(&p("/submit"), auth, &json!({})).await);
+    check("GET", "/v1/requests/{id}/status", &api.get(&p("/status?wait=0"), auth).await);
+
+    check("GET", "/v1/review/requests", &api.get("/v1/review/requests", Some(REVIEWER_TOKEN)).await);
+    check("GET", "/v1/review/requests", &api.get("/v1/review/requests", auth).await);
+    check("POST", "/v1/review/requests/{id}/call", &api.review(&id, "call", &json!({})).await);
+    check("POST", "/v1/review/requests/{id}/join", &api.review(&id, "join", &json!({})).await);
+    check("POST", "/v1/review/requests/{id}/decision", &api.review(&id, "decision", &json!({ "decision": "approve" })).await);
+    h.clock.advance(20);
+    check("POST", "/v1/review/requests/{id}/leave", &api.review(&id, "leave", &json!({})).await);
+    check("POST", "/v1/review/requests/{id}/decision", &api.review(&id, "decision", &json!({ "decision": "approve" })).await);
+    check("GET", "/v1/requests/{id}/status", &api.get(&p("/status"), auth).await);
+    check("GET", "/v1/requests/{id}/verified-id", &api.get(&p("/verified-id"), auth).await);
+    check("GET", "/v1/.well-known/verified-id-key", &api.get("/v1/.well-known/verified-id-key", None).await);
+
+    check("GET", "/v1/tap/policy", &api.get("/v1/tap/policy", None).await);
+    check("GET", "/v1/requests/{id}/tap", &api.get(&p("/tap"), auth).await);
+    check("POST", "/v1/requests/{id}/tap", &api.post(&p("/tap"), auth, &json!({ "lifetimeInMinutes": 5 })).await);
+    let tap = api.post(&p("/tap"), auth, &json!({})).await;
+    check("POST", "/v1/requests/{id}/tap", &tap);
+    check("GET", "/v1/requests/{id}/tap", &api.get(&p("/tap"), auth).await);
+    let code = tap.body["temporaryAccessPass"].clone();
+    check("POST", "/v1/tap/sign-in", &api.post("/v1/tap/sign-in", None, &json!({ "upn": "alice@contoso.example", "temporaryAccessPass": code })).await);
+    check("POST", "/v1/tap/sign-in", &api.post("/v1/tap/sign-in", None, &json!({ "upn": "alice@contoso.example", "temporaryAccessPass": code })).await);
+    check("POST", "/v1/requests/{id}/passkey/options", &api.post(&p("/passkey/options"), auth, &json!({})).await);
+
+    let page = api.http.get(format!("{}/console", api.base)).send().await.expect("console");
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(page.headers()["content-type"].to_str().expect("ct").starts_with("text/html"));
+    let script: Value = json!(api.http.get(format!("{}/console/app.js", api.base)).send().await.expect("js").status().as_u16());
+    assert_eq!(script, json!(200));
+}

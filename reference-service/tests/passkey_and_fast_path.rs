@@ -1,0 +1,125 @@
+//! The "Get Passkey" path with a software authenticator (the `passkey` crate standing in for the
+//! phone's platform authenticator), and the 30-day Verified ID fast path.
+
+mod common;
+
+use common::*;
+use passkey::authenticator::{Authenticator, UiHint, UserCheck, UserValidationMethod};
+use passkey::client::{Client, DefaultClientData};
+use passkey::crypto::rust_crypto::RustCryptoBackend;
+use passkey::types::ctap2::{Aaguid, Ctap2Error};
+use passkey::types::webauthn::CredentialCreationOptions;
+use passkey::types::Passkey;
+use serde_json::{Value, json};
+
+/// Stands in for the user touching the sensor: always present and verified.
+struct UserAlwaysConsents;
+
+#[async_trait::async_trait]
+impl UserValidationMethod for UserAlwaysConsents {
+    type PasskeyItem = Passkey;
+    async fn check_user<'a>(&self, _hint: UiHint<'a, Passkey>, _presence: bool, _verification: bool) -> Result<UserCheck, Ctap2Error> {
+        Ok(UserCheck { presence: true, verification: true })
+    }
+    fn is_verification_enabled(&self) -> Option<bool> {
+        Some(true)
+    }
+    fn is_presence_enabled(&self) -> bool {
+        true
+    }
+}
+
+async fn software_attestation(options: &Value) -> Value {
+    let options: CredentialCreationOptions = serde_json::from_value(options.clone()).expect("options parse as WebAuthn JSON");
+    let store: Option<Passkey> = None;
+    let authenticator = Authenticator::new(Aaguid::new_empty(), store, UserAlwaysConsents, RustCryptoBackend);
+    let mut client = Client::new(authenticator);
+    let origin = url::Url::parse("https://id.contoso.example").expect("origin");
+    let created = client.register(&origin, options, DefaultClientData).await.expect("authenticator registers");
+    serde_json::to_value(created).expect("attestation JSON")
+}
+
+#[tokio::test]
+async fn get_passkey_path_registers_a_passkey_verified_by_webauthn_rs() {
+    let h = start().await;
+    let device = h.api.register_device().await;
+    let auth = Some(device.as_str());
+    let created = h.api.post("/v1/requests", auth,
+        &json!({ "upn": "dave@contoso.example", "employee_id": "E1004", "staff_kind": "employee" })).await.ok(201);
+    assert_eq!(created["path"], "get_passkey");
+    let id = created["request_id"].as_str().expect("id").to_owned();
+    let p = |suffix: &str| format!("/v1/requests/{id}{suffix}");
+    h.api.post(&p("/consent"), auth, &consent_body()).await.ok(200);
+    h.api.post(&p("/liveness"), auth, &json!({ "result": "passed" })).await.ok(200);
+    let rejected = h.api.post(&p("/government-id"), auth, &json!({ "result": "rejected", "reason": "DOCUMENT_UNREADABLE" })).await.ok(200);
+    assert_eq!(rejected["government_id_result"], "rejected");
+    assert_eq!(h.api.post(&p("/submit"), auth, &json!({})).await.code(), "GOVERNMENT_ID_NOT_VERIFIED");
+    h.api.post(&p("/government-id"), auth, &json!({ "result": "verified" })).await.ok(200);
+    h.api.post(&p("/submit"), auth, &json!({})).await.ok(200);
+    let early = h.api.post(&p("/passkey/options"), auth, &json!({})).await;
+    assert_eq!(early.code(), "REQUEST_NOT_APPROVED");
+    approve(&h, &id).await;
+
+    let no_ceremony = h.api.post(&p("/passkey/attestation"), auth, &json!({ "id": "x", "rawId": "eA", "type": "public-key",
+        "response": { "attestationObject": "", "clientDataJSON": "" } })).await;
+    assert!(no_ceremony.status.is_client_error(), "{}", no_ceremony.body);
+
+    // A credential made for an older challenge is refused once a new ceremony replaced it.
+    let stale_options = h.api.post(&p("/passkey/options"), auth, &json!({})).await.ok(200);
+    let stale = software_attestation(&stale_options).await;
+    let options = h.api.post(&p("/passkey/options"), auth, &json!({})).await.ok(200);
+    assert_eq!(options["publicKey"]["rp"]["id"], "id.contoso.example");
+    assert_eq!(options["publicKey"]["user"]["name"], "dave@contoso.example");
+    let refused = h.api.post(&p("/passkey/attestation"), auth, &stale).await;
+    assert_eq!((refused.status.as_u16(), refused.code()), (422, "PASSKEY_ATTESTATION_REJECTED"));
+
+    let attestation = software_attestation(&options).await;
+    let registered = h.api.post(&p("/passkey/attestation"), auth, &attestation).await.ok(200);
+    assert_eq!(registered["upn"], "dave@contoso.example");
+    assert_eq!(h.service.count_rows("passkeys").expect("count"), 1);
+    let again = h.api.post(&p("/passkey/attestation"), auth, &attestation).await;
+    assert_eq!(again.code(), "PASSKEY_CEREMONY_NOT_STARTED", "the challenge is single-use");
+
+    // The TAP path's request cannot register a passkey.
+    let tap_id = alice_submitted(&h.api, &device).await;
+    approve(&h, &tap_id).await;
+    let wrong_path = h.api.post(&format!("/v1/requests/{tap_id}/passkey/options"), auth, &json!({})).await;
+    assert_eq!(wrong_path.code(), "PATH_HAS_NO_PASSKEY");
+}
+
+#[tokio::test]
+async fn a_recent_verified_id_skips_the_call_and_an_old_one_does_not() {
+    let h = start().await;
+    let first_device = h.api.register_device().await;
+    let first = alice_submitted(&h.api, &first_device).await;
+    approve(&h, &first).await;
+    let vid = h.api.get(&format!("/v1/requests/{first}/verified-id"), Some(&first_device)).await.ok(200);
+    let jws = vid["jws"].as_str().expect("jws").to_owned();
+
+    // Somebody else cannot use Alice's credential, and a forged one is refused.
+    let new_device = h.api.register_device().await;
+    let auth = Some(new_device.as_str());
+    let frank = json!({ "upn": "v-frank@contoso.example", "employee_id": "X2002", "staff_kind": "external", "verified_id": jws });
+    assert_eq!(h.api.post("/v1/requests", auth, &frank).await.code(), "VERIFIED_ID_INVALID");
+    let mut forged = alice();
+    forged["verified_id"] = json!(format!("{}x", &jws[..jws.len() - 1]));
+    assert_eq!(h.api.post("/v1/requests", auth, &forged).await.code(), "VERIFIED_ID_INVALID");
+
+    h.clock.advance(29 * 24 * 3600);
+    let mut body = alice();
+    body["verified_id"] = json!(jws);
+    let created = h.api.post("/v1/requests", auth, &body).await.ok(201);
+    assert_eq!(created["fast_path"], "eligible");
+    let id = created["request_id"].as_str().expect("id").to_owned();
+    h.api.post(&format!("/v1/requests/{id}/consent"), auth, &consent_body()).await.ok(200);
+    assert_eq!(h.api.post(&format!("/v1/requests/{id}/submit"), auth, &json!({})).await.code(), "LIVENESS_REQUIRED");
+    h.api.post(&format!("/v1/requests/{id}/liveness"), auth, &json!({ "result": "passed" })).await.ok(200);
+    let submitted = h.api.post(&format!("/v1/requests/{id}/submit"), auth, &json!({})).await.ok(200);
+    assert_eq!(submitted["state"], "approved", "no reviewer call on the fast path");
+    let tap = h.api.post(&format!("/v1/requests/{id}/tap"), auth, &json!({})).await.ok(201);
+    assert_eq!(tap["lifetimeInMinutes"], 30);
+
+    h.clock.advance(24 * 3600);
+    let late = h.api.post("/v1/requests", auth, &body).await;
+    assert_eq!((late.status.as_u16(), late.code()), (422, "VERIFIED_ID_EXPIRED"));
+}
