@@ -43,14 +43,15 @@ gen="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys
 if ! bash scripts/generate-bindings.sh "$gen"; then
   echo "binding generation FAILED"; failures=$((failures + 1)); failed_total=$((failed_total + 1))
 else
+  bash tests/make-camera-frames.sh "$gen/resources/fixtures"
   section "kotlin: binding tests on the desktop JVM"
-  bash tests/run-kotlin-jvm.sh "$gen/lib" "$gen/kotlin" 2> "$log/kotlin-detail.txt" | tee "$log/kotlin.txt"
+  bash tests/run-kotlin-jvm.sh "$gen/lib" "$gen/kotlin" "$gen/resources" 2> "$log/kotlin-detail.txt" | tee "$log/kotlin.txt"
   [ "${PIPESTATUS[0]}" -eq 0 ] || { failures=$((failures + 1)); cat "$log/kotlin-detail.txt"; }
   grep -E '^\s+(└─|├─).*(✘|\[X\])' "$log/kotlin-detail.txt" || true
   count "$log/kotlin.txt"
 
   section "swift: binding tests on Linux (trixie chroot)"
-  bash tests/run-swift-linux.sh "$gen/lib" "$gen/swift" 2> "$log/swift-detail.txt" | tee "$log/swift.txt"
+  bash tests/run-swift-linux.sh "$gen/lib" "$gen/swift" "$gen/resources/fixtures" 2> "$log/swift-detail.txt" | tee "$log/swift.txt"
   [ "${PIPESTATUS[0]}" -eq 0 ] || { failures=$((failures + 1)); tail -n 80 "$log/swift-detail.txt"; }
   grep -E "^Test Case .* (passed|failed)" "$log/swift-detail.txt" || true
   count "$log/swift.txt"

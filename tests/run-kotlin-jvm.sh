@@ -2,9 +2,10 @@
 # Compiles the generated Kotlin bindings with the shared Kotlin binding tests and runs them on
 # the desktop JVM (JNA jar + the host-built library), with JUnit 5's console launcher.
 # Usage: tests/run-kotlin-jvm.sh <dir with libidentity_pass.so> <dir with generated Kotlin>
+#        [<dir holding fixtures/, the raw camera frames from tests/make-camera-frames.sh>]
 # Prints "kotlin: N passed, N failed" last; exits non-zero on any failure.
 set -euo pipefail
-lib_dir=$1 gen_dir=$2
+lib_dir=$1 gen_dir=$2 resources=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 CACHE="${IDENTITY_PASS_CACHE:-$HOME/.cache/identity-pass}"
 KOTLIN_HOME=$(ls -d "$CACHE"/kotlin-* | sort | tail -n1)
@@ -20,7 +21,7 @@ trap 'rm -rf "$out"' EXIT
 
 set +e
 java -Djna.library.path="$lib_dir" -jar "$JUNIT" \
-  -cp "$out/classes:$deps:$KLIB/kotlin-stdlib.jar" \
+  -cp "$out/classes:$deps:$KLIB/kotlin-stdlib.jar${resources:+:$resources}" \
   --scan-classpath "$out/classes" --details=tree --disable-banner --disable-ansi-colors > "$out/report.txt" 2>&1
 status=$?
 set -e

@@ -266,7 +266,8 @@ fn a_smooth_approach_passes_the_liveness_challenge() {
 
 #[test]
 fn a_jump_cut_fails_the_liveness_challenge() {
-    let (state, mut session) = run_liveness(&[1.0, 1.05, 1.1, 1.6, 1.65]);
+    // The challenge smooths widths over five frames, so a cut shows once the new size persists.
+    let (state, mut session) = run_liveness(&[1.0, 1.05, 1.1, 1.6, 1.65, 1.7, 1.7]);
     assert_eq!(state, Some(LivenessState::Failed { reason: LivenessFailure::NotSmooth }));
     let outcome = session.take_liveness_outcome().expect("an outcome");
     assert!(outcome.evidence.is_empty());
@@ -274,6 +275,6 @@ fn a_jump_cut_fails_the_liveness_challenge() {
 
 #[test]
 fn pulling_back_fails_the_liveness_challenge() {
-    let (state, _) = run_liveness(&[1.0, 1.1, 1.2, 1.05, 1.0]);
+    let (state, _) = run_liveness(&[1.0, 1.1, 1.2, 1.3, 1.1, 1.0, 0.9, 0.85, 0.8]);
     assert_eq!(state, Some(LivenessState::Failed { reason: LivenessFailure::NotMonotonic }));
 }

@@ -1,6 +1,8 @@
 //! The standalone binary: `--help` documents how to run it, and it serves on the given address
 //! and database.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -50,7 +52,7 @@ async fn the_binary_serves_on_the_given_address_and_database() {
         }
     }
     let base = base.expect("the binary reports its address");
-    let client = reqwest::Client::new();
+    let client = common::http_client();
     let health: serde_json::Value = client.get(format!("{base}/healthz")).send().await.expect("get").json().await.expect("json");
     assert_eq!(health["status"], "ok");
     let queue = client.get(format!("{base}/v1/review/requests")).bearer_auth("standalone-token").send().await.expect("get");

@@ -76,10 +76,7 @@ impl Answer {
 
 impl Api {
     pub fn new(base: &str) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(30))
-            .build()
-            .expect("client");
+        let http = http_client();
         Self { base: base.to_owned(), http }
     }
 
@@ -169,4 +166,12 @@ pub async fn approve(harness: &Harness, id: &str) -> Value {
     harness.api.review(id, "join", &json!({})).await.ok(200);
     harness.clock.advance(15);
     harness.api.review(id, "decision", &json!({ "decision": "approve" })).await.ok(200)
+}
+
+/// A plain-HTTP client for loopback. When the whole workspace is built together, cargo unifies
+/// reqwest's features with the runtime's `rustls-no-provider`, and building any client then
+/// needs a process-wide rustls provider; installing ring's is harmless otherwise.
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().expect("client")
 }
