@@ -34,6 +34,7 @@ cp "$out/gen/IdentityPassCoreFFI.h" "$headers/"
 cp "$out/gen/IdentityPassCoreFFI.modulemap" "$headers/module.modulemap"
 cp "$out/gen/IdentityPassCore.swift" "$out/Sources/IdentityPassCore/"
 cp "$root"/tests/swift/*.swift "$out/Tests/IdentityPassCoreTests/"
+bash "$root/tests/make-camera-frames.sh" "$out/Tests/IdentityPassCoreTests/fixtures"
 
 xcodebuild -create-xcframework \
   -library target/aarch64-apple-ios/release/libidentity_pass.a -headers "$out/headers" \

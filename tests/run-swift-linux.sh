@@ -2,9 +2,10 @@
 # Builds a SwiftPM package from the generated Swift bindings and the shared Swift binding tests
 # and runs it with `swift test` inside the Debian trixie chroot (bookworm has no Swift).
 # Usage: tests/run-swift-linux.sh <dir with libidentity_pass.so> <dir with generated Swift>
+#        <dir with the raw camera frames from tests/make-camera-frames.sh>
 # Prints "swift: N passed, N failed" last; exits non-zero on any failure.
 set -euo pipefail
-lib_dir=$(cd "$1" && pwd) gen_dir=$(cd "$2" && pwd)
+lib_dir=$(cd "$1" && pwd) gen_dir=$(cd "$2" && pwd) frames_dir=$(cd "$3" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 CACHE="${IDENTITY_PASS_CACHE:-$HOME/.cache/identity-pass}"
 ROOT="$CACHE/swift-trixie"
@@ -14,10 +15,11 @@ ROOT="$CACHE/swift-trixie"
 # SwiftPM's .build cache, which makes a re-run take seconds.
 pkg="$ROOT/work/identity-pass-swift"
 mkdir -p "$pkg/Sources/IdentityPassCoreFFI" "$pkg/Sources/IdentityPassCore" "$pkg/Tests/IdentityPassCoreTests" "$pkg/lib"
-rm -f "$pkg"/Sources/*/* "$pkg"/Tests/IdentityPassCoreTests/* "$pkg"/lib/*
+rm -rf "$pkg"/Sources/*/* "$pkg"/Tests/IdentityPassCoreTests/* "$pkg"/lib/*
 cp "$gen_dir/IdentityPassCoreFFI.h" "$gen_dir/module.modulemap" "$pkg/Sources/IdentityPassCoreFFI/"
 cp "$gen_dir/IdentityPassCore.swift" "$pkg/Sources/IdentityPassCore/"
 cp "$here"/swift/*.swift "$pkg/Tests/IdentityPassCoreTests/"
+cp -r "$frames_dir" "$pkg/Tests/IdentityPassCoreTests/fixtures"
 cp "$lib_dir/libidentity_pass.so" "$pkg/lib/"
 cat > "$pkg/Package.swift" <<'SWIFT'
 // swift-tools-version:5.9
@@ -35,7 +37,8 @@ let package = Package(
         .testTarget(
             name: "IdentityPassCoreTests",
             dependencies: ["IdentityPassCore"],
-            path: "Tests/IdentityPassCoreTests"),
+            path: "Tests/IdentityPassCoreTests",
+            resources: [.copy("fixtures")]),
     ]
 )
 SWIFT

@@ -8,6 +8,9 @@ plugins {
 val repoRoot = rootProject.projectDir.parentFile
 val generatedKotlin = layout.buildDirectory.dir("generated/uniffi/kotlin")
 val generatedJniLibs = layout.buildDirectory.dir("generated/jniLibs")
+// Raw camera frames for the shared selfie tests, made by the core's converter (class-path
+// resources `fixtures/…`, as on the desktop JVM).
+val generatedTestResources = layout.buildDirectory.dir("generated/testResources")
 
 android {
     namespace = "com.identitypass.kit"
@@ -29,6 +32,7 @@ android {
         // One Kotlin test set for the desktop JVM and the emulator (kotlin.test maps to JUnit 4 here).
         getByName("androidTest") {
             kotlin.srcDir(File(repoRoot, "tests/kotlin"))
+            resources.srcDir(generatedTestResources)
         }
     }
     compileOptions {
@@ -78,4 +82,9 @@ val generateUniffiBindings by tasks.registering(Exec::class) {
     )
 }
 
-tasks.named("preBuild") { dependsOn(generateUniffiBindings) }
+val makeCameraFrames by tasks.registering(Exec::class) {
+    workingDir = repoRoot
+    commandLine("bash", "tests/make-camera-frames.sh", generatedTestResources.get().dir("fixtures").asFile.absolutePath)
+}
+
+tasks.named("preBuild") { dependsOn(generateUniffiBindings, makeCameraFrames) }

@@ -1,0 +1,85 @@
+import Foundation
+import XCTest
+import IdentityPassCore
+
+/// Seed 000 ("Get TAP") end to end through the exported flow, as a shell drives it. Mirrors
+/// tests/kotlin/FlowTest.kt; the rules themselves are tested in Rust (core/tests/seed_paths.rs).
+final class FlowTests: XCTestCase {
+    private let t0: Int64 = 1_795_219_200_000
+
+    /// A shell whose clock advances one second before each event; the server's clock is the phone's.
+    private final class Shell {
+        var flow: OnboardingFlow
+        var now: Int64
+        init(flow: OnboardingFlow, now: Int64) { self.flow = flow; self.now = now }
+        var next: Int64 { now + 1_000 }
+        @discardableResult
+        func send(_ event: Event, file: StaticString = #filePath, line: UInt = #line) -> Transition {
+            now += 1_000
+            let t = flow.handle(event: event, nowMs: now)
+            XCTAssertNil(t.rejection, "\(event) was rejected", file: file, line: line)
+            return t
+        }
+    }
+
+    private func names(_ t: Transition) -> [String] {
+        t.effects.map { String(describing: $0).components(separatedBy: "(")[0] }
+    }
+
+    func testSeed000GetTapEndToEnd() throws {
+        let s = Shell(flow: OnboardingFlow(locale: .english, platform: .ios, distribution: .global), now: t0)
+        let profile = DeviceProfile(
+            platform: .ios, osMajor: 17, osMinor: 4, distribution: .global, hasFrontCamera: true,
+            notificationsSupported: true, networkAvailable: true, installedApps: [.companyPortal, .authenticator])
+        guard case .permissions = s.send(.deviceChecked(profile: profile)).view.screen else { return XCTFail("permissions first") }
+        XCTAssertEqual(s.send(.continue).effects, [.requestPermission(permission: .camera)])
+        for permission in [Permission.camera, .microphone, .notifications, .location] {
+            s.send(.permissionReported(permission: permission, status: .granted))
+        }
+        guard case .identityEntry = s.send(.consentAnswered(accepted: true)).view.screen else { return XCTFail("identity entry") }
+
+        let form = IdentityForm(upn: "alias@contoso.com", employeeId: "123456", personalEmail: nil, staffKind: .employee)
+        XCTAssertEqual(names(s.send(.identitySubmitted(form: form))), ["submitIdentity", "persistState"])
+        let accepted = s.send(.identityAccepted(
+            requestId: "req-1", path: .getTap, flags: RolloutFlags(livenessPrompt: true, verifiedId: false),
+            verifiedIdIssuedAt: nil, serverTime: s.next))
+        guard case .selfie = accepted.view.screen else { return XCTFail("selfie after identity") }
+        XCTAssertEqual(names(s.send(.continue)), ["startSelfie", "persistState"])
+        XCTAssertEqual(names(s.send(.selfieCaptured)), ["uploadSelfie", "persistState"])
+        s.send(.selfieUploaded(serverTime: s.next))
+        XCTAssertEqual(names(s.send(.continue)), ["startLiveness", "persistState"])
+        XCTAssertEqual(names(s.send(.livenessPassed)), ["submitForReview", "persistState"])
+        let submittedAt = s.next
+        let waiting = s.send(.reviewUpdated(status: .waitingForReviewer(submittedAt: submittedAt), serverTime: submittedAt))
+        XCTAssertEqual(waiting.effects[1], .scheduleWake(at: submittedAt + 24 * 3_600_000), "the reviewer has 24 h")
+
+        // The app is killed while it waits for the reviewer, and resumes from its snapshot.
+        s.flow = try OnboardingFlow.restore(snapshot: s.flow.snapshot())
+        s.send(.reviewUpdated(status: .callInvited(callId: "call-1"), serverTime: s.next))
+        XCTAssertEqual(s.send(.continue).effects, [.joinCall(callId: "call-1")])
+        s.send(.callJoined)
+        s.now += 20_000 // the user stays 20 s, more than the 15 s minimum
+        s.send(.callEnded)
+        XCTAssertEqual(names(s.send(.reviewUpdated(status: .approved, serverTime: s.next))), ["fetchTap", "persistState"])
+
+        let startAt = s.next
+        let grant = TapGrant(id: "tap-1", code: "ABCD-1234", startAt: startAt, lifetimeMinutes: 30, isUsableOnce: false, usability: .enabledByPolicy)
+        let shown = s.send(.tapIssued(tap: grant, serverTime: startAt))
+        guard case .tap(let code, _, _, _) = shown.view.screen else { return XCTFail("the TAP is shown") }
+        XCTAssertEqual(code, "ABCD-1234")
+        XCTAssertEqual(shown.effects[0], .scheduleWake(at: startAt + 30 * 60_000), "the TAP lives 30 minutes from the server's start")
+        XCTAssertFalse(s.flow.snapshot().contains("ABCD-1234"), "the TAP never reaches the saved state")
+
+        s.send(.checklistItemDone(item: .passwordSet))
+        guard case .done = s.send(.checklistItemDone(item: .mfaRegistered)).view.screen else { return XCTFail("done") }
+    }
+
+    func testADamagedSnapshotIsATypedError() {
+        XCTAssertThrowsError(try OnboardingFlow.restore(snapshot: "{")) { error in
+            guard case FlowError.Unreadable = error else { return XCTFail("\(error)") }
+        }
+        XCTAssertThrowsError(try OnboardingFlow.restore(snapshot: #"{"version":9,"flow":{}}"#)) { error in
+            guard case FlowError.TooNew = error else { return XCTFail("\(error)") }
+        }
+    }
+}
