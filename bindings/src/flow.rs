@@ -189,7 +189,8 @@ mod tests {
         let t = s.send(Event::TapIssued { tap, server_time: start_at });
         let Screen::Tap { code: Some(code), .. } = &t.view.screen else { panic!("{:?}", t.view.screen) };
         assert_eq!(code.expose_secret(), "ABCD-1234");
-        assert_eq!(t.effects[0], Effect::ScheduleWake { at: start_at + 30 * 60_000 });
+        assert_eq!(t.effects[0], Effect::ScheduleWake { at: start_at + 25 * 60_000 });
+        assert_eq!(t.effects[1], Effect::ScheduleWake { at: start_at + 30 * 60_000 });
         assert!(!s.flow.snapshot().contains("ABCD-1234"));
         s.send(Event::ChecklistItemDone { item: ChecklistItem::PasswordSet });
         let t = s.send(Event::ChecklistItemDone { item: ChecklistItem::MfaRegistered });

@@ -110,6 +110,24 @@ impl CredentialVault {
         Ok(credential)
     }
 
+    /// Stores a credential the service issued, replacing any earlier one.
+    pub fn store_credential(&self, credential: &DeviceCredential) -> Result<(), VaultError> {
+        if !is_device_id(&credential.device_id) {
+            return Err(VaultError::Corrupted { detail: "the service issued a malformed device id".to_owned() });
+        }
+        let envelope = Envelope {
+            v: ENVELOPE_VERSION,
+            device_id: credential.device_id.clone(),
+            device_secret: credential.device_secret.expose_secret().to_owned(),
+        };
+        let bytes = zeroize::Zeroizing::new(serde_json::to_vec(&envelope).map_err(|e| {
+            VaultError::Corrupted { detail: format!("cannot encode the credential: {e}") }
+        })?);
+        self.store.write(StoreKey::DeviceCredential, bytes.to_vec())?;
+        tracing::info!(device_id = %credential.device_id, "device credential stored");
+        Ok(())
+    }
+
     /// The stored credential, if this installation has one.
     pub fn device_credential(&self) -> Result<Option<DeviceCredential>, VaultError> {
         let Some(bytes) = self.store.read(StoreKey::DeviceCredential)? else {
@@ -127,7 +145,7 @@ impl CredentialVault {
         }
         let envelope: Envelope = serde_json::from_value(value)
             .map_err(|_| VaultError::Corrupted { detail: "missing or mistyped fields".to_owned() })?;
-        if !is_lower_hex(&envelope.device_id, DEVICE_ID_BYTES * 2) {
+        if !is_device_id(&envelope.device_id) {
             return Err(VaultError::Corrupted { detail: "malformed device id".to_owned() });
         }
         Ok(Some(DeviceCredential {
@@ -169,6 +187,12 @@ fn random_hex(len: usize) -> Result<String, VaultError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// Ids this app generates (hex) and ids the service issues (`dev_…`).
+fn is_device_id(value: &str) -> bool {
+    (1..=128).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+#[cfg(test)]
 fn is_lower_hex(value: &str, len: usize) -> bool {
     value.len() == len && value.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
@@ -225,6 +249,17 @@ mod tests {
         let printed = format!("{credential:?}");
         assert!(!printed.contains(credential.device_secret.expose_secret()));
         assert!(printed.contains(&credential.device_id));
+    }
+
+    #[test]
+    fn a_service_issued_credential_round_trips() {
+        let (vault, _) = vault();
+        let issued = DeviceCredential { device_id: "dev_0a1b".into(), device_secret: SecretString::new("s3cret".into()) };
+        vault.store_credential(&issued).expect("store");
+        let read = vault.device_credential().expect("read").expect("present");
+        assert_eq!((read.device_id.as_str(), read.device_secret.expose_secret()), ("dev_0a1b", "s3cret"));
+        let bad = DeviceCredential { device_id: "dev 0a1b\n".into(), device_secret: SecretString::new("x".into()) };
+        assert!(matches!(vault.store_credential(&bad), Err(VaultError::Corrupted { .. })));
     }
 
     #[test]

@@ -14,6 +14,9 @@ pub enum StoreKey {
     FlowState,
     /// The Verified ID credential issued after verification (30-day fast path).
     VerifiedId,
+    /// Service calls sent but not yet answered, with their idempotency keys, so a call
+    /// interrupted by the app being killed is resent as the same call, never as a new one.
+    Outbox,
 }
 
 impl StoreKey {
@@ -23,6 +26,7 @@ impl StoreKey {
             StoreKey::DeviceCredential => "identity-pass.device-credential",
             StoreKey::FlowState => "identity-pass.flow-state",
             StoreKey::VerifiedId => "identity-pass.verified-id",
+            StoreKey::Outbox => "identity-pass.outbox",
         }
     }
 }

@@ -137,7 +137,7 @@ fn get_tap_000() -> Vec<Row> {
     rows.extend(review_rows());
     rows.extend::<Vec<Row>>(vec![
         (S(|t| Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }), "FetchingTap", &["FetchTap", "PersistState"]),
-        (S(|t| Event::TapIssued { tap: tap(t), server_time: t }), "TapReady", &["ScheduleWake", "ShowNotification", "PersistState"]),
+        (S(|t| Event::TapIssued { tap: tap(t), server_time: t }), "TapReady", &["ScheduleWake", "ScheduleWake", "ShowNotification", "PersistState"]),
         (S(|t| Event::VerifiedIdIssued { issued_at: t, expires_at: t + 30 * DAY_MS, server_time: t }), "TapReady", &["PersistState"]),
         (E(Event::SignedInWithTap), "TapReady", &["PersistState"]),
         (E(Event::ChecklistItemDone { item: ChecklistItem::PasswordSet }), "TapReady", &["PersistState"]),
@@ -182,7 +182,7 @@ fn fast_path() -> Vec<Row> {
         (S(|t| Event::IdentityAccepted { request_id: "req-1".into(), path: OnboardingPath::GetTap, flags: flags(false, true), verified_id_issued_at: Some(t - 10 * DAY_MS), server_time: t }), "Liveness", &["PersistState"]),
         (E(Event::Continue), "Liveness", &["StartLiveness", "PersistState"]),
         (E(Event::LivenessPassed), "FetchingTap", &["FetchTap", "PersistState"]),
-        (S(|t| Event::TapIssued { tap: tap(t), server_time: t }), "TapReady", &["ScheduleWake", "ShowNotification", "PersistState"]),
+        (S(|t| Event::TapIssued { tap: tap(t), server_time: t }), "TapReady", &["ScheduleWake", "ScheduleWake", "ShowNotification", "PersistState"]),
     ]);
     rows
 }
@@ -233,9 +233,13 @@ fn expired_tap() -> Vec<Row> {
     rows.extend(review_rows());
     rows.extend::<Vec<Row>>(vec![
         (S(|t| Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }), "FetchingTap", &["FetchTap", "PersistState"]),
-        (S(|t| Event::TapIssued { tap: tap(t), server_time: t }), "TapReady", &["ScheduleWake", "ShowNotification", "PersistState"]),
+        (S(|t| Event::TapIssued { tap: tap(t), server_time: t }), "TapReady", &["ScheduleWake", "ScheduleWake", "ShowNotification", "PersistState"]),
         (E(Event::ChecklistItemDone { item: ChecklistItem::PasswordSet }), "TapReady", &["PersistState"]),
-        (Wait(30 * MINUTE_MS), "TapReady", &[]),
+        // 25 minutes in, the wake the flow scheduled for the warning: warned once, 5 minutes left.
+        (Wait(25 * MINUTE_MS), "TapReady", &[]),
+        (E(Event::Tick), "TapReady", &["ShowNotification", "PersistState"]),
+        (E(Event::Tick), "TapReady", &[]),
+        (Wait(5 * MINUTE_MS), "TapReady", &[]),
         (E(Event::Tick), "TapExpired", &["PersistState"]),
         // No Verified ID (rollout off): a new request.
         (E(Event::Continue), "IdentityEntry", &["PersistState"]),

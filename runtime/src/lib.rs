@@ -7,6 +7,7 @@
 pub mod idempotency;
 pub mod pinning;
 pub mod retry;
+pub mod service_client;
 pub mod transport;
 
 pub use idempotency::IdempotencyKey;

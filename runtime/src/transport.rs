@@ -119,6 +119,8 @@ pub struct ServiceRequest<'a> {
     pub idempotency_key: Option<&'a IdempotencyKey>,
     /// JSON body.
     pub json: Option<serde_json::Value>,
+    /// A raw body and its content type (a JPEG upload), instead of `json`.
+    pub raw_body: Option<(&'static str, Vec<u8>)>,
     /// Overrides the configured request timeout (long-polls wait longer).
     pub timeout: Option<Duration>,
 }
@@ -126,7 +128,7 @@ pub struct ServiceRequest<'a> {
 impl<'a> ServiceRequest<'a> {
     /// A request with no body, credentials or key.
     pub fn new(method: Method, path: &'a str) -> Self {
-        Self { method, path, bearer: None, idempotency_key: None, json: None, timeout: None }
+        Self { method, path, bearer: None, idempotency_key: None, json: None, raw_body: None, timeout: None }
     }
 }
 
@@ -182,6 +184,17 @@ impl HttpTransport {
         serde_json::from_slice(&body).map_err(|e| TransportError::UnexpectedBody { detail: e.to_string() })
     }
 
+    /// Sends `request` with a raw body of `content_type` (kept for every retry).
+    pub async fn send_bytes(
+        &self,
+        mut request: ServiceRequest<'_>,
+        content_type: &'static str,
+        body: Vec<u8>,
+    ) -> Result<Vec<u8>, TransportError> {
+        request.raw_body = Some((content_type, body));
+        self.send(request).await
+    }
+
     /// Sends `request`, retrying as the policy allows; the success body's bytes.
     pub async fn send(&self, request: ServiceRequest<'_>) -> Result<Vec<u8>, TransportError> {
         let url = self.base.join(request.path).map_err(|e| TransportError::InvalidUrl { detail: e.to_string() })?;
@@ -219,6 +232,8 @@ impl HttpTransport {
         }
         if let Some(json) = &request.json {
             builder = builder.json(json);
+        } else if let Some((content_type, body)) = &request.raw_body {
+            builder = builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(body.clone());
         }
         if let Some(timeout) = request.timeout {
             builder = builder.timeout(timeout);

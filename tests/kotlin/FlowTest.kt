@@ -89,7 +89,8 @@ class FlowTest {
         val startAt = s.next()
         val tapShown = s.send(Event.TapIssued(TapGrant("tap-1", "ABCD-1234", startAt, 30u, false, TapUsability.ENABLED_BY_POLICY), startAt))
         assertEquals("ABCD-1234", assertIs<Screen.Tap>(tapShown.view.screen).code)
-        assertEquals(Effect.ScheduleWake(startAt + 30 * 60_000L), tapShown.effects[0], "the TAP lives 30 minutes from the server's start")
+        assertEquals(Effect.ScheduleWake(startAt + 25 * 60_000L), tapShown.effects[0], "a warning 5 minutes before expiry")
+        assertEquals(Effect.ScheduleWake(startAt + 30 * 60_000L), tapShown.effects[1], "the TAP lives 30 minutes from the server's start")
         assertFalse(s.flow.snapshot().contains("ABCD-1234"), "the TAP never reaches the saved state")
 
         s.send(Event.ChecklistItemDone(ChecklistItem.PASSWORD_SET))

@@ -67,7 +67,8 @@ final class FlowTests: XCTestCase {
         let shown = s.send(.tapIssued(tap: grant, serverTime: startAt))
         guard case .tap(let code, _, _, _) = shown.view.screen else { return XCTFail("the TAP is shown") }
         XCTAssertEqual(code, "ABCD-1234")
-        XCTAssertEqual(shown.effects[0], .scheduleWake(at: startAt + 30 * 60_000), "the TAP lives 30 minutes from the server's start")
+        XCTAssertEqual(shown.effects[0], .scheduleWake(at: startAt + 25 * 60_000), "a warning 5 minutes before expiry")
+        XCTAssertEqual(shown.effects[1], .scheduleWake(at: startAt + 30 * 60_000), "the TAP lives 30 minutes from the server's start")
         XCTAssertFalse(s.flow.snapshot().contains("ABCD-1234"), "the TAP never reaches the saved state")
 
         s.send(.checklistItemDone(item: .passwordSet))

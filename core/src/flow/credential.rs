@@ -67,7 +67,13 @@ pub struct TapInfo {
     pub signed_in_at: Option<Timestamp>,
     /// Checklist progress.
     pub checklist: Checklist,
+    /// The "expires in 5 minutes" warning was given.
+    #[serde(default)]
+    pub expiry_warned: bool,
 }
+
+/// How long before a TAP expires the user is warned.
+pub const TAP_EXPIRY_WARNING_MS: i64 = 5 * MINUTE_MS;
 
 impl TapInfo {
     /// The 10-minute deadline, for a one-time TAP after sign-in.
@@ -173,8 +179,14 @@ impl OnboardingFlow {
                 if tap.usability != TapUsability::EnabledByPolicy {
                     self.notice = Some(Notice::TapNotUsable { usability: tap.usability });
                 }
+                let warn_at = expires.at - TAP_EXPIRY_WARNING_MS;
+                if self.clock.server_now(now) < warn_at {
+                    out.push(Effect::ScheduleWake { at: self.clock.to_phone_time(warn_at) });
+                }
                 out.push(Effect::ScheduleWake { at: self.clock.to_phone_time(expires.at) });
-                out.push(Effect::ShowNotification { message: msg::NOTIFY_TAP_READY.text(self.locale) });
+                // The lifetime is the service's, whatever the seeds say (30 minutes there).
+                let minutes = tap.lifetime_minutes.to_string();
+                out.push(Effect::ShowNotification { message: msg::NOTIFY_TAP_READY.render(self.locale, &[("minutes", &minutes)]) });
                 self.step = Step::TapReady(TapInfo {
                     id: tap.id,
                     code: Some(tap.code),
@@ -183,6 +195,7 @@ impl OnboardingFlow {
                     usability: tap.usability,
                     signed_in_at: None,
                     checklist: Checklist::default(),
+                    expiry_warned: false,
                 });
             }
             (Step::TapReady(info), Event::SignedInWithTap) => {
@@ -255,6 +268,18 @@ impl OnboardingFlow {
         };
         if let Some(reason) = reason {
             self.step = Step::TapExpired { reason };
+        }
+    }
+
+    /// Warns once, 5 minutes before the TAP expires (called after every applied event; the
+    /// flow schedules a wake for that moment when the TAP arrives).
+    pub(super) fn warn_before_tap_expiry(&mut self, now: Timestamp, out: &mut Vec<Effect>) {
+        let server_now = self.clock.server_now(now);
+        let locale = self.locale;
+        let Step::TapReady(info) = &mut self.step else { return };
+        if !info.expiry_warned && server_now >= info.expires.at - TAP_EXPIRY_WARNING_MS && server_now < info.expires.at {
+            info.expiry_warned = true;
+            out.push(Effect::ShowNotification { message: msg::NOTIFY_TAP_EXPIRES_SOON.text(locale) });
         }
     }
 

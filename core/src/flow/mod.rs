@@ -266,6 +266,8 @@ impl OnboardingFlow {
                 Some(rejection)
             }
         };
+        // Time-driven, like the deadlines: applies whether or not the event itself was.
+        self.warn_before_tap_expiry(now, &mut effects);
         if self.persistent_part_differs(&before) {
             effects.push(Effect::PersistState);
         }

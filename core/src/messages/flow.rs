@@ -195,6 +195,8 @@ pub const DENIED_OTHER: MessageCode = MessageCode("FLOW_DENIED_OTHER");
 pub const NOTIFY_CALL_INVITATION: MessageCode = MessageCode("FLOW_NOTIFY_CALL_INVITATION");
 /// Local notification: TAP.
 pub const NOTIFY_TAP_READY: MessageCode = MessageCode("FLOW_NOTIFY_TAP_READY");
+/// Notification: the TAP expires in 5 minutes.
+pub const NOTIFY_TAP_EXPIRES_SOON: MessageCode = MessageCode("FLOW_NOTIFY_TAP_EXPIRES_SOON");
 
 /// Every code this domain uses.
 pub const ALL: &[MessageCode] = &[
@@ -294,4 +296,5 @@ pub const ALL: &[MessageCode] = &[
     DENIED_OTHER,
     NOTIFY_CALL_INVITATION,
     NOTIFY_TAP_READY,
+    NOTIFY_TAP_EXPIRES_SOON,
 ];

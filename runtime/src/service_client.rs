@@ -1,0 +1,462 @@
+//! The device side of the Identity Pass service's API (reference-service/openapi.yaml), typed.
+//!
+//! One method per operation the app uses. Every state-changing call carries an idempotency key
+//! chosen by the caller, who keeps it for every retry of the same intent (see `outbox.rs`).
+//! Times arrive as RFC 3339 and leave this module as Unix milliseconds on the service's clock.
+
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::json;
+
+use identity_pass_core::flow::credential::{TapGrant, TapUsability};
+use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
+use identity_pass_core::flow::review::ReviewStatus;
+use identity_pass_core::flow::identity_entry::StaffKind;
+use identity_pass_core::SecretString;
+
+use crate::idempotency::IdempotencyKey;
+use crate::transport::{HttpTransport, ServiceRequest, TransportError};
+
+/// Unix milliseconds.
+pub type Millis = i64;
+
+/// The reviewer's window (seed 000: the reviewer has 24 hours).
+const REVIEW_WINDOW_MS: Millis = 24 * 3_600_000;
+
+/// A device credential as the service issued it.
+#[derive(Clone)]
+pub struct DeviceAuth {
+    /// Public id.
+    pub device_id: String,
+    /// `<device_id>.<device_secret>`, the bearer token.
+    pub bearer: SecretString,
+}
+
+impl std::fmt::Debug for DeviceAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceAuth").field("device_id", &self.device_id).finish_non_exhaustive()
+    }
+}
+
+/// Which build registers (the service keeps it for push routing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DevicePlatform {
+    /// Google Play build.
+    Android,
+    /// China build (no Google services: no FCM).
+    AndroidChina,
+    /// iOS.
+    Ios,
+}
+
+/// The answer to identity entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    /// The request.
+    pub request_id: String,
+    /// The path the service chose.
+    pub path: OnboardingPath,
+    /// Rollout flags for this user.
+    pub flags: RolloutFlags,
+    /// Whether the presented Verified ID makes this a 30-day fast-path request.
+    pub fast_path: bool,
+    /// Service time of the answer.
+    pub server_time: Millis,
+}
+
+/// The review status, as the flow understands it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusUpdate {
+    /// Monotonic version of the request; long-polls wait for a different one.
+    pub version: i64,
+    /// `None` while the request is still a draft (not submitted).
+    pub status: Option<ReviewStatus>,
+    /// Service time of the answer.
+    pub server_time: Millis,
+}
+
+/// A Verified ID credential (compact JWS) and its dates.
+#[derive(Clone, PartialEq, Eq)]
+pub struct VerifiedIdCredential {
+    /// Compact JWS (EdDSA).
+    pub jws: SecretString,
+    /// Issued at, service time.
+    pub issued_at: Millis,
+    /// Expires at (issued + 30 days).
+    pub expires_at: Millis,
+}
+
+impl std::fmt::Debug for VerifiedIdCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifiedIdCredential").field("issued_at", &self.issued_at).field("expires_at", &self.expires_at).finish_non_exhaustive()
+    }
+}
+
+/// Parses an RFC 3339 time into Unix milliseconds.
+pub fn parse_time(value: &str) -> Result<Millis, TransportError> {
+    let parsed = time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| TransportError::UnexpectedBody { detail: format!("time {value:?}: {e}") })?;
+    i64::try_from(parsed.unix_timestamp_nanos() / 1_000_000)
+        .map_err(|_| TransportError::UnexpectedBody { detail: format!("time {value:?} out of range") })
+}
+
+/// Formats Unix milliseconds as RFC 3339 (UTC).
+pub fn format_time(millis: Millis) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned())
+}
+
+#[derive(Deserialize)]
+struct RegisteredBody {
+    device_id: String,
+    device_secret: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CreatedBody {
+    request_id: String,
+    path: String,
+    flags: FlagsBody,
+    fast_path: String,
+    server_time: String,
+}
+
+#[derive(Deserialize)]
+struct FlagsBody {
+    liveness_prompt: bool,
+    verified_id: bool,
+}
+
+#[derive(Deserialize)]
+struct DenialBody {
+    reason_code: String,
+    message: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct StatusBody {
+    state: String,
+    version: i64,
+    #[serde(default)]
+    submitted_at: Option<String>,
+    #[serde(default)]
+    deadline: Option<String>,
+    #[serde(default)]
+    call_id: Option<String>,
+    #[serde(default)]
+    joined_at: Option<String>,
+    #[serde(default)]
+    denial: Option<DenialBody>,
+    server_time: String,
+}
+
+#[derive(Deserialize)]
+struct ServerTimeBody {
+    server_time: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TapBody {
+    id: String,
+    temporary_access_pass: Option<String>,
+    start_date_time: String,
+    lifetime_in_minutes: u32,
+    is_usable_once: bool,
+    method_usability_reason: String,
+}
+
+#[derive(Deserialize)]
+struct VerifiedIdBody {
+    jws: String,
+    issued_at: String,
+    expires_at: String,
+}
+
+fn path_from(value: &str) -> Result<OnboardingPath, TransportError> {
+    match value {
+        "get_tap" => Ok(OnboardingPath::GetTap),
+        "get_passkey" => Ok(OnboardingPath::GetPasskey),
+        "legacy_dob" => Ok(OnboardingPath::LegacyDob),
+        other => Err(TransportError::UnexpectedBody { detail: format!("unknown path {other:?}") }),
+    }
+}
+
+fn usability_from(value: &str) -> Result<TapUsability, TransportError> {
+    Ok(match value {
+        "EnabledByPolicy" => TapUsability::EnabledByPolicy,
+        "DisabledByPolicy" => TapUsability::DisabledByPolicy,
+        "Expired" => TapUsability::Expired,
+        "NotYetValid" => TapUsability::NotYetValid,
+        "OneTimeUsed" => TapUsability::OneTimeUsed,
+        other => return Err(TransportError::UnexpectedBody { detail: format!("unknown usability {other:?}") }),
+    })
+}
+
+fn status_from(body: StatusBody) -> Result<StatusUpdate, TransportError> {
+    let time = |v: &Option<String>| v.as_deref().map(parse_time).transpose();
+    let server_time = parse_time(&body.server_time)?;
+    let status = match body.state.as_str() {
+        "draft" => None,
+        // The status answer carries the deadline (submission + 24 h), the request view both.
+        "waiting_for_reviewer" => Some(ReviewStatus::WaitingForReviewer {
+            submitted_at: match (time(&body.submitted_at)?, time(&body.deadline)?) {
+                (Some(submitted), _) => submitted,
+                (None, Some(deadline)) => deadline - REVIEW_WINDOW_MS,
+                (None, None) => server_time,
+            },
+        }),
+        "call_invited" => Some(ReviewStatus::CallInvited { call_id: body.call_id.unwrap_or_default() }),
+        "in_call" => Some(ReviewStatus::InCall {
+            call_id: body.call_id.unwrap_or_default(),
+            joined_at: time(&body.joined_at)?.unwrap_or(server_time),
+        }),
+        "approved" => Some(ReviewStatus::Approved),
+        "denied" => {
+            let denial = body.denial.unwrap_or(DenialBody { reason_code: "DENIED".into(), message: None });
+            Some(ReviewStatus::Denied { reason_code: denial.reason_code, message: denial.message.unwrap_or_default() })
+        }
+        "expired" => Some(ReviewStatus::Expired),
+        other => return Err(TransportError::UnexpectedBody { detail: format!("unknown state {other:?}") }),
+    };
+    Ok(StatusUpdate { version: body.version, status, server_time })
+}
+
+fn staff_kind_str(kind: StaffKind) -> &'static str {
+    match kind {
+        StaffKind::Employee => "employee",
+        StaffKind::External => "external",
+    }
+}
+
+/// The identity fields of `POST /v1/requests`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IdentityClaim {
+    /// Work email.
+    pub upn: String,
+    /// Employee ID.
+    pub employee_id: String,
+    /// Optional personal email.
+    pub personal_email: Option<String>,
+    /// `employee` | `external`.
+    pub staff_kind: StaffKind,
+}
+
+/// The typed API client.
+#[derive(Clone)]
+pub struct ServiceClient {
+    transport: HttpTransport,
+}
+
+impl ServiceClient {
+    /// A client over `transport`.
+    pub fn new(transport: HttpTransport) -> Self {
+        Self { transport }
+    }
+
+    /// `POST /v1/devices`: a new device credential (the secret is only in this answer).
+    pub async fn register_device(&self, platform: DevicePlatform, key: &IdempotencyKey) -> Result<DeviceAuth, TransportError> {
+        let platform = match platform {
+            DevicePlatform::Android => "android",
+            DevicePlatform::AndroidChina => "android_china",
+            DevicePlatform::Ios => "ios",
+        };
+        let mut request = ServiceRequest::new(Method::POST, "v1/devices");
+        request.idempotency_key = Some(key);
+        request.json = Some(json!({ "platform": platform }));
+        let body: RegisteredBody = self.transport.send_json(request).await?;
+        let Some(secret) = body.device_secret else {
+            // An idempotent replay hides the secret: the first answer was lost, so this
+            // registration is unusable. The caller registers again with a new key.
+            return Err(TransportError::UnexpectedBody { detail: "device secret already delivered".into() });
+        };
+        Ok(DeviceAuth { bearer: SecretString::new(format!("{}.{}", body.device_id, secret)), device_id: body.device_id })
+    }
+
+    fn authed<'a>(auth: &'a DeviceAuth, method: Method, path: &'a str, key: Option<&'a IdempotencyKey>) -> ServiceRequest<'a> {
+        let mut request = ServiceRequest::new(method, path);
+        request.bearer = Some(&auth.bearer);
+        request.idempotency_key = key;
+        request
+    }
+
+    /// `POST /v1/devices/push-token`.
+    pub async fn register_push_token(&self, auth: &DeviceAuth, kind: &str, token: &SecretString, key: &IdempotencyKey) -> Result<(), TransportError> {
+        let mut request = Self::authed(auth, Method::POST, "v1/devices/push-token", Some(key));
+        request.json = Some(json!({ "kind": kind, "token": token.expose_secret() }));
+        self.transport.send(request).await.map(|_| ())
+    }
+
+    /// `POST /v1/requests`: identity entry; the service picks the path.
+    pub async fn create_request(
+        &self,
+        auth: &DeviceAuth,
+        claim: &IdentityClaim,
+        verified_id: Option<&SecretString>,
+        key: &IdempotencyKey,
+    ) -> Result<Created, TransportError> {
+        let mut body = json!({
+            "upn": claim.upn,
+            "employee_id": claim.employee_id,
+            "staff_kind": staff_kind_str(claim.staff_kind),
+        });
+        if let Some(email) = &claim.personal_email {
+            body["personal_email"] = json!(email);
+        }
+        if let Some(jws) = verified_id {
+            body["verified_id"] = json!(jws.expose_secret());
+        }
+        let mut request = Self::authed(auth, Method::POST, "v1/requests", Some(key));
+        request.json = Some(body);
+        let body: CreatedBody = self.transport.send_json(request).await?;
+        Ok(Created {
+            path: path_from(&body.path)?,
+            flags: RolloutFlags { liveness_prompt: body.flags.liveness_prompt, verified_id: body.flags.verified_id },
+            fast_path: body.fast_path == "eligible",
+            server_time: parse_time(&body.server_time)?,
+            request_id: body.request_id,
+        })
+    }
+
+    async fn post_for_time(&self, auth: &DeviceAuth, path: &str, json: Option<serde_json::Value>, key: &IdempotencyKey) -> Result<Millis, TransportError> {
+        let mut request = Self::authed(auth, Method::POST, path, Some(key));
+        request.json = json;
+        let body: ServerTimeBody = self.transport.send_json(request).await?;
+        parse_time(&body.server_time)
+    }
+
+    /// `POST …/consent`.
+    pub async fn give_consent(&self, auth: &DeviceAuth, request_id: &str, terms_version: &str, accepted_at: Millis, key: &IdempotencyKey) -> Result<Millis, TransportError> {
+        let path = format!("v1/requests/{request_id}/consent");
+        self.post_for_time(auth, &path, Some(json!({ "terms_version": terms_version, "accepted_at": format_time(accepted_at) })), key).await
+    }
+
+    /// `POST …/date-of-birth` (legacy path).
+    pub async fn confirm_date_of_birth(&self, auth: &DeviceAuth, request_id: &str, date_of_birth: &str, key: &IdempotencyKey) -> Result<Millis, TransportError> {
+        let path = format!("v1/requests/{request_id}/date-of-birth");
+        self.post_for_time(auth, &path, Some(json!({ "date_of_birth": date_of_birth })), key).await
+    }
+
+    /// `POST …/government-id`: the partner's result.
+    pub async fn record_government_id(&self, auth: &DeviceAuth, request_id: &str, result: &str, reason: Option<&str>, key: &IdempotencyKey) -> Result<Millis, TransportError> {
+        let path = format!("v1/requests/{request_id}/government-id");
+        let mut body = json!({ "result": result });
+        if let Some(reason) = reason {
+            body["reason"] = json!(reason);
+        }
+        self.post_for_time(auth, &path, Some(body), key).await
+    }
+
+    /// `POST …/selfie` with the JPEG as the body.
+    pub async fn upload_selfie(&self, auth: &DeviceAuth, request_id: &str, jpeg: &[u8], key: &IdempotencyKey) -> Result<Millis, TransportError> {
+        let path = format!("v1/requests/{request_id}/selfie");
+        let body = self.transport.send_bytes(Self::authed(auth, Method::POST, &path, Some(key)), "image/jpeg", jpeg.to_vec()).await?;
+        let body: ServerTimeBody = serde_json::from_slice(&body).map_err(|e| TransportError::UnexpectedBody { detail: e.to_string() })?;
+        parse_time(&body.server_time)
+    }
+
+    /// `POST …/liveness`, with the evidence frame when passed.
+    pub async fn record_liveness(&self, auth: &DeviceAuth, request_id: &str, passed: bool, reason: Option<&str>, capture_jpeg: Option<&[u8]>, key: &IdempotencyKey) -> Result<Millis, TransportError> {
+        use base64::Engine as _;
+        let path = format!("v1/requests/{request_id}/liveness");
+        let mut body = json!({ "result": if passed { "passed" } else { "failed" } });
+        if let Some(reason) = reason {
+            body["reason"] = json!(reason);
+        }
+        if let Some(jpeg) = capture_jpeg {
+            body["capture_jpeg_base64"] = json!(base64::engine::general_purpose::STANDARD.encode(jpeg));
+        }
+        self.post_for_time(auth, &path, Some(body), key).await
+    }
+
+    /// `POST …/verified-id/presentation`.
+    pub async fn present_verified_id(&self, auth: &DeviceAuth, request_id: &str, jws: &SecretString, key: &IdempotencyKey) -> Result<Millis, TransportError> {
+        let path = format!("v1/requests/{request_id}/verified-id/presentation");
+        self.post_for_time(auth, &path, Some(json!({ "jws": jws.expose_secret() })), key).await
+    }
+
+    /// `GET …/verified-id`; `None` when none was issued (404).
+    pub async fn verified_id(&self, auth: &DeviceAuth, request_id: &str) -> Result<Option<VerifiedIdCredential>, TransportError> {
+        let path = format!("v1/requests/{request_id}/verified-id");
+        match self.transport.send_json::<VerifiedIdBody>(Self::authed(auth, Method::GET, &path, None)).await {
+            Ok(body) => Ok(Some(VerifiedIdCredential {
+                jws: SecretString::new(body.jws),
+                issued_at: parse_time(&body.issued_at)?,
+                expires_at: parse_time(&body.expires_at)?,
+            })),
+            Err(TransportError::Service { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `POST …/submit`: to the reviewer (or approved at once on the fast path).
+    pub async fn submit(&self, auth: &DeviceAuth, request_id: &str, key: &IdempotencyKey) -> Result<StatusUpdate, TransportError> {
+        let path = format!("v1/requests/{request_id}/submit");
+        let body: StatusBody = self.transport.send_json(Self::authed(auth, Method::POST, &path, Some(key))).await?;
+        status_from(body)
+    }
+
+    /// `GET …/status`, long-polling up to `wait_seconds` for a version other than `after`.
+    pub async fn status(&self, auth: &DeviceAuth, request_id: &str, after: Option<i64>, wait_seconds: u32) -> Result<StatusUpdate, TransportError> {
+        let mut path = format!("v1/requests/{request_id}/status?wait={wait_seconds}");
+        if let Some(version) = after {
+            path.push_str(&format!("&after_version={version}"));
+        }
+        let mut request = Self::authed(auth, Method::GET, &path, None);
+        request.timeout = Some(std::time::Duration::from_secs(u64::from(wait_seconds) + 15));
+        status_from(self.transport.send_json(request).await?)
+    }
+
+    /// `POST …/tap`: the TAP, whose code is in this answer only.
+    pub async fn create_tap(&self, auth: &DeviceAuth, request_id: &str, key: &IdempotencyKey) -> Result<(TapGrant, Millis), TransportError> {
+        let path = format!("v1/requests/{request_id}/tap");
+        let mut request = Self::authed(auth, Method::POST, &path, Some(key));
+        request.json = Some(json!({}));
+        let body = self.transport.send(request).await?;
+        let server_time = Self::header_free_now(&body)?;
+        let body: TapBody = serde_json::from_slice(&body).map_err(|e| TransportError::UnexpectedBody { detail: e.to_string() })?;
+        let Some(code) = body.temporary_access_pass else {
+            return Err(TransportError::UnexpectedBody { detail: "the TAP code was already delivered".into() });
+        };
+        let grant = TapGrant {
+            id: body.id,
+            code: SecretString::new(code),
+            start_at: parse_time(&body.start_date_time)?,
+            lifetime_minutes: body.lifetime_in_minutes,
+            is_usable_once: body.is_usable_once,
+            usability: usability_from(&body.method_usability_reason)?,
+        };
+        Ok((grant, server_time))
+    }
+
+    // The TAP answer has no server_time; its createdDateTime is the service's "now".
+    fn header_free_now(body: &[u8]) -> Result<Millis, TransportError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Created {
+            created_date_time: String,
+        }
+        let created: Created = serde_json::from_slice(body).map_err(|e| TransportError::UnexpectedBody { detail: e.to_string() })?;
+        parse_time(&created.created_date_time)
+    }
+
+    /// `POST …/passkey/options`: WebAuthn creation options (JSON text, passed through).
+    pub async fn passkey_options(&self, auth: &DeviceAuth, request_id: &str, key: &IdempotencyKey) -> Result<String, TransportError> {
+        let path = format!("v1/requests/{request_id}/passkey/options");
+        let body = self.transport.send(Self::authed(auth, Method::POST, &path, Some(key))).await?;
+        String::from_utf8(body).map_err(|e| TransportError::UnexpectedBody { detail: e.to_string() })
+    }
+
+    /// `POST …/passkey/attestation`. The answer has no service time; callers that need one
+    /// ask `status` next.
+    pub async fn passkey_attestation(&self, auth: &DeviceAuth, request_id: &str, response_json: &str, key: &IdempotencyKey) -> Result<(), TransportError> {
+        let path = format!("v1/requests/{request_id}/passkey/attestation");
+        let value: serde_json::Value = serde_json::from_str(response_json)
+            .map_err(|e| TransportError::UnexpectedBody { detail: format!("attestation is not JSON: {e}") })?;
+        let mut request = Self::authed(auth, Method::POST, &path, Some(key));
+        request.json = Some(value);
+        self.transport.send(request).await.map(|_| ())
+    }
+}
