@@ -4,13 +4,22 @@
 //! HTTPS to the Identity Pass service and performs the flow's effects, so that the shells are
 //! left with only what needs a platform (camera, permission prompts, secure storage, passkeys).
 
+mod actor;
+mod calls;
 pub mod idempotency;
+pub mod outbox;
 pub mod pinning;
+pub mod platform;
 pub mod retry;
 pub mod service_client;
+pub mod session;
 pub mod transport;
+pub mod watcher;
 
 pub use idempotency::IdempotencyKey;
 pub use pinning::SpkiPin;
 pub use retry::RetryPolicy;
 pub use transport::{HttpTransport, TransportConfig, TransportError};
+pub use platform::{Clock, PasskeyAuthenticator, PasskeyFailure, SessionListener, SystemClock};
+pub use session::{OnboardingRuntime, SessionConfig, SessionView, StartError};
+pub use watcher::StatusMode;

@@ -1,0 +1,57 @@
+//! What the runtime needs from the platform it runs on, and nothing more: a clock, somewhere to
+//! send what the user must see or do, and the platform's passkey API. Secure storage is the
+//! core's `SecureStore`. The shells implement these (Kotlin, Swift); tests and the desktop
+//! implement them in Rust.
+
+use identity_pass_core::flow::view::ViewState;
+use identity_pass_core::flow::Effect;
+
+/// Wall-clock time, injected so tests can move it.
+pub trait Clock: Send + Sync {
+    /// Unix milliseconds, phone time.
+    fn now_ms(&self) -> i64;
+}
+
+/// The operating system's clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
+    }
+}
+
+/// The shell's side of a session.
+pub trait SessionListener: Send + Sync {
+    /// The screen to show now. Called after every change, from a runtime thread.
+    fn on_view(&self, view: ViewState);
+    /// Something only the platform can do: a permission prompt, the camera, the partner's
+    /// ID check, Authenticator, the reviewer's call, a notification, a background wake-up.
+    /// The shell reports the outcome with `OnboardingRuntime::send`.
+    fn on_platform_effect(&self, effect: Effect);
+}
+
+/// Why the platform passkey API produced no credential.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PasskeyFailure {
+    /// The user dismissed the system sheet.
+    #[error("cancelled by the user")]
+    Cancelled,
+    /// The platform refused (no screen lock, no provider, bad options…).
+    #[error("passkey creation failed: {reason}")]
+    Failed {
+        /// Diagnostic text.
+        reason: String,
+    },
+}
+
+/// The platform's passkey API: Credential Manager on Android, AuthenticationServices on iOS, a
+/// software authenticator on the desktop and in tests.
+pub trait PasskeyAuthenticator: Send + Sync {
+    /// Creates a passkey for WebAuthn creation options (JSON, base64url binary fields) and
+    /// returns the registration response (JSON). May block for the system sheet: the runtime
+    /// calls it off its own threads.
+    fn create_passkey(&self, options_json: &str) -> Result<String, PasskeyFailure>;
+}
