@@ -188,7 +188,12 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         max_wait_seconds: config.max_wait_seconds,
         idempotency_in_flight: std::sync::Mutex::default(),
     }));
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    // SO_REUSEADDR: a restarted service takes its old port back at once, even while
+    // connections of the previous process linger in TIME_WAIT (clients keep their URL).
+    let socket = if config.listen.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(config.listen)?;
+    let listener = socket.listen(1024)?;
     let address = listener.local_addr()?;
     let router = routes::router(state.clone());
     let (shutdown, shutdown_signal) = oneshot::channel::<()>();

@@ -264,6 +264,13 @@ impl Actor {
                 for event in output.events {
                     self.apply(event);
                 }
+                // On the TAP paths the service issues the Verified ID on approval (rollout flag
+                // `verified_id`); keep it for the 30-day fast path.
+                if let Call::CreateTap { request_id } = &pending.call
+                    && self.flow.decision().is_some_and(|d| d.flags.verified_id)
+                {
+                    self.start_call(Call::FetchVerifiedId { request_id: request_id.clone() });
+                }
             }
             Err(error) => {
                 tracing::warn!(%error, "service call failed");

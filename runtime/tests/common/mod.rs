@@ -1,0 +1,248 @@
+//! A phone on one machine: the real reference service (SQLite in a temporary directory), the
+//! runtime against it over loopback HTTP, a scripted shell in place of the app's screens, a
+//! reviewer talking to the service's reviewer API, and camera frames made from real photographs.
+//! The phone's keystore is the one thing replaced (`MemorySecureStore`, a named test double).
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use identity_pass_core::eligibility::{DeviceProfile, Distribution, Platform, RequiredApp};
+use identity_pass_core::flow::identity_entry::{IdentityForm, StaffKind};
+use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
+use identity_pass_core::flow::view::{ReviewStage, Screen, ViewState};
+use identity_pass_core::flow::{Effect, Event};
+use identity_pass_core::selfie::{Frame, PixelFormat, Plane};
+use identity_pass_core::testing::MemorySecureStore;
+use identity_pass_runtime::{
+    Clock, OnboardingRuntime, PasskeyAuthenticator, PasskeyFailure, SessionConfig, SessionListener, SessionView, StatusMode,
+};
+use identity_pass_service::{ManualClock, RunningService, ServiceConfig};
+
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// The phone's clock, following the service's manual clock (plus a skew).
+pub struct PhoneClock {
+    pub service: Arc<ManualClock>,
+    pub skew_ms: i64,
+}
+
+impl Clock for PhoneClock {
+    fn now_ms(&self) -> i64 {
+        identity_pass_service::Clock::now(&*self.service) * 1_000 + self.skew_ms
+    }
+}
+
+/// Records what the runtime asks the platform to do.
+#[derive(Default)]
+pub struct ScriptedShell {
+    pub effects: Mutex<Vec<Effect>>,
+    pub views: Mutex<Vec<ViewState>>,
+}
+
+impl SessionListener for ScriptedShell {
+    fn on_view(&self, view: ViewState) {
+        self.views.lock().expect("views").push(view);
+    }
+    fn on_platform_effect(&self, effect: Effect) {
+        self.effects.lock().expect("effects").push(effect);
+    }
+}
+
+impl ScriptedShell {
+    pub fn saw(&self, matches: impl Fn(&Effect) -> bool) -> bool {
+        self.effects.lock().expect("effects").iter().any(matches)
+    }
+}
+
+/// No passkey on this path.
+pub struct NoPasskeys;
+
+impl PasskeyAuthenticator for NoPasskeys {
+    fn create_passkey(&self, _options_json: &str) -> Result<String, PasskeyFailure> {
+        Err(PasskeyFailure::Failed { reason: "no authenticator in this test".into() })
+    }
+}
+
+pub struct Env {
+    pub service: Option<RunningService>,
+    pub clock: Arc<ManualClock>,
+    pub store: Arc<MemorySecureStore>,
+    pub shell: Arc<ScriptedShell>,
+    pub db: PathBuf,
+    pub base_url: String,
+    pub listen: std::net::SocketAddr,
+    _dir: tempfile::TempDir,
+    pub http: reqwest::Client,
+}
+
+pub const START: i64 = 1_795_219_200; // 2026-11-20T00:00:00Z
+
+impl Env {
+    pub async fn start() -> Env {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("service.sqlite3");
+        let clock = Arc::new(ManualClock::new(START));
+        let service = spawn(&clock, &db, "127.0.0.1:0".parse().expect("addr")).await;
+        let listen: std::net::SocketAddr =
+            service.base_url.trim_start_matches("http://").trim_end_matches('/').parse().expect("loopback address");
+        let base_url = service.base_url.clone();
+        Env {
+            service: Some(service),
+            clock,
+            store: Arc::new(MemorySecureStore::default()),
+            shell: Arc::new(ScriptedShell::default()),
+            db,
+            base_url,
+            listen,
+            _dir: dir,
+            http: reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client"),
+        }
+    }
+
+    /// A runtime over this env's store: a fresh one is what the app is after being killed.
+    pub fn phone(&self, mode: StatusMode) -> OnboardingRuntime {
+        let mut config = SessionConfig::new(self.base_url.clone(), Platform::Android, Distribution::China);
+        config.status_mode = mode;
+        config.transport.retry.base_delay = Duration::from_millis(50);
+        config.transport.retry.max_delay = Duration::from_millis(200);
+        OnboardingRuntime::start(
+            config,
+            self.store.clone(),
+            self.shell.clone(),
+            Arc::new(NoPasskeys),
+            Arc::new(PhoneClock { service: self.clock.clone(), skew_ms: -7 * 60_000 }),
+        )
+        .expect("runtime starts")
+    }
+
+    pub async fn stop_service(&mut self) {
+        if let Some(service) = self.service.take() {
+            service.shutdown().await;
+        }
+    }
+
+    pub async fn restart_service(&mut self) {
+        self.stop_service().await;
+        self.service = Some(spawn(&self.clock, &self.db, self.listen).await);
+    }
+
+    fn reviewer_token(&self) -> String {
+        self.service.as_ref().expect("service running").reviewer_token.clone()
+    }
+
+    pub async fn review(&self, request_id: &str, action: &str, body: serde_json::Value) -> serde_json::Value {
+        let url = format!("{}/v1/review/requests/{request_id}/{action}", self.base_url.trim_end_matches('/'));
+        let response = self
+            .http
+            .post(url)
+            .bearer_auth(self.reviewer_token())
+            .header("Idempotency-Key", format!("review-{action}-{}", rand_suffix()))
+            .json(&body)
+            .send()
+            .await
+            .expect("reviewer call");
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.unwrap_or_default();
+        assert!(status.is_success(), "reviewer {action}: {status} {body}");
+        body
+    }
+
+    /// The reviewer's whole call: invite, the user joins, 20 s pass, the user leaves.
+    pub async fn reviewer_holds_the_call(&self, phone: &OnboardingRuntime, request_id: &str) {
+        self.review(request_id, "call", serde_json::json!({})).await;
+        wait_screen(phone, |s| matches!(s, Screen::Review { stage: ReviewStage::CallInvited })).await;
+        phone.send(Event::Continue);
+        wait_until(|| self.shell.saw(|e| matches!(e, Effect::JoinCall { .. }))).await;
+        phone.send(Event::CallJoined);
+        self.review(request_id, "join", serde_json::json!({})).await;
+        self.clock.advance(20);
+        self.review(request_id, "leave", serde_json::json!({})).await;
+        phone.send(Event::CallEnded);
+    }
+}
+
+fn rand_suffix() -> String {
+    identity_pass_runtime::IdempotencyKey::generate().expect("random").as_str().to_owned()
+}
+
+async fn spawn(clock: &Arc<ManualClock>, db: &std::path::Path, listen: std::net::SocketAddr) -> RunningService {
+    let config = ServiceConfig { listen, db_path: Some(db.to_path_buf()), clock: clock.clone(), ..ServiceConfig::default() };
+    identity_pass_service::spawn_embedded(config).await.expect("service starts")
+}
+
+pub async fn wait_until(condition: impl Fn() -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !condition() {
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+pub async fn wait_screen(phone: &OnboardingRuntime, matches: impl Fn(&Screen) -> bool) -> SessionView {
+    match phone.wait_for(WAIT, |v| matches(&v.view.screen)).await {
+        Ok(view) => view,
+        Err(view) => panic!(
+            "screen never came; stuck on {:?} (notice {:?}, calls in flight {}, revision {})",
+            view.view.screen, view.view.notice, view.calls_in_flight, view.revision
+        ),
+    }
+}
+
+pub fn android_14() -> DeviceProfile {
+    DeviceProfile {
+        platform: Platform::Android,
+        os_major: 14,
+        os_minor: 0,
+        distribution: Distribution::China,
+        has_front_camera: true,
+        notifications_supported: true,
+        network_available: true,
+        installed_apps: RequiredApp::ALL.to_vec(),
+    }
+}
+
+pub fn alice() -> IdentityForm {
+    IdentityForm { upn: "alice@contoso.example".into(), employee_id: "E1001".into(), personal_email: None, staff_kind: StaffKind::Employee }
+}
+
+/// Device check, permissions (precise location), consent, identity: up to the service's answer.
+pub async fn through_identity(phone: &OnboardingRuntime, form: IdentityForm) {
+    phone.send(Event::DeviceChecked { profile: android_14() });
+    phone.send(Event::Continue);
+    for permission in Permission::ALL {
+        phone.send(Event::PermissionReported { permission, status: PermissionStatus::Granted });
+    }
+    phone.send(Event::ConsentAnswered { accepted: true });
+    wait_screen(phone, |s| matches!(s, Screen::IdentityEntry { .. })).await;
+    phone.send(Event::IdentitySubmitted { form });
+}
+
+/// The selfie photograph, zoomed by `zoom` about the face, as 640×480 RGB.
+pub fn selfie_rgb(zoom: f32) -> Vec<u8> {
+    let path = format!("{}/../core/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR"));
+    let source = image::open(path).expect("fixture").to_rgb8();
+    let (w, h) = (640.0 / zoom, 480.0 / zoom);
+    let x = (320.0 - w / 2.0).max(0.0) as u32;
+    let y = (250.0 - h / 2.0).max(0.0) as u32;
+    let crop = image::imageops::crop_imm(&source, x, y, w as u32, h as u32).to_image();
+    image::imageops::resize(&crop, 640, 480, image::imageops::FilterType::Triangle).into_raw()
+}
+
+/// Pushes camera frames until `done` says so; returns the frames pushed.
+pub fn push_frames(phone: &OnboardingRuntime, first_timestamp: u64, zooms: impl Iterator<Item = f32>, done: impl Fn(&identity_pass_core::selfie::FrameVerdict) -> bool) -> u64 {
+    let mut t = first_timestamp;
+    for zoom in zooms {
+        let pixels = selfie_rgb(zoom);
+        let frame = Frame::new(640, 480, PixelFormat::Rgb, &[Plane { data: &pixels, row_stride: 1920, pixel_stride: 3 }]).expect("frame");
+        let verdict = phone.push_frame(&frame, t).expect("analysed");
+        t += 100;
+        if done(&verdict) {
+            break;
+        }
+    }
+    t
+}
