@@ -1,5 +1,8 @@
-//! Device registration: each app installation gets an id and a secret, returned once. Only the
-//! secret's digest is stored; an idempotent replay of this call answers without the secret.
+//! Device registration: each app installation gets an id and a secret. Only the secret's digest
+//! is stored. The app may bring its own secret (64 hex digits, generated on the device): then no
+//! secret ever travels back, and an answer lost on the network costs nothing, because the
+//! replay gives the id and the app already holds the secret. Otherwise the service makes one and
+//! returns it once; an idempotent replay answers without it.
 
 use axum::Extension;
 use axum::extract::State;
@@ -18,6 +21,9 @@ use crate::state::AppState;
 pub struct RegisterDevice {
     /// `android`, `android_china` or `ios`.
     pub platform: String,
+    /// The device's own secret (64 lowercase hex digits), if it generated one.
+    #[serde(default)]
+    pub device_secret: Option<String>,
 }
 
 /// Answer of `POST /v1/devices`.
@@ -41,12 +47,23 @@ pub async fn register(
         ));
     }
     let device_id = new_id("dev")?;
-    let secret = hex(&random_bytes::<32>()?);
+    let own_secret = match body.device_secret {
+        Some(secret) if secret.len() == 64 && secret.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) => Some(secret),
+        Some(_) => {
+            return Err(ApiError::bad_request("DEVICE_SECRET_INVALID", "device_secret must be 64 lowercase hex digits"));
+        }
+        None => None,
+    };
+    let secret = match &own_secret {
+        Some(secret) => secret.clone(),
+        None => hex(&random_bytes::<32>()?),
+    };
     state.db.lock()?.execute(
         "INSERT INTO devices (id, secret_hash, platform, created_at) VALUES (?1, ?2, ?3, ?4)",
         rusqlite::params![device_id, sha256(secret.as_bytes()), body.platform, state.now()],
     )?;
     let replay = serde_json::json!({ "device_id": device_id, "device_secret": null });
-    let answer = DeviceRegistered { device_id, device_secret: Some(secret) };
+    // A secret the device chose is never echoed back.
+    let answer = DeviceRegistered { device_id, device_secret: own_secret.is_none().then_some(secret) };
     Ok((StatusCode::CREATED, Extension(ReplayBody(replay)), axum::Json(answer)))
 }

@@ -94,3 +94,21 @@ async fn simultaneous_retries_with_one_key_create_one_request() {
     assert_eq!(created_ids.len(), 1, "every success names the same request");
     assert_eq!(h.service.count_rows("requests").expect("count"), 1);
 }
+
+#[tokio::test]
+async fn a_device_that_brings_its_own_secret_loses_nothing_when_the_answer_is_lost() {
+    let h = start().await;
+    let key = fresh_key();
+    let secret = "ab".repeat(32);
+    let body = json!({ "platform": "android_china", "device_secret": secret });
+    let first = h.api.post_keyed("/v1/devices", None, &key, &body).await.ok(201);
+    assert!(first["device_secret"].is_null(), "a secret the device chose is never sent back");
+    // The first answer was lost: the retry gets the same id, and the device's secret works.
+    let replay = h.api.post_keyed("/v1/devices", None, &key, &body).await.ok(201);
+    assert_eq!(replay["device_id"], first["device_id"]);
+    assert_eq!(h.service.count_rows("devices").expect("count"), 1);
+    let bearer = format!("{}.{secret}", first["device_id"].as_str().expect("id"));
+    alice_submitted(&h.api, &bearer).await;
+    let bad = h.api.post("/v1/devices", None, &json!({ "platform": "ios", "device_secret": "short" })).await;
+    assert_eq!(bad.code(), "DEVICE_SECRET_INVALID");
+}

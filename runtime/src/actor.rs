@@ -115,13 +115,7 @@ impl Actor {
             tracing::info!(call = ?std::mem::discriminant(&pending.call), "resending an unanswered call");
             self.spawn_call(pending);
         }
-        if let (Step::Review(_), Some(decision)) = (self.flow.step(), self.flow.decision()) {
-            let submitting = self.outbox.pending.iter().any(|p| matches!(p.call, Call::Submit { .. }));
-            if !submitting {
-                let request_id = decision.request_id.clone();
-                self.start_watcher(request_id);
-            }
-        }
+        self.after_step_change();
         self.publish();
     }
 
@@ -154,12 +148,24 @@ impl Actor {
         self.publish();
     }
 
-    /// The watch ends with the review; the TAP's in-memory inputs end with their steps.
+    /// The status watch runs exactly while a submitted request is under review, whatever
+    /// led there: the flow's `WatchStatus`, a restart, or a resent submit whose answer the
+    /// restored flow had already applied.
     fn after_step_change(&mut self) {
-        if !matches!(self.flow.step(), Step::Review(_))
-            && let Some((_, task)) = self.watcher.take()
-        {
-            task.abort();
+        let under_review = match (self.flow.step(), self.flow.decision()) {
+            (Step::Review(_), Some(decision)) => {
+                let submitting = self.outbox.pending.iter().any(|p| matches!(p.call, Call::Submit { .. }));
+                (!submitting).then(|| decision.request_id.clone())
+            }
+            _ => None,
+        };
+        match under_review {
+            Some(request_id) => self.start_watcher(request_id),
+            None => {
+                if let Some((_, task)) = self.watcher.take() {
+                    task.abort();
+                }
+            }
         }
     }
 
@@ -280,6 +286,7 @@ impl Actor {
         }
         self.outbox.remove(id);
         self.persist_outbox();
+        self.after_step_change();
         self.publish();
     }
 
@@ -384,10 +391,11 @@ async fn ensure_device(shared: &Shared) -> Result<DeviceAuth, TransportError> {
         let bearer = SecretString::new(format!("{}.{}", credential.device_id, credential.device_secret.expose_secret()));
         return Ok(DeviceAuth { device_id: credential.device_id, bearer });
     }
-    let key = IdempotencyKey::generate().map_err(|_| TransportError::Network { detail: "no randomness".into() })?;
-    let auth = shared.client.register_device(shared.device_platform, &key).await?;
-    let secret = auth.bearer.expose_secret().split_once('.').map(|(_, s)| s.to_owned()).unwrap_or_default();
-    let credential = DeviceCredential { device_id: auth.device_id.clone(), device_secret: SecretString::new(secret) };
+    let no_randomness = |_| TransportError::Network { detail: "no randomness".into() };
+    let key = IdempotencyKey::generate().map_err(no_randomness)?;
+    let secret = SecretString::new(format!("{}{}", IdempotencyKey::generate().map_err(no_randomness)?.as_str(), IdempotencyKey::generate().map_err(no_randomness)?.as_str()));
+    let auth = shared.client.register_device(shared.device_platform, &secret, &key).await?;
+    let credential = DeviceCredential { device_id: auth.device_id.clone(), device_secret: secret };
     shared.vault.store_credential(&credential).map_err(|e| TransportError::Network { detail: format!("secure storage: {e}") })?;
     Ok(auth)
 }

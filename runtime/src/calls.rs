@@ -125,7 +125,12 @@ pub async fn perform(
             }
         }
         Call::CreateTap { request_id } => {
-            let (tap, server_time) = client.create_tap(auth, request_id, key).await?;
+            let (tap, server_time) = match client.create_tap(auth, request_id, key).await {
+                // The service made the TAP but its answer was lost, and it never shows a code
+                // twice. The user has not seen that one: ask for a new TAP, which replaces it.
+                Err(TransportError::UnexpectedBody { .. }) => client.create_tap(auth, request_id, &derived(key, "reissue")).await?,
+                other => other?,
+            };
             out.events.push(Event::TapIssued { tap, server_time });
         }
         Call::PasskeyOptions { request_id } => {

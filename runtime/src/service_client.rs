@@ -256,8 +256,14 @@ impl ServiceClient {
         Self { transport }
     }
 
-    /// `POST /v1/devices`: a new device credential (the secret is only in this answer).
-    pub async fn register_device(&self, platform: DevicePlatform, key: &IdempotencyKey) -> Result<DeviceAuth, TransportError> {
+    /// `POST /v1/devices` with the device's own secret (64 hex digits): the service never sends
+    /// a secret back, so an answer lost on the network is simply asked for again.
+    pub async fn register_device(
+        &self,
+        platform: DevicePlatform,
+        device_secret: &SecretString,
+        key: &IdempotencyKey,
+    ) -> Result<DeviceAuth, TransportError> {
         let platform = match platform {
             DevicePlatform::Android => "android",
             DevicePlatform::AndroidChina => "android_china",
@@ -265,14 +271,13 @@ impl ServiceClient {
         };
         let mut request = ServiceRequest::new(Method::POST, "v1/devices");
         request.idempotency_key = Some(key);
-        request.json = Some(json!({ "platform": platform }));
+        request.json = Some(json!({ "platform": platform, "device_secret": device_secret.expose_secret() }));
         let body: RegisteredBody = self.transport.send_json(request).await?;
-        let Some(secret) = body.device_secret else {
-            // An idempotent replay hides the secret: the first answer was lost, so this
-            // registration is unusable. The caller registers again with a new key.
-            return Err(TransportError::UnexpectedBody { detail: "device secret already delivered".into() });
-        };
-        Ok(DeviceAuth { bearer: SecretString::new(format!("{}.{}", body.device_id, secret)), device_id: body.device_id })
+        if body.device_secret.is_some() {
+            return Err(TransportError::UnexpectedBody { detail: "the service replaced the device's secret".into() });
+        }
+        let bearer = SecretString::new(format!("{}.{}", body.device_id, device_secret.expose_secret()));
+        Ok(DeviceAuth { bearer, device_id: body.device_id })
     }
 
     fn authed<'a>(auth: &'a DeviceAuth, method: Method, path: &'a str, key: Option<&'a IdempotencyKey>) -> ServiceRequest<'a> {

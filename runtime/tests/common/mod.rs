@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod lossy_proxy;
+
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -105,7 +107,12 @@ impl Env {
 
     /// A runtime over this env's store: a fresh one is what the app is after being killed.
     pub fn phone(&self, mode: StatusMode) -> OnboardingRuntime {
-        let mut config = SessionConfig::new(self.base_url.clone(), Platform::Android, Distribution::China);
+        self.phone_at(&self.base_url, mode)
+    }
+
+    /// A runtime that reaches the service through `url` (a proxy).
+    pub fn phone_at(&self, url: &str, mode: StatusMode) -> OnboardingRuntime {
+        let mut config = SessionConfig::new(url.to_owned(), Platform::Android, Distribution::China);
         config.status_mode = mode;
         config.transport.retry.base_delay = Duration::from_millis(50);
         config.transport.retry.max_delay = Duration::from_millis(200);
@@ -128,6 +135,10 @@ impl Env {
     pub async fn restart_service(&mut self) {
         self.stop_service().await;
         self.service = Some(spawn(&self.clock, &self.db, self.listen).await);
+    }
+
+    pub fn rows(&self, table: &str) -> i64 {
+        self.service.as_ref().expect("service running").count_rows(table).expect("count")
     }
 
     fn reviewer_token(&self) -> String {
@@ -245,4 +256,40 @@ pub fn push_frames(phone: &OnboardingRuntime, first_timestamp: u64, zooms: impl 
         }
     }
     t
+}
+
+/// Walks "Get TAP" for Alice from the first screen to the TAP, calling `between` at every
+/// milestone (it may hand back a new runtime: the app killed and started again). Returns the
+/// runtime, the request and the TAP code.
+pub async fn walk_get_tap(
+    env: &Env,
+    phone: OnboardingRuntime,
+    mut between: impl FnMut(OnboardingRuntime) -> OnboardingRuntime,
+) -> (OnboardingRuntime, String, String) {
+    use identity_pass_core::flow::view::{ReviewStage, Screen};
+    use identity_pass_core::selfie::LivenessState;
+
+    through_identity(&phone, alice()).await;
+    wait_screen(&phone, |s| matches!(s, Screen::Selfie { .. })).await;
+    let phone = between(phone);
+    wait_screen(&phone, |s| matches!(s, Screen::Selfie { .. })).await;
+    phone.send(Event::Continue);
+    wait_until(|| env.shell.saw(|e| *e == Effect::StartSelfie)).await;
+    push_frames(&phone, 1_000, std::iter::repeat_n(1.0, 30), |v| v.captured);
+    wait_screen(&phone, |s| matches!(s, Screen::Liveness { .. })).await;
+    let phone = between(phone);
+    wait_screen(&phone, |s| matches!(s, Screen::Liveness { .. })).await;
+    phone.send(Event::Continue);
+    wait_until(|| env.shell.saw(|e| matches!(e, Effect::StartLiveness { .. }))).await;
+    push_frames(&phone, 10_000, (0..40).map(|i| 1.0 + 0.03 * i as f32), |v| matches!(v.liveness, Some(LivenessState::Passed { .. })));
+    let waiting = wait_screen(&phone, |s| matches!(s, Screen::Review { stage: ReviewStage::Waiting })).await;
+    let request_id = waiting.request_id.expect("a request");
+    let phone = between(phone);
+    env.reviewer_holds_the_call(&phone, &request_id).await;
+    let phone = between(phone);
+    env.review(&request_id, "decision", serde_json::json!({ "decision": "approve" })).await;
+    let shown = wait_screen(&phone, |s| matches!(s, Screen::Tap { code: Some(_), .. })).await;
+    let Screen::Tap { code: Some(code), .. } = &shown.view.screen else { unreachable!() };
+    let code = code.expose_secret().to_owned();
+    (phone, request_id, code)
 }

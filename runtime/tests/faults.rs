@@ -1,0 +1,90 @@
+//! Faults on the way to a TAP: the service killed and restarted mid-flow, every answer lost
+//! once on the network, duplicate submits, and the app killed at every step. Each time the
+//! flow resumes, and the service holds exactly one device, one request and one TAP.
+
+mod common;
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use common::lossy_proxy::LossyProxy;
+use common::*;
+use identity_pass_core::flow::view::Screen;
+use identity_pass_core::flow::{Effect, Event};
+use identity_pass_runtime::StatusMode;
+
+const LONG_POLL: StatusMode = StatusMode::LongPoll { wait_seconds: 3 };
+
+fn assert_nothing_twice(env: &Env) {
+    assert_eq!(env.rows("devices"), 1, "one device");
+    assert_eq!(env.rows("requests"), 1, "one request");
+    assert_eq!(env.rows("selfies"), 1, "one selfie");
+    assert_eq!(env.rows("taps"), 1, "one TAP");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_killed_at_every_step_resumes_and_submits_nothing_twice() {
+    let env = Env::start().await;
+    let mut restarts = 0;
+    let (_phone, _, _) = walk_get_tap(&env, env.phone(LONG_POLL), |phone| {
+        drop(phone);
+        restarts += 1;
+        env.phone(LONG_POLL)
+    })
+    .await;
+    assert_eq!(restarts, 4);
+    assert_nothing_twice(&env);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_call_losing_its_answer_once_is_recovered_without_duplicates() {
+    let env = Env::start().await;
+    let proxy = LossyProxy::start(env.listen).await;
+    proxy.cut_each_call_once.store(true, Ordering::SeqCst);
+    let phone = env.phone_at(&format!("http://{}", proxy.address), LONG_POLL);
+    let (_phone, _, code) = walk_get_tap(&env, phone, |p| p).await;
+    assert!(!code.is_empty());
+    assert!(proxy.dropped.load(Ordering::SeqCst) >= 8, "answers were really lost: {}", proxy.dropped.load(Ordering::SeqCst));
+    assert_nothing_twice(&env);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_service_killed_and_restarted_mid_flow() {
+    let mut env = Env::start().await;
+    let phone = env.phone(LONG_POLL);
+    through_identity(&phone, alice()).await;
+    wait_screen(&phone, |s| matches!(s, Screen::Selfie { .. })).await;
+
+    // The service goes down just before the selfie upload.
+    env.stop_service().await;
+    phone.send(Event::Continue);
+    wait_until(|| env.shell.saw(|e| *e == Effect::StartSelfie)).await;
+    push_frames(&phone, 1_000, std::iter::repeat_n(1.0, 30), |v| v.captured);
+    let failed = phone
+        .wait_for(WAIT, |v| v.view.notice.is_some() && v.calls_in_flight == 0)
+        .await
+        .unwrap_or_else(|v| panic!("no failure shown: {v:?}"));
+    assert!(matches!(failed.view.screen, Screen::Selfie { .. }), "{:?}", failed.view.screen);
+
+    // Back up: "Retry" sends the same upload again (the capture was kept in memory).
+    env.restart_service().await;
+    phone.send(Event::Continue);
+    wait_screen(&phone, |s| matches!(s, Screen::Liveness { .. })).await;
+    assert_eq!(env.rows("selfies"), 1);
+    assert_eq!(env.rows("requests"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_double_tap_on_submit_creates_one_request() {
+    let env = Env::start().await;
+    let phone = env.phone(LONG_POLL);
+    through_identity(&phone, alice()).await;
+    // The impatient user: the same form again, and "Continue" twice, while the first is out.
+    phone.send(Event::IdentitySubmitted { form: alice() });
+    phone.send(Event::Continue);
+    phone.send(Event::Continue);
+    wait_screen(&phone, |s| matches!(s, Screen::Selfie { .. })).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(env.rows("requests"), 1);
+    assert_eq!(env.rows("devices"), 1);
+}
