@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const MIGRATION_1: &str = "
 CREATE TABLE settings (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -104,6 +104,22 @@ CREATE TABLE idempotency (
 );
 ";
 
+/// The app's order of steps (issue: align): identity first, the date of birth afterwards on the
+/// legacy path, with wrong dates counted per person; the Verified ID presentation recorded on
+/// the request. Requests created before this migration were confirmed at creation.
+const MIGRATION_2: &str = "
+ALTER TABLE requests ADD COLUMN identity_confirmed_at INTEGER;
+ALTER TABLE requests ADD COLUMN identity_locked_at INTEGER;
+ALTER TABLE requests ADD COLUMN verified_id_presented_at INTEGER;
+UPDATE requests SET identity_confirmed_at = created_at;
+CREATE TABLE date_of_birth_failures (
+    upn TEXT NOT NULL,
+    request_id TEXT,
+    failed_at INTEGER NOT NULL
+);
+CREATE INDEX date_of_birth_failures_by_upn ON date_of_birth_failures(upn, failed_at);
+";
+
 /// Applies every migration newer than the database's `user_version`.
 pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
     let current: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -111,6 +127,12 @@ pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
         let tx = connection.unchecked_transaction()?;
         tx.execute_batch(MIGRATION_1)?;
         tx.pragma_update(None, "user_version", 1)?;
+        tx.commit()?;
+    }
+    if current < 2 {
+        let tx = connection.unchecked_transaction()?;
+        tx.execute_batch(MIGRATION_2)?;
+        tx.pragma_update(None, "user_version", 2)?;
         tx.commit()?;
     }
     Ok(())
