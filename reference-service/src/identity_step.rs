@@ -9,7 +9,9 @@
 //! and against the request; five wrong dates lock the request for good, and while a person has
 //! five wrong dates in the last 24 hours no date is accepted for them at all. A one-step create
 //! that fails while carrying a date counts too, under the UPN as typed, so the answer for an
-//! unknown UPN and for a known one stays the same `IDENTITY_NOT_MATCHED`.
+//! unknown UPN and for a known one stays the same `IDENTITY_NOT_MATCHED`. The same wrong date
+//! sent again (a retry after a lost answer, whatever its idempotency key) counts once: it tells
+//! a guesser nothing new.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -26,7 +28,7 @@ use crate::errors::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::requests::{self, IdentityCheck, checked_consent, locked, view};
 use crate::review::ReviewState;
-use crate::secrets::new_id;
+use crate::secrets::{new_id, sha256};
 use crate::state::AppState;
 use crate::verified_id;
 
@@ -116,7 +118,7 @@ pub async fn create(
         Ok(decision) => decision,
         Err(refusal) => {
             if refusal.code == "IDENTITY_NOT_MATCHED" && claim.date_of_birth.is_some() {
-                record_wrong_date(&connection, &typed_upn, None, now)?;
+                record_wrong_date(&connection, &typed_upn, None, claim.date_of_birth.as_deref().unwrap_or_default(), now)?;
             }
             return Err(refusal);
         }
@@ -239,7 +241,7 @@ fn check_date_of_birth(state: &AppState, connection: &Connection, id: &str, devi
         }
         return Ok((requests::load(connection, id).map_err(unchanged)?, pending));
     }
-    record_wrong_date(connection, &person, Some(id), now).map_err(db)?;
+    record_wrong_date(connection, &person, Some(id), dob, now).map_err(db)?;
     let on_request: i64 = connection
         .query_row("SELECT COUNT(*) FROM date_of_birth_failures WHERE request_id = ?1", [id], |r| r.get(0))
         .map_err(db)?;
@@ -264,16 +266,22 @@ fn wrong_dates_for_person(connection: &Connection, person: &str, now: i64) -> ru
     )
 }
 
-/// Files a wrong date, and forgets one-step guesses that no longer count (request-bound ones are
-/// kept: they make up the request's own count).
-fn record_wrong_date(connection: &Connection, person: &str, request_id: Option<&str>, now: i64) -> rusqlite::Result<()> {
+/// Files a wrong date unless the same one was already filed (for this request, or for this
+/// person within the window), and forgets one-step guesses that no longer count (request-bound
+/// ones are kept: they make up the request's own count).
+fn record_wrong_date(connection: &Connection, person: &str, request_id: Option<&str>, dob: &str, now: i64) -> rusqlite::Result<()> {
     connection.execute(
         "DELETE FROM date_of_birth_failures WHERE request_id IS NULL AND failed_at <= ?1",
         [now - FAILURE_WINDOW_SECONDS],
     )?;
+    // Hashed with the person so the table does not list plain dates next to names.
+    let guess_hash = sha256(format!("{person}\n{dob}").as_bytes());
     connection.execute(
-        "INSERT INTO date_of_birth_failures (upn, request_id, failed_at) VALUES (?1, ?2, ?3)",
-        rusqlite::params![person, request_id, now],
+        "INSERT INTO date_of_birth_failures (upn, request_id, guess_hash, failed_at)
+         SELECT ?1, ?2, ?3, ?4
+         WHERE NOT EXISTS (SELECT 1 FROM date_of_birth_failures WHERE upn = ?1 AND guess_hash = ?3
+             AND (request_id IS ?2 OR failed_at > ?5))",
+        rusqlite::params![person, request_id, guess_hash, now, now - FAILURE_WINDOW_SECONDS],
     )?;
     Ok(())
 }

@@ -115,6 +115,7 @@ UPDATE requests SET identity_confirmed_at = created_at;
 CREATE TABLE date_of_birth_failures (
     upn TEXT NOT NULL,
     request_id TEXT,
+    guess_hash BLOB NOT NULL,
     failed_at INTEGER NOT NULL
 );
 CREATE INDEX date_of_birth_failures_by_upn ON date_of_birth_failures(upn, failed_at);
@@ -150,5 +151,25 @@ mod tests {
         let version: i64 =
             connection.query_row("PRAGMA user_version", [], |row| row.get(0)).expect("version");
         assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn requests_from_before_the_date_of_birth_step_count_as_confirmed() {
+        let connection = Connection::open_in_memory().expect("memory db");
+        connection.execute_batch(MIGRATION_1).expect("version 1");
+        connection.pragma_update(None, "user_version", 1).expect("version");
+        connection
+            .execute_batch(
+                "INSERT INTO devices VALUES ('dev_1', x'00', 'android', 10);
+                 INSERT INTO requests (id, device_id, upn, employee_id, staff_kind, path, flag_liveness,
+                    flag_verified_id, fast_path, state, version, created_at)
+                 VALUES ('req_1', 'dev_1', 'bob@contoso.example', 'E1002', 'employee', 'legacy_dob', 0, 0, 0, 'draft', 1, 42);",
+            )
+            .expect("a version-1 request");
+        migrate(&connection).expect("to version 2");
+        let confirmed: Option<i64> = connection
+            .query_row("SELECT identity_confirmed_at FROM requests WHERE id = 'req_1'", [], |row| row.get(0))
+            .expect("row");
+        assert_eq!(confirmed, Some(42), "one-step requests were confirmed when created");
     }
 }
