@@ -3,10 +3,13 @@
 //! sees, with which staged-rollout flags (seeds 000 and 001).
 //!
 //! Rules: the UPN is looked up case-insensitively; a submitted employee ID or date of birth must
-//! match the record; the legacy flow asks employees for their date of birth and everyone else for
-//! the employee ID; full-time employees need a badge photo (it is what the selfie is compared
-//! with). Any mismatch answers the same `IDENTITY_NOT_MATCHED`, so the endpoint cannot be used
-//! to learn which UPNs exist.
+//! match the record; the legacy flow asks employees for their date of birth as well — either in
+//! the same call (one-step clients) or afterwards (the app's flow: the identity first, then the
+//! date of birth once the answer says `legacy_dob`), see [`DateOfBirthCheck`]; everyone else is
+//! identified by the employee ID; full-time employees need a badge photo (it is what the selfie
+//! is compared with). Any mismatch answers the same `IDENTITY_NOT_MATCHED`, and a claim with
+//! neither an employee ID nor a date of birth is refused before the lookup, so the endpoint
+//! cannot be used to learn which UPNs exist.
 
 use serde::{Deserialize, Serialize};
 
@@ -95,6 +98,13 @@ pub struct DirectoryEntry {
     pub flags_override: Option<RolloutFlags>,
 }
 
+impl DirectoryEntry {
+    /// Whether `dob` (ISO `YYYY-MM-DD`) is the date of birth on record.
+    pub fn born_on(&self, dob: &str) -> bool {
+        self.date_of_birth.as_deref() == Some(dob)
+    }
+}
+
 /// The directory: people plus group rollout rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Directory {
@@ -121,6 +131,18 @@ pub struct IdentityClaim {
     pub date_of_birth: Option<String>,
 }
 
+/// Where the date of birth stands after the identity step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateOfBirthCheck {
+    /// Not asked of this person (not an employee on the legacy path).
+    NotNeeded,
+    /// Given with the identity and matching the record.
+    Matched,
+    /// Asked of this person but not given yet: UPN and employee ID matched, and the request
+    /// stays unconfirmed until `POST /v1/requests/{id}/date-of-birth` matches.
+    Pending,
+}
+
 /// The outcome of a successful identity check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathDecision {
@@ -130,16 +152,20 @@ pub struct PathDecision {
     pub path: OnboardingPath,
     /// Rollout flags.
     pub flags: RolloutFlags,
+    /// Whether a date of birth still has to be confirmed.
+    pub date_of_birth: DateOfBirthCheck,
 }
 
-fn not_matched() -> ApiError {
+/// The uniform refusal for any identity mismatch (unknown UPN, wrong ID, wrong date, wrong kind).
+pub fn not_matched() -> ApiError {
     ApiError::unprocessable(
         "IDENTITY_NOT_MATCHED",
         "the work email, employee ID or date of birth does not match our records",
     )
 }
 
-fn is_iso_date(text: &str) -> bool {
+/// Whether `text` is an ISO `YYYY-MM-DD` date (shape and month/day ranges).
+pub fn is_iso_date(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.len() == 10
         && bytes[4] == b'-'
@@ -147,6 +173,15 @@ fn is_iso_date(text: &str) -> bool {
         && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit())
         && (1..=12).contains(&text[5..7].parse::<u8>().unwrap_or(0))
         && (1..=31).contains(&text[8..10].parse::<u8>().unwrap_or(0))
+}
+
+/// `400 DATE_OF_BIRTH_INVALID` unless `text` is an ISO date.
+pub fn require_iso_date(text: &str) -> ApiResult<()> {
+    if is_iso_date(text) {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request("DATE_OF_BIRTH_INVALID", "date_of_birth must be YYYY-MM-DD"))
+    }
 }
 
 impl Directory {
@@ -173,41 +208,39 @@ impl Directory {
 
     /// Checks the claim against the records and decides the path (rules in the module doc).
     pub fn decide(&self, claim: &IdentityClaim) -> ApiResult<PathDecision> {
-        if let Some(dob) = &claim.date_of_birth
-            && !is_iso_date(dob) {
-                return Err(ApiError::bad_request(
-                    "DATE_OF_BIRTH_INVALID",
-                    "date_of_birth must be YYYY-MM-DD",
-                ));
-            }
+        if let Some(dob) = &claim.date_of_birth {
+            require_iso_date(dob)?;
+        }
+        let employee_id = claim.employee_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        // Decided before the lookup, so the answer is the same for people who do not exist.
+        if employee_id.is_none() && claim.date_of_birth.is_none() {
+            return Err(ApiError::bad_request("EMPLOYEE_ID_REQUIRED", "the employee ID is required"));
+        }
         let entry = self.find(&claim.upn).ok_or_else(not_matched)?;
         if entry.staff_kind != claim.staff_kind {
             return Err(not_matched());
         }
         let (path, flags) = self.rollout_for(entry);
-        let employee_id = claim.employee_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let needs_dob = path == OnboardingPath::LegacyDob && entry.staff_kind == StaffKind::Employee;
-        if needs_dob {
-            let dob = claim.date_of_birth.as_deref().ok_or_else(|| {
-                ApiError::bad_request("DATE_OF_BIRTH_REQUIRED", "employees give their date of birth")
-            })?;
-            if entry.date_of_birth.as_deref() != Some(dob) {
-                return Err(not_matched());
-            }
-        } else if employee_id.is_none() {
-            return Err(ApiError::bad_request("EMPLOYEE_ID_REQUIRED", "the employee ID is required"));
+        let asks_dob = path == OnboardingPath::LegacyDob && entry.staff_kind == StaffKind::Employee;
+        match employee_id {
+            Some(given) if given != entry.employee_id => return Err(not_matched()),
+            // A date of birth alone identifies only the people it is asked of.
+            None if !asks_dob => return Err(not_matched()),
+            _ => {}
         }
-        if let Some(given) = employee_id
-            && given != entry.employee_id {
-                return Err(not_matched());
-            }
+        let date_of_birth = match (asks_dob, claim.date_of_birth.as_deref()) {
+            (false, _) => DateOfBirthCheck::NotNeeded,
+            (true, Some(dob)) if entry.born_on(dob) => DateOfBirthCheck::Matched,
+            (true, Some(_)) => return Err(not_matched()),
+            (true, None) => DateOfBirthCheck::Pending,
+        };
         if entry.staff_kind == StaffKind::Employee && !entry.has_badge_photo {
             return Err(ApiError::unprocessable(
                 "BADGE_PHOTO_MISSING",
                 "no badge photo on file; ask your manager to have your badge picture updated",
             ));
         }
-        Ok(PathDecision { entry: entry.clone(), path, flags })
+        Ok(PathDecision { entry: entry.clone(), path, flags, date_of_birth })
     }
 }
 

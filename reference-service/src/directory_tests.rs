@@ -32,19 +32,49 @@ fn passkey_group_and_per_user_override_win() {
 }
 
 #[test]
-fn legacy_employees_need_the_right_date_of_birth() {
+fn legacy_employees_need_the_right_date_of_birth_now_or_later() {
     let dir = seeded_directory();
-    let missing = dir.decide(&claim("bob@contoso.example", None, StaffKind::Employee, None));
-    assert_eq!(missing.expect_err("no dob").code, "DATE_OF_BIRTH_REQUIRED");
     let wrong = dir.decide(&claim("bob@contoso.example", None, StaffKind::Employee, Some("1985-11-29")));
     assert_eq!(wrong.expect_err("wrong dob").code, "IDENTITY_NOT_MATCHED");
     let garbage = dir.decide(&claim("bob@contoso.example", None, StaffKind::Employee, Some("30/11/1985")));
     assert_eq!(garbage.expect_err("bad format").code, "DATE_OF_BIRTH_INVALID");
     let right = dir
         .decide(&claim("bob@contoso.example", None, StaffKind::Employee, Some("1985-11-30")))
-        .expect("bob");
-    assert_eq!(right.path, OnboardingPath::LegacyDob);
+        .expect("bob, one step");
+    assert_eq!((right.path, right.date_of_birth), (OnboardingPath::LegacyDob, DateOfBirthCheck::Matched));
     assert_eq!(right.flags, RolloutFlags::default());
+    // The app's order: UPN and employee ID first, the date of birth afterwards.
+    let first_step = dir
+        .decide(&claim("bob@contoso.example", Some("E1002"), StaffKind::Employee, None))
+        .expect("bob, two steps");
+    assert_eq!((first_step.path, first_step.date_of_birth), (OnboardingPath::LegacyDob, DateOfBirthCheck::Pending));
+    let wrong_id = dir.decide(&claim("bob@contoso.example", Some("E1001"), StaffKind::Employee, None));
+    assert_eq!(wrong_id.expect_err("wrong id").code, "IDENTITY_NOT_MATCHED");
+    let both = dir
+        .decide(&claim("bob@contoso.example", Some("E1002"), StaffKind::Employee, Some("1985-11-30")))
+        .expect("both");
+    assert_eq!(both.date_of_birth, DateOfBirthCheck::Matched);
+}
+
+#[test]
+fn a_date_of_birth_alone_identifies_only_legacy_employees() {
+    let dir = seeded_directory();
+    let alice = dir.decide(&claim("alice@contoso.example", None, StaffKind::Employee, Some("1990-04-12")));
+    assert_eq!(alice.expect_err("not asked of alice").code, "IDENTITY_NOT_MATCHED");
+    let alice_with_id = dir
+        .decide(&claim("alice@contoso.example", Some("E1001"), StaffKind::Employee, None))
+        .expect("alice");
+    assert_eq!(alice_with_id.date_of_birth, DateOfBirthCheck::NotNeeded);
+}
+
+#[test]
+fn missing_identifiers_are_refused_alike_for_known_and_unknown_people() {
+    let dir = seeded_directory();
+    let known = dir.decide(&claim("bob@contoso.example", None, StaffKind::Employee, None));
+    let unknown = dir.decide(&claim("nobody@contoso.example", None, StaffKind::Employee, None));
+    let known = known.expect_err("nothing to check");
+    assert_eq!(known.code, "EMPLOYEE_ID_REQUIRED");
+    assert_eq!(known, unknown.expect_err("nothing to check"));
 }
 
 #[test]

@@ -19,6 +19,7 @@ pub mod directory_seed;
 pub mod errors;
 pub mod extract;
 pub mod idempotency;
+pub mod identity_step;
 pub mod passkey;
 pub mod requests;
 pub mod review;

@@ -1,22 +1,22 @@
-//! Onboarding requests: the identity step (path decision), consent, reading a request, and
-//! submitting it for review. A device sees only its own requests; anybody else's id answers
-//! `404 REQUEST_NOT_FOUND`, exactly like an id that does not exist.
+//! Onboarding requests: the stored record and its JSON view, consent, reading a request, and
+//! submitting it for review (the identity step that creates a request is `identity_step.rs`).
+//! A device sees only its own requests; anybody else's id answers `404 REQUEST_NOT_FOUND`,
+//! exactly like an id that does not exist. Evidence (government ID, selfie, liveness, Verified ID
+//! presentation) and submission need a confirmed identity: on the legacy path that is the date
+//! of birth, which may come after the request was created.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use rusqlite::{Connection, OptionalExtension, Row};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::auth::DeviceAuth;
 use crate::clock::{from_rfc3339, to_rfc3339};
-use crate::directory::{IdentityClaim, OnboardingPath, RolloutFlags, StaffKind};
+use crate::directory::{OnboardingPath, RolloutFlags};
 use crate::errors::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::review::{self, ReviewState};
-use crate::secrets::new_id;
 use crate::state::AppState;
-use crate::verified_id;
 
 /// A stored request, as the handlers need it.
 #[derive(Debug, Clone)]
@@ -59,11 +59,53 @@ pub struct RequestRecord {
     pub denial_reason_code: Option<String>,
     /// Denial message.
     pub denial_message: Option<String>,
+    /// When the identity was confirmed (at creation, or by the date of birth afterwards).
+    pub identity_confirmed_at: Option<i64>,
+    /// When too many wrong dates of birth locked the request for good.
+    pub identity_locked_at: Option<i64>,
+    /// When the device presented a Verified ID for this request.
+    pub verified_id_presented_at: Option<i64>,
+}
+
+/// Where the identity of a request stands (`identity_check` in the view).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentityCheck {
+    /// Confirmed: evidence and submission are open.
+    Confirmed,
+    /// Legacy path: the date of birth is still to be confirmed.
+    DateOfBirthRequired,
+    /// Too many wrong dates of birth; the request can no longer be used.
+    Locked,
+}
+
+impl IdentityCheck {
+    /// Wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Confirmed => "confirmed",
+            Self::DateOfBirthRequired => "date_of_birth_required",
+            Self::Locked => "locked",
+        }
+    }
+}
+
+impl RequestRecord {
+    /// Where the identity stands.
+    pub fn identity_check(&self) -> IdentityCheck {
+        if self.identity_confirmed_at.is_some() {
+            IdentityCheck::Confirmed
+        } else if self.identity_locked_at.is_some() {
+            IdentityCheck::Locked
+        } else {
+            IdentityCheck::DateOfBirthRequired
+        }
+    }
 }
 
 const COLUMNS: &str = "id, device_id, upn, path, flag_liveness, flag_verified_id, fast_path, state, \
     version, consent_terms_version, government_id_result, selfie_uploaded_at, liveness_result, \
-    submitted_at, deadline_at, call_id, joined_at, left_at, denial_reason_code, denial_message";
+    submitted_at, deadline_at, call_id, joined_at, left_at, denial_reason_code, denial_message, \
+    identity_confirmed_at, identity_locked_at, verified_id_presented_at";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<RequestRecord> {
     let path: String = row.get(3)?;
@@ -88,6 +130,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<RequestRecord> {
         left_at: row.get(17)?,
         denial_reason_code: row.get(18)?,
         denial_message: row.get(19)?,
+        identity_confirmed_at: row.get(20)?,
+        identity_locked_at: row.get(21)?,
+        verified_id_presented_at: row.get(22)?,
     })
 }
 
@@ -128,10 +173,12 @@ pub fn view(record: &RequestRecord, now: i64) -> Value {
         "fast_path": record.fast_path,
         "state": record.state.as_str(),
         "version": record.version,
+        "identity_check": record.identity_check().as_str(),
         "consent_terms_version": record.consent_terms_version,
         "government_id_result": record.government_id_result,
         "selfie_uploaded": record.selfie_uploaded_at.is_some(),
         "liveness_result": record.liveness_result,
+        "verified_id_presented_at": record.verified_id_presented_at.map(to_rfc3339),
         "submitted_at": record.submitted_at.map(to_rfc3339),
         "deadline": record.deadline_at.map(to_rfc3339),
         "call_id": record.call_id,
@@ -142,92 +189,6 @@ pub fn view(record: &RequestRecord, now: i64) -> Value {
         })),
         "server_time": to_rfc3339(now),
     })
-}
-
-/// Body of `POST /v1/requests`. No `Debug`: it may carry a Verified ID and personal data.
-#[derive(Deserialize)]
-pub struct CreateRequest {
-    /// Work email.
-    pub upn: String,
-    /// Employee ID.
-    #[serde(default)]
-    pub employee_id: Option<String>,
-    /// Personal email for notifications.
-    #[serde(default)]
-    pub personal_email: Option<String>,
-    /// Employee or external.
-    pub staff_kind: StaffKind,
-    /// ISO date of birth (employees, legacy path).
-    #[serde(default)]
-    pub date_of_birth: Option<String>,
-    /// A previously issued Verified ID (compact JWS) to use the 30-day fast path.
-    #[serde(default)]
-    pub verified_id: Option<String>,
-}
-
-/// Answer of `POST /v1/requests`.
-#[derive(Debug, Serialize)]
-pub struct RequestCreated {
-    /// New request id.
-    pub request_id: String,
-    /// Path decided.
-    pub path: OnboardingPath,
-    /// Rollout flags.
-    pub flags: RolloutFlags,
-    /// `eligible` when the fast path applies, else `not_eligible`.
-    pub fast_path: &'static str,
-    /// Always `draft` at creation.
-    pub state: &'static str,
-    /// Server time, RFC 3339.
-    pub server_time: String,
-}
-
-/// `POST /v1/requests`: the identity step.
-pub async fn create(
-    State(state): State<AppState>,
-    device: DeviceAuth,
-    ApiJson(body): ApiJson<CreateRequest>,
-) -> ApiResult<(StatusCode, axum::Json<RequestCreated>)> {
-    if let Some(email) = &body.personal_email
-        && (!email.contains('@') || email.len() > 254) {
-            return Err(ApiError::bad_request("PERSONAL_EMAIL_INVALID", "not an email address"));
-        }
-    let claim = IdentityClaim {
-        upn: body.upn.clone(),
-        employee_id: body.employee_id.clone(),
-        staff_kind: body.staff_kind,
-        date_of_birth: body.date_of_birth.clone(),
-    };
-    let decision = state.directory.decide(&claim)?;
-    let now = state.now();
-    let connection = state.db.lock()?;
-    let fast_path = match &body.verified_id {
-        Some(jws) => {
-            verified_id::check_presented(&connection, &state.signer, jws, &decision.entry.upn, now)?;
-            true
-        }
-        None => false,
-    };
-    let id = new_id("req")?;
-    connection.execute(
-        "INSERT INTO requests (id, device_id, upn, employee_id, personal_email, staff_kind, path,
-            flag_liveness, flag_verified_id, fast_path, state, version, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'draft', 1, ?11)",
-        rusqlite::params![
-            id, device.device_id, decision.entry.upn, decision.entry.employee_id,
-            body.personal_email, serde_json::to_value(body.staff_kind).ok().and_then(|v| v.as_str().map(str::to_owned)),
-            decision.path.as_str(), decision.flags.liveness_prompt, decision.flags.verified_id,
-            fast_path, now,
-        ],
-    )?;
-    Ok((StatusCode::CREATED, axum::Json(RequestCreated {
-        request_id: id,
-        path: decision.path,
-        flags: decision.flags,
-        fast_path: if fast_path { "eligible" } else { "not_eligible" },
-        state: ReviewState::Draft.as_str(),
-        server_time: to_rfc3339(now),
-    })))
 }
 
 /// `GET /v1/requests/{id}`.
@@ -243,8 +204,43 @@ pub async fn get(
     Ok(axum::Json(view(&record, now)))
 }
 
-/// Runs `change` on a draft request owned by `device`, bumps its version, and answers its view.
+/// Runs `change` on a draft request owned by `device` whose identity is confirmed, bumps its
+/// version, and answers its view. Evidence and submission go through here.
 pub fn update_draft(
+    state: &AppState,
+    id: &str,
+    device: &DeviceAuth,
+    change: impl FnOnce(&Connection, &RequestRecord, i64) -> ApiResult<()>,
+) -> ApiResult<Value> {
+    update_draft_at_any_identity_check(state, id, device, |connection, record, now| {
+        require_confirmed_identity(record)?;
+        change(connection, record, now)
+    })
+}
+
+/// `409 DATE_OF_BIRTH_NOT_CONFIRMED` or `409 IDENTITY_LOCKED` unless the identity is confirmed.
+pub fn require_confirmed_identity(record: &RequestRecord) -> ApiResult<()> {
+    match record.identity_check() {
+        IdentityCheck::Confirmed => Ok(()),
+        IdentityCheck::DateOfBirthRequired => Err(ApiError::conflict(
+            "DATE_OF_BIRTH_NOT_CONFIRMED",
+            "confirm the date of birth first (POST /v1/requests/{id}/date-of-birth)",
+        )),
+        IdentityCheck::Locked => Err(locked()),
+    }
+}
+
+/// The refusal for a request locked by wrong dates of birth.
+pub fn locked() -> ApiError {
+    ApiError::conflict(
+        "IDENTITY_LOCKED",
+        "too many wrong dates of birth; this request is locked — start again later or ask your manager",
+    )
+}
+
+/// Like [`update_draft`], but also for a request whose identity is not confirmed yet (consent,
+/// the date of birth itself, a Verified ID presentation).
+pub fn update_draft_at_any_identity_check(
     state: &AppState,
     id: &str,
     device: &DeviceAuth,
@@ -274,6 +270,17 @@ pub struct Consent {
     pub accepted_at: String,
 }
 
+/// Validates a consent record: `terms_version` of 1–64 characters, `accepted_at` RFC 3339.
+pub fn checked_consent(terms_version: &str, accepted_at: &str) -> ApiResult<(String, i64)> {
+    let terms = terms_version.trim();
+    if terms.is_empty() || terms.len() > 64 {
+        return Err(ApiError::bad_request("TERMS_VERSION_INVALID", "terms_version must be 1–64 characters"));
+    }
+    let accepted_at = from_rfc3339(accepted_at)
+        .ok_or_else(|| ApiError::bad_request("ACCEPTED_AT_INVALID", "accepted_at must be RFC 3339"))?;
+    Ok((terms.to_owned(), accepted_at))
+}
+
 /// `POST /v1/requests/{id}/consent`.
 pub async fn consent(
     State(state): State<AppState>,
@@ -281,13 +288,8 @@ pub async fn consent(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Consent>,
 ) -> ApiResult<axum::Json<Value>> {
-    let terms = body.terms_version.trim();
-    if terms.is_empty() || terms.len() > 64 {
-        return Err(ApiError::bad_request("TERMS_VERSION_INVALID", "terms_version must be 1–64 characters"));
-    }
-    let accepted_at = from_rfc3339(&body.accepted_at)
-        .ok_or_else(|| ApiError::bad_request("ACCEPTED_AT_INVALID", "accepted_at must be RFC 3339"))?;
-    let view = update_draft(&state, &id, &device, |connection, record, _now| {
+    let (terms, accepted_at) = checked_consent(&body.terms_version, &body.accepted_at)?;
+    let view = update_draft_at_any_identity_check(&state, &id, &device, |connection, record, _now| {
         connection.execute(
             "UPDATE requests SET consent_terms_version = ?1, consent_accepted_at = ?2 WHERE id = ?3",
             rusqlite::params![terms, accepted_at, record.id],
@@ -322,6 +324,10 @@ pub async fn submit(
             record.flags.liveness_prompt || record.fast_path || record.path == OnboardingPath::GetPasskey;
         if needs_liveness && record.liveness_result.as_deref() != Some("passed") {
             return missing("LIVENESS_REQUIRED", "the liveness check has not passed");
+        }
+        // Seed 001: the Verified ID issued after the government ID is presented back before review.
+        if needs_government_id && record.verified_id_presented_at.is_none() {
+            return missing("VERIFIED_ID_NOT_PRESENTED", "present the Verified ID first");
         }
         if record.fast_path {
             connection.execute(

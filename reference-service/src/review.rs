@@ -212,7 +212,8 @@ pub async fn decide(
                 "UPDATE requests SET state = 'approved', decided_at = ?1 WHERE id = ?2",
                 rusqlite::params![now, record.id],
             )?;
-            if record.flags.verified_id {
+            // The passkey path's Verified ID was issued after the government ID (seed 001).
+            if record.flags.verified_id && record.path != crate::directory::OnboardingPath::GetPasskey {
                 crate::verified_id::issue(connection, &signer, record, now)?;
             }
             Ok(Some("approved"))

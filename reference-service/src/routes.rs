@@ -8,7 +8,7 @@ use axum::routing::{MethodRouter, get, post};
 
 use crate::errors::ApiError;
 use crate::state::AppState;
-use crate::{console, devices, passkey, requests, review, status, tap, verification, verified_id};
+use crate::{console, devices, identity_step, passkey, requests, review, status, tap, verification, verified_id};
 
 /// One API route.
 pub struct Route {
@@ -30,8 +30,9 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/healthz", get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) })),
         route(M::POST, "/v1/devices", post(devices::register)),
         route(M::POST, "/v1/devices/push-token", post(status::register_push_token)),
-        route(M::POST, "/v1/requests", post(requests::create)),
+        route(M::POST, "/v1/requests", post(identity_step::create)),
         route(M::GET, "/v1/requests/{id}", get(requests::get)),
+        route(M::POST, "/v1/requests/{id}/date-of-birth", post(identity_step::date_of_birth)),
         route(M::POST, "/v1/requests/{id}/consent", post(requests::consent)),
         route(M::POST, "/v1/requests/{id}/government-id", post(verification::government_id)),
         route(M::POST, "/v1/requests/{id}/selfie", post(verification::selfie)),
@@ -39,6 +40,7 @@ pub fn table() -> Vec<Route> {
         route(M::POST, "/v1/requests/{id}/submit", post(requests::submit)),
         route(M::GET, "/v1/requests/{id}/status", get(status::status)),
         route(M::GET, "/v1/requests/{id}/verified-id", get(verified_id::get)),
+        route(M::POST, "/v1/requests/{id}/verified-id/presentation", post(verified_id::present)),
         route(M::POST, "/v1/requests/{id}/tap", post(tap::create)),
         route(M::GET, "/v1/requests/{id}/tap", get(tap::get)),
         route(M::POST, "/v1/requests/{id}/passkey/options", post(passkey::options)),

@@ -151,8 +151,10 @@ fn status_view(state: &AppState, id: &str, device: &DeviceAuth) -> ApiResult<(i6
         "request_id": record.id,
         "state": record.state.as_str(),
         "version": record.version,
+        "submitted_at": record.submitted_at.map(to_rfc3339),
         "deadline": record.deadline_at.map(to_rfc3339),
         "call_id": record.call_id,
+        "joined_at": record.joined_at.map(to_rfc3339),
         "denial": record.denial_reason_code.as_ref().map(|code| json!({ "reason_code": code, "message": record.denial_message })),
         "server_time": to_rfc3339(now),
     });

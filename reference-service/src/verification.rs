@@ -105,7 +105,8 @@ pub async fn government_id(
         ("rejected", _) => return Err(ApiError::bad_request("REASON_REQUIRED", "a rejected result needs a reason")),
         _ => return Err(ApiError::bad_request("RESULT_INVALID", "result must be verified, rejected or expired")),
     };
-    let view = update_draft(&state, &id, &device, |connection, record, _| {
+    let view = update_draft(&state, &id, &device, |connection, record, now| {
+        crate::verified_id::on_government_id_result(connection, &state.signer, record, &body.result, now)?;
         connection.execute(
             "UPDATE requests SET government_id_result = ?1, government_id_reason = ?2 WHERE id = ?3",
             rusqlite::params![body.result, reason, record.id],

@@ -1,8 +1,13 @@
-//! Verified ID: on approval (when the rollout flag is on) the service issues a signed credential
-//! the core can verify offline — a compact JWS, Ed25519 (`alg: EdDSA`), claims `iss`, `sub` (UPN),
-//! `iat`, `exp` = iat + 30 days, `jti`, and a `vc` object. The public key is published at
-//! `GET /v1/.well-known/verified-id-key` as an OKP JWK. Presenting a Verified ID issued in the
-//! last 30 days at the identity step enables the fast path: liveness only, no reviewer call.
+//! Verified ID: a signed credential the core can verify offline — a compact JWS, Ed25519
+//! (`alg: EdDSA`), claims `iss`, `sub` (UPN), `iat`, `exp` = iat + 30 days, `jti`, and a `vc`
+//! object. The public key is published at `GET /v1/.well-known/verified-id-key` as an OKP JWK.
+//!
+//! When it is issued follows the app's order of steps. On the passkey path (seed 001) the
+//! government-ID result `verified` issues it at once — the user adds it to Authenticator, does
+//! the liveness check, then presents it back (`POST …/verified-id/presentation`), and submission
+//! needs that presentation. On the other paths it is issued on approval when the `verified_id`
+//! rollout flag is on. Presenting one issued in the last 30 days on a TAP path — at the identity
+//! step or with the presentation call — enables the fast path: liveness only, no reviewer call.
 //! The signing key is generated on first start and kept in the database, so credentials stay
 //! verifiable across restarts.
 
@@ -10,6 +15,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use base64::Engine;
+use serde::Deserialize;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
 use rusqlite::{Connection, OptionalExtension};
@@ -17,8 +23,10 @@ use serde_json::{Value, json};
 
 use crate::auth::DeviceAuth;
 use crate::clock::to_rfc3339;
+use crate::directory::OnboardingPath;
 use crate::errors::{ApiError, ApiResult};
-use crate::requests::RequestRecord;
+use crate::extract::ApiJson;
+use crate::requests::{IdentityCheck, RequestRecord};
 use crate::secrets::{hex, new_id, sha256};
 use crate::state::AppState;
 
@@ -94,7 +102,7 @@ pub fn verify(jws: &str, public_key: &[u8]) -> Option<Value> {
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(claims).ok()?).ok()
 }
 
-/// Issues and stores a Verified ID for an approved request.
+/// Issues and stores a Verified ID for `record` (approved, or with a verified government ID).
 pub fn issue(connection: &Connection, signer: &VerifiedIdSigner, record: &RequestRecord, now: i64) -> ApiResult<String> {
     let jti = new_id("vid")?;
     let claims = json!({
@@ -130,7 +138,86 @@ pub fn check_presented(connection: &Connection, signer: &VerifiedIdSigner, jws: 
     known.map(|_| ()).ok_or_else(|| refuse("the Verified ID is not on record"))
 }
 
-/// `GET /v1/requests/{id}/verified-id`: the credential issued on approval.
+/// When `upn`'s latest Verified ID that is still valid at `now` was issued, if any.
+pub fn latest_issued_at(connection: &Connection, upn: &str, now: i64) -> ApiResult<Option<i64>> {
+    Ok(connection.query_row(
+        "SELECT MAX(issued_at) FROM verified_ids WHERE upn = ?1 AND expires_at > ?2",
+        rusqlite::params![upn, now],
+        |r| r.get(0),
+    )?)
+}
+
+fn issued_for_request(connection: &Connection, request_id: &str) -> ApiResult<bool> {
+    let count: i64 =
+        connection.query_row("SELECT COUNT(*) FROM verified_ids WHERE request_id = ?1", [request_id], |r| r.get(0))?;
+    Ok(count > 0)
+}
+
+/// Called with every government-ID result before it is stored. On the passkey path `verified`
+/// issues the request's Verified ID (once: a repeated `verified` issues nothing new), and once it
+/// is issued the result can no longer be changed (`409 GOVERNMENT_ID_ALREADY_VERIFIED`).
+pub fn on_government_id_result(
+    connection: &Connection,
+    signer: &VerifiedIdSigner,
+    record: &RequestRecord,
+    result: &str,
+    now: i64,
+) -> ApiResult<()> {
+    if record.path != OnboardingPath::GetPasskey {
+        return Ok(());
+    }
+    let issued = issued_for_request(connection, &record.id)?;
+    match (result, issued) {
+        ("verified", false) => issue(connection, signer, record, now).map(|_| ()),
+        ("verified", true) => Ok(()),
+        (_, true) => Err(ApiError::conflict(
+            "GOVERNMENT_ID_ALREADY_VERIFIED",
+            "the government ID was verified and the Verified ID issued",
+        )),
+        (_, false) => Ok(()),
+    }
+}
+
+/// Body of `POST /v1/requests/{id}/verified-id/presentation`. No `Debug`: it carries a credential.
+#[derive(Deserialize)]
+pub struct Presentation {
+    /// The Verified ID, compact JWS.
+    pub jws: String,
+}
+
+/// `POST /v1/requests/{id}/verified-id/presentation`: the device presents a Verified ID (ours,
+/// subject = the request's UPN, issued less than 30 days ago and unexpired, on record). On the
+/// passkey path it is the step between liveness and the review (after the government ID); on the
+/// other paths it opens the fast path and, on the legacy path, stands in for the date of birth.
+pub async fn present(
+    State(state): State<AppState>,
+    device: DeviceAuth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Presentation>,
+) -> ApiResult<axum::Json<Value>> {
+    let signer = state.signer.clone();
+    let view = crate::requests::update_draft_at_any_identity_check(&state, &id, &device, |connection, record, now| {
+        if record.identity_check() == IdentityCheck::Locked {
+            return Err(crate::requests::locked());
+        }
+        if record.path == OnboardingPath::GetPasskey && record.government_id_result.as_deref() != Some("verified") {
+            return Err(ApiError::conflict("GOVERNMENT_ID_NOT_VERIFIED", "the government ID check has not passed"));
+        }
+        check_presented(connection, &signer, &body.jws, &record.upn, now)?;
+        let opens_fast_path = record.path != OnboardingPath::GetPasskey;
+        connection.execute(
+            "UPDATE requests SET verified_id_presented_at = COALESCE(verified_id_presented_at, ?1),
+                fast_path = fast_path OR ?2, identity_confirmed_at = COALESCE(identity_confirmed_at, ?1)
+             WHERE id = ?3",
+            rusqlite::params![now, opens_fast_path, record.id],
+        )?;
+        Ok(())
+    })?;
+    Ok(axum::Json(view))
+}
+
+/// `GET /v1/requests/{id}/verified-id`: the credential issued for this request (passkey path:
+/// after the government ID; other paths: on approval).
 pub async fn get(State(state): State<AppState>, device: DeviceAuth, Path(id): Path<String>) -> ApiResult<axum::Json<Value>> {
     let connection = state.db.lock()?;
     let record = crate::requests::load_owned(&connection, &id, &device)?;

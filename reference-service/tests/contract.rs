@@ -88,6 +88,36 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     check("GET", "/v1/requests/{id}/status", &api.get(&p("/status"), auth).await);
     check("GET", "/v1/requests/{id}/verified-id", &api.get(&p("/verified-id"), auth).await);
     check("GET", "/v1/.well-known/verified-id-key", &api.get("/v1/.well-known/verified-id-key", None).await);
+    let alice_vid = api.get(&p("/verified-id"), auth).await.body["jws"].clone();
+
+    // Legacy path in the app's order: identity first, then the date of birth.
+    let bob = api.post("/v1/requests", auth, &bob_identity()).await;
+    check("POST", "/v1/requests", &bob);
+    let bob_id = bob.body["request_id"].as_str().expect("id").to_owned();
+    let b = |suffix: &str| format!("/v1/requests/{bob_id}{suffix}");
+    check("POST", "/v1/requests/{id}/selfie", &api.post_bytes(&b("/selfie"), &device, "image/jpeg", jpeg(320, 320)).await);
+    check("POST", "/v1/requests/{id}/date-of-birth", &api.post(&b("/date-of-birth"), auth, &json!({ "date_of_birth": "30.11.1985" })).await);
+    check("POST", "/v1/requests/{id}/date-of-birth", &api.post(&b("/date-of-birth"), auth, &json!({ "date_of_birth": "1985-11-29" })).await);
+    check("POST", "/v1/requests/{id}/date-of-birth", &api.post(&b("/date-of-birth"), auth, &json!({ "date_of_birth": "1985-11-30" })).await);
+    check("POST", "/v1/requests/{id}/date-of-birth", &api.post(&p("/date-of-birth"), auth, &json!({ "date_of_birth": "1990-04-12" })).await);
+    check("GET", "/v1/requests/{id}", &api.get(&b(""), auth).await);
+
+    // Passkey path: Verified ID after the government ID, presented before the review.
+    let dave = api.post("/v1/requests", auth, &dave_identity()).await;
+    check("POST", "/v1/requests", &dave);
+    let dave_id = dave.body["request_id"].as_str().expect("id").to_owned();
+    let d = |suffix: &str| format!("/v1/requests/{dave_id}{suffix}");
+    check("POST", "/v1/requests/{id}/verified-id/presentation", &api.post(&d("/verified-id/presentation"), auth, &json!({ "jws": alice_vid })).await);
+    check("POST", "/v1/requests/{id}/government-id", &api.post(&d("/government-id"), auth, &json!({ "result": "verified" })).await);
+    check("POST", "/v1/requests/{id}/government-id", &api.post(&d("/government-id"), auth, &json!({ "result": "expired" })).await);
+    let dave_vid = api.get(&d("/verified-id"), auth).await;
+    check("GET", "/v1/requests/{id}/verified-id", &dave_vid);
+    check("POST", "/v1/requests/{id}/verified-id/presentation", &api.post(&d("/verified-id/presentation"), auth, &json!({ "jws": alice_vid })).await);
+    check("POST", "/v1/requests/{id}/verified-id/presentation", &api.post(&d("/verified-id/presentation"), auth, &json!({ "jws": dave_vid.body["jws"] })).await);
+    check("POST", "/v1/requests/{id}/submit", &api.post(&d("/submit"), auth, &json!({})).await);
+    check("POST", "/v1/requests/{id}/liveness", &api.post(&d("/liveness"), auth, &json!({ "result": "passed" })).await);
+    check("POST", "/v1/requests/{id}/submit", &api.post(&d("/submit"), auth, &json!({})).await);
+    check("GET", "/v1/requests/{id}/status", &api.get(&d("/status?wait=0"), auth).await);
 
     check("GET", "/v1/tap/policy", &api.get("/v1/tap/policy", None).await);
     check("GET", "/v1/requests/{id}/tap", &api.get(&p("/tap"), auth).await);

@@ -55,6 +55,9 @@ async fn get_passkey_path_registers_a_passkey_verified_by_webauthn_rs() {
     assert_eq!(rejected["government_id_result"], "rejected");
     assert_eq!(h.api.post(&p("/submit"), auth, &json!({})).await.code(), "GOVERNMENT_ID_NOT_VERIFIED");
     h.api.post(&p("/government-id"), auth, &json!({ "result": "verified" })).await.ok(200);
+    assert_eq!(h.api.post(&p("/submit"), auth, &json!({})).await.code(), "VERIFIED_ID_NOT_PRESENTED");
+    let vid = h.api.get(&p("/verified-id"), auth).await.ok(200);
+    h.api.post(&p("/verified-id/presentation"), auth, &json!({ "jws": vid["jws"] })).await.ok(200);
     h.api.post(&p("/submit"), auth, &json!({})).await.ok(200);
     let early = h.api.post(&p("/passkey/options"), auth, &json!({})).await;
     assert_eq!(early.code(), "REQUEST_NOT_APPROVED");

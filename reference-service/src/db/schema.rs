@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const MIGRATION_1: &str = "
 CREATE TABLE settings (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -104,6 +104,23 @@ CREATE TABLE idempotency (
 );
 ";
 
+/// The app's order of steps (issue: align): identity first, the date of birth afterwards on the
+/// legacy path, with wrong dates counted per person; the Verified ID presentation recorded on
+/// the request. Requests created before this migration were confirmed at creation.
+const MIGRATION_2: &str = "
+ALTER TABLE requests ADD COLUMN identity_confirmed_at INTEGER;
+ALTER TABLE requests ADD COLUMN identity_locked_at INTEGER;
+ALTER TABLE requests ADD COLUMN verified_id_presented_at INTEGER;
+UPDATE requests SET identity_confirmed_at = created_at;
+CREATE TABLE date_of_birth_failures (
+    upn TEXT NOT NULL,
+    request_id TEXT,
+    guess_hash BLOB NOT NULL,
+    failed_at INTEGER NOT NULL
+);
+CREATE INDEX date_of_birth_failures_by_upn ON date_of_birth_failures(upn, failed_at);
+";
+
 /// Applies every migration newer than the database's `user_version`.
 pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
     let current: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -111,6 +128,12 @@ pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
         let tx = connection.unchecked_transaction()?;
         tx.execute_batch(MIGRATION_1)?;
         tx.pragma_update(None, "user_version", 1)?;
+        tx.commit()?;
+    }
+    if current < 2 {
+        let tx = connection.unchecked_transaction()?;
+        tx.execute_batch(MIGRATION_2)?;
+        tx.pragma_update(None, "user_version", 2)?;
         tx.commit()?;
     }
     Ok(())
@@ -128,5 +151,25 @@ mod tests {
         let version: i64 =
             connection.query_row("PRAGMA user_version", [], |row| row.get(0)).expect("version");
         assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn requests_from_before_the_date_of_birth_step_count_as_confirmed() {
+        let connection = Connection::open_in_memory().expect("memory db");
+        connection.execute_batch(MIGRATION_1).expect("version 1");
+        connection.pragma_update(None, "user_version", 1).expect("version");
+        connection
+            .execute_batch(
+                "INSERT INTO devices VALUES ('dev_1', x'00', 'android', 10);
+                 INSERT INTO requests (id, device_id, upn, employee_id, staff_kind, path, flag_liveness,
+                    flag_verified_id, fast_path, state, version, created_at)
+                 VALUES ('req_1', 'dev_1', 'bob@contoso.example', 'E1002', 'employee', 'legacy_dob', 0, 0, 0, 'draft', 1, 42);",
+            )
+            .expect("a version-1 request");
+        migrate(&connection).expect("to version 2");
+        let confirmed: Option<i64> = connection
+            .query_row("SELECT identity_confirmed_at FROM requests WHERE id = 'req_1'", [], |row| row.get(0))
+            .expect("row");
+        assert_eq!(confirmed, Some(42), "one-step requests were confirmed when created");
     }
 }

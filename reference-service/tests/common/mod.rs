@@ -145,6 +145,18 @@ pub fn alice() -> Value {
             "personal_email": "alice.home@example.net" })
 }
 
+/// Bob (legacy path) in the app's order: UPN, employee ID and the consent given before, no date.
+pub fn bob_identity() -> Value {
+    json!({ "upn": "bob@contoso.example", "employee_id": "E1002", "staff_kind": "employee",
+            "terms_version": "2026-01", "consent_accepted_at": "2026-11-21T08:59:30Z" })
+}
+
+/// Dave (passkey path), with consent.
+pub fn dave_identity() -> Value {
+    json!({ "upn": "dave@contoso.example", "employee_id": "E1004", "staff_kind": "employee",
+            "terms_version": "2026-01", "consent_accepted_at": "2026-11-21T08:59:30Z" })
+}
+
 pub fn consent_body() -> Value {
     json!({ "terms_version": "2026-01", "accepted_at": "2026-11-21T09:00:00Z" })
 }
