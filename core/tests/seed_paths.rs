@@ -323,9 +323,20 @@ fn after_an_expired_tap_a_verified_user_gets_a_new_one_through_the_fast_path() {
     d.wait(31 * MINUTE_MS);
     d.send(Event::Tick);
     assert_eq!(step_name(d.flow.step()), "TapExpired");
-    assert_eq!(d.send(Event::Continue), vec![Effect::PersistState]);
-    assert_eq!(step_name(d.flow.step()), "Liveness");
+    // "Get a new TAP" sends the same identity again, as a new request, at once.
+    let effects = d.send(Event::Continue);
+    assert!(matches!(effects.as_slice(), [Effect::SubmitIdentity { upn, .. }, Effect::PersistState] if upn == "alias@contoso.com"), "{effects:?}");
+    assert_eq!(step_name(d.flow.step()), "SubmittingIdentity");
+    let t = d.server_time() + 1_000;
+    d.send(Event::IdentityAccepted {
+        request_id: "req-2".into(),
+        path: OnboardingPath::GetTap,
+        flags: flags(true, true),
+        verified_id_issued_at: Some(t - 31 * MINUTE_MS),
+        server_time: t,
+    });
+    assert_eq!(step_name(d.flow.step()), "Liveness", "liveness only: no selfie, no call");
     d.send(Event::Continue);
     let effects = d.send(Event::LivenessPassed);
-    assert!(effects.contains(&Effect::FetchTap { request_id: "req-1".into(), fast_path: true }), "{effects:?}");
+    assert!(effects.contains(&Effect::FetchTap { request_id: "req-2".into(), fast_path: true }), "{effects:?}");
 }

@@ -182,7 +182,7 @@ impl Actor {
             Effect::UploadSelfie { request_id } => self.start_call(Call::UploadSelfie { request_id }),
             Effect::RequestVerifiedIdPresentation { request_id } => self.start_call(Call::PresentVerifiedId { request_id }),
             Effect::SubmitForReview { request_id } => self.start_call(Call::Submit { request_id }),
-            Effect::FetchTap { request_id, .. } => self.start_call(Call::CreateTap { request_id }),
+            Effect::FetchTap { request_id, fast_path } => self.start_call(Call::CreateTap { request_id, fast_path }),
             Effect::FetchPasskeyOptions { request_id } => self.start_call(Call::PasskeyOptions { request_id }),
             Effect::SubmitPasskey { request_id, response_json } => {
                 self.start_call(Call::PasskeyAttestation { request_id, response_json })
@@ -272,7 +272,7 @@ impl Actor {
                 }
                 // On the TAP paths the service issues the Verified ID on approval (rollout flag
                 // `verified_id`); keep it for the 30-day fast path.
-                if let Call::CreateTap { request_id } = &pending.call
+                if let Call::CreateTap { request_id, .. } = &pending.call
                     && self.flow.decision().is_some_and(|d| d.flags.verified_id)
                 {
                     self.start_call(Call::FetchVerifiedId { request_id: request_id.clone() });

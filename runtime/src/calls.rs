@@ -57,14 +57,13 @@ pub async fn perform(
     let mut out = CallOutput::default();
     match call {
         Call::CreateRequest { claim, terms_version, consent_accepted_at } => {
-            let created = client.create_request(auth, claim, inputs.verified_id.as_ref().map(|v| &v.jws), key).await?;
-            client.give_consent(auth, &created.request_id, terms_version, *consent_accepted_at, &derived(key, "consent")).await?;
-            let verified_id_issued_at = if created.fast_path { inputs.verified_id.as_ref().map(|v| v.issued_at) } else { None };
+            let consent = (terms_version.as_str(), *consent_accepted_at);
+            let created = client.create_request(auth, claim, consent, inputs.verified_id.as_ref().map(|v| &v.jws), key).await?;
             out.events.push(Event::IdentityAccepted {
                 request_id: created.request_id,
                 path: created.path,
                 flags: created.flags,
-                verified_id_issued_at,
+                verified_id_issued_at: created.verified_id_issued_at,
                 server_time: created.server_time,
             });
         }
@@ -124,7 +123,17 @@ pub async fn perform(
                 out.events.push(Event::ReviewUpdated { status, server_time: update.server_time });
             }
         }
-        Call::CreateTap { request_id } => {
+        Call::CreateTap { request_id, fast_path } => {
+            if *fast_path {
+                // The 30-day fast path: liveness passed, so present the Verified ID (kept in
+                // secure storage since the earlier approval); the service then approves the
+                // request at once, with no reviewer call.
+                let Some(vid) = inputs.verified_id.as_ref() else {
+                    return Err(TransportError::Service { status: 0, code: "VERIFIED_ID_MISSING".into(), message: String::new() });
+                };
+                client.present_verified_id(auth, request_id, &vid.jws, &derived(key, "present")).await?;
+                client.submit(auth, request_id, &derived(key, "submit")).await?;
+            }
             let (tap, server_time) = match client.create_tap(auth, request_id, key).await {
                 // The service made the TAP but its answer was lost, and it never shows a code
                 // twice. The user has not seen that one: ask for a new TAP, which replaces it.

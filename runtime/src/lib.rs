@@ -13,6 +13,8 @@ pub mod platform;
 pub mod retry;
 pub mod service_client;
 pub mod session;
+#[cfg(feature = "software-passkey")]
+pub mod software_passkey;
 pub mod transport;
 pub mod watcher;
 

@@ -68,10 +68,13 @@ pub enum Call {
         /// Request.
         request_id: String,
     },
-    /// Create the TAP.
+    /// Create the TAP (on the fast path: present the Verified ID and submit first).
     CreateTap {
         /// Request.
         request_id: String,
+        /// The 30-day fast path (liveness only, no call).
+        #[serde(default)]
+        fast_path: bool,
     },
     /// WebAuthn creation options.
     PasskeyOptions {
@@ -142,7 +145,7 @@ mod tests {
         let mut outbox = Outbox::default();
         let key = IdempotencyKey::from_existing("k1".into());
         let first = outbox.add(Call::Submit { request_id: "r".into() }, key.clone());
-        outbox.add(Call::CreateTap { request_id: "r".into() }, IdempotencyKey::from_existing("k2".into()));
+        outbox.add(Call::CreateTap { request_id: "r".into(), fast_path: false }, IdempotencyKey::from_existing("k2".into()));
         let restored = Outbox::from_bytes(&outbox.to_bytes());
         assert_eq!(restored, outbox);
         assert_eq!(restored.pending[0].key, key);

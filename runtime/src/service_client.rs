@@ -60,6 +60,8 @@ pub struct Created {
     pub flags: RolloutFlags,
     /// Whether the presented Verified ID makes this a 30-day fast-path request.
     pub fast_path: bool,
+    /// When the Verified ID the service holds for this person was issued (service time).
+    pub verified_id_issued_at: Option<Millis>,
     /// Service time of the answer.
     pub server_time: Millis,
 }
@@ -120,6 +122,8 @@ struct CreatedBody {
     path: String,
     flags: FlagsBody,
     fast_path: String,
+    #[serde(default)]
+    verified_id_issued_at: Option<String>,
     server_time: String,
 }
 
@@ -294,11 +298,13 @@ impl ServiceClient {
         self.transport.send(request).await.map(|_| ())
     }
 
-    /// `POST /v1/requests`: identity entry; the service picks the path.
+    /// `POST /v1/requests`: identity entry with the consent given before it; the service
+    /// picks the path.
     pub async fn create_request(
         &self,
         auth: &DeviceAuth,
         claim: &IdentityClaim,
+        consent: (&str, Millis),
         verified_id: Option<&SecretString>,
         key: &IdempotencyKey,
     ) -> Result<Created, TransportError> {
@@ -306,6 +312,8 @@ impl ServiceClient {
             "upn": claim.upn,
             "employee_id": claim.employee_id,
             "staff_kind": staff_kind_str(claim.staff_kind),
+            "terms_version": consent.0,
+            "consent_accepted_at": format_time(consent.1),
         });
         if let Some(email) = &claim.personal_email {
             body["personal_email"] = json!(email);
@@ -320,6 +328,7 @@ impl ServiceClient {
             path: path_from(&body.path)?,
             flags: RolloutFlags { liveness_prompt: body.flags.liveness_prompt, verified_id: body.flags.verified_id },
             fast_path: body.fast_path == "eligible",
+            verified_id_issued_at: body.verified_id_issued_at.as_deref().map(parse_time).transpose()?,
             server_time: parse_time(&body.server_time)?,
             request_id: body.request_id,
         })
@@ -330,12 +339,6 @@ impl ServiceClient {
         request.json = json;
         let body: ServerTimeBody = self.transport.send_json(request).await?;
         parse_time(&body.server_time)
-    }
-
-    /// `POST …/consent`.
-    pub async fn give_consent(&self, auth: &DeviceAuth, request_id: &str, terms_version: &str, accepted_at: Millis, key: &IdempotencyKey) -> Result<Millis, TransportError> {
-        let path = format!("v1/requests/{request_id}/consent");
-        self.post_for_time(auth, &path, Some(json!({ "terms_version": terms_version, "accepted_at": format_time(accepted_at) })), key).await
     }
 
     /// `POST …/date-of-birth` (legacy path).

@@ -216,13 +216,24 @@ impl OnboardingFlow {
                 }
             }
             (Step::TapExpired { .. }, Event::Continue) => {
-                if self.fast_path_available(now) {
-                    if let Some(decision) = self.decision.as_mut() {
-                        decision.fast_path = true;
+                // "Get a new TAP" is a new request: the approved one has served its purpose.
+                // With a Verified ID from the last 30 days the same identity goes out again at
+                // once, and the service's answer leads to liveness only (the fast path);
+                // otherwise the user starts again at identity entry.
+                match (self.fast_path_available(now), self.identity.clone(), self.consent.clone()) {
+                    (true, Some(form), Some(consent)) => {
+                        out.push(Effect::SubmitIdentity {
+                            upn: form.upn,
+                            employee_id: form.employee_id,
+                            personal_email: form.personal_email,
+                            staff_kind: form.staff_kind,
+                            terms_version: consent.terms_version,
+                            consent_accepted_at: consent.accepted_at,
+                        });
+                        self.decision = None;
+                        self.step = Step::SubmittingIdentity;
                     }
-                    self.step = Step::Liveness { in_progress: false, attempts: 0 };
-                } else {
-                    self.restart();
+                    _ => self.restart(),
                 }
             }
             (Step::Passkey { phase: PasskeyPhase::FetchingOptions }, Event::Continue) if self.request_failed => {

@@ -17,6 +17,8 @@ pub struct LossyProxy {
     pub exchanges: Arc<AtomicU64>,
     /// Answers dropped.
     pub dropped: Arc<AtomicU64>,
+    /// The calls (method and path) whose answer was dropped.
+    pub cut_calls: Arc<Mutex<HashSet<String>>>,
     /// When set, the first exchange of every method and path (query aside) loses its answer:
     /// every kind of call is cut once, and its retries go through.
     pub cut_each_call_once: Arc<AtomicBool>,
@@ -30,9 +32,10 @@ impl LossyProxy {
             exchanges: Arc::default(),
             dropped: Arc::default(),
             cut_each_call_once: Arc::default(),
+            cut_calls: Arc::default(),
         };
         let (exchanges, dropped, cut) = (proxy.exchanges.clone(), proxy.dropped.clone(), proxy.cut_each_call_once.clone());
-        let seen: Arc<Mutex<HashSet<String>>> = Arc::default();
+        let seen = proxy.cut_calls.clone();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 let (exchanges, dropped, cut, seen) = (exchanges.clone(), dropped.clone(), cut.clone(), seen.clone());

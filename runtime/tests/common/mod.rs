@@ -19,7 +19,7 @@ use identity_pass_core::flow::{Effect, Event};
 use identity_pass_core::selfie::{Frame, PixelFormat, Plane};
 use identity_pass_core::testing::MemorySecureStore;
 use identity_pass_runtime::{
-    Clock, OnboardingRuntime, PasskeyAuthenticator, PasskeyFailure, SessionConfig, SessionListener, SessionView, StatusMode,
+    Clock, OnboardingRuntime, SessionConfig, SessionListener, SessionView, StatusMode,
 };
 use identity_pass_service::{ManualClock, RunningService, ServiceConfig};
 
@@ -56,15 +56,6 @@ impl SessionListener for ScriptedShell {
 impl ScriptedShell {
     pub fn saw(&self, matches: impl Fn(&Effect) -> bool) -> bool {
         self.effects.lock().expect("effects").iter().any(matches)
-    }
-}
-
-/// No passkey on this path.
-pub struct NoPasskeys;
-
-impl PasskeyAuthenticator for NoPasskeys {
-    fn create_passkey(&self, _options_json: &str) -> Result<String, PasskeyFailure> {
-        Err(PasskeyFailure::Failed { reason: "no authenticator in this test".into() })
     }
 }
 
@@ -120,7 +111,7 @@ impl Env {
             config,
             self.store.clone(),
             self.shell.clone(),
-            Arc::new(NoPasskeys),
+            Arc::new(identity_pass_runtime::software_passkey::SoftwarePasskeyAuthenticator::new("https://id.contoso.example")),
             Arc::new(PhoneClock { service: self.clock.clone(), skew_ms: -7 * 60_000 }),
         )
         .expect("runtime starts")
@@ -216,6 +207,10 @@ pub fn android_14() -> DeviceProfile {
     }
 }
 
+pub fn person(upn: &str, employee_id: &str) -> IdentityForm {
+    IdentityForm { upn: upn.into(), employee_id: employee_id.into(), personal_email: None, staff_kind: StaffKind::Employee }
+}
+
 pub fn alice() -> IdentityForm {
     IdentityForm { upn: "alice@contoso.example".into(), employee_id: "E1001".into(), personal_email: None, staff_kind: StaffKind::Employee }
 }
@@ -241,6 +236,15 @@ pub fn selfie_rgb(zoom: f32) -> Vec<u8> {
     let y = (250.0 - h / 2.0).max(0.0) as u32;
     let crop = image::imageops::crop_imm(&source, x, y, w as u32, h as u32).to_image();
     image::imageops::resize(&crop, 640, 480, image::imageops::FilterType::Triangle).into_raw()
+}
+
+/// The liveness step: "Continue", then a face coming closer until the challenge passes.
+pub async fn pass_liveness(env: &Env, phone: &OnboardingRuntime, first_timestamp: u64) {
+    use identity_pass_core::selfie::LivenessState;
+    let before = env.shell.effects.lock().expect("effects").iter().filter(|e| matches!(e, Effect::StartLiveness { .. })).count();
+    phone.send(Event::Continue);
+    wait_until(|| env.shell.effects.lock().expect("effects").iter().filter(|e| matches!(e, Effect::StartLiveness { .. })).count() > before).await;
+    push_frames(phone, first_timestamp, (0..40).map(|i| 1.0 + 0.03 * i as f32), |v| matches!(v.liveness, Some(LivenessState::Passed { .. })));
 }
 
 /// Pushes camera frames until `done` says so; returns the frames pushed.

@@ -1,0 +1,105 @@
+//! The other seed paths against the real service: 001 "Get Passkey" (government ID, Verified
+//! ID, liveness, presentation, review, a passkey from a software authenticator), the legacy
+//! date-of-birth path, the 30-day fast path after an expired TAP, and a denial.
+
+mod common;
+
+use common::*;
+use identity_pass_core::flow::credential::CredentialKind;
+use identity_pass_core::flow::view::{ReviewStage, Screen};
+use identity_pass_core::flow::verification::{GovernmentIdOutcome, PartnerStep};
+use identity_pass_core::flow::{Effect, Event};
+use identity_pass_runtime::StatusMode;
+
+const LONG_POLL: StatusMode = StatusMode::LongPoll { wait_seconds: 3 };
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seed_001_get_passkey_with_a_software_authenticator() {
+    let env = Env::start().await;
+    let phone = env.phone(LONG_POLL);
+    through_identity(&phone, person("dave@contoso.example", "E1004")).await;
+    wait_screen(&phone, |s| matches!(s, Screen::GovernmentId { .. })).await;
+
+    // The partner (AU10TIX) runs in the shell; it reports each step and the result.
+    phone.send(Event::Continue);
+    wait_until(|| env.shell.saw(|e| matches!(e, Effect::StartGovernmentIdCheck { .. }))).await;
+    for step in PartnerStep::ALL {
+        phone.send(Event::GovernmentIdProgress { step });
+    }
+    phone.send(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified });
+    wait_screen(&phone, |s| matches!(s, Screen::AddVerifiedId { .. })).await;
+    phone.send(Event::Continue); // open Authenticator to add the Verified ID
+    wait_until(|| env.shell.saw(|e| *e == Effect::OpenAuthenticator)).await;
+    phone.send(Event::Continue); // back from Authenticator
+    wait_screen(&phone, |s| matches!(s, Screen::Liveness { .. })).await;
+    pass_liveness(&env, &phone, 1_000).await;
+    wait_screen(&phone, |s| matches!(s, Screen::PresentVerifiedId { .. })).await;
+    phone.send(Event::Continue);
+    let waiting = wait_screen(&phone, |s| matches!(s, Screen::Review { stage: ReviewStage::Waiting })).await;
+    let request_id = waiting.request_id.expect("request");
+
+    env.reviewer_holds_the_call(&phone, &request_id).await;
+    env.review(&request_id, "decision", serde_json::json!({ "decision": "approve" })).await;
+    wait_screen(&phone, |s| matches!(s, Screen::Done { credential: CredentialKind::Passkey })).await;
+    assert_eq!(env.rows("passkeys"), 1, "the service verified and stored the passkey");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_legacy_path_asks_the_date_of_birth_year_first() {
+    let env = Env::start().await;
+    let phone = env.phone(LONG_POLL);
+    through_identity(&phone, person("bob@contoso.example", "E1002")).await;
+    wait_screen(&phone, |s| matches!(s, Screen::DateOfBirth { .. })).await;
+    // Month first is refused and explained; year first works.
+    phone.send(Event::DobMonthSelected { month: 11 });
+    let refused = phone.wait_for(WAIT, |v| v.view.notice.is_some()).await.expect("explained");
+    assert!(matches!(refused.view.screen, Screen::DateOfBirth { month_enabled: false, .. }));
+    phone.send(Event::DobYearSelected { year: 1985 });
+    phone.send(Event::DobMonthSelected { month: 11 });
+    phone.send(Event::DobDaySelected { day: 30 });
+    phone.send(Event::Continue);
+    wait_screen(&phone, |s| matches!(s, Screen::Selfie { .. })).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_an_expired_tap_the_fast_path_needs_liveness_only() {
+    let env = Env::start().await;
+    let (phone, _, first_code) = walk_get_tap(&env, env.phone(LONG_POLL), |p| p).await;
+    wait_until(|| env.store.raw(identity_pass_core::StoreKey::VerifiedId).is_some()).await;
+    env.clock.advance(31 * 60);
+    phone.send(Event::Tick);
+    wait_screen(&phone, |s| matches!(s, Screen::TapExpired { .. })).await;
+
+    // "Get a new TAP": a new request on the Verified ID, liveness only, no reviewer call.
+    phone.send(Event::Continue);
+    wait_screen(&phone, |s| matches!(s, Screen::Liveness { fast_path: true, .. })).await;
+    pass_liveness(&env, &phone, 100_000).await;
+    let shown = wait_screen(&phone, |s| matches!(s, Screen::Tap { code: Some(_), .. })).await;
+    let Screen::Tap { code: Some(code), .. } = &shown.view.screen else { unreachable!() };
+    assert_ne!(code.expose_secret(), first_code, "a new TAP");
+    assert_eq!(env.rows("requests"), 2, "the fast path is a request of its own");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denial_is_explained_with_the_seed_message() {
+    let env = Env::start().await;
+    let phone = env.phone(LONG_POLL);
+    through_identity(&phone, alice()).await;
+    wait_screen(&phone, |s| matches!(s, Screen::Selfie { .. })).await;
+    phone.send(Event::Continue);
+    wait_until(|| env.shell.saw(|e| *e == Effect::StartSelfie)).await;
+    push_frames(&phone, 1_000, std::iter::repeat_n(1.0, 30), |v| v.captured);
+    wait_screen(&phone, |s| matches!(s, Screen::Liveness { .. })).await;
+    pass_liveness(&env, &phone, 10_000).await;
+    let waiting = wait_screen(&phone, |s| matches!(s, Screen::Review { stage: ReviewStage::Waiting })).await;
+    let request_id = waiting.request_id.expect("request");
+    env.reviewer_holds_the_call(&phone, &request_id).await;
+    env.review(&request_id, "decision", serde_json::json!({
+        "decision": "deny",
+        "reason_code": "BADGE_PHOTO_MISMATCH",
+        "message": "Request denied. The selfie does not match the badge photo."
+    })).await;
+    let denied = wait_screen(&phone, |s| matches!(s, Screen::Denied)).await;
+    let body = denied.view.body.expect("explained").text;
+    assert!(body.contains("badge"), "{body}");
+}
