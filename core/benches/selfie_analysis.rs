@@ -1,11 +1,11 @@
 //! Selfie analysis benchmark: our frames/s against OpenCV's Haar cascade on the same frames,
 //! capture → upload-ready time, and peak memory for a 12 MP frame.
 //!
-//! Run: `cargo bench -p identity-pass-core --bench selfie_analysis` (release, one thread: the
-//! analysis never spawns threads). OpenCV runs in the venv made by
-//! `python3 -m venv ~/.cache/identity-pass/venv && ~/.cache/identity-pass/venv/bin/pip install
-//! 'opencv-python-headless<5' scikit-image` (override with `SELFIE_BENCH_PYTHON`); without it
-//! that column says "skipped".
+//! Run: `bash scripts/bench-selfie.sh`, which makes the OpenCV venv (once, under
+//! `${IDENTITY_PASS_CACHE:-~/.cache/identity-pass}/venv`, `opencv-python-headless<5`) and then
+//! runs `cargo bench -p identity-pass-core --bench selfie_analysis` (release, one thread: the
+//! analysis never spawns threads) with `SELFIE_BENCH_PYTHON` pointing at it. Run directly,
+//! without that venv, the OpenCV column says "skipped".
 
 #![allow(clippy::print_stdout, clippy::unwrap_used, missing_docs)]
 

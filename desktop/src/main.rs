@@ -10,6 +10,7 @@ use identity_pass_core::messages::{eligibility::blocker_message, Locale};
 use identity_pass_core::{core_version, CredentialVault};
 
 mod ephemeral_store;
+mod keyring_store;
 
 fn main() {
     let mut out = std::io::stdout().lock();

@@ -18,6 +18,7 @@ pub mod directory;
 pub mod directory_seed;
 pub mod errors;
 pub mod extract;
+pub mod face_check;
 pub mod idempotency;
 pub mod identity_step;
 pub mod passkey;
@@ -44,7 +45,8 @@ pub use directory::Directory;
 pub use errors::ApiError;
 pub use status::{PushSender, RecordingPushSender};
 pub use tap::TapPolicy;
-pub use verification::{FaceCheck, PurgeReport};
+pub use face_check::{AssumeFacePresent, DetectedFace, FaceCheck, FaceCheckFailed};
+pub use verification::PurgeReport;
 
 /// Everything a service instance needs; [`ServiceConfig::default`] is the seeded demo setup.
 pub struct ServiceConfig {
@@ -62,7 +64,7 @@ pub struct ServiceConfig {
     pub reviewer_token: Option<String>,
     /// Push delivery.
     pub push_sender: Arc<dyn PushSender>,
-    /// Face presence check for selfies and liveness captures.
+    /// Face check for selfies and liveness captures (default: the core's detector).
     pub face_check: Arc<dyn FaceCheck>,
     /// WebAuthn relying-party id (a domain).
     pub webauthn_rp_id: String,
@@ -84,7 +86,7 @@ impl Default for ServiceConfig {
             tap_policy: TapPolicy::default(),
             reviewer_token: None,
             push_sender: Arc::new(status::LogPushSender),
-            face_check: Arc::new(verification::AssumeFacePresent),
+            face_check: Arc::new(face_check::DetectedFace),
             webauthn_rp_id: "id.contoso.example".to_owned(),
             webauthn_origin: "https://id.contoso.example".to_owned(),
             purge_interval: Duration::from_secs(60),

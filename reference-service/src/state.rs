@@ -12,7 +12,7 @@ use crate::db::Db;
 use crate::directory::Directory;
 use crate::status::PushSender;
 use crate::tap::TapPolicy;
-use crate::verification::FaceCheck;
+use crate::face_check::FaceCheck;
 use crate::verified_id::VerifiedIdSigner;
 
 /// Cheaply clonable handle on the service's state.

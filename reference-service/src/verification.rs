@@ -1,6 +1,6 @@
 //! Identity evidence: the government-ID partner's result, the selfie, the liveness result — and
 //! their retention. Selfies are JPEG only (magic bytes, must decode, size and dimension limits)
-//! and must show a face ([`FaceCheck`]). Retention (seed 000, step 8): selfies are deleted 24 h
+//! and must show exactly one face ([`FaceCheck`], by default the core's detector). Retention (seed 000, step 8): selfies are deleted 24 h
 //! after upload and liveness captures 48 h after capture, by [`purge`], which takes the time as
 //! an argument so tests can move it.
 
@@ -9,13 +9,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use image::DynamicImage;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::auth::DeviceAuth;
 use crate::errors::{ApiError, ApiResult};
 use crate::extract::ApiJson;
+use crate::face_check::FaceCheck;
 use crate::requests::update_draft;
 use crate::state::AppState;
 
@@ -32,25 +32,7 @@ pub const MIN_DIMENSION: u32 = 240;
 /// Largest accepted width and height.
 pub const MAX_DIMENSION: u32 = 4096;
 
-/// Decides whether an image shows a face.
-pub trait FaceCheck: Send + Sync {
-    /// True when a face is present.
-    fn face_present(&self, image: &DynamicImage) -> bool;
-}
-
-/// The default until the core's face detector (issue 6) is wired in: every well-formed JPEG that
-/// passed the size and dimension checks is taken to show a face. Deployments replace it through
-/// `ServiceConfig::face_check`.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct AssumeFacePresent;
-
-impl FaceCheck for AssumeFacePresent {
-    fn face_present(&self, _image: &DynamicImage) -> bool {
-        true
-    }
-}
-
-/// Checks that `bytes` are an acceptable JPEG showing a face.
+/// Checks that `bytes` are an acceptable JPEG showing exactly one face.
 pub fn validate_jpeg(bytes: &[u8], face_check: &dyn FaceCheck) -> ApiResult<()> {
     if bytes.len() > MAX_JPEG_BYTES {
         return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "IMAGE_TOO_LARGE", format!("at most {MAX_JPEG_BYTES} bytes")));
@@ -76,10 +58,11 @@ pub fn validate_jpeg(bytes: &[u8], face_check: &dyn FaceCheck) -> ApiResult<()> 
             format!("width and height must be {MIN_DIMENSION}–{MAX_DIMENSION} pixels"),
         ));
     }
-    if !face_check.face_present(&image) {
-        return Err(ApiError::unprocessable("NO_FACE_DETECTED", "no face found; face the camera in good light"));
+    match face_check.count_faces(&image).map_err(ApiError::internal)? {
+        0 => Err(ApiError::unprocessable("NO_FACE_DETECTED", "no face found; face the camera in good light")),
+        1 => Ok(()),
+        _ => Err(ApiError::unprocessable("MULTIPLE_FACES_DETECTED", "more than one face; only the applicant may be in the picture")),
     }
-    Ok(())
 }
 
 /// Partner result body of `POST /v1/requests/{id}/government-id`.

@@ -71,7 +71,7 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     check("POST", "/v1/requests/{id}/submit", &api.post(&p("/submit"), auth, &json!({})).await);
     check("POST", "/v1/requests/{id}/consent", &api.post(&p("/consent"), auth, &consent_body()).await);
     check("POST", "/v1/requests/{id}/selfie", &api.post_bytes(&p("/selfie"), &device, "image/png", vec![1, 2, 3]).await);
-    check("POST", "/v1/requests/{id}/selfie", &api.post_bytes(&p("/selfie"), &device, "image/jpeg", jpeg(320, 320)).await);
+    check("POST", "/v1/requests/{id}/selfie", &api.post_bytes(&p("/selfie"), &device, "image/jpeg", face_jpeg()).await);
     check("POST", "/v1/requests/{id}/liveness", &api.post(&p("/liveness"), auth, &json!({ "result": "passed" })).await);
     check("POST", "/v1/requests/{id}/government-id", &api.post(&p("/government-id"), auth, &json!({ "result": "rejected", "reason": "DOCUMENT_EXPIRED" })).await);
     check("POST", "/v1/requests/{id}/submit", &api.post(&p("/submit"), auth, &json!({})).await);

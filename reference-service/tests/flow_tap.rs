@@ -26,7 +26,7 @@ async fn get_tap_flow_from_identity_to_a_used_tap() {
     api.post(&format!("/v1/requests/{id}/consent"), Some(&device), &consent_body()).await.ok(200);
     let no_selfie = api.post(&format!("/v1/requests/{id}/submit"), Some(&device), &json!({})).await;
     assert_eq!(no_selfie.code(), "SELFIE_REQUIRED");
-    api.post_bytes(&format!("/v1/requests/{id}/selfie"), &device, "image/jpeg", jpeg(320, 400)).await.ok(200);
+    api.post_bytes(&format!("/v1/requests/{id}/selfie"), &device, "image/jpeg", face_jpeg()).await.ok(200);
     let no_liveness = api.post(&format!("/v1/requests/{id}/submit"), Some(&device), &json!({})).await;
     assert_eq!(no_liveness.code(), "LIVENESS_REQUIRED");
     api.post(&format!("/v1/requests/{id}/liveness"), Some(&device), &json!({ "result": "passed" })).await.ok(200);
@@ -122,7 +122,7 @@ async fn users_outside_the_policy_scope_get_no_tap() {
         &json!({ "upn": "henry@contoso.example", "employee_id": "E1005", "staff_kind": "employee" })).await.ok(201);
     let id = created["request_id"].as_str().expect("id").to_owned();
     h.api.post(&format!("/v1/requests/{id}/consent"), Some(&device), &consent_body()).await.ok(200);
-    h.api.post_bytes(&format!("/v1/requests/{id}/selfie"), &device, "image/jpeg", jpeg(300, 300)).await.ok(200);
+    h.api.post_bytes(&format!("/v1/requests/{id}/selfie"), &device, "image/jpeg", face_jpeg()).await.ok(200);
     h.api.post(&format!("/v1/requests/{id}/submit"), Some(&device), &json!({})).await.ok(200);
     approve(&h, &id).await;
     let refused = h.api.post(&format!("/v1/requests/{id}/tap"), Some(&device), &json!({})).await;

@@ -5,7 +5,8 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use identity_pass_service::{FaceCheck, ManualClock, RecordingPushSender};
+use base64::Engine;
+use identity_pass_service::{FaceCheck, FaceCheckFailed, ManualClock, RecordingPushSender};
 use serde_json::json;
 
 #[tokio::test]
@@ -103,25 +104,57 @@ async fn bad_input_gets_a_json_4xx_and_loses_nothing() {
     assert_eq!((unknown_route.status.as_u16(), unknown_route.code()), (404, "ROUTE_NOT_FOUND"));
 }
 
-struct NoFaceHere;
-impl FaceCheck for NoFaceHere {
-    fn face_present(&self, _image: &image::DynamicImage) -> bool {
-        false
+/// The default face check is the core's detector: the committed photo fixtures decide.
+#[tokio::test]
+async fn the_selfie_must_show_exactly_one_face() {
+    let h = start().await;
+    let device = h.api.register_device().await;
+    let created = h.api.post("/v1/requests", Some(&device), &alice()).await.ok(201);
+    let id = created["request_id"].as_str().expect("id");
+    let selfie = format!("/v1/requests/{id}/selfie");
+
+    let coffee = h.api.post_bytes(&selfie, &device, "image/jpeg", fixture_jpeg("no_face_coffee_640x480")).await;
+    assert_eq!((coffee.status.as_u16(), coffee.code()), (422, "NO_FACE_DETECTED"));
+    let pattern = h.api.post_bytes(&selfie, &device, "image/jpeg", jpeg(320, 320)).await;
+    assert_eq!((pattern.status.as_u16(), pattern.code()), (422, "NO_FACE_DETECTED"));
+    let two = h.api.post_bytes(&selfie, &device, "image/jpeg", fixture_jpeg("two_faces_640x480")).await;
+    assert_eq!((two.status.as_u16(), two.code()), (422, "MULTIPLE_FACES_DETECTED"));
+    let view = h.api.get(&format!("/v1/requests/{id}"), Some(&device)).await.ok(200);
+    assert_eq!(view["selfie_uploaded"], false);
+    assert_eq!(h.service.count_rows("selfies").expect("count"), 0);
+
+    // The liveness capture goes through the same check.
+    let capture = base64::engine::general_purpose::STANDARD.encode(fixture_jpeg("no_face_rocket_640x480"));
+    let liveness = h.api.post(&format!("/v1/requests/{id}/liveness"), Some(&device),
+        &json!({ "result": "passed", "capture_jpeg_base64": capture })).await;
+    assert_eq!((liveness.status.as_u16(), liveness.code()), (422, "NO_FACE_DETECTED"));
+
+    h.api.post_bytes(&selfie, &device, "image/jpeg", fixture_jpeg("face_selfie_1280x720")).await.ok(200);
+    assert_eq!(h.service.count_rows("selfies").expect("count"), 1);
+}
+
+/// A face check that cannot run, standing in for a corrupted model: the trait stays injectable.
+struct BrokenFaceModel;
+impl FaceCheck for BrokenFaceModel {
+    fn count_faces(&self, _image: &image::DynamicImage) -> Result<usize, FaceCheckFailed> {
+        Err(FaceCheckFailed("face model unreadable".to_owned()))
     }
 }
 
 #[tokio::test]
-async fn a_selfie_without_a_face_is_refused() {
+async fn a_face_check_that_cannot_run_is_a_server_error_and_stores_nothing() {
     let clock = Arc::new(ManualClock::new(START));
     let pushes = Arc::new(RecordingPushSender::default());
     let mut cfg = config(clock.clone(), pushes.clone(), None);
-    cfg.face_check = Arc::new(NoFaceHere);
+    cfg.face_check = Arc::new(BrokenFaceModel);
     let h = start_with(cfg, clock, pushes).await;
     let device = h.api.register_device().await;
     let created = h.api.post("/v1/requests", Some(&device), &alice()).await.ok(201);
     let id = created["request_id"].as_str().expect("id");
-    let refused = h.api.post_bytes(&format!("/v1/requests/{id}/selfie"), &device, "image/jpeg", jpeg(320, 320)).await;
-    assert_eq!((refused.status.as_u16(), refused.code()), (422, "NO_FACE_DETECTED"));
+    let refused = h.api.post_bytes(&format!("/v1/requests/{id}/selfie"), &device, "image/jpeg", face_jpeg()).await;
+    assert_eq!((refused.status.as_u16(), refused.code()), (500, "INTERNAL"));
+    assert!(!refused.body.to_string().contains("model"), "internal detail leaked: {}", refused.body);
+    assert_eq!(h.service.count_rows("selfies").expect("count"), 0);
 }
 
 #[tokio::test]

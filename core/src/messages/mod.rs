@@ -102,10 +102,11 @@ impl MessageCode {
 pub mod eligibility;
 pub mod flow;
 pub mod selfie;
+pub mod service;
 
 /// Every code any domain uses. Add a domain's `ALL` here when it gains messages.
 pub fn all_codes() -> Vec<MessageCode> {
-    [eligibility::ALL, flow::ALL, selfie::ALL].concat()
+    [eligibility::ALL, flow::ALL, selfie::ALL, service::ALL].concat()
 }
 
 #[cfg(test)]

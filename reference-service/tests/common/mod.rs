@@ -130,7 +130,19 @@ impl Api {
     }
 }
 
-/// A JPEG of the given size with some texture (so it is not trivially small).
+/// One of the core's committed photo fixtures (core/tests/fixtures), e.g. `face_selfie_640x480`.
+pub fn fixture_jpeg(name: &str) -> Vec<u8> {
+    let path = format!("{}/../core/tests/fixtures/{name}.jpg", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A real selfie with one face: what the default face check (the core's detector) accepts.
+pub fn face_jpeg() -> Vec<u8> {
+    fixture_jpeg("face_selfie_640x480")
+}
+
+/// A JPEG of the given size with some texture (so it is not trivially small) and no face: for
+/// the format, size and dimension checks, which refuse it before the face check runs.
 pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
     let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x * 7 % 256) as u8, (y * 5 % 256) as u8, ((x ^ y) % 256) as u8]));
     let mut out = Vec::new();
@@ -166,7 +178,7 @@ pub async fn alice_submitted(api: &Api, device: &str) -> String {
     let created = api.post("/v1/requests", Some(device), &alice()).await.ok(201);
     let id = created["request_id"].as_str().expect("id").to_owned();
     api.post(&format!("/v1/requests/{id}/consent"), Some(device), &consent_body()).await.ok(200);
-    api.post_bytes(&format!("/v1/requests/{id}/selfie"), device, "image/jpeg", jpeg(320, 320)).await.ok(200);
+    api.post_bytes(&format!("/v1/requests/{id}/selfie"), device, "image/jpeg", face_jpeg()).await.ok(200);
     api.post(&format!("/v1/requests/{id}/liveness"), Some(device), &json!({ "result": "passed" })).await.ok(200);
     api.post(&format!("/v1/requests/{id}/submit"), Some(device), &json!({})).await.ok(200);
     id

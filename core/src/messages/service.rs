@@ -1,0 +1,175 @@
+//! What to tell the user when the Identity Pass service refuses a call.
+//!
+//! The service answers `{ "code": "STABLE_CODE", "message": "…" }` (contract.md, "Errors"); its
+//! `message` is English help for developers, never shown. Every code a device can get and the
+//! user can act on (or must wait out) has a text here: new catalog rows `SERVICE_<code>`, or, where
+//! the flow already says the same thing, the flow's row (`SERVICE_ALIASES`). The other codes are
+//! listed with the reason they get no text of their own: [`REVIEWER_ONLY`] (answers to the
+//! reviewer console) and [`CLIENT_FAULTS`] (only a faulty app or a test tool provokes them; the
+//! user can do nothing but retry, so the flow's generic `FLOW_NOTICE_REQUEST_FAILED` with the
+//! code is the right screen). A test reads `reference-service/src` and fails when a code the
+//! service can return is in none of these lists, so no new code ships untranslated.
+
+use super::{Locale, LocalizedMessage, MessageCode};
+
+/// The device's credential is unknown or wrong (service data reset, restored backup).
+pub const DEVICE_AUTH_INVALID: MessageCode = MessageCode("SERVICE_DEVICE_AUTH_INVALID");
+/// Work email, employee ID or date of birth do not match the directory.
+pub const IDENTITY_NOT_MATCHED: MessageCode = MessageCode("SERVICE_IDENTITY_NOT_MATCHED");
+/// The legacy path needs the date of birth.
+pub const DATE_OF_BIRTH_REQUIRED: MessageCode = MessageCode("SERVICE_DATE_OF_BIRTH_REQUIRED");
+/// No badge photo on file for the employee.
+pub const BADGE_PHOTO_MISSING: MessageCode = MessageCode("SERVICE_BADGE_PHOTO_MISSING");
+/// The request is gone (or belongs to another device).
+pub const REQUEST_NOT_FOUND: MessageCode = MessageCode("SERVICE_REQUEST_NOT_FOUND");
+/// The request was already submitted.
+pub const REQUEST_ALREADY_SUBMITTED: MessageCode = MessageCode("SERVICE_REQUEST_ALREADY_SUBMITTED");
+/// Submit before the government ID passed.
+pub const GOVERNMENT_ID_NOT_VERIFIED: MessageCode = MessageCode("SERVICE_GOVERNMENT_ID_NOT_VERIFIED");
+/// Submit before the selfie.
+pub const SELFIE_REQUIRED: MessageCode = MessageCode("SERVICE_SELFIE_REQUIRED");
+/// Submit before the liveness check passed.
+pub const LIVENESS_REQUIRED: MessageCode = MessageCode("SERVICE_LIVENESS_REQUIRED");
+/// Photo over the size limit.
+pub const IMAGE_TOO_LARGE: MessageCode = MessageCode("SERVICE_IMAGE_TOO_LARGE");
+/// Photo under the size limit.
+pub const IMAGE_TOO_SMALL: MessageCode = MessageCode("SERVICE_IMAGE_TOO_SMALL");
+/// Photo not a JPEG.
+pub const IMAGE_NOT_JPEG: MessageCode = MessageCode("SERVICE_IMAGE_NOT_JPEG");
+/// Photo truncated or undecodable.
+pub const IMAGE_UNREADABLE: MessageCode = MessageCode("SERVICE_IMAGE_UNREADABLE");
+/// Photo width or height out of range.
+pub const IMAGE_DIMENSIONS_INVALID: MessageCode = MessageCode("SERVICE_IMAGE_DIMENSIONS_INVALID");
+/// The service's detector found no face in the uploaded photo.
+pub const NO_FACE_DETECTED: MessageCode = MessageCode("SERVICE_NO_FACE_DETECTED");
+/// The service's detector found several faces in the uploaded photo.
+pub const MULTIPLE_FACES_DETECTED: MessageCode = MessageCode("SERVICE_MULTIPLE_FACES_DETECTED");
+/// The presented Verified ID does not verify.
+pub const VERIFIED_ID_INVALID: MessageCode = MessageCode("SERVICE_VERIFIED_ID_INVALID");
+/// The presented Verified ID is older than 30 days.
+pub const VERIFIED_ID_EXPIRED: MessageCode = MessageCode("SERVICE_VERIFIED_ID_EXPIRED");
+/// The Verified ID is not issued yet.
+pub const VERIFIED_ID_NOT_ISSUED: MessageCode = MessageCode("SERVICE_VERIFIED_ID_NOT_ISSUED");
+/// TAP or passkey asked before approval.
+pub const REQUEST_NOT_APPROVED: MessageCode = MessageCode("SERVICE_REQUEST_NOT_APPROVED");
+/// No TAP issued for the user.
+pub const TAP_NOT_FOUND: MessageCode = MessageCode("SERVICE_TAP_NOT_FOUND");
+/// The tenant's TAP policy is off.
+pub const TAP_POLICY_DISABLED: MessageCode = MessageCode("SERVICE_TAP_POLICY_DISABLED");
+/// The user is outside the TAP policy's scope.
+pub const TAP_USER_NOT_IN_SCOPE: MessageCode = MessageCode("SERVICE_TAP_USER_NOT_IN_SCOPE");
+/// The policy's lifetime range refuses the pass.
+pub const TAP_LIFETIME_OUT_OF_RANGE: MessageCode = MessageCode("SERVICE_TAP_LIFETIME_OUT_OF_RANGE");
+/// The policy only allows one-time passes.
+pub const TAP_MULTI_USE_NOT_ALLOWED: MessageCode = MessageCode("SERVICE_TAP_MULTI_USE_NOT_ALLOWED");
+/// The passkey attestation was refused.
+pub const PASSKEY_ATTESTATION_REJECTED: MessageCode = MessageCode("SERVICE_PASSKEY_ATTESTATION_REJECTED");
+/// A retry arrived while the first attempt is still running.
+pub const IDEMPOTENCY_KEY_IN_USE: MessageCode = MessageCode("SERVICE_IDEMPOTENCY_KEY_IN_USE");
+/// The service failed (5xx).
+pub const INTERNAL: MessageCode = MessageCode("SERVICE_INTERNAL");
+
+/// Every code this domain adds to the catalog.
+pub const ALL: &[MessageCode] = &[
+    DEVICE_AUTH_INVALID,
+    IDENTITY_NOT_MATCHED,
+    DATE_OF_BIRTH_REQUIRED,
+    BADGE_PHOTO_MISSING,
+    REQUEST_NOT_FOUND,
+    REQUEST_ALREADY_SUBMITTED,
+    GOVERNMENT_ID_NOT_VERIFIED,
+    SELFIE_REQUIRED,
+    LIVENESS_REQUIRED,
+    IMAGE_TOO_LARGE,
+    IMAGE_TOO_SMALL,
+    IMAGE_NOT_JPEG,
+    IMAGE_UNREADABLE,
+    IMAGE_DIMENSIONS_INVALID,
+    NO_FACE_DETECTED,
+    MULTIPLE_FACES_DETECTED,
+    VERIFIED_ID_INVALID,
+    VERIFIED_ID_EXPIRED,
+    VERIFIED_ID_NOT_ISSUED,
+    REQUEST_NOT_APPROVED,
+    TAP_NOT_FOUND,
+    TAP_POLICY_DISABLED,
+    TAP_USER_NOT_IN_SCOPE,
+    TAP_LIFETIME_OUT_OF_RANGE,
+    TAP_MULTI_USE_NOT_ALLOWED,
+    PASSKEY_ATTESTATION_REJECTED,
+    IDEMPOTENCY_KEY_IN_USE,
+    INTERNAL,
+];
+
+/// Service codes whose meaning the flow's catalog already words for the user.
+pub const SERVICE_ALIASES: &[(&str, MessageCode)] = &[
+    ("CONSENT_REQUIRED", super::flow::NOTICE_CONSENT_REQUIRED),
+    ("EMPLOYEE_ID_REQUIRED", super::flow::EMPLOYEE_ID_MISSING),
+    ("PERSONAL_EMAIL_INVALID", super::flow::PERSONAL_EMAIL_INVALID),
+];
+
+/// Codes only the reviewer console receives (reviewer endpoints, reviewer credentials).
+pub const REVIEWER_ONLY: &[&str] = &[
+    "REVIEWER_AUTH_INVALID",
+    "REQUEST_NOT_PENDING",
+    "CALL_ALREADY_STARTED",
+    "CALL_NOT_STARTED",
+    "USER_ALREADY_IN_CALL",
+    "USER_NOT_IN_CALL",
+    "CALL_TOO_SHORT",
+    "REASON_CODE_INVALID",
+    "DENIAL_MESSAGE_REQUIRED",
+    "DECISION_INVALID",
+];
+
+/// Codes a correct app never provokes (malformed calls, wrong order of protocol steps, headers
+/// and fields the core always fills in), plus the service's test-only and Entra stand-in
+/// endpoints. They get the generic "something went wrong ({code})" screen and a bug report.
+pub const CLIENT_FAULTS: &[&str] = &[
+    "AUTH_REQUIRED",
+    "PLATFORM_INVALID",
+    "PUSH_KIND_INVALID",
+    "PUSH_TOKEN_INVALID",
+    "DATE_OF_BIRTH_INVALID",
+    "TERMS_VERSION_INVALID",
+    "ACCEPTED_AT_INVALID",
+    "REASON_REQUIRED",
+    "RESULT_INVALID",
+    "CAPTURE_INVALID",
+    "TAP_START_INVALID",
+    "TAP_START_IN_PAST",
+    "PATH_HAS_NO_PASSKEY",
+    "PASSKEY_CEREMONY_NOT_STARTED",
+    "IDEMPOTENCY_KEY_REQUIRED",
+    "IDEMPOTENCY_KEY_INVALID",
+    "IDEMPOTENCY_KEY_REUSED",
+    "INVALID_JSON",
+    "INVALID_QUERY",
+    "UNSUPPORTED_MEDIA_TYPE",
+    "METHOD_NOT_ALLOWED",
+    "ROUTE_NOT_FOUND",
+    "BODY_TOO_LARGE",
+    // `RunningService::count_rows`, a test helper.
+    "TABLE_INVALID",
+    // `POST /v1/tap/sign-in` stands in for Entra's sign-in; the app never calls it.
+    "TAP_SIGN_IN_REFUSED",
+];
+
+/// The catalog code for a service error code, if the user gets a specific text for it.
+pub fn service_error_code(code: &str) -> Option<MessageCode> {
+    if let Some((_, alias)) = SERVICE_ALIASES.iter().find(|(service, _)| *service == code) {
+        return Some(*alias);
+    }
+    ALL.iter().copied().find(|own| own.0.strip_prefix("SERVICE_") == Some(code))
+}
+
+/// The text for a service error code, or `None` when the code has no specific text (reviewer
+/// codes, client faults, codes from a newer service): show `FLOW_NOTICE_REQUEST_FAILED` with the
+/// code then. The message's `code` is the catalog's (`SERVICE_…`, or the flow's for an alias).
+pub fn service_error_message(code: &str, locale: Locale) -> Option<LocalizedMessage> {
+    service_error_code(code).map(|message| message.text(locale))
+}
+
+#[cfg(test)]
+#[path = "service_tests.rs"]
+mod tests;

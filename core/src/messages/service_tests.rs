@@ -1,0 +1,134 @@
+//! The service's codes against the reference service's source, and the lookups.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use super::*;
+
+/// Upper-snake string literals in the service's source that are not error codes.
+const NOT_ERROR_CODES: &[&str] = &[
+    // Environment variables: the reviewer token (main.rs), `env!` in tests.
+    "IDENTITY_PASS_REVIEWER_TOKEN",
+    "CARGO_MANIFEST_DIR",
+    // SQLite pragma values (db/mod.rs).
+    "WAL",
+    "FULL",
+    "ON",
+    // JOSE header and JWK values (verified_id.rs).
+    "JWT",
+    "OKP",
+    // An alphabet in a unit test (secrets.rs).
+    "AB",
+];
+
+fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for entry in entries {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            rust_files(&path, found);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            found.push(path);
+        }
+    }
+}
+
+/// `INTERNAL`, `NO_FACE_DETECTED`: upper-case words joined by `_`, the first all letters.
+fn is_code_shaped(text: &str) -> bool {
+    let mut words = text.split('_');
+    let first = words.next().unwrap_or("");
+    !first.is_empty()
+        && first.chars().all(|c| c.is_ascii_uppercase())
+        && words.all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+}
+
+/// Every UPPER_SNAKE string literal in `reference-service/src` outside comments and the
+/// service's unit-test files, with the file it was first seen in. Deliberately wider than
+/// "the first argument of `ApiError::…`": a code passed through a helper closure is still found,
+/// and a literal that is not a code must be named in `NOT_ERROR_CODES`.
+fn service_codes() -> BTreeMap<String, String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../reference-service/src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    assert!(files.len() > 10, "reference-service/src not found at {}", src.display());
+    let mut codes = BTreeMap::new();
+    for file in files.iter().filter(|f| !f.to_string_lossy().ends_with("_tests.rs")) {
+        let text = std::fs::read_to_string(file).expect("service source");
+        for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            // Segments between quotes; odd ones are inside a string literal.
+            for literal in line.split('"').skip(1).step_by(2) {
+                if is_code_shaped(literal) && !NOT_ERROR_CODES.contains(&literal) {
+                    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    codes.entry(literal.to_owned()).or_insert(name);
+                }
+            }
+        }
+    }
+    codes
+}
+
+/// Each code's class; a code in two classes appears twice.
+fn classified() -> Vec<(String, &'static str)> {
+    let own = ALL.iter().filter_map(|c| c.0.strip_prefix("SERVICE_")).map(|c| (c.to_owned(), "translated"));
+    let aliases = SERVICE_ALIASES.iter().map(|(c, _)| ((*c).to_owned(), "alias"));
+    let reviewer = REVIEWER_ONLY.iter().map(|c| ((*c).to_owned(), "reviewer-only"));
+    let faults = CLIENT_FAULTS.iter().map(|c| ((*c).to_owned(), "client fault"));
+    own.chain(aliases).chain(reviewer).chain(faults).collect()
+}
+
+#[test]
+fn every_code_the_service_can_return_is_translated_or_explicitly_not_for_users() {
+    let found = service_codes();
+    let known: BTreeSet<String> = classified().into_iter().map(|(code, _)| code).collect();
+    let unclassified: Vec<String> =
+        found.iter().filter(|(code, _)| !known.contains(*code)).map(|(code, file)| format!("{code} ({file})")).collect();
+    assert!(
+        unclassified.is_empty(),
+        "service codes without a user text: {unclassified:#?}\nAdd a SERVICE_<code> row to catalog.tsv and messages/service.rs \
+         (or an alias, or list it in REVIEWER_ONLY / CLIENT_FAULTS with its reason)."
+    );
+}
+
+#[test]
+fn every_listed_code_still_exists_in_the_service_and_is_listed_once() {
+    let found = service_codes();
+    let mut seen = BTreeMap::new();
+    for (code, class) in classified() {
+        assert!(found.contains_key(&code), "{code} ({class}) is no longer returned by reference-service/src");
+        if let Some(first) = seen.insert(code.clone(), class) {
+            panic!("{code} is both {first} and {class}");
+        }
+    }
+    assert!(found.contains_key("NO_FACE_DETECTED") && found.contains_key("INTERNAL"), "the scan found too little: {found:?}");
+}
+
+#[test]
+fn device_codes_have_their_own_words_in_both_languages() {
+    for own in ALL {
+        let service_code = own.0.strip_prefix("SERVICE_").expect("SERVICE_ prefix");
+        for locale in [Locale::English, Locale::SimplifiedChinese] {
+            let message = service_error_message(service_code, locale).expect("a text");
+            assert_eq!(message.code, own.0);
+            assert!(!message.text.is_empty() && message.text != own.0, "{service_code}: {message:?}");
+            assert!(!message.text.contains('{'), "{service_code} has an unfilled placeholder: {}", message.text);
+        }
+        let english = service_error_message(service_code, Locale::English).expect("English");
+        let chinese = service_error_message(service_code, Locale::SimplifiedChinese).expect("Chinese");
+        assert_ne!(english.text, chinese.text, "{service_code} is not translated");
+    }
+}
+
+#[test]
+fn aliases_reuse_the_flows_words_and_other_codes_have_none() {
+    let consent = service_error_message("CONSENT_REQUIRED", Locale::English).expect("alias");
+    assert_eq!(consent, super::super::flow::NOTICE_CONSENT_REQUIRED.text(Locale::English));
+    assert_eq!(service_error_message("EMPLOYEE_ID_REQUIRED", Locale::SimplifiedChinese).expect("alias").code, "FLOW_EMPLOYEE_ID_MISSING");
+
+    let no_face = service_error_message("NO_FACE_DETECTED", Locale::English).expect("text");
+    assert_eq!(no_face.code, "SERVICE_NO_FACE_DETECTED");
+    assert!(no_face.text.to_lowercase().contains("face"), "{no_face:?}");
+
+    for code in ["CALL_TOO_SHORT", "INVALID_JSON", "SOMETHING_NEW", "", "SERVICE_INTERNAL", "no_face_detected"] {
+        assert_eq!(service_error_message(code, Locale::English), None, "{code}");
+    }
+}
