@@ -47,7 +47,7 @@ async fn identity_first_then_the_date_of_birth_confirms_the_request() {
     assert_eq!((wrong_id.status, &wrong_id.body), (nobody.status, &nobody.body));
 
     // Evidence and submission wait for the date.
-    let selfie = h.api.post_bytes(&p("/selfie"), &device, "image/jpeg", jpeg(320, 320)).await;
+    let selfie = h.api.post_bytes(&p("/selfie"), &device, "image/jpeg", face_jpeg()).await;
     assert_eq!((selfie.status.as_u16(), selfie.code()), (409, "DATE_OF_BIRTH_NOT_CONFIRMED"));
     let liveness = h.api.post(&p("/liveness"), auth, &json!({ "result": "passed" })).await;
     assert_eq!((liveness.status.as_u16(), liveness.code()), (409, "DATE_OF_BIRTH_NOT_CONFIRMED"));
@@ -75,7 +75,7 @@ async fn identity_first_then_the_date_of_birth_confirms_the_request() {
     let resent = send_date(&h.api, &device, &id, "1985-11-30").await.ok(200);
     assert_eq!(resent["version"], confirmed.body["version"], "confirming twice changes nothing");
 
-    h.api.post_bytes(&p("/selfie"), &device, "image/jpeg", jpeg(320, 320)).await.ok(200);
+    h.api.post_bytes(&p("/selfie"), &device, "image/jpeg", face_jpeg()).await.ok(200);
     let submitted = h.api.post(&p("/submit"), auth, &json!({})).await.ok(200);
     assert_eq!(submitted["state"], "waiting_for_reviewer");
     let late = send_date(&h.api, &device, &id, "1985-11-30").await;
@@ -135,7 +135,7 @@ async fn five_wrong_dates_lock_the_request_and_pause_the_person_for_a_day() {
     assert_eq!(view["identity_check"], "locked");
     let right_too_late = send_date(&h.api, &device, &id, "1985-11-30").await;
     assert_eq!(right_too_late.code(), "IDENTITY_LOCKED", "a locked request stays locked");
-    let selfie = h.api.post_bytes(&format!("/v1/requests/{id}/selfie"), &device, "image/jpeg", jpeg(320, 320)).await;
+    let selfie = h.api.post_bytes(&format!("/v1/requests/{id}/selfie"), &device, "image/jpeg", face_jpeg()).await;
     assert_eq!(selfie.code(), "IDENTITY_LOCKED");
 
     // A new request does not reset the count: refused while the person has five wrong dates in

@@ -80,7 +80,10 @@ impl OnboardingFlow {
                     .render(l, &[("first", &years.start().to_string()), ("last", &years.end().to_string())])
             }
             Notice::DateOfBirth { error } => dob_error_code(*error).text(l),
-            Notice::RequestFailed { code } => msg::NOTICE_REQUEST_FAILED.render(l, &[("code", code)]),
+            // The service's own explanation when it has one for users; the generic "something
+            // went wrong (CODE)" for network failures and app faults.
+            Notice::RequestFailed { code } => crate::messages::service::service_error_message(code, l)
+                .unwrap_or_else(|| msg::NOTICE_REQUEST_FAILED.render(l, &[("code", code)])),
             Notice::GovernmentIdRejected { reason } => msg::NOTICE_GOV_ID_REJECTED.render(l, &[("reason", reason)]),
             Notice::GovernmentIdExpired => msg::NOTICE_GOV_ID_EXPIRED.text(l),
             Notice::LivenessFailed { reason } => msg::NOTICE_LIVENESS_FAILED.render(l, &[("reason", reason)]),

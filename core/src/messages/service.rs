@@ -16,8 +16,14 @@ use super::{Locale, LocalizedMessage, MessageCode};
 pub const DEVICE_AUTH_INVALID: MessageCode = MessageCode("SERVICE_DEVICE_AUTH_INVALID");
 /// Work email, employee ID or date of birth do not match the directory.
 pub const IDENTITY_NOT_MATCHED: MessageCode = MessageCode("SERVICE_IDENTITY_NOT_MATCHED");
-/// The legacy path needs the date of birth.
-pub const DATE_OF_BIRTH_REQUIRED: MessageCode = MessageCode("SERVICE_DATE_OF_BIRTH_REQUIRED");
+/// Evidence sent before the legacy path's date of birth confirmed the identity.
+pub const DATE_OF_BIRTH_NOT_CONFIRMED: MessageCode = MessageCode("SERVICE_DATE_OF_BIRTH_NOT_CONFIRMED");
+/// Too many wrong dates of birth: the request is locked and the person paused for a day.
+pub const IDENTITY_LOCKED: MessageCode = MessageCode("SERVICE_IDENTITY_LOCKED");
+/// Passkey path: submitted before the Verified ID was presented.
+pub const VERIFIED_ID_NOT_PRESENTED: MessageCode = MessageCode("SERVICE_VERIFIED_ID_NOT_PRESENTED");
+/// A different government-ID result after the Verified ID was already issued.
+pub const GOVERNMENT_ID_ALREADY_VERIFIED: MessageCode = MessageCode("SERVICE_GOVERNMENT_ID_ALREADY_VERIFIED");
 /// No badge photo on file for the employee.
 pub const BADGE_PHOTO_MISSING: MessageCode = MessageCode("SERVICE_BADGE_PHOTO_MISSING");
 /// The request is gone (or belongs to another device).
@@ -73,7 +79,10 @@ pub const INTERNAL: MessageCode = MessageCode("SERVICE_INTERNAL");
 pub const ALL: &[MessageCode] = &[
     DEVICE_AUTH_INVALID,
     IDENTITY_NOT_MATCHED,
-    DATE_OF_BIRTH_REQUIRED,
+    DATE_OF_BIRTH_NOT_CONFIRMED,
+    IDENTITY_LOCKED,
+    VERIFIED_ID_NOT_PRESENTED,
+    GOVERNMENT_ID_ALREADY_VERIFIED,
     BADGE_PHOTO_MISSING,
     REQUEST_NOT_FOUND,
     REQUEST_ALREADY_SUBMITTED,
@@ -127,6 +136,11 @@ pub const REVIEWER_ONLY: &[&str] = &[
 /// endpoints. They get the generic "something went wrong ({code})" screen and a bug report.
 pub const CLIENT_FAULTS: &[&str] = &[
     "AUTH_REQUIRED",
+    // The core always sends consent whole, only for the legacy path asks a date, and makes
+    // its device secret itself.
+    "CONSENT_INCOMPLETE",
+    "DATE_OF_BIRTH_NOT_NEEDED",
+    "DEVICE_SECRET_INVALID",
     "PLATFORM_INVALID",
     "PUSH_KIND_INVALID",
     "PUSH_TOKEN_INVALID",

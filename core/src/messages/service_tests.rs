@@ -132,3 +132,39 @@ fn aliases_reuse_the_flows_words_and_other_codes_have_none() {
         assert_eq!(service_error_message(code, Locale::English), None, "{code}");
     }
 }
+
+#[test]
+fn a_failed_request_in_the_flow_shows_the_services_own_explanation() {
+    use crate::eligibility::{DeviceProfile, Distribution, Platform, RequiredApp};
+    use crate::flow::identity_entry::{IdentityForm, StaffKind};
+    use crate::flow::permissions::{Permission, PermissionStatus};
+    use crate::flow::{Event, OnboardingFlow};
+
+    let mut flow = OnboardingFlow::new(Locale::SimplifiedChinese, Platform::Android, Distribution::Global);
+    let profile = DeviceProfile {
+        platform: Platform::Android,
+        os_major: 14,
+        os_minor: 0,
+        distribution: Distribution::Global,
+        has_front_camera: true,
+        notifications_supported: true,
+        network_available: true,
+        installed_apps: RequiredApp::ALL.to_vec(),
+    };
+    let now = 1_795_219_200_000;
+    let send = |flow: &mut OnboardingFlow, event: Event| flow.handle(event, now);
+    send(&mut flow, Event::DeviceChecked { profile });
+    for permission in Permission::ALL {
+        send(&mut flow, Event::PermissionReported { permission, status: PermissionStatus::Granted });
+    }
+    send(&mut flow, Event::ConsentAnswered { accepted: true });
+    let form = IdentityForm { upn: "bob@contoso.example".into(), employee_id: "E1002".into(), personal_email: None, staff_kind: StaffKind::Employee };
+    send(&mut flow, Event::IdentitySubmitted { form });
+    send(&mut flow, Event::RequestFailed { code: "IDENTITY_LOCKED".into() });
+    let notice = flow.view(now).notice.expect("explained");
+    assert_eq!(notice.code, "SERVICE_IDENTITY_LOCKED");
+    send(&mut flow, Event::RequestFailed { code: "NETWORK".into() });
+    let notice = flow.view(now).notice.expect("explained");
+    assert_eq!(notice.code, "FLOW_NOTICE_REQUEST_FAILED");
+    assert!(notice.text.contains("NETWORK"));
+}
