@@ -12,3 +12,8 @@ convert="$target_dir/debug/examples/camera_frame"
 "$convert" "$fixtures/face_selfie_640x480.jpg" "$out/face_selfie_640x480.nv21" nv21
 "$convert" "$fixtures/face_selfie_640x480.jpg" "$out/face_selfie_640x480.bgra" bgra
 "$convert" "$fixtures/face_dark_640x480.jpg" "$out/face_dark_640x480.nv21" nv21
+# The liveness step: the face coming closer, 3% a frame.
+for i in $(seq 0 23); do
+  zoom=$(python3 -c "print(1 + 0.03 * $i)")
+  "$convert" "$fixtures/face_selfie_640x480.jpg" "$out/face_closer_$(printf %02d "$i").nv21" nv21 "$zoom"
+done

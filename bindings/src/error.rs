@@ -155,6 +155,9 @@ pub enum SelfieError {
         /// Diagnostic text.
         detail: String,
     },
+    /// The onboarding session was closed; frames go nowhere.
+    #[error("the session is closed")]
+    SessionClosed,
 }
 
 impl From<core::selfie::FrameError> for SelfieError {
@@ -169,5 +172,42 @@ impl From<core::selfie::SessionError> for SelfieError {
             core::selfie::SessionError::Frame(frame) => frame.into(),
             core::selfie::SessionError::Model(model) => SelfieError::DetectorUnavailable { detail: model.to_string() },
         }
+    }
+}
+
+/// Why an onboarding session could not start.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum SessionError {
+    /// The settings are unusable (plain HTTP to a remote host, a malformed pin…).
+    #[error("invalid session settings: {detail}")]
+    Configuration {
+        /// What is wrong.
+        detail: String,
+    },
+    /// The secure store failed; retrying later may work.
+    #[error("secure storage unavailable: {reason}")]
+    StoreUnavailable {
+        /// Diagnostic text.
+        reason: String,
+    },
+    /// The saved onboarding belongs to another app version or is damaged; it was left as is.
+    #[error("the saved onboarding cannot be resumed: {detail}")]
+    SavedStateUnreadable {
+        /// Diagnostic text.
+        detail: String,
+    },
+}
+
+impl From<identity_pass_runtime::StartError> for SessionError {
+    fn from(error: identity_pass_runtime::StartError) -> Self {
+        use identity_pass_runtime::StartError as E;
+        let mapped = match error {
+            E::Transport(e) => SessionError::Configuration { detail: e.to_string() },
+            E::Store(core::SecureStoreError::Unavailable { reason }) => SessionError::StoreUnavailable { reason },
+            E::Snapshot(detail) => SessionError::SavedStateUnreadable { detail },
+            E::Runtime(detail) => SessionError::Configuration { detail },
+        };
+        tracing::warn!(error = %mapped, "session did not start");
+        mapped
     }
 }

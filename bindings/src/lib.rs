@@ -15,12 +15,14 @@ mod error;
 mod flow;
 mod secure_store;
 mod selfie;
+mod session;
 
 pub use credential_vault::CredentialVault;
-pub use error::{FlowError, SecureStoreError, SelfieError, VaultError};
+pub use error::{FlowError, SecureStoreError, SelfieError, SessionError, VaultError};
 pub use flow::{locale_from_language_tag, OnboardingFlow, Transition};
 pub use secure_store::SecureStore;
 pub use selfie::SelfieSession;
+pub use session::{OnboardingSession, PasskeyProvider, SessionObserver};
 
 uniffi::setup_scaffolding!();
 

@@ -139,6 +139,31 @@ pub struct LivenessResult {
     pub message_text: String,
 }
 
+/// Borrows the shell's planes as a core `Frame` (validated: sizes, strides, formats).
+pub(crate) fn with_frame<T>(frame: &CameraFrame, use_frame: impl FnOnce(&Frame<'_>) -> T) -> Result<T, SelfieError> {
+    let planes: Vec<Plane<'_>> = frame
+        .planes
+        .iter()
+        .map(|p| Plane { data: &p.data, row_stride: p.row_stride, pixel_stride: p.pixel_stride })
+        .collect();
+    let view = Frame::new(frame.width, frame.height, frame.format, &planes)?;
+    Ok(use_frame(&view))
+}
+
+/// The verdict as the shells see it, with its message in `locale`.
+pub(crate) fn verdict_record(verdict: core::FrameVerdict, locale: Locale) -> SelfieVerdict {
+    let message = messages::selfie::verdict_message(verdict.guidance, verdict.liveness.as_ref(), locale);
+    SelfieVerdict {
+        guidance: verdict.guidance,
+        message_code: message.code,
+        message_text: message.text,
+        faces: verdict.faces,
+        good_streak: verdict.good_streak,
+        captured: verdict.captured,
+        liveness: verdict.liveness,
+    }
+}
+
 /// A selfie session; feed it every camera frame (from any one thread at a time).
 #[derive(uniffi::Object)]
 pub struct SelfieSession {
@@ -169,30 +194,15 @@ impl SelfieSession {
 
     /// Analyses one frame and says what to show.
     pub fn push_frame(&self, frame: CameraFrame) -> Result<SelfieVerdict, SelfieError> {
-        let planes: Vec<Plane<'_>> = frame
-            .planes
-            .iter()
-            .map(|p| Plane { data: &p.data, row_stride: p.row_stride, pixel_stride: p.pixel_stride })
-            .collect();
-        let view = Frame::new(frame.width, frame.height, frame.format, &planes)?;
         let mut state = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let verdict = state.session.push_frame(&view, frame.timestamp_ms)?;
+        let verdict = with_frame(&frame, |view| state.session.push_frame(view, frame.timestamp_ms))??;
         if let Some(capture) = state.session.take_capture() {
             state.capture = Some(capture);
         }
         if let Some(outcome) = state.session.take_liveness_outcome() {
             state.liveness = Some(outcome);
         }
-        let message = messages::selfie::verdict_message(verdict.guidance, verdict.liveness.as_ref(), self.locale);
-        Ok(SelfieVerdict {
-            guidance: verdict.guidance,
-            message_code: message.code,
-            message_text: message.text,
-            faces: verdict.faces,
-            good_streak: verdict.good_streak,
-            captured: verdict.captured,
-            liveness: verdict.liveness,
-        })
+        Ok(verdict_record(verdict, self.locale))
     }
 
     /// The capture's size and dimensions, once one was taken.

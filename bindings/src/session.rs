@@ -1,0 +1,184 @@
+//! Exports the onboarding session: the runtime that performs the flow's effects against the
+//! Identity Pass service. The shells give it their secure store, an observer for views and
+//! platform effects, and their passkey API; they report user actions and platform results with
+//! `send`, and push camera frames during the selfie and liveness steps.
+
+use std::sync::{Arc, Mutex};
+
+use identity_pass_core::eligibility::{Distribution, Platform};
+use identity_pass_core::flow::{Effect, Event, ViewState};
+use identity_pass_core::messages::Locale;
+use identity_pass_runtime::{self as runtime, OnboardingRuntime, SessionConfig, SpkiPin, StatusMode, SystemClock};
+
+use crate::error::{SelfieError, SessionError};
+use crate::secure_store::{ForeignSecureStore, SecureStore};
+use crate::selfie::{verdict_record, with_frame, CameraFrame, SelfieVerdict};
+
+/// How to reach the service and which build this is.
+#[derive(uniffi::Record)]
+pub struct SessionSettings {
+    /// The service, `https://…` (plain `http://` only to this machine, for tests and demos).
+    pub service_url: String,
+    /// OS family.
+    pub platform: Platform,
+    /// Google Play / App Store build, or the China build (no push: status is long-polled).
+    pub distribution: Distribution,
+    /// The OS language (BCP-47), e.g. `zh-CN`.
+    pub language_tag: String,
+    /// Optional pins (base64 SHA-256 of the service key's SubjectPublicKeyInfo).
+    pub pinned_keys: Vec<String>,
+}
+
+/// Receives what the shell must show and do. Called on a runtime thread: hop to the UI thread.
+#[uniffi::export(with_foreign)]
+pub trait SessionObserver: Send + Sync {
+    /// The screen to show now.
+    fn on_view(&self, view: ViewState);
+    /// A platform effect: permission prompts, camera, partner ID check, Authenticator, call,
+    /// notification, background wake-up. Report the outcome with `OnboardingSession.send`.
+    fn on_platform_effect(&self, effect: Effect);
+}
+
+/// Why the platform passkey API produced no passkey.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum PasskeyError {
+    /// The user dismissed the system sheet.
+    #[error("cancelled")]
+    Cancelled,
+    /// The platform refused.
+    #[error("passkey creation failed: {reason}")]
+    Failed {
+        /// Diagnostic text.
+        reason: String,
+    },
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for PasskeyError {
+    fn from(error: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        PasskeyError::Failed { reason: error.reason }
+    }
+}
+
+/// The platform passkey API (Credential Manager, AuthenticationServices).
+#[uniffi::export(with_foreign)]
+pub trait PasskeyProvider: Send + Sync {
+    /// Creates a passkey for WebAuthn creation options (JSON) and returns the registration
+    /// response (JSON). Called off the main thread; may block while the system sheet is up.
+    fn create_passkey(&self, options_json: String) -> Result<String, PasskeyError>;
+}
+
+struct ForeignObserver(Arc<dyn SessionObserver>);
+
+impl runtime::SessionListener for ForeignObserver {
+    fn on_view(&self, view: ViewState) {
+        self.0.on_view(view);
+    }
+    fn on_platform_effect(&self, effect: Effect) {
+        self.0.on_platform_effect(effect);
+    }
+}
+
+struct ForeignPasskeys(Arc<dyn PasskeyProvider>);
+
+impl runtime::PasskeyAuthenticator for ForeignPasskeys {
+    fn create_passkey(&self, options_json: &str) -> Result<String, runtime::PasskeyFailure> {
+        self.0.create_passkey(options_json.to_owned()).map_err(|e| match e {
+            PasskeyError::Cancelled => runtime::PasskeyFailure::Cancelled,
+            PasskeyError::Failed { reason } => runtime::PasskeyFailure::Failed { reason },
+        })
+    }
+}
+
+/// One onboarding on this phone, for real: the flow, the service, storage and the camera.
+#[derive(uniffi::Object)]
+pub struct OnboardingSession {
+    runtime: Mutex<Option<OnboardingRuntime>>,
+    locale: Locale,
+}
+
+#[uniffi::export]
+impl OnboardingSession {
+    /// Starts (or resumes, from the secure store) the onboarding.
+    #[uniffi::constructor]
+    pub fn start(
+        settings: SessionSettings,
+        store: Arc<dyn SecureStore>,
+        observer: Arc<dyn SessionObserver>,
+        passkeys: Arc<dyn PasskeyProvider>,
+    ) -> Result<Arc<Self>, SessionError> {
+        let locale = Locale::from_language_tag(&settings.language_tag);
+        let mut config = SessionConfig::new(settings.service_url, settings.platform, settings.distribution);
+        config.locale = locale;
+        config.status_mode = StatusMode::LongPoll { wait_seconds: 25 };
+        for pin in &settings.pinned_keys {
+            config.transport.pins.push(SpkiPin::from_base64(pin).map_err(|e| SessionError::Configuration { detail: e.to_string() })?);
+        }
+        let runtime = OnboardingRuntime::start(
+            config,
+            Arc::new(ForeignSecureStore(store)),
+            Arc::new(ForeignObserver(observer)),
+            Arc::new(ForeignPasskeys(passkeys)),
+            Arc::new(SystemClock),
+        )?;
+        Ok(Arc::new(Self { runtime: Mutex::new(Some(runtime)), locale }))
+    }
+
+    /// Reports a user action or a platform result.
+    pub fn send(&self, event: Event) {
+        if let Some(runtime) = self.lock().as_ref() {
+            runtime.send(event);
+        }
+    }
+
+    /// One camera frame during the selfie or liveness step. Guidance comes back at once; the
+    /// capture and the liveness result go to the service without anything more from the shell.
+    pub fn push_frame(&self, frame: CameraFrame) -> Result<SelfieVerdict, SelfieError> {
+        let guard = self.lock();
+        let runtime = guard.as_ref().ok_or(SelfieError::SessionClosed)?;
+        let verdict = with_frame(&frame, |view| runtime.push_frame(view, frame.timestamp_ms))??;
+        Ok(verdict_record(verdict, self.locale))
+    }
+
+    /// A push notification for this app arrived (global builds): look at the status now.
+    pub fn push_received(&self) {
+        if let Some(runtime) = self.lock().as_ref() {
+            runtime.push_received();
+        }
+    }
+
+    /// The current view.
+    pub fn view(&self) -> Option<ViewState> {
+        self.lock().as_ref().map(|r| r.view().view)
+    }
+
+    /// Stops the session's work now (the app is going away). What was saved stays saved; a new
+    /// session resumes it.
+    pub fn close_session(&self) {
+        if let Some(runtime) = self.lock().take() {
+            runtime.shutdown();
+        }
+    }
+}
+
+impl OnboardingSession {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<OnboardingRuntime>> {
+        self.runtime.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A software passkey authenticator for tests and the desktop (feature `software-passkey`,
+/// never in the phone builds): keys in memory, user always "present and verified".
+#[cfg(feature = "software-passkey")]
+#[uniffi::export]
+pub fn software_passkey_provider(origin: String) -> Arc<dyn PasskeyProvider> {
+    struct Software(runtime::software_passkey::SoftwarePasskeyAuthenticator);
+    impl PasskeyProvider for Software {
+        fn create_passkey(&self, options_json: String) -> Result<String, PasskeyError> {
+            runtime::PasskeyAuthenticator::create_passkey(&self.0, &options_json).map_err(|e| match e {
+                runtime::PasskeyFailure::Cancelled => PasskeyError::Cancelled,
+                runtime::PasskeyFailure::Failed { reason } => PasskeyError::Failed { reason },
+            })
+        }
+    }
+    Arc::new(Software(runtime::software_passkey::SoftwarePasskeyAuthenticator::new(origin)))
+}

@@ -1,0 +1,168 @@
+package com.identitypass.core.tests
+
+import com.identitypass.core.CameraFrame
+import com.identitypass.core.CredentialKind
+import com.identitypass.core.DeviceProfile
+import com.identitypass.core.Distribution
+import com.identitypass.core.Effect
+import com.identitypass.core.Event
+import com.identitypass.core.FramePlane
+import com.identitypass.core.GovernmentIdOutcome
+import com.identitypass.core.IdentityForm
+import com.identitypass.core.OnboardingSession
+import com.identitypass.core.PartnerStep
+import com.identitypass.core.Permission
+import com.identitypass.core.PermissionStatus
+import com.identitypass.core.PixelFormat
+import com.identitypass.core.Platform
+import com.identitypass.core.RequiredApp
+import com.identitypass.core.ReviewStage
+import com.identitypass.core.Screen
+import com.identitypass.core.SessionSettings
+import com.identitypass.core.StaffKind
+import com.identitypass.core.ViewState
+import com.identitypass.core.softwarePasskeyProvider
+import com.identitypass.kit.SessionStreams
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.flow.filterNotNull
+import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
+import java.util.concurrent.CopyOnWriteArrayList
+import kotlin.test.Test
+import kotlin.test.assertEquals
+import kotlin.test.assertTrue
+
+/**
+ * The whole onboarding, for real, from Kotlin: the session talks to the reference service the
+ * runner started; this test plays the user, the platform (camera frames, the partner's ID
+ * check, the call) and the reviewer. Mirrored in tests/swift/SessionTests.swift.
+ */
+class SessionTest {
+    private val service = TestService.fromEnvironment()
+
+    /** The shell: collects the session's effects, reads its views through [SessionStreams]. */
+    private inner class Phone : AutoCloseable {
+        val streams = SessionStreams()
+        val session = OnboardingSession.start(
+            SessionSettings(service.url, Platform.ANDROID, Distribution.CHINA, "en-US", emptyList()),
+            InMemorySecureStore(),
+            streams,
+            softwarePasskeyProvider("https://id.contoso.example"),
+        )
+        val effects = CopyOnWriteArrayList<Effect>()
+        private val scope = CoroutineScope(Dispatchers.Default)
+        private var timestamp = 1_000L
+
+        init {
+            scope.launch { streams.effects.collect { effects.add(it) } }
+        }
+
+        suspend fun screen(predicate: (Screen) -> Boolean): ViewState =
+            withTimeout(30_000) { streams.views.filterNotNull().first { predicate(it.screen) } }
+
+        suspend fun effect(predicate: (Effect) -> Boolean) = withTimeout(30_000) {
+            while (effects.none(predicate)) delay(20)
+        }
+
+        fun frame(name: String): CameraFrame {
+            timestamp += 100
+            return CameraFrame(640u, 480u, PixelFormat.NV21, listOf(FramePlane(Fixtures.bytes(name), 640u, 1u)), timestamp.toULong())
+        }
+
+        override fun close() {
+            scope.cancel()
+            session.closeSession()
+            session.destroy()
+        }
+    }
+
+    private suspend fun Phone.throughIdentity(upn: String, employeeId: String) {
+        session.send(Event.DeviceChecked(DeviceProfile(Platform.ANDROID, 14u, 0u, Distribution.CHINA, true, true, true,
+            listOf(RequiredApp.COMPANY_PORTAL, RequiredApp.AUTHENTICATOR))))
+        session.send(Event.Continue)
+        for (permission in Permission.entries) session.send(Event.PermissionReported(permission, PermissionStatus.GRANTED))
+        session.send(Event.ConsentAnswered(true))
+        screen { it is Screen.IdentityEntry }
+        session.send(Event.IdentitySubmitted(IdentityForm(upn, employeeId, null, StaffKind.EMPLOYEE)))
+    }
+
+    private suspend fun Phone.passLiveness() {
+        screen { it is Screen.Liveness }
+        session.send(Event.Continue)
+        effect { it is Effect.StartLiveness }
+        for (i in 0 until 24) {
+            val verdict = session.pushFrame(frame("face_closer_%02d.nv21".format(i)))
+            if (verdict.liveness is com.identitypass.core.LivenessState.Passed) return
+        }
+        error("the liveness challenge did not pass")
+    }
+
+    /** The reviewer's call: invite, the user joins, stays 16 s (the minimum is 15), leaves. */
+    private suspend fun Phone.reviewerCall(requestId: String) {
+        service.review(requestId, "call")
+        screen { it is Screen.Review && it.stage == ReviewStage.CALL_INVITED }
+        session.send(Event.Continue)
+        effect { it is Effect.JoinCall }
+        session.send(Event.CallJoined)
+        service.review(requestId, "join")
+        delay(16_000)
+        service.review(requestId, "leave")
+        session.send(Event.CallEnded)
+    }
+
+    private fun requestIdOf(effects: List<Effect>) =
+        effects.filterIsInstance<Effect.StartLiveness>().last().requestId
+
+    @Test
+    fun getTapEndToEndAgainstTheService() = runBlocking {
+        Phone().use { phone ->
+            phone.throughIdentity("alice@contoso.example", "E1001")
+            phone.screen { it is Screen.Selfie }
+            phone.session.send(Event.Continue)
+            phone.effect { it == Effect.StartSelfie }
+            var captured = false
+            repeat(10) { if (!captured) captured = phone.session.pushFrame(phone.frame("face_selfie_640x480.nv21")).captured }
+            assertTrue(captured, "a steady face is captured")
+            phone.passLiveness()
+            phone.screen { it is Screen.Review && it.stage == ReviewStage.WAITING }
+            val requestId = requestIdOf(phone.effects)
+
+            phone.reviewerCall(requestId)
+            service.review(requestId, "decision", """{"decision":"approve"}""")
+            val tap = phone.screen { it is Screen.Tap && it.code != null }.screen as Screen.Tap
+            assertTrue(tap.code!!.length >= 8, "the TAP is shown")
+            assertTrue(phone.effects.any { it is Effect.ShowNotification }, "the user is told")
+        }
+    }
+
+    @Test
+    fun getPasskeyEndToEndWithASoftwareAuthenticator() = runBlocking {
+        Phone().use { phone ->
+            phone.throughIdentity("dave@contoso.example", "E1004")
+            phone.screen { it is Screen.GovernmentId }
+            phone.session.send(Event.Continue)
+            phone.effect { it is Effect.StartGovernmentIdCheck }
+            for (step in PartnerStep.entries) phone.session.send(Event.GovernmentIdProgress(step))
+            phone.session.send(Event.GovernmentIdFinished(GovernmentIdOutcome.Verified))
+            phone.screen { it is Screen.AddVerifiedId }
+            phone.session.send(Event.Continue)
+            phone.effect { it == Effect.OpenAuthenticator }
+            phone.session.send(Event.Continue)
+            phone.passLiveness()
+            phone.screen { it is Screen.PresentVerifiedId }
+            phone.session.send(Event.Continue)
+            phone.screen { it is Screen.Review && it.stage == ReviewStage.WAITING }
+            val requestId = requestIdOf(phone.effects)
+
+            phone.reviewerCall(requestId)
+            service.review(requestId, "decision", """{"decision":"approve"}""")
+            val done = phone.screen { it is Screen.Done }.screen as Screen.Done
+            assertEquals(CredentialKind.PASSKEY, done.credential)
+        }
+    }
+}
