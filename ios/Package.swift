@@ -17,7 +17,7 @@ let package = Package(
         .target(name: "IdentityPassCore", dependencies: ["IdentityPassCoreFFI"], path: "build/Sources/IdentityPassCore"),
         .target(name: "IdentityPassKit", dependencies: ["IdentityPassCore"], path: "Sources/IdentityPassKit"),
         // The shared binding tests (tests/swift), copied in by build-xcframework.sh.
-        .testTarget(name: "IdentityPassCoreTests", dependencies: ["IdentityPassCore"], path: "build/Tests/IdentityPassCoreTests",
+        .testTarget(name: "IdentityPassCoreTests", dependencies: ["IdentityPassCore", "IdentityPassKit"], path: "build/Tests/IdentityPassCoreTests",
                     resources: [.copy("fixtures")]),
     ]
 )

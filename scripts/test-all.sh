@@ -40,10 +40,18 @@ count "$log/phone.txt"
 
 section "bindings: generate Kotlin and Swift from the built library"
 gen="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/bindings"
-if ! bash scripts/generate-bindings.sh "$gen"; then
+if ! bash scripts/generate-bindings.sh "$gen" debug software-passkey; then
   echo "binding generation FAILED"; failures=$((failures + 1)); failed_total=$((failed_total + 1))
 else
   bash tests/make-camera-frames.sh "$gen/resources/fixtures"
+  # One real reference service (standalone, fresh database) for both languages' session tests.
+  export IDENTITY_PASS_REVIEWER_TOKEN="test-reviewer-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+  if service_env=$(bash tests/start-service.sh "$log/service"); then
+    eval "$(printf '%s\n' "$service_env" | sed 's/^/export /')"
+    trap 'kill "${IDENTITY_PASS_SERVICE_PID:-}" 2>/dev/null; rm -rf "$log"' EXIT
+  else
+    echo "the reference service did not start"; failures=$((failures + 1)); failed_total=$((failed_total + 1))
+  fi
   section "kotlin: binding tests on the desktop JVM"
   bash tests/run-kotlin-jvm.sh "$gen/lib" "$gen/kotlin" "$gen/resources" 2> "$log/kotlin-detail.txt" | tee "$log/kotlin.txt"
   [ "${PIPESTATUS[0]}" -eq 0 ] || { failures=$((failures + 1)); cat "$log/kotlin-detail.txt"; }

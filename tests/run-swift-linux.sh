@@ -14,10 +14,12 @@ ROOT="$CACHE/swift-trixie"
 # The package lives inside the chroot; it is rebuilt from scratch for every run except for
 # SwiftPM's .build cache, which makes a re-run take seconds.
 pkg="$ROOT/work/identity-pass-swift"
-mkdir -p "$pkg/Sources/IdentityPassCoreFFI" "$pkg/Sources/IdentityPassCore" "$pkg/Tests/IdentityPassCoreTests" "$pkg/lib"
+mkdir -p "$pkg/Sources/IdentityPassCoreFFI" "$pkg/Sources/IdentityPassCore" "$pkg/Sources/IdentityPassKit" "$pkg/Tests/IdentityPassCoreTests" "$pkg/lib"
 rm -rf "$pkg"/Sources/*/* "$pkg"/Tests/IdentityPassCoreTests/* "$pkg"/lib/*
 cp "$gen_dir/IdentityPassCoreFFI.h" "$gen_dir/module.modulemap" "$pkg/Sources/IdentityPassCoreFFI/"
 cp "$gen_dir/IdentityPassCore.swift" "$pkg/Sources/IdentityPassCore/"
+# The kit's Swift, as in the app (the Keychain store compiles out where Security is absent).
+cp "$here"/../ios/Sources/IdentityPassKit/*.swift "$pkg/Sources/IdentityPassKit/"
 cp "$here"/swift/*.swift "$pkg/Tests/IdentityPassCoreTests/"
 cp -r "$frames_dir" "$pkg/Tests/IdentityPassCoreTests/fixtures"
 cp "$lib_dir/libidentity_pass.so" "$pkg/lib/"
@@ -34,9 +36,10 @@ let package = Package(
             dependencies: ["IdentityPassCoreFFI"],
             path: "Sources/IdentityPassCore",
             linkerSettings: [.unsafeFlags(["-L/work/identity-pass-swift/lib", "-lidentity_pass"])]),
+        .target(name: "IdentityPassKit", dependencies: ["IdentityPassCore"], path: "Sources/IdentityPassKit"),
         .testTarget(
             name: "IdentityPassCoreTests",
-            dependencies: ["IdentityPassCore"],
+            dependencies: ["IdentityPassCore", "IdentityPassKit"],
             path: "Tests/IdentityPassCoreTests",
             resources: [.copy("fixtures")]),
     ]
@@ -45,7 +48,11 @@ SWIFT
 
 mountpoint -q "$ROOT/proc" || mount -t proc proc "$ROOT/proc"
 set +e
-chroot "$ROOT" /bin/sh -c 'cd /work/identity-pass-swift && LD_LIBRARY_PATH=/work/identity-pass-swift/lib swift test 2>&1' > "$pkg/report.txt"
+# The chroot shares this machine's network, so the service on loopback is reachable from it.
+chroot "$ROOT" /usr/bin/env \
+  IDENTITY_PASS_SERVICE_URL="${IDENTITY_PASS_SERVICE_URL:-}" \
+  IDENTITY_PASS_REVIEWER_TOKEN="${IDENTITY_PASS_REVIEWER_TOKEN:-}" \
+  /bin/sh -c 'cd /work/identity-pass-swift && LD_LIBRARY_PATH=/work/identity-pass-swift/lib swift test 2>&1' > "$pkg/report.txt"
 status=$?
 set -e
 cat "$pkg/report.txt" >&2

@@ -1,3 +1,4 @@
+#if canImport(Security)
 import Foundation
 import IdentityPassCore
 import Security
@@ -58,3 +59,4 @@ public final class KeychainSecureStore: SecureStore, @unchecked Sendable {
         return SecureStoreError.Unavailable(reason: "Keychain \(operation) failed: \(text)")
     }
 }
+#endif

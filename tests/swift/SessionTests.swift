@@ -1,0 +1,154 @@
+import Foundation
+import XCTest
+import IdentityPassCore
+import IdentityPassKit
+
+/// The whole onboarding, for real, from Swift: the session talks to the reference service the
+/// runner started; this test plays the user, the platform (camera frames, the partner's ID
+/// check, the call) and the reviewer. Mirrors tests/kotlin/SessionTest.kt.
+final class SessionTests: XCTestCase {
+    /// The shell: reads views and collects effects through `SessionStreams`.
+    private final class Phone: @unchecked Sendable {
+        let streams = SessionStreams()
+        let session: OnboardingSession
+        private let lock = NSLock()
+        private var collected: [Effect] = []
+        private var collector: Task<Void, Never>?
+        private var timestamp: UInt64 = 1_000
+
+        init(service: TestService) throws {
+            session = try OnboardingSession.start(
+                settings: SessionSettings(serviceUrl: service.url, platform: .ios, distribution: .global, languageTag: "en-US", pinnedKeys: []),
+                store: InMemorySecureStore(),
+                observer: streams,
+                passkeys: softwarePasskeyProvider(origin: "https://id.contoso.example"))
+            let effects = streams.effects
+            collector = Task { [weak self] in
+                for await effect in effects { self?.lock.withLock { self?.collected.append(effect) } }
+            }
+        }
+
+        var effects: [Effect] { lock.withLock { collected } }
+
+        func screen(_ matches: (Screen) -> Bool) async throws -> Screen {
+            for _ in 0..<1_500 {
+                if let view = streams.currentView, matches(view.screen) { return view.screen }
+                try await Task.sleep(nanoseconds: 20_000_000)
+            }
+            throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "stuck on \(String(describing: streams.currentView?.screen))"])
+        }
+
+        func effect(_ matches: (Effect) -> Bool) async throws {
+            for _ in 0..<1_500 {
+                if effects.contains(where: matches) { return }
+                try await Task.sleep(nanoseconds: 20_000_000)
+            }
+            throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "effect never came"])
+        }
+
+        func frame(_ name: String) throws -> CameraFrame {
+            timestamp += 100
+            return CameraFrame(width: 640, height: 480, format: .nv21,
+                               planes: [FramePlane(data: try Fixtures.data(name), rowStride: 640, pixelStride: 1)],
+                               timestampMs: timestamp)
+        }
+
+        func close() {
+            collector?.cancel()
+            session.closeSession()
+        }
+    }
+
+    private func throughIdentity(_ phone: Phone, upn: String, employeeId: String) async throws {
+        phone.session.send(event: .deviceChecked(profile: DeviceProfile(
+            platform: .ios, osMajor: 17, osMinor: 5, distribution: .global, hasFrontCamera: true,
+            notificationsSupported: true, networkAvailable: true, installedApps: [.companyPortal, .authenticator])))
+        phone.session.send(event: .continue)
+        for permission in [Permission.camera, .microphone, .notifications, .location] {
+            phone.session.send(event: .permissionReported(permission: permission, status: .granted))
+        }
+        phone.session.send(event: .consentAnswered(accepted: true))
+        _ = try await phone.screen { if case .identityEntry = $0 { true } else { false } }
+        phone.session.send(event: .identitySubmitted(form: IdentityForm(upn: upn, employeeId: employeeId, personalEmail: nil, staffKind: .employee)))
+    }
+
+    private func passLiveness(_ phone: Phone) async throws {
+        _ = try await phone.screen { if case .liveness = $0 { true } else { false } }
+        phone.session.send(event: .continue)
+        try await phone.effect { if case .startLiveness = $0 { true } else { false } }
+        for i in 0..<24 {
+            let verdict = try phone.session.pushFrame(frame: try phone.frame(String(format: "face_closer_%02d.nv21", i)))
+            if case .passed = verdict.liveness { return }
+        }
+        XCTFail("the liveness challenge did not pass")
+    }
+
+    /// The reviewer's call: invite, the user joins, stays 16 s (the minimum is 15), leaves.
+    private func reviewerCall(_ phone: Phone, _ service: TestService, _ requestId: String) async throws {
+        try await service.review(requestId, "call")
+        _ = try await phone.screen { if case .review(.callInvited) = $0 { true } else { false } }
+        phone.session.send(event: .continue)
+        try await phone.effect { if case .joinCall = $0 { true } else { false } }
+        phone.session.send(event: .callJoined)
+        try await service.review(requestId, "join")
+        try await Task.sleep(nanoseconds: 16_000_000_000)
+        try await service.review(requestId, "leave")
+        phone.session.send(event: .callEnded)
+    }
+
+    private func requestId(_ phone: Phone) throws -> String {
+        for effect in phone.effects.reversed() { if case .startLiveness(let id) = effect { return id } }
+        throw CocoaError(.featureUnsupported)
+    }
+
+    func testGetTapEndToEndAgainstTheService() async throws {
+        let service = try TestService.fromEnvironment()
+        let phone = try Phone(service: service)
+        defer { phone.close() }
+        try await throughIdentity(phone, upn: "alice@contoso.example", employeeId: "E1001")
+        _ = try await phone.screen { if case .selfie = $0 { true } else { false } }
+        phone.session.send(event: .continue)
+        try await phone.effect { $0 == .startSelfie }
+        var captured = false
+        for _ in 0..<10 where !captured {
+            captured = try phone.session.pushFrame(frame: try phone.frame("face_selfie_640x480.nv21")).captured
+        }
+        XCTAssertTrue(captured, "a steady face is captured")
+        try await passLiveness(phone)
+        _ = try await phone.screen { if case .review(.waiting) = $0 { true } else { false } }
+        let id = try requestId(phone)
+        try await reviewerCall(phone, service, id)
+        try await service.review(id, "decision", json: #"{"decision":"approve"}"#)
+        let tap = try await phone.screen { if case .tap(code: .some, _, _, _) = $0 { true } else { false } }
+        guard case .tap(let code?, _, _, _) = tap else { return XCTFail("no TAP") }
+        XCTAssertGreaterThanOrEqual(code.count, 8, "the TAP is shown")
+        XCTAssertTrue(phone.effects.contains { if case .showNotification = $0 { true } else { false } })
+    }
+
+    func testGetPasskeyEndToEndWithASoftwareAuthenticator() async throws {
+        let service = try TestService.fromEnvironment()
+        let phone = try Phone(service: service)
+        defer { phone.close() }
+        try await throughIdentity(phone, upn: "dave@contoso.example", employeeId: "E1004")
+        _ = try await phone.screen { if case .governmentId = $0 { true } else { false } }
+        phone.session.send(event: .continue)
+        try await phone.effect { if case .startGovernmentIdCheck = $0 { true } else { false } }
+        for step in [PartnerStep.emailPin, .phoneNumber, .terms, .idScan, .selfie] {
+            phone.session.send(event: .governmentIdProgress(step: step))
+        }
+        phone.session.send(event: .governmentIdFinished(outcome: .verified))
+        _ = try await phone.screen { if case .addVerifiedId = $0 { true } else { false } }
+        phone.session.send(event: .continue)
+        try await phone.effect { $0 == .openAuthenticator }
+        phone.session.send(event: .continue)
+        try await passLiveness(phone)
+        _ = try await phone.screen { if case .presentVerifiedId = $0 { true } else { false } }
+        phone.session.send(event: .continue)
+        _ = try await phone.screen { if case .review(.waiting) = $0 { true } else { false } }
+        let id = try requestId(phone)
+        try await reviewerCall(phone, service, id)
+        try await service.review(id, "decision", json: #"{"decision":"approve"}"#)
+        let done = try await phone.screen { if case .done = $0 { true } else { false } }
+        XCTAssertEqual(done, .done(credential: .passkey))
+    }
+}
