@@ -43,7 +43,7 @@ use webauthn_rs::WebauthnBuilder;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use directory::Directory;
 pub use errors::ApiError;
-pub use status::{PushSender, RecordingPushSender};
+pub use status::{PushMessage, PushSender, PushToken, RecordingPushSender};
 pub use tap::TapPolicy;
 pub use face_check::{AssumeFacePresent, DetectedFace, FaceCheck, FaceCheckFailed};
 pub use verification::PurgeReport;

@@ -36,6 +36,8 @@ pub(crate) enum Command {
     CallFinished { id: u64, result: Result<CallOutput, TransportError> },
     /// A push arrived.
     CheckStatusNow,
+    /// The shell has a push token (FCM or APNs) for this installation.
+    RegisterPushToken { kind: crate::service_client::PushKind, token: SecretString },
     /// The current step.
     QueryStep(oneshot::Sender<Step>),
     /// Stop every task.
@@ -102,6 +104,7 @@ impl Actor {
                 Command::LivenessFinished(outcome) => self.on_liveness(outcome),
                 Command::CallFinished { id, result } => self.on_call_finished(id, result),
                 Command::CheckStatusNow => self.check_status_now(),
+                Command::RegisterPushToken { kind, token } => self.register_push_token(kind, token),
             }
         }
         if let Some((_, task)) = self.watcher.take() {
@@ -338,6 +341,22 @@ impl Actor {
         tokio::spawn(async move {
             if let Ok(auth) = ensure_device(&shared).await {
                 watcher::check_once(shared, auth, request_id).await;
+            }
+        });
+    }
+
+    /// Best effort, retried by the transport: without a token the long-poll still delivers.
+    fn register_push_token(&self, kind: crate::service_client::PushKind, token: SecretString) {
+        let shared = self.shared.clone();
+        tokio::spawn(async move {
+            let Ok(key) = IdempotencyKey::generate() else { return };
+            match ensure_device(&shared).await {
+                Ok(auth) => {
+                    if let Err(error) = shared.client.register_push_token(&auth, kind, &token, &key).await {
+                        tracing::warn!(%error, "push token not registered; status stays on long-poll");
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "push token not registered: no device credential"),
             }
         });
     }

@@ -24,4 +24,5 @@ pub use retry::RetryPolicy;
 pub use transport::{HttpTransport, TransportConfig, TransportError};
 pub use platform::{Clock, PasskeyAuthenticator, PasskeyFailure, SessionListener, SystemClock};
 pub use session::{OnboardingRuntime, SessionConfig, SessionView, StartError};
+pub use service_client::PushKind;
 pub use watcher::StatusMode;

@@ -49,6 +49,15 @@ pub enum DevicePlatform {
     Ios,
 }
 
+/// Which push service delivers to this installation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PushKind {
+    /// Firebase Cloud Messaging (global Android builds; absent in China).
+    Fcm,
+    /// Apple Push Notification service.
+    Apns,
+}
+
 /// The answer to identity entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Created {
@@ -292,7 +301,11 @@ impl ServiceClient {
     }
 
     /// `POST /v1/devices/push-token`.
-    pub async fn register_push_token(&self, auth: &DeviceAuth, kind: &str, token: &SecretString, key: &IdempotencyKey) -> Result<(), TransportError> {
+    pub async fn register_push_token(&self, auth: &DeviceAuth, kind: PushKind, token: &SecretString, key: &IdempotencyKey) -> Result<(), TransportError> {
+        let kind = match kind {
+            PushKind::Fcm => "fcm",
+            PushKind::Apns => "apns",
+        };
         let mut request = Self::authed(auth, Method::POST, "v1/devices/push-token", Some(key));
         request.json = Some(json!({ "kind": kind, "token": token.expose_secret() }));
         self.transport.send(request).await.map(|_| ())

@@ -182,6 +182,12 @@ impl OnboardingRuntime {
         Ok(verdict)
     }
 
+    /// The platform's push token (FCM, APNs). The China build has none and never calls this:
+    /// its status arrives by long-poll alone.
+    pub fn register_push_token(&self, kind: crate::service_client::PushKind, token: identity_pass_core::SecretString) {
+        let _ = self.shared.commands.send(Command::RegisterPushToken { kind, token });
+    }
+
     /// A push notification arrived: look at the status now instead of at the next poll.
     pub fn push_received(&self) {
         let _ = self.shared.commands.send(Command::CheckStatusNow);

@@ -69,17 +69,23 @@ pub struct Env {
     pub listen: std::net::SocketAddr,
     _dir: tempfile::TempDir,
     pub http: reqwest::Client,
+    push: Arc<dyn identity_pass_service::PushSender>,
 }
 
 pub const START: i64 = 1_795_219_200; // 2026-11-20T00:00:00Z
 
 impl Env {
     pub async fn start() -> Env {
+        Env::start_with_push(Arc::new(identity_pass_service::RecordingPushSender::default())).await
+    }
+
+    /// With `push` delivering the service's pushes (the benchmark forwards them to the phone).
+    pub async fn start_with_push(push: Arc<dyn identity_pass_service::PushSender>) -> Env {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("service.sqlite3");
         let clock = Arc::new(ManualClock::new(START));
-        let service = spawn(&clock, &db, "127.0.0.1:0".parse().expect("addr")).await;
+        let service = spawn(&clock, &db, "127.0.0.1:0".parse().expect("addr"), push.clone()).await;
         let listen: std::net::SocketAddr =
             service.base_url.trim_start_matches("http://").trim_end_matches('/').parse().expect("loopback address");
         let base_url = service.base_url.clone();
@@ -93,6 +99,7 @@ impl Env {
             listen,
             _dir: dir,
             http: reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client"),
+            push,
         }
     }
 
@@ -125,7 +132,7 @@ impl Env {
 
     pub async fn restart_service(&mut self) {
         self.stop_service().await;
-        self.service = Some(spawn(&self.clock, &self.db, self.listen).await);
+        self.service = Some(spawn(&self.clock, &self.db, self.listen, self.push.clone()).await);
     }
 
     pub fn rows(&self, table: &str) -> i64 {
@@ -171,8 +178,13 @@ fn rand_suffix() -> String {
     identity_pass_runtime::IdempotencyKey::generate().expect("random").as_str().to_owned()
 }
 
-async fn spawn(clock: &Arc<ManualClock>, db: &std::path::Path, listen: std::net::SocketAddr) -> RunningService {
-    let config = ServiceConfig { listen, db_path: Some(db.to_path_buf()), clock: clock.clone(), ..ServiceConfig::default() };
+async fn spawn(
+    clock: &Arc<ManualClock>,
+    db: &std::path::Path,
+    listen: std::net::SocketAddr,
+    push_sender: Arc<dyn identity_pass_service::PushSender>,
+) -> RunningService {
+    let config = ServiceConfig { listen, db_path: Some(db.to_path_buf()), clock: clock.clone(), push_sender, ..ServiceConfig::default() };
     identity_pass_service::spawn_embedded(config).await.expect("service starts")
 }
 
