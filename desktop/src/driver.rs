@@ -367,11 +367,14 @@ impl<'a> Driver<'a> {
                 };
                 if leave {
                     self.call_left = true;
-                    self.scripted_reviewer(&request_id, ReviewerAction::UserLeft, Chrome::reviewer_sees_leave)?;
                     self.send(Event::CallEnded);
                 }
             }
             ReviewStage::AwaitingDecision => {
+                // The reviewer records the user's leaving only once the phone has: an
+                // `in_call` status reaching the flow after that would restart its call timer
+                // (the service's status has no `joined_at`, so the runtime takes the answer's time).
+                self.scripted_reviewer(&request_id, ReviewerAction::UserLeft, Chrome::reviewer_sees_leave)?;
                 self.scripted_reviewer(&request_id, ReviewerAction::Approve, Chrome::reviewer_approves)?;
             }
         }

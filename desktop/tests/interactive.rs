@@ -125,9 +125,10 @@ fn a_person_answers_on_stdin_and_a_reviewer_approves_in_the_console() {
         line.trim().strip_prefix("in the call: ").and_then(|rest| rest.split(' ').next()).and_then(|s| s.parse::<u32>().ok())
             .is_some_and(|seconds| seconds >= 16)
     });
-    console.act(&request_id, "leave", "{}");
+    // The user leaves; the reviewer, seeing it, records it and approves.
     writeln!(session.stdin).expect("leave the call");
     session.until("the decision screen", |line| line.contains("Waiting for the reviewer's decision"));
+    console.act(&request_id, "leave", "{}");
     console.act(&request_id, "decision", r#"{"decision":"approve"}"#);
 
     let tap_line = session.until("the TAP", |line| line.starts_with("  TAP  "));
