@@ -43,6 +43,7 @@ pub enum CameraInputError {
         path: String,
     },
     /// The webcam failed (or there is none).
+    #[cfg(feature = "webcam")]
     #[error("{message} ({code}); use --selfie FILE to play a photograph instead")]
     Webcam {
         /// Stable code (`CAMERA_NONE`…).

@@ -163,7 +163,7 @@ impl<'a> Driver<'a> {
             batch.extend(self.inbox.try_iter());
             for message in batch {
                 match message {
-                    ShellMessage::View(view) => self.show(view),
+                    ShellMessage::View(view) => self.show(*view),
                     ShellMessage::Effect(effect) => self.perform(effect)?,
                 }
             }

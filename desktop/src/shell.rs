@@ -12,7 +12,7 @@ use identity_pass_runtime::{PasskeyAuthenticator, PasskeyFailure, SessionListene
 /// What the runtime told the shell.
 pub enum ShellMessage {
     /// A new view (every published view, so no screen is skipped).
-    View(ViewState),
+    View(Box<ViewState>),
     /// Something only the platform can do.
     Effect(Effect),
 }
@@ -36,7 +36,7 @@ impl DesktopShell {
 
 impl SessionListener for DesktopShell {
     fn on_view(&self, view: ViewState) {
-        self.send(ShellMessage::View(view));
+        self.send(ShellMessage::View(Box::new(view)));
     }
 
     fn on_platform_effect(&self, effect: Effect) {
