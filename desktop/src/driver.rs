@@ -102,6 +102,8 @@ pub struct Driver<'a> {
     call_left: bool,
     console_shown_for: Option<String>,
     tap_seen_at: Option<Instant>,
+    /// The countdown last shown, in milliseconds.
+    tap_remaining_ms: Option<i64>,
     /// The busy screen (title code) and since when.
     busy_since: Option<(String, Instant)>,
     last_change: Instant,
@@ -139,6 +141,7 @@ impl<'a> Driver<'a> {
             call_left: false,
             console_shown_for: None,
             tap_seen_at: None,
+            tap_remaining_ms: None,
             busy_since: None,
             last_change: Instant::now(),
         }
@@ -398,7 +401,11 @@ impl<'a> Driver<'a> {
             self.render.info(&self.chrome.tap_quit_hint());
         }
         if let Some(deadline) = view.deadline {
-            let remaining = deadline.phone_time - self.clock.now_ms();
+            // The deadline's phone time is re-estimated with every service answer (its clock
+            // has whole seconds), so it may shift by under a second; a countdown never goes up.
+            let estimate = deadline.phone_time - self.clock.now_ms();
+            let remaining = self.tap_remaining_ms.map_or(estimate, |shown| estimate.min(shown));
+            self.tap_remaining_ms = Some(remaining);
             self.render.status("countdown", &format!("TAP · {}", self.chrome.expires_in(&countdown(remaining))), Duration::from_secs(1));
         }
         let done = match self.answers.keyboard() {

@@ -159,7 +159,10 @@ impl Renderer {
     pub fn clear_status(&mut self) {
         let Some(status) = self.status.take() else { return };
         let mut out = self.out.lock();
-        if self.terminal {
+        if self.terminal && status.kind == "busy" {
+            // A finished wait leaves no trace; the next screen says what happened.
+            let _ = write!(out, "\r\x1b[2K");
+        } else if self.terminal {
             let _ = writeln!(out, "\r\x1b[2K  {}", status.text);
         } else if !status.shown && status.kind != "busy" {
             let _ = writeln!(out, "  {}", status.text);

@@ -40,32 +40,3 @@ fn scripted_demo_in_chinese_shows_chinese_screens() {
     assert!(stdout.contains("您的临时访问密码（TAP）"), "the TAP title is the catalog's Chinese");
     assert!(!stdout.contains("Your Temporary Access Pass"), "no English screen text in a Chinese session");
 }
-
-#[test]
-fn a_missing_selfie_file_is_a_clear_error_with_status_2() {
-    let output = run(&["--selfie", "/nonexistent/selfie.jpg"]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "stderr: {stderr}");
-    assert!(stderr.contains("cannot read the selfie file /nonexistent/selfie.jpg"), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(output.stdout.is_empty(), "nothing starts before the selfie is known to be usable");
-}
-
-#[test]
-fn unknown_arguments_are_refused_with_status_2() {
-    let output = run(&["--lang", "fr"]);
-    assert_eq!(output.status.code(), Some(2));
-    let help = run(&["--help"]);
-    assert!(help.status.success());
-    let text = String::from_utf8_lossy(&help.stdout);
-    for flag in ["--interactive", "--selfie", "--lang", "--service-url"] {
-        assert!(text.contains(flag), "--help documents {flag}");
-    }
-}
-
-#[test]
-fn a_standalone_service_without_a_reviewer_token_is_refused_before_starting() {
-    let output = run(&["--service-url", "http://127.0.0.1:9"]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("--reviewer-token"));
-}
