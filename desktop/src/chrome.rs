@@ -199,15 +199,18 @@ impl Chrome {
         self.pick("press Enter to quit; the TAP stays valid until it expires", "按回车键退出；TAP 在过期前仍然有效")
     }
     /// The closing summary.
-    pub fn summary(self, seconds: f64) -> String {
-        match self.0 {
-            Locale::English => format!(
-                "done: the TAP screen was reached in {seconds:.1} s. This shell wrote nothing to disk; its in-memory store and the embedded service are discarded now."
-            ),
-            Locale::SimplifiedChinese => format!(
-                "完成：用时 {seconds:.1} 秒到达 TAP 页面。本程序未向磁盘写入任何内容；内存存储和内嵌服务现在被丢弃。"
-            ),
-        }
+    pub fn summary(self, seconds: f64, embedded_service: bool) -> String {
+        let reached = match self.0 {
+            Locale::English => format!("done: the TAP screen was reached in {seconds:.1} s. "),
+            Locale::SimplifiedChinese => format!("完成：用时 {seconds:.1} 秒到达 TAP 页面。"),
+        };
+        let discarded = match (self.0, embedded_service) {
+            (Locale::English, true) => "This shell wrote nothing to disk; its in-memory store and the embedded service are discarded now.",
+            (Locale::English, false) => "This shell wrote nothing to disk; its in-memory store is discarded now.",
+            (Locale::SimplifiedChinese, true) => "本程序未向磁盘写入任何内容；内存存储和内嵌服务现在被丢弃。",
+            (Locale::SimplifiedChinese, false) => "本程序未向磁盘写入任何内容；内存存储现在被丢弃。",
+        };
+        reached + discarded
     }
     /// A step only the phone app can do.
     pub fn phone_only(self, step: &str) -> String {

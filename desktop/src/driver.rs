@@ -11,14 +11,14 @@ use std::time::{Duration, Instant};
 use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
 use identity_pass_core::flow::view::{ReviewStage, Screen, ViewState};
 use identity_pass_core::flow::{Effect, Event};
-use identity_pass_core::messages::{Locale, selfie as selfie_messages};
-use identity_pass_core::selfie::LivenessState;
+use identity_pass_core::messages::Locale;
 use identity_pass_core::SecretString;
 use identity_pass_runtime::{Clock, OnboardingRuntime, SystemClock};
 
 use crate::answers::Answers;
 use crate::backend::Backend;
-use crate::camera::{frame_of, Camera, CameraInputError};
+use crate::camera::{Camera, CameraInputError};
+use crate::frames;
 use crate::chrome::Chrome;
 use crate::input::InputClosed;
 use crate::render::{countdown, Renderer};
@@ -28,14 +28,6 @@ use crate::shell::{desktop_profile, ShellMessage};
 
 /// How often the loop wakes to redraw the status line when nothing arrives.
 const TICK: Duration = Duration::from_millis(250);
-/// Consecutive good frames the core's selfie session needs (`SelfieConfig::standard`).
-const GOOD_FRAMES_NEEDED: u32 = 5;
-/// Frames offered for one selfie or one liveness attempt before giving up: 6 s of the
-/// simulated camera, or about a minute of a webcam.
-const MAX_STILL_FRAMES: u32 = 60;
-const MAX_WEBCAM_FRAMES: u32 = 1_800;
-/// The still camera zooms in for this many frames, then holds (the approach has ended).
-const APPROACH_FRAMES: u32 = 40;
 
 /// How the session ended well.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -428,8 +420,8 @@ impl<'a> Driver<'a> {
                     self.send(Event::PermissionReported { permission, status: PermissionStatus::Granted });
                 }
             }
-            Effect::StartSelfie => self.feed_selfie()?,
-            Effect::StartLiveness { .. } => self.feed_liveness()?,
+            Effect::StartSelfie => frames::feed_selfie(self.runtime, &mut self.camera, &mut self.render, self.locale)?,
+            Effect::StartLiveness { .. } => frames::feed_liveness(self.runtime, &mut self.camera, &mut self.render, self.locale)?,
             Effect::JoinCall { call_id } => {
                 self.render.info(&self.chrome.joining_call(&call_id));
                 self.call_joined_at = Some(Instant::now());
@@ -448,53 +440,5 @@ impl<'a> Driver<'a> {
     fn grant(&mut self, permission: Permission) {
         self.render.info(&self.chrome.permission_granted(permission));
         self.send(Event::PermissionReported { permission, status: PermissionStatus::Granted });
-    }
-
-    fn max_frames(&self) -> u32 {
-        if self.camera.is_live() { MAX_WEBCAM_FRAMES } else { MAX_STILL_FRAMES }
-    }
-
-    /// Camera frames until the core captures the selfie.
-    fn feed_selfie(&mut self) -> Result<(), DriveError> {
-        let mut last_guidance = String::new();
-        for _ in 0..self.max_frames() {
-            let frame = self.camera.next_frame(0)?;
-            let verdict = self
-                .runtime
-                .push_frame(&frame_of(&frame.image)?, frame.timestamp_ms)
-                .map_err(CameraInputError::from)?;
-            last_guidance = selfie_messages::verdict_message(verdict.guidance, None, self.locale).text;
-            let line = self.chrome.camera_frame(&last_guidance, verdict.good_streak.min(GOOD_FRAMES_NEEDED), GOOD_FRAMES_NEEDED);
-            self.render.status("camera", &line, Duration::from_secs(2));
-            if verdict.captured {
-                self.render.clear_status();
-                return Ok(());
-            }
-        }
-        Err(CameraInputError::NeverUsable { guidance: last_guidance }.into())
-    }
-
-    /// Camera frames until the "move closer" challenge has an outcome.
-    fn feed_liveness(&mut self) -> Result<(), DriveError> {
-        for index in 0..self.max_frames().max(APPROACH_FRAMES * 3) {
-            let frame = self.camera.next_frame(index.min(APPROACH_FRAMES - 1))?;
-            let verdict = self
-                .runtime
-                .push_frame(&frame_of(&frame.image)?, frame.timestamp_ms)
-                .map_err(CameraInputError::from)?;
-            let instruction = selfie_messages::verdict_message(verdict.guidance, verdict.liveness.as_ref(), self.locale).text;
-            let (percent, finished) = match &verdict.liveness {
-                Some(LivenessState::InProgress { progress }) => ((progress.clamp(0.0, 1.0) * 100.0) as u32, false),
-                Some(LivenessState::Passed { .. }) => (100, true),
-                Some(LivenessState::Failed { .. }) => (0, true),
-                Some(LivenessState::WaitingForFace) | None => (0, false),
-            };
-            self.render.status("liveness", &self.chrome.liveness_frame(&instruction, percent), Duration::from_secs(2));
-            if finished {
-                self.render.clear_status();
-                return Ok(());
-            }
-        }
-        Err(CameraInputError::NeverUsable { guidance: String::new() }.into())
     }
 }

@@ -14,6 +14,7 @@ mod camera;
 mod chrome;
 mod cli;
 mod driver;
+mod frames;
 mod ephemeral_store;
 mod input;
 mod render;
@@ -134,12 +135,13 @@ fn run(cli: &Cli) -> Result<(), DesktopError> {
     let mut driver = Driver::new(&runtime, &backend, inbox, render, locale, answers, reviewer, camera);
     let outcome = driver.run();
     let mut render = driver.into_renderer();
+    let embedded = backend.is_embedded();
     runtime.shutdown();
     backend.shutdown();
     match outcome {
         Ok(Finish::TapShown | Finish::Done) => {
             render.plain("");
-            render.plain(&chrome.summary(started.elapsed().as_secs_f64()));
+            render.plain(&chrome.summary(started.elapsed().as_secs_f64(), embedded));
             Ok(())
         }
         Err(error) => {
