@@ -88,6 +88,8 @@ pub struct Driver<'a> {
     clock: SystemClock,
     view: Option<ViewState>,
     acted_on: Option<String>,
+    /// Answer events sent whose views have not arrived yet.
+    answers_in_flight: usize,
     presses: HashMap<String, u32>,
     device_reported: bool,
     call_joined_at: Option<Instant>,
@@ -127,6 +129,7 @@ impl<'a> Driver<'a> {
             clock: SystemClock,
             view: None,
             acted_on: None,
+            answers_in_flight: 0,
             presses: HashMap::new(),
             device_reported: false,
             call_joined_at: None,
@@ -176,9 +179,25 @@ impl<'a> Driver<'a> {
         self.runtime.send(event);
     }
 
+    /// Sends the answers to a form; the form may be asked again once their views are in.
+    fn answer(&mut self, events: Vec<Event>) {
+        self.answers_in_flight += events.len();
+        for event in events {
+            self.send(event);
+        }
+    }
+
     fn show(&mut self, view: ViewState) {
         if self.view.as_ref() != Some(&view) {
             self.last_change = Instant::now();
+        }
+        // The runtime publishes one view per event it applies: once the answers' views are
+        // in, the same form may be asked again (the same mistake twice gives the same view).
+        if self.answers_in_flight > 0 {
+            self.answers_in_flight -= 1;
+            if self.answers_in_flight == 0 {
+                self.acted_on = None;
+            }
         }
         self.render.screen(&view);
         self.view = Some(view);
@@ -259,7 +278,7 @@ impl<'a> Driver<'a> {
             Screen::Consent { .. } => {
                 if self.first_time(&view) {
                     let accepted = self.answers.consent(&mut self.render, self.chrome)?;
-                    self.send(Event::ConsentAnswered { accepted });
+                    self.answer(vec![Event::ConsentAnswered { accepted }]);
                 }
             }
             Screen::IdentityEntry { form, field_errors } => {
@@ -268,16 +287,18 @@ impl<'a> Driver<'a> {
                         return Err(DriveError::Ended("the core refused the sample identity".into()));
                     }
                     let form = self.answers.identity(&mut self.render, self.chrome, form.as_ref())?;
-                    self.send(Event::IdentitySubmitted { form });
+                    self.answer(vec![Event::IdentitySubmitted { form }]);
                 }
             }
             Screen::DateOfBirth { first_year, last_year, .. } => {
                 if view.primary_action.is_some() && self.first_time(&view) {
                     let (year, month, day) = self.answers.date_of_birth(&mut self.render, self.chrome, (*first_year, *last_year))?;
-                    self.send(Event::DobYearSelected { year });
-                    self.send(Event::DobMonthSelected { month });
-                    self.send(Event::DobDaySelected { day });
-                    self.send(Event::Continue);
+                    self.answer(vec![
+                        Event::DobYearSelected { year },
+                        Event::DobMonthSelected { month },
+                        Event::DobDaySelected { day },
+                        Event::Continue,
+                    ]);
                 }
             }
             Screen::GovernmentId { .. } => return Err(self.phone_only("AU10TIX")),

@@ -13,11 +13,12 @@ use identity_pass_core::messages::LocalizedMessage;
 
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-/// What identifies a printed screen: a new title or a new body is a new block.
+/// What identifies a printed screen: a new title, body or set of field errors is a new block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct ScreenKey {
     title: String,
     body: Option<String>,
+    field_errors: Vec<String>,
     action: Option<String>,
 }
 
@@ -71,9 +72,16 @@ impl Renderer {
         let key = ScreenKey {
             title: view.title.code.clone(),
             body: view.body.as_ref().map(|b| b.text.clone()),
+            field_errors: match &view.screen {
+                Screen::IdentityEntry { field_errors, .. } => field_errors.iter().map(|e| e.message.code.clone()).collect(),
+                _ => Vec::new(),
+            },
             action: view.primary_action.as_ref().map(|a| a.code.clone()),
         };
-        let new_screen = self.last_screen.as_ref().is_none_or(|last| last.title != key.title || last.body != key.body);
+        let new_screen = self
+            .last_screen
+            .as_ref()
+            .is_none_or(|last| last.title != key.title || last.body != key.body || last.field_errors != key.field_errors);
         let new_action = self.last_screen.as_ref().is_some_and(|last| last.action != key.action);
         if new_screen {
             self.write("");

@@ -107,8 +107,14 @@ fn a_person_answers_on_stdin_and_a_reviewer_approves_in_the_console() {
     // Frank: external staff on "Get TAP" with the liveness prompt (seeded directory).
     session.answer("\"Allow\"", "");
     session.answer("(y/n)", "y");
-    session.answer("Work email", "v-frank@contoso.example");
+    // A mistake first: the core explains it under the form, which is asked again, prefilled.
+    session.answer("Work email", "frank at contoso");
     session.answer("Employee ID", "X2002");
+    session.answer("Personal email", "");
+    session.answer("Staff", "external");
+    session.until("the field error", |line| line.starts_with("  ! "));
+    session.answer("Work email [frank at contoso]", "v-frank@contoso.example");
+    session.answer("Employee ID [X2002]", "");
     session.answer("Personal email", "");
     session.answer("Staff", "external");
     session.answer("\"Take selfie\"", "");
