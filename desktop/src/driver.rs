@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
 use identity_pass_core::flow::view::{ReviewStage, Screen, ViewState};
 use identity_pass_core::flow::{Effect, Event};
-use identity_pass_core::messages::Locale;
+use identity_pass_core::messages::{flow as flow_messages, Locale};
 use identity_pass_core::SecretString;
 use identity_pass_runtime::{Clock, OnboardingRuntime, SystemClock};
 
@@ -256,7 +256,7 @@ impl<'a> Driver<'a> {
             self.busy_since = None;
         }
         // A failed request: the button says "Try again".
-        if view.primary_action.as_ref().is_some_and(|a| a.code == "FLOW_ACTION_RETRY") {
+        if view.primary_action.as_ref().is_some_and(|a| a.code == flow_messages::ACTION_RETRY.0) {
             if self.first_time(&view) {
                 self.press(&view)?;
             }
