@@ -1,66 +1,154 @@
-//! The desktop shell: runs the core in a terminal, as the README's main job.
+//! # Identity Pass desktop shell
 //!
-//! It plays the phone's part, reporting a device profile and providing a secure store, and
-//! prints every screen the core produces, in English and Simplified Chinese.
+//! The README's main job: the whole onboarding in a terminal, against the embedded reference
+//! service. Scripted by default — sample answers, the bundled sample selfie and a scripted
+//! reviewer take it from the first screen to a Temporary Access Pass on screen with its
+//! countdown — and interactive with `--interactive`.
+//!
+//! It plays the phone's part only: every screen's text comes from the core's view, every rule
+//! from the core's flow, every service call from the runtime.
 
-use std::sync::Arc;
-
-use identity_pass_core::eligibility::{check_device, DeviceProfile, Distribution, Platform, RequiredApp};
-use identity_pass_core::messages::{eligibility::blocker_message, Locale};
-use identity_pass_core::{core_version, CredentialVault};
-
+mod answers;
+mod backend;
+mod camera;
+mod chrome;
+mod cli;
+mod driver;
+mod frames;
 mod ephemeral_store;
+mod input;
 mod keyring_store;
+mod render;
+mod reviewer;
+mod script;
+mod shell;
+mod store;
 
-fn main() {
-    let mut out = std::io::stdout().lock();
-    if let Err(error) = run(&mut out) {
-        eprintln!("identity-pass-desktop: {error}");
-        std::process::exit(1);
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::Parser;
+use identity_pass_core::eligibility::{Distribution, Platform};
+use identity_pass_core::{core_version, SecretString};
+use identity_pass_runtime::{OnboardingRuntime, SessionConfig, StartError, StatusMode, SystemClock};
+
+use answers::Answers;
+use backend::{Backend, BackendError};
+use camera::{Camera, CameraInputError, StillCamera};
+use chrome::Chrome;
+use cli::Cli;
+use driver::{DriveError, Driver, Finish, Reviewer};
+use render::Renderer;
+use shell::{DesktopShell, NoPlatformPasskeys};
+
+/// Why the shell stopped without showing a TAP.
+#[derive(Debug, thiserror::Error)]
+enum DesktopError {
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Camera(#[from] CameraInputError),
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+    #[error("the onboarding could not start: {0}")]
+    Start(#[from] StartError),
+    #[error(transparent)]
+    Drive(#[from] DriveError),
+}
+
+impl DesktopError {
+    /// 2: the command line or its selfie/camera is unusable; 1: the onboarding did not end
+    /// with a TAP.
+    fn exit_code(&self) -> u8 {
+        match self {
+            DesktopError::Usage(_) | DesktopError::Camera(_) | DesktopError::Drive(DriveError::Camera(_)) => 2,
+            _ => 1,
+        }
     }
 }
 
-fn run(out: &mut impl std::io::Write) -> Result<(), Box<dyn std::error::Error>> {
-    writeln!(out, "Identity Pass core {}", core_version())?;
-
-    writeln!(out, "\n== Device check: an Android 13 phone without Authenticator ==")?;
-    let old_phone = DeviceProfile {
-        platform: Platform::Android,
-        os_major: 13,
-        os_minor: 0,
-        distribution: Distribution::China,
-        has_front_camera: true,
-        notifications_supported: true,
-        network_available: true,
-        installed_apps: vec![RequiredApp::CompanyPortal],
-    };
-    let verdict = check_device(old_phone, false);
-    for blocker in &verdict.blockers {
-        for locale in [Locale::English, Locale::SimplifiedChinese] {
-            let message = blocker_message(blocker, locale);
-            writeln!(out, "  [{}] {}", message.code, message.text)?;
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("identity-pass-desktop: {error}");
+            ExitCode::from(error.exit_code())
         }
     }
+}
 
-    writeln!(out, "\n== Device check: this desktop, playing an eligible phone ==")?;
-    let desktop = DeviceProfile {
-        platform: Platform::Desktop,
-        os_major: 1,
-        os_minor: 0,
-        distribution: Distribution::Global,
-        has_front_camera: true,
-        notifications_supported: true,
-        network_available: true,
-        installed_apps: RequiredApp::ALL.to_vec(),
+/// The camera the command line asks for; checked before anything starts.
+fn choose_camera(cli: &Cli, chrome: Chrome) -> Result<(Camera, String), CameraInputError> {
+    match (&cli.selfie, cli.interactive) {
+        (Some(path), _) => Ok((Camera::Still(StillCamera::from_file(path)?), chrome.selfie_file(&path.display().to_string()))),
+        (None, true) => Ok((Camera::webcam()?, chrome.webcam())),
+        (None, false) => Ok((Camera::Still(StillCamera::sample()?), chrome.sample_selfie())),
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), DesktopError> {
+    let started = Instant::now();
+    let locale = cli.lang.locale();
+    let chrome = Chrome(locale);
+    if cli.service_url.is_some() && !cli.interactive && cli.reviewer_token.is_none() {
+        return Err(DesktopError::Usage(
+            "the scripted reviewer needs the standalone service's --reviewer-token (or IDENTITY_PASS_REVIEWER_TOKEN)".into(),
+        ));
+    }
+    let (camera, camera_label) = choose_camera(cli, chrome)?;
+    let backend = match &cli.service_url {
+        Some(url) => Backend::remote(url, cli.reviewer_token.clone())?,
+        None => Backend::embedded()?,
     };
-    let verdict = check_device(desktop, true);
-    writeln!(out, "  eligible: {}", verdict.is_eligible())?;
+    let mut render = Renderer::new();
+    let selected = store::secure_store(cli.interactive);
+    render.plain(&chrome.banner(core_version()));
+    render.plain(&format!("  {}", chrome.mode(cli.interactive)));
+    render.plain(&format!("  {}", chrome.service(&backend.base_url, backend.is_embedded())));
+    render.plain(&format!("  {}", chrome.camera_source(&camera_label)));
+    render.plain(&format!("  {}", selected.label(locale)));
 
-    writeln!(out, "\n== Device credential (store: in-memory, this demo only) ==")?;
-    let vault = CredentialVault::new(Arc::new(ephemeral_store::EphemeralDemoStore::default()));
-    let credential = vault.enroll_device()?;
-    writeln!(out, "  device id {} ; secret {:?}", credential.device_id, credential.device_secret)?;
-    let again = vault.enroll_device()?;
-    writeln!(out, "  enrolling again keeps the same device: {}", again.device_id == credential.device_id)?;
-    Ok(())
+    let (queue, inbox) = std::sync::mpsc::channel();
+    let mut config = SessionConfig::new(backend.base_url.clone(), Platform::Desktop, Distribution::Global);
+    config.locale = locale;
+    config.status_mode = StatusMode::LongPoll { wait_seconds: 25 };
+    let runtime = OnboardingRuntime::start(
+        config,
+        selected.store.clone(),
+        Arc::new(DesktopShell::new(queue)),
+        Arc::new(NoPlatformPasskeys),
+        Arc::new(SystemClock),
+    )?;
+    let (answers, reviewer) = if cli.interactive {
+        let reviewer = Reviewer::Person { console_url: backend.console_url(), token: backend.reviewer_token.clone() };
+        (Answers::Interactive(input::Keyboard::spawn()), reviewer)
+    } else {
+        let token = backend.reviewer_token.clone().unwrap_or_else(|| SecretString::new(String::new()));
+        let api = reviewer::ReviewerApi::new(&backend.base_url, token).map_err(|e| BackendError::Remote {
+            url: backend.base_url.clone(),
+            detail: e.to_string(),
+        })?;
+        (Answers::Scripted, Reviewer::Scripted(script::ScriptedReviewer::new(api)))
+    };
+
+    let mut driver = Driver::new(&runtime, &backend, inbox, render, locale, answers, reviewer, camera);
+    let outcome = driver.run();
+    let mut render = driver.into_renderer();
+    let embedded = backend.is_embedded();
+    runtime.shutdown();
+    backend.shutdown();
+    match outcome {
+        Ok(Finish::TapShown | Finish::Done) => {
+            render.plain("");
+            render.plain(&chrome.summary(started.elapsed().as_secs_f64(), embedded));
+            Ok(())
+        }
+        Err(error) => {
+            render.plain("");
+            render.plain(&chrome.ended_without_tap());
+            Err(error.into())
+        }
+    }
 }

@@ -154,13 +154,21 @@ impl OnboardingFlow {
                     out.push(Effect::ScheduleWake { at: self.clock.to_phone_time(wake.at) });
                 }
             }
+            // Status answers can arrive late (a long-poll that was already on its way): the
+            // call never goes backwards — not from "in the call" to "invited", nor from "waiting
+            // for the decision" to either.
             ReviewStatus::CallInvited { call_id } => {
-                if !matches!(review.phase, ReviewPhase::InCall { .. }) {
+                if matches!(review.phase, ReviewPhase::Submitting | ReviewPhase::Waiting) {
                     review.phase = ReviewPhase::CallInvited { call_id };
                     out.push(Effect::ShowNotification { message: msg::NOTIFY_CALL_INVITATION.text(self.locale) });
                 }
             }
-            ReviewStatus::InCall { call_id, joined_at } => review.phase = ReviewPhase::InCall { call_id, joined_at },
+            ReviewStatus::InCall { call_id, joined_at } => {
+                // The phone's own join time, if it has one, is the one its 15-second rule uses.
+                if matches!(review.phase, ReviewPhase::Submitting | ReviewPhase::Waiting | ReviewPhase::CallInvited { .. }) {
+                    review.phase = ReviewPhase::InCall { call_id, joined_at };
+                }
+            }
             ReviewStatus::Approved => self.on_approved(request_id, out),
             ReviewStatus::Denied { reason_code, message } => self.step = Step::Denied { reason_code, message },
             ReviewStatus::Expired => self.step = Step::ReviewWindowMissed,

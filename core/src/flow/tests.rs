@@ -387,3 +387,27 @@ fn every_screen_text_exists_in_chinese_too() {
     assert_eq!(view.title.text, "您的临时访问密码（TAP）");
     assert!(view.body.expect("body").text.contains("10 分钟"));
 }
+
+#[test]
+fn late_status_answers_never_move_the_call_backwards() {
+    let mut s = Shell::new(Platform::Android);
+    to_review_waiting(&mut s);
+    let t = s.server();
+    s.ok(Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "c".into() }, server_time: t });
+    s.ok(Event::Continue);
+    s.ok(Event::CallJoined);
+    let joined = match s.flow.step() {
+        Step::Review(review) => review.phase.clone(),
+        other => panic!("{other:?}"),
+    };
+    // A long-poll answer from before the join, then one with the service's own join time.
+    let t = s.server();
+    s.send(Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "c".into() }, server_time: t });
+    s.send(Event::ReviewUpdated { status: ReviewStatus::InCall { call_id: "c".into(), joined_at: t + 5_000 }, server_time: t });
+    assert!(matches!(s.flow.step(), Step::Review(review) if review.phase == joined), "the phone's join time stands");
+    s.now += 20_000;
+    s.ok(Event::CallEnded);
+    let t = s.server();
+    s.send(Event::ReviewUpdated { status: ReviewStatus::InCall { call_id: "c".into(), joined_at: t }, server_time: t });
+    assert!(matches!(s.flow.step(), Step::Review(review) if review.phase == ReviewPhase::AwaitingDecision));
+}

@@ -1,0 +1,256 @@
+//! Where the selfie and liveness frames come from: the bundled sample selfie or a photograph
+//! (`--selfie FILE`) played as a simulated camera, or the webcam (nokhwa, feature `webcam`).
+//!
+//! A still photograph cannot move closer, so for the liveness "move closer" step the simulated
+//! camera zooms into it about the face, a little more each frame, exactly as the runtime's
+//! end-to-end test does with the same fixture.
+
+use std::path::Path;
+
+use identity_pass_core::selfie::{Frame, FrameVerdict, PixelFormat, Plane, SelfieConfig, SelfieSession, SessionError};
+use image::RgbImage;
+
+/// The sample selfie (core's fixture), so the demo needs no camera and no file.
+const SAMPLE_SELFIE: &[u8] = include_bytes!("../../core/tests/fixtures/face_selfie_640x480.jpg");
+/// The simulated camera's frame size and rate.
+const WIDTH: u32 = 640;
+const HEIGHT: u32 = 480;
+const FRAME_INTERVAL_MS: u64 = 100;
+
+/// Why frames cannot be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum CameraInputError {
+    /// The photograph cannot be read.
+    #[error("cannot read the selfie file {path}: {detail}")]
+    Unreadable {
+        /// The file.
+        path: String,
+        /// Why.
+        detail: String,
+    },
+    /// The photograph is not an image this shell decodes (JPEG, PNG).
+    #[error("the selfie file {path} is not a JPEG or PNG image: {detail}")]
+    NotAnImage {
+        /// The file.
+        path: String,
+        /// Why.
+        detail: String,
+    },
+    /// No face in the photograph.
+    #[error("no face was found in {path}; use a photograph with one face, facing the camera")]
+    NoFace {
+        /// The file.
+        path: String,
+    },
+    /// The webcam failed (or there is none).
+    #[cfg(feature = "webcam")]
+    #[error("{message} ({code}); use --selfie FILE to play a photograph instead")]
+    Webcam {
+        /// Stable code (`CAMERA_NONE`…).
+        code: &'static str,
+        /// The camera module's explanation.
+        message: String,
+    },
+    /// The camera never gave a picture the core accepts.
+    #[error("the camera never gave a usable picture (last guidance: {guidance})")]
+    NeverUsable {
+        /// The core's last guidance, in the session's language.
+        guidance: String,
+    },
+    /// This build has no webcam support.
+    #[cfg(not(feature = "webcam"))]
+    #[error("this build has no webcam support (feature `webcam`); use --selfie FILE")]
+    NoWebcamSupport,
+    /// The core refused a frame.
+    #[error("a camera frame was refused: {0}")]
+    Frame(#[from] SessionError),
+}
+
+/// A still photograph played as a camera.
+pub struct StillCamera {
+    image: RgbImage,
+    face_centre: (f32, f32),
+    next_timestamp_ms: u64,
+}
+
+impl StillCamera {
+    /// The bundled sample selfie.
+    pub fn sample() -> Result<Self, CameraInputError> {
+        Self::from_bytes(SAMPLE_SELFIE, "the bundled sample selfie")
+    }
+
+    /// A photograph from a file.
+    pub fn from_file(path: &Path) -> Result<Self, CameraInputError> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| CameraInputError::Unreadable { path: name.clone(), detail: e.to_string() })?;
+        Self::from_bytes(&bytes, &name)
+    }
+
+    fn from_bytes(bytes: &[u8], name: &str) -> Result<Self, CameraInputError> {
+        let decoded = image::load_from_memory(bytes)
+            .map_err(|e| CameraInputError::NotAnImage { path: name.to_owned(), detail: e.to_string() })?
+            .to_rgb8();
+        let image = to_camera_frame(&decoded);
+        // Find the face once, with the core's own detector, so zooming keeps it in the picture.
+        let mut probe = SelfieSession::new(SelfieConfig::standard());
+        let verdict = push(&mut probe, &image, 0)?;
+        let face = verdict.faces.first().ok_or_else(|| CameraInputError::NoFace { path: name.to_owned() })?;
+        let face_centre = (face.left + face.width / 2.0, face.top + face.height / 2.0);
+        Ok(Self { image, face_centre, next_timestamp_ms: 1_000 })
+    }
+
+    /// The frame at `zoom` (1 = the whole photograph) about the face, 640×480 RGB.
+    pub fn frame(&self, zoom: f32) -> RgbImage {
+        let zoom = zoom.max(1.0);
+        let (w, h) = (WIDTH as f32 / zoom, HEIGHT as f32 / zoom);
+        let (cx, cy) = (self.face_centre.0 * WIDTH as f32, self.face_centre.1 * HEIGHT as f32);
+        let x = (cx - w / 2.0).clamp(0.0, WIDTH as f32 - w);
+        let y = (cy - h / 2.0).clamp(0.0, HEIGHT as f32 - h);
+        let crop = image::imageops::crop_imm(&self.image, x as u32, y as u32, w as u32, h as u32).to_image();
+        image::imageops::resize(&crop, WIDTH, HEIGHT, image::imageops::FilterType::Triangle)
+    }
+
+    /// The next timestamp of the simulated 10 fps camera.
+    fn tick(&mut self) -> u64 {
+        let now = self.next_timestamp_ms;
+        self.next_timestamp_ms += FRAME_INTERVAL_MS;
+        now
+    }
+}
+
+/// Centre-crops to 4:3 and scales to the simulated camera's 640×480.
+fn to_camera_frame(source: &RgbImage) -> RgbImage {
+    let (sw, sh) = (source.width(), source.height());
+    let (cw, ch) = if sw * 3 > sh * 4 { (sh * 4 / 3, sh) } else { (sw, sw * 3 / 4) };
+    let crop = image::imageops::crop_imm(source, (sw - cw) / 2, (sh - ch) / 2, cw.max(1), ch.max(1)).to_image();
+    image::imageops::resize(&crop, WIDTH, HEIGHT, image::imageops::FilterType::Triangle)
+}
+
+fn push(session: &mut SelfieSession, image: &RgbImage, timestamp_ms: u64) -> Result<FrameVerdict, CameraInputError> {
+    Ok(session.push_frame(&frame_of(image)?, timestamp_ms)?)
+}
+
+/// A source of camera frames.
+pub enum Camera {
+    /// A photograph (the sample or `--selfie FILE`).
+    Still(StillCamera),
+    /// The webcam.
+    #[cfg(feature = "webcam")]
+    Webcam(webcam::Webcam),
+}
+
+/// One frame, and when it was taken.
+pub struct TimedFrame {
+    /// Packed RGB.
+    pub image: RgbImage,
+    /// Camera time, strictly increasing.
+    pub timestamp_ms: u64,
+}
+
+impl Camera {
+    /// The webcam (fails clearly when there is none).
+    pub fn webcam() -> Result<Self, CameraInputError> {
+        #[cfg(feature = "webcam")]
+        {
+            webcam::Webcam::open().map(Camera::Webcam)
+        }
+        #[cfg(not(feature = "webcam"))]
+        {
+            Err(CameraInputError::NoWebcamSupport)
+        }
+    }
+
+    /// The next frame for the selfie (`approach` = 0) or the liveness step, where `approach`
+    /// counts frames since it began (a still camera zooms in by 3% each frame).
+    pub fn next_frame(&mut self, approach: u32) -> Result<TimedFrame, CameraInputError> {
+        match self {
+            Camera::Still(still) => {
+                let image = still.frame(1.0 + 0.03 * approach as f32);
+                Ok(TimedFrame { image, timestamp_ms: still.tick() })
+            }
+            #[cfg(feature = "webcam")]
+            Camera::Webcam(webcam) => webcam.next_frame(),
+        }
+    }
+
+    /// Whether frames come from a live camera (which needs a person in front of it).
+    pub fn is_live(&self) -> bool {
+        !matches!(self, Camera::Still(_))
+    }
+}
+
+/// `image` as a core camera frame (packed RGB).
+pub fn frame_of(image: &RgbImage) -> Result<Frame<'_>, CameraInputError> {
+    let plane = Plane { data: image.as_raw(), row_stride: image.width() * 3, pixel_stride: 3 };
+    Frame::new(image.width(), image.height(), PixelFormat::Rgb, &[plane]).map_err(|e| CameraInputError::Frame(e.into()))
+}
+
+#[cfg(feature = "webcam")]
+mod webcam {
+    use std::time::Instant;
+
+    use identity_pass_core::selfie::camera::DesktopCamera;
+
+    use super::{CameraInputError, TimedFrame};
+
+    /// The first webcam, with a monotonic frame clock.
+    pub struct Webcam {
+        camera: DesktopCamera,
+        started: Instant,
+        last_ms: u64,
+    }
+
+    impl Webcam {
+        pub(super) fn open() -> Result<Self, CameraInputError> {
+            let camera = DesktopCamera::open_first().map_err(|e| CameraInputError::Webcam { code: e.code(), message: e.to_string() })?;
+            Ok(Self { camera, started: Instant::now(), last_ms: 0 })
+        }
+
+        pub(super) fn next_frame(&mut self) -> Result<TimedFrame, CameraInputError> {
+            let frame = self.camera.next_frame().map_err(|e| CameraInputError::Webcam { code: e.code(), message: e.to_string() })?;
+            let image = image::RgbImage::from_raw(frame.width, frame.height, frame.pixels)
+                .ok_or(CameraInputError::Webcam { code: "CAMERA_READ_FAILED", message: "a frame of the wrong size".into() })?;
+            let elapsed = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            self.last_ms = elapsed.max(self.last_ms + 1);
+            Ok(TimedFrame { image, timestamp_ms: self.last_ms })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_selfie_has_a_face_and_zooming_grows_it() {
+        let still = StillCamera::sample().expect("the bundled sample decodes and has a face");
+        let mut session = SelfieSession::new(SelfieConfig::standard());
+        let near = push(&mut session, &still.frame(1.0), 1).expect("frame");
+        let mut other = SelfieSession::new(SelfieConfig::standard());
+        let closer = push(&mut other, &still.frame(1.6), 1).expect("frame");
+        let (a, b) = (near.faces.first().expect("face").width, closer.faces.first().expect("face").width);
+        assert!(b > a * 1.3, "zooming 1.6× widens the face: {a} → {b}");
+    }
+
+    #[test]
+    fn a_missing_file_and_a_non_image_are_clear_errors() {
+        let missing = StillCamera::from_file(Path::new("/nonexistent/selfie.jpg")).err().expect("error");
+        assert!(matches!(missing, CameraInputError::Unreadable { .. }), "{missing}");
+        let dir = tempfile::tempdir().expect("dir");
+        let text = dir.path().join("notes.jpg");
+        std::fs::write(&text, b"not a picture").expect("write");
+        let garbage = StillCamera::from_file(&text).err().expect("error");
+        assert!(matches!(garbage, CameraInputError::NotAnImage { .. }), "{garbage}");
+    }
+
+    #[test]
+    fn a_picture_without_a_face_is_refused() {
+        let grey = RgbImage::from_pixel(800, 600, image::Rgb([128, 128, 128]));
+        let mut png = Vec::new();
+        image::DynamicImage::ImageRgb8(grey)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .expect("encode");
+        let error = StillCamera::from_bytes(&png, "grey.png").err().expect("error");
+        assert!(matches!(error, CameraInputError::NoFace { .. }), "{error}");
+    }
+}

@@ -1,0 +1,226 @@
+//! The shell's own words: CLI chrome only (labels, prompts, progress, the reviewer's narration).
+//! Everything the user reads about the onboarding itself — titles, bodies, buttons, notices,
+//! camera guidance — comes from the core's catalog through the view.
+
+use identity_pass_core::flow::permissions::Permission;
+use identity_pass_core::messages::Locale;
+
+/// Chrome texts in the session's language.
+#[derive(Debug, Clone, Copy)]
+pub struct Chrome(pub Locale);
+
+impl Chrome {
+    fn pick(self, english: &str, chinese: &str) -> String {
+        match self.0 {
+            Locale::English => english.to_owned(),
+            Locale::SimplifiedChinese => chinese.to_owned(),
+        }
+    }
+
+    /// First line.
+    pub fn banner(self, version: &str) -> String {
+        self.pick("Identity Pass desktop shell", "Identity Pass 桌面版") + &format!(" · core {version}")
+    }
+    /// Which mode runs.
+    pub fn mode(self, interactive: bool) -> String {
+        if interactive {
+            self.pick("mode: interactive (you answer; a real reviewer acts in the console)", "模式：交互（由您作答；真实审核人在控制台操作）")
+        } else {
+            self.pick(
+                "mode: scripted (sample answers, a sample selfie, a scripted reviewer)",
+                "模式：脚本（示例答案、示例自拍、脚本审核人）",
+            )
+        }
+    }
+    /// The service in use.
+    pub fn service(self, url: &str, embedded: bool) -> String {
+        if embedded {
+            self.pick("service: embedded reference service at ", "服务：内嵌参考服务 ") + url
+        } else {
+            self.pick("service: ", "服务：") + url
+        }
+    }
+    /// The camera in use.
+    pub fn camera_source(self, source: &str) -> String {
+        self.pick("camera: ", "摄像头：") + source
+    }
+    /// The bundled sample selfie.
+    pub fn sample_selfie(self) -> String {
+        self.pick("the bundled sample selfie (simulated 10 fps camera)", "内置示例自拍（模拟 10 帧/秒摄像头）")
+    }
+    /// A selfie file.
+    pub fn selfie_file(self, path: &str) -> String {
+        self.pick("photograph ", "照片 ") + path + &self.pick(" (simulated 10 fps camera)", "（模拟 10 帧/秒摄像头）")
+    }
+    /// The webcam.
+    pub fn webcam(self) -> String {
+        self.pick("the webcam", "网络摄像头")
+    }
+    /// A pressed button.
+    pub fn pressed(self, label: &str) -> String {
+        format!("▶ {label}")
+    }
+    /// A typed answer.
+    pub fn typed(self, field: &str, value: &str) -> String {
+        format!("✎ {field}: {value}")
+    }
+    /// Form labels.
+    pub fn label_upn(self) -> String {
+        self.pick("Work email", "工作邮箱")
+    }
+    /// Form label.
+    pub fn label_employee_id(self) -> String {
+        self.pick("Employee ID", "员工编号")
+    }
+    /// Form label.
+    pub fn label_personal_email(self) -> String {
+        self.pick("Personal email (optional)", "个人邮箱（可选）")
+    }
+    /// Form label.
+    pub fn label_staff_kind(self) -> String {
+        self.pick("Staff (employee/external)", "人员类型（employee/external）")
+    }
+    /// Form label.
+    pub fn label_consent(self) -> String {
+        self.pick("Accept? (y/n)", "是否同意？(y/n)")
+    }
+    /// Date labels.
+    pub fn label_year(self, first: i32, last: i32) -> String {
+        self.pick("Year of birth", "出生年份") + &format!(" ({first}–{last})")
+    }
+    /// Date label.
+    pub fn label_month(self) -> String {
+        self.pick("Month (1–12)", "月份（1–12）")
+    }
+    /// Date label.
+    pub fn label_day(self, days: u32) -> String {
+        self.pick("Day", "日") + &format!(" (1–{days})")
+    }
+    /// The interactive prompt for the main button.
+    pub fn press_prompt(self, label: &str) -> String {
+        match self.0 {
+            Locale::English => format!("press Enter for \"{label}\", or type q to quit"),
+            Locale::SimplifiedChinese => format!("按回车键执行“{label}”，输入 q 退出"),
+        }
+    }
+    /// What the desktop answers for a permission prompt.
+    pub fn permission_granted(self, permission: Permission) -> String {
+        let name = match (permission, self.0) {
+            (Permission::Camera, Locale::English) => "camera",
+            (Permission::Microphone, Locale::English) => "microphone",
+            (Permission::Notifications, Locale::English) => "notifications",
+            (Permission::Location, Locale::English) => "precise location",
+            (Permission::Camera, Locale::SimplifiedChinese) => "摄像头",
+            (Permission::Microphone, Locale::SimplifiedChinese) => "麦克风",
+            (Permission::Notifications, Locale::SimplifiedChinese) => "通知",
+            (Permission::Location, Locale::SimplifiedChinese) => "精确位置",
+        };
+        match self.0 {
+            Locale::English => format!("desktop: {name} granted (a desktop has no permission prompt)"),
+            Locale::SimplifiedChinese => format!("桌面：已授予{name}（桌面没有权限弹窗）"),
+        }
+    }
+    /// Camera status line.
+    pub fn camera_frame(self, guidance: &str, good: u32, needed: u32) -> String {
+        self.pick("camera: ", "摄像头：") + &format!("{guidance} [{good}/{needed}]")
+    }
+    /// Liveness status line.
+    pub fn liveness_frame(self, instruction: &str, progress_percent: u32) -> String {
+        self.pick("camera: ", "摄像头：") + &format!("{instruction} [{progress_percent}%]")
+    }
+    /// Waiting.
+    pub fn waiting(self, seconds: u64) -> String {
+        match self.0 {
+            Locale::English => format!("waiting… {seconds} s"),
+            Locale::SimplifiedChinese => format!("等待中… {seconds} 秒"),
+        }
+    }
+    /// Joining the call.
+    pub fn joining_call(self, call_id: &str) -> String {
+        self.pick("joining video call ", "正在加入视频通话 ") + call_id
+    }
+    /// In the call.
+    pub fn in_call(self, seconds: u64, interactive: bool) -> String {
+        match (self.0, interactive) {
+            (Locale::English, false) => format!("in the call: {seconds} s (at least 15 s)"),
+            (Locale::English, true) => format!("in the call: {seconds} s (at least 15 s) — press Enter to leave"),
+            (Locale::SimplifiedChinese, false) => format!("通话中：{seconds} 秒（至少 15 秒）"),
+            (Locale::SimplifiedChinese, true) => format!("通话中：{seconds} 秒（至少 15 秒）— 按回车键离开"),
+        }
+    }
+    /// The scripted reviewer's narration.
+    pub fn reviewer(self, action: &str) -> String {
+        self.pick("scripted reviewer: ", "脚本审核人：") + action
+    }
+    /// Reviewer action.
+    pub fn reviewer_starts_call(self) -> String {
+        self.pick("starts the video call", "发起视频通话")
+    }
+    /// Reviewer action.
+    pub fn reviewer_sees_join(self) -> String {
+        self.pick("records that you joined", "记录您已加入通话")
+    }
+    /// Reviewer action.
+    pub fn reviewer_sees_leave(self) -> String {
+        self.pick("records that you left", "记录您已离开通话")
+    }
+    /// Reviewer action.
+    pub fn reviewer_approves(self) -> String {
+        self.pick("approves the request", "批准申请")
+    }
+    /// Where a real reviewer acts.
+    pub fn reviewer_console(self, console_url: &str, token: Option<&str>, request_id: &str) -> String {
+        let token = token.unwrap_or(match self.0 {
+            Locale::English => "the token the service printed at start",
+            Locale::SimplifiedChinese => "服务启动时打印的令牌",
+        });
+        match self.0 {
+            Locale::English => format!(
+                "reviewer: open {console_url} in a browser, enter the reviewer token {token}, and act on request {request_id}"
+            ),
+            Locale::SimplifiedChinese => {
+                format!("审核人：在浏览器中打开 {console_url}，输入审核令牌 {token}，然后处理申请 {request_id}")
+            }
+        }
+    }
+    /// A notification the phone would show.
+    pub fn notification(self, text: &str) -> String {
+        self.pick("notification: ", "通知：") + text
+    }
+    /// The TAP countdown.
+    pub fn expires_in(self, remaining: &str) -> String {
+        match self.0 {
+            Locale::English => format!("expires in {remaining}"),
+            Locale::SimplifiedChinese => format!("{remaining} 后过期"),
+        }
+    }
+    /// How to leave the TAP screen interactively.
+    pub fn tap_quit_hint(self) -> String {
+        self.pick("press Enter to quit; the TAP stays valid until it expires", "按回车键退出；TAP 在过期前仍然有效")
+    }
+    /// The closing summary.
+    pub fn summary(self, seconds: f64, embedded_service: bool) -> String {
+        let reached = match self.0 {
+            Locale::English => format!("done: the TAP screen was reached in {seconds:.1} s. "),
+            Locale::SimplifiedChinese => format!("完成：用时 {seconds:.1} 秒到达 TAP 页面。"),
+        };
+        let discarded = match (self.0, embedded_service) {
+            (Locale::English, true) => "This shell wrote nothing to disk; its in-memory store and the embedded service are discarded now.",
+            (Locale::English, false) => "This shell wrote nothing to disk; its in-memory store is discarded now.",
+            (Locale::SimplifiedChinese, true) => "本程序未向磁盘写入任何内容；内存存储和内嵌服务现在被丢弃。",
+            (Locale::SimplifiedChinese, false) => "本程序未向磁盘写入任何内容；内存存储现在被丢弃。",
+        };
+        reached + discarded
+    }
+    /// A step only the phone app can do.
+    pub fn phone_only(self, step: &str) -> String {
+        match self.0 {
+            Locale::English => format!("this path needs the phone app ({step}); the desktop shell stops here"),
+            Locale::SimplifiedChinese => format!("此流程需要手机应用（{step}）；桌面版到此为止"),
+        }
+    }
+    /// The onboarding ended without a TAP.
+    pub fn ended_without_tap(self) -> String {
+        self.pick("the onboarding ended without a TAP", "入职流程结束，未获得 TAP")
+    }
+}

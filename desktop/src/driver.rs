@@ -1,0 +1,465 @@
+//! The shell's loop: shows every view the runtime publishes, performs the platform's effects
+//! (permissions, camera, the call, notifications), and answers each screen — from the script or
+//! the keyboard — until the TAP is on screen or the onboarding ends.
+//!
+//! All decisions about the onboarding are the core's; this loop only plays the phone's part.
+
+use std::collections::HashMap;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
+use identity_pass_core::flow::view::{ReviewStage, Screen, ViewState};
+use identity_pass_core::flow::{Effect, Event};
+use identity_pass_core::messages::{flow as flow_messages, Locale};
+use identity_pass_core::SecretString;
+use identity_pass_runtime::{Clock, OnboardingRuntime, SystemClock};
+
+use crate::answers::Answers;
+use crate::backend::Backend;
+use crate::camera::{Camera, CameraInputError};
+use crate::frames;
+use crate::chrome::Chrome;
+use crate::input::InputClosed;
+use crate::render::{countdown, Renderer};
+use crate::reviewer::ReviewerAction;
+use crate::script::{self, ScriptedReviewer};
+use crate::shell::{desktop_profile, ShellMessage};
+
+/// How often the loop wakes to redraw the status line when nothing arrives.
+const TICK: Duration = Duration::from_millis(250);
+
+/// How the session ended well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finish {
+    /// The TAP was shown with its countdown.
+    TapShown,
+    /// The flow reached its final screen.
+    Done,
+}
+
+/// Why the session ended without a TAP.
+#[derive(Debug, thiserror::Error)]
+pub enum DriveError {
+    /// Stdin closed while an answer was needed.
+    #[error(transparent)]
+    Input(#[from] InputClosed),
+    /// The camera could not deliver usable frames.
+    #[error(transparent)]
+    Camera(#[from] CameraInputError),
+    /// A scripted reviewer's call failed.
+    #[error("the scripted reviewer's call failed: {0}")]
+    Reviewer(String),
+    /// The flow ended on a screen that is not a TAP.
+    #[error("{0}")]
+    Ended(String),
+    /// The user quit.
+    #[error("stopped by the user")]
+    Quit,
+    /// The runtime stopped talking.
+    #[error("the onboarding runtime stopped")]
+    RuntimeGone,
+}
+
+/// Who reviews.
+pub enum Reviewer {
+    /// The script, through the reviewer API.
+    Scripted(ScriptedReviewer),
+    /// A person at the console.
+    Person {
+        /// Where the console is.
+        console_url: String,
+        /// The token to type there, when this shell knows it.
+        token: Option<SecretString>,
+    },
+}
+
+/// One session of the shell.
+pub struct Driver<'a> {
+    runtime: &'a OnboardingRuntime,
+    backend: &'a Backend,
+    inbox: Receiver<ShellMessage>,
+    render: Renderer,
+    chrome: Chrome,
+    locale: Locale,
+    answers: Answers,
+    reviewer: Reviewer,
+    camera: Camera,
+    clock: SystemClock,
+    view: Option<ViewState>,
+    acted_on: Option<String>,
+    /// Answer events sent whose views have not arrived yet.
+    answers_in_flight: usize,
+    presses: HashMap<String, u32>,
+    device_reported: bool,
+    call_joined_at: Option<Instant>,
+    call_left: bool,
+    console_shown_for: Option<String>,
+    tap_seen_at: Option<Instant>,
+    /// The countdown last shown, in milliseconds.
+    tap_remaining_ms: Option<i64>,
+    /// The busy screen (title code) and since when.
+    busy_since: Option<(String, Instant)>,
+    last_change: Instant,
+}
+
+impl<'a> Driver<'a> {
+    /// A driver over a started runtime whose listener feeds `inbox`.
+    #[allow(clippy::too_many_arguments)] // each is one of the shell's parts, named at the call
+    pub fn new(
+        runtime: &'a OnboardingRuntime,
+        backend: &'a Backend,
+        inbox: Receiver<ShellMessage>,
+        render: Renderer,
+        locale: Locale,
+        answers: Answers,
+        reviewer: Reviewer,
+        camera: Camera,
+    ) -> Self {
+        Self {
+            runtime,
+            backend,
+            inbox,
+            render,
+            chrome: Chrome(locale),
+            locale,
+            answers,
+            reviewer,
+            camera,
+            clock: SystemClock,
+            view: None,
+            acted_on: None,
+            answers_in_flight: 0,
+            presses: HashMap::new(),
+            device_reported: false,
+            call_joined_at: None,
+            call_left: false,
+            console_shown_for: None,
+            tap_seen_at: None,
+            tap_remaining_ms: None,
+            busy_since: None,
+            last_change: Instant::now(),
+        }
+    }
+
+    /// The renderer, for the closing lines.
+    pub fn into_renderer(self) -> Renderer {
+        self.render
+    }
+
+    /// Runs until the TAP has been shown, or the onboarding ends.
+    pub fn run(&mut self) -> Result<Finish, DriveError> {
+        // The view published before this loop started (the first screen) is not re-sent.
+        self.show(self.runtime.view().view);
+        loop {
+            let mut batch = Vec::new();
+            match self.inbox.recv_timeout(TICK) {
+                Ok(message) => batch.push(message),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return Err(DriveError::RuntimeGone),
+            }
+            batch.extend(self.inbox.try_iter());
+            for message in batch {
+                match message {
+                    ShellMessage::View(view) => self.show(*view),
+                    ShellMessage::Effect(effect) => self.perform(effect)?,
+                }
+            }
+            if let Some(finish) = self.step()? {
+                return Ok(finish);
+            }
+            if !self.answers.is_interactive() && self.last_change.elapsed() > script::STUCK_AFTER {
+                let title = self.view.as_ref().map(|v| v.title.text.clone()).unwrap_or_default();
+                return Err(DriveError::Ended(format!("no progress for {} s on \"{title}\"", script::STUCK_AFTER.as_secs())));
+            }
+        }
+    }
+
+    fn send(&self, event: Event) {
+        self.runtime.send(event);
+    }
+
+    /// Sends the answers to a form; the form may be asked again once their views are in.
+    fn answer(&mut self, events: Vec<Event>) {
+        self.answers_in_flight += events.len();
+        for event in events {
+            self.send(event);
+        }
+    }
+
+    fn show(&mut self, view: ViewState) {
+        if self.view.as_ref() != Some(&view) {
+            self.last_change = Instant::now();
+        }
+        // The runtime publishes one view per event it applies: once the answers' views are
+        // in, the same form may be asked again (the same mistake twice gives the same view).
+        if self.answers_in_flight > 0 {
+            self.answers_in_flight -= 1;
+            if self.answers_in_flight == 0 {
+                self.acted_on = None;
+            }
+        }
+        self.render.screen(&view);
+        self.view = Some(view);
+    }
+
+    /// A key that changes whenever the screen asks for a new answer.
+    fn act_key(view: &ViewState) -> String {
+        format!(
+            "{}|{}|{}|{}",
+            view.title.code,
+            view.notice.as_ref().map_or("", |n| n.code.as_str()),
+            view.primary_action.as_ref().map_or("", |a| a.code.as_str()),
+            view.busy
+        )
+    }
+
+    /// True the first time it is called for this screen state.
+    fn first_time(&mut self, view: &ViewState) -> bool {
+        let key = Self::act_key(view);
+        if self.acted_on.as_ref() == Some(&key) {
+            return false;
+        }
+        self.acted_on = Some(key);
+        true
+    }
+
+    /// Presses the main button (asking first, in interactive mode).
+    fn press(&mut self, view: &ViewState) -> Result<(), DriveError> {
+        let Some(action) = &view.primary_action else { return Ok(()) };
+        if !self.answers.is_interactive() {
+            let presses = self.presses.entry(view.title.code.clone()).or_default();
+            *presses += 1;
+            if *presses > script::MAX_PRESSES_PER_SCREEN {
+                return Err(DriveError::Ended(format!("the script keeps pressing \"{}\" on \"{}\"", action.text, view.title.text)));
+            }
+        }
+        if !self.answers.press(&mut self.render, self.chrome, action)? {
+            return Err(DriveError::Quit);
+        }
+        self.send(Event::Continue);
+        Ok(())
+    }
+
+    fn step(&mut self) -> Result<Option<Finish>, DriveError> {
+        let Some(view) = self.view.clone() else { return Ok(None) };
+        if view.busy {
+            if self.busy_since.as_ref().is_none_or(|(title, _)| *title != view.title.code) {
+                self.busy_since = Some((view.title.code.clone(), Instant::now()));
+            }
+            let since = self.busy_since.as_ref().map_or_else(Instant::now, |(_, since)| *since);
+            if !matches!(view.screen, Screen::Review { stage: ReviewStage::InCall }) {
+                let seconds = since.elapsed().as_secs();
+                self.render.busy(seconds, &self.chrome.waiting(seconds));
+            }
+        } else {
+            self.busy_since = None;
+        }
+        // A failed request: the button says "Try again".
+        if view.primary_action.as_ref().is_some_and(|a| a.code == flow_messages::ACTION_RETRY.0) {
+            if self.first_time(&view) {
+                self.press(&view)?;
+            }
+            return Ok(None);
+        }
+        match &view.screen {
+            Screen::DeviceCheck => {
+                if !self.device_reported {
+                    self.device_reported = true;
+                    self.send(Event::DeviceChecked { profile: desktop_profile() });
+                }
+            }
+            Screen::Ineligible { .. } => return Err(DriveError::Ended(view.title.text.clone())),
+            Screen::Permissions { .. } | Screen::PresentVerifiedId { requested: false } => {
+                if self.first_time(&view) {
+                    self.press(&view)?;
+                }
+            }
+            Screen::Consent { .. } => {
+                if self.first_time(&view) {
+                    let accepted = self.answers.consent(&mut self.render, self.chrome)?;
+                    self.answer(vec![Event::ConsentAnswered { accepted }]);
+                }
+            }
+            Screen::IdentityEntry { form, field_errors } => {
+                if self.first_time(&view) {
+                    if !field_errors.is_empty() && !self.answers.is_interactive() {
+                        return Err(DriveError::Ended("the core refused the sample identity".into()));
+                    }
+                    let form = self.answers.identity(&mut self.render, self.chrome, form.as_ref())?;
+                    self.answer(vec![Event::IdentitySubmitted { form }]);
+                }
+            }
+            Screen::DateOfBirth { first_year, last_year, .. } => {
+                if view.primary_action.is_some() && self.first_time(&view) {
+                    let (year, month, day) = self.answers.date_of_birth(&mut self.render, self.chrome, (*first_year, *last_year))?;
+                    self.answer(vec![
+                        Event::DobYearSelected { year },
+                        Event::DobMonthSelected { month },
+                        Event::DobDaySelected { day },
+                        Event::Continue,
+                    ]);
+                }
+            }
+            Screen::GovernmentId { .. } => return Err(self.phone_only("AU10TIX")),
+            Screen::AddVerifiedId { .. } => return Err(self.phone_only("Microsoft Authenticator")),
+            Screen::Passkey { .. } => return Err(self.phone_only("passkey")),
+            Screen::Selfie { .. } | Screen::Liveness { in_progress: false, .. } => {
+                if !view.busy && self.first_time(&view) {
+                    self.check_liveness_attempts(&view)?;
+                    self.press(&view)?;
+                }
+            }
+            Screen::Review { stage } => self.review(*stage, &view)?,
+            Screen::Tap { .. } => return self.tap(&view),
+            Screen::TapExpired { .. } | Screen::Denied | Screen::ReviewWindowMissed => {
+                if !self.answers.is_interactive() {
+                    return Err(DriveError::Ended(view.title.text.clone()));
+                }
+                if self.first_time(&view) {
+                    self.press(&view)?;
+                }
+            }
+            Screen::Done { .. } => return Ok(Some(Finish::Done)),
+            Screen::SubmittingIdentity
+            | Screen::AwaitingVerifiedId
+            | Screen::FetchingTap
+            | Screen::Liveness { in_progress: true, .. }
+            | Screen::PresentVerifiedId { requested: true } => {}
+        }
+        Ok(None)
+    }
+
+    fn phone_only(&self, what: &str) -> DriveError {
+        DriveError::Ended(self.chrome.phone_only(what))
+    }
+
+    fn check_liveness_attempts(&mut self, view: &ViewState) -> Result<(), DriveError> {
+        if matches!(view.screen, Screen::Liveness { .. }) && view.notice.is_some() && !self.answers.is_interactive() {
+            let attempts = self.presses.get(&view.title.code).copied().unwrap_or(0);
+            if attempts >= script::MAX_LIVENESS_ATTEMPTS {
+                return Err(DriveError::Ended(format!("the liveness check failed {attempts} times")));
+            }
+        }
+        Ok(())
+    }
+
+    fn review(&mut self, stage: ReviewStage, view: &ViewState) -> Result<(), DriveError> {
+        let request_id = self.runtime.view().request_id.unwrap_or_default();
+        match stage {
+            ReviewStage::Submitting => {}
+            ReviewStage::Waiting => match &mut self.reviewer {
+                Reviewer::Scripted(reviewer) => {
+                    if reviewer.act_once(self.backend, &request_id, ReviewerAction::StartCall).map_err(|e| DriveError::Reviewer(e.to_string()))? {
+                        self.render.info(&self.chrome.reviewer(&self.chrome.reviewer_starts_call()));
+                    }
+                }
+                Reviewer::Person { console_url, token } => {
+                    if self.console_shown_for.as_deref() != Some(request_id.as_str()) {
+                        let line = self.chrome.reviewer_console(console_url, token.as_ref().map(|t| t.expose_secret()), &request_id);
+                        self.render.info(&line);
+                        self.console_shown_for = Some(request_id);
+                    }
+                }
+            },
+            ReviewStage::CallInvited => {
+                if self.first_time(view) {
+                    self.call_joined_at = None;
+                    self.call_left = false;
+                    self.press(view)?;
+                }
+            }
+            ReviewStage::InCall => {
+                let joined = *self.call_joined_at.get_or_insert_with(Instant::now);
+                let seconds = joined.elapsed().as_secs();
+                let interactive = self.answers.is_interactive();
+                self.render.status("call", &self.chrome.in_call(seconds, interactive), Duration::from_secs(3));
+                if self.call_left {
+                    return Ok(());
+                }
+                let leave = match self.answers.keyboard() {
+                    Some(keyboard) => keyboard.typed()?.is_some(),
+                    None => joined.elapsed() >= script::CALL_HOLD,
+                };
+                if leave {
+                    self.call_left = true;
+                    self.send(Event::CallEnded);
+                }
+            }
+            ReviewStage::AwaitingDecision => {
+                // The reviewer records the user's leaving only once the phone has: an
+                // `in_call` status reaching the flow after that would restart its call timer
+                // (the service's status has no `joined_at`, so the runtime takes the answer's time).
+                self.scripted_reviewer(&request_id, ReviewerAction::UserLeft, Chrome::reviewer_sees_leave)?;
+                self.scripted_reviewer(&request_id, ReviewerAction::Approve, Chrome::reviewer_approves)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The scripted reviewer does `action` (once), narrated; a person uses the console.
+    fn scripted_reviewer(&mut self, request_id: &str, action: ReviewerAction, narration: fn(Chrome) -> String) -> Result<(), DriveError> {
+        if let Reviewer::Scripted(reviewer) = &mut self.reviewer
+            && reviewer.act_once(self.backend, request_id, action).map_err(|e| DriveError::Reviewer(e.to_string()))?
+        {
+            self.render.info(&self.chrome.reviewer(&narration(self.chrome)));
+        }
+        Ok(())
+    }
+
+    fn tap(&mut self, view: &ViewState) -> Result<Option<Finish>, DriveError> {
+        let first = self.tap_seen_at.is_none();
+        let seen = *self.tap_seen_at.get_or_insert_with(Instant::now);
+        if first && self.answers.is_interactive() {
+            self.render.info(&self.chrome.tap_quit_hint());
+        }
+        if let Some(deadline) = view.deadline {
+            // The deadline's phone time is re-estimated with every service answer (its clock
+            // has whole seconds), so it may shift by under a second; a countdown never goes up.
+            let estimate = deadline.phone_time - self.clock.now_ms();
+            let remaining = self.tap_remaining_ms.map_or(estimate, |shown| estimate.min(shown));
+            self.tap_remaining_ms = Some(remaining);
+            self.render.status("countdown", &format!("TAP · {}", self.chrome.expires_in(&countdown(remaining))), Duration::from_secs(1));
+        }
+        let done = match self.answers.keyboard() {
+            Some(keyboard) => keyboard.typed()?.is_some(),
+            None => seen.elapsed() >= script::TAP_SHOWN_FOR,
+        };
+        if done {
+            self.render.clear_status();
+            return Ok(Some(Finish::TapShown));
+        }
+        Ok(None)
+    }
+
+    fn perform(&mut self, effect: Effect) -> Result<(), DriveError> {
+        match effect {
+            Effect::RequestPermission { permission } | Effect::OpenAppSettings { permission } => self.grant(permission),
+            Effect::RequestFullAccuracyLocation => self.grant(Permission::Location),
+            Effect::CheckPermissions => {
+                for permission in Permission::ALL {
+                    self.send(Event::PermissionReported { permission, status: PermissionStatus::Granted });
+                }
+            }
+            Effect::StartSelfie => frames::feed_selfie(self.runtime, &mut self.camera, &mut self.render, self.locale)?,
+            Effect::StartLiveness { .. } => frames::feed_liveness(self.runtime, &mut self.camera, &mut self.render, self.locale)?,
+            Effect::JoinCall { call_id } => {
+                self.render.info(&self.chrome.joining_call(&call_id));
+                self.call_joined_at = Some(Instant::now());
+                self.send(Event::CallJoined);
+                let request_id = self.runtime.view().request_id.unwrap_or_default();
+                self.scripted_reviewer(&request_id, ReviewerAction::UserJoined, Chrome::reviewer_sees_join)?;
+            }
+            Effect::ShowNotification { message } => self.render.info(&self.chrome.notification(&message.text)),
+            // The runtime schedules its own wake-ups and performs every service call; the
+            // partner and Authenticator steps stop at their screens (phone only).
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn grant(&mut self, permission: Permission) {
+        self.render.info(&self.chrome.permission_granted(permission));
+        self.send(Event::PermissionReported { permission, status: PermissionStatus::Granted });
+    }
+}

@@ -1,0 +1,152 @@
+//! `--interactive`: a person types the answers on stdin and a real reviewer acts through the
+//! reviewer console's API, using the address and token the shell prints. This test is both:
+//! it answers each prompt as it appears and presses the console's buttons over HTTP.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{ChildStdin, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use common::*;
+use identity_pass_core::messages::Locale;
+
+/// A generous guard so a broken shell fails the test instead of hanging it.
+const GUARD: Duration = Duration::from_secs(120);
+
+struct Session {
+    stdin: ChildStdin,
+    lines: Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Session {
+    /// Reads lines until one satisfies `matches`; returns it.
+    fn until(&mut self, what: &str, matches: impl Fn(&str) -> bool) -> String {
+        loop {
+            match self.lines.recv_timeout(GUARD) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if matches(&line) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!("never saw {what}; output so far:\n{}", self.seen.join("\n")),
+            }
+        }
+    }
+
+    fn answer(&mut self, prompt: &str, text: &str) {
+        self.until(prompt, |line| line.contains("· ?") && line.contains(prompt));
+        writeln!(self.stdin, "{text}").expect("stdin");
+    }
+}
+
+/// The reviewer's side: the console's buttons are these API calls.
+struct Console {
+    address: String,
+    token: String,
+}
+
+impl Console {
+    fn post(&self, path: &str, body: &str) -> u16 {
+        let mut stream = TcpStream::connect(&self.address).expect("service reachable");
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nIdempotency-Key: test-{}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.address,
+            self.token,
+            path.replace('/', "-"),
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("answer");
+        response.split_whitespace().nth(1).and_then(|code| code.parse().ok()).unwrap_or(0)
+    }
+
+    fn act(&self, request_id: &str, action: &str, body: &str) {
+        let status = self.post(&format!("/v1/review/requests/{request_id}/{action}"), body);
+        assert!((200..300).contains(&status), "reviewer {action}: HTTP {status}");
+    }
+}
+
+/// "reviewer: open http://127.0.0.1:PORT/console in a browser, enter the reviewer token T, and act on request R"
+fn parse_console_line(line: &str) -> (Console, String) {
+    let after = |marker: &str| line.split(marker).nth(1).and_then(|rest| rest.split([' ', ',']).next()).map(str::to_owned);
+    let url = after("open ").expect("console URL");
+    let token = after("reviewer token ").expect("token");
+    let request_id = after("act on request ").expect("request id");
+    let address = url.trim_start_matches("http://").trim_end_matches("/console").to_owned();
+    (Console { address, token }, request_id)
+}
+
+#[test]
+fn a_person_answers_on_stdin_and_a_reviewer_approves_in_the_console() {
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/face_selfie_640x480.jpg");
+    let mut child = shell()
+        .args(["--interactive", "--selfie", fixture])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the shell starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let (sender, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut session = Session { stdin: child.stdin.take().expect("stdin"), lines, seen: Vec::new() };
+
+    // Frank: external staff on "Get TAP" with the liveness prompt (seeded directory).
+    session.answer("\"Allow\"", "");
+    session.answer("(y/n)", "y");
+    // A mistake first: the core explains it under the form, which is asked again, prefilled.
+    session.answer("Work email", "frank at contoso");
+    session.answer("Employee ID", "X2002");
+    session.answer("Personal email", "");
+    session.answer("Staff", "external");
+    session.until("the field error", |line| line.starts_with("  ! "));
+    session.answer("Work email [frank at contoso]", "v-frank@contoso.example");
+    session.answer("Employee ID [X2002]", "");
+    session.answer("Personal email", "");
+    session.answer("Staff", "external");
+    session.answer("\"Take selfie\"", "");
+    session.answer("\"Start liveness check\"", "");
+
+    let console_line = session.until("the reviewer console's address", |line| line.contains("reviewer: open "));
+    let (console, request_id) = parse_console_line(&console_line);
+    console.act(&request_id, "call", "{}");
+    session.answer("\"Join the call\"", "");
+    session.until("the call being joined", |line| line.contains("joining video call"));
+    console.act(&request_id, "join", "{}");
+    // The rule is 15 s in the call, on both clocks; the shell shows the time as it passes.
+    session.until("the call timer past 15 s", |line| {
+        line.trim().strip_prefix("in the call: ").and_then(|rest| rest.split(' ').next()).and_then(|s| s.parse::<u32>().ok())
+            .is_some_and(|seconds| seconds >= 16)
+    });
+    // The user leaves; the reviewer, seeing it, records it and approves.
+    writeln!(session.stdin).expect("leave the call");
+    session.until("the decision screen", |line| line.contains("Waiting for the reviewer's decision"));
+    console.act(&request_id, "leave", "{}");
+    console.act(&request_id, "decision", r#"{"decision":"approve"}"#);
+
+    let tap_line = session.until("the TAP", |line| line.starts_with("  TAP  "));
+    session.until("the quit hint", |line| line.contains("press Enter to quit"));
+    writeln!(session.stdin).expect("quit");
+    let status = child.wait().expect("exits");
+    while let Ok(line) = session.lines.recv_timeout(Duration::from_secs(5)) {
+        session.seen.push(line);
+    }
+    let output = session.seen.join("\n");
+    assert!(status.success(), "exit {:?}\n{output}", status.code());
+    assert_eq!(titles(&output), get_tap_titles(Locale::English), "every screen, in order\n{output}");
+    assert!(tap_line.trim_start_matches("  TAP  ").len() >= 8, "{tap_line}");
+    assert!(!output.contains("✎"), "nothing is typed for the user in interactive mode");
+}

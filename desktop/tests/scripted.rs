@@ -1,0 +1,42 @@
+//! The README's demo, as `bash scripts/demo.sh` runs it: the built shell in scripted mode goes
+//! from the first screen to the TAP with its countdown, against the embedded service, alone.
+
+mod common;
+
+use common::*;
+use identity_pass_core::messages::Locale;
+
+fn assert_reaches_the_tap(args: &[&str], locale: Locale, countdown_word: &str) -> String {
+    let output = run(args);
+    let stdout = String::from_utf8(output.stdout).expect("utf-8 output");
+    let stderr = String::from_utf8(output.stderr).expect("utf-8 errors");
+    assert!(output.status.success(), "exit {:?}\nstdout:\n{stdout}\nstderr:\n{stderr}", output.status.code());
+    assert_eq!(titles(&stdout), get_tap_titles(locale), "every screen, in order\n{stdout}");
+
+    let tap = printed_tap(&stdout).expect("the TAP is printed on its screen");
+    assert!(tap.len() >= 8 && tap.chars().all(|c| c.is_ascii_alphanumeric()), "a TAP of the policy's form: {tap:?}");
+    assert!(!stderr.contains(&tap), "the TAP is never logged");
+    // The countdown runs from the service's 30-minute lifetime, and ticks.
+    let ticks = countdowns(&stdout);
+    assert!(ticks.len() >= 2, "the countdown is shown ticking\n{stdout}");
+    assert!(ticks.iter().all(|&s| (28 * 60..=30 * 60).contains(&s)), "{ticks:?}");
+    assert!(ticks.windows(2).all(|w| w[1] <= w[0]), "it counts down: {ticks:?}");
+    assert!(ticks.first() > ticks.last(), "it moves: {ticks:?}");
+    assert!(stdout.contains(countdown_word), "the countdown's words are in the session language");
+    stdout
+}
+
+#[test]
+fn scripted_demo_reaches_the_tap_screen_with_its_countdown() {
+    let stdout = assert_reaches_the_tap(&[], Locale::English, "expires in");
+    assert!(stdout.contains("alice@contoso.example"), "the sample answers are shown as typed");
+    assert!(stdout.contains("scripted reviewer: approves the request"), "the reviewer's part is narrated");
+    assert!(stdout.contains("in memory, for this demo only"), "the demo store is labelled as such");
+}
+
+#[test]
+fn scripted_demo_in_chinese_shows_chinese_screens() {
+    let stdout = assert_reaches_the_tap(&["--lang", "zh"], Locale::SimplifiedChinese, "后过期");
+    assert!(stdout.contains("您的临时访问密码（TAP）"), "the TAP title is the catalog's Chinese");
+    assert!(!stdout.contains("Your Temporary Access Pass"), "no English screen text in a Chinese session");
+}
