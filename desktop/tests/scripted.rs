@@ -31,7 +31,7 @@ fn scripted_demo_reaches_the_tap_screen_with_its_countdown() {
     let stdout = assert_reaches_the_tap(&[], Locale::English, "expires in");
     assert!(stdout.contains("alice@contoso.example"), "the sample answers are shown as typed");
     assert!(stdout.contains("scripted reviewer: approves the request"), "the reviewer's part is narrated");
-    assert!(stdout.contains("in memory, for this demo only"), "the demo store is labelled as such");
+    assert!(stdout.contains("in memory, for this scripted demo only"), "the demo store is labelled as such");
 }
 
 #[test]

@@ -63,7 +63,13 @@ pub async fn perform(
                 request_id: created.request_id,
                 path: created.path,
                 flags: created.flags,
-                verified_id_issued_at: created.verified_id_issued_at,
+                // Only a Verified ID this phone presented opens the fast path; that the
+                // person has one somewhere else does not.
+                verified_id_issued_at: if created.fast_path {
+                    created.verified_id_issued_at.or(inputs.verified_id.as_ref().map(|v| v.issued_at))
+                } else {
+                    None
+                },
                 server_time: created.server_time,
             });
         }

@@ -35,7 +35,7 @@ final class SessionTests: XCTestCase {
                 if let view = streams.currentView, matches(view.screen) { return view.screen }
                 try await Task.sleep(nanoseconds: 20_000_000)
             }
-            throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "stuck on \(String(describing: streams.currentView?.screen))"])
+            throw TestFailure("stuck on \(String(describing: streams.currentView?.screen))")
         }
 
         func effect(_ matches: (Effect) -> Bool) async throws {
@@ -43,7 +43,7 @@ final class SessionTests: XCTestCase {
                 if effects.contains(where: matches) { return }
                 try await Task.sleep(nanoseconds: 20_000_000)
             }
-            throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "effect never came"])
+            throw TestFailure("effect never came")
         }
 
         func frame(_ name: String) throws -> CameraFrame {

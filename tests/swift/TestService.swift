@@ -12,7 +12,7 @@ struct TestService {
     static func fromEnvironment() throws -> TestService {
         let environment = ProcessInfo.processInfo.environment
         guard let url = environment["IDENTITY_PASS_SERVICE_URL"], let token = environment["IDENTITY_PASS_REVIEWER_TOKEN"] else {
-            throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "run through tests/run-swift-linux.sh, which starts the service"])
+            throw TestFailure("run through tests/run-swift-linux.sh, which starts the service")
         }
         return TestService(url: url.hasSuffix("/") ? String(url.dropLast()) : url, reviewerToken: token)
     }
@@ -29,7 +29,13 @@ struct TestService {
         let (body, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else {
-            throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "reviewer \(action): \(status) \(String(decoding: body, as: UTF8.self))"])
+            throw TestFailure("reviewer \(action): \(status) \(String(decoding: body, as: UTF8.self))")
         }
     }
+}
+
+/// A failure whose text XCTest prints as is.
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
