@@ -10,8 +10,12 @@ out="$here/build"
 export IPHONEOS_DEPLOYMENT_TARGET=17.0
 
 cd "$root"
+# IDENTITY_PASS_TEST_AUTHENTICATOR=1 adds the software passkey authenticator the shared session
+# tests use; it must never be set for an app build.
+features=()
+[ "${IDENTITY_PASS_TEST_AUTHENTICATOR:-}" = 1 ] && features=(--features identity-pass-bindings/software-passkey)
 for target in aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios; do
-  cargo build --release --target "$target" -p identity-pass-bindings
+  cargo build --release --target "$target" -p identity-pass-bindings "${features[@]}"
 done
 
 rm -rf "$out" && mkdir -p "$out/sim" "$out/Sources/IdentityPassCore" "$out/Tests/IdentityPassCoreTests" "$out/gen"

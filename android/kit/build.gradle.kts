@@ -55,16 +55,26 @@ dependencies {
     androidTestImplementation(libs.androidx.test.ext.junit)
 }
 
+// The shared session tests need a software passkey authenticator, which must never ship in an
+// app: only a test build asks for it (`gradle -PwithTestAuthenticator=true :kit:connectedAndroidTest`).
+val cargoFeatures = if (providers.gradleProperty("withTestAuthenticator").orNull == "true") {
+    listOf("--features", "identity-pass-bindings/software-passkey")
+} else {
+    emptyList()
+}
+
 // cargo-ndk (cargo install cargo-ndk --version 4.1.2) builds libidentity_pass.so for each ABI.
 val cargoNdkBuild by tasks.registering(Exec::class) {
     workingDir = repoRoot
     environment("RUSTFLAGS", "-C link-arg=-Wl,-z,max-page-size=16384")
     commandLine(
-        "cargo", "ndk",
-        "-t", "arm64-v8a", "-t", "x86_64",
-        "--platform", "34",
-        "-o", generatedJniLibs.get().asFile.absolutePath,
-        "build", "--release", "-p", "identity-pass-bindings",
+        listOf(
+            "cargo", "ndk",
+            "-t", "arm64-v8a", "-t", "x86_64",
+            "--platform", "34",
+            "-o", generatedJniLibs.get().asFile.absolutePath,
+            "build", "--release", "-p", "identity-pass-bindings",
+        ) + cargoFeatures,
     )
 }
 

@@ -6,6 +6,9 @@
 //! Each sample is a whole onboarding up to the reviewer's decision (real service, real
 //! database, camera frames from the fixture); only approval → TAP visible is timed.
 
+// A bench binary prints its figures.
+#![allow(clippy::print_stdout)]
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 

@@ -22,7 +22,7 @@ async fn get_tap_from_first_screen_to_an_expired_tap() {
     wait_screen(&phone, |s| matches!(s, Screen::Selfie { .. })).await;
     phone.send(Event::Continue);
     wait_until(|| env.shell.saw(|e| *e == Effect::StartSelfie)).await;
-    push_frames(&phone, 1_000, std::iter::repeat(1.0).take(30), |v| v.captured);
+    push_frames(&phone, 1_000, std::iter::repeat_n(1.0, 30), |v| v.captured);
     wait_screen(&phone, |s| matches!(s, Screen::Liveness { .. })).await;
 
     phone.send(Event::Continue);

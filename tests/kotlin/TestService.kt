@@ -12,10 +12,20 @@ import java.util.UUID
 class TestService private constructor(val url: String, private val reviewerToken: String) {
     companion object {
         fun fromEnvironment(): TestService {
-            fun setting(name: String) = System.getenv(name) ?: System.getProperty(name)
+            fun setting(name: String) = System.getenv(name) ?: System.getProperty(name) ?: instrumentationArgument(name)
                 ?: error("$name is not set; run the tests through tests/run-kotlin-jvm.sh, which starts the service")
             return TestService(setting("IDENTITY_PASS_SERVICE_URL").trimEnd('/'), setting("IDENTITY_PASS_REVIEWER_TOKEN"))
         }
+
+        /**
+         * On an emulator the runner passes settings as instrumentation arguments. Read reflectively,
+         * so this file also compiles for the desktop JVM, where androidx.test does not exist.
+         */
+        private fun instrumentationArgument(name: String): String? = runCatching {
+            val registry = Class.forName("androidx.test.platform.app.InstrumentationRegistry")
+            val arguments = registry.getMethod("getArguments").invoke(null)
+            arguments.javaClass.getMethod("getString", String::class.java).invoke(arguments, name) as String?
+        }.getOrNull()
     }
 
     /** A reviewer action (`call`, `join`, `leave`, `decision`) on a request. */
