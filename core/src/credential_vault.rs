@@ -97,23 +97,14 @@ impl CredentialVault {
             device_id: random_hex(DEVICE_ID_BYTES)?,
             device_secret: SecretString::new(random_hex(DEVICE_SECRET_BYTES)?),
         };
-        let envelope = Envelope {
-            v: ENVELOPE_VERSION,
-            device_id: credential.device_id.clone(),
-            device_secret: credential.device_secret.expose_secret().to_owned(),
-        };
-        let bytes = zeroize::Zeroizing::new(serde_json::to_vec(&envelope).map_err(|e| {
-            VaultError::Corrupted { detail: format!("cannot encode the credential: {e}") }
-        })?);
-        self.store.write(StoreKey::DeviceCredential, bytes.to_vec())?;
-        tracing::info!(device_id = %credential.device_id, "device enrolled");
+        self.store_credential(&credential)?;
         Ok(credential)
     }
 
-    /// Stores a credential the service issued, replacing any earlier one.
+    /// Stores a credential (made here or registered with the service), replacing any earlier one.
     pub fn store_credential(&self, credential: &DeviceCredential) -> Result<(), VaultError> {
         if !is_device_id(&credential.device_id) {
-            return Err(VaultError::Corrupted { detail: "the service issued a malformed device id".to_owned() });
+            return Err(VaultError::Corrupted { detail: "malformed device id".to_owned() });
         }
         let envelope = Envelope {
             v: ENVELOPE_VERSION,
