@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+pub mod contract;
 pub mod lossy_proxy;
 
 use std::path::PathBuf;
