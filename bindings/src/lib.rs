@@ -22,7 +22,7 @@ pub use error::{FlowError, SecureStoreError, SelfieError, SessionError, VaultErr
 pub use flow::{locale_from_language_tag, OnboardingFlow, Transition};
 pub use secure_store::SecureStore;
 pub use selfie::SelfieSession;
-pub use session::{OnboardingSession, PasskeyProvider, SessionObserver};
+pub use session::{OnboardingSession, PasskeyProvider, PhoneClock, SessionObserver};
 
 uniffi::setup_scaffolding!();
 

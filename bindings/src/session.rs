@@ -67,6 +67,22 @@ pub trait PasskeyProvider: Send + Sync {
     fn create_passkey(&self, options_json: String) -> Result<String, PasskeyError>;
 }
 
+/// The phone's wall clock. Apps pass none (the OS clock is used); tests pass one they can move,
+/// to cross a TAP's lifetime or the reviewer's 24 hours without waiting.
+#[uniffi::export(with_foreign)]
+pub trait PhoneClock: Send + Sync {
+    /// Unix milliseconds.
+    fn now_ms(&self) -> i64;
+}
+
+struct ForeignClock(Arc<dyn PhoneClock>);
+
+impl runtime::Clock for ForeignClock {
+    fn now_ms(&self) -> i64 {
+        self.0.now_ms()
+    }
+}
+
 struct ForeignObserver(Arc<dyn SessionObserver>);
 
 impl runtime::SessionListener for ForeignObserver {
@@ -98,13 +114,15 @@ pub struct OnboardingSession {
 
 #[uniffi::export]
 impl OnboardingSession {
-    /// Starts (or resumes, from the secure store) the onboarding.
+    /// Starts (or resumes, from the secure store) the onboarding. `clock`: `null`/`nil` in
+    /// apps (the OS clock); a movable clock in tests.
     #[uniffi::constructor]
     pub fn start(
         settings: SessionSettings,
         store: Arc<dyn SecureStore>,
         observer: Arc<dyn SessionObserver>,
         passkeys: Arc<dyn PasskeyProvider>,
+        clock: Option<Arc<dyn PhoneClock>>,
     ) -> Result<Arc<Self>, SessionError> {
         let locale = Locale::from_language_tag(&settings.language_tag);
         let mut config = SessionConfig::new(settings.service_url, settings.platform, settings.distribution);
@@ -118,7 +136,10 @@ impl OnboardingSession {
             Arc::new(ForeignSecureStore(store)),
             Arc::new(ForeignObserver(observer)),
             Arc::new(ForeignPasskeys(passkeys)),
-            Arc::new(SystemClock),
+            match clock {
+                Some(clock) => Arc::new(ForeignClock(clock)),
+                None => Arc::new(SystemClock),
+            },
         )?;
         Ok(Arc::new(Self { runtime: Mutex::new(Some(runtime)), locale }))
     }

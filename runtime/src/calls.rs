@@ -46,6 +46,13 @@ fn derived(key: &IdempotencyKey, step: &str) -> IdempotencyKey {
     IdempotencyKey::from_existing(format!("{}-{step}", key.as_str()))
 }
 
+/// The service's time now. Every answer the flow sees carries the time it was given at,
+/// because the flow learns the phone's clock skew from it; the Verified ID answer carries only
+/// its issue date, which can be minutes old.
+async fn now_on_service(client: &ServiceClient, auth: &DeviceAuth, request_id: &str) -> Result<i64, TransportError> {
+    Ok(client.status(auth, request_id, None, 0).await?.server_time)
+}
+
 /// Sends `call` (with `key`, the same on every resend) and returns the events it yields.
 pub async fn perform(
     client: &ServiceClient,
@@ -88,7 +95,8 @@ pub async fn perform(
             if *outcome == GovernmentIdOutcome::Verified {
                 // Seed 001: the Verified ID follows the government-ID check.
                 if let Some(vid) = client.verified_id(auth, request_id).await? {
-                    out.events.push(Event::VerifiedIdIssued { issued_at: vid.issued_at, expires_at: vid.expires_at, server_time: vid.issued_at });
+                    let server_time = now_on_service(client, auth, request_id).await?;
+                    out.events.push(Event::VerifiedIdIssued { issued_at: vid.issued_at, expires_at: vid.expires_at, server_time });
                     out.verified_id = Some(vid);
                 }
             }
@@ -112,7 +120,8 @@ pub async fn perform(
         }
         Call::FetchVerifiedId { request_id } => {
             if let Some(vid) = client.verified_id(auth, request_id).await? {
-                out.events.push(Event::VerifiedIdIssued { issued_at: vid.issued_at, expires_at: vid.expires_at, server_time: vid.issued_at });
+                let server_time = now_on_service(client, auth, request_id).await?;
+                out.events.push(Event::VerifiedIdIssued { issued_at: vid.issued_at, expires_at: vid.expires_at, server_time });
                 out.verified_id = Some(vid);
             }
         }

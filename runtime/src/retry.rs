@@ -16,6 +16,9 @@ pub enum AttemptOutcome {
     TimedOut,
     /// The server answered with this status.
     Status(u16),
+    /// TLS refused the server's certificate (unknown issuer, wrong name, pin mismatch): it
+    /// will be refused again, so it is never retried.
+    CertificateRejected,
 }
 
 /// Exponential backoff with full jitter, bounded in attempts and delay.
@@ -51,7 +54,7 @@ impl RetryPolicy {
             AttemptOutcome::Status(429) => true,
             AttemptOutcome::TimedOut => replay_safe,
             AttemptOutcome::Status(status) if (500..600).contains(&status) => replay_safe,
-            AttemptOutcome::Status(_) => false,
+            AttemptOutcome::Status(_) | AttemptOutcome::CertificateRejected => false,
         }
     }
 
@@ -98,6 +101,11 @@ mod tests {
         // Never reached the server, or the server said "not now": always safe.
         assert!(policy.should_retry(1, AttemptOutcome::ConnectFailed, false));
         assert!(policy.should_retry(1, AttemptOutcome::Status(429), false));
+    }
+
+    #[test]
+    fn a_refused_certificate_is_never_retried() {
+        assert!(!RetryPolicy::default().should_retry(1, AttemptOutcome::CertificateRejected, true));
     }
 
     #[test]

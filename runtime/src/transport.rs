@@ -281,12 +281,22 @@ fn classify(error: reqwest::Error) -> (AttemptOutcome, Option<Duration>, Transpo
     }
     if error.is_timeout() {
         (AttemptOutcome::TimedOut, None, TransportError::Timeout)
+    } else if is_certificate_failure(&detail) {
+        // A certificate the pin or the roots refuse will be refused again: no retry storm.
+        (AttemptOutcome::CertificateRejected, None, TransportError::Network { detail })
     } else if error.is_connect() {
         (AttemptOutcome::ConnectFailed, None, TransportError::Network { detail })
     } else {
         // Broken mid-exchange: the server may have acted, exactly as for a timeout.
         (AttemptOutcome::TimedOut, None, TransportError::Network { detail })
     }
+}
+
+/// rustls's certificate and pin refusals, as they read through reqwest's error chain.
+fn is_certificate_failure(detail: &str) -> bool {
+    ["invalid peer certificate", "does not match the pinned key", "UnknownIssuer", "NotValidForName"]
+        .iter()
+        .any(|marker| detail.contains(marker))
 }
 
 fn tls_config(config: &TransportConfig) -> Result<rustls::ClientConfig, TransportError> {

@@ -10,6 +10,7 @@ import com.identitypass.core.FramePlane
 import com.identitypass.core.GovernmentIdOutcome
 import com.identitypass.core.IdentityForm
 import com.identitypass.core.OnboardingSession
+import com.identitypass.core.PhoneClock
 import com.identitypass.core.PartnerStep
 import com.identitypass.core.Permission
 import com.identitypass.core.PermissionStatus
@@ -31,7 +32,7 @@ import kotlinx.coroutines.flow.filterNotNull
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
-import kotlinx.coroutines.withTimeout
+import kotlinx.coroutines.withTimeoutOrNull
 import java.util.concurrent.CopyOnWriteArrayList
 import kotlin.test.Test
 import kotlin.test.assertEquals
@@ -45,14 +46,23 @@ import kotlin.test.assertTrue
 class SessionTest {
     private val service = TestService.fromEnvironment()
 
+    /** The phone's clock, which the test moves forward to cross a TAP's lifetime. */
+    private class MovableClock : PhoneClock {
+        @Volatile var aheadMs = 0L
+        override fun nowMs() = System.currentTimeMillis() + aheadMs
+    }
+
     /** The shell: collects the session's effects, reads its views through [SessionStreams]. */
     private inner class Phone : AutoCloseable {
         val streams = SessionStreams()
+        val clock = MovableClock()
+        val store = InMemorySecureStore()
         val session = OnboardingSession.start(
             SessionSettings(service.url, Platform.ANDROID, Distribution.CHINA, "en-US", emptyList()),
-            InMemorySecureStore(),
+            store,
             streams,
             softwarePasskeyProvider("https://id.contoso.example"),
+            clock,
         )
         val effects = CopyOnWriteArrayList<Effect>()
         private val scope = CoroutineScope(Dispatchers.Default)
@@ -63,10 +73,12 @@ class SessionTest {
         }
 
         suspend fun screen(predicate: (Screen) -> Boolean): ViewState =
-            withTimeout(30_000) { streams.views.filterNotNull().first { predicate(it.screen) } }
+            withTimeoutOrNull(30_000) { streams.views.filterNotNull().first { predicate(it.screen) } }
+                ?: error("the screen never came; stuck on ${streams.views.value} (clock ahead ${clock.aheadMs} ms; effects ${effects.takeLast(6)})")
 
-        suspend fun effect(predicate: (Effect) -> Boolean) = withTimeout(30_000) {
-            while (effects.none(predicate)) delay(20)
+        suspend fun effect(predicate: (Effect) -> Boolean) {
+            withTimeoutOrNull(30_000) { while (effects.none(predicate)) delay(20) }
+                ?: error("the effect never came; saw ${effects.map { it::class.simpleName }}")
         }
 
         fun frame(name: String): CameraFrame {
@@ -137,6 +149,21 @@ class SessionTest {
             val tap = phone.screen { it is Screen.Tap && it.code != null }.screen as Screen.Tap
             assertTrue(tap.code!!.length >= 8, "the TAP is shown")
             assertTrue(phone.effects.any { it is Effect.ShowNotification }, "the user is told")
+
+            // The Verified ID issued on approval is kept for the 30-day fast path. Wait for it:
+            // its answer re-synchronises the phone with the service's clock, which would undo
+            // the jump below (deadlines are kept in service time, by design).
+            withTimeoutOrNull(30_000) { while (!phone.store.values.containsKey("identity-pass.verified-id")) delay(20) }
+                ?: error("the Verified ID was never stored")
+
+            // 26 minutes later the user is warned; at 31 the TAP is gone and a new one offered.
+            phone.clock.aheadMs = 26 * 60_000L
+            phone.session.send(Event.Tick)
+            phone.effect { it is Effect.ShowNotification && it.message.code == "FLOW_NOTIFY_TAP_EXPIRES_SOON" }
+            phone.clock.aheadMs = 31 * 60_000L
+            phone.session.send(Event.Tick)
+            val expired = phone.screen { it is Screen.TapExpired }
+            assertTrue(tap.code!! !in expired.toString(), "the expired TAP is no longer anywhere in the view")
         }
     }
 

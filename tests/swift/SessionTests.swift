@@ -7,9 +7,22 @@ import IdentityPassKit
 /// runner started; this test plays the user, the platform (camera frames, the partner's ID
 /// check, the call) and the reviewer. Mirrors tests/kotlin/SessionTest.kt.
 final class SessionTests: XCTestCase {
+    /// The phone's clock, which the test moves forward to cross a TAP's lifetime.
+    private final class MovableClock: PhoneClock, @unchecked Sendable {
+        private let lock = NSLock()
+        private var ahead: Int64 = 0
+        var aheadMs: Int64 {
+            get { lock.withLock { ahead } }
+            set { lock.withLock { ahead = newValue } }
+        }
+        func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) + aheadMs }
+    }
+
     /// The shell: reads views and collects effects through `SessionStreams`.
     private final class Phone: @unchecked Sendable {
         let streams = SessionStreams()
+        let clock = MovableClock()
+        let store = InMemorySecureStore()
         let session: OnboardingSession
         private let lock = NSLock()
         private var collected: [Effect] = []
@@ -19,9 +32,10 @@ final class SessionTests: XCTestCase {
         init(service: TestService) throws {
             session = try OnboardingSession.start(
                 settings: SessionSettings(serviceUrl: service.url, platform: .ios, distribution: .global, languageTag: "en-US", pinnedKeys: []),
-                store: InMemorySecureStore(),
+                store: store,
                 observer: streams,
-                passkeys: softwarePasskeyProvider(origin: "https://id.contoso.example"))
+                passkeys: softwarePasskeyProvider(origin: "https://id.contoso.example"),
+                clock: clock)
             let effects = streams.effects
             collector = Task { [weak self] in
                 for await effect in effects { self?.lock.withLock { self?.collected.append(effect) } }
@@ -123,6 +137,23 @@ final class SessionTests: XCTestCase {
         guard case .tap(let code?, _, _, _) = tap else { return XCTFail("no TAP") }
         XCTAssertGreaterThanOrEqual(code.count, 8, "the TAP is shown")
         XCTAssertTrue(phone.effects.contains { if case .showNotification = $0 { true } else { false } })
+
+        // The Verified ID issued on approval is kept for the 30-day fast path. Wait for it: its
+        // answer re-synchronises the phone with the service's clock, which would undo the jump
+        // below (deadlines are kept in service time, by design).
+        for _ in 0..<1_500 where phone.store.value("identity-pass.verified-id") == nil {
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        XCTAssertNotNil(phone.store.value("identity-pass.verified-id"), "the Verified ID is kept")
+
+        // 26 minutes later the user is warned; at 31 the TAP is gone and a new one offered.
+        phone.clock.aheadMs = 26 * 60_000
+        phone.session.send(event: .tick)
+        try await phone.effect { if case .showNotification(let message) = $0 { message.code == "FLOW_NOTIFY_TAP_EXPIRES_SOON" } else { false } }
+        phone.clock.aheadMs = 31 * 60_000
+        phone.session.send(event: .tick)
+        let expired = try await phone.screen { if case .tapExpired = $0 { true } else { false } }
+        XCTAssertFalse(String(describing: expired).contains(code), "the expired TAP is no longer anywhere in the view")
     }
 
     func testGetPasskeyEndToEndWithASoftwareAuthenticator() async throws {
