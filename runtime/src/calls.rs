@@ -104,7 +104,11 @@ pub async fn perform(
         Call::UploadSelfie { request_id } => {
             let Some(selfie) = inputs.selfie else {
                 // The capture lived only in memory and the app was restarted: take it again.
-                return Err(TransportError::Service { status: 0, code: "SELFIE_RETAKE_NEEDED".into(), message: String::new() });
+                return Err(TransportError::Service {
+                    status: 0,
+                    code: identity_pass_core::flow::SELFIE_RETAKE_NEEDED.into(),
+                    message: String::new(),
+                });
             };
             let server_time = client.upload_selfie(auth, request_id, selfie.expose_jpeg(), key).await?;
             out.events.push(Event::SelfieUploaded { server_time });

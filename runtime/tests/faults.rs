@@ -93,3 +93,36 @@ async fn a_double_tap_on_submit_creates_one_request() {
     assert_eq!(env.rows("requests"), 1);
     assert_eq!(env.rows("devices"), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_selfie_lost_with_the_app_before_its_upload_is_taken_again() {
+    let mut env = Env::start().await;
+    let phone = env.phone(LONG_POLL);
+    through_identity(&phone, alice()).await;
+    wait_screen(&phone, |s| matches!(s, Screen::Selfie { .. })).await;
+    // The upload cannot get through, and the app is killed with the capture in its memory.
+    env.stop_service().await;
+    phone.send(Event::Continue);
+    wait_until(|| env.shell.saw(|e| *e == Effect::StartSelfie)).await;
+    push_frames(&phone, 1_000, std::iter::repeat_n(1.0, 30), |v| v.captured);
+    phone.wait_for(WAIT, |v| v.view.notice.is_some()).await.expect("the failed upload is shown");
+    drop(phone);
+    env.restart_service().await;
+
+    // The new process shows the failed upload; "Try again" finds no picture to send and asks
+    // for a new one instead of failing forever.
+    let phone = env.phone(LONG_POLL);
+    phone.wait_for(WAIT, |v| v.view.notice.is_some()).await.expect("the failure is still explained");
+    phone.send(Event::Continue);
+    let retake = phone
+        .wait_for(WAIT, |v| v.view.notice.as_ref().is_some_and(|n| n.code == "FLOW_NOTICE_SELFIE_RETAKE"))
+        .await
+        .unwrap_or_else(|v| panic!("no retake asked: {v:?}"));
+    assert!(matches!(retake.view.screen, Screen::Selfie { .. }));
+    let opened = env.shell.effects.lock().expect("effects").iter().filter(|e| **e == Effect::StartSelfie).count();
+    phone.send(Event::Continue);
+    wait_until(|| env.shell.effects.lock().expect("effects").iter().filter(|e| **e == Effect::StartSelfie).count() > opened).await;
+    push_frames(&phone, 50_000, std::iter::repeat_n(1.0, 30), |v| v.captured);
+    wait_screen(&phone, |s| matches!(s, Screen::Liveness { .. })).await;
+    assert_eq!(env.rows("selfies"), 1);
+}

@@ -19,6 +19,10 @@
 //!   └→ ReviewWindowMissed                       (Continue starts a new request)
 //! ```
 
+/// The failure code the runtime reports when a selfie upload has no capture to send (the app
+/// was restarted between the capture and the upload).
+pub const SELFIE_RETAKE_NEEDED: &str = "SELFIE_RETAKE_NEEDED";
+
 pub mod clock;
 pub mod consent;
 pub mod credential;
@@ -292,6 +296,13 @@ impl OnboardingFlow {
                 if self.permissions.has_one_time_grants() || !self.permissions.all_granted() {
                     out.push(Effect::CheckPermissions);
                 }
+                Ok(())
+            }
+            // The capture lives in memory only: after the app was killed mid-upload there is
+            // nothing to resend, so the user takes the selfie again.
+            (Step::Selfie { phase: SelfiePhase::Uploading }, Event::RequestFailed { code }) if code == SELFIE_RETAKE_NEEDED => {
+                self.step = Step::Selfie { phase: SelfiePhase::Ready };
+                self.notice = Some(Notice::SelfieRetakeNeeded);
                 Ok(())
             }
             (_, Event::RequestFailed { code }) if self.is_awaiting_service() => {

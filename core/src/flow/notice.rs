@@ -30,6 +30,8 @@ pub enum Notice {
         /// The service's code.
         code: String,
     },
+    /// The selfie must be taken again (it was lost with the app's memory before its upload).
+    SelfieRetakeNeeded,
     /// The partner rejected the ID.
     GovernmentIdRejected {
         /// The partner's reason.
@@ -84,6 +86,7 @@ impl OnboardingFlow {
             // went wrong (CODE)" for network failures and app faults.
             Notice::RequestFailed { code } => crate::messages::service::service_error_message(code, l)
                 .unwrap_or_else(|| msg::NOTICE_REQUEST_FAILED.render(l, &[("code", code)])),
+            Notice::SelfieRetakeNeeded => msg::NOTICE_SELFIE_RETAKE.text(l),
             Notice::GovernmentIdRejected { reason } => msg::NOTICE_GOV_ID_REJECTED.render(l, &[("reason", reason)]),
             Notice::GovernmentIdExpired => msg::NOTICE_GOV_ID_EXPIRED.text(l),
             Notice::LivenessFailed { reason } => msg::NOTICE_LIVENESS_FAILED.render(l, &[("reason", reason)]),

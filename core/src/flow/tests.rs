@@ -411,3 +411,14 @@ fn late_status_answers_never_move_the_call_backwards() {
     s.send(Event::ReviewUpdated { status: ReviewStatus::InCall { call_id: "c".into(), joined_at: t }, server_time: t });
     assert!(matches!(s.flow.step(), Step::Review(review) if review.phase == ReviewPhase::AwaitingDecision));
 }
+
+#[test]
+fn a_selfie_lost_with_the_app_before_its_upload_is_taken_again() {
+    let mut s = Shell::new(Platform::Android);
+    to_path(&mut s, OnboardingPath::GetTap, false);
+    s.ok(Event::Continue);
+    s.ok(Event::SelfieCaptured);
+    s.ok(Event::RequestFailed { code: SELFIE_RETAKE_NEEDED.into() });
+    assert_eq!(s.notice().as_deref(), Some("FLOW_NOTICE_SELFIE_RETAKE"));
+    assert_eq!(s.ok(Event::Continue), [Effect::StartSelfie], "Continue opens the camera again");
+}

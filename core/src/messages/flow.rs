@@ -143,6 +143,8 @@ pub const NOTICE_PERMISSION_SETTINGS: MessageCode = MessageCode("FLOW_NOTICE_PER
 pub const NOTICE_CONSENT_REQUIRED: MessageCode = MessageCode("FLOW_NOTICE_CONSENT_REQUIRED");
 /// Request failed; `{code}`.
 pub const NOTICE_REQUEST_FAILED: MessageCode = MessageCode("FLOW_NOTICE_REQUEST_FAILED");
+/// The selfie was lost before its upload (the app restarted): take it again.
+pub const NOTICE_SELFIE_RETAKE: MessageCode = MessageCode("FLOW_NOTICE_SELFIE_RETAKE");
 /// Partner rejected; `{reason}`.
 pub const NOTICE_GOV_ID_REJECTED: MessageCode = MessageCode("FLOW_NOTICE_GOV_ID_REJECTED");
 /// Partner session expired.
@@ -270,6 +272,7 @@ pub const ALL: &[MessageCode] = &[
     NOTICE_PERMISSION_SETTINGS,
     NOTICE_CONSENT_REQUIRED,
     NOTICE_REQUEST_FAILED,
+    NOTICE_SELFIE_RETAKE,
     NOTICE_GOV_ID_REJECTED,
     NOTICE_GOV_ID_EXPIRED,
     NOTICE_LIVENESS_FAILED,
