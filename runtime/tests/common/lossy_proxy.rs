@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
 /// Which exchanges lose their answer.
@@ -48,35 +48,6 @@ impl LossyProxy {
     }
 }
 
-/// Reads one HTTP/1.1 message (head + Content-Length body); `None` at a clean end of stream.
-async fn read_message(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> std::io::Result<Option<Vec<u8>>> {
-    loop {
-        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
-            let length = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
-                .unwrap_or(0);
-            let total = end + 4 + length;
-            while buffer.len() < total {
-                let mut chunk = [0u8; 8192];
-                let n = stream.read(&mut chunk).await?;
-                if n == 0 {
-                    return Err(std::io::ErrorKind::UnexpectedEof.into());
-                }
-                buffer.extend_from_slice(&chunk[..n]);
-            }
-            let message: Vec<u8> = buffer.drain(..total).collect();
-            return Ok(Some(message));
-        }
-        let mut chunk = [0u8; 8192];
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(None);
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-    }
-}
 
 async fn serve(
     mut client: TcpStream,
@@ -88,12 +59,12 @@ async fn serve(
 ) -> std::io::Result<()> {
     let mut service = TcpStream::connect(upstream).await?;
     let (mut from_client, mut from_service) = (Vec::new(), Vec::new());
-    while let Some(request) = read_message(&mut client, &mut from_client).await? {
+    while let Some(request) = super::http_message::read_message(&mut client, &mut from_client).await? {
         exchanges.fetch_add(1, Ordering::SeqCst);
         let line = String::from_utf8_lossy(&request).lines().next().unwrap_or_default().to_owned();
         let call = line.split('?').next().unwrap_or_default().to_owned();
         service.write_all(&request).await?;
-        let Some(answer) = read_message(&mut service, &mut from_service).await? else { return Ok(()) };
+        let Some(answer) = super::http_message::read_message(&mut service, &mut from_service).await? else { return Ok(()) };
         let first_of_its_kind = seen.lock().expect("seen").insert(call);
         if cut.load(Ordering::SeqCst) && first_of_its_kind {
             // The service acted; the phone never hears of it.

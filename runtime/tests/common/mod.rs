@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod contract;
+pub mod http_message;
 pub mod lossy_proxy;
 
 use std::path::PathBuf;

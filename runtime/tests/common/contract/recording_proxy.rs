@@ -7,7 +7,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
 /// One request as it crossed the wire.
@@ -106,49 +106,16 @@ impl RecordingProxy {
     }
 }
 
-/// Reads one HTTP/1.1 message framed by Content-Length; `None` at a clean end of stream. A
-/// chunked message is refused (an error closes the connection): recording it wrongly would let
-/// a broken body pass unseen.
-async fn read_message(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> std::io::Result<Option<Vec<u8>>> {
-    loop {
-        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
-            if head.lines().any(|l| l.starts_with("transfer-encoding:") && l.contains("chunked")) {
-                return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "chunked messages are not recorded"));
-            }
-            let length = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
-                .unwrap_or(0);
-            let total = end + 4 + length;
-            while buffer.len() < total {
-                let mut chunk = [0u8; 8192];
-                let n = stream.read(&mut chunk).await?;
-                if n == 0 {
-                    return Err(std::io::ErrorKind::UnexpectedEof.into());
-                }
-                buffer.extend_from_slice(&chunk[..n]);
-            }
-            return Ok(Some(buffer.drain(..total).collect()));
-        }
-        let mut chunk = [0u8; 8192];
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(None);
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-    }
-}
 
 async fn serve(mut client: TcpStream, upstream: std::net::SocketAddr, requests: Arc<Mutex<Vec<RecordedRequest>>>) -> std::io::Result<()> {
     let mut service = TcpStream::connect(upstream).await?;
     let (mut from_client, mut from_service) = (Vec::new(), Vec::new());
-    while let Some(request) = read_message(&mut client, &mut from_client).await? {
+    while let Some(request) = super::super::http_message::read_message(&mut client, &mut from_client).await? {
         let recorded = RecordedRequest::parse(&request)
             .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "not an HTTP/1.1 request"))?;
         requests.lock().expect("requests").push(recorded);
         service.write_all(&request).await?;
-        let Some(answer) = read_message(&mut service, &mut from_service).await? else { return Ok(()) };
+        let Some(answer) = super::super::http_message::read_message(&mut service, &mut from_service).await? else { return Ok(()) };
         client.write_all(&answer).await?;
     }
     Ok(())
