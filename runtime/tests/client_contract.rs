@@ -75,16 +75,8 @@ async fn get_tap_with_a_push_token_and_the_fast_path_sends_only_what_the_contrac
     wait_until(|| proxy.saw("POST", "/v1/devices/push-token")).await;
 
     // The TAP expires; "Get a new TAP" goes through the fast path on the stored Verified ID.
-    wait_until(|| env.store.raw(identity_pass_core::StoreKey::VerifiedId).is_some()).await;
-    env.clock.advance(31 * 60);
-    phone.send(Event::Tick);
-    wait_screen(&phone, |s| matches!(s, Screen::TapExpired { .. })).await;
-    phone.send(Event::Continue);
-    wait_screen(&phone, |s| matches!(s, Screen::Liveness { fast_path: true, .. })).await;
-    pass_liveness(&env, &phone, 100_000).await;
-    let shown = wait_screen(&phone, |s| matches!(s, Screen::Tap { code: Some(_), .. })).await;
-    let Screen::Tap { code: Some(code), .. } = &shown.view.screen else { unreachable!() };
-    assert_ne!(code.expose_secret(), first_code);
+    let code = new_tap_through_the_fast_path(&env, &phone).await;
+    assert_ne!(code, first_code);
 
     let requests = proxy.recorded();
     assert_conforms(&requests, &[

@@ -65,18 +65,8 @@ async fn the_legacy_path_asks_the_date_of_birth_year_first() {
 async fn after_an_expired_tap_the_fast_path_needs_liveness_only() {
     let env = Env::start().await;
     let (phone, _, first_code) = walk_get_tap(&env, env.phone(LONG_POLL), |p| p).await;
-    wait_until(|| env.store.raw(identity_pass_core::StoreKey::VerifiedId).is_some()).await;
-    env.clock.advance(31 * 60);
-    phone.send(Event::Tick);
-    wait_screen(&phone, |s| matches!(s, Screen::TapExpired { .. })).await;
-
-    // "Get a new TAP": a new request on the Verified ID, liveness only, no reviewer call.
-    phone.send(Event::Continue);
-    wait_screen(&phone, |s| matches!(s, Screen::Liveness { fast_path: true, .. })).await;
-    pass_liveness(&env, &phone, 100_000).await;
-    let shown = wait_screen(&phone, |s| matches!(s, Screen::Tap { code: Some(_), .. })).await;
-    let Screen::Tap { code: Some(code), .. } = &shown.view.screen else { unreachable!() };
-    assert_ne!(code.expose_secret(), first_code, "a new TAP");
+    let code = new_tap_through_the_fast_path(&env, &phone).await;
+    assert_ne!(code, first_code, "a new TAP");
     assert_eq!(env.rows("requests"), 2, "the fast path is a request of its own");
 }
 

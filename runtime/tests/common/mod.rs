@@ -311,3 +311,19 @@ pub async fn walk_get_tap(
     let code = code.expose_secret().to_owned();
     (phone, request_id, code)
 }
+
+/// After a TAP: it expires (31 minutes on both clocks), then "Get a new TAP" — a new request
+/// on the stored Verified ID, liveness only, no reviewer call. Returns the new TAP's code.
+pub async fn new_tap_through_the_fast_path(env: &Env, phone: &OnboardingRuntime) -> String {
+    use identity_pass_core::flow::view::Screen;
+    wait_until(|| env.store.raw(identity_pass_core::StoreKey::VerifiedId).is_some()).await;
+    env.clock.advance(31 * 60);
+    phone.send(Event::Tick);
+    wait_screen(phone, |s| matches!(s, Screen::TapExpired { .. })).await;
+    phone.send(Event::Continue);
+    wait_screen(phone, |s| matches!(s, Screen::Liveness { fast_path: true, .. })).await;
+    pass_liveness(env, phone, 100_000).await;
+    let shown = wait_screen(phone, |s| matches!(s, Screen::Tap { code: Some(_), .. })).await;
+    let Screen::Tap { code: Some(code), .. } = &shown.view.screen else { unreachable!() };
+    code.expose_secret().to_owned()
+}
