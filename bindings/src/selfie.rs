@@ -88,7 +88,10 @@ pub struct CameraFrame {
     pub format: PixelFormat,
     /// One plane (NV21, BGRA, RGB) or three (Y, U, V for `Yuv420`).
     pub planes: Vec<FramePlane>,
-    /// Capture time in milliseconds, strictly increasing (any monotonic clock).
+    /// Capture time in milliseconds, strictly increasing (any monotonic clock). A value no
+    /// camera clock gives (above 2^53, or a jump of more than 10 s that the next frame does not
+    /// confirm) refuses that frame only (`FRAME_TIMESTAMP_IMPLAUSIBLE`); `retake` and
+    /// `start_liveness` start the clock again.
     pub timestamp_ms: u64,
 }
 

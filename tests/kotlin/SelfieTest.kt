@@ -76,6 +76,21 @@ class SelfieTest {
     }
 
     @Test
+    fun aWildTimestampIsRefusedAloneAndANewAttemptStartsTheClockAgain() {
+        SelfieSession("en-US").use { session ->
+            val wild = CameraFrame(640u, 480u, PixelFormat.NV21, listOf(FramePlane(Fixtures.bytes("face_selfie_640x480.nv21"), 640u, 1u)), ULong.MAX_VALUE)
+            val error = assertFailsWith<SelfieException.InvalidFrame> { session.pushFrame(wild) }
+            assertEquals("FRAME_TIMESTAMP_IMPLAUSIBLE", error.code)
+            assertEquals(1, session.pushFrame(nv21("face_selfie_640x480.nv21", 1_000)).faces.size, "the next frame is not refused")
+            assertEquals(1, session.pushFrame(nv21("face_selfie_640x480.nv21", 1_033)).faces.size)
+            session.retake()
+            assertEquals(1, session.pushFrame(nv21("face_selfie_640x480.nv21", 500)).faces.size, "a retake starts the frame clock again")
+            session.startLiveness()
+            assertNotNull(session.pushFrame(nv21("face_selfie_640x480.nv21", 100)).liveness, "so does a liveness challenge")
+        }
+    }
+
+    @Test
     fun aFaceThatNeverComesCloserFailsTheLivenessChallenge() {
         SelfieSession("en-US").use { session ->
             session.startLiveness()

@@ -56,6 +56,20 @@ final class SelfieTests: XCTestCase {
         }
     }
 
+    func testAWildTimestampIsRefusedAloneAndANewAttemptStartsTheClockAgain() throws {
+        let session = SelfieSession(languageTag: "en-US")
+        XCTAssertThrowsError(try session.pushFrame(frame: try nv21("face_selfie_640x480.nv21", at: UInt64.max))) { error in
+            guard case SelfieError.InvalidFrame(let code, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(code, "FRAME_TIMESTAMP_IMPLAUSIBLE")
+        }
+        XCTAssertEqual(try session.pushFrame(frame: try nv21("face_selfie_640x480.nv21", at: 1_000)).faces.count, 1, "the next frame is not refused")
+        XCTAssertEqual(try session.pushFrame(frame: try nv21("face_selfie_640x480.nv21", at: 1_033)).faces.count, 1)
+        session.retake()
+        XCTAssertEqual(try session.pushFrame(frame: try nv21("face_selfie_640x480.nv21", at: 500)).faces.count, 1, "a retake starts the frame clock again")
+        session.startLiveness()
+        XCTAssertNotNil(try session.pushFrame(frame: try nv21("face_selfie_640x480.nv21", at: 100)).liveness, "so does a liveness challenge")
+    }
+
     func testAFaceThatNeverComesCloserFailsTheLivenessChallenge() throws {
         let session = SelfieSession(languageTag: "en-US")
         session.startLiveness()

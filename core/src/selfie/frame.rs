@@ -88,6 +88,15 @@ pub enum FrameError {
         /// The previous frame's timestamp.
         previous_ms: u64,
     },
+    /// A timestamp no camera clock produces, or a jump no running camera makes (see
+    /// `selfie::frame_clock`). Only this frame is refused; the session's clock is unchanged.
+    #[error("timestamp {timestamp_ms} ms is not plausible after the previous frame's {previous_ms:?} ms")]
+    TimestampImplausible {
+        /// This frame's timestamp.
+        timestamp_ms: u64,
+        /// The previous accepted frame's timestamp, if any.
+        previous_ms: Option<u64>,
+    },
 }
 
 impl FrameError {
@@ -99,6 +108,7 @@ impl FrameError {
             FrameError::BadStride { .. } => "FRAME_BAD_STRIDE",
             FrameError::ShortBuffer { .. } => "FRAME_SHORT_BUFFER",
             FrameError::TimestampNotIncreasing { .. } => "FRAME_TIMESTAMP_NOT_INCREASING",
+            FrameError::TimestampImplausible { .. } => "FRAME_TIMESTAMP_IMPLAUSIBLE",
         }
     }
 }

@@ -6,7 +6,7 @@
 //! instruction (`guidance`). After several good frames in a row the face is cropped into a
 //! metadata-free, size-bounded JPEG held only in memory (`capture`). The "move closer" challenge
 //! (`liveness`) is documented there as what it is: not certified presentation-attack detection.
-//! `session` ties it together for the flow; `camera` (feature `desktop-camera`) feeds it on the
+//! `frame_clock` decides which timestamps to accept. `session` ties it together for the flow; `camera` (feature `desktop-camera`) feeds it on the
 //! desktop.
 
 pub mod analysis;
@@ -16,6 +16,7 @@ pub mod capture;
 pub mod convert;
 pub mod detector;
 pub mod frame;
+pub mod frame_clock;
 pub mod guidance;
 pub mod liveness;
 pub mod luma;

@@ -11,6 +11,7 @@ use super::analysis::{Analyzer, FaceBox};
 use super::capture::{self, CaptureError, CaptureSettings, CapturedSelfie};
 use super::detector::ModelError;
 use super::frame::{Frame, FrameError};
+use super::frame_clock::FrameClock;
 use super::guidance::{guidance_for, Guidance, GuidanceThresholds};
 use super::liveness::{LivenessFailure, LivenessSample, LivenessSettings, LivenessState, MoveCloserChallenge};
 
@@ -34,7 +35,8 @@ impl SelfieConfig {
     }
 }
 
-/// Why a frame could not be processed. The session is unchanged by a refused frame.
+/// Why a frame could not be processed. A refused frame changes nothing the next frames are
+/// judged by (the frame clock only notes a jump forward that the next frame may confirm).
 #[derive(Debug, Error)]
 pub enum SessionError {
     /// The frame's layout is invalid.
@@ -91,7 +93,7 @@ struct LivenessRun {
 pub struct SelfieSession {
     config: SelfieConfig,
     analyzer: Analyzer,
-    last_timestamp_ms: Option<u64>,
+    clock: FrameClock,
     good_streak: u32,
     capture: Option<CapturedSelfie>,
     capture_taken: bool,
@@ -104,7 +106,7 @@ impl SelfieSession {
         Self {
             config,
             analyzer: Analyzer::default(),
-            last_timestamp_ms: None,
+            clock: FrameClock::default(),
             good_streak: 0,
             capture: None,
             capture_taken: false,
@@ -112,13 +114,15 @@ impl SelfieSession {
         }
     }
 
-    /// Analyses one frame taken at `timestamp_ms` (strictly increasing).
+    /// Analyses one frame taken at `timestamp_ms` (strictly increasing, plausible: see
+    /// `frame_clock`). A refused timestamp refuses that frame only.
     pub fn push_frame(&mut self, frame: &Frame<'_>, timestamp_ms: u64) -> Result<FrameVerdict, SessionError> {
-        if let Some(previous_ms) = self.last_timestamp_ms.filter(|&p| timestamp_ms <= p) {
-            return Err(FrameError::TimestampNotIncreasing { timestamp_ms, previous_ms }.into());
+        if let Err(error) = self.clock.check(timestamp_ms) {
+            self.clock.refuse(timestamp_ms);
+            return Err(error.into());
         }
         let analysis = self.analyzer.analyze(frame)?;
-        self.last_timestamp_ms = Some(timestamp_ms);
+        self.clock.accept(timestamp_ms);
         let mut guidance = guidance_for(&analysis, &self.config.thresholds);
         let mut captured = false;
 
@@ -199,15 +203,19 @@ impl SelfieSession {
         taken
     }
 
-    /// Allows a new capture (the upload was rejected, the user retakes).
+    /// Allows a new capture (the upload was rejected, the user retakes). The frame clock starts
+    /// again: the new attempt's timestamps are not judged by the previous attempt's.
     pub fn retake(&mut self) {
         self.capture = None;
         self.capture_taken = false;
         self.good_streak = 0;
+        self.clock.reset();
     }
 
-    /// Starts (or restarts) the "move closer" challenge on the following frames.
+    /// Starts (or restarts) the "move closer" challenge on the following frames, with a fresh
+    /// frame clock.
     pub fn start_liveness(&mut self) {
+        self.clock.reset();
         self.liveness = Some(LivenessRun {
             challenge: MoveCloserChallenge::new(self.config.liveness),
             evidence: Vec::new(),
