@@ -10,10 +10,10 @@ out="$here/build"
 export IPHONEOS_DEPLOYMENT_TARGET=17.0
 
 cd "$root"
-# IDENTITY_PASS_TEST_AUTHENTICATOR=1 adds the software passkey authenticator the shared session
+# IDENTITY_PASS_TEST_AUTHENTICATOR=1 adds the test-support feature (software passkey, runtime events) the shared
 # tests use; it must never be set for an app build.
 features=()
-[ "${IDENTITY_PASS_TEST_AUTHENTICATOR:-}" = 1 ] && features=(--features identity-pass-bindings/software-passkey)
+[ "${IDENTITY_PASS_TEST_AUTHENTICATOR:-}" = 1 ] && features=(--features identity-pass-bindings/test-support)
 for target in aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios; do
   cargo build --release --target "$target" -p identity-pass-bindings "${features[@]}"
 done

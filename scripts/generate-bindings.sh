@@ -2,7 +2,8 @@
 # Builds the bindings library for the host and generates the Kotlin and Swift bindings from it
 # (library mode, with the workspace's own bindgen). Output: <out>/{lib,kotlin,swift}.
 # Usage: scripts/generate-bindings.sh <out dir> [cargo profile: debug|release] [cargo features]
-# (the test runners pass `software-passkey`, a test-only authenticator never in the phone builds)
+# (the test runners pass `test-support`: a software passkey authenticator and the entry point
+# by which the flow tests play the service; never in the phone builds)
 set -euo pipefail
 out=$1 profile=${2:-debug} features=${3:-}
 root=$(cd "$(dirname "$0")/.." && pwd)

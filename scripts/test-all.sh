@@ -47,7 +47,7 @@ count "$log/phone.txt"
 
 section "bindings: generate Kotlin and Swift from the built library"
 gen="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/bindings"
-if ! bash scripts/generate-bindings.sh "$gen" debug software-passkey; then
+if ! bash scripts/generate-bindings.sh "$gen" debug test-support; then
   echo "binding generation FAILED"; failures=$((failures + 1)); failed_total=$((failed_total + 1))
 else
   bash tests/make-camera-frames.sh "$gen/resources/fixtures"

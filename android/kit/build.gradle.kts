@@ -58,7 +58,7 @@ dependencies {
 // The shared session tests need a software passkey authenticator, which must never ship in an
 // app: only a test build asks for it (`gradle -PwithTestAuthenticator=true :kit:connectedAndroidTest`).
 val cargoFeatures = if (providers.gradleProperty("withTestAuthenticator").orNull == "true") {
-    listOf("--features", "identity-pass-bindings/software-passkey")
+    listOf("--features", "identity-pass-bindings/test-support")
 } else {
     emptyList()
 }

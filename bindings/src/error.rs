@@ -24,6 +24,25 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for SecureStoreError {
     }
 }
 
+/// What a shell's `SessionObserver` or `PhoneClock` threw. The session catches it here, logs it
+/// and goes on; it never becomes a panic inside the session's task.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum ShellCallbackError {
+    /// The shell's code failed.
+    #[error("the shell's callback failed: {reason}")]
+    Failed {
+        /// Diagnostic text.
+        reason: String,
+    },
+}
+
+// Anything a Kotlin or Swift implementation throws (a RuntimeException, any Swift `Error`).
+impl From<uniffi::UnexpectedUniFFICallbackError> for ShellCallbackError {
+    fn from(error: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        ShellCallbackError::Failed { reason: error.reason }
+    }
+}
+
 impl From<SecureStoreError> for core::SecureStoreError {
     fn from(error: SecureStoreError) -> Self {
         match error {
@@ -111,37 +130,11 @@ impl From<core::flow::SnapshotError> for FlowError {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_core_vault_error_maps_to_an_actionable_public_error() {
-        let cases = [
-            (core::VaultError::Store(core::SecureStoreError::Unavailable { reason: "locked".into() }), "StoreUnavailable"),
-            (core::VaultError::Corrupted { detail: "x".into() }, "Corrupted"),
-            (core::VaultError::UnsupportedVersion { found: 9, supported: 1 }, "Corrupted"),
-            (core::VaultError::NoRandomness, "StoreUnavailable"),
-        ];
-        for (error, expected) in cases {
-            let mapped = format!("{:?}", VaultError::from(error));
-            assert!(mapped.starts_with(expected), "{mapped} should be {expected}");
-        }
-    }
-
-    #[test]
-    fn every_snapshot_error_keeps_its_kind_and_numbers() {
-        use identity_pass_core::flow::SnapshotError as S;
-        assert!(matches!(FlowError::from(S::Unreadable { detail: "x".into() }), FlowError::Unreadable { .. }));
-        assert!(matches!(FlowError::from(S::TooNew { found: 3, supported: 1 }), FlowError::TooNew { found: 3, supported: 1 }));
-        assert!(matches!(FlowError::from(S::TooOld { found: 0, oldest: 1 }), FlowError::TooOld { found: 0, oldest: 1 }));
-    }
-}
-
 /// Why a selfie frame was refused. The session is unchanged; keep sending frames.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum SelfieError {
-    /// The frame's size, planes or strides do not match its format, or its timestamp went back.
+    /// The frame's size, planes or strides do not match its format, or its timestamp went back
+    /// or is implausible (`FRAME_TIMESTAMP_IMPLAUSIBLE`).
     #[error("invalid camera frame ({code}): {detail}")]
     InvalidFrame {
         /// Stable code, e.g. `FRAME_SHORT_BUFFER`.
@@ -209,5 +202,119 @@ impl From<identity_pass_runtime::StartError> for SessionError {
         };
         tracing::warn!(error = %mapped, "session did not start");
         mapped
+    }
+}
+
+/// Why the platform passkey API produced no passkey. Thrown by `PasskeyProvider`.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum PasskeyError {
+    /// The user dismissed the system sheet.
+    #[error("cancelled")]
+    Cancelled,
+    /// The platform refused.
+    #[error("passkey creation failed: {reason}")]
+    Failed {
+        /// Diagnostic text.
+        reason: String,
+    },
+}
+
+// Anything else a provider throws is a failed passkey, never a cancellation the user did not make.
+impl From<uniffi::UnexpectedUniFFICallbackError> for PasskeyError {
+    fn from(error: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        PasskeyError::Failed { reason: error.reason }
+    }
+}
+
+impl From<PasskeyError> for identity_pass_runtime::PasskeyFailure {
+    fn from(error: PasskeyError) -> Self {
+        match error {
+            PasskeyError::Cancelled => identity_pass_runtime::PasskeyFailure::Cancelled,
+            PasskeyError::Failed { reason } => identity_pass_runtime::PasskeyFailure::Failed { reason },
+        }
+    }
+}
+
+impl From<identity_pass_runtime::PasskeyFailure> for PasskeyError {
+    fn from(failure: identity_pass_runtime::PasskeyFailure) -> Self {
+        match failure {
+            identity_pass_runtime::PasskeyFailure::Cancelled => PasskeyError::Cancelled,
+            identity_pass_runtime::PasskeyFailure::Failed { reason } => PasskeyError::Failed { reason },
+        }
+    }
+}
+
+impl From<identity_pass_runtime::pinning::PinError> for SessionError {
+    fn from(error: identity_pass_runtime::pinning::PinError) -> Self {
+        SessionError::Configuration { detail: error.to_string() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unexpected(reason: &str) -> uniffi::UnexpectedUniFFICallbackError {
+        uniffi::UnexpectedUniFFICallbackError { reason: reason.into() }
+    }
+
+    #[test]
+    fn whatever_a_foreign_callback_throws_becomes_a_typed_error() {
+        assert!(matches!(SecureStoreError::from(unexpected("boom")), SecureStoreError::Unavailable { reason } if reason.contains("boom")));
+        assert!(matches!(ShellCallbackError::from(unexpected("ui gone")), ShellCallbackError::Failed { reason } if reason == "ui gone"));
+        assert!(matches!(PasskeyError::from(unexpected("npe")), PasskeyError::Failed { reason } if reason == "npe"));
+    }
+
+    #[test]
+    fn passkey_outcomes_map_both_ways_without_turning_a_failure_into_a_cancel() {
+        use identity_pass_runtime::PasskeyFailure;
+        assert_eq!(PasskeyFailure::from(PasskeyError::Cancelled), PasskeyFailure::Cancelled);
+        assert_eq!(PasskeyFailure::from(PasskeyError::Failed { reason: "no lock".into() }), PasskeyFailure::Failed { reason: "no lock".into() });
+        assert!(matches!(PasskeyError::from(PasskeyFailure::Cancelled), PasskeyError::Cancelled));
+        assert!(matches!(PasskeyError::from(PasskeyFailure::Failed { reason: "x".into() }), PasskeyError::Failed { reason } if reason == "x"));
+    }
+
+    #[test]
+    fn a_foreign_store_error_reaches_the_core_as_a_store_error() {
+        let core_error: core::SecureStoreError = SecureStoreError::Unavailable { reason: "locked".into() }.into();
+        assert_eq!(core_error, core::SecureStoreError::Unavailable { reason: "locked".into() });
+    }
+
+    #[test]
+    fn every_start_error_maps_to_one_session_error() {
+        use identity_pass_runtime::StartError as E;
+        let cases = [
+            (E::Transport(identity_pass_runtime::TransportError::InsecureUrl { host: "h".into() }), "Configuration"),
+            (E::Store(core::SecureStoreError::Unavailable { reason: "locked".into() }), "StoreUnavailable"),
+            (E::Snapshot("damaged".into()), "SavedStateUnreadable"),
+            (E::Runtime("no threads".into()), "Configuration"),
+        ];
+        for (error, kind) in cases {
+            let mapped = format!("{:?}", SessionError::from(error));
+            assert!(mapped.starts_with(kind), "{mapped}");
+        }
+        assert!(matches!(SessionError::from(identity_pass_runtime::pinning::PinError::Malformed), SessionError::Configuration { .. }));
+    }
+
+    #[test]
+    fn every_core_vault_error_maps_to_an_actionable_public_error() {
+        let cases = [
+            (core::VaultError::Store(core::SecureStoreError::Unavailable { reason: "locked".into() }), "StoreUnavailable"),
+            (core::VaultError::Corrupted { detail: "x".into() }, "Corrupted"),
+            (core::VaultError::UnsupportedVersion { found: 9, supported: 1 }, "Corrupted"),
+            (core::VaultError::NoRandomness, "StoreUnavailable"),
+        ];
+        for (error, expected) in cases {
+            let mapped = format!("{:?}", VaultError::from(error));
+            assert!(mapped.starts_with(expected), "{mapped} should be {expected}");
+        }
+    }
+
+    #[test]
+    fn every_snapshot_error_keeps_its_kind_and_numbers() {
+        use identity_pass_core::flow::SnapshotError as S;
+        assert!(matches!(FlowError::from(S::Unreadable { detail: "x".into() }), FlowError::Unreadable { .. }));
+        assert!(matches!(FlowError::from(S::TooNew { found: 3, supported: 1 }), FlowError::TooNew { found: 3, supported: 1 }));
+        assert!(matches!(FlowError::from(S::TooOld { found: 0, oldest: 1 }), FlowError::TooOld { found: 0, oldest: 1 }));
     }
 }

@@ -5,12 +5,17 @@
 //! user action, OS observation and service answer to `handle` with the current time, renders
 //! the returned view and performs the returned effects in order.
 
+#[cfg(feature = "test-support")]
+mod runtime_events;
 mod types;
+
+#[cfg(feature = "test-support")]
+use runtime_events::RuntimeEvent;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use identity_pass_core::eligibility::{Distribution, Platform};
-use identity_pass_core::flow::{self as core_flow, Effect, Event, Rejection, ViewState};
+use identity_pass_core::flow::{self as core_flow, Effect, Rejection, ShellEvent, ViewState};
 use identity_pass_core::messages::Locale;
 
 use crate::error::FlowError;
@@ -56,11 +61,9 @@ impl OnboardingFlow {
         Ok(Arc::new(OnboardingFlow { inner: Mutex::new(flow) }))
     }
 
-    /// Applies one event at phone time `now_ms` (Unix milliseconds).
-    pub fn handle(&self, event: Event, now_ms: i64) -> Transition {
-        let mut flow = self.lock();
-        let transition = flow.handle(event, now_ms);
-        Transition { view: flow.view(now_ms), effects: transition.effects, rejection: transition.rejection }
+    /// Applies one event a shell reports, at phone time `now_ms` (Unix milliseconds).
+    pub fn handle(&self, event: ShellEvent, now_ms: i64) -> Transition {
+        self.apply(event.into(), now_ms)
     }
 
     /// The view at phone time `now_ms`, without changing anything.
@@ -76,6 +79,23 @@ impl OnboardingFlow {
     /// Switches the language of the view and notifications.
     pub fn set_locale(&self, locale: Locale) {
         self.lock().set_locale(locale);
+    }
+}
+
+impl OnboardingFlow {
+    fn apply(&self, event: core_flow::Event, now_ms: i64) -> Transition {
+        let mut flow = self.lock();
+        let transition = flow.handle(event, now_ms);
+        Transition { view: flow.view(now_ms), effects: transition.effects, rejection: transition.rejection }
+    }
+}
+
+#[cfg(feature = "test-support")]
+#[uniffi::export]
+impl OnboardingFlow {
+    /// Test support: feeds what only the runtime may feed (a service answer, a capture).
+    pub fn handle_runtime_event(&self, event: RuntimeEvent, now_ms: i64) -> Transition {
+        self.apply(event.into(), now_ms)
     }
 }
 
@@ -96,17 +116,20 @@ mod tests {
     use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
     use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
     use identity_pass_core::flow::review::ReviewStatus;
-    use identity_pass_core::flow::Screen;
+    use identity_pass_core::flow::{CallAnswer, CallId, CallOutcome, Event, Screen};
     use identity_pass_core::SecretString;
 
     const T0: i64 = 1_795_219_200_000;
 
     fn names(t: &Transition) -> Vec<String> {
-        t.effects.iter().map(|e| format!("{e:?}").split([' ', '{']).next().unwrap_or("").to_owned()).collect()
+        t.effects
+            .iter()
+            .map(|e| e.name().to_owned())
+            .collect()
     }
 
     /// The shell: one second passes before each event; `next()` is the time of the next one
-    /// (the service's clock equals the phone's here).
+    /// (the service's clock equals the phone's here). `runtime` plays the runtime's part.
     struct Shell {
         flow: Arc<OnboardingFlow>,
         now: i64,
@@ -117,11 +140,24 @@ mod tests {
             self.now + 1_000
         }
 
-        fn send(&mut self, event: Event) -> Transition {
+        fn send(&mut self, event: ShellEvent) -> Transition {
             self.now += 1_000;
             let t = self.flow.handle(event, self.now);
             assert_eq!(t.rejection, None);
             t
+        }
+
+        fn runtime(&mut self, event: Event) -> Transition {
+            self.now += 1_000;
+            let t = self.flow.apply(event, self.now);
+            assert_eq!(t.rejection, None);
+            t
+        }
+
+        /// Answers the call the flow made last.
+        fn answer(&mut self, answer: CallAnswer) -> Transition {
+            let id = self.flow.lock().pending_calls().last().expect("a call in flight").id;
+            self.runtime(Event::Answered { id, outcome: CallOutcome::Answered(answer) })
         }
     }
 
@@ -138,45 +174,48 @@ mod tests {
             network_available: true,
             installed_apps: vec![RequiredApp::CompanyPortal, RequiredApp::Authenticator],
         };
-        assert!(matches!(s.send(Event::DeviceChecked { profile }).view.screen, Screen::Permissions { .. }));
-        assert_eq!(names(&s.send(Event::Continue)), ["RequestPermission"]);
+        assert!(matches!(s.send(ShellEvent::DeviceChecked { profile }).view.screen, Screen::Permissions { .. }));
+        assert_eq!(names(&s.send(ShellEvent::Continue)), ["RequestPermission"]);
         for permission in Permission::ALL {
-            s.send(Event::PermissionReported { permission, status: PermissionStatus::Granted });
+            s.send(ShellEvent::PermissionReported { permission, status: PermissionStatus::Granted });
         }
-        assert!(matches!(s.send(Event::ConsentAnswered { accepted: true }).view.screen, Screen::IdentityEntry { .. }));
+        assert!(matches!(s.send(ShellEvent::ConsentAnswered { accepted: true }).view.screen, Screen::IdentityEntry { .. }));
         let form = IdentityForm {
             upn: "alias@contoso.com".into(),
             employee_id: "123456".into(),
             personal_email: None,
             staff_kind: StaffKind::Employee,
         };
-        assert_eq!(names(&s.send(Event::IdentitySubmitted { form })), ["SubmitIdentity", "PersistState"]);
-        let t = s.send(Event::IdentityAccepted {
+        // The state that records the call is saved before the call goes out.
+        assert_eq!(names(&s.send(ShellEvent::IdentitySubmitted { form })), ["PersistState", "CreateRequest"]);
+        let t = s.answer(CallAnswer::RequestCreated {
             request_id: "req-1".into(),
             path: OnboardingPath::GetTap,
             flags: RolloutFlags { liveness_prompt: true, verified_id: false },
+            fast_path: false,
             verified_id_issued_at: None,
             server_time: s.next(),
         });
         assert!(matches!(t.view.screen, Screen::Selfie { .. }));
-        assert_eq!(names(&s.send(Event::Continue)), ["StartSelfie", "PersistState"]);
-        assert_eq!(names(&s.send(Event::SelfieCaptured)), ["UploadSelfie", "PersistState"]);
-        s.send(Event::SelfieUploaded { server_time: s.next() });
-        assert_eq!(names(&s.send(Event::Continue)), ["StartLiveness", "PersistState"]);
-        assert_eq!(names(&s.send(Event::LivenessPassed)), ["SubmitForReview", "PersistState"]);
+        assert_eq!(names(&s.send(ShellEvent::Continue)), ["PersistState", "StartSelfie"]);
+        assert_eq!(names(&s.runtime(Event::SelfieCaptured)), ["PersistState", "UploadSelfie"]);
+        s.answer(CallAnswer::SelfieUploaded { server_time: s.next() });
+        assert_eq!(names(&s.send(ShellEvent::Continue)), ["PersistState", "StartLiveness"]);
+        assert_eq!(names(&s.runtime(Event::LivenessFinished { failure: None })), ["PersistState", "RecordLiveness"]);
+        assert_eq!(names(&s.answer(CallAnswer::LivenessRecorded)), ["PersistState", "SubmitForReview"]);
         let submitted_at = s.next();
-        let t = s.send(Event::ReviewUpdated { status: ReviewStatus::WaitingForReviewer { submitted_at }, server_time: submitted_at });
-        assert_eq!(t.effects[1], Effect::ScheduleWake { at: submitted_at + 24 * 3_600_000 });
+        let t = s.runtime(Event::ReviewUpdated { status: ReviewStatus::WaitingForReviewer { submitted_at }, server_time: submitted_at });
+        assert!(t.effects.contains(&Effect::ScheduleWake { at: submitted_at + 24 * 3_600_000 }), "{:?}", t.effects);
 
         // The app is killed while waiting for the reviewer, and resumes from its snapshot.
         s.flow = OnboardingFlow::restore(s.flow.snapshot()).expect("own snapshot restores");
-        s.send(Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "call-1".into() }, server_time: s.next() });
-        assert_eq!(s.send(Event::Continue).effects, [Effect::JoinCall { call_id: "call-1".into() }]);
-        s.send(Event::CallJoined);
+        s.runtime(Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "call-1".into() }, server_time: s.next() });
+        assert_eq!(s.send(ShellEvent::Continue).effects, [Effect::JoinCall { call_id: "call-1".into() }]);
+        s.send(ShellEvent::CallJoined);
         s.now += 20_000;
-        s.send(Event::CallEnded);
-        let t = s.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: s.next() });
-        assert_eq!(names(&t), ["FetchTap", "PersistState"]);
+        s.send(ShellEvent::CallEnded);
+        let t = s.runtime(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: s.next() });
+        assert_eq!(names(&t), ["PersistState", "CreateTap"]);
         let start_at = s.next();
         let tap = TapGrant {
             id: "tap-1".into(),
@@ -186,15 +225,25 @@ mod tests {
             is_usable_once: false,
             usability: TapUsability::EnabledByPolicy,
         };
-        let t = s.send(Event::TapIssued { tap, server_time: start_at });
+        let t = s.answer(CallAnswer::TapCreated { tap, server_time: start_at });
         let Screen::Tap { code: Some(code), .. } = &t.view.screen else { panic!("{:?}", t.view.screen) };
         assert_eq!(code.expose_secret(), "ABCD-1234");
-        assert_eq!(t.effects[0], Effect::ScheduleWake { at: start_at + 25 * 60_000 });
-        assert_eq!(t.effects[1], Effect::ScheduleWake { at: start_at + 30 * 60_000 });
+        let wakes: Vec<_> = t.effects.iter().filter(|e| matches!(e, Effect::ScheduleWake { .. })).cloned().collect();
+        assert_eq!(wakes, [Effect::ScheduleWake { at: start_at + 25 * 60_000 }, Effect::ScheduleWake { at: start_at + 30 * 60_000 }]);
         assert!(!s.flow.snapshot().contains("ABCD-1234"));
-        s.send(Event::ChecklistItemDone { item: ChecklistItem::PasswordSet });
-        let t = s.send(Event::ChecklistItemDone { item: ChecklistItem::MfaRegistered });
+        s.send(ShellEvent::ChecklistItemDone { item: ChecklistItem::PasswordSet });
+        let t = s.send(ShellEvent::ChecklistItemDone { item: ChecklistItem::MfaRegistered });
         assert!(matches!(t.view.screen, Screen::Done { .. }));
+    }
+
+    #[test]
+    fn an_answer_to_a_call_the_flow_did_not_make_changes_nothing() {
+        let flow = OnboardingFlow::new(Locale::English, Platform::Android, Distribution::Global);
+        let before = flow.snapshot();
+        let t = flow.apply(Event::Answered { id: CallId(7), outcome: CallOutcome::Answered(CallAnswer::LivenessRecorded) }, T0);
+        assert_eq!(t.rejection, Some(Rejection::UnexpectedEvent));
+        assert!(t.effects.is_empty());
+        assert_eq!(flow.snapshot(), before);
     }
 
     #[test]

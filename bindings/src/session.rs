@@ -6,11 +6,11 @@
 use std::sync::{Arc, Mutex};
 
 use identity_pass_core::eligibility::{Distribution, Platform};
-use identity_pass_core::flow::{Effect, Event, ViewState};
+use identity_pass_core::flow::{Effect, ShellEvent, ViewState};
 use identity_pass_core::messages::Locale;
 use identity_pass_runtime::{self as runtime, OnboardingRuntime, SessionConfig, SpkiPin, StatusMode, SystemClock};
 
-use crate::error::{SelfieError, SessionError};
+use crate::error::{PasskeyError, SelfieError, SessionError, ShellCallbackError};
 use crate::secure_store::{ForeignSecureStore, SecureStore};
 use crate::selfie::{verdict_record, with_frame, CameraFrame, SelfieVerdict};
 
@@ -30,33 +30,16 @@ pub struct SessionSettings {
 }
 
 /// Receives what the shell must show and do. Called on a runtime thread: hop to the UI thread.
+///
+/// Whatever an implementation throws is caught at this boundary and logged; the session goes
+/// on (the next view is delivered as usual). A throwing observer never takes the session down.
 #[uniffi::export(with_foreign)]
 pub trait SessionObserver: Send + Sync {
     /// The screen to show now.
-    fn on_view(&self, view: ViewState);
+    fn on_view(&self, view: ViewState) -> Result<(), ShellCallbackError>;
     /// A platform effect: permission prompts, camera, partner ID check, Authenticator, call,
     /// notification, background wake-up. Report the outcome with `OnboardingSession.send`.
-    fn on_platform_effect(&self, effect: Effect);
-}
-
-/// Why the platform passkey API produced no passkey.
-#[derive(Debug, thiserror::Error, uniffi::Error)]
-pub enum PasskeyError {
-    /// The user dismissed the system sheet.
-    #[error("cancelled")]
-    Cancelled,
-    /// The platform refused.
-    #[error("passkey creation failed: {reason}")]
-    Failed {
-        /// Diagnostic text.
-        reason: String,
-    },
-}
-
-impl From<uniffi::UnexpectedUniFFICallbackError> for PasskeyError {
-    fn from(error: uniffi::UnexpectedUniFFICallbackError) -> Self {
-        PasskeyError::Failed { reason: error.reason }
-    }
+    fn on_platform_effect(&self, effect: Effect) -> Result<(), ShellCallbackError>;
 }
 
 /// The platform passkey API (Credential Manager, AuthenticationServices).
@@ -69,17 +52,21 @@ pub trait PasskeyProvider: Send + Sync {
 
 /// The phone's wall clock. Apps pass none (the OS clock is used); tests pass one they can move,
 /// to cross a TAP's lifetime or the reviewer's 24 hours without waiting.
+/// A clock that throws is caught at this boundary: the OS clock answers instead.
 #[uniffi::export(with_foreign)]
 pub trait PhoneClock: Send + Sync {
     /// Unix milliseconds.
-    fn now_ms(&self) -> i64;
+    fn now_ms(&self) -> Result<i64, ShellCallbackError>;
 }
 
 struct ForeignClock(Arc<dyn PhoneClock>);
 
 impl runtime::Clock for ForeignClock {
     fn now_ms(&self) -> i64 {
-        self.0.now_ms()
+        self.0.now_ms().unwrap_or_else(|error| {
+            tracing::error!(%error, "the shell's clock failed; using the system clock");
+            runtime::Clock::now_ms(&SystemClock)
+        })
     }
 }
 
@@ -87,10 +74,15 @@ struct ForeignObserver(Arc<dyn SessionObserver>);
 
 impl runtime::SessionListener for ForeignObserver {
     fn on_view(&self, view: ViewState) {
-        self.0.on_view(view);
+        if let Err(error) = self.0.on_view(view) {
+            tracing::error!(%error, "the shell's observer failed on a view; the session goes on");
+        }
     }
     fn on_platform_effect(&self, effect: Effect) {
-        self.0.on_platform_effect(effect);
+        let name = effect.name();
+        if let Err(error) = self.0.on_platform_effect(effect) {
+            tracing::error!(%error, effect = name, "the shell's observer failed on an effect; the session goes on");
+        }
     }
 }
 
@@ -98,10 +90,7 @@ struct ForeignPasskeys(Arc<dyn PasskeyProvider>);
 
 impl runtime::PasskeyAuthenticator for ForeignPasskeys {
     fn create_passkey(&self, options_json: &str) -> Result<String, runtime::PasskeyFailure> {
-        self.0.create_passkey(options_json.to_owned()).map_err(|e| match e {
-            PasskeyError::Cancelled => runtime::PasskeyFailure::Cancelled,
-            PasskeyError::Failed { reason } => runtime::PasskeyFailure::Failed { reason },
-        })
+        Ok(self.0.create_passkey(options_json.to_owned())?)
     }
 }
 
@@ -129,7 +118,7 @@ impl OnboardingSession {
         config.locale = locale;
         config.status_mode = StatusMode::LongPoll { wait_seconds: 25 };
         for pin in &settings.pinned_keys {
-            config.transport.pins.push(SpkiPin::from_base64(pin).map_err(|e| SessionError::Configuration { detail: e.to_string() })?);
+            config.transport.pins.push(SpkiPin::from_base64(pin)?);
         }
         let runtime = OnboardingRuntime::start(
             config,
@@ -145,7 +134,7 @@ impl OnboardingSession {
     }
 
     /// Reports a user action or a platform result.
-    pub fn send(&self, event: Event) {
+    pub fn send(&self, event: ShellEvent) {
         if let Some(runtime) = self.lock().as_ref() {
             runtime.send(event);
         }
@@ -195,10 +184,7 @@ pub fn software_passkey_provider(origin: String) -> Arc<dyn PasskeyProvider> {
     struct Software(runtime::software_passkey::SoftwarePasskeyAuthenticator);
     impl PasskeyProvider for Software {
         fn create_passkey(&self, options_json: String) -> Result<String, PasskeyError> {
-            runtime::PasskeyAuthenticator::create_passkey(&self.0, &options_json).map_err(|e| match e {
-                runtime::PasskeyFailure::Cancelled => PasskeyError::Cancelled,
-                runtime::PasskeyFailure::Failed { reason } => PasskeyError::Failed { reason },
-            })
+            Ok(runtime::PasskeyAuthenticator::create_passkey(&self.0, &options_json)?)
         }
     }
     Arc::new(Software(runtime::software_passkey::SoftwarePasskeyAuthenticator::new(origin)))

@@ -16,7 +16,7 @@ use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
 use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
 use identity_pass_core::flow::review::ReviewStatus;
 use identity_pass_core::flow::verification::{GovernmentIdOutcome, PartnerStep};
-use identity_pass_core::flow::{Effect, Event, Step};
+use identity_pass_core::flow::{CallAnswer, Effect, Event, ServiceCall, Step};
 
 /// One row of a walk.
 enum Act {
@@ -24,6 +24,8 @@ enum Act {
     E(Event),
     /// Send an event built from the service's current time.
     S(fn(Timestamp) -> Event),
+    /// Answer the pending call of the answer's kind, built from the service's current time.
+    A(fn(Timestamp) -> CallAnswer),
     /// Let time pass (phone and service alike).
     Wait(i64),
 }
@@ -54,33 +56,6 @@ fn step_name(step: &Step) -> &'static str {
     }
 }
 
-fn effect_name(effect: &Effect) -> &'static str {
-    match effect {
-        Effect::PersistState => "PersistState",
-        Effect::RequestPermission { .. } => "RequestPermission",
-        Effect::RequestFullAccuracyLocation => "RequestFullAccuracyLocation",
-        Effect::OpenAppSettings { .. } => "OpenAppSettings",
-        Effect::CheckPermissions => "CheckPermissions",
-        Effect::SubmitIdentity { .. } => "SubmitIdentity",
-        Effect::SubmitDateOfBirth { .. } => "SubmitDateOfBirth",
-        Effect::StartGovernmentIdCheck { .. } => "StartGovernmentIdCheck",
-        Effect::OpenAuthenticator => "OpenAuthenticator",
-        Effect::StartSelfie => "StartSelfie",
-        Effect::UploadSelfie { .. } => "UploadSelfie",
-        Effect::StartLiveness { .. } => "StartLiveness",
-        Effect::RequestVerifiedIdPresentation { .. } => "RequestVerifiedIdPresentation",
-        Effect::SubmitForReview { .. } => "SubmitForReview",
-        Effect::WatchStatus { .. } => "WatchStatus",
-        Effect::JoinCall { .. } => "JoinCall",
-        Effect::FetchTap { .. } => "FetchTap",
-        Effect::FetchPasskeyOptions { .. } => "FetchPasskeyOptions",
-        Effect::RegisterPasskey { .. } => "RegisterPasskey",
-        Effect::SubmitPasskey { .. } => "SubmitPasskey",
-        Effect::ScheduleWake { .. } => "ScheduleWake",
-        Effect::ShowNotification { .. } => "ShowNotification",
-    }
-}
-
 type Row = (Act, &'static str, &'static [&'static str]);
 /// A named walk and the step it must end on.
 type SeedPath = (&'static str, fn() -> Vec<Row>, &'static str);
@@ -95,27 +70,39 @@ fn start_rows() -> Vec<Row> {
     vec![
         (E(Event::DeviceChecked { profile: phone(Platform::Android) }), "Permissions", &["PersistState"]),
         (E(Event::Continue), "Permissions", &["RequestPermission"]),
-        (granted(Permission::Camera), "Permissions", &["RequestPermission", "PersistState"]),
-        (granted(Permission::Microphone), "Permissions", &["RequestPermission", "PersistState"]),
-        (granted(Permission::Notifications), "Permissions", &["RequestPermission", "PersistState"]),
+        (granted(Permission::Camera), "Permissions", &["PersistState", "RequestPermission"]),
+        (granted(Permission::Microphone), "Permissions", &["PersistState", "RequestPermission"]),
+        (granted(Permission::Notifications), "Permissions", &["PersistState", "RequestPermission"]),
         // Seed 001: "Approximate" is prompted again until "Precise" is chosen.
         (
             E(Event::PermissionReported { permission: Permission::Location, status: PermissionStatus::Approximate }),
             "Permissions",
-            &["RequestPermission", "PersistState"],
+            &["PersistState", "RequestPermission"],
         ),
         (granted(Permission::Location), "Consent", &["PersistState"]),
         (E(Event::ConsentAnswered { accepted: true }), "IdentityEntry", &["PersistState"]),
-        (E(Event::IdentitySubmitted { form: form(StaffKind::Employee) }), "SubmittingIdentity", &["SubmitIdentity", "PersistState"]),
+        (E(Event::IdentitySubmitted { form: form(StaffKind::Employee) }), "SubmittingIdentity", &["PersistState", "CreateRequest"]),
     ]
 }
 
+/// The service's answer to the identity: the path, no fast path.
+fn accepted(path: OnboardingPath, flags: RolloutFlags, t: Timestamp) -> CallAnswer {
+    CallAnswer::RequestCreated {
+        request_id: "req-1".into(),
+        path,
+        flags,
+        fast_path: false,
+        verified_id_issued_at: None,
+        server_time: t,
+    }
+}
+
 fn review_rows() -> Vec<Row> {
-    use Act::{E, S, Wait};
+    use Act::{A, E, S, Wait};
     vec![
-        (S(|t| Event::ReviewUpdated { status: ReviewStatus::WaitingForReviewer { submitted_at: t }, server_time: t }), "Review", &["WatchStatus", "ScheduleWake", "PersistState"]),
+        (A(|t| CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t }), "Review", &["PersistState", "WatchStatus", "ScheduleWake"]),
         (Wait(3 * HOUR_MS), "Review", &[]),
-        (S(|t| Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "call-1".into() }, server_time: t }), "Review", &["ShowNotification", "PersistState"]),
+        (S(|t| Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "call-1".into() }, server_time: t }), "Review", &["PersistState", "ShowNotification"]),
         (E(Event::Continue), "Review", &["JoinCall"]),
         (E(Event::CallJoined), "Review", &["PersistState"]),
         (Wait(20_000), "Review", &[]),
@@ -123,22 +110,32 @@ fn review_rows() -> Vec<Row> {
     ]
 }
 
+/// The liveness check passes on the phone, and the service records it.
+fn liveness_rows(then: &'static str, effects: &'static [&'static str]) -> Vec<Row> {
+    use Act::{A, E};
+    vec![
+        (E(Event::Continue), "Liveness", &["PersistState", "StartLiveness"]),
+        (E(Event::LivenessFinished { failure: None }), "Liveness", &["PersistState", "RecordLiveness"]),
+        (A(|_| CallAnswer::LivenessRecorded), then, effects),
+    ]
+}
+
 fn get_tap_000() -> Vec<Row> {
-    use Act::{E, S};
+    use Act::{A, E, S};
     let mut rows = start_rows();
     rows.extend::<Vec<Row>>(vec![
-        (S(|t| Event::IdentityAccepted { request_id: "req-1".into(), path: OnboardingPath::GetTap, flags: flags(true, true), verified_id_issued_at: None, server_time: t }), "Selfie", &["PersistState"]),
-        (E(Event::Continue), "Selfie", &["StartSelfie", "PersistState"]),
-        (E(Event::SelfieCaptured), "Selfie", &["UploadSelfie", "PersistState"]),
-        (S(|t| Event::SelfieUploaded { server_time: t }), "Liveness", &["PersistState"]),
-        (E(Event::Continue), "Liveness", &["StartLiveness", "PersistState"]),
-        (E(Event::LivenessPassed), "Review", &["SubmitForReview", "PersistState"]),
+        (A(|t| accepted(OnboardingPath::GetTap, flags(true, true), t)), "Selfie", &["PersistState"]),
+        (E(Event::Continue), "Selfie", &["PersistState", "StartSelfie"]),
+        (E(Event::SelfieCaptured), "Selfie", &["PersistState", "UploadSelfie"]),
+        (A(|t| CallAnswer::SelfieUploaded { server_time: t }), "Liveness", &["PersistState"]),
     ]);
+    rows.extend(liveness_rows("Review", &["PersistState", "SubmitForReview"]));
     rows.extend(review_rows());
     rows.extend::<Vec<Row>>(vec![
-        (S(|t| Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }), "FetchingTap", &["FetchTap", "PersistState"]),
-        (S(|t| Event::TapIssued { tap: tap(t), server_time: t }), "TapReady", &["ScheduleWake", "ScheduleWake", "ShowNotification", "PersistState"]),
-        (S(|t| Event::VerifiedIdIssued { issued_at: t, expires_at: t + 30 * DAY_MS, server_time: t }), "TapReady", &["PersistState"]),
+        (S(|t| Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }), "FetchingTap", &["PersistState", "CreateTap"]),
+        // Rollout flag `verified_id`: the Verified ID is fetched in the background after the TAP.
+        (A(|t| CallAnswer::TapCreated { tap: tap(t), server_time: t }), "TapReady", &["PersistState", "ScheduleWake", "ScheduleWake", "ShowNotification", "FetchVerifiedId"]),
+        (A(|t| CallAnswer::VerifiedId { issued: Some((t, t + 30 * DAY_MS)), server_time: t }), "TapReady", &["PersistState"]),
         (E(Event::SignedInWithTap), "TapReady", &["PersistState"]),
         (E(Event::ChecklistItemDone { item: ChecklistItem::PasswordSet }), "TapReady", &["PersistState"]),
         (E(Event::ChecklistItemDone { item: ChecklistItem::MfaRegistered }), "Done", &["PersistState"]),
@@ -147,66 +144,80 @@ fn get_tap_000() -> Vec<Row> {
 }
 
 fn get_passkey_001() -> Vec<Row> {
-    use Act::{E, S};
+    use Act::{A, E, S};
     let mut rows = start_rows();
-    rows.push((S(|t| Event::IdentityAccepted { request_id: "req-1".into(), path: OnboardingPath::GetPasskey, flags: flags(true, true), verified_id_issued_at: None, server_time: t }), "GovernmentId", &["PersistState"]));
-    rows.push((E(Event::Continue), "GovernmentId", &["StartGovernmentIdCheck", "PersistState"]));
+    rows.push((A(|t| accepted(OnboardingPath::GetPasskey, flags(true, true), t)), "GovernmentId", &["PersistState"]));
+    rows.push((E(Event::Continue), "GovernmentId", &["PersistState", "StartGovernmentIdCheck"]));
     for step in PartnerStep::ALL {
         rows.push((E(Event::GovernmentIdProgress { step }), "GovernmentId", &["PersistState"]));
     }
     rows.extend::<Vec<Row>>(vec![
-        (E(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified }), "AwaitingVerifiedId", &["PersistState"]),
-        (S(|t| Event::VerifiedIdIssued { issued_at: t, expires_at: t + 30 * DAY_MS, server_time: t }), "AddVerifiedId", &["PersistState"]),
-        (E(Event::Continue), "AddVerifiedId", &["OpenAuthenticator", "PersistState"]),
+        (E(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified }), "GovernmentId", &["PersistState", "RecordGovernmentId"]),
+        (A(|_| CallAnswer::GovernmentIdRecorded), "AwaitingVerifiedId", &["PersistState", "FetchVerifiedId"]),
+        (A(|t| CallAnswer::VerifiedId { issued: Some((t, t + 30 * DAY_MS)), server_time: t }), "AddVerifiedId", &["PersistState"]),
+        (E(Event::Continue), "AddVerifiedId", &["PersistState", "OpenAuthenticator"]),
         (E(Event::Continue), "Liveness", &["PersistState"]),
-        (E(Event::Continue), "Liveness", &["StartLiveness", "PersistState"]),
-        (E(Event::LivenessPassed), "PresentVerifiedId", &["PersistState"]),
-        (E(Event::Continue), "PresentVerifiedId", &["RequestVerifiedIdPresentation", "PersistState"]),
-        (S(|t| Event::VerifiedIdPresented { server_time: t }), "Review", &["SubmitForReview", "PersistState"]),
+    ]);
+    rows.extend(liveness_rows("PresentVerifiedId", &["PersistState"]));
+    rows.extend::<Vec<Row>>(vec![
+        (E(Event::Continue), "PresentVerifiedId", &["PersistState", "PresentVerifiedId"]),
+        (A(|t| CallAnswer::VerifiedIdPresented { server_time: t }), "Review", &["PersistState", "SubmitForReview"]),
     ]);
     rows.extend(review_rows());
     rows.extend::<Vec<Row>>(vec![
-        (S(|t| Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }), "Passkey", &["FetchPasskeyOptions", "PersistState"]),
-        (E(Event::PasskeyOptionsReceived { options_json: "{\"challenge\":\"abc\"}".into() }), "Passkey", &["RegisterPasskey", "PersistState"]),
-        (E(Event::PasskeyCreated { response_json: "{\"id\":\"cred\"}".into() }), "Passkey", &["SubmitPasskey", "PersistState"]),
-        (S(|t| Event::PasskeyRegistered { server_time: t }), "Done", &["PersistState"]),
+        (S(|t| Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }), "Passkey", &["PersistState", "FetchPasskeyOptions"]),
+        (A(|_| CallAnswer::PasskeyOptions { options_json: "{\"challenge\":\"abc\"}".into() }), "Passkey", &["PersistState", "RegisterPasskey"]),
+        (E(Event::PasskeyCreated { response_json: "{\"id\":\"cred\"}".into() }), "Passkey", &["PersistState", "SubmitPasskey"]),
+        (A(|t| CallAnswer::PasskeyRegistered { server_time: t }), "Done", &["PersistState"]),
     ]);
     rows
 }
 
 fn fast_path() -> Vec<Row> {
-    use Act::{E, S};
+    use Act::A;
     let mut rows = start_rows();
+    // Verified 10 days ago: liveness only, no call (seed 000, "Existing Users with a Verified ID").
+    rows.push((
+        A(|t| CallAnswer::RequestCreated {
+            request_id: "req-1".into(),
+            path: OnboardingPath::GetTap,
+            flags: flags(false, true),
+            fast_path: true,
+            verified_id_issued_at: Some(t - 10 * DAY_MS),
+            server_time: t,
+        }),
+        "Liveness",
+        &["PersistState"],
+    ));
+    // The TAP through the fast path: present the Verified ID, submit, then the TAP.
+    rows.extend(liveness_rows("FetchingTap", &["PersistState", "PresentVerifiedId"]));
     rows.extend::<Vec<Row>>(vec![
-        // Verified 10 days ago: liveness only, no call (seed 000, "Existing Users with a Verified ID").
-        (S(|t| Event::IdentityAccepted { request_id: "req-1".into(), path: OnboardingPath::GetTap, flags: flags(false, true), verified_id_issued_at: Some(t - 10 * DAY_MS), server_time: t }), "Liveness", &["PersistState"]),
-        (E(Event::Continue), "Liveness", &["StartLiveness", "PersistState"]),
-        (E(Event::LivenessPassed), "FetchingTap", &["FetchTap", "PersistState"]),
-        (S(|t| Event::TapIssued { tap: tap(t), server_time: t }), "TapReady", &["ScheduleWake", "ScheduleWake", "ShowNotification", "PersistState"]),
+        (A(|t| CallAnswer::VerifiedIdPresented { server_time: t }), "FetchingTap", &["PersistState", "SubmitForReview"]),
+        (A(|t| CallAnswer::Submitted { status: None, server_time: t }), "FetchingTap", &["PersistState", "CreateTap"]),
+        (A(|t| CallAnswer::TapCreated { tap: tap(t), server_time: t }), "TapReady", &["PersistState", "ScheduleWake", "ScheduleWake", "ShowNotification", "FetchVerifiedId"]),
     ]);
     rows
 }
 
 fn up_to_review(liveness: bool) -> Vec<Row> {
-    use Act::{E, S};
+    use Act::{A, E};
     let mut rows = start_rows();
     rows.push((
         if liveness {
-            S(|t| Event::IdentityAccepted { request_id: "req-1".into(), path: OnboardingPath::GetTap, flags: flags(true, false), verified_id_issued_at: None, server_time: t })
+            A(|t| accepted(OnboardingPath::GetTap, flags(true, false), t))
         } else {
-            S(|t| Event::IdentityAccepted { request_id: "req-1".into(), path: OnboardingPath::GetTap, flags: flags(false, false), verified_id_issued_at: None, server_time: t })
+            A(|t| accepted(OnboardingPath::GetTap, flags(false, false), t))
         },
         "Selfie",
         &["PersistState"],
     ));
-    rows.push((E(Event::Continue), "Selfie", &["StartSelfie", "PersistState"]));
-    rows.push((E(Event::SelfieCaptured), "Selfie", &["UploadSelfie", "PersistState"]));
+    rows.push((E(Event::Continue), "Selfie", &["PersistState", "StartSelfie"]));
+    rows.push((E(Event::SelfieCaptured), "Selfie", &["PersistState", "UploadSelfie"]));
     if liveness {
-        rows.push((S(|t| Event::SelfieUploaded { server_time: t }), "Liveness", &["PersistState"]));
-        rows.push((E(Event::Continue), "Liveness", &["StartLiveness", "PersistState"]));
-        rows.push((E(Event::LivenessPassed), "Review", &["SubmitForReview", "PersistState"]));
+        rows.push((A(|t| CallAnswer::SelfieUploaded { server_time: t }), "Liveness", &["PersistState"]));
+        rows.extend(liveness_rows("Review", &["PersistState", "SubmitForReview"]));
     } else {
-        rows.push((S(|t| Event::SelfieUploaded { server_time: t }), "Review", &["SubmitForReview", "PersistState"]));
+        rows.push((A(|t| CallAnswer::SelfieUploaded { server_time: t }), "Review", &["PersistState", "SubmitForReview"]));
     }
     rows
 }
@@ -228,16 +239,16 @@ fn denial() -> Vec<Row> {
 }
 
 fn expired_tap() -> Vec<Row> {
-    use Act::{E, S, Wait};
+    use Act::{A, E, S, Wait};
     let mut rows = up_to_review(false);
     rows.extend(review_rows());
     rows.extend::<Vec<Row>>(vec![
-        (S(|t| Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }), "FetchingTap", &["FetchTap", "PersistState"]),
-        (S(|t| Event::TapIssued { tap: tap(t), server_time: t }), "TapReady", &["ScheduleWake", "ScheduleWake", "ShowNotification", "PersistState"]),
+        (S(|t| Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }), "FetchingTap", &["PersistState", "CreateTap"]),
+        (A(|t| CallAnswer::TapCreated { tap: tap(t), server_time: t }), "TapReady", &["PersistState", "ScheduleWake", "ScheduleWake", "ShowNotification"]),
         (E(Event::ChecklistItemDone { item: ChecklistItem::PasswordSet }), "TapReady", &["PersistState"]),
         // 25 minutes in, the wake the flow scheduled for the warning: warned once, 5 minutes left.
         (Wait(25 * MINUTE_MS), "TapReady", &[]),
-        (E(Event::Tick), "TapReady", &["ShowNotification", "PersistState"]),
+        (E(Event::Tick), "TapReady", &["PersistState", "ShowNotification"]),
         (E(Event::Tick), "TapReady", &[]),
         (Wait(5 * MINUTE_MS), "TapReady", &[]),
         (E(Event::Tick), "TapExpired", &["PersistState"]),
@@ -248,10 +259,10 @@ fn expired_tap() -> Vec<Row> {
 }
 
 fn missed_reviewer_window() -> Vec<Row> {
-    use Act::{E, S, Wait};
+    use Act::{A, E, Wait};
     let mut rows = up_to_review(false);
     rows.extend::<Vec<Row>>(vec![
-        (S(|t| Event::ReviewUpdated { status: ReviewStatus::WaitingForReviewer { submitted_at: t }, server_time: t }), "Review", &["WatchStatus", "ScheduleWake", "PersistState"]),
+        (A(|t| CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t }), "Review", &["PersistState", "WatchStatus", "ScheduleWake"]),
         (Wait(24 * HOUR_MS - 5_000), "Review", &[]),
         (E(Event::Tick), "Review", &[]),
         (Wait(5_000), "Review", &[]),
@@ -272,12 +283,16 @@ fn walk(name: &str, rows: Vec<Row>, skew: i64) -> Driver {
                 let event = make(d.server_time() + 1_000);
                 d.send(event)
             }
+            Act::A(make) => {
+                let answer = make(d.server_time() + 1_000);
+                d.answer(answer)
+            }
             Act::Wait(ms) => {
                 d.wait(ms);
                 Vec::new()
             }
         };
-        let names: Vec<_> = effects.iter().map(effect_name).collect();
+        let names: Vec<_> = effects.iter().map(Effect::name).collect();
         assert_eq!(step_name(d.flow.step()), expected_step, "{name}, row {i}");
         assert_eq!(names, expected_effects, "{name}, row {i}");
     }
@@ -325,18 +340,24 @@ fn after_an_expired_tap_a_verified_user_gets_a_new_one_through_the_fast_path() {
     assert_eq!(step_name(d.flow.step()), "TapExpired");
     // "Get a new TAP" sends the same identity again, as a new request, at once.
     let effects = d.send(Event::Continue);
-    assert!(matches!(effects.as_slice(), [Effect::SubmitIdentity { upn, .. }, Effect::PersistState] if upn == "alias@contoso.com"), "{effects:?}");
+    assert!(
+        matches!(effects.as_slice(), [Effect::PersistState, Effect::Call { call: ServiceCall::CreateRequest { upn, present_verified_id: true, .. }, .. }] if upn == "alias@contoso.com"),
+        "{effects:?}"
+    );
     assert_eq!(step_name(d.flow.step()), "SubmittingIdentity");
     let t = d.server_time() + 1_000;
-    d.send(Event::IdentityAccepted {
+    d.answer(CallAnswer::RequestCreated {
         request_id: "req-2".into(),
         path: OnboardingPath::GetTap,
         flags: flags(true, true),
+        fast_path: true,
         verified_id_issued_at: Some(t - 31 * MINUTE_MS),
         server_time: t,
     });
     assert_eq!(step_name(d.flow.step()), "Liveness", "liveness only: no selfie, no call");
     d.send(Event::Continue);
-    let effects = d.send(Event::LivenessPassed);
-    assert!(effects.contains(&Effect::FetchTap { request_id: "req-2".into(), fast_path: true }), "{effects:?}");
+    d.send(Event::LivenessFinished { failure: None });
+    let effects = d.answer(CallAnswer::LivenessRecorded);
+    assert_eq!(d.flow.step(), &Step::FetchingTap { fast_path: true, reissued: false });
+    assert_eq!(calls(&effects).into_iter().map(|(_, c)| c).collect::<Vec<_>>(), [ServiceCall::PresentVerifiedId { request_id: "req-2".into() }]);
 }

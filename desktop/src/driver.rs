@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
 use identity_pass_core::flow::view::{ReviewStage, Screen, ViewState};
-use identity_pass_core::flow::{Effect, Event};
+use identity_pass_core::flow::{Effect, ShellEvent};
 use identity_pass_core::messages::{flow as flow_messages, Locale};
 use identity_pass_core::SecretString;
 use identity_pass_runtime::{Clock, OnboardingRuntime, SystemClock};
@@ -175,12 +175,12 @@ impl<'a> Driver<'a> {
         }
     }
 
-    fn send(&self, event: Event) {
+    fn send(&self, event: ShellEvent) {
         self.runtime.send(event);
     }
 
     /// Sends the answers to a form; the form may be asked again once their views are in.
-    fn answer(&mut self, events: Vec<Event>) {
+    fn answer(&mut self, events: Vec<ShellEvent>) {
         self.answers_in_flight += events.len();
         for event in events {
             self.send(event);
@@ -237,7 +237,7 @@ impl<'a> Driver<'a> {
         if !self.answers.press(&mut self.render, self.chrome, action)? {
             return Err(DriveError::Quit);
         }
-        self.send(Event::Continue);
+        self.send(ShellEvent::Continue);
         Ok(())
     }
 
@@ -266,7 +266,7 @@ impl<'a> Driver<'a> {
             Screen::DeviceCheck => {
                 if !self.device_reported {
                     self.device_reported = true;
-                    self.send(Event::DeviceChecked { profile: desktop_profile() });
+                    self.send(ShellEvent::DeviceChecked { profile: desktop_profile() });
                 }
             }
             Screen::Ineligible { .. } => return Err(DriveError::Ended(view.title.text.clone())),
@@ -278,7 +278,7 @@ impl<'a> Driver<'a> {
             Screen::Consent { .. } => {
                 if self.first_time(&view) {
                     let accepted = self.answers.consent(&mut self.render, self.chrome)?;
-                    self.answer(vec![Event::ConsentAnswered { accepted }]);
+                    self.answer(vec![ShellEvent::ConsentAnswered { accepted }]);
                 }
             }
             Screen::IdentityEntry { form, field_errors } => {
@@ -287,17 +287,17 @@ impl<'a> Driver<'a> {
                         return Err(DriveError::Ended("the core refused the sample identity".into()));
                     }
                     let form = self.answers.identity(&mut self.render, self.chrome, form.as_ref())?;
-                    self.answer(vec![Event::IdentitySubmitted { form }]);
+                    self.answer(vec![ShellEvent::IdentitySubmitted { form }]);
                 }
             }
             Screen::DateOfBirth { first_year, last_year, .. } => {
                 if view.primary_action.is_some() && self.first_time(&view) {
                     let (year, month, day) = self.answers.date_of_birth(&mut self.render, self.chrome, (*first_year, *last_year))?;
                     self.answer(vec![
-                        Event::DobYearSelected { year },
-                        Event::DobMonthSelected { month },
-                        Event::DobDaySelected { day },
-                        Event::Continue,
+                        ShellEvent::DobYearSelected { year },
+                        ShellEvent::DobMonthSelected { month },
+                        ShellEvent::DobDaySelected { day },
+                        ShellEvent::Continue,
                     ]);
                 }
             }
@@ -383,7 +383,7 @@ impl<'a> Driver<'a> {
                 };
                 if leave {
                     self.call_left = true;
-                    self.send(Event::CallEnded);
+                    self.send(ShellEvent::CallEnded);
                 }
             }
             ReviewStage::AwaitingDecision => {
@@ -438,7 +438,7 @@ impl<'a> Driver<'a> {
             Effect::RequestFullAccuracyLocation => self.grant(Permission::Location),
             Effect::CheckPermissions => {
                 for permission in Permission::ALL {
-                    self.send(Event::PermissionReported { permission, status: PermissionStatus::Granted });
+                    self.send(ShellEvent::PermissionReported { permission, status: PermissionStatus::Granted });
                 }
             }
             Effect::StartSelfie => frames::feed_selfie(self.runtime, &mut self.camera, &mut self.render, self.locale)?,
@@ -446,7 +446,7 @@ impl<'a> Driver<'a> {
             Effect::JoinCall { call_id } => {
                 self.render.info(&self.chrome.joining_call(&call_id));
                 self.call_joined_at = Some(Instant::now());
-                self.send(Event::CallJoined);
+                self.send(ShellEvent::CallJoined);
                 let request_id = self.runtime.view().request_id.unwrap_or_default();
                 self.scripted_reviewer(&request_id, ReviewerAction::UserJoined, Chrome::reviewer_sees_join)?;
             }
@@ -460,6 +460,6 @@ impl<'a> Driver<'a> {
 
     fn grant(&mut self, permission: Permission) {
         self.render.info(&self.chrome.permission_granted(permission));
-        self.send(Event::PermissionReported { permission, status: PermissionStatus::Granted });
+        self.send(ShellEvent::PermissionReported { permission, status: PermissionStatus::Granted });
     }
 }

@@ -1,5 +1,5 @@
 //! The desktop's `SecureStore`: the OS keyring through keyring v4 (`keyring-core`), on Linux
-//! the kernel's keyutils (`linux-keyutils-keyring-store`; crates.md §2).
+//! the kernel's keyutils (`linux-keyutils-keyring-store`), which needs no D-Bus secret service.
 //!
 //! keyutils needs a *session keyring*. A process started without one (containers, ssh without
 //! pam_keyinit, cron) falls back to the per-user `_uid_ses.<uid>` keyring, which it does not

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use identity_pass_core::flow::view::{ReviewStage, Screen};
-use identity_pass_core::flow::{Effect, Event};
+use identity_pass_core::flow::{Effect, ShellEvent};
 use identity_pass_core::selfie::LivenessState;
 use identity_pass_core::{SecretString, StoreKey};
 use identity_pass_runtime::{OnboardingRuntime, PushKind, StatusMode};
@@ -38,11 +38,11 @@ impl PushSender for Forward {
 async fn to_review(env: &Env, phone: &OnboardingRuntime) -> String {
     through_identity(phone, alice()).await;
     wait_screen(phone, |s| matches!(s, Screen::Selfie { .. })).await;
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     wait_until(|| env.shell.saw(|e| *e == Effect::StartSelfie)).await;
     push_frames(phone, 1_000, std::iter::repeat_n(1.0, 30), |v| v.captured);
     wait_screen(phone, |s| matches!(s, Screen::Liveness { .. })).await;
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     wait_until(|| env.shell.saw(|e| matches!(e, Effect::StartLiveness { .. }))).await;
     push_frames(phone, 10_000, (0..40).map(|i| 1.0 + 0.03 * i as f32), |v| matches!(v.liveness, Some(LivenessState::Passed { .. })));
     let waiting = wait_screen(phone, |s| matches!(s, Screen::Review { stage: ReviewStage::Waiting })).await;

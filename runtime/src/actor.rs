@@ -2,6 +2,7 @@
 //! the runtime's (service calls, storage, timers, the status watch, the passkey API) and hands
 //! the rest to the shell.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,23 +10,23 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use identity_pass_core::credential_vault::DeviceCredential;
-use identity_pass_core::flow::{Effect, Event, OnboardingFlow, Step};
+use identity_pass_core::flow::{CallId, CallOutcome, Effect, Event, OnboardingFlow, ServiceCall, ShellEvent, Step};
 use identity_pass_core::selfie::{CapturedSelfie, LivenessOutcome};
-use identity_pass_core::{SecretString, StoreKey};
+use identity_pass_core::{SecretString, SecureStoreError, StoreKey};
 
-use crate::calls::{self, CallOutput, InMemoryInputs};
+use crate::calls::{self, CallError, CallResult, InMemoryInputs};
 use crate::idempotency::IdempotencyKey;
-use crate::outbox::{Call, Outbox, PendingCall};
+use crate::outbox::Outbox;
 use crate::platform::PasskeyFailure;
 use crate::service_client::{DeviceAuth, VerifiedIdCredential};
 use crate::session::{SessionView, Shared, StartError};
-use crate::transport::TransportError;
+use crate::stored_verified_id;
 use crate::watcher;
 
 /// What the actor is told.
 pub(crate) enum Command {
     /// From the shell: the user or the platform did something.
-    Event(Event),
+    Event(ShellEvent),
     /// From the runtime's own tasks: apply to the flow as is.
     Apply(Event),
     /// The selfie session produced its capture.
@@ -33,7 +34,7 @@ pub(crate) enum Command {
     /// The liveness challenge ended.
     LivenessFinished(LivenessOutcome),
     /// A service call ended.
-    CallFinished { id: u64, result: Result<CallOutput, TransportError> },
+    CallFinished { id: CallId, result: Result<CallResult, CallError> },
     /// A push arrived.
     CheckStatusNow,
     /// The shell has a push token (FCM or APNs) for this installation.
@@ -44,23 +45,16 @@ pub(crate) enum Command {
     Stop,
 }
 
-/// The stored Verified ID (the JWS is a credential: secure storage only).
-#[derive(serde::Serialize, serde::Deserialize)]
-struct StoredVerifiedId {
-    jws: String,
-    issued_at: i64,
-    expires_at: i64,
-}
-
 pub(crate) struct Actor {
     flow: OnboardingFlow,
     shared: Arc<Shared>,
+    /// One idempotency key per call id the flow still holds.
     outbox: Outbox,
-    /// Keys of calls that failed, reused when the flow asks for the same call again, because
-    /// a failed attempt may still have reached the service.
-    failed_keys: Vec<(Call, IdempotencyKey)>,
+    /// Calls whose task runs now: a call id is never sent twice at once.
+    in_flight: HashSet<CallId>,
     selfie: Option<Arc<CapturedSelfie>>,
-    liveness_evidence: Option<Arc<CapturedSelfie>>,
+    /// The last liveness check's evidence frame (`Some(None)`: it ended without one).
+    liveness_evidence: Option<Option<Arc<CapturedSelfie>>>,
     verified_id: Option<VerifiedIdCredential>,
     watcher: Option<(String, JoinHandle<()>)>,
     revision: u64,
@@ -72,13 +66,12 @@ impl Actor {
         let verified_id = shared
             .store
             .read(StoreKey::VerifiedId)?
-            .and_then(|bytes| serde_json::from_slice::<StoredVerifiedId>(&bytes).ok())
-            .map(|v| VerifiedIdCredential { jws: SecretString::new(v.jws), issued_at: v.issued_at, expires_at: v.expires_at });
+            .and_then(|bytes| stored_verified_id::from_bytes(&bytes));
         Ok(Self {
             flow,
             shared,
             outbox,
-            failed_keys: Vec::new(),
+            in_flight: HashSet::new(),
             selfie: None,
             liveness_evidence: None,
             verified_id,
@@ -88,20 +81,24 @@ impl Actor {
     }
 
     pub(crate) async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>) {
-        self.resume();
+        // A new session on a saved flow: the flow resends what it still waits for.
+        self.apply(Event::SessionStarted);
         while let Some(command) = commands.recv().await {
             match command {
                 Command::Stop => break,
                 Command::QueryStep(reply) => {
                     let _ = reply.send(self.flow.step().clone());
                 }
-                Command::Event(event) => self.on_shell_event(event),
+                Command::Event(event) => self.apply(event.into()),
                 Command::Apply(event) => self.apply(event),
                 Command::SelfieCaptured(capture) => {
                     self.selfie = Some(Arc::new(capture));
                     self.apply(Event::SelfieCaptured);
                 }
-                Command::LivenessFinished(outcome) => self.on_liveness(outcome),
+                Command::LivenessFinished(outcome) => {
+                    self.liveness_evidence = Some(outcome.evidence.last().cloned().map(Arc::new));
+                    self.apply(Event::LivenessFinished { failure: outcome.failure.map(|f| f.code().to_owned()) });
+                }
                 Command::CallFinished { id, result } => self.on_call_finished(id, result),
                 Command::CheckStatusNow => self.check_status_now(),
                 Command::RegisterPushToken { kind, token } => self.register_push_token(kind, token),
@@ -112,30 +109,8 @@ impl Actor {
         }
     }
 
-    /// After a restart: resend what was in flight, follow a review that is under way.
-    fn resume(&mut self) {
-        for pending in self.outbox.pending.clone() {
-            tracing::info!(call = ?std::mem::discriminant(&pending.call), "resending an unanswered call");
-            self.spawn_call(pending);
-        }
-        self.after_step_change();
-        self.publish();
-    }
-
     fn now(&self) -> i64 {
         self.shared.clock.now_ms()
-    }
-
-    /// Shell events that must reach the service before the flow may move on.
-    fn on_shell_event(&mut self, event: Event) {
-        match (&event, self.flow.decision()) {
-            (Event::GovernmentIdFinished { outcome }, Some(decision)) => {
-                let call = Call::RecordGovernmentId { request_id: decision.request_id.clone(), outcome: outcome.clone() };
-                self.start_call(call);
-                self.publish();
-            }
-            _ => self.apply(event),
-        }
     }
 
     fn apply(&mut self, event: Event) {
@@ -147,22 +122,18 @@ impl Actor {
         for effect in transition.effects {
             self.perform(effect);
         }
-        self.after_step_change();
+        // Keys of calls the flow let go of (answered, or replaced by a new attempt) are dead.
+        if self.outbox.retain(&self.flow.live_call_ids()) {
+            self.persist_outbox();
+        }
+        self.follow_review();
         self.publish();
     }
 
-    /// The status watch runs exactly while a submitted request is under review, whatever
-    /// led there: the flow's `WatchStatus`, a restart, or a resent submit whose answer the
-    /// restored flow had already applied.
-    fn after_step_change(&mut self) {
-        let under_review = match (self.flow.step(), self.flow.decision()) {
-            (Step::Review(_), Some(decision)) => {
-                let submitting = self.outbox.pending.iter().any(|p| matches!(p.call, Call::Submit { .. }));
-                (!submitting).then(|| decision.request_id.clone())
-            }
-            _ => None,
-        };
-        match under_review {
+    /// The status watch runs exactly while the flow says a request is under review, whatever
+    /// led there: a submit's answer, a restart, a resent submit.
+    fn follow_review(&mut self) {
+        match self.flow.watched_request().map(str::to_owned) {
             Some(request_id) => self.start_watcher(request_id),
             None => {
                 if let Some((_, task)) = self.watcher.take() {
@@ -175,21 +146,7 @@ impl Actor {
     fn perform(&mut self, effect: Effect) {
         match effect {
             Effect::PersistState => self.persist_flow(),
-            Effect::SubmitIdentity { upn, employee_id, personal_email, staff_kind, terms_version, consent_accepted_at } => {
-                let claim = crate::service_client::IdentityClaim { upn, employee_id, personal_email, staff_kind };
-                self.start_call(Call::CreateRequest { claim, terms_version, consent_accepted_at });
-            }
-            Effect::SubmitDateOfBirth { request_id, date_of_birth } => {
-                self.start_call(Call::ConfirmDateOfBirth { request_id, date_of_birth })
-            }
-            Effect::UploadSelfie { request_id } => self.start_call(Call::UploadSelfie { request_id }),
-            Effect::RequestVerifiedIdPresentation { request_id } => self.start_call(Call::PresentVerifiedId { request_id }),
-            Effect::SubmitForReview { request_id } => self.start_call(Call::Submit { request_id }),
-            Effect::FetchTap { request_id, fast_path } => self.start_call(Call::CreateTap { request_id, fast_path }),
-            Effect::FetchPasskeyOptions { request_id } => self.start_call(Call::PasskeyOptions { request_id }),
-            Effect::SubmitPasskey { request_id, response_json } => {
-                self.start_call(Call::PasskeyAttestation { request_id, response_json })
-            }
+            Effect::Call { id, call } => self.send_call(id, call),
             Effect::WatchStatus { request_id } => self.start_watcher(request_id),
             Effect::RegisterPasskey { options_json } => self.register_passkey(options_json),
             Effect::StartSelfie => {
@@ -214,105 +171,90 @@ impl Actor {
     }
 
     fn persist_flow(&self) {
-        if let Err(error) = self.shared.store.write(StoreKey::FlowState, self.flow.snapshot().into_bytes()) {
+        if let Err(error) = self.shared.write(StoreKey::FlowState, self.flow.snapshot().into_bytes()) {
             tracing::error!(%error, "could not save the onboarding state");
         }
     }
 
     fn persist_outbox(&self) {
-        if let Err(error) = self.shared.store.write(StoreKey::Outbox, self.outbox.to_bytes()) {
+        if let Err(error) = self.shared.write(StoreKey::Outbox, self.outbox.to_bytes()) {
             tracing::error!(%error, "could not save the calls in flight");
         }
     }
 
-    fn start_call(&mut self, call: Call) {
-        let key = match self.failed_keys.iter().position(|(failed, _)| *failed == call) {
-            Some(index) => self.failed_keys.remove(index).1,
-            None => match IdempotencyKey::generate() {
-                Ok(key) => key,
-                Err(_) => {
-                    self.apply(Event::RequestFailed { code: "NO_RANDOMNESS".into() });
-                    return;
+    /// Sends a call the flow made, under the key kept for its id.
+    fn send_call(&mut self, id: CallId, call: ServiceCall) {
+        if !self.in_flight.insert(id) {
+            return;
+        }
+        let key = match self.outbox.key(id) {
+            Some(key) => key.clone(),
+            None => {
+                let Ok(key) = IdempotencyKey::generate() else {
+                    return self.finish_unsent(id, CallError::NoRandomness);
+                };
+                self.outbox.insert(id, key.clone());
+                // Saved before it is sent: if the app dies now, the resend carries this key.
+                if let Err(error) = self.shared.write(StoreKey::Outbox, self.outbox.to_bytes()) {
+                    return self.finish_unsent(id, CallError::Store(error));
                 }
-            },
+                key
+            }
         };
-        let pending = self.outbox.add(call, key);
-        // Saved before it is sent: if the app dies now, the same call is resent on restart.
-        self.persist_outbox();
-        self.spawn_call(pending);
-    }
-
-    fn spawn_call(&self, pending: PendingCall) {
         let inputs = InMemoryInputs {
-            selfie: matches!(pending.call, Call::UploadSelfie { .. }).then(|| self.selfie.clone()).flatten(),
-            liveness_evidence: matches!(pending.call, Call::RecordLiveness { .. }).then(|| self.liveness_evidence.clone()).flatten(),
+            selfie: matches!(call, ServiceCall::UploadSelfie { .. }).then(|| self.selfie.clone()).flatten(),
+            liveness_evidence: matches!(call, ServiceCall::RecordLiveness { .. })
+                .then(|| self.liveness_evidence.clone())
+                .flatten(),
             verified_id: self.verified_id.clone(),
         };
+        tracing::info!(call = call.name(), id = id.0, "sending");
         let shared = self.shared.clone();
         tokio::spawn(async move {
             let result = match ensure_device(&shared).await {
-                Ok(auth) => calls::perform(&shared.client, &auth, &pending.call, &pending.key, inputs).await,
+                Ok(auth) => calls::perform(&shared.client, &auth, &call, &key, inputs).await,
                 Err(error) => Err(error),
             };
-            let _ = shared.commands.send(Command::CallFinished { id: pending.id, result });
+            let _ = shared.commands.send(Command::CallFinished { id, result });
         });
     }
 
-    fn on_call_finished(&mut self, id: u64, result: Result<CallOutput, TransportError>) {
-        let Some(pending) = self.outbox.pending.iter().find(|p| p.id == id).cloned() else { return };
-        match result {
-            Ok(output) => {
-                if let Some(vid) = output.verified_id {
-                    self.store_verified_id(vid);
+    /// A call that could not leave the phone ends like any other, through the actor's queue
+    /// (never by re-entering the flow in the middle of performing its effects).
+    fn finish_unsent(&mut self, id: CallId, error: CallError) {
+        let _ = self.shared.commands.send(Command::CallFinished { id, result: Err(error) });
+    }
+
+    fn on_call_finished(&mut self, id: CallId, result: Result<CallResult, CallError>) {
+        self.in_flight.remove(&id);
+        let call = self.flow.pending_calls().iter().find(|p| p.id == id).map(|p| p.call.clone());
+        let outcome = match result {
+            Ok(CallResult { answer, verified_id }) => match verified_id.map(|vid| self.store_verified_id(vid)) {
+                Some(Err(error)) => CallOutcome::Failed(CallError::Store(error).failure()),
+                _ => {
+                    // An in-memory input is dropped once the service has it.
+                    match call {
+                        Some(ServiceCall::UploadSelfie { .. }) => self.selfie = None,
+                        Some(ServiceCall::RecordLiveness { .. }) => self.liveness_evidence = None,
+                        _ => {}
+                    }
+                    CallOutcome::Answered(answer)
                 }
-                match pending.call {
-                    Call::UploadSelfie { .. } => self.selfie = None,
-                    Call::RecordLiveness { .. } => self.liveness_evidence = None,
-                    _ => {}
-                }
-                for event in output.events {
-                    self.apply(event);
-                }
-                // On the TAP paths the service issues the Verified ID on approval (rollout flag
-                // `verified_id`); keep it for the 30-day fast path.
-                if let Call::CreateTap { request_id, .. } = &pending.call
-                    && self.flow.decision().is_some_and(|d| d.flags.verified_id)
-                {
-                    self.start_call(Call::FetchVerifiedId { request_id: request_id.clone() });
-                }
-            }
+            },
             Err(error) => {
-                tracing::warn!(%error, "service call failed");
-                self.failed_keys.push((pending.call.clone(), pending.key.clone()));
-                self.apply(Event::RequestFailed { code: calls::failure_code(&error) });
+                let failure = error.failure();
+                tracing::warn!(call = call.as_ref().map(ServiceCall::name), code = %failure.code, %error, "service call failed");
+                CallOutcome::Failed(failure)
             }
-        }
-        self.outbox.remove(id);
-        self.persist_outbox();
-        self.after_step_change();
-        self.publish();
+        };
+        self.apply(Event::Answered { id, outcome });
     }
 
-    fn store_verified_id(&mut self, vid: VerifiedIdCredential) {
-        let stored = StoredVerifiedId { jws: vid.jws.expose_secret().to_owned(), issued_at: vid.issued_at, expires_at: vid.expires_at };
-        match serde_json::to_vec(&stored) {
-            Ok(bytes) => {
-                if let Err(error) = self.shared.store.write(StoreKey::VerifiedId, bytes) {
-                    tracing::error!(%error, "could not save the Verified ID");
-                }
-            }
-            Err(error) => tracing::error!(%error, "could not encode the Verified ID"),
-        }
+    fn store_verified_id(&mut self, vid: VerifiedIdCredential) -> Result<(), SecureStoreError> {
+        let bytes = stored_verified_id::to_bytes(&vid).map_err(|_| SecureStoreError::Unavailable { reason: "could not encode".into() })?;
+        self.shared.write(StoreKey::VerifiedId, bytes.to_vec())?;
         self.verified_id = Some(vid);
-    }
-
-    fn on_liveness(&mut self, outcome: LivenessOutcome) {
-        let Some(decision) = self.flow.decision() else { return };
-        let request_id = decision.request_id.clone();
-        self.liveness_evidence = outcome.evidence.last().cloned().map(Arc::new);
-        let reason = outcome.failure.map(|f| format!("{f:?}"));
-        self.start_call(Call::RecordLiveness { request_id, passed: outcome.failure.is_none(), reason });
-        self.publish();
+        Ok(())
     }
 
     fn start_watcher(&mut self, request_id: String) {
@@ -335,9 +277,10 @@ impl Actor {
         self.watcher = Some((request_id, task));
     }
 
+    /// A push: look at once at the review the flow follows (a push at any other time is stale).
     fn check_status_now(&self) {
-        let Some(decision) = self.flow.decision() else { return };
-        let (shared, request_id) = (self.shared.clone(), decision.request_id.clone());
+        let Some(request_id) = self.flow.watched_request().map(str::to_owned) else { return };
+        let shared = self.shared.clone();
         tokio::spawn(async move {
             if let Ok(auth) = ensure_device(&shared).await {
                 watcher::check_once(shared, auth, request_id).await;
@@ -380,9 +323,9 @@ impl Actor {
                 Ok(Err(PasskeyFailure::Cancelled)) => Event::PasskeyCancelled,
                 Ok(Err(PasskeyFailure::Failed { reason })) => {
                     tracing::warn!(%reason, "passkey creation failed");
-                    Event::PasskeyCancelled
+                    Event::PasskeyFailed { reason }
                 }
-                Err(_) => Event::PasskeyCancelled,
+                Err(_) => Event::PasskeyFailed { reason: "the passkey task ended".into() },
             };
             let _ = shared.commands.send(Command::Apply(event));
         });
@@ -395,7 +338,7 @@ impl Actor {
             view: view.clone(),
             revision: self.revision,
             request_id: self.flow.decision().map(|d| d.request_id.clone()),
-            calls_in_flight: self.outbox.pending.len(),
+            calls_in_flight: self.flow.pending_calls().len(),
         };
         self.shared.views.send_replace(session_view);
         self.shared.listener.on_view(view);
@@ -403,18 +346,17 @@ impl Actor {
 }
 
 /// The device credential, registering this installation with the service the first time.
-async fn ensure_device(shared: &Shared) -> Result<DeviceAuth, TransportError> {
+pub(crate) async fn ensure_device(shared: &Shared) -> Result<DeviceAuth, CallError> {
     let _one_at_a_time = shared.registration.lock().await;
-    let stored = shared.vault.device_credential().map_err(|e| TransportError::Network { detail: format!("secure storage: {e}") })?;
-    if let Some(credential) = stored {
+    if let Some(credential) = shared.vault.device_credential()? {
         let bearer = SecretString::new(format!("{}.{}", credential.device_id, credential.device_secret.expose_secret()));
         return Ok(DeviceAuth { device_id: credential.device_id, bearer });
     }
-    let no_randomness = |_| TransportError::Network { detail: "no randomness".into() };
-    let key = IdempotencyKey::generate().map_err(no_randomness)?;
-    let secret = SecretString::new(format!("{}{}", IdempotencyKey::generate().map_err(no_randomness)?.as_str(), IdempotencyKey::generate().map_err(no_randomness)?.as_str()));
+    let random = || IdempotencyKey::generate().map_err(|_| CallError::NoRandomness);
+    let key = random()?;
+    let secret = SecretString::new(format!("{}{}", random()?.as_str(), random()?.as_str()));
     let auth = shared.client.register_device(shared.device_platform, &secret, &key).await?;
     let credential = DeviceCredential { device_id: auth.device_id.clone(), device_secret: secret };
-    shared.vault.store_credential(&credential).map_err(|e| TransportError::Network { detail: format!("secure storage: {e}") })?;
+    shared.vault.store_credential(&credential)?;
     Ok(auth)
 }

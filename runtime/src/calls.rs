@@ -1,49 +1,101 @@
-//! Performs one outbox `Call` against the service and turns the answer into the flow's events.
+//! Sends one `ServiceCall` the flow asked for and reports, without judging it, what came back.
+//!
+//! Nothing here decides what an answer means for the onboarding (that is the flow's
+//! `service_calls.rs`): this file only speaks HTTP for each call and names the failure. The
+//! single mapping from the runtime's errors to the flow's `CallFailure` is `CallError::failure`.
 
 use std::sync::Arc;
 
 use identity_pass_core::flow::verification::GovernmentIdOutcome;
-use identity_pass_core::flow::Event;
+use identity_pass_core::flow::{
+    CallAnswer, CallFailure, ServiceCall, NOT_SENT_INPUT_LOST, NOT_SENT_SECURE_STORAGE, NOT_SENT_VERIFIED_ID_MISSING,
+};
 use identity_pass_core::selfie::CapturedSelfie;
+use identity_pass_core::SecureStoreError;
 
 use crate::idempotency::IdempotencyKey;
-use crate::outbox::Call;
-use crate::service_client::{DeviceAuth, ServiceClient, VerifiedIdCredential};
+use crate::service_client::{DeviceAuth, IdentityClaim, ServiceClient, VerifiedIdCredential};
 use crate::transport::TransportError;
 
-/// What a call produced, beyond its events.
-#[derive(Debug, Default)]
-pub struct CallOutput {
-    /// Events for the flow, in order.
-    pub events: Vec<Event>,
-    /// A Verified ID to keep in secure storage.
-    pub verified_id: Option<VerifiedIdCredential>,
+/// `NotSent` code: the OS had no randomness for a key or a device secret.
+pub const NOT_SENT_NO_RANDOMNESS: &str = "NO_RANDOMNESS";
+/// `NotSent` code: the service address or TLS set-up is unusable.
+pub const NOT_SENT_CONFIGURATION: &str = "CONFIGURATION";
+
+/// Why a call ended without an answer, as the runtime sees it.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CallError {
+    /// The service or the network.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// Secure storage failed (the device credential, a key, the Verified ID).
+    #[error("secure storage: {0}")]
+    Store(#[from] SecureStoreError),
+    /// The device credential in secure storage is unreadable or could not be saved.
+    #[error("device credential: {0}")]
+    Vault(#[from] identity_pass_core::credential_vault::VaultError),
+    /// No randomness for a key.
+    #[error("no randomness")]
+    NoRandomness,
+    /// The selfie or the liveness evidence lived in memory that a restart cleared.
+    #[error("the in-memory input is gone")]
+    InputLost,
+    /// The Verified ID to present is not in secure storage.
+    #[error("no Verified ID in secure storage")]
+    VerifiedIdMissing,
 }
 
-/// Inputs that live in memory only (never in the outbox).
-#[derive(Default)]
-pub struct InMemoryInputs {
-    /// The selfie to upload.
-    pub selfie: Option<Arc<CapturedSelfie>>,
-    /// The liveness evidence frame to upload.
-    pub liveness_evidence: Option<Arc<CapturedSelfie>>,
-    /// The stored Verified ID (for the fast path and the presentation).
-    pub verified_id: Option<VerifiedIdCredential>,
-}
-
-/// The flow's failure code for a transport error: the service's own code when it answered,
-/// `NETWORK` / `TIMEOUT` when it did not.
-pub fn failure_code(error: &TransportError) -> String {
-    match error {
-        TransportError::Service { code, .. } => code.clone(),
-        TransportError::Timeout => "TIMEOUT".to_owned(),
-        TransportError::Network { .. } => "NETWORK".to_owned(),
-        _ => "UNEXPECTED_RESPONSE".to_owned(),
+impl CallError {
+    /// The one mapping point from the runtime's errors to what the flow understands.
+    ///
+    /// A 4xx with the service's code is a refusal (the service did nothing; a retry is a new
+    /// call), except 408 and 429, which say "not now". Everything that may have reached the
+    /// service without a usable answer (network, timeout, 5xx, a body that breaks the
+    /// contract) is `NoAnswer`, so a retry reuses the key. Local failures never reached it.
+    pub(crate) fn failure(&self) -> CallFailure {
+        match self {
+            CallError::Transport(TransportError::Service { status, code, .. }) => match status {
+                408 | 429 | 500.. => CallFailure::no_answer(code.clone()),
+                _ => CallFailure::refused(code.clone()),
+            },
+            CallError::Transport(TransportError::Timeout) => CallFailure::no_answer("TIMEOUT"),
+            CallError::Transport(TransportError::Network { .. }) => CallFailure::no_answer("NETWORK"),
+            CallError::Transport(TransportError::UnexpectedBody { .. }) => {
+                CallFailure::no_answer(identity_pass_core::flow::ANSWER_UNREADABLE)
+            }
+            CallError::Transport(
+                TransportError::InsecureUrl { .. } | TransportError::InvalidUrl { .. } | TransportError::TlsSetup { .. },
+            ) => CallFailure::not_sent(NOT_SENT_CONFIGURATION),
+            CallError::Store(_) | CallError::Vault(_) => CallFailure::not_sent(NOT_SENT_SECURE_STORAGE),
+            CallError::NoRandomness => CallFailure::not_sent(NOT_SENT_NO_RANDOMNESS),
+            CallError::InputLost => CallFailure::not_sent(NOT_SENT_INPUT_LOST),
+            CallError::VerifiedIdMissing => CallFailure::not_sent(NOT_SENT_VERIFIED_ID_MISSING),
+        }
     }
 }
 
-fn derived(key: &IdempotencyKey, step: &str) -> IdempotencyKey {
-    IdempotencyKey::from_existing(format!("{}-{step}", key.as_str()))
+/// What a call produced: the flow's answer, and a Verified ID for secure storage.
+#[derive(Debug)]
+pub(crate) struct CallResult {
+    pub answer: CallAnswer,
+    pub verified_id: Option<VerifiedIdCredential>,
+}
+
+impl From<CallAnswer> for CallResult {
+    fn from(answer: CallAnswer) -> Self {
+        CallResult { answer, verified_id: None }
+    }
+}
+
+/// Inputs that live in memory only, never in storage.
+#[derive(Default)]
+pub(crate) struct InMemoryInputs {
+    /// The selfie to upload.
+    pub selfie: Option<Arc<CapturedSelfie>>,
+    /// The liveness evidence frame (`Some(None)`: the check ended without a usable frame).
+    pub liveness_evidence: Option<Option<Arc<CapturedSelfie>>>,
+    /// The stored Verified ID (for the fast path and the presentation).
+    pub verified_id: Option<VerifiedIdCredential>,
 }
 
 /// The service's time now. Every answer the flow sees carries the time it was given at,
@@ -53,123 +105,133 @@ async fn now_on_service(client: &ServiceClient, auth: &DeviceAuth, request_id: &
     Ok(client.status(auth, request_id, None, 0).await?.server_time)
 }
 
-/// Sends `call` (with `key`, the same on every resend) and returns the events it yields.
-pub async fn perform(
+/// Sends `call` with `key` (the same on every resend of this call id).
+pub(crate) async fn perform(
     client: &ServiceClient,
     auth: &DeviceAuth,
-    call: &Call,
+    call: &ServiceCall,
     key: &IdempotencyKey,
     inputs: InMemoryInputs,
-) -> Result<CallOutput, TransportError> {
-    let mut out = CallOutput::default();
-    match call {
-        Call::CreateRequest { claim, terms_version, consent_accepted_at } => {
+) -> Result<CallResult, CallError> {
+    let answer = match call {
+        ServiceCall::CreateRequest {
+            upn,
+            employee_id,
+            personal_email,
+            staff_kind,
+            terms_version,
+            consent_accepted_at,
+            present_verified_id,
+        } => {
+            let claim = IdentityClaim {
+                upn: upn.clone(),
+                employee_id: employee_id.clone(),
+                personal_email: personal_email.clone(),
+                staff_kind: *staff_kind,
+            };
+            let presented = inputs.verified_id.as_ref().filter(|_| *present_verified_id);
             let consent = (terms_version.as_str(), *consent_accepted_at);
-            let created = client.create_request(auth, claim, consent, inputs.verified_id.as_ref().map(|v| &v.jws), key).await?;
-            out.events.push(Event::IdentityAccepted {
+            let created = client.create_request(auth, &claim, consent, presented.map(|v| &v.jws), key).await?;
+            CallAnswer::RequestCreated {
                 request_id: created.request_id,
                 path: created.path,
                 flags: created.flags,
-                // Only a Verified ID this phone presented opens the fast path; that the
-                // person has one somewhere else does not.
-                verified_id_issued_at: if created.fast_path {
-                    created.verified_id_issued_at.or(inputs.verified_id.as_ref().map(|v| v.issued_at))
-                } else {
-                    None
-                },
+                fast_path: created.fast_path,
+                // What was presented, when the service does not repeat its date.
+                verified_id_issued_at: created.verified_id_issued_at.or(presented.map(|v| v.issued_at)),
                 server_time: created.server_time,
-            });
+            }
         }
-        Call::ConfirmDateOfBirth { request_id, date_of_birth } => {
+        ServiceCall::ConfirmDateOfBirth { request_id, date_of_birth } => {
             let server_time = client.confirm_date_of_birth(auth, request_id, date_of_birth, key).await?;
-            out.events.push(Event::DateOfBirthAccepted { server_time });
+            CallAnswer::DateOfBirthConfirmed { server_time }
         }
-        Call::RecordGovernmentId { request_id, outcome } => {
+        ServiceCall::RecordGovernmentId { request_id, outcome } => {
             let (result, reason) = match outcome {
                 GovernmentIdOutcome::Verified => ("verified", None),
                 GovernmentIdOutcome::Rejected { reason } => ("rejected", Some(reason.as_str())),
                 GovernmentIdOutcome::Expired => ("expired", None),
             };
             client.record_government_id(auth, request_id, result, reason, key).await?;
-            out.events.push(Event::GovernmentIdFinished { outcome: outcome.clone() });
-            if *outcome == GovernmentIdOutcome::Verified {
-                // Seed 001: the Verified ID follows the government-ID check.
-                if let Some(vid) = client.verified_id(auth, request_id).await? {
-                    let server_time = now_on_service(client, auth, request_id).await?;
-                    out.events.push(Event::VerifiedIdIssued { issued_at: vid.issued_at, expires_at: vid.expires_at, server_time });
-                    out.verified_id = Some(vid);
-                }
-            }
+            CallAnswer::GovernmentIdRecorded
         }
-        Call::UploadSelfie { request_id } => {
-            let Some(selfie) = inputs.selfie else {
-                // The capture lived only in memory and the app was restarted: take it again.
-                return Err(TransportError::Service {
-                    status: 0,
-                    code: identity_pass_core::flow::SELFIE_RETAKE_NEEDED.into(),
-                    message: String::new(),
-                });
-            };
+        ServiceCall::FetchVerifiedId { request_id } => {
+            let vid = client.verified_id(auth, request_id).await?;
+            let server_time = now_on_service(client, auth, request_id).await?;
+            let issued = vid.as_ref().map(|v| (v.issued_at, v.expires_at));
+            return Ok(CallResult { answer: CallAnswer::VerifiedId { issued, server_time }, verified_id: vid });
+        }
+        ServiceCall::UploadSelfie { request_id } => {
+            let selfie = inputs.selfie.ok_or(CallError::InputLost)?;
             let server_time = client.upload_selfie(auth, request_id, selfie.expose_jpeg(), key).await?;
-            out.events.push(Event::SelfieUploaded { server_time });
+            CallAnswer::SelfieUploaded { server_time }
         }
-        Call::RecordLiveness { request_id, passed, reason } => {
-            let evidence = inputs.liveness_evidence.as_ref().map(|c| c.expose_jpeg());
-            client.record_liveness(auth, request_id, *passed, reason.as_deref(), evidence, key).await?;
-            out.events.push(if *passed {
-                Event::LivenessPassed
-            } else {
-                Event::LivenessFailed { reason: reason.clone().unwrap_or_default() }
-            });
+        ServiceCall::RecordLiveness { request_id, passed, reason } => {
+            let evidence = inputs.liveness_evidence.ok_or(CallError::InputLost)?;
+            let jpeg = evidence.as_ref().map(|capture| capture.expose_jpeg());
+            client.record_liveness(auth, request_id, *passed, reason.as_deref(), jpeg, key).await?;
+            CallAnswer::LivenessRecorded
         }
-        Call::FetchVerifiedId { request_id } => {
-            if let Some(vid) = client.verified_id(auth, request_id).await? {
-                let server_time = now_on_service(client, auth, request_id).await?;
-                out.events.push(Event::VerifiedIdIssued { issued_at: vid.issued_at, expires_at: vid.expires_at, server_time });
-                out.verified_id = Some(vid);
-            }
-        }
-        Call::PresentVerifiedId { request_id } => {
-            let Some(vid) = inputs.verified_id else {
-                return Err(TransportError::Service { status: 0, code: "VERIFIED_ID_MISSING".into(), message: String::new() });
-            };
+        ServiceCall::PresentVerifiedId { request_id } => {
+            let vid = inputs.verified_id.ok_or(CallError::VerifiedIdMissing)?;
             let server_time = client.present_verified_id(auth, request_id, &vid.jws, key).await?;
-            out.events.push(Event::VerifiedIdPresented { server_time });
+            CallAnswer::VerifiedIdPresented { server_time }
         }
-        Call::Submit { request_id } => {
+        ServiceCall::SubmitForReview { request_id } => {
             let update = client.submit(auth, request_id, key).await?;
-            if let Some(status) = update.status {
-                out.events.push(Event::ReviewUpdated { status, server_time: update.server_time });
-            }
+            CallAnswer::Submitted { status: update.status, server_time: update.server_time }
         }
-        Call::CreateTap { request_id, fast_path } => {
-            if *fast_path {
-                // The 30-day fast path: liveness passed, so present the Verified ID (kept in
-                // secure storage since the earlier approval); the service then approves the
-                // request at once, with no reviewer call.
-                let Some(vid) = inputs.verified_id.as_ref() else {
-                    return Err(TransportError::Service { status: 0, code: "VERIFIED_ID_MISSING".into(), message: String::new() });
-                };
-                client.present_verified_id(auth, request_id, &vid.jws, &derived(key, "present")).await?;
-                client.submit(auth, request_id, &derived(key, "submit")).await?;
-            }
-            let (tap, server_time) = match client.create_tap(auth, request_id, key).await {
-                // The service made the TAP but its answer was lost, and it never shows a code
-                // twice. The user has not seen that one: ask for a new TAP, which replaces it.
-                Err(TransportError::UnexpectedBody { .. }) => client.create_tap(auth, request_id, &derived(key, "reissue")).await?,
-                other => other?,
-            };
-            out.events.push(Event::TapIssued { tap, server_time });
+        ServiceCall::CreateTap { request_id } => {
+            let (tap, server_time) = client.create_tap(auth, request_id, key).await?;
+            CallAnswer::TapCreated { tap, server_time }
         }
-        Call::PasskeyOptions { request_id } => {
+        ServiceCall::FetchPasskeyOptions { request_id } => {
             let options_json = client.passkey_options(auth, request_id, key).await?;
-            out.events.push(Event::PasskeyOptionsReceived { options_json });
+            CallAnswer::PasskeyOptions { options_json }
         }
-        Call::PasskeyAttestation { request_id, response_json } => {
+        ServiceCall::SubmitPasskey { request_id, response_json } => {
             client.passkey_attestation(auth, request_id, response_json, key).await?;
-            let status = client.status(auth, request_id, None, 0).await?;
-            out.events.push(Event::PasskeyRegistered { server_time: status.server_time });
+            let server_time = now_on_service(client, auth, request_id).await?;
+            CallAnswer::PasskeyRegistered { server_time }
         }
+    };
+    Ok(answer.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use identity_pass_core::flow::FailureKind;
+
+    fn service(status: u16, code: &str) -> CallError {
+        CallError::Transport(TransportError::Service { status, code: code.into(), message: String::new() })
     }
-    Ok(out)
+
+    #[test]
+    fn each_runtime_error_maps_to_one_call_failure() {
+        let cases: Vec<(CallError, FailureKind, &str)> = vec![
+            (service(422, "IDENTITY_NOT_MATCHED"), FailureKind::Refused, "IDENTITY_NOT_MATCHED"),
+            (service(409, "IDEMPOTENCY_KEY_IN_USE"), FailureKind::Refused, "IDEMPOTENCY_KEY_IN_USE"),
+            (service(429, "RATE_LIMITED"), FailureKind::NoAnswer, "RATE_LIMITED"),
+            (service(408, "HTTP_408"), FailureKind::NoAnswer, "HTTP_408"),
+            (service(503, "HTTP_503"), FailureKind::NoAnswer, "HTTP_503"),
+            (CallError::Transport(TransportError::Timeout), FailureKind::NoAnswer, "TIMEOUT"),
+            (CallError::Transport(TransportError::Network { detail: "reset".into() }), FailureKind::NoAnswer, "NETWORK"),
+            (CallError::Transport(TransportError::UnexpectedBody { detail: "x".into() }), FailureKind::NoAnswer, "UNEXPECTED_RESPONSE"),
+            (CallError::Transport(TransportError::InvalidUrl { detail: "x".into() }), FailureKind::NotSent, NOT_SENT_CONFIGURATION),
+            (CallError::Store(SecureStoreError::Unavailable { reason: "locked".into() }), FailureKind::NotSent, NOT_SENT_SECURE_STORAGE),
+            (CallError::NoRandomness, FailureKind::NotSent, NOT_SENT_NO_RANDOMNESS),
+            (CallError::InputLost, FailureKind::NotSent, NOT_SENT_INPUT_LOST),
+            (CallError::VerifiedIdMissing, FailureKind::NotSent, NOT_SENT_VERIFIED_ID_MISSING),
+        ];
+        for (error, kind, code) in cases {
+            let failure = error.failure();
+            assert_eq!((failure.kind, failure.code.as_str()), (kind, code), "{error}");
+        }
+        // A key in use is this very call still running: the retry must keep the key.
+        assert!(service(409, "IDEMPOTENCY_KEY_IN_USE").failure().retry_is_same_call());
+        assert!(!service(422, "IDEMPOTENCY_KEY_REUSED").failure().retry_is_same_call());
+        // A secure-storage failure is not a network failure (the user must unlock, not wait).
+        assert_ne!(CallError::Store(SecureStoreError::Unavailable { reason: "locked".into() }).failure().code, "NETWORK");
+    }
 }

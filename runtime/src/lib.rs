@@ -13,6 +13,7 @@ pub mod platform;
 pub mod retry;
 pub mod service_client;
 pub mod session;
+mod stored_verified_id;
 #[cfg(feature = "software-passkey")]
 pub mod software_passkey;
 pub mod transport;

@@ -1,126 +1,57 @@
-//! Service calls that were sent and not yet answered, kept in secure storage with their
-//! idempotency keys.
+//! The idempotency key of every call the flow may still send, kept in secure storage.
 //!
-//! The pure flow only records *that* it waits for an answer; if the app is killed in between,
-//! the runtime must resend exactly the same call, with the same key, so the service answers
-//! with what it already did instead of doing it twice. An entry is written before the call
-//! goes out and removed once its answer has been applied to the flow and the flow saved.
+//! The flow owns the calls themselves: it records each one (with its `CallId`) in its own
+//! saved state before asking for it, and after a restart it sends again exactly those still
+//! waiting. What the flow cannot own is the wire key, because a key is randomness and the flow
+//! is pure. So the runtime keeps one key per `CallId`, written here *before* the call goes out:
+//! if the app dies between the send and the answer, the resend carries the same key and the
+//! service answers with what it already did instead of doing it twice. A call the flow makes
+//! anew has a new id and so a new key; that is what keeps a refused or lost attempt's key from
+//! poisoning the next one.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use identity_pass_core::flow::verification::GovernmentIdOutcome;
+use identity_pass_core::flow::CallId;
 
 use crate::idempotency::IdempotencyKey;
-use crate::service_client::IdentityClaim;
 
-/// One service operation, with everything needed to send it again.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum Call {
-    /// Identity entry, then consent.
-    CreateRequest {
-        /// The identity.
-        claim: IdentityClaim,
-        /// Terms accepted.
-        terms_version: String,
-        /// When (phone time, Unix ms).
-        consent_accepted_at: i64,
-    },
-    /// Legacy path: the date of birth.
-    ConfirmDateOfBirth {
-        /// Request.
-        request_id: String,
-        /// ISO date.
-        date_of_birth: String,
-    },
-    /// The partner's government-ID result.
-    RecordGovernmentId {
-        /// Request.
-        request_id: String,
-        /// Result.
-        outcome: GovernmentIdOutcome,
-    },
-    /// The captured selfie (held in memory only; lost if the app dies, then retaken).
-    UploadSelfie {
-        /// Request.
-        request_id: String,
-    },
-    /// The liveness result (evidence in memory only).
-    RecordLiveness {
-        /// Request.
-        request_id: String,
-        /// Passed or not.
-        passed: bool,
-        /// Why not.
-        reason: Option<String>,
-    },
-    /// Fetch the Verified ID the service issued.
-    FetchVerifiedId {
-        /// Request.
-        request_id: String,
-    },
-    /// Present the stored Verified ID.
-    PresentVerifiedId {
-        /// Request.
-        request_id: String,
-    },
-    /// Submit for review.
-    Submit {
-        /// Request.
-        request_id: String,
-    },
-    /// Create the TAP (on the fast path: present the Verified ID and submit first).
-    CreateTap {
-        /// Request.
-        request_id: String,
-        /// The 30-day fast path (liveness only, no call).
-        #[serde(default)]
-        fast_path: bool,
-    },
-    /// WebAuthn creation options.
-    PasskeyOptions {
-        /// Request.
-        request_id: String,
-    },
-    /// WebAuthn attestation.
-    PasskeyAttestation {
-        /// Request.
-        request_id: String,
-        /// The platform's response (JSON).
-        response_json: String,
-    },
-}
-
-/// A call in flight.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PendingCall {
-    /// Local id, to match the answer.
-    pub id: u64,
-    /// Sent with every attempt of this call, across restarts.
-    pub key: IdempotencyKey,
-    /// What.
-    pub call: Call,
-}
-
-/// The calls in flight, in the order they were made.
+/// Keys by call id.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Outbox {
-    next_id: u64,
-    /// Pending calls.
-    pub pending: Vec<PendingCall>,
+    /// Only ids the flow still holds (see `retain`).
+    #[serde(default)]
+    keys: BTreeMap<CallId, IdempotencyKey>,
 }
 
 impl Outbox {
-    /// Records a new call and returns it.
-    pub fn add(&mut self, call: Call, key: IdempotencyKey) -> PendingCall {
-        self.next_id += 1;
-        let pending = PendingCall { id: self.next_id, key, call };
-        self.pending.push(pending.clone());
-        pending
+    /// The key for `id`, if one was made.
+    pub fn key(&self, id: CallId) -> Option<&IdempotencyKey> {
+        self.keys.get(&id)
     }
 
-    /// Forgets a call once answered.
-    pub fn remove(&mut self, id: u64) {
-        self.pending.retain(|p| p.id != id);
+    /// Records the key for a new call.
+    pub fn insert(&mut self, id: CallId, key: IdempotencyKey) {
+        self.keys.insert(id, key);
+    }
+
+    /// Forgets every key but those of `live` (the flow's `live_call_ids`). Returns whether
+    /// anything was forgotten.
+    pub fn retain(&mut self, live: &[CallId]) -> bool {
+        let before = self.keys.len();
+        self.keys.retain(|id, _| live.contains(id));
+        self.keys.len() != before
+    }
+
+    /// How many keys are kept.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether no key is kept.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
     }
 
     /// The serialized form kept in secure storage.
@@ -128,9 +59,9 @@ impl Outbox {
         serde_json::to_vec(self).unwrap_or_default()
     }
 
-    /// Reads the stored form; anything unreadable is an empty outbox (the flow's own
-    /// "retry" then resends with a fresh key — at worst one duplicate the service dedupes by
-    /// state, never a lost request).
+    /// Reads the stored form. Anything unreadable (a damaged entry, an older app's format) is
+    /// an empty outbox: the calls the flow still waits for then go out with fresh keys, which
+    /// at worst repeats one call the service dedupes by state; nothing is lost.
     pub fn from_bytes(bytes: &[u8]) -> Self {
         serde_json::from_slice(bytes).unwrap_or_default()
     }
@@ -141,17 +72,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_outbox_round_trips_and_keeps_keys() {
+    fn the_outbox_round_trips_keys_and_forgets_what_the_flow_let_go() {
         let mut outbox = Outbox::default();
         let key = IdempotencyKey::from_existing("k1".into());
-        let first = outbox.add(Call::Submit { request_id: "r".into() }, key.clone());
-        outbox.add(Call::CreateTap { request_id: "r".into(), fast_path: false }, IdempotencyKey::from_existing("k2".into()));
-        let restored = Outbox::from_bytes(&outbox.to_bytes());
+        outbox.insert(CallId(1), key.clone());
+        outbox.insert(CallId(2), IdempotencyKey::from_existing("k2".into()));
+        let mut restored = Outbox::from_bytes(&outbox.to_bytes());
         assert_eq!(restored, outbox);
-        assert_eq!(restored.pending[0].key, key);
-        let mut restored = restored;
-        restored.remove(first.id);
-        assert_eq!(restored.pending.len(), 1);
-        assert_eq!(Outbox::from_bytes(b"garbage"), Outbox::default());
+        assert_eq!(restored.key(CallId(1)), Some(&key));
+        assert!(restored.retain(&[CallId(2), CallId(7)]));
+        assert_eq!(restored.key(CallId(1)), None);
+        assert_eq!(restored.len(), 1);
+        assert!(!restored.retain(&[CallId(2)]));
+    }
+
+    /// What installed apps have saved must keep loading (a renamed field would silently lose
+    /// every key, and with them the guarantee that a resend is not a second action).
+    #[test]
+    fn the_committed_format_still_loads_and_round_trips() {
+        const FIXTURE: &str = include_str!("../tests/fixtures/persisted/outbox-v1.json");
+        let outbox = Outbox::from_bytes(FIXTURE.trim_end().as_bytes());
+        assert_eq!(outbox.key(CallId(3)).map(IdempotencyKey::as_str), Some("0123456789abcdef0123456789abcdef"));
+        assert_eq!(outbox.key(CallId(7)).map(IdempotencyKey::as_str), Some("fedcba9876543210fedcba9876543210"));
+        assert_eq!(outbox.to_bytes(), FIXTURE.trim_end().as_bytes());
+    }
+
+    #[test]
+    fn an_unreadable_or_older_outbox_is_empty() {
+        assert!(Outbox::from_bytes(b"garbage").is_empty());
+        // The format of the app before calls had ids: a list of whole calls.
+        let older = br#"{"next_id":3,"pending":[{"id":3,"key":"abc","call":{"Submit":{"request_id":"r"}}}]}"#;
+        assert!(Outbox::from_bytes(older).is_empty());
     }
 }

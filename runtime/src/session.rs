@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, watch};
 
 use identity_pass_core::eligibility::{Distribution, Platform};
 use identity_pass_core::flow::view::ViewState;
-use identity_pass_core::flow::{Event, OnboardingFlow, Step};
+use identity_pass_core::flow::{OnboardingFlow, ShellEvent, Step};
 use identity_pass_core::messages::Locale;
 use identity_pass_core::selfie::{Frame, FrameVerdict, SelfieConfig, SelfieSession, SessionError};
 use identity_pass_core::{CredentialVault, SecureStore, SecureStoreError, StoreKey};
@@ -104,6 +104,27 @@ pub(crate) struct Shared {
     pub status_mode: StatusMode,
     /// Serialises device registration.
     pub registration: tokio::sync::Mutex<()>,
+    /// Open while the session may write its state; closed by `shutdown` (see `write`).
+    pub writes_open: Mutex<bool>,
+}
+
+impl Shared {
+    /// Writes the session's own state (flow, outbox, Verified ID). Once the session is shut
+    /// down this writes nothing: a task of a closed session that is still finishing must not
+    /// overwrite the state of the session that replaced it.
+    pub fn write(&self, key: StoreKey, value: Vec<u8>) -> Result<(), SecureStoreError> {
+        let open = self.writes_open.lock().unwrap_or_else(|p| p.into_inner());
+        if !*open {
+            return Err(SecureStoreError::Unavailable { reason: "the session is closed".into() });
+        }
+        // Held across the write: `close_writes` waits for a write under way to end.
+        self.store.write(key, value)
+    }
+
+    /// Closes `write`; returns once no write is under way.
+    fn close_writes(&self) {
+        *self.writes_open.lock().unwrap_or_else(|p| p.into_inner()) = false;
+    }
 }
 
 /// A running onboarding session. Dropping it stops every task; the saved state remains.
@@ -154,6 +175,7 @@ impl OnboardingRuntime {
             device_platform: config.device_platform(),
             status_mode: config.status_mode,
             registration: tokio::sync::Mutex::new(()),
+            writes_open: Mutex::new(true),
         });
         let actor = Actor::new(flow, shared.clone())?;
         runtime.spawn(actor.run(receiver));
@@ -161,7 +183,8 @@ impl OnboardingRuntime {
     }
 
     /// Reports something that happened (a user action, a permission result, the call…).
-    pub fn send(&self, event: Event) {
+    /// Only a `ShellEvent`: what the service answered reaches the flow from the runtime alone.
+    pub fn send(&self, event: ShellEvent) {
         let _ = self.shared.commands.send(Command::Event(event));
     }
 
@@ -231,12 +254,14 @@ impl OnboardingRuntime {
         }
     }
 
-    /// Stops every task now. The saved flow and outbox stay; a new session resumes them.
+    /// Stops every task now. The saved flow and outbox stay; a new session resumes them. When
+    /// this returns, nothing of this session writes to secure storage any more.
     pub fn shutdown(mut self) {
         self.stop();
     }
 
     fn stop(&mut self) {
+        self.shared.close_writes();
         let _ = self.shared.commands.send(Command::Stop);
         if let Some(runtime) = self.runtime.take() {
             // Never blocks, so it is safe from inside another async runtime (tests, UniFFI).

@@ -18,7 +18,7 @@ use identity_pass_core::SecretString;
 use identity_pass_core::flow::credential::CredentialKind;
 use identity_pass_core::flow::verification::{GovernmentIdOutcome, PartnerStep};
 use identity_pass_core::flow::view::{ReviewStage, Screen};
-use identity_pass_core::flow::{Effect, Event};
+use identity_pass_core::flow::{Effect, ShellEvent};
 use identity_pass_runtime::{PushKind, StatusMode};
 use serde_json::{Value, json};
 
@@ -104,20 +104,20 @@ async fn get_passkey_sends_only_what_the_contract_declares() {
     let phone = env.phone_at(&format!("http://{}", proxy.address), LONG_POLL);
     through_identity(&phone, person("dave@contoso.example", "E1004")).await;
     wait_screen(&phone, |s| matches!(s, Screen::GovernmentId { .. })).await;
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     wait_until(|| env.shell.saw(|e| matches!(e, Effect::StartGovernmentIdCheck { .. }))).await;
     for step in PartnerStep::ALL {
-        phone.send(Event::GovernmentIdProgress { step });
+        phone.send(ShellEvent::GovernmentIdProgress { step });
     }
-    phone.send(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified });
+    phone.send(ShellEvent::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified });
     wait_screen(&phone, |s| matches!(s, Screen::AddVerifiedId { .. })).await;
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     wait_until(|| env.shell.saw(|e| *e == Effect::OpenAuthenticator)).await;
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     wait_screen(&phone, |s| matches!(s, Screen::Liveness { .. })).await;
     pass_liveness(&env, &phone, 1_000).await;
     wait_screen(&phone, |s| matches!(s, Screen::PresentVerifiedId { .. })).await;
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     let waiting = wait_screen(&phone, |s| matches!(s, Screen::Review { stage: ReviewStage::Waiting })).await;
     let request_id = waiting.request_id.expect("request");
     env.reviewer_holds_the_call(&phone, &request_id).await;
@@ -147,10 +147,10 @@ async fn the_legacy_date_of_birth_sends_only_what_the_contract_declares() {
     let phone = env.phone_at(&format!("http://{}", proxy.address), LONG_POLL);
     through_identity(&phone, person("bob@contoso.example", "E1002")).await;
     wait_screen(&phone, |s| matches!(s, Screen::DateOfBirth { .. })).await;
-    phone.send(Event::DobYearSelected { year: 1985 });
-    phone.send(Event::DobMonthSelected { month: 11 });
-    phone.send(Event::DobDaySelected { day: 30 });
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::DobYearSelected { year: 1985 });
+    phone.send(ShellEvent::DobMonthSelected { month: 11 });
+    phone.send(ShellEvent::DobDaySelected { day: 30 });
+    phone.send(ShellEvent::Continue);
     wait_screen(&phone, |s| matches!(s, Screen::Selfie { .. })).await;
     assert_conforms(&proxy.recorded(), &["POST /v1/devices", "POST /v1/requests", "POST /v1/requests/{id}/date-of-birth"]);
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::lossy_proxy::LossyProxy;
 use common::*;
 use identity_pass_core::flow::view::Screen;
-use identity_pass_core::flow::{Effect, Event};
+use identity_pass_core::flow::{Effect, ShellEvent};
 use identity_pass_runtime::StatusMode;
 
 const LONG_POLL: StatusMode = StatusMode::LongPoll { wait_seconds: 3 };
@@ -62,7 +62,7 @@ async fn the_service_killed_and_restarted_mid_flow() {
 
     // The service goes down just before the selfie upload.
     env.stop_service().await;
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     wait_until(|| env.shell.saw(|e| *e == Effect::StartSelfie)).await;
     push_frames(&phone, 1_000, std::iter::repeat_n(1.0, 30), |v| v.captured);
     let failed = phone
@@ -73,7 +73,7 @@ async fn the_service_killed_and_restarted_mid_flow() {
 
     // Back up: "Retry" sends the same upload again (the capture was kept in memory).
     env.restart_service().await;
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     wait_screen(&phone, |s| matches!(s, Screen::Liveness { .. })).await;
     assert_eq!(env.rows("selfies"), 1);
     assert_eq!(env.rows("requests"), 1);
@@ -85,9 +85,9 @@ async fn a_double_tap_on_submit_creates_one_request() {
     let phone = env.phone(LONG_POLL);
     through_identity(&phone, alice()).await;
     // The impatient user: the same form again, and "Continue" twice, while the first is out.
-    phone.send(Event::IdentitySubmitted { form: alice() });
-    phone.send(Event::Continue);
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::IdentitySubmitted { form: alice() });
+    phone.send(ShellEvent::Continue);
+    phone.send(ShellEvent::Continue);
     wait_screen(&phone, |s| matches!(s, Screen::Selfie { .. })).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(env.rows("requests"), 1);
@@ -102,25 +102,24 @@ async fn a_selfie_lost_with_the_app_before_its_upload_is_taken_again() {
     wait_screen(&phone, |s| matches!(s, Screen::Selfie { .. })).await;
     // The upload cannot get through, and the app is killed with the capture in its memory.
     env.stop_service().await;
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     wait_until(|| env.shell.saw(|e| *e == Effect::StartSelfie)).await;
     push_frames(&phone, 1_000, std::iter::repeat_n(1.0, 30), |v| v.captured);
     phone.wait_for(WAIT, |v| v.view.notice.is_some()).await.expect("the failed upload is shown");
     drop(phone);
     env.restart_service().await;
 
-    // The new process shows the failed upload; "Try again" finds no picture to send and asks
-    // for a new one instead of failing forever.
+    // The new process knows the picture died with the old one: instead of a "Try again" that
+    // could only fail, it asks at once for a new picture, and says why.
     let phone = env.phone(LONG_POLL);
     phone.wait_for(WAIT, |v| v.view.notice.is_some()).await.expect("the failure is still explained");
-    phone.send(Event::Continue);
     let retake = phone
         .wait_for(WAIT, |v| v.view.notice.as_ref().is_some_and(|n| n.code == "FLOW_NOTICE_SELFIE_RETAKE"))
         .await
         .unwrap_or_else(|v| panic!("no retake asked: {v:?}"));
     assert!(matches!(retake.view.screen, Screen::Selfie { .. }));
     let opened = env.shell.effects.lock().expect("effects").iter().filter(|e| **e == Effect::StartSelfie).count();
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     wait_until(|| env.shell.effects.lock().expect("effects").iter().filter(|e| **e == Effect::StartSelfie).count() > opened).await;
     push_frames(&phone, 50_000, std::iter::repeat_n(1.0, 30), |v| v.captured);
     wait_screen(&phone, |s| matches!(s, Screen::Liveness { .. })).await;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::*;
 use identity_pass_core::flow::view::{ReviewStage, Screen};
-use identity_pass_core::flow::{Effect, Event};
+use identity_pass_core::flow::{Effect, ShellEvent};
 use identity_pass_core::StoreKey;
 use identity_pass_runtime::StatusMode;
 
@@ -20,12 +20,12 @@ async fn get_tap_from_first_screen_to_an_expired_tap() {
 
     // Alice's groups: "Get TAP", liveness on, Verified ID on.
     wait_screen(&phone, |s| matches!(s, Screen::Selfie { .. })).await;
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     wait_until(|| env.shell.saw(|e| *e == Effect::StartSelfie)).await;
     push_frames(&phone, 1_000, std::iter::repeat_n(1.0, 30), |v| v.captured);
     wait_screen(&phone, |s| matches!(s, Screen::Liveness { .. })).await;
 
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     wait_until(|| env.shell.saw(|e| matches!(e, Effect::StartLiveness { .. }))).await;
     // "Move closer": the face grows smoothly frame after frame.
     push_frames(&phone, 10_000, (0..40).map(|i| 1.0 + 0.03 * i as f32), |v| {
@@ -52,13 +52,13 @@ async fn get_tap_from_first_screen_to_an_expired_tap() {
 
     // 25 minutes on (server time): the warning; 30 minutes: gone, and a new TAP is offered.
     env.clock.advance(25 * 60 + 1);
-    phone.send(Event::Tick);
+    phone.send(ShellEvent::Tick);
     wait_until(|| {
         env.shell.saw(|e| matches!(e, Effect::ShowNotification { message } if message.code == "FLOW_NOTIFY_TAP_EXPIRES_SOON"))
     })
     .await;
     env.clock.advance(5 * 60);
-    phone.send(Event::Tick);
+    phone.send(ShellEvent::Tick);
     let expired = wait_screen(&phone, |s| matches!(s, Screen::TapExpired { .. })).await;
     assert!(!format!("{:?}", expired.view).contains(&code), "the expired TAP is gone from the view");
     tokio::time::sleep(Duration::from_millis(50)).await;

@@ -8,7 +8,7 @@ use common::*;
 use identity_pass_core::flow::credential::CredentialKind;
 use identity_pass_core::flow::view::{ReviewStage, Screen};
 use identity_pass_core::flow::verification::{GovernmentIdOutcome, PartnerStep};
-use identity_pass_core::flow::{Effect, Event};
+use identity_pass_core::flow::{Effect, ShellEvent};
 use identity_pass_runtime::StatusMode;
 
 const LONG_POLL: StatusMode = StatusMode::LongPoll { wait_seconds: 3 };
@@ -21,20 +21,20 @@ async fn seed_001_get_passkey_with_a_software_authenticator() {
     wait_screen(&phone, |s| matches!(s, Screen::GovernmentId { .. })).await;
 
     // The partner (AU10TIX) runs in the shell; it reports each step and the result.
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     wait_until(|| env.shell.saw(|e| matches!(e, Effect::StartGovernmentIdCheck { .. }))).await;
     for step in PartnerStep::ALL {
-        phone.send(Event::GovernmentIdProgress { step });
+        phone.send(ShellEvent::GovernmentIdProgress { step });
     }
-    phone.send(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified });
+    phone.send(ShellEvent::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified });
     wait_screen(&phone, |s| matches!(s, Screen::AddVerifiedId { .. })).await;
-    phone.send(Event::Continue); // open Authenticator to add the Verified ID
+    phone.send(ShellEvent::Continue); // open Authenticator to add the Verified ID
     wait_until(|| env.shell.saw(|e| *e == Effect::OpenAuthenticator)).await;
-    phone.send(Event::Continue); // back from Authenticator
+    phone.send(ShellEvent::Continue); // back from Authenticator
     wait_screen(&phone, |s| matches!(s, Screen::Liveness { .. })).await;
     pass_liveness(&env, &phone, 1_000).await;
     wait_screen(&phone, |s| matches!(s, Screen::PresentVerifiedId { .. })).await;
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     let waiting = wait_screen(&phone, |s| matches!(s, Screen::Review { stage: ReviewStage::Waiting })).await;
     let request_id = waiting.request_id.expect("request");
 
@@ -51,13 +51,13 @@ async fn the_legacy_path_asks_the_date_of_birth_year_first() {
     through_identity(&phone, person("bob@contoso.example", "E1002")).await;
     wait_screen(&phone, |s| matches!(s, Screen::DateOfBirth { .. })).await;
     // Month first is refused and explained; year first works.
-    phone.send(Event::DobMonthSelected { month: 11 });
+    phone.send(ShellEvent::DobMonthSelected { month: 11 });
     let refused = phone.wait_for(WAIT, |v| v.view.notice.is_some()).await.expect("explained");
     assert!(matches!(refused.view.screen, Screen::DateOfBirth { month_enabled: false, .. }));
-    phone.send(Event::DobYearSelected { year: 1985 });
-    phone.send(Event::DobMonthSelected { month: 11 });
-    phone.send(Event::DobDaySelected { day: 30 });
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::DobYearSelected { year: 1985 });
+    phone.send(ShellEvent::DobMonthSelected { month: 11 });
+    phone.send(ShellEvent::DobDaySelected { day: 30 });
+    phone.send(ShellEvent::Continue);
     wait_screen(&phone, |s| matches!(s, Screen::Selfie { .. })).await;
 }
 
@@ -76,7 +76,7 @@ async fn a_denial_is_explained_with_the_seed_message() {
     let phone = env.phone(LONG_POLL);
     through_identity(&phone, alice()).await;
     wait_screen(&phone, |s| matches!(s, Screen::Selfie { .. })).await;
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     wait_until(|| env.shell.saw(|e| *e == Effect::StartSelfie)).await;
     push_frames(&phone, 1_000, std::iter::repeat_n(1.0, 30), |v| v.captured);
     wait_screen(&phone, |s| matches!(s, Screen::Liveness { .. })).await;

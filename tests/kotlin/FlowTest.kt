@@ -4,7 +4,6 @@ import com.identitypass.core.ChecklistItem
 import com.identitypass.core.DeviceProfile
 import com.identitypass.core.Distribution
 import com.identitypass.core.Effect
-import com.identitypass.core.Event
 import com.identitypass.core.FlowException
 import com.identitypass.core.IdentityForm
 import com.identitypass.core.Locale
@@ -14,9 +13,14 @@ import com.identitypass.core.Permission
 import com.identitypass.core.PermissionStatus
 import com.identitypass.core.Platform
 import com.identitypass.core.RequiredApp
+import com.identitypass.core.Rejection
 import com.identitypass.core.ReviewStatus
 import com.identitypass.core.RolloutFlags
+import com.identitypass.core.RuntimeEvent
 import com.identitypass.core.Screen
+import com.identitypass.core.ServiceAnswer
+import com.identitypass.core.ServiceOutcome
+import com.identitypass.core.ShellEvent
 import com.identitypass.core.StaffKind
 import com.identitypass.core.TapGrant
 import com.identitypass.core.TapUsability
@@ -31,24 +35,35 @@ import kotlin.test.assertTrue
 
 /**
  * Seed 000 ("Get TAP") end to end through the exported flow, as a shell drives it: report,
- * render, perform effects. Mirrored in tests/swift/FlowTests.swift. The rules themselves are
- * tested in Rust (core/tests/seed_paths.rs); this proves they reach Kotlin intact.
+ * render, perform effects. The test plays the runtime's part too (service answers, captures)
+ * through `handleRuntimeEvent`, which only the test-support build has: a shell's `handle` takes
+ * a `ShellEvent` and cannot name an answer. Mirrored in tests/swift/FlowTests.swift. The rules
+ * themselves are tested in Rust (core/tests/seed_paths.rs); this proves they reach Kotlin intact.
  */
 class FlowTest {
     private val t0 = 1_795_219_200_000L
 
     /** A shell whose clock advances one second before each event; the server's clock is the phone's. */
     private class Shell(var flow: OnboardingFlow, var now: Long) {
+        /** The id of the last service call the flow made (the runtime answers it). */
+        var lastCall: ULong? = null
+
         fun next() = now + 1_000
-        fun send(event: Event): Transition {
+        fun send(event: ShellEvent): Transition = record(event) { flow.handle(event, it) }
+        fun runtime(event: RuntimeEvent): Transition = record(event) { flow.handleRuntimeEvent(event, it) }
+        fun answer(answer: ServiceAnswer): Transition =
+            runtime(RuntimeEvent.Answered(checkNotNull(lastCall) { "no call in flight" }, ServiceOutcome.Answered(answer)))
+
+        private fun record(event: Any, apply: (Long) -> Transition): Transition {
             now += 1_000
-            val t = flow.handle(event, now)
+            val t = apply(now)
             assertNull(t.rejection, "$event was rejected")
+            t.effects.filterIsInstance<Effect.Call>().lastOrNull()?.let { lastCall = it.id }
             return t
         }
     }
 
-    private fun Transition.effectNames() = effects.map { it::class.simpleName }
+    private fun Transition.effectNames() = effects.map { if (it is Effect.Call) it.call::class.simpleName else it::class.simpleName }
 
     @Test
     fun seed000GetTapEndToEnd() {
@@ -57,44 +72,56 @@ class FlowTest {
             Platform.ANDROID, 14u, 0u, Distribution.CHINA, true, true, true,
             listOf(RequiredApp.COMPANY_PORTAL, RequiredApp.AUTHENTICATOR),
         )
-        assertIs<Screen.Permissions>(s.send(Event.DeviceChecked(profile)).view.screen)
-        assertEquals(listOf(Effect.RequestPermission(Permission.CAMERA)), s.send(Event.Continue).effects)
-        for (permission in Permission.entries) s.send(Event.PermissionReported(permission, PermissionStatus.GRANTED))
-        assertIs<Screen.IdentityEntry>(s.send(Event.ConsentAnswered(true)).view.screen)
+        assertIs<Screen.Permissions>(s.send(ShellEvent.DeviceChecked(profile)).view.screen)
+        assertEquals(listOf(Effect.RequestPermission(Permission.CAMERA)), s.send(ShellEvent.Continue).effects)
+        for (permission in Permission.entries) s.send(ShellEvent.PermissionReported(permission, PermissionStatus.GRANTED))
+        assertIs<Screen.IdentityEntry>(s.send(ShellEvent.ConsentAnswered(true)).view.screen)
 
         val form = IdentityForm("alias@contoso.com", "123456", null, StaffKind.EMPLOYEE)
-        assertEquals(listOf("SubmitIdentity", "PersistState"), s.send(Event.IdentitySubmitted(form)).effectNames())
-        val accepted = s.send(Event.IdentityAccepted("req-1", OnboardingPath.GET_TAP, RolloutFlags(true, false), null, s.next()))
+        // The state that records a call is saved before the call goes out.
+        assertEquals(listOf("PersistState", "CreateRequest"), s.send(ShellEvent.IdentitySubmitted(form)).effectNames())
+        val accepted = s.answer(ServiceAnswer.RequestCreated("req-1", OnboardingPath.GET_TAP, RolloutFlags(true, false), false, null, s.next()))
         assertIs<Screen.Selfie>(accepted.view.screen)
         assertTrue(accepted.view.title.text.any { it.code in 0x4E00..0x9FFF }, "Chinese build renders Chinese: ${accepted.view.title}")
 
-        assertEquals(listOf("StartSelfie", "PersistState"), s.send(Event.Continue).effectNames())
-        assertEquals(listOf("UploadSelfie", "PersistState"), s.send(Event.SelfieCaptured).effectNames())
-        s.send(Event.SelfieUploaded(s.next()))
-        assertEquals(listOf("StartLiveness", "PersistState"), s.send(Event.Continue).effectNames())
-        assertEquals(listOf("SubmitForReview", "PersistState"), s.send(Event.LivenessPassed).effectNames())
+        assertEquals(listOf("PersistState", "StartSelfie"), s.send(ShellEvent.Continue).effectNames())
+        assertEquals(listOf("PersistState", "UploadSelfie"), s.runtime(RuntimeEvent.SelfieCaptured).effectNames())
+        s.answer(ServiceAnswer.SelfieUploaded(s.next()))
+        assertEquals(listOf("PersistState", "StartLiveness"), s.send(ShellEvent.Continue).effectNames())
+        assertEquals(listOf("PersistState", "RecordLiveness"), s.runtime(RuntimeEvent.LivenessFinished(null)).effectNames())
+        assertEquals(listOf("PersistState", "SubmitForReview"), s.answer(ServiceAnswer.LivenessRecorded).effectNames())
         val submittedAt = s.next()
-        val waiting = s.send(Event.ReviewUpdated(ReviewStatus.WaitingForReviewer(submittedAt), submittedAt))
-        assertEquals(Effect.ScheduleWake(submittedAt + 24 * 3_600_000L), waiting.effects[1], "the reviewer has 24 h")
+        val waiting = s.runtime(RuntimeEvent.ReviewUpdated(ReviewStatus.WaitingForReviewer(submittedAt), submittedAt))
+        assertTrue(Effect.ScheduleWake(submittedAt + 24 * 3_600_000L) in waiting.effects, "the reviewer has 24 h")
 
         // The app is killed while it waits for the reviewer, and resumes from its snapshot.
         s.flow = OnboardingFlow.restore(s.flow.snapshot())
-        s.send(Event.ReviewUpdated(ReviewStatus.CallInvited("call-1"), s.next()))
-        assertEquals(listOf<Effect>(Effect.JoinCall("call-1")), s.send(Event.Continue).effects)
-        s.send(Event.CallJoined)
+        s.runtime(RuntimeEvent.ReviewUpdated(ReviewStatus.CallInvited("call-1"), s.next()))
+        assertEquals(listOf<Effect>(Effect.JoinCall("call-1")), s.send(ShellEvent.Continue).effects)
+        s.send(ShellEvent.CallJoined)
         s.now += 20_000 // the user stays 20 s, more than the 15 s minimum
-        s.send(Event.CallEnded)
-        assertEquals(listOf("FetchTap", "PersistState"), s.send(Event.ReviewUpdated(ReviewStatus.Approved, s.next())).effectNames())
+        s.send(ShellEvent.CallEnded)
+        assertEquals(listOf("PersistState", "CreateTap"), s.runtime(RuntimeEvent.ReviewUpdated(ReviewStatus.Approved, s.next())).effectNames())
 
         val startAt = s.next()
-        val tapShown = s.send(Event.TapIssued(TapGrant("tap-1", "ABCD-1234", startAt, 30u, false, TapUsability.ENABLED_BY_POLICY), startAt))
+        val tapShown = s.answer(ServiceAnswer.TapCreated(TapGrant("tap-1", "ABCD-1234", startAt, 30u, false, TapUsability.ENABLED_BY_POLICY), startAt))
         assertEquals("ABCD-1234", assertIs<Screen.Tap>(tapShown.view.screen).code)
-        assertEquals(Effect.ScheduleWake(startAt + 25 * 60_000L), tapShown.effects[0], "a warning 5 minutes before expiry")
-        assertEquals(Effect.ScheduleWake(startAt + 30 * 60_000L), tapShown.effects[1], "the TAP lives 30 minutes from the server's start")
+        val wakes = tapShown.effects.filterIsInstance<Effect.ScheduleWake>()
+        assertEquals(Effect.ScheduleWake(startAt + 25 * 60_000L), wakes[0], "a warning 5 minutes before expiry")
+        assertEquals(Effect.ScheduleWake(startAt + 30 * 60_000L), wakes[1], "the TAP lives 30 minutes from the server's start")
         assertFalse(s.flow.snapshot().contains("ABCD-1234"), "the TAP never reaches the saved state")
 
-        s.send(Event.ChecklistItemDone(ChecklistItem.PASSWORD_SET))
-        assertIs<Screen.Done>(s.send(Event.ChecklistItemDone(ChecklistItem.MFA_REGISTERED)).view.screen)
+        s.send(ShellEvent.ChecklistItemDone(ChecklistItem.PASSWORD_SET))
+        assertIs<Screen.Done>(s.send(ShellEvent.ChecklistItemDone(ChecklistItem.MFA_REGISTERED)).view.screen)
+    }
+
+    @Test
+    fun anAnswerToACallTheFlowDidNotMakeIsRejected() {
+        val flow = OnboardingFlow(Locale.ENGLISH, Platform.ANDROID, Distribution.GLOBAL)
+        val before = flow.snapshot()
+        val t = flow.handleRuntimeEvent(RuntimeEvent.Answered(7u, ServiceOutcome.Answered(ServiceAnswer.LivenessRecorded)), t0)
+        assertEquals(Rejection.UNEXPECTED_EVENT, t.rejection)
+        assertEquals(before, flow.snapshot())
     }
 
     @Test

@@ -5,7 +5,7 @@ import com.identitypass.core.CredentialKind
 import com.identitypass.core.DeviceProfile
 import com.identitypass.core.Distribution
 import com.identitypass.core.Effect
-import com.identitypass.core.Event
+import com.identitypass.core.ShellEvent
 import com.identitypass.core.FramePlane
 import com.identitypass.core.GovernmentIdOutcome
 import com.identitypass.core.IdentityForm
@@ -19,6 +19,7 @@ import com.identitypass.core.Platform
 import com.identitypass.core.RequiredApp
 import com.identitypass.core.ReviewStage
 import com.identitypass.core.Screen
+import com.identitypass.core.SessionObserver
 import com.identitypass.core.SessionSettings
 import com.identitypass.core.StaffKind
 import com.identitypass.core.ViewState
@@ -94,18 +95,18 @@ class SessionTest {
     }
 
     private suspend fun Phone.throughIdentity(upn: String, employeeId: String) {
-        session.send(Event.DeviceChecked(DeviceProfile(Platform.ANDROID, 14u, 0u, Distribution.CHINA, true, true, true,
+        session.send(ShellEvent.DeviceChecked(DeviceProfile(Platform.ANDROID, 14u, 0u, Distribution.CHINA, true, true, true,
             listOf(RequiredApp.COMPANY_PORTAL, RequiredApp.AUTHENTICATOR))))
-        session.send(Event.Continue)
-        for (permission in Permission.entries) session.send(Event.PermissionReported(permission, PermissionStatus.GRANTED))
-        session.send(Event.ConsentAnswered(true))
+        session.send(ShellEvent.Continue)
+        for (permission in Permission.entries) session.send(ShellEvent.PermissionReported(permission, PermissionStatus.GRANTED))
+        session.send(ShellEvent.ConsentAnswered(true))
         screen { it is Screen.IdentityEntry }
-        session.send(Event.IdentitySubmitted(IdentityForm(upn, employeeId, null, StaffKind.EMPLOYEE)))
+        session.send(ShellEvent.IdentitySubmitted(IdentityForm(upn, employeeId, null, StaffKind.EMPLOYEE)))
     }
 
     private suspend fun Phone.passLiveness() {
         screen { it is Screen.Liveness }
-        session.send(Event.Continue)
+        session.send(ShellEvent.Continue)
         effect { it is Effect.StartLiveness }
         for (i in 0 until 24) {
             val verdict = session.pushFrame(frame("face_closer_%02d.nv21".format(i)))
@@ -118,24 +119,60 @@ class SessionTest {
     private suspend fun Phone.reviewerCall(requestId: String) {
         service.review(requestId, "call")
         screen { it is Screen.Review && it.stage == ReviewStage.CALL_INVITED }
-        session.send(Event.Continue)
+        session.send(ShellEvent.Continue)
         effect { it is Effect.JoinCall }
-        session.send(Event.CallJoined)
+        session.send(ShellEvent.CallJoined)
         service.review(requestId, "join")
         delay(16_000)
         service.review(requestId, "leave")
-        session.send(Event.CallEnded)
+        session.send(ShellEvent.CallEnded)
     }
 
     private fun requestIdOf(effects: List<Effect>) =
         effects.filterIsInstance<Effect.StartLiveness>().last().requestId
+
+    /** A shell whose observer and clock throw on every call: the session must outlive them. */
+    private class ThrowingObserver : SessionObserver {
+        val calls = java.util.concurrent.atomic.AtomicInteger()
+        override fun onView(view: ViewState) { calls.incrementAndGet(); throw IllegalStateException("the UI is gone") }
+        override fun onPlatformEffect(effect: Effect) { calls.incrementAndGet(); throw IllegalStateException("no activity") }
+    }
+
+    private class ThrowingClock : PhoneClock {
+        override fun nowMs(): Long = throw ArithmeticException("clock broken")
+    }
+
+    @Test
+    fun aThrowingObserverAndClockDoNotKillTheSession() = runBlocking {
+        val observer = ThrowingObserver()
+        val session = OnboardingSession.start(
+            SessionSettings(service.url, Platform.ANDROID, Distribution.CHINA, "en-US", emptyList()),
+            InMemorySecureStore(), observer, softwarePasskeyProvider("https://id.contoso.example"), ThrowingClock(),
+        )
+        try {
+            session.send(ShellEvent.DeviceChecked(DeviceProfile(Platform.ANDROID, 14u, 0u, Distribution.CHINA, true, true, true,
+                listOf(RequiredApp.COMPANY_PORTAL, RequiredApp.AUTHENTICATOR))))
+            session.send(ShellEvent.Continue) // a permission prompt: an effect the observer throws on
+            for (permission in Permission.entries) session.send(ShellEvent.PermissionReported(permission, PermissionStatus.GRANTED))
+            session.send(ShellEvent.ConsentAnswered(true))
+            val reached = withTimeoutOrNull(10_000) {
+                while (session.view()?.screen !is Screen.IdentityEntry) delay(20)
+                true
+            }
+            assertEquals(true, reached, "the session kept applying events; it shows ${session.view()?.screen}")
+            assertTrue(observer.calls.get() >= 4, "every view and effect was still delivered (${observer.calls.get()} calls)")
+        } finally {
+            session.closeSession()
+            session.destroy()
+        }
+    }
 
     @Test
     fun getTapEndToEndAgainstTheService() = runBlocking {
         Phone().use { phone ->
             phone.throughIdentity("alice@contoso.example", "E1001")
             phone.screen { it is Screen.Selfie }
-            phone.session.send(Event.Continue)
+            phone.session.send(ShellEvent.Continue)
             phone.effect { it == Effect.StartSelfie }
             var captured = false
             repeat(10) { if (!captured) captured = phone.session.pushFrame(phone.frame("face_selfie_640x480.nv21")).captured }
@@ -158,10 +195,10 @@ class SessionTest {
 
             // 26 minutes later the user is warned; at 31 the TAP is gone and a new one offered.
             phone.clock.aheadMs = 26 * 60_000L
-            phone.session.send(Event.Tick)
+            phone.session.send(ShellEvent.Tick)
             phone.effect { it is Effect.ShowNotification && it.message.code == "FLOW_NOTIFY_TAP_EXPIRES_SOON" }
             phone.clock.aheadMs = 31 * 60_000L
-            phone.session.send(Event.Tick)
+            phone.session.send(ShellEvent.Tick)
             val expired = phone.screen { it is Screen.TapExpired }
             assertTrue(tap.code!! !in expired.toString(), "the expired TAP is no longer anywhere in the view")
         }
@@ -172,17 +209,17 @@ class SessionTest {
         Phone().use { phone ->
             phone.throughIdentity("dave@contoso.example", "E1004")
             phone.screen { it is Screen.GovernmentId }
-            phone.session.send(Event.Continue)
+            phone.session.send(ShellEvent.Continue)
             phone.effect { it is Effect.StartGovernmentIdCheck }
-            for (step in PartnerStep.entries) phone.session.send(Event.GovernmentIdProgress(step))
-            phone.session.send(Event.GovernmentIdFinished(GovernmentIdOutcome.Verified))
+            for (step in PartnerStep.entries) phone.session.send(ShellEvent.GovernmentIdProgress(step))
+            phone.session.send(ShellEvent.GovernmentIdFinished(GovernmentIdOutcome.Verified))
             phone.screen { it is Screen.AddVerifiedId }
-            phone.session.send(Event.Continue)
+            phone.session.send(ShellEvent.Continue)
             phone.effect { it == Effect.OpenAuthenticator }
-            phone.session.send(Event.Continue)
+            phone.session.send(ShellEvent.Continue)
             phone.passLiveness()
             phone.screen { it is Screen.PresentVerifiedId }
-            phone.session.send(Event.Continue)
+            phone.session.send(ShellEvent.Continue)
             phone.screen { it is Screen.Review && it.stage == ReviewStage.WAITING }
             val requestId = requestIdOf(phone.effects)
 

@@ -2,8 +2,10 @@ import Foundation
 import XCTest
 import IdentityPassCore
 
-/// Seed 000 ("Get TAP") end to end through the exported flow, as a shell drives it. Mirrors
-/// tests/kotlin/FlowTest.kt; the rules themselves are tested in Rust (core/tests/seed_paths.rs).
+/// Seed 000 ("Get TAP") end to end through the exported flow, as a shell drives it. The test
+/// plays the runtime's part (service answers, captures) through `handleRuntimeEvent`, which only
+/// the test-support build has: a shell's `handle` takes a `ShellEvent` and cannot name an answer.
+/// Mirrors tests/kotlin/FlowTest.kt; the rules themselves are tested in Rust (core/tests/seed_paths.rs).
 final class FlowTests: XCTestCase {
     private let t0: Int64 = 1_795_219_200_000
 
@@ -11,19 +13,40 @@ final class FlowTests: XCTestCase {
     private final class Shell {
         var flow: OnboardingFlow
         var now: Int64
+        /// The id of the last service call the flow made (the runtime answers it).
+        var lastCall: UInt64?
         init(flow: OnboardingFlow, now: Int64) { self.flow = flow; self.now = now }
         var next: Int64 { now + 1_000 }
+
         @discardableResult
-        func send(_ event: Event, file: StaticString = #filePath, line: UInt = #line) -> Transition {
+        func send(_ event: ShellEvent, file: StaticString = #filePath, line: UInt = #line) -> Transition {
+            record("\(event)", file: file, line: line) { flow.handle(event: event, nowMs: $0) }
+        }
+
+        @discardableResult
+        func runtime(_ event: RuntimeEvent, file: StaticString = #filePath, line: UInt = #line) -> Transition {
+            record("\(event)", file: file, line: line) { flow.handleRuntimeEvent(event: event, nowMs: $0) }
+        }
+
+        @discardableResult
+        func answer(_ answer: ServiceAnswer, file: StaticString = #filePath, line: UInt = #line) -> Transition {
+            runtime(.answered(id: lastCall ?? 0, outcome: .answered(answer: answer)), file: file, line: line)
+        }
+
+        private func record(_ event: String, file: StaticString, line: UInt, _ apply: (Int64) -> Transition) -> Transition {
             now += 1_000
-            let t = flow.handle(event: event, nowMs: now)
+            let t = apply(now)
             XCTAssertNil(t.rejection, "\(event) was rejected", file: file, line: line)
+            for case .call(let id, _) in t.effects { lastCall = id }
             return t
         }
     }
 
     private func names(_ t: Transition) -> [String] {
-        t.effects.map { String(describing: $0).components(separatedBy: "(")[0] }
+        t.effects.map { effect in
+            if case .call(_, let call) = effect { return String(describing: call).components(separatedBy: "(")[0] }
+            return String(describing: effect).components(separatedBy: "(")[0]
+        }
     }
 
     func testSeed000GetTapEndToEnd() throws {
@@ -39,40 +62,51 @@ final class FlowTests: XCTestCase {
         guard case .identityEntry = s.send(.consentAnswered(accepted: true)).view.screen else { return XCTFail("identity entry") }
 
         let form = IdentityForm(upn: "alias@contoso.com", employeeId: "123456", personalEmail: nil, staffKind: .employee)
-        XCTAssertEqual(names(s.send(.identitySubmitted(form: form))), ["submitIdentity", "persistState"])
-        let accepted = s.send(.identityAccepted(
+        // The state that records a call is saved before the call goes out.
+        XCTAssertEqual(names(s.send(.identitySubmitted(form: form))), ["persistState", "createRequest"])
+        let accepted = s.answer(.requestCreated(
             requestId: "req-1", path: .getTap, flags: RolloutFlags(livenessPrompt: true, verifiedId: false),
-            verifiedIdIssuedAt: nil, serverTime: s.next))
+            fastPath: false, verifiedIdIssuedAt: nil, serverTime: s.next))
         guard case .selfie = accepted.view.screen else { return XCTFail("selfie after identity") }
-        XCTAssertEqual(names(s.send(.continue)), ["startSelfie", "persistState"])
-        XCTAssertEqual(names(s.send(.selfieCaptured)), ["uploadSelfie", "persistState"])
-        s.send(.selfieUploaded(serverTime: s.next))
-        XCTAssertEqual(names(s.send(.continue)), ["startLiveness", "persistState"])
-        XCTAssertEqual(names(s.send(.livenessPassed)), ["submitForReview", "persistState"])
+        XCTAssertEqual(names(s.send(.continue)), ["persistState", "startSelfie"])
+        XCTAssertEqual(names(s.runtime(.selfieCaptured)), ["persistState", "uploadSelfie"])
+        s.answer(.selfieUploaded(serverTime: s.next))
+        XCTAssertEqual(names(s.send(.continue)), ["persistState", "startLiveness"])
+        XCTAssertEqual(names(s.runtime(.livenessFinished(failure: nil))), ["persistState", "recordLiveness"])
+        XCTAssertEqual(names(s.answer(.livenessRecorded)), ["persistState", "submitForReview"])
         let submittedAt = s.next
-        let waiting = s.send(.reviewUpdated(status: .waitingForReviewer(submittedAt: submittedAt), serverTime: submittedAt))
-        XCTAssertEqual(waiting.effects[1], .scheduleWake(at: submittedAt + 24 * 3_600_000), "the reviewer has 24 h")
+        let waiting = s.runtime(.reviewUpdated(status: .waitingForReviewer(submittedAt: submittedAt), serverTime: submittedAt))
+        XCTAssertTrue(waiting.effects.contains(.scheduleWake(at: submittedAt + 24 * 3_600_000)), "the reviewer has 24 h")
 
         // The app is killed while it waits for the reviewer, and resumes from its snapshot.
         s.flow = try OnboardingFlow.restore(snapshot: s.flow.snapshot())
-        s.send(.reviewUpdated(status: .callInvited(callId: "call-1"), serverTime: s.next))
+        s.runtime(.reviewUpdated(status: .callInvited(callId: "call-1"), serverTime: s.next))
         XCTAssertEqual(s.send(.continue).effects, [.joinCall(callId: "call-1")])
         s.send(.callJoined)
         s.now += 20_000 // the user stays 20 s, more than the 15 s minimum
         s.send(.callEnded)
-        XCTAssertEqual(names(s.send(.reviewUpdated(status: .approved, serverTime: s.next))), ["fetchTap", "persistState"])
+        XCTAssertEqual(names(s.runtime(.reviewUpdated(status: .approved, serverTime: s.next))), ["persistState", "createTap"])
 
         let startAt = s.next
         let grant = TapGrant(id: "tap-1", code: "ABCD-1234", startAt: startAt, lifetimeMinutes: 30, isUsableOnce: false, usability: .enabledByPolicy)
-        let shown = s.send(.tapIssued(tap: grant, serverTime: startAt))
+        let shown = s.answer(.tapCreated(tap: grant, serverTime: startAt))
         guard case .tap(let code, _, _, _) = shown.view.screen else { return XCTFail("the TAP is shown") }
         XCTAssertEqual(code, "ABCD-1234")
-        XCTAssertEqual(shown.effects[0], .scheduleWake(at: startAt + 25 * 60_000), "a warning 5 minutes before expiry")
-        XCTAssertEqual(shown.effects[1], .scheduleWake(at: startAt + 30 * 60_000), "the TAP lives 30 minutes from the server's start")
+        let wakes = shown.effects.filter { if case .scheduleWake = $0 { return true } else { return false } }
+        XCTAssertEqual(wakes.first, .scheduleWake(at: startAt + 25 * 60_000), "a warning 5 minutes before expiry")
+        XCTAssertEqual(wakes.dropFirst().first, .scheduleWake(at: startAt + 30 * 60_000), "the TAP lives 30 minutes from the server's start")
         XCTAssertFalse(s.flow.snapshot().contains("ABCD-1234"), "the TAP never reaches the saved state")
 
         s.send(.checklistItemDone(item: .passwordSet))
         guard case .done = s.send(.checklistItemDone(item: .mfaRegistered)).view.screen else { return XCTFail("done") }
+    }
+
+    func testAnAnswerToACallTheFlowDidNotMakeIsRejected() {
+        let flow = OnboardingFlow(locale: .english, platform: .ios, distribution: .global)
+        let before = flow.snapshot()
+        let t = flow.handleRuntimeEvent(event: .answered(id: 7, outcome: .answered(answer: .livenessRecorded)), nowMs: t0)
+        XCTAssertEqual(t.rejection, .unexpectedEvent)
+        XCTAssertEqual(flow.snapshot(), before)
     }
 
     func testADamagedSnapshotIsATypedError() {

@@ -115,6 +115,46 @@ final class SessionTests: XCTestCase {
         throw CocoaError(.featureUnsupported)
     }
 
+    /// A shell whose observer and clock throw on every call: the session must outlive them.
+    private final class ThrowingObserver: SessionObserver, @unchecked Sendable {
+        struct UiGone: Error {}
+        private let lock = NSLock()
+        private var count = 0
+        var calls: Int { lock.withLock { count } }
+        func onView(view: ViewState) throws { lock.withLock { count += 1 }; throw UiGone() }
+        func onPlatformEffect(effect: Effect) throws { lock.withLock { count += 1 }; throw UiGone() }
+    }
+
+    private final class ThrowingClock: PhoneClock, @unchecked Sendable {
+        struct ClockBroken: Error {}
+        func nowMs() throws -> Int64 { throw ClockBroken() }
+    }
+
+    func testAThrowingObserverAndClockDoNotKillTheSession() async throws {
+        let service = try TestService.fromEnvironment()
+        let observer = ThrowingObserver()
+        let session = try OnboardingSession.start(
+            settings: SessionSettings(serviceUrl: service.url, platform: .ios, distribution: .global, languageTag: "en-US", pinnedKeys: []),
+            store: InMemorySecureStore(), observer: observer,
+            passkeys: softwarePasskeyProvider(origin: "https://id.contoso.example"), clock: ThrowingClock())
+        defer { session.closeSession() }
+        session.send(event: .deviceChecked(profile: DeviceProfile(
+            platform: .ios, osMajor: 17, osMinor: 5, distribution: .global, hasFrontCamera: true,
+            notificationsSupported: true, networkAvailable: true, installedApps: [.companyPortal, .authenticator])))
+        session.send(event: .continue) // a permission prompt: an effect the observer throws on
+        for permission in [Permission.camera, .microphone, .notifications, .location] {
+            session.send(event: .permissionReported(permission: permission, status: .granted))
+        }
+        session.send(event: .consentAnswered(accepted: true))
+        var reached = false
+        for _ in 0..<500 {
+            if case .identityEntry = session.view()?.screen { reached = true; break }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        XCTAssertTrue(reached, "the session kept applying events; it shows \(String(describing: session.view()?.screen))")
+        XCTAssertGreaterThanOrEqual(observer.calls, 4, "every view and effect was still delivered")
+    }
+
     func testGetTapEndToEndAgainstTheService() async throws {
         let service = try TestService.fromEnvironment()
         let phone = try Phone(service: service)

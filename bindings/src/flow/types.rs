@@ -3,13 +3,13 @@
 
 use identity_pass_core::eligibility::DeviceProfile;
 use identity_pass_core::flow::credential::{ChecklistItem, CredentialKind, TapExpiryReason, TapGrant, TapUsability};
-use identity_pass_core::flow::identity_entry::{IdentityField, IdentityForm, StaffKind};
 use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
-use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
 use identity_pass_core::flow::review::ReviewStatus;
+use identity_pass_core::flow::identity_entry::{IdentityField, IdentityForm, StaffKind};
+use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
 use identity_pass_core::flow::verification::{GovernmentIdOutcome, PartnerStep, SelfiePhase};
 use identity_pass_core::flow::view::{DeadlineKind, DeadlineView, FieldErrorView, PasskeyStage, ReviewStage};
-use identity_pass_core::flow::{Effect, Event, Rejection, Screen, ViewState};
+use identity_pass_core::flow::{CallId, Effect, Rejection, Screen, ServiceCall, ShellEvent, ViewState};
 use identity_pass_core::messages::{LocalizedMessage, Locale};
 use identity_pass_core::SecretString;
 
@@ -138,8 +138,9 @@ enum ChecklistItem {
     MfaRegistered,
 }
 
+/// What a shell may report. The service's answers are not here: only the runtime feeds them.
 #[uniffi::remote(Enum)]
-enum Event {
+enum ShellEvent {
     DeviceChecked { profile: DeviceProfile },
     PermissionReported { permission: Permission, status: PermissionStatus },
     AppResumed,
@@ -153,31 +154,41 @@ enum Event {
     EditIdentity,
     GovernmentIdProgress { step: PartnerStep },
     GovernmentIdFinished { outcome: GovernmentIdOutcome },
-    SelfieCaptured,
-    SelfieUploaded { server_time: i64 },
-    LivenessPassed,
-    LivenessFailed { reason: String },
     CallJoined,
     CallEnded,
     ChecklistItemDone { item: ChecklistItem },
     SignedInWithTap,
-    PasskeyCreated { response_json: String },
-    PasskeyCancelled,
-    IdentityAccepted {
-        request_id: String,
-        path: OnboardingPath,
-        flags: RolloutFlags,
-        verified_id_issued_at: Option<i64>,
-        server_time: i64,
+}
+
+// A call id crosses as its number (shells only see it in `Effect.Call`, which the session
+// performs itself; the pure flow's tests read it to answer).
+uniffi::custom_type!(CallId, u64, {
+    remote,
+    lower: |id| id.0,
+    try_lift: |value| Ok(CallId(value)),
+});
+
+#[uniffi::remote(Enum)]
+enum ServiceCall {
+    CreateRequest {
+        upn: String,
+        employee_id: String,
+        personal_email: Option<String>,
+        staff_kind: StaffKind,
+        terms_version: String,
+        consent_accepted_at: i64,
+        present_verified_id: bool,
     },
-    DateOfBirthAccepted { server_time: i64 },
-    VerifiedIdIssued { issued_at: i64, expires_at: i64, server_time: i64 },
-    VerifiedIdPresented { server_time: i64 },
-    ReviewUpdated { status: ReviewStatus, server_time: i64 },
-    TapIssued { tap: TapGrant, server_time: i64 },
-    PasskeyOptionsReceived { options_json: String },
-    PasskeyRegistered { server_time: i64 },
-    RequestFailed { code: String },
+    ConfirmDateOfBirth { request_id: String, date_of_birth: String },
+    RecordGovernmentId { request_id: String, outcome: GovernmentIdOutcome },
+    FetchVerifiedId { request_id: String },
+    UploadSelfie { request_id: String },
+    RecordLiveness { request_id: String, passed: bool, reason: Option<String> },
+    PresentVerifiedId { request_id: String },
+    SubmitForReview { request_id: String },
+    CreateTap { request_id: String },
+    FetchPasskeyOptions { request_id: String },
+    SubmitPasskey { request_id: String, response_json: String },
 }
 
 #[uniffi::remote(Enum)]
@@ -187,28 +198,14 @@ enum Effect {
     RequestFullAccuracyLocation,
     OpenAppSettings { permission: Permission },
     CheckPermissions,
-    SubmitIdentity {
-        upn: String,
-        employee_id: String,
-        personal_email: Option<String>,
-        staff_kind: StaffKind,
-        terms_version: String,
-        consent_accepted_at: i64,
-    },
-    SubmitDateOfBirth { request_id: String, date_of_birth: String },
+    Call { id: CallId, call: ServiceCall },
     StartGovernmentIdCheck { request_id: String },
     OpenAuthenticator,
     StartSelfie,
-    UploadSelfie { request_id: String },
     StartLiveness { request_id: String },
-    RequestVerifiedIdPresentation { request_id: String },
-    SubmitForReview { request_id: String },
     WatchStatus { request_id: String },
     JoinCall { call_id: String },
-    FetchTap { request_id: String, fast_path: bool },
-    FetchPasskeyOptions { request_id: String },
     RegisterPasskey { options_json: String },
-    SubmitPasskey { request_id: String, response_json: String },
     ScheduleWake { at: i64 },
     ShowNotification { message: LocalizedMessage },
 }

@@ -10,6 +10,7 @@
 use super::clock::{Deadline, Timestamp, MINUTE_MS};
 use super::effect::Effect;
 use super::event::Event;
+use super::service_call::ServiceCall;
 use super::{Notice, OnboardingFlow, Rejection, Step};
 use crate::messages::flow as msg;
 use crate::secret::SecretString;
@@ -59,6 +60,10 @@ pub struct TapInfo {
     pub code: Option<SecretString>,
     /// `startDateTime + lifetimeInMinutes`, server time.
     pub expires: Deadline,
+    /// `lifetimeInMinutes` as the service returned it (what the TAP screen states; 0 in a
+    /// snapshot written before it was kept, where the code, and so that sentence, is gone).
+    #[serde(default)]
+    pub lifetime_minutes: u32,
     /// One-time TAP.
     pub is_usable_once: bool,
     /// The usability reason at issuance.
@@ -153,50 +158,64 @@ impl OnboardingFlow {
         let passkey = self.decision.as_ref().is_some_and(|d| d.ends_with_passkey());
         if passkey {
             self.step = Step::Passkey { phase: PasskeyPhase::FetchingOptions };
-            out.push(Effect::FetchPasskeyOptions { request_id });
+            self.call(ServiceCall::FetchPasskeyOptions { request_id }, out);
         } else {
-            self.step = Step::FetchingTap { fast_path: false };
-            out.push(Effect::FetchTap { request_id, fast_path: false });
+            self.step = Step::FetchingTap { fast_path: false, reissued: false };
+            self.call(ServiceCall::CreateTap { request_id }, out);
         }
+    }
+
+    /// The service issued a TAP: show it, and schedule its warning and its expiry.
+    pub(super) fn on_tap_created(&mut self, tap: TapGrant, server_time: Timestamp, now: Timestamp, out: &mut Vec<Effect>) {
+        self.clock.observe(server_time, now);
+        let expires = Deadline::after(tap.start_at, i64::from(tap.lifetime_minutes).saturating_mul(MINUTE_MS));
+        if matches!(tap.usability, TapUsability::Expired | TapUsability::OneTimeUsed) || expires.has_passed(&self.clock, now) {
+            self.step = Step::TapExpired { reason: TapExpiryReason::ReportedUnusable };
+            return;
+        }
+        if tap.usability != TapUsability::EnabledByPolicy {
+            self.notice = Some(Notice::TapNotUsable { usability: tap.usability });
+        }
+        let warn_at = expires.at - TAP_EXPIRY_WARNING_MS;
+        if self.clock.server_now(now) < warn_at {
+            out.push(Effect::ScheduleWake { at: self.clock.to_phone_time(warn_at) });
+        }
+        out.push(Effect::ScheduleWake { at: self.clock.to_phone_time(expires.at) });
+        // The lifetime is the service's, whatever the seeds say (30 minutes there); the TAP
+        // screen states it too (`TapInfo::lifetime_minutes`).
+        let minutes = tap.lifetime_minutes.to_string();
+        out.push(Effect::ShowNotification { message: msg::NOTIFY_TAP_READY.render(self.locale, &[("minutes", &minutes)]) });
+        self.step = Step::TapReady(TapInfo {
+            id: tap.id,
+            code: Some(tap.code),
+            expires,
+            lifetime_minutes: tap.lifetime_minutes,
+            is_usable_once: tap.is_usable_once,
+            usability: tap.usability,
+            signed_in_at: None,
+            checklist: Checklist::default(),
+            expiry_warned: false,
+        });
+    }
+
+    /// The service sent the WebAuthn options: open the platform's passkey sheet.
+    pub(super) fn on_passkey_options(&mut self, options_json: String, out: &mut Vec<Effect>) {
+        out.push(Effect::RegisterPasskey { options_json: options_json.clone() });
+        self.step = Step::Passkey { phase: PasskeyPhase::Registering { options_json } };
     }
 
     /// Events of the credential steps.
     pub(super) fn on_credential_event(&mut self, event: Event, now: Timestamp, out: &mut Vec<Effect>) -> Result<(), Rejection> {
         let request_id = self.decision.as_ref().map(|d| d.request_id.clone()).ok_or(Rejection::UnexpectedEvent)?;
         match (&mut self.step, event) {
-            (Step::FetchingTap { fast_path }, Event::Continue) if self.request_failed => {
-                out.push(Effect::FetchTap { request_id, fast_path: *fast_path });
-            }
-            (Step::FetchingTap { .. }, Event::TapIssued { tap, server_time }) => {
-                self.clock.observe(server_time, now);
-                let expires = Deadline::after(tap.start_at, i64::from(tap.lifetime_minutes).saturating_mul(MINUTE_MS));
-                if matches!(tap.usability, TapUsability::Expired | TapUsability::OneTimeUsed)
-                    || expires.has_passed(&self.clock, now)
-                {
-                    self.step = Step::TapExpired { reason: TapExpiryReason::ReportedUnusable };
-                    return Ok(());
+            // The code is shown once and lives only in the memory of the process that received
+            // it: after a restart the user who did not note it asks for a new one, which
+            // replaces it (instead of a screen with nothing to do until the TAP expires).
+            (Step::TapReady(info), Event::Continue) if info.code.is_none() => {
+                if self.is_calling(|c| matches!(c, ServiceCall::CreateTap { .. })) {
+                    return Err(Rejection::UnexpectedEvent);
                 }
-                if tap.usability != TapUsability::EnabledByPolicy {
-                    self.notice = Some(Notice::TapNotUsable { usability: tap.usability });
-                }
-                let warn_at = expires.at - TAP_EXPIRY_WARNING_MS;
-                if self.clock.server_now(now) < warn_at {
-                    out.push(Effect::ScheduleWake { at: self.clock.to_phone_time(warn_at) });
-                }
-                out.push(Effect::ScheduleWake { at: self.clock.to_phone_time(expires.at) });
-                // The lifetime is the service's, whatever the seeds say (30 minutes there).
-                let minutes = tap.lifetime_minutes.to_string();
-                out.push(Effect::ShowNotification { message: msg::NOTIFY_TAP_READY.render(self.locale, &[("minutes", &minutes)]) });
-                self.step = Step::TapReady(TapInfo {
-                    id: tap.id,
-                    code: Some(tap.code),
-                    expires,
-                    is_usable_once: tap.is_usable_once,
-                    usability: tap.usability,
-                    signed_in_at: None,
-                    checklist: Checklist::default(),
-                    expiry_warned: false,
-                });
+                self.call(ServiceCall::CreateTap { request_id }, out);
             }
             (Step::TapReady(info), Event::SignedInWithTap) => {
                 if info.signed_in_at.is_none() {
@@ -220,28 +239,12 @@ impl OnboardingFlow {
                 // With a Verified ID from the last 30 days the same identity goes out again at
                 // once, and the service's answer leads to liveness only (the fast path);
                 // otherwise the user starts again at identity entry.
-                match (self.fast_path_available(now), self.identity.clone(), self.consent.clone()) {
-                    (true, Some(form), Some(consent)) => {
-                        out.push(Effect::SubmitIdentity {
-                            upn: form.upn,
-                            employee_id: form.employee_id,
-                            personal_email: form.personal_email,
-                            staff_kind: form.staff_kind,
-                            terms_version: consent.terms_version,
-                            consent_accepted_at: consent.accepted_at,
-                        });
-                        self.decision = None;
-                        self.step = Step::SubmittingIdentity;
-                    }
-                    _ => self.restart(),
+                let fast_path = self.fast_path_available(now);
+                self.restart();
+                if fast_path && let Some(call) = self.create_request_call() {
+                    self.step = Step::SubmittingIdentity;
+                    self.call(call, out);
                 }
-            }
-            (Step::Passkey { phase: PasskeyPhase::FetchingOptions }, Event::Continue) if self.request_failed => {
-                out.push(Effect::FetchPasskeyOptions { request_id });
-            }
-            (Step::Passkey { phase: PasskeyPhase::FetchingOptions }, Event::PasskeyOptionsReceived { options_json }) => {
-                out.push(Effect::RegisterPasskey { options_json: options_json.clone() });
-                self.step = Step::Passkey { phase: PasskeyPhase::Registering { options_json } };
             }
             (Step::Passkey { phase: PasskeyPhase::Registering { options_json } }, Event::Continue) => {
                 out.push(Effect::RegisterPasskey { options_json: options_json.clone() });
@@ -249,16 +252,14 @@ impl OnboardingFlow {
             (Step::Passkey { phase: PasskeyPhase::Registering { .. } }, Event::PasskeyCancelled) => {
                 self.notice = Some(Notice::PasskeyCancelled);
             }
+            // Not the user's choice: the platform could not make one (no screen lock, no
+            // provider). Said as such, so the user does not think they cancelled it.
+            (Step::Passkey { phase: PasskeyPhase::Registering { .. } }, Event::PasskeyFailed { .. }) => {
+                self.notice = Some(Notice::PasskeyFailed);
+            }
             (Step::Passkey { phase: PasskeyPhase::Registering { .. } }, Event::PasskeyCreated { response_json }) => {
-                out.push(Effect::SubmitPasskey { request_id, response_json: response_json.clone() });
-                self.step = Step::Passkey { phase: PasskeyPhase::Submitting { response_json } };
-            }
-            (Step::Passkey { phase: PasskeyPhase::Submitting { response_json } }, Event::Continue) if self.request_failed => {
-                out.push(Effect::SubmitPasskey { request_id, response_json: response_json.clone() });
-            }
-            (Step::Passkey { phase: PasskeyPhase::Submitting { .. } }, Event::PasskeyRegistered { server_time }) => {
-                self.clock.observe(server_time, now);
-                self.step = Step::Done { credential: CredentialKind::Passkey };
+                self.step = Step::Passkey { phase: PasskeyPhase::Submitting { response_json: response_json.clone() } };
+                self.call(ServiceCall::SubmitPasskey { request_id, response_json }, out);
             }
             _ => return Err(Rejection::UnexpectedEvent),
         }

@@ -2,8 +2,8 @@
 //! the shell's job, and their results come back as `Event`s.
 
 use super::clock::Timestamp;
-use super::identity_entry::StaffKind;
 use super::permissions::Permission;
+use super::service_call::{CallId, ServiceCall};
 use crate::messages::LocalizedMessage;
 
 /// An output of `OnboardingFlow::handle`.
@@ -25,27 +25,13 @@ pub enum Effect {
     },
     /// Re-read every permission and report each with `PermissionReported`.
     CheckPermissions,
-    /// `POST` the identity (contract: identity submission).
-    SubmitIdentity {
-        /// Work email.
-        upn: String,
-        /// Employee ID.
-        employee_id: String,
-        /// Optional personal email.
-        personal_email: Option<String>,
-        /// Employee or external.
-        staff_kind: StaffKind,
-        /// Terms version accepted.
-        terms_version: String,
-        /// When the terms were accepted.
-        consent_accepted_at: Timestamp,
-    },
-    /// Send the date of birth (`YYYY-MM-DD`) on the legacy path.
-    SubmitDateOfBirth {
-        /// The request.
-        request_id: String,
-        /// ISO date.
-        date_of_birth: String,
+    /// Send this call to the service and answer with `Event::Answered { id, .. }`. The same
+    /// id again is the same call (send it with the same idempotency key).
+    Call {
+        /// The call's id.
+        id: CallId,
+        /// What to send.
+        call: ServiceCall,
     },
     /// Hand off to the government-ID partner (AU10TIX).
     StartGovernmentIdCheck {
@@ -56,23 +42,8 @@ pub enum Effect {
     OpenAuthenticator,
     /// Open the selfie camera.
     StartSelfie,
-    /// Upload the captured selfie.
-    UploadSelfie {
-        /// The request.
-        request_id: String,
-    },
     /// Start the liveness check.
     StartLiveness {
-        /// The request.
-        request_id: String,
-    },
-    /// Ask Authenticator to present the Verified ID to the service.
-    RequestVerifiedIdPresentation {
-        /// The request.
-        request_id: String,
-    },
-    /// Submit the request to the reviewer.
-    SubmitForReview {
         /// The request.
         request_id: String,
     },
@@ -86,29 +57,10 @@ pub enum Effect {
         /// The call.
         call_id: String,
     },
-    /// Fetch the TAP.
-    FetchTap {
-        /// The request.
-        request_id: String,
-        /// Through the 30-day fast path (liveness only, no call).
-        fast_path: bool,
-    },
-    /// Fetch WebAuthn creation options.
-    FetchPasskeyOptions {
-        /// The request.
-        request_id: String,
-    },
     /// Call the platform passkey API with these options.
     RegisterPasskey {
         /// WebAuthn creation options (JSON).
         options_json: String,
-    },
-    /// Send the attestation response to the service.
-    SubmitPasskey {
-        /// The request.
-        request_id: String,
-        /// WebAuthn attestation response (JSON).
-        response_json: String,
     },
     /// Wake the flow (deliver `Tick`) at this phone time, even if the app is in the background.
     ScheduleWake {
@@ -120,4 +72,28 @@ pub enum Effect {
         /// Its text.
         message: LocalizedMessage,
     },
+}
+
+impl Effect {
+    /// A stable name for logs and tests: the variant's, or for a service call the call's
+    /// (never the data, which can hold personal details).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Effect::PersistState => "PersistState",
+            Effect::RequestPermission { .. } => "RequestPermission",
+            Effect::RequestFullAccuracyLocation => "RequestFullAccuracyLocation",
+            Effect::OpenAppSettings { .. } => "OpenAppSettings",
+            Effect::CheckPermissions => "CheckPermissions",
+            Effect::Call { call, .. } => call.name(),
+            Effect::StartGovernmentIdCheck { .. } => "StartGovernmentIdCheck",
+            Effect::OpenAuthenticator => "OpenAuthenticator",
+            Effect::StartSelfie => "StartSelfie",
+            Effect::StartLiveness { .. } => "StartLiveness",
+            Effect::WatchStatus { .. } => "WatchStatus",
+            Effect::JoinCall { .. } => "JoinCall",
+            Effect::RegisterPasskey { .. } => "RegisterPasskey",
+            Effect::ScheduleWake { .. } => "ScheduleWake",
+            Effect::ShowNotification { .. } => "ShowNotification",
+        }
+    }
 }

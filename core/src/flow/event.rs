@@ -1,13 +1,18 @@
 //! Everything that can happen to the flow: the user's actions, the shell's observations and
 //! the service's answers. Service answers carry `server_time` (Unix ms) so that every deadline
 //! is computed on the service's clock (see `clock.rs`).
+//!
+//! Two types, because two parties feed the flow. `ShellEvent` is what a shell may report (what
+//! the user did, what the platform saw) and is the only event type the bindings export.
+//! `Event` adds what only the runtime may feed: the service's answers, the selfie session's
+//! results and the passkey API's, the status watch. A shell cannot claim that a TAP was issued.
 
 use super::clock::Timestamp;
-use super::credential::{ChecklistItem, TapGrant};
+use super::credential::ChecklistItem;
 use super::identity_entry::IdentityForm;
-use super::path::{OnboardingPath, RolloutFlags};
 use super::permissions::{Permission, PermissionStatus};
 use super::review::ReviewStatus;
+use super::service_call::{CallId, CallOutcome};
 use super::verification::{GovernmentIdOutcome, PartnerStep};
 use crate::eligibility::DeviceProfile;
 
@@ -76,17 +81,10 @@ pub enum Event {
     },
     /// The selfie was taken (its bytes stay in the capture module).
     SelfieCaptured,
-    /// The selfie reached the service.
-    SelfieUploaded {
-        /// The service's time.
-        server_time: Timestamp,
-    },
-    /// The liveness check passed.
-    LivenessPassed,
-    /// The liveness check failed; the user may try again.
-    LivenessFailed {
-        /// A code from the capture module (e.g. `TOO_DARK`, `FACE_COVERED`).
-        reason: String,
+    /// The liveness challenge ended on the phone (from the selfie session, by the runtime).
+    LivenessFinished {
+        /// Why it failed: the capture module's stable code; `None` when it passed.
+        failure: Option<String>,
     },
     /// The user joined the reviewer's call (phone time is the event's `now`).
     CallJoined,
@@ -106,67 +104,124 @@ pub enum Event {
     },
     /// The user cancelled the platform passkey dialog.
     PasskeyCancelled,
+    /// The platform could not create a passkey (no screen lock, no provider, bad options).
+    PasskeyFailed {
+        /// The platform's diagnostic text.
+        reason: String,
+    },
 
-    // --- the service's answers ---
-    /// The service accepted the identity and chose the path.
-    IdentityAccepted {
-        /// The onboarding request id.
-        request_id: String,
-        /// The chosen path.
-        path: OnboardingPath,
-        /// Rollout flags.
-        flags: RolloutFlags,
-        /// When this user's latest Verified ID was issued (server time), if they have one.
-        verified_id_issued_at: Option<Timestamp>,
-        /// The service's time.
-        server_time: Timestamp,
+    // --- the runtime's: answers and observations of the service ---
+    /// A call the flow made ended (`Effect::Call`).
+    Answered {
+        /// The call's id.
+        id: CallId,
+        /// How it ended.
+        outcome: CallOutcome,
     },
-    /// The service accepted the date of birth (legacy path).
-    DateOfBirthAccepted {
-        /// The service's time.
-        server_time: Timestamp,
-    },
-    /// A Verified ID was issued to the user.
-    VerifiedIdIssued {
-        /// `iat`, server time.
-        issued_at: Timestamp,
-        /// `exp`, server time.
-        expires_at: Timestamp,
-        /// The service's time.
-        server_time: Timestamp,
-    },
-    /// The service received the Verified ID presentation.
-    VerifiedIdPresented {
-        /// The service's time.
-        server_time: Timestamp,
-    },
-    /// The review moved on (an answer to `SubmitForReview` or `WatchStatus`).
+    /// The review moved on (the status watch, or a push).
     ReviewUpdated {
         /// The new status.
         status: ReviewStatus,
         /// The service's time.
         server_time: Timestamp,
     },
-    /// The service issued a TAP (its code is shown once).
-    TapIssued {
-        /// The TAP.
-        tap: TapGrant,
-        /// The service's time.
-        server_time: Timestamp,
+    /// A session started on a saved flow (the app was killed or closed): calls in flight are
+    /// sent again, or given up where their input lived in the app's memory.
+    SessionStarted,
+}
+
+/// What a shell may report: the user's actions and the platform's observations. The runtime
+/// turns it into an `Event`; nothing a shell sends can stand for a service answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShellEvent {
+    /// The shell inspected the phone.
+    DeviceChecked {
+        /// What it found.
+        profile: DeviceProfile,
     },
-    /// The service sent WebAuthn creation options.
-    PasskeyOptionsReceived {
-        /// The options (JSON), passed to the platform API as they are.
-        options_json: String,
+    /// The OS answered a permission prompt, or the shell re-checked a permission.
+    PermissionReported {
+        /// Which permission.
+        permission: Permission,
+        /// Its status now.
+        status: PermissionStatus,
     },
-    /// The service verified and stored the passkey.
-    PasskeyRegistered {
-        /// The service's time.
-        server_time: Timestamp,
+    /// The app came back to the foreground.
+    AppResumed,
+    /// An OS wake-up the flow scheduled (`Effect::ScheduleWake`).
+    Tick,
+    /// The user pressed the screen's main button.
+    Continue,
+    /// The user answered the consent notice.
+    ConsentAnswered {
+        /// "Yes" (true) or "No".
+        accepted: bool,
     },
-    /// A request failed; the step stays where it was and `Continue` retries.
-    RequestFailed {
-        /// The service's stable error code (or a transport code such as `NETWORK`).
-        code: String,
+    /// The user submitted the identity form.
+    IdentitySubmitted {
+        /// The form as typed.
+        form: IdentityForm,
     },
+    /// The user picked a year of birth.
+    DobYearSelected {
+        /// The year.
+        year: i32,
+    },
+    /// The user picked a month of birth.
+    DobMonthSelected {
+        /// The month, 1–12.
+        month: u32,
+    },
+    /// The user picked a day of birth.
+    DobDaySelected {
+        /// The day of the month.
+        day: u32,
+    },
+    /// The user went back to edit the identity form.
+    EditIdentity,
+    /// The partner's SDK reports a finished sub-step.
+    GovernmentIdProgress {
+        /// The sub-step.
+        step: PartnerStep,
+    },
+    /// The partner's SDK finished with this verdict.
+    GovernmentIdFinished {
+        /// The verdict.
+        outcome: GovernmentIdOutcome,
+    },
+    /// The user joined the reviewer's call.
+    CallJoined,
+    /// The user left the call.
+    CallEnded,
+    /// The user finished a checklist item after receiving a TAP.
+    ChecklistItemDone {
+        /// Which one.
+        item: ChecklistItem,
+    },
+    /// The user signed in with the TAP.
+    SignedInWithTap,
+}
+
+impl From<ShellEvent> for Event {
+    fn from(event: ShellEvent) -> Self {
+        match event {
+            ShellEvent::DeviceChecked { profile } => Event::DeviceChecked { profile },
+            ShellEvent::PermissionReported { permission, status } => Event::PermissionReported { permission, status },
+            ShellEvent::AppResumed => Event::AppResumed,
+            ShellEvent::Tick => Event::Tick,
+            ShellEvent::Continue => Event::Continue,
+            ShellEvent::ConsentAnswered { accepted } => Event::ConsentAnswered { accepted },
+            ShellEvent::IdentitySubmitted { form } => Event::IdentitySubmitted { form },
+            ShellEvent::DobYearSelected { year } => Event::DobYearSelected { year },
+            ShellEvent::DobMonthSelected { month } => Event::DobMonthSelected { month },
+            ShellEvent::DobDaySelected { day } => Event::DobDaySelected { day },
+            ShellEvent::EditIdentity => Event::EditIdentity,
+            ShellEvent::GovernmentIdProgress { step } => Event::GovernmentIdProgress { step },
+            ShellEvent::GovernmentIdFinished { outcome } => Event::GovernmentIdFinished { outcome },
+            ShellEvent::CallJoined => Event::CallJoined,
+            ShellEvent::CallEnded => Event::CallEnded,
+            ShellEvent::ChecklistItemDone { item } => Event::ChecklistItemDone { item },
+            ShellEvent::SignedInWithTap => Event::SignedInWithTap,
+        }
+    }
 }

@@ -33,7 +33,7 @@ impl OnboardingFlow {
                 ensure(!needs_vid || self.verified_id.is_some(), "a Verified ID exists before it is added or presented")?;
             }
             Step::Selfie { .. } => ensure(!decision.ends_with_passkey() && !decision.fast_path, "the selfie belongs to the TAP paths")?,
-            Step::FetchingTap { fast_path } => {
+            Step::FetchingTap { fast_path, .. } => {
                 ensure(!decision.ends_with_passkey(), "a TAP is fetched on a TAP path")?;
                 ensure(!fast_path || decision.fast_path, "a fast-path TAP needs the fast path")?;
             }

@@ -19,10 +19,6 @@
 //!   └→ ReviewWindowMissed                       (Continue starts a new request)
 //! ```
 
-/// The failure code the runtime reports when a selfie upload has no capture to send (the app
-/// was restarted between the capture and the upload).
-pub const SELFIE_RETAKE_NEEDED: &str = "SELFIE_RETAKE_NEEDED";
-
 pub mod clock;
 pub mod consent;
 pub mod credential;
@@ -35,6 +31,8 @@ pub mod notice;
 pub mod path;
 pub mod permissions;
 pub mod review;
+pub mod service_call;
+mod service_calls;
 pub mod snapshot;
 mod steps;
 pub mod verification;
@@ -42,7 +40,11 @@ pub mod view;
 
 pub use clock::{ServerClock, Timestamp};
 pub use effect::Effect;
-pub use event::Event;
+pub use event::{Event, ShellEvent};
+pub use service_call::{
+    CallAnswer, CallFailure, CallId, CallOutcome, FailureKind, PendingCall, ServiceCall, NOT_SENT_INPUT_LOST,
+    NOT_SENT_SECURE_STORAGE, NOT_SENT_VERIFIED_ID_MISSING,
+};
 pub use snapshot::SnapshotError;
 pub use notice::Notice;
 pub use view::{Screen, ViewState};
@@ -56,6 +58,7 @@ use identity_entry::{FieldProblem, IdentityForm};
 use path::PathDecision;
 use review::Review;
 use verification::{PartnerStep, SelfiePhase, VerifiedIdRecord};
+pub use service_calls::{BackgroundRetry, ANSWER_UNREADABLE, VERIFIED_ID_NOT_ISSUED};
 
 /// The step the user is on. Exactly one at a time; each variant's data is only what that step
 /// needs. The transitions are listed in the module diagram.
@@ -119,10 +122,13 @@ pub enum Step {
     },
     /// The human review.
     Review(Review),
-    /// `FetchTap` sent.
+    /// Fetching the TAP (on the fast path: presenting the Verified ID and submitting first).
     FetchingTap {
         /// Through the fast path.
         fast_path: bool,
+        /// A TAP whose answer was lost has been asked for again once.
+        #[serde(default)]
+        reissued: bool,
     },
     /// A TAP is issued; the checklist is open.
     TapReady(TapInfo),
@@ -184,8 +190,18 @@ pub struct OnboardingFlow {
     verified_id: Option<VerifiedIdRecord>,
     step: Step,
     notice: Option<Notice>,
-    /// The step's request failed; `Continue` resends it.
-    request_failed: bool,
+    /// Calls made and not yet answered; an answer for any other id is stale.
+    #[serde(default)]
+    calls: Vec<service_call::PendingCall>,
+    /// The step's call failed; `Continue` resends it.
+    #[serde(default)]
+    failed_call: Option<service_call::FailedCall>,
+    /// The id the next new call gets.
+    #[serde(default)]
+    next_call_id: u64,
+    /// The background fetch of the Verified ID after a TAP failed; retried at this phone time.
+    #[serde(default)]
+    verified_id_retry: Option<service_calls::BackgroundRetry>,
 }
 
 impl OnboardingFlow {
@@ -203,7 +219,10 @@ impl OnboardingFlow {
             verified_id: None,
             step: Step::DeviceCheck,
             notice: None,
-            request_failed: false,
+            calls: Vec::new(),
+            failed_call: None,
+            next_call_id: 0,
+            verified_id_retry: None,
         }
     }
 
@@ -240,40 +259,41 @@ impl OnboardingFlow {
     /// Applies one event at phone time `now` (Unix ms).
     pub fn handle(&mut self, event: Event, now: Timestamp) -> Transition {
         let before = self.clone();
+        // What the user or the phone does replaces the explanation on screen. What the runtime
+        // feeds (an answer, often to a background call; a resumed session; a review update) and
+        // a wake-up leave it, unless they move the step on or bring their own.
+        let from_the_user = !matches!(event, Event::Tick | Event::Answered { .. } | Event::SessionStarted | Event::ReviewUpdated { .. });
         if event != Event::Tick {
             self.notice = None;
         }
         let mut effects = Vec::new();
-        let failure = matches!(event, Event::RequestFailed { .. });
         let result = self.dispatch(event, now, &mut effects);
         self.check_review_deadline(now);
         self.check_tap_deadlines(now);
         let rejection = match result {
-            Ok(()) => {
-                if failure {
-                    self.request_failed = true;
-                } else if !effects.is_empty() || self.step != before.step {
-                    // The request was resent, or the step moved on.
-                    self.request_failed = false;
-                }
-                None
-            }
+            Ok(()) => None,
             Err(rejection) => {
                 // A rejected event leaves the state as it was, except for its explanation; the
                 // deadlines still apply, because time moved on even if the event was refused.
                 let notice = self.notice.take();
                 *self = before.clone();
-                self.notice = notice;
+                self.notice = if from_the_user { notice } else { notice.or(before.notice.clone()) };
                 self.check_review_deadline(now);
                 self.check_tap_deadlines(now);
                 effects.clear();
                 Some(rejection)
             }
         };
+        if !from_the_user && self.notice.is_none() && std::mem::discriminant(&self.step) == std::mem::discriminant(&before.step) {
+            self.notice = before.notice.clone();
+        }
         // Time-driven, like the deadlines: applies whether or not the event itself was.
         self.warn_before_tap_expiry(now, &mut effects);
+        self.retry_background_calls(now, &mut effects);
         if self.persistent_part_differs(&before) {
-            effects.push(Effect::PersistState);
+            // First: the state that records a call must be saved before the call goes out, so
+            // a killed app resends it instead of forgetting it.
+            effects.insert(0, Effect::PersistState);
         }
         Transition { effects, rejection }
     }
@@ -298,24 +318,9 @@ impl OnboardingFlow {
                 }
                 Ok(())
             }
-            // The capture lives in memory only: after the app was killed mid-upload there is
-            // nothing to resend, so the user takes the selfie again.
-            (Step::Selfie { phase: SelfiePhase::Uploading }, Event::RequestFailed { code }) if code == SELFIE_RETAKE_NEEDED => {
-                self.step = Step::Selfie { phase: SelfiePhase::Ready };
-                self.notice = Some(Notice::SelfieRetakeNeeded);
-                Ok(())
-            }
-            (_, Event::RequestFailed { code }) if self.is_awaiting_service() => {
-                self.notice = Some(Notice::RequestFailed { code: code.clone() });
-                Ok(())
-            }
-            // A Verified ID can arrive after approval on the TAP path (rollout flag `verified_id`).
-            (step, Event::VerifiedIdIssued { issued_at, expires_at, server_time }) if !matches!(step, Step::AwaitingVerifiedId) => {
-                if self.decision.is_none() {
-                    return Err(Rejection::UnexpectedEvent);
-                }
-                self.clock.observe(*server_time, now);
-                self.verified_id = Some(VerifiedIdRecord { issued_at: *issued_at, expires_at: *expires_at });
+            (_, Event::Answered { .. } | Event::SessionStarted) => self.on_call_event(event, now, out),
+            (_, Event::Continue) if self.failed_call.is_some() => {
+                self.resend_failed_call(out);
                 Ok(())
             }
             (_, Event::PermissionReported { .. }) => self.on_permission_event(event, out),
@@ -334,7 +339,7 @@ impl OnboardingFlow {
                 | Step::Liveness { .. }
                 | Step::PresentVerifiedId { .. },
                 _,
-            ) => self.on_verification_event(event, now, out),
+            ) => self.on_verification_event(event, out),
             (Step::Review(_), _) => self.on_review_event(event, now, out),
             (Step::Denied { .. } | Step::ReviewWindowMissed, Event::Continue) => {
                 self.restart();
@@ -347,23 +352,14 @@ impl OnboardingFlow {
         }
     }
 
-    /// Whether the current step waits for a service answer (a failure then belongs to it).
-    fn is_awaiting_service(&self) -> bool {
-        match &self.step {
-            Step::SubmittingIdentity | Step::AwaitingVerifiedId | Step::FetchingTap { .. } => true,
-            Step::DateOfBirth { submitting, .. } => *submitting,
-            Step::Selfie { phase } => *phase == SelfiePhase::Uploading,
-            Step::PresentVerifiedId { requested } => *requested,
-            Step::Review(review) => review.phase == review::ReviewPhase::Submitting,
-            Step::Passkey { phase } => !matches!(phase, PasskeyPhase::Registering { .. }),
-            _ => false,
-        }
-    }
-
     /// A new request after a denial, a missed window or an expired TAP: permissions, consent
     /// and the typed form are kept; the service's decision is not.
     fn restart(&mut self) {
         self.decision = None;
+        // Answers to the old request's calls are stale from now on.
+        self.calls.clear();
+        self.failed_call = None;
+        self.verified_id_retry = None;
         self.step = Step::IdentityEntry { problems: Vec::new() };
     }
 }

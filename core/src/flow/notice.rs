@@ -4,10 +4,11 @@
 
 use super::clock::Timestamp;
 use super::credential::TapUsability;
-use super::date_of_birth::{DateOfBirthEntry, DobError};
+use super::date_of_birth::{DateOfBirthEntry, DobError, MAX_AGE_YEARS, MIN_AGE_YEARS};
 use super::identity_entry::IdentityFieldError;
 use super::permissions::{Permission, PermissionStatus};
 use super::OnboardingFlow;
+use crate::messages::untrusted::display_code;
 use crate::messages::{self, flow as msg, LocalizedMessage, MessageCode};
 
 /// A transient explanation of the last event's outcome (cleared by the next event).
@@ -56,6 +57,12 @@ pub enum Notice {
     },
     /// The passkey dialog was cancelled.
     PasskeyCancelled,
+    /// The platform could not create a passkey.
+    PasskeyFailed,
+    /// The liveness check must be done again (its result was lost with the app's memory).
+    LivenessRetakeNeeded,
+    /// The app was closed during the reviewer's call: join again.
+    CallInterrupted,
 }
 
 impl OnboardingFlow {
@@ -77,22 +84,34 @@ impl OnboardingFlow {
             }
             Notice::ConsentRequired => msg::NOTICE_CONSENT_REQUIRED.text(l),
             Notice::DateOfBirth { error: DobError::YearOutOfRange } => {
+                // Say why the years stop where they do: the age rule, not just the range.
                 let years = DateOfBirthEntry::selectable_years(self.today(now));
-                msg::DOB_YEAR_OUT_OF_RANGE
-                    .render(l, &[("first", &years.start().to_string()), ("last", &years.end().to_string())])
+                msg::DOB_YEAR_OUT_OF_RANGE.render(
+                    l,
+                    &[
+                        ("min_age", &MIN_AGE_YEARS.to_string()),
+                        ("max_age", &MAX_AGE_YEARS.to_string()),
+                        ("first", &years.start().to_string()),
+                        ("last", &years.end().to_string()),
+                    ],
+                )
             }
             Notice::DateOfBirth { error } => dob_error_code(*error).text(l),
             // The service's own explanation when it has one for users; the generic "something
-            // went wrong (CODE)" for network failures and app faults.
+            // went wrong (CODE)" for network failures and app faults. Codes from outside are
+            // shown as codes only (`untrusted::display_code`); free text is bounded by `render`.
             Notice::RequestFailed { code } => crate::messages::service::service_error_message(code, l)
-                .unwrap_or_else(|| msg::NOTICE_REQUEST_FAILED.render(l, &[("code", code)])),
+                .unwrap_or_else(|| msg::NOTICE_REQUEST_FAILED.render(l, &[("code", &display_code(code))])),
             Notice::SelfieRetakeNeeded => msg::NOTICE_SELFIE_RETAKE.text(l),
-            Notice::GovernmentIdRejected { reason } => msg::NOTICE_GOV_ID_REJECTED.render(l, &[("reason", reason)]),
+            Notice::GovernmentIdRejected { reason } => msg::NOTICE_GOV_ID_REJECTED.render(l, &[("reason", &display_code(reason))]),
             Notice::GovernmentIdExpired => msg::NOTICE_GOV_ID_EXPIRED.text(l),
-            Notice::LivenessFailed { reason } => msg::NOTICE_LIVENESS_FAILED.render(l, &[("reason", reason)]),
+            Notice::LivenessFailed { reason } => msg::NOTICE_LIVENESS_FAILED.render(l, &[("reason", &display_code(reason))]),
             Notice::CallTooShort { seconds } => msg::NOTICE_CALL_TOO_SHORT.render(l, &[("seconds", &seconds.to_string())]),
             Notice::TapNotUsable { usability } => msg::NOTICE_TAP_NOT_USABLE.render(l, &[("reason", &format!("{usability:?}"))]),
             Notice::PasskeyCancelled => msg::NOTICE_PASSKEY_CANCELLED.text(l),
+            Notice::PasskeyFailed => msg::NOTICE_PASSKEY_FAILED.text(l),
+            Notice::LivenessRetakeNeeded => msg::NOTICE_LIVENESS_RETAKE.text(l),
+            Notice::CallInterrupted => msg::NOTICE_CALL_INTERRUPTED.text(l),
         }
     }
 
@@ -124,7 +143,7 @@ pub(super) fn dob_error_code(error: DobError) -> MessageCode {
 }
 
 /// Denial codes this app knows get the catalog text in the user's language; others show the
-/// service's own message inside a translated frame.
+/// service's own message inside a translated frame (one line, bounded: `MessageCode::render`).
 pub fn denial_message(reason_code: &str, service_message: &str, locale: messages::Locale) -> LocalizedMessage {
     match reason_code {
         "BADGE_PHOTO_MISMATCH" => msg::DENIED_BADGE_PHOTO.text(locale),

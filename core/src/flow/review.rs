@@ -110,7 +110,6 @@ impl OnboardingFlow {
                 self.apply_review_status(status, request_id, out);
             }
             Event::Continue => match &review.phase {
-                ReviewPhase::Submitting if self.request_failed => out.push(Effect::SubmitForReview { request_id }),
                 ReviewPhase::CallInvited { call_id } => {
                     let call_id = call_id.clone();
                     if self.require_permissions(&[Permission::Camera, Permission::Microphone], out) {
@@ -139,7 +138,7 @@ impl OnboardingFlow {
         Ok(())
     }
 
-    fn apply_review_status(&mut self, status: ReviewStatus, request_id: String, out: &mut Vec<Effect>) {
+    pub(super) fn apply_review_status(&mut self, status: ReviewStatus, request_id: String, out: &mut Vec<Effect>) {
         let Step::Review(review) = &mut self.step else { return };
         match status {
             ReviewStatus::Submitted { submitted_at } | ReviewStatus::WaitingForReviewer { submitted_at } => {

@@ -8,10 +8,10 @@ use super::date_of_birth::{CivilDate, DateOfBirthEntry};
 use super::effect::Effect;
 use super::event::Event;
 use super::identity_entry::StaffKind;
-use super::path::{Milestone, NextStep, OnboardingPath, PathDecision};
+use super::path::{Milestone, NextStep};
 use super::permissions::{Permission, PermissionAction};
-use super::review::{Review, ReviewPhase};
-use super::verification::{SelfiePhase, VerifiedIdRecord, FAST_PATH_WINDOW_MS};
+use super::service_call::ServiceCall;
+use super::verification::SelfiePhase;
 use super::{Notice, OnboardingFlow, Rejection, Step};
 use crate::eligibility::{check_device, Platform};
 
@@ -76,78 +76,49 @@ impl OnboardingFlow {
     /// Identity form, the service's answer and the legacy date of birth.
     pub(super) fn on_identity_event(&mut self, event: Event, now: Timestamp, out: &mut Vec<Effect>) -> Result<(), Rejection> {
         let today = CivilDate::from_timestamp(self.clock.server_now(now));
+        let confirming = self.is_calling(|c| matches!(c, ServiceCall::ConfirmDateOfBirth { .. }));
+        let request_failed = self.request_failed();
         match (&mut self.step, event) {
             (Step::IdentityEntry { .. }, Event::IdentitySubmitted { form }) => {
                 let problems = form.validate();
                 if problems.is_empty() {
-                    let form = form.normalised();
-                    let consent = self.consent.clone().ok_or(Rejection::UnexpectedEvent)?;
-                    out.push(Effect::SubmitIdentity {
-                        upn: form.upn.clone(),
-                        employee_id: form.employee_id.clone(),
-                        personal_email: form.personal_email.clone(),
-                        staff_kind: form.staff_kind,
-                        terms_version: consent.terms_version,
-                        consent_accepted_at: consent.accepted_at,
-                    });
-                    self.identity = Some(form);
+                    self.consent.as_ref().ok_or(Rejection::UnexpectedEvent)?;
+                    self.identity = Some(form.normalised());
                     self.step = Step::SubmittingIdentity;
+                    let call = self.create_request_call().ok_or(Rejection::UnexpectedEvent)?;
+                    self.call(call, out);
                 } else {
                     // Keep what was typed so nothing is lost; the screen shows each problem.
                     self.identity = Some(form);
                     self.step = Step::IdentityEntry { problems };
                 }
             }
-            (Step::SubmittingIdentity, Event::Continue) if self.request_failed => {
-                let form = self.identity.clone().ok_or(Rejection::UnexpectedEvent)?;
-                self.step = Step::IdentityEntry { problems: Vec::new() };
-                return self.on_identity_event(Event::IdentitySubmitted { form }, now, out);
-            }
-            (Step::SubmittingIdentity, Event::IdentityAccepted { request_id, path, flags, verified_id_issued_at, server_time }) => {
-                self.clock.observe(server_time, now);
-                if let Some(issued_at) = verified_id_issued_at {
-                    let known = VerifiedIdRecord { issued_at, expires_at: issued_at.saturating_add(FAST_PATH_WINDOW_MS) };
-                    self.verified_id = Some(known);
-                }
-                // The fast path yields a TAP; the passkey path always goes through the ID check.
-                let fast_path = path != OnboardingPath::GetPasskey
-                    && self.verified_id.is_some_and(|v| v.allows_fast_path(server_time));
-                self.decision = Some(PathDecision { request_id, path, flags, fast_path });
-                self.advance(Milestone::IdentityAccepted, out);
-            }
-            (Step::SubmittingIdentity, Event::EditIdentity) if self.request_failed => self.restart(),
-            (Step::DateOfBirth { submitting: false, .. }, Event::EditIdentity) => self.restart(),
-            (Step::DateOfBirth { entry, submitting: false }, dob_event) => {
+            (Step::SubmittingIdentity, Event::EditIdentity) if request_failed => self.restart(),
+            // A date that was refused, or whose call failed, can be changed, and the identity
+            // edited: nothing is in flight.
+            (Step::DateOfBirth { .. }, Event::EditIdentity) if !confirming => self.restart(),
+            (Step::DateOfBirth { entry, submitting }, dob_event) if !confirming => {
+                let submit = dob_event == Event::Continue;
                 let result = match dob_event {
                     Event::DobYearSelected { year } => entry.select_year(year, today),
                     Event::DobMonthSelected { month } => entry.select_month(month),
                     Event::DobDaySelected { day } => entry.select_day(day),
-                    Event::Continue => entry.complete(today).map(|date| {
-                        let request_id = self.decision.as_ref().map(|d| d.request_id.clone()).unwrap_or_default();
-                        out.push(Effect::SubmitDateOfBirth { request_id, date_of_birth: date.iso() });
-                    }),
+                    Event::Continue => entry.complete(today).map(|_| ()),
                     _ => return Err(Rejection::UnexpectedEvent),
                 };
-                match result {
-                    Ok(()) => {
-                        if !out.is_empty() {
-                            self.step = Step::DateOfBirth { entry: entry.clone(), submitting: true };
-                        }
-                    }
-                    Err(error) => {
-                        self.notice = Some(Notice::DateOfBirth { error });
-                        return Err(Rejection::InvalidInput);
-                    }
+                if let Err(error) = result {
+                    self.notice = Some(Notice::DateOfBirth { error });
+                    return Err(Rejection::InvalidInput);
                 }
-            }
-            (Step::DateOfBirth { entry, submitting: true }, Event::Continue) if self.request_failed => {
-                let date = entry.complete(today).map_err(|_| Rejection::InvalidInput)?;
-                let request_id = self.decision.as_ref().map(|d| d.request_id.clone()).unwrap_or_default();
-                out.push(Effect::SubmitDateOfBirth { request_id, date_of_birth: date.iso() });
-            }
-            (Step::DateOfBirth { submitting: true, .. }, Event::DateOfBirthAccepted { server_time }) => {
-                self.clock.observe(server_time, now);
-                self.advance(Milestone::DateOfBirthAccepted, out);
+                *submitting = submit;
+                let date = entry.complete(today).map(|d| d.iso());
+                if !submit {
+                    // A changed date is a new attempt: the failed one is not resent.
+                    self.failed_call = None;
+                } else if let Ok(date_of_birth) = date {
+                    let request_id = self.decision.as_ref().map(|d| d.request_id.clone()).ok_or(Rejection::UnexpectedEvent)?;
+                    self.call(ServiceCall::ConfirmDateOfBirth { request_id, date_of_birth }, out);
+                }
             }
             _ => return Err(Rejection::UnexpectedEvent),
         }
@@ -166,13 +137,12 @@ impl OnboardingFlow {
             NextStep::Selfie => Step::Selfie { phase: SelfiePhase::Ready },
             NextStep::Liveness => Step::Liveness { in_progress: false, attempts: 0 },
             NextStep::PresentVerifiedId => Step::PresentVerifiedId { requested: false },
-            NextStep::SubmitForReview => {
-                out.push(Effect::SubmitForReview { request_id });
-                Step::Review(Review { submitted_at: None, phase: ReviewPhase::Submitting })
-            }
+            NextStep::SubmitForReview => self.start_review(request_id, out),
             NextStep::FetchTap => {
-                out.push(Effect::FetchTap { request_id, fast_path: true });
-                Step::FetchingTap { fast_path: true }
+                // The 30-day fast path: present the Verified ID, submit, then the TAP; the
+                // service approves at once, with no reviewer call.
+                self.call(ServiceCall::PresentVerifiedId { request_id }, out);
+                Step::FetchingTap { fast_path: true, reissued: false }
             }
         };
     }

@@ -44,6 +44,32 @@ impl Shell {
     fn notice(&self) -> Option<String> {
         self.flow.view(self.now).notice.map(|n| n.code)
     }
+
+    /// Answers the oldest pending call of the answer's kind; the answer must be accepted.
+    fn answer(&mut self, answer: CallAnswer) -> Vec<Effect> {
+        let call = answer.call_name();
+        let id = self.pending(call).unwrap_or_else(|| panic!("no {call} call pending in {:?}", self.flow.step));
+        self.ok(Event::Answered { id, outcome: CallOutcome::Answered(answer) })
+    }
+
+    /// Fails the oldest pending call named `call`; the failure must be accepted.
+    fn fail(&mut self, call: &str, failure: CallFailure) -> Vec<Effect> {
+        let id = self.pending(call).unwrap_or_else(|| panic!("no {call} call pending in {:?}", self.flow.step));
+        self.ok(Event::Answered { id, outcome: CallOutcome::Failed(failure) })
+    }
+
+    /// The id of the oldest pending call named `call` (`ServiceCall::name`).
+    fn pending(&self, call: &str) -> Option<CallId> {
+        self.flow.pending_calls().iter().find(|p| p.call.name() == call).map(|p| p.id)
+    }
+}
+
+/// The one effect, a call: what it asks.
+fn only_call(effects: &[Effect]) -> ServiceCall {
+    match effects {
+        [Effect::Call { call, .. }] => call.clone(),
+        other => panic!("expected one call, got {other:?}"),
+    }
 }
 
 fn phone(platform: Platform) -> DeviceProfile {
@@ -75,10 +101,11 @@ fn to_path(s: &mut Shell, path: OnboardingPath, liveness_prompt: bool) {
     to_identity(s);
     s.ok(Event::IdentitySubmitted { form: form() });
     let server_time = s.server();
-    s.ok(Event::IdentityAccepted {
+    s.answer(CallAnswer::RequestCreated {
         request_id: "req".into(),
         path,
         flags: RolloutFlags { liveness_prompt, verified_id: false },
+        fast_path: false,
         verified_id_issued_at: None,
         server_time,
     });
@@ -89,9 +116,9 @@ fn to_review_waiting(s: &mut Shell) -> Timestamp {
     s.ok(Event::Continue);
     s.ok(Event::SelfieCaptured);
     let t = s.server();
-    s.ok(Event::SelfieUploaded { server_time: t });
+    s.answer(CallAnswer::SelfieUploaded { server_time: t });
     let submitted_at = s.server();
-    s.ok(Event::ReviewUpdated { status: ReviewStatus::WaitingForReviewer { submitted_at }, server_time: submitted_at });
+    s.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at }), server_time: submitted_at });
     submitted_at
 }
 
@@ -108,7 +135,7 @@ fn to_tap(s: &mut Shell, is_usable_once: bool) {
         is_usable_once,
         usability: TapUsability::EnabledByPolicy,
     };
-    s.ok(Event::TapIssued { tap, server_time: start_at });
+    s.answer(CallAnswer::TapCreated { tap, server_time: start_at });
 }
 
 #[test]
@@ -192,7 +219,7 @@ fn identity_errors_appear_under_their_fields_and_keep_the_typed_values() {
     let codes: Vec<_> = field_errors.iter().map(|e| (e.field, e.message.code.as_str())).collect();
     assert_eq!(codes, [(IdentityField::Upn, "FLOW_UPN_INVALID"), (IdentityField::EmployeeId, "FLOW_EMPLOYEE_ID_MISSING")]);
     let effects = s.ok(Event::IdentitySubmitted { form: form() });
-    assert!(matches!(&effects[..], [Effect::SubmitIdentity { upn, staff_kind: StaffKind::Employee, .. }] if upn == "alias@contoso.com"));
+    assert!(matches!(only_call(&effects), ServiceCall::CreateRequest { upn, staff_kind: StaffKind::Employee, .. } if upn == "alias@contoso.com"));
 }
 
 #[test]
@@ -210,9 +237,9 @@ fn the_date_of_birth_is_year_first_and_explains_why() {
     assert_eq!(s.send(Event::DobDaySelected { day: 29 }).rejection, Some(Rejection::InvalidInput));
     assert_eq!(s.notice().as_deref(), Some("FLOW_DOB_INVALID_DAY"));
     s.ok(Event::DobDaySelected { day: 28 });
-    assert_eq!(s.ok(Event::Continue), [Effect::SubmitDateOfBirth { request_id: "req".into(), date_of_birth: "2001-02-28".into() }]);
+    assert_eq!(only_call(&s.ok(Event::Continue)), ServiceCall::ConfirmDateOfBirth { request_id: "req".into(), date_of_birth: "2001-02-28".into() });
     let t = s.server();
-    s.ok(Event::DateOfBirthAccepted { server_time: t });
+    s.answer(CallAnswer::DateOfBirthConfirmed { server_time: t });
     assert!(matches!(s.flow.step, Step::Selfie { .. }));
 }
 
@@ -222,7 +249,7 @@ fn external_staff_skip_the_date_of_birth_on_the_legacy_path() {
     to_identity(&mut s);
     s.ok(Event::IdentitySubmitted { form: IdentityForm { staff_kind: StaffKind::External, ..form() } });
     let t = s.server();
-    s.ok(Event::IdentityAccepted { request_id: "r".into(), path: OnboardingPath::LegacyDob, flags: RolloutFlags::default(), verified_id_issued_at: None, server_time: t });
+    s.answer(CallAnswer::RequestCreated { request_id: "r".into(), path: OnboardingPath::LegacyDob, flags: RolloutFlags::default(), fast_path: false, verified_id_issued_at: None, server_time: t });
     assert!(matches!(s.flow.step, Step::Selfie { .. }));
 }
 
@@ -232,12 +259,12 @@ fn a_failed_request_keeps_the_step_and_continue_resends_it() {
     to_identity(&mut s);
     s.ok(Event::IdentitySubmitted { form: form() });
     assert_eq!(s.send(Event::Continue).rejection, Some(Rejection::UnexpectedEvent), "no double submit while waiting");
-    s.ok(Event::RequestFailed { code: "NETWORK".into() });
+    s.fail("CreateRequest", CallFailure::no_answer("NETWORK"));
     assert_eq!(s.flow.step, Step::SubmittingIdentity);
     let view = s.flow.view(s.now);
     assert_eq!(view.notice.map(|n| n.text), Some("Something went wrong (NETWORK). Check your connection and try again.".into()));
     s.ok(Event::Tick);
-    assert!(matches!(&s.ok(Event::Continue)[..], [Effect::SubmitIdentity { .. }]));
+    assert!(matches!(only_call(&s.ok(Event::Continue)), ServiceCall::CreateRequest { .. }));
 }
 
 #[test]
@@ -246,10 +273,8 @@ fn stale_answers_are_rejected_without_changing_anything() {
     to_identity(&mut s);
     let before = s.flow.snapshot();
     let t = s.server();
-    let stale = s.send(Event::TapIssued {
-        tap: TapGrant { id: "x".into(), code: SecretString::new("TAP-SECRET-9".into()), start_at: t, lifetime_minutes: 30, is_usable_once: false, usability: TapUsability::EnabledByPolicy },
-        server_time: t,
-    });
+    let tap = TapGrant { id: "x".into(), code: SecretString::new("TAP-SECRET-9".into()), start_at: t, lifetime_minutes: 30, is_usable_once: false, usability: TapUsability::EnabledByPolicy };
+    let stale = s.send(Event::Answered { id: CallId(99), outcome: CallOutcome::Answered(CallAnswer::TapCreated { tap, server_time: t }) });
     assert_eq!((stale.rejection, stale.effects), (Some(Rejection::UnexpectedEvent), vec![]));
     assert_eq!(s.flow.snapshot(), before);
 }
@@ -260,16 +285,19 @@ fn a_rejected_government_id_and_a_failed_liveness_can_be_retried() {
     to_path(&mut s, OnboardingPath::GetPasskey, true);
     assert_eq!(s.ok(Event::Continue), [Effect::StartGovernmentIdCheck { request_id: "req".into() }]);
     s.ok(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Rejected { reason: "GLARE".into() } });
+    s.answer(CallAnswer::GovernmentIdRecorded);
     assert_eq!(s.notice().as_deref(), Some("FLOW_NOTICE_GOV_ID_REJECTED"));
     assert_eq!(s.flow.step, Step::GovernmentId { completed: vec![], started: false });
     s.ok(Event::Continue);
     s.ok(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified });
+    s.answer(CallAnswer::GovernmentIdRecorded);
     let t = s.server();
-    s.ok(Event::VerifiedIdIssued { issued_at: t, expires_at: t + 30 * 24 * HOUR_MS, server_time: t });
+    s.answer(CallAnswer::VerifiedId { issued: Some((t, t + 30 * 24 * HOUR_MS)), server_time: t });
     s.ok(Event::Continue);
     s.ok(Event::Continue);
     s.ok(Event::Continue);
-    s.ok(Event::LivenessFailed { reason: "TOO_DARK".into() });
+    s.ok(Event::LivenessFinished { failure: Some("TOO_DARK".into()) });
+    s.answer(CallAnswer::LivenessRecorded);
     assert_eq!(s.flow.step, Step::Liveness { in_progress: false, attempts: 1 });
     assert!(s.flow.view(s.now).notice.expect("explained").text.contains("TOO_DARK"));
     assert!(matches!(&s.ok(Event::Continue)[..], [Effect::StartLiveness { .. }]));
@@ -302,9 +330,9 @@ fn the_reviewer_deadline_follows_the_server_clock_not_the_phone() {
     s.ok(Event::Continue);
     s.ok(Event::SelfieCaptured);
     let t = s.server();
-    s.ok(Event::SelfieUploaded { server_time: t });
+    s.answer(CallAnswer::SelfieUploaded { server_time: t });
     let submitted_at = s.server();
-    let effects = s.ok(Event::ReviewUpdated { status: ReviewStatus::WaitingForReviewer { submitted_at }, server_time: submitted_at });
+    let effects = s.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at }), server_time: submitted_at });
     let wake_at = submitted_at + 24 * HOUR_MS + 2 * HOUR_MS;
     assert_eq!(effects, [Effect::WatchStatus { request_id: "req".into() }, Effect::ScheduleWake { at: wake_at }]);
     let deadline = s.flow.view(s.now).deadline.expect("deadline shown");
@@ -354,7 +382,7 @@ fn a_tap_issued_already_expired_is_not_shown() {
     s.ok(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t });
     let server_time = s.server();
     let tap = TapGrant { id: "t".into(), code: SecretString::new("TAP-SECRET-2".into()), start_at: server_time - 31 * MINUTE_MS, lifetime_minutes: 30, is_usable_once: false, usability: TapUsability::EnabledByPolicy };
-    s.ok(Event::TapIssued { tap, server_time });
+    s.answer(CallAnswer::TapCreated { tap, server_time });
     assert_eq!(s.flow.step, Step::TapExpired { reason: TapExpiryReason::ReportedUnusable });
 }
 
@@ -371,8 +399,8 @@ fn an_unknown_denial_shows_the_services_message_and_a_cancelled_passkey_can_be_r
     to_path(&mut p, OnboardingPath::GetPasskey, false);
     p.flow.step = Step::Review(review::Review { submitted_at: Some(p.now), phase: ReviewPhase::AwaitingDecision });
     let t = p.server();
-    assert_eq!(p.ok(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }), [Effect::FetchPasskeyOptions { request_id: "req".into() }]);
-    p.ok(Event::PasskeyOptionsReceived { options_json: "{\"o\":1}".into() });
+    assert_eq!(only_call(&p.ok(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t })), ServiceCall::FetchPasskeyOptions { request_id: "req".into() });
+    p.answer(CallAnswer::PasskeyOptions { options_json: "{\"o\":1}".into() });
     p.ok(Event::PasskeyCancelled);
     assert_eq!(p.notice().as_deref(), Some("FLOW_NOTICE_PASSKEY_CANCELLED"));
     assert_eq!(p.ok(Event::Continue), [Effect::RegisterPasskey { options_json: "{\"o\":1}".into() }]);
@@ -418,7 +446,8 @@ fn a_selfie_lost_with_the_app_before_its_upload_is_taken_again() {
     to_path(&mut s, OnboardingPath::GetTap, false);
     s.ok(Event::Continue);
     s.ok(Event::SelfieCaptured);
-    s.ok(Event::RequestFailed { code: SELFIE_RETAKE_NEEDED.into() });
+    // The runtime lost the capture with its memory: the upload could not be sent.
+    s.fail("UploadSelfie", CallFailure::not_sent(NOT_SENT_INPUT_LOST));
     assert_eq!(s.notice().as_deref(), Some("FLOW_NOTICE_SELFIE_RETAKE"));
     assert_eq!(s.ok(Event::Continue), [Effect::StartSelfie], "Continue opens the camera again");
 }

@@ -8,7 +8,8 @@ use super::effect::Effect;
 use super::event::Event;
 use super::path::Milestone;
 use super::permissions::Permission;
-use super::{Notice, OnboardingFlow, Rejection, Step};
+use super::service_call::ServiceCall;
+use super::{OnboardingFlow, Rejection, Step};
 
 /// A Verified ID is good for the fast path for this long after issuance (seed 000).
 pub const FAST_PATH_WINDOW_MS: i64 = 30 * DAY_MS;
@@ -78,8 +79,10 @@ pub enum SelfiePhase {
 
 impl OnboardingFlow {
     /// Events of the verification steps. Returns `Err` for an event this step does not expect.
-    pub(super) fn on_verification_event(&mut self, event: Event, now: Timestamp, out: &mut Vec<Effect>) -> Result<(), Rejection> {
+    pub(super) fn on_verification_event(&mut self, event: Event, out: &mut Vec<Effect>) -> Result<(), Rejection> {
         let request_id = self.decision.as_ref().map(|d| d.request_id.clone()).ok_or(Rejection::UnexpectedEvent)?;
+        let recording_id = self.is_calling(|c| matches!(c, ServiceCall::RecordGovernmentId { .. }));
+        let recording_liveness = self.is_calling(|c| matches!(c, ServiceCall::RecordLiveness { .. }));
         match (&mut self.step, event) {
             (Step::GovernmentId { started, .. }, Event::Continue) => {
                 *started = true;
@@ -90,21 +93,12 @@ impl OnboardingFlow {
                     completed.push(step);
                 }
             }
-            (Step::GovernmentId { .. }, Event::GovernmentIdFinished { outcome }) => match outcome {
-                GovernmentIdOutcome::Verified => self.step = Step::AwaitingVerifiedId,
-                GovernmentIdOutcome::Rejected { reason } => {
-                    self.step = Step::GovernmentId { completed: Vec::new(), started: false };
-                    self.notice = Some(Notice::GovernmentIdRejected { reason });
+            // The verdict goes to the service first; its answer moves the step.
+            (Step::GovernmentId { .. }, Event::GovernmentIdFinished { outcome }) => {
+                if recording_id {
+                    return Err(Rejection::UnexpectedEvent);
                 }
-                GovernmentIdOutcome::Expired => {
-                    self.step = Step::GovernmentId { completed: Vec::new(), started: false };
-                    self.notice = Some(Notice::GovernmentIdExpired);
-                }
-            },
-            (Step::AwaitingVerifiedId, Event::VerifiedIdIssued { issued_at, expires_at, server_time }) => {
-                self.clock.observe(server_time, now);
-                self.verified_id = Some(VerifiedIdRecord { issued_at, expires_at });
-                self.advance(Milestone::VerifiedIdIssued, out);
+                self.call(ServiceCall::RecordGovernmentId { request_id, outcome }, out);
             }
             (Step::AddVerifiedId { opened }, Event::Continue) => {
                 if *opened {
@@ -117,45 +111,36 @@ impl OnboardingFlow {
             }
             (Step::Selfie { phase }, Event::Continue) => {
                 if *phase == SelfiePhase::Uploading {
-                    if !self.request_failed {
-                        return Err(Rejection::UnexpectedEvent);
-                    }
-                    out.push(Effect::UploadSelfie { request_id });
-                } else if self.require_permissions(&[Permission::Camera], out) {
+                    return Err(Rejection::UnexpectedEvent);
+                }
+                if self.require_permissions(&[Permission::Camera], out) {
                     self.step = Step::Selfie { phase: SelfiePhase::Capturing };
                     out.push(Effect::StartSelfie);
                 }
             }
             (Step::Selfie { phase: SelfiePhase::Capturing }, Event::SelfieCaptured) => {
                 self.step = Step::Selfie { phase: SelfiePhase::Uploading };
-                out.push(Effect::UploadSelfie { request_id });
+                self.call(ServiceCall::UploadSelfie { request_id }, out);
             }
-            (Step::Selfie { phase: SelfiePhase::Uploading }, Event::SelfieUploaded { server_time }) => {
-                self.clock.observe(server_time, now);
-                self.advance(Milestone::SelfieUploaded, out);
-            }
-            (Step::Liveness { attempts, .. }, Event::Continue) => {
+            // (Re)starts the challenge, unless its result is on its way to the service.
+            (Step::Liveness { attempts, .. }, Event::Continue) if !recording_liveness => {
                 let attempts = *attempts;
                 if self.require_permissions(&[Permission::Camera], out) {
                     self.step = Step::Liveness { in_progress: true, attempts };
                     out.push(Effect::StartLiveness { request_id });
                 }
             }
-            (Step::Liveness { in_progress: true, .. }, Event::LivenessPassed) => {
-                self.advance(Milestone::LivenessPassed, out);
+            // The phone's result goes to the service with its evidence; its answer moves the step.
+            (Step::Liveness { in_progress: true, .. }, Event::LivenessFinished { failure }) => {
+                if recording_liveness {
+                    return Err(Rejection::UnexpectedEvent);
+                }
+                let passed = failure.is_none();
+                self.call(ServiceCall::RecordLiveness { request_id, passed, reason: failure }, out);
             }
-            (Step::Liveness { in_progress: in_progress @ true, attempts }, Event::LivenessFailed { reason }) => {
-                *in_progress = false;
-                *attempts = attempts.saturating_add(1);
-                self.notice = Some(Notice::LivenessFailed { reason });
-            }
-            (Step::PresentVerifiedId { requested }, Event::Continue) => {
-                *requested = true;
-                out.push(Effect::RequestVerifiedIdPresentation { request_id });
-            }
-            (Step::PresentVerifiedId { requested: true }, Event::VerifiedIdPresented { server_time }) => {
-                self.clock.observe(server_time, now);
-                self.advance(Milestone::VerifiedIdPresented, out);
+            (Step::PresentVerifiedId { requested: false }, Event::Continue) => {
+                self.step = Step::PresentVerifiedId { requested: true };
+                self.call(ServiceCall::PresentVerifiedId { request_id }, out);
             }
             _ => return Err(Rejection::UnexpectedEvent),
         }

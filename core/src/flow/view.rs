@@ -67,9 +67,9 @@ pub enum DeadlineKind {
 pub struct DeadlineView {
     /// Which one.
     pub kind: DeadlineKind,
-    /// Server time.
+    /// Server time (Unix time, so UTC): the instant to show the user, in any time zone.
     pub server_time: Timestamp,
-    /// The same instant on the phone's clock.
+    /// The same instant on the phone's clock (for alarms and countdowns, never for display).
     pub phone_time: Timestamp,
 }
 
@@ -217,7 +217,7 @@ impl OnboardingFlow {
     pub fn view(&self, now: Timestamp) -> ViewState {
         let l = self.locale;
         let t = |code: MessageCode| code.text(l);
-        let retry_or = |label: MessageCode| if self.request_failed { Some(t(msg::ACTION_RETRY)) } else { Some(t(label)) };
+        let retry_or = |label: MessageCode| if self.request_failed() { Some(t(msg::ACTION_RETRY)) } else { Some(t(label)) };
         let waiting = |failed: bool| if failed { Some(t(msg::ACTION_RETRY)) } else { None };
         let fast_path = self.decision.as_ref().is_some_and(|d| d.fast_path);
         let (screen, title, body, action, busy): (Screen, MessageCode, Option<LocalizedMessage>, Option<LocalizedMessage>, bool) =
@@ -261,11 +261,11 @@ impl OnboardingFlow {
                     false,
                 ),
                 Step::SubmittingIdentity => {
-                    (Screen::SubmittingIdentity, msg::SUBMITTING_TITLE, None, waiting(self.request_failed), !self.request_failed)
+                    (Screen::SubmittingIdentity, msg::SUBMITTING_TITLE, None, waiting(self.request_failed()), !self.request_failed())
                 }
                 Step::DateOfBirth { entry, submitting } => {
                     let years = DateOfBirthEntry::selectable_years(self.today(now));
-                    let action = if *submitting { waiting(self.request_failed) } else { Some(t(msg::ACTION_SUBMIT)) };
+                    let action = if *submitting { waiting(self.request_failed()) } else { Some(t(msg::ACTION_SUBMIT)) };
                     (
                         Screen::DateOfBirth {
                             year: entry.year,
@@ -280,19 +280,23 @@ impl OnboardingFlow {
                         msg::DOB_TITLE,
                         Some(t(msg::DOB_BODY)),
                         action,
-                        *submitting && !self.request_failed,
+                        *submitting && !self.request_failed(),
                     )
                 }
                 Step::GovernmentId { completed, started } => (
                     Screen::GovernmentId { completed_steps: completed.clone(), started: *started },
                     msg::GOV_ID_TITLE,
                     Some(t(msg::GOV_ID_BODY)),
-                    Some(t(msg::ACTION_START_VERIFICATION)),
-                    *started,
+                    retry_or(msg::ACTION_START_VERIFICATION),
+                    *started && !self.request_failed(),
                 ),
-                Step::AwaitingVerifiedId => {
-                    (Screen::AwaitingVerifiedId, msg::AWAITING_VID_TITLE, None, None, !self.request_failed)
-                }
+                Step::AwaitingVerifiedId => (
+                    Screen::AwaitingVerifiedId,
+                    msg::AWAITING_VID_TITLE,
+                    None,
+                    waiting(self.request_failed()),
+                    !self.request_failed(),
+                ),
                 Step::AddVerifiedId { opened } => (
                     Screen::AddVerifiedId { authenticator_opened: *opened },
                     msg::ADD_VID_TITLE,
@@ -304,26 +308,26 @@ impl OnboardingFlow {
                     Screen::Selfie { phase: *phase },
                     msg::SELFIE_TITLE,
                     Some(t(msg::SELFIE_BODY)),
-                    if *phase == SelfiePhase::Uploading { waiting(self.request_failed) } else { Some(t(msg::ACTION_TAKE_SELFIE)) },
-                    *phase != SelfiePhase::Ready && !self.request_failed,
+                    if *phase == SelfiePhase::Uploading { waiting(self.request_failed()) } else { Some(t(msg::ACTION_TAKE_SELFIE)) },
+                    *phase != SelfiePhase::Ready && !self.request_failed(),
                 ),
                 Step::Liveness { in_progress, .. } => (
                     Screen::Liveness { in_progress: *in_progress, fast_path },
                     msg::LIVENESS_TITLE,
                     Some(t(if fast_path { msg::FAST_PATH_BODY } else { msg::LIVENESS_BODY })),
-                    Some(t(msg::ACTION_START_LIVENESS)),
-                    *in_progress,
+                    retry_or(msg::ACTION_START_LIVENESS),
+                    *in_progress && !self.request_failed(),
                 ),
                 Step::PresentVerifiedId { requested } => (
                     Screen::PresentVerifiedId { requested: *requested },
                     msg::PRESENT_VID_TITLE,
                     Some(t(msg::PRESENT_VID_BODY)),
                     Some(t(msg::ACTION_PRESENT_VID)),
-                    *requested && !self.request_failed,
+                    *requested && !self.request_failed(),
                 ),
                 Step::Review(review) => {
                     let (stage, title, body, action) = match &review.phase {
-                        ReviewPhase::Submitting => (ReviewStage::Submitting, msg::REVIEW_SUBMITTING_TITLE, None, waiting(self.request_failed)),
+                        ReviewPhase::Submitting => (ReviewStage::Submitting, msg::REVIEW_SUBMITTING_TITLE, None, waiting(self.request_failed())),
                         ReviewPhase::Waiting => (ReviewStage::Waiting, msg::REVIEW_WAITING_TITLE, Some(t(msg::REVIEW_WAITING_BODY)), None),
                         ReviewPhase::CallInvited { .. } => (
                             ReviewStage::CallInvited,
@@ -337,11 +341,15 @@ impl OnboardingFlow {
                     let busy = action.is_none();
                     (Screen::Review { stage }, title, body, action, busy)
                 }
-                Step::FetchingTap { .. } => (Screen::FetchingTap, msg::FETCHING_TAP_TITLE, None, waiting(self.request_failed), !self.request_failed),
+                Step::FetchingTap { .. } => (Screen::FetchingTap, msg::FETCHING_TAP_TITLE, None, waiting(self.request_failed()), !self.request_failed()),
                 Step::TapReady(info) => {
-                    let expires_at = self.format_time(self.clock.to_phone_time(info.expires.at));
+                    let fetching_tap = self.is_calling(|c| matches!(c, super::service_call::ServiceCall::CreateTap { .. }));
+                    // The service's instant in UTC, as labelled (never the phone's clock, which may
+                    // be off), and the lifetime the service granted (not a fixed "30 minutes").
+                    let expires_at = format_utc(info.expires.at, self.clock.server_now(now));
+                    let minutes = info.lifetime_minutes.to_string();
                     let body = if info.code.is_some() { msg::TAP_BODY } else { msg::TAP_HIDDEN_BODY };
-                    let mut body = body.render(l, &[("expires_at", &expires_at)]);
+                    let mut body = body.render(l, &[("minutes", &minutes), ("expires_at", &expires_at)]);
                     if info.is_usable_once {
                         body.text = format!("{} {}", body.text, msg::TAP_ONE_TIME_BODY.text(l).text);
                     }
@@ -354,8 +362,9 @@ impl OnboardingFlow {
                         },
                         msg::TAP_TITLE,
                         Some(body),
-                        None,
-                        false,
+                        // After a restart the code is no longer on this phone: offer a new one.
+                        if info.code.is_none() && !fetching_tap { retry_or(msg::ACTION_NEW_TAP) } else { None },
+                        fetching_tap,
                     )
                 }
                 Step::TapExpired { reason } => {
@@ -376,9 +385,9 @@ impl OnboardingFlow {
                 }
                 Step::Passkey { phase } => {
                     let (stage, action) = match phase {
-                        PasskeyPhase::FetchingOptions => (PasskeyStage::FetchingOptions, waiting(self.request_failed)),
+                        PasskeyPhase::FetchingOptions => (PasskeyStage::FetchingOptions, waiting(self.request_failed())),
                         PasskeyPhase::Registering { .. } => (PasskeyStage::Registering, Some(t(msg::ACTION_ADD_PASSKEY))),
-                        PasskeyPhase::Submitting { .. } => (PasskeyStage::Submitting, waiting(self.request_failed)),
+                        PasskeyPhase::Submitting { .. } => (PasskeyStage::Submitting, waiting(self.request_failed())),
                     };
                     let busy = action.is_none();
                     (Screen::Passkey { stage }, msg::PASSKEY_TITLE, Some(t(msg::PASSKEY_BODY)), action, busy)
@@ -415,12 +424,6 @@ impl OnboardingFlow {
         CivilDate::from_timestamp(self.clock.server_now(now))
     }
 
-    /// `HH:MM UTC` of a phone-time instant; shells that want local time use `deadline`.
-    fn format_time(&self, phone_time: Timestamp) -> String {
-        let minutes_of_day = phone_time.rem_euclid(super::clock::DAY_MS) / super::clock::MINUTE_MS;
-        format!("{:02}:{:02} UTC", minutes_of_day / 60, minutes_of_day % 60)
-    }
-
     fn running_deadline(&self) -> Option<DeadlineView> {
         let (kind, deadline) = match &self.step {
             Step::Review(review) if review.can_miss_window() => (DeadlineKind::ReviewerCall, review.deadline()?),
@@ -436,5 +439,20 @@ impl OnboardingFlow {
     /// The platform this flow was created for.
     pub fn platform(&self) -> Platform {
         self.platform
+    }
+}
+
+/// A server-time instant as `HH:MM UTC`, or `YYYY-MM-DD HH:MM UTC` when it is not on the UTC day
+/// of `server_now`. Server time is Unix time, so this is the instant's true UTC time whatever
+/// the phone's clock says. The core has no time-zone database: a shell that wants local time
+/// formats `DeadlineView::server_time` in the phone's zone instead.
+pub fn format_utc(at: Timestamp, server_now: Timestamp) -> String {
+    let minutes_of_day = at.rem_euclid(super::clock::DAY_MS) / super::clock::MINUTE_MS;
+    let time = format!("{:02}:{:02} UTC", minutes_of_day / 60, minutes_of_day % 60);
+    let day = CivilDate::from_timestamp(at);
+    if day == CivilDate::from_timestamp(server_now) {
+        time
+    } else {
+        format!("{} {time}", day.iso())
     }
 }

@@ -69,9 +69,9 @@ pub const REVIEW_DECISION_TITLE: MessageCode = MessageCode("FLOW_REVIEW_DECISION
 pub const FETCHING_TAP_TITLE: MessageCode = MessageCode("FLOW_FETCHING_TAP_TITLE");
 /// TAP title.
 pub const TAP_TITLE: MessageCode = MessageCode("FLOW_TAP_TITLE");
-/// TAP body (seed 000); `{expires_at}`.
+/// TAP body (seed 000); `{minutes}` (the lifetime the service returned), `{expires_at}` (UTC).
 pub const TAP_BODY: MessageCode = MessageCode("FLOW_TAP_BODY");
-/// TAP after a restart; `{expires_at}`.
+/// TAP after a restart; `{expires_at}` (UTC).
 pub const TAP_HIDDEN_BODY: MessageCode = MessageCode("FLOW_TAP_HIDDEN_BODY");
 /// One-time TAP / 10-minute rule.
 pub const TAP_ONE_TIME_BODY: MessageCode = MessageCode("FLOW_TAP_ONE_TIME_BODY");
@@ -157,6 +157,18 @@ pub const NOTICE_CALL_TOO_SHORT: MessageCode = MessageCode("FLOW_NOTICE_CALL_TOO
 pub const NOTICE_TAP_NOT_USABLE: MessageCode = MessageCode("FLOW_NOTICE_TAP_NOT_USABLE");
 /// Passkey dialog cancelled.
 pub const NOTICE_PASSKEY_CANCELLED: MessageCode = MessageCode("FLOW_NOTICE_PASSKEY_CANCELLED");
+/// The platform could not create a passkey.
+pub const NOTICE_PASSKEY_FAILED: MessageCode = MessageCode("FLOW_NOTICE_PASSKEY_FAILED");
+/// The liveness result was lost before it reached the service (the app restarted): redo it.
+pub const NOTICE_LIVENESS_RETAKE: MessageCode = MessageCode("FLOW_NOTICE_LIVENESS_RETAKE");
+/// The app was closed during the reviewer's call.
+pub const NOTICE_CALL_INTERRUPTED: MessageCode = MessageCode("FLOW_NOTICE_CALL_INTERRUPTED");
+/// The phone's secure storage refused a read or a write (locked, keystore unavailable).
+pub const NOTICE_SECURE_STORAGE_FAILED: MessageCode = MessageCode("FLOW_NOTICE_SECURE_STORAGE_FAILED");
+/// The Verified ID to present is no longer on this phone.
+pub const NOTICE_VERIFIED_ID_MISSING: MessageCode = MessageCode("FLOW_NOTICE_VERIFIED_ID_MISSING");
+/// The app's service address or TLS set-up is unusable (a build fault).
+pub const NOTICE_APP_MISCONFIGURED: MessageCode = MessageCode("FLOW_NOTICE_APP_MISCONFIGURED");
 /// UPN missing.
 pub const UPN_MISSING: MessageCode = MessageCode("FLOW_UPN_MISSING");
 /// UPN malformed.
@@ -173,7 +185,7 @@ pub const PERSONAL_EMAIL_SAME: MessageCode = MessageCode("FLOW_PERSONAL_EMAIL_SA
 pub const DOB_YEAR_FIRST: MessageCode = MessageCode("FLOW_DOB_YEAR_FIRST");
 /// Day before month.
 pub const DOB_MONTH_FIRST: MessageCode = MessageCode("FLOW_DOB_MONTH_FIRST");
-/// Year out of range; `{first}`, `{last}`.
+/// Year out of range, with the age rule behind it; `{min_age}`, `{max_age}`, `{first}`, `{last}`.
 pub const DOB_YEAR_OUT_OF_RANGE: MessageCode = MessageCode("FLOW_DOB_YEAR_OUT_OF_RANGE");
 /// Bad month.
 pub const DOB_INVALID_MONTH: MessageCode = MessageCode("FLOW_DOB_INVALID_MONTH");
@@ -279,6 +291,12 @@ pub const ALL: &[MessageCode] = &[
     NOTICE_CALL_TOO_SHORT,
     NOTICE_TAP_NOT_USABLE,
     NOTICE_PASSKEY_CANCELLED,
+    NOTICE_PASSKEY_FAILED,
+    NOTICE_LIVENESS_RETAKE,
+    NOTICE_CALL_INTERRUPTED,
+    NOTICE_SECURE_STORAGE_FAILED,
+    NOTICE_VERIFIED_ID_MISSING,
+    NOTICE_APP_MISCONFIGURED,
     UPN_MISSING,
     UPN_INVALID,
     EMPLOYEE_ID_MISSING,

@@ -72,8 +72,37 @@ fn catalog() -> &'static HashMap<&'static str, Entry> {
     })
 }
 
+/// `template` with each `{name}` of `args` replaced by its cleaned value; other braces kept.
+fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut text = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        text.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after
+            .find('}')
+            .and_then(|close| args.iter().find(|(name, _)| *name == &after[..close]).map(|(_, value)| (close, value)));
+        match value {
+            Some((close, value)) => {
+                text.push_str(&untrusted::display_text(value));
+                rest = &after[close + 1..];
+            }
+            None => {
+                text.push('{');
+                rest = after;
+            }
+        }
+    }
+    text.push_str(rest);
+    text
+}
+
 impl MessageCode {
     /// The text for this code with `{name}` placeholders replaced by `args`.
+    ///
+    /// Every value is made fit for a sentence first (`untrusted::display_text`: one line, no
+    /// control characters, bounded), so no caller can put a service's raw text on a screen, and
+    /// the template is filled in one pass: a `{name}` inside a value stays as typed.
     ///
     /// A code missing from the catalog renders as the code itself (never a panic); the catalog
     /// test makes that impossible for listed codes.
@@ -86,11 +115,7 @@ impl MessageCode {
             })
             .filter(|t| !t.is_empty())
             .unwrap_or(self.0);
-        let mut text = template.to_owned();
-        for (name, value) in args {
-            text = text.replace(&format!("{{{name}}}"), value);
-        }
-        LocalizedMessage { code: self.0.to_owned(), text }
+        LocalizedMessage { code: self.0.to_owned(), text: fill(template, args) }
     }
 
     /// The text without placeholders to fill.
@@ -103,6 +128,7 @@ pub mod eligibility;
 pub mod flow;
 pub mod selfie;
 pub mod service;
+pub mod untrusted;
 
 /// Every code any domain uses. Add a domain's `ALL` here when it gains messages.
 pub fn all_codes() -> Vec<MessageCode> {
@@ -146,6 +172,13 @@ mod tests {
             assert!(message.text.contains("14") && message.text.contains("13"), "{message:?}");
             assert!(!message.text.contains('{'), "{message:?}");
         }
+    }
+
+    #[test]
+    fn values_are_cleaned_and_never_filled_in_again() {
+        let text = fill("{a} and {b} {unknown}", &[("a", "line\none {b}"), ("b", "x")]);
+        assert_eq!(text, "line one {b} and x {unknown}");
+        assert_eq!(fill("{a}", &[("a", &"y".repeat(100_000))]).chars().count(), untrusted::MAX_TEXT_CHARS);
     }
 
     #[test]

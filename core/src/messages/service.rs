@@ -115,6 +115,10 @@ pub const SERVICE_ALIASES: &[(&str, MessageCode)] = &[
     ("CONSENT_REQUIRED", super::flow::NOTICE_CONSENT_REQUIRED),
     ("EMPLOYEE_ID_REQUIRED", super::flow::EMPLOYEE_ID_MISSING),
     ("PERSONAL_EMAIL_INVALID", super::flow::PERSONAL_EMAIL_INVALID),
+    // The phone's own codes for a call that never left it (`flow::service_call`, runtime `calls.rs`).
+    ("SECURE_STORAGE_FAILED", super::flow::NOTICE_SECURE_STORAGE_FAILED),
+    ("VERIFIED_ID_MISSING", super::flow::NOTICE_VERIFIED_ID_MISSING),
+    ("CONFIGURATION", super::flow::NOTICE_APP_MISCONFIGURED),
 ];
 
 /// Codes only the reviewer console receives (reviewer endpoints, reviewer credentials).

@@ -2,7 +2,7 @@
 //!
 //! Phones capture natively (CameraX, AVFoundation) and push frames through the bindings; this is
 //! only for the desktop shell. A machine without a camera gets `CameraError::NoCamera`, never a
-//! panic (nokhwa's `query` returns an empty list there, crates.md §3).
+//! panic (nokhwa's `query` returns an empty list there).
 
 use nokhwa::pixel_format::RgbFormat;
 use nokhwa::utils::{ApiBackend, CameraIndex, RequestedFormat, RequestedFormatType};

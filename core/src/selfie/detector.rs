@@ -4,7 +4,7 @@
 //! (`include_bytes!`, 1.2 MB; licence beside it). rustface panics on an illegal image (zero size,
 //! wrong channel count) and on out-of-range settings, so this wrapper validates first and never
 //! hands it anything it would refuse. `set_min_face_size` has no effect in rustface 0.1.7
-//! (crates.md §7): the smallest face found is the 40 px window, so the caller picks the scale.
+//! (read in its source): the smallest face found is the 40 px window, so the caller picks the scale.
 //!
 //! rustface's detector is not `Send`, and sessions must be (the shells call from any thread), so
 //! the detector lives in a thread-local, loaded on first use on each analysing thread (~1.5 ms).

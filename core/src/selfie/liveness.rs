@@ -56,6 +56,19 @@ pub enum LivenessFailure {
     MultipleFaces,
 }
 
+impl LivenessFailure {
+    /// A stable code for the flow and the service (never a Rust `Debug` name).
+    pub fn code(&self) -> &'static str {
+        match self {
+            LivenessFailure::TimedOut => "TIMED_OUT",
+            LivenessFailure::NotMonotonic => "NOT_MONOTONIC",
+            LivenessFailure::NotSmooth => "NOT_SMOOTH",
+            LivenessFailure::FaceLost => "FACE_LOST",
+            LivenessFailure::MultipleFaces => "MULTIPLE_FACES",
+        }
+    }
+}
+
 /// One observation the result keeps, so the flow (and the service) can see the trace.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LivenessSample {

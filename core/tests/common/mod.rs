@@ -9,7 +9,7 @@ use identity_pass_core::flow::credential::{TapGrant, TapUsability};
 use identity_pass_core::flow::identity_entry::{IdentityForm, StaffKind};
 use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
 use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
-use identity_pass_core::flow::{Effect, Event, OnboardingFlow, Transition};
+use identity_pass_core::flow::{CallAnswer, CallFailure, CallId, CallOutcome, Effect, Event, OnboardingFlow, ServiceCall, Transition};
 use identity_pass_core::messages::Locale;
 use identity_pass_core::SecretString;
 
@@ -46,6 +46,31 @@ impl Driver {
         transition
     }
 
+    /// Answers the oldest pending call of the answer's kind; the answer must be accepted.
+    pub fn answer(&mut self, answer: CallAnswer) -> Vec<Effect> {
+        let call = answer.call_name();
+        let id = self.pending_id(call).unwrap_or_else(|| panic!("no {call} call pending in {:?}", self.flow.step()));
+        self.send(Event::Answered { id, outcome: CallOutcome::Answered(answer) })
+    }
+
+    /// Fails the oldest pending call named `call` (`ServiceCall::name`); must be accepted.
+    pub fn fail(&mut self, call: &str, failure: CallFailure) -> Vec<Effect> {
+        let id = self.pending_id(call).unwrap_or_else(|| panic!("no {call} call pending in {:?}", self.flow.step()));
+        self.send(Event::Answered { id, outcome: CallOutcome::Failed(failure) })
+    }
+
+    /// The id of the oldest pending call named `call`.
+    pub fn pending_id(&self, call: &str) -> Option<CallId> {
+        pending_id(&self.flow, call)
+    }
+
+    /// Saves the flow, and starts a new session on what was saved (the app was killed): the
+    /// TAP code and everything in the runtime's memory are gone.
+    pub fn restart(&mut self) -> Vec<Effect> {
+        self.flow = OnboardingFlow::restore(&self.flow.snapshot()).expect("own snapshot restores");
+        self.send(Event::SessionStarted)
+    }
+
     pub fn wait(&mut self, ms: i64) {
         self.now += ms;
     }
@@ -64,14 +89,21 @@ pub fn check(flow: &OnboardingFlow, now: Timestamp) {
     assert_eq!(restored.snapshot(), snapshot);
     assert!(!snapshot.contains("TAP-SECRET"), "the TAP code must never be saved");
     let mut expected = flow.view(now);
+    let mut code_lost = false;
     if let identity_pass_core::flow::Screen::Tap { code, .. } = &mut expected.screen {
-        *code = None;
+        code_lost = code.take().is_some();
     }
     let mut actual = restored.view(now);
     if let (identity_pass_core::flow::Screen::Tap { .. }, Some(body)) = (&actual.screen, &mut actual.body) {
         // After a restart the TAP body says "shown once" instead of repeating the code.
         body.code = expected.body.as_ref().map(|b| b.code.clone()).unwrap_or_default();
         body.text = expected.body.as_ref().map(|b| b.text.clone()).unwrap_or_default();
+    }
+    if code_lost && actual.primary_action != expected.primary_action {
+        // …and offers a new TAP, which replaces the one whose code is gone.
+        let offered = actual.primary_action.as_ref().map(|a| a.code.as_str());
+        assert!(matches!(offered, Some("FLOW_ACTION_NEW_TAP" | "FLOW_ACTION_RETRY")), "after restore the TAP screen offers {offered:?}");
+        actual.primary_action = expected.primary_action.clone();
     }
     assert_eq!(actual, expected, "the view after restore differs");
 }
@@ -120,13 +152,39 @@ pub fn drive_to_submitted_identity(d: &mut Driver, staff_kind: StaffKind) {
     d.send(Event::IdentitySubmitted { form: form(staff_kind) });
 }
 
+/// The service's answer to the identity; a Verified ID issued at `vid` opens the fast path.
 pub fn accept_identity(d: &mut Driver, path: OnboardingPath, flags: RolloutFlags, vid: Option<Timestamp>) -> Vec<Effect> {
     let server_time = d.server_time();
-    d.send(Event::IdentityAccepted {
+    d.answer(CallAnswer::RequestCreated {
         request_id: "req-1".into(),
         path,
         flags,
+        fast_path: vid.is_some(),
         verified_id_issued_at: vid,
         server_time,
     })
+}
+
+/// The id of the oldest pending call named `call`.
+pub fn pending_id(flow: &OnboardingFlow, call: &str) -> Option<CallId> {
+    flow.pending_calls().iter().find(|p| p.call.name() == call).map(|p| p.id)
+}
+
+/// The calls among `effects`, with their ids.
+pub fn calls(effects: &[Effect]) -> Vec<(CallId, ServiceCall)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Call { id, call } => Some((*id, call.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The one call among `effects`.
+pub fn only_call(effects: &[Effect]) -> (CallId, ServiceCall) {
+    match calls(effects).as_slice() {
+        [one] => one.clone(),
+        other => panic!("expected one call, got {other:?} in {effects:?}"),
+    }
 }

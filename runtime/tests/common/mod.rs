@@ -17,7 +17,7 @@ use identity_pass_core::eligibility::{DeviceProfile, Distribution, Platform, Req
 use identity_pass_core::flow::identity_entry::{IdentityForm, StaffKind};
 use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
 use identity_pass_core::flow::view::{ReviewStage, Screen, ViewState};
-use identity_pass_core::flow::{Effect, Event};
+use identity_pass_core::flow::{Effect, ShellEvent};
 use identity_pass_core::selfie::{Frame, PixelFormat, Plane};
 use identity_pass_core::testing::MemorySecureStore;
 use identity_pass_runtime::{
@@ -166,13 +166,13 @@ impl Env {
     pub async fn reviewer_holds_the_call(&self, phone: &OnboardingRuntime, request_id: &str) {
         self.review(request_id, "call", serde_json::json!({})).await;
         wait_screen(phone, |s| matches!(s, Screen::Review { stage: ReviewStage::CallInvited })).await;
-        phone.send(Event::Continue);
+        phone.send(ShellEvent::Continue);
         wait_until(|| self.shell.saw(|e| matches!(e, Effect::JoinCall { .. }))).await;
-        phone.send(Event::CallJoined);
+        phone.send(ShellEvent::CallJoined);
         self.review(request_id, "join", serde_json::json!({})).await;
         self.clock.advance(20);
         self.review(request_id, "leave", serde_json::json!({})).await;
-        phone.send(Event::CallEnded);
+        phone.send(ShellEvent::CallEnded);
     }
 }
 
@@ -231,14 +231,14 @@ pub fn alice() -> IdentityForm {
 
 /// Device check, permissions (precise location), consent, identity: up to the service's answer.
 pub async fn through_identity(phone: &OnboardingRuntime, form: IdentityForm) {
-    phone.send(Event::DeviceChecked { profile: android_14() });
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::DeviceChecked { profile: android_14() });
+    phone.send(ShellEvent::Continue);
     for permission in Permission::ALL {
-        phone.send(Event::PermissionReported { permission, status: PermissionStatus::Granted });
+        phone.send(ShellEvent::PermissionReported { permission, status: PermissionStatus::Granted });
     }
-    phone.send(Event::ConsentAnswered { accepted: true });
+    phone.send(ShellEvent::ConsentAnswered { accepted: true });
     wait_screen(phone, |s| matches!(s, Screen::IdentityEntry { .. })).await;
-    phone.send(Event::IdentitySubmitted { form });
+    phone.send(ShellEvent::IdentitySubmitted { form });
 }
 
 /// The selfie photograph, zoomed by `zoom` about the face, as 640×480 RGB.
@@ -256,7 +256,7 @@ pub fn selfie_rgb(zoom: f32) -> Vec<u8> {
 pub async fn pass_liveness(env: &Env, phone: &OnboardingRuntime, first_timestamp: u64) {
     use identity_pass_core::selfie::LivenessState;
     let before = env.shell.effects.lock().expect("effects").iter().filter(|e| matches!(e, Effect::StartLiveness { .. })).count();
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     wait_until(|| env.shell.effects.lock().expect("effects").iter().filter(|e| matches!(e, Effect::StartLiveness { .. })).count() > before).await;
     push_frames(phone, first_timestamp, (0..40).map(|i| 1.0 + 0.03 * i as f32), |v| matches!(v.liveness, Some(LivenessState::Passed { .. })));
 }
@@ -291,13 +291,13 @@ pub async fn walk_get_tap(
     wait_screen(&phone, |s| matches!(s, Screen::Selfie { .. })).await;
     let phone = between(phone);
     wait_screen(&phone, |s| matches!(s, Screen::Selfie { .. })).await;
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     wait_until(|| env.shell.saw(|e| *e == Effect::StartSelfie)).await;
     push_frames(&phone, 1_000, std::iter::repeat_n(1.0, 30), |v| v.captured);
     wait_screen(&phone, |s| matches!(s, Screen::Liveness { .. })).await;
     let phone = between(phone);
     wait_screen(&phone, |s| matches!(s, Screen::Liveness { .. })).await;
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     wait_until(|| env.shell.saw(|e| matches!(e, Effect::StartLiveness { .. }))).await;
     push_frames(&phone, 10_000, (0..40).map(|i| 1.0 + 0.03 * i as f32), |v| matches!(v.liveness, Some(LivenessState::Passed { .. })));
     let waiting = wait_screen(&phone, |s| matches!(s, Screen::Review { stage: ReviewStage::Waiting })).await;
@@ -318,9 +318,9 @@ pub async fn new_tap_through_the_fast_path(env: &Env, phone: &OnboardingRuntime)
     use identity_pass_core::flow::view::Screen;
     wait_until(|| env.store.raw(identity_pass_core::StoreKey::VerifiedId).is_some()).await;
     env.clock.advance(31 * 60);
-    phone.send(Event::Tick);
+    phone.send(ShellEvent::Tick);
     wait_screen(phone, |s| matches!(s, Screen::TapExpired { .. })).await;
-    phone.send(Event::Continue);
+    phone.send(ShellEvent::Continue);
     wait_screen(phone, |s| matches!(s, Screen::Liveness { fast_path: true, .. })).await;
     pass_liveness(env, phone, 100_000).await;
     let shown = wait_screen(phone, |s| matches!(s, Screen::Tap { code: Some(_), .. })).await;

@@ -1,0 +1,305 @@
+//! The service calls the flow makes, and their answers.
+//!
+//! The flow decides *which* call to make and *what* an answer means; the runtime only sends
+//! the call and feeds the answer back. Every call carries a `CallId` the flow chose: an answer
+//! whose id is not one the flow is waiting for is stale (a late answer from before a restart,
+//! a retry or a new request) and is rejected without changing anything.
+//!
+//! The id is also the call's identity on the wire: the runtime keeps one idempotency key per
+//! id, so re-emitting a call with the same id (a resend after a lost answer, or after the app
+//! was killed) can never make the service act twice, and a call with a new id is a new attempt.
+
+use super::clock::Timestamp;
+use super::credential::TapGrant;
+use super::identity_entry::StaffKind;
+use super::path::{OnboardingPath, RolloutFlags};
+use super::review::ReviewStatus;
+use super::verification::GovernmentIdOutcome;
+
+/// Names one call the flow made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct CallId(pub u64);
+
+/// Every call the device makes to the Identity Pass service.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ServiceCall {
+    /// Create the onboarding request: identity and consent (contract: identity submission).
+    CreateRequest {
+        /// Work email.
+        upn: String,
+        /// Employee ID.
+        employee_id: String,
+        /// Optional personal email.
+        personal_email: Option<String>,
+        /// Employee or external.
+        staff_kind: StaffKind,
+        /// Terms version accepted.
+        terms_version: String,
+        /// When the terms were accepted (server time).
+        consent_accepted_at: Timestamp,
+        /// Present the Verified ID held in secure storage, asking for the 30-day fast path.
+        #[serde(default)]
+        present_verified_id: bool,
+    },
+    /// Legacy path: the date of birth (`YYYY-MM-DD`).
+    ConfirmDateOfBirth {
+        /// The request.
+        request_id: String,
+        /// ISO date.
+        date_of_birth: String,
+    },
+    /// The partner's government-ID verdict.
+    RecordGovernmentId {
+        /// The request.
+        request_id: String,
+        /// The verdict.
+        outcome: GovernmentIdOutcome,
+    },
+    /// Fetch the Verified ID the service issued (kept in secure storage by the runtime).
+    FetchVerifiedId {
+        /// The request.
+        request_id: String,
+    },
+    /// Upload the selfie the camera captured (its bytes live in the runtime's memory only).
+    UploadSelfie {
+        /// The request.
+        request_id: String,
+    },
+    /// Report the liveness check with its evidence frame (in the runtime's memory only).
+    RecordLiveness {
+        /// The request.
+        request_id: String,
+        /// The check passed.
+        passed: bool,
+        /// Why not: the capture module's stable code (`TIMED_OUT`, `FACE_LOST`…).
+        reason: Option<String>,
+    },
+    /// Present the Verified ID held in secure storage.
+    PresentVerifiedId {
+        /// The request.
+        request_id: String,
+    },
+    /// Submit the request to the reviewer.
+    SubmitForReview {
+        /// The request.
+        request_id: String,
+    },
+    /// Create the TAP.
+    CreateTap {
+        /// The request.
+        request_id: String,
+    },
+    /// WebAuthn creation options.
+    FetchPasskeyOptions {
+        /// The request.
+        request_id: String,
+    },
+    /// The platform's WebAuthn attestation.
+    SubmitPasskey {
+        /// The request.
+        request_id: String,
+        /// The attestation response (JSON).
+        response_json: String,
+    },
+}
+
+impl ServiceCall {
+    /// Whether sending it needs something the runtime keeps in memory only (the selfie, the
+    /// liveness evidence), which a killed app no longer has.
+    pub fn needs_in_memory_input(&self) -> bool {
+        matches!(self, ServiceCall::UploadSelfie { .. } | ServiceCall::RecordLiveness { .. })
+    }
+
+    /// A stable name for logs (never the call's data: it can hold personal details).
+    pub fn name(&self) -> &'static str {
+        match self {
+            ServiceCall::CreateRequest { .. } => "CreateRequest",
+            ServiceCall::ConfirmDateOfBirth { .. } => "ConfirmDateOfBirth",
+            ServiceCall::RecordGovernmentId { .. } => "RecordGovernmentId",
+            ServiceCall::FetchVerifiedId { .. } => "FetchVerifiedId",
+            ServiceCall::UploadSelfie { .. } => "UploadSelfie",
+            ServiceCall::RecordLiveness { .. } => "RecordLiveness",
+            ServiceCall::PresentVerifiedId { .. } => "PresentVerifiedId",
+            ServiceCall::SubmitForReview { .. } => "SubmitForReview",
+            ServiceCall::CreateTap { .. } => "CreateTap",
+            ServiceCall::FetchPasskeyOptions { .. } => "FetchPasskeyOptions",
+            ServiceCall::SubmitPasskey { .. } => "SubmitPasskey",
+        }
+    }
+}
+
+/// How a call ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallOutcome {
+    /// The service answered as the contract says.
+    Answered(CallAnswer),
+    /// It did not.
+    Failed(CallFailure),
+}
+
+/// What the service said, per call. Every answer carries the service's time, from which the
+/// flow learns the phone's clock skew.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallAnswer {
+    /// `CreateRequest`: the request and the path the service chose.
+    RequestCreated {
+        /// The onboarding request id.
+        request_id: String,
+        /// The chosen path.
+        path: OnboardingPath,
+        /// Rollout flags.
+        flags: RolloutFlags,
+        /// The service accepted the presented Verified ID for the 30-day fast path.
+        fast_path: bool,
+        /// When the presented Verified ID was issued (server time), when the service says.
+        verified_id_issued_at: Option<Timestamp>,
+        /// The service's time.
+        server_time: Timestamp,
+    },
+    /// `ConfirmDateOfBirth`: the date matched.
+    DateOfBirthConfirmed {
+        /// The service's time.
+        server_time: Timestamp,
+    },
+    /// `RecordGovernmentId`: recorded.
+    GovernmentIdRecorded,
+    /// `FetchVerifiedId`: the Verified ID, if the service has issued one yet.
+    VerifiedId {
+        /// `iat` and `exp` (server time) of the credential now in secure storage.
+        issued: Option<(Timestamp, Timestamp)>,
+        /// The service's time.
+        server_time: Timestamp,
+    },
+    /// `UploadSelfie`: stored.
+    SelfieUploaded {
+        /// The service's time.
+        server_time: Timestamp,
+    },
+    /// `RecordLiveness`: recorded.
+    LivenessRecorded,
+    /// `PresentVerifiedId`: received.
+    VerifiedIdPresented {
+        /// The service's time.
+        server_time: Timestamp,
+    },
+    /// `SubmitForReview`: submitted.
+    Submitted {
+        /// The review status, when the answer has one.
+        status: Option<ReviewStatus>,
+        /// The service's time.
+        server_time: Timestamp,
+    },
+    /// `CreateTap`: the TAP (its code is shown once).
+    TapCreated {
+        /// The TAP.
+        tap: TapGrant,
+        /// The service's time.
+        server_time: Timestamp,
+    },
+    /// `FetchPasskeyOptions`: the WebAuthn creation options (JSON).
+    PasskeyOptions {
+        /// Passed to the platform API as they are.
+        options_json: String,
+    },
+    /// `SubmitPasskey`: verified and stored.
+    PasskeyRegistered {
+        /// The service's time.
+        server_time: Timestamp,
+    },
+}
+
+impl CallAnswer {
+    /// The name of the call this answers (`ServiceCall::name`).
+    pub fn call_name(&self) -> &'static str {
+        match self {
+            CallAnswer::RequestCreated { .. } => "CreateRequest",
+            CallAnswer::DateOfBirthConfirmed { .. } => "ConfirmDateOfBirth",
+            CallAnswer::GovernmentIdRecorded => "RecordGovernmentId",
+            CallAnswer::VerifiedId { .. } => "FetchVerifiedId",
+            CallAnswer::SelfieUploaded { .. } => "UploadSelfie",
+            CallAnswer::LivenessRecorded => "RecordLiveness",
+            CallAnswer::VerifiedIdPresented { .. } => "PresentVerifiedId",
+            CallAnswer::Submitted { .. } => "SubmitForReview",
+            CallAnswer::TapCreated { .. } => "CreateTap",
+            CallAnswer::PasskeyOptions { .. } => "FetchPasskeyOptions",
+            CallAnswer::PasskeyRegistered { .. } => "SubmitPasskey",
+        }
+    }
+}
+
+/// Why a call produced no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallFailure {
+    /// How far it got; decides whether a retry is the same call or a new one.
+    pub kind: FailureKind,
+    /// A stable code: the service's own, or one of the `NOT_SENT_*` / transport codes.
+    pub code: String,
+}
+
+/// How far a failed call got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// No usable answer (network, timeout, server error, an unreadable answer): the service may
+    /// or may not have acted, so a retry must be the *same* call.
+    NoAnswer,
+    /// The service refused it with a stable code and did nothing: a retry is a new call.
+    Refused,
+    /// The runtime could not send it (an input lost with the app's memory, secure storage
+    /// failed, no randomness): nothing reached the service.
+    NotSent,
+}
+
+/// `NotSent` code: the selfie or liveness evidence lived in the app's memory and is gone.
+pub const NOT_SENT_INPUT_LOST: &str = "INPUT_LOST";
+/// `NotSent` code: the Verified ID is not in this phone's secure storage.
+pub const NOT_SENT_VERIFIED_ID_MISSING: &str = "VERIFIED_ID_MISSING";
+/// `NotSent` code: the secure store failed.
+pub const NOT_SENT_SECURE_STORAGE: &str = "SECURE_STORAGE_FAILED";
+
+impl CallFailure {
+    /// A failure with no usable answer.
+    pub fn no_answer(code: impl Into<String>) -> Self {
+        CallFailure { kind: FailureKind::NoAnswer, code: code.into() }
+    }
+
+    /// A refusal by the service.
+    pub fn refused(code: impl Into<String>) -> Self {
+        CallFailure { kind: FailureKind::Refused, code: code.into() }
+    }
+
+    /// A call the runtime could not send.
+    pub fn not_sent(code: impl Into<String>) -> Self {
+        CallFailure { kind: FailureKind::NotSent, code: code.into() }
+    }
+
+    /// Whether a retry must reuse the call (and so its idempotency key). A call the service
+    /// may have applied must be the same call; a refused one must not be, or the service
+    /// would answer the stored refusal again. The service's "key in use" is a concurrent
+    /// attempt of this very call, so it is retried as the same call too.
+    pub fn retry_is_same_call(&self) -> bool {
+        self.kind == FailureKind::NoAnswer || self.code == "IDEMPOTENCY_KEY_IN_USE"
+    }
+}
+
+/// A call in flight: made by the flow, not yet answered.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PendingCall {
+    /// Its id.
+    pub id: CallId,
+    /// What.
+    pub call: ServiceCall,
+}
+
+/// A call that failed and that `Continue` resends.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FailedCall {
+    /// The id it had.
+    pub id: CallId,
+    /// What.
+    pub call: ServiceCall,
+    /// Whether the resend is the same call (same id) or a new attempt.
+    pub resend_same: bool,
+    /// The failure's code, shown until the next event.
+    pub code: String,
+}

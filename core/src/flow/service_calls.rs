@@ -1,0 +1,456 @@
+//! How the flow makes service calls and what their answers and failures mean.
+//!
+//! A call is recorded in the flow (and so in its snapshot) before it goes out; its answer is
+//! applied only if the flow still waits for that id. A failure belongs to the step that made
+//! the call, so the user always sees why the step did not move on, and `Continue` resends it:
+//! as the same call when the service may have acted on it, as a new one otherwise.
+
+use super::clock::{Timestamp, MINUTE_MS};
+use super::effect::Effect;
+use super::event::Event;
+use super::path::Milestone;
+use super::review::{Review, ReviewPhase};
+use super::service_call::{
+    CallAnswer, CallFailure, CallId, CallOutcome, FailedCall, FailureKind, PendingCall, ServiceCall, NOT_SENT_INPUT_LOST,
+};
+use super::verification::{GovernmentIdOutcome, SelfiePhase, VerifiedIdRecord, FAST_PATH_WINDOW_MS};
+use super::{Notice, OnboardingFlow, Rejection, Step};
+
+/// The code a transport gives an answer it could not read. After `CreateTap` this means the
+/// service made a TAP whose code never reached the user.
+pub const ANSWER_UNREADABLE: &str = "UNEXPECTED_RESPONSE";
+
+/// The code shown when the service has not issued the Verified ID yet.
+pub const VERIFIED_ID_NOT_ISSUED: &str = "VERIFIED_ID_NOT_ISSUED";
+
+/// A background call (the Verified ID after a TAP) that failed and is tried again later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BackgroundRetry {
+    /// Phone time of the next attempt.
+    pub at: Timestamp,
+    /// Attempts that failed so far.
+    pub failures: u32,
+}
+
+/// The background fetch gives up after this many failures: the Verified ID only shortens a
+/// later onboarding, and the next approval issues another.
+const BACKGROUND_ATTEMPTS: u32 = 8;
+
+impl OnboardingFlow {
+    /// Makes `call`: records it and asks the runtime to send it. Resending the call that just
+    /// failed, when the service may have acted on it, keeps its id (and so its idempotency key).
+    pub(super) fn call(&mut self, call: ServiceCall, out: &mut Vec<Effect>) {
+        let id = match self.failed_call.take() {
+            Some(failed) if failed.resend_same && failed.call == call => failed.id,
+            _ => self.new_call_id(),
+        };
+        self.calls.push(PendingCall { id, call: call.clone() });
+        out.push(Effect::Call { id, call });
+    }
+
+    fn new_call_id(&mut self) -> CallId {
+        self.next_call_id = self.next_call_id.saturating_add(1);
+        CallId(self.next_call_id)
+    }
+
+    /// Whether the step's last call failed (its screen offers "Try again").
+    pub(super) fn request_failed(&self) -> bool {
+        self.failed_call.is_some()
+    }
+
+    /// Whether a call of this kind is in flight.
+    pub(super) fn is_calling(&self, matches: impl Fn(&ServiceCall) -> bool) -> bool {
+        self.calls.iter().any(|pending| matches(&pending.call))
+    }
+
+    /// The calls in flight, oldest first.
+    pub fn pending_calls(&self) -> &[PendingCall] {
+        &self.calls
+    }
+
+    /// The ids whose idempotency keys still matter: calls in flight and the failed call a
+    /// "Try again" would resend as the same call. Any other key can be forgotten.
+    pub fn live_call_ids(&self) -> Vec<CallId> {
+        let resend = self.failed_call.as_ref().filter(|f| f.resend_same).map(|f| f.id);
+        self.calls.iter().map(|p| p.id).chain(resend).collect()
+    }
+
+    /// The request whose review status must be followed now: one submitted and under review.
+    /// The runtime watches exactly this, whatever led here (a restart, a resent submit).
+    pub fn watched_request(&self) -> Option<&str> {
+        let decision = self.decision.as_ref()?;
+        let submitting = self.is_calling(|c| matches!(c, ServiceCall::SubmitForReview { .. }));
+        (matches!(self.step, Step::Review(_)) && !submitting).then_some(decision.request_id.as_str())
+    }
+
+    /// `Continue` after a failure: the same call again, or a new attempt.
+    pub(super) fn resend_failed_call(&mut self, out: &mut Vec<Effect>) {
+        if let Some(failed) = self.failed_call.clone() {
+            self.call(failed.call, out);
+        }
+    }
+
+    /// `Answered` and `SessionStarted`.
+    pub(super) fn on_call_event(&mut self, event: Event, now: Timestamp, out: &mut Vec<Effect>) -> Result<(), Rejection> {
+        match event {
+            Event::SessionStarted => {
+                self.on_session_started(now, out);
+                Ok(())
+            }
+            Event::Answered { id, outcome } => {
+                // Stale: a late answer to a call the flow gave up, retried or left behind.
+                let index = self.calls.iter().position(|p| p.id == id).ok_or(Rejection::UnexpectedEvent)?;
+                let PendingCall { call, .. } = self.calls.remove(index);
+                match outcome {
+                    CallOutcome::Answered(answer) => self.on_answer(call, answer, now, out),
+                    CallOutcome::Failed(failure) => {
+                        self.on_call_failed(id, call, failure, now, out);
+                        Ok(())
+                    }
+                }
+            }
+            _ => Err(Rejection::UnexpectedEvent),
+        }
+    }
+
+    /// A new session on a saved flow: the runtime's memory is gone. Calls in flight go out
+    /// again with their ids, except those whose input lived in that memory (the selfie, the
+    /// liveness evidence): the user redoes those. A step left waiting with no call (a state
+    /// saved by an older app) makes its call again.
+    fn on_session_started(&mut self, now: Timestamp, out: &mut Vec<Effect>) {
+        // A failed call whose input was in that memory cannot be resent either.
+        if let Some(failed) = self.failed_call.take_if(|failed| failed.call.needs_in_memory_input()) {
+            self.on_call_failed(failed.id, failed.call, CallFailure::not_sent(NOT_SENT_INPUT_LOST), now, out);
+        }
+        for pending in std::mem::take(&mut self.calls) {
+            if pending.call.needs_in_memory_input() {
+                self.on_call_failed(pending.id, pending.call, CallFailure::not_sent(NOT_SENT_INPUT_LOST), now, out);
+            } else {
+                out.push(Effect::Call { id: pending.id, call: pending.call.clone() });
+                self.calls.push(pending);
+            }
+        }
+        // A camera session under way died with the app: the user starts it again. (A capture
+        // whose call was made is handled above; this is the one not yet reported.)
+        let recording = self.is_calling(ServiceCall::needs_in_memory_input);
+        match &mut self.step {
+            Step::Liveness { in_progress: in_progress @ true, .. } if !recording => {
+                *in_progress = false;
+                self.notice = Some(Notice::LivenessRetakeNeeded);
+            }
+            Step::Selfie { phase: phase @ SelfiePhase::Capturing } => *phase = SelfiePhase::Ready,
+            // The video call ended with the app; the reviewer's call may still be open. The user
+            // joins again, and the 15 seconds count from the new join.
+            Step::Review(Review { phase: phase @ ReviewPhase::InCall { .. }, .. }) => {
+                if let ReviewPhase::InCall { call_id, .. } = phase {
+                    *phase = ReviewPhase::CallInvited { call_id: call_id.clone() };
+                }
+                self.notice = Some(Notice::CallInterrupted);
+            }
+            _ => {}
+        }
+        if self.calls.is_empty()
+            && self.failed_call.is_none()
+            && let Some(call) = self.call_awaited_by_step(now)
+        {
+            self.call(call, out);
+        }
+    }
+
+    /// The call a waiting step stands for.
+    fn call_awaited_by_step(&self, now: Timestamp) -> Option<ServiceCall> {
+        let request_id = self.decision.as_ref().map(|d| d.request_id.clone());
+        match &self.step {
+            Step::SubmittingIdentity => self.create_request_call(),
+            Step::DateOfBirth { entry, submitting: true } => {
+                let today = super::date_of_birth::CivilDate::from_timestamp(self.clock.server_now(now));
+                let date = entry.complete(today).ok()?;
+                Some(ServiceCall::ConfirmDateOfBirth { request_id: request_id?, date_of_birth: date.iso() })
+            }
+            Step::AwaitingVerifiedId => Some(ServiceCall::FetchVerifiedId { request_id: request_id? }),
+            Step::PresentVerifiedId { requested: true } => Some(ServiceCall::PresentVerifiedId { request_id: request_id? }),
+            Step::Review(review) if review.phase == ReviewPhase::Submitting => {
+                Some(ServiceCall::SubmitForReview { request_id: request_id? })
+            }
+            Step::FetchingTap { fast_path: true, .. } => Some(ServiceCall::PresentVerifiedId { request_id: request_id? }),
+            Step::FetchingTap { .. } => Some(ServiceCall::CreateTap { request_id: request_id? }),
+            Step::Passkey { phase: super::credential::PasskeyPhase::FetchingOptions } => {
+                Some(ServiceCall::FetchPasskeyOptions { request_id: request_id? })
+            }
+            Step::Passkey { phase: super::credential::PasskeyPhase::Submitting { response_json } } => {
+                Some(ServiceCall::SubmitPasskey { request_id: request_id?, response_json: response_json.clone() })
+            }
+            _ => None,
+        }
+    }
+
+    /// The identity and consent as the service takes them; the Verified ID goes along when it
+    /// could open the 30-day fast path.
+    pub(super) fn create_request_call(&self) -> Option<ServiceCall> {
+        let form = self.identity.clone()?;
+        let consent = self.consent.clone()?;
+        Some(ServiceCall::CreateRequest {
+            upn: form.upn,
+            employee_id: form.employee_id,
+            personal_email: form.personal_email,
+            staff_kind: form.staff_kind,
+            terms_version: consent.terms_version,
+            consent_accepted_at: consent.accepted_at,
+            present_verified_id: self.verified_id.is_some(),
+        })
+    }
+
+    fn on_answer(&mut self, call: ServiceCall, answer: CallAnswer, now: Timestamp, out: &mut Vec<Effect>) -> Result<(), Rejection> {
+        use CallAnswer as A;
+        use ServiceCall as C;
+        match (call, answer) {
+            (C::CreateRequest { .. }, A::RequestCreated { request_id, path, flags, fast_path, verified_id_issued_at, server_time }) => {
+                if self.step != Step::SubmittingIdentity {
+                    return Err(Rejection::UnexpectedEvent);
+                }
+                self.clock.observe(server_time, now);
+                // Only a Verified ID this phone presented, and the service accepted, opens the
+                // fast path; that the person holds one somewhere else does not.
+                // (Should the service grant it for a Verified ID this phone no longer holds, the
+                // presentation fails as `VERIFIED_ID_MISSING` and the user goes the full way.)
+                let presented = if fast_path { verified_id_issued_at.or(self.verified_id.map(|v| v.issued_at)) } else { None };
+                self.on_identity_accepted(request_id, path, flags, presented, server_time, out);
+            }
+            (C::ConfirmDateOfBirth { .. }, A::DateOfBirthConfirmed { server_time }) => {
+                if !matches!(self.step, Step::DateOfBirth { submitting: true, .. }) {
+                    return Err(Rejection::UnexpectedEvent);
+                }
+                self.clock.observe(server_time, now);
+                self.advance(Milestone::DateOfBirthAccepted, out);
+            }
+            (C::RecordGovernmentId { outcome, .. }, A::GovernmentIdRecorded) => {
+                if !matches!(self.step, Step::GovernmentId { .. }) {
+                    return Err(Rejection::UnexpectedEvent);
+                }
+                self.on_government_id_recorded(outcome, out)?;
+            }
+            (C::FetchVerifiedId { .. }, A::VerifiedId { issued, server_time }) => {
+                self.clock.observe(server_time, now);
+                self.verified_id_retry = None;
+                if let Some((issued_at, expires_at)) = issued {
+                    self.verified_id = Some(VerifiedIdRecord { issued_at, expires_at });
+                }
+                if self.step == Step::AwaitingVerifiedId {
+                    if issued.is_some() {
+                        self.advance(Milestone::VerifiedIdIssued, out);
+                    } else {
+                        // Not issued yet: the user asks again when they like.
+                        let call = ServiceCall::FetchVerifiedId { request_id: self.request_id()? };
+                        self.failed_call =
+                            Some(FailedCall { id: CallId(0), call, resend_same: false, code: VERIFIED_ID_NOT_ISSUED.into() });
+                        self.notice = Some(Notice::RequestFailed { code: VERIFIED_ID_NOT_ISSUED.into() });
+                    }
+                }
+            }
+            (C::UploadSelfie { .. }, A::SelfieUploaded { server_time }) => {
+                if self.step != (Step::Selfie { phase: SelfiePhase::Uploading }) {
+                    return Err(Rejection::UnexpectedEvent);
+                }
+                self.clock.observe(server_time, now);
+                self.advance(Milestone::SelfieUploaded, out);
+            }
+            (C::RecordLiveness { passed, reason, .. }, A::LivenessRecorded) => {
+                let Step::Liveness { in_progress: in_progress @ true, attempts } = &mut self.step else {
+                    return Err(Rejection::UnexpectedEvent);
+                };
+                if passed {
+                    self.advance(Milestone::LivenessPassed, out);
+                } else {
+                    *in_progress = false;
+                    *attempts = attempts.saturating_add(1);
+                    self.notice = Some(Notice::LivenessFailed { reason: reason.unwrap_or_default() });
+                }
+            }
+            (C::PresentVerifiedId { request_id }, A::VerifiedIdPresented { server_time }) => {
+                self.clock.observe(server_time, now);
+                match self.step {
+                    Step::PresentVerifiedId { requested: true } => self.advance(Milestone::VerifiedIdPresented, out),
+                    // The 30-day fast path: presented, now submitted; the service approves it
+                    // at once, with no reviewer call.
+                    Step::FetchingTap { fast_path: true, .. } => self.call(ServiceCall::SubmitForReview { request_id }, out),
+                    _ => return Err(Rejection::UnexpectedEvent),
+                }
+            }
+            (C::SubmitForReview { request_id }, A::Submitted { status, server_time }) => {
+                self.clock.observe(server_time, now);
+                match &self.step {
+                    Step::Review(_) => {
+                        if let Some(status) = status {
+                            self.apply_review_status(status, request_id, out);
+                        }
+                    }
+                    Step::FetchingTap { fast_path: true, .. } => self.call(ServiceCall::CreateTap { request_id }, out),
+                    _ => return Err(Rejection::UnexpectedEvent),
+                }
+            }
+            (C::CreateTap { request_id }, A::TapCreated { tap, server_time }) => {
+                if !matches!(self.step, Step::FetchingTap { .. } | Step::TapReady(_)) {
+                    return Err(Rejection::UnexpectedEvent);
+                }
+                self.on_tap_created(tap, server_time, now, out);
+                // On the TAP paths the service issues the Verified ID on approval (rollout flag
+                // `verified_id`); the phone keeps it for the 30-day fast path.
+                if self.decision.as_ref().is_some_and(|d| d.flags.verified_id) {
+                    self.call(ServiceCall::FetchVerifiedId { request_id }, out);
+                }
+            }
+            (C::FetchPasskeyOptions { .. }, A::PasskeyOptions { options_json }) => {
+                if self.step != (Step::Passkey { phase: super::credential::PasskeyPhase::FetchingOptions }) {
+                    return Err(Rejection::UnexpectedEvent);
+                }
+                self.on_passkey_options(options_json, out);
+            }
+            (C::SubmitPasskey { .. }, A::PasskeyRegistered { server_time }) => {
+                if !matches!(self.step, Step::Passkey { phase: super::credential::PasskeyPhase::Submitting { .. } }) {
+                    return Err(Rejection::UnexpectedEvent);
+                }
+                self.clock.observe(server_time, now);
+                self.step = Step::Done { credential: super::credential::CredentialKind::Passkey };
+            }
+            // An answer of the wrong kind: the runtime's mistake, never the user's.
+            _ => return Err(Rejection::UnexpectedEvent),
+        }
+        Ok(())
+    }
+
+    fn request_id(&self) -> Result<String, Rejection> {
+        self.decision.as_ref().map(|d| d.request_id.clone()).ok_or(Rejection::UnexpectedEvent)
+    }
+
+    /// The service's answer to the identity: the path, and where the user goes next.
+    fn on_identity_accepted(
+        &mut self,
+        request_id: String,
+        path: super::path::OnboardingPath,
+        flags: super::path::RolloutFlags,
+        presented_verified_id_issued_at: Option<Timestamp>,
+        server_time: Timestamp,
+        out: &mut Vec<Effect>,
+    ) {
+        if let Some(issued_at) = presented_verified_id_issued_at {
+            let known = VerifiedIdRecord { issued_at, expires_at: issued_at.saturating_add(FAST_PATH_WINDOW_MS) };
+            self.verified_id = Some(known);
+        }
+        // The fast path yields a TAP; the passkey path always goes through the ID check.
+        let fast_path = path != super::path::OnboardingPath::GetPasskey
+            && presented_verified_id_issued_at.is_some()
+            && self.verified_id.is_some_and(|v| v.allows_fast_path(server_time));
+        self.decision = Some(super::path::PathDecision { request_id, path, flags, fast_path });
+        self.advance(Milestone::IdentityAccepted, out);
+    }
+
+    /// The service recorded the partner's verdict.
+    fn on_government_id_recorded(&mut self, outcome: GovernmentIdOutcome, out: &mut Vec<Effect>) -> Result<(), Rejection> {
+        match outcome {
+            GovernmentIdOutcome::Verified => {
+                // Seed 001: the Verified ID follows the government-ID check.
+                self.step = Step::AwaitingVerifiedId;
+                let request_id = self.request_id()?;
+                self.call(ServiceCall::FetchVerifiedId { request_id }, out);
+            }
+            GovernmentIdOutcome::Rejected { reason } => {
+                self.step = Step::GovernmentId { completed: Vec::new(), started: false };
+                self.notice = Some(Notice::GovernmentIdRejected { reason });
+            }
+            GovernmentIdOutcome::Expired => {
+                self.step = Step::GovernmentId { completed: Vec::new(), started: false };
+                self.notice = Some(Notice::GovernmentIdExpired);
+            }
+        }
+        Ok(())
+    }
+
+    /// A call failed: what that means depends on the call and on how far it got.
+    fn on_call_failed(&mut self, id: CallId, call: ServiceCall, failure: CallFailure, now: Timestamp, out: &mut Vec<Effect>) {
+        let lost = failure.kind == FailureKind::NotSent && failure.code == NOT_SENT_INPUT_LOST;
+        let redo = lost || failure.kind == FailureKind::Refused;
+        let notice = if lost { None } else { Some(Notice::RequestFailed { code: failure.code.clone() }) };
+        match (&call, &mut self.step) {
+            // The Verified ID after a TAP: nobody waits on it, so it is retried quietly.
+            (ServiceCall::FetchVerifiedId { .. }, step) if *step != Step::AwaitingVerifiedId => {
+                let failures = self.verified_id_retry.map_or(0, |r| r.failures).saturating_add(1);
+                if failures < BACKGROUND_ATTEMPTS {
+                    let delay = MINUTE_MS / 2 * (1_i64 << failures.min(7));
+                    let at = now.saturating_add(delay);
+                    self.verified_id_retry = Some(BackgroundRetry { at, failures });
+                    out.push(Effect::ScheduleWake { at });
+                } else {
+                    self.verified_id_retry = None;
+                }
+                return;
+            }
+            // The selfie is gone with the app's memory, or the service refused it (no face,
+            // not a JPEG): the user takes it again.
+            (ServiceCall::UploadSelfie { .. }, Step::Selfie { phase }) if redo => {
+                *phase = SelfiePhase::Ready;
+                self.notice = notice.or(Some(Notice::SelfieRetakeNeeded));
+                return;
+            }
+            // The same for the liveness check: its evidence is gone, or the service refused it.
+            (ServiceCall::RecordLiveness { .. }, Step::Liveness { in_progress, .. }) if redo => {
+                *in_progress = false;
+                self.notice = notice.or(Some(Notice::LivenessRetakeNeeded));
+                return;
+            }
+            // A refused date of birth (it does not match): the user changes it, or edits the
+            // identity; resending the same date would only be refused again.
+            (ServiceCall::ConfirmDateOfBirth { .. }, Step::DateOfBirth { submitting, .. }) if failure.kind == FailureKind::Refused => {
+                *submitting = false;
+                self.notice = notice;
+                return;
+            }
+            // The Verified ID cannot open the fast path after all (gone from this phone's
+            // storage, or refused as expired or invalid): forget it and go the full way with a
+            // new request, rather than resend a presentation that cannot succeed.
+            (ServiceCall::PresentVerifiedId { .. }, Step::FetchingTap { fast_path: true, .. }) if failure.kind != FailureKind::NoAnswer => {
+                self.verified_id = None;
+                self.restart();
+                if let Some(call) = self.create_request_call() {
+                    self.step = Step::SubmittingIdentity;
+                    self.call(call, out);
+                }
+                self.notice = notice;
+                return;
+            }
+            // The service made a TAP whose answer was lost, and it never shows a code twice.
+            // The user has not seen that one: ask once for a new TAP, which replaces it.
+            (ServiceCall::CreateTap { .. }, Step::FetchingTap { reissued: reissued @ false, .. })
+                if failure.kind == FailureKind::NoAnswer && failure.code == ANSWER_UNREADABLE =>
+            {
+                *reissued = true;
+                self.call(call, out);
+                return;
+            }
+            _ => {}
+        }
+        let resend_same = failure.retry_is_same_call();
+        self.notice = Some(Notice::RequestFailed { code: failure.code.clone() });
+        self.failed_call = Some(FailedCall { id, call, resend_same, code: failure.code });
+    }
+
+    /// Time-driven: the quiet retry of the background Verified ID fetch.
+    pub(super) fn retry_background_calls(&mut self, now: Timestamp, out: &mut Vec<Effect>) {
+        let Some(retry) = self.verified_id_retry else { return };
+        if now < retry.at || self.is_calling(|c| matches!(c, ServiceCall::FetchVerifiedId { .. })) {
+            return;
+        }
+        let Some(request_id) = self.decision.as_ref().map(|d| d.request_id.clone()) else { return };
+        // The retry record stays (with its count) until the answer: a new failure schedules
+        // the next attempt, a success clears it. A failed call the user may retry stays too:
+        // this background call is not its retry.
+        let failed = self.failed_call.take();
+        self.call(ServiceCall::FetchVerifiedId { request_id }, out);
+        self.failed_call = failed;
+    }
+
+    /// Starts the call of a step entered by `advance`.
+    pub(super) fn start_review(&mut self, request_id: String, out: &mut Vec<Effect>) -> Step {
+        self.call(ServiceCall::SubmitForReview { request_id }, out);
+        Step::Review(Review { submitted_at: None, phase: ReviewPhase::Submitting })
+    }
+}

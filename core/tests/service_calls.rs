@@ -1,0 +1,529 @@
+//! Service calls as effects and their answers as events, tied by an id: what the old design
+//! (answers as free-standing events, one "request failed" flag) got wrong, each as a scenario.
+//!
+//! Every scenario runs on the test driver, which checks the invariants and the snapshot round
+//! trip after every event.
+
+mod common;
+
+use common::*;
+use identity_pass_core::flow::clock::{Timestamp, DAY_MS, MINUTE_MS};
+use identity_pass_core::flow::identity_entry::StaffKind;
+use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
+use identity_pass_core::flow::review::ReviewStatus;
+use identity_pass_core::flow::verification::GovernmentIdOutcome;
+use identity_pass_core::flow::view::{ReviewStage, Screen};
+use identity_pass_core::flow::{
+    CallAnswer, CallFailure, CallId, CallOutcome, Effect, Event, Rejection, ServiceCall, Step, ViewState,
+};
+
+fn flags(liveness_prompt: bool, verified_id: bool) -> RolloutFlags {
+    RolloutFlags { liveness_prompt, verified_id }
+}
+
+fn code(message: Option<identity_pass_core::messages::LocalizedMessage>) -> Option<String> {
+    message.map(|m| m.code)
+}
+
+fn view(d: &Driver) -> ViewState {
+    d.flow.view(d.now)
+}
+
+/// The service's time of the next event (the driver moves the phone clock one second per event).
+fn next_server_time(d: &Driver) -> Timestamp {
+    d.server_time() + 1_000
+}
+
+/// Sends `event` expecting a rejection that changes nothing: same snapshot, no effects.
+fn assert_rejected_without_change(d: &mut Driver, event: Event) {
+    let before = d.flow.snapshot();
+    let transition = d.try_send(event.clone());
+    assert_eq!(transition.rejection, Some(Rejection::UnexpectedEvent), "{event:?}");
+    assert_eq!(transition.effects, [], "{event:?}");
+    assert_eq!(d.flow.snapshot(), before, "{event:?} changed the state");
+}
+
+fn answered(id: CallId, answer: CallAnswer) -> Event {
+    Event::Answered { id, outcome: CallOutcome::Answered(answer) }
+}
+
+/// Up to the selfie on the TAP path.
+fn to_selfie(d: &mut Driver, flags: RolloutFlags) {
+    drive_to_submitted_identity(d, StaffKind::Employee);
+    accept_identity(d, OnboardingPath::GetTap, flags, None);
+    assert!(matches!(d.flow.step(), Step::Selfie { .. }));
+}
+
+/// Up to the liveness check (the selfie uploaded), on the TAP path.
+fn to_liveness(d: &mut Driver, verified_id: bool) {
+    to_selfie(d, flags(true, verified_id));
+    d.send(Event::Continue);
+    d.send(Event::SelfieCaptured);
+    let t = next_server_time(d);
+    d.answer(CallAnswer::SelfieUploaded { server_time: t });
+    assert_eq!(d.flow.step(), &Step::Liveness { in_progress: false, attempts: 0 });
+}
+
+/// Through the liveness check and the review, up to the TAP screen.
+fn to_tap(d: &mut Driver, verified_id: bool) {
+    to_liveness(d, verified_id);
+    d.send(Event::Continue);
+    d.send(Event::LivenessFinished { failure: None });
+    d.answer(CallAnswer::LivenessRecorded);
+    let t = next_server_time(d);
+    d.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
+    let t = next_server_time(d);
+    d.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t });
+    let t = next_server_time(d);
+    d.answer(CallAnswer::TapCreated { tap: tap(t), server_time: t });
+    assert!(matches!(d.flow.step(), Step::TapReady(_)));
+}
+
+/// The passkey path up to the partner's check.
+fn to_government_id(d: &mut Driver) {
+    drive_to_submitted_identity(d, StaffKind::Employee);
+    accept_identity(d, OnboardingPath::GetPasskey, flags(true, true), None);
+    d.send(Event::Continue);
+    assert!(matches!(d.flow.step(), Step::GovernmentId { started: true, .. }));
+}
+
+#[test]
+fn a_stale_answer_is_rejected_and_changes_nothing() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    drive_to_submitted_identity(&mut d, StaffKind::Employee);
+    let first = d.pending_id("CreateRequest").expect("identity sent");
+    // Refused: "Try again" is a new call, and the first one's answer is stale from then on.
+    d.fail("CreateRequest", CallFailure::refused("RATE_LIMITED"));
+    let (second, _) = only_call(&d.send(Event::Continue));
+    assert_ne!(second, first);
+    let t = next_server_time(&d);
+    let created = |request_id: &str| CallAnswer::RequestCreated {
+        request_id: request_id.into(),
+        path: OnboardingPath::GetTap,
+        flags: RolloutFlags::default(),
+        fast_path: false,
+        verified_id_issued_at: None,
+        server_time: t,
+    };
+    // The answer to the call from before the retry, to one never made, and an answer of the
+    // wrong kind to the call in flight: none applies, nothing changes.
+    assert_rejected_without_change(&mut d, answered(first, created("req-stale")));
+    assert_rejected_without_change(&mut d, answered(CallId(second.0 + 100), created("req-never")));
+    assert_rejected_without_change(&mut d, answered(second, CallAnswer::LivenessRecorded));
+    assert_rejected_without_change(&mut d, Event::Answered { id: first, outcome: CallOutcome::Failed(CallFailure::no_answer("NETWORK")) });
+    assert_eq!(d.flow.pending_calls().iter().map(|p| p.id).collect::<Vec<_>>(), [second]);
+    // The answer to the call in flight still applies, once.
+    d.send(answered(second, created("req-1")));
+    assert_eq!(d.flow.decision().map(|p| p.request_id.as_str()), Some("req-1"));
+    assert_rejected_without_change(&mut d, answered(second, created("req-again")));
+}
+
+/// A stale answer is the runtime's business, not the user's: the explanation of the failure
+/// the user is looking at must stay.
+#[test]
+fn a_stale_answer_keeps_the_failure_the_user_is_looking_at() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    drive_to_submitted_identity(&mut d, StaffKind::Employee);
+    let first = d.pending_id("CreateRequest").expect("identity sent");
+    d.fail("CreateRequest", CallFailure::no_answer("NETWORK"));
+    assert_eq!(code(view(&d).notice).as_deref(), Some("FLOW_NOTICE_REQUEST_FAILED"));
+    assert_rejected_without_change(&mut d, answered(first, CallAnswer::LivenessRecorded));
+    assert_eq!(code(view(&d).notice).as_deref(), Some("FLOW_NOTICE_REQUEST_FAILED"));
+}
+
+#[test]
+fn killed_during_liveness_the_check_is_done_again_with_a_new_call() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_liveness(&mut d, false);
+    d.send(Event::Continue);
+    let (recorded, call) = only_call(&d.send(Event::LivenessFinished { failure: None }));
+    assert_eq!(call, ServiceCall::RecordLiveness { request_id: "req-1".into(), passed: true, reason: None });
+    assert!(view(&d).busy, "waiting for the service");
+
+    // The app is killed: the evidence frame lived in its memory only.
+    let effects = d.restart();
+    assert_eq!(calls(&effects), [], "the result cannot be sent again");
+    assert_eq!(d.flow.pending_calls(), []);
+    assert_eq!(d.flow.step(), &Step::Liveness { in_progress: false, attempts: 0 });
+    let v = view(&d);
+    assert_eq!(code(v.notice).as_deref(), Some("FLOW_NOTICE_LIVENESS_RETAKE"));
+    assert_eq!(code(v.primary_action).as_deref(), Some("FLOW_ACTION_START_LIVENESS"));
+    assert!(!v.busy);
+
+    // The check is done again. The old session's answer, arriving late while it runs, does
+    // not pass it; its result is a new call.
+    assert!(matches!(d.send(Event::Continue).as_slice(), [Effect::PersistState, Effect::StartLiveness { .. }]));
+    assert_rejected_without_change(&mut d, answered(recorded, CallAnswer::LivenessRecorded));
+    assert_eq!(d.flow.step(), &Step::Liveness { in_progress: true, attempts: 0 });
+    let (again, call) = only_call(&d.send(Event::LivenessFinished { failure: None }));
+    assert_ne!(again, recorded);
+    assert!(matches!(call, ServiceCall::RecordLiveness { passed: true, .. }));
+    d.answer(CallAnswer::LivenessRecorded);
+    assert!(matches!(d.flow.step(), Step::Review(_)));
+}
+
+#[test]
+fn a_refused_date_of_birth_stays_editable_across_a_restart() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    drive_to_submitted_identity(&mut d, StaffKind::Employee);
+    accept_identity(&mut d, OnboardingPath::LegacyDob, RolloutFlags::default(), None);
+    d.send(Event::DobYearSelected { year: 1990 });
+    d.send(Event::DobMonthSelected { month: 2 });
+    d.send(Event::DobDaySelected { day: 28 });
+    let (refused, call) = only_call(&d.send(Event::Continue));
+    assert_eq!(call, ServiceCall::ConfirmDateOfBirth { request_id: "req-1".into(), date_of_birth: "1990-02-28".into() });
+    d.fail("ConfirmDateOfBirth", CallFailure::refused("IDENTITY_NOT_MATCHED"));
+    assert!(matches!(d.flow.step(), Step::DateOfBirth { submitting: false, .. }));
+    let v = view(&d);
+    assert_eq!(code(v.notice).as_deref(), Some("SERVICE_IDENTITY_NOT_MATCHED"));
+    assert_eq!(code(v.primary_action).as_deref(), Some("FLOW_ACTION_SUBMIT"));
+    assert!(matches!(v.screen, Screen::DateOfBirth { day: Some(28), .. }));
+
+    // Killed and restarted: still editable, and nothing is resent.
+    assert_eq!(calls(&d.restart()), []);
+    assert!(matches!(d.flow.step(), Step::DateOfBirth { submitting: false, .. }));
+
+    // The identity can be edited…
+    let mut edit = Driver { flow: d.flow.clone(), now: d.now, skew: d.skew };
+    edit.send(Event::EditIdentity);
+    assert!(matches!(edit.flow.step(), Step::IdentityEntry { .. }));
+    assert_eq!(edit.flow.decision(), None);
+
+    // …or the date changed and sent again, as a new call.
+    d.send(Event::DobDaySelected { day: 27 });
+    let (again, call) = only_call(&d.send(Event::Continue));
+    assert_ne!(again, refused);
+    assert_eq!(call, ServiceCall::ConfirmDateOfBirth { request_id: "req-1".into(), date_of_birth: "1990-02-27".into() });
+    let t = next_server_time(&d);
+    d.answer(CallAnswer::DateOfBirthConfirmed { server_time: t });
+    assert!(matches!(d.flow.step(), Step::Selfie { .. }));
+}
+
+#[test]
+fn a_lost_answer_is_resent_as_the_same_call_and_a_refusal_as_a_new_one() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    drive_to_submitted_identity(&mut d, StaffKind::Employee);
+    let [pending] = d.flow.pending_calls() else { panic!("one call in flight") };
+    let (first, call) = (pending.id, pending.call.clone());
+
+    // No answer: the service may have acted, so the retry is the same call (same idempotency key).
+    d.fail("CreateRequest", CallFailure::no_answer("TIMEOUT"));
+    assert_eq!(d.flow.pending_calls(), []);
+    assert_eq!(d.flow.live_call_ids(), [first], "the key of a call to resend as it was is kept");
+    assert_eq!(code(view(&d).primary_action).as_deref(), Some("FLOW_ACTION_RETRY"));
+    assert_eq!(only_call(&d.send(Event::Continue)), (first, call.clone()));
+
+    // "Key in use": the same call is still running on the service; the retry is that call.
+    d.fail("CreateRequest", CallFailure::refused("IDEMPOTENCY_KEY_IN_USE"));
+    assert_eq!(only_call(&d.send(Event::Continue)), (first, call.clone()));
+
+    // Refused: the service did nothing and keeps its refusal under that key; a new call.
+    d.fail("CreateRequest", CallFailure::refused("RATE_LIMITED"));
+    assert_eq!(d.flow.live_call_ids(), [], "a refused call's key is no longer needed");
+    let (second, resent) = only_call(&d.send(Event::Continue));
+    assert_ne!(second, first);
+    assert_eq!(resent, call);
+}
+
+#[test]
+fn a_restart_resends_the_calls_in_flight_with_their_ids() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_liveness(&mut d, false);
+    d.send(Event::Continue);
+    d.send(Event::LivenessFinished { failure: None });
+    let (submit, call) = only_call(&d.answer(CallAnswer::LivenessRecorded));
+    assert_eq!(call, ServiceCall::SubmitForReview { request_id: "req-1".into() });
+    // Killed before the answer: the same call goes out again, with its id.
+    assert_eq!(calls(&d.restart()), [(submit, call)]);
+    let t = next_server_time(&d);
+    d.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
+    assert_eq!(d.flow.watched_request(), Some("req-1"));
+}
+
+#[test]
+fn a_selfie_lost_with_the_app_is_taken_again() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_selfie(&mut d, flags(false, false));
+    d.send(Event::Continue);
+    let (upload, _) = only_call(&d.send(Event::SelfieCaptured));
+    assert_eq!(calls(&d.restart()), []);
+    assert_eq!(code(view(&d).notice).as_deref(), Some("FLOW_NOTICE_SELFIE_RETAKE"));
+    assert!(matches!(view(&d).screen, Screen::Selfie { phase: identity_pass_core::flow::verification::SelfiePhase::Ready }));
+    assert_eq!(d.send(Event::Continue), [Effect::PersistState, Effect::StartSelfie]);
+    let (again, _) = only_call(&d.send(Event::SelfieCaptured));
+    assert_ne!(again, upload);
+}
+
+#[test]
+fn after_a_restart_the_tap_screen_offers_a_new_tap() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_tap(&mut d, false);
+    assert_eq!(view(&d).primary_action, None, "the code is on the screen");
+    assert_rejected_without_change(&mut d, Event::Continue);
+
+    // Killed: the code, shown once, is gone with the app's memory.
+    assert_eq!(calls(&d.restart()), []);
+    let v = view(&d);
+    assert!(matches!(v.screen, Screen::Tap { code: None, .. }));
+    assert_eq!(code(v.body).as_deref(), Some("FLOW_TAP_HIDDEN_BODY"));
+    assert_eq!(code(v.primary_action).as_deref(), Some("FLOW_ACTION_NEW_TAP"));
+    assert!(!v.busy);
+
+    let (_, call) = only_call(&d.send(Event::Continue));
+    assert_eq!(call, ServiceCall::CreateTap { request_id: "req-1".into() });
+    let v = view(&d);
+    assert_eq!((v.primary_action, v.busy), (None, true), "asking for it");
+    assert_rejected_without_change(&mut d, Event::Continue);
+
+    let t = next_server_time(&d);
+    d.answer(CallAnswer::TapCreated { tap: tap(t), server_time: t });
+    let Screen::Tap { code: Some(code), .. } = view(&d).screen else { panic!("{:?}", view(&d).screen) };
+    assert_eq!(code.expose_secret(), "TAP-SECRET-42");
+}
+
+#[test]
+fn a_tap_whose_answer_was_unreadable_is_asked_for_again_once() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_liveness(&mut d, false);
+    d.send(Event::Continue);
+    d.send(Event::LivenessFinished { failure: None });
+    d.answer(CallAnswer::LivenessRecorded);
+    let t = next_server_time(&d);
+    d.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
+    let t = next_server_time(&d);
+    let (first, _) = only_call(&d.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }));
+    // The service made a TAP whose code never arrived: a new one replaces it, at once.
+    let (second, call) = only_call(&d.fail("CreateTap", CallFailure::no_answer("UNEXPECTED_RESPONSE")));
+    assert_ne!(second, first);
+    assert_eq!(call, ServiceCall::CreateTap { request_id: "req-1".into() });
+    assert_eq!(view(&d).notice, None);
+    // Only once: then the user is told, and asks again.
+    assert_eq!(calls(&d.fail("CreateTap", CallFailure::no_answer("UNEXPECTED_RESPONSE"))), []);
+    assert_eq!(code(view(&d).notice).as_deref(), Some("FLOW_NOTICE_REQUEST_FAILED"));
+    assert_eq!(code(view(&d).primary_action).as_deref(), Some("FLOW_ACTION_RETRY"));
+    assert_eq!(only_call(&d.send(Event::Continue)).0, second, "no answer: the same call again");
+}
+
+#[test]
+fn a_failed_liveness_call_offers_a_retry_instead_of_a_spinner() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_liveness(&mut d, false);
+    d.send(Event::Continue);
+    let (recorded, call) = only_call(&d.send(Event::LivenessFinished { failure: None }));
+    d.fail("RecordLiveness", CallFailure::no_answer("NETWORK"));
+    assert_eq!(d.flow.step(), &Step::Liveness { in_progress: true, attempts: 0 });
+    let v = view(&d);
+    let notice = v.notice.expect("explained");
+    assert_eq!((notice.code.as_str(), notice.text.contains("NETWORK")), ("FLOW_NOTICE_REQUEST_FAILED", true));
+    assert_eq!(code(v.primary_action).as_deref(), Some("FLOW_ACTION_RETRY"));
+    assert!(!v.busy, "no endless spinner");
+    // "Try again" resends the result (the evidence is still in memory), as the same call.
+    assert_eq!(only_call(&d.send(Event::Continue)), (recorded, call));
+    d.answer(CallAnswer::LivenessRecorded);
+    assert!(matches!(d.flow.step(), Step::Review(_)));
+}
+
+#[test]
+fn a_failed_government_id_call_offers_a_retry_instead_of_a_spinner() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_government_id(&mut d);
+    let (recorded, call) = only_call(&d.send(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified }));
+    assert_eq!(call, ServiceCall::RecordGovernmentId { request_id: "req-1".into(), outcome: GovernmentIdOutcome::Verified });
+    assert_rejected_without_change(&mut d, Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified });
+    d.fail("RecordGovernmentId", CallFailure::no_answer("TIMEOUT"));
+    let v = view(&d);
+    let notice = v.notice.expect("explained");
+    assert_eq!((notice.code.as_str(), notice.text.contains("TIMEOUT")), ("FLOW_NOTICE_REQUEST_FAILED", true));
+    assert_eq!(code(v.primary_action).as_deref(), Some("FLOW_ACTION_RETRY"));
+    assert!(!v.busy, "no endless spinner");
+    // "Try again" resends the verdict, not the partner's check.
+    let effects = d.send(Event::Continue);
+    assert_eq!(only_call(&effects), (recorded, call));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::StartGovernmentIdCheck { .. })));
+    let (_, fetch) = only_call(&d.answer(CallAnswer::GovernmentIdRecorded));
+    assert_eq!(d.flow.step(), &Step::AwaitingVerifiedId);
+    assert_eq!(fetch, ServiceCall::FetchVerifiedId { request_id: "req-1".into() });
+}
+
+#[test]
+fn a_platform_passkey_failure_is_not_a_cancellation() {
+    let mut d = Driver::new(identity_pass_core::Platform::Ios);
+    to_government_id(&mut d);
+    d.send(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified });
+    d.answer(CallAnswer::GovernmentIdRecorded);
+    let t = next_server_time(&d);
+    d.answer(CallAnswer::VerifiedId { issued: Some((t, t + 30 * DAY_MS)), server_time: t });
+    d.send(Event::Continue); // open Authenticator
+    d.send(Event::Continue); // back: liveness
+    d.send(Event::Continue);
+    d.send(Event::LivenessFinished { failure: None });
+    d.answer(CallAnswer::LivenessRecorded);
+    d.send(Event::Continue); // present the Verified ID
+    let t = next_server_time(&d);
+    d.answer(CallAnswer::VerifiedIdPresented { server_time: t });
+    let t = next_server_time(&d);
+    d.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
+    let t = next_server_time(&d);
+    d.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t });
+    d.answer(CallAnswer::PasskeyOptions { options_json: "{\"challenge\":\"c\"}".into() });
+
+    d.send(Event::PasskeyFailed { reason: "no screen lock".into() });
+    let failed = view(&d).notice.expect("explained");
+    assert_eq!(failed.code, "FLOW_NOTICE_PASSKEY_FAILED");
+    d.send(Event::PasskeyCancelled);
+    let cancelled = view(&d).notice.expect("explained");
+    assert_eq!(cancelled.code, "FLOW_NOTICE_PASSKEY_CANCELLED");
+    assert_ne!(failed.text, cancelled.text);
+    // Either way the dialog can be opened again.
+    assert_eq!(d.send(Event::Continue), [Effect::RegisterPasskey { options_json: "{\"challenge\":\"c\"}".into() }]);
+}
+
+#[test]
+fn a_failed_background_verified_id_fetch_is_retried_at_its_wake() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_liveness(&mut d, true);
+    d.send(Event::Continue);
+    d.send(Event::LivenessFinished { failure: None });
+    d.answer(CallAnswer::LivenessRecorded);
+    let t = next_server_time(&d);
+    d.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
+    let t = next_server_time(&d);
+    d.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t });
+    let t = next_server_time(&d);
+    let effects = d.answer(CallAnswer::TapCreated { tap: tap(t), server_time: t });
+    let (first, call) = calls(&effects).pop().expect("the Verified ID is fetched after the TAP");
+    assert_eq!(call, ServiceCall::FetchVerifiedId { request_id: "req-1".into() });
+
+    // It fails quietly: the TAP screen stays as it was, and a wake is scheduled.
+    let effects = d.fail("FetchVerifiedId", CallFailure::no_answer("NETWORK"));
+    let wakes: Vec<Timestamp> = effects.iter().filter_map(|e| match e { Effect::ScheduleWake { at } => Some(*at), _ => None }).collect();
+    let [at] = wakes[..] else { panic!("one wake: {effects:?}") };
+    assert!(at > d.now, "later");
+    let v = view(&d);
+    assert_eq!((v.notice, v.primary_action), (None, None), "nobody waits on it");
+    assert!(matches!(d.flow.step(), Step::TapReady(_)));
+
+    // Not before its time…
+    d.now = at - 2_000;
+    assert_eq!(calls(&d.send(Event::Tick)), []);
+    // …then again, as a new call.
+    let (second, call) = only_call(&d.send(Event::Tick));
+    assert_ne!(second, first);
+    assert_eq!(call, ServiceCall::FetchVerifiedId { request_id: "req-1".into() });
+    assert_eq!(calls(&d.send(Event::Tick)), [], "one attempt at a time");
+
+    // Success clears the retry: no further attempts.
+    let t = next_server_time(&d);
+    d.answer(CallAnswer::VerifiedId { issued: Some((t, t + 30 * DAY_MS)), server_time: t });
+    assert_eq!(d.flow.verified_id().map(|v| v.issued_at), Some(t));
+    d.wait(20 * MINUTE_MS);
+    assert_eq!(calls(&d.send(Event::Tick)), []);
+}
+
+#[test]
+fn an_answer_from_a_previous_request_does_not_apply_to_the_new_one() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_tap(&mut d, true);
+    let fetch = d.pending_id("FetchVerifiedId").expect("background fetch");
+    // The TAP expires; "Start a new request" leaves the old request's calls behind.
+    d.wait(31 * MINUTE_MS);
+    d.send(Event::Tick);
+    assert!(matches!(d.flow.step(), Step::TapExpired { .. }));
+    d.send(Event::Continue);
+    assert!(matches!(d.flow.step(), Step::IdentityEntry { .. }));
+    let t = next_server_time(&d);
+    assert_rejected_without_change(&mut d, answered(fetch, CallAnswer::VerifiedId { issued: Some((t, t + 30 * DAY_MS)), server_time: t }));
+    assert_eq!(d.flow.verified_id(), None);
+}
+
+/// The background fetch of the Verified ID is nobody's business on screen: its answer must not
+/// wipe what the TAP's own answer told the user.
+#[test]
+fn the_background_verified_id_answer_keeps_the_tap_notice() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_liveness(&mut d, true);
+    d.send(Event::Continue);
+    d.send(Event::LivenessFinished { failure: None });
+    d.answer(CallAnswer::LivenessRecorded);
+    let t = next_server_time(&d);
+    d.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
+    let t = next_server_time(&d);
+    d.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t });
+    let t = next_server_time(&d);
+    let not_yet = identity_pass_core::flow::credential::TapUsability::NotYetValid;
+    d.answer(CallAnswer::TapCreated { tap: identity_pass_core::flow::credential::TapGrant { usability: not_yet, ..tap(t) }, server_time: t });
+    assert_eq!(code(view(&d).notice).as_deref(), Some("FLOW_NOTICE_TAP_NOT_USABLE"));
+    let t = next_server_time(&d);
+    d.answer(CallAnswer::VerifiedId { issued: Some((t, t + 30 * DAY_MS)), server_time: t });
+    assert_eq!(code(view(&d).notice).as_deref(), Some("FLOW_NOTICE_TAP_NOT_USABLE"));
+}
+
+/// A TAP asked for again after a restart, whose answer was lost, must be resent as the same
+/// call (the service may have made it), even when the background Verified ID retry falls due.
+#[test]
+fn a_background_retry_does_not_drop_the_failed_call_the_user_retries() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_tap(&mut d, true);
+    let effects = d.fail("FetchVerifiedId", CallFailure::no_answer("NETWORK"));
+    let Some(at) = effects.iter().find_map(|e| match e { Effect::ScheduleWake { at } => Some(*at), _ => None }) else { panic!("{effects:?}") };
+    d.restart();
+    let (create, _) = only_call(&d.send(Event::Continue));
+    d.fail("CreateTap", CallFailure::no_answer("NETWORK"));
+    assert_eq!(d.flow.live_call_ids(), [create]);
+    d.now = at;
+    let (_, background) = only_call(&d.send(Event::Tick));
+    assert!(matches!(background, ServiceCall::FetchVerifiedId { .. }));
+    assert!(d.flow.live_call_ids().contains(&create), "the failed TAP call's key is still needed");
+    let (resent, _) = only_call(&d.send(Event::Continue));
+    assert_eq!(resent, create, "no answer: the same call again");
+}
+
+/// The Verified ID to present is gone from this phone's secure storage: resending the same
+/// presentation can only fail the same way, and the notice tells the user to start again.
+#[test]
+fn a_missing_verified_id_on_the_fast_path_is_not_a_dead_end() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    drive_to_submitted_identity(&mut d, StaffKind::Employee);
+    let t = next_server_time(&d);
+    accept_identity(&mut d, OnboardingPath::GetTap, flags(false, true), Some(t - 10 * DAY_MS));
+    d.send(Event::Continue);
+    d.send(Event::LivenessFinished { failure: None });
+    let (_, call) = only_call(&d.answer(CallAnswer::LivenessRecorded));
+    assert!(matches!(call, ServiceCall::PresentVerifiedId { .. }));
+    let effects = d.fail("PresentVerifiedId", CallFailure::not_sent(identity_pass_core::flow::NOT_SENT_VERIFIED_ID_MISSING));
+    assert_eq!(code(view(&d).notice).as_deref(), Some("FLOW_NOTICE_VERIFIED_ID_MISSING"));
+    // The full way instead: a new request without the Verified ID, at once.
+    assert_eq!(d.flow.step(), &Step::SubmittingIdentity);
+    let (_, call) = only_call(&effects);
+    assert!(matches!(call, ServiceCall::CreateRequest { present_verified_id: false, .. }), "{call:?}");
+    assert_eq!(d.flow.verified_id(), None);
+}
+
+/// The app killed during the reviewer's call: its video call is gone, so the user is asked to
+/// join again (and the 15 seconds count from the new join) instead of a screen without a way on.
+#[test]
+fn killed_in_the_reviewers_call_the_user_can_join_again() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_liveness(&mut d, false);
+    d.send(Event::Continue);
+    d.send(Event::LivenessFinished { failure: None });
+    d.answer(CallAnswer::LivenessRecorded);
+    let t = next_server_time(&d);
+    d.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
+    let t = next_server_time(&d);
+    d.send(Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "call-1".into() }, server_time: t });
+    assert_eq!(d.send(Event::Continue), [Effect::JoinCall { call_id: "call-1".into() }]);
+    d.send(Event::CallJoined);
+    assert!(matches!(view(&d).screen, Screen::Review { stage: ReviewStage::InCall }));
+
+    d.restart();
+    let shown = view(&d);
+    assert!(matches!(shown.screen, Screen::Review { stage: ReviewStage::CallInvited }), "{:?}", shown.screen);
+    assert_eq!(code(shown.notice).as_deref(), Some("FLOW_NOTICE_CALL_INTERRUPTED"));
+    assert!(shown.primary_action.is_some());
+    assert_eq!(d.send(Event::Continue), [Effect::JoinCall { call_id: "call-1".into() }]);
+    d.send(Event::CallJoined);
+    d.wait(16_000);
+    d.send(Event::CallEnded);
+    assert!(matches!(view(&d).screen, Screen::Review { stage: ReviewStage::AwaitingDecision }));
+}

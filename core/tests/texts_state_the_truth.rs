@@ -1,0 +1,332 @@
+//! Issue 9: texts that did not state the truth, or stated too much.
+//!
+//! - The TAP screen printed the phone clock's time with a "UTC" label.
+//! - A 60-minute TAP still said "within 30 minutes".
+//! - A year of birth out of range said "between 1926 and 2010" without the age rule behind it.
+//! - Service and partner strings (failure codes, denial messages, rejection and liveness reasons)
+//!   were shown verbatim at any length and with any characters.
+//!
+//! Each scenario drives the public flow as a shell would, in English and in Simplified Chinese.
+
+use identity_pass_core::eligibility::{DeviceProfile, Distribution, Platform, RequiredApp};
+use identity_pass_core::flow::clock::{Timestamp, HOUR_MS, MINUTE_MS};
+use identity_pass_core::flow::credential::{TapGrant, TapUsability};
+use identity_pass_core::flow::identity_entry::{IdentityForm, StaffKind};
+use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
+use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
+use identity_pass_core::flow::review::ReviewStatus;
+use identity_pass_core::flow::verification::GovernmentIdOutcome;
+use identity_pass_core::flow::{CallAnswer, CallFailure, CallOutcome, Event, FailureKind, OnboardingFlow, Screen, Step, Transition};
+use identity_pass_core::messages::untrusted::{MAX_CODE_CHARS, MAX_TEXT_CHARS};
+use identity_pass_core::messages::{LocalizedMessage, Locale};
+use identity_pass_core::SecretString;
+
+/// 2026-11-21T00:00:00Z.
+const MIDNIGHT: Timestamp = 1_795_219_200_000;
+const LOCALES: [Locale; 2] = [Locale::English, Locale::SimplifiedChinese];
+
+struct Phone {
+    flow: OnboardingFlow,
+    /// Phone time.
+    now: Timestamp,
+    /// `server time - phone time`.
+    skew: i64,
+}
+
+impl Phone {
+    fn new(locale: Locale, now: Timestamp, skew: i64) -> Self {
+        Phone { flow: OnboardingFlow::new(locale, Platform::Android, Distribution::Global), now, skew }
+    }
+
+    /// The service's time of the next event (each event is one phone second after the last).
+    fn next_server_time(&self) -> Timestamp {
+        self.now + 1_000 + self.skew
+    }
+
+    fn try_send(&mut self, event: Event) -> Transition {
+        self.now += 1_000;
+        let transition = self.flow.handle(event, self.now);
+        self.flow.check_invariants().unwrap_or_else(|rule| panic!("invariant broken ({rule}) in {:?}", self.flow.step()));
+        transition
+    }
+
+    fn send(&mut self, event: Event) {
+        let transition = self.try_send(event.clone());
+        assert_eq!(transition.rejection, None, "{event:?} rejected in {:?}", self.flow.step());
+    }
+
+    fn reply(&mut self, call: &str, outcome: CallOutcome) {
+        let id = self
+            .flow
+            .pending_calls()
+            .iter()
+            .find(|p| p.call.name() == call)
+            .map(|p| p.id)
+            .unwrap_or_else(|| panic!("no {call} call pending in {:?}", self.flow.step()));
+        self.send(Event::Answered { id, outcome });
+    }
+
+    fn answer(&mut self, call: &str, answer: CallAnswer) {
+        self.reply(call, CallOutcome::Answered(answer));
+    }
+
+    fn notice(&self) -> LocalizedMessage {
+        self.flow.view(self.now).notice.expect("a notice")
+    }
+
+    fn body(&self) -> LocalizedMessage {
+        self.flow.view(self.now).body.expect("a body")
+    }
+}
+
+fn profile() -> DeviceProfile {
+    DeviceProfile {
+        platform: Platform::Android,
+        os_major: 14,
+        os_minor: 0,
+        distribution: Distribution::Global,
+        has_front_camera: true,
+        notifications_supported: true,
+        network_available: true,
+        installed_apps: RequiredApp::ALL.to_vec(),
+    }
+}
+
+/// Device check, permissions, consent, identity: the identity is being submitted.
+fn to_identity_submitted(p: &mut Phone) {
+    p.send(Event::DeviceChecked { profile: profile() });
+    p.send(Event::Continue);
+    for permission in Permission::ALL {
+        p.send(Event::PermissionReported { permission, status: PermissionStatus::Granted });
+    }
+    p.send(Event::ConsentAnswered { accepted: true });
+    p.send(Event::IdentitySubmitted {
+        form: IdentityForm {
+            upn: "alias@contoso.com".into(),
+            employee_id: "123456".into(),
+            personal_email: None,
+            staff_kind: StaffKind::Employee,
+        },
+    });
+}
+
+fn to_path(p: &mut Phone, path: OnboardingPath) {
+    to_identity_submitted(p);
+    let server_time = p.next_server_time();
+    p.answer(
+        "CreateRequest",
+        CallAnswer::RequestCreated {
+            request_id: "req-1".into(),
+            path,
+            flags: RolloutFlags { liveness_prompt: true, verified_id: false },
+            fast_path: false,
+            verified_id_issued_at: None,
+            server_time,
+        },
+    );
+}
+
+/// The selfie uploaded: the liveness step, not started.
+fn to_liveness(p: &mut Phone) {
+    to_path(p, OnboardingPath::GetTap);
+    p.send(Event::Continue);
+    p.send(Event::SelfieCaptured);
+    let server_time = p.next_server_time();
+    p.answer("UploadSelfie", CallAnswer::SelfieUploaded { server_time });
+    assert!(matches!(p.flow.step(), Step::Liveness { .. }), "{:?}", p.flow.step());
+}
+
+/// Liveness passed and the request submitted: waiting for the reviewer.
+fn to_review(p: &mut Phone) {
+    to_liveness(p);
+    p.send(Event::Continue);
+    p.send(Event::LivenessFinished { failure: None });
+    p.answer("RecordLiveness", CallAnswer::LivenessRecorded);
+    let t = p.next_server_time();
+    p.answer("SubmitForReview", CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
+    let t = p.next_server_time();
+    p.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t });
+}
+
+/// A TAP of `lifetime_minutes`, issued so that it expires at `expires_at` (server time), on a
+/// phone whose clock runs `phone_ahead_ms` ahead of the service.
+fn tap_screen(locale: Locale, lifetime_minutes: u32, expires_at: Timestamp, phone_ahead_ms: i64) -> Phone {
+    let start_at = expires_at - i64::from(lifetime_minutes) * MINUTE_MS;
+    // Start the onboarding early enough that the TAP is issued at its start time.
+    let mut p = Phone::new(locale, start_at - HOUR_MS + phone_ahead_ms, -phone_ahead_ms);
+    to_review(&mut p);
+    // The service answers the TAP call at its start time.
+    p.now = start_at + phone_ahead_ms - 1_000;
+    let tap = TapGrant {
+        id: "tap-1".into(),
+        code: SecretString::new("TAP-SECRET-1".into()),
+        start_at,
+        lifetime_minutes,
+        is_usable_once: false,
+        usability: TapUsability::EnabledByPolicy,
+    };
+    let server_time = p.next_server_time();
+    assert_eq!(server_time, start_at);
+    p.answer("CreateTap", CallAnswer::TapCreated { tap, server_time });
+    assert!(matches!(p.flow.view(p.now).screen, Screen::Tap { code: Some(_), .. }), "{:?}", p.flow.step());
+    p
+}
+
+#[test]
+fn the_tap_expiry_is_the_services_time_in_utc_not_the_phones_clock() {
+    let expires_at = MIDNIGHT + 12 * HOUR_MS + 30 * MINUTE_MS;
+    for locale in LOCALES {
+        // The phone's clock is 7 minutes fast: 12:37 on the phone is 12:30 UTC.
+        let p = tap_screen(locale, 60, expires_at, 7 * MINUTE_MS);
+        let body = p.body();
+        assert_eq!(body.code, "FLOW_TAP_BODY");
+        assert!(body.text.contains("12:30 UTC"), "{locale:?}: {}", body.text);
+        assert!(!body.text.contains("12:37"), "{locale:?}: {}", body.text);
+        // The deadline gives both clocks: the instant to show, and the phone's for alarms.
+        let deadline = p.flow.view(p.now).deadline.expect("the TAP's deadline");
+        assert_eq!((deadline.server_time, deadline.phone_time), (expires_at, expires_at + 7 * MINUTE_MS));
+    }
+}
+
+#[test]
+fn a_phone_running_slow_shows_the_same_utc_expiry() {
+    let expires_at = MIDNIGHT + 12 * HOUR_MS + 30 * MINUTE_MS;
+    let p = tap_screen(Locale::English, 30, expires_at, -3 * HOUR_MS);
+    assert!(p.body().text.contains("expires at 12:30 UTC."), "{}", p.body().text);
+}
+
+#[test]
+fn an_expiry_on_another_utc_day_carries_its_date() {
+    // Issued at 23:00 UTC for two hours: it expires the next day.
+    let expires_at = MIDNIGHT + 25 * HOUR_MS;
+    let p = tap_screen(Locale::English, 120, expires_at, 0);
+    assert!(p.body().text.contains("expires at 2026-11-22 01:00 UTC."), "{}", p.body().text);
+}
+
+#[test]
+fn the_tap_body_states_the_lifetime_the_service_granted() {
+    let expires_at = MIDNIGHT + 12 * HOUR_MS + 30 * MINUTE_MS;
+    for (minutes, en, zh) in [(60, "Within 60 minutes,", "请在 60 分钟内"), (30, "Within 30 minutes,", "请在 30 分钟内")] {
+        let english = tap_screen(Locale::English, minutes, expires_at, 0).body().text;
+        assert!(english.starts_with(en), "{english}");
+        let chinese = tap_screen(Locale::SimplifiedChinese, minutes, expires_at, 0).body().text;
+        assert!(chinese.starts_with(zh), "{chinese}");
+        for text in [&english, &chinese] {
+            assert!(!text.contains('{'), "a placeholder left: {text}");
+        }
+    }
+    let english = tap_screen(Locale::English, 60, expires_at, 0).body().text;
+    assert!(!english.contains("30 minutes"), "{english}");
+}
+
+#[test]
+fn a_year_out_of_range_says_the_age_rule_behind_it() {
+    for (locale, rule, range) in [
+        (Locale::English, "You must be between 16 and 100 years old", "between 1926 and 2010"),
+        (Locale::SimplifiedChinese, "您的年龄必须在 16 至 100 周岁之间", "1926 至 2010"),
+    ] {
+        let mut p = Phone::new(locale, MIDNIGHT + 9 * HOUR_MS, 0);
+        to_path(&mut p, OnboardingPath::LegacyDob);
+        assert!(matches!(p.flow.step(), Step::DateOfBirth { .. }), "{:?}", p.flow.step());
+        for year in [1900, 2020] {
+            assert!(p.try_send(Event::DobYearSelected { year }).rejection.is_some(), "{year} accepted");
+            let notice = p.notice();
+            assert_eq!(notice.code, "FLOW_DOB_YEAR_OUT_OF_RANGE");
+            assert!(notice.text.contains(rule) && notice.text.contains(range), "{locale:?}: {}", notice.text);
+            assert!(!notice.text.contains('{'), "{}", notice.text);
+        }
+    }
+}
+
+/// A 100 kB service text with a control sequence at its start.
+fn flood() -> String {
+    format!("Line one\r\nline two\u{1b}[2J\u{202E}reversed {}", "x".repeat(100_000))
+}
+
+fn assert_bounded(message: &LocalizedMessage, template_chars: usize) {
+    let chars = message.text.chars().count();
+    assert!(chars <= template_chars + MAX_TEXT_CHARS, "{} chars: {}", chars, message.text);
+    assert!(!message.text.chars().any(|c| c.is_control() || c == '\u{202E}'), "{:?}", message.text);
+}
+
+#[test]
+fn a_100_kb_denial_message_is_shown_bounded_on_one_line() {
+    for locale in LOCALES {
+        let mut p = Phone::new(locale, MIDNIGHT + 9 * HOUR_MS, 0);
+        to_liveness(&mut p);
+        p.send(Event::Continue);
+        p.send(Event::LivenessFinished { failure: None });
+        p.answer("RecordLiveness", CallAnswer::LivenessRecorded);
+        let t = p.next_server_time();
+        p.answer("SubmitForReview", CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
+        let t = p.next_server_time();
+        p.send(Event::ReviewUpdated {
+            status: ReviewStatus::Denied { reason_code: "SOMETHING_NEW".into(), message: flood() },
+            server_time: t,
+        });
+        let view = p.flow.view(p.now);
+        assert_eq!(view.screen, Screen::Denied);
+        let body = view.body.expect("the denial");
+        assert_eq!(body.code, "FLOW_DENIED_OTHER");
+        assert_bounded(&body, 120);
+        assert!(body.text.contains("Line one line two [2J reversed xxx"), "{}", body.text);
+        assert!(body.text.contains('…'), "the cut is visible: {}", body.text);
+    }
+}
+
+#[test]
+fn a_100_kb_failure_code_is_shown_as_a_short_code() {
+    for locale in LOCALES {
+        let mut p = Phone::new(locale, MIDNIGHT + 9 * HOUR_MS, 0);
+        to_identity_submitted(&mut p);
+        p.reply("CreateRequest", CallOutcome::Failed(CallFailure { kind: FailureKind::Refused, code: format!("BAD\n_code-{}", flood()) }));
+        let notice = p.notice();
+        assert_eq!(notice.code, "FLOW_NOTICE_REQUEST_FAILED");
+        assert_bounded(&notice, 120);
+        let code: String = notice.text.split(['(', '（']).nth(1).expect("the code").chars().take_while(|c| *c != ')' && *c != '）').collect();
+        assert!(code.starts_with("BAD_CODELINEONELINETWO2J"), "{code}");
+        assert_eq!(code.chars().count(), MAX_CODE_CHARS, "{code}");
+        assert!(code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'), "{code}");
+    }
+}
+
+#[test]
+fn a_100_kb_partner_rejection_reason_is_shown_as_a_short_code() {
+    for locale in LOCALES {
+        let mut p = Phone::new(locale, MIDNIGHT + 9 * HOUR_MS, 0);
+        to_path(&mut p, OnboardingPath::GetPasskey);
+        p.send(Event::Continue);
+        p.send(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Rejected { reason: flood() } });
+        p.answer("RecordGovernmentId", CallAnswer::GovernmentIdRecorded);
+        let notice = p.notice();
+        assert_eq!(notice.code, "FLOW_NOTICE_GOV_ID_REJECTED");
+        assert_bounded(&notice, 120);
+        assert!(notice.text.contains("LINEONELINETWO2JREVERSEDXXX"), "{}", notice.text);
+        assert!(!notice.text.contains(&"X".repeat(MAX_CODE_CHARS + 1)), "{}", notice.text);
+    }
+}
+
+#[test]
+fn a_100_kb_liveness_reason_is_shown_as_a_short_code() {
+    for locale in LOCALES {
+        let mut p = Phone::new(locale, MIDNIGHT + 9 * HOUR_MS, 0);
+        to_liveness(&mut p);
+        p.send(Event::Continue);
+        p.send(Event::LivenessFinished { failure: Some(flood()) });
+        p.answer("RecordLiveness", CallAnswer::LivenessRecorded);
+        let notice = p.notice();
+        assert_eq!(notice.code, "FLOW_NOTICE_LIVENESS_FAILED");
+        assert_bounded(&notice, 120);
+        assert!(!notice.text.contains(&"X".repeat(MAX_CODE_CHARS + 1)), "{}", notice.text);
+    }
+}
+
+#[test]
+fn known_short_codes_are_shown_as_they_are() {
+    let mut p = Phone::new(Locale::English, MIDNIGHT + 9 * HOUR_MS, 0);
+    to_liveness(&mut p);
+    p.send(Event::Continue);
+    p.send(Event::LivenessFinished { failure: Some("TOO_DARK".into()) });
+    p.answer("RecordLiveness", CallAnswer::LivenessRecorded);
+    assert!(p.notice().text.contains("(TOO_DARK)"), "{}", p.notice().text);
+}
