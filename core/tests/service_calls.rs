@@ -345,8 +345,8 @@ fn a_failed_government_id_call_offers_a_retry_instead_of_a_spinner() {
     assert_eq!(fetch, ServiceCall::FetchVerifiedId { request_id: "req-1".into() });
 }
 
-#[test]
-fn a_platform_passkey_failure_is_not_a_cancellation() {
+/// The Get Passkey path, up to the platform's passkey sheet (options fetched).
+fn to_passkey_sheet() -> Driver {
     let mut d = Driver::new(identity_pass_core::Platform::Ios);
     to_government_id(&mut d);
     d.send(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified });
@@ -366,6 +366,12 @@ fn a_platform_passkey_failure_is_not_a_cancellation() {
     let t = next_server_time(&d);
     d.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t });
     d.answer(CallAnswer::PasskeyOptions { options_json: "{\"challenge\":\"c\"}".into() });
+    d
+}
+
+#[test]
+fn a_platform_passkey_failure_is_not_a_cancellation() {
+    let mut d = to_passkey_sheet();
 
     d.send(Event::PasskeyFailed { reason: "no screen lock".into() });
     let failed = view(&d).notice.expect("explained");
@@ -526,4 +532,38 @@ fn killed_in_the_reviewers_call_the_user_can_join_again() {
     d.wait(16_000);
     d.send(Event::CallEnded);
     assert!(matches!(view(&d).screen, Screen::Review { stage: ReviewStage::AwaitingDecision }));
+}
+
+/// A refused attestation (a used or expired challenge) gets a new challenge and a new passkey
+/// instead of the same attestation resent forever.
+#[test]
+fn a_refused_passkey_attestation_starts_over_with_a_new_challenge() {
+    let mut d = to_passkey_sheet();
+    d.send(Event::PasskeyCreated { response_json: "{\"id\":\"cred\"}".into() });
+    let effects = d.fail("SubmitPasskey", CallFailure::refused("PASSKEY_ATTESTATION_REJECTED"));
+    let (_, call) = only_call(&effects);
+    assert!(matches!(call, ServiceCall::FetchPasskeyOptions { .. }), "{call:?}");
+    assert_eq!(code(view(&d).notice).as_deref(), Some("SERVICE_PASSKEY_ATTESTATION_REJECTED"));
+    let effects = d.answer(CallAnswer::PasskeyOptions { options_json: "{\"challenge\":\"d\"}".into() });
+    assert!(effects.contains(&Effect::RegisterPasskey { options_json: "{\"challenge\":\"d\"}".into() }), "{effects:?}");
+}
+
+/// The TAP answer that arrives after the pass already expired is used up: the call leaves the
+/// flow (it is not sent again at every start) and nothing else changes.
+#[test]
+fn an_answer_the_step_has_moved_past_is_used_up_not_kept_in_flight() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_tap(&mut d, false);
+    d.restart();
+    d.send(Event::Continue); // a new TAP, please
+    let id = d.pending_id("CreateTap").expect("asked");
+    d.wait_minutes(40); // the old pass expires while the answer is on its way
+    d.send(Event::Tick);
+    assert!(matches!(d.flow.step(), Step::TapExpired { .. }), "{:?}", d.flow.step());
+    let t = next_server_time(&d);
+    let late = d.try_send(answered(id, CallAnswer::TapCreated { tap: tap(t - 41 * MINUTE_MS), server_time: t }));
+    assert_eq!(late.rejection, None);
+    assert!(matches!(d.flow.step(), Step::TapExpired { .. }));
+    assert!(d.flow.pending_calls().is_empty(), "{:?}", d.flow.pending_calls());
+    assert!(calls(&d.restart()).is_empty(), "nothing is resent at the next start");
 }

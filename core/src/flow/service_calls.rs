@@ -100,9 +100,24 @@ impl OnboardingFlow {
             Event::Answered { id, outcome } => {
                 // Stale: a late answer to a call the flow gave up, retried or left behind.
                 let index = self.calls.iter().position(|p| p.id == id).ok_or(Rejection::UnexpectedEvent)?;
+                // An answer of another call's kind is a runtime bug: refused, nothing changes.
+                if let CallOutcome::Answered(answer) = &outcome
+                    && answer.call_name() != self.calls[index].call.name()
+                {
+                    return Err(Rejection::UnexpectedEvent);
+                }
                 let PendingCall { call, .. } = self.calls.remove(index);
                 match outcome {
-                    CallOutcome::Answered(answer) => self.on_answer(call, answer, now, out),
+                    CallOutcome::Answered(answer) => {
+                        // The answer to a call the step has moved past (a TAP that arrives after
+                        // the pass expired, say) is used up: the call is no longer in flight, so
+                        // it is not sent again at the next start, and nothing else changes.
+                        let before = self.step.clone();
+                        if self.on_answer(call, answer, now, out).is_err() {
+                            debug_assert_eq!(self.step, before, "an answer that does not apply changes nothing");
+                        }
+                        Ok(())
+                    }
                     CallOutcome::Failed(failure) => {
                         self.on_call_failed(id, call, failure, now, out);
                         Ok(())
@@ -414,6 +429,15 @@ impl OnboardingFlow {
                     self.step = Step::SubmittingIdentity;
                     self.call(call, out);
                 }
+                self.notice = notice;
+                return;
+            }
+            // A refused attestation (its challenge was used or has expired): a new challenge and
+            // a new passkey, instead of sending the refused attestation again.
+            (ServiceCall::SubmitPasskey { request_id, .. }, Step::Passkey { .. }) if failure.kind == FailureKind::Refused => {
+                let request_id = request_id.clone();
+                self.step = Step::Passkey { phase: super::credential::PasskeyPhase::FetchingOptions };
+                self.call(ServiceCall::FetchPasskeyOptions { request_id }, out);
                 self.notice = notice;
                 return;
             }
