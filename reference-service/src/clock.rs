@@ -1,6 +1,8 @@
 //! Time comes in through [`Clock`], so retention, deadlines and TAP lifetimes can be tested by
 //! moving a [`ManualClock`] instead of sleeping. All times are whole seconds since the Unix epoch
 //! (UTC) and go out as RFC 3339 strings.
+//!
+//! A leaf: it imports nothing of this crate, so every layer may use it.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 

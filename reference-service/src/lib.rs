@@ -6,31 +6,25 @@
 //! Entra's semantics, passkeys, status long-poll and push tokens, idempotency keys. The contract
 //! is `openapi.yaml` in this crate's root; a test keeps it and the router in step.
 //!
+//! Layers, each depending only on those below it (`tests/layers.rs` checks):
+//! - [`http`]: axum handlers, views, auth, idempotency, the route table, and the one mapping of
+//!   errors to the wire ([`ApiError`]);
+//! - [`state`]: what a running service holds (storage, clock, policies, keys, push);
+//! - [`store`]: SQLite, returning domain types or a [`StoreError`];
+//! - [`domain`]: the pure rules, returning values or a [`DomainError`];
+//! - leaves, importing nothing of the crate: [`clock`], [`secrets`] (the domain's only imports)
+//!   and [`push`].
+//!
 //! Run it embedded ([`spawn_embedded`], on a temporary database by default) for demos and tests,
 //! or standalone with the `identity-pass-service` binary (`--listen ADDR --db PATH`).
 
-pub mod auth;
 pub mod clock;
-pub mod console;
-pub mod db;
-pub mod devices;
-pub mod directory;
-pub mod directory_seed;
-pub mod errors;
-pub mod extract;
-pub mod face_check;
-pub mod idempotency;
-pub mod identity_step;
-pub mod passkey;
-pub mod requests;
-pub mod review;
-pub mod routes;
+pub mod domain;
+pub mod http;
+pub mod push;
 pub mod secrets;
 pub mod state;
-pub mod status;
-pub mod tap;
-pub mod verification;
-pub mod verified_id;
+pub mod store;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -41,12 +35,18 @@ use tokio::sync::{oneshot, watch};
 use webauthn_rs::WebauthnBuilder;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use directory::Directory;
-pub use errors::ApiError;
-pub use status::{PushMessage, PushSender, PushToken, RecordingPushSender};
-pub use tap::TapPolicy;
-pub use face_check::{AssumeFacePresent, DetectedFace, FaceCheck, FaceCheckFailed};
-pub use verification::PurgeReport;
+pub use domain::DomainError;
+pub use domain::directory::Directory;
+pub use domain::face_check::{AssumeFacePresent, DetectedFace, FaceCheck, FaceCheckFailed};
+pub use domain::tap::TapPolicy;
+/// `verified_id::verify` checks a credential the way the core does offline.
+pub use domain::verified_id;
+pub use http::error::ApiError;
+/// `routes::served()` is what the contract test compares with `openapi.yaml`.
+pub use http::routes;
+pub use push::{LogPushSender, PushMessage, PushSender, PushToken, RecordingPushSender};
+pub use store::StoreError;
+pub use store::retention::PurgeReport;
 
 /// Everything a service instance needs; [`ServiceConfig::default`] is the seeded demo setup.
 pub struct ServiceConfig {
@@ -82,11 +82,11 @@ impl Default for ServiceConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             db_path: None,
             clock: Arc::new(SystemClock),
-            directory: directory_seed::seeded_directory(),
+            directory: domain::directory_seed::seeded_directory(),
             tap_policy: TapPolicy::default(),
             reviewer_token: None,
-            push_sender: Arc::new(status::LogPushSender),
-            face_check: Arc::new(face_check::DetectedFace),
+            push_sender: Arc::new(LogPushSender),
+            face_check: Arc::new(DetectedFace),
             webauthn_rp_id: "id.contoso.example".to_owned(),
             webauthn_origin: "https://id.contoso.example".to_owned(),
             purge_interval: Duration::from_secs(60),
@@ -127,7 +127,7 @@ pub struct RunningService {
 impl RunningService {
     /// Runs the retention purge now, at the service clock's time.
     pub fn purge_now(&self) -> Result<PurgeReport, ApiError> {
-        let report = verification::purge(&*self.state.db.lock()?, self.state.now())?;
+        let report = store::retention::purge(&*self.state.db.lock()?, self.state.now())?;
         if report.expired_requests > 0 {
             self.state.announce_change();
         }
@@ -136,10 +136,8 @@ impl RunningService {
 
     /// Counts rows in a table (tests check retention and duplicates with it).
     pub fn count_rows(&self, table: &str) -> Result<i64, ApiError> {
-        if !table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
-            return Err(ApiError::bad_request("TABLE_INVALID", "table names are lower_snake_case"));
-        }
-        Ok(self.state.db.lock()?.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?)
+        store::count_rows(&*self.state.db.lock()?, table)?
+            .ok_or_else(|| ApiError::bad_request("TABLE_INVALID", "table names are lower_snake_case"))
     }
 
     /// Stops serving, waits for in-flight requests, and closes the database.
@@ -163,10 +161,10 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
             (dir.path().join("identity-pass.sqlite3"), Some(dir))
         }
     };
-    let db = db::Db::open(&db_path).map_err(|e| StartError::Database(e.to_string()))?;
+    let db = store::Db::open(&db_path).map_err(|e| StartError::Database(e.to_string()))?;
     let signer = {
-        let connection = db.lock().map_err(|e| StartError::Database(e.message))?;
-        verified_id::VerifiedIdSigner::load_or_create(&connection).map_err(StartError::Database)?
+        let connection = db.lock().map_err(|e| StartError::Database(e.to_string()))?;
+        store::signing_key::load_or_create(&connection).map_err(|e| StartError::Database(e.to_string()))?
     };
     let origin = url::Url::parse(&config.webauthn_origin).map_err(|e| StartError::Config(e.to_string()))?;
     let webauthn = WebauthnBuilder::new(&config.webauthn_rp_id, &origin)
@@ -174,7 +172,7 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         .map_err(|e| StartError::Config(format!("webauthn: {e}")))?;
     let reviewer_token = match config.reviewer_token {
         Some(token) => token,
-        None => secrets::hex(&secrets::random_bytes::<24>().map_err(|e| StartError::Config(e.message))?),
+        None => secrets::hex(&secrets::random_bytes::<24>().map_err(|e| StartError::Config(e.to_string()))?),
     };
     let (changes, _) = watch::channel(0u64);
     let state = state::AppState(Arc::new(state::Inner {
@@ -198,7 +196,7 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
     socket.bind(config.listen)?;
     let listener = socket.listen(1024)?;
     let address = listener.local_addr()?;
-    let router = routes::router(state.clone());
+    let router = http::routes::router(state.clone());
     let (shutdown, shutdown_signal) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
@@ -225,11 +223,11 @@ async fn purge_loop(state: state::AppState, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
-        let result = state.db.lock().and_then(|c| Ok(verification::purge(&c, state.now())?));
+        let result = state.db.lock().and_then(|c| store::retention::purge(&c, state.now()));
         match result {
             Ok(report) if report.expired_requests > 0 => state.announce_change(),
             Ok(_) => {}
-            Err(error) => tracing::warn!(code = error.code, "purge failed"),
+            Err(error) => tracing::warn!(%error, "purge failed"),
         }
     }
 }

@@ -32,7 +32,7 @@ Running standalone:
        -d '{\"platform\":\"android\"}' http://127.0.0.1:8080/v1/devices
 
 The database survives restarts (SQLite, WAL). The seeded directory has alice@, bob@, carol@,
-dave@, henry@, v-erin@ and v-frank@contoso.example (see src/directory_seed.rs).
+dave@, henry@, v-erin@ and v-frank@contoso.example (see src/domain/directory_seed.rs).
 The HTTP contract is openapi.yaml in the crate root. Stop with Ctrl-C.";
 
 #[tokio::main]
@@ -42,7 +42,8 @@ async fn main() -> std::process::ExitCode {
         .init();
     let args = Args::parse();
     let token_given = args.reviewer_token.is_some();
-    let config = ServiceConfig { listen: args.listen, db_path: Some(args.db), reviewer_token: args.reviewer_token, ..ServiceConfig::default() };
+    let config =
+        ServiceConfig { listen: args.listen, db_path: Some(args.db), reviewer_token: args.reviewer_token, ..ServiceConfig::default() };
     let service = match spawn_embedded(config).await {
         Ok(service) => service,
         Err(error) => {

@@ -1,10 +1,15 @@
 //! Random identifiers and secrets, and their hashing. Secrets are stored only as SHA-256 digests
 //! and travel inside [`Redacted`], whose `Debug` never shows the value.
+//!
+//! A leaf: it imports nothing of this crate, so every layer may use it.
 
 use ring::digest::{SHA256, digest};
 use ring::rand::{SecureRandom, SystemRandom};
 
-use crate::errors::{ApiError, ApiResult};
+/// The operating system gave no randomness. Never the caller's fault: the service answers 500.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no randomness")]
+pub struct RandomnessUnavailable;
 
 /// A secret string whose `Debug` output is redacted.
 #[derive(Clone, PartialEq, Eq)]
@@ -28,9 +33,9 @@ impl std::fmt::Debug for Redacted {
 }
 
 /// Fills `N` random bytes from the operating system.
-pub fn random_bytes<const N: usize>() -> ApiResult<[u8; N]> {
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], RandomnessUnavailable> {
     let mut bytes = [0u8; N];
-    SystemRandom::new().fill(&mut bytes).map_err(|_| ApiError::internal("no randomness"))?;
+    SystemRandom::new().fill(&mut bytes).map_err(|_| RandomnessUnavailable)?;
     Ok(bytes)
 }
 
@@ -40,7 +45,7 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// A random identifier with a readable prefix, e.g. `req_3f9a…` (128 bits).
-pub fn new_id(prefix: &str) -> ApiResult<String> {
+pub fn new_id(prefix: &str) -> Result<String, RandomnessUnavailable> {
     Ok(format!("{prefix}_{}", hex(&random_bytes::<16>()?)))
 }
 
@@ -50,7 +55,7 @@ pub fn sha256(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// A random string of `length` characters from `alphabet` (rejection sampling, so unbiased).
-pub fn random_string(alphabet: &[u8], length: usize) -> ApiResult<Redacted> {
+pub fn random_string(alphabet: &[u8], length: usize) -> Result<Redacted, RandomnessUnavailable> {
     let limit = 256 - (256 % alphabet.len().max(1));
     let mut out = String::with_capacity(length);
     while out.len() < length {

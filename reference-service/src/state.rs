@@ -1,4 +1,8 @@
-//! The shared state every handler sees, and the change signal long-polls wait on.
+//! The state of a running service that every handler sees: storage, injected time, directory,
+//! policies, the signing key, where pushes go, and the change signal long-polls wait on.
+//!
+//! It depends on `store`, `domain` and the leaf modules only — never on handlers — so the HTTP
+//! layer can use it without a cycle and `lib.rs` can run the purge through it.
 
 use std::collections::HashSet;
 use std::ops::Deref;
@@ -8,12 +12,12 @@ use tokio::sync::watch;
 use webauthn_rs::Webauthn;
 
 use crate::clock::Clock;
-use crate::db::Db;
-use crate::directory::Directory;
-use crate::status::PushSender;
-use crate::tap::TapPolicy;
-use crate::face_check::FaceCheck;
-use crate::verified_id::VerifiedIdSigner;
+use crate::domain::directory::Directory;
+use crate::domain::face_check::FaceCheck;
+use crate::domain::tap::TapPolicy;
+use crate::domain::verified_id::VerifiedIdSigner;
+use crate::push::{PushMessage, PushSender};
+use crate::store::{self, Db, StoreResult};
 
 /// Cheaply clonable handle on the service's state.
 #[derive(Clone)]
@@ -59,8 +63,20 @@ impl AppState {
     pub fn announce_change(&self) {
         self.changes.send_modify(|generation| *generation = generation.wrapping_add(1));
     }
+
     /// The injected clock's current time.
     pub fn now(&self) -> i64 {
         self.clock.now()
+    }
+
+    /// Sends `event` about `request_id` to its device, if the device registered a push token.
+    /// Pushes carry no personal data; the app reads the status afterwards.
+    pub fn notify_device(&self, request_id: &str, event: &str) -> StoreResult<()> {
+        let target = store::push_tokens::target_of_request(&*self.db.lock()?, request_id)?;
+        if let Some((device_id, token)) = target {
+            let message = PushMessage { device_id, request_id: request_id.to_owned(), event: event.to_owned() };
+            self.push.send(&token, &message);
+        }
+        Ok(())
     }
 }

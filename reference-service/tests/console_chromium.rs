@@ -48,12 +48,15 @@ async fn start_browser(profile: &Path) -> (Driver, Client) {
         .expect("chromedriver starts");
     let driver = Driver(child);
     let mut capabilities = serde_json::Map::new();
-    capabilities.insert("goog:chromeOptions".into(), json!({
-        "binary": CHROMIUM,
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", format!("--user-data-dir={}", profile.display())],
-    }));
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", format!("--user-data-dir={}", profile.display())],
+        }),
+    );
     let started = Instant::now();
     loop {
         let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
@@ -75,9 +78,10 @@ async fn wait_text(client: &Client, css: &str, condition: impl Fn(&str) -> bool)
     loop {
         if let Ok(element) = client.find(Locator::Css(css)).await
             && let Ok(text) = element.text().await
-                && condition(&text) {
-                    return text;
-                }
+            && condition(&text)
+        {
+            return text;
+        }
         assert!(started.elapsed() < WAIT, "timed out waiting on {css}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -137,8 +141,13 @@ async fn reviewer_console_drives_a_review_in_headless_chromium() {
     let deny_row = format!("#row-{deny_id}");
     click(&client, &format!("{deny_row} .act-call")).await;
     wait_text(&client, &format!("{deny_row} .state"), |t| t == "call_invited").await;
-    client.find(Locator::Css(&format!("{deny_row} .message"))).await.expect("message field")
-        .send_keys("Your badge photo needs updating.").await.expect("type");
+    client
+        .find(Locator::Css(&format!("{deny_row} .message")))
+        .await
+        .expect("message field")
+        .send_keys("Your badge photo needs updating.")
+        .await
+        .expect("type");
     click(&client, &format!("{deny_row} .act-deny")).await;
     wait_gone(&client, &deny_row).await;
     let denied = h.api.get(&format!("/v1/requests/{deny_id}"), Some(&alice_device)).await.ok(200);

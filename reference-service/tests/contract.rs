@@ -12,10 +12,8 @@ use serde_json::{Value, json};
 #[test]
 fn every_served_route_is_documented_and_every_documented_route_is_served() {
     let documented = Contract::load().operations();
-    let served: BTreeSet<(String, String)> = identity_pass_service::routes::served()
-        .into_iter()
-        .map(|(method, path)| (method.to_string(), path.to_owned()))
-        .collect();
+    let served: BTreeSet<(String, String)> =
+        identity_pass_service::routes::served().into_iter().map(|(method, path)| (method.to_string(), path.to_owned())).collect();
     let undocumented: Vec<_> = served.difference(&documented).collect();
     let unserved: Vec<_> = documented.difference(&served).collect();
     assert!(undocumented.is_empty(), "served but missing from openapi.yaml: {undocumented:?}");
@@ -57,13 +55,21 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     let device_answer = api.post("/v1/devices", None, &json!({ "platform": "android_china" })).await;
     check("POST", "/v1/devices", &device_answer);
     check("POST", "/v1/devices", &api.post("/v1/devices", None, &json!({ "platform": "windows" })).await);
-    let device = format!("{}.{}", device_answer.body["device_id"].as_str().expect("id"), device_answer.body["device_secret"].as_str().expect("secret"));
+    let device = format!(
+        "{}.{}",
+        device_answer.body["device_id"].as_str().expect("id"),
+        device_answer.body["device_secret"].as_str().expect("secret")
+    );
     let auth = Some(device.as_str());
     check("POST", "/v1/devices/push-token", &api.post("/v1/devices/push-token", auth, &json!({ "kind": "fcm", "token": "t1" })).await);
 
     let created = api.post("/v1/requests", auth, &alice()).await;
     check("POST", "/v1/requests", &created);
-    check("POST", "/v1/requests", &api.post("/v1/requests", auth, &json!({ "upn": "x@contoso.example", "employee_id": "1", "staff_kind": "employee" })).await);
+    check(
+        "POST",
+        "/v1/requests",
+        &api.post("/v1/requests", auth, &json!({ "upn": "x@contoso.example", "employee_id": "1", "staff_kind": "employee" })).await,
+    );
     let id = created.body["request_id"].as_str().expect("id").to_owned();
     let p = |suffix: &str| format!("/v1/requests/{id}{suffix}");
     check("GET", "/v1/requests/{id}", &api.get(&p(""), auth).await);
@@ -73,7 +79,11 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     check("POST", "/v1/requests/{id}/selfie", &api.post_bytes(&p("/selfie"), &device, "image/png", vec![1, 2, 3]).await);
     check("POST", "/v1/requests/{id}/selfie", &api.post_bytes(&p("/selfie"), &device, "image/jpeg", face_jpeg()).await);
     check("POST", "/v1/requests/{id}/liveness", &api.post(&p("/liveness"), auth, &json!({ "result": "passed" })).await);
-    check("POST", "/v1/requests/{id}/government-id", &api.post(&p("/government-id"), auth, &json!({ "result": "rejected", "reason": "DOCUMENT_EXPIRED" })).await);
+    check(
+        "POST",
+        "/v1/requests/{id}/government-id",
+        &api.post(&p("/government-id"), auth, &json!({ "result": "rejected", "reason": "DOCUMENT_EXPIRED" })).await,
+    );
     check("POST", "/v1/requests/{id}/submit", &api.post(&p("/submit"), auth, &json!({})).await);
     check("GET", "/v1/requests/{id}/status", &api.get(&p("/status?wait=0"), auth).await);
 
@@ -96,10 +106,26 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     let bob_id = bob.body["request_id"].as_str().expect("id").to_owned();
     let b = |suffix: &str| format!("/v1/requests/{bob_id}{suffix}");
     check("POST", "/v1/requests/{id}/selfie", &api.post_bytes(&b("/selfie"), &device, "image/jpeg", jpeg(320, 320)).await);
-    check("POST", "/v1/requests/{id}/date-of-birth", &api.post(&b("/date-of-birth"), auth, &json!({ "date_of_birth": "30.11.1985" })).await);
-    check("POST", "/v1/requests/{id}/date-of-birth", &api.post(&b("/date-of-birth"), auth, &json!({ "date_of_birth": "1985-11-29" })).await);
-    check("POST", "/v1/requests/{id}/date-of-birth", &api.post(&b("/date-of-birth"), auth, &json!({ "date_of_birth": "1985-11-30" })).await);
-    check("POST", "/v1/requests/{id}/date-of-birth", &api.post(&p("/date-of-birth"), auth, &json!({ "date_of_birth": "1990-04-12" })).await);
+    check(
+        "POST",
+        "/v1/requests/{id}/date-of-birth",
+        &api.post(&b("/date-of-birth"), auth, &json!({ "date_of_birth": "30.11.1985" })).await,
+    );
+    check(
+        "POST",
+        "/v1/requests/{id}/date-of-birth",
+        &api.post(&b("/date-of-birth"), auth, &json!({ "date_of_birth": "1985-11-29" })).await,
+    );
+    check(
+        "POST",
+        "/v1/requests/{id}/date-of-birth",
+        &api.post(&b("/date-of-birth"), auth, &json!({ "date_of_birth": "1985-11-30" })).await,
+    );
+    check(
+        "POST",
+        "/v1/requests/{id}/date-of-birth",
+        &api.post(&p("/date-of-birth"), auth, &json!({ "date_of_birth": "1990-04-12" })).await,
+    );
     check("GET", "/v1/requests/{id}", &api.get(&b(""), auth).await);
 
     // Passkey path: Verified ID after the government ID, presented before the review.
@@ -107,13 +133,25 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     check("POST", "/v1/requests", &dave);
     let dave_id = dave.body["request_id"].as_str().expect("id").to_owned();
     let d = |suffix: &str| format!("/v1/requests/{dave_id}{suffix}");
-    check("POST", "/v1/requests/{id}/verified-id/presentation", &api.post(&d("/verified-id/presentation"), auth, &json!({ "jws": alice_vid })).await);
+    check(
+        "POST",
+        "/v1/requests/{id}/verified-id/presentation",
+        &api.post(&d("/verified-id/presentation"), auth, &json!({ "jws": alice_vid })).await,
+    );
     check("POST", "/v1/requests/{id}/government-id", &api.post(&d("/government-id"), auth, &json!({ "result": "verified" })).await);
     check("POST", "/v1/requests/{id}/government-id", &api.post(&d("/government-id"), auth, &json!({ "result": "expired" })).await);
     let dave_vid = api.get(&d("/verified-id"), auth).await;
     check("GET", "/v1/requests/{id}/verified-id", &dave_vid);
-    check("POST", "/v1/requests/{id}/verified-id/presentation", &api.post(&d("/verified-id/presentation"), auth, &json!({ "jws": alice_vid })).await);
-    check("POST", "/v1/requests/{id}/verified-id/presentation", &api.post(&d("/verified-id/presentation"), auth, &json!({ "jws": dave_vid.body["jws"] })).await);
+    check(
+        "POST",
+        "/v1/requests/{id}/verified-id/presentation",
+        &api.post(&d("/verified-id/presentation"), auth, &json!({ "jws": alice_vid })).await,
+    );
+    check(
+        "POST",
+        "/v1/requests/{id}/verified-id/presentation",
+        &api.post(&d("/verified-id/presentation"), auth, &json!({ "jws": dave_vid.body["jws"] })).await,
+    );
     check("POST", "/v1/requests/{id}/submit", &api.post(&d("/submit"), auth, &json!({})).await);
     check("POST", "/v1/requests/{id}/liveness", &api.post(&d("/liveness"), auth, &json!({ "result": "passed" })).await);
     check("POST", "/v1/requests/{id}/submit", &api.post(&d("/submit"), auth, &json!({})).await);
@@ -126,8 +164,16 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     check("POST", "/v1/requests/{id}/tap", &tap);
     check("GET", "/v1/requests/{id}/tap", &api.get(&p("/tap"), auth).await);
     let code = tap.body["temporaryAccessPass"].clone();
-    check("POST", "/v1/tap/sign-in", &api.post("/v1/tap/sign-in", None, &json!({ "upn": "alice@contoso.example", "temporaryAccessPass": code })).await);
-    check("POST", "/v1/tap/sign-in", &api.post("/v1/tap/sign-in", None, &json!({ "upn": "alice@contoso.example", "temporaryAccessPass": code })).await);
+    check(
+        "POST",
+        "/v1/tap/sign-in",
+        &api.post("/v1/tap/sign-in", None, &json!({ "upn": "alice@contoso.example", "temporaryAccessPass": code })).await,
+    );
+    check(
+        "POST",
+        "/v1/tap/sign-in",
+        &api.post("/v1/tap/sign-in", None, &json!({ "upn": "alice@contoso.example", "temporaryAccessPass": code })).await,
+    );
     check("POST", "/v1/requests/{id}/passkey/options", &api.post(&p("/passkey/options"), auth, &json!({})).await);
 
     let page = api.http.get(format!("{}/console", api.base)).send().await.expect("console");

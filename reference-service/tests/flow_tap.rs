@@ -118,8 +118,11 @@ async fn tap_lifetime_and_start_follow_the_policy() {
 async fn users_outside_the_policy_scope_get_no_tap() {
     let h = start().await;
     let device = h.api.register_device().await;
-    let created = h.api.post("/v1/requests", Some(&device),
-        &json!({ "upn": "henry@contoso.example", "employee_id": "E1005", "staff_kind": "employee" })).await.ok(201);
+    let created = h
+        .api
+        .post("/v1/requests", Some(&device), &json!({ "upn": "henry@contoso.example", "employee_id": "E1005", "staff_kind": "employee" }))
+        .await
+        .ok(201);
     let id = created["request_id"].as_str().expect("id").to_owned();
     h.api.post(&format!("/v1/requests/{id}/consent"), Some(&device), &consent_body()).await.ok(200);
     h.api.post_bytes(&format!("/v1/requests/{id}/selfie"), &device, "image/jpeg", face_jpeg()).await.ok(200);

@@ -4,8 +4,8 @@ mod common;
 
 use std::sync::Arc;
 
-use common::*;
 use base64::Engine;
+use common::*;
 use identity_pass_service::{FaceCheck, FaceCheckFailed, ManualClock, RecordingPushSender};
 use serde_json::json;
 
@@ -50,8 +50,17 @@ async fn bad_input_gets_a_json_4xx_and_loses_nothing() {
     let h = start().await;
     let device = h.api.register_device().await;
     let url = format!("{}/v1/requests", h.api.base);
-    let garbage = h.api.http.post(&url).bearer_auth(&device).header("Idempotency-Key", fresh_key())
-        .header("Content-Type", "application/json").body("{not json").send().await.expect("sent");
+    let garbage = h
+        .api
+        .http
+        .post(&url)
+        .bearer_auth(&device)
+        .header("Idempotency-Key", fresh_key())
+        .header("Content-Type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(garbage.status().as_u16(), 400);
     let body: serde_json::Value = garbage.json().await.expect("json error body");
     assert_eq!(body["code"], "INVALID_JSON");
@@ -60,14 +69,24 @@ async fn bad_input_gets_a_json_4xx_and_loses_nothing() {
     assert_eq!(no_key.status().as_u16(), 400);
     assert_eq!(no_key.json::<serde_json::Value>().await.expect("json")["code"], "IDEMPOTENCY_KEY_REQUIRED");
 
-    let unknown = h.api.post("/v1/requests", Some(&device),
-        &json!({ "upn": "nobody@contoso.example", "employee_id": "E1", "staff_kind": "employee" })).await;
+    let unknown = h
+        .api
+        .post("/v1/requests", Some(&device), &json!({ "upn": "nobody@contoso.example", "employee_id": "E1", "staff_kind": "employee" }))
+        .await;
     assert_eq!((unknown.status.as_u16(), unknown.code()), (422, "IDENTITY_NOT_MATCHED"));
-    let bad_kind = h.api.post("/v1/requests", Some(&device),
-        &json!({ "upn": "alice@contoso.example", "employee_id": "E1001", "staff_kind": "robot" })).await;
+    let bad_kind = h
+        .api
+        .post("/v1/requests", Some(&device), &json!({ "upn": "alice@contoso.example", "employee_id": "E1001", "staff_kind": "robot" }))
+        .await;
     assert_eq!(bad_kind.code(), "INVALID_JSON");
-    let no_badge = h.api.post("/v1/requests", Some(&device),
-        &json!({ "upn": "carol@contoso.example", "staff_kind": "employee", "date_of_birth": "1992-07-01" })).await;
+    let no_badge = h
+        .api
+        .post(
+            "/v1/requests",
+            Some(&device),
+            &json!({ "upn": "carol@contoso.example", "staff_kind": "employee", "date_of_birth": "1992-07-01" }),
+        )
+        .await;
     assert_eq!(no_badge.code(), "BADGE_PHOTO_MISSING");
     assert_eq!(h.service.count_rows("requests").expect("count"), 0);
 
@@ -125,8 +144,10 @@ async fn the_selfie_must_show_exactly_one_face() {
 
     // The liveness capture goes through the same check.
     let capture = base64::engine::general_purpose::STANDARD.encode(fixture_jpeg("no_face_rocket_640x480"));
-    let liveness = h.api.post(&format!("/v1/requests/{id}/liveness"), Some(&device),
-        &json!({ "result": "passed", "capture_jpeg_base64": capture })).await;
+    let liveness = h
+        .api
+        .post(&format!("/v1/requests/{id}/liveness"), Some(&device), &json!({ "result": "passed", "capture_jpeg_base64": capture }))
+        .await;
     assert_eq!((liveness.status.as_u16(), liveness.code()), (422, "NO_FACE_DETECTED"));
 
     h.api.post_bytes(&selfie, &device, "image/jpeg", fixture_jpeg("face_selfie_1280x720")).await.ok(200);
@@ -166,8 +187,15 @@ async fn denial_and_missed_deadline() {
     assert_eq!(no_reason.code(), "REASON_CODE_INVALID");
     let no_message = h.api.review(&denied_id, "decision", &json!({ "decision": "deny", "reason_code": "FACE_MISMATCH" })).await;
     assert_eq!(no_message.code(), "DENIAL_MESSAGE_REQUIRED");
-    let denied = h.api.review(&denied_id, "decision",
-        &json!({ "decision": "deny", "reason_code": "FACE_MISMATCH", "message": "Your badge photo needs updating." })).await.ok(200);
+    let denied = h
+        .api
+        .review(
+            &denied_id,
+            "decision",
+            &json!({ "decision": "deny", "reason_code": "FACE_MISMATCH", "message": "Your badge photo needs updating." }),
+        )
+        .await
+        .ok(200);
     assert_eq!(denied["state"], "denied");
     assert_eq!(denied["denial"]["reason_code"], "FACE_MISMATCH");
     let twice = h.api.review(&denied_id, "call", &json!({})).await;

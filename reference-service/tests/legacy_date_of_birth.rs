@@ -115,7 +115,8 @@ async fn who_is_asked_for_a_date_and_one_step_clients() {
     assert_eq!((bare_bob.status.as_u16(), bare_bob.code()), (400, "EMPLOYEE_ID_REQUIRED"));
     assert_eq!(bare_bob.body, bare_nobody.body);
 
-    let half_consent = json!({ "upn": "bob@contoso.example", "employee_id": "E1002", "staff_kind": "employee", "terms_version": "2026-01" });
+    let half_consent =
+        json!({ "upn": "bob@contoso.example", "employee_id": "E1002", "staff_kind": "employee", "terms_version": "2026-01" });
     assert_eq!(h.api.post("/v1/requests", auth, &half_consent).await.code(), "CONSENT_INCOMPLETE");
 }
 

@@ -7,9 +7,9 @@ use common::*;
 use passkey::authenticator::{Authenticator, UiHint, UserCheck, UserValidationMethod};
 use passkey::client::{Client, DefaultClientData};
 use passkey::crypto::rust_crypto::RustCryptoBackend;
+use passkey::types::Passkey;
 use passkey::types::ctap2::{Aaguid, Ctap2Error};
 use passkey::types::webauthn::CredentialCreationOptions;
-use passkey::types::Passkey;
 use serde_json::{Value, json};
 
 /// Stands in for the user touching the sensor: always present and verified.
@@ -44,8 +44,11 @@ async fn get_passkey_path_registers_a_passkey_verified_by_webauthn_rs() {
     let h = start().await;
     let device = h.api.register_device().await;
     let auth = Some(device.as_str());
-    let created = h.api.post("/v1/requests", auth,
-        &json!({ "upn": "dave@contoso.example", "employee_id": "E1004", "staff_kind": "employee" })).await.ok(201);
+    let created = h
+        .api
+        .post("/v1/requests", auth, &json!({ "upn": "dave@contoso.example", "employee_id": "E1004", "staff_kind": "employee" }))
+        .await
+        .ok(201);
     assert_eq!(created["path"], "get_passkey");
     let id = created["request_id"].as_str().expect("id").to_owned();
     let p = |suffix: &str| format!("/v1/requests/{id}{suffix}");
@@ -63,8 +66,15 @@ async fn get_passkey_path_registers_a_passkey_verified_by_webauthn_rs() {
     assert_eq!(early.code(), "REQUEST_NOT_APPROVED");
     approve(&h, &id).await;
 
-    let no_ceremony = h.api.post(&p("/passkey/attestation"), auth, &json!({ "id": "x", "rawId": "eA", "type": "public-key",
-        "response": { "attestationObject": "", "clientDataJSON": "" } })).await;
+    let no_ceremony = h
+        .api
+        .post(
+            &p("/passkey/attestation"),
+            auth,
+            &json!({ "id": "x", "rawId": "eA", "type": "public-key",
+        "response": { "attestationObject": "", "clientDataJSON": "" } }),
+        )
+        .await;
     assert!(no_ceremony.status.is_client_error(), "{}", no_ceremony.body);
 
     // A credential made for an older challenge is refused once a new ceremony replaced it.

@@ -10,11 +10,11 @@ const NOT_ERROR_CODES: &[&str] = &[
     // Environment variables: the reviewer token (main.rs), `env!` in tests.
     "IDENTITY_PASS_REVIEWER_TOKEN",
     "CARGO_MANIFEST_DIR",
-    // SQLite pragma values (db/mod.rs).
+    // SQLite pragma values (store/mod.rs).
     "WAL",
     "FULL",
     "ON",
-    // JOSE header and JWK values (verified_id.rs).
+    // JOSE header and JWK values (domain/verified_id.rs).
     "JWT",
     "OKP",
     // An alphabet in a unit test (secrets.rs).
@@ -24,8 +24,7 @@ const NOT_ERROR_CODES: &[&str] = &[
 /// The phone's own codes for a call that never left it (`flow::service_call` `NOT_SENT_*`, and
 /// the runtime's `NOT_SENT_CONFIGURATION`). They share `SERVICE_ALIASES` with the service's
 /// codes, so they get a user text, but the service never returns them.
-const PHONE_CODES: &[&str] =
-    &[crate::flow::NOT_SENT_SECURE_STORAGE, crate::flow::NOT_SENT_VERIFIED_ID_MISSING, "CONFIGURATION"];
+const PHONE_CODES: &[&str] = &[crate::flow::NOT_SENT_SECURE_STORAGE, crate::flow::NOT_SENT_VERIFIED_ID_MISSING, "CONFIGURATION"];
 
 fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
     let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
@@ -179,7 +178,12 @@ fn a_failed_request_in_the_flow_shows_the_services_own_explanation() {
         send(&mut flow, Event::PermissionReported { permission, status: PermissionStatus::Granted });
     }
     send(&mut flow, Event::ConsentAnswered { accepted: true });
-    let form = IdentityForm { upn: "bob@contoso.example".into(), employee_id: "E1002".into(), personal_email: None, staff_kind: StaffKind::Employee };
+    let form = IdentityForm {
+        upn: "bob@contoso.example".into(),
+        employee_id: "E1002".into(),
+        personal_email: None,
+        staff_kind: StaffKind::Employee,
+    };
     send(&mut flow, Event::IdentitySubmitted { form });
     // The call in flight (the identity) fails with `failure`.
     let fail = |flow: &mut OnboardingFlow, failure: CallFailure| {

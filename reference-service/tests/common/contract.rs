@@ -72,9 +72,10 @@ impl Contract {
             }
         }
         if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
-            && !allowed.contains(value) {
-                return Err(format!("{at}: {value} is not one of {allowed:?}"));
-            }
+            && !allowed.contains(value)
+        {
+            return Err(format!("{at}: {value} is not one of {allowed:?}"));
+        }
         let kind = schema.get("type").and_then(Value::as_str);
         let matches = match kind {
             None => true,
@@ -90,13 +91,15 @@ impl Contract {
             return Err(format!("{at}: expected {}, got {value}", kind.unwrap_or("?")));
         }
         if let (Some(n), Some(min)) = (value.as_i64(), schema.get("minimum").and_then(Value::as_i64))
-            && n < min {
-                return Err(format!("{at}: {n} < minimum {min}"));
-            }
+            && n < min
+        {
+            return Err(format!("{at}: {n} < minimum {min}"));
+        }
         if let (Some(n), Some(max)) = (value.as_i64(), schema.get("maximum").and_then(Value::as_i64))
-            && n > max {
-                return Err(format!("{at}: {n} > maximum {max}"));
-            }
+            && n > max
+        {
+            return Err(format!("{at}: {n} > maximum {max}"));
+        }
         if let Some(text) = value.as_str() {
             let length = text.chars().count() as u64;
             if schema.get("minLength").and_then(Value::as_u64).is_some_and(|min| length < min)

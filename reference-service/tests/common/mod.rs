@@ -24,13 +24,7 @@ pub struct Harness {
 }
 
 pub fn config(clock: Arc<ManualClock>, pushes: Arc<RecordingPushSender>, db: Option<PathBuf>) -> ServiceConfig {
-    ServiceConfig {
-        db_path: db,
-        clock,
-        push_sender: pushes,
-        reviewer_token: Some(REVIEWER_TOKEN.to_owned()),
-        ..ServiceConfig::default()
-    }
+    ServiceConfig { db_path: db, clock, push_sender: pushes, reviewer_token: Some(REVIEWER_TOKEN.to_owned()), ..ServiceConfig::default() }
 }
 
 pub async fn start_with(config: ServiceConfig, clock: Arc<ManualClock>, pushes: Arc<RecordingPushSender>) -> Harness {
@@ -144,11 +138,10 @@ pub fn face_jpeg() -> Vec<u8> {
 /// A JPEG of the given size with some texture (so it is not trivially small) and no face: for
 /// the format, size and dimension checks, which refuse it before the face check runs.
 pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x * 7 % 256) as u8, (y * 5 % 256) as u8, ((x ^ y) % 256) as u8]));
+    let image =
+        image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x * 7 % 256) as u8, (y * 5 % 256) as u8, ((x ^ y) % 256) as u8]));
     let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
-        .encode_image(&image)
-        .expect("encode");
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&image).expect("encode");
     out
 }
 

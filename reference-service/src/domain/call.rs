@@ -1,0 +1,91 @@
+//! The reviewer's video call: the reviewer starts it, then records the user joining and leaving;
+//! approval needs the user to have stayed at least 15 seconds (seed 000, step 10). A user who
+//! left may join again, and the 15 seconds then count from the latest join.
+
+use crate::domain::DomainError;
+use crate::domain::request::OnboardingRequest;
+use crate::domain::request_state::RequestState;
+
+/// How long the user must stay in the call.
+pub const MINIMUM_CALL_SECONDS: i64 = 15;
+
+/// Whether the user has been in the call long enough, at `now`: from the join to the leave, or
+/// to `now` while still in the call.
+pub fn call_long_enough(joined_at: Option<i64>, left_at: Option<i64>, now: i64) -> bool {
+    joined_at.is_some_and(|joined| left_at.unwrap_or(now) - joined >= MINIMUM_CALL_SECONDS)
+}
+
+/// The reviewer may start the call once, on a request waiting for a reviewer.
+pub fn check_start(request: &OnboardingRequest) -> Result<(), DomainError> {
+    if request.state == RequestState::WaitingForReviewer { Ok(()) } else { Err(DomainError::CallAlreadyStarted) }
+}
+
+/// The user may join a started call they are not in (again, after leaving).
+pub fn check_join(request: &OnboardingRequest) -> Result<(), DomainError> {
+    if request.state == RequestState::WaitingForReviewer {
+        return Err(DomainError::CallNotStarted);
+    }
+    if request.state == RequestState::InCall && request.left_at.is_none() {
+        return Err(DomainError::UserAlreadyInCall);
+    }
+    Ok(())
+}
+
+/// The user may leave a call they are in.
+pub fn check_leave(request: &OnboardingRequest) -> Result<(), DomainError> {
+    if request.state != RequestState::InCall || request.left_at.is_some() {
+        return Err(DomainError::UserNotInCall);
+    }
+    Ok(())
+}
+
+/// `409 CALL_TOO_SHORT` unless the user stayed [`MINIMUM_CALL_SECONDS`].
+pub fn check_long_enough(request: &OnboardingRequest, now: i64) -> Result<(), DomainError> {
+    if call_long_enough(request.joined_at, request.left_at, now) {
+        Ok(())
+    } else {
+        Err(DomainError::CallTooShort { minimum_seconds: MINIMUM_CALL_SECONDS })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::directory::OnboardingPath;
+    use crate::domain::request::fixtures::draft;
+
+    #[test]
+    fn fifteen_second_rule_counts_from_join_to_leave_or_now() {
+        assert!(!call_long_enough(None, None, 100));
+        assert!(!call_long_enough(Some(100), Some(114), 200));
+        assert!(call_long_enough(Some(100), Some(115), 200));
+        assert!(!call_long_enough(Some(100), None, 110));
+        assert!(call_long_enough(Some(100), None, 115));
+    }
+
+    #[test]
+    fn approval_before_fifteen_seconds_names_the_minimum() {
+        let mut request = draft(OnboardingPath::GetTap);
+        request.joined_at = Some(100);
+        assert_eq!(check_long_enough(&request, 114), Err(DomainError::CallTooShort { minimum_seconds: 15 }));
+        assert_eq!(check_long_enough(&request, 115), Ok(()));
+    }
+
+    #[test]
+    fn the_call_is_started_once_then_joined_and_left_in_turn() {
+        let mut request = draft(OnboardingPath::GetTap);
+        request.state = RequestState::WaitingForReviewer;
+        assert_eq!(check_start(&request), Ok(()));
+        assert_eq!(check_join(&request), Err(DomainError::CallNotStarted));
+        assert_eq!(check_leave(&request), Err(DomainError::UserNotInCall));
+        request.state = RequestState::CallInvited;
+        assert_eq!(check_start(&request), Err(DomainError::CallAlreadyStarted));
+        assert_eq!(check_join(&request), Ok(()));
+        request.state = RequestState::InCall;
+        assert_eq!(check_join(&request), Err(DomainError::UserAlreadyInCall));
+        assert_eq!(check_leave(&request), Ok(()));
+        request.left_at = Some(10);
+        assert_eq!(check_leave(&request), Err(DomainError::UserNotInCall));
+        assert_eq!(check_join(&request), Ok(()), "a user who left may join again");
+    }
+}

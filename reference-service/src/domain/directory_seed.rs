@@ -1,0 +1,80 @@
+//! The seeded directory every embedded or standalone service starts with: a few employees and
+//! external staff covering each path, with and without badge photos, in and out of the TAP
+//! policy's scope. The README's demo walk-through uses these people.
+
+use crate::domain::directory::{Directory, DirectoryEntry, GroupRollout, OnboardingPath, RolloutFlags, StaffKind};
+
+/// Group every person in the TAP policy's scope belongs to.
+pub const TAP_SCOPE_GROUP: &str = "all-staff";
+
+fn person(
+    upn: &str,
+    employee_id: &str,
+    staff_kind: StaffKind,
+    date_of_birth: Option<&str>,
+    has_badge_photo: bool,
+    groups: &[&str],
+) -> DirectoryEntry {
+    DirectoryEntry {
+        upn: upn.to_owned(),
+        employee_id: employee_id.to_owned(),
+        staff_kind,
+        date_of_birth: date_of_birth.map(str::to_owned),
+        has_badge_photo,
+        groups: groups.iter().map(|g| (*g).to_owned()).collect(),
+        path_override: None,
+        flags_override: None,
+    }
+}
+
+/// The seeded directory.
+pub fn seeded_directory() -> Directory {
+    use StaffKind::{Employee, External};
+    let mut frank = person("v-frank@contoso.example", "X2002", External, None, false, &[TAP_SCOPE_GROUP]);
+    frank.path_override = Some(OnboardingPath::GetTap);
+    frank.flags_override = Some(RolloutFlags { liveness_prompt: true, verified_id: false });
+    let mut henry = person("henry@contoso.example", "E1005", Employee, Some("1979-02-28"), true, &[]);
+    henry.path_override = Some(OnboardingPath::GetTap);
+    Directory {
+        entries: vec![
+            // "Get TAP" with liveness and Verified ID rolled out to her groups.
+            person(
+                "alice@contoso.example",
+                "E1001",
+                Employee,
+                Some("1990-04-12"),
+                true,
+                &[TAP_SCOPE_GROUP, "rollout-tap", "rollout-liveness"],
+            ),
+            // No rollout group: the legacy date-of-birth flow.
+            person("bob@contoso.example", "E1002", Employee, Some("1985-11-30"), true, &[TAP_SCOPE_GROUP]),
+            // An employee without a badge photo: cannot be verified.
+            person("carol@contoso.example", "E1003", Employee, Some("1992-07-01"), false, &[TAP_SCOPE_GROUP]),
+            // "Get Passkey" through the government-ID partner.
+            person("dave@contoso.example", "E1004", Employee, Some("1988-01-20"), true, &[TAP_SCOPE_GROUP, "rollout-passkey"]),
+            // External staff on the legacy flow: employee ID, no badge photo needed.
+            person("v-erin@contoso.example", "X2001", External, None, false, &[TAP_SCOPE_GROUP]),
+            frank,
+            // On "Get TAP" but outside the TAP policy's scope.
+            henry,
+        ],
+        rollouts: vec![
+            GroupRollout {
+                group: "rollout-passkey".to_owned(),
+                path: Some(OnboardingPath::GetPasskey),
+                flags: RolloutFlags { liveness_prompt: true, verified_id: true },
+            },
+            GroupRollout {
+                group: "rollout-tap".to_owned(),
+                path: Some(OnboardingPath::GetTap),
+                flags: RolloutFlags { liveness_prompt: false, verified_id: true },
+            },
+            GroupRollout {
+                group: "rollout-liveness".to_owned(),
+                path: None,
+                flags: RolloutFlags { liveness_prompt: true, verified_id: false },
+            },
+        ],
+        default_path: OnboardingPath::LegacyDob,
+    }
+}

@@ -1,0 +1,191 @@
+//! Why a rule refused. One variant per reason, carrying only what the explanation needs.
+//!
+//! The domain names reasons and nothing else: the HTTP status, the stable code and the English
+//! message of each are decided in one place, `http::error`, so the error contract of the wire
+//! (contract.md, "Errors") is one table and the rules never depend on how they are served.
+
+use crate::domain::face_check::FaceCheckFailed;
+use crate::domain::request_state::RequestState;
+use crate::domain::tap::UsabilityReason;
+
+/// A refusal by an onboarding rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DomainError {
+    // --- The identity step and the directory.
+    /// The personal email is not an address.
+    PersonalEmailInvalid,
+    /// Only one of `terms_version` and `consent_accepted_at` came with the identity.
+    ConsentIncomplete,
+    /// `terms_version` is empty or longer than 64 characters.
+    TermsVersionInvalid,
+    /// `accepted_at` is not RFC 3339.
+    AcceptedAtInvalid,
+    /// A date of birth is not `YYYY-MM-DD`.
+    DateOfBirthInvalid,
+    /// Neither an employee ID nor a date of birth was given.
+    EmployeeIdRequired,
+    /// Any mismatch with the directory: unknown UPN, wrong ID, wrong date, wrong staff kind.
+    IdentityNotMatched,
+    /// An employee without a badge photo cannot be compared with a selfie.
+    BadgePhotoMissing,
+    /// The request is not on the legacy path of an employee.
+    DateOfBirthNotNeeded,
+    /// The legacy path's date of birth is still to be confirmed.
+    DateOfBirthNotConfirmed,
+    /// Too many wrong dates of birth locked the request (or the person).
+    IdentityLocked,
+
+    // --- Where a request stands.
+    /// The request left `draft`; its steps can no longer change.
+    RequestAlreadySubmitted,
+    /// A reviewer action on a request no reviewer can act on any more.
+    RequestNotPending(RequestState),
+    /// TAP and passkey need an approved request.
+    RequestNotApproved,
+
+    // --- Submission requirements, in the order they are checked.
+    /// The terms were not accepted.
+    ConsentRequired,
+    /// The government-ID partner has not verified the document.
+    GovernmentIdNotVerified,
+    /// No selfie uploaded.
+    SelfieRequired,
+    /// The liveness check has not passed.
+    LivenessRequired,
+    /// Passkey path: the Verified ID issued after the government ID was not presented back.
+    VerifiedIdNotPresented,
+
+    // --- The reviewer's call and decision.
+    /// The call was started already.
+    CallAlreadyStarted,
+    /// The user cannot join a call nobody started.
+    CallNotStarted,
+    /// The user is in the call already.
+    UserAlreadyInCall,
+    /// The user is not in the call, so cannot leave it.
+    UserNotInCall,
+    /// Approval before the user stayed `minimum_seconds` in the call.
+    CallTooShort {
+        /// The rule's minimum.
+        minimum_seconds: i64,
+    },
+    /// The decision is neither `approve` nor `deny`.
+    DecisionInvalid,
+    /// A denial's reason code is not UPPER_SNAKE_CASE of 2–64 characters.
+    ReasonCodeInvalid,
+    /// A denial needs a message of 1–500 characters.
+    DenialMessageRequired,
+
+    // --- Evidence.
+    /// A JPEG above the size limit.
+    ImageTooLarge {
+        /// The limit.
+        max_bytes: usize,
+    },
+    /// A JPEG below the size limit.
+    ImageTooSmall {
+        /// The limit.
+        min_bytes: usize,
+    },
+    /// The bytes are not a JPEG.
+    ImageNotJpeg,
+    /// The JPEG lacks its end-of-image marker.
+    ImageTruncated,
+    /// The JPEG does not decode.
+    ImageUndecodable,
+    /// Width or height outside the accepted range.
+    ImageDimensionsInvalid {
+        /// Smallest side.
+        min: u32,
+        /// Largest side.
+        max: u32,
+    },
+    /// The image shows no face.
+    NoFaceDetected,
+    /// The image shows more than one face.
+    MultipleFacesDetected,
+    /// The face check itself could not run (never the user's fault).
+    FaceCheckFailed(FaceCheckFailed),
+    /// A `rejected` government-ID result without a reason.
+    GovernmentIdReasonRequired,
+    /// A government-ID result other than `verified`, `rejected`, `expired`.
+    GovernmentIdResultInvalid,
+    /// A `failed` liveness result without a reason.
+    LivenessReasonRequired,
+    /// A liveness result other than `passed`, `failed`.
+    LivenessResultInvalid,
+
+    // --- Verified ID.
+    /// The signature does not verify with the service's key.
+    VerifiedIdSignatureInvalid,
+    /// The credential's subject is not the request's UPN.
+    VerifiedIdOfSomebodyElse,
+    /// Issued 30 days ago or more, or past its expiry.
+    VerifiedIdExpired,
+    /// Well signed, but never issued here.
+    VerifiedIdNotOnRecord,
+    /// Passkey path: after the Verified ID was issued the government-ID result is final.
+    GovernmentIdAlreadyVerified,
+
+    // --- Temporary Access Pass.
+    /// The tenant's TAP policy is off.
+    TapPolicyDisabled,
+    /// The user is outside the policy's groups.
+    TapUserNotInScope,
+    /// The requested lifetime is outside the policy's range.
+    TapLifetimeOutOfRange {
+        /// Policy minimum, minutes.
+        min: u32,
+        /// Policy maximum, minutes.
+        max: u32,
+    },
+    /// A multi-use pass under a one-time-only policy.
+    TapMultiUseNotAllowed,
+    /// `startDateTime` is not RFC 3339.
+    TapStartInvalid,
+    /// `startDateTime` is in the past.
+    TapStartInPast,
+    /// A sign-in with a TAP was refused.
+    TapSignInRefused(SignInRefusal),
+
+    // --- Passkey.
+    /// The request is not on the passkey path.
+    PathHasNoPasskey,
+    /// An attestation without creation options first.
+    PasskeyCeremonyNotStarted,
+
+    // --- Devices and push tokens.
+    /// Unknown platform.
+    PlatformInvalid,
+    /// A device-chosen secret that is not 64 lowercase hex digits.
+    DeviceSecretInvalid,
+    /// A push token kind other than `fcm`, `apns`.
+    PushKindInvalid,
+    /// A push token that is empty, too long or not visible ASCII.
+    PushTokenInvalid,
+}
+
+/// Why a TAP sign-in was refused, in Entra's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInRefusal {
+    /// Unknown user, no TAP, or the wrong code (one answer for all, so nothing is learnt).
+    InvalidCode,
+    /// The right code, but the pass is not usable now.
+    NotUsable(UsabilityReason),
+}
+
+impl SignInRefusal {
+    /// Entra's name for the refusal.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidCode => "InvalidCode",
+            Self::NotUsable(reason) => reason.as_str(),
+        }
+    }
+}
+
+impl From<FaceCheckFailed> for DomainError {
+    fn from(failure: FaceCheckFailed) -> Self {
+        Self::FaceCheckFailed(failure)
+    }
+}

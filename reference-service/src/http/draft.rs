@@ -1,0 +1,46 @@
+//! Changing a draft request: the one way evidence, consent, the Verified ID presentation and
+//! submission write. Each loads the caller's own request, checks it is still a draft (and, for
+//! evidence and submission, that its identity is confirmed), runs its change, bumps the version,
+//! wakes the long-polls, and answers the request's view.
+
+use crate::domain::request::OnboardingRequest;
+use crate::http::auth::DeviceAuth;
+use crate::http::error::ApiResult;
+use crate::http::request_view::RequestView;
+use crate::state::AppState;
+use crate::store::{self, Connection};
+
+/// Runs `change` on a draft request owned by `device` whose identity is confirmed; answers the
+/// view after the change and what `change` returned.
+pub fn update_draft<T>(
+    state: &AppState,
+    id: &str,
+    device: &DeviceAuth,
+    change: impl FnOnce(&Connection, &OnboardingRequest, i64) -> ApiResult<T>,
+) -> ApiResult<(RequestView, T)> {
+    update_draft_at_any_identity_check(state, id, device, |connection, request, now| {
+        request.require_confirmed_identity()?;
+        change(connection, request, now)
+    })
+}
+
+/// Like [`update_draft`], but also for a request whose identity is not confirmed yet (consent,
+/// a Verified ID presentation).
+pub fn update_draft_at_any_identity_check<T>(
+    state: &AppState,
+    id: &str,
+    device: &DeviceAuth,
+    change: impl FnOnce(&Connection, &OnboardingRequest, i64) -> ApiResult<T>,
+) -> ApiResult<(RequestView, T)> {
+    let now = state.now();
+    let (request, outcome) = {
+        let connection = state.db.lock()?;
+        let request = store::requests::load_owned(&connection, id, &device.device_id)?;
+        request.require_draft()?;
+        let outcome = change(&connection, &request, now)?;
+        store::requests::bump_version(&connection, id)?;
+        (store::requests::load(&connection, id)?, outcome)
+    };
+    state.announce_change();
+    Ok((RequestView::new(&request, now), outcome))
+}

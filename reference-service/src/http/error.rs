@@ -1,0 +1,244 @@
+//! The one error type every handler returns: an HTTP status plus a JSON body
+//! `{ "code": "STABLE_CODE", "message": "…" }` (contract.md, "Errors").
+//!
+//! Codes are stable identifiers the core maps to its message catalog; messages are English help
+//! for developers and never contain secrets or the rejected input itself.
+//!
+//! This file is the one mapping from the lower layers' errors to the wire: every
+//! [`DomainError`] and [`StoreError`] gets its status, code and message here and nowhere else.
+//! Handlers build an [`ApiError`] directly only for what is HTTP's own business — credentials,
+//! headers, malformed JSON or query strings, idempotency keys, routing, the WebAuthn protocol.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::domain::DomainError;
+use crate::secrets::RandomnessUnavailable;
+use crate::store::{Missing, StoreError};
+
+/// A failed call: status, stable code and a human-readable message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status (4xx for the caller's mistakes, 5xx for ours).
+    pub status: StatusCode,
+    /// The stable machine-readable code, e.g. `IDENTITY_NOT_FOUND`.
+    pub code: &'static str,
+    /// English explanation for developers.
+    pub message: String,
+}
+
+/// The JSON body of every error response.
+#[derive(Debug, Serialize)]
+pub struct ErrorBody<'a> {
+    /// Stable code.
+    pub code: &'a str,
+    /// Explanation.
+    pub message: &'a str,
+}
+
+impl ApiError {
+    /// Builds an error with any status.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into() }
+    }
+    /// 400: the input is malformed.
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+    /// 401: missing or wrong credentials.
+    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, message)
+    }
+    /// 403: authenticated, but not allowed.
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, code, message)
+    }
+    /// 404: no such thing (or not visible to this caller).
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, message)
+    }
+    /// 409: the request conflicts with the current state.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message)
+    }
+    /// 422: well-formed, but semantically unacceptable.
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+    /// 500: our fault; the detail goes to the log, not to the caller.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        tracing::error!(%detail, "internal error");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody { code: self.code, message: &self.message };
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+/// Result alias for handlers.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound(Missing::Request) => Self::not_found("REQUEST_NOT_FOUND", "no such request"),
+            StoreError::NotFound(Missing::Tap) => Self::not_found("TAP_NOT_FOUND", "no Temporary Access Pass for this user"),
+            StoreError::NotFound(Missing::VerifiedId) => Self::not_found("VERIFIED_ID_NOT_ISSUED", "no Verified ID for this request"),
+            StoreError::Sqlite(_) | StoreError::Poisoned | StoreError::SigningKey(_) => Self::internal(error),
+        }
+    }
+}
+
+impl From<RandomnessUnavailable> for ApiError {
+    fn from(error: RandomnessUnavailable) -> Self {
+        Self::internal(error)
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(error: DomainError) -> Self {
+        use DomainError as E;
+        match error {
+            // The identity step and the directory.
+            E::PersonalEmailInvalid => Self::bad_request("PERSONAL_EMAIL_INVALID", "not an email address"),
+            E::ConsentIncomplete => Self::bad_request("CONSENT_INCOMPLETE", "send terms_version and consent_accepted_at together"),
+            E::TermsVersionInvalid => Self::bad_request("TERMS_VERSION_INVALID", "terms_version must be 1–64 characters"),
+            E::AcceptedAtInvalid => Self::bad_request("ACCEPTED_AT_INVALID", "accepted_at must be RFC 3339"),
+            E::DateOfBirthInvalid => Self::bad_request("DATE_OF_BIRTH_INVALID", "date_of_birth must be YYYY-MM-DD"),
+            E::EmployeeIdRequired => Self::bad_request("EMPLOYEE_ID_REQUIRED", "the employee ID is required"),
+            E::IdentityNotMatched => {
+                Self::unprocessable("IDENTITY_NOT_MATCHED", "the work email, employee ID or date of birth does not match our records")
+            }
+            E::BadgePhotoMissing => {
+                Self::unprocessable("BADGE_PHOTO_MISSING", "no badge photo on file; ask your manager to have your badge picture updated")
+            }
+            E::DateOfBirthNotNeeded => Self::conflict("DATE_OF_BIRTH_NOT_NEEDED", "this request is not asked for a date of birth"),
+            E::DateOfBirthNotConfirmed => {
+                Self::conflict("DATE_OF_BIRTH_NOT_CONFIRMED", "confirm the date of birth first (POST /v1/requests/{id}/date-of-birth)")
+            }
+            E::IdentityLocked => Self::conflict(
+                "IDENTITY_LOCKED",
+                "too many wrong dates of birth; this request is locked — start again later or ask your manager",
+            ),
+
+            // Where a request stands.
+            E::RequestAlreadySubmitted => Self::conflict("REQUEST_ALREADY_SUBMITTED", "the request was already submitted"),
+            E::RequestNotPending(state) => Self::conflict("REQUEST_NOT_PENDING", format!("the request is {}", state.as_str())),
+            E::RequestNotApproved => Self::conflict("REQUEST_NOT_APPROVED", "the request is not approved"),
+
+            // Submission requirements.
+            E::ConsentRequired => Self::conflict("CONSENT_REQUIRED", "accept the terms first"),
+            E::GovernmentIdNotVerified => Self::conflict("GOVERNMENT_ID_NOT_VERIFIED", "the government ID check has not passed"),
+            E::SelfieRequired => Self::conflict("SELFIE_REQUIRED", "upload a selfie first"),
+            E::LivenessRequired => Self::conflict("LIVENESS_REQUIRED", "the liveness check has not passed"),
+            E::VerifiedIdNotPresented => Self::conflict("VERIFIED_ID_NOT_PRESENTED", "present the Verified ID first"),
+
+            // The reviewer's call and decision.
+            E::CallAlreadyStarted => Self::conflict("CALL_ALREADY_STARTED", "the call was already started"),
+            E::CallNotStarted => Self::conflict("CALL_NOT_STARTED", "start the call first"),
+            E::UserAlreadyInCall => Self::conflict("USER_ALREADY_IN_CALL", "the user is already in the call"),
+            E::UserNotInCall => Self::conflict("USER_NOT_IN_CALL", "the user is not in the call"),
+            E::CallTooShort { minimum_seconds } => {
+                Self::conflict("CALL_TOO_SHORT", format!("the user must stay in the call at least {minimum_seconds} seconds"))
+            }
+            E::DecisionInvalid => Self::bad_request("DECISION_INVALID", "decision must be approve or deny"),
+            E::ReasonCodeInvalid => Self::bad_request("REASON_CODE_INVALID", "reason_code must be UPPER_SNAKE_CASE"),
+            E::DenialMessageRequired => Self::bad_request("DENIAL_MESSAGE_REQUIRED", "give a message of 1–500 characters"),
+
+            // Evidence.
+            E::ImageTooLarge { max_bytes } => {
+                Self::new(StatusCode::PAYLOAD_TOO_LARGE, "IMAGE_TOO_LARGE", format!("at most {max_bytes} bytes"))
+            }
+            E::ImageTooSmall { min_bytes } => Self::bad_request("IMAGE_TOO_SMALL", format!("at least {min_bytes} bytes")),
+            E::ImageNotJpeg => Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "IMAGE_NOT_JPEG", "only JPEG images are accepted"),
+            E::ImageTruncated => Self::bad_request("IMAGE_UNREADABLE", "the JPEG is truncated"),
+            E::ImageUndecodable => Self::bad_request("IMAGE_UNREADABLE", "the JPEG does not decode"),
+            E::ImageDimensionsInvalid { min, max } => {
+                Self::unprocessable("IMAGE_DIMENSIONS_INVALID", format!("width and height must be {min}–{max} pixels"))
+            }
+            E::NoFaceDetected => Self::unprocessable("NO_FACE_DETECTED", "no face found; face the camera in good light"),
+            E::MultipleFacesDetected => {
+                Self::unprocessable("MULTIPLE_FACES_DETECTED", "more than one face; only the applicant may be in the picture")
+            }
+            E::FaceCheckFailed(failure) => Self::internal(failure),
+            E::GovernmentIdReasonRequired => Self::bad_request("REASON_REQUIRED", "a rejected result needs a reason"),
+            E::GovernmentIdResultInvalid => Self::bad_request("RESULT_INVALID", "result must be verified, rejected or expired"),
+            E::LivenessReasonRequired => Self::bad_request("REASON_REQUIRED", "a failed result needs a reason"),
+            E::LivenessResultInvalid => Self::bad_request("RESULT_INVALID", "result must be passed or failed"),
+
+            // Verified ID.
+            E::VerifiedIdSignatureInvalid => Self::unprocessable("VERIFIED_ID_INVALID", "the Verified ID's signature does not verify"),
+            E::VerifiedIdOfSomebodyElse => Self::unprocessable("VERIFIED_ID_INVALID", "the Verified ID belongs to somebody else"),
+            E::VerifiedIdExpired => Self::unprocessable("VERIFIED_ID_EXPIRED", "the Verified ID is older than 30 days"),
+            E::VerifiedIdNotOnRecord => Self::unprocessable("VERIFIED_ID_INVALID", "the Verified ID is not on record"),
+            E::GovernmentIdAlreadyVerified => {
+                Self::conflict("GOVERNMENT_ID_ALREADY_VERIFIED", "the government ID was verified and the Verified ID issued")
+            }
+
+            // Temporary Access Pass.
+            E::TapPolicyDisabled => Self::forbidden("TAP_POLICY_DISABLED", "the Temporary Access Pass policy is disabled"),
+            E::TapUserNotInScope => Self::forbidden("TAP_USER_NOT_IN_SCOPE", "the user is not in the Temporary Access Pass policy's scope"),
+            E::TapLifetimeOutOfRange { min, max } => Self::bad_request(
+                "TAP_LIFETIME_OUT_OF_RANGE",
+                format!("Invalid LifetimeInMinutes specified. The valid range between {min} and {max}."),
+            ),
+            E::TapMultiUseNotAllowed => Self::bad_request("TAP_MULTI_USE_NOT_ALLOWED", "the policy only allows one-time passes"),
+            E::TapStartInvalid => Self::bad_request("TAP_START_INVALID", "startDateTime must be RFC 3339"),
+            E::TapStartInPast => Self::bad_request("TAP_START_IN_PAST", "startDateTime is in the past"),
+            E::TapSignInRefused(refusal) => Self::unauthorized("TAP_SIGN_IN_REFUSED", format!("sign-in refused: {}", refusal.as_str())),
+
+            // Passkey.
+            E::PathHasNoPasskey => Self::conflict("PATH_HAS_NO_PASSKEY", "this request is not on the passkey path"),
+            E::PasskeyCeremonyNotStarted => Self::conflict("PASSKEY_CEREMONY_NOT_STARTED", "ask for creation options first"),
+
+            // Devices and push tokens.
+            E::PlatformInvalid => Self::bad_request("PLATFORM_INVALID", "platform must be android, android_china or ios"),
+            E::DeviceSecretInvalid => Self::bad_request("DEVICE_SECRET_INVALID", "device_secret must be 64 lowercase hex digits"),
+            E::PushKindInvalid => Self::bad_request("PUSH_KIND_INVALID", "kind must be fcm or apns"),
+            E::PushTokenInvalid => Self::bad_request("PUSH_TOKEN_INVALID", "token must be 1–4096 visible ASCII characters"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::error::SignInRefusal;
+    use crate::domain::request_state::RequestState;
+    use crate::domain::tap::UsabilityReason;
+
+    #[test]
+    fn domain_refusals_keep_their_wire_status_code_and_message() {
+        let lifetime = ApiError::from(DomainError::TapLifetimeOutOfRange { min: 10, max: 480 });
+        assert_eq!((lifetime.status, lifetime.code), (StatusCode::BAD_REQUEST, "TAP_LIFETIME_OUT_OF_RANGE"));
+        assert!(lifetime.message.contains("between 10 and 480"));
+        let short = ApiError::from(DomainError::CallTooShort { minimum_seconds: 15 });
+        assert_eq!((short.status, short.code), (StatusCode::CONFLICT, "CALL_TOO_SHORT"));
+        assert_eq!(short.message, "the user must stay in the call at least 15 seconds");
+        let pending = ApiError::from(DomainError::RequestNotPending(RequestState::Expired));
+        assert_eq!(pending.message, "the request is expired");
+        let refused = ApiError::from(DomainError::TapSignInRefused(SignInRefusal::NotUsable(UsabilityReason::OneTimeUsed)));
+        assert_eq!((refused.status, refused.message.as_str()), (StatusCode::UNAUTHORIZED, "sign-in refused: OneTimeUsed"));
+        let too_large = ApiError::from(DomainError::ImageTooLarge { max_bytes: 5 * 1024 * 1024 });
+        assert_eq!((too_large.status, too_large.message.as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "at most 5242880 bytes"));
+    }
+
+    #[test]
+    fn store_failures_are_404s_or_an_opaque_500() {
+        let missing = ApiError::from(StoreError::NotFound(Missing::Request));
+        assert_eq!(
+            (missing.status, missing.code, missing.message.as_str()),
+            (StatusCode::NOT_FOUND, "REQUEST_NOT_FOUND", "no such request")
+        );
+        let broken = ApiError::from(StoreError::Poisoned);
+        assert_eq!(
+            (broken.status, broken.code, broken.message.as_str()),
+            (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
+        );
+    }
+}

@@ -1,0 +1,26 @@
+//! The HTTP layer: axum handlers, their request and response views, caller authentication, the
+//! idempotency middleware, the route table, and [`error::ApiError`] — the one place where the
+//! lower layers' errors become a status, a stable code and a message.
+//!
+//! Handlers are thin: parse the call, ask `domain` whether it is allowed, have `store` record
+//! it, answer a view. They never write SQL (`store` does) and never decide a rule (`domain`
+//! does); `tests/layers.rs` checks the first. One file per group of endpoints.
+
+pub mod auth;
+pub mod console;
+pub mod devices;
+pub mod draft;
+pub mod error;
+pub mod evidence;
+pub mod extract;
+pub mod idempotency;
+pub mod identity_step;
+pub mod passkey;
+pub mod push_tokens;
+pub mod request_view;
+pub mod requests;
+pub mod review;
+pub mod routes;
+pub mod status;
+pub mod tap;
+pub mod verified_id;

@@ -1,0 +1,134 @@
+//! The reviewer's endpoints (contract.md, "Review"): the queue of pending requests, the call
+//! (start, the user joining and leaving) and the decision. Every action first expires requests
+//! whose deadline passed, then refuses requests no reviewer can act on any more; the rules are
+//! `domain::review` and `domain::call`. The device hears of the invitation and the decision by
+//! push.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::to_rfc3339;
+use crate::domain::call;
+use crate::domain::request::OnboardingRequest;
+use crate::domain::request_state::PENDING;
+use crate::domain::review::{self, Decision};
+use crate::http::auth::ReviewerAuth;
+use crate::http::error::ApiResult;
+use crate::http::extract::ApiJson;
+use crate::http::request_view::RequestView;
+use crate::http::verified_id::issue_verified_id;
+use crate::secrets::new_id;
+use crate::state::AppState;
+use crate::store::{self, Connection};
+
+/// Answer of `GET /v1/review/requests`.
+#[derive(Debug, Serialize)]
+pub struct QueueView {
+    /// Pending requests, earliest deadline first.
+    pub requests: Vec<RequestView>,
+    /// Server time, RFC 3339.
+    pub server_time: String,
+}
+
+/// `GET /v1/review/requests`: pending requests, earliest deadline first.
+pub async fn queue(State(state): State<AppState>, _reviewer: ReviewerAuth) -> ApiResult<Json<QueueView>> {
+    let now = state.now();
+    let connection = state.db.lock()?;
+    if store::review::expire_overdue(&connection, now)? > 0 {
+        state.announce_change();
+    }
+    let pending = store::requests::load_in_states(&connection, &PENDING)?;
+    let requests = pending.iter().map(|r| RequestView::new(r, now)).collect();
+    Ok(Json(QueueView { requests, server_time: to_rfc3339(now) }))
+}
+
+/// Applies a reviewer action to pending request `id`: `change` writes it and names the push
+/// event to send, if any.
+fn transition(
+    state: &AppState,
+    id: &str,
+    change: impl FnOnce(&Connection, &OnboardingRequest, i64) -> ApiResult<Option<&'static str>>,
+) -> ApiResult<Json<RequestView>> {
+    let now = state.now();
+    let (request, push_event) = {
+        let connection = state.db.lock()?;
+        store::review::expire_overdue(&connection, now)?;
+        let request = store::requests::load(&connection, id)?;
+        review::require_pending(&request)?;
+        let push_event = change(&connection, &request, now)?;
+        store::requests::bump_version(&connection, id)?;
+        (store::requests::load(&connection, id)?, push_event)
+    };
+    state.announce_change();
+    if let Some(event) = push_event {
+        state.notify_device(id, event)?;
+    }
+    Ok(Json(RequestView::new(&request, now)))
+}
+
+/// `POST /v1/review/requests/{id}/call`: the reviewer starts the video call.
+pub async fn start_call(State(state): State<AppState>, _reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Json<RequestView>> {
+    transition(&state, &id, |connection, request, _now| {
+        call::check_start(request)?;
+        store::review::start_call(connection, &request.id, &new_id("call")?)?;
+        Ok(Some("call_invited"))
+    })
+}
+
+/// `POST /v1/review/requests/{id}/join`: the user joined the call (recorded by the reviewer).
+pub async fn user_joined(State(state): State<AppState>, _reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Json<RequestView>> {
+    transition(&state, &id, |connection, request, now| {
+        call::check_join(request)?;
+        store::review::record_join(connection, &request.id, now)?;
+        Ok(None)
+    })
+}
+
+/// `POST /v1/review/requests/{id}/leave`: the user left the call.
+pub async fn user_left(State(state): State<AppState>, _reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Json<RequestView>> {
+    transition(&state, &id, |connection, request, now| {
+        call::check_leave(request)?;
+        store::review::record_leave(connection, &request.id, now)?;
+        Ok(None)
+    })
+}
+
+/// Body of `POST /v1/review/requests/{id}/decision`.
+#[derive(Debug, Deserialize)]
+pub struct DecisionBody {
+    /// `approve` or `deny`.
+    pub decision: String,
+    /// Stable reason code, required to deny (e.g. `FACE_MISMATCH`).
+    #[serde(default)]
+    pub reason_code: Option<String>,
+    /// Message shown to the user, required to deny.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// `POST /v1/review/requests/{id}/decision`: approve (after ≥ 15 s in the call) or deny.
+pub async fn decide(
+    State(state): State<AppState>,
+    _reviewer: ReviewerAuth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<DecisionBody>,
+) -> ApiResult<Json<RequestView>> {
+    let signer = state.signer.clone();
+    transition(&state, &id, |connection, request, now| {
+        let decision = review::decide(request, &body.decision, body.reason_code.as_deref(), body.message.as_deref(), now)?;
+        match decision {
+            Decision::Approve => {
+                store::review::approve(connection, &request.id, now)?;
+                if review::approval_issues_verified_id(request) {
+                    issue_verified_id(connection, &signer, request, now)?;
+                }
+                Ok(Some("approved"))
+            }
+            Decision::Deny { reason_code, message } => {
+                store::review::deny(connection, &request.id, &reason_code, &message, now)?;
+                Ok(Some("denied"))
+            }
+        }
+    })
+}

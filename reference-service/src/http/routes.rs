@@ -1,0 +1,92 @@
+//! The route table: one list of (method, path, handler), from which the router is built and
+//! which the contract test (`tests/contract.rs`) compares with `openapi.yaml`.
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Method, StatusCode};
+use axum::routing::{MethodRouter, get, post};
+use axum::{Json, Router};
+use serde::Serialize;
+
+use crate::http::error::ApiError;
+use crate::http::{
+    console, devices, evidence, idempotency, identity_step, passkey, push_tokens, requests, review, status, tap, verified_id,
+};
+use crate::state::AppState;
+
+/// One API route.
+pub struct Route {
+    /// HTTP method.
+    pub method: Method,
+    /// Path in OpenAPI/axum form, e.g. `/v1/requests/{id}`.
+    pub path: &'static str,
+    handler: MethodRouter<AppState>,
+}
+
+fn route(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> Route {
+    Route { method, path, handler }
+}
+
+/// Answer of `GET /healthz`.
+#[derive(Debug, Serialize)]
+pub struct Health {
+    /// Always `ok` while the service answers.
+    pub status: &'static str,
+}
+
+async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+/// Every route the service serves (the console's static files included).
+pub fn table() -> Vec<Route> {
+    use Method as M;
+    vec![
+        route(M::GET, "/healthz", get(healthz)),
+        route(M::POST, "/v1/devices", post(devices::register)),
+        route(M::POST, "/v1/devices/push-token", post(push_tokens::register_push_token)),
+        route(M::POST, "/v1/requests", post(identity_step::create)),
+        route(M::GET, "/v1/requests/{id}", get(requests::get)),
+        route(M::POST, "/v1/requests/{id}/date-of-birth", post(identity_step::date_of_birth)),
+        route(M::POST, "/v1/requests/{id}/consent", post(requests::consent)),
+        route(M::POST, "/v1/requests/{id}/government-id", post(evidence::government_id)),
+        route(M::POST, "/v1/requests/{id}/selfie", post(evidence::selfie)),
+        route(M::POST, "/v1/requests/{id}/liveness", post(evidence::liveness)),
+        route(M::POST, "/v1/requests/{id}/submit", post(requests::submit)),
+        route(M::GET, "/v1/requests/{id}/status", get(status::status)),
+        route(M::GET, "/v1/requests/{id}/verified-id", get(verified_id::get)),
+        route(M::POST, "/v1/requests/{id}/verified-id/presentation", post(verified_id::present)),
+        route(M::POST, "/v1/requests/{id}/tap", post(tap::create)),
+        route(M::GET, "/v1/requests/{id}/tap", get(tap::get)),
+        route(M::POST, "/v1/requests/{id}/passkey/options", post(passkey::options)),
+        route(M::POST, "/v1/requests/{id}/passkey/attestation", post(passkey::attestation)),
+        route(M::GET, "/v1/tap/policy", get(tap::policy)),
+        route(M::POST, "/v1/tap/sign-in", post(tap::sign_in)),
+        route(M::GET, "/v1/.well-known/verified-id-key", get(verified_id::public_key)),
+        route(M::GET, "/v1/review/requests", get(review::queue)),
+        route(M::POST, "/v1/review/requests/{id}/call", post(review::start_call)),
+        route(M::POST, "/v1/review/requests/{id}/join", post(review::user_joined)),
+        route(M::POST, "/v1/review/requests/{id}/leave", post(review::user_left)),
+        route(M::POST, "/v1/review/requests/{id}/decision", post(review::decide)),
+        route(M::GET, "/console", get(console::page)),
+        route(M::GET, "/console/app.js", get(console::script)),
+    ]
+}
+
+/// (method, path) of every route, for the contract test.
+pub fn served() -> Vec<(Method, &'static str)> {
+    table().into_iter().map(|r| (r.method, r.path)).collect()
+}
+
+/// Builds the router with JSON fallbacks and the idempotency layer.
+pub fn router(state: AppState) -> Router {
+    let mut router = Router::new();
+    for Route { path, handler, .. } in table() {
+        router = router.route(path, handler);
+    }
+    router
+        .fallback(|| async { ApiError::not_found("ROUTE_NOT_FOUND", "no such endpoint") })
+        .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "method not allowed") })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer))
+        .layer(DefaultBodyLimit::max(idempotency::MAX_BODY_BYTES))
+        .with_state(state)
+}

@@ -1,0 +1,200 @@
+//! Temporary Access Pass endpoints in Microsoft Graph's shapes: create (the code is in that
+//! answer only, and never in its stored idempotent replay), read the metadata, the tenant
+//! policy, and a stand-in for Entra's sign-in so tests and the demo can use a pass (and see
+//! `OneTimeUsed` afterwards). The rules are `domain::tap`'s.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::{Extension, Json};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::to_rfc3339;
+use crate::domain::DomainError;
+use crate::domain::error::SignInRefusal;
+use crate::domain::tap::{self, CODE_ALPHABET, Tap, TapOptions, TapPolicy, UsabilityReason, usability};
+use crate::http::auth::DeviceAuth;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::ApiJson;
+use crate::http::idempotency::ReplayBody;
+use crate::secrets::{new_id, random_string, sha256};
+use crate::state::AppState;
+use crate::store;
+
+/// Optional body of `POST /v1/requests/{id}/tap` (Graph's create body).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateTap {
+    /// Lifetime; the policy default when absent.
+    pub lifetime_in_minutes: Option<i64>,
+    /// RFC 3339 start; now when absent.
+    pub start_date_time: Option<String>,
+    /// One-time use; the policy's setting when absent.
+    pub is_usable_once: Option<bool>,
+}
+
+impl From<CreateTap> for TapOptions {
+    fn from(body: CreateTap) -> Self {
+        Self { lifetime_in_minutes: body.lifetime_in_minutes, start_date_time: body.start_date_time, is_usable_once: body.is_usable_once }
+    }
+}
+
+/// Graph's `temporaryAccessPassAuthenticationMethod`; `temporaryAccessPass` only on creation.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TapView {
+    /// Method id.
+    pub id: String,
+    /// The code, on creation only.
+    pub temporary_access_pass: Option<String>,
+    /// RFC 3339.
+    pub created_date_time: String,
+    /// RFC 3339.
+    pub start_date_time: String,
+    /// Lifetime from the start.
+    pub lifetime_in_minutes: u32,
+    /// One-time use.
+    pub is_usable_once: bool,
+    /// Usable now.
+    pub is_usable: bool,
+    /// Why (not) usable.
+    pub method_usability_reason: &'static str,
+}
+
+impl TapView {
+    /// The view of `tap` with its usability; `code` only on creation.
+    pub fn new(tap: &Tap, reason: UsabilityReason, code: Option<&str>) -> Self {
+        Self {
+            id: tap.id.clone(),
+            temporary_access_pass: code.map(str::to_owned),
+            created_date_time: to_rfc3339(tap.created_at),
+            start_date_time: to_rfc3339(tap.start_at),
+            lifetime_in_minutes: tap.lifetime_minutes,
+            is_usable_once: tap.usable_once,
+            is_usable: reason == UsabilityReason::EnabledByPolicy,
+            method_usability_reason: reason.as_str(),
+        }
+    }
+}
+
+/// `POST /v1/requests/{id}/tap`: issues (or replaces) the user's TAP; the code is in this
+/// answer only.
+pub async fn create(
+    State(state): State<AppState>,
+    device: DeviceAuth,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> ApiResult<impl IntoResponse> {
+    // The body is optional, as in Graph: empty means "all policy defaults".
+    let body: CreateTap = if body.iter().all(u8::is_ascii_whitespace) {
+        CreateTap::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("INVALID_JSON", e.to_string()))?
+    };
+    let now = state.now();
+    let connection = state.db.lock()?;
+    let request = store::requests::load_owned(&connection, &id, &device.device_id)?;
+    request.require_approved()?;
+    let in_scope = state.tap_policy.covers(&state.directory, &request.upn);
+    let plan = tap::plan(&state.tap_policy, in_scope, &body.into(), now)?;
+    let code = random_string(CODE_ALPHABET, state.tap_policy.default_length)?;
+    let tap = Tap {
+        id: new_id("tap")?,
+        created_at: now,
+        start_at: plan.start_at,
+        lifetime_minutes: plan.lifetime_minutes,
+        usable_once: plan.usable_once,
+        used_at: None,
+    };
+    // One TAP per user: the new one replaces any earlier one.
+    store::taps::replace(&connection, &request.upn, &request.id, &tap, &sha256(code.expose().as_bytes()))?;
+    let reason = usability(&state.tap_policy, true, &tap, now);
+    let replay = serde_json::to_value(TapView::new(&tap, reason, None)).map_err(ApiError::internal)?;
+    Ok((StatusCode::CREATED, Extension(ReplayBody(replay)), Json(TapView::new(&tap, reason, Some(code.expose())))))
+}
+
+/// `GET /v1/requests/{id}/tap`: the current TAP's metadata, never the code.
+pub async fn get(State(state): State<AppState>, device: DeviceAuth, Path(id): Path<String>) -> ApiResult<Json<TapView>> {
+    let now = state.now();
+    let connection = state.db.lock()?;
+    let request = store::requests::load_owned(&connection, &id, &device.device_id)?;
+    let tap = store::taps::current(&connection, &request.upn)?;
+    let reason = usability(&state.tap_policy, state.tap_policy.covers(&state.directory, &request.upn), &tap, now);
+    Ok(Json(TapView::new(&tap, reason, None)))
+}
+
+/// Body of `POST /v1/tap/sign-in`. No `Debug`: it carries a TAP.
+#[derive(Deserialize)]
+pub struct SignIn {
+    /// Work email.
+    pub upn: String,
+    /// The code.
+    #[serde(rename = "temporaryAccessPass")]
+    pub code: String,
+}
+
+/// Answer of a successful sign-in.
+#[derive(Debug, Serialize)]
+pub struct SignedIn {
+    /// The directory's UPN.
+    pub upn: String,
+    /// Always true.
+    pub signed_in: bool,
+    /// Server time, RFC 3339.
+    pub server_time: String,
+}
+
+/// `POST /v1/tap/sign-in`: stands in for Entra's sign-in. Unknown users, missing passes and
+/// wrong codes get the same refusal.
+pub async fn sign_in(State(state): State<AppState>, ApiJson(body): ApiJson<SignIn>) -> ApiResult<Json<SignedIn>> {
+    let now = state.now();
+    let connection = state.db.lock()?;
+    let refused = || DomainError::TapSignInRefused(SignInRefusal::InvalidCode);
+    let upn = state.directory.find(&body.upn).map(|e| e.upn.clone()).ok_or_else(refused)?;
+    let (tap, code_hash) = store::taps::find(&connection, &upn)?.ok_or_else(refused)?;
+    if code_hash != sha256(body.code.as_bytes()) {
+        return Err(refused().into());
+    }
+    tap::check_sign_in(&state.tap_policy, state.tap_policy.covers(&state.directory, &upn), &tap, now)?;
+    store::taps::mark_used(&connection, &upn, now)?;
+    Ok(Json(SignedIn { upn, signed_in: true, server_time: to_rfc3339(now) }))
+}
+
+/// The tenant policy as Graph shows it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TapPolicyView {
+    /// `state`: enabled or not.
+    pub enabled: bool,
+    /// Shortest lifetime allowed.
+    pub minimum_lifetime_in_minutes: u32,
+    /// Longest lifetime allowed.
+    pub maximum_lifetime_in_minutes: u32,
+    /// Lifetime when the caller gives none.
+    pub default_lifetime_in_minutes: u32,
+    /// When true every TAP is one-time use.
+    pub is_usable_once: bool,
+    /// Code length.
+    pub default_length: usize,
+    /// Groups in scope.
+    pub include_groups: Vec<String>,
+}
+
+impl From<&TapPolicy> for TapPolicyView {
+    fn from(policy: &TapPolicy) -> Self {
+        Self {
+            enabled: policy.enabled,
+            minimum_lifetime_in_minutes: policy.minimum_lifetime_in_minutes,
+            maximum_lifetime_in_minutes: policy.maximum_lifetime_in_minutes,
+            default_lifetime_in_minutes: policy.default_lifetime_in_minutes,
+            is_usable_once: policy.is_usable_once,
+            default_length: policy.default_length,
+            include_groups: policy.include_groups.clone(),
+        }
+    }
+}
+
+/// `GET /v1/tap/policy`.
+pub async fn policy(State(state): State<AppState>) -> Json<TapPolicyView> {
+    Json(TapPolicyView::from(&state.tap_policy))
+}

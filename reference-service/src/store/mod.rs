@@ -1,0 +1,73 @@
+//! SQLite storage: one connection behind a mutex (the reference service favours simplicity over
+//! throughput), WAL journal so a crash or a stop mid-flow loses nothing already answered.
+//!
+//! One file per table family. Functions take a [`Connection`] (the caller holds the lock for one
+//! short unit of work, never across an `.await`) and return domain types or a [`StoreError`];
+//! no HTTP in here (`tests/layers.rs` checks). Rules stay in `domain`: the store records what
+//! the rules decided.
+
+pub mod date_of_birth_failures;
+pub mod devices;
+pub mod error;
+pub mod evidence;
+pub mod idempotency;
+pub mod passkeys;
+pub mod push_tokens;
+pub mod requests;
+pub mod retention;
+pub mod review;
+mod schema;
+pub mod signing_key;
+pub mod taps;
+pub mod verified_ids;
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+pub use error::{Missing, StoreError, StoreResult};
+/// The connection type store functions take; callers never name `rusqlite` themselves.
+pub use rusqlite::Connection;
+pub use schema::SCHEMA_VERSION;
+
+/// The service's database handle.
+pub struct Db {
+    connection: Mutex<Connection>,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> StoreResult<Self> {
+        let connection = Connection::open(path)?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        connection.busy_timeout(std::time::Duration::from_secs(5))?;
+        schema::migrate(&connection)?;
+        Ok(Self { connection: Mutex::new(connection) })
+    }
+
+    /// Locks the connection. Callers keep the guard for one short synchronous unit of work and
+    /// never across an `.await`.
+    pub fn lock(&self) -> StoreResult<MutexGuard<'_, Connection>> {
+        self.connection.lock().map_err(|_| StoreError::Poisoned)
+    }
+}
+
+/// Counts the rows of `table`, a lower_snake_case name (tests check retention and duplicates
+/// with it); `None` for any other name, which is never put into SQL.
+pub fn count_rows(connection: &Connection, table: &str) -> StoreResult<Option<i64>> {
+    if !table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+        return Ok(None);
+    }
+    Ok(Some(connection.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?))
+}
+
+/// A migrated in-memory database for unit tests.
+#[cfg(test)]
+pub fn memory_for_tests() -> Connection {
+    let connection = Connection::open_in_memory().expect("memory db");
+    if let Err(error) = schema::migrate(&connection) {
+        panic!("migration failed: {error}");
+    }
+    connection
+}

@@ -1,0 +1,32 @@
+//! The retention purge: deletes what must not be kept (periods in `domain::retention`) and
+//! expires requests whose reviewer window passed. It takes the time as an argument so tests can
+//! move it; the service runs it on a timer.
+
+use serde::Serialize;
+
+use crate::domain::retention::{LIVENESS_RETENTION_SECONDS, SELFIE_RETENTION_SECONDS};
+use crate::store::{Connection, StoreResult, idempotency, review};
+
+/// What a purge removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PurgeReport {
+    /// Selfies older than 24 h.
+    pub selfies: usize,
+    /// Liveness captures older than 48 h.
+    pub liveness_captures: usize,
+    /// Requests whose reviewer window passed.
+    pub expired_requests: usize,
+    /// Stored idempotent answers older than 24 h.
+    pub idempotency_records: usize,
+}
+
+/// Enforces retention at `now`.
+pub fn purge(connection: &Connection, now: i64) -> StoreResult<PurgeReport> {
+    Ok(PurgeReport {
+        selfies: connection.execute("DELETE FROM selfies WHERE uploaded_at <= ?1", [now - SELFIE_RETENTION_SECONDS])?,
+        liveness_captures: connection
+            .execute("DELETE FROM liveness_captures WHERE captured_at <= ?1", [now - LIVENESS_RETENTION_SECONDS])?,
+        expired_requests: review::expire_overdue(connection, now)?,
+        idempotency_records: idempotency::purge(connection, now)?,
+    })
+}

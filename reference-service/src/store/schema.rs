@@ -1,0 +1,173 @@
+//! Schema and migrations, tracked with SQLite's `user_version`. Each migration is applied once,
+//! in order, inside a transaction.
+
+use rusqlite::Connection;
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = 2;
+
+const MIGRATION_1: &str = "
+CREATE TABLE settings (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE devices (
+    id TEXT PRIMARY KEY,
+    secret_hash BLOB NOT NULL,
+    platform TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE push_tokens (
+    device_id TEXT PRIMARY KEY REFERENCES devices(id),
+    kind TEXT NOT NULL,
+    token TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE requests (
+    id TEXT PRIMARY KEY,
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    upn TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    personal_email TEXT,
+    staff_kind TEXT NOT NULL,
+    path TEXT NOT NULL,
+    flag_liveness INTEGER NOT NULL,
+    flag_verified_id INTEGER NOT NULL,
+    fast_path INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    consent_terms_version TEXT,
+    consent_accepted_at INTEGER,
+    government_id_result TEXT,
+    government_id_reason TEXT,
+    selfie_uploaded_at INTEGER,
+    liveness_result TEXT,
+    liveness_reason TEXT,
+    submitted_at INTEGER,
+    deadline_at INTEGER,
+    call_id TEXT,
+    joined_at INTEGER,
+    left_at INTEGER,
+    decided_at INTEGER,
+    denial_reason_code TEXT,
+    denial_message TEXT
+);
+CREATE INDEX requests_by_device ON requests(device_id);
+CREATE INDEX requests_by_state ON requests(state);
+CREATE TABLE selfies (
+    request_id TEXT PRIMARY KEY REFERENCES requests(id),
+    jpeg BLOB NOT NULL,
+    uploaded_at INTEGER NOT NULL
+);
+CREATE TABLE liveness_captures (
+    request_id TEXT PRIMARY KEY REFERENCES requests(id),
+    jpeg BLOB NOT NULL,
+    captured_at INTEGER NOT NULL
+);
+CREATE TABLE verified_ids (
+    jti TEXT PRIMARY KEY,
+    upn TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    issued_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    jws TEXT NOT NULL
+);
+CREATE TABLE taps (
+    upn TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    code_hash BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    start_at INTEGER NOT NULL,
+    lifetime_minutes INTEGER NOT NULL,
+    usable_once INTEGER NOT NULL,
+    used_at INTEGER
+);
+CREATE TABLE passkey_ceremonies (
+    request_id TEXT PRIMARY KEY,
+    state_json TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE passkeys (
+    credential_id TEXT PRIMARY KEY,
+    upn TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    passkey_json TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE idempotency (
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint BLOB NOT NULL,
+    status INTEGER NOT NULL,
+    body BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)
+);
+";
+
+/// The app's order of steps (issue: align): identity first, the date of birth afterwards on the
+/// legacy path, with wrong dates counted per person; the Verified ID presentation recorded on
+/// the request. Requests created before this migration were confirmed at creation.
+const MIGRATION_2: &str = "
+ALTER TABLE requests ADD COLUMN identity_confirmed_at INTEGER;
+ALTER TABLE requests ADD COLUMN identity_locked_at INTEGER;
+ALTER TABLE requests ADD COLUMN verified_id_presented_at INTEGER;
+UPDATE requests SET identity_confirmed_at = created_at;
+CREATE TABLE date_of_birth_failures (
+    upn TEXT NOT NULL,
+    request_id TEXT,
+    guess_hash BLOB NOT NULL,
+    failed_at INTEGER NOT NULL
+);
+CREATE INDEX date_of_birth_failures_by_upn ON date_of_birth_failures(upn, failed_at);
+";
+
+/// Applies every migration newer than the database's `user_version`.
+pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
+    let current: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if current < 1 {
+        let tx = connection.unchecked_transaction()?;
+        tx.execute_batch(MIGRATION_1)?;
+        tx.pragma_update(None, "user_version", 1)?;
+        tx.commit()?;
+    }
+    if current < 2 {
+        let tx = connection.unchecked_transaction()?;
+        tx.execute_batch(MIGRATION_2)?;
+        tx.pragma_update(None, "user_version", 2)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrating_twice_is_harmless_and_sets_the_version() {
+        let connection = Connection::open_in_memory().expect("memory db");
+        migrate(&connection).expect("first");
+        migrate(&connection).expect("second");
+        let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0)).expect("version");
+        assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn requests_from_before_the_date_of_birth_step_count_as_confirmed() {
+        let connection = Connection::open_in_memory().expect("memory db");
+        connection.execute_batch(MIGRATION_1).expect("version 1");
+        connection.pragma_update(None, "user_version", 1).expect("version");
+        connection
+            .execute_batch(
+                "INSERT INTO devices VALUES ('dev_1', x'00', 'android', 10);
+                 INSERT INTO requests (id, device_id, upn, employee_id, staff_kind, path, flag_liveness,
+                    flag_verified_id, fast_path, state, version, created_at)
+                 VALUES ('req_1', 'dev_1', 'bob@contoso.example', 'E1002', 'employee', 'legacy_dob', 0, 0, 0, 'draft', 1, 42);",
+            )
+            .expect("a version-1 request");
+        migrate(&connection).expect("to version 2");
+        let confirmed: Option<i64> =
+            connection.query_row("SELECT identity_confirmed_at FROM requests WHERE id = 'req_1'", [], |row| row.get(0)).expect("row");
+        assert_eq!(confirmed, Some(42), "one-step requests were confirmed when created");
+    }
+}
