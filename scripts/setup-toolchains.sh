@@ -32,6 +32,11 @@ for t in aarch64-linux-android aarch64-apple-ios; do
   rustup target list --installed | grep -qx "$t" || { log "rustup target add $t"; rustup target add "$t"; }
 done
 
+# --- rustfmt and clippy: the test command enforces both ----------------------------------------
+for c in rustfmt clippy; do
+  rustup component list --installed | grep -q "^$c" || { log "rustup component add $c"; rustup component add "$c"; }
+done
+
 # --- Kotlin compiler from the npm package JetBrains publishes ---------------------------------
 KOTLIN_HOME="$CACHE/kotlin-$KOTLIN_VERSION"
 if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ]; then

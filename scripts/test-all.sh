@@ -23,6 +23,20 @@ count() { # adds "N passed, M failed" figures found in a file to the totals
 section "toolchains"
 bash scripts/setup-toolchains.sh || { echo "setup failed"; exit 1; }
 
+section "rust: what is declared is enforced (rustfmt.toml, clippy with -D warnings)"
+if cargo fmt --all --check > "$log/fmt.txt" 2>&1; then
+  echo "cargo fmt --check: 1 passed, 0 failed"; passed_total=$((passed_total + 1))
+else
+  head -n 40 "$log/fmt.txt"; echo "cargo fmt --check: 0 passed, 1 failed"
+  failures=$((failures + 1)); failed_total=$((failed_total + 1))
+fi
+if cargo clippy --workspace --all-targets --features identity-pass-bindings/test-support -- -D warnings > "$log/clippy.txt" 2>&1; then
+  echo "cargo clippy -D warnings: 1 passed, 0 failed"; passed_total=$((passed_total + 1))
+else
+  grep -E '^(error|warning)' -A 6 "$log/clippy.txt" | head -n 80; echo "cargo clippy -D warnings: 0 passed, 1 failed"
+  failures=$((failures + 1)); failed_total=$((failed_total + 1))
+fi
+
 section "rust: cargo test --workspace"
 cargo test --workspace --lib --bins --tests --examples 2>&1 | tee "$log/rust.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || failures=$((failures + 1))

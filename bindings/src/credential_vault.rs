@@ -64,13 +64,9 @@ impl CredentialVault {
     }
 }
 
-async fn run_blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, core::VaultError> + Send + 'static,
-) -> Result<T, VaultError> {
+async fn run_blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, core::VaultError> + Send + 'static) -> Result<T, VaultError> {
     match tokio::task::spawn_blocking(work).await {
         Ok(result) => result.map_err(VaultError::from),
-        Err(join_error) => Err(VaultError::StoreUnavailable {
-            reason: format!("the store call did not complete: {join_error}"),
-        }),
+        Err(join_error) => Err(VaultError::StoreUnavailable { reason: format!("the store call did not complete: {join_error}") }),
     }
 }

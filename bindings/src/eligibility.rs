@@ -1,8 +1,6 @@
 //! Exports the device check.
 
-use identity_pass_core::eligibility::{
-    self, Blocker, DeviceCheck, DeviceProfile, Distribution, Platform, RequiredApp,
-};
+use identity_pass_core::eligibility::{self, Blocker, DeviceCheck, DeviceProfile, Distribution, Platform, RequiredApp};
 
 #[uniffi::remote(Enum)]
 enum Platform {

@@ -74,16 +74,12 @@ pub enum VaultError {
 impl From<core::VaultError> for VaultError {
     fn from(error: core::VaultError) -> Self {
         let mapped = match error {
-            core::VaultError::Store(core::SecureStoreError::Unavailable { reason }) => {
-                VaultError::StoreUnavailable { reason }
-            }
+            core::VaultError::Store(core::SecureStoreError::Unavailable { reason }) => VaultError::StoreUnavailable { reason },
             core::VaultError::Corrupted { detail } => VaultError::Corrupted { detail },
-            core::VaultError::UnsupportedVersion { found, supported } => VaultError::Corrupted {
-                detail: format!("written by a newer app (format {found}, this app reads {supported})"),
-            },
-            core::VaultError::NoRandomness => {
-                VaultError::StoreUnavailable { reason: "no secure randomness".to_owned() }
+            core::VaultError::UnsupportedVersion { found, supported } => {
+                VaultError::Corrupted { detail: format!("written by a newer app (format {found}, this app reads {supported})") }
             }
+            core::VaultError::NoRandomness => VaultError::StoreUnavailable { reason: "no secure randomness".to_owned() },
         };
         tracing::warn!(error = %mapped, "vault call failed");
         mapped
@@ -269,9 +265,14 @@ mod tests {
     fn passkey_outcomes_map_both_ways_without_turning_a_failure_into_a_cancel() {
         use identity_pass_runtime::PasskeyFailure;
         assert_eq!(PasskeyFailure::from(PasskeyError::Cancelled), PasskeyFailure::Cancelled);
-        assert_eq!(PasskeyFailure::from(PasskeyError::Failed { reason: "no lock".into() }), PasskeyFailure::Failed { reason: "no lock".into() });
+        assert_eq!(
+            PasskeyFailure::from(PasskeyError::Failed { reason: "no lock".into() }),
+            PasskeyFailure::Failed { reason: "no lock".into() }
+        );
         assert!(matches!(PasskeyError::from(PasskeyFailure::Cancelled), PasskeyError::Cancelled));
-        assert!(matches!(PasskeyError::from(PasskeyFailure::Failed { reason: "x".into() }), PasskeyError::Failed { reason } if reason == "x"));
+        assert!(
+            matches!(PasskeyError::from(PasskeyFailure::Failed { reason: "x".into() }), PasskeyError::Failed { reason } if reason == "x")
+        );
     }
 
     #[test]

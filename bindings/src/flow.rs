@@ -110,6 +110,7 @@ mod tests {
     //! Drives the exported object exactly as the Kotlin and Swift tests do (seed 000, "Get TAP").
 
     use super::*;
+    use identity_pass_core::SecretString;
     use identity_pass_core::eligibility::{DeviceProfile, RequiredApp};
     use identity_pass_core::flow::credential::{ChecklistItem, TapGrant, TapUsability};
     use identity_pass_core::flow::identity_entry::{IdentityForm, StaffKind};
@@ -117,15 +118,11 @@ mod tests {
     use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
     use identity_pass_core::flow::review::ReviewStatus;
     use identity_pass_core::flow::{CallAnswer, CallId, CallOutcome, Event, Screen};
-    use identity_pass_core::SecretString;
 
     const T0: i64 = 1_795_219_200_000;
 
     fn names(t: &Transition) -> Vec<String> {
-        t.effects
-            .iter()
-            .map(|e| e.name().to_owned())
-            .collect()
+        t.effects.iter().map(|e| e.name().to_owned()).collect()
     }
 
     /// The shell: one second passes before each event; `next()` is the time of the next one
@@ -249,9 +246,6 @@ mod tests {
     #[test]
     fn a_damaged_snapshot_is_a_typed_error() {
         assert!(matches!(OnboardingFlow::restore("{".into()), Err(FlowError::Unreadable { .. })));
-        assert!(matches!(
-            OnboardingFlow::restore("{\"version\":9,\"flow\":{}}".into()),
-            Err(FlowError::TooNew { found: 9, supported: 1 })
-        ));
+        assert!(matches!(OnboardingFlow::restore("{\"version\":9,\"flow\":{}}".into()), Err(FlowError::TooNew { found: 9, supported: 1 })));
     }
 }

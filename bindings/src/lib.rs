@@ -19,7 +19,7 @@ mod session;
 
 pub use credential_vault::CredentialVault;
 pub use error::{FlowError, SecureStoreError, SelfieError, SessionError, VaultError};
-pub use flow::{locale_from_language_tag, OnboardingFlow, Transition};
+pub use flow::{OnboardingFlow, Transition, locale_from_language_tag};
 pub use secure_store::SecureStore;
 pub use selfie::SelfieSession;
 pub use session::{OnboardingSession, PasskeyProvider, PhoneClock, SessionObserver};

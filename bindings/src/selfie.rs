@@ -144,11 +144,8 @@ pub struct LivenessResult {
 
 /// Borrows the shell's planes as a core `Frame` (validated: sizes, strides, formats).
 pub(crate) fn with_frame<T>(frame: &CameraFrame, use_frame: impl FnOnce(&Frame<'_>) -> T) -> Result<T, SelfieError> {
-    let planes: Vec<Plane<'_>> = frame
-        .planes
-        .iter()
-        .map(|p| Plane { data: &p.data, row_stride: p.row_stride, pixel_stride: p.pixel_stride })
-        .collect();
+    let planes: Vec<Plane<'_>> =
+        frame.planes.iter().map(|p| Plane { data: &p.data, row_stride: p.row_stride, pixel_stride: p.pixel_stride }).collect();
     let view = Frame::new(frame.width, frame.height, frame.format, &planes)?;
     Ok(use_frame(&view))
 }

@@ -12,7 +12,7 @@ use identity_pass_runtime::{self as runtime, OnboardingRuntime, SessionConfig, S
 
 use crate::error::{PasskeyError, SelfieError, SessionError, ShellCallbackError};
 use crate::secure_store::{ForeignSecureStore, SecureStore};
-use crate::selfie::{verdict_record, with_frame, CameraFrame, SelfieVerdict};
+use crate::selfie::{CameraFrame, SelfieVerdict, verdict_record, with_frame};
 
 /// How to reach the service and which build this is.
 #[derive(uniffi::Record)]

@@ -37,8 +37,7 @@ fn load(name: &'static str, file: &str) -> Clip {
 }
 
 fn frame(clip: &Clip) -> Frame<'_> {
-    Frame::new(clip.width, clip.height, PixelFormat::Nv21, &[Plane { data: &clip.nv21, row_stride: clip.width, pixel_stride: 1 }])
-        .unwrap()
+    Frame::new(clip.width, clip.height, PixelFormat::Nv21, &[Plane { data: &clip.nv21, row_stride: clip.width, pixel_stride: 1 }]).unwrap()
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -78,9 +77,9 @@ fn cold(clip: &Clip, frames: u32) -> Vec<f64> {
 }
 
 fn python() -> Option<PathBuf> {
-    let candidate = std::env::var_os("SELFIE_BENCH_PYTHON").map(PathBuf::from).or_else(|| {
-        std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/identity-pass/venv/bin/python"))
-    })?;
+    let candidate = std::env::var_os("SELFIE_BENCH_PYTHON")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/identity-pass/venv/bin/python")))?;
     candidate.exists().then_some(candidate)
 }
 
@@ -111,9 +110,9 @@ fn haar(clips: &[&Clip], rounds: u32) -> Result<Vec<(f64, u32)>, String> {
 /// until captured; prints VmHWM before the frame exists and at the end.
 fn child_12mp() {
     let hwm = || {
-        std::fs::read_to_string("/proc/self/status").ok().and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
     };
     let small = load("12mp", "face_selfie_640x480.jpg");
     let baseline = hwm().unwrap_or(0);
@@ -159,7 +158,14 @@ fn main() {
             Ok(results) => results.get(index).map_or("no result".to_owned(), |(ms, faces)| format!("{} ({faces} face)", fps(*ms))),
             Err(reason) => format!("skipped: {reason}"),
         };
-        println!("{:<10} {:>16} {:>16} {:>16} {:>22}", clip.name, fps(median(steady.clone())), fps(mean(&steady)), fps(median(full)), opencv);
+        println!(
+            "{:<10} {:>16} {:>16} {:>16} {:>22}",
+            clip.name,
+            fps(median(steady.clone())),
+            fps(mean(&steady)),
+            fps(median(full)),
+            opencv
+        );
     }
     println!("* mean over 300 frames, including the full rescan every 15th frame\n");
 

@@ -67,10 +67,7 @@ pub struct DeviceCredential {
 
 impl std::fmt::Debug for DeviceCredential {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeviceCredential")
-            .field("device_id", &self.device_id)
-            .field("device_secret", &self.device_secret)
-            .finish()
+        f.debug_struct("DeviceCredential").field("device_id", &self.device_id).field("device_secret", &self.device_secret).finish()
     }
 }
 
@@ -111,9 +108,9 @@ impl CredentialVault {
             device_id: credential.device_id.clone(),
             device_secret: credential.device_secret.expose_secret().to_owned(),
         };
-        let bytes = zeroize::Zeroizing::new(serde_json::to_vec(&envelope).map_err(|e| {
-            VaultError::Corrupted { detail: format!("cannot encode the credential: {e}") }
-        })?);
+        let bytes = zeroize::Zeroizing::new(
+            serde_json::to_vec(&envelope).map_err(|e| VaultError::Corrupted { detail: format!("cannot encode the credential: {e}") })?,
+        );
         self.store.write(StoreKey::DeviceCredential, bytes.to_vec())?;
         tracing::info!(device_id = %credential.device_id, "device credential stored");
         Ok(())
@@ -125,24 +122,22 @@ impl CredentialVault {
             return Ok(None);
         };
         let bytes = zeroize::Zeroizing::new(bytes);
-        let value: serde_json::Value = serde_json::from_slice(&bytes)
-            .map_err(|e| VaultError::Corrupted { detail: format!("not JSON ({})", e.classify_name()) })?;
-        let version = value.get("v").and_then(serde_json::Value::as_u64).ok_or_else(|| {
-            VaultError::Corrupted { detail: "no envelope version".to_owned() }
-        })?;
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| VaultError::Corrupted { detail: format!("not JSON ({})", e.classify_name()) })?;
+        let version = value
+            .get("v")
+            .and_then(serde_json::Value::as_u64)
+            .ok_or_else(|| VaultError::Corrupted { detail: "no envelope version".to_owned() })?;
         let version = u32::try_from(version).unwrap_or(u32::MAX);
         if version > ENVELOPE_VERSION {
             return Err(VaultError::UnsupportedVersion { found: version, supported: ENVELOPE_VERSION });
         }
-        let envelope: Envelope = serde_json::from_value(value)
-            .map_err(|_| VaultError::Corrupted { detail: "missing or mistyped fields".to_owned() })?;
+        let envelope: Envelope =
+            serde_json::from_value(value).map_err(|_| VaultError::Corrupted { detail: "missing or mistyped fields".to_owned() })?;
         if !is_device_id(&envelope.device_id) {
             return Err(VaultError::Corrupted { detail: "malformed device id".to_owned() });
         }
-        Ok(Some(DeviceCredential {
-            device_id: envelope.device_id,
-            device_secret: SecretString::new(envelope.device_secret),
-        }))
+        Ok(Some(DeviceCredential { device_id: envelope.device_id, device_secret: SecretString::new(envelope.device_secret) }))
     }
 
     /// The public part of the stored credential.
@@ -220,10 +215,7 @@ mod tests {
     fn a_newer_envelope_is_not_overwritten() {
         let (vault, store) = vault();
         store.put_raw(StoreKey::DeviceCredential, br#"{"v":7,"device_id":"x"}"#.to_vec());
-        assert_eq!(
-            vault.device_summary().err(),
-            Some(VaultError::UnsupportedVersion { found: 7, supported: 1 })
-        );
+        assert_eq!(vault.device_summary().err(), Some(VaultError::UnsupportedVersion { found: 7, supported: 1 }));
     }
 
     #[test]

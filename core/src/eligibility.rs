@@ -157,14 +157,8 @@ mod tests {
     fn minimum_versions_are_inclusive() {
         assert!(check_device(phone(Platform::Android, 14), false).is_eligible());
         assert!(check_device(phone(Platform::Ios, 17), false).is_eligible());
-        assert_eq!(
-            check_device(phone(Platform::Android, 13), false).blockers,
-            vec![Blocker::OsTooOld { minimum: 14, found: 13 }]
-        );
-        assert_eq!(
-            check_device(phone(Platform::Ios, 16), false).blockers,
-            vec![Blocker::OsTooOld { minimum: 17, found: 16 }]
-        );
+        assert_eq!(check_device(phone(Platform::Android, 13), false).blockers, vec![Blocker::OsTooOld { minimum: 14, found: 13 }]);
+        assert_eq!(check_device(phone(Platform::Ios, 16), false).blockers, vec![Blocker::OsTooOld { minimum: 17, found: 16 }]);
     }
 
     #[test]
@@ -190,10 +184,7 @@ mod tests {
 
     #[test]
     fn the_desktop_runs_only_when_allowed() {
-        assert_eq!(
-            check_device(phone(Platform::Desktop, 1), false).blockers,
-            vec![Blocker::UnsupportedPlatform]
-        );
+        assert_eq!(check_device(phone(Platform::Desktop, 1), false).blockers, vec![Blocker::UnsupportedPlatform]);
         assert!(check_device(phone(Platform::Desktop, 1), true).is_eligible());
     }
 }

@@ -12,14 +12,14 @@ pub mod eligibility;
 pub mod flow;
 pub mod messages;
 pub mod secret;
-pub mod selfie;
 pub mod secure_store;
+pub mod selfie;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 
 pub use credential_vault::{CredentialVault, DeviceSummary, VaultError};
+pub use eligibility::{Blocker, DeviceCheck, DeviceProfile, Distribution, Platform, RequiredApp, check_device};
 pub use flow::{Effect, Event, OnboardingFlow, ViewState};
-pub use eligibility::{check_device, Blocker, DeviceCheck, DeviceProfile, Distribution, Platform, RequiredApp};
 pub use secret::SecretString;
 pub use secure_store::{SecureStore, SecureStoreError, StoreKey};
 

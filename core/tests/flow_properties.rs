@@ -14,8 +14,9 @@
 mod common;
 
 use common::*;
+use identity_pass_core::SecretString;
 use identity_pass_core::eligibility::Platform;
-use identity_pass_core::flow::clock::{Timestamp, DAY_MS, HOUR_MS, MINUTE_MS};
+use identity_pass_core::flow::clock::{DAY_MS, HOUR_MS, MINUTE_MS, Timestamp};
 use identity_pass_core::flow::credential::{ChecklistItem, TapGrant, TapUsability};
 use identity_pass_core::flow::identity_entry::{IdentityForm, StaffKind};
 use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
@@ -23,10 +24,8 @@ use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
 use identity_pass_core::flow::review::ReviewStatus;
 use identity_pass_core::flow::verification::{GovernmentIdOutcome, PartnerStep};
 use identity_pass_core::flow::{
-    CallAnswer, CallFailure, CallId, CallOutcome, Effect, Event, OnboardingFlow, Rejection, NOT_SENT_INPUT_LOST,
-    NOT_SENT_SECURE_STORAGE,
+    CallAnswer, CallFailure, CallId, CallOutcome, Effect, Event, NOT_SENT_INPUT_LOST, NOT_SENT_SECURE_STORAGE, OnboardingFlow, Rejection,
 };
-use identity_pass_core::SecretString;
 use proptest::prelude::*;
 
 /// Marks a service time to be filled in with the service's "now" when the event is sent.
@@ -104,9 +103,8 @@ fn stamp_answer(answer: CallAnswer, server_now: Timestamp) -> CallAnswer {
         }
         CallAnswer::DateOfBirthConfirmed { server_time } => CallAnswer::DateOfBirthConfirmed { server_time: fill(server_time) },
         CallAnswer::VerifiedId { issued, server_time } => CallAnswer::VerifiedId {
-            issued: issued.map(|(issued_at, expires_at)| {
-                (fill(issued_at), if expires_at == NOW { server_now + 30 * DAY_MS } else { expires_at })
-            }),
+            issued: issued
+                .map(|(issued_at, expires_at)| (fill(issued_at), if expires_at == NOW { server_now + 30 * DAY_MS } else { expires_at })),
             server_time: fill(server_time),
         },
         CallAnswer::SelfieUploaded { server_time } => CallAnswer::SelfieUploaded { server_time: fill(server_time) },
@@ -154,7 +152,12 @@ fn guided(path: OnboardingPath, staff_kind: StaffKind, flags: RolloutFlags, vid:
             events.push(answer(CallAnswer::VerifiedIdPresented { server_time: NOW }));
         }
         _ => {
-            events.extend([Event::DobYearSelected { year: 1990 }, Event::DobMonthSelected { month: 2 }, Event::DobDaySelected { day: 28 }, Event::Continue]);
+            events.extend([
+                Event::DobYearSelected { year: 1990 },
+                Event::DobMonthSelected { month: 2 },
+                Event::DobDaySelected { day: 28 },
+                Event::Continue,
+            ]);
             events.push(answer(CallAnswer::DateOfBirthConfirmed { server_time: NOW }));
             events.extend([Event::Continue, Event::SelfieCaptured, answer(CallAnswer::SelfieUploaded { server_time: NOW })]);
             events.extend(liveness);
@@ -205,8 +208,8 @@ fn arb_answer() -> impl Strategy<Value = CallAnswer> {
         TapUsability::OneTimeUsed,
     ]);
     prop_oneof![
-        (path, any::<(bool, bool, bool)>(), prop::option::of(-40 * DAY_MS..0), arb_time()).prop_map(
-            |(path, (l, v, fast_path), vid, t)| CallAnswer::RequestCreated {
+        (path, any::<(bool, bool, bool)>(), prop::option::of(-40 * DAY_MS..0), arb_time()).prop_map(|(path, (l, v, fast_path), vid, t)| {
+            CallAnswer::RequestCreated {
                 request_id: "req-2".into(),
                 path,
                 flags: RolloutFlags { liveness_prompt: l, verified_id: v },
@@ -214,7 +217,7 @@ fn arb_answer() -> impl Strategy<Value = CallAnswer> {
                 verified_id_issued_at: vid,
                 server_time: t,
             }
-        ),
+        }),
         arb_time().prop_map(|server_time| CallAnswer::DateOfBirthConfirmed { server_time }),
         Just(CallAnswer::GovernmentIdRecorded),
         (prop::option::of(arb_time()), arb_time())

@@ -97,9 +97,7 @@ fn a_snapshot_waiting_for_the_reviewer_still_loads() {
     d.answer(CallAnswer::LivenessRecorded);
     let t = d.server_time();
     d.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
-    loads("flow-v1-review-waiting.json", d.flow.snapshot(), |s| {
-        matches!(s, Step::Review(review) if review.phase == ReviewPhase::Waiting)
-    });
+    loads("flow-v1-review-waiting.json", d.flow.snapshot(), |s| matches!(s, Step::Review(review) if review.phase == ReviewPhase::Waiting));
 }
 
 #[test]

@@ -9,7 +9,7 @@ mod common;
 
 use common::*;
 use identity_pass_core::eligibility::Platform;
-use identity_pass_core::flow::clock::{Timestamp, DAY_MS, HOUR_MS, MINUTE_MS};
+use identity_pass_core::flow::clock::{DAY_MS, HOUR_MS, MINUTE_MS, Timestamp};
 use identity_pass_core::flow::credential::ChecklistItem;
 use identity_pass_core::flow::identity_entry::StaffKind;
 use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
@@ -87,22 +87,23 @@ fn start_rows() -> Vec<Row> {
 
 /// The service's answer to the identity: the path, no fast path.
 fn accepted(path: OnboardingPath, flags: RolloutFlags, t: Timestamp) -> CallAnswer {
-    CallAnswer::RequestCreated {
-        request_id: "req-1".into(),
-        path,
-        flags,
-        fast_path: false,
-        verified_id_issued_at: None,
-        server_time: t,
-    }
+    CallAnswer::RequestCreated { request_id: "req-1".into(), path, flags, fast_path: false, verified_id_issued_at: None, server_time: t }
 }
 
 fn review_rows() -> Vec<Row> {
     use Act::{A, E, S, Wait};
     vec![
-        (A(|t| CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t }), "Review", &["PersistState", "WatchStatus", "ScheduleWake"]),
+        (
+            A(|t| CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t }),
+            "Review",
+            &["PersistState", "WatchStatus", "ScheduleWake"],
+        ),
         (Wait(3 * HOUR_MS), "Review", &[]),
-        (S(|t| Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "call-1".into() }, server_time: t }), "Review", &["PersistState", "ShowNotification"]),
+        (
+            S(|t| Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "call-1".into() }, server_time: t }),
+            "Review",
+            &["PersistState", "ShowNotification"],
+        ),
         (E(Event::Continue), "Review", &["JoinCall"]),
         (E(Event::CallJoined), "Review", &["PersistState"]),
         (Wait(20_000), "Review", &[]),
@@ -134,7 +135,11 @@ fn get_tap_000() -> Vec<Row> {
     rows.extend::<Vec<Row>>(vec![
         (S(|t| Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }), "FetchingTap", &["PersistState", "CreateTap"]),
         // Rollout flag `verified_id`: the Verified ID is fetched in the background after the TAP.
-        (A(|t| CallAnswer::TapCreated { tap: tap(t), server_time: t }), "TapReady", &["PersistState", "ScheduleWake", "ScheduleWake", "ShowNotification", "FetchVerifiedId"]),
+        (
+            A(|t| CallAnswer::TapCreated { tap: tap(t), server_time: t }),
+            "TapReady",
+            &["PersistState", "ScheduleWake", "ScheduleWake", "ShowNotification", "FetchVerifiedId"],
+        ),
         (A(|t| CallAnswer::VerifiedId { issued: Some((t, t + 30 * DAY_MS)), server_time: t }), "TapReady", &["PersistState"]),
         (E(Event::SignedInWithTap), "TapReady", &["PersistState"]),
         (E(Event::ChecklistItemDone { item: ChecklistItem::PasswordSet }), "TapReady", &["PersistState"]),
@@ -152,7 +157,11 @@ fn get_passkey_001() -> Vec<Row> {
         rows.push((E(Event::GovernmentIdProgress { step }), "GovernmentId", &["PersistState"]));
     }
     rows.extend::<Vec<Row>>(vec![
-        (E(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified }), "GovernmentId", &["PersistState", "RecordGovernmentId"]),
+        (
+            E(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified }),
+            "GovernmentId",
+            &["PersistState", "RecordGovernmentId"],
+        ),
         (A(|_| CallAnswer::GovernmentIdRecorded), "AwaitingVerifiedId", &["PersistState", "FetchVerifiedId"]),
         (A(|t| CallAnswer::VerifiedId { issued: Some((t, t + 30 * DAY_MS)), server_time: t }), "AddVerifiedId", &["PersistState"]),
         (E(Event::Continue), "AddVerifiedId", &["PersistState", "OpenAuthenticator"]),
@@ -165,8 +174,16 @@ fn get_passkey_001() -> Vec<Row> {
     ]);
     rows.extend(review_rows());
     rows.extend::<Vec<Row>>(vec![
-        (S(|t| Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }), "Passkey", &["PersistState", "FetchPasskeyOptions"]),
-        (A(|_| CallAnswer::PasskeyOptions { options_json: "{\"challenge\":\"abc\"}".into() }), "Passkey", &["PersistState", "RegisterPasskey"]),
+        (
+            S(|t| Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }),
+            "Passkey",
+            &["PersistState", "FetchPasskeyOptions"],
+        ),
+        (
+            A(|_| CallAnswer::PasskeyOptions { options_json: "{\"challenge\":\"abc\"}".into() }),
+            "Passkey",
+            &["PersistState", "RegisterPasskey"],
+        ),
         (E(Event::PasskeyCreated { response_json: "{\"id\":\"cred\"}".into() }), "Passkey", &["PersistState", "SubmitPasskey"]),
         (A(|t| CallAnswer::PasskeyRegistered { server_time: t }), "Done", &["PersistState"]),
     ]);
@@ -194,7 +211,11 @@ fn fast_path() -> Vec<Row> {
     rows.extend::<Vec<Row>>(vec![
         (A(|t| CallAnswer::VerifiedIdPresented { server_time: t }), "FetchingTap", &["PersistState", "SubmitForReview"]),
         (A(|t| CallAnswer::Submitted { status: None, server_time: t }), "FetchingTap", &["PersistState", "CreateTap"]),
-        (A(|t| CallAnswer::TapCreated { tap: tap(t), server_time: t }), "TapReady", &["PersistState", "ScheduleWake", "ScheduleWake", "ShowNotification", "FetchVerifiedId"]),
+        (
+            A(|t| CallAnswer::TapCreated { tap: tap(t), server_time: t }),
+            "TapReady",
+            &["PersistState", "ScheduleWake", "ScheduleWake", "ShowNotification", "FetchVerifiedId"],
+        ),
     ]);
     rows
 }
@@ -244,7 +265,11 @@ fn expired_tap() -> Vec<Row> {
     rows.extend(review_rows());
     rows.extend::<Vec<Row>>(vec![
         (S(|t| Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }), "FetchingTap", &["PersistState", "CreateTap"]),
-        (A(|t| CallAnswer::TapCreated { tap: tap(t), server_time: t }), "TapReady", &["PersistState", "ScheduleWake", "ScheduleWake", "ShowNotification"]),
+        (
+            A(|t| CallAnswer::TapCreated { tap: tap(t), server_time: t }),
+            "TapReady",
+            &["PersistState", "ScheduleWake", "ScheduleWake", "ShowNotification"],
+        ),
         (E(Event::ChecklistItemDone { item: ChecklistItem::PasswordSet }), "TapReady", &["PersistState"]),
         // 25 minutes in, the wake the flow scheduled for the warning: warned once, 5 minutes left.
         (Wait(25 * MINUTE_MS), "TapReady", &[]),
@@ -262,7 +287,11 @@ fn missed_reviewer_window() -> Vec<Row> {
     use Act::{A, E, Wait};
     let mut rows = up_to_review(false);
     rows.extend::<Vec<Row>>(vec![
-        (A(|t| CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t }), "Review", &["PersistState", "WatchStatus", "ScheduleWake"]),
+        (
+            A(|t| CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t }),
+            "Review",
+            &["PersistState", "WatchStatus", "ScheduleWake"],
+        ),
         (Wait(24 * HOUR_MS - 5_000), "Review", &[]),
         (E(Event::Tick), "Review", &[]),
         (Wait(5_000), "Review", &[]),
@@ -359,5 +388,8 @@ fn after_an_expired_tap_a_verified_user_gets_a_new_one_through_the_fast_path() {
     d.send(Event::LivenessFinished { failure: None });
     let effects = d.answer(CallAnswer::LivenessRecorded);
     assert_eq!(d.flow.step(), &Step::FetchingTap { fast_path: true, reissued: false });
-    assert_eq!(calls(&effects).into_iter().map(|(_, c)| c).collect::<Vec<_>>(), [ServiceCall::PresentVerifiedId { request_id: "req-2".into() }]);
+    assert_eq!(
+        calls(&effects).into_iter().map(|(_, c)| c).collect::<Vec<_>>(),
+        [ServiceCall::PresentVerifiedId { request_id: "req-2".into() }]
+    );
 }

@@ -4,8 +4,7 @@ use identity_pass_core::messages::{self, Locale};
 use identity_pass_core::selfie::capture::metadata_markers;
 use identity_pass_core::selfie::convert::{rgb_to_bgra, rgb_to_nv21, rgb_to_yuv420_planes};
 use identity_pass_core::selfie::{
-    Frame, FrameError, Guidance, LivenessFailure, LivenessState, PixelFormat, Plane, SelfieConfig, SelfieSession,
-    SessionError,
+    Frame, FrameError, Guidance, LivenessFailure, LivenessState, PixelFormat, Plane, SelfieConfig, SelfieSession, SessionError,
 };
 
 struct Rgb {
@@ -187,8 +186,8 @@ fn a_moving_face_is_asked_to_hold_still() {
 fn bad_frames_never_capture() {
     for name in ["face_dark_640x480", "face_blurred_640x480", "two_faces_640x480", "no_face_cat_640x480"] {
         let rgb = fixture(name);
-        let frame = Frame::new(640, 480, PixelFormat::Rgb, &[Plane { data: &rgb.pixels, row_stride: 640 * 3, pixel_stride: 3 }])
-            .expect("valid");
+        let frame =
+            Frame::new(640, 480, PixelFormat::Rgb, &[Plane { data: &rgb.pixels, row_stride: 640 * 3, pixel_stride: 3 }]).expect("valid");
         let (mut session, captured_at) = push_repeatedly(&frame, 8);
         assert_eq!(captured_at, None, "{name}");
         assert!(session.take_capture().is_none(), "{name}");
@@ -238,9 +237,7 @@ fn zoomed(source: &image::RgbImage, zoom: f32) -> Vec<u8> {
 }
 
 fn run_liveness(zooms: &[f32]) -> (Option<LivenessState>, SelfieSession) {
-    let source = image::open(format!("{}/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR")))
-        .expect("fixture")
-        .to_rgb8();
+    let source = image::open(format!("{}/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR"))).expect("fixture").to_rgb8();
     let mut session = SelfieSession::new(SelfieConfig::standard());
     session.start_liveness();
     let mut last = None;

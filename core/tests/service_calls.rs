@@ -7,15 +7,13 @@
 mod common;
 
 use common::*;
-use identity_pass_core::flow::clock::{Timestamp, DAY_MS, MINUTE_MS};
+use identity_pass_core::flow::clock::{DAY_MS, MINUTE_MS, Timestamp};
 use identity_pass_core::flow::identity_entry::StaffKind;
 use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
 use identity_pass_core::flow::review::ReviewStatus;
 use identity_pass_core::flow::verification::GovernmentIdOutcome;
 use identity_pass_core::flow::view::{ReviewStage, Screen};
-use identity_pass_core::flow::{
-    CallAnswer, CallFailure, CallId, CallOutcome, Effect, Event, Rejection, ServiceCall, Step, ViewState,
-};
+use identity_pass_core::flow::{CallAnswer, CallFailure, CallId, CallOutcome, Effect, Event, Rejection, ServiceCall, Step, ViewState};
 
 fn flags(liveness_prompt: bool, verified_id: bool) -> RolloutFlags {
     RolloutFlags { liveness_prompt, verified_id }
@@ -402,7 +400,13 @@ fn a_failed_background_verified_id_fetch_is_retried_at_its_wake() {
 
     // It fails quietly: the TAP screen stays as it was, and a wake is scheduled.
     let effects = d.fail("FetchVerifiedId", CallFailure::no_answer("NETWORK"));
-    let wakes: Vec<Timestamp> = effects.iter().filter_map(|e| match e { Effect::ScheduleWake { at } => Some(*at), _ => None }).collect();
+    let wakes: Vec<Timestamp> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::ScheduleWake { at } => Some(*at),
+            _ => None,
+        })
+        .collect();
     let [at] = wakes[..] else { panic!("one wake: {effects:?}") };
     assert!(at > d.now, "later");
     let v = view(&d);
@@ -457,7 +461,10 @@ fn the_background_verified_id_answer_keeps_the_tap_notice() {
     d.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t });
     let t = next_server_time(&d);
     let not_yet = identity_pass_core::flow::credential::TapUsability::NotYetValid;
-    d.answer(CallAnswer::TapCreated { tap: identity_pass_core::flow::credential::TapGrant { usability: not_yet, ..tap(t) }, server_time: t });
+    d.answer(CallAnswer::TapCreated {
+        tap: identity_pass_core::flow::credential::TapGrant { usability: not_yet, ..tap(t) },
+        server_time: t,
+    });
     assert_eq!(code(view(&d).notice).as_deref(), Some("FLOW_NOTICE_TAP_NOT_USABLE"));
     let t = next_server_time(&d);
     d.answer(CallAnswer::VerifiedId { issued: Some((t, t + 30 * DAY_MS)), server_time: t });
@@ -471,7 +478,12 @@ fn a_background_retry_does_not_drop_the_failed_call_the_user_retries() {
     let mut d = Driver::new(identity_pass_core::Platform::Android);
     to_tap(&mut d, true);
     let effects = d.fail("FetchVerifiedId", CallFailure::no_answer("NETWORK"));
-    let Some(at) = effects.iter().find_map(|e| match e { Effect::ScheduleWake { at } => Some(*at), _ => None }) else { panic!("{effects:?}") };
+    let Some(at) = effects.iter().find_map(|e| match e {
+        Effect::ScheduleWake { at } => Some(*at),
+        _ => None,
+    }) else {
+        panic!("{effects:?}")
+    };
     d.restart();
     let (create, _) = only_call(&d.send(Event::Continue));
     d.fail("CreateTap", CallFailure::no_answer("NETWORK"));

@@ -8,8 +8,9 @@
 //!
 //! Each scenario drives the public flow as a shell would, in English and in Simplified Chinese.
 
+use identity_pass_core::SecretString;
 use identity_pass_core::eligibility::{DeviceProfile, Distribution, Platform, RequiredApp};
-use identity_pass_core::flow::clock::{Timestamp, HOUR_MS, MINUTE_MS};
+use identity_pass_core::flow::clock::{HOUR_MS, MINUTE_MS, Timestamp};
 use identity_pass_core::flow::credential::{TapGrant, TapUsability};
 use identity_pass_core::flow::identity_entry::{IdentityForm, StaffKind};
 use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
@@ -18,8 +19,7 @@ use identity_pass_core::flow::review::ReviewStatus;
 use identity_pass_core::flow::verification::GovernmentIdOutcome;
 use identity_pass_core::flow::{CallAnswer, CallFailure, CallOutcome, Event, FailureKind, OnboardingFlow, Screen, Step, Transition};
 use identity_pass_core::messages::untrusted::{MAX_CODE_CHARS, MAX_TEXT_CHARS};
-use identity_pass_core::messages::{LocalizedMessage, Locale};
-use identity_pass_core::SecretString;
+use identity_pass_core::messages::{Locale, LocalizedMessage};
 
 /// 2026-11-21T00:00:00Z.
 const MIDNIGHT: Timestamp = 1_795_219_200_000;
@@ -143,7 +143,10 @@ fn to_review(p: &mut Phone) {
     p.send(Event::LivenessFinished { failure: None });
     p.answer("RecordLiveness", CallAnswer::LivenessRecorded);
     let t = p.next_server_time();
-    p.answer("SubmitForReview", CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
+    p.answer(
+        "SubmitForReview",
+        CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t },
+    );
     let t = p.next_server_time();
     p.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t });
 }
@@ -258,7 +261,10 @@ fn a_100_kb_denial_message_is_shown_bounded_on_one_line() {
         p.send(Event::LivenessFinished { failure: None });
         p.answer("RecordLiveness", CallAnswer::LivenessRecorded);
         let t = p.next_server_time();
-        p.answer("SubmitForReview", CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
+        p.answer(
+            "SubmitForReview",
+            CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t },
+        );
         let t = p.next_server_time();
         p.send(Event::ReviewUpdated {
             status: ReviewStatus::Denied { reason_code: "SOMETHING_NEW".into(), message: flood() },
@@ -283,7 +289,8 @@ fn a_100_kb_failure_code_is_shown_as_a_short_code() {
         let notice = p.notice();
         assert_eq!(notice.code, "FLOW_NOTICE_REQUEST_FAILED");
         assert_bounded(&notice, 120);
-        let code: String = notice.text.split(['(', '（']).nth(1).expect("the code").chars().take_while(|c| *c != ')' && *c != '）').collect();
+        let code: String =
+            notice.text.split(['(', '（']).nth(1).expect("the code").chars().take_while(|c| *c != ')' && *c != '）').collect();
         assert!(code.starts_with("BAD_CODELINEONELINETWO2J"), "{code}");
         assert_eq!(code.chars().count(), MAX_CODE_CHARS, "{code}");
         assert!(code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'), "{code}");

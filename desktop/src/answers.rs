@@ -86,13 +86,10 @@ impl Answers {
                 let upn_before = previous.map(|f| f.upn.as_str());
                 let upn = keep(Self::ask(keyboard, render, &with_default(chrome.label_upn(), upn_before))?, upn_before);
                 let id_before = previous.map(|f| f.employee_id.as_str());
-                let employee_id =
-                    keep(Self::ask(keyboard, render, &with_default(chrome.label_employee_id(), id_before))?, id_before);
+                let employee_id = keep(Self::ask(keyboard, render, &with_default(chrome.label_employee_id(), id_before))?, id_before);
                 let personal_before = previous.and_then(|f| f.personal_email.as_deref());
-                let personal = keep(
-                    Self::ask(keyboard, render, &with_default(chrome.label_personal_email(), personal_before))?,
-                    personal_before,
-                );
+                let personal =
+                    keep(Self::ask(keyboard, render, &with_default(chrome.label_personal_email(), personal_before))?, personal_before);
                 let kind = Self::ask(keyboard, render, &with_default(chrome.label_staff_kind(), Some("employee")))?;
                 let staff_kind = if kind.eq_ignore_ascii_case("external") { StaffKind::External } else { StaffKind::Employee };
                 // The core validates every field and explains each problem under it.

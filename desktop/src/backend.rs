@@ -67,9 +67,7 @@ impl Backend {
         let tokio = tokio_runtime()?;
         let dir = database_dir().map_err(|e| BackendError::Embedded(e.to_string()))?;
         let config = ServiceConfig { db_path: Some(dir.path().join("service.sqlite3")), ..ServiceConfig::default() };
-        let service = tokio
-            .block_on(identity_pass_service::spawn_embedded(config))
-            .map_err(|e| BackendError::Embedded(e.to_string()))?;
+        let service = tokio.block_on(identity_pass_service::spawn_embedded(config)).map_err(|e| BackendError::Embedded(e.to_string()))?;
         Ok(Self {
             base_url: service.base_url.clone(),
             reviewer_token: Some(SecretString::new(service.reviewer_token.clone())),
@@ -86,9 +84,7 @@ impl Backend {
         let mut config = TransportConfig::new(url);
         config.retry.max_attempts = 1;
         let transport = HttpTransport::new(config).map_err(|e| remote_error(e.to_string()))?;
-        tokio
-            .block_on(transport.send(ServiceRequest::new(reqwest::Method::GET, "healthz")))
-            .map_err(|e| remote_error(e.to_string()))?;
+        tokio.block_on(transport.send(ServiceRequest::new(reqwest::Method::GET, "healthz"))).map_err(|e| remote_error(e.to_string()))?;
         Ok(Self {
             tokio,
             embedded: None,

@@ -247,9 +247,7 @@ mod tests {
     fn a_picture_without_a_face_is_refused() {
         let grey = RgbImage::from_pixel(800, 600, image::Rgb([128, 128, 128]));
         let mut png = Vec::new();
-        image::DynamicImage::ImageRgb8(grey)
-            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-            .expect("encode");
+        image::DynamicImage::ImageRgb8(grey).write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).expect("encode");
         let error = StillCamera::from_bytes(&png, "grey.png").err().expect("error");
         assert!(matches!(error, CameraInputError::NoFace { .. }), "{error}");
     }

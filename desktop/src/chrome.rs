@@ -24,7 +24,10 @@ impl Chrome {
     /// Which mode runs.
     pub fn mode(self, interactive: bool) -> String {
         if interactive {
-            self.pick("mode: interactive (you answer; a real reviewer acts in the console)", "模式：交互（由您作答；真实审核人在控制台操作）")
+            self.pick(
+                "mode: interactive (you answer; a real reviewer acts in the console)",
+                "模式：交互（由您作答；真实审核人在控制台操作）",
+            )
         } else {
             self.pick(
                 "mode: scripted (sample answers, a sample selfie, a scripted reviewer)",
@@ -175,9 +178,9 @@ impl Chrome {
             Locale::SimplifiedChinese => "服务启动时打印的令牌",
         });
         match self.0 {
-            Locale::English => format!(
-                "reviewer: open {console_url} in a browser, enter the reviewer token {token}, and act on request {request_id}"
-            ),
+            Locale::English => {
+                format!("reviewer: open {console_url} in a browser, enter the reviewer token {token}, and act on request {request_id}")
+            }
             Locale::SimplifiedChinese => {
                 format!("审核人：在浏览器中打开 {console_url}，输入审核令牌 {token}，然后处理申请 {request_id}")
             }

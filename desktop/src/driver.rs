@@ -8,23 +8,23 @@ use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+use identity_pass_core::SecretString;
 use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
 use identity_pass_core::flow::view::{ReviewStage, Screen, ViewState};
 use identity_pass_core::flow::{Effect, ShellEvent};
-use identity_pass_core::messages::{flow as flow_messages, Locale};
-use identity_pass_core::SecretString;
+use identity_pass_core::messages::{Locale, flow as flow_messages};
 use identity_pass_runtime::{Clock, OnboardingRuntime, SystemClock};
 
 use crate::answers::Answers;
 use crate::backend::Backend;
 use crate::camera::{Camera, CameraInputError};
-use crate::frames;
 use crate::chrome::Chrome;
+use crate::frames;
 use crate::input::InputClosed;
-use crate::render::{countdown, Renderer};
+use crate::render::{Renderer, countdown};
 use crate::reviewer::ReviewerAction;
 use crate::script::{self, ScriptedReviewer};
-use crate::shell::{desktop_profile, ShellMessage};
+use crate::shell::{ShellMessage, desktop_profile};
 
 /// How often the loop wakes to redraw the status line when nothing arrives.
 const TICK: Duration = Duration::from_millis(250);
@@ -350,7 +350,10 @@ impl<'a> Driver<'a> {
             ReviewStage::Submitting => {}
             ReviewStage::Waiting => match &mut self.reviewer {
                 Reviewer::Scripted(reviewer) => {
-                    if reviewer.act_once(self.backend, &request_id, ReviewerAction::StartCall).map_err(|e| DriveError::Reviewer(e.to_string()))? {
+                    if reviewer
+                        .act_once(self.backend, &request_id, ReviewerAction::StartCall)
+                        .map_err(|e| DriveError::Reviewer(e.to_string()))?
+                    {
                         self.render.info(&self.chrome.reviewer(&self.chrome.reviewer_starts_call()));
                     }
                 }

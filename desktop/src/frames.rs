@@ -4,11 +4,11 @@
 
 use std::time::Duration;
 
-use identity_pass_core::messages::{selfie as selfie_messages, Locale};
+use identity_pass_core::messages::{Locale, selfie as selfie_messages};
 use identity_pass_core::selfie::LivenessState;
 use identity_pass_runtime::OnboardingRuntime;
 
-use crate::camera::{frame_of, Camera, CameraInputError};
+use crate::camera::{Camera, CameraInputError, frame_of};
 use crate::chrome::Chrome;
 use crate::render::Renderer;
 
@@ -26,7 +26,12 @@ fn max_frames(camera: &Camera) -> u32 {
 }
 
 /// Frames until the core captures the selfie.
-pub fn feed_selfie(runtime: &OnboardingRuntime, camera: &mut Camera, render: &mut Renderer, locale: Locale) -> Result<(), CameraInputError> {
+pub fn feed_selfie(
+    runtime: &OnboardingRuntime,
+    camera: &mut Camera,
+    render: &mut Renderer,
+    locale: Locale,
+) -> Result<(), CameraInputError> {
     let chrome = Chrome(locale);
     let mut last_guidance = String::new();
     for _ in 0..max_frames(camera) {
@@ -44,7 +49,12 @@ pub fn feed_selfie(runtime: &OnboardingRuntime, camera: &mut Camera, render: &mu
 }
 
 /// Frames until the "move closer" challenge passes or fails.
-pub fn feed_liveness(runtime: &OnboardingRuntime, camera: &mut Camera, render: &mut Renderer, locale: Locale) -> Result<(), CameraInputError> {
+pub fn feed_liveness(
+    runtime: &OnboardingRuntime,
+    camera: &mut Camera,
+    render: &mut Renderer,
+    locale: Locale,
+) -> Result<(), CameraInputError> {
     let chrome = Chrome(locale);
     let mut last_instruction = String::new();
     for index in 0..max_frames(camera).max(APPROACH_FRAMES * 3) {

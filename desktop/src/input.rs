@@ -19,16 +19,14 @@ impl Keyboard {
     pub fn spawn() -> Self {
         let (sender, lines) = mpsc::channel();
         // Without the thread `sender` is dropped at once and the input reads as closed.
-        let _ = std::thread::Builder::new()
-            .name("stdin".into())
-            .spawn(move || {
-                for line in std::io::stdin().lines() {
-                    let Ok(line) = line else { break };
-                    if sender.send(line.trim().to_owned()).is_err() {
-                        break;
-                    }
+        let _ = std::thread::Builder::new().name("stdin".into()).spawn(move || {
+            for line in std::io::stdin().lines() {
+                let Ok(line) = line else { break };
+                if sender.send(line.trim().to_owned()).is_err() {
+                    break;
                 }
-            });
+            }
+        });
         Self { lines }
     }
 

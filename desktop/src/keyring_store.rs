@@ -137,8 +137,7 @@ mod platform {
         // The description format is pinned here ("keyring:<key>@<service>", the crate's
         // default today) because it is the on-disk format: a new default would orphan values.
         let config = HashMap::from([("prefix", "keyring:"), ("divider", "@"), ("suffix", ""), ("service_no_divider", "true")]);
-        let store = linux_keyutils_keyring_store::Store::new_with_configuration(&config)
-            .map_err(|e| super::unavailable("open", e))?;
+        let store = linux_keyutils_keyring_store::Store::new_with_configuration(&config).map_err(|e| super::unavailable("open", e))?;
         Ok(store)
     }
 
@@ -166,8 +165,6 @@ mod platform {
 
     /// Only the Linux store is built; other desktops get a clear refusal, not a memory store.
     pub fn open_store() -> Result<Arc<CredentialStore>, SecureStoreError> {
-        Err(SecureStoreError::Unavailable {
-            reason: "OS keyring: this build has a keyring store for Linux (keyutils) only".to_owned(),
-        })
+        Err(SecureStoreError::Unavailable { reason: "OS keyring: this build has a keyring store for Linux (keyutils) only".to_owned() })
     }
 }

@@ -14,8 +14,8 @@ mod camera;
 mod chrome;
 mod cli;
 mod driver;
-mod frames;
 mod ephemeral_store;
+mod frames;
 mod input;
 mod keyring_store;
 mod render;
@@ -30,7 +30,7 @@ use std::time::Instant;
 
 use clap::Parser;
 use identity_pass_core::eligibility::{Distribution, Platform};
-use identity_pass_core::{core_version, SecretString};
+use identity_pass_core::{SecretString, core_version};
 use identity_pass_runtime::{OnboardingRuntime, SessionConfig, StartError, StatusMode, SystemClock};
 
 use answers::Answers;
@@ -126,10 +126,8 @@ fn run(cli: &Cli) -> Result<(), DesktopError> {
         (Answers::Interactive(input::Keyboard::spawn()), reviewer)
     } else {
         let token = backend.reviewer_token.clone().unwrap_or_else(|| SecretString::new(String::new()));
-        let api = reviewer::ReviewerApi::new(&backend.base_url, token).map_err(|e| BackendError::Remote {
-            url: backend.base_url.clone(),
-            detail: e.to_string(),
-        })?;
+        let api = reviewer::ReviewerApi::new(&backend.base_url, token)
+            .map_err(|e| BackendError::Remote { url: backend.base_url.clone(), detail: e.to_string() })?;
         (Answers::Scripted, Reviewer::Scripted(script::ScriptedReviewer::new(api)))
     };
 

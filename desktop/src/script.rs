@@ -13,12 +13,7 @@ use crate::reviewer::{ReviewerAction, ReviewerApi};
 
 /// Alice's answers on the identity form (seeded directory: "Get TAP", liveness on).
 pub fn sample_identity() -> IdentityForm {
-    IdentityForm {
-        upn: "alice@contoso.example".into(),
-        employee_id: "E1001".into(),
-        personal_email: None,
-        staff_kind: StaffKind::Employee,
-    }
+    IdentityForm { upn: "alice@contoso.example".into(), employee_id: "E1001".into(), personal_email: None, staff_kind: StaffKind::Employee }
 }
 
 /// Alice's date of birth in the seeded directory (asked only on the legacy path).

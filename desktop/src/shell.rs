@@ -1,12 +1,12 @@
 //! The desktop's side of the session: what the runtime hands to the platform arrives here, in
 //! order, and is queued for the driver; and what a desktop reports about itself.
 
-use std::sync::mpsc::Sender;
 use std::sync::Mutex;
+use std::sync::mpsc::Sender;
 
 use identity_pass_core::eligibility::{DeviceProfile, Distribution, Platform, RequiredApp};
-use identity_pass_core::flow::view::ViewState;
 use identity_pass_core::flow::Effect;
+use identity_pass_core::flow::view::ViewState;
 use identity_pass_runtime::{PasskeyAuthenticator, PasskeyFailure, SessionListener};
 
 /// What the runtime told the shell.

@@ -7,8 +7,8 @@
 
 use std::sync::Arc;
 
-use identity_pass_core::messages::Locale;
 use identity_pass_core::SecureStore;
+use identity_pass_core::messages::Locale;
 
 use crate::ephemeral_store::EphemeralDemoStore;
 use crate::keyring_store::KeyringStore;

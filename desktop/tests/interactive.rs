@@ -128,7 +128,10 @@ fn a_person_answers_on_stdin_and_a_reviewer_approves_in_the_console() {
     console.act(&request_id, "join", "{}");
     // The rule is 15 s in the call, on both clocks; the shell shows the time as it passes.
     session.until("the call timer past 15 s", |line| {
-        line.trim().strip_prefix("in the call: ").and_then(|rest| rest.split(' ').next()).and_then(|s| s.parse::<u32>().ok())
+        line.trim()
+            .strip_prefix("in the call: ")
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|s| s.parse::<u32>().ok())
             .is_some_and(|seconds| seconds >= 16)
     });
     // The user leaves; the reviewer, seeing it, records it and approves.

@@ -63,10 +63,7 @@ pub(crate) struct Actor {
 impl Actor {
     pub(crate) fn new(flow: OnboardingFlow, shared: Arc<Shared>) -> Result<Self, StartError> {
         let outbox = shared.store.read(StoreKey::Outbox)?.map(|b| Outbox::from_bytes(&b)).unwrap_or_default();
-        let verified_id = shared
-            .store
-            .read(StoreKey::VerifiedId)?
-            .and_then(|bytes| stored_verified_id::from_bytes(&bytes));
+        let verified_id = shared.store.read(StoreKey::VerifiedId)?.and_then(|bytes| stored_verified_id::from_bytes(&bytes));
         Ok(Self {
             flow,
             shared,
@@ -203,9 +200,7 @@ impl Actor {
         };
         let inputs = InMemoryInputs {
             selfie: matches!(call, ServiceCall::UploadSelfie { .. }).then(|| self.selfie.clone()).flatten(),
-            liveness_evidence: matches!(call, ServiceCall::RecordLiveness { .. })
-                .then(|| self.liveness_evidence.clone())
-                .flatten(),
+            liveness_evidence: matches!(call, ServiceCall::RecordLiveness { .. }).then(|| self.liveness_evidence.clone()).flatten(),
             verified_id: self.verified_id.clone(),
         };
         tracing::info!(call = call.name(), id = id.0, "sending");

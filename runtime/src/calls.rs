@@ -6,12 +6,12 @@
 
 use std::sync::Arc;
 
+use identity_pass_core::SecureStoreError;
 use identity_pass_core::flow::verification::GovernmentIdOutcome;
 use identity_pass_core::flow::{
-    CallAnswer, CallFailure, ServiceCall, NOT_SENT_INPUT_LOST, NOT_SENT_SECURE_STORAGE, NOT_SENT_VERIFIED_ID_MISSING,
+    CallAnswer, CallFailure, NOT_SENT_INPUT_LOST, NOT_SENT_SECURE_STORAGE, NOT_SENT_VERIFIED_ID_MISSING, ServiceCall,
 };
 use identity_pass_core::selfie::CapturedSelfie;
-use identity_pass_core::SecureStoreError;
 
 use crate::idempotency::IdempotencyKey;
 use crate::service_client::{DeviceAuth, IdentityClaim, ServiceClient, VerifiedIdCredential};

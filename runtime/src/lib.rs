@@ -13,17 +13,17 @@ pub mod platform;
 pub mod retry;
 pub mod service_client;
 pub mod session;
-mod stored_verified_id;
 #[cfg(feature = "software-passkey")]
 pub mod software_passkey;
+mod stored_verified_id;
 pub mod transport;
 pub mod watcher;
 
 pub use idempotency::IdempotencyKey;
 pub use pinning::SpkiPin;
-pub use retry::RetryPolicy;
-pub use transport::{HttpTransport, TransportConfig, TransportError};
 pub use platform::{Clock, PasskeyAuthenticator, PasskeyFailure, SessionListener, SystemClock};
-pub use session::{OnboardingRuntime, SessionConfig, SessionView, StartError};
+pub use retry::RetryPolicy;
 pub use service_client::PushKind;
+pub use session::{OnboardingRuntime, SessionConfig, SessionView, StartError};
+pub use transport::{HttpTransport, TransportConfig, TransportError};
 pub use watcher::StatusMode;

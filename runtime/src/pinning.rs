@@ -164,10 +164,7 @@ mod tests {
     #[test]
     fn the_pin_is_taken_over_the_certificates_public_key() {
         let key = rcgen::KeyPair::generate().expect("key");
-        let cert = rcgen::CertificateParams::new(vec!["service.test".to_owned()])
-            .expect("params")
-            .self_signed(&key)
-            .expect("cert");
+        let cert = rcgen::CertificateParams::new(vec!["service.test".to_owned()]).expect("params").self_signed(&key).expect("cert");
         let from_cert = SpkiPin::of_certificate(cert.der()).expect("walk");
         assert_eq!(from_cert, SpkiPin::of_spki(&rcgen::PublicKeyData::subject_public_key_info(&key)));
         assert_eq!(SpkiPin::from_base64(&from_cert.to_base64()), Ok(from_cert));

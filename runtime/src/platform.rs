@@ -3,8 +3,8 @@
 //! core's `SecureStore`. The shells implement these (Kotlin, Swift); tests and the desktop
 //! implement them in Rust.
 
-use identity_pass_core::flow::view::ViewState;
 use identity_pass_core::flow::Effect;
+use identity_pass_core::flow::view::ViewState;
 
 /// Wall-clock time, injected so tests can move it.
 pub trait Clock: Send + Sync {

@@ -40,8 +40,7 @@ impl Default for RetryPolicy {
 
 impl RetryPolicy {
     /// No retries at all.
-    pub const NONE: RetryPolicy =
-        RetryPolicy { max_attempts: 1, base_delay: Duration::ZERO, max_delay: Duration::ZERO };
+    pub const NONE: RetryPolicy = RetryPolicy { max_attempts: 1, base_delay: Duration::ZERO, max_delay: Duration::ZERO };
 
     /// Whether attempt number `attempt` (1-based) that ended in `outcome` should be repeated.
     /// `replay_safe`: the request is a read, or carries an idempotency key.
@@ -118,11 +117,7 @@ mod tests {
 
     #[test]
     fn delays_grow_exponentially_up_to_the_cap() {
-        let policy = RetryPolicy {
-            max_attempts: 10,
-            base_delay: Duration::from_millis(100),
-            max_delay: Duration::from_millis(1000),
-        };
+        let policy = RetryPolicy { max_attempts: 10, base_delay: Duration::from_millis(100), max_delay: Duration::from_millis(1000) };
         let full = |attempt| policy.delay_before_next(attempt, None, 0.999_999);
         assert!(full(1) <= Duration::from_millis(100) && full(1) > Duration::from_millis(99));
         assert!(full(2) > Duration::from_millis(199) && full(2) <= Duration::from_millis(200));

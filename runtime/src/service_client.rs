@@ -8,11 +8,11 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
+use identity_pass_core::SecretString;
 use identity_pass_core::flow::credential::{TapGrant, TapUsability};
+use identity_pass_core::flow::identity_entry::StaffKind;
 use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
 use identity_pass_core::flow::review::ReviewStatus;
-use identity_pass_core::flow::identity_entry::StaffKind;
-use identity_pass_core::SecretString;
 
 use crate::idempotency::IdempotencyKey;
 use crate::transport::{HttpTransport, ServiceRequest, TransportError};
@@ -99,7 +99,10 @@ pub struct VerifiedIdCredential {
 
 impl std::fmt::Debug for VerifiedIdCredential {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VerifiedIdCredential").field("issued_at", &self.issued_at).field("expires_at", &self.expires_at).finish_non_exhaustive()
+        f.debug_struct("VerifiedIdCredential")
+            .field("issued_at", &self.issued_at)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
     }
 }
 
@@ -301,7 +304,13 @@ impl ServiceClient {
     }
 
     /// `POST /v1/devices/push-token`.
-    pub async fn register_push_token(&self, auth: &DeviceAuth, kind: PushKind, token: &SecretString, key: &IdempotencyKey) -> Result<(), TransportError> {
+    pub async fn register_push_token(
+        &self,
+        auth: &DeviceAuth,
+        kind: PushKind,
+        token: &SecretString,
+        key: &IdempotencyKey,
+    ) -> Result<(), TransportError> {
         let kind = match kind {
             PushKind::Fcm => "fcm",
             PushKind::Apns => "apns",
@@ -347,7 +356,13 @@ impl ServiceClient {
         })
     }
 
-    async fn post_for_time(&self, auth: &DeviceAuth, path: &str, json: Option<serde_json::Value>, key: &IdempotencyKey) -> Result<Millis, TransportError> {
+    async fn post_for_time(
+        &self,
+        auth: &DeviceAuth,
+        path: &str,
+        json: Option<serde_json::Value>,
+        key: &IdempotencyKey,
+    ) -> Result<Millis, TransportError> {
         let mut request = Self::authed(auth, Method::POST, path, Some(key));
         request.json = json;
         let body: ServerTimeBody = self.transport.send_json(request).await?;
@@ -355,13 +370,26 @@ impl ServiceClient {
     }
 
     /// `POST …/date-of-birth` (legacy path).
-    pub async fn confirm_date_of_birth(&self, auth: &DeviceAuth, request_id: &str, date_of_birth: &str, key: &IdempotencyKey) -> Result<Millis, TransportError> {
+    pub async fn confirm_date_of_birth(
+        &self,
+        auth: &DeviceAuth,
+        request_id: &str,
+        date_of_birth: &str,
+        key: &IdempotencyKey,
+    ) -> Result<Millis, TransportError> {
         let path = format!("v1/requests/{request_id}/date-of-birth");
         self.post_for_time(auth, &path, Some(json!({ "date_of_birth": date_of_birth })), key).await
     }
 
     /// `POST …/government-id`: the partner's result.
-    pub async fn record_government_id(&self, auth: &DeviceAuth, request_id: &str, result: &str, reason: Option<&str>, key: &IdempotencyKey) -> Result<Millis, TransportError> {
+    pub async fn record_government_id(
+        &self,
+        auth: &DeviceAuth,
+        request_id: &str,
+        result: &str,
+        reason: Option<&str>,
+        key: &IdempotencyKey,
+    ) -> Result<Millis, TransportError> {
         let path = format!("v1/requests/{request_id}/government-id");
         let mut body = json!({ "result": result });
         if let Some(reason) = reason {
@@ -371,7 +399,13 @@ impl ServiceClient {
     }
 
     /// `POST …/selfie` with the JPEG as the body.
-    pub async fn upload_selfie(&self, auth: &DeviceAuth, request_id: &str, jpeg: &[u8], key: &IdempotencyKey) -> Result<Millis, TransportError> {
+    pub async fn upload_selfie(
+        &self,
+        auth: &DeviceAuth,
+        request_id: &str,
+        jpeg: &[u8],
+        key: &IdempotencyKey,
+    ) -> Result<Millis, TransportError> {
         let path = format!("v1/requests/{request_id}/selfie");
         let body = self.transport.send_bytes(Self::authed(auth, Method::POST, &path, Some(key)), "image/jpeg", jpeg.to_vec()).await?;
         let body: ServerTimeBody = serde_json::from_slice(&body).map_err(|e| TransportError::UnexpectedBody { detail: e.to_string() })?;
@@ -379,7 +413,15 @@ impl ServiceClient {
     }
 
     /// `POST …/liveness`, with the evidence frame when passed.
-    pub async fn record_liveness(&self, auth: &DeviceAuth, request_id: &str, passed: bool, reason: Option<&str>, capture_jpeg: Option<&[u8]>, key: &IdempotencyKey) -> Result<Millis, TransportError> {
+    pub async fn record_liveness(
+        &self,
+        auth: &DeviceAuth,
+        request_id: &str,
+        passed: bool,
+        reason: Option<&str>,
+        capture_jpeg: Option<&[u8]>,
+        key: &IdempotencyKey,
+    ) -> Result<Millis, TransportError> {
         use base64::Engine as _;
         let path = format!("v1/requests/{request_id}/liveness");
         let mut body = json!({ "result": if passed { "passed" } else { "failed" } });
@@ -393,7 +435,13 @@ impl ServiceClient {
     }
 
     /// `POST …/verified-id/presentation`.
-    pub async fn present_verified_id(&self, auth: &DeviceAuth, request_id: &str, jws: &SecretString, key: &IdempotencyKey) -> Result<Millis, TransportError> {
+    pub async fn present_verified_id(
+        &self,
+        auth: &DeviceAuth,
+        request_id: &str,
+        jws: &SecretString,
+        key: &IdempotencyKey,
+    ) -> Result<Millis, TransportError> {
         let path = format!("v1/requests/{request_id}/verified-id/presentation");
         self.post_for_time(auth, &path, Some(json!({ "jws": jws.expose_secret() })), key).await
     }
@@ -420,7 +468,13 @@ impl ServiceClient {
     }
 
     /// `GET …/status`, long-polling up to `wait_seconds` for a version other than `after`.
-    pub async fn status(&self, auth: &DeviceAuth, request_id: &str, after: Option<i64>, wait_seconds: u32) -> Result<StatusUpdate, TransportError> {
+    pub async fn status(
+        &self,
+        auth: &DeviceAuth,
+        request_id: &str,
+        after: Option<i64>,
+        wait_seconds: u32,
+    ) -> Result<StatusUpdate, TransportError> {
         let mut path = format!("v1/requests/{request_id}/status?wait={wait_seconds}");
         if let Some(version) = after {
             path.push_str(&format!("&after_version={version}"));
@@ -431,7 +485,12 @@ impl ServiceClient {
     }
 
     /// `POST …/tap`: the TAP, whose code is in this answer only.
-    pub async fn create_tap(&self, auth: &DeviceAuth, request_id: &str, key: &IdempotencyKey) -> Result<(TapGrant, Millis), TransportError> {
+    pub async fn create_tap(
+        &self,
+        auth: &DeviceAuth,
+        request_id: &str,
+        key: &IdempotencyKey,
+    ) -> Result<(TapGrant, Millis), TransportError> {
         let path = format!("v1/requests/{request_id}/tap");
         let mut request = Self::authed(auth, Method::POST, &path, Some(key));
         request.json = Some(json!({}));
@@ -472,7 +531,13 @@ impl ServiceClient {
 
     /// `POST …/passkey/attestation`. The answer has no service time; callers that need one
     /// ask `status` next.
-    pub async fn passkey_attestation(&self, auth: &DeviceAuth, request_id: &str, response_json: &str, key: &IdempotencyKey) -> Result<(), TransportError> {
+    pub async fn passkey_attestation(
+        &self,
+        auth: &DeviceAuth,
+        request_id: &str,
+        response_json: &str,
+        key: &IdempotencyKey,
+    ) -> Result<(), TransportError> {
         let path = format!("v1/requests/{request_id}/passkey/attestation");
         let value: serde_json::Value = serde_json::from_str(response_json)
             .map_err(|e| TransportError::UnexpectedBody { detail: format!("attestation is not JSON: {e}") })?;

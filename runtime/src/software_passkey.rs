@@ -7,9 +7,9 @@
 use passkey::authenticator::{Authenticator, UiHint, UserCheck, UserValidationMethod};
 use passkey::client::{Client, DefaultClientData};
 use passkey::crypto::rust_crypto::RustCryptoBackend;
+use passkey::types::Passkey;
 use passkey::types::ctap2::{Aaguid, Ctap2Error};
 use passkey::types::webauthn::CredentialCreationOptions;
-use passkey::types::Passkey;
 
 use crate::platform::{PasskeyAuthenticator, PasskeyFailure};
 

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 
@@ -13,7 +13,7 @@ use identity_pass_core::SecretString;
 
 use crate::idempotency::IdempotencyKey;
 use crate::pinning::{PinnedVerifier, SpkiPin};
-use crate::retry::{jitter_sample, AttemptOutcome, RetryPolicy};
+use crate::retry::{AttemptOutcome, RetryPolicy, jitter_sample};
 
 /// How to reach the service.
 #[derive(Debug, Clone)]
@@ -142,15 +142,13 @@ pub struct HttpTransport {
 
 fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host.parse::<std::net::IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
 }
 
 impl HttpTransport {
     /// A client for `config`. Fails for plain HTTP to anything but loopback.
     pub fn new(config: TransportConfig) -> Result<Self, TransportError> {
-        let mut base = Url::parse(&config.base_url)
-            .map_err(|e| TransportError::InvalidUrl { detail: e.to_string() })?;
+        let mut base = Url::parse(&config.base_url).map_err(|e| TransportError::InvalidUrl { detail: e.to_string() })?;
         let host = base.host_str().unwrap_or_default().to_owned();
         match base.scheme() {
             "https" => {}
@@ -222,8 +220,9 @@ impl HttpTransport {
     ) -> Result<Vec<u8>, (AttemptOutcome, Option<Duration>, TransportError)> {
         let mut builder = self.client.request(request.method.clone(), url.clone());
         if let Some(token) = request.bearer {
-            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
-                .map_err(|_| (AttemptOutcome::Status(0), None, TransportError::InvalidUrl { detail: "credential is not a valid header".into() }))?;
+            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).map_err(|_| {
+                (AttemptOutcome::Status(0), None, TransportError::InvalidUrl { detail: "credential is not a valid header".into() })
+            })?;
             value.set_sensitive(true);
             builder = builder.header(AUTHORIZATION, value);
         }
@@ -306,12 +305,9 @@ fn tls_config(config: &TransportConfig) -> Result<rustls::ClientConfig, Transpor
     for der in &config.extra_root_certificates {
         roots.add(der.clone().into()).map_err(|e| setup(&e))?;
     }
-    let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-        .build()
-        .map_err(|e| setup(&e))?;
-    let builder = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| setup(&e))?;
+    let webpki =
+        rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone()).build().map_err(|e| setup(&e))?;
+    let builder = rustls::ClientConfig::builder_with_provider(provider).with_safe_default_protocol_versions().map_err(|e| setup(&e))?;
     let tls = if config.pins.is_empty() {
         builder.with_webpki_verifier(webpki).with_no_client_auth()
     } else {
@@ -336,10 +332,7 @@ mod tests {
             HttpTransport::new(TransportConfig::new("http://identity.example.com")).err(),
             Some(TransportError::InsecureUrl { host: "identity.example.com".into() })
         );
-        assert!(matches!(
-            HttpTransport::new(TransportConfig::new("ftp://x")).err(),
-            Some(TransportError::InvalidUrl { .. })
-        ));
+        assert!(matches!(HttpTransport::new(TransportConfig::new("ftp://x")).err(), Some(TransportError::InvalidUrl { .. })));
     }
 
     #[test]

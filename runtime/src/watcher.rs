@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use identity_pass_core::flow::review::ReviewStatus;
 use identity_pass_core::flow::Event;
+use identity_pass_core::flow::review::ReviewStatus;
 
 use crate::actor::Command;
 use crate::service_client::DeviceAuth;

@@ -39,11 +39,15 @@ fn assert_conforms(requests: &[RecordedRequest], expected: &[&str]) -> BTreeSet<
     let contract = RequestContract::load();
     let (known, violations): (Vec<String>, Vec<String>) =
         requests.iter().flat_map(|r| contract.violations(r)).partition(|v| KNOWN_DEPARTURES.contains(&v.as_str()));
-    assert!(violations.is_empty(), "{} violations in {} requests to openapi.yaml:\n{}", violations.len(), requests.len(), violations.join("\n"));
-    let exercised: BTreeSet<String> = requests
-        .iter()
-        .filter_map(|r| contract.template_for(&r.path).map(|t| format!("{} {t}", r.method)))
-        .collect();
+    assert!(
+        violations.is_empty(),
+        "{} violations in {} requests to openapi.yaml:\n{}",
+        violations.len(),
+        requests.len(),
+        violations.join("\n")
+    );
+    let exercised: BTreeSet<String> =
+        requests.iter().filter_map(|r| contract.template_for(&r.path).map(|t| format!("{} {t}", r.method))).collect();
     for operation in expected {
         assert!(exercised.contains(*operation), "{operation} was never called; exercised: {exercised:?}");
     }
@@ -79,17 +83,20 @@ async fn get_tap_with_a_push_token_and_the_fast_path_sends_only_what_the_contrac
     assert_ne!(code, first_code);
 
     let requests = proxy.recorded();
-    assert_conforms(&requests, &[
-        "POST /v1/devices",
-        "POST /v1/devices/push-token",
-        "POST /v1/requests",
-        "POST /v1/requests/{id}/selfie",
-        "POST /v1/requests/{id}/liveness",
-        "POST /v1/requests/{id}/submit",
-        "GET /v1/requests/{id}/status",
-        "GET /v1/requests/{id}/verified-id",
-        "POST /v1/requests/{id}/tap",
-    ]);
+    assert_conforms(
+        &requests,
+        &[
+            "POST /v1/devices",
+            "POST /v1/devices/push-token",
+            "POST /v1/requests",
+            "POST /v1/requests/{id}/selfie",
+            "POST /v1/requests/{id}/liveness",
+            "POST /v1/requests/{id}/submit",
+            "GET /v1/requests/{id}/status",
+            "GET /v1/requests/{id}/verified-id",
+            "POST /v1/requests/{id}/tap",
+        ],
+    );
     // The optional parts of the contract were on the wire too, so their checks really ran.
     let created = bodies_of(&requests, "POST", "/v1/requests");
     assert!(created.iter().any(|b| b.get("verified_id").is_some()), "the fast path presents the Verified ID on creation");
@@ -124,18 +131,21 @@ async fn get_passkey_sends_only_what_the_contract_declares() {
     env.review(&request_id, "decision", json!({ "decision": "approve" })).await;
     wait_screen(&phone, |s| matches!(s, Screen::Done { credential: CredentialKind::Passkey })).await;
 
-    let departures = assert_conforms(&proxy.recorded(), &[
-        "POST /v1/devices",
-        "POST /v1/requests",
-        "POST /v1/requests/{id}/government-id",
-        "GET /v1/requests/{id}/verified-id",
-        "POST /v1/requests/{id}/liveness",
-        "POST /v1/requests/{id}/verified-id/presentation",
-        "POST /v1/requests/{id}/submit",
-        "GET /v1/requests/{id}/status",
-        "POST /v1/requests/{id}/passkey/options",
-        "POST /v1/requests/{id}/passkey/attestation",
-    ]);
+    let departures = assert_conforms(
+        &proxy.recorded(),
+        &[
+            "POST /v1/devices",
+            "POST /v1/requests",
+            "POST /v1/requests/{id}/government-id",
+            "GET /v1/requests/{id}/verified-id",
+            "POST /v1/requests/{id}/liveness",
+            "POST /v1/requests/{id}/verified-id/presentation",
+            "POST /v1/requests/{id}/submit",
+            "GET /v1/requests/{id}/status",
+            "POST /v1/requests/{id}/passkey/options",
+            "POST /v1/requests/{id}/passkey/attestation",
+        ],
+    );
     let known: BTreeSet<String> = KNOWN_DEPARTURES.iter().map(|d| d.to_string()).collect();
     assert_eq!(departures, known, "a known departure no longer occurs: remove it from KNOWN_DEPARTURES");
 }

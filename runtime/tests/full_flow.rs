@@ -7,9 +7,9 @@ mod common;
 use std::time::Duration;
 
 use common::*;
+use identity_pass_core::StoreKey;
 use identity_pass_core::flow::view::{ReviewStage, Screen};
 use identity_pass_core::flow::{Effect, ShellEvent};
-use identity_pass_core::StoreKey;
 use identity_pass_runtime::StatusMode;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -53,10 +53,8 @@ async fn get_tap_from_first_screen_to_an_expired_tap() {
     // 25 minutes on (server time): the warning; 30 minutes: gone, and a new TAP is offered.
     env.clock.advance(25 * 60 + 1);
     phone.send(ShellEvent::Tick);
-    wait_until(|| {
-        env.shell.saw(|e| matches!(e, Effect::ShowNotification { message } if message.code == "FLOW_NOTIFY_TAP_EXPIRES_SOON"))
-    })
-    .await;
+    wait_until(|| env.shell.saw(|e| matches!(e, Effect::ShowNotification { message } if message.code == "FLOW_NOTIFY_TAP_EXPIRES_SOON")))
+        .await;
     env.clock.advance(5 * 60);
     phone.send(ShellEvent::Tick);
     let expired = wait_screen(&phone, |s| matches!(s, Screen::TapExpired { .. })).await;

@@ -6,8 +6,8 @@ mod common;
 
 use common::*;
 use identity_pass_core::flow::credential::CredentialKind;
-use identity_pass_core::flow::view::{ReviewStage, Screen};
 use identity_pass_core::flow::verification::{GovernmentIdOutcome, PartnerStep};
+use identity_pass_core::flow::view::{ReviewStage, Screen};
 use identity_pass_core::flow::{Effect, ShellEvent};
 use identity_pass_runtime::StatusMode;
 
@@ -84,11 +84,16 @@ async fn a_denial_is_explained_with_the_seed_message() {
     let waiting = wait_screen(&phone, |s| matches!(s, Screen::Review { stage: ReviewStage::Waiting })).await;
     let request_id = waiting.request_id.expect("request");
     env.reviewer_holds_the_call(&phone, &request_id).await;
-    env.review(&request_id, "decision", serde_json::json!({
-        "decision": "deny",
-        "reason_code": "BADGE_PHOTO_MISMATCH",
-        "message": "Request denied. The selfie does not match the badge photo."
-    })).await;
+    env.review(
+        &request_id,
+        "decision",
+        serde_json::json!({
+            "decision": "deny",
+            "reason_code": "BADGE_PHOTO_MISMATCH",
+            "message": "Request denied. The selfie does not match the badge photo."
+        }),
+    )
+    .await;
     let denied = wait_screen(&phone, |s| matches!(s, Screen::Denied)).await;
     let body = denied.view.body.expect("explained").text;
     assert!(body.contains("badge"), "{body}");

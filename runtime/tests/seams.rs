@@ -8,10 +8,10 @@ mod common;
 use std::time::Duration;
 
 use common::*;
+use identity_pass_core::StoreKey;
 use identity_pass_core::flow::view::{ReviewStage, Screen};
 use identity_pass_core::flow::{Effect, ShellEvent};
 use identity_pass_core::selfie::LivenessState;
-use identity_pass_core::StoreKey;
 use identity_pass_runtime::StatusMode;
 
 const LONG_POLL: StatusMode = StatusMode::LongPoll { wait_seconds: 3 };

@@ -59,16 +59,35 @@ pub enum ServiceAnswer {
         verified_id_issued_at: Option<i64>,
         server_time: i64,
     },
-    DateOfBirthConfirmed { server_time: i64 },
+    DateOfBirthConfirmed {
+        server_time: i64,
+    },
     GovernmentIdRecorded,
-    VerifiedId { issued: Option<VerifiedIdDates>, server_time: i64 },
-    SelfieUploaded { server_time: i64 },
+    VerifiedId {
+        issued: Option<VerifiedIdDates>,
+        server_time: i64,
+    },
+    SelfieUploaded {
+        server_time: i64,
+    },
     LivenessRecorded,
-    VerifiedIdPresented { server_time: i64 },
-    Submitted { status: Option<ReviewStatus>, server_time: i64 },
-    TapCreated { tap: TapGrant, server_time: i64 },
-    PasskeyOptions { options_json: String },
-    PasskeyRegistered { server_time: i64 },
+    VerifiedIdPresented {
+        server_time: i64,
+    },
+    Submitted {
+        status: Option<ReviewStatus>,
+        server_time: i64,
+    },
+    TapCreated {
+        tap: TapGrant,
+        server_time: i64,
+    },
+    PasskeyOptions {
+        options_json: String,
+    },
+    PasskeyRegistered {
+        server_time: i64,
+    },
 }
 
 /// A Verified ID's `iat` and `exp` (service time).

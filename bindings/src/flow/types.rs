@@ -1,17 +1,17 @@
 //! Mirrors of the core flow's types. `#[uniffi::remote]` makes the compiler check each mirror
 //! against the core's definition, so they cannot drift.
 
+use identity_pass_core::SecretString;
 use identity_pass_core::eligibility::DeviceProfile;
 use identity_pass_core::flow::credential::{ChecklistItem, CredentialKind, TapExpiryReason, TapGrant, TapUsability};
-use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
-use identity_pass_core::flow::review::ReviewStatus;
 use identity_pass_core::flow::identity_entry::{IdentityField, IdentityForm, StaffKind};
+use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
 use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
+use identity_pass_core::flow::review::ReviewStatus;
 use identity_pass_core::flow::verification::{GovernmentIdOutcome, PartnerStep, SelfiePhase};
 use identity_pass_core::flow::view::{DeadlineKind, DeadlineView, FieldErrorView, PasskeyStage, ReviewStage};
 use identity_pass_core::flow::{CallId, Effect, Rejection, Screen, ServiceCall, ShellEvent, ViewState};
-use identity_pass_core::messages::{LocalizedMessage, Locale};
-use identity_pass_core::SecretString;
+use identity_pass_core::messages::{Locale, LocalizedMessage};
 
 // The TAP code crosses as a plain string: the shell must show it, once. On the Rust side it
 // stays a `SecretString`, so no Debug print or log of an event or a view can leak it.
@@ -179,16 +179,41 @@ enum ServiceCall {
         consent_accepted_at: i64,
         present_verified_id: bool,
     },
-    ConfirmDateOfBirth { request_id: String, date_of_birth: String },
-    RecordGovernmentId { request_id: String, outcome: GovernmentIdOutcome },
-    FetchVerifiedId { request_id: String },
-    UploadSelfie { request_id: String },
-    RecordLiveness { request_id: String, passed: bool, reason: Option<String> },
-    PresentVerifiedId { request_id: String },
-    SubmitForReview { request_id: String },
-    CreateTap { request_id: String },
-    FetchPasskeyOptions { request_id: String },
-    SubmitPasskey { request_id: String, response_json: String },
+    ConfirmDateOfBirth {
+        request_id: String,
+        date_of_birth: String,
+    },
+    RecordGovernmentId {
+        request_id: String,
+        outcome: GovernmentIdOutcome,
+    },
+    FetchVerifiedId {
+        request_id: String,
+    },
+    UploadSelfie {
+        request_id: String,
+    },
+    RecordLiveness {
+        request_id: String,
+        passed: bool,
+        reason: Option<String>,
+    },
+    PresentVerifiedId {
+        request_id: String,
+    },
+    SubmitForReview {
+        request_id: String,
+    },
+    CreateTap {
+        request_id: String,
+    },
+    FetchPasskeyOptions {
+        request_id: String,
+    },
+    SubmitPasskey {
+        request_id: String,
+        response_json: String,
+    },
 }
 
 #[uniffi::remote(Enum)]
@@ -275,10 +300,19 @@ struct DeadlineView {
 #[uniffi::remote(Enum)]
 enum Screen {
     DeviceCheck,
-    Ineligible { reasons: Vec<LocalizedMessage> },
-    Permissions { missing: Vec<Permission> },
-    Consent { terms_version: String },
-    IdentityEntry { form: Option<IdentityForm>, field_errors: Vec<FieldErrorView> },
+    Ineligible {
+        reasons: Vec<LocalizedMessage>,
+    },
+    Permissions {
+        missing: Vec<Permission>,
+    },
+    Consent {
+        terms_version: String,
+    },
+    IdentityEntry {
+        form: Option<IdentityForm>,
+        field_errors: Vec<FieldErrorView>,
+    },
     SubmittingIdentity,
     DateOfBirth {
         year: Option<i32>,
@@ -290,20 +324,46 @@ enum Screen {
         day_enabled: bool,
         days_in_month: u32,
     },
-    GovernmentId { completed_steps: Vec<PartnerStep>, started: bool },
+    GovernmentId {
+        completed_steps: Vec<PartnerStep>,
+        started: bool,
+    },
     AwaitingVerifiedId,
-    AddVerifiedId { authenticator_opened: bool },
-    Selfie { phase: SelfiePhase },
-    Liveness { in_progress: bool, fast_path: bool },
-    PresentVerifiedId { requested: bool },
-    Review { stage: ReviewStage },
+    AddVerifiedId {
+        authenticator_opened: bool,
+    },
+    Selfie {
+        phase: SelfiePhase,
+    },
+    Liveness {
+        in_progress: bool,
+        fast_path: bool,
+    },
+    PresentVerifiedId {
+        requested: bool,
+    },
+    Review {
+        stage: ReviewStage,
+    },
     FetchingTap,
-    Tap { code: Option<SecretString>, is_usable_once: bool, password_set: bool, mfa_registered: bool },
-    TapExpired { reason: TapExpiryReason, fast_path_available: bool },
-    Passkey { stage: PasskeyStage },
+    Tap {
+        code: Option<SecretString>,
+        is_usable_once: bool,
+        password_set: bool,
+        mfa_registered: bool,
+    },
+    TapExpired {
+        reason: TapExpiryReason,
+        fast_path_available: bool,
+    },
+    Passkey {
+        stage: PasskeyStage,
+    },
     Denied,
     ReviewWindowMissed,
-    Done { credential: CredentialKind },
+    Done {
+        credential: CredentialKind,
+    },
 }
 
 #[uniffi::remote(Record)]

@@ -7,7 +7,7 @@
 //! completed within 30 minutes"), and with a one-time TAP a passwordless method must be
 //! registered within 10 minutes of signing in (Entra's 10-minute rule).
 
-use super::clock::{Deadline, Timestamp, MINUTE_MS};
+use super::clock::{Deadline, MINUTE_MS, Timestamp};
 use super::effect::Effect;
 use super::event::Event;
 use super::service_call::ServiceCall;
@@ -271,9 +271,7 @@ impl OnboardingFlow {
         let Step::TapReady(info) = &self.step else { return };
         let reason = if info.expires.has_passed(&self.clock, now) {
             Some(TapExpiryReason::Lifetime)
-        } else if !info.checklist.mfa_registered
-            && info.registration_deadline().is_some_and(|d| d.has_passed(&self.clock, now))
-        {
+        } else if !info.checklist.mfa_registered && info.registration_deadline().is_some_and(|d| d.has_passed(&self.clock, now)) {
             Some(TapExpiryReason::RegistrationWindow)
         } else {
             None

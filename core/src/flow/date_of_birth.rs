@@ -7,7 +7,7 @@
 //! answered with an explanation, the day picker only offers days that exist in that month of
 //! that year, and the finished date is checked against today (future dates, implausible ages).
 
-use super::clock::{Timestamp, DAY_MS};
+use super::clock::{DAY_MS, Timestamp};
 
 /// Youngest plausible age of a new employee or contractor.
 pub const MIN_AGE_YEARS: i32 = 16;

@@ -82,11 +82,7 @@ impl IdentityForm {
         IdentityForm {
             upn: self.upn.trim().to_lowercase(),
             employee_id: self.employee_id.trim().to_owned(),
-            personal_email: self
-                .personal_email
-                .as_deref()
-                .map(|e| e.trim().to_lowercase())
-                .filter(|e| !e.is_empty()),
+            personal_email: self.personal_email.as_deref().map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty()),
             staff_kind: self.staff_kind,
         }
     }
@@ -103,9 +99,7 @@ impl IdentityForm {
         }
         if form.employee_id.is_empty() {
             push(IdentityField::EmployeeId, IdentityFieldError::EmployeeIdMissing);
-        } else if form.employee_id.len() > MAX_EMPLOYEE_ID_LEN
-            || !form.employee_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
+        } else if form.employee_id.len() > MAX_EMPLOYEE_ID_LEN || !form.employee_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             push(IdentityField::EmployeeId, IdentityFieldError::EmployeeIdInvalid);
         }
         if let Some(personal) = &form.personal_email {
@@ -159,11 +153,7 @@ mod tests {
     fn every_field_problem_is_reported_at_once() {
         assert_eq!(
             errors(&form("", "", Some("nope"))),
-            vec![
-                IdentityFieldError::UpnMissing,
-                IdentityFieldError::EmployeeIdMissing,
-                IdentityFieldError::PersonalEmailInvalid
-            ]
+            vec![IdentityFieldError::UpnMissing, IdentityFieldError::EmployeeIdMissing, IdentityFieldError::PersonalEmailInvalid]
         );
     }
 
@@ -174,9 +164,6 @@ mod tests {
         }
         assert_eq!(errors(&form("a@b.com", "12 34", None)), vec![IdentityFieldError::EmployeeIdInvalid]);
         assert_eq!(errors(&form("a@b.com", &"9".repeat(33), None)), vec![IdentityFieldError::EmployeeIdInvalid]);
-        assert_eq!(
-            errors(&form("a@b.com", "1", Some("A@B.com"))),
-            vec![IdentityFieldError::PersonalEmailSameAsUpn]
-        );
+        assert_eq!(errors(&form("a@b.com", "1", Some("A@B.com"))), vec![IdentityFieldError::PersonalEmailSameAsUpn]);
     }
 }

@@ -11,7 +11,12 @@ impl OnboardingFlow {
     pub fn check_invariants(&self) -> Result<(), String> {
         let before_decision = matches!(
             self.step,
-            Step::DeviceCheck | Step::Ineligible { .. } | Step::Permissions | Step::Consent | Step::IdentityEntry { .. } | Step::SubmittingIdentity
+            Step::DeviceCheck
+                | Step::Ineligible { .. }
+                | Step::Permissions
+                | Step::Consent
+                | Step::IdentityEntry { .. }
+                | Step::SubmittingIdentity
         );
         let before_consent = matches!(self.step, Step::DeviceCheck | Step::Ineligible { .. } | Step::Permissions | Step::Consent);
         ensure(before_decision == self.decision.is_none(), "a path decision exists exactly after identity acceptance")?;

@@ -41,12 +41,12 @@ pub mod view;
 pub use clock::{ServerClock, Timestamp};
 pub use effect::Effect;
 pub use event::{Event, ShellEvent};
+pub use notice::Notice;
 pub use service_call::{
-    CallAnswer, CallFailure, CallId, CallOutcome, FailureKind, PendingCall, ServiceCall, NOT_SENT_INPUT_LOST,
-    NOT_SENT_SECURE_STORAGE, NOT_SENT_VERIFIED_ID_MISSING,
+    CallAnswer, CallFailure, CallId, CallOutcome, FailureKind, NOT_SENT_INPUT_LOST, NOT_SENT_SECURE_STORAGE, NOT_SENT_VERIFIED_ID_MISSING,
+    PendingCall, ServiceCall,
 };
 pub use snapshot::SnapshotError;
-pub use notice::Notice;
 pub use view::{Screen, ViewState};
 
 use crate::eligibility::{Blocker, Distribution, Platform};
@@ -57,8 +57,8 @@ use date_of_birth::DateOfBirthEntry;
 use identity_entry::{FieldProblem, IdentityForm};
 use path::PathDecision;
 use review::Review;
+pub use service_calls::{ANSWER_UNREADABLE, BackgroundRetry, VERIFIED_ID_NOT_ISSUED};
 use verification::{PartnerStep, SelfiePhase, VerifiedIdRecord};
-pub use service_calls::{BackgroundRetry, ANSWER_UNREADABLE, VERIFIED_ID_NOT_ISSUED};
 
 /// The step the user is on. Exactly one at a time; each variant's data is only what that step
 /// needs. The transitions are listed in the module diagram.
@@ -324,9 +324,7 @@ impl OnboardingFlow {
                 Ok(())
             }
             (_, Event::PermissionReported { .. }) => self.on_permission_event(event, out),
-            (Step::DeviceCheck | Step::Ineligible { .. } | Step::Permissions | Step::Consent, _) => {
-                self.on_start_event(event, now, out)
-            }
+            (Step::DeviceCheck | Step::Ineligible { .. } | Step::Permissions | Step::Consent, _) => self.on_start_event(event, now, out),
             (Step::IdentityEntry { .. } | Step::SubmittingIdentity | Step::DateOfBirth { .. }, _) => {
                 self.on_identity_event(event, now, out)
             }

@@ -2,14 +2,14 @@
 //! a refused date, a failed request, a call left too early…), field and date errors, and the
 //! reviewer's denials, each rendered from the catalog in the user's language.
 
+use super::OnboardingFlow;
 use super::clock::Timestamp;
 use super::credential::TapUsability;
 use super::date_of_birth::{DateOfBirthEntry, DobError, MAX_AGE_YEARS, MIN_AGE_YEARS};
 use super::identity_entry::IdentityFieldError;
 use super::permissions::{Permission, PermissionStatus};
-use super::OnboardingFlow;
 use crate::messages::untrusted::display_code;
-use crate::messages::{self, flow as msg, LocalizedMessage, MessageCode};
+use crate::messages::{self, LocalizedMessage, MessageCode, flow as msg};
 
 /// A transient explanation of the last event's outcome (cleared by the next event).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -114,7 +114,6 @@ impl OnboardingFlow {
             Notice::CallInterrupted => msg::NOTICE_CALL_INTERRUPTED.text(l),
         }
     }
-
 }
 
 pub(super) fn field_error_code(error: IdentityFieldError) -> MessageCode {

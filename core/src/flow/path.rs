@@ -118,12 +118,7 @@ mod tests {
     use super::*;
 
     fn decision(path: OnboardingPath, liveness_prompt: bool, fast_path: bool) -> PathDecision {
-        PathDecision {
-            request_id: "r".into(),
-            path,
-            flags: RolloutFlags { liveness_prompt, verified_id: false },
-            fast_path,
-        }
+        PathDecision { request_id: "r".into(), path, flags: RolloutFlags { liveness_prompt, verified_id: false }, fast_path }
     }
 
     fn walk(d: &PathDecision, kind: StaffKind, milestones: &[Milestone]) -> Vec<NextStep> {
@@ -148,7 +143,13 @@ mod tests {
         let d = decision(OnboardingPath::GetPasskey, false, false);
         assert_eq!(
             walk(&d, StaffKind::Employee, &[IdentityAccepted, VerifiedIdIssued, VerifiedIdAdded, LivenessPassed, VerifiedIdPresented]),
-            vec![NextStep::GovernmentId, NextStep::AddVerifiedId, NextStep::Liveness, NextStep::PresentVerifiedId, NextStep::SubmitForReview]
+            vec![
+                NextStep::GovernmentId,
+                NextStep::AddVerifiedId,
+                NextStep::Liveness,
+                NextStep::PresentVerifiedId,
+                NextStep::SubmitForReview
+            ]
         );
         assert!(d.ends_with_passkey());
     }

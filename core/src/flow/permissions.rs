@@ -23,8 +23,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in the order they are requested (the seed's order).
-    pub const ALL: [Permission; 4] =
-        [Permission::Camera, Permission::Microphone, Permission::Notifications, Permission::Location];
+    pub const ALL: [Permission; 4] = [Permission::Camera, Permission::Microphone, Permission::Notifications, Permission::Location];
 }
 
 /// What the OS reports for one permission.
@@ -133,12 +132,8 @@ impl PermissionSet {
     pub fn next_action(&self, platform: Platform, user_initiated: bool) -> Option<PermissionAction> {
         let permission = self.missing().into_iter().next()?;
         match self.status(permission) {
-            PermissionStatus::PermanentlyDenied => {
-                user_initiated.then_some(PermissionAction::OpenSettings(permission))
-            }
-            PermissionStatus::ReducedAccuracy if platform == Platform::Ios => {
-                Some(PermissionAction::RequestFullAccuracy)
-            }
+            PermissionStatus::PermanentlyDenied => user_initiated.then_some(PermissionAction::OpenSettings(permission)),
+            PermissionStatus::ReducedAccuracy if platform == Platform::Ios => Some(PermissionAction::RequestFullAccuracy),
             PermissionStatus::Approximate | PermissionStatus::ReducedAccuracy | PermissionStatus::NotRequested => {
                 Some(PermissionAction::Request(permission))
             }
@@ -188,10 +183,7 @@ mod tests {
         let mut set = all(PermissionStatus::Granted);
         set.record(Permission::Microphone, PermissionStatus::PermanentlyDenied);
         assert_eq!(set.next_action(Platform::Android, false), None);
-        assert_eq!(
-            set.next_action(Platform::Android, true),
-            Some(PermissionAction::OpenSettings(Permission::Microphone))
-        );
+        assert_eq!(set.next_action(Platform::Android, true), Some(PermissionAction::OpenSettings(Permission::Microphone)));
     }
 
     #[test]

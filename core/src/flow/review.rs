@@ -4,7 +4,7 @@
 //! call (the user must stay at least 15 seconds) → decision. The reviewer's window is computed
 //! from the service's `submitted_at`, on the service's clock.
 
-use super::clock::{Deadline, Timestamp, HOUR_MS};
+use super::clock::{Deadline, HOUR_MS, Timestamp};
 use super::effect::Effect;
 use super::event::Event;
 use super::permissions::Permission;

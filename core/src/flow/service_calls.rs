@@ -5,15 +5,15 @@
 //! the call, so the user always sees why the step did not move on, and `Continue` resends it:
 //! as the same call when the service may have acted on it, as a new one otherwise.
 
-use super::clock::{Timestamp, MINUTE_MS};
+use super::clock::{MINUTE_MS, Timestamp};
 use super::effect::Effect;
 use super::event::Event;
 use super::path::Milestone;
 use super::review::{Review, ReviewPhase};
 use super::service_call::{
-    CallAnswer, CallFailure, CallId, CallOutcome, FailedCall, FailureKind, PendingCall, ServiceCall, NOT_SENT_INPUT_LOST,
+    CallAnswer, CallFailure, CallId, CallOutcome, FailedCall, FailureKind, NOT_SENT_INPUT_LOST, PendingCall, ServiceCall,
 };
-use super::verification::{GovernmentIdOutcome, SelfiePhase, VerifiedIdRecord, FAST_PATH_WINDOW_MS};
+use super::verification::{FAST_PATH_WINDOW_MS, GovernmentIdOutcome, SelfiePhase, VerifiedIdRecord};
 use super::{Notice, OnboardingFlow, Rejection, Step};
 
 /// The code a transport gives an answer it could not read. After `CreateTap` this means the

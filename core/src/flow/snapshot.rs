@@ -60,8 +60,7 @@ impl OnboardingFlow {
 
     /// Restores a flow from `snapshot()`.
     pub fn restore(document: &str) -> Result<OnboardingFlow, SnapshotError> {
-        let envelope: EnvelopeIn =
-            serde_json::from_str(document).map_err(|e| SnapshotError::Unreadable { detail: e.to_string() })?;
+        let envelope: EnvelopeIn = serde_json::from_str(document).map_err(|e| SnapshotError::Unreadable { detail: e.to_string() })?;
         if envelope.version > SNAPSHOT_VERSION {
             return Err(SnapshotError::TooNew { found: envelope.version, supported: SNAPSHOT_VERSION });
         }
@@ -92,10 +91,7 @@ mod tests {
         let older = flow.snapshot().replacen("\"version\":1", "\"version\":0", 1);
         assert_eq!(OnboardingFlow::restore(&older), Err(SnapshotError::TooOld { found: 0, oldest: 1 }));
         for garbage in ["", "null", "{}", "[1,2]", "{\"version\":1,\"flow\":{\"step\":\"Nope\"}}", "{\"version\":-1,\"flow\":{}}"] {
-            assert!(
-                matches!(OnboardingFlow::restore(garbage), Err(SnapshotError::Unreadable { .. })),
-                "{garbage}"
-            );
+            assert!(matches!(OnboardingFlow::restore(garbage), Err(SnapshotError::Unreadable { .. })), "{garbage}");
         }
     }
 }

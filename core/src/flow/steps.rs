@@ -3,7 +3,7 @@
 //! along a path.
 
 use super::clock::Timestamp;
-use super::consent::{ConsentRecord, CURRENT_TERMS_VERSION};
+use super::consent::{CURRENT_TERMS_VERSION, ConsentRecord};
 use super::date_of_birth::{CivilDate, DateOfBirthEntry};
 use super::effect::Effect;
 use super::event::Event;
@@ -13,7 +13,7 @@ use super::permissions::{Permission, PermissionAction};
 use super::service_call::ServiceCall;
 use super::verification::SelfiePhase;
 use super::{Notice, OnboardingFlow, Rejection, Step};
-use crate::eligibility::{check_device, Platform};
+use crate::eligibility::{Platform, check_device};
 
 impl OnboardingFlow {
     /// Device check, the permissions screen and consent.
@@ -37,10 +37,8 @@ impl OnboardingFlow {
                 }
             }
             (Step::Consent, Event::ConsentAnswered { accepted: true }) => {
-                self.consent = Some(ConsentRecord {
-                    terms_version: CURRENT_TERMS_VERSION.to_owned(),
-                    accepted_at: self.clock.server_now(now),
-                });
+                self.consent =
+                    Some(ConsentRecord { terms_version: CURRENT_TERMS_VERSION.to_owned(), accepted_at: self.clock.server_now(now) });
                 self.step = Step::IdentityEntry { problems: Vec::new() };
             }
             (Step::Consent, Event::ConsentAnswered { accepted: false }) => {

@@ -1,6 +1,6 @@
 //! Unit tests per step, driven through `handle` as a shell would.
 
-use super::clock::{Timestamp, HOUR_MS, MINUTE_MS};
+use super::clock::{HOUR_MS, MINUTE_MS, Timestamp};
 use super::credential::{ChecklistItem, TapExpiryReason, TapGrant, TapUsability};
 use super::identity_entry::{IdentityField, IdentityForm, StaffKind};
 use super::path::{OnboardingPath, RolloutFlags};
@@ -219,7 +219,9 @@ fn identity_errors_appear_under_their_fields_and_keep_the_typed_values() {
     let codes: Vec<_> = field_errors.iter().map(|e| (e.field, e.message.code.as_str())).collect();
     assert_eq!(codes, [(IdentityField::Upn, "FLOW_UPN_INVALID"), (IdentityField::EmployeeId, "FLOW_EMPLOYEE_ID_MISSING")]);
     let effects = s.ok(Event::IdentitySubmitted { form: form() });
-    assert!(matches!(only_call(&effects), ServiceCall::CreateRequest { upn, staff_kind: StaffKind::Employee, .. } if upn == "alias@contoso.com"));
+    assert!(
+        matches!(only_call(&effects), ServiceCall::CreateRequest { upn, staff_kind: StaffKind::Employee, .. } if upn == "alias@contoso.com")
+    );
 }
 
 #[test]
@@ -237,7 +239,10 @@ fn the_date_of_birth_is_year_first_and_explains_why() {
     assert_eq!(s.send(Event::DobDaySelected { day: 29 }).rejection, Some(Rejection::InvalidInput));
     assert_eq!(s.notice().as_deref(), Some("FLOW_DOB_INVALID_DAY"));
     s.ok(Event::DobDaySelected { day: 28 });
-    assert_eq!(only_call(&s.ok(Event::Continue)), ServiceCall::ConfirmDateOfBirth { request_id: "req".into(), date_of_birth: "2001-02-28".into() });
+    assert_eq!(
+        only_call(&s.ok(Event::Continue)),
+        ServiceCall::ConfirmDateOfBirth { request_id: "req".into(), date_of_birth: "2001-02-28".into() }
+    );
     let t = s.server();
     s.answer(CallAnswer::DateOfBirthConfirmed { server_time: t });
     assert!(matches!(s.flow.step, Step::Selfie { .. }));
@@ -249,7 +254,14 @@ fn external_staff_skip_the_date_of_birth_on_the_legacy_path() {
     to_identity(&mut s);
     s.ok(Event::IdentitySubmitted { form: IdentityForm { staff_kind: StaffKind::External, ..form() } });
     let t = s.server();
-    s.answer(CallAnswer::RequestCreated { request_id: "r".into(), path: OnboardingPath::LegacyDob, flags: RolloutFlags::default(), fast_path: false, verified_id_issued_at: None, server_time: t });
+    s.answer(CallAnswer::RequestCreated {
+        request_id: "r".into(),
+        path: OnboardingPath::LegacyDob,
+        flags: RolloutFlags::default(),
+        fast_path: false,
+        verified_id_issued_at: None,
+        server_time: t,
+    });
     assert!(matches!(s.flow.step, Step::Selfie { .. }));
 }
 
@@ -273,7 +285,14 @@ fn stale_answers_are_rejected_without_changing_anything() {
     to_identity(&mut s);
     let before = s.flow.snapshot();
     let t = s.server();
-    let tap = TapGrant { id: "x".into(), code: SecretString::new("TAP-SECRET-9".into()), start_at: t, lifetime_minutes: 30, is_usable_once: false, usability: TapUsability::EnabledByPolicy };
+    let tap = TapGrant {
+        id: "x".into(),
+        code: SecretString::new("TAP-SECRET-9".into()),
+        start_at: t,
+        lifetime_minutes: 30,
+        is_usable_once: false,
+        usability: TapUsability::EnabledByPolicy,
+    };
     let stale = s.send(Event::Answered { id: CallId(99), outcome: CallOutcome::Answered(CallAnswer::TapCreated { tap, server_time: t }) });
     assert_eq!((stale.rejection, stale.effects), (Some(Rejection::UnexpectedEvent), vec![]));
     assert_eq!(s.flow.snapshot(), before);
@@ -332,7 +351,8 @@ fn the_reviewer_deadline_follows_the_server_clock_not_the_phone() {
     let t = s.server();
     s.answer(CallAnswer::SelfieUploaded { server_time: t });
     let submitted_at = s.server();
-    let effects = s.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at }), server_time: submitted_at });
+    let effects =
+        s.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at }), server_time: submitted_at });
     let wake_at = submitted_at + 24 * HOUR_MS + 2 * HOUR_MS;
     assert_eq!(effects, [Effect::WatchStatus { request_id: "req".into() }, Effect::ScheduleWake { at: wake_at }]);
     let deadline = s.flow.view(s.now).deadline.expect("deadline shown");
@@ -381,7 +401,14 @@ fn a_tap_issued_already_expired_is_not_shown() {
     let t = s.server();
     s.ok(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t });
     let server_time = s.server();
-    let tap = TapGrant { id: "t".into(), code: SecretString::new("TAP-SECRET-2".into()), start_at: server_time - 31 * MINUTE_MS, lifetime_minutes: 30, is_usable_once: false, usability: TapUsability::EnabledByPolicy };
+    let tap = TapGrant {
+        id: "t".into(),
+        code: SecretString::new("TAP-SECRET-2".into()),
+        start_at: server_time - 31 * MINUTE_MS,
+        lifetime_minutes: 30,
+        is_usable_once: false,
+        usability: TapUsability::EnabledByPolicy,
+    };
     s.answer(CallAnswer::TapCreated { tap, server_time });
     assert_eq!(s.flow.step, Step::TapExpired { reason: TapExpiryReason::ReportedUnusable });
 }
@@ -391,7 +418,10 @@ fn an_unknown_denial_shows_the_services_message_and_a_cancelled_passkey_can_be_r
     let mut s = Shell::new(Platform::Android);
     to_review_waiting(&mut s);
     let t = s.server();
-    s.ok(Event::ReviewUpdated { status: ReviewStatus::Denied { reason_code: "OTHER".into(), message: "Badge expired.".into() }, server_time: t });
+    s.ok(Event::ReviewUpdated {
+        status: ReviewStatus::Denied { reason_code: "OTHER".into(), message: "Badge expired.".into() },
+        server_time: t,
+    });
     let body = s.flow.view(s.now).body.expect("body");
     assert_eq!((body.code.as_str(), body.text.contains("Badge expired.")), ("FLOW_DENIED_OTHER", true));
 
@@ -399,7 +429,10 @@ fn an_unknown_denial_shows_the_services_message_and_a_cancelled_passkey_can_be_r
     to_path(&mut p, OnboardingPath::GetPasskey, false);
     p.flow.step = Step::Review(review::Review { submitted_at: Some(p.now), phase: ReviewPhase::AwaitingDecision });
     let t = p.server();
-    assert_eq!(only_call(&p.ok(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t })), ServiceCall::FetchPasskeyOptions { request_id: "req".into() });
+    assert_eq!(
+        only_call(&p.ok(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t })),
+        ServiceCall::FetchPasskeyOptions { request_id: "req".into() }
+    );
     p.answer(CallAnswer::PasskeyOptions { options_json: "{\"o\":1}".into() });
     p.ok(Event::PasskeyCancelled);
     assert_eq!(p.notice().as_deref(), Some("FLOW_NOTICE_PASSKEY_CANCELLED"));

@@ -3,7 +3,7 @@
 //! presentation. The camera work and the partner SDK run outside the core; the flow starts
 //! them with effects and learns their results from events.
 
-use super::clock::{Timestamp, DAY_MS};
+use super::clock::{DAY_MS, Timestamp};
 use super::effect::Effect;
 use super::event::Event;
 use super::path::Milestone;

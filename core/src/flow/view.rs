@@ -13,7 +13,7 @@ use super::review::ReviewPhase;
 use super::verification::{PartnerStep, SelfiePhase};
 use super::{OnboardingFlow, Step};
 use crate::eligibility::Platform;
-use crate::messages::{self, flow as msg, LocalizedMessage, MessageCode};
+use crate::messages::{self, LocalizedMessage, MessageCode, flow as msg};
 use crate::secret::SecretString;
 
 /// Review phase, without the data the shell does not render.
@@ -224,9 +224,7 @@ impl OnboardingFlow {
             match &self.step {
                 Step::DeviceCheck => (Screen::DeviceCheck, msg::DEVICE_CHECK_TITLE, None, None, true),
                 Step::Ineligible { blockers } => (
-                    Screen::Ineligible {
-                        reasons: blockers.iter().map(|b| messages::eligibility::blocker_message(b, l)).collect(),
-                    },
+                    Screen::Ineligible { reasons: blockers.iter().map(|b| messages::eligibility::blocker_message(b, l)).collect() },
                     msg::INELIGIBLE_TITLE,
                     Some(t(msg::INELIGIBLE_BODY)),
                     Some(t(msg::ACTION_CHECK_AGAIN)),
@@ -290,13 +288,9 @@ impl OnboardingFlow {
                     retry_or(msg::ACTION_START_VERIFICATION),
                     *started && !self.request_failed(),
                 ),
-                Step::AwaitingVerifiedId => (
-                    Screen::AwaitingVerifiedId,
-                    msg::AWAITING_VID_TITLE,
-                    None,
-                    waiting(self.request_failed()),
-                    !self.request_failed(),
-                ),
+                Step::AwaitingVerifiedId => {
+                    (Screen::AwaitingVerifiedId, msg::AWAITING_VID_TITLE, None, waiting(self.request_failed()), !self.request_failed())
+                }
                 Step::AddVerifiedId { opened } => (
                     Screen::AddVerifiedId { authenticator_opened: *opened },
                     msg::ADD_VID_TITLE,
@@ -327,7 +321,9 @@ impl OnboardingFlow {
                 ),
                 Step::Review(review) => {
                     let (stage, title, body, action) = match &review.phase {
-                        ReviewPhase::Submitting => (ReviewStage::Submitting, msg::REVIEW_SUBMITTING_TITLE, None, waiting(self.request_failed())),
+                        ReviewPhase::Submitting => {
+                            (ReviewStage::Submitting, msg::REVIEW_SUBMITTING_TITLE, None, waiting(self.request_failed()))
+                        }
                         ReviewPhase::Waiting => (ReviewStage::Waiting, msg::REVIEW_WAITING_TITLE, Some(t(msg::REVIEW_WAITING_BODY)), None),
                         ReviewPhase::CallInvited { .. } => (
                             ReviewStage::CallInvited,
@@ -335,13 +331,17 @@ impl OnboardingFlow {
                             Some(t(msg::REVIEW_INVITED_BODY)),
                             Some(t(msg::ACTION_JOIN_CALL)),
                         ),
-                        ReviewPhase::InCall { .. } => (ReviewStage::InCall, msg::REVIEW_IN_CALL_TITLE, Some(t(msg::REVIEW_INVITED_BODY)), None),
+                        ReviewPhase::InCall { .. } => {
+                            (ReviewStage::InCall, msg::REVIEW_IN_CALL_TITLE, Some(t(msg::REVIEW_INVITED_BODY)), None)
+                        }
                         ReviewPhase::AwaitingDecision => (ReviewStage::AwaitingDecision, msg::REVIEW_DECISION_TITLE, None, None),
                     };
                     let busy = action.is_none();
                     (Screen::Review { stage }, title, body, action, busy)
                 }
-                Step::FetchingTap { .. } => (Screen::FetchingTap, msg::FETCHING_TAP_TITLE, None, waiting(self.request_failed()), !self.request_failed()),
+                Step::FetchingTap { .. } => {
+                    (Screen::FetchingTap, msg::FETCHING_TAP_TITLE, None, waiting(self.request_failed()), !self.request_failed())
+                }
                 Step::TapReady(info) => {
                     let fetching_tap = self.is_calling(|c| matches!(c, super::service_call::ServiceCall::CreateTap { .. }));
                     // The service's instant in UTC, as labelled (never the phone's clock, which may
@@ -392,9 +392,13 @@ impl OnboardingFlow {
                     let busy = action.is_none();
                     (Screen::Passkey { stage }, msg::PASSKEY_TITLE, Some(t(msg::PASSKEY_BODY)), action, busy)
                 }
-                Step::Denied { reason_code, message } => {
-                    (Screen::Denied, msg::DENIED_TITLE, Some(super::notice::denial_message(reason_code, message, l)), Some(t(msg::ACTION_NEW_REQUEST)), false)
-                }
+                Step::Denied { reason_code, message } => (
+                    Screen::Denied,
+                    msg::DENIED_TITLE,
+                    Some(super::notice::denial_message(reason_code, message, l)),
+                    Some(t(msg::ACTION_NEW_REQUEST)),
+                    false,
+                ),
                 Step::ReviewWindowMissed => (
                     Screen::ReviewWindowMissed,
                     msg::WINDOW_MISSED_TITLE,
@@ -402,7 +406,9 @@ impl OnboardingFlow {
                     Some(t(msg::ACTION_NEW_REQUEST)),
                     false,
                 ),
-                Step::Done { credential } => (Screen::Done { credential: *credential }, msg::DONE_TITLE, Some(t(msg::DONE_BODY)), None, false),
+                Step::Done { credential } => {
+                    (Screen::Done { credential: *credential }, msg::DONE_TITLE, Some(t(msg::DONE_BODY)), None, false)
+                }
             };
         // On the TAP path the identity form's button says "Get TAP" (seed 000 step 7).
         let action = match (&self.step, self.decision.as_ref().map(|d| d.path)) {
@@ -450,9 +456,5 @@ pub fn format_utc(at: Timestamp, server_now: Timestamp) -> String {
     let minutes_of_day = at.rem_euclid(super::clock::DAY_MS) / super::clock::MINUTE_MS;
     let time = format!("{:02}:{:02} UTC", minutes_of_day / 60, minutes_of_day % 60);
     let day = CivilDate::from_timestamp(at);
-    if day == CivilDate::from_timestamp(server_now) {
-        time
-    } else {
-        format!("{} {time}", day.iso())
-    }
+    if day == CivilDate::from_timestamp(server_now) { time } else { format!("{} {time}", day.iso()) }
 }

@@ -19,24 +19,16 @@ pub const MISSING_COMPANY_PORTAL: MessageCode = MessageCode("ELIG_MISSING_COMPAN
 pub const MISSING_AUTHENTICATOR: MessageCode = MessageCode("ELIG_MISSING_AUTHENTICATOR");
 
 /// Every code this domain uses.
-pub const ALL: &[MessageCode] = &[
-    UNSUPPORTED_PLATFORM,
-    OS_TOO_OLD,
-    NO_CAMERA,
-    NOTIFICATIONS_UNSUPPORTED,
-    NO_NETWORK,
-    MISSING_COMPANY_PORTAL,
-    MISSING_AUTHENTICATOR,
-];
+pub const ALL: &[MessageCode] =
+    &[UNSUPPORTED_PLATFORM, OS_TOO_OLD, NO_CAMERA, NOTIFICATIONS_UNSUPPORTED, NO_NETWORK, MISSING_COMPANY_PORTAL, MISSING_AUTHENTICATOR];
 
 /// The explanation of one blocker.
 pub fn blocker_message(blocker: &Blocker, locale: super::Locale) -> super::LocalizedMessage {
     match blocker {
         Blocker::UnsupportedPlatform => UNSUPPORTED_PLATFORM.text(locale),
-        Blocker::OsTooOld { minimum, found } => OS_TOO_OLD.render(
-            locale,
-            &[("minimum", &minimum.to_string()), ("found", &found.to_string())],
-        ),
+        Blocker::OsTooOld { minimum, found } => {
+            OS_TOO_OLD.render(locale, &[("minimum", &minimum.to_string()), ("found", &found.to_string())])
+        }
         Blocker::NoCamera => NO_CAMERA.text(locale),
         Blocker::NotificationsUnsupported => NOTIFICATIONS_UNSUPPORTED.text(locale),
         Blocker::NoNetwork => NO_NETWORK.text(locale),

@@ -27,11 +27,7 @@ impl Locale {
     pub fn from_language_tag(tag: &str) -> Locale {
         let lower = tag.to_ascii_lowercase().replace('_', "-");
         let traditional = ["zh-hant", "zh-tw", "zh-hk", "zh-mo"].iter().any(|t| lower.starts_with(t));
-        if (lower == "zh" || lower.starts_with("zh-")) && !traditional {
-            Locale::SimplifiedChinese
-        } else {
-            Locale::English
-        }
+        if (lower == "zh" || lower.starts_with("zh-")) && !traditional { Locale::SimplifiedChinese } else { Locale::English }
     }
 }
 
@@ -79,9 +75,8 @@ fn fill(template: &str, args: &[(&str, &str)]) -> String {
     while let Some(open) = rest.find('{') {
         text.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let value = after
-            .find('}')
-            .and_then(|close| args.iter().find(|(name, _)| *name == &after[..close]).map(|(_, value)| (close, value)));
+        let value =
+            after.find('}').and_then(|close| args.iter().find(|(name, _)| *name == &after[..close]).map(|(_, value)| (close, value)));
         match value {
             Some((close, value)) => {
                 text.push_str(&untrusted::display_text(value));

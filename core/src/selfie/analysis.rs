@@ -78,8 +78,7 @@ impl Analyzer {
             Some(face) => (vec![face], false),
             None => {
                 self.since_full_search = 0;
-                let mut found: Vec<Rect> =
-                    detector::detect(&image, self.settings, None)?.into_iter().map(|d| d.rect).collect();
+                let mut found: Vec<Rect> = detector::detect(&image, self.settings, None)?.into_iter().map(|d| d.rect).collect();
                 found.sort_by(|a, b| b.width.total_cmp(&a.width));
                 (found, true)
             }
@@ -91,18 +90,13 @@ impl Analyzer {
             _ => None,
         };
         let motion = match (&self.track, single) {
-            (Some((last, patch)), Some(_)) => {
-                image.crop_downscaled(*last, 1).and_then(|(now, _)| quality::motion(patch, &now))
-            }
+            (Some((last, patch)), Some(_)) => image.crop_downscaled(*last, 1).and_then(|(now, _)| quality::motion(patch, &now)),
             _ => None,
         };
         self.track = single.and_then(|face| image.crop_downscaled(face, 1).map(|(patch, _)| (face, patch)));
         let (w, h) = (image.width() as f32, image.height() as f32);
         let analysis = FrameAnalysis {
-            faces: faces
-                .iter()
-                .map(|r| FaceBox { left: r.x / w, top: r.y / h, width: r.width / w, height: r.height / h })
-                .collect(),
+            faces: faces.iter().map(|r| FaceBox { left: r.x / w, top: r.y / h, width: r.width / w, height: r.height / h }).collect(),
             brightness: quality::brightness(&image, single),
             sharpness: single.and_then(|face| quality::sharpness(&image, face)),
             motion,

@@ -4,9 +4,9 @@
 //! only for the desktop shell. A machine without a camera gets `CameraError::NoCamera`, never a
 //! panic (nokhwa's `query` returns an empty list there).
 
+use nokhwa::Camera;
 use nokhwa::pixel_format::RgbFormat;
 use nokhwa::utils::{ApiBackend, CameraIndex, RequestedFormat, RequestedFormatType};
-use nokhwa::Camera;
 use thiserror::Error;
 
 /// Why the camera cannot deliver frames.

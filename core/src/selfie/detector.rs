@@ -79,9 +79,7 @@ pub fn warm_up() -> Result<(), ModelError> {
 /// (`None`: no upper bound). Images too small to hold a window give no faces.
 pub fn detect(image: &LumaImage, settings: DetectorSettings, max_face: Option<u32>) -> Result<Vec<Detection>, ModelError> {
     // rustface's legality rules, checked here so it never panics: grey, non-empty, and packed.
-    if image.width() < WINDOW || image.height() < WINDOW
-        || image.pixels().len() != image.width() as usize * image.height() as usize
-    {
+    if image.width() < WINDOW || image.height() < WINDOW || image.pixels().len() != image.width() as usize * image.height() as usize {
         return Ok(Vec::new());
     }
     warm_up()?;

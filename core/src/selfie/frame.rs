@@ -145,9 +145,7 @@ impl<'a> Frame<'a> {
     /// Validates a frame. For `Nv21`, `Bgra` and `Rgb` pass one plane (its pixel stride is
     /// ignored and taken as 1, 4 and 3); for `Yuv420` pass Y, U, V in that order.
     pub fn new(width: u32, height: u32, format: PixelFormat, planes: &[Plane<'a>]) -> Result<Self, FrameError> {
-        if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE
-            || u64::from(width) * u64::from(height) > MAX_PIXELS
-        {
+        if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
             return Err(FrameError::BadDimensions { width, height });
         }
         let expected = if format == PixelFormat::Yuv420 { 3 } else { 1 };
@@ -256,9 +254,7 @@ impl<'a> Frame<'a> {
                 let p = &self.planes[0];
                 let luma = get(p, x, y);
                 // V/U pairs start after the Y rows; each pair covers a 2×2 block.
-                let chroma = self.height as usize * p.row_stride as usize
-                    + (y / 2) as usize * p.row_stride as usize
-                    + (x / 2) as usize * 2;
+                let chroma = self.height as usize * p.row_stride as usize + (y / 2) as usize * p.row_stride as usize + (x / 2) as usize * 2;
                 let v = p.data.get(chroma).copied().unwrap_or(128);
                 let u = p.data.get(chroma + 1).copied().unwrap_or(128);
                 yuv_to_rgb(luma, u, v)

@@ -47,11 +47,7 @@ impl FrameClock {
             return Err(FrameError::TimestampNotIncreasing { timestamp_ms, previous_ms });
         }
         let follows = |earlier: u64| timestamp_ms > earlier && timestamp_ms - earlier <= MAX_FRAME_GAP_MS;
-        if follows(previous_ms) || self.jump_ms.is_some_and(follows) {
-            Ok(())
-        } else {
-            Err(implausible)
-        }
+        if follows(previous_ms) || self.jump_ms.is_some_and(follows) { Ok(()) } else { Err(implausible) }
     }
 
     /// Records an accepted frame: the new baseline.

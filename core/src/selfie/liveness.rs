@@ -30,14 +30,7 @@ pub struct LivenessSettings {
 
 impl Default for LivenessSettings {
     fn default() -> Self {
-        Self {
-            required_growth: 1.35,
-            window_ms: 8_000,
-            shrink_tolerance: 0.08,
-            max_step_growth: 0.20,
-            min_frames: 6,
-            max_missed_frames: 5,
-        }
+        Self { required_growth: 1.35, window_ms: 8_000, shrink_tolerance: 0.08, max_step_growth: 0.20, min_frames: 6, max_missed_frames: 5 }
     }
 }
 
@@ -237,8 +230,8 @@ mod tests {
     fn detector_jitter_on_a_still_face_is_neither_a_retreat_nor_progress() {
         // Widths the detector reported for one still photograph pushed 20 times (fixtures).
         let widths = [
-            0.3125, 0.3063, 0.2969, 0.3063, 0.3250, 0.3063, 0.3125, 0.2875, 0.3000, 0.2969, 0.3063, 0.2750,
-            0.3000, 0.3063, 0.2750, 0.3125, 0.3063, 0.2969, 0.3063, 0.3250,
+            0.3125, 0.3063, 0.2969, 0.3063, 0.3250, 0.3063, 0.3125, 0.2875, 0.3000, 0.2969, 0.3063, 0.2750, 0.3000, 0.3063, 0.2750, 0.3125,
+            0.3063, 0.2969, 0.3063, 0.3250,
         ]
         .map(Some);
         let state = run(&widths, 300);

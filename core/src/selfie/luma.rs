@@ -170,8 +170,7 @@ impl LumaImage {
         for y in y0..y1 {
             for x in x0..x1 {
                 let at = y * w + x;
-                let lap = i64::from(p[at - 1]) + i64::from(p[at + 1]) + i64::from(p[at - w]) + i64::from(p[at + w])
-                    - 4 * i64::from(p[at]);
+                let lap = i64::from(p[at - 1]) + i64::from(p[at + 1]) + i64::from(p[at - w]) + i64::from(p[at + w]) - 4 * i64::from(p[at]);
                 sum += lap;
                 sum_sq += lap * lap;
                 n += 1;

@@ -9,9 +9,7 @@ use super::luma::{LumaImage, Rect};
 /// detection fail, and "find more light" is then more useful than "no face".
 pub fn brightness(image: &LumaImage, face: Option<Rect>) -> f32 {
     let whole = Rect { x: 0.0, y: 0.0, width: image.width() as f32, height: image.height() as f32 };
-    face.and_then(|f| image.mean_and_variance(f))
-        .or_else(|| image.mean_and_variance(whole))
-        .map_or(0.0, |(mean, _)| mean)
+    face.and_then(|f| image.mean_and_variance(f)).or_else(|| image.mean_and_variance(whole)).map_or(0.0, |(mean, _)| mean)
 }
 
 /// Focus measure of the face: variance of the Laplacian divided by the variance of the pixels.

@@ -12,7 +12,7 @@ use super::capture::{self, CaptureError, CaptureSettings, CapturedSelfie};
 use super::detector::ModelError;
 use super::frame::{Frame, FrameError};
 use super::frame_clock::FrameClock;
-use super::guidance::{guidance_for, Guidance, GuidanceThresholds};
+use super::guidance::{Guidance, GuidanceThresholds, guidance_for};
 use super::liveness::{LivenessFailure, LivenessSample, LivenessSettings, LivenessState, MoveCloserChallenge};
 
 /// Everything a session can be tuned with.
@@ -178,7 +178,13 @@ impl SelfieSession {
         Ok(self.verdict(guidance, analysis, captured, None))
     }
 
-    fn verdict(&self, guidance: Guidance, analysis: super::analysis::FrameAnalysis, captured: bool, liveness: Option<LivenessState>) -> FrameVerdict {
+    fn verdict(
+        &self,
+        guidance: Guidance,
+        analysis: super::analysis::FrameAnalysis,
+        captured: bool,
+        liveness: Option<LivenessState>,
+    ) -> FrameVerdict {
         FrameVerdict {
             guidance,
             faces: analysis.faces,
@@ -216,11 +222,8 @@ impl SelfieSession {
     /// frame clock.
     pub fn start_liveness(&mut self) {
         self.clock.reset();
-        self.liveness = Some(LivenessRun {
-            challenge: MoveCloserChallenge::new(self.config.liveness),
-            evidence: Vec::new(),
-            outcome: None,
-        });
+        self.liveness =
+            Some(LivenessRun { challenge: MoveCloserChallenge::new(self.config.liveness), evidence: Vec::new(), outcome: None });
     }
 
     /// The challenge's current state, if one was started.

@@ -3,15 +3,15 @@
 
 #![allow(dead_code)]
 
+use identity_pass_core::SecretString;
 use identity_pass_core::eligibility::{DeviceProfile, Distribution, Platform, RequiredApp};
-use identity_pass_core::flow::clock::{Timestamp, MINUTE_MS};
+use identity_pass_core::flow::clock::{MINUTE_MS, Timestamp};
 use identity_pass_core::flow::credential::{TapGrant, TapUsability};
 use identity_pass_core::flow::identity_entry::{IdentityForm, StaffKind};
 use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
 use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
 use identity_pass_core::flow::{CallAnswer, CallFailure, CallId, CallOutcome, Effect, Event, OnboardingFlow, ServiceCall, Transition};
 use identity_pass_core::messages::Locale;
-use identity_pass_core::SecretString;
 
 /// 2026-11-21T00:00:00Z on the phone.
 pub const START: Timestamp = 1_795_219_200_000;

@@ -13,10 +13,8 @@ pub async fn read_message(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> std::
             if head.lines().any(|l| l.starts_with("transfer-encoding:") && l.contains("chunked")) {
                 return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "chunked messages are not recorded"));
             }
-            let length = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
-                .unwrap_or(0);
+            let length =
+                head.lines().find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0))).unwrap_or(0);
             let total = end + 4 + length;
             while buffer.len() < total {
                 let mut chunk = [0u8; 8192];

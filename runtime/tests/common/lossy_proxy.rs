@@ -3,8 +3,8 @@
 //! phone's connection before a byte of the answer arrives — the worst kind of network cut,
 //! where the phone cannot know whether the service acted.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::io::AsyncWriteExt;
@@ -47,7 +47,6 @@ impl LossyProxy {
         proxy
     }
 }
-
 
 async fn serve(
     mut client: TcpStream,

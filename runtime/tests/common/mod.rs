@@ -20,9 +20,7 @@ use identity_pass_core::flow::view::{ReviewStage, Screen, ViewState};
 use identity_pass_core::flow::{Effect, ShellEvent};
 use identity_pass_core::selfie::{Frame, PixelFormat, Plane};
 use identity_pass_core::testing::MemorySecureStore;
-use identity_pass_runtime::{
-    Clock, OnboardingRuntime, SessionConfig, SessionListener, SessionView, StatusMode,
-};
+use identity_pass_runtime::{Clock, OnboardingRuntime, SessionConfig, SessionListener, SessionView, StatusMode};
 use identity_pass_service::{ManualClock, RunningService, ServiceConfig};
 
 pub const WAIT: Duration = Duration::from_secs(20);
@@ -257,12 +255,20 @@ pub async fn pass_liveness(env: &Env, phone: &OnboardingRuntime, first_timestamp
     use identity_pass_core::selfie::LivenessState;
     let before = env.shell.effects.lock().expect("effects").iter().filter(|e| matches!(e, Effect::StartLiveness { .. })).count();
     phone.send(ShellEvent::Continue);
-    wait_until(|| env.shell.effects.lock().expect("effects").iter().filter(|e| matches!(e, Effect::StartLiveness { .. })).count() > before).await;
-    push_frames(phone, first_timestamp, (0..40).map(|i| 1.0 + 0.03 * i as f32), |v| matches!(v.liveness, Some(LivenessState::Passed { .. })));
+    wait_until(|| env.shell.effects.lock().expect("effects").iter().filter(|e| matches!(e, Effect::StartLiveness { .. })).count() > before)
+        .await;
+    push_frames(phone, first_timestamp, (0..40).map(|i| 1.0 + 0.03 * i as f32), |v| {
+        matches!(v.liveness, Some(LivenessState::Passed { .. }))
+    });
 }
 
 /// Pushes camera frames until `done` says so; returns the frames pushed.
-pub fn push_frames(phone: &OnboardingRuntime, first_timestamp: u64, zooms: impl Iterator<Item = f32>, done: impl Fn(&identity_pass_core::selfie::FrameVerdict) -> bool) -> u64 {
+pub fn push_frames(
+    phone: &OnboardingRuntime,
+    first_timestamp: u64,
+    zooms: impl Iterator<Item = f32>,
+    done: impl Fn(&identity_pass_core::selfie::FrameVerdict) -> bool,
+) -> u64 {
     let mut t = first_timestamp;
     for zoom in zooms {
         let pixels = selfie_rgb(zoom);

@@ -138,7 +138,8 @@ impl RequestContract {
         match schema["type"].as_str() {
             Some("integer") => {
                 let Ok(number) = value.parse::<i64>() else { return Some(format!("{value:?} is not an integer")) };
-                if schema["minimum"].as_i64().is_some_and(|min| number < min) || schema["maximum"].as_i64().is_some_and(|max| number > max) {
+                if schema["minimum"].as_i64().is_some_and(|min| number < min) || schema["maximum"].as_i64().is_some_and(|max| number > max)
+                {
                     return Some(format!("{number} is outside [{}, {}]", schema["minimum"], schema["maximum"]));
                 }
                 None
@@ -157,7 +158,9 @@ impl RequestContract {
                 Some(value) => {
                     let schema = self.resolve(&parameter["schema"]);
                     let length = value.len() as u64;
-                    if schema["minLength"].as_u64().is_some_and(|min| length < min) || schema["maxLength"].as_u64().is_some_and(|max| length > max) {
+                    if schema["minLength"].as_u64().is_some_and(|min| length < min)
+                        || schema["maxLength"].as_u64().is_some_and(|max| length > max)
+                    {
                         out.push(format!("{call}: header {name} is {length} characters long"));
                     }
                 }
@@ -196,7 +199,8 @@ impl RequestContract {
             }
             return;
         }
-        let content_type = request.header("content-type").unwrap_or_default().split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let content_type =
+            request.header("content-type").unwrap_or_default().split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
         let Some(media) = request_body["content"].get(&content_type) else {
             out.push(format!("{call}: content type {content_type:?} is not declared"));
             return;

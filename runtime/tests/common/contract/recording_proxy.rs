@@ -106,7 +106,6 @@ impl RecordingProxy {
     }
 }
 
-
 async fn serve(mut client: TcpStream, upstream: std::net::SocketAddr, requests: Arc<Mutex<Vec<RecordedRequest>>>) -> std::io::Result<()> {
     let mut service = TcpStream::connect(upstream).await?;
     let (mut from_client, mut from_service) = (Vec::new(), Vec::new());
