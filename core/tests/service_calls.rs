@@ -62,14 +62,19 @@ fn to_liveness(d: &mut Driver, verified_id: bool) {
     assert_eq!(d.flow.step(), &Step::Liveness { in_progress: false, attempts: 0 });
 }
 
-/// Through the liveness check and the review, up to the TAP screen.
-fn to_tap(d: &mut Driver, verified_id: bool) {
+/// Through the liveness check, submitted: waiting for the reviewer.
+fn to_waiting_for_reviewer(d: &mut Driver, verified_id: bool) {
     to_liveness(d, verified_id);
     d.send(Event::Continue);
     d.send(Event::LivenessFinished { failure: None });
     d.answer(CallAnswer::LivenessRecorded);
     let t = next_server_time(d);
     d.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
+}
+
+/// Through the liveness check and the review, up to the TAP screen.
+fn to_tap(d: &mut Driver, verified_id: bool) {
+    to_waiting_for_reviewer(d, verified_id);
     let t = next_server_time(d);
     d.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t });
     let t = next_server_time(d);
@@ -282,12 +287,7 @@ fn after_a_restart_the_tap_screen_offers_a_new_tap() {
 #[test]
 fn a_tap_whose_answer_was_unreadable_is_asked_for_again_once() {
     let mut d = Driver::new(identity_pass_core::Platform::Android);
-    to_liveness(&mut d, false);
-    d.send(Event::Continue);
-    d.send(Event::LivenessFinished { failure: None });
-    d.answer(CallAnswer::LivenessRecorded);
-    let t = next_server_time(&d);
-    d.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
+    to_waiting_for_reviewer(&mut d, false);
     let t = next_server_time(&d);
     let (first, _) = only_call(&d.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }));
     // The service made a TAP whose code never arrived: a new one replaces it, at once.
@@ -385,12 +385,7 @@ fn a_platform_passkey_failure_is_not_a_cancellation() {
 #[test]
 fn a_failed_background_verified_id_fetch_is_retried_at_its_wake() {
     let mut d = Driver::new(identity_pass_core::Platform::Android);
-    to_liveness(&mut d, true);
-    d.send(Event::Continue);
-    d.send(Event::LivenessFinished { failure: None });
-    d.answer(CallAnswer::LivenessRecorded);
-    let t = next_server_time(&d);
-    d.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
+    to_waiting_for_reviewer(&mut d, true);
     let t = next_server_time(&d);
     d.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t });
     let t = next_server_time(&d);
@@ -451,12 +446,7 @@ fn an_answer_from_a_previous_request_does_not_apply_to_the_new_one() {
 #[test]
 fn the_background_verified_id_answer_keeps_the_tap_notice() {
     let mut d = Driver::new(identity_pass_core::Platform::Android);
-    to_liveness(&mut d, true);
-    d.send(Event::Continue);
-    d.send(Event::LivenessFinished { failure: None });
-    d.answer(CallAnswer::LivenessRecorded);
-    let t = next_server_time(&d);
-    d.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
+    to_waiting_for_reviewer(&mut d, true);
     let t = next_server_time(&d);
     d.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t });
     let t = next_server_time(&d);
@@ -522,12 +512,7 @@ fn a_missing_verified_id_on_the_fast_path_is_not_a_dead_end() {
 #[test]
 fn killed_in_the_reviewers_call_the_user_can_join_again() {
     let mut d = Driver::new(identity_pass_core::Platform::Android);
-    to_liveness(&mut d, false);
-    d.send(Event::Continue);
-    d.send(Event::LivenessFinished { failure: None });
-    d.answer(CallAnswer::LivenessRecorded);
-    let t = next_server_time(&d);
-    d.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
+    to_waiting_for_reviewer(&mut d, false);
     let t = next_server_time(&d);
     d.send(Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "call-1".into() }, server_time: t });
     assert_eq!(d.send(Event::Continue), [Effect::JoinCall { call_id: "call-1".into() }]);

@@ -8,11 +8,13 @@
 //!
 //! Each scenario drives the public flow as a shell would, in English and in Simplified Chinese.
 
+mod common;
+
 use identity_pass_core::SecretString;
-use identity_pass_core::eligibility::{DeviceProfile, Distribution, Platform, RequiredApp};
+use identity_pass_core::eligibility::{Distribution, Platform};
 use identity_pass_core::flow::clock::{HOUR_MS, MINUTE_MS, Timestamp};
 use identity_pass_core::flow::credential::{TapGrant, TapUsability};
-use identity_pass_core::flow::identity_entry::{IdentityForm, StaffKind};
+use identity_pass_core::flow::identity_entry::StaffKind;
 use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
 use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
 use identity_pass_core::flow::review::ReviewStatus;
@@ -79,35 +81,15 @@ impl Phone {
     }
 }
 
-fn profile() -> DeviceProfile {
-    DeviceProfile {
-        platform: Platform::Android,
-        os_major: 14,
-        os_minor: 0,
-        distribution: Distribution::Global,
-        has_front_camera: true,
-        notifications_supported: true,
-        network_available: true,
-        installed_apps: RequiredApp::ALL.to_vec(),
-    }
-}
-
 /// Device check, permissions, consent, identity: the identity is being submitted.
 fn to_identity_submitted(p: &mut Phone) {
-    p.send(Event::DeviceChecked { profile: profile() });
+    p.send(Event::DeviceChecked { profile: common::phone(Platform::Android) });
     p.send(Event::Continue);
     for permission in Permission::ALL {
         p.send(Event::PermissionReported { permission, status: PermissionStatus::Granted });
     }
     p.send(Event::ConsentAnswered { accepted: true });
-    p.send(Event::IdentitySubmitted {
-        form: IdentityForm {
-            upn: "alias@contoso.com".into(),
-            employee_id: "123456".into(),
-            personal_email: None,
-            staff_kind: StaffKind::Employee,
-        },
-    });
+    p.send(Event::IdentitySubmitted { form: common::form(StaffKind::Employee) });
 }
 
 fn to_path(p: &mut Phone, path: OnboardingPath) {
