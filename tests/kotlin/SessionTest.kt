@@ -11,6 +11,9 @@ import com.identitypass.core.GovernmentIdOutcome
 import com.identitypass.core.IdentityForm
 import com.identitypass.core.OnboardingSession
 import com.identitypass.core.PhoneClock
+import com.identitypass.core.PasskeyProvider
+import com.identitypass.core.SecureStore
+import com.identitypass.core.SessionException
 import com.identitypass.core.PartnerStep
 import com.identitypass.core.Permission
 import com.identitypass.core.PermissionStatus
@@ -37,6 +40,7 @@ import kotlinx.coroutines.withTimeoutOrNull
 import java.util.concurrent.CopyOnWriteArrayList
 import kotlin.test.Test
 import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
 import kotlin.test.assertTrue
 
 /**
@@ -54,7 +58,7 @@ class SessionTest {
     }
 
     /** The shell: collects the session's effects, reads its views through [SessionStreams]. */
-    private inner class Phone : AutoCloseable {
+    private inner class Phone(passkeys: PasskeyProvider = softwarePasskeyProvider("https://id.contoso.example")) : AutoCloseable {
         val streams = SessionStreams()
         val clock = MovableClock()
         val store = InMemorySecureStore()
@@ -62,7 +66,7 @@ class SessionTest {
             SessionSettings(service.url, Platform.ANDROID, Distribution.CHINA, "en-US", emptyList()),
             store,
             streams,
-            softwarePasskeyProvider("https://id.contoso.example"),
+            passkeys,
             clock,
         )
         val effects = CopyOnWriteArrayList<Effect>()
@@ -130,6 +134,33 @@ class SessionTest {
 
     private fun requestIdOf(effects: List<Effect>) =
         effects.filterIsInstance<Effect.StartLiveness>().last().requestId
+
+    /** A passkey API that throws an undeclared exception once, then works. */
+    private class FlakyPasskeys(private val real: PasskeyProvider) : PasskeyProvider {
+        private val thrown = java.util.concurrent.atomic.AtomicBoolean(false)
+        override fun createPasskey(optionsJson: String): String {
+            if (thrown.compareAndSet(false, true)) throw IllegalStateException("no credential provider")
+            return real.createPasskey(optionsJson)
+        }
+    }
+
+    /** A store that throws an undeclared exception: the session does not start, and says why. */
+    private class BrokenStore : SecureStore {
+        override fun read(key: String): ByteArray? = throw IllegalStateException("keystore gone")
+        override fun write(key: String, value: ByteArray) = throw IllegalStateException("keystore gone")
+        override fun delete(key: String) = throw IllegalStateException("keystore gone")
+    }
+
+    @Test
+    fun aThrowingStoreIsATypedStartError() {
+        val error = assertFailsWith<SessionException.StoreUnavailable> {
+            OnboardingSession.start(
+                SessionSettings(service.url, Platform.ANDROID, Distribution.CHINA, "en-US", emptyList()),
+                BrokenStore(), SessionStreams(), softwarePasskeyProvider("https://id.contoso.example"), null,
+            )
+        }
+        assertTrue("keystore gone" in error.message.orEmpty(), "the reason reaches the shell: ${error.message}")
+    }
 
     /** A shell whose observer and clock throw on every call: the session must outlive them. */
     private class ThrowingObserver : SessionObserver {
@@ -206,7 +237,10 @@ class SessionTest {
 
     @Test
     fun getPasskeyEndToEndWithASoftwareAuthenticator() = runBlocking {
-        Phone().use { phone ->
+        // The platform's passkey API throws something undeclared the first time: the session
+        // reports a failed passkey (not a cancel) and the user's second try goes through.
+        val flaky = FlakyPasskeys(softwarePasskeyProvider("https://id.contoso.example"))
+        Phone(flaky).use { phone ->
             phone.throughIdentity("dave@contoso.example", "E1004")
             phone.screen { it is Screen.GovernmentId }
             phone.session.send(ShellEvent.Continue)
@@ -225,6 +259,9 @@ class SessionTest {
 
             phone.reviewerCall(requestId)
             service.review(requestId, "decision", """{"decision":"approve"}""")
+            val failed = withTimeoutOrNull(30_000) { phone.streams.views.filterNotNull().first { it.notice != null && it.screen is Screen.Passkey } }
+            assertEquals("FLOW_NOTICE_PASSKEY_FAILED", failed?.notice?.code, "the throw is a failed passkey: $failed")
+            phone.session.send(ShellEvent.Continue)
             val done = phone.screen { it is Screen.Done }.screen as Screen.Done
             assertEquals(CredentialKind.PASSKEY, done.credential)
         }

@@ -29,12 +29,12 @@ final class SessionTests: XCTestCase {
         private var collector: Task<Void, Never>?
         private var timestamp: UInt64 = 1_000
 
-        init(service: TestService) throws {
+        init(service: TestService, passkeys: PasskeyProvider = softwarePasskeyProvider(origin: "https://id.contoso.example")) throws {
             session = try OnboardingSession.start(
                 settings: SessionSettings(serviceUrl: service.url, platform: .ios, distribution: .global, languageTag: "en-US", pinnedKeys: []),
                 store: store,
                 observer: streams,
-                passkeys: softwarePasskeyProvider(origin: "https://id.contoso.example"),
+                passkeys: passkeys,
                 clock: clock)
             let effects = streams.effects
             collector = Task { [weak self] in
@@ -113,6 +113,38 @@ final class SessionTests: XCTestCase {
     private func requestId(_ phone: Phone) throws -> String {
         for effect in phone.effects.reversed() { if case .startLiveness(let id) = effect { return id } }
         throw CocoaError(.featureUnsupported)
+    }
+
+    /// A passkey API that throws an undeclared error once, then works.
+    private final class FlakyPasskeys: PasskeyProvider, @unchecked Sendable {
+        struct NoProvider: Error {}
+        private let real: PasskeyProvider
+        private let lock = NSLock()
+        private var thrown = false
+        init(_ real: PasskeyProvider) { self.real = real }
+        func createPasskey(optionsJson: String) throws -> String {
+            let first = lock.withLock { () -> Bool in defer { thrown = true }; return !thrown }
+            if first { throw NoProvider() }
+            return try real.createPasskey(optionsJson: optionsJson)
+        }
+    }
+
+    /// A store that throws an undeclared error: the session does not start, and says why.
+    private final class BrokenStore: SecureStore, @unchecked Sendable {
+        struct KeychainGone: Error {}
+        func read(key: String) throws -> Data? { throw KeychainGone() }
+        func write(key: String, value: Data) throws { throw KeychainGone() }
+        func delete(key: String) throws { throw KeychainGone() }
+    }
+
+    func testAThrowingStoreIsATypedStartError() throws {
+        let service = try TestService.fromEnvironment()
+        XCTAssertThrowsError(try OnboardingSession.start(
+            settings: SessionSettings(serviceUrl: service.url, platform: .ios, distribution: .global, languageTag: "en-US", pinnedKeys: []),
+            store: BrokenStore(), observer: SessionStreams(),
+            passkeys: softwarePasskeyProvider(origin: "https://id.contoso.example"), clock: nil)) { error in
+            guard case SessionError.StoreUnavailable = error else { return XCTFail("\(error)") }
+        }
     }
 
     /// A shell whose observer and clock throw on every call: the session must outlive them.
@@ -198,7 +230,9 @@ final class SessionTests: XCTestCase {
 
     func testGetPasskeyEndToEndWithASoftwareAuthenticator() async throws {
         let service = try TestService.fromEnvironment()
-        let phone = try Phone(service: service)
+        // The platform's passkey API throws something undeclared the first time: the session
+        // reports a failed passkey (not a cancel) and the user's second try goes through.
+        let phone = try Phone(service: service, passkeys: FlakyPasskeys(softwarePasskeyProvider(origin: "https://id.contoso.example")))
         defer { phone.close() }
         try await throughIdentity(phone, upn: "dave@contoso.example", employeeId: "E1004")
         _ = try await phone.screen { if case .governmentId = $0 { true } else { false } }
@@ -219,6 +253,13 @@ final class SessionTests: XCTestCase {
         let id = try requestId(phone)
         try await reviewerCall(phone, service, id)
         try await service.review(id, "decision", json: #"{"decision":"approve"}"#)
+        var failedNotice: String?
+        for _ in 0..<1_500 {
+            if let view = phone.streams.currentView, case .passkey = view.screen, let notice = view.notice { failedNotice = notice.code; break }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        XCTAssertEqual(failedNotice, "FLOW_NOTICE_PASSKEY_FAILED", "the throw is a failed passkey")
+        phone.session.send(event: .continue)
         let done = try await phone.screen { if case .done = $0 { true } else { false } }
         XCTAssertEqual(done, .done(credential: .passkey))
     }
