@@ -259,6 +259,8 @@ fn a_100_kb_denial_message_is_shown_bounded_on_one_line() {
         assert_bounded(&body, 120);
         assert!(body.text.contains("Line one line two [2J reversed xxx"), "{}", body.text);
         assert!(body.text.contains('…'), "the cut is visible: {}", body.text);
+        // Bounded on arrival too: the saved state does not carry the 100 kB.
+        assert!(p.flow.snapshot().len() < 8_000, "snapshot of {} bytes", p.flow.snapshot().len());
     }
 }
 

@@ -10,6 +10,7 @@ use super::event::Event;
 use super::permissions::Permission;
 use super::{Notice, OnboardingFlow, Rejection, Step};
 use crate::messages::flow as msg;
+use crate::messages::untrusted::{display_code, display_text};
 
 /// The reviewer has this long from submission to start the call.
 pub const REVIEWER_WINDOW_MS: i64 = 24 * HOUR_MS;
@@ -169,7 +170,11 @@ impl OnboardingFlow {
                 }
             }
             ReviewStatus::Approved => self.on_approved(request_id, out),
-            ReviewStatus::Denied { reason_code, message } => self.step = Step::Denied { reason_code, message },
+            // Bounded on arrival, not only when shown: the service's text is kept in the saved
+            // state, which must not grow with whatever the service sent.
+            ReviewStatus::Denied { reason_code, message } => {
+                self.step = Step::Denied { reason_code: display_code(&reason_code), message: display_text(&message) }
+            }
             ReviewStatus::Expired => self.step = Step::ReviewWindowMissed,
         }
     }
