@@ -162,6 +162,20 @@ class SessionTest {
         assertTrue("keystore gone" in error.message.orEmpty(), "the reason reaches the shell: ${error.message}")
     }
 
+    @Test
+    fun aClosedSessionWritesNothingMore() = runBlocking {
+        val phone = Phone()
+        phone.throughIdentity("erin@contoso.example", "E1005")
+        phone.screen { it is Screen.SubmittingIdentity }
+        // The request is on its way; the app goes away before its answer.
+        phone.close()
+        val writes = phone.store.writes.get()
+        val state = phone.store.values["identity-pass.flow-state"]?.copyOf()
+        delay(1_500)
+        assertEquals(writes, phone.store.writes.get(), "no write after closeSession() returned")
+        assertTrue(state.contentEquals(phone.store.values["identity-pass.flow-state"]), "the saved state is as the session left it")
+    }
+
     /** A shell whose observer and clock throw on every call: the session must outlive them. */
     private class ThrowingObserver : SessionObserver {
         val calls = java.util.concurrent.atomic.AtomicInteger()

@@ -147,6 +147,20 @@ final class SessionTests: XCTestCase {
         }
     }
 
+    func testAClosedSessionWritesNothingMore() async throws {
+        let service = try TestService.fromEnvironment()
+        let phone = try Phone(service: service)
+        try await throughIdentity(phone, upn: "erin@contoso.example", employeeId: "E1005")
+        _ = try await phone.screen { if case .submittingIdentity = $0 { true } else { false } }
+        // The request is on its way; the app goes away before its answer.
+        phone.close()
+        let writes = phone.store.writes
+        let state = phone.store.value("identity-pass.flow-state")
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        XCTAssertEqual(phone.store.writes, writes, "no write after closeSession() returned")
+        XCTAssertEqual(phone.store.value("identity-pass.flow-state"), state, "the saved state is as the session left it")
+    }
+
     /// A shell whose observer and clock throw on every call: the session must outlive them.
     private final class ThrowingObserver: SessionObserver, @unchecked Sendable {
         struct UiGone: Error {}
