@@ -148,11 +148,21 @@ async fn reviewer_console_drives_a_review_in_headless_chromium() {
         .send_keys("Your badge photo needs updating.")
         .await
         .expect("type");
+    // The console offers exactly the contract's reasons (which the app can explain), first the
+    // seed's badge-photo one.
+    let offered = client
+        .execute(&format!("return Array.from(document.querySelectorAll('{deny_row} .reason option')).map(o => o.value)"), vec![])
+        .await
+        .expect("the reasons offered");
+    let contract: serde_yaml::Value = serde_yaml::from_str(include_str!("../openapi.yaml")).expect("the contract");
+    let listed: Vec<String> =
+        serde_yaml::from_value(contract["components"]["schemas"]["DenialReasonCode"]["enum"].clone()).expect("the list");
+    assert_eq!(offered, json!(listed));
     click(&client, &format!("{deny_row} .act-deny")).await;
     wait_gone(&client, &deny_row).await;
     let denied = h.api.get(&format!("/v1/requests/{deny_id}"), Some(&alice_device)).await.ok(200);
     assert_eq!(denied["state"], "denied");
-    assert_eq!(denied["denial"], json!({ "reason_code": "FACE_MISMATCH", "message": "Your badge photo needs updating." }));
+    assert_eq!(denied["denial"], json!({ "reason_code": "BADGE_PHOTO_MISMATCH", "message": "Your badge photo needs updating." }));
     wait_text(&client, "#queue", |t| t.contains("No pending requests.")).await;
     client.close().await.expect("close browser");
 }

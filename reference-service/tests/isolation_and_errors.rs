@@ -185,19 +185,23 @@ async fn denial_and_missed_deadline() {
     let denied_id = alice_submitted(&h.api, &device).await;
     let no_reason = h.api.review(&denied_id, "decision", &json!({ "decision": "deny" })).await;
     assert_eq!(no_reason.code(), "REASON_CODE_INVALID");
-    let no_message = h.api.review(&denied_id, "decision", &json!({ "decision": "deny", "reason_code": "FACE_MISMATCH" })).await;
+    // Well formed but not in the contract's list: the app could not explain it to the user.
+    let unlisted =
+        h.api.review(&denied_id, "decision", &json!({ "decision": "deny", "reason_code": "FACE_MISMATCH", "message": "x" })).await;
+    assert_eq!(unlisted.code(), "REASON_CODE_INVALID");
+    let no_message = h.api.review(&denied_id, "decision", &json!({ "decision": "deny", "reason_code": "BADGE_PHOTO_MISMATCH" })).await;
     assert_eq!(no_message.code(), "DENIAL_MESSAGE_REQUIRED");
     let denied = h
         .api
         .review(
             &denied_id,
             "decision",
-            &json!({ "decision": "deny", "reason_code": "FACE_MISMATCH", "message": "Your badge photo needs updating." }),
+            &json!({ "decision": "deny", "reason_code": "BADGE_PHOTO_MISMATCH", "message": "Your badge photo needs updating." }),
         )
         .await
         .ok(200);
     assert_eq!(denied["state"], "denied");
-    assert_eq!(denied["denial"]["reason_code"], "FACE_MISMATCH");
+    assert_eq!(denied["denial"]["reason_code"], "BADGE_PHOTO_MISMATCH");
     let twice = h.api.review(&denied_id, "call", &json!({})).await;
     assert_eq!((twice.status.as_u16(), twice.code()), (409, "REQUEST_NOT_PENDING"));
 

@@ -141,12 +141,20 @@ pub(super) fn dob_error_code(error: DobError) -> MessageCode {
     }
 }
 
-/// Denial codes this app knows get the catalog text in the user's language; others show the
-/// service's own message inside a translated frame (one line, bounded: `MessageCode::render`).
+/// The denial reasons this app explains in its own words: every `DenialReasonCode` of the
+/// service's contract (a test reads `openapi.yaml` and fails on one missing here).
+pub const DENIAL_REASONS: &[(&str, MessageCode)] = &[
+    ("BADGE_PHOTO_MISMATCH", msg::DENIED_BADGE_PHOTO),
+    ("IDENTITY_NOT_CONFIRMED", msg::DENIED_IDENTITY_MISMATCH),
+    ("USER_DID_NOT_ANSWER", msg::DENIED_NO_ANSWER),
+];
+
+/// Denial codes this app knows get the catalog text in the user's language; others (from a
+/// newer service) show the service's own message inside a translated frame (one line, bounded:
+/// `MessageCode::render`).
 pub fn denial_message(reason_code: &str, service_message: &str, locale: messages::Locale) -> LocalizedMessage {
-    match reason_code {
-        "BADGE_PHOTO_MISMATCH" => msg::DENIED_BADGE_PHOTO.text(locale),
-        "IDENTITY_NOT_CONFIRMED" => msg::DENIED_IDENTITY_MISMATCH.text(locale),
-        _ => msg::DENIED_OTHER.render(locale, &[("message", service_message)]),
+    match DENIAL_REASONS.iter().find(|(code, _)| *code == reason_code) {
+        Some((_, message)) => message.text(locale),
+        None => msg::DENIED_OTHER.render(locale, &[("message", service_message)]),
     }
 }

@@ -203,6 +203,8 @@ pub const DOB_TOO_OLD: MessageCode = MessageCode("FLOW_DOB_TOO_OLD");
 pub const DENIED_BADGE_PHOTO: MessageCode = MessageCode("FLOW_DENIED_BADGE_PHOTO");
 /// Reviewer could not confirm.
 pub const DENIED_IDENTITY_MISMATCH: MessageCode = MessageCode("FLOW_DENIED_IDENTITY_MISMATCH");
+/// Denied: the user did not answer the reviewer's call.
+pub const DENIED_NO_ANSWER: MessageCode = MessageCode("FLOW_DENIED_NO_ANSWER");
 /// Unknown denial code; `{message}` is the service's text.
 pub const DENIED_OTHER: MessageCode = MessageCode("FLOW_DENIED_OTHER");
 /// Local notification: call.
@@ -314,6 +316,7 @@ pub const ALL: &[MessageCode] = &[
     DOB_TOO_OLD,
     DENIED_BADGE_PHOTO,
     DENIED_IDENTITY_MISMATCH,
+    DENIED_NO_ANSWER,
     DENIED_OTHER,
     NOTIFY_CALL_INVITATION,
     NOTIFY_TAP_READY,

@@ -200,3 +200,35 @@ fn a_failed_request_in_the_flow_shows_the_services_own_explanation() {
     assert_eq!(notice.code, "FLOW_NOTICE_REQUEST_FAILED");
     assert!(notice.text.contains("NETWORK"));
 }
+
+/// The reviewer console offers exactly the contract's `DenialReasonCode`s (the service reads
+/// them from `openapi.yaml`); every one must have this app's own words in both languages, or a
+/// reviewer could deny with a reason the user is never told.
+#[test]
+fn every_denial_reason_the_console_can_send_is_explained_in_both_languages() {
+    let contract = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../reference-service/openapi.yaml"))
+        .expect("the service's contract");
+    let schema = contract.find("    DenialReasonCode:").expect("the contract lists the denial reasons");
+    let listed: Vec<&str> = contract[schema..]
+        .lines()
+        .skip(1)
+        .take_while(|line| line.starts_with("      "))
+        .find_map(|line| line.trim().strip_prefix("enum:"))
+        .expect("an enum")
+        .trim()
+        .trim_matches(['[', ']'])
+        .split(',')
+        .map(str::trim)
+        .collect();
+    assert!(!listed.is_empty());
+    for code in &listed {
+        let english = crate::flow::notice::denial_message(code, "the service's words", Locale::English);
+        let chinese = crate::flow::notice::denial_message(code, "the service's words", Locale::SimplifiedChinese);
+        assert_ne!(english.code, "FLOW_DENIED_OTHER", "{code}: the console can send it, the app has no words for it");
+        assert!(!english.text.contains("the service's words") && !chinese.text.contains("the service's words"), "{code}");
+        assert_ne!(english.text, chinese.text, "{code}: translated");
+        assert!(chinese.text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{code}: {}", chinese.text);
+    }
+    let known: Vec<&str> = crate::flow::notice::DENIAL_REASONS.iter().map(|(code, _)| *code).collect();
+    assert_eq!(known, listed, "the app's list and the contract's are the same, in the same order");
+}

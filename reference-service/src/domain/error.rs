@@ -71,7 +71,7 @@ pub enum DomainError {
     },
     /// The decision is neither `approve` nor `deny`.
     DecisionInvalid,
-    /// A denial's reason code is not UPPER_SNAKE_CASE of 2–64 characters.
+    /// A denial's reason code is not one of the contract's `DenialReasonCode`s.
     ReasonCodeInvalid,
     /// A denial needs a message of 1–500 characters.
     DenialMessageRequired,

@@ -12,6 +12,7 @@
 pub mod call;
 pub mod consent;
 pub mod date_of_birth;
+pub mod denial_reasons;
 pub mod device;
 pub mod directory;
 pub mod directory_seed;

@@ -14,7 +14,7 @@ pub enum Decision {
     Approve,
     /// Deny with a reason the core maps to its message catalog.
     Deny {
-        /// UPPER_SNAKE_CASE, 2–64 characters, e.g. `FACE_MISMATCH`.
+        /// One of `denial_reasons::denial_reason_codes()` (`DenialReasonCode` in openapi.yaml).
         reason_code: String,
         /// Shown to the user, 1–500 characters, trimmed.
         message: String,
@@ -26,8 +26,9 @@ pub fn require_pending(request: &OnboardingRequest) -> Result<(), DomainError> {
     if request.state.is_pending() { Ok(()) } else { Err(DomainError::RequestNotPending(request.state)) }
 }
 
+/// Only a reason from the contract's list: the app has words for exactly those.
 fn valid_reason_code(code: &str) -> bool {
-    (2..=64).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
+    super::denial_reasons::is_denial_reason(code)
 }
 
 /// Validates the decision on a pending `request` at `now`: approval needs the 15-second call,
@@ -80,11 +81,13 @@ mod tests {
     }
 
     #[test]
-    fn denials_need_an_upper_snake_code_and_a_message() {
+    fn denials_need_a_listed_code_and_a_message() {
         let request = draft(OnboardingPath::GetTap);
         let deny = |code: Option<&str>, message: Option<&str>| decide(&request, "deny", code, message, 0);
+        let code = super::super::denial_reasons::denial_reason_codes()[0].clone();
         // Built at run time: an upper-snake literal here would read as a service error code.
-        let code = "face_mismatch_2".to_ascii_uppercase();
+        let unlisted = "face_mismatch".to_ascii_uppercase();
+        assert_eq!(deny(Some(&unlisted), Some("x")), Err(DomainError::ReasonCodeInvalid), "well formed but not in the list");
         assert_eq!(deny(Some("face mismatch"), Some("x")), Err(DomainError::ReasonCodeInvalid));
         assert_eq!(deny(None, Some("x")), Err(DomainError::ReasonCodeInvalid));
         assert_eq!(deny(Some(&code), Some("   ")), Err(DomainError::DenialMessageRequired));

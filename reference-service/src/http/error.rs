@@ -147,7 +147,7 @@ impl From<DomainError> for ApiError {
                 Self::conflict("CALL_TOO_SHORT", format!("the user must stay in the call at least {minimum_seconds} seconds"))
             }
             E::DecisionInvalid => Self::bad_request("DECISION_INVALID", "decision must be approve or deny"),
-            E::ReasonCodeInvalid => Self::bad_request("REASON_CODE_INVALID", "reason_code must be UPPER_SNAKE_CASE"),
+            E::ReasonCodeInvalid => Self::bad_request("REASON_CODE_INVALID", "reason_code must be one of DenialReasonCode in openapi.yaml"),
             E::DenialMessageRequired => Self::bad_request("DENIAL_MESSAGE_REQUIRED", "give a message of 1–500 characters"),
 
             // Evidence.

@@ -3,6 +3,10 @@
 // on the server because buttons are disabled while a call is in flight.
 "use strict";
 
+// The reasons a reviewer may give: the service writes the contract's DenialReasonCode list
+// here when it serves this script, so the console can only offer what the app can explain.
+const DENIAL_REASONS = /*DENIAL_REASONS*/[];
+
 const $ = (id) => document.getElementById(id);
 let token = sessionStorage.getItem("reviewerToken") || "";
 
@@ -76,7 +80,7 @@ function render(data) {
     if (r.state === "in_call") actions.appendChild(button("Approve", "approve", r.request_id));
     const reason = document.createElement("select");
     reason.className = "reason";
-    for (const code of ["FACE_MISMATCH", "IDENTITY_UNCONFIRMED", "USER_DID_NOT_ANSWER"]) {
+    for (const code of DENIAL_REASONS) {
       const o = document.createElement("option");
       o.value = code;
       o.textContent = code;

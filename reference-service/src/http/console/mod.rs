@@ -6,8 +6,17 @@
 use axum::http::header;
 use axum::response::IntoResponse;
 
+use std::sync::LazyLock;
+
+use crate::domain::denial_reasons::denial_reason_codes;
+
 const PAGE: &str = include_str!("index.html");
-const SCRIPT: &str = include_str!("app.js");
+
+/// The script, with the denial reasons the contract lists written into it.
+static SCRIPT: LazyLock<String> = LazyLock::new(|| {
+    let codes = serde_json::to_string(denial_reason_codes()).unwrap_or_else(|_| "[]".to_owned());
+    include_str!("app.js").replacen("/*DENIAL_REASONS*/[]", &codes, 1)
+});
 
 /// `GET /console`.
 pub async fn page() -> impl IntoResponse {
@@ -22,5 +31,5 @@ pub async fn page() -> impl IntoResponse {
 
 /// `GET /console/app.js`.
 pub async fn script() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], SCRIPT)
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], SCRIPT.as_str())
 }
