@@ -564,3 +564,29 @@ fn an_answer_the_step_has_moved_past_is_used_up_not_kept_in_flight() {
     assert!(d.flow.pending_calls().is_empty(), "{:?}", d.flow.pending_calls());
     assert!(calls(&d.restart()).is_empty(), "nothing is resent at the next start");
 }
+
+/// A TAP the service hands out unusable is explained in the user's words, never by the enum's
+/// name, and differently when waiting helps (not active yet) and when it does not (policy).
+#[test]
+fn an_unusable_tap_is_explained_by_its_reason_in_both_languages() {
+    use identity_pass_core::flow::credential::{TapGrant, TapUsability};
+    use identity_pass_core::messages::Locale;
+    for (usability, expected) in
+        [(TapUsability::NotYetValid, "FLOW_NOTICE_TAP_NOT_USABLE"), (TapUsability::DisabledByPolicy, "FLOW_NOTICE_TAP_DISABLED")]
+    {
+        let mut d = Driver::new(identity_pass_core::Platform::Android);
+        to_waiting_for_reviewer(&mut d, false);
+        let t = next_server_time(&d);
+        d.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t });
+        let t = next_server_time(&d);
+        d.answer(CallAnswer::TapCreated { tap: TapGrant { usability, ..tap(t) }, server_time: t });
+        let english = view(&d).notice.expect("explained");
+        assert_eq!(english.code, expected);
+        d.flow.set_locale(Locale::SimplifiedChinese);
+        let chinese = view(&d).notice.expect("explained");
+        for text in [&english.text, &chinese.text] {
+            assert!(!text.contains(&format!("{usability:?}")), "the enum's name leaked: {text}");
+        }
+        assert!(chinese.text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{}", chinese.text);
+    }
+}

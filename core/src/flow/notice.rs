@@ -107,7 +107,9 @@ impl OnboardingFlow {
             Notice::GovernmentIdExpired => msg::NOTICE_GOV_ID_EXPIRED.text(l),
             Notice::LivenessFailed { reason } => msg::NOTICE_LIVENESS_FAILED.render(l, &[("reason", &display_code(reason))]),
             Notice::CallTooShort { seconds } => msg::NOTICE_CALL_TOO_SHORT.render(l, &[("seconds", &seconds.to_string())]),
-            Notice::TapNotUsable { usability } => msg::NOTICE_TAP_NOT_USABLE.render(l, &[("reason", &format!("{usability:?}"))]),
+            // Each reason in the user's words (never the enum's name): waiting helps one, not the other.
+            Notice::TapNotUsable { usability: TapUsability::DisabledByPolicy } => msg::NOTICE_TAP_DISABLED.text(l),
+            Notice::TapNotUsable { .. } => msg::NOTICE_TAP_NOT_USABLE.text(l),
             Notice::PasskeyCancelled => msg::NOTICE_PASSKEY_CANCELLED.text(l),
             Notice::PasskeyFailed => msg::NOTICE_PASSKEY_FAILED.text(l),
             Notice::LivenessRetakeNeeded => msg::NOTICE_LIVENESS_RETAKE.text(l),

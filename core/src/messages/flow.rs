@@ -153,8 +153,10 @@ pub const NOTICE_GOV_ID_EXPIRED: MessageCode = MessageCode("FLOW_NOTICE_GOV_ID_E
 pub const NOTICE_LIVENESS_FAILED: MessageCode = MessageCode("FLOW_NOTICE_LIVENESS_FAILED");
 /// Left the call early; `{seconds}`.
 pub const NOTICE_CALL_TOO_SHORT: MessageCode = MessageCode("FLOW_NOTICE_CALL_TOO_SHORT");
-/// TAP not usable; `{reason}`.
+/// The TAP is not active yet (start time ahead, or the directory still replicating).
 pub const NOTICE_TAP_NOT_USABLE: MessageCode = MessageCode("FLOW_NOTICE_TAP_NOT_USABLE");
+/// The tenant's policy disables the TAP (it will not become usable by waiting).
+pub const NOTICE_TAP_DISABLED: MessageCode = MessageCode("FLOW_NOTICE_TAP_DISABLED");
 /// Passkey dialog cancelled.
 pub const NOTICE_PASSKEY_CANCELLED: MessageCode = MessageCode("FLOW_NOTICE_PASSKEY_CANCELLED");
 /// The platform could not create a passkey.
@@ -292,6 +294,7 @@ pub const ALL: &[MessageCode] = &[
     NOTICE_LIVENESS_FAILED,
     NOTICE_CALL_TOO_SHORT,
     NOTICE_TAP_NOT_USABLE,
+    NOTICE_TAP_DISABLED,
     NOTICE_PASSKEY_CANCELLED,
     NOTICE_PASSKEY_FAILED,
     NOTICE_LIVENESS_RETAKE,
