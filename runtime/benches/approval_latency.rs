@@ -36,12 +36,7 @@ impl PushSender for Forward {
 }
 
 async fn to_review(env: &Env, phone: &OnboardingRuntime) -> String {
-    through_identity(phone, alice()).await;
-    wait_screen(phone, |s| matches!(s, Screen::Selfie { .. })).await;
-    phone.send(ShellEvent::Continue);
-    wait_until(|| env.shell.saw(|e| *e == Effect::StartSelfie)).await;
-    push_frames(phone, 1_000, std::iter::repeat_n(1.0, 30), |v| v.captured);
-    wait_screen(phone, |s| matches!(s, Screen::Liveness { .. })).await;
+    through_selfie(env, phone).await;
     phone.send(ShellEvent::Continue);
     wait_until(|| env.shell.saw(|e| matches!(e, Effect::StartLiveness { .. }))).await;
     push_frames(phone, 10_000, (0..40).map(|i| 1.0 + 0.03 * i as f32), |v| matches!(v.liveness, Some(LivenessState::Passed { .. })));

@@ -20,21 +20,11 @@ fn notice_code(phone: &identity_pass_runtime::OnboardingRuntime) -> Option<Strin
     phone.view().view.notice.map(|n| n.code)
 }
 
-/// Up to the liveness screen, with the selfie taken and uploaded.
-async fn to_liveness(env: &Env, phone: &identity_pass_runtime::OnboardingRuntime) {
-    through_identity(phone, alice()).await;
-    wait_screen(phone, |s| matches!(s, Screen::Selfie { .. })).await;
-    phone.send(ShellEvent::Continue);
-    wait_until(|| env.shell.saw(|e| *e == Effect::StartSelfie)).await;
-    push_frames(phone, 1_000, std::iter::repeat_n(1.0, 30), |v| v.captured);
-    wait_screen(phone, |s| matches!(s, Screen::Liveness { .. })).await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_while_the_liveness_result_is_on_its_way_the_check_is_redone_not_stuck() {
     let mut env = Env::start().await;
     let phone = env.phone(LONG_POLL);
-    to_liveness(&env, &phone).await;
+    through_selfie(&env, &phone).await;
     // The service is gone, so the result cannot arrive; then the app is killed. Whether the
     // call was still running or had already failed, its evidence lived in the app's memory.
     env.stop_service().await;

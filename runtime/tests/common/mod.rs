@@ -250,6 +250,16 @@ pub fn selfie_rgb(zoom: f32) -> Vec<u8> {
     image::imageops::resize(&crop, 640, 480, image::imageops::FilterType::Triangle).into_raw()
 }
 
+/// Alice up to the liveness screen: identity, then the selfie taken and uploaded.
+pub async fn through_selfie(env: &Env, phone: &OnboardingRuntime) {
+    through_identity(phone, alice()).await;
+    wait_screen(phone, |s| matches!(s, Screen::Selfie { .. })).await;
+    phone.send(ShellEvent::Continue);
+    wait_until(|| env.shell.saw(|e| *e == Effect::StartSelfie)).await;
+    push_frames(phone, 1_000, std::iter::repeat_n(1.0, 30), |v| v.captured);
+    wait_screen(phone, |s| matches!(s, Screen::Liveness { .. })).await;
+}
+
 /// The liveness step: "Continue", then a face coming closer until the challenge passes.
 pub async fn pass_liveness(env: &Env, phone: &OnboardingRuntime, first_timestamp: u64) {
     use identity_pass_core::selfie::LivenessState;
