@@ -6,6 +6,9 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 start=$(date +%s)
+# A one-off run from a clean clone gains nothing from incremental caches, and they took 7 GB
+# of a disk that CI once filled; developers' own cargo commands keep them.
+export CARGO_INCREMENTAL=0
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 failures=0
@@ -88,6 +91,7 @@ fi
 
 section "summary"
 echo "wall time: $(( $(date +%s) - start )) s"
+echo "build output: $(du -sh "$(dirname "$gen")" 2>/dev/null | cut -f1), disk left: $(df -h --output=avail "$root" | tail -1 | tr -d ' ')"
 [ "$failures" -eq 0 ] || echo "$failures step(s) failed"
 echo "all: $passed_total passed, $failed_total failed"
 [ "$failures" -eq 0 ]
