@@ -17,3 +17,5 @@ for i in $(seq 0 23); do
   zoom=$(python3 -c "print(1 + 0.03 * $i)")
   "$convert" "$fixtures/face_selfie_640x480.jpg" "$out/face_closer_$(printf %02d "$i").nv21" nv21 "$zoom"
 done
+# The reference partner's page: the photos a user submits there (an ID document, a selfie).
+cp "$fixtures/id_document_856x540.jpg" "$fixtures/face_selfie_640x480.jpg" "$out/"

@@ -240,6 +240,25 @@ impl From<identity_pass_runtime::PasskeyFailure> for PasskeyError {
     }
 }
 
+/// Why `completeReferencePartnerCheck` (test support only) got no result from the partner.
+#[cfg(feature = "test-support")]
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum PartnerCheckError {
+    /// The hand-off URL is not a page this function can submit to.
+    #[error("unusable hand-off URL: {detail}")]
+    InvalidUrl {
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// The partner's page could not be reached, refused the submission or answered without a
+    /// result.
+    #[error("the partner's check failed: {detail}")]
+    Failed {
+        /// Diagnostic text (the status and the partner's code; never the images).
+        detail: String,
+    },
+}
+
 impl From<identity_pass_runtime::pinning::PinError> for SessionError {
     fn from(error: identity_pass_runtime::pinning::PinError) -> Self {
         SessionError::Configuration { detail: error.to_string() }

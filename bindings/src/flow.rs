@@ -158,8 +158,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn seed_000_get_tap_end_to_end_through_the_exported_object() {
+    /// Device check, permissions, consent and identity, up to the service's choice of `path`.
+    fn through_identity(path: OnboardingPath) -> (Shell, Transition) {
         let mut s = Shell { flow: OnboardingFlow::new(Locale::English, Platform::Android, Distribution::Global), now: T0 };
         let profile = DeviceProfile {
             platform: Platform::Android,
@@ -187,19 +187,32 @@ mod tests {
         assert_eq!(names(&s.send(ShellEvent::IdentitySubmitted { form })), ["PersistState", "CreateRequest"]);
         let t = s.answer(CallAnswer::RequestCreated {
             request_id: "req-1".into(),
-            path: OnboardingPath::GetTap,
+            path,
             flags: RolloutFlags { liveness_prompt: true, verified_id: false },
             fast_path: false,
             verified_id_issued_at: None,
             server_time: s.next(),
         });
+        (s, t)
+    }
+
+    #[test]
+    fn seed_000_get_tap_end_to_end_through_the_exported_object() {
+        let (mut s, t) = through_identity(OnboardingPath::GetTap);
         assert!(matches!(t.view.screen, Screen::Selfie { .. }));
         assert_eq!(names(&s.send(ShellEvent::Continue)), ["PersistState", "StartSelfie"]);
         assert_eq!(names(&s.runtime(Event::SelfieCaptured)), ["PersistState", "UploadSelfie"]);
         s.answer(CallAnswer::SelfieUploaded { server_time: s.next() });
-        assert_eq!(names(&s.send(ShellEvent::Continue)), ["PersistState", "StartLiveness"]);
-        assert_eq!(names(&s.runtime(Event::LivenessFinished { failure: None })), ["PersistState", "RecordLiveness"]);
-        assert_eq!(names(&s.answer(CallAnswer::LivenessRecorded)), ["PersistState", "SubmitForReview"]);
+        // Liveness: a challenge from the service starts the camera; the phone's own check
+        // passing uploads its frames, and the service's verdict moves on.
+        assert_eq!(names(&s.send(ShellEvent::Continue)), ["PersistState", "RequestLivenessChallenge"]);
+        let server_time = s.next();
+        let t =
+            s.answer(CallAnswer::LivenessChallengeIssued { challenge_id: "lc-1".into(), expires_at: server_time + 120_000, server_time });
+        assert_eq!(t.effects, [Effect::PersistState, Effect::StartLiveness { request_id: "req-1".into(), challenge_id: "lc-1".into() }]);
+        assert_eq!(names(&s.runtime(Event::LivenessFinished { failure: None })), ["PersistState", "SubmitLivenessFrames"]);
+        let t = s.answer(CallAnswer::LivenessJudged { passed: true, reason: None, server_time: s.next() });
+        assert_eq!(names(&t), ["PersistState", "SubmitForReview"]);
         let submitted_at = s.next();
         let t = s.runtime(Event::ReviewUpdated { status: ReviewStatus::WaitingForReviewer { submitted_at }, server_time: submitted_at });
         assert!(t.effects.contains(&Effect::ScheduleWake { at: submitted_at + 24 * 3_600_000 }), "{:?}", t.effects);
@@ -228,16 +241,67 @@ mod tests {
         let wakes: Vec<_> = t.effects.iter().filter(|e| matches!(e, Effect::ScheduleWake { .. })).cloned().collect();
         assert_eq!(wakes, [Effect::ScheduleWake { at: start_at + 25 * 60_000 }, Effect::ScheduleWake { at: start_at + 30 * 60_000 }]);
         assert!(!s.flow.snapshot().contains("ABCD-1234"));
+
+        // Killed on the TAP screen: the code is gone; the screen says why and offers a new
+        // one, which (no Verified ID here) the service issues as a replacement.
+        s.flow = OnboardingFlow::restore(s.flow.snapshot()).expect("own snapshot restores");
+        let t = s.runtime(Event::SessionStarted);
+        assert!(matches!(t.view.screen, Screen::Tap { code: None, .. }));
+        assert_eq!(t.view.body.map(|b| b.code).as_deref(), Some("FLOW_TAP_SHOWN_ONCE_BODY"));
+        assert_eq!(t.view.primary_action.map(|a| a.code).as_deref(), Some("FLOW_ACTION_REPLACE_TAP"));
+        let t = s.send(ShellEvent::Continue);
+        let [Effect::PersistState, Effect::Call { call, .. }] = &t.effects[..] else { panic!("{:?}", t.effects) };
+        assert_eq!(*call, identity_pass_core::flow::ServiceCall::CreateTap { request_id: "req-1".into(), replace_lost: true });
+        let start_at = s.next();
+        let tap = TapGrant {
+            id: "tap-2".into(),
+            code: SecretString::new("EFGH-5678".into()),
+            start_at,
+            lifetime_minutes: 30,
+            is_usable_once: false,
+            usability: TapUsability::EnabledByPolicy,
+        };
+        let t = s.answer(CallAnswer::TapCreated { tap, server_time: start_at });
+        assert!(matches!(&t.view.screen, Screen::Tap { code: Some(code), .. } if code.expose_secret() == "EFGH-5678"));
         s.send(ShellEvent::ChecklistItemDone { item: ChecklistItem::PasswordSet });
         let t = s.send(ShellEvent::ChecklistItemDone { item: ChecklistItem::MfaRegistered });
         assert!(matches!(t.view.screen, Screen::Done { .. }));
     }
 
     #[test]
+    fn seed_001_the_government_id_verdict_comes_from_the_service() {
+        use identity_pass_core::flow::verification::GovernmentIdOutcome;
+        let (mut s, t) = through_identity(OnboardingPath::GetPasskey);
+        assert!(matches!(t.view.screen, Screen::GovernmentId { started: false, .. }));
+        assert_eq!(names(&s.send(ShellEvent::Continue)), ["PersistState", "OpenPartnerSession"]);
+        let handoff_url = "https://partner.example/sessions/ps_1?token=t0k".to_owned();
+        let server_time = s.next();
+        let t = s.answer(CallAnswer::PartnerSessionOpened {
+            handoff_url: handoff_url.clone(),
+            expires_at: server_time + 1_800_000,
+            server_time,
+        });
+        assert_eq!(t.effects, [Effect::PersistState, Effect::StartGovernmentIdCheck { request_id: "req-1".into(), handoff_url }]);
+        // Back from the partner's page: the shell has no verdict to give, the service is asked.
+        assert_eq!(names(&s.send(ShellEvent::GovernmentIdHandoffEnded)), ["PersistState", "FetchGovernmentIdVerdict"]);
+        let t = s.answer(CallAnswer::GovernmentIdVerdict { outcome: None, server_time: s.next() });
+        let at = s.now + 5_000;
+        assert_eq!(t.effects, [Effect::PersistState, Effect::ScheduleWake { at }]);
+        assert_eq!(t.view.body.map(|b| b.code).as_deref(), Some("FLOW_GOV_ID_WAITING_BODY"));
+        // The OS wake-up asks again.
+        s.now = at - 1_000;
+        assert_eq!(names(&s.send(ShellEvent::Tick)), ["PersistState", "FetchGovernmentIdVerdict"]);
+        let t = s.answer(CallAnswer::GovernmentIdVerdict { outcome: Some(GovernmentIdOutcome::Verified), server_time: s.next() });
+        assert!(matches!(t.view.screen, Screen::AwaitingVerifiedId));
+        assert_eq!(names(&t), ["PersistState", "FetchVerifiedId"]);
+    }
+
+    #[test]
     fn an_answer_to_a_call_the_flow_did_not_make_changes_nothing() {
         let flow = OnboardingFlow::new(Locale::English, Platform::Android, Distribution::Global);
         let before = flow.snapshot();
-        let t = flow.apply(Event::Answered { id: CallId(7), outcome: CallOutcome::Answered(CallAnswer::LivenessRecorded) }, T0);
+        let judged = CallAnswer::LivenessJudged { passed: true, reason: None, server_time: T0 };
+        let t = flow.apply(Event::Answered { id: CallId(7), outcome: CallOutcome::Answered(judged) }, T0);
         assert_eq!(t.rejection, Some(Rejection::UnexpectedEvent));
         assert!(t.effects.is_empty());
         assert_eq!(flow.snapshot(), before);

@@ -13,13 +13,19 @@ mod credential_vault;
 mod eligibility;
 mod error;
 mod flow;
+#[cfg(feature = "test-support")]
+mod reference_partner;
 mod secure_store;
 mod selfie;
 mod session;
 
 pub use credential_vault::CredentialVault;
+#[cfg(feature = "test-support")]
+pub use error::PartnerCheckError;
 pub use error::{FlowError, SecureStoreError, SelfieError, SessionError, VaultError};
 pub use flow::{OnboardingFlow, Transition, locale_from_language_tag};
+#[cfg(feature = "test-support")]
+pub use reference_partner::complete_reference_partner_check;
 pub use secure_store::SecureStore;
 pub use selfie::SelfieSession;
 pub use session::{OnboardingSession, PasskeyProvider, PhoneClock, SessionObserver};

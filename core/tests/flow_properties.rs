@@ -31,6 +31,9 @@ use proptest::prelude::*;
 /// Marks a service time to be filled in with the service's "now" when the event is sent.
 const NOW: Timestamp = 0;
 
+/// The partner's page the service hands out.
+const HANDOFF: &str = "https://partner.example/sessions/ps_1?token=t";
+
 /// Marks an answer's id to be filled in when it is sent: the oldest pending call of the
 /// answer's kind (for a failure, the oldest pending call). With none pending it stays as it
 /// is, an id the flow never issued, and the answer must be rejected.
@@ -102,6 +105,14 @@ fn stamp_answer(answer: CallAnswer, server_now: Timestamp) -> CallAnswer {
             }
         }
         CallAnswer::DateOfBirthConfirmed { server_time } => CallAnswer::DateOfBirthConfirmed { server_time: fill(server_time) },
+        CallAnswer::PartnerSessionOpened { handoff_url, expires_at, server_time } => CallAnswer::PartnerSessionOpened {
+            handoff_url,
+            expires_at: if expires_at == NOW { server_now + 30 * MINUTE_MS } else { expires_at },
+            server_time: fill(server_time),
+        },
+        CallAnswer::GovernmentIdVerdict { outcome, server_time } => {
+            CallAnswer::GovernmentIdVerdict { outcome, server_time: fill(server_time) }
+        }
         CallAnswer::VerifiedId { issued, server_time } => CallAnswer::VerifiedId {
             issued: issued
                 .map(|(issued_at, expires_at)| (fill(issued_at), if expires_at == NOW { server_now + 30 * DAY_MS } else { expires_at })),
@@ -138,13 +149,21 @@ fn guided(path: OnboardingPath, staff_kind: StaffKind, flags: RolloutFlags, vid:
         verified_id_issued_at: vid,
         server_time: NOW,
     }));
-    let liveness = [Event::Continue, Event::LivenessFinished { failure: None }, answer(CallAnswer::LivenessRecorded)];
+    let liveness = [
+        Event::Continue,
+        answer(CallAnswer::LivenessChallengeIssued { challenge_id: "lc-1".into(), expires_at: NOW, server_time: NOW }),
+        Event::LivenessFinished { failure: None },
+        answer(CallAnswer::LivenessJudged { passed: true, reason: None, server_time: NOW }),
+    ];
     match path {
         OnboardingPath::GetPasskey => {
             events.push(Event::Continue);
+            events.push(answer(CallAnswer::PartnerSessionOpened { handoff_url: HANDOFF.into(), expires_at: NOW, server_time: NOW }));
             events.extend(PartnerStep::ALL.map(|step| Event::GovernmentIdProgress { step }));
-            events.push(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified });
-            events.push(answer(CallAnswer::GovernmentIdRecorded));
+            events.push(Event::GovernmentIdHandoffEnded);
+            events.push(answer(CallAnswer::GovernmentIdVerdict { outcome: None, server_time: NOW }));
+            events.push(Event::Tick);
+            events.push(answer(CallAnswer::GovernmentIdVerdict { outcome: Some(GovernmentIdOutcome::Verified), server_time: NOW }));
             events.push(answer(CallAnswer::VerifiedId { issued: Some((NOW, NOW)), server_time: NOW }));
             events.extend([Event::Continue, Event::Continue]);
             events.extend(liveness);
@@ -219,11 +238,30 @@ fn arb_answer() -> impl Strategy<Value = CallAnswer> {
             }
         }),
         arb_time().prop_map(|server_time| CallAnswer::DateOfBirthConfirmed { server_time }),
-        Just(CallAnswer::GovernmentIdRecorded),
+        (arb_time(), arb_time()).prop_map(|(expires_at, server_time)| CallAnswer::PartnerSessionOpened {
+            handoff_url: HANDOFF.into(),
+            expires_at,
+            server_time
+        }),
+        (
+            prop::option::of(prop_oneof![
+                Just(GovernmentIdOutcome::Verified),
+                Just(GovernmentIdOutcome::Rejected { reason: "BLURRY".into() }),
+                Just(GovernmentIdOutcome::Expired)
+            ]),
+            arb_time()
+        )
+            .prop_map(|(outcome, server_time)| CallAnswer::GovernmentIdVerdict { outcome, server_time }),
         (prop::option::of(arb_time()), arb_time())
             .prop_map(|(issued_at, server_time)| CallAnswer::VerifiedId { issued: issued_at.map(|i| (i, NOW)), server_time }),
         arb_time().prop_map(|server_time| CallAnswer::SelfieUploaded { server_time }),
-        Just(CallAnswer::LivenessRecorded),
+        (arb_time(), arb_time()).prop_map(|(expires_at, server_time)| CallAnswer::LivenessChallengeIssued {
+            challenge_id: "lc-r".into(),
+            expires_at,
+            server_time
+        }),
+        (any::<bool>(), prop::option::of(prop_oneof![Just("INCOMPLETE".to_owned()), Just("NOT_SMOOTH".to_owned())]), arb_time())
+            .prop_map(|(passed, reason, server_time)| CallAnswer::LivenessJudged { passed, reason, server_time }),
         arb_time().prop_map(|server_time| CallAnswer::VerifiedIdPresented { server_time }),
         (prop::option::of(arb_review()), arb_time()).prop_map(|(status, server_time)| CallAnswer::Submitted { status, server_time }),
         (usability, any::<bool>(), 0u32..600, arb_time()).prop_map(|(usability, once, lifetime, t)| CallAnswer::TapCreated {
@@ -295,12 +333,7 @@ fn arb_event() -> impl Strategy<Value = Event> {
         (0u32..33).prop_map(|day| Event::DobDaySelected { day }),
         Just(Event::EditIdentity),
         prop::sample::select(PartnerStep::ALL.to_vec()).prop_map(|step| Event::GovernmentIdProgress { step }),
-        prop_oneof![
-            Just(GovernmentIdOutcome::Verified),
-            Just(GovernmentIdOutcome::Rejected { reason: "BLURRY".into() }),
-            Just(GovernmentIdOutcome::Expired)
-        ]
-        .prop_map(|outcome| Event::GovernmentIdFinished { outcome }),
+        Just(Event::GovernmentIdHandoffEnded),
         Just(Event::SelfieCaptured),
         Just(Event::LivenessFinished { failure: None }),
         Just(Event::LivenessFinished { failure: Some("TOO_DARK".into()) }),

@@ -92,9 +92,7 @@ fn a_snapshot_waiting_for_the_reviewer_still_loads() {
     d.send(Event::SelfieCaptured);
     let t = d.server_time();
     d.answer(CallAnswer::SelfieUploaded { server_time: t });
-    d.send(Event::Continue);
-    d.send(Event::LivenessFinished { failure: None });
-    d.answer(CallAnswer::LivenessRecorded);
+    pass_liveness(&mut d);
     let t = d.server_time();
     d.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
     loads("flow-v1-review-waiting.json", d.flow.snapshot(), |s| matches!(s, Step::Review(review) if review.phase == ReviewPhase::Waiting));
@@ -106,9 +104,7 @@ fn a_snapshot_on_the_tap_screen_still_loads_without_its_code() {
     drive_to_submitted_identity(&mut d, StaffKind::Employee);
     let t = d.server_time();
     accept_identity(&mut d, OnboardingPath::GetTap, flags(), Some(t - 3 * DAY_MS));
-    d.send(Event::Continue);
-    d.send(Event::LivenessFinished { failure: None });
-    d.answer(CallAnswer::LivenessRecorded);
+    pass_liveness(&mut d);
     let t = d.server_time();
     d.answer(CallAnswer::VerifiedIdPresented { server_time: t });
     d.answer(CallAnswer::Submitted { status: None, server_time: t });

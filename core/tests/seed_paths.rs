@@ -16,7 +16,7 @@ use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
 use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
 use identity_pass_core::flow::review::ReviewStatus;
 use identity_pass_core::flow::verification::{GovernmentIdOutcome, PartnerStep};
-use identity_pass_core::flow::{CallAnswer, Effect, Event, ServiceCall, Step};
+use identity_pass_core::flow::{CallAnswer, Effect, Event, ServiceCall, Step, VERDICT_POLL_MS};
 
 /// One row of a walk.
 enum Act {
@@ -111,13 +111,19 @@ fn review_rows() -> Vec<Row> {
     ]
 }
 
-/// The liveness check passes on the phone, and the service records it.
+/// The liveness check: the service issues a challenge, the phone's own check for it passes,
+/// and the service judges the frames it captured.
 fn liveness_rows(then: &'static str, effects: &'static [&'static str]) -> Vec<Row> {
     use Act::{A, E};
     vec![
-        (E(Event::Continue), "Liveness", &["PersistState", "StartLiveness"]),
-        (E(Event::LivenessFinished { failure: None }), "Liveness", &["PersistState", "RecordLiveness"]),
-        (A(|_| CallAnswer::LivenessRecorded), then, effects),
+        (E(Event::Continue), "Liveness", &["PersistState", "RequestLivenessChallenge"]),
+        (
+            A(|t| CallAnswer::LivenessChallengeIssued { challenge_id: "lc-1".into(), expires_at: t + 120_000, server_time: t }),
+            "Liveness",
+            &["PersistState", "StartLiveness"],
+        ),
+        (E(Event::LivenessFinished { failure: None }), "Liveness", &["PersistState", "SubmitLivenessFrames"]),
+        (A(|t| CallAnswer::LivenessJudged { passed: true, reason: None, server_time: t }), then, effects),
     ]
 }
 
@@ -152,17 +158,32 @@ fn get_passkey_001() -> Vec<Row> {
     use Act::{A, E, S};
     let mut rows = start_rows();
     rows.push((A(|t| accepted(OnboardingPath::GetPasskey, flags(true, true), t)), "GovernmentId", &["PersistState"]));
-    rows.push((E(Event::Continue), "GovernmentId", &["PersistState", "StartGovernmentIdCheck"]));
+    // The service opens the partner session and hands the user off to its page.
+    rows.push((E(Event::Continue), "GovernmentId", &["PersistState", "OpenPartnerSession"]));
+    rows.push((
+        A(|t| CallAnswer::PartnerSessionOpened {
+            handoff_url: "https://partner.example/sessions/ps_1?token=t".into(),
+            expires_at: t + 30 * MINUTE_MS,
+            server_time: t,
+        }),
+        "GovernmentId",
+        &["PersistState", "StartGovernmentIdCheck"],
+    ));
     for step in PartnerStep::ALL {
         rows.push((E(Event::GovernmentIdProgress { step }), "GovernmentId", &["PersistState"]));
     }
     rows.extend::<Vec<Row>>(vec![
+        // Back from the partner: the verdict is the service's; the partner had not reported
+        // yet at the first look, so the flow looks again 5 seconds later.
+        (E(Event::GovernmentIdHandoffEnded), "GovernmentId", &["PersistState", "FetchGovernmentIdVerdict"]),
+        (A(|t| CallAnswer::GovernmentIdVerdict { outcome: None, server_time: t }), "GovernmentId", &["PersistState", "ScheduleWake"]),
+        (Act::Wait(VERDICT_POLL_MS), "GovernmentId", &[]),
+        (E(Event::Tick), "GovernmentId", &["PersistState", "FetchGovernmentIdVerdict"]),
         (
-            E(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified }),
-            "GovernmentId",
-            &["PersistState", "RecordGovernmentId"],
+            A(|t| CallAnswer::GovernmentIdVerdict { outcome: Some(GovernmentIdOutcome::Verified), server_time: t }),
+            "AwaitingVerifiedId",
+            &["PersistState", "FetchVerifiedId"],
         ),
-        (A(|_| CallAnswer::GovernmentIdRecorded), "AwaitingVerifiedId", &["PersistState", "FetchVerifiedId"]),
         (A(|t| CallAnswer::VerifiedId { issued: Some((t, t + 30 * DAY_MS)), server_time: t }), "AddVerifiedId", &["PersistState"]),
         (E(Event::Continue), "AddVerifiedId", &["PersistState", "OpenAuthenticator"]),
         (E(Event::Continue), "Liveness", &["PersistState"]),
@@ -384,9 +405,7 @@ fn after_an_expired_tap_a_verified_user_gets_a_new_one_through_the_fast_path() {
         server_time: t,
     });
     assert_eq!(step_name(d.flow.step()), "Liveness", "liveness only: no selfie, no call");
-    d.send(Event::Continue);
-    d.send(Event::LivenessFinished { failure: None });
-    let effects = d.answer(CallAnswer::LivenessRecorded);
+    let effects = pass_liveness(&mut d);
     assert_eq!(d.flow.step(), &Step::FetchingTap { fast_path: true, reissued: false });
     assert_eq!(
         calls(&effects).into_iter().map(|(_, c)| c).collect::<Vec<_>>(),

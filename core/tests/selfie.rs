@@ -256,8 +256,13 @@ fn a_smooth_approach_passes_the_liveness_challenge() {
     assert!(matches!(state, Some(LivenessState::Passed { growth, .. }) if growth >= 1.35), "{state:?}");
     let outcome = session.take_liveness_outcome().expect("an outcome");
     assert_eq!(outcome.failure, None);
-    assert_eq!(outcome.evidence.len(), 2, "first and last frames kept");
+    // Every frame the challenge judged, from the first face to the one that passed.
+    assert_eq!(outcome.evidence.len(), outcome.samples.len(), "frames 100 ms apart: each one judged and kept");
+    assert_eq!(outcome.evidence.first().map(|f| f.captured_at_ms()), Some(1_000));
+    assert_eq!(outcome.evidence.last().map(|f| f.captured_at_ms()), outcome.samples.last().map(|s| s.timestamp_ms));
     assert!(outcome.evidence.iter().all(|jpeg| metadata_markers(jpeg.expose_jpeg()).is_empty()));
+    let printed = format!("{outcome:?}");
+    assert!(printed.contains("[redacted]") && !printed.contains("255, 216"), "no JPEG bytes in Debug: {printed}");
     assert!(session.take_liveness_outcome().is_none(), "delivered once");
 }
 
@@ -274,4 +279,92 @@ fn a_jump_cut_fails_the_liveness_challenge() {
 fn pulling_back_fails_the_liveness_challenge() {
     let (state, _) = run_liveness(&[1.0, 1.1, 1.2, 1.3, 1.1, 1.0, 0.9, 0.85, 0.8]);
     assert_eq!(state, Some(LivenessState::Failed { reason: LivenessFailure::NotMonotonic }));
+}
+
+/// What the service does with the uploaded frames (`reference-service` `domain::liveness_check`):
+/// each JPEG decoded as it comes, one fresh analyser over all of them in order, the core's
+/// challenge with its default settings. `"passed"`, or the failure's code, `INCOMPLETE` when
+/// the frames end first, `NO_FACE` when none had a face.
+fn judged_as_the_service_does(frames: &[identity_pass_core::selfie::CapturedSelfie]) -> &'static str {
+    use identity_pass_core::selfie::analysis::Analyzer;
+    use identity_pass_core::selfie::liveness::{LivenessSettings, MoveCloserChallenge};
+    let mut analyzer = Analyzer::default();
+    let mut challenge = MoveCloserChallenge::new(LivenessSettings::default());
+    for uploaded in frames {
+        let rgb = image::load_from_memory_with_format(uploaded.expose_jpeg(), image::ImageFormat::Jpeg).expect("a JPEG").to_rgb8();
+        let (width, height) = rgb.dimensions();
+        let frame = Frame::new(width, height, PixelFormat::Rgb, &[Plane { data: rgb.as_raw(), row_stride: width * 3, pixel_stride: 3 }])
+            .expect("valid frame");
+        let analysis = analyzer.analyze(&frame).expect("analysed");
+        match challenge.observe(uploaded.captured_at_ms(), &analysis.faces) {
+            LivenessState::Passed { .. } => return "passed",
+            LivenessState::Failed { reason } => return reason.code(),
+            LivenessState::WaitingForFace | LivenessState::InProgress { .. } => {}
+        }
+    }
+    if matches!(challenge.state(), LivenessState::WaitingForFace) { "NO_FACE" } else { "INCOMPLETE" }
+}
+
+/// The runtime tests' approach (`selfie_rgb(zoom)`, `tests/make-camera-frames.sh`): a camera
+/// at `interval_ms`, the face `step` larger each frame, as NV21 (an Android camera), through a
+/// session until the phone's challenge ends. Returns the outcome.
+fn approach(interval_ms: u64, step: f32) -> identity_pass_core::selfie::LivenessOutcome {
+    let source = image::open(format!("{}/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR"))).expect("fixture").to_rgb8();
+    let mut session = SelfieSession::new(SelfieConfig::standard());
+    session.start_liveness();
+    for i in 0..200u64 {
+        let nv21 = rgb_to_nv21(640, 480, &zoomed(&source, 1.0 + step * i as f32)).expect("sizes match");
+        let frame = Frame::new(640, 480, PixelFormat::Nv21, &[Plane { data: &nv21, row_stride: 640, pixel_stride: 1 }]).expect("valid");
+        session.push_frame(&frame, 5_000 + i * interval_ms).expect("analysed");
+        if let Some(outcome) = session.take_liveness_outcome() {
+            return outcome;
+        }
+    }
+    panic!("the challenge never ended: {:?}", session.liveness_state());
+}
+
+#[test]
+fn the_service_judging_the_evidence_frames_agrees_with_the_phone() {
+    use identity_pass_core::selfie::{EVIDENCE_INTERVAL_MS, MAX_EVIDENCE_FRAMES};
+    // The tests' camera (10 frames a second, 3% closer each), and a 30 fps camera with the
+    // same approach speed: the challenge judges (and keeps) one frame per 100 ms of it.
+    for (interval_ms, step) in [(100, 0.03), (33, 0.01)] {
+        let outcome = approach(interval_ms, step);
+        assert_eq!(outcome.failure, None, "the phone passes at {interval_ms} ms");
+        let frames = &outcome.evidence;
+        assert!((6..=MAX_EVIDENCE_FRAMES).contains(&frames.len()), "{interval_ms} ms: {} frames", frames.len());
+        assert!(frames.windows(2).all(|w| w[1].captured_at_ms() >= w[0].captured_at_ms() + EVIDENCE_INTERVAL_MS));
+        assert_eq!(frames.first().map(|f| f.captured_at_ms()), Some(5_000), "from the first frame with a face");
+        assert_eq!(
+            frames.last().map(|f| f.captured_at_ms()),
+            outcome.samples.last().map(|s| s.timestamp_ms),
+            "up to the frame that passed"
+        );
+        for frame in frames {
+            // The service's limits: 160–1280 px a side, 256 KiB, and no metadata.
+            assert_eq!((frame.width(), frame.height()), (320, 240), "the analyser's working size, aspect kept");
+            assert!(frame.expose_jpeg().len() <= 256 * 1024 && metadata_markers(frame.expose_jpeg()).is_empty());
+        }
+        assert_eq!(judged_as_the_service_does(frames), "passed", "the service agrees at {interval_ms} ms");
+    }
+}
+
+#[test]
+fn a_failed_challenge_keeps_no_frames_and_the_service_would_not_pass_a_still_face() {
+    let (state, mut session) = run_liveness(&[1.0; 12]);
+    assert!(matches!(state, Some(LivenessState::InProgress { .. })), "{state:?}");
+    assert!(session.take_liveness_outcome().is_none(), "no outcome while it runs");
+    let (_, mut session_cut) = run_liveness(&[1.0, 1.05, 1.1, 1.6, 1.65, 1.7, 1.7]);
+    assert!(session_cut.take_liveness_outcome().expect("ended").evidence.is_empty());
+    // A still face the service would have been sent: not enough growth.
+    let source = image::open(format!("{}/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR"))).expect("fixture").to_rgb8();
+    let still: Vec<_> = (0..12u64)
+        .map(|i| {
+            let pixels = zoomed(&source, 1.0);
+            let frame =
+                Frame::new(640, 480, PixelFormat::Rgb, &[Plane { data: &pixels, row_stride: 1920, pixel_stride: 3 }]).expect("valid");
+            identity_pass_core::selfie::capture::evidence_frame(&frame, 1_000 + i * 100).expect("encoded")
+        })
+        .collect();
+    assert_eq!(judged_as_the_service_does(&still), "INCOMPLETE");
 }

@@ -59,15 +59,13 @@ fn to_liveness(d: &mut Driver, verified_id: bool) {
     d.send(Event::SelfieCaptured);
     let t = next_server_time(d);
     d.answer(CallAnswer::SelfieUploaded { server_time: t });
-    assert_eq!(d.flow.step(), &Step::Liveness { in_progress: false, attempts: 0 });
+    assert_eq!(d.flow.step(), &Step::Liveness { in_progress: false, attempts: 0, challenge: None });
 }
 
 /// Through the liveness check, submitted: waiting for the reviewer.
 fn to_waiting_for_reviewer(d: &mut Driver, verified_id: bool) {
     to_liveness(d, verified_id);
-    d.send(Event::Continue);
-    d.send(Event::LivenessFinished { failure: None });
-    d.answer(CallAnswer::LivenessRecorded);
+    pass_liveness(d);
     let t = next_server_time(d);
     d.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
 }
@@ -82,12 +80,23 @@ fn to_tap(d: &mut Driver, verified_id: bool) {
     assert!(matches!(d.flow.step(), Step::TapReady(_)));
 }
 
-/// The passkey path up to the partner's check.
+/// The passkey path up to the partner's check: the service opened the session, and the user
+/// is on the partner's page.
 fn to_government_id(d: &mut Driver) {
     drive_to_submitted_identity(d, StaffKind::Employee);
     accept_identity(d, OnboardingPath::GetPasskey, flags(true, true), None);
     d.send(Event::Continue);
+    let t = next_server_time(d);
+    let handoff_url = "https://partner.example/sessions/ps_1?token=t".to_owned();
+    let effects =
+        d.answer(CallAnswer::PartnerSessionOpened { handoff_url: handoff_url.clone(), expires_at: t + 30 * MINUTE_MS, server_time: t });
+    assert!(effects.contains(&Effect::StartGovernmentIdCheck { request_id: "req-1".into(), handoff_url }), "{effects:?}");
     assert!(matches!(d.flow.step(), Step::GovernmentId { started: true, .. }));
+}
+
+/// The service's verdict, as the partner reported it.
+fn verdict(d: &Driver, outcome: Option<GovernmentIdOutcome>) -> CallAnswer {
+    CallAnswer::GovernmentIdVerdict { outcome, server_time: next_server_time(d) }
 }
 
 #[test]
@@ -112,7 +121,7 @@ fn a_stale_answer_is_rejected_and_changes_nothing() {
     // wrong kind to the call in flight: none applies, nothing changes.
     assert_rejected_without_change(&mut d, answered(first, created("req-stale")));
     assert_rejected_without_change(&mut d, answered(CallId(second.0 + 100), created("req-never")));
-    assert_rejected_without_change(&mut d, answered(second, CallAnswer::LivenessRecorded));
+    assert_rejected_without_change(&mut d, answered(second, CallAnswer::LivenessJudged { passed: true, reason: None, server_time: t }));
     assert_rejected_without_change(&mut d, Event::Answered { id: first, outcome: CallOutcome::Failed(CallFailure::no_answer("NETWORK")) });
     assert_eq!(d.flow.pending_calls().iter().map(|p| p.id).collect::<Vec<_>>(), [second]);
     // The answer to the call in flight still applies, once.
@@ -130,39 +139,64 @@ fn a_stale_answer_keeps_the_failure_the_user_is_looking_at() {
     let first = d.pending_id("CreateRequest").expect("identity sent");
     d.fail("CreateRequest", CallFailure::no_answer("NETWORK"));
     assert_eq!(code(view(&d).notice).as_deref(), Some("FLOW_NOTICE_REQUEST_FAILED"));
-    assert_rejected_without_change(&mut d, answered(first, CallAnswer::LivenessRecorded));
+    let t = next_server_time(&d);
+    assert_rejected_without_change(&mut d, answered(first, CallAnswer::LivenessJudged { passed: true, reason: None, server_time: t }));
     assert_eq!(code(view(&d).notice).as_deref(), Some("FLOW_NOTICE_REQUEST_FAILED"));
 }
 
 #[test]
-fn killed_during_liveness_the_check_is_done_again_with_a_new_call() {
+fn killed_during_liveness_the_check_is_done_again_with_a_new_challenge() {
     let mut d = Driver::new(identity_pass_core::Platform::Android);
     to_liveness(&mut d, false);
-    d.send(Event::Continue);
-    let (recorded, call) = only_call(&d.send(Event::LivenessFinished { failure: None }));
-    assert_eq!(call, ServiceCall::RecordLiveness { request_id: "req-1".into(), passed: true, reason: None });
+    start_liveness(&mut d, "lc-1");
+    let (uploaded, call) = only_call(&d.send(Event::LivenessFinished { failure: None }));
+    assert_eq!(call, ServiceCall::SubmitLivenessFrames { request_id: "req-1".into(), challenge_id: "lc-1".into() });
     assert!(view(&d).busy, "waiting for the service");
+    assert_eq!(view(&d).primary_action, None, "nothing to press while the service judges");
 
-    // The app is killed: the evidence frame lived in its memory only.
+    // The app is killed: the frames lived in its memory only.
     let effects = d.restart();
-    assert_eq!(calls(&effects), [], "the result cannot be sent again");
+    assert_eq!(calls(&effects), [], "the frames cannot be sent again");
     assert_eq!(d.flow.pending_calls(), []);
-    assert_eq!(d.flow.step(), &Step::Liveness { in_progress: false, attempts: 0 });
+    assert_eq!(d.flow.step(), &Step::Liveness { in_progress: false, attempts: 0, challenge: None });
     let v = view(&d);
     assert_eq!(code(v.notice).as_deref(), Some("FLOW_NOTICE_LIVENESS_RETAKE"));
     assert_eq!(code(v.primary_action).as_deref(), Some("FLOW_ACTION_START_LIVENESS"));
     assert!(!v.busy);
 
-    // The check is done again. The old session's answer, arriving late while it runs, does
-    // not pass it; its result is a new call.
-    assert!(matches!(d.send(Event::Continue).as_slice(), [Effect::PersistState, Effect::StartLiveness { .. }]));
-    assert_rejected_without_change(&mut d, answered(recorded, CallAnswer::LivenessRecorded));
-    assert_eq!(d.flow.step(), &Step::Liveness { in_progress: true, attempts: 0 });
+    // The check is done again, for a new challenge. The old session's verdict, arriving late,
+    // does not pass it; the new frames are a new call.
+    start_liveness(&mut d, "lc-2");
+    let t = next_server_time(&d);
+    assert_rejected_without_change(&mut d, answered(uploaded, CallAnswer::LivenessJudged { passed: true, reason: None, server_time: t }));
     let (again, call) = only_call(&d.send(Event::LivenessFinished { failure: None }));
-    assert_ne!(again, recorded);
-    assert!(matches!(call, ServiceCall::RecordLiveness { passed: true, .. }));
-    d.answer(CallAnswer::LivenessRecorded);
+    assert_ne!(again, uploaded);
+    assert_eq!(call, ServiceCall::SubmitLivenessFrames { request_id: "req-1".into(), challenge_id: "lc-2".into() });
+    let t = next_server_time(&d);
+    d.answer(CallAnswer::LivenessJudged { passed: true, reason: None, server_time: t });
     assert!(matches!(d.flow.step(), Step::Review(_)));
+}
+
+#[test]
+fn killed_with_the_camera_open_the_check_is_done_again_and_a_challenge_request_is_resent() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_liveness(&mut d, false);
+    // Killed while asking for the challenge: a read-like call, resent with its id (the service
+    // answers the same challenge from its idempotency store).
+    let (asked, _) = only_call(&d.send(Event::Continue));
+    assert!(view(&d).busy && view(&d).primary_action.is_none(), "asking for the challenge");
+    assert_eq!(calls(&d.restart()), [(asked, ServiceCall::RequestLivenessChallenge { request_id: "req-1".into() })]);
+    let t = next_server_time(&d);
+    d.answer(CallAnswer::LivenessChallengeIssued { challenge_id: "lc-1".into(), expires_at: t + 120_000, server_time: t });
+    assert!(matches!(d.flow.step(), Step::Liveness { in_progress: true, challenge: Some(_), .. }));
+    // Killed with the camera open: the run is gone; a new one needs a new challenge.
+    assert_eq!(calls(&d.restart()), []);
+    assert_eq!(d.flow.step(), &Step::Liveness { in_progress: false, attempts: 0, challenge: None });
+    assert_eq!(code(view(&d).notice).as_deref(), Some("FLOW_NOTICE_LIVENESS_RETAKE"));
+    // The old run's end, reported late, uploads nothing.
+    let late = d.try_send(Event::LivenessFinished { failure: None });
+    assert_eq!((late.rejection, late.effects), (Some(Rejection::UnexpectedEvent), vec![]));
+    start_liveness(&mut d, "lc-2");
 }
 
 #[test]
@@ -232,9 +266,7 @@ fn a_lost_answer_is_resent_as_the_same_call_and_a_refusal_as_a_new_one() {
 fn a_restart_resends_the_calls_in_flight_with_their_ids() {
     let mut d = Driver::new(identity_pass_core::Platform::Android);
     to_liveness(&mut d, false);
-    d.send(Event::Continue);
-    d.send(Event::LivenessFinished { failure: None });
-    let (submit, call) = only_call(&d.answer(CallAnswer::LivenessRecorded));
+    let (submit, call) = only_call(&pass_liveness(&mut d));
     assert_eq!(call, ServiceCall::SubmitForReview { request_id: "req-1".into() });
     // Killed before the answer: the same call goes out again, with its id.
     assert_eq!(calls(&d.restart()), [(submit, call)]);
@@ -258,7 +290,7 @@ fn a_selfie_lost_with_the_app_is_taken_again() {
 }
 
 #[test]
-fn after_a_restart_the_tap_screen_offers_a_new_tap() {
+fn after_a_restart_the_tap_screen_says_why_and_asks_for_a_replacement() {
     let mut d = Driver::new(identity_pass_core::Platform::Android);
     to_tap(&mut d, false);
     assert_eq!(view(&d).primary_action, None, "the code is on the screen");
@@ -268,12 +300,16 @@ fn after_a_restart_the_tap_screen_offers_a_new_tap() {
     assert_eq!(calls(&d.restart()), []);
     let v = view(&d);
     assert!(matches!(v.screen, Screen::Tap { code: None, .. }));
-    assert_eq!(code(v.body).as_deref(), Some("FLOW_TAP_HIDDEN_BODY"));
-    assert_eq!(code(v.primary_action).as_deref(), Some("FLOW_ACTION_NEW_TAP"));
+    let body = v.body.expect("a body");
+    assert_eq!(body.code, "FLOW_TAP_SHOWN_ONCE_BODY");
+    assert!(body.text.starts_with("Your Temporary Access Pass was shown once and can't be shown again."), "{}", body.text);
+    let action = v.primary_action.expect("an action");
+    assert_eq!((action.code.as_str(), action.text.as_str()), ("FLOW_ACTION_REPLACE_TAP", "Get a new Temporary Access Pass"));
     assert!(!v.busy);
 
+    // No Verified ID for the fast path: the service replaces the lost TAP (one per approval).
     let (_, call) = only_call(&d.send(Event::Continue));
-    assert_eq!(call, ServiceCall::CreateTap { request_id: "req-1".into() });
+    assert_eq!(call, ServiceCall::CreateTap { request_id: "req-1".into(), replace_lost: true });
     let v = view(&d);
     assert_eq!((v.primary_action, v.busy), (None, true), "asking for it");
     assert_rejected_without_change(&mut d, Event::Continue);
@@ -285,60 +321,158 @@ fn after_a_restart_the_tap_screen_offers_a_new_tap() {
 }
 
 #[test]
-fn a_tap_whose_answer_was_unreadable_is_asked_for_again_once() {
+fn after_a_restart_the_tap_screen_takes_the_fast_path_when_the_verified_id_allows() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_tap(&mut d, true);
+    let t = next_server_time(&d);
+    d.answer(CallAnswer::VerifiedId { issued: Some((t, t + 30 * DAY_MS)), server_time: t });
+    assert_eq!(calls(&d.restart()), []);
+    assert_eq!(code(view(&d).primary_action).as_deref(), Some("FLOW_ACTION_REPLACE_TAP"));
+    // A Verified ID from the last 30 days: a new request on it, liveness only, its own TAP
+    // (which replaces the lost one); no replacement is asked of the service.
+    let (_, call) = only_call(&d.send(Event::Continue));
+    assert!(matches!(call, ServiceCall::CreateRequest { present_verified_id: true, .. }), "{call:?}");
+    assert_eq!(d.flow.step(), &Step::SubmittingIdentity);
+    let t = next_server_time(&d);
+    accept_identity(&mut d, OnboardingPath::GetTap, flags(true, true), Some(t - DAY_MS));
+    assert!(matches!(view(&d).screen, Screen::Liveness { fast_path: true, .. }));
+    let (_, call) = only_call(&pass_liveness(&mut d));
+    assert!(matches!(call, ServiceCall::PresentVerifiedId { .. }), "{call:?}");
+}
+
+#[test]
+fn a_replacement_refused_for_a_tap_used_to_sign_in_is_explained() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_tap(&mut d, false);
+    d.restart();
+    d.send(Event::Continue);
+    d.fail("CreateTap", CallFailure::refused("TAP_ALREADY_ISSUED"));
+    let notice = view(&d).notice.expect("explained");
+    assert_eq!(notice.code, "SERVICE_TAP_ALREADY_ISSUED");
+    assert!(notice.text.contains("used to sign in"), "{}", notice.text);
+    assert!(matches!(d.flow.step(), Step::TapReady(_)));
+    // Too soon, or too many: the service's words, and "Try again" later.
+    d.send(Event::Continue);
+    d.fail("CreateTap", CallFailure::no_answer("TAP_REPLACEMENT_TOO_SOON"));
+    assert_eq!(code(view(&d).notice).as_deref(), Some("SERVICE_TAP_REPLACEMENT_TOO_SOON"));
+    assert_eq!(code(view(&d).primary_action).as_deref(), Some("FLOW_ACTION_RETRY"));
+}
+
+#[test]
+fn a_tap_whose_answer_was_unreadable_is_replaced_once_then_on_request() {
     let mut d = Driver::new(identity_pass_core::Platform::Android);
     to_waiting_for_reviewer(&mut d, false);
     let t = next_server_time(&d);
-    let (first, _) = only_call(&d.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }));
-    // The service made a TAP whose code never arrived: a new one replaces it, at once.
+    let (first, call) = only_call(&d.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t }));
+    assert_eq!(call, ServiceCall::CreateTap { request_id: "req-1".into(), replace_lost: false });
+    // The service made a TAP whose code never arrived: a replacement is asked for, at once.
     let (second, call) = only_call(&d.fail("CreateTap", CallFailure::no_answer("UNEXPECTED_RESPONSE")));
     assert_ne!(second, first);
-    assert_eq!(call, ServiceCall::CreateTap { request_id: "req-1".into() });
+    assert_eq!(call, ServiceCall::CreateTap { request_id: "req-1".into(), replace_lost: true });
     assert_eq!(view(&d).notice, None);
-    // Only once: then the user is told, and asks again.
+    // Only once by itself: then the user is told, and asks again. The same call would replay
+    // the stored answer, which never carries the code: a new replacement instead.
     assert_eq!(calls(&d.fail("CreateTap", CallFailure::no_answer("UNEXPECTED_RESPONSE"))), []);
     assert_eq!(code(view(&d).notice).as_deref(), Some("FLOW_NOTICE_REQUEST_FAILED"));
     assert_eq!(code(view(&d).primary_action).as_deref(), Some("FLOW_ACTION_RETRY"));
-    assert_eq!(only_call(&d.send(Event::Continue)).0, second, "no answer: the same call again");
+    assert_eq!(d.flow.live_call_ids(), [], "no key kept for a resend");
+    let (third, call) = only_call(&d.send(Event::Continue));
+    assert!(third != second && third != first);
+    assert_eq!(call, ServiceCall::CreateTap { request_id: "req-1".into(), replace_lost: true });
+    // A network failure (the service may not have got it) is retried as the same call.
+    d.fail("CreateTap", CallFailure::no_answer("NETWORK"));
+    assert_eq!(only_call(&d.send(Event::Continue)).0, third);
 }
 
 #[test]
 fn a_failed_liveness_call_offers_a_retry_instead_of_a_spinner() {
     let mut d = Driver::new(identity_pass_core::Platform::Android);
     to_liveness(&mut d, false);
-    d.send(Event::Continue);
-    let (recorded, call) = only_call(&d.send(Event::LivenessFinished { failure: None }));
-    d.fail("RecordLiveness", CallFailure::no_answer("NETWORK"));
-    assert_eq!(d.flow.step(), &Step::Liveness { in_progress: true, attempts: 0 });
+    start_liveness(&mut d, "lc-1");
+    let (uploaded, call) = only_call(&d.send(Event::LivenessFinished { failure: None }));
+    d.fail("SubmitLivenessFrames", CallFailure::no_answer("NETWORK"));
+    assert!(matches!(d.flow.step(), Step::Liveness { in_progress: true, challenge: Some(_), .. }));
     let v = view(&d);
     let notice = v.notice.expect("explained");
     assert_eq!((notice.code.as_str(), notice.text.contains("NETWORK")), ("FLOW_NOTICE_REQUEST_FAILED", true));
     assert_eq!(code(v.primary_action).as_deref(), Some("FLOW_ACTION_RETRY"));
     assert!(!v.busy, "no endless spinner");
-    // "Try again" resends the result (the evidence is still in memory), as the same call.
-    assert_eq!(only_call(&d.send(Event::Continue)), (recorded, call));
-    d.answer(CallAnswer::LivenessRecorded);
+    // "Try again" resends the frames (still in memory) as the same call: the same key, so a
+    // verdict the service already gave is answered again, not judged twice.
+    assert_eq!(only_call(&d.send(Event::Continue)), (uploaded, call));
+    let t = next_server_time(&d);
+    d.answer(CallAnswer::LivenessJudged { passed: true, reason: None, server_time: t });
     assert!(matches!(d.flow.step(), Step::Review(_)));
+}
+
+#[test]
+fn the_services_liveness_verdict_decides_and_a_failure_is_retried_with_a_new_challenge() {
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_liveness(&mut d, false);
+    start_liveness(&mut d, "lc-1");
+    d.send(Event::LivenessFinished { failure: None });
+    // The phone passed, the service did not: the service's verdict and reason stand.
+    let t = next_server_time(&d);
+    let effects = d.answer(CallAnswer::LivenessJudged { passed: false, reason: Some("INCOMPLETE".into()), server_time: t });
+    assert_eq!(calls(&effects), []);
+    assert_eq!(d.flow.step(), &Step::Liveness { in_progress: false, attempts: 1, challenge: None });
+    let v = view(&d);
+    assert_eq!(code(v.notice).as_deref(), Some("LIVENESS_INCOMPLETE"));
+    assert_eq!(code(v.primary_action).as_deref(), Some("FLOW_ACTION_START_LIVENESS"));
+    // The retry asks for a new challenge (the used one would be refused).
+    start_liveness(&mut d, "lc-2");
+    // The phone's own challenge fails this time: nothing is uploaded, the reason is shown.
+    let effects = d.send(Event::LivenessFinished { failure: Some("NOT_SMOOTH".into()) });
+    assert_eq!(calls(&effects), []);
+    assert_eq!(d.flow.step(), &Step::Liveness { in_progress: false, attempts: 2, challenge: None });
+    assert_eq!(code(view(&d).notice).as_deref(), Some("LIVENESS_NOT_SMOOTH"));
+    start_liveness(&mut d, "lc-3");
+    d.send(Event::LivenessFinished { failure: None });
+    let t = next_server_time(&d);
+    d.answer(CallAnswer::LivenessJudged { passed: true, reason: None, server_time: t });
+    assert!(matches!(d.flow.step(), Step::Review(_)));
+}
+
+#[test]
+fn a_refused_liveness_upload_is_never_sent_again() {
+    for (code_, notice) in [
+        ("LIVENESS_CHALLENGE_EXPIRED", "SERVICE_LIVENESS_CHALLENGE_EXPIRED"),
+        ("LIVENESS_CHALLENGE_USED", "FLOW_NOTICE_REQUEST_FAILED"),
+        ("LIVENESS_FRAMES_REUSED", "FLOW_NOTICE_REQUEST_FAILED"),
+    ] {
+        let mut d = Driver::new(identity_pass_core::Platform::Android);
+        to_liveness(&mut d, false);
+        start_liveness(&mut d, "lc-1");
+        d.send(Event::LivenessFinished { failure: None });
+        assert_eq!(calls(&d.fail("SubmitLivenessFrames", CallFailure::refused(code_))), []);
+        assert_eq!(d.flow.step(), &Step::Liveness { in_progress: false, attempts: 0, challenge: None }, "{code_}");
+        assert_eq!(d.flow.live_call_ids(), [], "{code_}: no key kept for a resend");
+        let v = view(&d);
+        assert_eq!(code(v.notice).as_deref(), Some(notice), "{code_}");
+        assert_eq!(code(v.primary_action).as_deref(), Some("FLOW_ACTION_START_LIVENESS"), "{code_}");
+        // "Start" is a new check for a new challenge, never the refused upload again.
+        start_liveness(&mut d, "lc-2");
+    }
 }
 
 #[test]
 fn a_failed_government_id_call_offers_a_retry_instead_of_a_spinner() {
     let mut d = Driver::new(identity_pass_core::Platform::Android);
     to_government_id(&mut d);
-    let (recorded, call) = only_call(&d.send(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified }));
-    assert_eq!(call, ServiceCall::RecordGovernmentId { request_id: "req-1".into(), outcome: GovernmentIdOutcome::Verified });
-    assert_rejected_without_change(&mut d, Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified });
-    d.fail("RecordGovernmentId", CallFailure::no_answer("TIMEOUT"));
+    let (asked, call) = only_call(&d.send(Event::GovernmentIdHandoffEnded));
+    assert_eq!(call, ServiceCall::FetchGovernmentIdVerdict { request_id: "req-1".into() });
+    assert_rejected_without_change(&mut d, Event::GovernmentIdHandoffEnded);
+    d.fail("FetchGovernmentIdVerdict", CallFailure::no_answer("TIMEOUT"));
     let v = view(&d);
     let notice = v.notice.expect("explained");
     assert_eq!((notice.code.as_str(), notice.text.contains("TIMEOUT")), ("FLOW_NOTICE_REQUEST_FAILED", true));
     assert_eq!(code(v.primary_action).as_deref(), Some("FLOW_ACTION_RETRY"));
     assert!(!v.busy, "no endless spinner");
-    // "Try again" resends the verdict, not the partner's check.
+    // "Try again" asks for the verdict again, and does not restart the partner's check.
     let effects = d.send(Event::Continue);
-    assert_eq!(only_call(&effects), (recorded, call));
+    assert_eq!(only_call(&effects), (asked, call));
     assert!(!effects.iter().any(|e| matches!(e, Effect::StartGovernmentIdCheck { .. })));
-    let (_, fetch) = only_call(&d.answer(CallAnswer::GovernmentIdRecorded));
+    let (_, fetch) = only_call(&d.answer(verdict(&d, Some(GovernmentIdOutcome::Verified))));
     assert_eq!(d.flow.step(), &Step::AwaitingVerifiedId);
     assert_eq!(fetch, ServiceCall::FetchVerifiedId { request_id: "req-1".into() });
 }
@@ -347,15 +481,13 @@ fn a_failed_government_id_call_offers_a_retry_instead_of_a_spinner() {
 fn to_passkey_sheet() -> Driver {
     let mut d = Driver::new(identity_pass_core::Platform::Ios);
     to_government_id(&mut d);
-    d.send(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified });
-    d.answer(CallAnswer::GovernmentIdRecorded);
+    d.send(Event::GovernmentIdHandoffEnded);
+    d.answer(verdict(&d, Some(GovernmentIdOutcome::Verified)));
     let t = next_server_time(&d);
     d.answer(CallAnswer::VerifiedId { issued: Some((t, t + 30 * DAY_MS)), server_time: t });
     d.send(Event::Continue); // open Authenticator
     d.send(Event::Continue); // back: liveness
-    d.send(Event::Continue);
-    d.send(Event::LivenessFinished { failure: None });
-    d.answer(CallAnswer::LivenessRecorded);
+    pass_liveness(&mut d);
     d.send(Event::Continue); // present the Verified ID
     let t = next_server_time(&d);
     d.answer(CallAnswer::VerifiedIdPresented { server_time: t });
@@ -494,9 +626,7 @@ fn a_missing_verified_id_on_the_fast_path_is_not_a_dead_end() {
     drive_to_submitted_identity(&mut d, StaffKind::Employee);
     let t = next_server_time(&d);
     accept_identity(&mut d, OnboardingPath::GetTap, flags(false, true), Some(t - 10 * DAY_MS));
-    d.send(Event::Continue);
-    d.send(Event::LivenessFinished { failure: None });
-    let (_, call) = only_call(&d.answer(CallAnswer::LivenessRecorded));
+    let (_, call) = only_call(&pass_liveness(&mut d));
     assert!(matches!(call, ServiceCall::PresentVerifiedId { .. }));
     let effects = d.fail("PresentVerifiedId", CallFailure::not_sent(identity_pass_core::flow::NOT_SENT_VERIFIED_ID_MISSING));
     assert_eq!(code(view(&d).notice).as_deref(), Some("FLOW_NOTICE_VERIFIED_ID_MISSING"));

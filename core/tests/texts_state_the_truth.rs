@@ -118,12 +118,26 @@ fn to_liveness(p: &mut Phone) {
     assert!(matches!(p.flow.step(), Step::Liveness { .. }), "{:?}", p.flow.step());
 }
 
+/// On the liveness step: the service's challenge issued and the camera running.
+fn start_liveness(p: &mut Phone) {
+    p.send(Event::Continue);
+    let server_time = p.next_server_time();
+    let challenge = CallAnswer::LivenessChallengeIssued { challenge_id: "lc-1".into(), expires_at: server_time + 120_000, server_time };
+    p.answer("RequestLivenessChallenge", challenge);
+}
+
+/// The phone's challenge passed and the service judged its frames.
+fn liveness_judged(p: &mut Phone, passed: bool, reason: Option<String>) {
+    start_liveness(p);
+    p.send(Event::LivenessFinished { failure: None });
+    let server_time = p.next_server_time();
+    p.answer("SubmitLivenessFrames", CallAnswer::LivenessJudged { passed, reason, server_time });
+}
+
 /// Liveness passed and the request submitted: waiting for the reviewer.
 fn to_waiting_for_reviewer(p: &mut Phone) {
     to_liveness(p);
-    p.send(Event::Continue);
-    p.send(Event::LivenessFinished { failure: None });
-    p.answer("RecordLiveness", CallAnswer::LivenessRecorded);
+    liveness_judged(p, true, None);
     let t = p.next_server_time();
     p.answer(
         "SubmitForReview",
@@ -285,8 +299,13 @@ fn a_100_kb_partner_rejection_reason_is_shown_as_a_short_code() {
         let mut p = Phone::new(locale, MIDNIGHT + 9 * HOUR_MS, 0);
         to_path(&mut p, OnboardingPath::GetPasskey);
         p.send(Event::Continue);
-        p.send(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Rejected { reason: flood() } });
-        p.answer("RecordGovernmentId", CallAnswer::GovernmentIdRecorded);
+        let t = p.next_server_time();
+        let handoff_url = "https://partner.example/sessions/ps_1?token=t".to_owned();
+        p.answer("OpenPartnerSession", CallAnswer::PartnerSessionOpened { handoff_url, expires_at: t + 30 * MINUTE_MS, server_time: t });
+        p.send(Event::GovernmentIdHandoffEnded);
+        let t = p.next_server_time();
+        let rejected = GovernmentIdOutcome::Rejected { reason: flood() };
+        p.answer("FetchGovernmentIdVerdict", CallAnswer::GovernmentIdVerdict { outcome: Some(rejected), server_time: t });
         let notice = p.notice();
         assert_eq!(notice.code, "FLOW_NOTICE_GOV_ID_REJECTED");
         assert_bounded(&notice, 120);
@@ -300,9 +319,7 @@ fn a_100_kb_liveness_reason_is_shown_as_a_short_code() {
     for locale in LOCALES {
         let mut p = Phone::new(locale, MIDNIGHT + 9 * HOUR_MS, 0);
         to_liveness(&mut p);
-        p.send(Event::Continue);
-        p.send(Event::LivenessFinished { failure: Some(flood()) });
-        p.answer("RecordLiveness", CallAnswer::LivenessRecorded);
+        liveness_judged(&mut p, false, Some(flood()));
         let notice = p.notice();
         assert_eq!(notice.code, "FLOW_NOTICE_LIVENESS_FAILED");
         assert_bounded(&notice, 120);
@@ -314,8 +331,29 @@ fn a_100_kb_liveness_reason_is_shown_as_a_short_code() {
 fn known_short_codes_are_shown_as_they_are() {
     let mut p = Phone::new(Locale::English, MIDNIGHT + 9 * HOUR_MS, 0);
     to_liveness(&mut p);
-    p.send(Event::Continue);
+    // The phone's own challenge failed: nothing goes to the service, the reason is shown.
+    start_liveness(&mut p);
     p.send(Event::LivenessFinished { failure: Some("TOO_DARK".into()) });
-    p.answer("RecordLiveness", CallAnswer::LivenessRecorded);
+    assert!(p.flow.pending_calls().is_empty(), "a failed check is not uploaded");
     assert!(p.notice().text.contains("(TOO_DARK)"), "{}", p.notice().text);
+}
+
+#[test]
+fn the_services_liveness_reasons_are_said_in_the_users_words() {
+    for locale in LOCALES {
+        for (reason, code, words) in [
+            ("INCOMPLETE", "LIVENESS_INCOMPLETE", ["close enough", "还不够近"]),
+            ("NO_FACE", "LIVENESS_NO_FACE", ["face couldn't be seen", "未能看到您的脸"]),
+            ("NOT_SMOOTH", "LIVENESS_NOT_SMOOTH", ["smoothly", "平稳"]),
+        ] {
+            let mut p = Phone::new(locale, MIDNIGHT + 9 * HOUR_MS, 0);
+            to_liveness(&mut p);
+            liveness_judged(&mut p, false, Some(reason.into()));
+            let notice = p.notice();
+            assert_eq!(notice.code, code);
+            let expected = if locale == Locale::English { words[0] } else { words[1] };
+            assert!(notice.text.contains(expected), "{reason}: {}", notice.text);
+            assert!(!notice.text.contains(reason), "{reason}: the user's words, not the code: {}", notice.text);
+        }
+    }
 }

@@ -21,6 +21,7 @@
 pub mod clock;
 pub mod domain;
 pub mod http;
+pub mod partner;
 pub mod push;
 pub mod secrets;
 pub mod state;
@@ -44,6 +45,7 @@ pub use domain::verified_id;
 pub use http::error::ApiError;
 /// `routes::served()` is what the contract test compares with `openapi.yaml`.
 pub use http::routes;
+pub use partner::{IdentityPartner, ReferencePartner};
 pub use push::{LogPushSender, PushMessage, PushSender, PushToken, RecordingPushSender};
 pub use store::StoreError;
 pub use store::retention::PurgeReport;
@@ -74,6 +76,29 @@ pub struct ServiceConfig {
     pub purge_interval: Duration,
     /// Upper bound of a long-poll's `wait`, in seconds.
     pub max_wait_seconds: u64,
+    /// The government-ID partner.
+    pub partner: PartnerChoice,
+}
+
+/// Which government-ID partner the service uses.
+pub enum PartnerChoice {
+    /// Start this repository's reference partner (`reference-partner/`) beside the service,
+    /// its API key and webhook secret kept in the service's database.
+    Reference {
+        /// Where the partner listens (its page is what users open).
+        listen: SocketAddr,
+        /// How long a session stays open.
+        session_lifetime: Duration,
+    },
+    /// An adapter for a partner run elsewhere.
+    External(Arc<dyn IdentityPartner>),
+}
+
+impl Default for PartnerChoice {
+    fn default() -> Self {
+        // Seed 001: the partner's check takes a few minutes; 15 leaves room to find the ID.
+        Self::Reference { listen: SocketAddr::from(([127, 0, 0, 1], 0)), session_lifetime: Duration::from_secs(15 * 60) }
+    }
 }
 
 impl Default for ServiceConfig {
@@ -91,6 +116,7 @@ impl Default for ServiceConfig {
             webauthn_origin: "https://id.contoso.example".to_owned(),
             purge_interval: Duration::from_secs(60),
             max_wait_seconds: 30,
+            partner: PartnerChoice::default(),
         }
     }
 }
@@ -117,6 +143,9 @@ pub struct RunningService {
     pub reviewer_token: String,
     /// The database file in use.
     pub db_path: PathBuf,
+    /// The reference partner's address, when the service started one.
+    pub partner_base_url: Option<String>,
+    partner: Option<identity_pass_reference_partner::RunningPartner>,
     state: state::AppState,
     shutdown: Option<oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<()>,
@@ -148,6 +177,9 @@ impl RunningService {
         self.purger.abort();
         let _ = (&mut self.server).await;
         let _ = (&mut self.purger).await;
+        if let Some(partner) = self.partner.take() {
+            partner.shutdown().await;
+        }
     }
 }
 
@@ -174,6 +206,15 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         Some(token) => token,
         None => secrets::hex(&secrets::random_bytes::<24>().map_err(|e| StartError::Config(e.to_string()))?),
     };
+    // SO_REUSEADDR: a restarted service takes its old port back at once, even while
+    // connections of the previous process linger in TIME_WAIT (clients keep their URL).
+    let socket = if config.listen.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(config.listen)?;
+    let listener = socket.listen(1024)?;
+    let address = listener.local_addr()?;
+    let base_url = format!("http://{address}");
+    let (partner, running_partner) = start_partner(config.partner, &db, config.clock.clone()).await?;
     let (changes, _) = watch::channel(0u64);
     let state = state::AppState(Arc::new(state::Inner {
         db,
@@ -185,17 +226,12 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         face_check: config.face_check,
         webauthn,
         signer,
+        partner,
+        partner_callback_url: format!("{base_url}/v1/partner/callback"),
         changes,
         max_wait_seconds: config.max_wait_seconds,
         idempotency_in_flight: std::sync::Mutex::default(),
     }));
-    // SO_REUSEADDR: a restarted service takes its old port back at once, even while
-    // connections of the previous process linger in TIME_WAIT (clients keep their URL).
-    let socket = if config.listen.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
-    socket.set_reuseaddr(true)?;
-    socket.bind(config.listen)?;
-    let listener = socket.listen(1024)?;
-    let address = listener.local_addr()?;
     let router = http::routes::router(state.clone());
     let (shutdown, shutdown_signal) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
@@ -208,15 +244,48 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
     });
     let purger = tokio::spawn(purge_loop(state.clone(), config.purge_interval));
     Ok(RunningService {
-        base_url: format!("http://{address}"),
+        base_url,
         reviewer_token,
         db_path,
+        partner_base_url: running_partner.as_ref().map(|p| p.base_url.clone()),
+        partner: running_partner,
         state,
         shutdown: Some(shutdown),
         server,
         purger,
         _temp_dir: temp_dir,
     })
+}
+
+/// The partner adapter, and the reference partner when the service starts one.
+async fn start_partner(
+    choice: PartnerChoice,
+    db: &store::Db,
+    clock: Arc<dyn Clock>,
+) -> Result<(Arc<dyn IdentityPartner>, Option<identity_pass_reference_partner::RunningPartner>), StartError> {
+    let (listen, session_lifetime) = match choice {
+        PartnerChoice::External(adapter) => return Ok((adapter, None)),
+        PartnerChoice::Reference { listen, session_lifetime } => (listen, session_lifetime),
+    };
+    // The partner's callback client needs the TLS provider `ReferencePartner::new` installs.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let (api_key, webhook_secret) = {
+        let connection = db.lock().map_err(|e| StartError::Database(e.to_string()))?;
+        store::partner_secrets::load_or_create_pair(&connection).map_err(|e| StartError::Database(e.to_string()))?
+    };
+    let api_key = secrets::hex(&api_key);
+    let running = identity_pass_reference_partner::spawn(identity_pass_reference_partner::PartnerConfig {
+        listen,
+        api_key: api_key.clone(),
+        webhook_secret: webhook_secret.clone(),
+        session_lifetime,
+        clock: Arc::new(move || clock.now()),
+    })
+    .await
+    .map_err(|e| StartError::Config(format!("reference partner: {e}")))?;
+    let adapter =
+        ReferencePartner::new(running.base_url.clone(), api_key, webhook_secret).map_err(|e| StartError::Config(e.to_string()))?;
+    Ok((Arc::new(adapter), Some(running)))
 }
 
 async fn purge_loop(state: state::AppState, every: Duration) {

@@ -51,6 +51,10 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    // Before the "listening on" line, which readers (tests, scripts) may stop at.
+    if let Some(partner) = &service.partner_base_url {
+        eprintln!("reference ID-check partner on {partner}");
+    }
     eprintln!("listening on {} (console: {}/console)", service.base_url, service.base_url);
     if !token_given {
         // Printed once on the operator's terminal, which is where a generated token must go.

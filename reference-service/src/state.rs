@@ -16,6 +16,7 @@ use crate::domain::directory::Directory;
 use crate::domain::face_check::FaceCheck;
 use crate::domain::tap::TapPolicy;
 use crate::domain::verified_id::VerifiedIdSigner;
+use crate::partner::IdentityPartner;
 use crate::push::{PushMessage, PushSender};
 use crate::store::{self, Db, StoreResult};
 
@@ -43,6 +44,10 @@ pub struct Inner {
     pub webauthn: Webauthn,
     /// Verified ID signing key.
     pub signer: VerifiedIdSigner,
+    /// The government-ID partner.
+    pub partner: Arc<dyn IdentityPartner>,
+    /// Where the partner posts its verdicts (this service's callback endpoint).
+    pub partner_callback_url: String,
     /// Bumped on every request state change; long-polls wait on it.
     pub changes: watch::Sender<u64>,
     /// Upper bound for `?wait=` in seconds.

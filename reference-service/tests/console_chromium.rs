@@ -1,91 +1,17 @@
 //! The reviewer console in headless Chromium (Debian's `chromium` + `chromedriver`), driven over
 //! WebDriver: a reviewer logs in, sees the pending requests with their 24-hour deadlines, starts
 //! the call, records the join, is stopped by the 15-second rule, approves, and denies another
-//! request with a reason. Missing browsers make this test fail, never skip.
+//! request with a reason after comparing its selfie with the badge photo in the evidence panel.
+//! Missing browsers make this test fail, never skip.
 
 mod common;
 
-use std::net::TcpListener;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::browser::{WAIT, start_browser, wait_text};
 use common::*;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::json;
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const WAIT: Duration = Duration::from_secs(20);
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
-}
-
-async fn start_browser(profile: &Path) -> (Driver, Client) {
-    for binary in [CHROMIUM, CHROMEDRIVER] {
-        assert!(
-            Path::new(binary).exists(),
-            "{binary} is missing: install Debian's `chromium` and `chromium-driver` (apt-get install chromium chromium-driver)"
-        );
-    }
-    let port = free_port();
-    let child = Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver starts");
-    let driver = Driver(child);
-    let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": CHROMIUM,
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--no-first-run", format!("--user-data-dir={}", profile.display())],
-        }),
-    );
-    let started = Instant::now();
-    loop {
-        let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
-        builder.capabilities(capabilities.clone());
-        match builder.connect(&format!("http://127.0.0.1:{port}")).await {
-            Ok(client) => return (driver, client),
-            Err(error) if started.elapsed() < WAIT => {
-                let _ = error;
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-            Err(error) => panic!("could not start headless Chromium through chromedriver: {error}"),
-        }
-    }
-}
-
-/// Polls the page until `condition` holds for the text of `css` (or gives up after WAIT).
-async fn wait_text(client: &Client, css: &str, condition: impl Fn(&str) -> bool) -> String {
-    let started = Instant::now();
-    loop {
-        if let Ok(element) = client.find(Locator::Css(css)).await
-            && let Ok(text) = element.text().await
-            && condition(&text)
-        {
-            return text;
-        }
-        assert!(started.elapsed() < WAIT, "timed out waiting on {css}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 async fn wait_gone(client: &Client, css: &str) {
     let started = Instant::now();
@@ -98,6 +24,24 @@ async fn wait_gone(client: &Client, css: &str) {
 async fn click(client: &Client, css: &str) {
     wait_text(client, css, |_| true).await;
     client.find(Locator::Css(css)).await.expect("element").click().await.expect("click");
+}
+
+/// Waits until the image in `css` has actually been decoded and laid out: a `blob:` URL the
+/// page's Content-Security-Policy refused, or bytes that are not an image, never get a width.
+async fn wait_rendered(client: &Client, css: &str) -> u64 {
+    let script = format!(
+        "const img = document.querySelector('{css}'); \
+         return img && img.complete && img.src.startsWith('blob:') ? img.naturalWidth : 0;"
+    );
+    let started = Instant::now();
+    loop {
+        let width = client.execute(&script, vec![]).await.expect("script runs").as_u64().unwrap_or(0);
+        if width > 0 {
+            return width;
+        }
+        assert!(started.elapsed() < WAIT, "timed out waiting for {css} to render");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -141,6 +85,21 @@ async fn reviewer_console_drives_a_review_in_headless_chromium() {
     let deny_row = format!("#row-{deny_id}");
     click(&client, &format!("{deny_row} .act-call")).await;
     wait_text(&client, &format!("{deny_row} .state"), |t| t == "call_invited").await;
+
+    // The reviewer opens the request's evidence: the selfie beside the badge photo, the
+    // liveness capture, the results, the requester and the deadlines.
+    click(&client, &format!("{deny_row} .act-evidence")).await;
+    wait_text(&client, "#evidence-request", |t| t == deny_id).await;
+    wait_text(&client, "#evidence-details [data-field=upn]", |t| t == "alice@contoso.example").await;
+    assert_eq!(wait_rendered(&client, "#evidence-selfie img").await, 640, "the selfie as uploaded");
+    assert_eq!(wait_rendered(&client, "#evidence-badge-photo img").await, 512, "the seeded badge photo");
+    assert!(wait_rendered(&client, "#evidence-liveness-capture img").await > 0, "the liveness capture");
+    let details = wait_text(&client, "#evidence-details", |t| t.contains("Liveness")).await;
+    for expected in ["E1001", "employee", "alice.home@example.net", "get_tap", "passed", "2026-11-22T09:00:00Z", "2026-11-23T09:00:00Z"] {
+        assert!(details.contains(expected), "{expected} missing from the evidence panel: {details}");
+    }
+    let selected = client.execute(&format!("return document.querySelector('{deny_row}').classList.contains('selected')"), vec![]).await;
+    assert_eq!(selected.expect("script runs"), json!(true), "the row shows which request the panel is about");
     client
         .find(Locator::Css(&format!("{deny_row} .message")))
         .await
@@ -158,8 +117,12 @@ async fn reviewer_console_drives_a_review_in_headless_chromium() {
     let listed: Vec<String> =
         serde_yaml::from_value(contract["components"]["schemas"]["DenialReasonCode"]["enum"].clone()).expect("the list");
     assert_eq!(offered, json!(listed));
+    // Compared: the selfie does not match the badge photo.
+    let reason = client.find(Locator::Css(&format!("{deny_row} .reason"))).await.expect("reason field");
+    reason.select_by_value("BADGE_PHOTO_MISMATCH").await.expect("choose the reason");
     click(&client, &format!("{deny_row} .act-deny")).await;
     wait_gone(&client, &deny_row).await;
+    wait_text(&client, "#evidence-details [data-field=state]", |t| t == "denied").await;
     let denied = h.api.get(&format!("/v1/requests/{deny_id}"), Some(&alice_device)).await.ok(200);
     assert_eq!(denied["state"], "denied");
     assert_eq!(denied["denial"], json!({ "reason_code": "BADGE_PHOTO_MISMATCH", "message": "Your badge photo needs updating." }));

@@ -79,11 +79,28 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     check("POST", "/v1/requests/{id}/selfie", &api.post_bytes(&p("/selfie"), &device, "image/png", vec![1, 2, 3]).await);
     check("POST", "/v1/requests/{id}/selfie", &api.post_bytes(&p("/selfie"), &device, "image/jpeg", face_jpeg()).await);
     check("POST", "/v1/requests/{id}/liveness", &api.post(&p("/liveness"), auth, &json!({ "result": "passed" })).await);
+    let challenge = api.post(&p("/liveness/challenge"), auth, &json!({})).await;
+    check("POST", "/v1/requests/{id}/liveness/challenge", &challenge);
+    let frames = json!({ "challenge_id": challenge.body["challenge_id"], "frames": approach_frames() });
+    check("POST", "/v1/requests/{id}/liveness", &api.post(&p("/liveness"), auth, &frames).await);
+    check("POST", "/v1/requests/{id}/liveness", &api.post(&p("/liveness"), auth, &frames).await);
+    check("GET", "/v1/requests/{id}/government-id", &api.get(&p("/government-id"), auth).await);
+    let session = api.post(&p("/government-id/session"), auth, &json!({})).await;
+    check("POST", "/v1/requests/{id}/government-id/session", &session);
+    check("GET", "/v1/requests/{id}/government-id", &api.get(&p("/government-id"), auth).await);
     check(
         "POST",
-        "/v1/requests/{id}/government-id",
-        &api.post(&p("/government-id"), auth, &json!({ "result": "rejected", "reason": "DOCUMENT_EXPIRED" })).await,
+        "/v1/requests/{id}/government-id/session",
+        &api.post("/v1/requests/req_missing/government-id/session", auth, &json!({})).await,
     );
+    let unsigned = api.http.post(format!("{}/v1/partner/callback", api.base)).json(&json!({ "event_id": "e" })).send().await.expect("sent");
+    let status = unsigned.status().as_u16();
+    check(
+        "POST",
+        "/v1/partner/callback",
+        &Answer { status: unsigned.status(), body: unsigned.json().await.expect("json"), replayed: false },
+    );
+    assert_eq!(status, 401);
     check("POST", "/v1/requests/{id}/submit", &api.post(&p("/submit"), auth, &json!({})).await);
     check("GET", "/v1/requests/{id}/status", &api.get(&p("/status?wait=0"), auth).await);
 
@@ -95,6 +112,22 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     h.clock.advance(20);
     check("POST", "/v1/review/requests/{id}/leave", &api.review(&id, "leave", &json!({})).await);
     check("POST", "/v1/review/requests/{id}/decision", &api.review(&id, "decision", &json!({ "decision": "approve" })).await);
+    // The reviewer's evidence: the view as JSON, the images as JPEG (only their refusals are JSON).
+    let r = |suffix: &str| format!("/v1/review/requests/{id}{suffix}");
+    check("GET", "/v1/review/requests/{id}/evidence", &api.get(&r("/evidence"), Some(REVIEWER_TOKEN)).await);
+    check("GET", "/v1/review/requests/{id}/evidence", &api.get(&r("/evidence"), auth).await);
+    check("GET", "/v1/review/requests/{id}/evidence", &api.get("/v1/review/requests/req_missing/evidence", Some(REVIEWER_TOKEN)).await);
+    for kind in ["selfie", "liveness-capture", "badge-photo"] {
+        let template = format!("/v1/review/requests/{{id}}/{kind}");
+        let declared = &contract.doc()["paths"][&template]["get"]["responses"]["200"]["$ref"];
+        assert_eq!(declared, "#/components/responses/Jpeg", "{template}");
+        let image = api.http.get(format!("{}{}", api.base, r(&format!("/{kind}")))).bearer_auth(REVIEWER_TOKEN).send().await.expect("sent");
+        let header = |name: &str| image.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let answer = (image.status().as_u16(), header("content-type"), header("cache-control"));
+        assert_eq!(answer, (200, Some("image/jpeg".to_owned()), Some("no-store".to_owned())), "{kind}");
+        check("GET", &template, &api.get(&r(&format!("/{kind}")), auth).await);
+        check("GET", &template, &api.get(&format!("/v1/review/requests/req_missing/{kind}"), Some(REVIEWER_TOKEN)).await);
+    }
     check("GET", "/v1/requests/{id}/status", &api.get(&p("/status"), auth).await);
     check("GET", "/v1/requests/{id}/verified-id", &api.get(&p("/verified-id"), auth).await);
     check("GET", "/v1/.well-known/verified-id-key", &api.get("/v1/.well-known/verified-id-key", None).await);
@@ -138,8 +171,9 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
         "/v1/requests/{id}/verified-id/presentation",
         &api.post(&d("/verified-id/presentation"), auth, &json!({ "jws": alice_vid })).await,
     );
-    check("POST", "/v1/requests/{id}/government-id", &api.post(&d("/government-id"), auth, &json!({ "result": "verified" })).await);
-    check("POST", "/v1/requests/{id}/government-id", &api.post(&d("/government-id"), auth, &json!({ "result": "expired" })).await);
+    verify_government_id(api, &device, &dave_id).await;
+    check("POST", "/v1/requests/{id}/government-id/session", &api.post(&d("/government-id/session"), auth, &json!({})).await);
+    check("GET", "/v1/requests/{id}/government-id", &api.get(&d("/government-id"), auth).await);
     let dave_vid = api.get(&d("/verified-id"), auth).await;
     check("GET", "/v1/requests/{id}/verified-id", &dave_vid);
     check(
@@ -153,7 +187,11 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
         &api.post(&d("/verified-id/presentation"), auth, &json!({ "jws": dave_vid.body["jws"] })).await,
     );
     check("POST", "/v1/requests/{id}/submit", &api.post(&d("/submit"), auth, &json!({})).await);
-    check("POST", "/v1/requests/{id}/liveness", &api.post(&d("/liveness"), auth, &json!({ "result": "passed" })).await);
+    check(
+        "POST",
+        "/v1/requests/{id}/liveness",
+        &Answer { status: reqwest::StatusCode::OK, body: pass_liveness(api, &device, &dave_id).await, replayed: false },
+    );
     check("POST", "/v1/requests/{id}/submit", &api.post(&d("/submit"), auth, &json!({})).await);
     check("GET", "/v1/requests/{id}/status", &api.get(&d("/status?wait=0"), auth).await);
 
@@ -162,6 +200,8 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     check("POST", "/v1/requests/{id}/tap", &api.post(&p("/tap"), auth, &json!({ "lifetimeInMinutes": 5 })).await);
     let tap = api.post(&p("/tap"), auth, &json!({})).await;
     check("POST", "/v1/requests/{id}/tap", &tap);
+    check("POST", "/v1/requests/{id}/tap", &api.post(&p("/tap"), auth, &json!({})).await);
+    check("POST", "/v1/requests/{id}/tap", &api.post(&p("/tap"), auth, &json!({ "replaceLost": true })).await);
     check("GET", "/v1/requests/{id}/tap", &api.get(&p("/tap"), auth).await);
     let code = tap.body["temporaryAccessPass"].clone();
     check(
@@ -175,6 +215,15 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
         &api.post("/v1/tap/sign-in", None, &json!({ "upn": "alice@contoso.example", "temporaryAccessPass": code })).await,
     );
     check("POST", "/v1/requests/{id}/passkey/options", &api.post(&p("/passkey/options"), auth, &json!({})).await);
+
+    // Past both retention periods: the images' 410s.
+    h.clock.advance(48 * 3600);
+    for kind in ["selfie", "liveness-capture"] {
+        let gone = api.get(&r(&format!("/{kind}")), Some(REVIEWER_TOKEN)).await;
+        assert_eq!(gone.status.as_u16(), 410, "{kind}");
+        check("GET", &format!("/v1/review/requests/{{id}}/{kind}"), &gone);
+    }
+    check("GET", "/v1/review/requests/{id}/evidence", &api.get(&r("/evidence"), Some(REVIEWER_TOKEN)).await);
 
     let page = api.http.get(format!("{}/console", api.base)).send().await.expect("console");
     assert_eq!(page.status().as_u16(), 200);

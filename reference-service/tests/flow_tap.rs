@@ -29,7 +29,7 @@ async fn get_tap_flow_from_identity_to_a_used_tap() {
     api.post_bytes(&format!("/v1/requests/{id}/selfie"), &device, "image/jpeg", face_jpeg()).await.ok(200);
     let no_liveness = api.post(&format!("/v1/requests/{id}/submit"), Some(&device), &json!({})).await;
     assert_eq!(no_liveness.code(), "LIVENESS_REQUIRED");
-    api.post(&format!("/v1/requests/{id}/liveness"), Some(&device), &json!({ "result": "passed" })).await.ok(200);
+    pass_liveness(api, &device, &id).await;
     let submitted = api.post(&format!("/v1/requests/{id}/submit"), Some(&device), &json!({})).await.ok(200);
     assert_eq!(submitted["state"], "waiting_for_reviewer");
     assert_eq!(submitted["deadline"], "2026-11-22T09:00:00Z");
@@ -77,16 +77,43 @@ async fn get_tap_flow_from_identity_to_a_used_tap() {
     let again = api.post("/v1/tap/sign-in", None, &json!({ "upn": "alice@contoso.example", "temporaryAccessPass": code })).await;
     assert_eq!(again.status.as_u16(), 401);
 
-    // A new TAP replaces the old one; the old code no longer works.
-    let second = api.post(&format!("/v1/requests/{id}/tap"), Some(&device), &json!({ "lifetimeInMinutes": 60 })).await.ok(201);
-    assert_ne!(second["id"], tap["id"]);
+    // One TAP per approval: neither another one nor a "replacement" of one used to sign in.
+    let second = api.post(&format!("/v1/requests/{id}/tap"), Some(&device), &json!({})).await;
+    assert_eq!((second.status.as_u16(), second.code()), (409, "TAP_ALREADY_ISSUED"));
+    let not_lost = api.post(&format!("/v1/requests/{id}/tap"), Some(&device), &json!({ "replaceLost": true })).await;
+    assert_eq!((not_lost.status.as_u16(), not_lost.code()), (409, "TAP_ALREADY_ISSUED"));
+    assert_eq!(h.service.count_rows("tap_issuances").expect("count"), 1);
+}
+
+#[tokio::test]
+async fn a_lost_tap_is_replaced_a_few_times_and_the_unseen_one_is_revoked() {
+    let h = start().await;
+    let api = &h.api;
+    let device = api.register_device().await;
+    let id = alice_submitted(api, &device).await;
+    approve(&h, &id).await;
+    let path = format!("/v1/requests/{id}/tap");
+    let first = api.post(&path, Some(&device), &json!({})).await.ok(201);
+    let unseen = first["temporaryAccessPass"].as_str().expect("code").to_owned();
+
+    // The answer never reached the user: a replacement, which revokes the unseen code.
+    let replaced = api.post(&path, Some(&device), &json!({ "replaceLost": true, "lifetimeInMinutes": 60 })).await.ok(201);
+    assert_ne!(replaced["id"], first["id"]);
     assert_eq!(h.service.count_rows("taps").expect("count"), 1);
-    let second_code = second["temporaryAccessPass"].as_str().expect("code").to_owned();
-    h.clock.advance(60 * 60);
-    let expired = api.get(&format!("/v1/requests/{id}/tap"), Some(&device)).await.ok(200);
-    assert_eq!(expired["methodUsabilityReason"], "Expired");
-    let late = api.post("/v1/tap/sign-in", None, &json!({ "upn": "alice@contoso.example", "temporaryAccessPass": second_code })).await;
-    assert_eq!(late.status.as_u16(), 401);
+    let revoked = api.post("/v1/tap/sign-in", None, &json!({ "upn": "alice@contoso.example", "temporaryAccessPass": unseen })).await;
+    assert_eq!(revoked.status.as_u16(), 401);
+    let too_soon = api.post(&path, Some(&device), &json!({ "replaceLost": true })).await;
+    assert_eq!((too_soon.status.as_u16(), too_soon.code()), (429, "TAP_REPLACEMENT_TOO_SOON"));
+    for _ in 0..2 {
+        h.clock.advance(60);
+        api.post(&path, Some(&device), &json!({ "replaceLost": true })).await.ok(201);
+    }
+    h.clock.advance(3600);
+    let limit = api.post(&path, Some(&device), &json!({ "replaceLost": true })).await;
+    assert_eq!((limit.status.as_u16(), limit.code()), (429, "TAP_REPLACEMENT_LIMIT"));
+    assert_eq!(h.service.count_rows("tap_issuances").expect("count"), 4, "each issuance is recorded");
+    let expired = api.get(&path, Some(&device)).await.ok(200);
+    assert_eq!(expired["methodUsabilityReason"], "Expired", "the last replacement ran out too");
 }
 
 #[tokio::test]
@@ -106,7 +133,7 @@ async fn tap_lifetime_and_start_follow_the_policy() {
     assert_eq!((unknown.status.as_u16(), unknown.code()), (400, "INVALID_JSON"));
     assert_eq!(h.service.count_rows("taps").expect("count"), 0, "refusals create nothing");
 
-    let later = h.api.post(&path, Some(&device), &json!({ "startDateTime": "2026-11-21T10:00:00Z" })).await.ok(201);
+    let later = h.api.post(&path, Some(&device), &json!({ "startDateTime": "2026-11-21T10:00:00Z", "replaceLost": true })).await.ok(201);
     assert_eq!(later["isUsable"], false);
     assert_eq!(later["methodUsabilityReason"], "NotYetValid");
     h.clock.advance(3600);

@@ -115,8 +115,8 @@ async fn bad_input_gets_a_json_4xx_and_loses_nothing() {
     assert_eq!(view["selfie_uploaded"], false);
     assert_eq!(h.service.count_rows("selfies").expect("count"), 0);
 
-    let liveness = h.api.post(&format!("/v1/requests/{id}/liveness"), Some(&device), &json!({ "result": "failed" })).await;
-    assert_eq!(liveness.code(), "REASON_REQUIRED");
+    let declared = h.api.post(&format!("/v1/requests/{id}/liveness"), Some(&device), &json!({ "result": "passed" })).await;
+    assert_eq!((declared.status.as_u16(), declared.code()), (400, "INVALID_JSON"), "a result without frames is no result");
     let bad_wait = h.api.get(&format!("/v1/requests/{id}/status?wait=soon"), Some(&device)).await;
     assert_eq!((bad_wait.status.as_u16(), bad_wait.code()), (400, "INVALID_QUERY"));
     let unknown_route = h.api.get("/v1/nothing-here", Some(&device)).await;
@@ -142,13 +142,17 @@ async fn the_selfie_must_show_exactly_one_face() {
     assert_eq!(view["selfie_uploaded"], false);
     assert_eq!(h.service.count_rows("selfies").expect("count"), 0);
 
-    // The liveness capture goes through the same check.
-    let capture = base64::engine::general_purpose::STANDARD.encode(fixture_jpeg("no_face_rocket_640x480"));
-    let liveness = h
+    // Liveness frames without a face are judged, and fail, by the service.
+    let challenge_id = liveness_challenge(&h.api, &device, id).await;
+    let rocket = base64::engine::general_purpose::STANDARD.encode(fixture_jpeg("no_face_rocket_640x480"));
+    let frames: Vec<_> = (0..8).map(|i| json!({ "timestamp_ms": i * 100, "jpeg_base64": rocket })).collect();
+    let judged = h
         .api
-        .post(&format!("/v1/requests/{id}/liveness"), Some(&device), &json!({ "result": "passed", "capture_jpeg_base64": capture }))
-        .await;
-    assert_eq!((liveness.status.as_u16(), liveness.code()), (422, "NO_FACE_DETECTED"));
+        .post(&format!("/v1/requests/{id}/liveness"), Some(&device), &json!({ "challenge_id": challenge_id, "frames": frames }))
+        .await
+        .ok(200);
+    assert_eq!((&judged["liveness_result"], &judged["liveness_reason"]), (&json!("failed"), &json!("NO_FACE")));
+    assert_eq!(h.service.count_rows("liveness_captures").expect("count"), 0, "no face, nothing kept");
 
     h.api.post_bytes(&selfie, &device, "image/jpeg", fixture_jpeg("face_selfie_1280x720")).await.ok(200);
     assert_eq!(h.service.count_rows("selfies").expect("count"), 1);

@@ -49,7 +49,7 @@ async fn identity_first_then_the_date_of_birth_confirms_the_request() {
     // Evidence and submission wait for the date.
     let selfie = h.api.post_bytes(&p("/selfie"), &device, "image/jpeg", face_jpeg()).await;
     assert_eq!((selfie.status.as_u16(), selfie.code()), (409, "DATE_OF_BIRTH_NOT_CONFIRMED"));
-    let liveness = h.api.post(&p("/liveness"), auth, &json!({ "result": "passed" })).await;
+    let liveness = h.api.post(&p("/liveness/challenge"), auth, &json!({})).await;
     assert_eq!((liveness.status.as_u16(), liveness.code()), (409, "DATE_OF_BIRTH_NOT_CONFIRMED"));
     let submit = h.api.post(&p("/submit"), auth, &json!({})).await;
     assert_eq!((submit.status.as_u16(), submit.code()), (409, "DATE_OF_BIRTH_NOT_CONFIRMED"));

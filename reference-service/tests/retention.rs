@@ -2,9 +2,7 @@
 
 mod common;
 
-use base64::Engine;
 use common::*;
-use serde_json::json;
 
 #[tokio::test]
 async fn purge_deletes_selfies_after_24h_and_liveness_captures_after_48h() {
@@ -13,11 +11,7 @@ async fn purge_deletes_selfies_after_24h_and_liveness_captures_after_48h() {
     let created = h.api.post("/v1/requests", Some(&device), &alice()).await.ok(201);
     let id = created["request_id"].as_str().expect("id");
     h.api.post_bytes(&format!("/v1/requests/{id}/selfie"), &device, "image/jpeg", face_jpeg()).await.ok(200);
-    let capture = base64::engine::general_purpose::STANDARD.encode(face_jpeg());
-    h.api
-        .post(&format!("/v1/requests/{id}/liveness"), Some(&device), &json!({ "result": "passed", "capture_jpeg_base64": capture }))
-        .await
-        .ok(200);
+    pass_liveness(&h.api, &device, id).await;
     assert_eq!(h.service.count_rows("selfies").expect("count"), 1);
     assert_eq!(h.service.count_rows("liveness_captures").expect("count"), 1);
 

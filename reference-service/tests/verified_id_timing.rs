@@ -41,17 +41,25 @@ async fn the_passkey_path_gets_its_verified_id_after_the_government_id_and_prese
     let early = h.api.post(&p("/verified-id/presentation"), auth, &json!({ "jws": "a.b.c" })).await;
     assert_eq!((early.status.as_u16(), early.code()), (409, "GOVERNMENT_ID_NOT_VERIFIED"));
 
-    // The partner verifies: the Verified ID exists now, before any review.
+    // The partner verifies (its signed callback, not the phone): the Verified ID exists now,
+    // before any review.
     let key = fresh_key();
-    let verified = json!({ "result": "verified" });
-    let first = h.api.post_keyed(&p("/government-id"), auth, &key, &verified).await;
-    assert_eq!(first.status.as_u16(), 200, "{}", first.body);
-    let retried = h.api.post_keyed(&p("/government-id"), auth, &key, &verified).await;
-    assert!(retried.replayed && retried.body == first.body);
-    h.api.post(&p("/government-id"), auth, &verified).await.ok(200);
+    let first = h.api.post_keyed(&p("/government-id/session"), auth, &key, &json!({})).await.ok(200);
+    let retried = h.api.post_keyed(&p("/government-id/session"), auth, &key, &json!({})).await;
+    assert!(retried.replayed && retried.body == first, "a retried open is the same session");
+    let again = h.api.post(&p("/government-id/session"), auth, &json!({})).await.ok(200);
+    assert_eq!(again["session_id"], first["session_id"], "an open session is reused");
+    assert_eq!(h.api.get(&p("/government-id"), auth).await.ok(200)["status"], "pending");
+    let handoff = first["handoff_url"].as_str().expect("hand-off");
+    submit_partner_page(handoff, &fixture_jpeg("id_document_856x540"), &face_jpeg()).await.ok(200);
+    assert_eq!(h.api.get(&p("/government-id"), auth).await.ok(200)["status"], "verified");
+    let resubmitted = submit_partner_page(handoff, &fixture_jpeg("id_document_856x540"), &face_jpeg()).await;
+    assert_eq!((resubmitted.status.as_u16(), resubmitted.code()), (409, "SESSION_COMPLETED"));
     assert_eq!(h.service.count_rows("verified_ids").expect("count"), 1, "one Verified ID however often it is sent");
-    let changed_mind = h.api.post(&p("/government-id"), auth, &json!({ "result": "rejected", "reason": "LATE" })).await;
-    assert_eq!((changed_mind.status.as_u16(), changed_mind.code()), (409, "GOVERNMENT_ID_ALREADY_VERIFIED"));
+    let reopened = h.api.post(&p("/government-id/session"), auth, &json!({})).await;
+    assert_eq!((reopened.status.as_u16(), reopened.code()), (409, "GOVERNMENT_ID_ALREADY_VERIFIED"));
+    let claimed = h.api.post(&p("/government-id"), auth, &json!({ "result": "rejected", "reason": "LATE" })).await;
+    assert_eq!((claimed.status.as_u16(), claimed.code()), (405, "METHOD_NOT_ALLOWED"), "the phone has no verdict to give");
 
     let vid = h.api.get(&p("/verified-id"), auth).await.ok(200);
     let jws = vid["jws"].as_str().expect("jws").to_owned();
@@ -64,7 +72,7 @@ async fn the_passkey_path_gets_its_verified_id_after_the_government_id_and_prese
 
     // Seed 001: add to Authenticator, liveness, present, then review.
     h.clock.advance(120);
-    h.api.post(&p("/liveness"), auth, &json!({ "result": "passed" })).await.ok(200);
+    pass_liveness(&h.api, &device, &id).await;
     let not_presented = h.api.post(&p("/submit"), auth, &json!({})).await;
     assert_eq!((not_presented.status.as_u16(), not_presented.code()), (409, "VERIFIED_ID_NOT_PRESENTED"));
 
@@ -102,7 +110,7 @@ async fn an_expired_verified_id_cannot_be_presented() {
     let auth = Some(device.as_str());
     let created = h.api.post("/v1/requests", auth, &dave_identity()).await.ok(201);
     let id = created["request_id"].as_str().expect("id");
-    h.api.post(&format!("/v1/requests/{id}/government-id"), auth, &json!({ "result": "verified" })).await.ok(200);
+    verify_government_id(&h.api, &device, id).await;
     let jws = h.api.get(&format!("/v1/requests/{id}/verified-id"), auth).await.ok(200)["jws"].clone();
     h.clock.advance(30 * DAY);
     let stale = h.api.post(&format!("/v1/requests/{id}/verified-id/presentation"), auth, &json!({ "jws": jws })).await;
@@ -145,7 +153,7 @@ async fn on_the_tap_path_a_presented_verified_id_opens_the_fast_path_and_survive
     assert!(replay.replayed && replay.body == presented.body);
     let p = |suffix: &str| format!("/v1/requests/{id}{suffix}");
     second.api.post(&p("/consent"), auth, &consent_body()).await.ok(200);
-    second.api.post(&p("/liveness"), auth, &json!({ "result": "passed" })).await.ok(200);
+    pass_liveness(&second.api, &device, &id).await;
     let submitted = second.api.post(&p("/submit"), auth, &json!({})).await.ok(200);
     assert_eq!(submitted["state"], "approved", "liveness only, no call");
     second.api.post(&p("/tap"), auth, &json!({})).await.ok(201);

@@ -17,8 +17,6 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use identity_pass_core::flow::view::{ReviewStage, Screen};
-use identity_pass_core::flow::{Effect, ShellEvent};
-use identity_pass_core::selfie::LivenessState;
 use identity_pass_core::{SecretString, StoreKey};
 use identity_pass_runtime::{OnboardingRuntime, PushKind, StatusMode};
 use identity_pass_service::{PushMessage, PushSender, PushToken};
@@ -37,9 +35,7 @@ impl PushSender for Forward {
 
 async fn to_review(env: &Env, phone: &OnboardingRuntime) -> String {
     through_selfie(env, phone).await;
-    phone.send(ShellEvent::Continue);
-    wait_until(|| env.shell.saw(|e| matches!(e, Effect::StartLiveness { .. }))).await;
-    push_frames(phone, 10_000, (0..40).map(|i| 1.0 + 0.03 * i as f32), |v| matches!(v.liveness, Some(LivenessState::Passed { .. })));
+    pass_liveness(env, phone, 10_000).await;
     let waiting = wait_screen(phone, |s| matches!(s, Screen::Review { stage: ReviewStage::Waiting })).await;
     waiting.request_id.expect("request")
 }

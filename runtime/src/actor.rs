@@ -53,8 +53,11 @@ pub(crate) struct Actor {
     /// Calls whose task runs now: a call id is never sent twice at once.
     in_flight: HashSet<CallId>,
     selfie: Option<Arc<CapturedSelfie>>,
-    /// The last liveness check's evidence frame (`Some(None)`: it ended without one).
-    liveness_evidence: Option<Option<Arc<CapturedSelfie>>>,
+    /// The service's challenge of the liveness run the selfie session has now.
+    liveness_challenge: Option<String>,
+    /// The frames of the last liveness check that passed on the phone, and the challenge they
+    /// were captured for: uploaded for that challenge only.
+    liveness_frames: Option<(String, Arc<Vec<CapturedSelfie>>)>,
     verified_id: Option<VerifiedIdCredential>,
     watcher: Option<(String, JoinHandle<()>)>,
     revision: u64,
@@ -70,7 +73,8 @@ impl Actor {
             outbox,
             in_flight: HashSet::new(),
             selfie: None,
-            liveness_evidence: None,
+            liveness_challenge: None,
+            liveness_frames: None,
             verified_id,
             watcher: None,
             revision: 0,
@@ -93,7 +97,11 @@ impl Actor {
                     self.apply(Event::SelfieCaptured);
                 }
                 Command::LivenessFinished(outcome) => {
-                    self.liveness_evidence = Some(outcome.evidence.last().cloned().map(Arc::new));
+                    // A failed check is not uploaded; a passed one's frames wait for the call.
+                    self.liveness_frames = match (&outcome.failure, &self.liveness_challenge) {
+                        (None, Some(challenge)) => Some((challenge.clone(), Arc::new(outcome.evidence))),
+                        _ => None,
+                    };
                     self.apply(Event::LivenessFinished { failure: outcome.failure.map(|f| f.code().to_owned()) });
                 }
                 Command::CallFinished { id, result } => self.on_call_finished(id, result),
@@ -150,9 +158,12 @@ impl Actor {
                 self.lock_selfie().retake();
                 self.shared.listener.on_platform_effect(Effect::StartSelfie);
             }
-            Effect::StartLiveness { request_id } => {
+            Effect::StartLiveness { request_id, challenge_id } => {
+                // A new run: the frames of any earlier one are not for this challenge.
+                self.liveness_frames = None;
+                self.liveness_challenge = Some(challenge_id.clone());
                 self.lock_selfie().start_liveness();
-                self.shared.listener.on_platform_effect(Effect::StartLiveness { request_id });
+                self.shared.listener.on_platform_effect(Effect::StartLiveness { request_id, challenge_id });
             }
             Effect::ScheduleWake { at } => {
                 self.schedule_tick(at);
@@ -200,7 +211,12 @@ impl Actor {
         };
         let inputs = InMemoryInputs {
             selfie: matches!(call, ServiceCall::UploadSelfie { .. }).then(|| self.selfie.clone()).flatten(),
-            liveness_evidence: matches!(call, ServiceCall::RecordLiveness { .. }).then(|| self.liveness_evidence.clone()).flatten(),
+            liveness_frames: match (&call, &self.liveness_frames) {
+                (ServiceCall::SubmitLivenessFrames { challenge_id, .. }, Some((captured_for, frames))) if captured_for == challenge_id => {
+                    Some(frames.clone())
+                }
+                _ => None,
+            },
             verified_id: self.verified_id.clone(),
         };
         tracing::info!(call = call.name(), id = id.0, "sending");
@@ -230,7 +246,7 @@ impl Actor {
                     // An in-memory input is dropped once the service has it.
                     match call {
                         Some(ServiceCall::UploadSelfie { .. }) => self.selfie = None,
-                        Some(ServiceCall::RecordLiveness { .. }) => self.liveness_evidence = None,
+                        Some(ServiceCall::SubmitLivenessFrames { .. }) => self.liveness_frames = None,
                         _ => {}
                     }
                     CallOutcome::Answered(answer)
@@ -239,6 +255,11 @@ impl Actor {
             Err(error) => {
                 let failure = error.failure();
                 tracing::warn!(call = call.as_ref().map(ServiceCall::name), code = %failure.code, %error, "service call failed");
+                // Frames the service refused are never sent again (the flow asks for a new
+                // challenge): they go now, not at the next run.
+                if matches!(call, Some(ServiceCall::SubmitLivenessFrames { .. })) && !failure.retry_is_same_call() {
+                    self.liveness_frames = None;
+                }
                 CallOutcome::Failed(failure)
             }
         };

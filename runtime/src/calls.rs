@@ -7,7 +7,6 @@
 use std::sync::Arc;
 
 use identity_pass_core::SecureStoreError;
-use identity_pass_core::flow::verification::GovernmentIdOutcome;
 use identity_pass_core::flow::{
     CallAnswer, CallFailure, NOT_SENT_INPUT_LOST, NOT_SENT_SECURE_STORAGE, NOT_SENT_VERIFIED_ID_MISSING, ServiceCall,
 };
@@ -37,7 +36,7 @@ pub(crate) enum CallError {
     /// No randomness for a key.
     #[error("no randomness")]
     NoRandomness,
-    /// The selfie or the liveness evidence lived in memory that a restart cleared.
+    /// The selfie or the liveness frames lived in memory that a restart cleared.
     #[error("the in-memory input is gone")]
     InputLost,
     /// The Verified ID to present is not in secure storage.
@@ -92,8 +91,9 @@ impl From<CallAnswer> for CallResult {
 pub(crate) struct InMemoryInputs {
     /// The selfie to upload.
     pub selfie: Option<Arc<CapturedSelfie>>,
-    /// The liveness evidence frame (`Some(None)`: the check ended without a usable frame).
-    pub liveness_evidence: Option<Option<Arc<CapturedSelfie>>>,
+    /// The frames of the liveness check that passed on the phone, for the challenge named in
+    /// the call (`None` when gone with a restart, or captured for another challenge).
+    pub liveness_frames: Option<Arc<Vec<CapturedSelfie>>>,
     /// The stored Verified ID (for the fast path and the presentation).
     pub verified_id: Option<VerifiedIdCredential>,
 }
@@ -146,14 +146,17 @@ pub(crate) async fn perform(
             let server_time = client.confirm_date_of_birth(auth, request_id, date_of_birth, key).await?;
             CallAnswer::DateOfBirthConfirmed { server_time }
         }
-        ServiceCall::RecordGovernmentId { request_id, outcome } => {
-            let (result, reason) = match outcome {
-                GovernmentIdOutcome::Verified => ("verified", None),
-                GovernmentIdOutcome::Rejected { reason } => ("rejected", Some(reason.as_str())),
-                GovernmentIdOutcome::Expired => ("expired", None),
-            };
-            client.record_government_id(auth, request_id, result, reason, key).await?;
-            CallAnswer::GovernmentIdRecorded
+        ServiceCall::OpenPartnerSession { request_id } => {
+            let session = client.open_partner_session(auth, request_id, key).await?;
+            CallAnswer::PartnerSessionOpened {
+                handoff_url: session.handoff_url,
+                expires_at: session.expires_at,
+                server_time: session.server_time,
+            }
+        }
+        ServiceCall::FetchGovernmentIdVerdict { request_id } => {
+            let verdict = client.government_id_verdict(auth, request_id).await?;
+            CallAnswer::GovernmentIdVerdict { outcome: verdict.outcome, server_time: verdict.server_time }
         }
         ServiceCall::FetchVerifiedId { request_id } => {
             let vid = client.verified_id(auth, request_id).await?;
@@ -166,11 +169,18 @@ pub(crate) async fn perform(
             let server_time = client.upload_selfie(auth, request_id, selfie.expose_jpeg(), key).await?;
             CallAnswer::SelfieUploaded { server_time }
         }
-        ServiceCall::RecordLiveness { request_id, passed, reason } => {
-            let evidence = inputs.liveness_evidence.ok_or(CallError::InputLost)?;
-            let jpeg = evidence.as_ref().map(|capture| capture.expose_jpeg());
-            client.record_liveness(auth, request_id, *passed, reason.as_deref(), jpeg, key).await?;
-            CallAnswer::LivenessRecorded
+        ServiceCall::RequestLivenessChallenge { request_id } => {
+            let challenge = client.liveness_challenge(auth, request_id, key).await?;
+            CallAnswer::LivenessChallengeIssued {
+                challenge_id: challenge.challenge_id,
+                expires_at: challenge.expires_at,
+                server_time: challenge.server_time,
+            }
+        }
+        ServiceCall::SubmitLivenessFrames { request_id, challenge_id } => {
+            let frames = inputs.liveness_frames.ok_or(CallError::InputLost)?;
+            let verdict = client.submit_liveness_frames(auth, request_id, challenge_id, &frames, key).await?;
+            CallAnswer::LivenessJudged { passed: verdict.passed, reason: verdict.reason, server_time: verdict.server_time }
         }
         ServiceCall::PresentVerifiedId { request_id } => {
             let vid = inputs.verified_id.ok_or(CallError::VerifiedIdMissing)?;
@@ -181,8 +191,8 @@ pub(crate) async fn perform(
             let update = client.submit(auth, request_id, key).await?;
             CallAnswer::Submitted { status: update.status, server_time: update.server_time }
         }
-        ServiceCall::CreateTap { request_id } => {
-            let (tap, server_time) = client.create_tap(auth, request_id, key).await?;
+        ServiceCall::CreateTap { request_id, replace_lost } => {
+            let (tap, server_time) = client.create_tap(auth, request_id, *replace_lost, key).await?;
             CallAnswer::TapCreated { tap, server_time }
         }
         ServiceCall::FetchPasskeyOptions { request_id } => {

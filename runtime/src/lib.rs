@@ -10,6 +10,8 @@ pub mod idempotency;
 pub mod outbox;
 pub mod pinning;
 pub mod platform;
+#[cfg(feature = "reference-partner-client")]
+pub mod reference_partner;
 pub mod retry;
 pub mod service_client;
 pub mod session;

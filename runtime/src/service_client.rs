@@ -13,6 +13,8 @@ use identity_pass_core::flow::credential::{TapGrant, TapUsability};
 use identity_pass_core::flow::identity_entry::StaffKind;
 use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
 use identity_pass_core::flow::review::ReviewStatus;
+use identity_pass_core::flow::verification::GovernmentIdOutcome;
+use identity_pass_core::selfie::CapturedSelfie;
 
 use crate::idempotency::IdempotencyKey;
 use crate::transport::{HttpTransport, ServiceRequest, TransportError};
@@ -106,6 +108,59 @@ impl std::fmt::Debug for VerifiedIdCredential {
     }
 }
 
+/// A government-ID partner session the service opened for a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerSession {
+    /// The service's id of the session (`ps_…`).
+    pub session_id: String,
+    /// The partner's page for this session, to hand the user off to.
+    pub handoff_url: String,
+    /// When the session ends (service time).
+    pub expires_at: Millis,
+    /// Service time of the answer.
+    pub server_time: Millis,
+}
+
+/// The partner's verdict, as the service holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GovernmentIdVerdict {
+    /// `None` while the partner has not reported.
+    pub outcome: Option<GovernmentIdOutcome>,
+    /// Service time of the answer.
+    pub server_time: Millis,
+}
+
+/// A liveness challenge the service issued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LivenessChallenge {
+    /// Its id, the nonce the upload names.
+    pub challenge_id: String,
+    /// What the user must do (`move_closer`, the only action the core guides).
+    pub action: String,
+    /// When the service stops accepting frames for it (service time).
+    pub expires_at: Millis,
+    /// Fewest frames the service judges.
+    pub min_frames: u32,
+    /// Most frames it accepts.
+    pub max_frames: u32,
+    /// Service time of the answer.
+    pub server_time: Millis,
+}
+
+/// The service's verdict on the frames of a challenge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LivenessVerdict {
+    /// The service's challenge passed on them.
+    pub passed: bool,
+    /// Why not (`INCOMPLETE`, `NO_FACE`, or the core's `LivenessFailure` code).
+    pub reason: Option<String>,
+    /// Service time of the answer.
+    pub server_time: Millis,
+}
+
+/// The reason given for a rejection that came without one.
+pub const UNSPECIFIED_REJECTION: &str = "UNSPECIFIED";
+
 /// Parses an RFC 3339 time into Unix milliseconds.
 pub fn parse_time(value: &str) -> Result<Millis, TransportError> {
     let parsed = time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
@@ -189,6 +244,110 @@ struct VerifiedIdBody {
     jws: String,
     issued_at: String,
     expires_at: String,
+}
+
+#[derive(Deserialize)]
+struct LivenessChallengeBody {
+    challenge_id: String,
+    action: String,
+    expires_at: String,
+    min_frames: u32,
+    max_frames: u32,
+    server_time: String,
+}
+
+/// The liveness fields of the request the upload answers with.
+#[derive(Deserialize)]
+struct LivenessJudgedBody {
+    liveness_result: Option<String>,
+    #[serde(default)]
+    liveness_reason: Option<String>,
+    server_time: String,
+}
+
+fn liveness_verdict_from(body: LivenessJudgedBody) -> Result<LivenessVerdict, TransportError> {
+    let passed = match body.liveness_result.as_deref() {
+        Some("passed") => true,
+        Some("failed") => false,
+        other => return Err(TransportError::UnexpectedBody { detail: format!("liveness result {other:?} after judging the frames") }),
+    };
+    let reason = if passed { None } else { Some(body.liveness_reason.unwrap_or_else(|| UNSPECIFIED_REJECTION.to_owned())) };
+    Ok(LivenessVerdict { passed, reason, server_time: parse_time(&body.server_time)? })
+}
+
+/// The body of `POST …/liveness`: `{"challenge_id": …, "frames": [{"timestamp_ms": …,
+/// "jpeg_base64": …}, …]}`, written into one buffer of its final size, so no reallocation
+/// leaves a copy of the faces behind in freed memory (the transport keeps the buffer for
+/// retries and drops it after).
+fn liveness_frames_body(challenge_id: &str, frames: &[CapturedSelfie]) -> Result<Vec<u8>, TransportError> {
+    use base64::Engine as _;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let id = serde_json::to_vec(challenge_id).map_err(|e| TransportError::UnexpectedBody { detail: e.to_string() })?;
+    // `{"timestamp_ms":<20 digits>,"jpeg_base64":"…"},` per frame, plus the frame's base64.
+    let per_frame = 48 + 20;
+    let capacity = 64 + id.len() + frames.iter().map(|f| per_frame + f.expose_jpeg().len().div_ceil(3) * 4).sum::<usize>();
+    let mut body = Vec::with_capacity(capacity);
+    body.extend_from_slice(b"{\"challenge_id\":");
+    body.extend_from_slice(&id);
+    body.extend_from_slice(b",\"frames\":[");
+    for (index, frame) in frames.iter().enumerate() {
+        if index > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(format!("{{\"timestamp_ms\":{},\"jpeg_base64\":\"", frame.captured_at_ms()).as_bytes());
+        let start = body.len();
+        let encoded = frame.expose_jpeg().len().div_ceil(3) * 4;
+        body.resize(start + encoded, 0);
+        let written = engine
+            .encode_slice(frame.expose_jpeg(), &mut body[start..])
+            .map_err(|e| TransportError::UnexpectedBody { detail: format!("frame encoding: {e}") })?;
+        body.truncate(start + written);
+        body.extend_from_slice(b"\"}");
+    }
+    body.extend_from_slice(b"]}");
+    Ok(body)
+}
+
+#[derive(Deserialize)]
+struct PartnerSessionBody {
+    session_id: String,
+    handoff_url: String,
+    expires_at: String,
+    server_time: String,
+}
+
+#[derive(Deserialize)]
+struct GovernmentIdBody {
+    status: String,
+    #[serde(default)]
+    reason: Option<String>,
+    server_time: String,
+}
+
+fn verdict_from(body: GovernmentIdBody) -> Result<GovernmentIdVerdict, TransportError> {
+    let outcome = match body.status.as_str() {
+        "pending" => None,
+        "verified" => Some(GovernmentIdOutcome::Verified),
+        "rejected" => Some(GovernmentIdOutcome::Rejected { reason: body.reason.unwrap_or_else(|| UNSPECIFIED_REJECTION.to_owned()) }),
+        "expired" => Some(GovernmentIdOutcome::Expired),
+        other => return Err(TransportError::UnexpectedBody { detail: format!("unknown government-ID status {other:?}") }),
+    };
+    Ok(GovernmentIdVerdict { outcome, server_time: parse_time(&body.server_time)? })
+}
+
+/// The shell opens the hand-off page in a browser, so only a web page is accepted: HTTPS, or
+/// plain HTTP to this machine (the reference partner in tests), never another scheme a
+/// browser or the OS would act on (`javascript:`, `intent:`, a custom app scheme).
+fn handoff_url_from(value: String) -> Result<String, TransportError> {
+    let url = reqwest::Url::parse(&value).map_err(|e| TransportError::UnexpectedBody { detail: format!("hand-off URL: {e}") })?;
+    let loopback = url.host_str().is_some_and(crate::transport::is_loopback);
+    match url.scheme() {
+        "https" => Ok(value),
+        "http" if loopback => Ok(value),
+        other => {
+            Err(TransportError::UnexpectedBody { detail: format!("hand-off URL with scheme {other:?} to a non-loopback host or scheme") })
+        }
+    }
 }
 
 fn path_from(value: &str) -> Result<OnboardingPath, TransportError> {
@@ -381,21 +540,31 @@ impl ServiceClient {
         self.post_for_time(auth, &path, Some(json!({ "date_of_birth": date_of_birth })), key).await
     }
 
-    /// `POST …/government-id`: the partner's result.
-    pub async fn record_government_id(
+    /// `POST …/government-id/session`: the service opens a session with the government-ID
+    /// partner and answers with the page to hand the user off to. Resent with the same key, it
+    /// answers the same session.
+    pub async fn open_partner_session(
         &self,
         auth: &DeviceAuth,
         request_id: &str,
-        result: &str,
-        reason: Option<&str>,
         key: &IdempotencyKey,
-    ) -> Result<Millis, TransportError> {
+    ) -> Result<PartnerSession, TransportError> {
+        let path = format!("v1/requests/{request_id}/government-id/session");
+        let mut request = Self::authed(auth, Method::POST, &path, Some(key));
+        request.json = Some(json!({}));
+        let body: PartnerSessionBody = self.transport.send_json(request).await?;
+        Ok(PartnerSession {
+            session_id: body.session_id,
+            handoff_url: handoff_url_from(body.handoff_url)?,
+            expires_at: parse_time(&body.expires_at)?,
+            server_time: parse_time(&body.server_time)?,
+        })
+    }
+
+    /// `GET …/government-id`: the verdict the partner reported to the service, if it has.
+    pub async fn government_id_verdict(&self, auth: &DeviceAuth, request_id: &str) -> Result<GovernmentIdVerdict, TransportError> {
         let path = format!("v1/requests/{request_id}/government-id");
-        let mut body = json!({ "result": result });
-        if let Some(reason) = reason {
-            body["reason"] = json!(reason);
-        }
-        self.post_for_time(auth, &path, Some(body), key).await
+        verdict_from(self.transport.send_json(Self::authed(auth, Method::GET, &path, None)).await?)
     }
 
     /// `POST …/selfie` with the JPEG as the body.
@@ -412,26 +581,44 @@ impl ServiceClient {
         parse_time(&body.server_time)
     }
 
-    /// `POST …/liveness`, with the evidence frame when passed.
-    pub async fn record_liveness(
+    /// `POST …/liveness/challenge`: a single-use challenge to capture the frames for.
+    pub async fn liveness_challenge(
         &self,
         auth: &DeviceAuth,
         request_id: &str,
-        passed: bool,
-        reason: Option<&str>,
-        capture_jpeg: Option<&[u8]>,
         key: &IdempotencyKey,
-    ) -> Result<Millis, TransportError> {
-        use base64::Engine as _;
+    ) -> Result<LivenessChallenge, TransportError> {
+        let path = format!("v1/requests/{request_id}/liveness/challenge");
+        let mut request = Self::authed(auth, Method::POST, &path, Some(key));
+        request.json = Some(json!({}));
+        let body: LivenessChallengeBody = self.transport.send_json(request).await?;
+        Ok(LivenessChallenge {
+            challenge_id: body.challenge_id,
+            action: body.action,
+            expires_at: parse_time(&body.expires_at)?,
+            min_frames: body.min_frames,
+            max_frames: body.max_frames,
+            server_time: parse_time(&body.server_time)?,
+        })
+    }
+
+    /// `POST …/liveness`: the frames captured for `challenge_id` (JPEGs with their camera
+    /// timestamps, in order), for the service to judge. Its verdict is the answer; the phone's
+    /// own result is not sent.
+    pub async fn submit_liveness_frames(
+        &self,
+        auth: &DeviceAuth,
+        request_id: &str,
+        challenge_id: &str,
+        frames: &[CapturedSelfie],
+        key: &IdempotencyKey,
+    ) -> Result<LivenessVerdict, TransportError> {
         let path = format!("v1/requests/{request_id}/liveness");
-        let mut body = json!({ "result": if passed { "passed" } else { "failed" } });
-        if let Some(reason) = reason {
-            body["reason"] = json!(reason);
-        }
-        if let Some(jpeg) = capture_jpeg {
-            body["capture_jpeg_base64"] = json!(base64::engine::general_purpose::STANDARD.encode(jpeg));
-        }
-        self.post_for_time(auth, &path, Some(body), key).await
+        let body = liveness_frames_body(challenge_id, frames)?;
+        let answer = self.transport.send_bytes(Self::authed(auth, Method::POST, &path, Some(key)), "application/json", body).await?;
+        let body: LivenessJudgedBody =
+            serde_json::from_slice(&answer).map_err(|e| TransportError::UnexpectedBody { detail: e.to_string() })?;
+        liveness_verdict_from(body)
     }
 
     /// `POST …/verified-id/presentation`.
@@ -484,16 +671,19 @@ impl ServiceClient {
         status_from(self.transport.send_json(request).await?)
     }
 
-    /// `POST …/tap`: the TAP, whose code is in this answer only.
+    /// `POST …/tap`: the TAP, whose code is in this answer only. The service issues one per
+    /// approval; `replace_lost` asks for a replacement of one whose code never reached the
+    /// user (`{"replaceLost": true}`), which revokes it.
     pub async fn create_tap(
         &self,
         auth: &DeviceAuth,
         request_id: &str,
+        replace_lost: bool,
         key: &IdempotencyKey,
     ) -> Result<(TapGrant, Millis), TransportError> {
         let path = format!("v1/requests/{request_id}/tap");
         let mut request = Self::authed(auth, Method::POST, &path, Some(key));
-        request.json = Some(json!({}));
+        request.json = Some(if replace_lost { json!({ "replaceLost": true }) } else { json!({}) });
         let body = self.transport.send(request).await?;
         let server_time = Self::header_free_now(&body)?;
         let body: TapBody = serde_json::from_slice(&body).map_err(|e| TransportError::UnexpectedBody { detail: e.to_string() })?;
@@ -544,5 +734,92 @@ impl ServiceClient {
         let mut request = Self::authed(auth, Method::POST, &path, Some(key));
         request.json = Some(value);
         self.transport.send(request).await.map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(json: serde_json::Value) -> Result<GovernmentIdVerdict, TransportError> {
+        let body: GovernmentIdBody = serde_json::from_value(json).map_err(|e| TransportError::UnexpectedBody { detail: e.to_string() })?;
+        verdict_from(body)
+    }
+
+    #[test]
+    fn each_government_id_status_reads_as_the_flow_understands_it() {
+        let at = "2026-11-20T00:00:05Z";
+        let millis = parse_time(at).expect("time");
+        let cases = [
+            (json!({ "status": "pending", "reason": null, "server_time": at }), None),
+            (json!({ "status": "verified", "reason": null, "server_time": at }), Some(GovernmentIdOutcome::Verified)),
+            (
+                json!({ "status": "rejected", "reason": "GLARE", "server_time": at }),
+                Some(GovernmentIdOutcome::Rejected { reason: "GLARE".into() }),
+            ),
+            (
+                json!({ "status": "rejected", "reason": null, "server_time": at }),
+                Some(GovernmentIdOutcome::Rejected { reason: UNSPECIFIED_REJECTION.into() }),
+            ),
+            (json!({ "status": "expired", "server_time": at }), Some(GovernmentIdOutcome::Expired)),
+        ];
+        for (body, outcome) in cases {
+            assert_eq!(verdict(body.clone()).ok(), Some(GovernmentIdVerdict { outcome, server_time: millis }), "{body}");
+        }
+        assert!(matches!(verdict(json!({ "status": "maybe", "server_time": at })), Err(TransportError::UnexpectedBody { .. })));
+        assert!(matches!(verdict(json!({ "status": "verified" })), Err(TransportError::UnexpectedBody { .. })));
+    }
+
+    #[test]
+    fn the_liveness_upload_is_the_contracts_json_with_every_frame_in_order() {
+        use base64::Engine as _;
+        use identity_pass_core::selfie::{Frame, PixelFormat, Plane};
+        let pixels = vec![128u8; 320 * 240 * 3];
+        let frame = Frame::new(320, 240, PixelFormat::Rgb, &[Plane { data: &pixels, row_stride: 960, pixel_stride: 3 }]).expect("frame");
+        let frames: Vec<CapturedSelfie> = [1_000, 1_100, 1_234]
+            .into_iter()
+            .map(|t| identity_pass_core::selfie::capture::evidence_frame(&frame, t).expect("encoded"))
+            .collect();
+        let body = liveness_frames_body("lc_\"1", &frames).expect("a body");
+        let parsed: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+        assert_eq!(parsed["challenge_id"], "lc_\"1");
+        let sent = parsed["frames"].as_array().expect("frames");
+        assert_eq!(sent.len(), 3);
+        for (sent, frame) in sent.iter().zip(&frames) {
+            assert_eq!(sent["timestamp_ms"], frame.captured_at_ms());
+            let jpeg = base64::engine::general_purpose::STANDARD.decode(sent["jpeg_base64"].as_str().expect("base64")).expect("decodes");
+            assert_eq!(jpeg, frame.expose_jpeg());
+        }
+        assert!(liveness_frames_body("lc", &[]).is_ok_and(|b| b == br#"{"challenge_id":"lc","frames":[]}"#));
+    }
+
+    #[test]
+    fn the_services_liveness_verdict_reads_as_the_flow_understands_it() {
+        let at = "2026-11-20T00:00:05Z";
+        let millis = parse_time(at).expect("time");
+        let read = |json: serde_json::Value| {
+            serde_json::from_value::<LivenessJudgedBody>(json)
+                .map_err(|e| TransportError::UnexpectedBody { detail: e.to_string() })
+                .and_then(liveness_verdict_from)
+        };
+        let passed = read(json!({ "liveness_result": "passed", "liveness_reason": null, "server_time": at, "state": "draft" }));
+        assert_eq!(passed.ok(), Some(LivenessVerdict { passed: true, reason: None, server_time: millis }));
+        let failed = read(json!({ "liveness_result": "failed", "liveness_reason": "INCOMPLETE", "server_time": at }));
+        assert_eq!(failed.ok(), Some(LivenessVerdict { passed: false, reason: Some("INCOMPLETE".into()), server_time: millis }));
+        let bare = read(json!({ "liveness_result": "failed", "server_time": at }));
+        assert_eq!(bare.ok().and_then(|v| v.reason).as_deref(), Some(UNSPECIFIED_REJECTION));
+        for body in [json!({ "liveness_result": null, "server_time": at }), json!({ "liveness_result": "maybe", "server_time": at })] {
+            assert!(matches!(read(body.clone()), Err(TransportError::UnexpectedBody { .. })), "{body}");
+        }
+    }
+
+    #[test]
+    fn only_a_web_page_is_accepted_as_the_hand_off() {
+        for ok in ["https://partner.example/sessions/ps_1?token=t", "http://127.0.0.1:8123/sessions/ps_1?token=t", "http://localhost/s"] {
+            assert_eq!(handoff_url_from(ok.to_owned()).ok().as_deref(), Some(ok));
+        }
+        for refused in ["http://partner.example/sessions/ps_1", "javascript:alert(1)", "intent://scan#Intent;end", "not a url"] {
+            assert!(matches!(handoff_url_from(refused.to_owned()), Err(TransportError::UnexpectedBody { .. })), "{refused}");
+        }
     }
 }

@@ -106,8 +106,8 @@ impl TransportError {
     }
 }
 
-/// One request to the service.
-#[derive(Debug)]
+/// One request to the service. Its `Debug` shows no body: bodies carry secrets (the device
+/// secret, the Verified ID) and pictures of the user's face.
 pub struct ServiceRequest<'a> {
     /// HTTP method.
     pub method: Method,
@@ -125,6 +125,24 @@ pub struct ServiceRequest<'a> {
     pub timeout: Option<Duration>,
 }
 
+impl std::fmt::Debug for ServiceRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let body = match (&self.json, &self.raw_body) {
+            (_, Some((content_type, bytes))) => format!("{content_type}, {} bytes", bytes.len()),
+            (Some(_), None) => "JSON".to_owned(),
+            (None, None) => "none".to_owned(),
+        };
+        f.debug_struct("ServiceRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("bearer", &self.bearer.is_some())
+            .field("idempotency_key", &self.idempotency_key.is_some())
+            .field("body", &format_args!("[redacted: {body}]"))
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
 impl<'a> ServiceRequest<'a> {
     /// A request with no body, credentials or key.
     pub fn new(method: Method, path: &'a str) -> Self {
@@ -140,7 +158,7 @@ pub struct HttpTransport {
     retry: RetryPolicy,
 }
 
-fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
 }

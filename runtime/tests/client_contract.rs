@@ -16,7 +16,7 @@ use common::contract::recording_proxy::{RecordedRequest, RecordingProxy};
 use common::*;
 use identity_pass_core::SecretString;
 use identity_pass_core::flow::credential::CredentialKind;
-use identity_pass_core::flow::verification::{GovernmentIdOutcome, PartnerStep};
+use identity_pass_core::flow::verification::PartnerStep;
 use identity_pass_core::flow::view::{ReviewStage, Screen};
 use identity_pass_core::flow::{Effect, ShellEvent};
 use identity_pass_runtime::{PushKind, StatusMode};
@@ -90,6 +90,7 @@ async fn get_tap_with_a_push_token_and_the_fast_path_sends_only_what_the_contrac
             "POST /v1/devices/push-token",
             "POST /v1/requests",
             "POST /v1/requests/{id}/selfie",
+            "POST /v1/requests/{id}/liveness/challenge",
             "POST /v1/requests/{id}/liveness",
             "POST /v1/requests/{id}/submit",
             "GET /v1/requests/{id}/status",
@@ -102,6 +103,26 @@ async fn get_tap_with_a_push_token_and_the_fast_path_sends_only_what_the_contrac
     assert!(created.iter().any(|b| b.get("verified_id").is_some()), "the fast path presents the Verified ID on creation");
     assert!(requests.iter().any(|r| r.path.ends_with("/status") && r.query.iter().any(|(n, _)| n == "wait")));
     assert!(requests.iter().any(|r| r.header("content-type") == Some("image/jpeg")), "the selfie went up as JPEG");
+    // The liveness frames went up for the challenge the service issued, and nothing else: no
+    // result of the phone's own.
+    let uploads = requests.iter().filter(|r| r.method == "POST" && r.path.ends_with("/liveness")).collect::<Vec<_>>();
+    assert_eq!(uploads.len(), 2, "one per onboarding (the fast path has its own)");
+    for upload in uploads {
+        let body: Value = serde_json::from_slice(&upload.body).expect("JSON");
+        let keys: BTreeSet<&str> = body.as_object().expect("an object").keys().map(String::as_str).collect();
+        assert_eq!(keys, BTreeSet::from(["challenge_id", "frames"]), "{keys:?}");
+        let frames = body["frames"].as_array().expect("frames");
+        assert!((6..=80).contains(&frames.len()), "{} frames", frames.len());
+        let times: Vec<u64> = frames.iter().map(|f| f["timestamp_ms"].as_u64().expect("a timestamp")).collect();
+        assert!(times.windows(2).all(|w| w[0] < w[1]), "in camera order: {times:?}");
+    }
+    // A TAP is asked for plainly; only a lost one would be asked for as a replacement.
+    let taps: Vec<Value> = requests
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/tap"))
+        .map(|r| serde_json::from_slice(&r.body).expect("JSON"))
+        .collect();
+    assert!(!taps.is_empty() && taps.iter().all(|b| *b == json!({})), "{taps:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -116,7 +137,9 @@ async fn get_passkey_sends_only_what_the_contract_declares() {
     for step in PartnerStep::ALL {
         phone.send(ShellEvent::GovernmentIdProgress { step });
     }
-    phone.send(ShellEvent::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified });
+    // The user on the partner's page the service handed out; the verdict goes to the service.
+    assert_eq!(complete_reference_partner_check(&handoff_url(&env.shell)).await, "verified");
+    back_from_the_partner(&env, &phone).await;
     wait_screen(&phone, |s| matches!(s, Screen::AddVerifiedId { .. })).await;
     phone.send(ShellEvent::Continue);
     wait_until(|| env.shell.saw(|e| *e == Effect::OpenAuthenticator)).await;
@@ -136,8 +159,10 @@ async fn get_passkey_sends_only_what_the_contract_declares() {
         &[
             "POST /v1/devices",
             "POST /v1/requests",
-            "POST /v1/requests/{id}/government-id",
+            "POST /v1/requests/{id}/government-id/session",
+            "GET /v1/requests/{id}/government-id",
             "GET /v1/requests/{id}/verified-id",
+            "POST /v1/requests/{id}/liveness/challenge",
             "POST /v1/requests/{id}/liveness",
             "POST /v1/requests/{id}/verified-id/presentation",
             "POST /v1/requests/{id}/submit",

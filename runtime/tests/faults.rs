@@ -49,6 +49,11 @@ async fn every_kind_of_call_losing_its_answer_once_is_recovered_without_duplicat
         assert!(cut.iter().any(|c| c.contains(call)), "{call} lost an answer: {cut:?}");
     }
     assert!(cut.iter().any(|c| c.starts_with("POST") && c.ends_with("/tap")), "{cut:?}");
+    // The liveness challenge and the upload of its frames each lost an answer: the resend
+    // under the same key got the same challenge, and the verdict the service had already given.
+    assert!(cut.iter().any(|c| c.ends_with("/liveness/challenge")), "{cut:?}");
+    assert!(cut.iter().any(|c| c.ends_with("/liveness")), "{cut:?}");
+    assert_eq!(env.rows("liveness_challenges"), 1, "one challenge");
     assert_eq!(proxy.dropped.load(Ordering::SeqCst) as usize, cut.len());
     assert_nothing_twice(&env);
 }

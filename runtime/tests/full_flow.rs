@@ -25,12 +25,10 @@ async fn get_tap_from_first_screen_to_an_expired_tap() {
     push_frames(&phone, 1_000, std::iter::repeat_n(1.0, 30), |v| v.captured);
     wait_screen(&phone, |s| matches!(s, Screen::Liveness { .. })).await;
 
-    phone.send(ShellEvent::Continue);
-    wait_until(|| env.shell.saw(|e| matches!(e, Effect::StartLiveness { .. }))).await;
-    // "Move closer": the face grows smoothly frame after frame.
-    push_frames(&phone, 10_000, (0..40).map(|i| 1.0 + 0.03 * i as f32), |v| {
-        matches!(v.liveness, Some(identity_pass_core::selfie::LivenessState::Passed { .. }))
-    });
+    // A challenge from the service, then "move closer": the face grows smoothly frame after
+    // frame; the phone's check guides, and the service judges the frames it kept.
+    start_liveness(&env, &phone).await;
+    push_approach(&phone, 10_000);
     let review = wait_screen(&phone, |s| matches!(s, Screen::Review { stage: ReviewStage::Waiting })).await;
     let request_id = review.request_id.expect("a request");
 

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use identity_pass_core::flow::credential::CredentialKind;
-use identity_pass_core::flow::verification::{GovernmentIdOutcome, PartnerStep};
+use identity_pass_core::flow::verification::PartnerStep;
 use identity_pass_core::flow::view::{ReviewStage, Screen};
 use identity_pass_core::flow::{Effect, ShellEvent};
 use identity_pass_runtime::StatusMode;
@@ -20,13 +20,16 @@ async fn seed_001_get_passkey_with_a_software_authenticator() {
     through_identity(&phone, person("dave@contoso.example", "E1004")).await;
     wait_screen(&phone, |s| matches!(s, Screen::GovernmentId { .. })).await;
 
-    // The partner (AU10TIX) runs in the shell; it reports each step and the result.
+    // The service opens the partner (AU10TIX) session; the shell shows its page, which may
+    // report each step. The verdict goes from the partner to the service, never via the phone.
     phone.send(ShellEvent::Continue);
     wait_until(|| env.shell.saw(|e| matches!(e, Effect::StartGovernmentIdCheck { .. }))).await;
     for step in PartnerStep::ALL {
         phone.send(ShellEvent::GovernmentIdProgress { step });
     }
-    phone.send(ShellEvent::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified });
+    // The user on the partner's page the service handed out; the verdict goes to the service.
+    assert_eq!(complete_reference_partner_check(&handoff_url(&env.shell)).await, "verified");
+    back_from_the_partner(&env, &phone).await;
     wait_screen(&phone, |s| matches!(s, Screen::AddVerifiedId { .. })).await;
     phone.send(ShellEvent::Continue); // open Authenticator to add the Verified ID
     wait_until(|| env.shell.saw(|e| *e == Effect::OpenAuthenticator)).await;

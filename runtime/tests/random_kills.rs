@@ -15,7 +15,6 @@ use common::*;
 use identity_pass_core::flow::verification::SelfiePhase;
 use identity_pass_core::flow::view::{ReviewStage, Screen};
 use identity_pass_core::flow::{Effect, ShellEvent};
-use identity_pass_core::selfie::LivenessState;
 use identity_pass_runtime::{OnboardingRuntime, StatusMode};
 
 const LONG_POLL: StatusMode = StatusMode::LongPoll { wait_seconds: 2 };
@@ -40,18 +39,23 @@ impl Dice {
     }
 }
 
-/// What the reviewer has done so far (the service keeps it across the phone's kills).
+/// What the reviewer has done so far (the service keeps it across the phone's kills), and the
+/// requests the phone has shown.
 #[derive(Default)]
 struct Reviewer {
     invited: bool,
     call_done: bool,
     decided: bool,
+    /// Every request id a view named. A kill on the TAP screen loses the code, and with the
+    /// Verified ID the new TAP comes through the 30-day fast path: a request of its own.
+    requests: std::collections::BTreeSet<String>,
 }
 
 /// One user action chosen from the screen. Returns `Some(code)` once the TAP is shown.
 async fn act(env: &Env, phone: &OnboardingRuntime, reviewer: &mut Reviewer, frame_time: &mut u64) -> Option<String> {
     // A new session publishes its first view once the actor has resumed the saved flow.
     let view = phone.wait_for(WAIT, |v| v.revision > 0).await.unwrap_or_else(|v| panic!("no first view: {v:?}"));
+    reviewer.requests.extend(view.request_id.clone());
     let effects_before = env.shell.effects.lock().expect("effects").len();
     let started = |matches: fn(&Effect) -> bool| env.shell.effects.lock().expect("effects")[effects_before..].iter().any(matches);
     match &view.view.screen {
@@ -73,11 +77,12 @@ async fn act(env: &Env, phone: &OnboardingRuntime, reviewer: &mut Reviewer, fram
             wait_until(|| started(|e| *e == Effect::StartSelfie)).await;
             *frame_time = push_frames(phone, *frame_time, std::iter::repeat_n(1.0, 30), |v| v.captured) + 1_000;
         }
+        // "Start": a challenge from the service (maybe already on its way from before a kill),
+        // then the camera's run; the phone uploads the frames when its own check passes.
         Screen::Liveness { in_progress: false, .. } => {
             phone.send(ShellEvent::Continue);
             wait_until(|| started(|e| matches!(e, Effect::StartLiveness { .. }))).await;
-            let zooms = (0..40).map(|i| 1.0 + 0.03 * i as f32);
-            *frame_time = push_frames(phone, *frame_time, zooms, |v| matches!(v.liveness, Some(LivenessState::Passed { .. }))) + 1_000;
+            *frame_time = push_approach(phone, *frame_time) + 1_000;
         }
         // A failed call, or a TAP screen without its code (after a restart): the screen's button.
         _ if view.calls_in_flight == 0 && view.view.notice.is_some() => phone.send(ShellEvent::Continue),
@@ -146,7 +151,10 @@ async fn fifty_random_kills_all_end_at_a_tap() {
             assert!(step < 199, "seed {seed}, run {runs}: no TAP after 200 actions; stuck on {:?}", phone.view());
         }
         assert!(code.is_some_and(|c| !c.is_empty()), "seed {seed}, run {runs}: a TAP is shown");
-        assert_eq!(env.rows("requests"), 1, "seed {seed}, run {runs}: one request");
+        // Nothing made twice: every request on the service is one the phone went on with (the
+        // first, and one per fast path taken after losing a TAP's code to a kill).
+        let requests = i64::try_from(reviewer.requests.len()).expect("a few");
+        assert_eq!(env.rows("requests"), requests, "seed {seed}, run {runs}: requests {:?}", reviewer.requests);
         assert_eq!(env.rows("devices"), 1, "seed {seed}, run {runs}: one device");
         drop(phone);
     }

@@ -1,7 +1,7 @@
 //! The seams between the flow, the runtime and the service, driven as a user would against the
-//! real service: the app killed while a liveness result is on its way, a mistyped date of birth,
-//! the app killed on the TAP screen, a secure store that fails, and a closed session that must
-//! not write any more.
+//! real service: the app killed while the liveness frames are on their way, a mistyped date of
+//! birth, the app killed on the TAP screen (a replacement, or the fast path), a secure store
+//! that fails, and a closed session that must not write any more.
 
 mod common;
 
@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use common::*;
 use identity_pass_core::StoreKey;
+use identity_pass_core::flow::ShellEvent;
+use identity_pass_core::flow::identity_entry::{IdentityForm, StaffKind};
 use identity_pass_core::flow::view::{ReviewStage, Screen};
-use identity_pass_core::flow::{Effect, ShellEvent};
-use identity_pass_core::selfie::LivenessState;
 use identity_pass_runtime::StatusMode;
 
 const LONG_POLL: StatusMode = StatusMode::LongPoll { wait_seconds: 3 };
@@ -25,12 +25,12 @@ async fn killed_while_the_liveness_result_is_on_its_way_the_check_is_redone_not_
     let mut env = Env::start().await;
     let phone = env.phone(LONG_POLL);
     through_selfie(&env, &phone).await;
-    // The service is gone, so the result cannot arrive; then the app is killed. Whether the
-    // call was still running or had already failed, its evidence lived in the app's memory.
+    // With the challenge issued, the service goes away, so the frames cannot reach it; then
+    // the app is killed. Whether the upload was still running or had already failed, its
+    // frames lived in the app's memory.
+    start_liveness(&env, &phone).await;
     env.stop_service().await;
-    phone.send(ShellEvent::Continue);
-    wait_until(|| env.shell.saw(|e| matches!(e, Effect::StartLiveness { .. }))).await;
-    push_frames(&phone, 10_000, (0..40).map(|i| 1.0 + 0.03 * i as f32), |v| matches!(v.liveness, Some(LivenessState::Passed { .. })));
+    push_approach(&phone, 10_000);
     drop(phone);
     env.restart_service().await;
 
@@ -71,18 +71,48 @@ async fn a_mistyped_date_of_birth_can_be_corrected_even_after_a_restart() {
     assert_eq!(notice_code(&phone), None);
 }
 
+/// Frank (external staff, "Get TAP", no Verified ID rolled out to him): the service replaces
+/// the TAP whose code died with the app, and the lost one stops working.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killed_on_the_tap_screen_the_user_can_get_a_new_tap_at_once() {
+async fn killed_on_the_tap_screen_the_user_gets_a_replacement_at_once() {
     let env = Env::start().await;
-    let (phone, _, first_code) = walk_get_tap(&env, env.phone(LONG_POLL), |p| p).await;
+    let frank = IdentityForm { staff_kind: StaffKind::External, ..person("v-frank@contoso.example", "X2002") };
+    let (phone, _, first_code) = walk_get_tap_as(&env, env.phone(LONG_POLL), frank, |p| p).await;
     drop(phone);
     let phone = env.phone(LONG_POLL);
     let hidden = wait_screen(&phone, |s| matches!(s, Screen::Tap { code: None, .. })).await;
-    assert!(hidden.view.primary_action.is_some(), "the screen offers a way on: {:?}", hidden.view);
+    assert_eq!(hidden.view.body.map(|b| b.code).as_deref(), Some("FLOW_TAP_SHOWN_ONCE_BODY"), "the screen says why");
+    assert_eq!(hidden.view.primary_action.map(|a| a.code).as_deref(), Some("FLOW_ACTION_REPLACE_TAP"));
     phone.send(ShellEvent::Continue);
     let shown = wait_screen(&phone, |s| matches!(s, Screen::Tap { code: Some(_), .. })).await;
     let Screen::Tap { code: Some(code), .. } = &shown.view.screen else { unreachable!() };
     assert_ne!(code.expose_secret(), first_code, "a new TAP, shown once");
+    assert_eq!(env.rows("requests"), 1, "a replacement, not a new request");
+    assert!(!env.tap_signs_in("v-frank@contoso.example", &first_code).await, "the lost TAP is revoked");
+    assert!(env.tap_signs_in("v-frank@contoso.example", code.expose_secret()).await);
+}
+
+/// Alice holds a Verified ID from this approval: the new TAP comes through the 30-day fast
+/// path (a new request, a liveness check), not as a replacement.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_on_the_tap_screen_with_a_verified_id_the_fast_path_gives_a_new_tap() {
+    let env = Env::start().await;
+    let (phone, _, first_code) = walk_get_tap(&env, env.phone(LONG_POLL), |p| p).await;
+    // The Verified ID fetched after the TAP is in the saved flow before the app dies.
+    wait_until(|| env.store.raw(StoreKey::VerifiedId).is_some()).await;
+    phone.wait_for(WAIT, |v| v.calls_in_flight == 0).await.expect("the Verified ID's answer applied");
+    drop(phone);
+    let phone = env.phone(LONG_POLL);
+    let hidden = wait_screen(&phone, |s| matches!(s, Screen::Tap { code: None, .. })).await;
+    assert_eq!(hidden.view.primary_action.map(|a| a.code).as_deref(), Some("FLOW_ACTION_REPLACE_TAP"));
+    phone.send(ShellEvent::Continue);
+    wait_screen(&phone, |s| matches!(s, Screen::Liveness { fast_path: true, .. })).await;
+    pass_liveness(&env, &phone, 100_000).await;
+    let shown = wait_screen(&phone, |s| matches!(s, Screen::Tap { code: Some(_), .. })).await;
+    let Screen::Tap { code: Some(code), .. } = &shown.view.screen else { unreachable!() };
+    assert_ne!(code.expose_secret(), first_code);
+    assert_eq!(env.rows("requests"), 2, "a new request on the Verified ID");
+    assert!(!env.tap_signs_in("alice@contoso.example", &first_code).await, "one TAP per user: the lost one is revoked");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

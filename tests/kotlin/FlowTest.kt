@@ -87,9 +87,14 @@ class FlowTest {
         assertEquals(listOf("PersistState", "StartSelfie"), s.send(ShellEvent.Continue).effectNames())
         assertEquals(listOf("PersistState", "UploadSelfie"), s.runtime(RuntimeEvent.SelfieCaptured).effectNames())
         s.answer(ServiceAnswer.SelfieUploaded(s.next()))
-        assertEquals(listOf("PersistState", "StartLiveness"), s.send(ShellEvent.Continue).effectNames())
-        assertEquals(listOf("PersistState", "RecordLiveness"), s.runtime(RuntimeEvent.LivenessFinished(null)).effectNames())
-        assertEquals(listOf("PersistState", "SubmitForReview"), s.answer(ServiceAnswer.LivenessRecorded).effectNames())
+        // Liveness: the service's challenge starts the camera; the phone's pass only sends the
+        // frames, and the service's verdict moves the step.
+        assertEquals(listOf("PersistState", "RequestLivenessChallenge"), s.send(ShellEvent.Continue).effectNames())
+        val issuedAt = s.next()
+        val challenged = s.answer(ServiceAnswer.LivenessChallengeIssued("lc-1", issuedAt + 120_000, issuedAt))
+        assertEquals(listOf(Effect.PersistState, Effect.StartLiveness("req-1", "lc-1")), challenged.effects)
+        assertEquals(listOf("PersistState", "SubmitLivenessFrames"), s.runtime(RuntimeEvent.LivenessFinished(null)).effectNames())
+        assertEquals(listOf("PersistState", "SubmitForReview"), s.answer(ServiceAnswer.LivenessJudged(true, null, s.next())).effectNames())
         val submittedAt = s.next()
         val waiting = s.runtime(RuntimeEvent.ReviewUpdated(ReviewStatus.WaitingForReviewer(submittedAt), submittedAt))
         assertTrue(Effect.ScheduleWake(submittedAt + 24 * 3_600_000L) in waiting.effects, "the reviewer has 24 h")
@@ -119,7 +124,7 @@ class FlowTest {
     fun anAnswerToACallTheFlowDidNotMakeIsRejected() {
         val flow = OnboardingFlow(Locale.ENGLISH, Platform.ANDROID, Distribution.GLOBAL)
         val before = flow.snapshot()
-        val t = flow.handleRuntimeEvent(RuntimeEvent.Answered(7u, ServiceOutcome.Answered(ServiceAnswer.LivenessRecorded)), t0)
+        val t = flow.handleRuntimeEvent(RuntimeEvent.Answered(7u, ServiceOutcome.Answered(ServiceAnswer.LivenessJudged(true, null, t0))), t0)
         assertEquals(Rejection.UNEXPECTED_EVENT, t.rejection)
         assertEquals(before, flow.snapshot())
     }

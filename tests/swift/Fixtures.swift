@@ -1,7 +1,8 @@
 import Foundation
 
 /// Raw camera frames made from core/tests/fixtures by the runner (`cargo run -p
-/// identity-pass-core --example camera_frame`), bundled as the test target's `fixtures`
+/// identity-pass-core --example camera_frame`) and the two photos a user submits on the reference
+/// partner's page (`id_document_856x540.jpg`, `face_selfie_640x480.jpg`), bundled as the test target's `fixtures`
 /// resources (on Linux by tests/run-swift-linux.sh, on iOS by ios/build-xcframework.sh).
 enum Fixtures {
     static func data(_ name: String) throws -> Data {

@@ -71,9 +71,14 @@ final class FlowTests: XCTestCase {
         XCTAssertEqual(names(s.send(.continue)), ["persistState", "startSelfie"])
         XCTAssertEqual(names(s.runtime(.selfieCaptured)), ["persistState", "uploadSelfie"])
         s.answer(.selfieUploaded(serverTime: s.next))
-        XCTAssertEqual(names(s.send(.continue)), ["persistState", "startLiveness"])
-        XCTAssertEqual(names(s.runtime(.livenessFinished(failure: nil))), ["persistState", "recordLiveness"])
-        XCTAssertEqual(names(s.answer(.livenessRecorded)), ["persistState", "submitForReview"])
+        // Liveness: the service's challenge starts the camera; the phone's pass only sends the
+        // frames, and the service's verdict moves the step.
+        XCTAssertEqual(names(s.send(.continue)), ["persistState", "requestLivenessChallenge"])
+        let issuedAt = s.next
+        let challenged = s.answer(.livenessChallengeIssued(challengeId: "lc-1", expiresAt: issuedAt + 120_000, serverTime: issuedAt))
+        XCTAssertEqual(challenged.effects, [.persistState, .startLiveness(requestId: "req-1", challengeId: "lc-1")])
+        XCTAssertEqual(names(s.runtime(.livenessFinished(failure: nil))), ["persistState", "submitLivenessFrames"])
+        XCTAssertEqual(names(s.answer(.livenessJudged(passed: true, reason: nil, serverTime: s.next))), ["persistState", "submitForReview"])
         let submittedAt = s.next
         let waiting = s.runtime(.reviewUpdated(status: .waitingForReviewer(submittedAt: submittedAt), serverTime: submittedAt))
         XCTAssertTrue(waiting.effects.contains(.scheduleWake(at: submittedAt + 24 * 3_600_000)), "the reviewer has 24 h")
@@ -104,7 +109,7 @@ final class FlowTests: XCTestCase {
     func testAnAnswerToACallTheFlowDidNotMakeIsRejected() {
         let flow = OnboardingFlow(locale: .english, platform: .ios, distribution: .global)
         let before = flow.snapshot()
-        let t = flow.handleRuntimeEvent(event: .answered(id: 7, outcome: .answered(answer: .livenessRecorded)), nowMs: t0)
+        let t = flow.handleRuntimeEvent(event: .answered(id: 7, outcome: .answered(answer: .livenessJudged(passed: true, reason: nil, serverTime: t0))), nowMs: t0)
         XCTAssertEqual(t.rejection, .unexpectedEvent)
         XCTAssertEqual(flow.snapshot(), before)
     }

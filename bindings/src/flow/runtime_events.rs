@@ -5,6 +5,7 @@
 use identity_pass_core::flow::credential::TapGrant;
 use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
 use identity_pass_core::flow::review::ReviewStatus;
+use identity_pass_core::flow::verification::GovernmentIdOutcome;
 use identity_pass_core::flow::{CallAnswer, CallFailure, CallId, CallOutcome, FailureKind};
 
 /// What the runtime feeds the flow besides a shell's events.
@@ -12,7 +13,8 @@ use identity_pass_core::flow::{CallAnswer, CallFailure, CallId, CallOutcome, Fai
 pub enum RuntimeEvent {
     /// The selfie session took the selfie.
     SelfieCaptured,
-    /// The liveness challenge ended (`failure`: the capture module's code).
+    /// The phone's liveness challenge ended (`failure`: the capture module's code). Passed, its
+    /// frames go to the service, whose verdict (`ServiceAnswer::LivenessJudged`) decides.
     LivenessFinished { failure: Option<String> },
     /// A call ended.
     Answered { id: CallId, outcome: ServiceOutcome },
@@ -62,7 +64,15 @@ pub enum ServiceAnswer {
     DateOfBirthConfirmed {
         server_time: i64,
     },
-    GovernmentIdRecorded,
+    PartnerSessionOpened {
+        handoff_url: String,
+        expires_at: i64,
+        server_time: i64,
+    },
+    GovernmentIdVerdict {
+        outcome: Option<GovernmentIdOutcome>,
+        server_time: i64,
+    },
     VerifiedId {
         issued: Option<VerifiedIdDates>,
         server_time: i64,
@@ -70,7 +80,16 @@ pub enum ServiceAnswer {
     SelfieUploaded {
         server_time: i64,
     },
-    LivenessRecorded,
+    LivenessChallengeIssued {
+        challenge_id: String,
+        expires_at: i64,
+        server_time: i64,
+    },
+    LivenessJudged {
+        passed: bool,
+        reason: Option<String>,
+        server_time: i64,
+    },
     VerifiedIdPresented {
         server_time: i64,
     },
@@ -111,12 +130,18 @@ impl From<ServiceOutcome> for CallOutcome {
                 CallAnswer::RequestCreated { request_id, path, flags, fast_path, verified_id_issued_at, server_time }
             }
             S::DateOfBirthConfirmed { server_time } => CallAnswer::DateOfBirthConfirmed { server_time },
-            S::GovernmentIdRecorded => CallAnswer::GovernmentIdRecorded,
+            S::PartnerSessionOpened { handoff_url, expires_at, server_time } => {
+                CallAnswer::PartnerSessionOpened { handoff_url, expires_at, server_time }
+            }
+            S::GovernmentIdVerdict { outcome, server_time } => CallAnswer::GovernmentIdVerdict { outcome, server_time },
             S::VerifiedId { issued, server_time } => {
                 CallAnswer::VerifiedId { issued: issued.map(|d| (d.issued_at, d.expires_at)), server_time }
             }
             S::SelfieUploaded { server_time } => CallAnswer::SelfieUploaded { server_time },
-            S::LivenessRecorded => CallAnswer::LivenessRecorded,
+            S::LivenessChallengeIssued { challenge_id, expires_at, server_time } => {
+                CallAnswer::LivenessChallengeIssued { challenge_id, expires_at, server_time }
+            }
+            S::LivenessJudged { passed, reason, server_time } => CallAnswer::LivenessJudged { passed, reason, server_time },
             S::VerifiedIdPresented { server_time } => CallAnswer::VerifiedIdPresented { server_time },
             S::Submitted { status, server_time } => CallAnswer::Submitted { status, server_time },
             S::TapCreated { tap, server_time } => CallAnswer::TapCreated { tap, server_time },

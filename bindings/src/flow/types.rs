@@ -153,7 +153,7 @@ enum ShellEvent {
     DobDaySelected { day: u32 },
     EditIdentity,
     GovernmentIdProgress { step: PartnerStep },
-    GovernmentIdFinished { outcome: GovernmentIdOutcome },
+    GovernmentIdHandoffEnded,
     CallJoined,
     CallEnded,
     ChecklistItemDone { item: ChecklistItem },
@@ -183,9 +183,11 @@ enum ServiceCall {
         request_id: String,
         date_of_birth: String,
     },
-    RecordGovernmentId {
+    OpenPartnerSession {
         request_id: String,
-        outcome: GovernmentIdOutcome,
+    },
+    FetchGovernmentIdVerdict {
+        request_id: String,
     },
     FetchVerifiedId {
         request_id: String,
@@ -193,10 +195,12 @@ enum ServiceCall {
     UploadSelfie {
         request_id: String,
     },
-    RecordLiveness {
+    RequestLivenessChallenge {
         request_id: String,
-        passed: bool,
-        reason: Option<String>,
+    },
+    SubmitLivenessFrames {
+        request_id: String,
+        challenge_id: String,
     },
     PresentVerifiedId {
         request_id: String,
@@ -206,6 +210,7 @@ enum ServiceCall {
     },
     CreateTap {
         request_id: String,
+        replace_lost: bool,
     },
     FetchPasskeyOptions {
         request_id: String,
@@ -224,10 +229,10 @@ enum Effect {
     OpenAppSettings { permission: Permission },
     CheckPermissions,
     Call { id: CallId, call: ServiceCall },
-    StartGovernmentIdCheck { request_id: String },
+    StartGovernmentIdCheck { request_id: String, handoff_url: String },
     OpenAuthenticator,
     StartSelfie,
-    StartLiveness { request_id: String },
+    StartLiveness { request_id: String, challenge_id: String },
     WatchStatus { request_id: String },
     JoinCall { call_id: String },
     RegisterPasskey { options_json: String },

@@ -161,7 +161,7 @@ impl OnboardingFlow {
             self.call(ServiceCall::FetchPasskeyOptions { request_id }, out);
         } else {
             self.step = Step::FetchingTap { fast_path: false, reissued: false };
-            self.call(ServiceCall::CreateTap { request_id }, out);
+            self.call(ServiceCall::CreateTap { request_id, replace_lost: false }, out);
         }
     }
 
@@ -209,13 +209,24 @@ impl OnboardingFlow {
         let request_id = self.decision.as_ref().map(|d| d.request_id.clone()).ok_or(Rejection::UnexpectedEvent)?;
         match (&mut self.step, event) {
             // The code is shown once and lives only in the memory of the process that received
-            // it: after a restart the user who did not note it asks for a new one, which
-            // replaces it (instead of a screen with nothing to do until the TAP expires).
+            // it: after a restart the user who did not note it gets a new one (instead of a
+            // screen with nothing to do until the TAP expires). With a Verified ID from the last
+            // 30 days that is the fast path, as for an expired TAP: a new request, a liveness
+            // check and a TAP of its own. Otherwise the service is asked to replace the lost
+            // TAP (it issues one per approval and revokes the one replaced).
             (Step::TapReady(info), Event::Continue) if info.code.is_none() => {
                 if self.is_calling(|c| matches!(c, ServiceCall::CreateTap { .. })) {
                     return Err(Rejection::UnexpectedEvent);
                 }
-                self.call(ServiceCall::CreateTap { request_id }, out);
+                if self.fast_path_available(now) {
+                    self.restart();
+                    if let Some(call) = self.create_request_call() {
+                        self.step = Step::SubmittingIdentity;
+                        self.call(call, out);
+                    }
+                } else {
+                    self.call(ServiceCall::CreateTap { request_id, replace_lost: true }, out);
+                }
             }
             (Step::TapReady(info), Event::SignedInWithTap) => {
                 if info.signed_in_at.is_none() {

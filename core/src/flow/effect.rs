@@ -33,19 +33,25 @@ pub enum Effect {
         /// What to send.
         call: ServiceCall,
     },
-    /// Hand off to the government-ID partner (AU10TIX).
+    /// Hand off to the government-ID partner (AU10TIX): open `handoff_url`, and report
+    /// `GovernmentIdHandoffEnded` when the user comes back.
     StartGovernmentIdCheck {
         /// The request.
         request_id: String,
+        /// The partner's page for this session, from the service.
+        handoff_url: String,
     },
     /// Open Microsoft Authenticator so the user can add the Verified ID.
     OpenAuthenticator,
     /// Open the selfie camera.
     StartSelfie,
-    /// Start the liveness check.
+    /// Start the liveness check: the camera, and the selfie session's challenge, whose frames
+    /// the service then judges for this challenge.
     StartLiveness {
         /// The request.
         request_id: String,
+        /// The service's challenge the frames are captured for.
+        challenge_id: String,
     },
     /// Follow the review status (long-poll; push where available).
     WatchStatus {

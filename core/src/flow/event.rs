@@ -13,7 +13,7 @@ use super::identity_entry::IdentityForm;
 use super::permissions::{Permission, PermissionStatus};
 use super::review::ReviewStatus;
 use super::service_call::{CallId, CallOutcome};
-use super::verification::{GovernmentIdOutcome, PartnerStep};
+use super::verification::PartnerStep;
 use crate::eligibility::DeviceProfile;
 
 /// An input to `OnboardingFlow::handle`.
@@ -74,11 +74,9 @@ pub enum Event {
         /// The sub-step.
         step: PartnerStep,
     },
-    /// The partner's verdict.
-    GovernmentIdFinished {
-        /// The verdict.
-        outcome: GovernmentIdOutcome,
-    },
+    /// The user came back from the partner's page. The phone has no verdict: the partner
+    /// reports it to the service, and the flow asks the service for it.
+    GovernmentIdHandoffEnded,
     /// The selfie was taken (its bytes stay in the capture module).
     SelfieCaptured,
     /// The liveness challenge ended on the phone (from the selfie session, by the runtime).
@@ -184,11 +182,9 @@ pub enum ShellEvent {
         /// The sub-step.
         step: PartnerStep,
     },
-    /// The partner's SDK finished with this verdict.
-    GovernmentIdFinished {
-        /// The verdict.
-        outcome: GovernmentIdOutcome,
-    },
+    /// The user came back from the partner's page (it carries no verdict: only the service
+    /// learns the partner's verdict, and the flow asks the service for it).
+    GovernmentIdHandoffEnded,
     /// The user joined the reviewer's call.
     CallJoined,
     /// The user left the call.
@@ -217,7 +213,7 @@ impl From<ShellEvent> for Event {
             ShellEvent::DobDaySelected { day } => Event::DobDaySelected { day },
             ShellEvent::EditIdentity => Event::EditIdentity,
             ShellEvent::GovernmentIdProgress { step } => Event::GovernmentIdProgress { step },
-            ShellEvent::GovernmentIdFinished { outcome } => Event::GovernmentIdFinished { outcome },
+            ShellEvent::GovernmentIdHandoffEnded => Event::GovernmentIdHandoffEnded,
             ShellEvent::CallJoined => Event::CallJoined,
             ShellEvent::CallEnded => Event::CallEnded,
             ShellEvent::ChecklistItemDone { item } => Event::ChecklistItemDone { item },

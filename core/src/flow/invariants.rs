@@ -36,8 +36,13 @@ impl OnboardingFlow {
                 ensure(decision.ends_with_passkey(), "the government-ID steps belong to the passkey path")?;
                 let needs_vid = matches!(self.step, Step::AddVerifiedId { .. } | Step::PresentVerifiedId { .. });
                 ensure(!needs_vid || self.verified_id.is_some(), "a Verified ID exists before it is added or presented")?;
+                let awaiting_unopened = matches!(self.step, Step::GovernmentId { started: false, awaiting_verdict: Some(_), .. });
+                ensure(!awaiting_unopened, "a verdict is awaited only from a partner that was opened")?;
             }
             Step::Selfie { .. } => ensure(!decision.ends_with_passkey() && !decision.fast_path, "the selfie belongs to the TAP paths")?,
+            Step::Liveness { in_progress, challenge, .. } => {
+                ensure(challenge.is_none() || *in_progress, "a liveness challenge is held only while the check runs")?;
+            }
             Step::FetchingTap { fast_path, .. } => {
                 ensure(!decision.ends_with_passkey(), "a TAP is fetched on a TAP path")?;
                 ensure(!fast_path || decision.fast_path, "a fast-path TAP needs the fast path")?;

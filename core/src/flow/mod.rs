@@ -57,8 +57,8 @@ use date_of_birth::DateOfBirthEntry;
 use identity_entry::{FieldProblem, IdentityForm};
 use path::PathDecision;
 use review::Review;
-pub use service_calls::{ANSWER_UNREADABLE, BackgroundRetry, VERIFIED_ID_NOT_ISSUED};
-use verification::{PartnerStep, SelfiePhase, VerifiedIdRecord};
+pub use service_calls::{ANSWER_UNREADABLE, BackgroundRetry, VERDICT_POLL_MS, VERIFIED_ID_NOT_ISSUED};
+use verification::{LivenessChallenge, PartnerStep, SelfiePhase, VerifiedIdRecord};
 
 /// The step the user is on. Exactly one at a time; each variant's data is only what that step
 /// needs. The transitions are listed in the module diagram.
@@ -95,6 +95,11 @@ pub enum Step {
         completed: Vec<PartnerStep>,
         /// The partner was opened.
         started: bool,
+        /// The service said the partner has not reported its verdict yet: it is asked again at
+        /// this phone time. (Absent from snapshots written before the verdict came from the
+        /// service.)
+        #[serde(default)]
+        awaiting_verdict: Option<Timestamp>,
     },
     /// The partner verified the ID; waiting for the Verified ID.
     AwaitingVerifiedId,
@@ -108,12 +113,18 @@ pub enum Step {
         /// Its phase.
         phase: SelfiePhase,
     },
-    /// The liveness check.
+    /// The liveness check, judged by the service on the frames the phone captured for its
+    /// challenge.
     Liveness {
-        /// The check is running.
+        /// The check is running: the camera is open for the challenge, or its frames are with
+        /// the service.
         in_progress: bool,
         /// Failed attempts so far.
         attempts: u32,
+        /// The service's challenge the running check captures frames for (single use). Absent
+        /// from snapshots written before the service judged liveness.
+        #[serde(default)]
+        challenge: Option<LivenessChallenge>,
     },
     /// Present the Verified ID to the service.
     PresentVerifiedId {
@@ -290,6 +301,7 @@ impl OnboardingFlow {
         // Time-driven, like the deadlines: applies whether or not the event itself was.
         self.warn_before_tap_expiry(now, &mut effects);
         self.retry_background_calls(now, &mut effects);
+        self.poll_government_id_verdict(now, &mut effects);
         if self.persistent_part_differs(&before) {
             // First: the state that records a call must be saved before the call goes out, so
             // a killed app resends it instead of forgetting it.

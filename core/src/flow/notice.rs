@@ -42,7 +42,7 @@ pub enum Notice {
     GovernmentIdExpired,
     /// The liveness check failed.
     LivenessFailed {
-        /// The capture module's reason.
+        /// Why: the service's reason, or the phone's own challenge's code (`TIMED_OUT`, `NOT_SMOOTH`…).
         reason: String,
     },
     /// The user left the call too early.
@@ -105,7 +105,12 @@ impl OnboardingFlow {
             Notice::SelfieRetakeNeeded => msg::NOTICE_SELFIE_RETAKE.text(l),
             Notice::GovernmentIdRejected { reason } => msg::NOTICE_GOV_ID_REJECTED.render(l, &[("reason", &display_code(reason))]),
             Notice::GovernmentIdExpired => msg::NOTICE_GOV_ID_EXPIRED.text(l),
-            Notice::LivenessFailed { reason } => msg::NOTICE_LIVENESS_FAILED.render(l, &[("reason", &display_code(reason))]),
+            // The service's reason in the user's words when this app knows it (what to do
+            // differently); any other code inside the generic notice.
+            Notice::LivenessFailed { reason } => match messages::selfie::liveness_reason_code(reason) {
+                Some(code) => code.text(l),
+                None => msg::NOTICE_LIVENESS_FAILED.render(l, &[("reason", &display_code(reason))]),
+            },
             Notice::CallTooShort { seconds } => msg::NOTICE_CALL_TOO_SHORT.render(l, &[("seconds", &seconds.to_string())]),
             // Each reason in the user's words (never the enum's name): waiting helps one, not the other.
             Notice::TapNotUsable { usability: TapUsability::DisabledByPolicy } => msg::NOTICE_TAP_DISABLED.text(l),

@@ -49,12 +49,18 @@ pub enum ServiceCall {
         /// ISO date.
         date_of_birth: String,
     },
-    /// The partner's government-ID verdict.
-    RecordGovernmentId {
+    /// Open a session with the government-ID partner; the service answers with the page the
+    /// user is handed off to. The partner reports its verdict to the service, never to the
+    /// phone. Safe to resend with the same id (the same session comes back).
+    OpenPartnerSession {
         /// The request.
         request_id: String,
-        /// The verdict.
-        outcome: GovernmentIdOutcome,
+    },
+    /// Ask the service for the partner's verdict (the partner posted it server to server).
+    /// A read: safe to resend.
+    FetchGovernmentIdVerdict {
+        /// The request.
+        request_id: String,
     },
     /// Fetch the Verified ID the service issued (kept in secure storage by the runtime).
     FetchVerifiedId {
@@ -66,14 +72,19 @@ pub enum ServiceCall {
         /// The request.
         request_id: String,
     },
-    /// Report the liveness check with its evidence frame (in the runtime's memory only).
-    RecordLiveness {
+    /// Ask the service for a liveness challenge: a single-use nonce the frames are captured
+    /// for, and its expiry. The service judges liveness; the phone's own result is never sent.
+    RequestLivenessChallenge {
         /// The request.
         request_id: String,
-        /// The check passed.
-        passed: bool,
-        /// Why not: the capture module's stable code (`TIMED_OUT`, `FACE_LOST`…).
-        reason: Option<String>,
+    },
+    /// Upload the frames the phone's challenge judged (in the runtime's memory only) for the
+    /// service to judge them. Made only when the phone's challenge passed.
+    SubmitLivenessFrames {
+        /// The request.
+        request_id: String,
+        /// The challenge the frames were captured for.
+        challenge_id: String,
     },
     /// Present the Verified ID held in secure storage.
     PresentVerifiedId {
@@ -85,10 +96,15 @@ pub enum ServiceCall {
         /// The request.
         request_id: String,
     },
-    /// Create the TAP.
+    /// Create the TAP. The service issues one per approval and shows its code once.
     CreateTap {
         /// The request.
         request_id: String,
+        /// The approval's TAP was issued but its code never reached the user (its answer was
+        /// unreadable, or the app was killed on the TAP screen): ask for a replacement, which
+        /// revokes it. (Absent from snapshots written before replacements existed.)
+        #[serde(default)]
+        replace_lost: bool,
     },
     /// WebAuthn creation options.
     FetchPasskeyOptions {
@@ -106,9 +122,9 @@ pub enum ServiceCall {
 
 impl ServiceCall {
     /// Whether sending it needs something the runtime keeps in memory only (the selfie, the
-    /// liveness evidence), which a killed app no longer has.
+    /// liveness frames), which a killed app no longer has.
     pub fn needs_in_memory_input(&self) -> bool {
-        matches!(self, ServiceCall::UploadSelfie { .. } | ServiceCall::RecordLiveness { .. })
+        matches!(self, ServiceCall::UploadSelfie { .. } | ServiceCall::SubmitLivenessFrames { .. })
     }
 
     /// A stable name for logs (never the call's data: it can hold personal details).
@@ -116,10 +132,12 @@ impl ServiceCall {
         match self {
             ServiceCall::CreateRequest { .. } => "CreateRequest",
             ServiceCall::ConfirmDateOfBirth { .. } => "ConfirmDateOfBirth",
-            ServiceCall::RecordGovernmentId { .. } => "RecordGovernmentId",
+            ServiceCall::OpenPartnerSession { .. } => "OpenPartnerSession",
+            ServiceCall::FetchGovernmentIdVerdict { .. } => "FetchGovernmentIdVerdict",
             ServiceCall::FetchVerifiedId { .. } => "FetchVerifiedId",
             ServiceCall::UploadSelfie { .. } => "UploadSelfie",
-            ServiceCall::RecordLiveness { .. } => "RecordLiveness",
+            ServiceCall::RequestLivenessChallenge { .. } => "RequestLivenessChallenge",
+            ServiceCall::SubmitLivenessFrames { .. } => "SubmitLivenessFrames",
             ServiceCall::PresentVerifiedId { .. } => "PresentVerifiedId",
             ServiceCall::SubmitForReview { .. } => "SubmitForReview",
             ServiceCall::CreateTap { .. } => "CreateTap",
@@ -162,8 +180,22 @@ pub enum CallAnswer {
         /// The service's time.
         server_time: Timestamp,
     },
-    /// `RecordGovernmentId`: recorded.
-    GovernmentIdRecorded,
+    /// `OpenPartnerSession`: the partner's page to hand the user off to.
+    PartnerSessionOpened {
+        /// The partner's page for this session (it carries its own one-time token).
+        handoff_url: String,
+        /// When the partner session ends (server time).
+        expires_at: Timestamp,
+        /// The service's time.
+        server_time: Timestamp,
+    },
+    /// `FetchGovernmentIdVerdict`: the verdict the partner reported to the service.
+    GovernmentIdVerdict {
+        /// `None`: the partner has not reported yet.
+        outcome: Option<GovernmentIdOutcome>,
+        /// The service's time.
+        server_time: Timestamp,
+    },
     /// `FetchVerifiedId`: the Verified ID, if the service has issued one yet.
     VerifiedId {
         /// `iat` and `exp` (server time) of the credential now in secure storage.
@@ -176,8 +208,25 @@ pub enum CallAnswer {
         /// The service's time.
         server_time: Timestamp,
     },
-    /// `RecordLiveness`: recorded.
-    LivenessRecorded,
+    /// `RequestLivenessChallenge`: the challenge to capture frames for.
+    LivenessChallengeIssued {
+        /// Its id (the nonce the upload names).
+        challenge_id: String,
+        /// When the service stops accepting frames for it (server time).
+        expires_at: Timestamp,
+        /// The service's time.
+        server_time: Timestamp,
+    },
+    /// `SubmitLivenessFrames`: the service's verdict on the frames.
+    LivenessJudged {
+        /// The service's challenge passed on them.
+        passed: bool,
+        /// Why not: the core's challenge code (`TIMED_OUT`, `NOT_SMOOTH`…), or `INCOMPLETE`
+        /// (the frames ended before a verdict) / `NO_FACE` (no frame had a face).
+        reason: Option<String>,
+        /// The service's time.
+        server_time: Timestamp,
+    },
     /// `PresentVerifiedId`: received.
     VerifiedIdPresented {
         /// The service's time.
@@ -215,10 +264,12 @@ impl CallAnswer {
         match self {
             CallAnswer::RequestCreated { .. } => "CreateRequest",
             CallAnswer::DateOfBirthConfirmed { .. } => "ConfirmDateOfBirth",
-            CallAnswer::GovernmentIdRecorded => "RecordGovernmentId",
+            CallAnswer::PartnerSessionOpened { .. } => "OpenPartnerSession",
+            CallAnswer::GovernmentIdVerdict { .. } => "FetchGovernmentIdVerdict",
             CallAnswer::VerifiedId { .. } => "FetchVerifiedId",
             CallAnswer::SelfieUploaded { .. } => "UploadSelfie",
-            CallAnswer::LivenessRecorded => "RecordLiveness",
+            CallAnswer::LivenessChallengeIssued { .. } => "RequestLivenessChallenge",
+            CallAnswer::LivenessJudged { .. } => "SubmitLivenessFrames",
             CallAnswer::VerifiedIdPresented { .. } => "PresentVerifiedId",
             CallAnswer::Submitted { .. } => "SubmitForReview",
             CallAnswer::TapCreated { .. } => "CreateTap",
@@ -250,7 +301,7 @@ pub enum FailureKind {
     NotSent,
 }
 
-/// `NotSent` code: the selfie or liveness evidence lived in the app's memory and is gone.
+/// `NotSent` code: the selfie or the liveness frames lived in the app's memory and are gone.
 pub const NOT_SENT_INPUT_LOST: &str = "INPUT_LOST";
 /// `NotSent` code: the Verified ID is not in this phone's secure storage.
 pub const NOT_SENT_VERIFIED_ID_MISSING: &str = "VERIFIED_ID_MISSING";

@@ -13,7 +13,7 @@ use super::review::{Review, ReviewPhase};
 use super::service_call::{
     CallAnswer, CallFailure, CallId, CallOutcome, FailedCall, FailureKind, NOT_SENT_INPUT_LOST, PendingCall, ServiceCall,
 };
-use super::verification::{FAST_PATH_WINDOW_MS, GovernmentIdOutcome, SelfiePhase, VerifiedIdRecord};
+use super::verification::{FAST_PATH_WINDOW_MS, GovernmentIdOutcome, LivenessChallenge, SelfiePhase, VerifiedIdRecord};
 use super::{Notice, OnboardingFlow, Rejection, Step};
 
 /// The code a transport gives an answer it could not read. After `CreateTap` this means the
@@ -31,6 +31,9 @@ pub struct BackgroundRetry {
     /// Attempts that failed so far.
     pub failures: u32,
 }
+
+/// How long after "the partner has not reported yet" the verdict is asked for again.
+pub const VERDICT_POLL_MS: i64 = 5_000;
 
 /// The background fetch gives up after this many failures: the Verified ID only shortens a
 /// later onboarding, and the next approval issues another.
@@ -147,8 +150,10 @@ impl OnboardingFlow {
         // whose call was made is handled above; this is the one not yet reported.)
         let recording = self.is_calling(ServiceCall::needs_in_memory_input);
         match &mut self.step {
-            Step::Liveness { in_progress: in_progress @ true, .. } if !recording => {
+            Step::Liveness { in_progress: in_progress @ true, challenge, .. } if !recording => {
                 *in_progress = false;
+                // Its frames are gone: the next attempt gets a new challenge.
+                *challenge = None;
                 self.notice = Some(Notice::LivenessRetakeNeeded);
             }
             Step::Selfie { phase: phase @ SelfiePhase::Capturing } => *phase = SelfiePhase::Ready,
@@ -180,13 +185,15 @@ impl OnboardingFlow {
                 let date = entry.complete(today).ok()?;
                 Some(ServiceCall::ConfirmDateOfBirth { request_id: request_id?, date_of_birth: date.iso() })
             }
+            // The wake-up that would have asked again died with the app: ask now.
+            Step::GovernmentId { awaiting_verdict: Some(_), .. } => Some(ServiceCall::FetchGovernmentIdVerdict { request_id: request_id? }),
             Step::AwaitingVerifiedId => Some(ServiceCall::FetchVerifiedId { request_id: request_id? }),
             Step::PresentVerifiedId { requested: true } => Some(ServiceCall::PresentVerifiedId { request_id: request_id? }),
             Step::Review(review) if review.phase == ReviewPhase::Submitting => {
                 Some(ServiceCall::SubmitForReview { request_id: request_id? })
             }
             Step::FetchingTap { fast_path: true, .. } => Some(ServiceCall::PresentVerifiedId { request_id: request_id? }),
-            Step::FetchingTap { .. } => Some(ServiceCall::CreateTap { request_id: request_id? }),
+            Step::FetchingTap { reissued, .. } => Some(ServiceCall::CreateTap { request_id: request_id?, replace_lost: *reissued }),
             Step::Passkey { phase: super::credential::PasskeyPhase::FetchingOptions } => {
                 Some(ServiceCall::FetchPasskeyOptions { request_id: request_id? })
             }
@@ -236,11 +243,34 @@ impl OnboardingFlow {
                 self.clock.observe(server_time, now);
                 self.advance(Milestone::DateOfBirthAccepted, out);
             }
-            (C::RecordGovernmentId { outcome, .. }, A::GovernmentIdRecorded) => {
-                if !matches!(self.step, Step::GovernmentId { .. }) {
+            (C::OpenPartnerSession { request_id }, A::PartnerSessionOpened { handoff_url, expires_at: _, server_time }) => {
+                let Step::GovernmentId { started, awaiting_verdict, .. } = &mut self.step else {
                     return Err(Rejection::UnexpectedEvent);
+                };
+                *started = true;
+                // A new session: any earlier "not reported yet" was about the one it replaces.
+                *awaiting_verdict = None;
+                self.clock.observe(server_time, now);
+                out.push(Effect::StartGovernmentIdCheck { request_id, handoff_url });
+            }
+            (C::FetchGovernmentIdVerdict { .. }, A::GovernmentIdVerdict { outcome, server_time }) => {
+                let Step::GovernmentId { awaiting_verdict, .. } = &mut self.step else {
+                    return Err(Rejection::UnexpectedEvent);
+                };
+                match outcome {
+                    Some(outcome) => {
+                        self.clock.observe(server_time, now);
+                        self.on_government_id_recorded(outcome, out)?;
+                    }
+                    None => {
+                        // The partner reports to the service a little after the user leaves
+                        // its page: ask again shortly, without the user having to.
+                        let at = now.saturating_add(VERDICT_POLL_MS);
+                        *awaiting_verdict = Some(at);
+                        self.clock.observe(server_time, now);
+                        out.push(Effect::ScheduleWake { at });
+                    }
                 }
-                self.on_government_id_recorded(outcome, out)?;
             }
             (C::FetchVerifiedId { .. }, A::VerifiedId { issued, server_time }) => {
                 self.clock.observe(server_time, now);
@@ -267,15 +297,28 @@ impl OnboardingFlow {
                 self.clock.observe(server_time, now);
                 self.advance(Milestone::SelfieUploaded, out);
             }
-            (C::RecordLiveness { passed, reason, .. }, A::LivenessRecorded) => {
-                let Step::Liveness { in_progress: in_progress @ true, attempts } = &mut self.step else {
+            (C::RequestLivenessChallenge { request_id }, A::LivenessChallengeIssued { challenge_id, expires_at, server_time }) => {
+                let Step::Liveness { in_progress, challenge, .. } = &mut self.step else {
                     return Err(Rejection::UnexpectedEvent);
                 };
+                *in_progress = true;
+                *challenge = Some(LivenessChallenge { id: challenge_id.clone(), expires_at });
+                self.clock.observe(server_time, now);
+                out.push(Effect::StartLiveness { request_id, challenge_id });
+            }
+            // The service's verdict on the frames decides, whatever the phone's challenge said.
+            (C::SubmitLivenessFrames { .. }, A::LivenessJudged { passed, reason, server_time }) => {
+                if !matches!(self.step, Step::Liveness { in_progress: true, challenge: Some(_), .. }) {
+                    return Err(Rejection::UnexpectedEvent);
+                }
+                self.clock.observe(server_time, now);
                 if passed {
                     self.advance(Milestone::LivenessPassed, out);
-                } else {
+                } else if let Step::Liveness { in_progress, attempts, challenge } = &mut self.step {
+                    // The challenge is used up: a retry asks for a new one.
                     *in_progress = false;
                     *attempts = attempts.saturating_add(1);
+                    *challenge = None;
                     self.notice = Some(Notice::LivenessFailed { reason: reason.unwrap_or_default() });
                 }
             }
@@ -297,11 +340,11 @@ impl OnboardingFlow {
                             self.apply_review_status(status, request_id, out);
                         }
                     }
-                    Step::FetchingTap { fast_path: true, .. } => self.call(ServiceCall::CreateTap { request_id }, out),
+                    Step::FetchingTap { fast_path: true, .. } => self.call(ServiceCall::CreateTap { request_id, replace_lost: false }, out),
                     _ => return Err(Rejection::UnexpectedEvent),
                 }
             }
-            (C::CreateTap { request_id }, A::TapCreated { tap, server_time }) => {
+            (C::CreateTap { request_id, .. }, A::TapCreated { tap, server_time }) => {
                 if !matches!(self.step, Step::FetchingTap { .. } | Step::TapReady(_)) {
                     return Err(Rejection::UnexpectedEvent);
                 }
@@ -357,7 +400,7 @@ impl OnboardingFlow {
         self.advance(Milestone::IdentityAccepted, out);
     }
 
-    /// The service recorded the partner's verdict.
+    /// The service has the partner's verdict.
     fn on_government_id_recorded(&mut self, outcome: GovernmentIdOutcome, out: &mut Vec<Effect>) -> Result<(), Rejection> {
         match outcome {
             GovernmentIdOutcome::Verified => {
@@ -367,11 +410,11 @@ impl OnboardingFlow {
                 self.call(ServiceCall::FetchVerifiedId { request_id }, out);
             }
             GovernmentIdOutcome::Rejected { reason } => {
-                self.step = Step::GovernmentId { completed: Vec::new(), started: false };
+                self.step = Step::GovernmentId { completed: Vec::new(), started: false, awaiting_verdict: None };
                 self.notice = Some(Notice::GovernmentIdRejected { reason });
             }
             GovernmentIdOutcome::Expired => {
-                self.step = Step::GovernmentId { completed: Vec::new(), started: false };
+                self.step = Step::GovernmentId { completed: Vec::new(), started: false, awaiting_verdict: None };
                 self.notice = Some(Notice::GovernmentIdExpired);
             }
         }
@@ -381,7 +424,8 @@ impl OnboardingFlow {
     /// A call failed: what that means depends on the call and on how far it got.
     fn on_call_failed(&mut self, id: CallId, call: ServiceCall, failure: CallFailure, now: Timestamp, out: &mut Vec<Effect>) {
         let lost = failure.kind == FailureKind::NotSent && failure.code == NOT_SENT_INPUT_LOST;
-        let redo = lost || failure.kind == FailureKind::Refused;
+        // (A refusal that is this very call still running is retried as the same call.)
+        let redo = lost || (failure.kind == FailureKind::Refused && !failure.retry_is_same_call());
         let notice = if lost { None } else { Some(Notice::RequestFailed { code: failure.code.clone() }) };
         match (&call, &mut self.step) {
             // The Verified ID after a TAP: nobody waits on it, so it is retried quietly.
@@ -404,9 +448,12 @@ impl OnboardingFlow {
                 self.notice = notice.or(Some(Notice::SelfieRetakeNeeded));
                 return;
             }
-            // The same for the liveness check: its evidence is gone, or the service refused it.
-            (ServiceCall::RecordLiveness { .. }, Step::Liveness { in_progress, .. }) if redo => {
+            // The same for the liveness check: its frames are gone, or the service refused them
+            // (the challenge expired, was used, or the frames were judged before). The upload
+            // is never sent again: the user does the check again, for a new challenge.
+            (ServiceCall::SubmitLivenessFrames { .. }, Step::Liveness { in_progress, challenge, .. }) if redo => {
                 *in_progress = false;
+                *challenge = None;
                 self.notice = notice.or(Some(Notice::LivenessRetakeNeeded));
                 return;
             }
@@ -414,6 +461,17 @@ impl OnboardingFlow {
             // identity; resending the same date would only be refused again.
             (ServiceCall::ConfirmDateOfBirth { .. }, Step::DateOfBirth { submitting, .. }) if failure.kind == FailureKind::Refused => {
                 *submitting = false;
+                self.notice = notice;
+                return;
+            }
+            // A refused look-up of the verdict (the service has no partner session for the
+            // request, say) would only be refused again: the user starts the check again, which
+            // opens a session (the service hands back the one still open, if any).
+            (ServiceCall::FetchGovernmentIdVerdict { .. }, Step::GovernmentId { started, awaiting_verdict, .. })
+                if failure.kind == FailureKind::Refused =>
+            {
+                *started = false;
+                *awaiting_verdict = None;
                 self.notice = notice;
                 return;
             }
@@ -440,12 +498,24 @@ impl OnboardingFlow {
                 return;
             }
             // The service made a TAP whose answer was lost, and it never shows a code twice.
-            // The user has not seen that one: ask once for a new TAP, which replaces it.
-            (ServiceCall::CreateTap { .. }, Step::FetchingTap { reissued: reissued @ false, .. })
+            // The user has not seen that one: ask once for a replacement, which revokes it.
+            (ServiceCall::CreateTap { request_id, .. }, Step::FetchingTap { reissued: reissued @ false, .. })
                 if failure.kind == FailureKind::NoAnswer && failure.code == ANSWER_UNREADABLE =>
             {
                 *reissued = true;
-                self.call(call, out);
+                let request_id = request_id.clone();
+                self.call(ServiceCall::CreateTap { request_id, replace_lost: true }, out);
+                return;
+            }
+            // Lost again (or lost on the TAP screen): "Try again" asks for another replacement,
+            // as a new call. The same call would only replay the stored answer, which never
+            // carries the code.
+            (ServiceCall::CreateTap { request_id, .. }, Step::FetchingTap { .. } | Step::TapReady(_))
+                if failure.kind == FailureKind::NoAnswer && failure.code == ANSWER_UNREADABLE =>
+            {
+                let call = ServiceCall::CreateTap { request_id: request_id.clone(), replace_lost: true };
+                self.notice = Some(Notice::RequestFailed { code: failure.code.clone() });
+                self.failed_call = Some(FailedCall { id, call, resend_same: false, code: failure.code });
                 return;
             }
             _ => {}
@@ -468,6 +538,19 @@ impl OnboardingFlow {
         let failed = self.failed_call.take();
         self.call(ServiceCall::FetchVerifiedId { request_id }, out);
         self.failed_call = failed;
+    }
+
+    /// Time-driven: asks the service again for a verdict the partner had not reported, once
+    /// the wait is over. Not while the step's last call failed: the user sees why, and their
+    /// "Try again" is the retry.
+    pub(super) fn poll_government_id_verdict(&mut self, now: Timestamp, out: &mut Vec<Effect>) {
+        let Step::GovernmentId { awaiting_verdict: Some(at), .. } = self.step else { return };
+        let busy = self.is_calling(|c| matches!(c, ServiceCall::FetchGovernmentIdVerdict { .. } | ServiceCall::OpenPartnerSession { .. }));
+        if now < at || busy || self.failed_call.is_some() {
+            return;
+        }
+        let Some(request_id) = self.decision.as_ref().map(|d| d.request_id.clone()) else { return };
+        self.call(ServiceCall::FetchGovernmentIdVerdict { request_id }, out);
     }
 
     /// Starts the call of a step entered by `advance`.

@@ -67,7 +67,32 @@ impl OnboardingFlow {
         if envelope.version < OLDEST_READABLE_VERSION {
             return Err(SnapshotError::TooOld { found: envelope.version, oldest: OLDEST_READABLE_VERSION });
         }
-        serde_json::from_value(envelope.flow).map_err(|e| SnapshotError::Unreadable { detail: e.to_string() })
+        let mut flow = envelope.flow;
+        forget_removed_calls(&mut flow);
+        serde_json::from_value(flow).map_err(|e| SnapshotError::Unreadable { detail: e.to_string() })
+    }
+}
+
+/// Calls earlier builds could save that this build no longer makes.
+/// `RecordGovernmentId` sent the phone's own government-ID verdict, `RecordLiveness` its own
+/// liveness result; both verdicts now come from the service, which no longer takes the phone's.
+const REMOVED_CALLS: &[&str] = &["RecordGovernmentId", "RecordLiveness"];
+
+/// Drops a saved call this build no longer makes (in flight, or failed and waiting for "Try
+/// again"), instead of refusing the whole snapshot: the step stays as it was, and its button
+/// starts the step's current call (for the government ID, a new partner session; for liveness,
+/// whose frames died with that app, a new check for a new challenge).
+fn forget_removed_calls(flow: &mut serde_json::Value) {
+    let removed = |call: &serde_json::Value| {
+        call.as_object().is_some_and(|variant| variant.keys().any(|name| REMOVED_CALLS.contains(&name.as_str())))
+    };
+    if let Some(calls) = flow.get_mut("calls").and_then(serde_json::Value::as_array_mut) {
+        calls.retain(|pending| !pending.get("call").is_some_and(removed));
+    }
+    if let Some(failed) = flow.get_mut("failed_call")
+        && failed.get("call").is_some_and(removed)
+    {
+        *failed = serde_json::Value::Null;
     }
 }
 

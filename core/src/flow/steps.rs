@@ -130,10 +130,10 @@ impl OnboardingFlow {
         let request_id = decision.request_id.clone();
         self.step = match decision.next_after(milestone, staff_kind) {
             NextStep::DateOfBirth => Step::DateOfBirth { entry: DateOfBirthEntry::default(), submitting: false },
-            NextStep::GovernmentId => Step::GovernmentId { completed: Vec::new(), started: false },
+            NextStep::GovernmentId => Step::GovernmentId { completed: Vec::new(), started: false, awaiting_verdict: None },
             NextStep::AddVerifiedId => Step::AddVerifiedId { opened: false },
             NextStep::Selfie => Step::Selfie { phase: SelfiePhase::Ready },
-            NextStep::Liveness => Step::Liveness { in_progress: false, attempts: 0 },
+            NextStep::Liveness => Step::Liveness { in_progress: false, attempts: 0, challenge: None },
             NextStep::PresentVerifiedId => Step::PresentVerifiedId { requested: false },
             NextStep::SubmitForReview => self.start_review(request_id, out),
             NextStep::FetchTap => {

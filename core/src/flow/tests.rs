@@ -298,28 +298,418 @@ fn stale_answers_are_rejected_without_changing_anything() {
     assert_eq!(s.flow.snapshot(), before);
 }
 
+const HANDOFF: &str = "https://partner.example/sessions/ps_1?token=t0k";
+
+/// The service's answer to `OpenPartnerSession`.
+fn session_opened(s: &Shell) -> CallAnswer {
+    let server_time = s.server();
+    CallAnswer::PartnerSessionOpened { handoff_url: HANDOFF.into(), expires_at: server_time + 30 * MINUTE_MS, server_time }
+}
+
+/// The service's answer to `FetchGovernmentIdVerdict`.
+fn verdict(s: &Shell, outcome: Option<GovernmentIdOutcome>) -> CallAnswer {
+    CallAnswer::GovernmentIdVerdict { outcome, server_time: s.server() }
+}
+
+/// On the government-ID step: "Start verification", and the service's session hands the user
+/// off to the partner's page.
+fn open_partner(s: &mut Shell) {
+    assert_eq!(only_call(&s.ok(Event::Continue)), ServiceCall::OpenPartnerSession { request_id: "req".into() });
+    let answer = session_opened(s);
+    assert_eq!(
+        s.answer(answer),
+        [Effect::StartGovernmentIdCheck { request_id: "req".into(), handoff_url: HANDOFF.into() }],
+        "the service's hand-off page reaches the shell"
+    );
+    assert!(matches!(s.flow.step, Step::GovernmentId { started: true, awaiting_verdict: None, .. }));
+}
+
+#[test]
+fn the_partner_page_comes_from_the_service_and_the_verdict_is_asked_of_it() {
+    let mut s = Shell::new(Platform::Ios);
+    to_path(&mut s, OnboardingPath::GetPasskey, true);
+    // Opening is a call; a second tap while the service answers would open a second session.
+    assert_eq!(only_call(&s.ok(Event::Continue)), ServiceCall::OpenPartnerSession { request_id: "req".into() });
+    assert_eq!(s.send(Event::Continue).rejection, Some(Rejection::UnexpectedEvent));
+    assert_eq!(s.flow.view(s.now).primary_action, None, "nothing to press while the session opens");
+    let t = s.server() + 5 * MINUTE_MS;
+    s.skew = 5 * MINUTE_MS;
+    let effects =
+        s.answer(CallAnswer::PartnerSessionOpened { handoff_url: HANDOFF.into(), expires_at: t + 30 * MINUTE_MS, server_time: t });
+    assert_eq!(effects, [Effect::StartGovernmentIdCheck { request_id: "req".into(), handoff_url: HANDOFF.into() }]);
+    assert_eq!(s.flow.clock().offset_ms(), 5 * MINUTE_MS, "the session's answer teaches the clock");
+    // Back from the page: the flow asks the service, not the phone.
+    assert_eq!(only_call(&s.ok(Event::GovernmentIdHandoffEnded)), ServiceCall::FetchGovernmentIdVerdict { request_id: "req".into() });
+    let v = s.flow.view(s.now);
+    assert_eq!(v.body.map(|b| b.code).as_deref(), Some("FLOW_GOV_ID_WAITING_BODY"));
+    assert!(v.busy);
+    s.answer(verdict(&s, Some(GovernmentIdOutcome::Verified)));
+    assert_eq!(s.flow.step, Step::AwaitingVerifiedId);
+    assert!(s.pending("FetchVerifiedId").is_some(), "the Verified ID follows");
+}
+
+#[test]
+fn a_verdict_not_yet_reported_is_asked_again_after_a_wake_up() {
+    let mut s = Shell::new(Platform::Android);
+    to_path(&mut s, OnboardingPath::GetPasskey, true);
+    open_partner(&mut s);
+    s.ok(Event::GovernmentIdHandoffEnded);
+    // Pending: the step waits for the partner, says so, and wakes itself in 5 s.
+    let answer = verdict(&s, None);
+    let effects = s.answer(answer);
+    let at = s.now + VERDICT_POLL_MS;
+    assert_eq!(effects, [Effect::ScheduleWake { at }]);
+    assert!(matches!(s.flow.step, Step::GovernmentId { started: true, awaiting_verdict: Some(when), .. } if when == at));
+    assert!(s.flow.pending_calls().is_empty());
+    let v = s.flow.view(s.now);
+    assert_eq!(v.body.as_ref().map(|b| b.code.as_str()), Some("FLOW_GOV_ID_WAITING_BODY"));
+    assert!(v.body.is_some_and(|b| b.text.contains("waiting for the ID check result")));
+    assert_eq!(v.primary_action.map(|a| a.code).as_deref(), Some("FLOW_ACTION_CHECK_AGAIN"));
+    assert!(v.busy);
+    // A tick before the time asks nothing; one at the time asks again, once.
+    s.now = at - 2_000;
+    assert_eq!(s.ok(Event::Tick), []);
+    s.now = at - 1_000;
+    let (id, call) = match &s.send(Event::Tick).effects[..] {
+        [Effect::PersistState, Effect::Call { id, call }] => (*id, call.clone()),
+        other => panic!("expected a saved call, got {other:?}"),
+    };
+    assert_eq!(call, ServiceCall::FetchGovernmentIdVerdict { request_id: "req".into() });
+    assert_eq!(s.ok(Event::Tick), [], "not twice while one is in flight");
+    // Still pending: another wake-up. Then "Check again" asks at once, without waiting for it.
+    let server_time = s.server();
+    let effects =
+        s.ok(Event::Answered { id, outcome: CallOutcome::Answered(CallAnswer::GovernmentIdVerdict { outcome: None, server_time }) });
+    assert_eq!(effects, [Effect::ScheduleWake { at: s.now + VERDICT_POLL_MS }]);
+    assert_eq!(only_call(&s.ok(Event::Continue)), ServiceCall::FetchGovernmentIdVerdict { request_id: "req".into() });
+    s.answer(verdict(&s, Some(GovernmentIdOutcome::Expired)));
+    assert_eq!(s.notice().as_deref(), Some("FLOW_NOTICE_GOV_ID_EXPIRED"));
+    assert_eq!(s.flow.step, Step::GovernmentId { completed: vec![], started: false, awaiting_verdict: None });
+    assert_eq!(s.ok(Event::Tick), [], "no more asking once the verdict is in");
+}
+
+#[test]
+fn a_duplicate_or_stale_return_from_the_partner_is_refused() {
+    let mut s = Shell::new(Platform::Android);
+    to_path(&mut s, OnboardingPath::GetPasskey, true);
+    // Never opened: a return from the partner is stale.
+    assert_eq!(s.send(Event::GovernmentIdHandoffEnded).rejection, Some(Rejection::UnexpectedEvent));
+    open_partner(&mut s);
+    s.ok(Event::GovernmentIdHandoffEnded);
+    let before = s.flow.snapshot();
+    // The same return reported twice, or a tap, while the service looks the verdict up.
+    for event in [Event::GovernmentIdHandoffEnded, Event::Continue] {
+        let t = s.send(event);
+        assert_eq!((t.rejection, t.effects), (Some(Rejection::UnexpectedEvent), vec![]));
+        assert_eq!(s.flow.snapshot(), before);
+    }
+    assert_eq!(s.flow.pending_calls().len(), 1);
+    // A new session in the meantime is refused too, so the verdict's answer cannot land on it.
+    assert!(s.pending("OpenPartnerSession").is_none());
+}
+
+#[test]
+fn failed_government_id_calls_are_explained_and_retried_by_the_user() {
+    let mut s = Shell::new(Platform::Android);
+    to_path(&mut s, OnboardingPath::GetPasskey, true);
+    s.ok(Event::Continue);
+    // The session was not opened: the user sees why, and "Try again" is a new attempt.
+    let first = s.pending("OpenPartnerSession").expect("opening");
+    s.fail("OpenPartnerSession", CallFailure::refused("REQUEST_NOT_FOUND"));
+    let v = s.flow.view(s.now);
+    assert_eq!(s.notice().as_deref(), Some("SERVICE_REQUEST_NOT_FOUND"));
+    assert_eq!((v.primary_action.map(|a| a.code).as_deref(), v.busy), (Some("FLOW_ACTION_RETRY"), false));
+    s.ok(Event::Continue);
+    assert_ne!(s.pending("OpenPartnerSession"), Some(first));
+    let answer = session_opened(&s);
+    s.answer(answer);
+    s.ok(Event::GovernmentIdHandoffEnded);
+    s.answer(verdict(&s, None));
+    s.now += VERDICT_POLL_MS;
+    s.ok(Event::Tick);
+    // The second look's answer was lost: the same call again, and no wake-up asks meanwhile.
+    let fetch = s.pending("FetchGovernmentIdVerdict").expect("asking again");
+    s.fail("FetchGovernmentIdVerdict", CallFailure::no_answer("TIMEOUT"));
+    let v = s.flow.view(s.now);
+    assert_eq!((v.primary_action.map(|a| a.code).as_deref(), v.busy), (Some("FLOW_ACTION_RETRY"), false));
+    s.now += 10 * VERDICT_POLL_MS;
+    assert_eq!(s.ok(Event::Tick), []);
+    assert!(
+        matches!(&s.ok(Event::Continue)[..], [Effect::Call { id, call: ServiceCall::FetchGovernmentIdVerdict { .. } }] if *id == fetch)
+    );
+}
+
+#[test]
+fn a_refused_verdict_look_up_starts_the_check_again_instead_of_asking_in_vain() {
+    let mut s = Shell::new(Platform::Android);
+    to_path(&mut s, OnboardingPath::GetPasskey, true);
+    open_partner(&mut s);
+    s.ok(Event::GovernmentIdHandoffEnded);
+    s.fail("FetchGovernmentIdVerdict", CallFailure::refused("PARTNER_SESSION_NOT_OPENED"));
+    assert_eq!(s.notice().as_deref(), Some("SERVICE_PARTNER_SESSION_NOT_OPENED"));
+    assert_eq!(s.flow.step, Step::GovernmentId { completed: vec![], started: false, awaiting_verdict: None });
+    assert_eq!(s.flow.view(s.now).primary_action.map(|a| a.code).as_deref(), Some("FLOW_ACTION_START_VERIFICATION"));
+    open_partner(&mut s);
+}
+
+#[test]
+fn a_restart_while_the_verdict_is_awaited_asks_at_once() {
+    let mut s = Shell::new(Platform::Android);
+    to_path(&mut s, OnboardingPath::GetPasskey, true);
+    open_partner(&mut s);
+    s.ok(Event::GovernmentIdHandoffEnded);
+    s.answer(verdict(&s, None));
+    // The app is killed before the wake-up; the new session asks without waiting for it.
+    s.flow = OnboardingFlow::restore(&s.flow.snapshot()).expect("own snapshot restores");
+    assert_eq!(only_call(&s.ok(Event::SessionStarted)), ServiceCall::FetchGovernmentIdVerdict { request_id: "req".into() });
+    // And one in flight goes out again with its id (a read: safe to repeat).
+    let id = s.pending("FetchGovernmentIdVerdict").expect("asking");
+    s.flow = OnboardingFlow::restore(&s.flow.snapshot()).expect("own snapshot restores");
+    assert!(matches!(&s.ok(Event::SessionStarted)[..], [Effect::Call { id: resent, .. }] if *resent == id));
+}
+
+#[test]
+fn a_restart_while_the_session_opens_resends_the_same_call() {
+    let mut s = Shell::new(Platform::Android);
+    to_path(&mut s, OnboardingPath::GetPasskey, true);
+    s.ok(Event::Continue);
+    let id = s.pending("OpenPartnerSession").expect("opening");
+    s.flow = OnboardingFlow::restore(&s.flow.snapshot()).expect("own snapshot restores");
+    // Same id, so the same idempotency key: the service hands back the same session.
+    assert!(
+        matches!(&s.ok(Event::SessionStarted)[..], [Effect::Call { id: resent, call: ServiceCall::OpenPartnerSession { .. } }] if *resent == id)
+    );
+}
+
+#[test]
+fn the_phone_cannot_report_a_verdict() {
+    // Every event a shell can send: a new variant fails to compile here until it is listed.
+    let all = vec![
+        ShellEvent::DeviceChecked { profile: phone(Platform::Android) },
+        ShellEvent::PermissionReported { permission: Permission::Camera, status: PermissionStatus::Granted },
+        ShellEvent::AppResumed,
+        ShellEvent::Tick,
+        ShellEvent::Continue,
+        ShellEvent::ConsentAnswered { accepted: true },
+        ShellEvent::IdentitySubmitted { form: form() },
+        ShellEvent::DobYearSelected { year: 1990 },
+        ShellEvent::DobMonthSelected { month: 1 },
+        ShellEvent::DobDaySelected { day: 1 },
+        ShellEvent::EditIdentity,
+        ShellEvent::GovernmentIdProgress { step: verification::PartnerStep::Selfie },
+        ShellEvent::GovernmentIdHandoffEnded,
+        ShellEvent::CallJoined,
+        ShellEvent::CallEnded,
+        ShellEvent::ChecklistItemDone { item: ChecklistItem::PasswordSet },
+        ShellEvent::SignedInWithTap,
+    ];
+    for event in &all {
+        match event {
+            ShellEvent::DeviceChecked { .. }
+            | ShellEvent::PermissionReported { .. }
+            | ShellEvent::AppResumed
+            | ShellEvent::Tick
+            | ShellEvent::Continue
+            | ShellEvent::ConsentAnswered { .. }
+            | ShellEvent::IdentitySubmitted { .. }
+            | ShellEvent::DobYearSelected { .. }
+            | ShellEvent::DobMonthSelected { .. }
+            | ShellEvent::DobDaySelected { .. }
+            | ShellEvent::EditIdentity
+            | ShellEvent::GovernmentIdProgress { .. }
+            | ShellEvent::GovernmentIdHandoffEnded
+            | ShellEvent::CallJoined
+            | ShellEvent::CallEnded
+            | ShellEvent::ChecklistItemDone { .. }
+            | ShellEvent::SignedInWithTap => {}
+        }
+    }
+    // From every point of the step (opened, back and asking, told "not yet"), nothing a shell
+    // sends, in any order, gets past the government ID: only the service's verdict does.
+    let mut s = Shell::new(Platform::Android);
+    to_path(&mut s, OnboardingPath::GetPasskey, true);
+    open_partner(&mut s);
+    let opened = s.flow.clone();
+    s.ok(Event::GovernmentIdHandoffEnded);
+    let asking = s.flow.clone();
+    s.answer(verdict(&s, None));
+    let told_not_yet = s.flow.clone();
+    for start in [opened, asking, told_not_yet] {
+        let mut flow = start;
+        let mut now = s.now;
+        for _ in 0..3 {
+            for event in &all {
+                now += VERDICT_POLL_MS;
+                flow.handle(Event::from(event.clone()), now);
+                assert!(matches!(flow.step(), Step::GovernmentId { .. }), "{event:?} moved the step to {:?}", flow.step());
+            }
+        }
+    }
+}
+
+#[test]
+fn a_snapshot_holding_the_removed_verdict_call_still_loads() {
+    let mut s = Shell::new(Platform::Android);
+    to_path(&mut s, OnboardingPath::GetPasskey, true);
+    open_partner(&mut s);
+    s.ok(Event::GovernmentIdHandoffEnded);
+    // What a build that sent the phone's verdict saved with that call in flight.
+    let fetching = r#"{"FetchGovernmentIdVerdict":{"request_id":"req"}}"#;
+    let snapshot = s.flow.snapshot();
+    assert!(snapshot.contains(fetching), "{snapshot}");
+    let old = snapshot.replace(fetching, r#"{"RecordGovernmentId":{"request_id":"req","outcome":"Verified"}}"#);
+    let mut flow = OnboardingFlow::restore(&old).expect("an older build's snapshot loads");
+    assert!(matches!(flow.step(), Step::GovernmentId { started: true, .. }));
+    assert!(flow.pending_calls().is_empty(), "the call this build no longer makes is dropped");
+    assert_eq!(flow.check_invariants(), Ok(()));
+    // Nothing is resent; the user's button opens a new partner session.
+    assert_eq!(flow.handle(Event::SessionStarted, s.now + 1_000).effects, []);
+    let effects = flow.handle(Event::Continue, s.now + 2_000).effects;
+    assert!(
+        matches!(&effects[..], [Effect::PersistState, Effect::Call { call: ServiceCall::OpenPartnerSession { .. }, .. }]),
+        "{effects:?}"
+    );
+    // The same for one that failed and waited for "Try again".
+    s.fail("FetchGovernmentIdVerdict", CallFailure::no_answer("TIMEOUT"));
+    let old = s.flow.snapshot().replace(fetching, r#"{"RecordGovernmentId":{"request_id":"req","outcome":"Verified"}}"#);
+    assert!(old.contains("RecordGovernmentId"));
+    let flow = OnboardingFlow::restore(&old).expect("an older build's snapshot loads");
+    assert_eq!(flow.view(s.now).primary_action.map(|a| a.code).as_deref(), Some("FLOW_ACTION_START_VERIFICATION"));
+}
+
 #[test]
 fn a_rejected_government_id_and_a_failed_liveness_can_be_retried() {
     let mut s = Shell::new(Platform::Android);
     to_path(&mut s, OnboardingPath::GetPasskey, true);
-    assert_eq!(s.ok(Event::Continue), [Effect::StartGovernmentIdCheck { request_id: "req".into() }]);
-    s.ok(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Rejected { reason: "GLARE".into() } });
-    s.answer(CallAnswer::GovernmentIdRecorded);
+    open_partner(&mut s);
+    s.ok(Event::GovernmentIdHandoffEnded);
+    s.answer(verdict(&s, Some(GovernmentIdOutcome::Rejected { reason: "GLARE".into() })));
     assert_eq!(s.notice().as_deref(), Some("FLOW_NOTICE_GOV_ID_REJECTED"));
-    assert_eq!(s.flow.step, Step::GovernmentId { completed: vec![], started: false });
-    s.ok(Event::Continue);
-    s.ok(Event::GovernmentIdFinished { outcome: GovernmentIdOutcome::Verified });
-    s.answer(CallAnswer::GovernmentIdRecorded);
+    assert_eq!(s.flow.step, Step::GovernmentId { completed: vec![], started: false, awaiting_verdict: None });
+    open_partner(&mut s);
+    s.ok(Event::GovernmentIdHandoffEnded);
+    s.answer(verdict(&s, Some(GovernmentIdOutcome::Verified)));
     let t = s.server();
     s.answer(CallAnswer::VerifiedId { issued: Some((t, t + 30 * 24 * HOUR_MS)), server_time: t });
     s.ok(Event::Continue);
     s.ok(Event::Continue);
-    s.ok(Event::Continue);
+    start_liveness(&mut s, "lc-1");
     s.ok(Event::LivenessFinished { failure: Some("TOO_DARK".into()) });
-    s.answer(CallAnswer::LivenessRecorded);
-    assert_eq!(s.flow.step, Step::Liveness { in_progress: false, attempts: 1 });
+    assert_eq!(s.flow.step, Step::Liveness { in_progress: false, attempts: 1, challenge: None });
     assert!(s.flow.view(s.now).notice.expect("explained").text.contains("TOO_DARK"));
-    assert!(matches!(&s.ok(Event::Continue)[..], [Effect::StartLiveness { .. }]));
+    assert_eq!(only_call(&s.ok(Event::Continue)), ServiceCall::RequestLivenessChallenge { request_id: "req".into() });
+}
+
+/// On the liveness step: "Start" asks the service for a challenge; its answer opens the camera.
+fn start_liveness(s: &mut Shell, challenge_id: &str) {
+    assert_eq!(only_call(&s.ok(Event::Continue)), ServiceCall::RequestLivenessChallenge { request_id: "req".into() });
+    let server_time = s.server();
+    let effects =
+        s.answer(CallAnswer::LivenessChallengeIssued { challenge_id: challenge_id.into(), expires_at: server_time + 120_000, server_time });
+    assert_eq!(effects, [Effect::StartLiveness { request_id: "req".into(), challenge_id: challenge_id.into() }]);
+}
+
+/// Up to the liveness step of the TAP path (the selfie uploaded).
+fn to_liveness(s: &mut Shell) {
+    to_path(s, OnboardingPath::GetTap, true);
+    s.ok(Event::Continue);
+    s.ok(Event::SelfieCaptured);
+    let t = s.server();
+    s.answer(CallAnswer::SelfieUploaded { server_time: t });
+    assert_eq!(s.flow.step, Step::Liveness { in_progress: false, attempts: 0, challenge: None });
+}
+
+#[test]
+fn the_liveness_verdict_is_the_services_on_the_phones_frames() {
+    let mut s = Shell::new(Platform::Android);
+    to_liveness(&mut s);
+    // "Start" asks for a challenge; a second tap while it comes would ask for two.
+    assert_eq!(only_call(&s.ok(Event::Continue)), ServiceCall::RequestLivenessChallenge { request_id: "req".into() });
+    assert_eq!(s.send(Event::Continue).rejection, Some(Rejection::UnexpectedEvent));
+    let v = s.flow.view(s.now);
+    assert_eq!((v.primary_action, v.busy), (None, true), "waiting for the challenge");
+    assert_eq!(s.send(Event::LivenessFinished { failure: None }).rejection, Some(Rejection::UnexpectedEvent), "no run yet");
+    let t = s.server() + 5 * MINUTE_MS;
+    s.skew = 5 * MINUTE_MS;
+    let effects = s.answer(CallAnswer::LivenessChallengeIssued { challenge_id: "lc-1".into(), expires_at: t + 120_000, server_time: t });
+    assert_eq!(effects, [Effect::StartLiveness { request_id: "req".into(), challenge_id: "lc-1".into() }]);
+    assert_eq!(s.flow.clock().offset_ms(), 5 * MINUTE_MS, "the challenge's answer teaches the clock");
+    assert!(matches!(&s.flow.step, Step::Liveness { in_progress: true, challenge: Some(c), .. } if c.id == "lc-1"));
+    // The phone's challenge passed: its frames go to the service for that challenge; the
+    // phone's own result is not part of the call.
+    let call = only_call(&s.ok(Event::LivenessFinished { failure: None }));
+    assert_eq!(call, ServiceCall::SubmitLivenessFrames { request_id: "req".into(), challenge_id: "lc-1".into() });
+    assert!(call.needs_in_memory_input(), "the frames live in memory only");
+    for event in [Event::LivenessFinished { failure: None }, Event::Continue] {
+        assert_eq!(s.send(event).rejection, Some(Rejection::UnexpectedEvent), "while the service judges");
+    }
+    let v = s.flow.view(s.now);
+    assert_eq!((v.primary_action, v.busy), (None, true), "waiting for the verdict");
+    // The service's verdict moves the step.
+    let server_time = s.server();
+    let effects = s.answer(CallAnswer::LivenessJudged { passed: true, reason: None, server_time });
+    assert_eq!(only_call(&effects), ServiceCall::SubmitForReview { request_id: "req".into() });
+    assert!(matches!(s.flow.step, Step::Review(_)));
+}
+
+#[test]
+fn a_liveness_failure_shows_the_services_reason_and_a_retry_asks_for_a_new_challenge() {
+    let mut s = Shell::new(Platform::Android);
+    to_liveness(&mut s);
+    start_liveness(&mut s, "lc-1");
+    s.ok(Event::LivenessFinished { failure: None });
+    let server_time = s.server();
+    assert_eq!(s.answer(CallAnswer::LivenessJudged { passed: false, reason: Some("NO_FACE".into()), server_time }), []);
+    assert_eq!(s.flow.step, Step::Liveness { in_progress: false, attempts: 1, challenge: None });
+    assert_eq!(s.notice().as_deref(), Some("LIVENESS_NO_FACE"));
+    let v = s.flow.view(s.now);
+    assert_eq!((v.primary_action.map(|a| a.code).as_deref(), v.busy), (Some("FLOW_ACTION_START_LIVENESS"), false));
+    // An unknown reason (a newer service) is shown as a code inside the generic notice.
+    start_liveness(&mut s, "lc-2");
+    s.ok(Event::LivenessFinished { failure: None });
+    let server_time = s.server();
+    s.answer(CallAnswer::LivenessJudged { passed: false, reason: Some("BLINK_MISSING".into()), server_time });
+    let notice = s.flow.view(s.now).notice.expect("explained");
+    assert_eq!(notice.code, "FLOW_NOTICE_LIVENESS_FAILED");
+    assert!(notice.text.contains("(BLINK_MISSING)"), "{}", notice.text);
+    // "Start" again while a run is open abandons it for a new challenge; the old run's end is stale.
+    start_liveness(&mut s, "lc-3");
+    assert_eq!(only_call(&s.ok(Event::Continue)), ServiceCall::RequestLivenessChallenge { request_id: "req".into() });
+    assert_eq!(s.flow.step, Step::Liveness { in_progress: false, attempts: 2, challenge: None });
+    assert_eq!(s.send(Event::LivenessFinished { failure: None }).rejection, Some(Rejection::UnexpectedEvent));
+}
+
+#[test]
+fn a_snapshot_holding_the_removed_liveness_call_still_loads() {
+    let mut s = Shell::new(Platform::Android);
+    to_liveness(&mut s);
+    start_liveness(&mut s, "lc-1");
+    s.ok(Event::LivenessFinished { failure: None });
+    // What a build that sent the phone's own result saved with that call in flight: the step
+    // without a challenge, and `RecordLiveness`.
+    let mut old: serde_json::Value = serde_json::from_str(&s.flow.snapshot()).expect("a JSON snapshot");
+    let liveness = old["flow"]["step"]["Liveness"].as_object_mut().expect("on the liveness step");
+    assert!(liveness.remove("challenge").is_some());
+    let [pending] = old["flow"]["calls"].as_array_mut().expect("calls").as_mut_slice() else { panic!("one call in flight") };
+    assert_eq!(pending["call"], serde_json::json!({ "SubmitLivenessFrames": { "request_id": "req", "challenge_id": "lc-1" } }));
+    pending["call"] = serde_json::json!({ "RecordLiveness": { "request_id": "req", "passed": true, "reason": null } });
+    let old = old.to_string();
+    let mut flow = OnboardingFlow::restore(&old).unwrap_or_else(|e| panic!("an older build's snapshot loads: {e}"));
+    assert_eq!(flow.step(), &Step::Liveness { in_progress: true, attempts: 0, challenge: None });
+    assert!(flow.pending_calls().is_empty(), "the call this build no longer makes is dropped");
+    assert_eq!(flow.check_invariants(), Ok(()));
+    // Its frames died with that app: nothing is resent, the user does the check again.
+    assert_eq!(flow.handle(Event::SessionStarted, s.now + 1_000).effects, [Effect::PersistState]);
+    assert_eq!(flow.step(), &Step::Liveness { in_progress: false, attempts: 0, challenge: None });
+    assert_eq!(flow.view(s.now + 1_000).notice.map(|n| n.code).as_deref(), Some("FLOW_NOTICE_LIVENESS_RETAKE"));
+    let effects = flow.handle(Event::Continue, s.now + 2_000).effects;
+    assert!(
+        matches!(&effects[..], [Effect::PersistState, Effect::Call { call: ServiceCall::RequestLivenessChallenge { .. }, .. }]),
+        "{effects:?}"
+    );
+    // A `CreateTap` saved before replacements existed asks for a first TAP.
+    let call: ServiceCall = serde_json::from_str(r#"{"CreateTap":{"request_id":"req"}}"#).expect("an older call loads");
+    assert_eq!(call, ServiceCall::CreateTap { request_id: "req".into(), replace_lost: false });
 }
 
 #[test]
@@ -376,7 +766,7 @@ fn the_tap_code_is_shown_once_and_never_saved() {
     let restored = OnboardingFlow::restore(&snapshot).expect("restores");
     let view = restored.view(s.now);
     assert!(matches!(view.screen, Screen::Tap { code: None, .. }));
-    assert_eq!(view.body.map(|b| b.code).as_deref(), Some("FLOW_TAP_HIDDEN_BODY"));
+    assert_eq!(view.body.map(|b| b.code).as_deref(), Some("FLOW_TAP_SHOWN_ONCE_BODY"));
     assert_eq!(view.deadline.map(|d| d.kind), Some(view::DeadlineKind::TapExpiry));
 }
 

@@ -1,7 +1,17 @@
 //! Proving who the user is before the review: the partner's government-ID check (seed 001,
 //! AU10TIX), the Verified ID it leads to, the selfie, the liveness check and the Verified ID
-//! presentation. The camera work and the partner SDK run outside the core; the flow starts
+//! presentation. The camera work and the partner's page run outside the core; the flow starts
 //! them with effects and learns their results from events.
+//!
+//! The government-ID verdict never comes from the phone: the service opens the partner
+//! session and hands the phone a page to send the user to; the partner reports its verdict to
+//! the service, and when the user is back the flow asks the service for it (again every few
+//! seconds while the partner has not reported).
+//!
+//! Neither does the liveness verdict: the flow asks the service for a challenge, the camera
+//! runs the phone's own "move closer" challenge for it (live guidance only), and when that
+//! passes, the frames it judged go to the service, whose verdict decides. A check the phone
+//! already failed is not uploaded: the user tries again with a new challenge.
 
 use super::clock::{DAY_MS, Timestamp};
 use super::effect::Effect;
@@ -49,6 +59,16 @@ pub enum GovernmentIdOutcome {
     Expired,
 }
 
+/// A liveness challenge the service issued: the frames the phone captures are judged for it,
+/// once, until it expires.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LivenessChallenge {
+    /// Its id, the nonce the upload names.
+    pub id: String,
+    /// When the service stops accepting frames for it (server time).
+    pub expires_at: Timestamp,
+}
+
 /// A Verified ID the user holds (server times).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VerifiedIdRecord {
@@ -81,24 +101,34 @@ impl OnboardingFlow {
     /// Events of the verification steps. Returns `Err` for an event this step does not expect.
     pub(super) fn on_verification_event(&mut self, event: Event, out: &mut Vec<Effect>) -> Result<(), Rejection> {
         let request_id = self.decision.as_ref().map(|d| d.request_id.clone()).ok_or(Rejection::UnexpectedEvent)?;
-        let recording_id = self.is_calling(|c| matches!(c, ServiceCall::RecordGovernmentId { .. }));
-        let recording_liveness = self.is_calling(|c| matches!(c, ServiceCall::RecordLiveness { .. }));
+        let opening = self.is_calling(|c| matches!(c, ServiceCall::OpenPartnerSession { .. }));
+        let fetching_verdict = self.is_calling(|c| matches!(c, ServiceCall::FetchGovernmentIdVerdict { .. }));
+        let liveness_call =
+            self.is_calling(|c| matches!(c, ServiceCall::RequestLivenessChallenge { .. } | ServiceCall::SubmitLivenessFrames { .. }));
         match (&mut self.step, event) {
-            (Step::GovernmentId { started, .. }, Event::Continue) => {
-                *started = true;
-                out.push(Effect::StartGovernmentIdCheck { request_id });
+            // While the service is opening a session or looking up the verdict, another tap
+            // would race that answer: it is refused, and the answer moves the step.
+            (Step::GovernmentId { .. }, Event::Continue | Event::GovernmentIdHandoffEnded) if opening || fetching_verdict => {
+                return Err(Rejection::UnexpectedEvent);
+            }
+            // The partner has not reported yet: "Check again" asks the service now.
+            (Step::GovernmentId { awaiting_verdict: Some(_), .. }, Event::Continue) => {
+                self.call(ServiceCall::FetchGovernmentIdVerdict { request_id }, out);
+            }
+            // The service opens the partner session; its answer hands the user off.
+            (Step::GovernmentId { .. }, Event::Continue) => {
+                self.call(ServiceCall::OpenPartnerSession { request_id }, out);
             }
             (Step::GovernmentId { completed, .. }, Event::GovernmentIdProgress { step }) => {
                 if !completed.contains(&step) {
                     completed.push(step);
                 }
             }
-            // The verdict goes to the service first; its answer moves the step.
-            (Step::GovernmentId { .. }, Event::GovernmentIdFinished { outcome }) => {
-                if recording_id {
-                    return Err(Rejection::UnexpectedEvent);
-                }
-                self.call(ServiceCall::RecordGovernmentId { request_id, outcome }, out);
+            // The user is back from the partner's page. The verdict is the service's to tell
+            // (the partner reports it there), so the flow asks for it; the phone's word is
+            // never taken. Coming back from a partner that was never opened is stale.
+            (Step::GovernmentId { started: true, .. }, Event::GovernmentIdHandoffEnded) => {
+                self.call(ServiceCall::FetchGovernmentIdVerdict { request_id }, out);
             }
             (Step::AddVerifiedId { opened }, Event::Continue) => {
                 if *opened {
@@ -122,21 +152,35 @@ impl OnboardingFlow {
                 self.step = Step::Selfie { phase: SelfiePhase::Uploading };
                 self.call(ServiceCall::UploadSelfie { request_id }, out);
             }
-            // (Re)starts the challenge, unless its result is on its way to the service.
-            (Step::Liveness { attempts, .. }, Event::Continue) if !recording_liveness => {
+            // While the service issues a challenge or judges the frames, another tap or a late
+            // result would race its answer: refused, and the answer moves the step.
+            (Step::Liveness { .. }, Event::Continue | Event::LivenessFinished { .. }) if liveness_call => {
+                return Err(Rejection::UnexpectedEvent);
+            }
+            // (Re)starts the check with a new challenge (single use, and short-lived); its
+            // answer opens the camera. A run under way is abandoned.
+            (Step::Liveness { attempts, .. }, Event::Continue) => {
                 let attempts = *attempts;
                 if self.require_permissions(&[Permission::Camera], out) {
-                    self.step = Step::Liveness { in_progress: true, attempts };
-                    out.push(Effect::StartLiveness { request_id });
+                    self.step = Step::Liveness { in_progress: false, attempts, challenge: None };
+                    self.call(ServiceCall::RequestLivenessChallenge { request_id }, out);
                 }
             }
-            // The phone's result goes to the service with its evidence; its answer moves the step.
-            (Step::Liveness { in_progress: true, .. }, Event::LivenessFinished { failure }) => {
-                if recording_liveness {
-                    return Err(Rejection::UnexpectedEvent);
-                }
-                let passed = failure.is_none();
-                self.call(ServiceCall::RecordLiveness { request_id, passed, reason: failure }, out);
+            // The phone's challenge ended. Passed: its frames go to the service, whose verdict
+            // moves the step. Failed: nothing is uploaded (the service would fail the same
+            // frames); the user sees why and tries again with a new challenge.
+            (Step::Liveness { in_progress: true, challenge: Some(challenge), .. }, Event::LivenessFinished { failure: None }) => {
+                let challenge_id = challenge.id.clone();
+                self.call(ServiceCall::SubmitLivenessFrames { request_id, challenge_id }, out);
+            }
+            (
+                Step::Liveness { in_progress: in_progress @ true, attempts, challenge: challenge @ Some(_) },
+                Event::LivenessFinished { failure: Some(reason) },
+            ) => {
+                *in_progress = false;
+                *attempts = attempts.saturating_add(1);
+                *challenge = None;
+                self.notice = Some(super::Notice::LivenessFailed { reason });
             }
             (Step::PresentVerifiedId { requested: false }, Event::Continue) => {
                 self.step = Step::PresentVerifiedId { requested: true };

@@ -281,13 +281,33 @@ impl OnboardingFlow {
                         *submitting && !self.request_failed(),
                     )
                 }
-                Step::GovernmentId { completed, started } => (
-                    Screen::GovernmentId { completed_steps: completed.clone(), started: *started },
-                    msg::GOV_ID_TITLE,
-                    Some(t(msg::GOV_ID_BODY)),
-                    retry_or(msg::ACTION_START_VERIFICATION),
-                    *started && !self.request_failed(),
-                ),
+                Step::GovernmentId { completed, started, awaiting_verdict } => {
+                    use super::service_call::ServiceCall;
+                    let opening = self.is_calling(|c| matches!(c, ServiceCall::OpenPartnerSession { .. }));
+                    let fetching = self.is_calling(|c| matches!(c, ServiceCall::FetchGovernmentIdVerdict { .. }));
+                    // Back from the partner, the verdict is the service's to give: say that the
+                    // app is waiting for it, not "have your ID ready" again.
+                    let waiting_for_verdict = awaiting_verdict.is_some() || fetching;
+                    let body = if waiting_for_verdict { msg::GOV_ID_WAITING_BODY } else { msg::GOV_ID_BODY };
+                    // Nothing to press while the service answers (another tap is refused);
+                    // while the partner has not reported, "Check again" asks the service now.
+                    let action = if self.request_failed() {
+                        Some(t(msg::ACTION_RETRY))
+                    } else if opening || fetching {
+                        None
+                    } else if awaiting_verdict.is_some() {
+                        Some(t(msg::ACTION_CHECK_AGAIN))
+                    } else {
+                        Some(t(msg::ACTION_START_VERIFICATION))
+                    };
+                    (
+                        Screen::GovernmentId { completed_steps: completed.clone(), started: *started },
+                        msg::GOV_ID_TITLE,
+                        Some(t(body)),
+                        action,
+                        (*started || opening) && !self.request_failed(),
+                    )
+                }
                 Step::AwaitingVerifiedId => {
                     (Screen::AwaitingVerifiedId, msg::AWAITING_VID_TITLE, None, waiting(self.request_failed()), !self.request_failed())
                 }
@@ -305,13 +325,21 @@ impl OnboardingFlow {
                     if *phase == SelfiePhase::Uploading { waiting(self.request_failed()) } else { Some(t(msg::ACTION_TAKE_SELFIE)) },
                     *phase != SelfiePhase::Ready && !self.request_failed(),
                 ),
-                Step::Liveness { in_progress, .. } => (
-                    Screen::Liveness { in_progress: *in_progress, fast_path },
-                    msg::LIVENESS_TITLE,
-                    Some(t(if fast_path { msg::FAST_PATH_BODY } else { msg::LIVENESS_BODY })),
-                    retry_or(msg::ACTION_START_LIVENESS),
-                    *in_progress && !self.request_failed(),
-                ),
+                Step::Liveness { in_progress, .. } => {
+                    use super::service_call::ServiceCall;
+                    // Nothing to press while the service issues the challenge or judges the
+                    // frames (another tap is refused).
+                    let calling = self.is_calling(|c| {
+                        matches!(c, ServiceCall::RequestLivenessChallenge { .. } | ServiceCall::SubmitLivenessFrames { .. })
+                    });
+                    (
+                        Screen::Liveness { in_progress: *in_progress, fast_path },
+                        msg::LIVENESS_TITLE,
+                        Some(t(if fast_path { msg::FAST_PATH_BODY } else { msg::LIVENESS_BODY })),
+                        if calling { None } else { retry_or(msg::ACTION_START_LIVENESS) },
+                        (*in_progress || calling) && !self.request_failed(),
+                    )
+                }
                 Step::PresentVerifiedId { requested } => (
                     Screen::PresentVerifiedId { requested: *requested },
                     msg::PRESENT_VID_TITLE,
@@ -348,7 +376,8 @@ impl OnboardingFlow {
                     // be off), and the lifetime the service granted (not a fixed "30 minutes").
                     let expires_at = format_utc(info.expires.at, self.clock.server_now(now));
                     let minutes = info.lifetime_minutes.to_string();
-                    let body = if info.code.is_some() { msg::TAP_BODY } else { msg::TAP_HIDDEN_BODY };
+                    // After a restart the code is gone: say why it is not shown (it is shown once).
+                    let body = if info.code.is_some() { msg::TAP_BODY } else { msg::TAP_SHOWN_ONCE_BODY };
                     let mut body = body.render(l, &[("minutes", &minutes), ("expires_at", &expires_at)]);
                     if info.is_usable_once {
                         body.text = format!("{} {}", body.text, msg::TAP_ONE_TIME_BODY.text(l).text);
@@ -363,7 +392,7 @@ impl OnboardingFlow {
                         msg::TAP_TITLE,
                         Some(body),
                         // After a restart the code is no longer on this phone: offer a new one.
-                        if info.code.is_none() && !fetching_tap { retry_or(msg::ACTION_NEW_TAP) } else { None },
+                        if info.code.is_none() && !fetching_tap { retry_or(msg::ACTION_REPLACE_TAP) } else { None },
                         fetching_tap,
                     )
                 }

@@ -31,6 +31,8 @@ pub const DOB_BODY: MessageCode = MessageCode("FLOW_DOB_BODY");
 pub const GOV_ID_TITLE: MessageCode = MessageCode("FLOW_GOV_ID_TITLE");
 /// Government-ID body (seed 001 step 2).
 pub const GOV_ID_BODY: MessageCode = MessageCode("FLOW_GOV_ID_BODY");
+/// Government-ID body while the service waits for the partner's verdict.
+pub const GOV_ID_WAITING_BODY: MessageCode = MessageCode("FLOW_GOV_ID_WAITING_BODY");
 /// Waiting for the Verified ID.
 pub const AWAITING_VID_TITLE: MessageCode = MessageCode("FLOW_AWAITING_VID_TITLE");
 /// Add-to-Authenticator title.
@@ -71,8 +73,8 @@ pub const FETCHING_TAP_TITLE: MessageCode = MessageCode("FLOW_FETCHING_TAP_TITLE
 pub const TAP_TITLE: MessageCode = MessageCode("FLOW_TAP_TITLE");
 /// TAP body (seed 000); `{minutes}` (the lifetime the service returned), `{expires_at}` (UTC).
 pub const TAP_BODY: MessageCode = MessageCode("FLOW_TAP_BODY");
-/// TAP after a restart; `{expires_at}` (UTC).
-pub const TAP_HIDDEN_BODY: MessageCode = MessageCode("FLOW_TAP_HIDDEN_BODY");
+/// TAP after a restart: the code was shown once and is gone; `{expires_at}` (UTC).
+pub const TAP_SHOWN_ONCE_BODY: MessageCode = MessageCode("FLOW_TAP_SHOWN_ONCE_BODY");
 /// One-time TAP / 10-minute rule.
 pub const TAP_ONE_TIME_BODY: MessageCode = MessageCode("FLOW_TAP_ONE_TIME_BODY");
 /// TAP expired title.
@@ -127,6 +129,8 @@ pub const ACTION_JOIN_CALL: MessageCode = MessageCode("FLOW_ACTION_JOIN_CALL");
 pub const ACTION_ADD_PASSKEY: MessageCode = MessageCode("FLOW_ACTION_ADD_PASSKEY");
 /// Primary action: fast path after expiry.
 pub const ACTION_NEW_TAP: MessageCode = MessageCode("FLOW_ACTION_NEW_TAP");
+/// Primary action: a new TAP for one whose code was lost with the app (fast path or replacement).
+pub const ACTION_REPLACE_TAP: MessageCode = MessageCode("FLOW_ACTION_REPLACE_TAP");
 /// Primary action: restart.
 pub const ACTION_NEW_REQUEST: MessageCode = MessageCode("FLOW_ACTION_NEW_REQUEST");
 /// Camera missing.
@@ -232,6 +236,7 @@ pub const ALL: &[MessageCode] = &[
     DOB_BODY,
     GOV_ID_TITLE,
     GOV_ID_BODY,
+    GOV_ID_WAITING_BODY,
     AWAITING_VID_TITLE,
     ADD_VID_TITLE,
     ADD_VID_BODY,
@@ -252,7 +257,7 @@ pub const ALL: &[MessageCode] = &[
     FETCHING_TAP_TITLE,
     TAP_TITLE,
     TAP_BODY,
-    TAP_HIDDEN_BODY,
+    TAP_SHOWN_ONCE_BODY,
     TAP_ONE_TIME_BODY,
     TAP_EXPIRED_TITLE,
     TAP_EXPIRED_FAST_BODY,
@@ -280,6 +285,7 @@ pub const ALL: &[MessageCode] = &[
     ACTION_JOIN_CALL,
     ACTION_ADD_PASSKEY,
     ACTION_NEW_TAP,
+    ACTION_REPLACE_TAP,
     ACTION_NEW_REQUEST,
     NOTICE_PERMISSION_CAMERA,
     NOTICE_PERMISSION_MICROPHONE,

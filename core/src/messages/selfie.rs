@@ -37,6 +37,14 @@ pub const LIVENESS_NOT_SMOOTH: MessageCode = MessageCode("LIVENESS_NOT_SMOOTH");
 pub const LIVENESS_FACE_LOST: MessageCode = MessageCode("LIVENESS_FACE_LOST");
 /// Second face.
 pub const LIVENESS_MULTIPLE_FACES: MessageCode = MessageCode("LIVENESS_MULTIPLE_FACES");
+/// The service's verdict: the frames ended before the face had come close enough.
+pub const LIVENESS_INCOMPLETE: MessageCode = MessageCode("LIVENESS_INCOMPLETE");
+/// The service's verdict: no frame showed a face.
+pub const LIVENESS_NO_FACE: MessageCode = MessageCode("LIVENESS_NO_FACE");
+
+/// The reasons the service gives for a failed liveness check (`liveness_reason`) beyond the
+/// core's own [`LivenessFailure`] codes, which it reports too.
+pub const SERVICE_LIVENESS_REASONS: &[&str] = &["INCOMPLETE", "NO_FACE"];
 
 /// Every code this domain uses.
 pub const ALL: &[MessageCode] = &[
@@ -57,6 +65,8 @@ pub const ALL: &[MessageCode] = &[
     LIVENESS_NOT_SMOOTH,
     LIVENESS_FACE_LOST,
     LIVENESS_MULTIPLE_FACES,
+    LIVENESS_INCOMPLETE,
+    LIVENESS_NO_FACE,
 ];
 
 /// The code for one guidance.
@@ -87,6 +97,19 @@ pub fn liveness_code(state: &LivenessState) -> MessageCode {
             LivenessFailure::FaceLost => LIVENESS_FACE_LOST,
             LivenessFailure::MultipleFaces => LIVENESS_MULTIPLE_FACES,
         },
+    }
+}
+
+/// The words for a liveness failure reason as the service reports it (the core's
+/// `LivenessFailure::code`, or one of [`SERVICE_LIVENESS_REASONS`]); `None` for any other code.
+pub fn liveness_reason_code(reason: &str) -> Option<MessageCode> {
+    if let Some(failure) = LivenessFailure::from_code(reason) {
+        return Some(liveness_code(&LivenessState::Failed { reason: failure }));
+    }
+    match reason {
+        "INCOMPLETE" => Some(LIVENESS_INCOMPLETE),
+        "NO_FACE" => Some(LIVENESS_NO_FACE),
+        _ => None,
     }
 }
 

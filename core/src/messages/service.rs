@@ -5,7 +5,7 @@
 //! user can act on (or must wait out) has a text here: new catalog rows `SERVICE_<code>`, or, where
 //! the flow already says the same thing, the flow's row (`SERVICE_ALIASES`). The other codes are
 //! listed with the reason they get no text of their own: [`REVIEWER_ONLY`] (answers to the
-//! reviewer console) and [`CLIENT_FAULTS`] (only a faulty app or a test tool provokes them; the
+//! reviewer console), [`PARTNER_ONLY`] (answers to the government-ID partner) and [`CLIENT_FAULTS`] (only a faulty app or a test tool provokes them; the
 //! user can do nothing but retry, so the flow's generic `FLOW_NOTICE_REQUEST_FAILED` with the
 //! code is the right screen). A test reads `reference-service/src` and fails when a code the
 //! service can return is in none of these lists, so no new code ships untranslated.
@@ -74,6 +74,19 @@ pub const PASSKEY_ATTESTATION_REJECTED: MessageCode = MessageCode("SERVICE_PASSK
 pub const IDEMPOTENCY_KEY_IN_USE: MessageCode = MessageCode("SERVICE_IDEMPOTENCY_KEY_IN_USE");
 /// The service failed (5xx).
 pub const INTERNAL: MessageCode = MessageCode("SERVICE_INTERNAL");
+/// The service could not reach the government-ID partner to open a session.
+pub const PARTNER_UNAVAILABLE: MessageCode = MessageCode("SERVICE_PARTNER_UNAVAILABLE");
+/// The government-ID verdict was asked for before any partner session was opened.
+pub const PARTNER_SESSION_NOT_OPENED: MessageCode = MessageCode("SERVICE_PARTNER_SESSION_NOT_OPENED");
+/// The liveness frames reached the service after their challenge expired (120 s).
+pub const LIVENESS_CHALLENGE_EXPIRED: MessageCode = MessageCode("SERVICE_LIVENESS_CHALLENGE_EXPIRED");
+/// The approval's TAP was issued and cannot be issued again (asked for a replacement after it
+/// was used to sign in).
+pub const TAP_ALREADY_ISSUED: MessageCode = MessageCode("SERVICE_TAP_ALREADY_ISSUED");
+/// A lost TAP was replaced as often as the service allows.
+pub const TAP_REPLACEMENT_LIMIT: MessageCode = MessageCode("SERVICE_TAP_REPLACEMENT_LIMIT");
+/// A lost TAP was replaced moments ago; the next replacement waits a minute.
+pub const TAP_REPLACEMENT_TOO_SOON: MessageCode = MessageCode("SERVICE_TAP_REPLACEMENT_TOO_SOON");
 
 /// Every code this domain adds to the catalog.
 pub const ALL: &[MessageCode] = &[
@@ -108,6 +121,12 @@ pub const ALL: &[MessageCode] = &[
     PASSKEY_ATTESTATION_REJECTED,
     IDEMPOTENCY_KEY_IN_USE,
     INTERNAL,
+    PARTNER_UNAVAILABLE,
+    PARTNER_SESSION_NOT_OPENED,
+    LIVENESS_CHALLENGE_EXPIRED,
+    TAP_ALREADY_ISSUED,
+    TAP_REPLACEMENT_LIMIT,
+    TAP_REPLACEMENT_TOO_SOON,
 ];
 
 /// Service codes whose meaning the flow's catalog already words for the user.
@@ -133,7 +152,15 @@ pub const REVIEWER_ONLY: &[&str] = &[
     "REASON_CODE_INVALID",
     "DENIAL_MESSAGE_REQUIRED",
     "DECISION_INVALID",
+    // The reviewer's evidence images: gone under the retention rules (410), or never stored.
+    "EVIDENCE_EXPIRED",
+    "EVIDENCE_NOT_FOUND",
 ];
+
+/// Codes only the government-ID partner receives, from the service's endpoint for its signed
+/// verdict (`POST /v1/partner/callback`); no device calls it.
+pub const PARTNER_ONLY: &[&str] =
+    &["PARTNER_SIGNATURE_INVALID", "CALLBACK_INVALID", "PARTNER_EVENT_REPLAYED", "PARTNER_SESSION_UNKNOWN", "PARTNER_SESSION_CLOSED"];
 
 /// Codes a correct app never provokes (malformed calls, wrong order of protocol steps, headers
 /// and fields the core always fills in), plus the service's test-only and Entra stand-in
@@ -171,6 +198,15 @@ pub const CLIENT_FAULTS: &[&str] = &[
     "TABLE_INVALID",
     // `POST /v1/tap/sign-in` stands in for Entra's sign-in; the app never calls it.
     "TAP_SIGN_IN_REFUSED",
+    // The liveness upload: the core names the challenge it was issued, uploads it once (a
+    // refusal asks for a new challenge, never resends), and sends 6–80 frames with increasing
+    // timestamps, each captured for that challenge only.
+    "LIVENESS_CHALLENGE_UNKNOWN",
+    "LIVENESS_CHALLENGE_USED",
+    "LIVENESS_FRAMES_REQUIRED",
+    "LIVENESS_FRAMES_TOO_MANY",
+    "LIVENESS_FRAMES_OUT_OF_ORDER",
+    "LIVENESS_FRAMES_REUSED",
 ];
 
 /// The catalog code for a service error code, if the user gets a specific text for it.

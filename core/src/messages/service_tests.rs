@@ -19,7 +19,15 @@ const NOT_ERROR_CODES: &[&str] = &[
     "OKP",
     // An alphabet in a unit test (secrets.rs).
     "AB",
+    // A partner's rejection reason, stored and read back in a unit test (store/partner_sessions.rs):
+    // reasons are shown as the partner's code inside FLOW_NOTICE_GOV_ID_REJECTED.
+    "SELFIE_NO_FACE",
 ];
+
+/// Upper-snake literals that are the service's liveness verdict reasons (`liveness_reason` in
+/// a 200 answer, domain/liveness_check.rs), not error codes. Each has the user's own words
+/// (`messages::selfie::liveness_reason_code`), checked below.
+const LIVENESS_REASONS: &[&str] = &["INCOMPLETE", "NO_FACE", "NOT_SMOOTH"];
 
 /// The phone's own codes for a call that never left it (`flow::service_call` `NOT_SENT_*`, and
 /// the runtime's `NOT_SENT_CONFIGURATION`). They share `SERVICE_ALIASES` with the service's
@@ -62,7 +70,7 @@ fn service_codes() -> BTreeMap<String, String> {
         for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
             // Segments between quotes; odd ones are inside a string literal.
             for literal in line.split('"').skip(1).step_by(2) {
-                if is_code_shaped(literal) && !NOT_ERROR_CODES.contains(&literal) {
+                if is_code_shaped(literal) && !NOT_ERROR_CODES.contains(&literal) && !LIVENESS_REASONS.contains(&literal) {
                     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                     codes.entry(literal.to_owned()).or_insert(name);
                 }
@@ -77,8 +85,9 @@ fn classified() -> Vec<(String, &'static str)> {
     let own = ALL.iter().filter_map(|c| c.0.strip_prefix("SERVICE_")).map(|c| (c.to_owned(), "translated"));
     let aliases = SERVICE_ALIASES.iter().map(|(c, _)| ((*c).to_owned(), "alias"));
     let reviewer = REVIEWER_ONLY.iter().map(|c| ((*c).to_owned(), "reviewer-only"));
+    let partner = PARTNER_ONLY.iter().map(|c| ((*c).to_owned(), "partner-only"));
     let faults = CLIENT_FAULTS.iter().map(|c| ((*c).to_owned(), "client fault"));
-    own.chain(aliases).chain(reviewer).chain(faults).collect()
+    own.chain(aliases).chain(reviewer).chain(partner).chain(faults).collect()
 }
 
 #[test]
@@ -90,7 +99,7 @@ fn every_code_the_service_can_return_is_translated_or_explicitly_not_for_users()
     assert!(
         unclassified.is_empty(),
         "service codes without a user text: {unclassified:#?}\nAdd a SERVICE_<code> row to catalog.tsv and messages/service.rs \
-         (or an alias, or list it in REVIEWER_ONLY / CLIENT_FAULTS with its reason)."
+         (or an alias, or list it in REVIEWER_ONLY / PARTNER_ONLY / CLIENT_FAULTS with its reason)."
     );
 }
 
@@ -108,6 +117,23 @@ fn every_listed_code_still_exists_in_the_service_and_is_listed_once() {
         }
     }
     assert!(found.contains_key("NO_FACE_DETECTED") && found.contains_key("INTERNAL"), "the scan found too little: {found:?}");
+}
+
+#[test]
+fn the_services_liveness_reasons_have_words_in_both_languages() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../reference-service/src/domain/liveness_check.rs");
+    let source = std::fs::read_to_string(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
+    let reasons = LIVENESS_REASONS.iter().chain(super::super::selfie::SERVICE_LIVENESS_REASONS);
+    let failures = crate::selfie::LivenessFailure::ALL.map(|f| f.code());
+    for reason in reasons.chain(failures.iter()) {
+        let code = super::super::selfie::liveness_reason_code(reason).unwrap_or_else(|| panic!("{reason} has no words"));
+        let english = code.text(Locale::English);
+        let chinese = code.text(Locale::SimplifiedChinese);
+        assert!(!english.text.is_empty() && english.text != chinese.text, "{reason}: {english:?} / {chinese:?}");
+    }
+    for reason in LIVENESS_REASONS.iter().chain(super::super::selfie::SERVICE_LIVENESS_REASONS) {
+        assert!(source.contains(&format!("\"{reason}\"")), "{reason} is no longer a reason of the service");
+    }
 }
 
 #[test]

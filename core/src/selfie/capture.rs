@@ -176,6 +176,110 @@ fn encode(rgb: &[u8], width: u32, height: u32, quality: u8, capacity: usize) -> 
     Ok(out)
 }
 
+/// Width the liveness evidence is reduced towards: the analyser's working width, so the
+/// service, analysing an evidence frame as it comes, works on the image the phone analysed.
+pub const EVIDENCE_WIDTH: u32 = super::analysis::WORKING_WIDTH;
+/// Shortest side an evidence frame keeps (the service refuses frames with a side under 160 px).
+pub const EVIDENCE_MIN_SIDE: u32 = 160;
+/// Longest side an evidence frame may have (the service refuses frames with a side over 1280 px).
+pub const EVIDENCE_MAX_SIDE: u32 = 1280;
+/// Upper bound of one evidence JPEG (the service accepts up to 256 KiB; a 320-px frame is
+/// 15–30 KB).
+pub const EVIDENCE_MAX_BYTES: usize = 200_000;
+/// JPEG quality of the evidence: enough for the service's face detector, small on the wire.
+const EVIDENCE_QUALITY: u8 = 80;
+/// Samples per axis averaged into one evidence pixel: every pixel of the box up to 1280-px
+/// frames, an even 4×4 grid of it above, so a 12 MP frame costs what a 1280-px one does.
+const EVIDENCE_SAMPLES: u32 = 4;
+
+/// The integer reduction factor of an evidence frame: the analyser's (`width / 320`), made
+/// smaller when it would bring a side under [`EVIDENCE_MIN_SIDE`] (very wide frames) and larger
+/// when a side would stay over [`EVIDENCE_MAX_SIDE`] (very tall ones).
+fn evidence_factor(width: u32, height: u32) -> u32 {
+    let mut factor = (width / EVIDENCE_WIDTH).max(1);
+    while factor > 1 && (width / factor).min(height / factor) < EVIDENCE_MIN_SIDE {
+        factor -= 1;
+    }
+    while (width / factor).max(height / factor) > EVIDENCE_MAX_SIDE {
+        factor += 1;
+    }
+    factor
+}
+
+/// The whole frame, box-averaged by `factor` (edge pixels that fill no whole box dropped).
+fn reduce_rgb(frame: &Frame<'_>, factor: u32) -> (Zeroizing<Vec<u8>>, u32, u32) {
+    let (ow, oh) = ((frame.width() / factor).max(1), (frame.height() / factor).max(1));
+    let samples = factor.clamp(1, EVIDENCE_SAMPLES);
+    // Offsets of the samples inside a box, evenly spread (all of them when the box is small).
+    let offsets: Vec<u32> = (0..samples).map(|i| (i * factor / samples).min(factor - 1)).collect();
+    let count = samples * samples;
+    let mut rgb = Zeroizing::new(Vec::with_capacity(ow as usize * oh as usize * 3));
+    for oy in 0..oh {
+        for ox in 0..ow {
+            let mut sum = [0u32; 3];
+            for &dy in &offsets {
+                for &dx in &offsets {
+                    let x = (ox * factor + dx).min(frame.width() - 1);
+                    let y = (oy * factor + dy).min(frame.height() - 1);
+                    let p = frame.rgb_at(x, y);
+                    for c in 0..3 {
+                        sum[c] += u32::from(p[c]);
+                    }
+                }
+            }
+            rgb.extend(sum.map(|s| (s / count) as u8));
+        }
+    }
+    (rgb, ow, oh)
+}
+
+/// One frame of the liveness evidence: the whole frame (the service measures the face against
+/// it, as the phone did), reduced to about [`EVIDENCE_WIDTH`] pixels wide with its aspect
+/// kept, as a metadata-free JPEG of at most [`EVIDENCE_MAX_BYTES`], stamped with the frame's
+/// timestamp. Held like the selfie: wiped on drop, never printed.
+pub fn evidence_frame(frame: &Frame<'_>, timestamp_ms: u64) -> Result<CapturedSelfie, CaptureError> {
+    let (rgb, width, height) = reduce_rgb(frame, evidence_factor(frame.width(), frame.height()));
+    let mut quality = EVIDENCE_QUALITY;
+    loop {
+        let jpeg = encode(&rgb, width, height, quality, EVIDENCE_MAX_BYTES.saturating_mul(2))?;
+        if jpeg.len() <= EVIDENCE_MAX_BYTES {
+            if let Some(&marker) = metadata_markers(&jpeg).first() {
+                return Err(CaptureError::Metadata(marker));
+            }
+            return Ok(CapturedSelfie { jpeg, width, height, captured_at_ms: timestamp_ms });
+        }
+        if quality <= 40 {
+            return Err(CaptureError::TooLarge { max_bytes: EVIDENCE_MAX_BYTES });
+        }
+        quality = quality.saturating_sub(20).max(40);
+    }
+}
+
+/// An evidence JPEG decoded back to RGB, as the service decodes it; wiped on drop.
+pub(crate) struct DecodedEvidence {
+    rgb: Zeroizing<Vec<u8>>,
+    width: u32,
+    height: u32,
+}
+
+impl DecodedEvidence {
+    /// The pixels as a frame to analyse.
+    pub(crate) fn frame(&self) -> Result<Frame<'_>, super::frame::FrameError> {
+        let plane = super::frame::Plane { data: &self.rgb, row_stride: self.width.saturating_mul(3), pixel_stride: 3 };
+        Frame::new(self.width, self.height, super::frame::PixelFormat::Rgb, &[plane])
+    }
+}
+
+/// Decodes an evidence frame the way the service does (the `image` crate's JPEG decoder, to
+/// RGB), so the phone's challenge sees the pixels the service's will. `None` if it does not
+/// decode (it was just encoded here, so never expected).
+pub(crate) fn decode_evidence(evidence: &CapturedSelfie) -> Option<DecodedEvidence> {
+    let decoder = image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(evidence.expose_jpeg())).ok()?;
+    let rgb = image::DynamicImage::from_decoder(decoder).ok()?.into_rgb8();
+    let (width, height) = rgb.dimensions();
+    Some(DecodedEvidence { rgb: Zeroizing::new(rgb.into_raw()), width, height })
+}
+
 /// Crops and encodes the capture from the frame it was decided on.
 pub fn capture(frame: &Frame<'_>, face: FaceBox, timestamp_ms: u64, settings: &CaptureSettings) -> Result<CapturedSelfie, CaptureError> {
     let (mut rgb, mut width, mut height) = crop_rgb(frame, face, settings).ok_or(CaptureError::EmptyCrop)?;

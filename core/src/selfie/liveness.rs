@@ -50,6 +50,20 @@ pub enum LivenessFailure {
 }
 
 impl LivenessFailure {
+    /// Every reason.
+    pub const ALL: [LivenessFailure; 5] = [
+        LivenessFailure::TimedOut,
+        LivenessFailure::NotMonotonic,
+        LivenessFailure::NotSmooth,
+        LivenessFailure::FaceLost,
+        LivenessFailure::MultipleFaces,
+    ];
+
+    /// The reason with this `code`, if any.
+    pub fn from_code(code: &str) -> Option<LivenessFailure> {
+        Self::ALL.into_iter().find(|failure| failure.code() == code)
+    }
+
     /// A stable code for the flow and the service (never a Rust `Debug` name).
     pub fn code(&self) -> &'static str {
         match self {

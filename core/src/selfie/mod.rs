@@ -28,4 +28,4 @@ pub use capture::{CaptureError, CaptureSettings, CapturedSelfie};
 pub use frame::{Frame, FrameError, PixelFormat, Plane};
 pub use guidance::{Guidance, GuidanceThresholds};
 pub use liveness::{LivenessFailure, LivenessSample, LivenessSettings, LivenessState};
-pub use session::{FrameVerdict, LivenessOutcome, SelfieConfig, SelfieSession, SessionError};
+pub use session::{EVIDENCE_INTERVAL_MS, FrameVerdict, LivenessOutcome, MAX_EVIDENCE_FRAMES, SelfieConfig, SelfieSession, SessionError};

@@ -3,7 +3,9 @@
 //! The session is pure: it never reads a clock (timestamps come with the frames) and performs no
 //! I/O; the capture stays in memory until the flow takes it for upload. The flow drives it in two
 //! steps: the selfie (guidance until `required_good_frames` consecutive good frames, then a
-//! capture) and the liveness challenge (`start_liveness`, then frames until an outcome).
+//! capture) and the liveness challenge (`start_liveness`, then frames until an outcome). The
+//! challenge's outcome carries the frames it judged, for the service to judge again: the
+//! service's verdict is the one that counts.
 
 use thiserror::Error;
 
@@ -68,6 +70,13 @@ pub struct FrameVerdict {
     pub liveness: Option<LivenessState>,
 }
 
+/// Least time between two frames the challenge judges (and keeps for the service): about ten
+/// frames a second, whatever the camera's rate, so the service's ≤ 80 frames cover the
+/// challenge's 8 seconds.
+pub const EVIDENCE_INTERVAL_MS: u64 = 100;
+/// Most evidence frames one outcome carries (the service's limit).
+pub const MAX_EVIDENCE_FRAMES: usize = 80;
+
 /// The liveness result the flow carries as an event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LivenessOutcome {
@@ -77,15 +86,47 @@ pub struct LivenessOutcome {
     pub growth: f32,
     /// The approach, in time order (empty on failure).
     pub samples: Vec<LivenessSample>,
-    /// JPEGs of the first and last frames of the approach, for the service to re-check.
+    /// The frames the challenge judged, for the service to judge again (it never takes the
+    /// phone's word): from the first frame with a face to the one that passed, at least
+    /// [`EVIDENCE_INTERVAL_MS`] apart, at most [`MAX_EVIDENCE_FRAMES`], each the whole frame
+    /// reduced to about 320 px wide as a JPEG with its timestamp (`captured_at_ms`), in time
+    /// order. Empty on failure: a failed check is not uploaded.
     pub evidence: Vec<CapturedSelfie>,
 }
 
+/// A running "move closer" challenge. It judges what the service will judge: the evidence
+/// JPEGs themselves, decoded and analysed by an analyser of its own that has seen exactly the
+/// frames kept so far, in order (the service runs a fresh analyser over the upload). The
+/// session's main analyser, which sees every camera frame for the live guidance, tracks the
+/// face differently at 30 frames a second; measured on its boxes, a pass on the phone could
+/// be a few percent short of one on the service.
 #[derive(Debug)]
 struct LivenessRun {
     challenge: MoveCloserChallenge,
+    /// The analyser of the kept frames, once the first one is kept.
+    judge: Option<Analyzer>,
+    /// The frames the challenge judged since its first face, in order.
     evidence: Vec<CapturedSelfie>,
     outcome: Option<LivenessOutcome>,
+}
+
+impl LivenessRun {
+    /// Whether the frame at `timestamp_ms` is due: any frame until the first is kept, then one
+    /// at least [`EVIDENCE_INTERVAL_MS`] after the last one kept.
+    fn due(&self, timestamp_ms: u64) -> bool {
+        self.evidence.last().is_none_or(|last| timestamp_ms >= last.captured_at_ms().saturating_add(EVIDENCE_INTERVAL_MS))
+    }
+}
+
+/// At most `max` of `frames`, spread evenly, the first and the last always kept.
+fn thin_evenly(frames: Vec<CapturedSelfie>, max: usize) -> Vec<CapturedSelfie> {
+    let len = frames.len();
+    if len <= max || max < 2 {
+        return frames.into_iter().take(max).collect();
+    }
+    // Index i of the result is frame round(i·(len−1)/(max−1)): strictly increasing, 0 and len−1.
+    let wanted: Vec<usize> = (0..max).map(|i| (i * (len - 1) + (max - 1) / 2) / (max - 1)).collect();
+    frames.into_iter().enumerate().filter(|(index, _)| wanted.binary_search(index).is_ok()).map(|(_, frame)| frame).collect()
 }
 
 /// A selfie session: one per selfie step, fed every camera frame.
@@ -132,32 +173,14 @@ impl SelfieSession {
             if !matches!(guidance, Guidance::TooDark | Guidance::NoFace | Guidance::MultipleFaces) {
                 guidance = Guidance::Good;
             }
-            let was_waiting = matches!(run.challenge.state(), LivenessState::WaitingForFace);
-            let state = run.challenge.observe(timestamp_ms, &analysis.faces).clone();
-            let single = analysis.faces.first().copied().filter(|_| analysis.faces.len() == 1);
-            let first_sample = was_waiting && matches!(state, LivenessState::InProgress { .. });
-            let passed = matches!(state, LivenessState::Passed { .. });
-            if let (Some(face), true) = (single, first_sample || (passed && run.outcome.is_none())) {
-                // Evidence is best effort: a frame that cannot be encoded is simply not kept.
-                if let Ok(jpeg) = capture::capture(frame, face, timestamp_ms, &self.config.capture) {
-                    run.evidence.push(jpeg);
-                }
+            let running = matches!(run.challenge.state(), LivenessState::WaitingForFace | LivenessState::InProgress { .. });
+            // Before the first face, only a frame where the live analysis sees one is worth
+            // encoding: the others would not start the challenge.
+            let candidate = run.judge.is_some() || analysis.faces.len() == 1;
+            if running && candidate && run.due(timestamp_ms) {
+                Self::judge_frame(run, frame, timestamp_ms)?;
             }
-            if run.outcome.is_none() {
-                run.outcome = match &state {
-                    LivenessState::Passed { growth, samples } => Some(LivenessOutcome {
-                        failure: None,
-                        growth: *growth,
-                        samples: samples.clone(),
-                        evidence: std::mem::take(&mut run.evidence),
-                    }),
-                    LivenessState::Failed { reason } => {
-                        run.evidence.clear();
-                        Some(LivenessOutcome { failure: Some(*reason), growth: 0.0, samples: Vec::new(), evidence: Vec::new() })
-                    }
-                    _ => None,
-                };
-            }
+            let state = run.challenge.state().clone();
             self.good_streak = 0;
             return Ok(self.verdict(guidance, analysis, false, Some(state)));
         }
@@ -176,6 +199,42 @@ impl SelfieSession {
             }
         }
         Ok(self.verdict(guidance, analysis, captured, None))
+    }
+
+    /// Encodes the frame as evidence, analyses that JPEG as the service will, and feeds the
+    /// faces found to the challenge. From the frame that starts the challenge (the first with
+    /// one face) every judged frame is kept, faceless ones too (the service counts them as
+    /// misses as the phone does). A frame whose JPEG cannot be made is neither judged nor kept;
+    /// a frame before the start that does not start it is forgotten with the analyser that
+    /// looked at it, so the service's fresh analyser begins where the phone's began.
+    fn judge_frame(run: &mut LivenessRun, frame: &Frame<'_>, timestamp_ms: u64) -> Result<(), ModelError> {
+        let Ok(jpeg) = capture::evidence_frame(frame, timestamp_ms) else { return Ok(()) };
+        let Some(decoded) = capture::decode_evidence(&jpeg) else { return Ok(()) };
+        let Ok(view) = decoded.frame() else { return Ok(()) };
+        let started = run.judge.is_some();
+        let mut judge = run.judge.take().unwrap_or_default();
+        let faces = judge.analyze(&view)?.faces;
+        if !started && faces.is_empty() {
+            // Not the start after all: neither this frame nor the analyser that saw it is kept.
+            return Ok(());
+        }
+        run.judge = Some(judge);
+        run.evidence.push(jpeg);
+        run.outcome = match run.challenge.observe(timestamp_ms, &faces) {
+            LivenessState::Passed { growth, samples } => Some(LivenessOutcome {
+                failure: None,
+                growth: *growth,
+                samples: samples.clone(),
+                evidence: thin_evenly(std::mem::take(&mut run.evidence), MAX_EVIDENCE_FRAMES),
+            }),
+            LivenessState::Failed { reason } => {
+                // A failed check is not uploaded: its frames go at once.
+                run.evidence.clear();
+                Some(LivenessOutcome { failure: Some(*reason), growth: 0.0, samples: Vec::new(), evidence: Vec::new() })
+            }
+            LivenessState::WaitingForFace | LivenessState::InProgress { .. } => None,
+        };
+        Ok(())
     }
 
     fn verdict(
@@ -222,8 +281,12 @@ impl SelfieSession {
     /// frame clock.
     pub fn start_liveness(&mut self) {
         self.clock.reset();
-        self.liveness =
-            Some(LivenessRun { challenge: MoveCloserChallenge::new(self.config.liveness), evidence: Vec::new(), outcome: None });
+        self.liveness = Some(LivenessRun {
+            challenge: MoveCloserChallenge::new(self.config.liveness),
+            judge: None,
+            evidence: Vec::new(),
+            outcome: None,
+        });
     }
 
     /// The challenge's current state, if one was started.
@@ -240,5 +303,43 @@ impl SelfieSession {
     pub fn stop_liveness(&mut self) {
         self.liveness = None;
         self.analyzer.reset();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::selfie::frame::{PixelFormat, Plane};
+
+    fn frames(count: u64) -> Vec<CapturedSelfie> {
+        let pixels = vec![128u8; 320 * 240 * 3];
+        let frame = Frame::new(320, 240, PixelFormat::Rgb, &[Plane { data: &pixels, row_stride: 960, pixel_stride: 3 }]).expect("valid");
+        (0..count).map(|i| capture::evidence_frame(&frame, i * 100).expect("encoded")).collect()
+    }
+
+    #[test]
+    fn evidence_is_thinned_evenly_keeping_the_first_and_the_last() {
+        let kept: Vec<u64> = thin_evenly(frames(81), MAX_EVIDENCE_FRAMES).iter().map(|f| f.captured_at_ms()).collect();
+        assert_eq!(kept.len(), MAX_EVIDENCE_FRAMES);
+        assert_eq!((kept.first(), kept.last()), (Some(&0), Some(&8_000)));
+        assert!(kept.windows(2).all(|w| w[0] < w[1] && w[1] - w[0] <= 200), "{kept:?}");
+        let few: Vec<u64> = thin_evenly(frames(7), MAX_EVIDENCE_FRAMES).iter().map(|f| f.captured_at_ms()).collect();
+        assert_eq!(few, [0, 100, 200, 300, 400, 500, 600], "nothing dropped under the limit");
+        let halved: Vec<u64> = thin_evenly(frames(9), 5).iter().map(|f| f.captured_at_ms()).collect();
+        assert_eq!(halved, [0, 200, 400, 600, 800]);
+    }
+
+    #[test]
+    fn an_evidence_frame_is_the_whole_frame_near_320_px_wide_with_its_aspect() {
+        for (width, height, expected) in [(640, 480, (320, 240)), (1280, 720, (320, 180)), (720, 1280, (360, 640)), (1920, 800, (384, 160))]
+        {
+            let pixels = vec![90u8; width as usize * height as usize * 3];
+            let frame = Frame::new(width, height, PixelFormat::Rgb, &[Plane { data: &pixels, row_stride: width * 3, pixel_stride: 3 }])
+                .expect("valid");
+            let evidence = capture::evidence_frame(&frame, 42).expect("encoded");
+            assert_eq!((evidence.width(), evidence.height()), expected, "{width}×{height}");
+            assert_eq!(evidence.captured_at_ms(), 42);
+            assert!(format!("{evidence:?}").contains("[redacted]"));
+        }
     }
 }

@@ -102,7 +102,10 @@ pub fn check(flow: &OnboardingFlow, now: Timestamp) {
     if code_lost && actual.primary_action != expected.primary_action {
         // …and offers a new TAP, which replaces the one whose code is gone.
         let offered = actual.primary_action.as_ref().map(|a| a.code.as_str());
-        assert!(matches!(offered, Some("FLOW_ACTION_NEW_TAP" | "FLOW_ACTION_RETRY")), "after restore the TAP screen offers {offered:?}");
+        assert!(
+            matches!(offered, Some("FLOW_ACTION_REPLACE_TAP" | "FLOW_ACTION_RETRY")),
+            "after restore the TAP screen offers {offered:?}"
+        );
         actual.primary_action = expected.primary_action.clone();
     }
     assert_eq!(actual, expected, "the view after restore differs");
@@ -187,4 +190,26 @@ pub fn only_call(effects: &[Effect]) -> (CallId, ServiceCall) {
         [one] => one.clone(),
         other => panic!("expected one call, got {other:?} in {effects:?}"),
     }
+}
+
+/// On the liveness step: "Start" asks the service for a challenge, and its answer opens the
+/// camera for it. Returns the answer's effects.
+pub fn start_liveness(d: &mut Driver, challenge_id: &str) -> Vec<Effect> {
+    let (_, call) = only_call(&d.send(Event::Continue));
+    assert!(matches!(call, ServiceCall::RequestLivenessChallenge { .. }), "{call:?}");
+    let server_time = d.server_time() + 1_000;
+    let effects =
+        d.answer(CallAnswer::LivenessChallengeIssued { challenge_id: challenge_id.into(), expires_at: server_time + 120_000, server_time });
+    assert!(effects.iter().any(|e| matches!(e, Effect::StartLiveness { challenge_id: c, .. } if c == challenge_id)), "{effects:?}");
+    effects
+}
+
+/// The liveness step, passed: a challenge, the phone's own check passed, its frames uploaded,
+/// and the service's verdict `passed`. Returns the verdict's effects.
+pub fn pass_liveness(d: &mut Driver) -> Vec<Effect> {
+    start_liveness(d, "lc-1");
+    let (_, call) = only_call(&d.send(Event::LivenessFinished { failure: None }));
+    assert!(matches!(call, ServiceCall::SubmitLivenessFrames { ref challenge_id, .. } if challenge_id == "lc-1"), "{call:?}");
+    let server_time = d.server_time() + 1_000;
+    d.answer(CallAnswer::LivenessJudged { passed: true, reason: None, server_time })
 }

@@ -11,6 +11,8 @@
 //! neither an employee ID nor a date of birth is refused before the lookup, so the endpoint
 //! cannot be used to learn which UPNs exist.
 
+use std::sync::Arc;
+
 use crate::domain::DomainError;
 
 /// Employee or external staff (vendor, contractor).
@@ -20,6 +22,40 @@ pub enum StaffKind {
     Employee,
     /// External staff: identified by the employee ID their manager gives them.
     External,
+}
+
+impl StaffKind {
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Employee => "employee",
+            Self::External => "external",
+        }
+    }
+}
+
+/// A badge photo (JPEG) as the badge photo store (GSAM) holds it: what the reviewer compares
+/// the selfie and the liveness capture with. Shared rather than copied, since every request of
+/// the person shows the same image.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BadgePhoto(Arc<[u8]>);
+
+impl BadgePhoto {
+    /// A badge photo from its JPEG bytes.
+    pub fn from_jpeg(jpeg: impl Into<Arc<[u8]>>) -> Self {
+        Self(jpeg.into())
+    }
+    /// The JPEG bytes.
+    pub fn jpeg(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+// Not the bytes: a directory printed in a log or a failed assertion stays readable.
+impl std::fmt::Debug for BadgePhoto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "BadgePhoto({} bytes)", self.0.len())
+    }
 }
 
 /// Which onboarding flow the app shows.
@@ -84,8 +120,8 @@ pub struct DirectoryEntry {
     pub staff_kind: StaffKind,
     /// ISO `YYYY-MM-DD`, employees only.
     pub date_of_birth: Option<String>,
-    /// Whether a badge photo exists to compare selfies with.
-    pub has_badge_photo: bool,
+    /// The badge photo selfies are compared with, if the badge photo store has one.
+    pub badge_photo: Option<BadgePhoto>,
     /// Groups the person belongs to (TAP policy scope and rollout).
     pub groups: Vec<String>,
     /// A per-user path that overrides group rollout.
@@ -98,6 +134,11 @@ impl DirectoryEntry {
     /// Whether `dob` (ISO `YYYY-MM-DD`) is the date of birth on record.
     pub fn born_on(&self, dob: &str) -> bool {
         self.date_of_birth.as_deref() == Some(dob)
+    }
+
+    /// Whether a badge photo exists to compare selfies with.
+    pub fn has_badge_photo(&self) -> bool {
+        self.badge_photo.is_some()
     }
 }
 
@@ -212,7 +253,7 @@ impl Directory {
             (true, Some(_)) => return Err(DomainError::IdentityNotMatched),
             (true, None) => DateOfBirthCheck::Pending,
         };
-        if entry.staff_kind == StaffKind::Employee && !entry.has_badge_photo {
+        if entry.staff_kind == StaffKind::Employee && !entry.has_badge_photo() {
             return Err(DomainError::BadgePhotoMissing);
         }
         Ok(PathDecision { entry: entry.clone(), path, flags, date_of_birth })

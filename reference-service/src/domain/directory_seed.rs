@@ -2,7 +2,12 @@
 //! external staff covering each path, with and without badge photos, in and out of the TAP
 //! policy's scope. The README's demo walk-through uses these people.
 
-use crate::domain::directory::{Directory, DirectoryEntry, GroupRollout, OnboardingPath, RolloutFlags, StaffKind};
+use crate::domain::directory::{BadgePhoto, Directory, DirectoryEntry, GroupRollout, OnboardingPath, RolloutFlags, StaffKind};
+
+/// Stands in for the GSAM badge photo store: everyone seeded with a badge photo shows this one
+/// portrait (a committed core fixture with exactly one face), so the reviewer has a real image
+/// to compare the selfie with.
+const SEED_BADGE_PHOTO_JPEG: &[u8] = include_bytes!("../../../core/tests/fixtures/face_portrait_512x512.jpg");
 
 /// Group every person in the TAP policy's scope belongs to.
 pub const TAP_SCOPE_GROUP: &str = "all-staff";
@@ -12,7 +17,7 @@ fn person(
     employee_id: &str,
     staff_kind: StaffKind,
     date_of_birth: Option<&str>,
-    has_badge_photo: bool,
+    badge_photo: Option<&BadgePhoto>,
     groups: &[&str],
 ) -> DirectoryEntry {
     DirectoryEntry {
@@ -20,7 +25,7 @@ fn person(
         employee_id: employee_id.to_owned(),
         staff_kind,
         date_of_birth: date_of_birth.map(str::to_owned),
-        has_badge_photo,
+        badge_photo: badge_photo.cloned(),
         groups: groups.iter().map(|g| (*g).to_owned()).collect(),
         path_override: None,
         flags_override: None,
@@ -30,10 +35,12 @@ fn person(
 /// The seeded directory.
 pub fn seeded_directory() -> Directory {
     use StaffKind::{Employee, External};
-    let mut frank = person("v-frank@contoso.example", "X2002", External, None, false, &[TAP_SCOPE_GROUP]);
+    let photo = BadgePhoto::from_jpeg(SEED_BADGE_PHOTO_JPEG);
+    let (badge, no_badge) = (Some(&photo), None);
+    let mut frank = person("v-frank@contoso.example", "X2002", External, None, no_badge, &[TAP_SCOPE_GROUP]);
     frank.path_override = Some(OnboardingPath::GetTap);
     frank.flags_override = Some(RolloutFlags { liveness_prompt: true, verified_id: false });
-    let mut henry = person("henry@contoso.example", "E1005", Employee, Some("1979-02-28"), true, &[]);
+    let mut henry = person("henry@contoso.example", "E1005", Employee, Some("1979-02-28"), badge, &[]);
     henry.path_override = Some(OnboardingPath::GetTap);
     Directory {
         entries: vec![
@@ -43,17 +50,17 @@ pub fn seeded_directory() -> Directory {
                 "E1001",
                 Employee,
                 Some("1990-04-12"),
-                true,
+                badge,
                 &[TAP_SCOPE_GROUP, "rollout-tap", "rollout-liveness"],
             ),
             // No rollout group: the legacy date-of-birth flow.
-            person("bob@contoso.example", "E1002", Employee, Some("1985-11-30"), true, &[TAP_SCOPE_GROUP]),
+            person("bob@contoso.example", "E1002", Employee, Some("1985-11-30"), badge, &[TAP_SCOPE_GROUP]),
             // An employee without a badge photo: cannot be verified.
-            person("carol@contoso.example", "E1003", Employee, Some("1992-07-01"), false, &[TAP_SCOPE_GROUP]),
+            person("carol@contoso.example", "E1003", Employee, Some("1992-07-01"), no_badge, &[TAP_SCOPE_GROUP]),
             // "Get Passkey" through the government-ID partner.
-            person("dave@contoso.example", "E1004", Employee, Some("1988-01-20"), true, &[TAP_SCOPE_GROUP, "rollout-passkey"]),
+            person("dave@contoso.example", "E1004", Employee, Some("1988-01-20"), badge, &[TAP_SCOPE_GROUP, "rollout-passkey"]),
             // External staff on the legacy flow: employee ID, no badge photo needed.
-            person("v-erin@contoso.example", "X2001", External, None, false, &[TAP_SCOPE_GROUP]),
+            person("v-erin@contoso.example", "X2001", External, None, no_badge, &[TAP_SCOPE_GROUP]),
             frank,
             // On "Get TAP" but outside the TAP policy's scope.
             henry,

@@ -90,3 +90,16 @@ fn employees_without_a_badge_photo_are_refused() {
     let carol = seeded_directory().decide(&claim("carol@contoso.example", None, StaffKind::Employee, Some("1992-07-01")));
     assert_eq!(carol.expect_err("no badge"), DomainError::BadgePhotoMissing);
 }
+
+#[test]
+fn seeded_badge_photos_are_real_jpegs_the_matched_entry_carries() {
+    let dir = seeded_directory();
+    let alice = dir.decide(&claim("alice@contoso.example", Some("E1001"), StaffKind::Employee, None)).expect("alice");
+    let photo = alice.entry.badge_photo.expect("alice has a badge photo");
+    assert!(photo.jpeg().starts_with(&[0xFF, 0xD8]) && photo.jpeg().ends_with(&[0xFF, 0xD9]), "a whole JPEG");
+    assert_eq!(format!("{photo:?}"), format!("BadgePhoto({} bytes)", photo.jpeg().len()), "Debug does not dump the bytes");
+    for entry in &dir.entries {
+        let expected = entry.upn != "carol@contoso.example" && entry.staff_kind == StaffKind::Employee;
+        assert_eq!(entry.has_badge_photo(), expected, "{}", entry.upn);
+    }
+}

@@ -110,10 +110,34 @@ pub enum DomainError {
     GovernmentIdReasonRequired,
     /// A government-ID result other than `verified`, `rejected`, `expired`.
     GovernmentIdResultInvalid,
-    /// A `failed` liveness result without a reason.
-    LivenessReasonRequired,
-    /// A liveness result other than `passed`, `failed`.
-    LivenessResultInvalid,
+    /// Frames for a challenge that was judged already.
+    LivenessChallengeUsed,
+    /// Frames after the challenge's expiry.
+    LivenessChallengeExpired,
+    /// A challenge action the service cannot judge.
+    LivenessActionUnknown,
+    /// Fewer frames than the challenge needs (a result without frames is no result).
+    LivenessFramesRequired {
+        /// The minimum.
+        min: usize,
+    },
+    /// More frames than any phone sends.
+    LivenessFramesTooMany {
+        /// The maximum.
+        max: usize,
+    },
+    /// Frame timestamps that do not increase.
+    LivenessFramesOutOfOrder,
+    /// A frame that was uploaded for another challenge.
+    LivenessFramesReused,
+
+    // --- The reviewer's evidence.
+    /// A reviewer asked for a request that is still a draft on the phone.
+    RequestNotSubmitted,
+    /// The image was deleted, or is past its retention period (selfie 24 h, capture 48 h).
+    EvidenceExpired,
+    /// No such image was ever stored for the request.
+    EvidenceNotFound,
 
     // --- Verified ID.
     /// The signature does not verify with the service's key.
@@ -126,6 +150,12 @@ pub enum DomainError {
     VerifiedIdNotOnRecord,
     /// Passkey path: after the Verified ID was issued the government-ID result is final.
     GovernmentIdAlreadyVerified,
+
+    // --- The government-ID partner.
+    /// The phone asked for the verdict before opening a partner session.
+    PartnerSessionNotOpened,
+    /// A callback for a session that has its verdict already or ended long ago.
+    PartnerSessionClosed,
 
     // --- Temporary Access Pass.
     /// The tenant's TAP policy is off.
@@ -147,6 +177,18 @@ pub enum DomainError {
     TapStartInPast,
     /// A sign-in with a TAP was refused.
     TapSignInRefused(SignInRefusal),
+    /// The approval's TAP was issued; only a replacement of a lost one may follow.
+    TapAlreadyIssued,
+    /// The approval's replacements are used up.
+    TapReplacementLimit {
+        /// Replacements allowed.
+        max: usize,
+    },
+    /// A replacement too soon after the previous one.
+    TapReplacementTooSoon {
+        /// Seconds to wait.
+        retry_after_seconds: i64,
+    },
 
     // --- Passkey.
     /// The request is not on the passkey path.

@@ -1,6 +1,6 @@
-//! The results a device reports for the identity evidence: the government-ID partner's
-//! (AU10TIX) verdict and the liveness check's. A negative result needs a short reason, kept for
-//! the reviewer; the images themselves are checked in `face_image.rs`.
+//! The government-ID partner's (AU10TIX) verdict as its callback states it: a negative result
+//! needs a short reason, kept for the reviewer. (Liveness is judged by the service itself,
+//! `liveness_check.rs`.)
 
 use crate::domain::DomainError;
 
@@ -21,16 +21,6 @@ pub fn government_id_reason(result: &str, reason: Option<&str>) -> Result<Option
     }
 }
 
-/// Validates a liveness result (`passed`, or `failed` with a reason) and returns the reason to
-/// store.
-pub fn liveness_reason(result: &str, reason: Option<&str>) -> Result<Option<String>, DomainError> {
-    match result {
-        "passed" => Ok(None),
-        "failed" => reason_given(reason).map(Some).ok_or(DomainError::LivenessReasonRequired),
-        _ => Err(DomainError::LivenessResultInvalid),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,8 +32,5 @@ mod tests {
         assert_eq!(government_id_reason("rejected", Some("  ")), Err(DomainError::GovernmentIdReasonRequired));
         assert_eq!(government_id_reason("rejected", Some(&"r".repeat(201))), Err(DomainError::GovernmentIdReasonRequired));
         assert_eq!(government_id_reason("maybe", None), Err(DomainError::GovernmentIdResultInvalid));
-        assert_eq!(liveness_reason("passed", None), Ok(None));
-        assert_eq!(liveness_reason("failed", None), Err(DomainError::LivenessReasonRequired));
-        assert_eq!(liveness_reason("verified", None), Err(DomainError::LivenessResultInvalid));
     }
 }

@@ -21,14 +21,18 @@ pub mod evidence;
 pub mod face_check;
 pub mod face_image;
 pub mod identity_step;
+pub mod liveness_check;
+pub mod partner;
 pub mod passkey;
 pub mod push_registration;
 pub mod request;
 pub mod request_state;
 pub mod retention;
 pub mod review;
+pub mod review_evidence;
 pub mod submission;
 pub mod tap;
+pub mod tap_issuance;
 pub mod verified_id;
 
 pub use error::DomainError;

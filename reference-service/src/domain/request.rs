@@ -33,6 +33,8 @@ pub struct OnboardingRequest {
     pub selfie_uploaded_at: Option<i64>,
     /// `passed` or `failed`.
     pub liveness_result: Option<String>,
+    /// The service's reason when it failed.
+    pub liveness_reason: Option<String>,
     /// Submitted at.
     pub submitted_at: Option<i64>,
     /// Reviewer deadline.
@@ -128,6 +130,7 @@ pub(crate) mod fixtures {
             government_id_result: None,
             selfie_uploaded_at: None,
             liveness_result: None,
+            liveness_reason: None,
             submitted_at: None,
             deadline_at: None,
             call_id: None,

@@ -89,7 +89,11 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound(Missing::Request) => Self::not_found("REQUEST_NOT_FOUND", "no such request"),
             StoreError::NotFound(Missing::Tap) => Self::not_found("TAP_NOT_FOUND", "no Temporary Access Pass for this user"),
             StoreError::NotFound(Missing::VerifiedId) => Self::not_found("VERIFIED_ID_NOT_ISSUED", "no Verified ID for this request"),
-            StoreError::Sqlite(_) | StoreError::Poisoned | StoreError::SigningKey(_) => Self::internal(error),
+            StoreError::NotFound(Missing::LivenessChallenge) => {
+                Self::not_found("LIVENESS_CHALLENGE_UNKNOWN", "no such liveness challenge for this request")
+            }
+            StoreError::NotFound(Missing::PartnerSession) => Self::not_found("PARTNER_SESSION_UNKNOWN", "no such partner session"),
+            StoreError::Sqlite(_) | StoreError::Poisoned | StoreError::SigningKey(_) | StoreError::Randomness(_) => Self::internal(error),
         }
     }
 }
@@ -168,8 +172,27 @@ impl From<DomainError> for ApiError {
             E::FaceCheckFailed(failure) => Self::internal(failure),
             E::GovernmentIdReasonRequired => Self::bad_request("REASON_REQUIRED", "a rejected result needs a reason"),
             E::GovernmentIdResultInvalid => Self::bad_request("RESULT_INVALID", "result must be verified, rejected or expired"),
-            E::LivenessReasonRequired => Self::bad_request("REASON_REQUIRED", "a failed result needs a reason"),
-            E::LivenessResultInvalid => Self::bad_request("RESULT_INVALID", "result must be passed or failed"),
+            E::LivenessChallengeUsed => Self::conflict("LIVENESS_CHALLENGE_USED", "this challenge was judged already; ask for a new one"),
+            E::LivenessChallengeExpired => {
+                Self::new(StatusCode::GONE, "LIVENESS_CHALLENGE_EXPIRED", "this challenge expired; ask for a new one")
+            }
+            E::LivenessActionUnknown => Self::internal("a stored liveness challenge names an action the service cannot judge"),
+            E::LivenessFramesRequired { min } => {
+                Self::bad_request("LIVENESS_FRAMES_REQUIRED", format!("send the challenge's frames, at least {min}"))
+            }
+            E::LivenessFramesTooMany { max } => Self::bad_request("LIVENESS_FRAMES_TOO_MANY", format!("at most {max} frames")),
+            E::LivenessFramesOutOfOrder => Self::bad_request("LIVENESS_FRAMES_OUT_OF_ORDER", "frame timestamps must increase"),
+            E::LivenessFramesReused => Self::conflict("LIVENESS_FRAMES_REUSED", "these frames were sent for another challenge"),
+
+            // The reviewer's evidence. A draft answers like a request that does not exist: the
+            // reviewer has nothing to look at before submission.
+            E::RequestNotSubmitted => Self::not_found("REQUEST_NOT_FOUND", "no such request"),
+            E::EvidenceExpired => Self::new(
+                StatusCode::GONE,
+                "EVIDENCE_EXPIRED",
+                "deleted under the retention rules (selfies are kept 24 h, liveness captures 48 h)",
+            ),
+            E::EvidenceNotFound => Self::not_found("EVIDENCE_NOT_FOUND", "no such image for this request"),
 
             // Verified ID.
             E::VerifiedIdSignatureInvalid => Self::unprocessable("VERIFIED_ID_INVALID", "the Verified ID's signature does not verify"),
@@ -179,6 +202,12 @@ impl From<DomainError> for ApiError {
             E::GovernmentIdAlreadyVerified => {
                 Self::conflict("GOVERNMENT_ID_ALREADY_VERIFIED", "the government ID was verified and the Verified ID issued")
             }
+
+            // The government-ID partner.
+            E::PartnerSessionNotOpened => {
+                Self::conflict("PARTNER_SESSION_NOT_OPENED", "open the ID check first (POST /v1/requests/{id}/government-id/session)")
+            }
+            E::PartnerSessionClosed => Self::conflict("PARTNER_SESSION_CLOSED", "this session has its verdict or ended"),
 
             // Temporary Access Pass.
             E::TapPolicyDisabled => Self::forbidden("TAP_POLICY_DISABLED", "the Temporary Access Pass policy is disabled"),
@@ -190,6 +219,20 @@ impl From<DomainError> for ApiError {
             E::TapMultiUseNotAllowed => Self::bad_request("TAP_MULTI_USE_NOT_ALLOWED", "the policy only allows one-time passes"),
             E::TapStartInvalid => Self::bad_request("TAP_START_INVALID", "startDateTime must be RFC 3339"),
             E::TapStartInPast => Self::bad_request("TAP_START_IN_PAST", "startDateTime is in the past"),
+            E::TapAlreadyIssued => Self::conflict(
+                "TAP_ALREADY_ISSUED",
+                "this approval's Temporary Access Pass was issued and is shown only once; ask for a replacement if it was lost",
+            ),
+            E::TapReplacementLimit { max } => Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "TAP_REPLACEMENT_LIMIT",
+                format!("a lost Temporary Access Pass can be replaced at most {max} times; ask your manager"),
+            ),
+            E::TapReplacementTooSoon { retry_after_seconds } => Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "TAP_REPLACEMENT_TOO_SOON",
+                format!("wait {retry_after_seconds} s before asking for another replacement"),
+            ),
             E::TapSignInRefused(refusal) => Self::unauthorized("TAP_SIGN_IN_REFUSED", format!("sign-in refused: {}", refusal.as_str())),
 
             // Passkey.

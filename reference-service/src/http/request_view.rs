@@ -65,6 +65,8 @@ pub struct RequestView {
     pub selfie_uploaded: bool,
     /// `passed` or `failed`.
     pub liveness_result: Option<String>,
+    /// The service's reason when the liveness check failed (the core's code).
+    pub liveness_reason: Option<String>,
     /// RFC 3339.
     pub verified_id_presented_at: Option<String>,
     /// RFC 3339.
@@ -99,6 +101,7 @@ impl RequestView {
             government_id_result: request.government_id_result.clone(),
             selfie_uploaded: request.selfie_uploaded_at.is_some(),
             liveness_result: request.liveness_result.clone(),
+            liveness_reason: request.liveness_reason.clone(),
             verified_id_presented_at: request.verified_id_presented_at.map(to_rfc3339),
             submitted_at: request.submitted_at.map(to_rfc3339),
             deadline: request.deadline_at.map(to_rfc3339),

@@ -8,8 +8,10 @@ use axum::{Json, Router};
 use serde::Serialize;
 
 use crate::http::error::ApiError;
+use crate::http::review_evidence;
 use crate::http::{
-    console, devices, evidence, idempotency, identity_step, passkey, push_tokens, requests, review, status, tap, verified_id,
+    console, devices, evidence, government_id, idempotency, identity_step, liveness, passkey, push_tokens, requests, review, status, tap,
+    verified_id,
 };
 use crate::state::AppState;
 
@@ -48,9 +50,11 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/v1/requests/{id}", get(requests::get)),
         route(M::POST, "/v1/requests/{id}/date-of-birth", post(identity_step::date_of_birth)),
         route(M::POST, "/v1/requests/{id}/consent", post(requests::consent)),
-        route(M::POST, "/v1/requests/{id}/government-id", post(evidence::government_id)),
+        route(M::POST, "/v1/requests/{id}/government-id/session", post(government_id::open_session)),
+        route(M::GET, "/v1/requests/{id}/government-id", get(government_id::verdict)),
         route(M::POST, "/v1/requests/{id}/selfie", post(evidence::selfie)),
-        route(M::POST, "/v1/requests/{id}/liveness", post(evidence::liveness)),
+        route(M::POST, "/v1/requests/{id}/liveness/challenge", post(liveness::challenge)),
+        route(M::POST, "/v1/requests/{id}/liveness", post(liveness::submit)),
         route(M::POST, "/v1/requests/{id}/submit", post(requests::submit)),
         route(M::GET, "/v1/requests/{id}/status", get(status::status)),
         route(M::GET, "/v1/requests/{id}/verified-id", get(verified_id::get)),
@@ -60,6 +64,7 @@ pub fn table() -> Vec<Route> {
         route(M::POST, "/v1/requests/{id}/passkey/options", post(passkey::options)),
         route(M::POST, "/v1/requests/{id}/passkey/attestation", post(passkey::attestation)),
         route(M::GET, "/v1/tap/policy", get(tap::policy)),
+        route(M::POST, "/v1/partner/callback", post(government_id::callback)),
         route(M::POST, "/v1/tap/sign-in", post(tap::sign_in)),
         route(M::GET, "/v1/.well-known/verified-id-key", get(verified_id::public_key)),
         route(M::GET, "/v1/review/requests", get(review::queue)),
@@ -67,6 +72,10 @@ pub fn table() -> Vec<Route> {
         route(M::POST, "/v1/review/requests/{id}/join", post(review::user_joined)),
         route(M::POST, "/v1/review/requests/{id}/leave", post(review::user_left)),
         route(M::POST, "/v1/review/requests/{id}/decision", post(review::decide)),
+        route(M::GET, "/v1/review/requests/{id}/evidence", get(review_evidence::evidence)),
+        route(M::GET, "/v1/review/requests/{id}/selfie", get(review_evidence::selfie)),
+        route(M::GET, "/v1/review/requests/{id}/liveness-capture", get(review_evidence::liveness_capture)),
+        route(M::GET, "/v1/review/requests/{id}/badge-photo", get(review_evidence::badge_photo)),
         route(M::GET, "/console", get(console::page)),
         route(M::GET, "/console/app.js", get(console::script)),
     ]

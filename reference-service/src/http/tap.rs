@@ -13,6 +13,7 @@ use crate::clock::to_rfc3339;
 use crate::domain::DomainError;
 use crate::domain::error::SignInRefusal;
 use crate::domain::tap::{self, CODE_ALPHABET, Tap, TapOptions, TapPolicy, UsabilityReason, usability};
+use crate::domain::tap_issuance;
 use crate::http::auth::DeviceAuth;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
@@ -31,6 +32,10 @@ pub struct CreateTap {
     pub start_date_time: Option<String>,
     /// One-time use; the policy's setting when absent.
     pub is_usable_once: Option<bool>,
+    /// Not Graph's: the approval's TAP was issued but its code never reached the user (a lost
+    /// answer, a killed app); issue a replacement, which revokes it. Limited and recorded.
+    #[serde(default)]
+    pub replace_lost: bool,
 }
 
 impl From<CreateTap> for TapOptions {
@@ -95,6 +100,8 @@ pub async fn create(
     let connection = state.db.lock()?;
     let request = store::requests::load_owned(&connection, &id, &device.device_id)?;
     request.require_approved()?;
+    let current_used = store::taps::find(&connection, &request.upn)?.is_some_and(|(tap, _)| tap.used_at.is_some());
+    let kind = tap_issuance::decide(&store::taps::issuances(&connection, &request.id)?, body.replace_lost, current_used, now)?;
     let in_scope = state.tap_policy.covers(&state.directory, &request.upn);
     let plan = tap::plan(&state.tap_policy, in_scope, &body.into(), now)?;
     let code = random_string(CODE_ALPHABET, state.tap_policy.default_length)?;
@@ -106,8 +113,9 @@ pub async fn create(
         usable_once: plan.usable_once,
         used_at: None,
     };
-    // One TAP per user: the new one replaces any earlier one.
+    // One TAP per user: the new one replaces (revokes) any earlier one.
     store::taps::replace(&connection, &request.upn, &request.id, &tap, &sha256(code.expose().as_bytes()))?;
+    store::taps::record_issuance(&connection, &request.id, &tap.id, kind, now)?;
     let reason = usability(&state.tap_policy, true, &tap, now);
     let replay = serde_json::to_value(TapView::new(&tap, reason, None)).map_err(ApiError::internal)?;
     Ok((StatusCode::CREATED, Extension(ReplayBody(replay)), Json(TapView::new(&tap, reason, Some(code.expose())))))

@@ -2,6 +2,7 @@
 //! that a missing request is a 404 and a failing database a 500.
 
 use crate::domain::verified_id::SigningKeyError;
+use crate::secrets::RandomnessUnavailable;
 
 /// A storage failure, or a lookup that found nothing.
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +19,9 @@ pub enum StoreError {
     /// The stored Verified ID signing key could not be made or read.
     #[error(transparent)]
     SigningKey(#[from] SigningKeyError),
+    /// No randomness for a new secret.
+    #[error(transparent)]
+    Randomness(#[from] RandomnessUnavailable),
 }
 
 /// What a lookup did not find.
@@ -29,6 +33,10 @@ pub enum Missing {
     Tap,
     /// A request's Verified ID.
     VerifiedId,
+    /// A government-ID partner session.
+    PartnerSession,
+    /// A liveness challenge of the request.
+    LivenessChallenge,
 }
 
 impl std::fmt::Display for Missing {
@@ -37,6 +45,8 @@ impl std::fmt::Display for Missing {
             Self::Request => "request",
             Self::Tap => "Temporary Access Pass",
             Self::VerifiedId => "Verified ID",
+            Self::PartnerSession => "partner session",
+            Self::LivenessChallenge => "liveness challenge",
         })
     }
 }

@@ -36,6 +36,7 @@ pub fn record_liveness(
             "INSERT OR REPLACE INTO liveness_captures (request_id, jpeg, captured_at) VALUES (?1, ?2, ?3)",
             params![id, jpeg, now],
         )?;
+        connection.execute("UPDATE requests SET liveness_captured_at = ?1 WHERE id = ?2", params![now, id])?;
     }
     Ok(())
 }

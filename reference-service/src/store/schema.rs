@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const MIGRATION_1: &str = "
 CREATE TABLE settings (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -121,6 +121,49 @@ CREATE TABLE date_of_birth_failures (
 CREATE INDEX date_of_birth_failures_by_upn ON date_of_birth_failures(upn, failed_at);
 ";
 
+/// Verdicts a phone cannot forge: the government-ID partner's sessions and the callback events
+/// applied; the liveness challenges the service issued and the digests of the frames judged for
+/// each, so frames are never judged twice; when the request's liveness capture was taken, kept
+/// after the purge deletes the capture so the reviewer is told it expired rather than missing.
+const MIGRATION_3: &str = "
+ALTER TABLE requests ADD COLUMN liveness_captured_at INTEGER;
+UPDATE requests SET liveness_captured_at = (SELECT captured_at FROM liveness_captures WHERE request_id = requests.id);
+CREATE TABLE liveness_challenges (
+    id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL REFERENCES requests(id),
+    action TEXT NOT NULL,
+    issued_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+);
+CREATE TABLE tap_issuances (
+    request_id TEXT NOT NULL REFERENCES requests(id),
+    tap_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    issued_at INTEGER NOT NULL
+);
+CREATE INDEX tap_issuances_by_request ON tap_issuances(request_id, issued_at);
+CREATE TABLE liveness_frame_digests (
+    digest BLOB PRIMARY KEY,
+    challenge_id TEXT NOT NULL
+);
+CREATE TABLE partner_sessions (
+    id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL REFERENCES requests(id),
+    handoff_url TEXT NOT NULL,
+    opened_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    result TEXT,
+    reason TEXT
+);
+CREATE INDEX partner_sessions_by_request ON partner_sessions(request_id, opened_at);
+CREATE TABLE partner_events (
+    event_id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    received_at INTEGER NOT NULL
+);
+";
+
 /// Applies every migration newer than the database's `user_version`.
 pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
     let current: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -134,6 +177,12 @@ pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
         let tx = connection.unchecked_transaction()?;
         tx.execute_batch(MIGRATION_2)?;
         tx.pragma_update(None, "user_version", 2)?;
+        tx.commit()?;
+    }
+    if current < 3 {
+        let tx = connection.unchecked_transaction()?;
+        tx.execute_batch(MIGRATION_3)?;
+        tx.pragma_update(None, "user_version", 3)?;
         tx.commit()?;
     }
     Ok(())

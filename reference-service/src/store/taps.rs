@@ -4,6 +4,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use crate::domain::tap::Tap;
+use crate::domain::tap_issuance::{Issuance, IssuanceKind};
 use crate::store::{Connection, Missing, StoreError, StoreResult};
 
 /// `upn`'s TAP and its code digest, if the user has one.
@@ -45,6 +46,27 @@ pub fn replace(connection: &Connection, upn: &str, request_id: &str, tap: &Tap, 
 /// Records a sign-in with `upn`'s TAP at `now` (a one-time pass is then used up).
 pub fn mark_used(connection: &Connection, upn: &str, now: i64) -> StoreResult<()> {
     connection.execute("UPDATE taps SET used_at = ?1 WHERE upn = ?2", params![now, upn])?;
+    Ok(())
+}
+
+/// The request's TAP issuances, oldest first.
+pub fn issuances(connection: &Connection, request_id: &str) -> StoreResult<Vec<Issuance>> {
+    let mut query =
+        connection.prepare_cached("SELECT issued_at, kind FROM tap_issuances WHERE request_id = ?1 ORDER BY issued_at, rowid")?;
+    let rows = query.query_map([request_id], |row| {
+        let kind: String = row.get(1)?;
+        let kind = if kind == "replacement" { IssuanceKind::Replacement } else { IssuanceKind::First };
+        Ok(Issuance { issued_at: row.get(0)?, kind })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Records an issuance.
+pub fn record_issuance(connection: &Connection, request_id: &str, tap_id: &str, kind: IssuanceKind, now: i64) -> StoreResult<()> {
+    connection.execute(
+        "INSERT INTO tap_issuances (request_id, tap_id, kind, issued_at) VALUES (?1, ?2, ?3, ?4)",
+        params![request_id, tap_id, kind.as_str(), now],
+    )?;
     Ok(())
 }
 

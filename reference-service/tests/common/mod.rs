@@ -2,6 +2,7 @@
 //! recording push sender, a small JSON client, and flow shortcuts.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod contract;
 
 use std::path::PathBuf;
@@ -172,7 +173,7 @@ pub async fn alice_submitted(api: &Api, device: &str) -> String {
     let id = created["request_id"].as_str().expect("id").to_owned();
     api.post(&format!("/v1/requests/{id}/consent"), Some(device), &consent_body()).await.ok(200);
     api.post_bytes(&format!("/v1/requests/{id}/selfie"), device, "image/jpeg", face_jpeg()).await.ok(200);
-    api.post(&format!("/v1/requests/{id}/liveness"), Some(device), &json!({ "result": "passed" })).await.ok(200);
+    pass_liveness(api, device, &id).await;
     api.post(&format!("/v1/requests/{id}/submit"), Some(device), &json!({})).await.ok(200);
     id
 }
@@ -191,4 +192,77 @@ pub async fn approve(harness: &Harness, id: &str) -> Value {
 pub fn http_client() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().expect("client")
+}
+
+/// The reference partner's hand-off page, played by a user: the mobile number, the terms, and
+/// the two photos, posted to the page's `…/check` endpoint with the hand-off token.
+pub async fn submit_partner_page(handoff_url: &str, document: &[u8], selfie: &[u8]) -> Answer {
+    use base64::Engine;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let (page, query) = handoff_url.split_once('?').expect("the hand-off URL carries its token");
+    let form = json!({
+        "phone_number": "+14255550123",
+        "terms_accepted": true,
+        "document_jpeg_base64": engine.encode(document),
+        "selfie_jpeg_base64": engine.encode(selfie),
+    });
+    let response = http_client().post(format!("{page}/check?{query}")).json(&form).send().await.expect("partner reached");
+    let status = response.status();
+    let body = response.json().await.unwrap_or(Value::Null);
+    Answer { status, body, replayed: false }
+}
+
+/// Opens the request's partner session and has the user pass the check with real photos; the
+/// verdict reaches the service by the partner's signed callback.
+pub async fn verify_government_id(api: &Api, device: &str, id: &str) {
+    let session = api.post(&format!("/v1/requests/{id}/government-id/session"), Some(device), &json!({})).await.ok(200);
+    let handoff = session["handoff_url"].as_str().expect("hand-off URL");
+    let answer = submit_partner_page(handoff, &fixture_jpeg("id_document_856x540"), &face_jpeg()).await.ok(200);
+    assert_eq!(answer["result"], "verified", "{answer}");
+    let verdict = api.get(&format!("/v1/requests/{id}/government-id"), Some(device)).await.ok(200);
+    assert_eq!(verdict["status"], "verified");
+}
+
+static FRAME_SEEDS: AtomicU64 = AtomicU64::new(1);
+
+/// The selfie fixture zoomed by `zoom` about the face, as the 320×240 JPEG frame the phone
+/// uploads for a liveness challenge. A camera never takes the same bytes twice, and the service
+/// refuses frames it judged before, so each call marks its frame with a fresh corner pixel.
+pub fn liveness_frame(zoom: f32) -> Vec<u8> {
+    let source = image::load_from_memory(&face_jpeg()).expect("fixture").to_rgb8();
+    let (w, h) = (640.0 / zoom, 480.0 / zoom);
+    let crop = image::imageops::crop_imm(&source, (320.0 - w / 2.0) as u32, (250.0 - h / 2.0).max(0.0) as u32, w as u32, h as u32);
+    let mut small = image::imageops::resize(&crop.to_image(), 320, 240, image::imageops::FilterType::Triangle);
+    let seed = FRAME_SEEDS.fetch_add(1, Ordering::SeqCst).to_le_bytes();
+    small.put_pixel(0, 0, image::Rgb([seed[0], seed[1], seed[2]]));
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&small).expect("encode");
+    out
+}
+
+/// The frames of a face coming steadily closer (3% a frame, 100 ms apart): what passes.
+pub fn approach_frames() -> Value {
+    use base64::Engine;
+    let frames: Vec<Value> = (0..24)
+        .map(|i| {
+            let jpeg = liveness_frame(1.0 + 0.03 * i as f32);
+            json!({ "timestamp_ms": 5_000 + i * 100, "jpeg_base64": base64::engine::general_purpose::STANDARD.encode(jpeg) })
+        })
+        .collect();
+    Value::Array(frames)
+}
+
+/// A new liveness challenge for the request.
+pub async fn liveness_challenge(api: &Api, device: &str, id: &str) -> String {
+    let challenge = api.post(&format!("/v1/requests/{id}/liveness/challenge"), Some(device), &json!({})).await.ok(200);
+    challenge["challenge_id"].as_str().expect("challenge").to_owned()
+}
+
+/// The liveness check, judged by the service on real frames of an approach.
+pub async fn pass_liveness(api: &Api, device: &str, id: &str) -> Value {
+    let challenge_id = liveness_challenge(api, device, id).await;
+    let body = json!({ "challenge_id": challenge_id, "frames": approach_frames() });
+    let view = api.post(&format!("/v1/requests/{id}/liveness"), Some(device), &body).await.ok(200);
+    assert_eq!(view["liveness_result"], "passed", "{}", view["liveness_reason"]);
+    view
 }

@@ -160,6 +160,20 @@ impl Env {
         body
     }
 
+    /// Whether `code` signs `upn` in (the service's stand-in for Entra's TAP sign-in).
+    pub async fn tap_signs_in(&self, upn: &str, code: &str) -> bool {
+        let url = format!("{}/v1/tap/sign-in", self.base_url.trim_end_matches('/'));
+        let response = self
+            .http
+            .post(url)
+            .header("Idempotency-Key", format!("sign-in-{}", rand_suffix()))
+            .json(&serde_json::json!({ "upn": upn, "temporaryAccessPass": code }))
+            .send()
+            .await
+            .expect("sign-in call");
+        response.status().is_success()
+    }
+
     /// The reviewer's whole call: invite, the user joins, 20 s pass, the user leaves.
     pub async fn reviewer_holds_the_call(&self, phone: &OnboardingRuntime, request_id: &str) {
         self.review(request_id, "call", serde_json::json!({})).await;
@@ -239,15 +253,104 @@ pub async fn through_identity(phone: &OnboardingRuntime, form: IdentityForm) {
     phone.send(ShellEvent::IdentitySubmitted { form });
 }
 
+/// Plays the user on the reference partner's page the phone was handed off to (the runtime's
+/// `reference_partner`, as the desktop demo does): the phone number, the partner's terms, a
+/// photo of the ID document and a selfie. The partner reports its verdict to the service, not
+/// to the phone; its answer to the page (`verified` or `rejected`) is returned.
+pub async fn complete_reference_partner_check(handoff_url: &str) -> String {
+    use identity_pass_runtime::reference_partner::{PartnerForm, submit_reference_partner_page};
+    let fixture = |name: &str| {
+        let path = format!("{}/../core/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let (document_jpeg, selfie_jpeg) = (fixture("id_document_856x540.jpg"), fixture("face_selfie_640x480.jpg"));
+    let form = PartnerForm { phone_number: "+14255550123", document_jpeg: &document_jpeg, selfie_jpeg: &selfie_jpeg };
+    submit_reference_partner_page(handoff_url, form).await.unwrap_or_else(|e| panic!("the partner's check: {e}"))
+}
+
+/// The hand-off URL of the last partner check the phone started.
+pub fn handoff_url(shell: &ScriptedShell) -> String {
+    let effects = shell.effects.lock().expect("effects");
+    effects
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            Effect::StartGovernmentIdCheck { handoff_url, .. } => Some(handoff_url.clone()),
+            _ => None,
+        })
+        .expect("a partner check was started")
+}
+
+/// The user is back from the partner's page: the phone asks the service for the verdict, and
+/// while the partner has not reported it, asks again at the wake-up 5 s later. The phone's
+/// clock is the service's manual one, so the test moves it and delivers the OS wake-up; a
+/// wake-up with nothing due does nothing. Returns the first view past the government ID, or
+/// the one explaining why it did not get past (a rejection, a failed call).
+pub async fn back_from_the_partner(env: &Env, phone: &OnboardingRuntime) -> SessionView {
+    phone.send(ShellEvent::GovernmentIdHandoffEnded);
+    for _ in 0..20 {
+        let decided = |v: &SessionView| !matches!(v.view.screen, Screen::GovernmentId { .. }) || v.view.notice.is_some();
+        if let Ok(view) = phone.wait_for(Duration::from_secs(1), decided).await {
+            return view;
+        }
+        env.clock.advance(5);
+        phone.send(ShellEvent::Tick);
+    }
+    panic!("no verdict from the service; stuck on {:?}", phone.view().view);
+}
+
 /// The selfie photograph, zoomed by `zoom` about the face, as 640×480 RGB.
 pub fn selfie_rgb(zoom: f32) -> Vec<u8> {
+    selfie_rgb_at(zoom, 0)
+}
+
+/// The selfie photograph, zoomed by `zoom` about a point `dx` pixels right of the face, as
+/// 640×480 RGB (the face `dx` pixels left of where `selfie_rgb` has it).
+pub fn selfie_rgb_at(zoom: f32, dx: u32) -> Vec<u8> {
     let path = format!("{}/../core/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR"));
     let source = image::open(path).expect("fixture").to_rgb8();
     let (w, h) = (640.0 / zoom, 480.0 / zoom);
-    let x = (320.0 - w / 2.0).max(0.0) as u32;
+    let x = (320.0 - w / 2.0).max(0.0) as u32 + dx;
     let y = (250.0 - h / 2.0).max(0.0) as u32;
     let crop = image::imageops::crop_imm(&source, x, y, w as u32, h as u32).to_image();
     image::imageops::resize(&crop, 640, 480, image::imageops::FilterType::Triangle).into_raw()
+}
+
+/// Liveness runs so far in this process: each one's camera is a pixel further to the side.
+static APPROACHES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// The liveness step's camera: the face coming closer, 3% a frame, 100 ms apart
+/// (`tests/make-camera-frames.sh`), pushed until the phone's challenge passes; returns the next
+/// frame time. Every call frames the face one pixel further to the side, so no two runs send
+/// the same picture: a real camera never does, and the service refuses frames it judged
+/// before for another challenge (`LIVENESS_FRAMES_REUSED`, a replay).
+pub fn push_approach(phone: &OnboardingRuntime, first_timestamp: u64) -> u64 {
+    use identity_pass_core::selfie::LivenessState;
+    let dx = APPROACHES.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 40;
+    let mut t = first_timestamp;
+    for i in 0..40 {
+        let pixels = selfie_rgb_at(1.0 + 0.03 * i as f32, dx);
+        let frame = Frame::new(640, 480, PixelFormat::Rgb, &[Plane { data: &pixels, row_stride: 1920, pixel_stride: 3 }]).expect("frame");
+        let verdict = phone.push_frame(&frame, t).expect("analysed");
+        t += 100;
+        if matches!(verdict.liveness, Some(LivenessState::Passed { .. })) {
+            break;
+        }
+    }
+    t
+}
+
+/// How many liveness runs the phone has started (`Effect::StartLiveness`).
+pub fn liveness_runs(shell: &ScriptedShell) -> usize {
+    shell.effects.lock().expect("effects").iter().filter(|e| matches!(e, Effect::StartLiveness { .. })).count()
+}
+
+/// "Start liveness check": the phone asks the service for a challenge, and its answer starts
+/// the camera's run.
+pub async fn start_liveness(env: &Env, phone: &OnboardingRuntime) {
+    let before = liveness_runs(&env.shell);
+    phone.send(ShellEvent::Continue);
+    wait_until(|| liveness_runs(&env.shell) > before).await;
 }
 
 /// Alice up to the liveness screen: identity, then the selfie taken and uploaded.
@@ -260,16 +363,11 @@ pub async fn through_selfie(env: &Env, phone: &OnboardingRuntime) {
     wait_screen(phone, |s| matches!(s, Screen::Liveness { .. })).await;
 }
 
-/// The liveness step: "Continue", then a face coming closer until the challenge passes.
+/// The liveness step: "Continue" (a challenge from the service), then a face coming closer
+/// until the phone's challenge passes; its frames then go to the service, which judges them.
 pub async fn pass_liveness(env: &Env, phone: &OnboardingRuntime, first_timestamp: u64) {
-    use identity_pass_core::selfie::LivenessState;
-    let before = env.shell.effects.lock().expect("effects").iter().filter(|e| matches!(e, Effect::StartLiveness { .. })).count();
-    phone.send(ShellEvent::Continue);
-    wait_until(|| env.shell.effects.lock().expect("effects").iter().filter(|e| matches!(e, Effect::StartLiveness { .. })).count() > before)
-        .await;
-    push_frames(phone, first_timestamp, (0..40).map(|i| 1.0 + 0.03 * i as f32), |v| {
-        matches!(v.liveness, Some(LivenessState::Passed { .. }))
-    });
+    start_liveness(env, phone).await;
+    push_approach(phone, first_timestamp);
 }
 
 /// Pushes camera frames until `done` says so; returns the frames pushed.
@@ -298,12 +396,21 @@ pub fn push_frames(
 pub async fn walk_get_tap(
     env: &Env,
     phone: OnboardingRuntime,
+    between: impl FnMut(OnboardingRuntime) -> OnboardingRuntime,
+) -> (OnboardingRuntime, String, String) {
+    walk_get_tap_as(env, phone, alice(), between).await
+}
+
+/// `walk_get_tap` for anyone on the "Get TAP" path with liveness on.
+pub async fn walk_get_tap_as(
+    env: &Env,
+    phone: OnboardingRuntime,
+    form: IdentityForm,
     mut between: impl FnMut(OnboardingRuntime) -> OnboardingRuntime,
 ) -> (OnboardingRuntime, String, String) {
     use identity_pass_core::flow::view::{ReviewStage, Screen};
-    use identity_pass_core::selfie::LivenessState;
 
-    through_identity(&phone, alice()).await;
+    through_identity(&phone, form).await;
     wait_screen(&phone, |s| matches!(s, Screen::Selfie { .. })).await;
     let phone = between(phone);
     wait_screen(&phone, |s| matches!(s, Screen::Selfie { .. })).await;
@@ -313,9 +420,7 @@ pub async fn walk_get_tap(
     wait_screen(&phone, |s| matches!(s, Screen::Liveness { .. })).await;
     let phone = between(phone);
     wait_screen(&phone, |s| matches!(s, Screen::Liveness { .. })).await;
-    phone.send(ShellEvent::Continue);
-    wait_until(|| env.shell.saw(|e| matches!(e, Effect::StartLiveness { .. }))).await;
-    push_frames(&phone, 10_000, (0..40).map(|i| 1.0 + 0.03 * i as f32), |v| matches!(v.liveness, Some(LivenessState::Passed { .. })));
+    pass_liveness(env, &phone, 10_000).await;
     let waiting = wait_screen(&phone, |s| matches!(s, Screen::Review { stage: ReviewStage::Waiting })).await;
     let request_id = waiting.request_id.expect("a request");
     let phone = between(phone);

@@ -48,6 +48,142 @@ function button(label, action, id) {
   return b;
 }
 
+// The evidence panel: the request it shows, and the blob: URLs of its images, revoked whenever
+// the panel changes so no face is kept in the page longer than it is on screen.
+let evidenceId = null;
+let objectUrls = [];
+
+function releaseImages() {
+  for (const url of objectUrls) URL.revokeObjectURL(url);
+  objectUrls = [];
+}
+
+// An <img src> cannot send the bearer token, so images are fetched and shown from blob: URLs.
+async function fetchImage(path) {
+  const response = await fetch(path, { headers: { "Authorization": "Bearer " + token }, cache: "no-store" });
+  if (!response.ok) {
+    const data = await response.json().catch(() => ({}));
+    return { code: data.code || String(response.status) };
+  }
+  return { url: URL.createObjectURL(await response.blob()) };
+}
+
+const IMAGE_TEXTS = {
+  "selfie": {
+    EVIDENCE_EXPIRED: "Selfie deleted: selfies are kept 24 hours after upload",
+    EVIDENCE_NOT_FOUND: "No selfie was uploaded.",
+  },
+  "liveness-capture": {
+    EVIDENCE_EXPIRED: "Liveness capture deleted: captures are kept 48 hours",
+    EVIDENCE_NOT_FOUND: "No liveness capture is kept for this request.",
+  },
+  "badge-photo": {
+    EVIDENCE_NOT_FOUND: "No badge photo on file.",
+  },
+};
+
+// Shows the image, or says clearly why there is none (`until`: when retention ended).
+function fillSlot(kind, result, until) {
+  const slot = $("evidence-" + kind).querySelector(".slot");
+  slot.replaceChildren();
+  if (result.url) {
+    const img = document.createElement("img");
+    img.alt = kind.replace("-", " ");
+    img.src = result.url;
+    slot.appendChild(img);
+    return;
+  }
+  const p = document.createElement("p");
+  p.className = "evidence-missing";
+  p.dataset.code = result.code;
+  const text = (IMAGE_TEXTS[kind] || {})[result.code];
+  if (text && result.code === "EVIDENCE_EXPIRED") p.textContent = text + (until ? " (gone since " + until + ")." : ".");
+  else p.textContent = text || "Not available (" + result.code + ").";
+  slot.appendChild(p);
+}
+
+function detail(list, label, value, field) {
+  const dt = document.createElement("dt");
+  dt.textContent = label;
+  const dd = document.createElement("dd");
+  dd.dataset.field = field;
+  dd.textContent = value == null || value === "" ? "—" : String(value);
+  list.append(dt, dd);
+}
+
+function outcome(result, reason) {
+  if (!result) return "none";
+  return reason ? result + " (" + reason + ")" : result;
+}
+
+function markSelected() {
+  for (const tr of $("queue").querySelectorAll("tr.selected")) tr.classList.remove("selected");
+  const row = evidenceId && $("row-" + evidenceId);
+  if (row) row.classList.add("selected");
+}
+
+function closeEvidence() {
+  releaseImages();
+  evidenceId = null;
+  $("evidence").hidden = true;
+  markSelected();
+}
+
+// An image the view says is available is fetched; otherwise the view says why not.
+async function imageOf(base, kind, available, until) {
+  if (available) return fetchImage(base + "/" + kind);
+  return { code: until ? "EVIDENCE_EXPIRED" : "EVIDENCE_NOT_FOUND" };
+}
+
+async function showEvidence(id) {
+  releaseImages();
+  evidenceId = id;
+  markSelected();
+  $("evidence").hidden = false;
+  $("evidence-request").textContent = id;
+  $("evidence-status").textContent = "Loading…";
+  $("evidence-details").replaceChildren();
+  for (const slot of $("evidence").querySelectorAll(".slot")) slot.replaceChildren();
+  const base = "/v1/review/requests/" + encodeURIComponent(id);
+  let e;
+  try {
+    e = await call("GET", base + "/evidence");
+  } catch (error) {
+    if (evidenceId === id) $("evidence-status").textContent = error.message;
+    return;
+  }
+  if (evidenceId !== id) return;
+  const images = await Promise.all([
+    imageOf(base, "selfie", e.selfie_available, e.selfie_available_until),
+    imageOf(base, "badge-photo", e.badge_photo_available, null),
+    imageOf(base, "liveness-capture", e.liveness_capture_available, e.liveness_capture_available_until),
+  ]);
+  const urls = images.filter((i) => i.url).map((i) => i.url);
+  // Another request was selected meanwhile: its panel is the one on screen.
+  if (evidenceId !== id) {
+    for (const url of urls) URL.revokeObjectURL(url);
+    return;
+  }
+  objectUrls.push(...urls);
+  fillSlot("selfie", images[0], e.selfie_available_until);
+  fillSlot("badge-photo", images[1], null);
+  fillSlot("liveness-capture", images[2], e.liveness_capture_available_until);
+  $("evidence-status").textContent = "State: " + e.state + " · server time " + e.server_time;
+  const list = $("evidence-details");
+  list.replaceChildren();
+  detail(list, "Work email (UPN)", e.upn, "upn");
+  detail(list, "Employee ID", e.employee_id, "employee_id");
+  detail(list, "Staff kind", e.staff_kind, "staff_kind");
+  detail(list, "Personal email", e.personal_email, "personal_email");
+  detail(list, "Path", e.path, "path");
+  detail(list, "State", e.state, "state");
+  detail(list, "Government ID (partner)", outcome(e.government_id_result, e.government_id_reason), "government_id");
+  detail(list, "Liveness", outcome(e.liveness_result, e.liveness_reason), "liveness");
+  detail(list, "Review deadline", e.deadline_at, "deadline_at");
+  detail(list, "Selfie available until", e.selfie_available_until, "selfie_available_until");
+  detail(list, "Liveness capture available until", e.liveness_capture_available_until, "liveness_capture_available_until");
+}
+
 function render(data) {
   $("server-time").textContent = data.server_time;
   const body = $("queue");
@@ -74,6 +210,7 @@ function render(data) {
     const callInfo = r.call_id ? r.call_id + (r.joined_at ? " · joined " + r.joined_at : "") + (r.left_at ? " · left " + r.left_at : "") : "";
     tr.appendChild(cell(callInfo));
     const actions = document.createElement("td");
+    actions.appendChild(button("Evidence", "evidence", r.request_id));
     if (r.state === "waiting_for_reviewer") actions.appendChild(button("Start call", "call", r.request_id));
     if (r.state === "call_invited" || (r.state === "in_call" && r.left_at)) actions.appendChild(button("User joined", "join", r.request_id));
     if (r.state === "in_call" && !r.left_at) actions.appendChild(button("User left", "leave", r.request_id));
@@ -93,6 +230,7 @@ function render(data) {
     tr.appendChild(actions);
     body.appendChild(tr);
   }
+  markSelected();
 }
 
 async function refresh() {
@@ -128,6 +266,8 @@ async function act(target) {
     show("error", e.message);
   }
   await refresh();
+  // The panel shows the request's state too: keep it current.
+  if (evidenceId === id) await showEvidence(id);
 }
 
 $("login").addEventListener("submit", (event) => {
@@ -135,11 +275,15 @@ $("login").addEventListener("submit", (event) => {
   token = $("token").value.trim();
   sessionStorage.setItem("reviewerToken", token);
   show("notice", "");
+  closeEvidence();
   refresh();
 });
 $("refresh").addEventListener("click", refresh);
 $("queue").addEventListener("click", (event) => {
   const target = event.target.closest("button[data-action]");
-  if (target) act(target);
+  if (!target) return;
+  if (target.dataset.action === "evidence") showEvidence(target.dataset.request);
+  else act(target);
 });
+$("evidence-close").addEventListener("click", closeEvidence);
 refresh();

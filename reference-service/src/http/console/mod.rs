@@ -1,7 +1,8 @@
 //! The reviewer console: one HTML page and one script, served by the service itself (no build
 //! step, no CDN). The reviewer pastes their token; the page lists pending requests with their
 //! 24-hour deadlines and drives the review endpoints: start the call, record the user joining
-//! and leaving, approve or deny with a reason.
+//! and leaving, approve or deny with a reason. Its evidence panel shows the selfie beside the
+//! badge photo (and the liveness capture), fetched with the token and shown as `blob:` URLs.
 
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -23,7 +24,8 @@ pub async fn page() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CONTENT_SECURITY_POLICY, "default-src 'self'; style-src 'unsafe-inline'"),
+            // Images arrive by `fetch` (they need the bearer token) and are shown from `blob:` URLs.
+            (header::CONTENT_SECURITY_POLICY, "default-src 'self'; style-src 'unsafe-inline'; img-src 'self' blob:"),
         ],
         PAGE,
     )

@@ -1,0 +1,206 @@
+//! Liveness, decided by the service: it issues a challenge (a nonce, the action, an expiry),
+//! the phone uploads the frames it captured for it, and the service runs the core's own
+//! analysis (the detector and the "move closer" challenge the phone ran for live guidance) on
+//! those frames. The phone's own pass is never asked for.
+//!
+//! What ties frames to one challenge: the challenge id is single-use and expires, and every
+//! frame's digest is remembered, so frames uploaded for one challenge are refused for any other
+//! (`store::liveness_challenges`). What it cannot tell: that a frame was taken by a camera now
+//! rather than replayed from a new recording — the core's challenge raises the cost of a
+//! replay, it is not certified presentation-attack detection (`core::selfie::liveness`).
+
+use identity_pass_core::selfie::analysis::Analyzer;
+use identity_pass_core::selfie::liveness::{LivenessSettings, LivenessState, MoveCloserChallenge};
+use identity_pass_core::selfie::{Frame, PixelFormat, Plane};
+
+use crate::domain::DomainError;
+
+/// How long the phone has to perform the challenge and upload its frames.
+pub const CHALLENGE_LIFETIME_SECONDS: i64 = 120;
+/// The core's challenge needs at least this many frames with a face.
+pub const MIN_FRAMES: usize = 6;
+/// More frames than a phone sends for one approach (8 s at 10 frames a second).
+pub const MAX_FRAMES: usize = 80;
+/// One frame's largest JPEG (a 640-px frame is ~30 KB).
+pub const MAX_FRAME_BYTES: usize = 256 * 1024;
+/// Frame sides accepted, checked from the header before any decoding.
+pub const FRAME_SIDES: std::ops::RangeInclusive<u32> = 160..=1280;
+
+/// The action the user performs (the only one the core guides today).
+pub const MOVE_CLOSER: &str = "move_closer";
+
+/// An issued challenge (`liveness_challenges`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LivenessChallenge {
+    /// Its id, which is also the nonce the phone echoes.
+    pub id: String,
+    /// The request.
+    pub request_id: String,
+    /// What the user must do.
+    pub action: String,
+    /// Unix seconds.
+    pub issued_at: i64,
+    /// Unix seconds.
+    pub expires_at: i64,
+    /// When frames were judged for it (single use).
+    pub used_at: Option<i64>,
+}
+
+impl LivenessChallenge {
+    /// Whether frames may still be judged for it at `now`.
+    pub fn check_usable(&self, now: i64) -> Result<(), DomainError> {
+        if self.used_at.is_some() {
+            return Err(DomainError::LivenessChallengeUsed);
+        }
+        if now >= self.expires_at {
+            return Err(DomainError::LivenessChallengeExpired);
+        }
+        Ok(())
+    }
+}
+
+/// One uploaded frame: when the phone's camera took it (its clock, ms) and the JPEG.
+pub struct UploadedFrame {
+    /// Camera timestamp, ms; strictly increasing within an upload.
+    pub timestamp_ms: u64,
+    /// The frame, JPEG.
+    pub jpeg: Vec<u8>,
+}
+
+/// The service's verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LivenessVerdict {
+    /// `passed` or `failed`.
+    pub result: &'static str,
+    /// The core's failure code when failed (`NOT_SMOOTH`, `TIMED_OUT`…, or `INCOMPLETE` /
+    /// `NO_FACE` when the frames end before a verdict).
+    pub reason: Option<&'static str>,
+    /// Index of the frame kept as the capture for the reviewer (the last one with a face).
+    pub capture_index: Option<usize>,
+}
+
+/// Checks the upload's shape before any image is decoded.
+pub fn check_upload(frames: &[UploadedFrame]) -> Result<(), DomainError> {
+    if frames.len() < MIN_FRAMES {
+        return Err(DomainError::LivenessFramesRequired { min: MIN_FRAMES });
+    }
+    if frames.len() > MAX_FRAMES {
+        return Err(DomainError::LivenessFramesTooMany { max: MAX_FRAMES });
+    }
+    if frames.windows(2).any(|pair| pair[1].timestamp_ms <= pair[0].timestamp_ms) {
+        return Err(DomainError::LivenessFramesOutOfOrder);
+    }
+    if frames.iter().any(|f| f.jpeg.len() > MAX_FRAME_BYTES) {
+        return Err(DomainError::ImageTooLarge { max_bytes: MAX_FRAME_BYTES });
+    }
+    Ok(())
+}
+
+fn decode(jpeg: &[u8]) -> Result<image::RgbImage, DomainError> {
+    let mut decoder = image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(jpeg)).map_err(|_| DomainError::ImageUndecodable)?;
+    let (width, height) = image::ImageDecoder::dimensions(&decoder);
+    if !FRAME_SIDES.contains(&width) || !FRAME_SIDES.contains(&height) {
+        return Err(DomainError::ImageDimensionsInvalid { min: *FRAME_SIDES.start(), max: *FRAME_SIDES.end() });
+    }
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(u64::from(*FRAME_SIDES.end()) * u64::from(*FRAME_SIDES.end()) * 4);
+    image::ImageDecoder::set_limits(&mut decoder, limits).map_err(|_| DomainError::ImageUndecodable)?;
+    Ok(image::DynamicImage::from_decoder(decoder).map_err(|_| DomainError::ImageUndecodable)?.to_rgb8())
+}
+
+/// Runs the core's analysis and challenge on the frames, in order, as the phone did.
+pub fn judge(action: &str, frames: &[UploadedFrame]) -> Result<LivenessVerdict, DomainError> {
+    if action != MOVE_CLOSER {
+        return Err(DomainError::LivenessActionUnknown);
+    }
+    let mut analyzer = Analyzer::default();
+    let mut challenge = MoveCloserChallenge::new(LivenessSettings::default());
+    let mut capture_index = None;
+    for (index, uploaded) in frames.iter().enumerate() {
+        let rgb = decode(&uploaded.jpeg)?;
+        let (width, height) = rgb.dimensions();
+        let plane = Plane { data: rgb.as_raw(), row_stride: width * 3, pixel_stride: 3 };
+        let frame = Frame::new(width, height, PixelFormat::Rgb, &[plane]).map_err(|_| DomainError::ImageUndecodable)?;
+        let analysis = analyzer
+            .analyze(&frame)
+            .map_err(|e| DomainError::FaceCheckFailed(crate::domain::face_check::FaceCheckFailed(e.to_string())))?;
+        if analysis.faces.len() == 1 {
+            capture_index = Some(index);
+        }
+        match challenge.observe(uploaded.timestamp_ms, &analysis.faces) {
+            LivenessState::Passed { .. } => return Ok(LivenessVerdict { result: "passed", reason: None, capture_index }),
+            LivenessState::Failed { reason } => {
+                return Ok(LivenessVerdict { result: "failed", reason: Some(reason.code()), capture_index });
+            }
+            LivenessState::WaitingForFace | LivenessState::InProgress { .. } => {}
+        }
+    }
+    let reason = if matches!(challenge.state(), LivenessState::WaitingForFace) { "NO_FACE" } else { "INCOMPLETE" };
+    Ok(LivenessVerdict { result: "failed", reason: Some(reason), capture_index })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The selfie fixture zoomed about the face, as a 320-px JPEG (what the phone uploads).
+    fn closer(zoom: f32) -> Vec<u8> {
+        let path = format!("{}/../core/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR"));
+        let source = image::open(path).expect("fixture").to_rgb8();
+        let (w, h) = (640.0 / zoom, 480.0 / zoom);
+        let crop = image::imageops::crop_imm(&source, (320.0 - w / 2.0) as u32, (250.0 - h / 2.0).max(0.0) as u32, w as u32, h as u32);
+        let small = image::imageops::resize(&crop.to_image(), 320, 240, image::imageops::FilterType::Triangle);
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&small).expect("encode");
+        out
+    }
+
+    fn frames(zooms: &[f32]) -> Vec<UploadedFrame> {
+        zooms.iter().enumerate().map(|(i, z)| UploadedFrame { timestamp_ms: 1_000 + i as u64 * 100, jpeg: closer(*z) }).collect()
+    }
+
+    #[test]
+    fn an_approach_passes_and_a_still_face_does_not() {
+        let approach: Vec<f32> = (0..24).map(|i| 1.0 + 0.03 * i as f32).collect();
+        let verdict = judge(MOVE_CLOSER, &frames(&approach)).expect("judged");
+        assert_eq!((verdict.result, verdict.reason), ("passed", None));
+        assert!(verdict.capture_index.is_some());
+        let still = judge(MOVE_CLOSER, &frames(&[1.0; 12])).expect("judged");
+        assert_eq!((still.result, still.reason), ("failed", Some("INCOMPLETE")));
+    }
+
+    #[test]
+    fn a_jump_cut_fails_with_the_cores_reason() {
+        let cut = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.7, 1.7, 1.7, 1.7, 1.7, 1.7];
+        assert_eq!(judge(MOVE_CLOSER, &frames(&cut)).expect("judged").reason, Some("NOT_SMOOTH"));
+    }
+
+    #[test]
+    fn the_upload_is_checked_before_decoding() {
+        assert_eq!(check_upload(&frames(&[1.0; 3])), Err(DomainError::LivenessFramesRequired { min: MIN_FRAMES }));
+        let mut backwards = frames(&[1.0; 6]);
+        backwards[3].timestamp_ms = 0;
+        assert_eq!(check_upload(&backwards), Err(DomainError::LivenessFramesOutOfOrder));
+        let huge: Vec<UploadedFrame> = (0..6).map(|i| UploadedFrame { timestamp_ms: i, jpeg: vec![0; MAX_FRAME_BYTES + 1] }).collect();
+        assert_eq!(check_upload(&huge), Err(DomainError::ImageTooLarge { max_bytes: MAX_FRAME_BYTES }));
+        let not_jpeg: Vec<UploadedFrame> = (0..6).map(|i| UploadedFrame { timestamp_ms: i, jpeg: vec![1; 100] }).collect();
+        assert_eq!(judge(MOVE_CLOSER, &not_jpeg), Err(DomainError::ImageUndecodable));
+        assert_eq!(judge("turn_left", &frames(&[1.0; 6])), Err(DomainError::LivenessActionUnknown));
+    }
+
+    #[test]
+    fn a_challenge_is_single_use_and_expires() {
+        let mut challenge = LivenessChallenge {
+            id: "lc_1".into(),
+            request_id: "req_1".into(),
+            action: MOVE_CLOSER.into(),
+            issued_at: 100,
+            expires_at: 100 + CHALLENGE_LIFETIME_SECONDS,
+            used_at: None,
+        };
+        assert_eq!(challenge.check_usable(219), Ok(()));
+        assert_eq!(challenge.check_usable(220), Err(DomainError::LivenessChallengeExpired));
+        challenge.used_at = Some(150);
+        assert_eq!(challenge.check_usable(150), Err(DomainError::LivenessChallengeUsed));
+    }
+}

@@ -1,0 +1,86 @@
+//! Headless Chromium (Debian's `chromium` + `chromedriver`) over WebDriver, for the tests of
+//! the pages people use: the reviewer console and the reference partner's ID-check page.
+//! Missing browsers make a test fail, never skip.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// The chromedriver process, stopped on drop.
+pub struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+/// Starts chromedriver and a headless Chromium session with a fresh profile.
+pub async fn start_browser(profile: &Path) -> (Driver, Client) {
+    for binary in [CHROMIUM, CHROMEDRIVER] {
+        assert!(
+            Path::new(binary).exists(),
+            "{binary} is missing: install Debian's `chromium` and `chromium-driver` (apt-get install chromium chromium-driver)"
+        );
+    }
+    let port = free_port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let driver = Driver(child);
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", format!("--user-data-dir={}", profile.display())],
+        }),
+    );
+    let started = Instant::now();
+    loop {
+        let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+        builder.capabilities(capabilities.clone());
+        match builder.connect(&format!("http://127.0.0.1:{port}")).await {
+            Ok(client) => return (driver, client),
+            Err(error) if started.elapsed() < WAIT => {
+                let _ = error;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(error) => panic!("could not start headless Chromium through chromedriver: {error}"),
+        }
+    }
+}
+
+/// Polls the page until `condition` holds for the text of `css` (or gives up after WAIT).
+pub async fn wait_text(client: &Client, css: &str, condition: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    loop {
+        if let Ok(element) = client.find(Locator::Css(css)).await
+            && let Ok(text) = element.text().await
+            && condition(&text)
+        {
+            return text;
+        }
+        assert!(started.elapsed() < WAIT, "timed out waiting on {css}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -1,0 +1,131 @@
+//! A hostile phone: a raw HTTP client (not the app's runtime) with a genuine device
+//! registration tries every forgery a modified app could send. Each is refused with a clear
+//! error, and the database is exactly as it was: no table gained or lost a row and no request
+//! moved (its `version` counts every change).
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+
+const TABLES: &[&str] = &[
+    "devices",
+    "requests",
+    "selfies",
+    "liveness_captures",
+    "liveness_challenges",
+    "liveness_frame_digests",
+    "partner_sessions",
+    "partner_events",
+    "verified_ids",
+    "taps",
+    "tap_issuances",
+    "passkeys",
+];
+
+/// Every table's row count and the requests as their devices see them.
+async fn database(h: &Harness, requests: &[(&str, &str)]) -> Vec<Value> {
+    let mut state: Vec<Value> = TABLES.iter().map(|t| json!({ *t: h.service.count_rows(t).expect("count") })).collect();
+    for (device, id) in requests {
+        let mut view = h.api.get(&format!("/v1/requests/{id}"), Some(device)).await.ok(200);
+        view["server_time"] = Value::Null;
+        state.push(view);
+    }
+    state
+}
+
+#[track_caller]
+fn refused(answer: &Answer, status: u16, code: &str) {
+    assert_eq!((answer.status.as_u16(), answer.code()), (status, code), "{}", answer.body);
+}
+
+#[tokio::test]
+async fn every_forgery_is_refused_and_changes_nothing() {
+    let h = start().await;
+    let api = &h.api;
+    // The attacker's own request (dave@, passkey path, so a government ID is needed) and a
+    // victim's request on another device (alice@, approved).
+    let attacker = api.register_device().await;
+    let dave = api.post("/v1/requests", Some(&attacker), &dave_identity()).await.ok(201)["request_id"].as_str().expect("id").to_owned();
+    api.post(&format!("/v1/requests/{dave}/consent"), Some(&attacker), &consent_body()).await.ok(200);
+    let victim = api.register_device().await;
+    let alice = alice_submitted(api, &victim).await;
+    let p = |suffix: &str| format!("/v1/requests/{dave}{suffix}");
+    // A judged liveness challenge whose frames the attacker kept.
+    let first_challenge = liveness_challenge(api, &attacker, &dave).await;
+    let kept_frames = approach_frames();
+    api.post(&p("/liveness"), Some(&attacker), &json!({ "challenge_id": first_challenge, "frames": kept_frames })).await.ok(200);
+    let second_challenge = liveness_challenge(api, &attacker, &dave).await;
+    let victims_draft =
+        api.post("/v1/requests", Some(&victim), &common::alice()).await.ok(201)["request_id"].as_str().expect("id").to_owned();
+    let victims_challenge = liveness_challenge(api, &victim, &victims_draft).await;
+    approve(&h, &alice).await;
+    let before = database(&h, &[(&attacker, &dave), (&victim, &alice)]).await;
+
+    // 1. A self-declared government-ID verdict: no endpoint takes one from the phone, and the
+    //    partner's callback needs the partner's signature.
+    refused(&api.post(&p("/government-id"), Some(&attacker), &json!({ "result": "verified" })).await, 405, "METHOD_NOT_ALLOWED");
+    let forged_callback =
+        api.post("/v1/partner/callback", Some(&attacker), &json!({ "event_id": "e", "session_id": "s", "result": "verified" })).await;
+    refused(&forged_callback, 401, "PARTNER_SIGNATURE_INVALID");
+
+    // 2. A self-declared liveness: a result without frames is no result.
+    refused(&api.post(&p("/liveness"), Some(&attacker), &json!({ "result": "passed" })).await, 400, "INVALID_JSON");
+    let empty = json!({ "challenge_id": second_challenge, "frames": [] });
+    refused(&api.post(&p("/liveness"), Some(&attacker), &empty).await, 400, "LIVENESS_FRAMES_REQUIRED");
+
+    // 3. Frames from another challenge, for a used challenge, for another request's challenge.
+    let replayed = json!({ "challenge_id": second_challenge, "frames": kept_frames });
+    refused(&api.post(&p("/liveness"), Some(&attacker), &replayed).await, 409, "LIVENESS_FRAMES_REUSED");
+    let used = json!({ "challenge_id": first_challenge, "frames": approach_frames() });
+    refused(&api.post(&p("/liveness"), Some(&attacker), &used).await, 409, "LIVENESS_CHALLENGE_USED");
+    let borrowed = json!({ "challenge_id": victims_challenge, "frames": approach_frames() });
+    refused(&api.post(&p("/liveness"), Some(&attacker), &borrowed).await, 404, "LIVENESS_CHALLENGE_UNKNOWN");
+
+    // 4. Somebody else's Verified ID.
+    let alices_vid = api.get(&format!("/v1/requests/{alice}/verified-id"), Some(&victim)).await.ok(200)["jws"].clone();
+    let mut posing = dave_identity();
+    posing["verified_id"] = alices_vid;
+    refused(&api.post("/v1/requests", Some(&attacker), &posing).await, 422, "VERIFIED_ID_INVALID");
+
+    // 5. A TAP before approval, and another request's TAP, verdict, session or challenge (the
+    //    victim's request is approved).
+    refused(&api.post(&p("/tap"), Some(&attacker), &json!({})).await, 409, "REQUEST_NOT_APPROVED");
+    let alices = |suffix: &str| format!("/v1/requests/{alice}{suffix}");
+    refused(&api.post(&alices("/tap"), Some(&attacker), &json!({})).await, 404, "REQUEST_NOT_FOUND");
+    refused(&api.post(&alices("/tap"), Some(&attacker), &json!({ "replaceLost": true })).await, 404, "REQUEST_NOT_FOUND");
+    refused(&api.get(&alices("/tap"), Some(&attacker)).await, 404, "REQUEST_NOT_FOUND");
+    refused(&api.get(&alices("/verified-id"), Some(&attacker)).await, 404, "REQUEST_NOT_FOUND");
+    refused(&api.post(&alices("/government-id/session"), Some(&attacker), &json!({})).await, 404, "REQUEST_NOT_FOUND");
+    refused(&api.get(&alices("/government-id"), Some(&attacker)).await, 404, "REQUEST_NOT_FOUND");
+    refused(&api.post(&alices("/liveness/challenge"), Some(&attacker), &json!({})).await, 404, "REQUEST_NOT_FOUND");
+    refused(&api.post(&alices("/submit"), Some(&attacker), &json!({})).await, 404, "REQUEST_NOT_FOUND");
+    refused(&api.get(&alices("/status?wait=0"), Some(&attacker)).await, 404, "REQUEST_NOT_FOUND");
+
+    assert_eq!(database(&h, &[(&attacker, &dave), (&victim, &alice)]).await, before, "a refused forgery changed the database");
+
+    // 6. A second TAP for one approval: the victim's own device gets one TAP; a second is refused.
+    let before_tap = database(&h, &[(&victim, &alice)]).await;
+    let tap = api.post(&alices("/tap"), Some(&victim), &json!({})).await.ok(201);
+    assert!(tap["temporaryAccessPass"].is_string());
+    let with_tap = database(&h, &[(&victim, &alice)]).await;
+    assert_ne!(with_tap, before_tap);
+    refused(&api.post(&alices("/tap"), Some(&victim), &json!({})).await, 409, "TAP_ALREADY_ISSUED");
+    assert_eq!(database(&h, &[(&victim, &alice)]).await, with_tap, "the refused second TAP changed nothing");
+}
+
+#[tokio::test]
+async fn frames_after_the_challenge_expired_are_refused() {
+    let h = start().await;
+    let device = h.api.register_device().await;
+    let id = h.api.post("/v1/requests", Some(&device), &alice()).await.ok(201)["request_id"].as_str().expect("id").to_owned();
+    let challenge = liveness_challenge(&h.api, &device, &id).await;
+    h.clock.advance(120);
+    let before = database(&h, &[(&device, &id)]).await;
+    let late = h
+        .api
+        .post(&format!("/v1/requests/{id}/liveness"), Some(&device), &json!({ "challenge_id": challenge, "frames": approach_frames() }))
+        .await;
+    refused(&late, 410, "LIVENESS_CHALLENGE_EXPIRED");
+    assert_eq!(database(&h, &[(&device, &id)]).await, before);
+}
