@@ -9,10 +9,19 @@ use crate::input::{InputClosed, Keyboard};
 use crate::render::Renderer;
 use crate::script;
 
+/// Whose sample answers the script gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sample {
+    /// alice@, "Get TAP".
+    Tap,
+    /// dave@, "Get Passkey".
+    Passkey,
+}
+
 /// The source of answers.
 pub enum Answers {
     /// Sample answers.
-    Scripted,
+    Scripted(Sample),
     /// The keyboard.
     Interactive(Keyboard),
 }
@@ -23,11 +32,16 @@ impl Answers {
         matches!(self, Answers::Interactive(_))
     }
 
+    /// Whether the script walks the "Get Passkey" path (with the software authenticator).
+    pub fn is_scripted_passkey(&self) -> bool {
+        matches!(self, Answers::Scripted(Sample::Passkey))
+    }
+
     /// The keyboard, in interactive mode.
     pub fn keyboard(&self) -> Option<&Keyboard> {
         match self {
             Answers::Interactive(keyboard) => Some(keyboard),
-            Answers::Scripted => None,
+            Answers::Scripted(_) => None,
         }
     }
 
@@ -39,7 +53,7 @@ impl Answers {
     /// The main button: true to press it, false to quit.
     pub fn press(&self, render: &mut Renderer, chrome: Chrome, action: &LocalizedMessage) -> Result<bool, InputClosed> {
         match self {
-            Answers::Scripted => {
+            Answers::Scripted(_) => {
                 render.info(&chrome.pressed(&action.text));
                 Ok(true)
             }
@@ -53,7 +67,7 @@ impl Answers {
     /// The consent question.
     pub fn consent(&self, render: &mut Renderer, chrome: Chrome) -> Result<bool, InputClosed> {
         match self {
-            Answers::Scripted => {
+            Answers::Scripted(_) => {
                 render.info(&chrome.typed(&chrome.label_consent(), "y"));
                 Ok(true)
             }
@@ -67,8 +81,11 @@ impl Answers {
     /// The identity form; `previous` is what was typed before (shown as the default).
     pub fn identity(&self, render: &mut Renderer, chrome: Chrome, previous: Option<&IdentityForm>) -> Result<IdentityForm, InputClosed> {
         match self {
-            Answers::Scripted => {
-                let form = script::sample_identity();
+            Answers::Scripted(sample) => {
+                let form = match sample {
+                    Sample::Tap => script::sample_identity(),
+                    Sample::Passkey => script::passkey_sample_identity(),
+                };
                 render.info(&chrome.typed(&chrome.label_upn(), &form.upn));
                 render.info(&chrome.typed(&chrome.label_employee_id(), &form.employee_id));
                 render.info(&chrome.typed(&chrome.label_staff_kind(), form.staff_kind.wire_name()));
@@ -102,7 +119,7 @@ impl Answers {
     /// The date of birth (legacy path), as year, month, day.
     pub fn date_of_birth(&self, render: &mut Renderer, chrome: Chrome, years: (i32, i32)) -> Result<(i32, u32, u32), InputClosed> {
         match self {
-            Answers::Scripted => {
+            Answers::Scripted(_) => {
                 let (y, m, d) = script::SAMPLE_DATE_OF_BIRTH;
                 render.info(&chrome.typed(&chrome.label_year(years.0, years.1), &y.to_string()));
                 render.info(&chrome.typed(&chrome.label_month(), &m.to_string()));

@@ -202,10 +202,12 @@ impl Chrome {
         self.pick("press Enter to quit; the TAP stays valid until it expires", "按回车键退出；TAP 在过期前仍然有效")
     }
     /// The closing summary.
-    pub fn summary(self, seconds: f64, embedded_service: bool) -> String {
-        let reached = match self.0 {
-            Locale::English => format!("done: the TAP screen was reached in {seconds:.1} s. "),
-            Locale::SimplifiedChinese => format!("完成：用时 {seconds:.1} 秒到达 TAP 页面。"),
+    pub fn summary(self, seconds: f64, embedded_service: bool, tap: bool) -> String {
+        let reached = match (self.0, tap) {
+            (Locale::English, true) => format!("done: the TAP screen was reached in {seconds:.1} s. "),
+            (Locale::English, false) => format!("done: the onboarding finished in {seconds:.1} s. "),
+            (Locale::SimplifiedChinese, true) => format!("完成：用时 {seconds:.1} 秒到达 TAP 页面。"),
+            (Locale::SimplifiedChinese, false) => format!("完成：用时 {seconds:.1} 秒完成入职流程。"),
         };
         let discarded = match (self.0, embedded_service) {
             (Locale::English, true) => "This shell wrote nothing to disk; its in-memory store and the embedded service are discarded now.",
@@ -214,6 +216,40 @@ impl Chrome {
             (Locale::SimplifiedChinese, false) => "本程序未向磁盘写入任何内容；内存存储现在被丢弃。",
         };
         reached + discarded
+    }
+    /// The reference partner's ID-check page, for a person to open.
+    pub fn partner_page(self, url: &str) -> String {
+        match self.0 {
+            Locale::English => format!(
+                "ID check: open {url} in a browser, enter your mobile number, accept the terms, choose a photo of your ID and a selfie, submit, then press Enter here"
+            ),
+            Locale::SimplifiedChinese => {
+                format!("证件核验：请在浏览器中打开 {url}，输入手机号，同意条款，选择证件照片和自拍并提交，然后在此按回车")
+            }
+        }
+    }
+    /// The script fills the partner's page.
+    pub fn partner_scripted(self, url: &str) -> String {
+        match self.0 {
+            Locale::English => {
+                format!("ID check page {url}: the script submits a mobile number, the terms, a sample ID photo and a selfie")
+            }
+            Locale::SimplifiedChinese => format!("证件核验页面 {url}：脚本提交手机号、条款、示例证件照片和自拍"),
+        }
+    }
+    /// What the partner's page answered (its verdict goes to the service, not to the app).
+    pub fn partner_answered(self, result: &str) -> String {
+        match self.0 {
+            Locale::English => format!("the partner's page says \"{result}\"; the app asks the service for the verdict"),
+            Locale::SimplifiedChinese => format!("核验页面显示“{result}”；应用向服务查询结果"),
+        }
+    }
+    /// Authenticator is a phone app: on the desktop the step only says so.
+    pub fn authenticator_on_phone(self) -> String {
+        self.pick(
+            "on a phone, Microsoft Authenticator opens here to add the Verified ID; the desktop goes on",
+            "在手机上，此处会打开 Microsoft Authenticator 添加 Verified ID；桌面版继续",
+        )
     }
     /// A step only the phone app can do.
     pub fn phone_only(self, step: &str) -> String {

@@ -19,6 +19,11 @@ pub struct Cli {
     /// liveness check instead of the bundled sample or the webcam.
     #[arg(long, value_name = "FILE")]
     pub selfie: Option<PathBuf>,
+    /// Scripted: walk the "Get Passkey" path as dave@contoso.example instead: the reference
+    /// partner's ID-check page (submitted by the script), the Verified ID, liveness, the review
+    /// and a passkey from a software authenticator (a demo stand-in, never a real one).
+    #[arg(long, conflicts_with = "interactive")]
+    pub passkey_path: bool,
     /// Language of the screens.
     #[arg(long, value_enum, default_value_t = Language::En)]
     pub lang: Language,
@@ -52,10 +57,11 @@ impl Language {
 const AFTER_HELP: &str = "\
 Scripted (default): sample answers for alice@contoso.example, the bundled sample selfie and a
 scripted reviewer; it stops a few seconds after the TAP appears. Exit status: 0 when a TAP was
-shown, 1 when the onboarding ended without one, 2 for bad arguments or an unusable selfie/camera.
+shown (or, with --passkey-path, a passkey registered), 1 when the onboarding ended without one, 2 for bad arguments or an unusable selfie/camera.
 
   identity-pass-desktop                         # the README's demo (bash scripts/demo.sh)
   identity-pass-desktop --lang zh
+  identity-pass-desktop --passkey-path          # dave@: the partner's ID-check page, a passkey
   identity-pass-desktop --interactive           # webcam; the reviewer console URL is printed
   identity-pass-desktop --interactive --selfie me.jpg
   identity-pass-desktop --service-url http://127.0.0.1:8080 --reviewer-token TOKEN";

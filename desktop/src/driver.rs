@@ -25,6 +25,7 @@ use crate::render::{Renderer, countdown};
 use crate::reviewer::ReviewerAction;
 use crate::script::{self, ScriptedReviewer};
 use crate::shell::{ShellMessage, desktop_profile};
+use identity_pass_runtime::reference_partner::{PartnerForm, submit_reference_partner_page};
 
 /// How often the loop wakes to redraw the status line when nothing arrives.
 const TICK: Duration = Duration::from_millis(250);
@@ -301,9 +302,26 @@ impl<'a> Driver<'a> {
                     ]);
                 }
             }
-            Screen::GovernmentId { .. } => return Err(self.phone_only("AU10TIX")),
-            Screen::AddVerifiedId { .. } => return Err(self.phone_only("Microsoft Authenticator")),
-            Screen::Passkey { .. } => return Err(self.phone_only("passkey")),
+            // The partner's page: its URL comes with `StartGovernmentIdCheck` (see `perform`).
+            Screen::GovernmentId { .. } | Screen::AddVerifiedId { .. } => {
+                if view.notice.is_some() && !self.answers.is_interactive() && matches!(view.screen, Screen::GovernmentId { .. }) {
+                    let attempts = self.presses.get(&view.title.code).copied().unwrap_or(0);
+                    if attempts >= script::MAX_PRESSES_PER_SCREEN {
+                        return Err(DriveError::Ended(view.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()));
+                    }
+                }
+                if !view.busy && self.first_time(&view) {
+                    self.press(&view)?;
+                }
+            }
+            Screen::Passkey { .. } => {
+                if !self.answers.is_scripted_passkey() {
+                    return Err(self.phone_only("passkey"));
+                }
+                if !view.busy && self.first_time(&view) {
+                    self.press(&view)?;
+                }
+            }
             Screen::Selfie { .. } | Screen::Liveness { in_progress: false, .. } => {
                 if !view.busy && self.first_time(&view) {
                     self.check_liveness_attempts(&view)?;
@@ -454,10 +472,39 @@ impl<'a> Driver<'a> {
                 self.scripted_reviewer(&request_id, ReviewerAction::UserJoined, Chrome::reviewer_sees_join)?;
             }
             Effect::ShowNotification { message } => self.render.info(&self.chrome.notification(&message.text)),
-            // The runtime schedules its own wake-ups and performs every service call; the
-            // partner and Authenticator steps stop at their screens (phone only).
+            Effect::StartGovernmentIdCheck { handoff_url, .. } => self.partner_check(&handoff_url)?,
+            Effect::OpenAuthenticator => self.render.info(&self.chrome.authenticator_on_phone()),
+            // The runtime schedules its own wake-ups and performs every service call and the
+            // passkey ceremony.
             _ => {}
         }
+        Ok(())
+    }
+
+    /// The reference partner's page: a person opens it in a browser; the script submits the
+    /// sample photos as the page would. Either way the verdict goes from the partner to the
+    /// service, and the app only reports that the user is back.
+    fn partner_check(&mut self, handoff_url: &str) -> Result<(), DriveError> {
+        match self.answers.keyboard() {
+            Some(keyboard) => {
+                self.render.info(&self.chrome.partner_page(handoff_url));
+                keyboard.line().map_err(|_| DriveError::Quit)?;
+            }
+            None => {
+                self.render.info(&self.chrome.partner_scripted(handoff_url));
+                let form = PartnerForm {
+                    phone_number: script::SAMPLE_PHONE_NUMBER,
+                    document_jpeg: script::SAMPLE_ID_DOCUMENT,
+                    selfie_jpeg: script::SAMPLE_PARTNER_SELFIE,
+                };
+                let result = self
+                    .backend
+                    .block_on(submit_reference_partner_page(handoff_url, form))
+                    .map_err(|e| DriveError::Ended(e.to_string()))?;
+                self.render.info(&self.chrome.partner_answered(&result));
+            }
+        }
+        self.send(ShellEvent::GovernmentIdHandoffEnded);
         Ok(())
     }
 

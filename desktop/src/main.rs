@@ -80,6 +80,18 @@ fn main() -> ExitCode {
 }
 
 /// The camera the command line asks for; checked before anything starts.
+/// The desktop has no platform passkey API. The scripted "Get Passkey" run uses the runtime's
+/// software authenticator, which always reports the user present: a demo stand-in for
+/// Credential Manager / AuthenticationServices, never offered to a person.
+fn passkeys(cli: &Cli) -> Arc<dyn identity_pass_runtime::PasskeyAuthenticator> {
+    if cli.passkey_path {
+        // The reference service's WebAuthn origin (`ServiceConfig::webauthn_origin`).
+        Arc::new(identity_pass_runtime::software_passkey::SoftwarePasskeyAuthenticator::new("https://id.contoso.example"))
+    } else {
+        Arc::new(NoPlatformPasskeys)
+    }
+}
+
 fn choose_camera(cli: &Cli, chrome: Chrome) -> Result<(Camera, String), CameraInputError> {
     match (&cli.selfie, cli.interactive) {
         (Some(path), _) => Ok((Camera::Still(StillCamera::from_file(path)?), chrome.selfie_file(&path.display().to_string()))),
@@ -114,13 +126,8 @@ fn run(cli: &Cli) -> Result<(), DesktopError> {
     let mut config = SessionConfig::new(backend.base_url.clone(), Platform::Desktop, Distribution::Global);
     config.locale = locale;
     config.status_mode = StatusMode::LongPoll { wait_seconds: 25 };
-    let runtime = OnboardingRuntime::start(
-        config,
-        selected.store.clone(),
-        Arc::new(DesktopShell::new(queue)),
-        Arc::new(NoPlatformPasskeys),
-        Arc::new(SystemClock),
-    )?;
+    let runtime =
+        OnboardingRuntime::start(config, selected.store.clone(), Arc::new(DesktopShell::new(queue)), passkeys(cli), Arc::new(SystemClock))?;
     let (answers, reviewer) = if cli.interactive {
         let reviewer = Reviewer::Person { console_url: backend.console_url(), token: backend.reviewer_token.clone() };
         (Answers::Interactive(input::Keyboard::spawn()), reviewer)
@@ -128,7 +135,8 @@ fn run(cli: &Cli) -> Result<(), DesktopError> {
         let token = backend.reviewer_token.clone().unwrap_or_else(|| SecretString::new(String::new()));
         let api = reviewer::ReviewerApi::new(&backend.base_url, token)
             .map_err(|e| BackendError::Remote { url: backend.base_url.clone(), detail: e.to_string() })?;
-        (Answers::Scripted, Reviewer::Scripted(script::ScriptedReviewer::new(api)))
+        let sample = if cli.passkey_path { answers::Sample::Passkey } else { answers::Sample::Tap };
+        (Answers::Scripted(sample), Reviewer::Scripted(script::ScriptedReviewer::new(api)))
     };
 
     let mut driver = Driver::new(&runtime, &backend, inbox, render, locale, answers, reviewer, camera);
@@ -138,9 +146,9 @@ fn run(cli: &Cli) -> Result<(), DesktopError> {
     runtime.shutdown();
     backend.shutdown();
     match outcome {
-        Ok(Finish::TapShown | Finish::Done) => {
+        Ok(finish @ (Finish::TapShown | Finish::Done)) => {
             render.plain("");
-            render.plain(&chrome.summary(started.elapsed().as_secs_f64(), embedded));
+            render.plain(&chrome.summary(started.elapsed().as_secs_f64(), embedded, finish == Finish::TapShown));
             Ok(())
         }
         Err(error) => {

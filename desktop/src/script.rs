@@ -16,6 +16,20 @@ pub fn sample_identity() -> IdentityForm {
     IdentityForm { upn: "alice@contoso.example".into(), employee_id: "E1001".into(), personal_email: None, staff_kind: StaffKind::Employee }
 }
 
+/// Dave's answers (seeded directory: "Get Passkey": the partner's ID check, the Verified ID,
+/// liveness, the review, then a passkey).
+pub fn passkey_sample_identity() -> IdentityForm {
+    IdentityForm { upn: "dave@contoso.example".into(), employee_id: "E1004".into(), personal_email: None, staff_kind: StaffKind::Employee }
+}
+
+/// The photos the script submits on the reference partner's page (a sample ID card and the
+/// sample selfie), and the mobile number it types.
+pub const SAMPLE_ID_DOCUMENT: &[u8] = include_bytes!("../../core/tests/fixtures/id_document_856x540.jpg");
+/// The selfie submitted on the partner's page.
+pub const SAMPLE_PARTNER_SELFIE: &[u8] = include_bytes!("../../core/tests/fixtures/face_selfie_640x480.jpg");
+/// The mobile number typed on the partner's page.
+pub const SAMPLE_PHONE_NUMBER: &str = "+14255550123";
+
 /// Alice's date of birth in the seeded directory (asked only on the legacy path).
 pub const SAMPLE_DATE_OF_BIRTH: (i32, u32, u32) = (1990, 4, 12);
 

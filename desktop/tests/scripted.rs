@@ -40,3 +40,26 @@ fn scripted_demo_in_chinese_shows_chinese_screens() {
     assert!(stdout.contains("您的临时访问密码（TAP）"), "the TAP title is the catalog's Chinese");
     assert!(!stdout.contains("Your Temporary Access Pass"), "no English screen text in a Chinese session");
 }
+
+/// `--passkey-path`: dave@ walks "Get Passkey": the script fills the reference partner's page
+/// (the partner, not the app, tells the service), the Verified ID is issued, liveness, the
+/// review, and a passkey from the software authenticator.
+#[test]
+fn scripted_passkey_path_fills_the_partners_page_and_registers_a_passkey() {
+    let output = run(&["--passkey-path"]);
+    let stdout = String::from_utf8(output.stdout).expect("utf-8 output");
+    let stderr = String::from_utf8(output.stderr).expect("utf-8 errors");
+    assert!(output.status.success(), "exit {:?}\nstdout:\n{stdout}\nstderr:\n{stderr}", output.status.code());
+    assert!(stdout.contains("dave@contoso.example"), "the passkey sample is typed");
+    let page =
+        stdout.lines().find(|l| l.contains("ID check page http://127.0.0.1:")).unwrap_or_else(|| panic!("no partner page\n{stdout}"));
+    assert!(page.contains("/sessions/ps_") && page.contains("token="), "the page is the partner's hand-off: {page}");
+    assert!(stdout.contains("the partner's page says \"verified\""), "{stdout}");
+    let titles = titles(&stdout);
+    let position = |title: &str| titles.iter().position(|t| t == title).unwrap_or_else(|| panic!("no {title:?} in {titles:?}"));
+    assert!(position("Verify your government ID") < position("Add your Verified ID to Authenticator"));
+    assert!(position("Add your Verified ID to Authenticator") < position("Liveness check"));
+    assert!(position("Liveness check") < position("Register your passkey"));
+    assert!(position("Register your passkey") < position("You're all set"));
+    assert!(stdout.contains("done: the onboarding finished"), "{stdout}");
+}
