@@ -7,14 +7,12 @@ import com.identitypass.core.Distribution
 import com.identitypass.core.Effect
 import com.identitypass.core.ShellEvent
 import com.identitypass.core.FramePlane
-import com.identitypass.core.GovernmentIdOutcome
 import com.identitypass.core.IdentityForm
 import com.identitypass.core.OnboardingSession
 import com.identitypass.core.PhoneClock
 import com.identitypass.core.PasskeyProvider
 import com.identitypass.core.SecureStore
 import com.identitypass.core.SessionException
-import com.identitypass.core.PartnerStep
 import com.identitypass.core.Permission
 import com.identitypass.core.PermissionStatus
 import com.identitypass.core.PixelFormat
@@ -26,6 +24,7 @@ import com.identitypass.core.SessionObserver
 import com.identitypass.core.SessionSettings
 import com.identitypass.core.StaffKind
 import com.identitypass.core.ViewState
+import com.identitypass.core.completeReferencePartnerCheck
 import com.identitypass.core.softwarePasskeyProvider
 import com.identitypass.kit.SessionStreams
 import kotlinx.coroutines.CoroutineScope

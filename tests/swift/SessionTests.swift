@@ -120,7 +120,7 @@ final class SessionTests: XCTestCase {
     }
 
     private func requestId(_ phone: Phone) throws -> String {
-        for effect in phone.effects.reversed() { if case .startLiveness(let id) = effect { return id } }
+        for effect in phone.effects.reversed() { if case .startLiveness(let id, _) = effect { return id } }
         throw CocoaError(.featureUnsupported)
     }
 
