@@ -12,7 +12,7 @@
 //! shows a face far wider than a card's portrait. Faces are found with the core's detector.
 
 use identity_pass_core::selfie::analysis::{Analyzer, FaceBox};
-use identity_pass_core::selfie::{Frame, PixelFormat, Plane};
+use identity_pass_core::selfie::still::decode_jpeg;
 
 /// What the user typed and uploaded on the page.
 pub struct Submission<'a> {
@@ -148,20 +148,9 @@ fn check_images(submission: &Submission<'_>) -> Result<(), RejectReason> {
 
 /// The faces in a JPEG and its size, or `None` when it is not a JPEG of a sensible size.
 fn faces_in(jpeg: &[u8]) -> Option<(Vec<FaceBox>, u32, u32)> {
-    let mut decoder = image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(jpeg)).ok()?;
-    let (width, height) = image::ImageDecoder::dimensions(&decoder);
-    let fits = |side: u32| (MIN_SIDE..=MAX_SIDE).contains(&side);
-    if !fits(width) || !fits(height) {
-        return None;
-    }
-    let mut limits = image::Limits::default();
-    limits.max_alloc = Some(u64::from(MAX_SIDE) * u64::from(MAX_SIDE) * 4);
-    image::ImageDecoder::set_limits(&mut decoder, limits).ok()?;
-    let rgb = image::DynamicImage::from_decoder(decoder).ok()?.to_rgb8();
-    let plane = Plane { data: rgb.as_raw(), row_stride: width.checked_mul(3)?, pixel_stride: 3 };
-    let frame = Frame::new(width, height, PixelFormat::Rgb, &[plane]).ok()?;
-    let analysis = Analyzer::default().analyze(&frame).ok()?;
-    Some((analysis.faces, width, height))
+    let still = decode_jpeg(jpeg, MIN_SIDE..=MAX_SIDE).ok()?;
+    let analysis = Analyzer::default().analyze(&still.frame().ok()?).ok()?;
+    Some((analysis.faces, still.width(), still.height()))
 }
 
 #[cfg(test)]

@@ -255,31 +255,6 @@ pub fn evidence_frame(frame: &Frame<'_>, timestamp_ms: u64) -> Result<CapturedSe
     }
 }
 
-/// An evidence JPEG decoded back to RGB, as the service decodes it; wiped on drop.
-pub(crate) struct DecodedEvidence {
-    rgb: Zeroizing<Vec<u8>>,
-    width: u32,
-    height: u32,
-}
-
-impl DecodedEvidence {
-    /// The pixels as a frame to analyse.
-    pub(crate) fn frame(&self) -> Result<Frame<'_>, super::frame::FrameError> {
-        let plane = super::frame::Plane { data: &self.rgb, row_stride: self.width.saturating_mul(3), pixel_stride: 3 };
-        Frame::new(self.width, self.height, super::frame::PixelFormat::Rgb, &[plane])
-    }
-}
-
-/// Decodes an evidence frame the way the service does (the `image` crate's JPEG decoder, to
-/// RGB), so the phone's challenge sees the pixels the service's will. `None` if it does not
-/// decode (it was just encoded here, so never expected).
-pub(crate) fn decode_evidence(evidence: &CapturedSelfie) -> Option<DecodedEvidence> {
-    let decoder = image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(evidence.expose_jpeg())).ok()?;
-    let rgb = image::DynamicImage::from_decoder(decoder).ok()?.into_rgb8();
-    let (width, height) = rgb.dimensions();
-    Some(DecodedEvidence { rgb: Zeroizing::new(rgb.into_raw()), width, height })
-}
-
 /// Crops and encodes the capture from the frame it was decided on.
 pub fn capture(frame: &Frame<'_>, face: FaceBox, timestamp_ms: u64, settings: &CaptureSettings) -> Result<CapturedSelfie, CaptureError> {
     let (mut rgb, mut width, mut height) = crop_rgb(frame, face, settings).ok_or(CaptureError::EmptyCrop)?;

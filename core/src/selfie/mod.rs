@@ -22,6 +22,7 @@ pub mod liveness;
 pub mod luma;
 pub mod quality;
 pub mod session;
+pub mod still;
 
 pub use analysis::{FaceBox, FrameAnalysis};
 pub use capture::{CaptureError, CaptureSettings, CapturedSelfie};

@@ -209,7 +209,9 @@ impl SelfieSession {
     /// looked at it, so the service's fresh analyser begins where the phone's began.
     fn judge_frame(run: &mut LivenessRun, frame: &Frame<'_>, timestamp_ms: u64) -> Result<(), ModelError> {
         let Ok(jpeg) = capture::evidence_frame(frame, timestamp_ms) else { return Ok(()) };
-        let Some(decoded) = capture::decode_evidence(&jpeg) else { return Ok(()) };
+        // Decoded as the service decodes it (the same function), so both judge the same pixels.
+        let sides = 1..=capture::EVIDENCE_MAX_SIDE;
+        let Ok(decoded) = super::still::decode_jpeg(jpeg.expose_jpeg(), sides) else { return Ok(()) };
         let Ok(view) = decoded.frame() else { return Ok(()) };
         let started = run.judge.is_some();
         let mut judge = run.judge.take().unwrap_or_default();

@@ -11,7 +11,7 @@
 
 use identity_pass_core::selfie::analysis::Analyzer;
 use identity_pass_core::selfie::liveness::{LivenessSettings, LivenessState, MoveCloserChallenge};
-use identity_pass_core::selfie::{Frame, PixelFormat, Plane};
+use identity_pass_core::selfie::still::{DecodedStill, StillError, decode_jpeg};
 
 use crate::domain::DomainError;
 
@@ -96,16 +96,12 @@ pub fn check_upload(frames: &[UploadedFrame]) -> Result<(), DomainError> {
     Ok(())
 }
 
-fn decode(jpeg: &[u8]) -> Result<image::RgbImage, DomainError> {
-    let mut decoder = image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(jpeg)).map_err(|_| DomainError::ImageUndecodable)?;
-    let (width, height) = image::ImageDecoder::dimensions(&decoder);
-    if !FRAME_SIDES.contains(&width) || !FRAME_SIDES.contains(&height) {
-        return Err(DomainError::ImageDimensionsInvalid { min: *FRAME_SIDES.start(), max: *FRAME_SIDES.end() });
-    }
-    let mut limits = image::Limits::default();
-    limits.max_alloc = Some(u64::from(*FRAME_SIDES.end()) * u64::from(*FRAME_SIDES.end()) * 4);
-    image::ImageDecoder::set_limits(&mut decoder, limits).map_err(|_| DomainError::ImageUndecodable)?;
-    Ok(image::DynamicImage::from_decoder(decoder).map_err(|_| DomainError::ImageUndecodable)?.to_rgb8())
+/// The core's decoder, the one the phone re-read its evidence with, bounded to [`FRAME_SIDES`].
+fn decode(jpeg: &[u8]) -> Result<DecodedStill, DomainError> {
+    decode_jpeg(jpeg, FRAME_SIDES).map_err(|error| match error {
+        StillError::Undecodable => DomainError::ImageUndecodable,
+        StillError::Dimensions { .. } => DomainError::ImageDimensionsInvalid { min: *FRAME_SIDES.start(), max: *FRAME_SIDES.end() },
+    })
 }
 
 /// Runs the core's analysis and challenge on the frames, in order, as the phone did.
@@ -117,10 +113,8 @@ pub fn judge(action: &str, frames: &[UploadedFrame]) -> Result<LivenessVerdict, 
     let mut challenge = MoveCloserChallenge::new(LivenessSettings::default());
     let mut capture_index = None;
     for (index, uploaded) in frames.iter().enumerate() {
-        let rgb = decode(&uploaded.jpeg)?;
-        let (width, height) = rgb.dimensions();
-        let plane = Plane { data: rgb.as_raw(), row_stride: width * 3, pixel_stride: 3 };
-        let frame = Frame::new(width, height, PixelFormat::Rgb, &[plane]).map_err(|_| DomainError::ImageUndecodable)?;
+        let still = decode(&uploaded.jpeg)?;
+        let frame = still.frame().map_err(|_| DomainError::ImageUndecodable)?;
         let analysis = analyzer
             .analyze(&frame)
             .map_err(|e| DomainError::FaceCheckFailed(crate::domain::face_check::FaceCheckFailed(e.to_string())))?;
