@@ -338,3 +338,37 @@ mod tests {
         assert!(matches!(FlowError::from(S::TooOld { found: 0, oldest: 1 }), FlowError::TooOld { found: 0, oldest: 1 }));
     }
 }
+
+/// Why the device key could not be made or used. Thrown by `DeviceKeyProvider`.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum DeviceKeyError {
+    /// The platform's key store refused (locked, broken, key invalidated). Diagnostic text only.
+    #[error("device key unavailable: {reason}")]
+    Unavailable {
+        /// Diagnostic text; never key material.
+        reason: String,
+    },
+}
+
+// Anything else a provider throws is an unavailable key.
+impl From<uniffi::UnexpectedUniFFICallbackError> for DeviceKeyError {
+    fn from(error: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        DeviceKeyError::Unavailable { reason: error.reason }
+    }
+}
+
+impl From<DeviceKeyError> for identity_pass_runtime::DeviceKeyFailure {
+    fn from(error: DeviceKeyError) -> Self {
+        match error {
+            DeviceKeyError::Unavailable { reason } => Self::Unavailable { reason },
+        }
+    }
+}
+
+impl From<identity_pass_runtime::DeviceKeyFailure> for DeviceKeyError {
+    fn from(failure: identity_pass_runtime::DeviceKeyFailure) -> Self {
+        match failure {
+            identity_pass_runtime::DeviceKeyFailure::Unavailable { reason } => Self::Unavailable { reason },
+        }
+    }
+}

@@ -10,7 +10,7 @@ use identity_pass_core::flow::{Effect, ShellEvent, ViewState};
 use identity_pass_core::messages::Locale;
 use identity_pass_runtime::{self as runtime, OnboardingRuntime, SessionConfig, SpkiPin, StatusMode, SystemClock};
 
-use crate::error::{PasskeyError, SelfieError, SessionError, ShellCallbackError};
+use crate::error::{DeviceKeyError, PasskeyError, SelfieError, SessionError, ShellCallbackError};
 use crate::secure_store::{ForeignSecureStore, SecureStore};
 use crate::selfie::{CameraFrame, SelfieVerdict, verdict_record, with_frame};
 
@@ -48,6 +48,32 @@ pub trait PasskeyProvider: Send + Sync {
     /// Creates a passkey for WebAuthn creation options (JSON) and returns the registration
     /// response (JSON). Called off the main thread; may block while the system sheet is up.
     fn create_passkey(&self, options_json: String) -> Result<String, PasskeyError>;
+}
+
+/// This installation's device key, which Verified IDs are bound to: ECDSA P-256 made on the
+/// device the first time `public_key` is called and never exported — Android Keystore
+/// (StrongBox where present), the iOS Secure Enclave. Make and sign under one lock: two threads
+/// asking at once must get one key. Called off the main thread.
+#[uniffi::export(with_foreign)]
+pub trait DeviceKeyProvider: Send + Sync {
+    /// The public half, as the platform encodes it: the SEC1 uncompressed point (iOS
+    /// `SecKeyCopyExternalRepresentation`) or the X.509 SubjectPublicKeyInfo (Android
+    /// `PublicKey.getEncoded()`). Creates the key if there is none.
+    fn public_key(&self) -> Result<Vec<u8>, DeviceKeyError>;
+    /// ECDSA P-256 / SHA-256 over `message`, DER as the platform signs (Android
+    /// `SHA256withECDSA`, iOS `ecdsaSignatureMessageX962SHA256`).
+    fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, DeviceKeyError>;
+}
+
+struct ForeignDeviceKey(Arc<dyn DeviceKeyProvider>);
+
+impl runtime::DeviceKey for ForeignDeviceKey {
+    fn public_key(&self) -> Result<Vec<u8>, runtime::DeviceKeyFailure> {
+        Ok(self.0.public_key()?)
+    }
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, runtime::DeviceKeyFailure> {
+        Ok(self.0.sign(message.to_vec())?)
+    }
 }
 
 /// The phone's wall clock. Apps pass none (the OS clock is used); tests pass one they can move,
@@ -103,14 +129,16 @@ pub struct OnboardingSession {
 
 #[uniffi::export]
 impl OnboardingSession {
-    /// Starts (or resumes, from the secure store) the onboarding. `clock`: `null`/`nil` in
-    /// apps (the OS clock); a movable clock in tests.
+    /// Starts (or resumes, from the secure store) the onboarding. `device_key`: the platform's
+    /// key store (`KeystoreDeviceKey`, `SecureEnclaveDeviceKey`). `clock`: `null`/`nil` in apps
+    /// (the OS clock); a movable clock in tests.
     #[uniffi::constructor]
     pub fn start(
         settings: SessionSettings,
         store: Arc<dyn SecureStore>,
         observer: Arc<dyn SessionObserver>,
         passkeys: Arc<dyn PasskeyProvider>,
+        device_key: Arc<dyn DeviceKeyProvider>,
         clock: Option<Arc<dyn PhoneClock>>,
     ) -> Result<Arc<Self>, SessionError> {
         let locale = Locale::from_language_tag(&settings.language_tag);
@@ -125,6 +153,7 @@ impl OnboardingSession {
             Arc::new(ForeignSecureStore(store)),
             Arc::new(ForeignObserver(observer)),
             Arc::new(ForeignPasskeys(passkeys)),
+            Arc::new(ForeignDeviceKey(device_key)),
             match clock {
                 Some(clock) => Arc::new(ForeignClock(clock)),
                 None => Arc::new(SystemClock),
@@ -188,4 +217,21 @@ pub fn software_passkey_provider(origin: String) -> Arc<dyn PasskeyProvider> {
         }
     }
     Arc::new(Software(runtime::software_passkey::SoftwarePasskeyAuthenticator::new(origin)))
+}
+
+/// A device key in software, kept in `store` (feature `test-support`, never in the phone
+/// builds): what the Linux Swift tests stand in for the Secure Enclave with, which Linux lacks.
+#[cfg(feature = "test-support")]
+#[uniffi::export]
+pub fn software_device_key(store: Arc<dyn SecureStore>) -> Arc<dyn DeviceKeyProvider> {
+    struct Software(runtime::software_device_key::StoredSoftwareDeviceKey);
+    impl DeviceKeyProvider for Software {
+        fn public_key(&self) -> Result<Vec<u8>, DeviceKeyError> {
+            Ok(runtime::DeviceKey::public_key(&self.0)?)
+        }
+        fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, DeviceKeyError> {
+            Ok(runtime::DeviceKey::sign(&self.0, &message)?)
+        }
+    }
+    Arc::new(Software(runtime::software_device_key::StoredSoftwareDeviceKey::new(Arc::new(ForeignSecureStore(store)))))
 }

@@ -8,6 +8,7 @@
 //! See `docs/ARCHITECTURE.md` for the layer diagram.
 
 pub mod credential_vault;
+pub mod device_binding;
 pub mod eligibility;
 pub mod flow;
 pub mod messages;

@@ -17,6 +17,9 @@ pub enum StoreKey {
     /// Service calls sent but not yet answered, with their idempotency keys, so a call
     /// interrupted by the app being killed is resent as the same call, never as a new one.
     Outbox,
+    /// A software device key's PKCS#8 (desktop only: phones keep theirs in the Keystore or the
+    /// Secure Enclave, where it cannot be read out).
+    SoftwareDeviceKey,
 }
 
 impl StoreKey {
@@ -27,6 +30,7 @@ impl StoreKey {
             StoreKey::FlowState => "identity-pass.flow-state",
             StoreKey::VerifiedId => "identity-pass.verified-id",
             StoreKey::Outbox => "identity-pass.outbox",
+            StoreKey::SoftwareDeviceKey => "identity-pass.software-device-key",
         }
     }
 }

@@ -341,6 +341,41 @@ fn after_a_restart_the_tap_screen_takes_the_fast_path_when_the_verified_id_allow
 }
 
 #[test]
+fn a_verified_id_this_phone_cannot_present_is_dropped_and_the_identity_sent_again_without_it() {
+    for (failure, notice) in [
+        (CallFailure::refused("VERIFIED_ID_REVOKED"), "SERVICE_VERIFIED_ID_REVOKED"),
+        (CallFailure::refused("VERIFIED_ID_OTHER_DEVICE"), "SERVICE_VERIFIED_ID_OTHER_DEVICE"),
+        (CallFailure::refused("PRESENTATION_NONCE_USED"), "SERVICE_VERIFIED_ID_INVALID"),
+        (CallFailure::not_sent(identity_pass_core::flow::NOT_SENT_DEVICE_KEY_UNAVAILABLE), "FLOW_NOTICE_VERIFIED_ID_MISSING"),
+    ] {
+        let mut d = Driver::new(identity_pass_core::Platform::Android);
+        to_tap(&mut d, true);
+        let t = next_server_time(&d);
+        d.answer(CallAnswer::VerifiedId { issued: Some((t, t + 30 * DAY_MS)), server_time: t });
+        d.restart();
+        let (first, call) = only_call(&d.send(Event::Continue));
+        assert!(matches!(call, ServiceCall::CreateRequest { present_verified_id: true, .. }), "{call:?}");
+        assert_eq!(calls(&d.fail("CreateRequest", failure.clone())), [], "the user reads why first");
+        assert_eq!(d.flow.step(), &Step::SubmittingIdentity);
+        assert_eq!(code(view(&d).notice).as_deref(), Some(notice), "{failure:?}");
+        assert!(d.flow.verified_id().is_none(), "forgotten");
+        let (second, call) = only_call(&d.send(Event::Continue));
+        assert_ne!(second, first, "a new call, not the refused one again");
+        assert!(matches!(call, ServiceCall::CreateRequest { present_verified_id: false, .. }), "{call:?}");
+    }
+    // "Not now" keeps the credential: the same call goes again.
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_tap(&mut d, true);
+    let t = next_server_time(&d);
+    d.answer(CallAnswer::VerifiedId { issued: Some((t, t + 30 * DAY_MS)), server_time: t });
+    d.restart();
+    d.send(Event::Continue);
+    assert_eq!(calls(&d.fail("CreateRequest", CallFailure::no_answer("PRESENTATION_NONCES_OUTSTANDING"))), []);
+    let (_, call) = only_call(&d.send(Event::Continue));
+    assert!(matches!(call, ServiceCall::CreateRequest { present_verified_id: true, .. }), "{call:?}");
+}
+
+#[test]
 fn a_replacement_refused_for_a_tap_used_to_sign_in_is_explained() {
     let mut d = Driver::new(identity_pass_core::Platform::Android);
     to_tap(&mut d, false);

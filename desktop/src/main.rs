@@ -126,8 +126,11 @@ fn run(cli: &Cli) -> Result<(), DesktopError> {
     let mut config = SessionConfig::new(backend.base_url.clone(), Platform::Desktop, Distribution::Global);
     config.locale = locale;
     config.status_mode = StatusMode::LongPoll { wait_seconds: 25 };
-    let runtime =
-        OnboardingRuntime::start(config, selected.store.clone(), Arc::new(DesktopShell::new(queue)), passkeys(cli), Arc::new(SystemClock))?;
+    // The desktop has no Secure Enclave: its device key is a software key kept in the same store
+    // as its other secrets (the kernel keyring).
+    let device_key = Arc::new(identity_pass_runtime::software_device_key::StoredSoftwareDeviceKey::new(selected.store.clone()));
+    let shell = Arc::new(DesktopShell::new(queue));
+    let runtime = OnboardingRuntime::start(config, selected.store.clone(), shell, passkeys(cli), device_key, Arc::new(SystemClock))?;
     let (answers, reviewer) = if cli.interactive {
         let reviewer = Reviewer::Person { console_url: backend.console_url(), token: backend.reviewer_token.clone() };
         (Answers::Interactive(input::Keyboard::spawn()), reviewer)

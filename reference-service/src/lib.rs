@@ -35,7 +35,7 @@ use std::time::Duration;
 use tokio::sync::{oneshot, watch};
 use webauthn_rs::WebauthnBuilder;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, SystemClock, from_rfc3339};
 pub use domain::DomainError;
 pub use domain::directory::Directory;
 pub use domain::face_check::{AssumeFacePresent, DetectedFace, FaceCheck, FaceCheckFailed};

@@ -52,15 +52,22 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     };
 
     check("GET", "/healthz", &api.get("/healthz", None).await);
-    let device_answer = api.post("/v1/devices", None, &json!({ "platform": "android_china" })).await;
+    let device_key = identity_pass_core::device_binding::SoftwareDeviceKey::generate().expect("key");
+    let key_field = device_key_field(&device_key);
+    let device_answer = api.post("/v1/devices", None, &json!({ "platform": "android_china", "device_key": key_field })).await;
     check("POST", "/v1/devices", &device_answer);
     check("POST", "/v1/devices", &api.post("/v1/devices", None, &json!({ "platform": "windows" })).await);
+    let mut unproven = key_field.clone();
+    unproven["proof"] = json!("AAAA");
+    check("POST", "/v1/devices", &api.post("/v1/devices", None, &json!({ "platform": "ios", "device_key": unproven })).await);
     let device = format!(
         "{}.{}",
         device_answer.body["device_id"].as_str().expect("id"),
         device_answer.body["device_secret"].as_str().expect("secret")
     );
     let auth = Some(device.as_str());
+    let keyed = KeyedDevice { auth: device.clone(), key: device_key };
+    check("POST", "/v1/verified-id/nonce", &api.post("/v1/verified-id/nonce", auth, &json!({})).await);
     check("POST", "/v1/devices/push-token", &api.post("/v1/devices/push-token", auth, &json!({ "kind": "fcm", "token": "t1" })).await);
 
     let created = api.post("/v1/requests", auth, &alice()).await;
@@ -166,26 +173,21 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     check("POST", "/v1/requests", &dave);
     let dave_id = dave.body["request_id"].as_str().expect("id").to_owned();
     let d = |suffix: &str| format!("/v1/requests/{dave_id}{suffix}");
+    let alice_jws = alice_vid.as_str().expect("jws").to_owned();
+    check("POST", "/v1/requests/{id}/verified-id/presentation", &api.present(&keyed, &dave_id, &alice_jws).await);
     check(
         "POST",
         "/v1/requests/{id}/verified-id/presentation",
-        &api.post(&d("/verified-id/presentation"), auth, &json!({ "jws": alice_vid })).await,
+        &api.post(&d("/verified-id/presentation"), auth, &json!({ "jws": alice_jws })).await,
     );
     verify_government_id(api, &device, &dave_id).await;
     check("POST", "/v1/requests/{id}/government-id/session", &api.post(&d("/government-id/session"), auth, &json!({})).await);
     check("GET", "/v1/requests/{id}/government-id", &api.get(&d("/government-id"), auth).await);
     let dave_vid = api.get(&d("/verified-id"), auth).await;
     check("GET", "/v1/requests/{id}/verified-id", &dave_vid);
-    check(
-        "POST",
-        "/v1/requests/{id}/verified-id/presentation",
-        &api.post(&d("/verified-id/presentation"), auth, &json!({ "jws": alice_vid })).await,
-    );
-    check(
-        "POST",
-        "/v1/requests/{id}/verified-id/presentation",
-        &api.post(&d("/verified-id/presentation"), auth, &json!({ "jws": dave_vid.body["jws"] })).await,
-    );
+    check("POST", "/v1/requests/{id}/verified-id/presentation", &api.present(&keyed, &dave_id, &alice_jws).await);
+    let dave_jws = dave_vid.body["jws"].as_str().expect("jws").to_owned();
+    check("POST", "/v1/requests/{id}/verified-id/presentation", &api.present(&keyed, &dave_id, &dave_jws).await);
     check("POST", "/v1/requests/{id}/submit", &api.post(&d("/submit"), auth, &json!({})).await);
     check(
         "POST",
@@ -224,6 +226,16 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
         check("GET", &format!("/v1/review/requests/{{id}}/{kind}"), &gone);
     }
     check("GET", "/v1/review/requests/{id}/evidence", &api.get(&r("/evidence"), Some(REVIEWER_TOKEN)).await);
+
+    let revocation = json!({ "upn": "dave@contoso.example", "reason": "phone replaced" });
+    let revoke = |body: Value, token: &'static str| async move { api.post("/v1/review/verified-ids/revocation", Some(token), &body).await };
+    check("POST", "/v1/review/verified-ids/revocation", &revoke(revocation.clone(), REVIEWER_TOKEN).await);
+    check(
+        "POST",
+        "/v1/review/verified-ids/revocation",
+        &revoke(json!({ "upn": "dave@contoso.example", "reason": " " }), REVIEWER_TOKEN).await,
+    );
+    check("POST", "/v1/review/verified-ids/revocation", &revoke(revocation, "not-a-reviewer").await);
 
     let page = api.http.get(format!("{}/console", api.base)).send().await.expect("console");
     assert_eq!(page.status().as_u16(), 200);

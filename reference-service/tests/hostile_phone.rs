@@ -1,5 +1,6 @@
 //! A hostile phone: a raw HTTP client (not the app's runtime) with a genuine device
-//! registration tries every forgery a modified app could send. Each is refused with a clear
+//! registration tries every forgery a modified app could send, including presenting a
+//! Verified ID copied from another phone. Each is refused with a clear
 //! error, and the database is exactly as it was: no table gained or lost a row and no request
 //! moved (its `version` counts every change).
 
@@ -21,6 +22,7 @@ const TABLES: &[&str] = &[
     "taps",
     "tap_issuances",
     "passkeys",
+    "presentation_nonces",
 ];
 
 /// Every table's row count and the requests as their devices see them.
@@ -45,7 +47,7 @@ async fn every_forgery_is_refused_and_changes_nothing() {
     let api = &h.api;
     // The attacker's own request (dave@, passkey path, so a government ID is needed) and a
     // victim's request on another device (alice@, approved).
-    let attacker = api.register_device().await;
+    let KeyedDevice { auth: attacker, key: attacker_key } = api.register_keyed_device().await;
     let dave = api.post("/v1/requests", Some(&attacker), &dave_identity()).await.ok(201)["request_id"].as_str().expect("id").to_owned();
     api.post(&format!("/v1/requests/{dave}/consent"), Some(&attacker), &consent_body()).await.ok(200);
     let victim = api.register_device().await;
@@ -60,6 +62,7 @@ async fn every_forgery_is_refused_and_changes_nothing() {
         api.post("/v1/requests", Some(&victim), &common::alice()).await.ok(201)["request_id"].as_str().expect("id").to_owned();
     let victims_challenge = liveness_challenge(api, &victim, &victims_draft).await;
     approve(&h, &alice).await;
+    let attackers_nonce = api.presentation_nonce(&attacker).await;
     let before = database(&h, &[(&attacker, &dave), (&victim, &alice)]).await;
 
     // 1. A self-declared government-ID verdict: no endpoint takes one from the phone, and the
@@ -82,11 +85,14 @@ async fn every_forgery_is_refused_and_changes_nothing() {
     let borrowed = json!({ "challenge_id": victims_challenge, "frames": approach_frames() });
     refused(&api.post(&p("/liveness"), Some(&attacker), &borrowed).await, 404, "LIVENESS_CHALLENGE_UNKNOWN");
 
-    // 4. Somebody else's Verified ID.
-    let alices_vid = api.get(&format!("/v1/requests/{alice}/verified-id"), Some(&victim)).await.ok(200)["jws"].clone();
+    // 4. Somebody else's Verified ID (presented as the app would, with a key binding; without
+    //    one, and from another phone, see the next test).
+    let alices_vid =
+        api.get(&format!("/v1/requests/{alice}/verified-id"), Some(&victim)).await.ok(200)["jws"].as_str().expect("jws").to_owned();
+    let binding = key_binding(&attacker_key, &alices_vid, &attackers_nonce.0, &attackers_nonce.1, attackers_nonce.2);
     let mut posing = dave_identity();
-    posing["verified_id"] = alices_vid;
-    refused(&api.post("/v1/requests", Some(&attacker), &posing).await, 422, "VERIFIED_ID_INVALID");
+    posing["verified_id"] = json!(alices_vid);
+    refused(&api.post_presenting("/v1/requests", &attacker, &fresh_key(), &posing, &binding).await, 422, "VERIFIED_ID_INVALID");
 
     // 5. A TAP before approval, and another request's TAP, verdict, session or challenge (the
     //    victim's request is approved).
@@ -128,4 +134,110 @@ async fn frames_after_the_challenge_expired_are_refused() {
         .await;
     refused(&late, 410, "LIVENESS_CHALLENGE_EXPIRED");
     assert_eq!(database(&h, &[(&device, &id)]).await, before);
+}
+
+#[tokio::test]
+async fn a_verified_id_works_only_on_the_phone_that_earned_it_once_per_nonce_and_until_revoked() {
+    let h = start().await;
+    let api = &h.api;
+    // Alice's phone earned a Verified ID (bound to its device key); the attacker copied the JWS
+    // and watched one of her presentations go by (the JWS and its key binding).
+    let phone = api.register_keyed_device().await;
+    let earned = alice_submitted(api, &phone.auth).await;
+    approve(&h, &earned).await;
+    let jws = api.get(&format!("/v1/requests/{earned}/verified-id"), phone.auth()).await.ok(200)["jws"].as_str().expect("jws").to_owned();
+    let watched_binding = api.key_binding_for(&phone, &jws).await;
+    let key = fresh_key();
+    let mut with_vid = alice();
+    with_vid["verified_id"] = json!(jws);
+    let genuine = api.post_presenting("/v1/requests", &phone.auth, &key, &with_vid, &watched_binding).await.ok(201);
+    assert_eq!(genuine["fast_path"], "eligible", "the phone that earned it takes the fast path");
+    let fast = genuine["request_id"].as_str().expect("id").to_owned();
+    api.post(&format!("/v1/requests/{fast}/consent"), phone.auth(), &consent_body()).await.ok(200);
+
+    let attacker = api.register_keyed_device().await;
+    let attackers_binding = api.key_binding_for(&attacker, &jws).await;
+    let attackers_nonce = api.presentation_nonce(&attacker.auth).await;
+    let phones_unused_nonce = api.presentation_nonce(&phone.auth).await;
+    let before = database(&h, &[(&phone.auth, &earned), (&phone.auth, &fast)]).await;
+
+    // 1. The copy as a bearer token, with no key binding at all.
+    refused(&api.post("/v1/requests", attacker.auth(), &with_vid).await, 401, "PRESENTATION_PROOF_INVALID");
+    // 2. The copy bound with the attacker's own key: not the key it was issued to.
+    refused(
+        &api.post_presenting("/v1/requests", &attacker.auth, &fresh_key(), &with_vid, &attackers_binding).await,
+        403,
+        "VERIFIED_ID_OTHER_DEVICE",
+    );
+    // 3. The watched presentation replayed from the attacker's phone.
+    refused(
+        &api.post_presenting("/v1/requests", &attacker.auth, &fresh_key(), &with_vid, &watched_binding).await,
+        403,
+        "VERIFIED_ID_OTHER_DEVICE",
+    );
+    // 4. The watched presentation replayed with Alice's stolen device secret too (but not her
+    //    device key): its nonce is spent.
+    refused(
+        &api.post_presenting("/v1/requests", &phone.auth, &fresh_key(), &with_vid, &watched_binding).await,
+        409,
+        "PRESENTATION_NONCE_USED",
+    );
+    // 5. Alice's key over a nonce that was issued to another device.
+    let (nonce, audience, at) = &attackers_nonce;
+    let misdirected = key_binding(&phone.key, &jws, nonce, audience, *at);
+    refused(
+        &api.post_presenting("/v1/requests", &phone.auth, &fresh_key(), &with_vid, &misdirected).await,
+        409,
+        "PRESENTATION_NONCE_UNKNOWN",
+    );
+    // 6. A key binding for another credential, another audience, or edited after signing.
+    let (nonce, audience, at) = &phones_unused_nonce;
+    let other_credential = key_binding(&phone.key, "another.credential.jws", nonce, audience, *at);
+    refused(
+        &api.post_presenting("/v1/requests", &phone.auth, &fresh_key(), &with_vid, &other_credential).await,
+        401,
+        "PRESENTATION_PROOF_INVALID",
+    );
+    let other_audience = key_binding(&phone.key, &jws, nonce, "https://attacker.example", *at);
+    refused(
+        &api.post_presenting("/v1/requests", &phone.auth, &fresh_key(), &with_vid, &other_audience).await,
+        401,
+        "PRESENTATION_PROOF_INVALID",
+    );
+    let long_ago = key_binding(&phone.key, &jws, nonce, audience, at - 3600);
+    refused(&api.post_presenting("/v1/requests", &phone.auth, &fresh_key(), &with_vid, &long_ago).await, 401, "PRESENTATION_PROOF_INVALID");
+    // 7. The fast path still needs the service's own liveness verdict.
+    refused(&api.post(&format!("/v1/requests/{fast}/submit"), phone.auth(), &json!({})).await, 409, "LIVENESS_REQUIRED");
+    // 8. A device key registered with somebody else's proof.
+    let stolen_proof = device_key_field(&phone.key);
+    let mut claimed = device_key_field(&attacker.key);
+    claimed["proof"] = stolen_proof["proof"].clone();
+    refused(&api.post("/v1/devices", None, &json!({ "platform": "android", "device_key": claimed })).await, 400, "DEVICE_KEY_INVALID");
+    assert_eq!(database(&h, &[(&phone.auth, &earned), (&phone.auth, &fast)]).await, before, "a refused presentation changed the database");
+
+    // 9. A nonce past its 120 seconds.
+    h.clock.advance(121);
+    let (nonce, audience, at) = &phones_unused_nonce;
+    let late = key_binding(&phone.key, &jws, nonce, audience, *at);
+    refused(&api.post_presenting("/v1/requests", &phone.auth, &fresh_key(), &with_vid, &late).await, 409, "PRESENTATION_NONCE_EXPIRED");
+
+    // 10. Revoked (a reviewer reports the phone lost): even the phone that earned it is refused,
+    //     and the service no longer tells the phone it holds one.
+    let revoked = api
+        .post(
+            "/v1/review/verified-ids/revocation",
+            Some(REVIEWER_TOKEN),
+            &json!({ "upn": "ALICE@contoso.example", "reason": "phone reported lost" }),
+        )
+        .await
+        .ok(200);
+    assert_eq!(revoked["revoked"], 1);
+    refused(&api.create_presenting(&phone, &alice(), &jws).await, 403, "VERIFIED_ID_REVOKED");
+    let plain = api.post("/v1/requests", phone.auth(), &alice()).await.ok(201);
+    assert!(plain["verified_id_issued_at"].is_null(), "a revoked credential opens nothing: {plain}");
+    refused(
+        &api.post("/v1/review/verified-ids/revocation", phone.auth(), &json!({ "upn": "alice@contoso.example", "reason": "x" })).await,
+        401,
+        "REVIEWER_AUTH_INVALID",
+    );
 }

@@ -42,7 +42,8 @@ async fn software_attestation(options: &Value) -> Value {
 #[tokio::test]
 async fn get_passkey_path_registers_a_passkey_verified_by_webauthn_rs() {
     let h = start().await;
-    let device = h.api.register_device().await;
+    let keyed = h.api.register_keyed_device().await;
+    let device = keyed.auth.clone();
     let auth = Some(device.as_str());
     let created = h
         .api
@@ -65,7 +66,7 @@ async fn get_passkey_path_registers_a_passkey_verified_by_webauthn_rs() {
     verify_government_id(&h.api, &device, &id).await;
     assert_eq!(h.api.post(&p("/submit"), auth, &json!({})).await.code(), "VERIFIED_ID_NOT_PRESENTED");
     let vid = h.api.get(&p("/verified-id"), auth).await.ok(200);
-    h.api.post(&p("/verified-id/presentation"), auth, &json!({ "jws": vid["jws"] })).await.ok(200);
+    h.api.present(&keyed, &id, vid["jws"].as_str().expect("jws")).await.ok(200);
     h.api.post(&p("/submit"), auth, &json!({})).await.ok(200);
     let early = h.api.post(&p("/passkey/options"), auth, &json!({})).await;
     assert_eq!(early.code(), "REQUEST_NOT_APPROVED");
@@ -108,36 +109,36 @@ async fn get_passkey_path_registers_a_passkey_verified_by_webauthn_rs() {
 #[tokio::test]
 async fn a_recent_verified_id_skips_the_call_and_an_old_one_does_not() {
     let h = start().await;
-    let first_device = h.api.register_device().await;
-    let first = alice_submitted(&h.api, &first_device).await;
+    let phone = h.api.register_keyed_device().await;
+    let auth = phone.auth();
+    let first = alice_submitted(&h.api, &phone.auth).await;
     approve(&h, &first).await;
-    let vid = h.api.get(&format!("/v1/requests/{first}/verified-id"), Some(&first_device)).await.ok(200);
+    let vid = h.api.get(&format!("/v1/requests/{first}/verified-id"), auth).await.ok(200);
     let jws = vid["jws"].as_str().expect("jws").to_owned();
 
-    // Somebody else cannot use Alice's credential, and a forged one is refused.
-    let new_device = h.api.register_device().await;
-    let auth = Some(new_device.as_str());
-    let frank = json!({ "upn": "v-frank@contoso.example", "employee_id": "X2002", "staff_kind": "external", "verified_id": jws });
-    assert_eq!(h.api.post("/v1/requests", auth, &frank).await.code(), "VERIFIED_ID_INVALID");
-    let mut forged = alice();
-    forged["verified_id"] = json!(format!("{}x", &jws[..jws.len() - 1]));
-    assert_eq!(h.api.post("/v1/requests", auth, &forged).await.code(), "VERIFIED_ID_INVALID");
+    // Somebody else cannot use Alice's credential, a copy on another phone is refused, and a
+    // forged one is refused.
+    let other_phone = h.api.register_keyed_device().await;
+    let frank = json!({ "upn": "v-frank@contoso.example", "employee_id": "X2002", "staff_kind": "external" });
+    assert_eq!(h.api.create_presenting(&other_phone, &frank, &jws).await.code(), "VERIFIED_ID_INVALID");
+    let copied = h.api.create_presenting(&other_phone, &alice(), &jws).await;
+    assert_eq!((copied.status.as_u16(), copied.code()), (403, "VERIFIED_ID_OTHER_DEVICE"));
+    let forged = format!("{}x", &jws[..jws.len() - 1]);
+    assert_eq!(h.api.create_presenting(&phone, &alice(), &forged).await.code(), "VERIFIED_ID_INVALID");
 
     h.clock.advance(29 * 24 * 3600);
-    let mut body = alice();
-    body["verified_id"] = json!(jws);
-    let created = h.api.post("/v1/requests", auth, &body).await.ok(201);
+    let created = h.api.create_presenting(&phone, &alice(), &jws).await.ok(201);
     assert_eq!(created["fast_path"], "eligible");
     let id = created["request_id"].as_str().expect("id").to_owned();
     h.api.post(&format!("/v1/requests/{id}/consent"), auth, &consent_body()).await.ok(200);
     assert_eq!(h.api.post(&format!("/v1/requests/{id}/submit"), auth, &json!({})).await.code(), "LIVENESS_REQUIRED");
-    pass_liveness(&h.api, &new_device, &id).await;
+    pass_liveness(&h.api, &phone.auth, &id).await;
     let submitted = h.api.post(&format!("/v1/requests/{id}/submit"), auth, &json!({})).await.ok(200);
     assert_eq!(submitted["state"], "approved", "no reviewer call on the fast path");
     let tap = h.api.post(&format!("/v1/requests/{id}/tap"), auth, &json!({})).await.ok(201);
     assert_eq!(tap["lifetimeInMinutes"], 30);
 
     h.clock.advance(24 * 3600);
-    let late = h.api.post("/v1/requests", auth, &body).await;
+    let late = h.api.create_presenting(&phone, &alice(), &jws).await;
     assert_eq!((late.status.as_u16(), late.code()), (422, "VERIFIED_ID_EXPIRED"));
 }

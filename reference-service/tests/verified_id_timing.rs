@@ -30,15 +30,15 @@ async fn verifies_with_published_key(api: &Api, jws: &str) -> bool {
 #[tokio::test]
 async fn the_passkey_path_gets_its_verified_id_after_the_government_id_and_presents_it_before_review() {
     let h = start().await;
-    let device = h.api.register_device().await;
-    let auth = Some(device.as_str());
+    let device = h.api.register_keyed_device().await;
+    let auth = device.auth();
     let created = h.api.post("/v1/requests", auth, &dave_identity()).await.ok(201);
     assert_eq!(created["path"], "get_passkey");
     let id = created["request_id"].as_str().expect("id").to_owned();
     let p = |suffix: &str| format!("/v1/requests/{id}{suffix}");
 
     assert_eq!(h.api.get(&p("/verified-id"), auth).await.code(), "VERIFIED_ID_NOT_ISSUED");
-    let early = h.api.post(&p("/verified-id/presentation"), auth, &json!({ "jws": "a.b.c" })).await;
+    let early = h.api.present(&device, &id, "a.b.c").await;
     assert_eq!((early.status.as_u16(), early.code()), (409, "GOVERNMENT_ID_NOT_VERIFIED"));
 
     // The partner verifies (its signed callback, not the phone): the Verified ID exists now,
@@ -72,28 +72,35 @@ async fn the_passkey_path_gets_its_verified_id_after_the_government_id_and_prese
 
     // Seed 001: add to Authenticator, liveness, present, then review.
     h.clock.advance(120);
-    pass_liveness(&h.api, &device, &id).await;
+    pass_liveness(&h.api, &device.auth, &id).await;
     let not_presented = h.api.post(&p("/submit"), auth, &json!({})).await;
     assert_eq!((not_presented.status.as_u16(), not_presented.code()), (409, "VERIFIED_ID_NOT_PRESENTED"));
 
     let forged = format!("{}x", &jws[..jws.len() - 1]);
-    let refused = h.api.post(&p("/verified-id/presentation"), auth, &json!({ "jws": forged })).await;
+    let refused = h.api.present(&device, &id, &forged).await;
     assert_eq!((refused.status.as_u16(), refused.code()), (422, "VERIFIED_ID_INVALID"));
+    // The credential alone, as a bearer token, is no longer a presentation.
+    let bearer = h.api.post(&p("/verified-id/presentation"), auth, &json!({ "jws": jws })).await;
+    assert_eq!((bearer.status.as_u16(), bearer.code()), (401, "PRESENTATION_PROOF_INVALID"));
     let alice_device = h.api.register_device().await;
     let alice_id = alice_submitted(&h.api, &alice_device).await;
     approve(&h, &alice_id).await;
     let alice_vid = h.api.get(&format!("/v1/requests/{alice_id}/verified-id"), Some(&alice_device)).await.ok(200);
-    let not_his = h.api.post(&p("/verified-id/presentation"), auth, &json!({ "jws": alice_vid["jws"] })).await;
+    let not_his = h.api.present(&device, &id, alice_vid["jws"].as_str().expect("jws")).await;
     assert_eq!(not_his.code(), "VERIFIED_ID_INVALID", "the subject must be the request's UPN");
     assert!(h.api.get(&p(""), auth).await.ok(200)["verified_id_presented_at"].is_null());
 
     let presentation_key = fresh_key();
     let body = json!({ "jws": jws });
-    let presented = h.api.post_keyed(&p("/verified-id/presentation"), auth, &presentation_key, &body).await;
+    let binding = h.api.key_binding_for(&device, &jws).await;
+    let presented = h.api.post_presenting(&p("/verified-id/presentation"), &device.auth, &presentation_key, &body, &binding).await;
     assert_eq!(presented.status.as_u16(), 200, "{}", presented.body);
     assert_eq!(presented.body["verified_id_presented_at"], "2026-11-21T09:02:15Z");
     assert_eq!(presented.body["fast_path"], false, "the passkey path always has its review");
-    assert!(h.api.post_keyed(&p("/verified-id/presentation"), auth, &presentation_key, &body).await.replayed);
+    // A resend after a lost answer carries a new key binding (a fresh nonce) and the same body:
+    // the first answer comes back.
+    let rebound = h.api.key_binding_for(&device, &jws).await;
+    assert!(h.api.post_presenting(&p("/verified-id/presentation"), &device.auth, &presentation_key, &body, &rebound).await.replayed);
 
     let submitted = h.api.post(&p("/submit"), auth, &json!({})).await.ok(200);
     assert_eq!(submitted["state"], "waiting_for_reviewer");
@@ -106,14 +113,14 @@ async fn the_passkey_path_gets_its_verified_id_after_the_government_id_and_prese
 #[tokio::test]
 async fn an_expired_verified_id_cannot_be_presented() {
     let h = start().await;
-    let device = h.api.register_device().await;
-    let auth = Some(device.as_str());
+    let device = h.api.register_keyed_device().await;
+    let auth = device.auth();
     let created = h.api.post("/v1/requests", auth, &dave_identity()).await.ok(201);
     let id = created["request_id"].as_str().expect("id");
-    verify_government_id(&h.api, &device, id).await;
-    let jws = h.api.get(&format!("/v1/requests/{id}/verified-id"), auth).await.ok(200)["jws"].clone();
+    verify_government_id(&h.api, &device.auth, id).await;
+    let jws = h.api.get(&format!("/v1/requests/{id}/verified-id"), auth).await.ok(200)["jws"].as_str().expect("jws").to_owned();
     h.clock.advance(30 * DAY);
-    let stale = h.api.post(&format!("/v1/requests/{id}/verified-id/presentation"), auth, &json!({ "jws": jws })).await;
+    let stale = h.api.present(&device, id, &jws).await;
     assert_eq!((stale.status.as_u16(), stale.code()), (422, "VERIFIED_ID_EXPIRED"));
 }
 
@@ -124,14 +131,14 @@ async fn on_the_tap_path_a_presented_verified_id_opens_the_fast_path_and_survive
     let clock = Arc::new(ManualClock::new(START));
     let pushes = Arc::new(RecordingPushSender::default());
     let first = start_with(config(clock.clone(), pushes.clone(), Some(db.clone())), clock.clone(), pushes.clone()).await;
-    let device = first.api.register_device().await;
-    let auth = Some(device.as_str());
-    let earlier = alice_submitted(&first.api, &device).await;
+    let device = first.api.register_keyed_device().await;
+    let auth = device.auth();
+    let earlier = alice_submitted(&first.api, &device.auth).await;
     let before_approval = first.api.get(&format!("/v1/requests/{earlier}/verified-id"), auth).await;
     assert_eq!(before_approval.code(), "VERIFIED_ID_NOT_ISSUED", "TAP path: issued on approval, as before");
     first.clock.advance(60);
     approve(&first, &earlier).await;
-    let jws = first.api.get(&format!("/v1/requests/{earlier}/verified-id"), auth).await.ok(200)["jws"].clone();
+    let jws = first.api.get(&format!("/v1/requests/{earlier}/verified-id"), auth).await.ok(200)["jws"].as_str().expect("jws").to_owned();
 
     // Ten days later the TAP is lost: the flow learns of the Verified ID from the identity
     // answer and asks for a TAP through the fast path.
@@ -143,17 +150,18 @@ async fn on_the_tap_path_a_presented_verified_id_opens_the_fast_path_and_survive
     let key = fresh_key();
     let presentation = json!({ "jws": jws });
     let path = format!("/v1/requests/{id}/verified-id/presentation");
-    let presented = first.api.post_keyed(&path, auth, &key, &presentation).await;
+    let binding = first.api.key_binding_for(&device, &jws).await;
+    let presented = first.api.post_presenting(&path, &device.auth, &key, &presentation, &binding).await;
     assert_eq!(presented.status.as_u16(), 200, "{}", presented.body);
     assert_eq!(presented.body["fast_path"], true);
     first.service.shutdown().await;
 
     let second = start_with(config(clock.clone(), pushes.clone(), Some(db)), clock, pushes).await;
-    let replay = second.api.post_keyed(&path, auth, &key, &presentation).await;
+    let replay = second.api.post_presenting(&path, &device.auth, &key, &presentation, &binding).await;
     assert!(replay.replayed && replay.body == presented.body);
     let p = |suffix: &str| format!("/v1/requests/{id}{suffix}");
     second.api.post(&p("/consent"), auth, &consent_body()).await.ok(200);
-    pass_liveness(&second.api, &device, &id).await;
+    pass_liveness(&second.api, &device.auth, &id).await;
     let submitted = second.api.post(&p("/submit"), auth, &json!({})).await.ok(200);
     assert_eq!(submitted["state"], "approved", "liveness only, no call");
     second.api.post(&p("/tap"), auth, &json!({})).await.ok(201);

@@ -9,7 +9,10 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use identity_pass_core::credential_vault::DeviceCredential;
+use identity_pass_core::device_binding::{DeviceBindingError, DevicePublicKey, fixed_signature, registration};
 use identity_pass_core::flow::{CallId, CallOutcome, Effect, Event, OnboardingFlow, ServiceCall, ShellEvent, Step};
 use identity_pass_core::selfie::{CapturedSelfie, LivenessOutcome};
 use identity_pass_core::{SecretString, SecureStoreError, StoreKey};
@@ -17,8 +20,8 @@ use identity_pass_core::{SecretString, SecureStoreError, StoreKey};
 use crate::calls::{self, CallError, CallResult, InMemoryInputs};
 use crate::idempotency::IdempotencyKey;
 use crate::outbox::Outbox;
-use crate::platform::PasskeyFailure;
-use crate::service_client::{DeviceAuth, VerifiedIdCredential};
+use crate::platform::{DeviceKey, DeviceKeyFailure, PasskeyFailure};
+use crate::service_client::{DeviceAuth, DeviceKeyRegistration, VerifiedIdCredential};
 use crate::session::{SessionView, Shared, StartError};
 use crate::stored_verified_id;
 use crate::watcher;
@@ -223,7 +226,7 @@ impl Actor {
         let shared = self.shared.clone();
         tokio::spawn(async move {
             let result = match ensure_device(&shared).await {
-                Ok(auth) => calls::perform(&shared.client, &auth, &call, &key, inputs).await,
+                Ok(auth) => calls::perform(&shared.client, &auth, &shared.device_key, &call, &key, inputs).await,
                 Err(error) => Err(error),
             };
             let _ = shared.commands.send(Command::CallFinished { id, result });
@@ -371,8 +374,23 @@ pub(crate) async fn ensure_device(shared: &Shared) -> Result<DeviceAuth, CallErr
     let random = || IdempotencyKey::generate().map_err(|_| CallError::NoRandomness);
     let key = random()?;
     let secret = SecretString::new(format!("{}{}", random()?.as_str(), random()?.as_str()));
-    let auth = shared.client.register_device(shared.device_platform, &secret, &key).await?;
+    let device_key = device_key_registration(shared.device_key.clone()).await?;
+    let auth = shared.client.register_device(shared.device_platform, &secret, &device_key, &key).await?;
     let credential = DeviceCredential { device_id: auth.device_id.clone(), device_secret: secret };
     shared.vault.store_credential(&credential)?;
     Ok(auth)
+}
+
+/// The device key's public half and its proof of possession, for registration. Made (the first
+/// time) and signed off the runtime's threads: a hardware key can take a moment.
+async fn device_key_registration(device_key: Arc<dyn DeviceKey>) -> Result<DeviceKeyRegistration, CallError> {
+    let made = tokio::task::spawn_blocking(move || -> Result<DeviceKeyRegistration, DeviceKeyFailure> {
+        let unreadable = |e: DeviceBindingError| DeviceKeyFailure::Unavailable { reason: e.to_string() };
+        let public = DevicePublicKey::from_platform(&device_key.public_key()?).map_err(unreadable)?;
+        let proof = device_key.sign(&registration::statement(&public))?;
+        let proof = fixed_signature(&proof).map_err(unreadable)?;
+        Ok(DeviceKeyRegistration { public_key: public.to_base64url(), proof: URL_SAFE_NO_PAD.encode(proof) })
+    })
+    .await;
+    Ok(made.map_err(|_| DeviceKeyFailure::Unavailable { reason: "the key task ended".into() })??)
 }

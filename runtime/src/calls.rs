@@ -6,13 +6,16 @@
 
 use std::sync::Arc;
 
-use identity_pass_core::SecureStoreError;
+use identity_pass_core::device_binding::key_binding::{self, KeyBinding};
 use identity_pass_core::flow::{
-    CallAnswer, CallFailure, NOT_SENT_INPUT_LOST, NOT_SENT_SECURE_STORAGE, NOT_SENT_VERIFIED_ID_MISSING, ServiceCall,
+    CallAnswer, CallFailure, NOT_SENT_DEVICE_KEY_UNAVAILABLE, NOT_SENT_INPUT_LOST, NOT_SENT_SECURE_STORAGE, NOT_SENT_VERIFIED_ID_MISSING,
+    ServiceCall,
 };
 use identity_pass_core::selfie::CapturedSelfie;
+use identity_pass_core::{SecretString, SecureStoreError};
 
 use crate::idempotency::IdempotencyKey;
+use crate::platform::{DeviceKey, DeviceKeyFailure};
 use crate::service_client::{DeviceAuth, IdentityClaim, ServiceClient, VerifiedIdCredential};
 use crate::transport::TransportError;
 
@@ -42,6 +45,9 @@ pub(crate) enum CallError {
     /// The Verified ID to present is not in secure storage.
     #[error("no Verified ID in secure storage")]
     VerifiedIdMissing,
+    /// The device key could not sign (or its signature could not be read).
+    #[error(transparent)]
+    DeviceKey(#[from] DeviceKeyFailure),
 }
 
 impl CallError {
@@ -69,6 +75,7 @@ impl CallError {
             CallError::NoRandomness => CallFailure::not_sent(NOT_SENT_NO_RANDOMNESS),
             CallError::InputLost => CallFailure::not_sent(NOT_SENT_INPUT_LOST),
             CallError::VerifiedIdMissing => CallFailure::not_sent(NOT_SENT_VERIFIED_ID_MISSING),
+            CallError::DeviceKey(_) => CallFailure::not_sent(NOT_SENT_DEVICE_KEY_UNAVAILABLE),
         }
     }
 }
@@ -105,10 +112,35 @@ async fn now_on_service(client: &ServiceClient, auth: &DeviceAuth, request_id: &
     Ok(client.status(auth, request_id, None, 0).await?.server_time)
 }
 
+/// Binds a presentation of `jws` to this phone: a fresh nonce from the service, the core's
+/// key-binding JWT over it, signed by the device key (off the runtime's threads: hardware keys
+/// take their time).
+async fn key_binding(
+    client: &ServiceClient,
+    auth: &DeviceAuth,
+    device_key: &Arc<dyn DeviceKey>,
+    jws: &SecretString,
+) -> Result<String, CallError> {
+    let nonce = client.presentation_nonce(auth).await?;
+    let binding = KeyBinding { nonce: nonce.nonce, audience: nonce.audience, issued_at: nonce.server_time.div_euclid(1000) };
+    let input = key_binding::signing_input(jws.expose_secret(), &binding);
+    let (signer, message) = (device_key.clone(), input.clone().into_bytes());
+    let signed = tokio::task::spawn_blocking(move || signer.sign(&message)).await;
+    let signature = signed.map_err(|_| DeviceKeyFailure::Unavailable { reason: "the signing task ended".into() })??;
+    key_binding::assemble(&input, &signature).map_err(|e| DeviceKeyFailure::Unavailable { reason: e.to_string() }.into())
+}
+
+/// Whether a presentation was refused only for its nonce (it expired while the call waited for
+/// the network, say): the service did nothing, so the same call goes again with a new one.
+fn stale_nonce(result: &Result<impl Sized, TransportError>) -> bool {
+    matches!(result, Err(TransportError::Service { code, .. }) if code == "PRESENTATION_NONCE_EXPIRED" || code == "PRESENTATION_NONCE_USED")
+}
+
 /// Sends `call` with `key` (the same on every resend of this call id).
 pub(crate) async fn perform(
     client: &ServiceClient,
     auth: &DeviceAuth,
+    device_key: &Arc<dyn DeviceKey>,
     call: &ServiceCall,
     key: &IdempotencyKey,
     inputs: InMemoryInputs,
@@ -131,7 +163,19 @@ pub(crate) async fn perform(
             };
             let presented = inputs.verified_id.as_ref().filter(|_| *present_verified_id);
             let consent = (terms_version.as_str(), *consent_accepted_at);
-            let created = client.create_request(auth, &claim, consent, presented.map(|v| &v.jws), key).await?;
+            let mut fresh_nonce_asked = false;
+            let created = loop {
+                let binding = match presented {
+                    Some(vid) => Some(key_binding(client, auth, device_key, &vid.jws).await?),
+                    None => None,
+                };
+                let presentation = presented.zip(binding.as_deref()).map(|(vid, binding)| (&vid.jws, binding));
+                let created = client.create_request(auth, &claim, consent, presentation, key).await;
+                if fresh_nonce_asked || !stale_nonce(&created) {
+                    break created?;
+                }
+                fresh_nonce_asked = true;
+            };
             CallAnswer::RequestCreated {
                 request_id: created.request_id,
                 path: created.path,
@@ -184,7 +228,15 @@ pub(crate) async fn perform(
         }
         ServiceCall::PresentVerifiedId { request_id } => {
             let vid = inputs.verified_id.ok_or(CallError::VerifiedIdMissing)?;
-            let server_time = client.present_verified_id(auth, request_id, &vid.jws, key).await?;
+            let mut fresh_nonce_asked = false;
+            let server_time = loop {
+                let binding = key_binding(client, auth, device_key, &vid.jws).await?;
+                let presented = client.present_verified_id(auth, request_id, &vid.jws, &binding, key).await;
+                if fresh_nonce_asked || !stale_nonce(&presented) {
+                    break presented?;
+                }
+                fresh_nonce_asked = true;
+            };
             CallAnswer::VerifiedIdPresented { server_time }
         }
         ServiceCall::SubmitForReview { request_id } => {
@@ -233,6 +285,11 @@ mod tests {
             (CallError::NoRandomness, FailureKind::NotSent, NOT_SENT_NO_RANDOMNESS),
             (CallError::InputLost, FailureKind::NotSent, NOT_SENT_INPUT_LOST),
             (CallError::VerifiedIdMissing, FailureKind::NotSent, NOT_SENT_VERIFIED_ID_MISSING),
+            (
+                CallError::DeviceKey(DeviceKeyFailure::Unavailable { reason: "key invalidated".into() }),
+                FailureKind::NotSent,
+                NOT_SENT_DEVICE_KEY_UNAVAILABLE,
+            ),
         ];
         for (error, kind, code) in cases {
             let failure = error.failure();

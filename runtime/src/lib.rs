@@ -15,6 +15,7 @@ pub mod reference_partner;
 pub mod retry;
 pub mod service_client;
 pub mod session;
+pub mod software_device_key;
 #[cfg(feature = "software-passkey")]
 pub mod software_passkey;
 mod stored_verified_id;
@@ -23,7 +24,7 @@ pub mod watcher;
 
 pub use idempotency::IdempotencyKey;
 pub use pinning::SpkiPin;
-pub use platform::{Clock, PasskeyAuthenticator, PasskeyFailure, SessionListener, SystemClock};
+pub use platform::{Clock, DeviceKey, DeviceKeyFailure, PasskeyAuthenticator, PasskeyFailure, SessionListener, SystemClock};
 pub use retry::RetryPolicy;
 pub use service_client::PushKind;
 pub use session::{OnboardingRuntime, SessionConfig, SessionView, StartError};

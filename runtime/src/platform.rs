@@ -55,3 +55,28 @@ pub trait PasskeyAuthenticator: Send + Sync {
     /// calls it off its own threads.
     fn create_passkey(&self, options_json: &str) -> Result<String, PasskeyFailure>;
 }
+
+/// Why the device key could not be made, read or used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeviceKeyFailure {
+    /// The platform refused (keystore locked or broken, key invalidated, no secure hardware
+    /// and no fallback). Diagnostic text only; never key material.
+    #[error("device key unavailable: {reason}")]
+    Unavailable {
+        /// Diagnostic text.
+        reason: String,
+    },
+}
+
+/// This installation's device key: ECDSA P-256, made on the device the first time it is asked
+/// for and never leaving it — Android Keystore (StrongBox where present), the iOS Secure Enclave,
+/// a software key on the desktop and in tests. Verified IDs are bound to it, and presenting one
+/// means signing with it (core `device_binding`).
+pub trait DeviceKey: Send + Sync {
+    /// The public half, creating the key if there is none yet: the SEC1 uncompressed point or an
+    /// X.509 SubjectPublicKeyInfo, whichever the platform hands out.
+    fn public_key(&self) -> Result<Vec<u8>, DeviceKeyFailure>;
+    /// ECDSA P-256 with SHA-256 over `message`, DER (X9.62) as the platforms sign, or r‖s.
+    /// May block (hardware keys are slow): the runtime calls it off its own threads.
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, DeviceKeyFailure>;
+}

@@ -184,6 +184,33 @@ struct RegisteredBody {
 }
 
 #[derive(Deserialize)]
+struct NonceBody {
+    nonce: String,
+    audience: String,
+    server_time: String,
+}
+
+/// A nonce the service issued for one presentation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresentationNonce {
+    /// The nonce.
+    pub nonce: String,
+    /// The audience the key binding names.
+    pub audience: String,
+    /// The service's time at issue (the key binding's `iat`).
+    pub server_time: Millis,
+}
+
+/// `device_key` of the registration: the public half and its proof, base64url.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceKeyRegistration {
+    /// The public key as the platform gave it.
+    pub public_key: String,
+    /// The signature over the registration statement.
+    pub proof: String,
+}
+
+#[derive(Deserialize)]
 struct CreatedBody {
     request_id: String,
     path: String,
@@ -437,6 +464,7 @@ impl ServiceClient {
         &self,
         platform: DevicePlatform,
         device_secret: &SecretString,
+        device_key: &DeviceKeyRegistration,
         key: &IdempotencyKey,
     ) -> Result<DeviceAuth, TransportError> {
         let platform = match platform {
@@ -446,7 +474,11 @@ impl ServiceClient {
         };
         let mut request = ServiceRequest::new(Method::POST, "v1/devices");
         request.idempotency_key = Some(key);
-        request.json = Some(json!({ "platform": platform, "device_secret": device_secret.expose_secret() }));
+        request.json = Some(json!({
+            "platform": platform,
+            "device_secret": device_secret.expose_secret(),
+            "device_key": { "public_key": device_key.public_key, "proof": device_key.proof },
+        }));
         let body: RegisteredBody = self.transport.send_json(request).await?;
         if body.device_secret.is_some() {
             return Err(TransportError::UnexpectedBody { detail: "the service replaced the device's secret".into() });
@@ -486,7 +518,7 @@ impl ServiceClient {
         auth: &DeviceAuth,
         claim: &IdentityClaim,
         consent: (&str, Millis),
-        verified_id: Option<&SecretString>,
+        verified_id: Option<(&SecretString, &str)>,
         key: &IdempotencyKey,
     ) -> Result<Created, TransportError> {
         let mut body = json!({
@@ -499,11 +531,12 @@ impl ServiceClient {
         if let Some(email) = &claim.personal_email {
             body["personal_email"] = json!(email);
         }
-        if let Some(jws) = verified_id {
+        if let Some((jws, _)) = verified_id {
             body["verified_id"] = json!(jws.expose_secret());
         }
         let mut request = Self::authed(auth, Method::POST, "v1/requests", Some(key));
         request.json = Some(body);
+        request.key_binding = verified_id.map(|(_, binding)| binding);
         let body: CreatedBody = self.transport.send_json(request).await?;
         Ok(Created {
             path: path_from(&body.path)?,
@@ -621,16 +654,30 @@ impl ServiceClient {
         liveness_verdict_from(body)
     }
 
-    /// `POST …/verified-id/presentation`.
+    /// `POST …/verified-id/presentation`, with the presentation's key binding.
     pub async fn present_verified_id(
         &self,
         auth: &DeviceAuth,
         request_id: &str,
         jws: &SecretString,
+        key_binding: &str,
         key: &IdempotencyKey,
     ) -> Result<Millis, TransportError> {
         let path = format!("v1/requests/{request_id}/verified-id/presentation");
-        self.post_for_time(auth, &path, Some(json!({ "jws": jws.expose_secret() })), key).await
+        let mut request = Self::authed(auth, Method::POST, &path, Some(key));
+        request.json = Some(json!({ "jws": jws.expose_secret() }));
+        request.key_binding = Some(key_binding);
+        let body: ServerTimeBody = self.transport.send_json(request).await?;
+        parse_time(&body.server_time)
+    }
+
+    /// `POST /v1/verified-id/nonce`: a single-use nonce for the next presentation. Asking twice
+    /// is harmless (an unspent nonce expires), so each ask has its own idempotency key.
+    pub async fn presentation_nonce(&self, auth: &DeviceAuth) -> Result<PresentationNonce, TransportError> {
+        let key = IdempotencyKey::generate().map_err(|_| TransportError::Network { detail: "no randomness for a key".into() })?;
+        let request = Self::authed(auth, Method::POST, "v1/verified-id/nonce", Some(&key));
+        let body: NonceBody = self.transport.send_json(request).await?;
+        Ok(PresentationNonce { nonce: body.nonce, audience: body.audience, server_time: parse_time(&body.server_time)? })
     }
 
     /// `GET …/verified-id`; `None` when none was issued (404).

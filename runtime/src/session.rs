@@ -18,7 +18,7 @@ use identity_pass_core::selfie::{Frame, FrameVerdict, SelfieConfig, SelfieSessio
 use identity_pass_core::{CredentialVault, SecureStore, SecureStoreError, StoreKey};
 
 use crate::actor::{Actor, Command};
-use crate::platform::{Clock, PasskeyAuthenticator, SessionListener};
+use crate::platform::{Clock, DeviceKey, PasskeyAuthenticator, SessionListener};
 use crate::service_client::{DevicePlatform, ServiceClient};
 use crate::transport::{HttpTransport, TransportConfig, TransportError};
 use crate::watcher::StatusMode;
@@ -96,6 +96,7 @@ pub(crate) struct Shared {
     pub vault: CredentialVault,
     pub listener: Arc<dyn SessionListener>,
     pub passkey: Arc<dyn PasskeyAuthenticator>,
+    pub device_key: Arc<dyn DeviceKey>,
     pub clock: Arc<dyn Clock>,
     pub selfie: Mutex<SelfieSession>,
     pub commands: mpsc::UnboundedSender<Command>,
@@ -135,11 +136,13 @@ pub struct OnboardingRuntime {
 
 impl OnboardingRuntime {
     /// Starts a session: resumes the saved flow (and resends unanswered calls) or starts anew.
+    /// `device_key` is the installation's key that Verified IDs are bound to (platform key store).
     pub fn start(
         config: SessionConfig,
         store: Arc<dyn SecureStore>,
         listener: Arc<dyn SessionListener>,
         passkey: Arc<dyn PasskeyAuthenticator>,
+        device_key: Arc<dyn DeviceKey>,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StartError> {
         let client = ServiceClient::new(HttpTransport::new(config.transport.clone())?);
@@ -168,6 +171,7 @@ impl OnboardingRuntime {
             store,
             listener,
             passkey,
+            device_key,
             clock,
             selfie: Mutex::new(SelfieSession::new(SelfieConfig::standard())),
             commands,

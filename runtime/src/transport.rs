@@ -123,6 +123,10 @@ pub struct ServiceRequest<'a> {
     pub raw_body: Option<(&'static str, Vec<u8>)>,
     /// Overrides the configured request timeout (long-polls wait longer).
     pub timeout: Option<Duration>,
+    /// A Verified ID presentation's key binding, sent as `Verified-Id-Key-Binding` beside the
+    /// body (core `device_binding::key_binding`): fresh per presentation, outside the body so a
+    /// resend under the same idempotency key is still the same request to the service.
+    pub key_binding: Option<&'a str>,
 }
 
 impl std::fmt::Debug for ServiceRequest<'_> {
@@ -137,6 +141,7 @@ impl std::fmt::Debug for ServiceRequest<'_> {
             .field("path", &self.path)
             .field("bearer", &self.bearer.is_some())
             .field("idempotency_key", &self.idempotency_key.is_some())
+            .field("key_binding", &self.key_binding.is_some())
             .field("body", &format_args!("[redacted: {body}]"))
             .field("timeout", &self.timeout)
             .finish()
@@ -146,7 +151,7 @@ impl std::fmt::Debug for ServiceRequest<'_> {
 impl<'a> ServiceRequest<'a> {
     /// A request with no body, credentials or key.
     pub fn new(method: Method, path: &'a str) -> Self {
-        Self { method, path, bearer: None, idempotency_key: None, json: None, raw_body: None, timeout: None }
+        Self { method, path, bearer: None, idempotency_key: None, json: None, raw_body: None, timeout: None, key_binding: None }
     }
 }
 
@@ -246,6 +251,13 @@ impl HttpTransport {
         }
         if let Some(key) = request.idempotency_key {
             builder = builder.header("Idempotency-Key", key.as_str());
+        }
+        if let Some(binding) = request.key_binding {
+            let mut value = HeaderValue::from_str(binding).map_err(|_| {
+                (AttemptOutcome::Status(0), None, TransportError::InvalidUrl { detail: "key binding is not a valid header".into() })
+            })?;
+            value.set_sensitive(true);
+            builder = builder.header("Verified-Id-Key-Binding", value);
         }
         if let Some(json) = &request.json {
             builder = builder.json(json);

@@ -96,11 +96,23 @@ async fn get_tap_with_a_push_token_and_the_fast_path_sends_only_what_the_contrac
             "GET /v1/requests/{id}/status",
             "GET /v1/requests/{id}/verified-id",
             "POST /v1/requests/{id}/tap",
+            "POST /v1/verified-id/nonce",
         ],
     );
     // The optional parts of the contract were on the wire too, so their checks really ran.
     let created = bodies_of(&requests, "POST", "/v1/requests");
     assert!(created.iter().any(|b| b.get("verified_id").is_some()), "the fast path presents the Verified ID on creation");
+    // The device registered its key, and every presentation carried a key binding (a bearer
+    // credential alone is refused).
+    let registered = bodies_of(&requests, "POST", "/v1/devices");
+    assert!(registered.iter().all(|b| b["device_key"]["public_key"].is_string() && b["device_key"]["proof"].is_string()), "{registered:?}");
+    let presenting = requests
+        .iter()
+        .filter(|r| r.path == "/v1/requests" && serde_json::from_slice::<Value>(&r.body).is_ok_and(|b| b.get("verified_id").is_some()));
+    for request in presenting {
+        let binding = request.header("verified-id-key-binding").expect("a presentation carries its key binding");
+        assert_eq!(binding.split('.').count(), 3, "a compact JWT");
+    }
     assert!(requests.iter().any(|r| r.path.ends_with("/status") && r.query.iter().any(|(n, _)| n == "wait")));
     assert!(requests.iter().any(|r| r.header("content-type") == Some("image/jpeg")), "the selfie went up as JPEG");
     // The liveness frames went up for the challenge the service issued, and nothing else: no

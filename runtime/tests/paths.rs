@@ -10,6 +10,7 @@ use identity_pass_core::flow::verification::PartnerStep;
 use identity_pass_core::flow::view::{ReviewStage, Screen};
 use identity_pass_core::flow::{Effect, ShellEvent};
 use identity_pass_runtime::StatusMode;
+use std::sync::Arc;
 
 const LONG_POLL: StatusMode = StatusMode::LongPoll { wait_seconds: 3 };
 
@@ -71,6 +72,34 @@ async fn after_an_expired_tap_the_fast_path_needs_liveness_only() {
     let code = new_tap_through_the_fast_path(&env, &phone).await;
     assert_ne!(code, first_code, "a new TAP");
     assert_eq!(env.rows("requests"), 2, "the fast path is a request of its own");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_copied_with_its_verified_id_to_another_phone_goes_the_full_way() {
+    use identity_pass_core::StoreKey;
+    let env = Env::start().await;
+    let (phone, _, _) = walk_get_tap(&env, env.phone(LONG_POLL), |p| p).await;
+    wait_until(|| env.store.raw(StoreKey::VerifiedId).is_some()).await;
+    phone.shutdown();
+    // Everything the app keeps, copied to another phone — but not the device key, which a phone
+    // never lets out, nor the device credential (the copy registers as a new device).
+    let other = Arc::new(identity_pass_core::testing::MemorySecureStore::default());
+    for key in [StoreKey::FlowState, StoreKey::VerifiedId] {
+        other.put_raw(key, env.store.raw(key).expect("kept"));
+    }
+    let copy = env.phone_with(&env.base_url, other, LONG_POLL);
+    env.clock.advance(31 * 60);
+    copy.send(ShellEvent::Tick);
+    wait_screen(&copy, |s| matches!(s, Screen::TapExpired { .. })).await;
+    copy.send(ShellEvent::Continue);
+    // The service refuses the copy (bound to the first phone's key); the flow drops it and tells
+    // the user, who continues the full way: selfie and reviewer.
+    wait_until(|| copy.view().view.notice.is_some_and(|n| n.code == "SERVICE_VERIFIED_ID_OTHER_DEVICE")).await;
+    assert_eq!(env.rows("requests"), 1, "the refused presentation created nothing");
+    assert_eq!(env.rows("devices"), 2, "the copy registered as a device of its own");
+    copy.send(ShellEvent::Continue);
+    wait_screen(&copy, |s| matches!(s, Screen::Selfie { .. })).await;
+    assert_eq!(env.rows("requests"), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

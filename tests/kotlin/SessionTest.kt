@@ -36,6 +36,8 @@ import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeoutOrNull
+import java.math.BigInteger
+import java.util.Base64
 import java.util.concurrent.CopyOnWriteArrayList
 import kotlin.test.Test
 import kotlin.test.assertEquals
@@ -61,11 +63,13 @@ class SessionTest {
         val streams = SessionStreams()
         val clock = MovableClock()
         val store = InMemorySecureStore()
+        val deviceKey = JcaDeviceKey()
         val session = OnboardingSession.start(
             SessionSettings(service.url, Platform.ANDROID, Distribution.CHINA, "en-US", emptyList()),
             store,
             streams,
             passkeys,
+            deviceKey,
             clock,
         )
         val effects = CopyOnWriteArrayList<Effect>()
@@ -140,6 +144,25 @@ class SessionTest {
         session.send(ShellEvent.CallEnded)
     }
 
+    /** A coordinate as a JWK writes it: 32 bytes big-endian, base64url without padding. */
+    private fun base64Url(coordinate: BigInteger): String {
+        val bytes = coordinate.toByteArray().takeLast(32).toByteArray()
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(ByteArray(32 - bytes.size) + bytes)
+    }
+
+    /**
+     * The string members of `cnf.jwk` in the stored Verified ID (`{"jws": …, "issued_at": …}`).
+     * No JSON library on this classpath, and these are flat objects of strings: patterns do.
+     */
+    private fun boundKeyOf(stored: ByteArray): Map<String, String> {
+        val jws = Regex(""""jws"\s*:\s*"([^"]+)"""").find(String(stored))?.groupValues?.get(1)
+            ?: error("no jws in the stored Verified ID")
+        val payload = String(Base64.getUrlDecoder().decode(jws.split('.')[1]))
+        val jwk = Regex(""""cnf"\s*:\s*\{\s*"jwk"\s*:\s*(\{[^{}]*\})""").find(payload)?.groupValues?.get(1)
+            ?: error("the Verified ID has no cnf.jwk")
+        return Regex(""""(\w+)"\s*:\s*"([^"]*)"""").findAll(jwk).associate { it.groupValues[1] to it.groupValues[2] }
+    }
+
     private fun requestIdOf(effects: List<Effect>) =
         effects.filterIsInstance<Effect.StartLiveness>().last().requestId
 
@@ -164,7 +187,7 @@ class SessionTest {
         val error = assertFailsWith<SessionException.StoreUnavailable> {
             OnboardingSession.start(
                 SessionSettings(service.url, Platform.ANDROID, Distribution.CHINA, "en-US", emptyList()),
-                BrokenStore(), SessionStreams(), softwarePasskeyProvider("https://id.contoso.example"), null,
+                BrokenStore(), SessionStreams(), softwarePasskeyProvider("https://id.contoso.example"), JcaDeviceKey(), null,
             )
         }
         assertTrue("keystore gone" in error.message.orEmpty(), "the reason reaches the shell: ${error.message}")
@@ -200,7 +223,7 @@ class SessionTest {
         val observer = ThrowingObserver()
         val session = OnboardingSession.start(
             SessionSettings(service.url, Platform.ANDROID, Distribution.CHINA, "en-US", emptyList()),
-            InMemorySecureStore(), observer, softwarePasskeyProvider("https://id.contoso.example"), ThrowingClock(),
+            InMemorySecureStore(), observer, softwarePasskeyProvider("https://id.contoso.example"), JcaDeviceKey(), ThrowingClock(),
         )
         try {
             session.send(ShellEvent.DeviceChecked(DeviceProfile(Platform.ANDROID, 14u, 0u, Distribution.CHINA, true, true, true,
@@ -245,6 +268,16 @@ class SessionTest {
             // the jump below (deadlines are kept in service time, by design).
             withTimeoutOrNull(30_000) { while (!phone.store.values.containsKey("identity-pass.verified-id")) delay(20) }
                 ?: error("the Verified ID was never stored")
+            // It is bound to this phone's device key (the Keystore's, here its JCA stand-in):
+            // `cnf.jwk` is the key's public point, and the key proved itself when the device
+            // registered.
+            val jwk = boundKeyOf(phone.store.values.getValue("identity-pass.verified-id"))
+            val point = phone.deviceKey.ecPublicKey.w
+            assertEquals("P-256", jwk["crv"])
+            assertEquals("EC", jwk["kty"])
+            assertEquals(base64Url(point.affineX), jwk["x"], "cnf.jwk.x is the device key's x")
+            assertEquals(base64Url(point.affineY), jwk["y"], "cnf.jwk.y is the device key's y")
+            assertTrue(phone.deviceKey.signatures.get() >= 1, "the device key signed its registration proof")
 
             // 26 minutes later the user is warned; at 31 the TAP is gone and a new one offered.
             phone.clock.aheadMs = 26 * 60_000L

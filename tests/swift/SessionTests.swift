@@ -18,11 +18,37 @@ final class SessionTests: XCTestCase {
         func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) + aheadMs }
     }
 
+    /// The device key, standing in for the kit's `SecureEnclaveDeviceKey` (Linux has no Secure
+    /// Enclave): the core's software key, kept in a store of its own, with its calls counted.
+    /// It hands out what the Secure Enclave does, the 65-byte SEC1 point and DER signatures.
+    private final class CountingDeviceKey: DeviceKeyProvider, @unchecked Sendable {
+        private let key = softwareDeviceKey(store: InMemorySecureStore())
+        private let lock = NSLock()
+        private var signCount = 0
+        private var handedOut: Data?
+        /// How often the core asked for a signature (the registration proof, each presentation).
+        var signatures: Int { lock.withLock { signCount } }
+        /// The public key the core was last given.
+        var lastPublicKey: Data? { lock.withLock { handedOut } }
+
+        func publicKey() throws -> Data {
+            let point = try key.publicKey()
+            lock.withLock { handedOut = point }
+            return point
+        }
+
+        func sign(message: Data) throws -> Data {
+            lock.withLock { signCount += 1 }
+            return try key.sign(message: message)
+        }
+    }
+
     /// The shell: reads views and collects effects through `SessionStreams`.
     private final class Phone: @unchecked Sendable {
         let streams = SessionStreams()
         let clock = MovableClock()
         let store = InMemorySecureStore()
+        let deviceKey = CountingDeviceKey()
         let session: OnboardingSession
         private let lock = NSLock()
         private var collected: [Effect] = []
@@ -35,6 +61,7 @@ final class SessionTests: XCTestCase {
                 store: store,
                 observer: streams,
                 passkeys: passkeys,
+                deviceKey: deviceKey,
                 clock: clock)
             let effects = streams.effects
             collector = Task { [weak self] in
@@ -119,6 +146,25 @@ final class SessionTests: XCTestCase {
         phone.session.send(event: .callEnded)
     }
 
+    private func base64Url(_ bytes: Data) -> String {
+        bytes.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// `cnf.jwk` of the stored Verified ID (`{"jws": …, "issued_at": …}`), its string members.
+    private func boundKey(_ stored: Data?) throws -> [String: String] {
+        let record = try XCTUnwrap(try JSONSerialization.jsonObject(with: try XCTUnwrap(stored)) as? [String: Any])
+        let jws = try XCTUnwrap(record["jws"] as? String, "the stored Verified ID has its JWS")
+        let parts = jws.split(separator: ".")
+        XCTAssertEqual(parts.count, 3, "a compact JWS")
+        var payload = String(parts[1]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        payload += String(repeating: "=", count: (4 - payload.count % 4) % 4)
+        let claims = try XCTUnwrap(try JSONSerialization.jsonObject(with: try XCTUnwrap(Data(base64Encoded: payload))) as? [String: Any])
+        let cnf = try XCTUnwrap(claims["cnf"] as? [String: Any], "the Verified ID is bound (cnf)")
+        return try XCTUnwrap(cnf["jwk"] as? [String: String], "cnf.jwk is a JWK of strings")
+    }
+
     private func requestId(_ phone: Phone) throws -> String {
         for effect in phone.effects.reversed() { if case .startLiveness(let id, _) = effect { return id } }
         throw CocoaError(.featureUnsupported)
@@ -151,7 +197,7 @@ final class SessionTests: XCTestCase {
         XCTAssertThrowsError(try OnboardingSession.start(
             settings: SessionSettings(serviceUrl: service.url, platform: .ios, distribution: .global, languageTag: "en-US", pinnedKeys: []),
             store: BrokenStore(), observer: SessionStreams(),
-            passkeys: softwarePasskeyProvider(origin: "https://id.contoso.example"), clock: nil)) { error in
+            passkeys: softwarePasskeyProvider(origin: "https://id.contoso.example"), deviceKey: CountingDeviceKey(), clock: nil)) { error in
             guard case SessionError.StoreUnavailable = error else { return XCTFail("\(error)") }
         }
     }
@@ -191,7 +237,8 @@ final class SessionTests: XCTestCase {
         let session = try OnboardingSession.start(
             settings: SessionSettings(serviceUrl: service.url, platform: .ios, distribution: .global, languageTag: "en-US", pinnedKeys: []),
             store: InMemorySecureStore(), observer: observer,
-            passkeys: softwarePasskeyProvider(origin: "https://id.contoso.example"), clock: ThrowingClock())
+            passkeys: softwarePasskeyProvider(origin: "https://id.contoso.example"), deviceKey: CountingDeviceKey(),
+            clock: ThrowingClock())
         defer { session.closeSession() }
         session.send(event: .deviceChecked(profile: DeviceProfile(
             platform: .ios, osMajor: 17, osMinor: 5, distribution: .global, hasFrontCamera: true,
@@ -240,6 +287,16 @@ final class SessionTests: XCTestCase {
             try await Task.sleep(nanoseconds: 20_000_000)
         }
         XCTAssertNotNil(phone.store.value("identity-pass.verified-id"), "the Verified ID is kept")
+        // It is bound to this phone's device key: `cnf.jwk` is the point the key handed out, and
+        // the key proved itself when the device registered.
+        let jwk = try boundKey(phone.store.value("identity-pass.verified-id"))
+        let point = try XCTUnwrap(phone.deviceKey.lastPublicKey, "the core asked for the public key")
+        XCTAssertEqual(point.count, 65, "the SEC1 uncompressed point")
+        XCTAssertEqual(jwk["crv"], "P-256")
+        XCTAssertEqual(jwk["kty"], "EC")
+        XCTAssertEqual(jwk["x"], base64Url(point[point.startIndex + 1 ..< point.startIndex + 33]), "cnf.jwk.x is the device key's x")
+        XCTAssertEqual(jwk["y"], base64Url(point[point.startIndex + 33 ..< point.startIndex + 65]), "cnf.jwk.y is the device key's y")
+        XCTAssertGreaterThanOrEqual(phone.deviceKey.signatures, 1, "the device key signed its registration proof")
 
         // 26 minutes later the user is warned; at 31 the TAP is gone and a new one offered.
         phone.clock.aheadMs = 26 * 60_000

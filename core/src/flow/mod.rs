@@ -43,8 +43,8 @@ pub use effect::Effect;
 pub use event::{Event, ShellEvent};
 pub use notice::Notice;
 pub use service_call::{
-    CallAnswer, CallFailure, CallId, CallOutcome, FailureKind, NOT_SENT_INPUT_LOST, NOT_SENT_SECURE_STORAGE, NOT_SENT_VERIFIED_ID_MISSING,
-    PendingCall, ServiceCall,
+    CallAnswer, CallFailure, CallId, CallOutcome, FailureKind, NOT_SENT_DEVICE_KEY_UNAVAILABLE, NOT_SENT_INPUT_LOST,
+    NOT_SENT_SECURE_STORAGE, NOT_SENT_VERIFIED_ID_MISSING, PendingCall, ServiceCall,
 };
 pub use snapshot::SnapshotError;
 pub use view::{Screen, ViewState};

@@ -305,6 +305,9 @@ pub enum FailureKind {
 pub const NOT_SENT_INPUT_LOST: &str = "INPUT_LOST";
 /// `NotSent` code: the Verified ID is not in this phone's secure storage.
 pub const NOT_SENT_VERIFIED_ID_MISSING: &str = "VERIFIED_ID_MISSING";
+/// `NotSent` code: the device key a presentation is signed with cannot be used (the platform
+/// refused, or the key was lost with a restore): the Verified ID bound to it is of no use here.
+pub const NOT_SENT_DEVICE_KEY_UNAVAILABLE: &str = "DEVICE_KEY_UNAVAILABLE";
 /// `NotSent` code: the secure store failed.
 pub const NOT_SENT_SECURE_STORAGE: &str = "SECURE_STORAGE_FAILED";
 

@@ -488,6 +488,18 @@ impl OnboardingFlow {
                 self.notice = notice;
                 return;
             }
+            // The Verified ID sent along with the identity could not open the fast path: it is
+            // expired, revoked, bound to another phone, or this phone's device key can no longer
+            // sign for it. Forget it; the user reads why and continues, which sends the identity
+            // again without it (a new call): the full way.
+            (ServiceCall::CreateRequest { present_verified_id: true, .. }, Step::SubmittingIdentity) if presentation_refused(&failure) => {
+                self.verified_id = None;
+                if let Some(call) = self.create_request_call() {
+                    self.failed_call = Some(FailedCall { id, call, resend_same: false, code: failure.code });
+                }
+                self.notice = notice;
+                return;
+            }
             // A refused attestation (its challenge was used or has expired): a new challenge and
             // a new passkey, instead of sending the refused attestation again.
             (ServiceCall::SubmitPasskey { request_id, .. }, Step::Passkey { .. }) if failure.kind == FailureKind::Refused => {
@@ -558,4 +570,15 @@ impl OnboardingFlow {
         self.call(ServiceCall::SubmitForReview { request_id }, out);
         Step::Review(Review { submitted_at: None, phase: ReviewPhase::Submitting })
     }
+}
+
+/// Whether a failure says the Verified ID cannot be presented from this phone at all (as
+/// opposed to "not now"): the service refused the credential or its key binding, or the phone
+/// has no credential or no usable device key to bind it with.
+fn presentation_refused(failure: &CallFailure) -> bool {
+    let code = failure.code.as_str();
+    failure.kind != FailureKind::NoAnswer
+        && (code.starts_with("VERIFIED_ID_")
+            || code.starts_with("PRESENTATION_")
+            || code == super::service_call::NOT_SENT_DEVICE_KEY_UNAVAILABLE)
 }

@@ -80,6 +80,12 @@ pub const PARTNER_UNAVAILABLE: MessageCode = MessageCode("SERVICE_PARTNER_UNAVAI
 pub const PARTNER_SESSION_NOT_OPENED: MessageCode = MessageCode("SERVICE_PARTNER_SESSION_NOT_OPENED");
 /// The liveness frames reached the service after their challenge expired (120 s).
 pub const LIVENESS_CHALLENGE_EXPIRED: MessageCode = MessageCode("SERVICE_LIVENESS_CHALLENGE_EXPIRED");
+/// The Verified ID was revoked (a lost phone, say).
+pub const VERIFIED_ID_REVOKED: MessageCode = MessageCode("SERVICE_VERIFIED_ID_REVOKED");
+/// The Verified ID was issued to another phone's device key.
+pub const VERIFIED_ID_OTHER_DEVICE: MessageCode = MessageCode("SERVICE_VERIFIED_ID_OTHER_DEVICE");
+/// The Verified ID was issued before credentials were bound to a device key.
+pub const VERIFIED_ID_NOT_BOUND: MessageCode = MessageCode("SERVICE_VERIFIED_ID_NOT_BOUND");
 /// The approval's TAP was issued and cannot be issued again (asked for a replacement after it
 /// was used to sign in).
 pub const TAP_ALREADY_ISSUED: MessageCode = MessageCode("SERVICE_TAP_ALREADY_ISSUED");
@@ -127,6 +133,9 @@ pub const ALL: &[MessageCode] = &[
     TAP_ALREADY_ISSUED,
     TAP_REPLACEMENT_LIMIT,
     TAP_REPLACEMENT_TOO_SOON,
+    VERIFIED_ID_REVOKED,
+    VERIFIED_ID_OTHER_DEVICE,
+    VERIFIED_ID_NOT_BOUND,
 ];
 
 /// Service codes whose meaning the flow's catalog already words for the user.
@@ -137,6 +146,16 @@ pub const SERVICE_ALIASES: &[(&str, MessageCode)] = &[
     // The phone's own codes for a call that never left it (`flow::service_call`, runtime `calls.rs`).
     ("SECURE_STORAGE_FAILED", super::flow::NOTICE_SECURE_STORAGE_FAILED),
     ("VERIFIED_ID_MISSING", super::flow::NOTICE_VERIFIED_ID_MISSING),
+    // The device key cannot sign (invalidated, or gone with a restore): the Verified ID bound to
+    // it is as good as gone from this phone.
+    ("DEVICE_KEY_UNAVAILABLE", super::flow::NOTICE_VERIFIED_ID_MISSING),
+    // A presentation refused for its key binding or its nonce (the phone retries a stale nonce
+    // once by itself): for the user, the credential could not be checked.
+    ("PRESENTATION_PROOF_INVALID", VERIFIED_ID_INVALID),
+    ("PRESENTATION_NONCE_UNKNOWN", VERIFIED_ID_INVALID),
+    ("PRESENTATION_NONCE_EXPIRED", VERIFIED_ID_INVALID),
+    ("PRESENTATION_NONCE_USED", VERIFIED_ID_INVALID),
+    ("PRESENTATION_NONCES_OUTSTANDING", VERIFIED_ID_INVALID),
     ("CONFIGURATION", super::flow::NOTICE_APP_MISCONFIGURED),
 ];
 
@@ -172,6 +191,8 @@ pub const CLIENT_FAULTS: &[&str] = &[
     "CONSENT_INCOMPLETE",
     "DATE_OF_BIRTH_NOT_NEEDED",
     "DEVICE_SECRET_INVALID",
+    // The runtime registers the device key the platform made, with the core's proof.
+    "DEVICE_KEY_INVALID",
     "PLATFORM_INVALID",
     "PUSH_KIND_INVALID",
     "PUSH_TOKEN_INVALID",

@@ -32,7 +32,12 @@ const LIVENESS_REASONS: &[&str] = &["INCOMPLETE", "NO_FACE", "NOT_SMOOTH"];
 /// The phone's own codes for a call that never left it (`flow::service_call` `NOT_SENT_*`, and
 /// the runtime's `NOT_SENT_CONFIGURATION`). They share `SERVICE_ALIASES` with the service's
 /// codes, so they get a user text, but the service never returns them.
-const PHONE_CODES: &[&str] = &[crate::flow::NOT_SENT_SECURE_STORAGE, crate::flow::NOT_SENT_VERIFIED_ID_MISSING, "CONFIGURATION"];
+const PHONE_CODES: &[&str] = &[
+    crate::flow::NOT_SENT_SECURE_STORAGE,
+    crate::flow::NOT_SENT_VERIFIED_ID_MISSING,
+    crate::flow::NOT_SENT_DEVICE_KEY_UNAVAILABLE,
+    "CONFIGURATION",
+];
 
 fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
     let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));

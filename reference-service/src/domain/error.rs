@@ -148,6 +148,25 @@ pub enum DomainError {
     VerifiedIdExpired,
     /// Well signed, but never issued here.
     VerifiedIdNotOnRecord,
+    /// Issued before credentials were bound to a device key (no `cnf`): it cannot be presented.
+    VerifiedIdNotBound,
+    /// Bound to another device's key than the presenting device's.
+    VerifiedIdOfAnotherDevice,
+    /// Revoked by a reviewer or an administrator.
+    VerifiedIdRevoked,
+    /// The key-binding JWT is malformed, for another credential or audience, out of time, or
+    /// not signed by the credential's key.
+    PresentationProofInvalid,
+    /// The presentation names a nonce this device was never given.
+    PresentationNonceUnknown,
+    /// The presentation's nonce is past its 120 seconds.
+    PresentationNonceExpired,
+    /// The presentation's nonce was spent by an earlier presentation (a replay).
+    PresentationNonceUsed,
+    /// The device has this many nonces outstanding already.
+    PresentationNoncesOutstanding,
+    /// The device key offered at registration is not a P-256 key, or its proof does not verify.
+    DeviceKeyInvalid,
     /// Passkey path: after the Verified ID was issued the government-ID result is final.
     GovernmentIdAlreadyVerified,
 

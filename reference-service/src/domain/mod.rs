@@ -24,6 +24,7 @@ pub mod identity_step;
 pub mod liveness_check;
 pub mod partner;
 pub mod passkey;
+pub mod presentation;
 pub mod push_registration;
 pub mod request;
 pub mod request_state;

@@ -1,6 +1,9 @@
 //! Verified ID: a signed credential the core can verify offline — a compact JWS, Ed25519
-//! (`alg: EdDSA`), claims `iss`, `sub` (UPN), `iat`, `exp` = iat + 30 days, `jti`, and a `vc`
-//! object. The public key is published (`GET /v1/.well-known/verified-id-key`) as an OKP JWK.
+//! (`alg: EdDSA`), claims `iss`, `sub` (UPN), `iat`, `exp` = iat + 30 days, `jti`, a `vc`
+//! object, and `cnf.jwk` (RFC 7800): the public key of the device it was issued to. The public
+//! key is published (`GET /v1/.well-known/verified-id-key`) as an OKP JWK. Holding the JWS is
+//! not enough to use it: a presentation is signed by the `cnf` key over a fresh nonce
+//! (`domain::presentation`).
 //!
 //! When it is issued follows the app's order of steps. On the passkey path (seed 001) the
 //! government-ID result `verified` issues it at once — the user adds it to Authenticator, does
@@ -16,6 +19,7 @@ use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use identity_pass_core::device_binding::DevicePublicKey;
 use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
 use serde_json::{Value, json};
 
@@ -114,23 +118,55 @@ pub struct IssuedVerifiedId {
     pub expires_at: i64,
     /// The compact JWS.
     pub jws: String,
+    /// The thumbprint of the device key it is bound to (`None`: a device without a key).
+    pub device_key_thumbprint: Option<String>,
 }
 
-/// Signs a Verified ID for `request` at `now`, with the fresh credential id `jti`.
-pub fn issue(signer: &VerifiedIdSigner, request: &OnboardingRequest, jti: String, now: i64) -> IssuedVerifiedId {
+/// Signs a Verified ID for `request` at `now`, with the fresh credential id `jti`, bound to
+/// `device_key` (the key the request's device registered). A device without a key gets a
+/// credential without `cnf`, which no presentation can use.
+pub fn issue(
+    signer: &VerifiedIdSigner,
+    request: &OnboardingRequest,
+    device_key: Option<&DevicePublicKey>,
+    jti: String,
+    now: i64,
+) -> IssuedVerifiedId {
     let expires_at = now + VALIDITY_SECONDS;
-    let claims = json!({
+    let mut claims = json!({
         "iss": ISSUER, "sub": request.upn, "iat": now, "exp": expires_at, "jti": jti,
         "vc": { "type": ["VerifiableCredential", "VerifiedEmployee"], "request_id": request.id },
     });
+    if let Some(key) = device_key {
+        claims["cnf"] = json!({ "jwk": key.to_jwk() });
+    }
     let jws = signer.sign(&claims);
-    IssuedVerifiedId { jti, upn: request.upn.clone(), request_id: request.id.clone(), issued_at: now, expires_at, jws }
+    let device_key_thumbprint = device_key.map(DevicePublicKey::thumbprint);
+    IssuedVerifiedId {
+        jti,
+        upn: request.upn.clone(),
+        request_id: request.id.clone(),
+        issued_at: now,
+        expires_at,
+        jws,
+        device_key_thumbprint,
+    }
+}
+
+/// What a presented credential says about itself once its signature checks out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresentedCredential {
+    /// Its id, to look up on record.
+    pub jti: String,
+    /// The device key it is bound to (`cnf.jwk`), if any.
+    pub device_key: Option<DevicePublicKey>,
 }
 
 /// Checks a presented Verified ID: our signature, subject = `upn`, issued in the last 30 days
-/// and not yet expired. Returns its `jti`, which must also be on record (the caller asks the
-/// store) so a credential is only accepted if it was really issued here.
-pub fn check_presented(signer: &VerifiedIdSigner, jws: &str, upn: &str, now: i64) -> Result<String, DomainError> {
+/// and not yet expired. Returns its `jti`, which must also be on record and unrevoked (the
+/// caller asks the store) so a credential is only accepted if it was really issued here, and
+/// its `cnf` key, which the presentation's key binding must be signed with.
+pub fn check_presented(signer: &VerifiedIdSigner, jws: &str, upn: &str, now: i64) -> Result<PresentedCredential, DomainError> {
     let claims = verify(jws, signer.public_key()).ok_or(DomainError::VerifiedIdSignatureInvalid)?;
     let sub = claims.get("sub").and_then(Value::as_str).unwrap_or_default();
     if !sub.eq_ignore_ascii_case(upn) {
@@ -141,7 +177,12 @@ pub fn check_presented(signer: &VerifiedIdSigner, jws: &str, upn: &str, now: i64
     if now >= exp || now - iat >= VALIDITY_SECONDS {
         return Err(DomainError::VerifiedIdExpired);
     }
-    Ok(claims.get("jti").and_then(Value::as_str).unwrap_or_default().to_owned())
+    let device_key = match claims.pointer("/cnf/jwk") {
+        // We signed it, so a `cnf` we cannot read is our own bug, not the phone's: refuse it all the same.
+        Some(jwk) => Some(DevicePublicKey::from_jwk(jwk).map_err(|_| DomainError::VerifiedIdSignatureInvalid)?),
+        None => None,
+    };
+    Ok(PresentedCredential { jti: claims.get("jti").and_then(Value::as_str).unwrap_or_default().to_owned(), device_key })
 }
 
 /// A presented Verified ID opens the fast path on the TAP and legacy paths; the passkey path
@@ -211,14 +252,27 @@ mod tests {
     fn a_presented_credential_must_be_ours_theirs_and_younger_than_30_days() {
         let signer = signer();
         let request = draft(OnboardingPath::GetTap);
-        let issued = issue(&signer, &request, "vid_1".into(), 1_000);
+        let issued = issue(&signer, &request, None, "vid_1".into(), 1_000);
         assert_eq!(issued.expires_at, 1_000 + VALIDITY_SECONDS);
-        assert_eq!(check_presented(&signer, &issued.jws, "ALICE@contoso.example", 1_000), Ok("vid_1".into()));
+        let unbound = PresentedCredential { jti: "vid_1".into(), device_key: None };
+        assert_eq!(check_presented(&signer, &issued.jws, "ALICE@contoso.example", 1_000), Ok(unbound));
         assert_eq!(check_presented(&signer, &issued.jws, "bob@contoso.example", 1_000), Err(DomainError::VerifiedIdOfSomebodyElse));
         let late = 1_000 + VALIDITY_SECONDS;
         assert_eq!(check_presented(&signer, &issued.jws, "alice@contoso.example", late), Err(DomainError::VerifiedIdExpired));
         let stranger = VerifiedIdSigner::from_pkcs8(&VerifiedIdSigner::generate_pkcs8().expect("key")).expect("signer");
         assert_eq!(check_presented(&stranger, &issued.jws, "alice@contoso.example", 1_000), Err(DomainError::VerifiedIdSignatureInvalid));
+    }
+
+    #[test]
+    fn a_credential_issued_to_a_device_carries_its_key_as_cnf() {
+        let signer = signer();
+        let device = identity_pass_core::device_binding::SoftwareDeviceKey::generate().expect("key").public_key();
+        let issued = issue(&signer, &draft(OnboardingPath::GetTap), Some(&device), "vid_2".into(), 1_000);
+        assert_eq!(issued.device_key_thumbprint, Some(device.thumbprint()));
+        let claims = verify(&issued.jws, signer.public_key()).expect("valid");
+        assert_eq!(claims["cnf"]["jwk"], device.to_jwk());
+        let presented = check_presented(&signer, &issued.jws, "alice@contoso.example", 1_000).expect("ours");
+        assert_eq!(presented.device_key, Some(device));
     }
 
     #[test]

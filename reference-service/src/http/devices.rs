@@ -3,6 +3,11 @@
 //! secret ever travels back, and an answer lost on the network costs nothing, because the
 //! replay gives the id and the app already holds the secret. Otherwise the service makes one and
 //! returns it once; an idempotent replay answers without it.
+//!
+//! The app also registers its device key (`device_key`: the public half and a signature proving
+//! it holds the private half, core `device_binding::registration`). Verified IDs issued to the
+//! device are bound to that key; a device registered without one can hold a Verified ID but
+//! never present it.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -10,6 +15,9 @@ use axum::response::IntoResponse;
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 
+use identity_pass_core::device_binding::registration;
+
+use crate::domain::DomainError;
 use crate::domain::device::{check_own_secret, check_platform};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
@@ -26,6 +34,18 @@ pub struct RegisterDevice {
     /// The device's own secret (64 lowercase hex digits), if it generated one.
     #[serde(default)]
     pub device_secret: Option<String>,
+    /// The device key: its public half and the proof of possession.
+    #[serde(default)]
+    pub device_key: Option<DeviceKeyField>,
+}
+
+/// `device_key` of `POST /v1/devices`.
+#[derive(Debug, Deserialize)]
+pub struct DeviceKeyField {
+    /// P-256 public key, base64url: SEC1 uncompressed point or X.509 SubjectPublicKeyInfo.
+    pub public_key: String,
+    /// ECDSA P-256 / SHA-256 signature (DER or r‖s, base64url) over the registration statement.
+    pub proof: String,
 }
 
 /// Answer of `POST /v1/devices`.
@@ -40,6 +60,10 @@ pub struct DeviceRegistered {
 /// `POST /v1/devices`.
 pub async fn register(State(state): State<AppState>, ApiJson(body): ApiJson<RegisterDevice>) -> ApiResult<impl IntoResponse> {
     check_platform(&body.platform)?;
+    let key = match &body.device_key {
+        Some(field) => Some(registration::check(&field.public_key, &field.proof).map_err(|_| DomainError::DeviceKeyInvalid)?),
+        None => None,
+    };
     let device_id = new_id("dev")?;
     let own_secret = match body.device_secret {
         Some(secret) => {
@@ -52,7 +76,7 @@ pub async fn register(State(state): State<AppState>, ApiJson(body): ApiJson<Regi
         Some(secret) => secret.clone(),
         None => hex(&random_bytes::<32>()?),
     };
-    store::devices::insert(&*state.db.lock()?, &device_id, &sha256(secret.as_bytes()), &body.platform, state.now())?;
+    store::devices::insert(&*state.db.lock()?, &device_id, &sha256(secret.as_bytes()), &body.platform, key.as_ref(), state.now())?;
     let replay = DeviceRegistered { device_id: device_id.clone(), device_secret: None };
     let replay = serde_json::to_value(replay).map_err(ApiError::internal)?;
     // A secret the device chose is never echoed back.

@@ -199,6 +199,21 @@ impl From<DomainError> for ApiError {
             E::VerifiedIdOfSomebodyElse => Self::unprocessable("VERIFIED_ID_INVALID", "the Verified ID belongs to somebody else"),
             E::VerifiedIdExpired => Self::unprocessable("VERIFIED_ID_EXPIRED", "the Verified ID is older than 30 days"),
             E::VerifiedIdNotOnRecord => Self::unprocessable("VERIFIED_ID_INVALID", "the Verified ID is not on record"),
+            E::VerifiedIdNotBound => Self::unprocessable("VERIFIED_ID_NOT_BOUND", "the Verified ID is bound to no device key"),
+            E::VerifiedIdOfAnotherDevice => Self::forbidden("VERIFIED_ID_OTHER_DEVICE", "the Verified ID was issued to another device"),
+            E::VerifiedIdRevoked => Self::forbidden("VERIFIED_ID_REVOKED", "the Verified ID was revoked"),
+            E::PresentationProofInvalid => {
+                Self::unauthorized("PRESENTATION_PROOF_INVALID", "the key binding is not the credential key's signature over this nonce")
+            }
+            E::PresentationNonceUnknown => Self::conflict("PRESENTATION_NONCE_UNKNOWN", "this device was not given that nonce"),
+            E::PresentationNonceExpired => Self::conflict("PRESENTATION_NONCE_EXPIRED", "the nonce expired; ask for a new one"),
+            E::PresentationNonceUsed => Self::conflict("PRESENTATION_NONCE_USED", "the nonce was spent by an earlier presentation"),
+            E::PresentationNoncesOutstanding => Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "PRESENTATION_NONCES_OUTSTANDING",
+                "too many unspent nonces; use one or wait two minutes",
+            ),
+            E::DeviceKeyInvalid => Self::bad_request("DEVICE_KEY_INVALID", "device_key must be a P-256 key with its registration proof"),
             E::GovernmentIdAlreadyVerified => {
                 Self::conflict("GOVERNMENT_ID_ALREADY_VERIFIED", "the government ID was verified and the Verified ID issued")
             }

@@ -8,7 +8,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::to_rfc3339;
@@ -24,7 +24,7 @@ use crate::http::auth::DeviceAuth;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
 use crate::http::request_view::{FlagsView, RequestView};
-use crate::http::verified_id::check_presented;
+use crate::http::verified_id::{Presentation, check_presented};
 use crate::secrets::new_id;
 use crate::state::AppState;
 use crate::store::requests::NewRequest;
@@ -65,7 +65,8 @@ pub struct CreateRequest {
     /// ISO date of birth (employees on the legacy path, one-step clients).
     #[serde(default)]
     pub date_of_birth: Option<String>,
-    /// A previously issued Verified ID (compact JWS) to use the 30-day fast path.
+    /// A previously issued Verified ID (compact JWS) to use the 30-day fast path, presented
+    /// with its key binding in the `Verified-Id-Key-Binding` header.
     #[serde(default)]
     pub verified_id: Option<String>,
     /// Version of the terms accepted before the identity step (with `consent_accepted_at`).
@@ -102,6 +103,7 @@ pub struct RequestCreated {
 pub async fn create(
     State(state): State<AppState>,
     device: DeviceAuth,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<CreateRequest>,
 ) -> ApiResult<(StatusCode, Json<RequestCreated>)> {
     check_personal_email(body.personal_email.as_deref())?;
@@ -132,7 +134,8 @@ pub async fn create(
     };
     let fast_path = match &body.verified_id {
         Some(jws) => {
-            check_presented(&connection, &state.signer, jws, &decision.entry.upn, now)?;
+            let presented = Presentation::new(jws, &headers)?;
+            check_presented(&connection, &state.signer, &presented, &decision.entry.upn, &device.device_id, now)?;
             opens_fast_path(decision.path)
         }
         None => false,

@@ -59,6 +59,7 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/v1/requests/{id}/status", get(status::status)),
         route(M::GET, "/v1/requests/{id}/verified-id", get(verified_id::get)),
         route(M::POST, "/v1/requests/{id}/verified-id/presentation", post(verified_id::present)),
+        route(M::POST, "/v1/verified-id/nonce", post(verified_id::nonce)),
         route(M::POST, "/v1/requests/{id}/tap", post(tap::create)),
         route(M::GET, "/v1/requests/{id}/tap", get(tap::get)),
         route(M::POST, "/v1/requests/{id}/passkey/options", post(passkey::options)),
@@ -76,6 +77,7 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/v1/review/requests/{id}/selfie", get(review_evidence::selfie)),
         route(M::GET, "/v1/review/requests/{id}/liveness-capture", get(review_evidence::liveness_capture)),
         route(M::GET, "/v1/review/requests/{id}/badge-photo", get(review_evidence::badge_photo)),
+        route(M::POST, "/v1/review/verified-ids/revocation", post(verified_id::revoke)),
         route(M::GET, "/console", get(console::page)),
         route(M::GET, "/console/app.js", get(console::script)),
     ]

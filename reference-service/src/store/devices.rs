@@ -1,17 +1,33 @@
-//! The `devices` table: each app installation's id, platform and the SHA-256 of its secret
-//! (never the secret itself).
+//! The `devices` table: each app installation's id, platform, the SHA-256 of its secret (never
+//! the secret itself) and the public half of its device key.
 
+use identity_pass_core::device_binding::DevicePublicKey;
 use rusqlite::{OptionalExtension, params};
 
 use crate::store::{Connection, StoreResult};
 
-/// Stores a new device registered at `now`.
-pub fn insert(connection: &Connection, device_id: &str, secret_hash: &[u8], platform: &str, now: i64) -> StoreResult<()> {
+/// Stores a new device registered at `now`, with the device key it proved it holds.
+pub fn insert(
+    connection: &Connection,
+    device_id: &str,
+    secret_hash: &[u8],
+    platform: &str,
+    key: Option<&DevicePublicKey>,
+    now: i64,
+) -> StoreResult<()> {
     connection.execute(
-        "INSERT INTO devices (id, secret_hash, platform, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![device_id, secret_hash, platform, now],
+        "INSERT INTO devices (id, secret_hash, platform, created_at, key_sec1) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![device_id, secret_hash, platform, now, key.map(DevicePublicKey::sec1)],
     )?;
     Ok(())
+}
+
+/// The device key `device_id` registered, if any. A stored key that no longer reads is treated
+/// as none: the device's credentials then cannot be presented, which fails closed.
+pub fn device_key(connection: &Connection, device_id: &str) -> StoreResult<Option<DevicePublicKey>> {
+    let stored: Option<Option<Vec<u8>>> =
+        connection.query_row("SELECT key_sec1 FROM devices WHERE id = ?1", [device_id], |row| row.get(0)).optional()?;
+    Ok(stored.flatten().and_then(|sec1| DevicePublicKey::from_platform(&sec1).ok()))
 }
 
 /// The stored secret digest of `device_id`, if the device exists.

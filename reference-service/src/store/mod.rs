@@ -15,6 +15,7 @@ pub mod liveness_challenges;
 pub mod partner_secrets;
 pub mod partner_sessions;
 pub mod passkeys;
+pub mod presentation_nonces;
 pub mod push_tokens;
 pub mod requests;
 pub mod retention;

@@ -92,7 +92,7 @@ mod tests {
         let connection = memory_for_tests();
         connection
             .execute_batch(
-                "INSERT INTO devices VALUES ('dev_1', x'00', 'android', 10);
+                "INSERT INTO devices (id, secret_hash, platform, created_at) VALUES ('dev_1', x'00', 'android', 10);
                  INSERT INTO requests (id, device_id, upn, employee_id, staff_kind, path, flag_liveness,
                     flag_verified_id, fast_path, state, version, created_at)
                  VALUES ('req_1', 'dev_1', 'bob@contoso.example', 'E1002', 'employee', 'get_passkey', 0, 0, 0, 'draft', 1, 42);",

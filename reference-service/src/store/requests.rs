@@ -176,7 +176,7 @@ mod tests {
     use crate::store::memory_for_tests;
 
     fn device(connection: &Connection, id: &str) {
-        crate::store::devices::insert(connection, id, b"hash", "android", 1).expect("device");
+        crate::store::devices::insert(connection, id, b"hash", "android", None, 1).expect("device");
     }
 
     fn new_request<'a>(id: &'a str, device_id: &'a str) -> NewRequest<'a> {

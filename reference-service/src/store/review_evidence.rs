@@ -56,7 +56,9 @@ mod tests {
     #[test]
     fn the_record_carries_the_requesters_details_and_the_images_their_times() {
         let connection = memory_for_tests();
-        connection.execute("INSERT INTO devices VALUES ('dev_1', x'00', 'android', 10)", []).expect("device");
+        connection
+            .execute("INSERT INTO devices (id, secret_hash, platform, created_at) VALUES ('dev_1', x'00', 'android', 10)", [])
+            .expect("device");
         let new = NewRequest {
             id: "req_1",
             device_id: "dev_1",

@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 const MIGRATION_1: &str = "
 CREATE TABLE settings (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -164,6 +164,25 @@ CREATE TABLE partner_events (
 );
 ";
 
+/// A Verified ID bound to the phone that earned it: each device's public key (SEC1, registered
+/// with a proof of possession), the key each credential was issued to (its thumbprint) and its
+/// revocation, and the single-use nonces presentations sign. Devices and credentials from
+/// before this migration have no key: such a credential can no longer be presented.
+const MIGRATION_4: &str = "
+ALTER TABLE devices ADD COLUMN key_sec1 BLOB;
+ALTER TABLE verified_ids ADD COLUMN device_key_thumbprint TEXT;
+ALTER TABLE verified_ids ADD COLUMN revoked_at INTEGER;
+ALTER TABLE verified_ids ADD COLUMN revocation_reason TEXT;
+CREATE TABLE presentation_nonces (
+    nonce TEXT PRIMARY KEY,
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    issued_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+);
+CREATE INDEX presentation_nonces_by_device ON presentation_nonces(device_id, expires_at);
+";
+
 /// Applies every migration newer than the database's `user_version`.
 pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
     let current: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -183,6 +202,12 @@ pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
         let tx = connection.unchecked_transaction()?;
         tx.execute_batch(MIGRATION_3)?;
         tx.pragma_update(None, "user_version", 3)?;
+        tx.commit()?;
+    }
+    if current < 4 {
+        let tx = connection.unchecked_transaction()?;
+        tx.execute_batch(MIGRATION_4)?;
+        tx.pragma_update(None, "user_version", 4)?;
         tx.commit()?;
     }
     Ok(())

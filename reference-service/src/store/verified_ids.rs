@@ -1,5 +1,5 @@
 //! The `verified_ids` table: every Verified ID issued, so a presented one can be checked to be
-//! really ours and a request's can be fetched again.
+//! really ours and unrevoked, and a request's can be fetched again.
 
 use rusqlite::{OptionalExtension, params};
 
@@ -9,22 +9,53 @@ use crate::store::{Connection, Missing, StoreError, StoreResult};
 /// Keeps an issued Verified ID.
 pub fn insert(connection: &Connection, issued: &IssuedVerifiedId) -> StoreResult<()> {
     connection.execute(
-        "INSERT INTO verified_ids (jti, upn, request_id, issued_at, expires_at, jws) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![issued.jti, issued.upn, issued.request_id, issued.issued_at, issued.expires_at, issued.jws],
+        "INSERT INTO verified_ids (jti, upn, request_id, issued_at, expires_at, jws, device_key_thumbprint)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![issued.jti, issued.upn, issued.request_id, issued.issued_at, issued.expires_at, issued.jws, issued.device_key_thumbprint],
     )?;
     Ok(())
 }
 
-/// Whether a credential with this `jti` was issued here.
-pub fn is_on_record(connection: &Connection, jti: &str) -> StoreResult<bool> {
-    let known: Option<i64> = connection.query_row("SELECT issued_at FROM verified_ids WHERE jti = ?1", [jti], |r| r.get(0)).optional()?;
-    Ok(known.is_some())
+/// What the record says of a credential issued here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnRecord {
+    /// Never issued here.
+    Unknown,
+    /// Issued and in force.
+    Valid,
+    /// Revoked at this time.
+    Revoked(i64),
 }
 
-/// When `upn`'s latest Verified ID that is still valid at `now` was issued, if any.
+/// The record of the credential with this `jti`.
+pub fn on_record(connection: &Connection, jti: &str) -> StoreResult<OnRecord> {
+    let row: Option<Option<i64>> =
+        connection.query_row("SELECT revoked_at FROM verified_ids WHERE jti = ?1", [jti], |r| r.get(0)).optional()?;
+    Ok(match row {
+        None => OnRecord::Unknown,
+        Some(None) => OnRecord::Valid,
+        Some(Some(at)) => OnRecord::Revoked(at),
+    })
+}
+
+/// Revokes every unrevoked, unexpired Verified ID of `upn` at `now` (a lost phone, a person
+/// who left); returns how many.
+pub fn revoke_for_person(connection: &Connection, upn: &str, reason: &str, now: i64) -> StoreResult<usize> {
+    Ok(connection.execute(
+        "UPDATE verified_ids SET revoked_at = ?1, revocation_reason = ?2
+         WHERE upn = ?3 COLLATE NOCASE AND revoked_at IS NULL AND expires_at > ?1",
+        params![now, reason, upn],
+    )?)
+}
+
+/// When `upn`'s latest Verified ID that is still valid (unexpired, unrevoked) at `now` was
+/// issued, if any.
 pub fn latest_issued_at(connection: &Connection, upn: &str, now: i64) -> StoreResult<Option<i64>> {
-    Ok(connection
-        .query_row("SELECT MAX(issued_at) FROM verified_ids WHERE upn = ?1 AND expires_at > ?2", params![upn, now], |r| r.get(0))?)
+    Ok(connection.query_row(
+        "SELECT MAX(issued_at) FROM verified_ids WHERE upn = ?1 AND expires_at > ?2 AND revoked_at IS NULL",
+        params![upn, now],
+        |r| r.get(0),
+    )?)
 }
 
 /// Whether `request_id` has its Verified ID.

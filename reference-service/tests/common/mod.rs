@@ -9,6 +9,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use identity_pass_core::device_binding::key_binding::{self, KeyBinding};
+use identity_pass_core::device_binding::{SoftwareDeviceKey, registration};
 use identity_pass_service::{ManualClock, RecordingPushSender, RunningService, ServiceConfig, spawn_embedded};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -120,12 +124,92 @@ impl Api {
         format!("{}.{}", body["device_id"].as_str().expect("id"), body["device_secret"].as_str().expect("secret"))
     }
 
+    /// A device registered with its device key (a software P-256 key standing in for the
+    /// phone's Keystore / Secure Enclave key), as the app registers.
+    pub async fn register_keyed_device(&self) -> KeyedDevice {
+        let key = SoftwareDeviceKey::generate().expect("key");
+        let body = self.post("/v1/devices", None, &json!({ "platform": "android", "device_key": device_key_field(&key) })).await.ok(201);
+        let auth = format!("{}.{}", body["device_id"].as_str().expect("id"), body["device_secret"].as_str().expect("secret"));
+        KeyedDevice { auth, key }
+    }
+
+    /// A fresh nonce for `auth`'s next presentation: (nonce, audience, server time in seconds).
+    pub async fn presentation_nonce(&self, auth: &str) -> (String, String, i64) {
+        let body = self.post("/v1/verified-id/nonce", Some(auth), &json!({})).await.ok(200);
+        let time = chrono_seconds(body["server_time"].as_str().expect("time"));
+        (body["nonce"].as_str().expect("nonce").to_owned(), body["audience"].as_str().expect("aud").to_owned(), time)
+    }
+
+    /// The key binding for a presentation of `jws` by `device`, over a nonce it just asked
+    /// for, as the app builds it.
+    pub async fn key_binding_for(&self, device: &KeyedDevice, jws: &str) -> String {
+        let (nonce, audience, issued_at) = self.presentation_nonce(&device.auth).await;
+        key_binding(&device.key, jws, &nonce, &audience, issued_at)
+    }
+
+    /// A POST carrying a presentation's key binding in its header.
+    pub async fn post_presenting(&self, path: &str, auth: &str, key: &str, body: &Value, binding: &str) -> Answer {
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("Idempotency-Key", key)
+            .header("Verified-Id-Key-Binding", binding)
+            .bearer_auth(auth)
+            .json(body);
+        self.send(request).await
+    }
+
+    /// `device` presents `jws` for request `id`, freshly bound, as the app does.
+    pub async fn present(&self, device: &KeyedDevice, id: &str, jws: &str) -> Answer {
+        let binding = self.key_binding_for(device, jws).await;
+        let path = format!("/v1/requests/{id}/verified-id/presentation");
+        self.post_presenting(&path, &device.auth, &fresh_key(), &json!({ "jws": jws }), &binding).await
+    }
+
+    /// `device` opens a request with `identity`, presenting `jws` for the fast path.
+    pub async fn create_presenting(&self, device: &KeyedDevice, identity: &Value, jws: &str) -> Answer {
+        let binding = self.key_binding_for(device, jws).await;
+        let mut body = identity.clone();
+        body["verified_id"] = json!(jws);
+        self.post_presenting("/v1/requests", &device.auth, &fresh_key(), &body, &binding).await
+    }
+
     pub async fn review(&self, id: &str, action: &str, body: &Value) -> Answer {
         self.post(&format!("/v1/review/requests/{id}/{action}"), Some(REVIEWER_TOKEN), body).await
     }
 }
 
 /// One of the core's committed photo fixtures (core/tests/fixtures), e.g. `face_selfie_640x480`.
+/// A device and the key it registered.
+pub struct KeyedDevice {
+    pub auth: String,
+    pub key: SoftwareDeviceKey,
+}
+
+impl KeyedDevice {
+    pub fn auth(&self) -> Option<&str> {
+        Some(&self.auth)
+    }
+}
+
+/// `device_key` of `POST /v1/devices` for `key`.
+pub fn device_key_field(key: &SoftwareDeviceKey) -> Value {
+    let proof = key.sign_der(&registration::statement(&key.public_key())).expect("signs");
+    json!({ "public_key": key.public_key().to_base64url(), "proof": URL_SAFE_NO_PAD.encode(proof) })
+}
+
+/// A key-binding JWT by `key` for `jws` over `nonce`.
+pub fn key_binding(key: &SoftwareDeviceKey, jws: &str, nonce: &str, audience: &str, issued_at: i64) -> String {
+    let binding = KeyBinding { nonce: nonce.to_owned(), audience: audience.to_owned(), issued_at };
+    let input = key_binding::signing_input(jws, &binding);
+    key_binding::assemble(&input, &key.sign_der(input.as_bytes()).expect("signs")).expect("assembles")
+}
+
+/// Unix seconds of an RFC 3339 time the service wrote (`YYYY-MM-DDTHH:MM:SSZ`).
+pub fn chrono_seconds(text: &str) -> i64 {
+    identity_pass_service::from_rfc3339(text).expect("RFC 3339")
+}
+
 pub fn fixture_jpeg(name: &str) -> Vec<u8> {
     let path = format!("{}/../core/tests/fixtures/{name}.jpg", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))

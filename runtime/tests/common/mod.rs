@@ -110,15 +110,23 @@ impl Env {
 
     /// A runtime that reaches the service through `url` (a proxy).
     pub fn phone_at(&self, url: &str, mode: StatusMode) -> OnboardingRuntime {
+        self.phone_with(url, self.store.clone(), mode)
+    }
+
+    /// A runtime over another phone's `store` (its own device credential and device key).
+    pub fn phone_with(&self, url: &str, store: Arc<MemorySecureStore>, mode: StatusMode) -> OnboardingRuntime {
         let mut config = SessionConfig::new(url.to_owned(), Platform::Android, Distribution::China);
         config.status_mode = mode;
         config.transport.retry.base_delay = Duration::from_millis(50);
         config.transport.retry.max_delay = Duration::from_millis(200);
         OnboardingRuntime::start(
             config,
-            self.store.clone(),
+            store.clone(),
             self.shell.clone(),
             Arc::new(identity_pass_runtime::software_passkey::SoftwarePasskeyAuthenticator::new("https://id.contoso.example")),
+            // The phone's Keystore, faked: a software key kept in this phone's store, so a
+            // restarted app has the same key and another phone (another env) another one.
+            Arc::new(identity_pass_runtime::software_device_key::StoredSoftwareDeviceKey::new(store)),
             Arc::new(PhoneClock { service: self.clock.clone(), skew_ms: -7 * 60_000 }),
         )
         .expect("runtime starts")
