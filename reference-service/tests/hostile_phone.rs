@@ -221,6 +221,12 @@ async fn a_verified_id_works_only_on_the_phone_that_earned_it_once_per_nonce_and
     let late = key_binding(&phone.key, &jws, nonce, audience, *at);
     refused(&api.post_presenting("/v1/requests", &phone.auth, &fresh_key(), &with_vid, &late).await, 409, "PRESENTATION_NONCE_EXPIRED");
 
+    // Whether Alice holds a Verified ID is told to her phone only, not to one that claims her.
+    let claimed = api.post("/v1/requests", attacker.auth(), &alice()).await.ok(201);
+    assert!(claimed["verified_id_issued_at"].is_null(), "{claimed}");
+    let hers = api.post("/v1/requests", phone.auth(), &alice()).await.ok(201);
+    assert_eq!(hers["verified_id_issued_at"], "2026-11-21T09:00:15Z", "issued on approval");
+
     // 10. Revoked (a reviewer reports the phone lost): even the phone that earned it is refused,
     //     and the service no longer tells the phone it holds one.
     let revoked = api

@@ -92,8 +92,8 @@ pub struct RequestCreated {
     pub state: &'static str,
     /// `confirmed`, or `date_of_birth_required` (legacy path, no date given yet).
     pub identity_check: &'static str,
-    /// When the person's latest unexpired Verified ID was issued, RFC 3339 (flow:
-    /// `IdentityAccepted.verified_id_issued_at`).
+    /// When the person's latest Verified ID in force that is bound to this device's key was
+    /// issued, RFC 3339 (flow: `IdentityAccepted.verified_id_issued_at`).
     pub verified_id_issued_at: Option<String>,
     /// Server time, RFC 3339.
     pub server_time: String,
@@ -159,7 +159,10 @@ pub async fn create(
         consent: consent.as_ref(),
     };
     store::requests::insert(&connection, &new_request, now)?;
-    let verified_id_issued_at = store::verified_ids::latest_issued_at(&connection, &decision.entry.upn, now)?;
+    let verified_id_issued_at = match store::devices::device_key(&connection, &device.device_id)? {
+        Some(key) => store::verified_ids::latest_issued_at(&connection, &decision.entry.upn, &key.thumbprint(), now)?,
+        None => None,
+    };
     let identity_check = if confirmed { IdentityCheck::Confirmed } else { IdentityCheck::DateOfBirthRequired };
     Ok((
         StatusCode::CREATED,

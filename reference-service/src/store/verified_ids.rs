@@ -48,12 +48,15 @@ pub fn revoke_for_person(connection: &Connection, upn: &str, reason: &str, now: 
     )?)
 }
 
-/// When `upn`'s latest Verified ID that is still valid (unexpired, unrevoked) at `now` was
-/// issued, if any.
-pub fn latest_issued_at(connection: &Connection, upn: &str, now: i64) -> StoreResult<Option<i64>> {
+/// When `upn`'s latest Verified ID that is still valid (unexpired, unrevoked) at `now` and
+/// bound to the device key `thumbprint` was issued, if any. Only the phone holding the key is
+/// told: to any other device that claims the person, whether they hold one is none of its
+/// business (and it could not present it).
+pub fn latest_issued_at(connection: &Connection, upn: &str, thumbprint: &str, now: i64) -> StoreResult<Option<i64>> {
     Ok(connection.query_row(
-        "SELECT MAX(issued_at) FROM verified_ids WHERE upn = ?1 AND expires_at > ?2 AND revoked_at IS NULL",
-        params![upn, now],
+        "SELECT MAX(issued_at) FROM verified_ids
+         WHERE upn = ?1 AND device_key_thumbprint = ?2 AND expires_at > ?3 AND revoked_at IS NULL",
+        params![upn, thumbprint, now],
         |r| r.get(0),
     )?)
 }
