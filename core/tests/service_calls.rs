@@ -8,6 +8,7 @@ mod common;
 
 use common::*;
 use identity_pass_core::flow::clock::{DAY_MS, MINUTE_MS, Timestamp};
+use identity_pass_core::flow::credential::TapExpiryReason;
 use identity_pass_core::flow::identity_entry::StaffKind;
 use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
 use identity_pass_core::flow::review::ReviewStatus;
@@ -385,12 +386,25 @@ fn a_replacement_refused_for_a_tap_used_to_sign_in_is_explained() {
     let notice = view(&d).notice.expect("explained");
     assert_eq!(notice.code, "SERVICE_TAP_ALREADY_ISSUED");
     assert!(notice.text.contains("used to sign in"), "{}", notice.text);
-    assert!(matches!(d.flow.step(), Step::TapReady(_)));
-    // Too soon, or too many: the service's words, and "Try again" later.
+    // Nothing to try again: what is left is a new request.
+    assert_eq!(d.flow.step(), &Step::TapExpired { reason: TapExpiryReason::ReportedUnusable });
+    assert_eq!(code(view(&d).primary_action).as_deref(), Some("FLOW_ACTION_NEW_REQUEST"));
+
+    // Too soon: the service's words, and "Try again" later.
+    let mut d = Driver::new(identity_pass_core::Platform::Android);
+    to_tap(&mut d, false);
+    d.restart();
     d.send(Event::Continue);
     d.fail("CreateTap", CallFailure::no_answer("TAP_REPLACEMENT_TOO_SOON"));
     assert_eq!(code(view(&d).notice).as_deref(), Some("SERVICE_TAP_REPLACEMENT_TOO_SOON"));
     assert_eq!(code(view(&d).primary_action).as_deref(), Some("FLOW_ACTION_RETRY"));
+    assert!(matches!(d.flow.step(), Step::TapReady(_)));
+    // Too many (429 as well, but final): no "Try again" that cannot work.
+    d.send(Event::Continue);
+    d.fail("CreateTap", CallFailure::no_answer("TAP_REPLACEMENT_LIMIT"));
+    assert_eq!(code(view(&d).notice).as_deref(), Some("SERVICE_TAP_REPLACEMENT_LIMIT"));
+    assert_eq!(d.flow.step(), &Step::TapExpired { reason: TapExpiryReason::ReportedUnusable });
+    assert_eq!(code(view(&d).primary_action).as_deref(), Some("FLOW_ACTION_NEW_REQUEST"));
 }
 
 #[test]

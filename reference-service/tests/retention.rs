@@ -1,4 +1,5 @@
-//! Retention: selfies deleted 24 h after upload, liveness captures 48 h after capture.
+//! Retention: selfies deleted 24 h after upload, liveness captures 48 h after capture, and the
+//! replay bookkeeping (partner event ids, presentation nonces) once it guards nothing.
 
 mod common;
 
@@ -31,4 +32,24 @@ async fn purge_deletes_selfies_after_24h_and_liveness_captures_after_48h() {
     assert_eq!(h.service.count_rows("liveness_captures").expect("count"), 0);
     let view = h.api.get(&format!("/v1/requests/{id}"), Some(&device)).await.ok(200);
     assert_eq!(view["liveness_result"], "passed", "the result outlives the capture");
+}
+
+#[tokio::test]
+async fn replay_bookkeeping_goes_once_replays_are_refused_on_other_grounds() {
+    let h = start().await;
+    let device = h.api.register_keyed_device().await;
+    let id = h.api.post("/v1/requests", device.auth(), &dave_identity()).await.ok(201)["request_id"].as_str().expect("id").to_owned();
+    verify_government_id(&h.api, &device.auth, &id).await;
+    h.api.presentation_nonce(&device.auth).await;
+    assert_eq!(
+        (h.service.count_rows("partner_events").expect("count"), h.service.count_rows("presentation_nonces").expect("count")),
+        (1, 1)
+    );
+
+    h.clock.advance(120);
+    let report = h.service.purge_now().expect("purge");
+    assert_eq!((report.presentation_nonces, report.partner_events), (1, 0), "an expired nonce goes; the event id stays a day");
+    h.clock.advance(24 * 3600);
+    assert_eq!(h.service.purge_now().expect("purge").partner_events, 1);
+    assert_eq!(h.service.count_rows("partner_events").expect("count"), 0);
 }

@@ -519,6 +519,16 @@ impl OnboardingFlow {
                 self.call(ServiceCall::CreateTap { request_id, replace_lost: true }, out);
                 return;
             }
+            // The approval's TAP cannot be had again: it was used to sign in, or replaced as often
+            // as the service allows. Asking again would be refused again; the user is told why and
+            // offered what is left (a new request, or the fast path when the Verified ID allows).
+            (ServiceCall::CreateTap { replace_lost: true, .. }, Step::FetchingTap { .. } | Step::TapReady(_))
+                if matches!(failure.code.as_str(), TAP_ALREADY_ISSUED | TAP_REPLACEMENT_LIMIT) =>
+            {
+                self.step = Step::TapExpired { reason: super::credential::TapExpiryReason::ReportedUnusable };
+                self.notice = Some(Notice::RequestFailed { code: failure.code.clone() });
+                return;
+            }
             // Lost again (or lost on the TAP screen): "Try again" asks for another replacement,
             // as a new call. The same call would only replay the stored answer, which never
             // carries the code.
@@ -571,6 +581,11 @@ impl OnboardingFlow {
         Step::Review(Review { submitted_at: None, phase: ReviewPhase::Submitting })
     }
 }
+
+/// The service's code for a replacement asked for a TAP that was used to sign in.
+const TAP_ALREADY_ISSUED: &str = "TAP_ALREADY_ISSUED";
+/// The service's code for a replacement beyond the limit (sent as 429, so not a refusal).
+const TAP_REPLACEMENT_LIMIT: &str = "TAP_REPLACEMENT_LIMIT";
 
 /// Whether a failure says the Verified ID cannot be presented from this phone at all (as
 /// opposed to "not now"): the service refused the credential or its key binding, or the phone

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::domain::retention::{LIVENESS_RETENTION_SECONDS, SELFIE_RETENTION_SECONDS};
+use crate::domain::retention::{LIVENESS_RETENTION_SECONDS, PARTNER_EVENT_RETENTION_SECONDS, SELFIE_RETENTION_SECONDS};
 use crate::store::{Connection, StoreResult, idempotency, review};
 
 /// What a purge removed.
@@ -18,6 +18,10 @@ pub struct PurgeReport {
     pub expired_requests: usize,
     /// Stored idempotent answers older than 24 h.
     pub idempotency_records: usize,
+    /// Presentation nonces past their expiry (spent or not).
+    pub presentation_nonces: usize,
+    /// The partner's callback event ids older than 24 h.
+    pub partner_events: usize,
 }
 
 /// Enforces retention at `now`.
@@ -28,5 +32,8 @@ pub fn purge(connection: &Connection, now: i64) -> StoreResult<PurgeReport> {
             .execute("DELETE FROM liveness_captures WHERE captured_at <= ?1", [now - LIVENESS_RETENTION_SECONDS])?,
         expired_requests: review::expire_overdue(connection, now)?,
         idempotency_records: idempotency::purge(connection, now)?,
+        presentation_nonces: connection.execute("DELETE FROM presentation_nonces WHERE expires_at <= ?1", [now])?,
+        partner_events: connection
+            .execute("DELETE FROM partner_events WHERE received_at <= ?1", [now - PARTNER_EVENT_RETENTION_SECONDS])?,
     })
 }
