@@ -69,6 +69,12 @@ impl DesktopError {
 }
 
 fn main() -> ExitCode {
+    // Logs go to stderr, so the screens on stdout stay readable; `RUST_LOG` chooses what (the
+    // secret-bearing types print redacted at every level), warnings only by default.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .init();
     let cli = Cli::parse();
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -63,3 +63,17 @@ fn scripted_passkey_path_fills_the_partners_page_and_registers_a_passkey() {
     assert!(position("Register your passkey") < position("You're all set"));
     assert!(stdout.contains("done: the onboarding finished"), "{stdout}");
 }
+
+/// `RUST_LOG` reaches the runtime's logs (on stderr, beside the screens on stdout), and at the
+/// most verbose level the TAP shown on screen is in no log line.
+#[test]
+fn rust_log_shows_the_runtimes_work_and_never_the_tap() {
+    let output = shell().env("RUST_LOG", "trace").stdin(std::process::Stdio::null()).output().expect("the shell runs");
+    let stdout = String::from_utf8(output.stdout).expect("utf-8 output");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "exit {:?}\nstderr tail:\n{}", output.status.code(), &stderr[stderr.len().saturating_sub(2000)..]);
+    assert!(stderr.contains("CreateTap") && stderr.contains("sending"), "the runtime's calls are logged");
+    let tap = printed_tap(&stdout).expect("the TAP is printed on its screen");
+    assert!(!stderr.contains(&tap), "the TAP is never logged, even at trace level");
+    assert!(!stdout.contains("TRACE"), "logs stay off the screens");
+}

@@ -107,6 +107,11 @@ async fn every_forgery_is_refused_and_changes_nothing() {
     refused(&api.post(&alices("/liveness/challenge"), Some(&attacker), &json!({})).await, 404, "REQUEST_NOT_FOUND");
     refused(&api.post(&alices("/submit"), Some(&attacker), &json!({})).await, 404, "REQUEST_NOT_FOUND");
     refused(&api.get(&alices("/status?wait=0"), Some(&attacker)).await, 404, "REQUEST_NOT_FOUND");
+    // A decompression bomb (a small file declaring 12000×12000) as a selfie: refused from its
+    // header, and for another device's request before it is read at all.
+    let bomb = declaring_jpeg(12_000, 12_000);
+    refused(&api.post_bytes(&p("/selfie"), &attacker, "image/jpeg", bomb.clone()).await, 422, "IMAGE_DIMENSIONS_INVALID");
+    refused(&api.post_bytes(&alices("/selfie"), &attacker, "image/jpeg", bomb).await, 404, "REQUEST_NOT_FOUND");
 
     assert_eq!(database(&h, &[(&attacker, &dave), (&victim, &alice)]).await, before, "a refused forgery changed the database");
 

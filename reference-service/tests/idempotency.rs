@@ -49,11 +49,15 @@ async fn secrets_are_never_replayed_and_retries_make_no_second_tap() {
     let key = fresh_key();
     let body = json!({ "platform": "ios" });
     let first = h.api.post_keyed("/v1/devices", None, &key, &body).await.ok(201);
-    let replay = h.api.post_keyed("/v1/devices", None, &key, &body).await.ok(201);
+    let again = h.api.post_keyed("/v1/devices", None, &key, &body).await;
     assert!(first["device_secret"].is_string());
-    assert_eq!(replay["device_id"], first["device_id"]);
-    assert!(replay["device_secret"].is_null());
-    assert_eq!(h.service.count_rows("devices").expect("count"), 1);
+    // Nothing of a registration is kept for replay: anyone could send the same key and body.
+    // Without a secret of its own the retry is a new device, with a secret of its own.
+    assert!(!again.replayed);
+    assert_ne!(again.body["device_id"], first["device_id"]);
+    assert!(again.body["device_secret"].is_string() && again.body["device_secret"] != first["device_secret"]);
+    assert_eq!(h.service.count_rows("devices").expect("count"), 2);
+    assert_eq!(h.service.count_rows("idempotency").expect("count"), 0, "no answer kept for a caller without credentials");
 
     let device = h.api.register_device().await;
     let id = alice_submitted(&h.api, &device).await;
@@ -93,6 +97,7 @@ async fn simultaneous_retries_with_one_key_create_one_request() {
     }
     assert_eq!(created_ids.len(), 1, "every success names the same request");
     assert_eq!(h.service.count_rows("requests").expect("count"), 1);
+    assert!(h.service.count_rows("idempotency").expect("count") > 0, "a device's calls are kept for replay");
 }
 
 #[tokio::test]
@@ -109,6 +114,8 @@ async fn a_device_that_brings_its_own_secret_loses_nothing_when_the_answer_is_lo
     assert_eq!(h.service.count_rows("devices").expect("count"), 1);
     let bearer = format!("{}.{secret}", first["device_id"].as_str().expect("id"));
     alice_submitted(&h.api, &bearer).await;
+    let bad = h.api.post("/v1/devices", None, &json!({ "platform": "ios", "device_secret": secret })).await;
+    assert_eq!(bad.code(), "DEVICE_ALREADY_REGISTERED", "the same secret as another registration");
     let bad = h.api.post("/v1/devices", None, &json!({ "platform": "ios", "device_secret": "short" })).await;
     assert_eq!(bad.code(), "DEVICE_SECRET_INVALID");
 }

@@ -121,6 +121,15 @@ async fn bad_input_gets_a_json_4xx_and_loses_nothing() {
     assert_eq!((bad_wait.status.as_u16(), bad_wait.code()), (400, "INVALID_QUERY"));
     let unknown_route = h.api.get("/v1/nothing-here", Some(&device)).await;
     assert_eq!((unknown_route.status.as_u16(), unknown_route.code()), (404, "ROUTE_NOT_FOUND"));
+    // A wrong method or path is said as such, before any complaint about a missing key.
+    let keyless = |path: &str| h.api.http.post(format!("{}{path}", h.api.base)).json(&json!({})).send();
+    let wrong_method = keyless("/healthz").await.expect("sent");
+    assert_eq!(wrong_method.status().as_u16(), 405);
+    let wrong_path = keyless("/v1/nothing-here").await.expect("sent");
+    assert_eq!(wrong_path.status().as_u16(), 404);
+    let right_route = keyless("/v1/devices").await.expect("sent");
+    let body: serde_json::Value = right_route.json().await.expect("json");
+    assert_eq!(body["code"], "IDEMPOTENCY_KEY_REQUIRED", "on a real route the key is still required");
 }
 
 /// The default face check is the core's detector: the committed photo fixtures decide.

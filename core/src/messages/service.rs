@@ -193,6 +193,8 @@ pub const CLIENT_FAULTS: &[&str] = &[
     "DEVICE_SECRET_INVALID",
     // The runtime registers the device key the platform made, with the core's proof.
     "DEVICE_KEY_INVALID",
+    // Its secret is new for every installation, and a resend repeats the registration exactly.
+    "DEVICE_ALREADY_REGISTERED",
     "PLATFORM_INVALID",
     "PUSH_KIND_INVALID",
     "PUSH_TOKEN_INVALID",
@@ -206,6 +208,9 @@ pub const CLIENT_FAULTS: &[&str] = &[
     "TAP_START_IN_PAST",
     "PATH_HAS_NO_PASSKEY",
     "PASSKEY_CEREMONY_NOT_STARTED",
+    // An authenticator makes a new credential id for every passkey; only a replayed or forged
+    // attestation names one registered already.
+    "PASSKEY_ALREADY_REGISTERED",
     "IDEMPOTENCY_KEY_REQUIRED",
     "IDEMPOTENCY_KEY_INVALID",
     "IDEMPOTENCY_KEY_REUSED",

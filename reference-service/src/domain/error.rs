@@ -165,6 +165,10 @@ pub enum DomainError {
     PresentationNonceUsed,
     /// The device has this many nonces outstanding already.
     PresentationNoncesOutstanding,
+    /// A registration under a device secret already registered, with another platform or key.
+    DeviceAlreadyRegistered,
+    /// A passkey with this credential id is registered already.
+    PasskeyCredentialTaken,
     /// The device key offered at registration is not a P-256 key, or its proof does not verify.
     DeviceKeyInvalid,
     /// Passkey path: after the Verified ID was issued the government-ID result is final.

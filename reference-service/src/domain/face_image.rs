@@ -31,12 +31,21 @@ pub fn validate_jpeg(bytes: &[u8], face_check: &dyn FaceCheck) -> Result<(), Dom
     if end < 1 || bytes[end - 1..=end] != [0xFF, 0xD9] {
         return Err(DomainError::ImageTruncated);
     }
-    let image = image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg).map_err(|_| DomainError::ImageUndecodable)?;
-    let (width, height) = (image.width(), image.height());
+    // The size the header declares, before any pixel is decoded: a small file can declare
+    // 12000×12000, and decoding that first would cost seconds and hundreds of megabytes.
+    let reader = || image::ImageReader::with_format(std::io::Cursor::new(bytes), image::ImageFormat::Jpeg);
+    let (width, height) = reader().into_dimensions().map_err(|_| DomainError::ImageUndecodable)?;
     let fits = |d: u32| (MIN_DIMENSION..=MAX_DIMENSION).contains(&d);
     if !fits(width) || !fits(height) {
         return Err(DomainError::ImageDimensionsInvalid { min: MIN_DIMENSION, max: MAX_DIMENSION });
     }
+    // And the decoder held to it, whatever a later marker might claim.
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_DIMENSION);
+    limits.max_image_height = Some(MAX_DIMENSION);
+    let mut decoder = reader();
+    decoder.limits(limits);
+    let image = decoder.decode().map_err(|_| DomainError::ImageUndecodable)?;
     match face_check.count_faces(&image)? {
         0 => Err(DomainError::NoFaceDetected),
         1 => Ok(()),
@@ -75,5 +84,28 @@ mod tests {
         assert!(matches!(validate_jpeg(&jpeg(200, 320), &Broken), Err(DomainError::ImageDimensionsInvalid { .. })));
         assert_eq!(validate_jpeg(&jpeg(320, 320), &AssumeFacePresent), Ok(()));
         assert_eq!(validate_jpeg(&jpeg(320, 320), &Broken), Err(DomainError::FaceCheckFailed(FaceCheckFailed("model missing".into()))));
+    }
+
+    /// A real 320×320 JPEG whose frame header (SOF0) claims `width`×`height`.
+    pub(crate) fn declaring(width: u16, height: u16) -> Vec<u8> {
+        let mut bytes = jpeg(320, 320);
+        let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).expect("a baseline frame header");
+        bytes[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
+        bytes[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
+        bytes
+    }
+
+    #[test]
+    fn a_small_file_declaring_a_huge_picture_is_refused_from_its_header() {
+        // 12000×12000 would be ~430 MB of pixels; the header alone refuses it, and a declared
+        // size within limits is held to by the decoder.
+        let huge = declaring(12_000, 12_000);
+        assert!(huge.len() < 50_000);
+        assert_eq!(validate_jpeg(&huge, &Broken), Err(DomainError::ImageDimensionsInvalid { min: MIN_DIMENSION, max: MAX_DIMENSION }));
+        assert_eq!(
+            validate_jpeg(&declaring(4097, 320), &Broken),
+            Err(DomainError::ImageDimensionsInvalid { min: MIN_DIMENSION, max: MAX_DIMENSION })
+        );
+        assert_eq!(validate_jpeg(&declaring(320, 320), &AssumeFacePresent), Ok(()), "the patch itself keeps a valid JPEG");
     }
 }

@@ -1,27 +1,29 @@
 //! Device registration: each app installation gets an id and a secret. Only the secret's digest
 //! is stored. The app may bring its own secret (64 hex digits, generated on the device): then no
-//! secret ever travels back, and an answer lost on the network costs nothing, because the
-//! replay gives the id and the app already holds the secret. Otherwise the service makes one and
-//! returns it once; an idempotent replay answers without it.
+//! secret ever travels back, and an answer lost on the network costs nothing, because sending
+//! the same registration again answers the same id (registration is idempotent by that secret:
+//! whoever sends it holds the device's credential already). Otherwise the service makes one and
+//! returns it once; a retry of a lost answer registers anew, since the lost secret is nowhere
+//! else. Nothing of a registration is kept for replay (`idempotency.rs`: calls without
+//! credentials have no scope of their own).
 //!
 //! The app also registers its device key (`device_key`: the public half and a signature proving
 //! it holds the private half, core `device_binding::registration`). Verified IDs issued to the
 //! device are bound to that key; a device registered without one can hold a Verified ID but
 //! never present it.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 
 use identity_pass_core::device_binding::registration;
 
 use crate::domain::DomainError;
 use crate::domain::device::{check_own_secret, check_platform};
-use crate::http::error::{ApiError, ApiResult};
+use crate::http::error::ApiResult;
 use crate::http::extract::ApiJson;
-use crate::http::idempotency::ReplayBody;
 use crate::secrets::{hex, new_id, random_bytes, sha256};
 use crate::state::AppState;
 use crate::store;
@@ -53,7 +55,7 @@ pub struct DeviceKeyField {
 pub struct DeviceRegistered {
     /// The new device's id.
     pub device_id: String,
-    /// Its secret: shown once, `null` on an idempotent replay.
+    /// Its secret when the service made it (shown once); `null` when the device brought its own.
     pub device_secret: Option<String>,
 }
 
@@ -64,7 +66,6 @@ pub async fn register(State(state): State<AppState>, ApiJson(body): ApiJson<Regi
         Some(field) => Some(registration::check(&field.public_key, &field.proof).map_err(|_| DomainError::DeviceKeyInvalid)?),
         None => None,
     };
-    let device_id = new_id("dev")?;
     let own_secret = match body.device_secret {
         Some(secret) => {
             check_own_secret(&secret)?;
@@ -76,10 +77,20 @@ pub async fn register(State(state): State<AppState>, ApiJson(body): ApiJson<Regi
         Some(secret) => secret.clone(),
         None => hex(&random_bytes::<32>()?),
     };
-    store::devices::insert(&*state.db.lock()?, &device_id, &sha256(secret.as_bytes()), &body.platform, key.as_ref(), state.now())?;
-    let replay = DeviceRegistered { device_id: device_id.clone(), device_secret: None };
-    let replay = serde_json::to_value(replay).map_err(ApiError::internal)?;
+    let secret_hash = sha256(secret.as_bytes());
+    let connection = state.db.lock()?;
+    if own_secret.is_some()
+        && let Some((device_id, registered_key)) = store::devices::by_secret_hash(&connection, &secret_hash)?
+    {
+        // The same registration again (its answer was lost): the same device, if it is the same
+        // registration; a different platform or device key under that secret is refused.
+        if registered_key != key || store::devices::platform(&connection, &device_id)?.as_deref() != Some(body.platform.as_str()) {
+            return Err(DomainError::DeviceAlreadyRegistered.into());
+        }
+        return Ok((StatusCode::CREATED, Json(DeviceRegistered { device_id, device_secret: None })));
+    }
+    let device_id = new_id("dev")?;
+    store::devices::insert(&connection, &device_id, &secret_hash, &body.platform, key.as_ref(), state.now())?;
     // A secret the device chose is never echoed back.
-    let answer = DeviceRegistered { device_id, device_secret: own_secret.is_none().then_some(secret) };
-    Ok((StatusCode::CREATED, Extension(ReplayBody(replay)), Json(answer)))
+    Ok((StatusCode::CREATED, Json(DeviceRegistered { device_id, device_secret: own_secret.is_none().then_some(secret) })))
 }

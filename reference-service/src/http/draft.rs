@@ -24,6 +24,16 @@ pub fn update_draft<T>(
     })
 }
 
+/// The checks of [`update_draft`] without a change: for work too costly to do under the
+/// database's lock or for a stranger (decoding an uploaded image), done before that work.
+/// `update_draft` checks again when it writes, so nothing changes in between unnoticed.
+pub fn check_draft(state: &AppState, id: &str, device: &DeviceAuth) -> ApiResult<()> {
+    let connection = state.db.lock()?;
+    let request = store::requests::load_owned(&connection, id, &device.device_id)?;
+    request.require_draft()?;
+    Ok(request.require_confirmed_identity()?)
+}
+
 /// Like [`update_draft`], but also for a request whose identity is not confirmed yet (consent,
 /// a Verified ID presentation).
 pub fn update_draft_at_any_identity_check<T>(

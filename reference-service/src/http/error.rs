@@ -213,6 +213,12 @@ impl From<DomainError> for ApiError {
                 "PRESENTATION_NONCES_OUTSTANDING",
                 "too many unspent nonces; use one or wait two minutes",
             ),
+            E::DeviceAlreadyRegistered => {
+                Self::conflict("DEVICE_ALREADY_REGISTERED", "this device secret is registered already, with another platform or key")
+            }
+            E::PasskeyCredentialTaken => {
+                Self::conflict("PASSKEY_ALREADY_REGISTERED", "a passkey with this credential id is registered already")
+            }
             E::DeviceKeyInvalid => Self::bad_request("DEVICE_KEY_INVALID", "device_key must be a P-256 key with its registration proof"),
             E::GovernmentIdAlreadyVerified => {
                 Self::conflict("GOVERNMENT_ID_ALREADY_VERIFIED", "the government ID was verified and the Verified ID issued")

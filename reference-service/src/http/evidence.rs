@@ -5,7 +5,7 @@
 
 use crate::domain::face_image::validate_jpeg;
 use crate::http::auth::DeviceAuth;
-use crate::http::draft::update_draft;
+use crate::http::draft::{check_draft, update_draft};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::request_view::RequestView;
 use crate::state::AppState;
@@ -27,7 +27,11 @@ pub async fn selfie(
     if content_type != "image/jpeg" {
         return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "IMAGE_NOT_JPEG", "send Content-Type: image/jpeg"));
     }
-    validate_jpeg(&body, state.face_check.as_ref())?;
+    // Whose request, first: a stranger's upload is refused before a byte of it is decoded. Then
+    // the image checks, off the async workers (a face search takes tens of milliseconds).
+    check_draft(&state, &id, &device)?;
+    let (image, face_check) = (body.clone(), state.face_check.clone());
+    tokio::task::spawn_blocking(move || validate_jpeg(&image, face_check.as_ref())).await.map_err(ApiError::internal)??;
     let (view, ()) = update_draft(&state, &id, &device, |connection, request, now| {
         Ok(store::evidence::save_selfie(connection, &request.id, &body, now)?)
     })?;

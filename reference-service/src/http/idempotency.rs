@@ -2,9 +2,10 @@
 //! The first successful answer is stored under (caller, key); a retry with the same key and
 //! the same method, path and body gets that answer again without running the handler, so a
 //! retried call never creates a duplicate. The same key with a different body is refused with
-//! `422 IDEMPOTENCY_KEY_REUSED`. Answers carrying a one-time secret (device secret, TAP code)
-//! attach a [`ReplayBody`]: the stored copy has the secret removed, so secrets never rest in the
-//! database and a replay never reveals them twice. Stored answers are purged after 24 h
+//! `422 IDEMPOTENCY_KEY_REUSED`. Answers carrying a one-time secret (a TAP code) attach a
+//! [`ReplayBody`]: the stored copy has the secret removed, so secrets never rest in the database
+//! and a replay never reveals them twice. Calls without credentials must carry a key too, but
+//! nothing is stored for them (see [`guarded`]). Stored answers are purged after 24 h
 //! (`store::retention`).
 
 use axum::body::{Body, to_bytes};
@@ -58,9 +59,15 @@ async fn guarded(state: AppState, request: Request, next: Next) -> ApiResult<Res
     if !valid_key(&key) {
         return Err(ApiError::bad_request("IDEMPOTENCY_KEY_INVALID", "1–255 visible ASCII characters"));
     }
-    // Scope by caller so two devices cannot collide on (or read) each other's keys.
-    let caller = request.headers().get(axum::http::header::AUTHORIZATION).map(|v| v.as_bytes());
-    let scope = hex(&sha256(caller.unwrap_or(b"anonymous")));
+    // Scope by caller so two devices cannot collide on (or read) each other's keys. A caller
+    // without credentials has no scope of its own: answers kept for "anonymous" could be
+    // replayed by anyone who sent the same key and body. So anonymous calls are never stored
+    // nor replayed; the one a device makes, registration, is idempotent by the secret it
+    // brings (`devices.rs`).
+    let Some(caller) = request.headers().get(axum::http::header::AUTHORIZATION).map(|v| v.as_bytes().to_vec()) else {
+        return Ok(next.run(request).await);
+    };
+    let scope = hex(&sha256(&caller));
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, MAX_BODY_BYTES)
         .await

@@ -62,6 +62,8 @@ pub async fn attestation(
     let credential_id = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, AsRef::<[u8]>::as_ref(passkey.cred_id()));
     let passkey_json = serde_json::to_string(&passkey).map_err(ApiError::internal)?;
     let new_passkey = NewPasskey { credential_id: &credential_id, upn: &request.upn, request_id: &request.id, passkey_json: &passkey_json };
-    store::passkeys::finish_registration(&connection, &new_passkey, state.now())?;
+    if store::passkeys::finish_registration(&connection, &new_passkey, state.now())? == store::passkeys::Registration::CredentialTaken {
+        return Err(DomainError::PasskeyCredentialTaken.into());
+    }
     Ok(Json(PasskeyRegistered { credential_id, upn: request.upn }))
 }

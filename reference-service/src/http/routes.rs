@@ -95,9 +95,11 @@ pub fn router(state: AppState) -> Router {
         router = router.route(path, handler);
     }
     router
+        // Only on a route and method that exist: an unknown path is 404 and a wrong method 405,
+        // whatever its headers, rather than a complaint about a missing idempotency key.
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer))
         .fallback(|| async { ApiError::not_found("ROUTE_NOT_FOUND", "no such endpoint") })
         .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "method not allowed") })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer))
         .layer(DefaultBodyLimit::max(idempotency::MAX_BODY_BYTES))
         .with_state(state)
 }

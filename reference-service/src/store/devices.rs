@@ -34,3 +34,16 @@ pub fn device_key(connection: &Connection, device_id: &str) -> StoreResult<Optio
 pub fn secret_hash(connection: &Connection, device_id: &str) -> StoreResult<Option<Vec<u8>>> {
     Ok(connection.query_row("SELECT secret_hash FROM devices WHERE id = ?1", [device_id], |row| row.get(0)).optional()?)
 }
+
+/// The device registered with this secret digest, and its device key, if any.
+pub fn by_secret_hash(connection: &Connection, secret_hash: &[u8]) -> StoreResult<Option<(String, Option<DevicePublicKey>)>> {
+    let row: Option<(String, Option<Vec<u8>>)> = connection
+        .query_row("SELECT id, key_sec1 FROM devices WHERE secret_hash = ?1", [secret_hash], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(row.map(|(id, sec1)| (id, sec1.and_then(|b| DevicePublicKey::from_platform(&b).ok()))))
+}
+
+/// The platform `device_id` registered with.
+pub fn platform(connection: &Connection, device_id: &str) -> StoreResult<Option<String>> {
+    Ok(connection.query_row("SELECT platform FROM devices WHERE id = ?1", [device_id], |r| r.get(0)).optional()?)
+}

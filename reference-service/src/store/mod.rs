@@ -46,6 +46,9 @@ impl Db {
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "FULL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted content is overwritten, not left in free pages: a purged selfie is gone from
+        // the file, not merely unlinked (the purge also empties the WAL, `retention::purge`).
+        connection.pragma_update(None, "secure_delete", "ON")?;
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&connection)?;
         Ok(Self { connection: Mutex::new(connection) })

@@ -35,12 +35,52 @@ pub struct NewPasskey<'a> {
     pub passkey_json: &'a str,
 }
 
-/// Stores the passkey and deletes the ceremony: the challenge is single-use.
-pub fn finish_registration(connection: &Connection, passkey: &NewPasskey<'_>, now: i64) -> StoreResult<()> {
-    connection.execute("DELETE FROM passkey_ceremonies WHERE request_id = ?1", [passkey.request_id])?;
-    connection.execute(
+/// What [`finish_registration`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registration {
+    /// Kept, and the ceremony's challenge spent.
+    Registered,
+    /// A passkey with this credential id is registered already: nothing was written, and the
+    /// ceremony stays open for a valid attempt.
+    CredentialTaken,
+}
+
+/// Stores the passkey and deletes the ceremony (the challenge is single-use), as one step: both
+/// or neither.
+pub fn finish_registration(connection: &Connection, passkey: &NewPasskey<'_>, now: i64) -> StoreResult<Registration> {
+    let tx = connection.unchecked_transaction()?;
+    let taken: Option<i64> =
+        tx.query_row("SELECT 1 FROM passkeys WHERE credential_id = ?1", [passkey.credential_id], |r| r.get(0)).optional()?;
+    if taken.is_some() {
+        return Ok(Registration::CredentialTaken);
+    }
+    tx.execute("DELETE FROM passkey_ceremonies WHERE request_id = ?1", [passkey.request_id])?;
+    tx.execute(
         "INSERT INTO passkeys (credential_id, upn, request_id, passkey_json, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![passkey.credential_id, passkey.upn, passkey.request_id, passkey.passkey_json, now],
     )?;
-    Ok(())
+    tx.commit()?;
+    Ok(Registration::Registered)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::memory_for_tests;
+
+    #[test]
+    fn a_credential_id_registered_already_is_refused_and_the_ceremony_stays_open() {
+        let connection = memory_for_tests();
+        let first = NewPasskey { credential_id: "cred-1", upn: "dave@contoso.example", request_id: "req_1", passkey_json: "{}" };
+        save_ceremony(&connection, "req_1", "{}", 1).expect("ceremony");
+        assert_eq!(finish_registration(&connection, &first, 2).expect("first"), Registration::Registered);
+        assert_eq!(ceremony(&connection, "req_1").expect("read"), None, "the challenge is spent");
+
+        save_ceremony(&connection, "req_2", "{\"challenge\":2}", 3).expect("ceremony");
+        let again = NewPasskey { request_id: "req_2", ..first };
+        assert_eq!(finish_registration(&connection, &again, 4).expect("no error"), Registration::CredentialTaken);
+        assert_eq!(ceremony(&connection, "req_2").expect("read").as_deref(), Some("{\"challenge\":2}"), "still open for a valid attempt");
+        let count: i64 = connection.query_row("SELECT COUNT(*) FROM passkeys", [], |r| r.get(0)).expect("count");
+        assert_eq!(count, 1);
+    }
 }

@@ -24,8 +24,17 @@ pub struct PurgeReport {
     pub partner_events: usize,
 }
 
-/// Enforces retention at `now`.
+/// Enforces retention at `now`, then empties the write-ahead log: deleted rows are zeroed in
+/// the database file (`secure_delete`), but the WAL still holds the pages as they were (a
+/// replaced selfie, a purged capture) until it is checkpointed and truncated.
 pub fn purge(connection: &Connection, now: i64) -> StoreResult<PurgeReport> {
+    let report = delete_expired(connection, now)?;
+    // A reader holding an old snapshot makes a checkpoint partial; the next purge finishes it.
+    connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(report)
+}
+
+fn delete_expired(connection: &Connection, now: i64) -> StoreResult<PurgeReport> {
     Ok(PurgeReport {
         selfies: connection.execute("DELETE FROM selfies WHERE uploaded_at <= ?1", [now - SELFIE_RETENTION_SECONDS])?,
         liveness_captures: connection

@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 const MIGRATION_1: &str = "
 CREATE TABLE settings (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -183,6 +183,12 @@ CREATE TABLE presentation_nonces (
 CREATE INDEX presentation_nonces_by_device ON presentation_nonces(device_id, expires_at);
 ";
 
+/// Registration is idempotent by the secret a device brings (no answer is kept for replay to a
+/// caller without credentials): its digest is looked up.
+const MIGRATION_5: &str = "
+CREATE INDEX devices_by_secret_hash ON devices(secret_hash);
+";
+
 /// Applies every migration newer than the database's `user_version`.
 pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
     let current: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -208,6 +214,12 @@ pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
         let tx = connection.unchecked_transaction()?;
         tx.execute_batch(MIGRATION_4)?;
         tx.pragma_update(None, "user_version", 4)?;
+        tx.commit()?;
+    }
+    if current < 5 {
+        let tx = connection.unchecked_transaction()?;
+        tx.execute_batch(MIGRATION_5)?;
+        tx.pragma_update(None, "user_version", 5)?;
         tx.commit()?;
     }
     Ok(())

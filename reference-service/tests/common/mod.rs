@@ -222,6 +222,16 @@ pub fn face_jpeg() -> Vec<u8> {
 
 /// A JPEG of the given size with some texture (so it is not trivially small) and no face: for
 /// the format, size and dimension checks, which refuse it before the face check runs.
+/// A face JPEG whose frame header (SOF0) declares `width`×`height`: a decompression bomb when
+/// large (a 320×320 file's bytes, a picture's worth of memory declared).
+pub fn declaring_jpeg(width: u16, height: u16) -> Vec<u8> {
+    let mut bytes = face_jpeg();
+    let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).expect("a baseline frame header");
+    bytes[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
+    bytes[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
+    bytes
+}
+
 pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
     let image =
         image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x * 7 % 256) as u8, (y * 5 % 256) as u8, ((x ^ y) % 256) as u8]));
