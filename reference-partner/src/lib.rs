@@ -79,6 +79,11 @@ impl RunningPartner {
 pub async fn spawn(config: PartnerConfig) -> Result<RunningPartner, PartnerStartError> {
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let base_url = format!("http://{}", listener.local_addr()?);
+    // Built in the workspace, reqwest carries the runtime's `rustls-no-provider` feature and
+    // panics building any client while no process-wide provider exists. A test that starts the
+    // partner before anything else (tests/government_id_partner.rs run alone) met exactly that,
+    // so the partner installs ring's provider itself; one installed first is kept.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client =
         reqwest::Client::builder().timeout(Duration::from_secs(10)).build().map_err(|e| PartnerStartError::Client(e.to_string()))?;
     let state = handlers::PartnerState::new(config, base_url.clone(), client);

@@ -267,8 +267,6 @@ async fn start_partner(
         PartnerChoice::External(adapter) => return Ok((adapter, None)),
         PartnerChoice::Reference { listen, session_lifetime } => (listen, session_lifetime),
     };
-    // The partner's callback client needs the TLS provider `ReferencePartner::new` installs.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let (api_key, webhook_secret) = {
         let connection = db.lock().map_err(|e| StartError::Database(e.to_string()))?;
         store::partner_secrets::load_or_create_pair(&connection).map_err(|e| StartError::Database(e.to_string()))?
