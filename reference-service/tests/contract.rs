@@ -118,7 +118,12 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     check("POST", "/v1/review/requests/{id}/decision", &api.review(&id, "decision", &json!({ "decision": "approve" })).await);
     h.clock.advance(20);
     check("POST", "/v1/review/requests/{id}/leave", &api.review(&id, "leave", &json!({})).await);
-    check("POST", "/v1/review/requests/{id}/decision", &api.review(&id, "decision", &json!({ "decision": "approve" })).await);
+    // Optional fields sent as null mean "absent" to the service, and the document says they may be.
+    let approval = json!({ "decision": "approve", "reason_code": null, "message": null });
+    contract.check_request("POST", "/v1/review/requests/{id}/decision", &approval);
+    let approved = api.review(&id, "decision", &approval).await;
+    assert_eq!(approved.status.as_u16(), 200, "{}", approved.body);
+    check("POST", "/v1/review/requests/{id}/decision", &approved);
     // The reviewer's evidence: the view as JSON, the images as JPEG (only their refusals are JSON).
     let r = |suffix: &str| format!("/v1/review/requests/{id}{suffix}");
     check("GET", "/v1/review/requests/{id}/evidence", &api.get(&r("/evidence"), Some(REVIEWER_TOKEN)).await);
@@ -200,7 +205,17 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     check("GET", "/v1/tap/policy", &api.get("/v1/tap/policy", None).await);
     check("GET", "/v1/requests/{id}/tap", &api.get(&p("/tap"), auth).await);
     check("POST", "/v1/requests/{id}/tap", &api.post(&p("/tap"), auth, &json!({ "lifetimeInMinutes": 5 })).await);
-    let tap = api.post(&p("/tap"), auth, &json!({})).await;
+    // replaceLost is a plain boolean: null is refused, and the document does not allow it.
+    let lost_null = json!({ "replaceLost": null });
+    let tap_schema = contract.request_schema("POST", "/v1/requests/{id}/tap").expect("CreateTap");
+    assert!(contract.validate(tap_schema, &lost_null, "$").is_err());
+    let refused = api.post(&p("/tap"), auth, &lost_null).await;
+    assert_eq!((refused.status.as_u16(), refused.code()), (400, "INVALID_JSON"), "{}", refused.body);
+    check("POST", "/v1/requests/{id}/tap", &refused);
+    let defaults = json!({ "lifetimeInMinutes": null, "startDateTime": null, "isUsableOnce": null });
+    contract.check_request("POST", "/v1/requests/{id}/tap", &defaults);
+    let tap = api.post(&p("/tap"), auth, &defaults).await;
+    assert_eq!(tap.status.as_u16(), 201, "{}", tap.body);
     check("POST", "/v1/requests/{id}/tap", &tap);
     check("POST", "/v1/requests/{id}/tap", &api.post(&p("/tap"), auth, &json!({})).await);
     check("POST", "/v1/requests/{id}/tap", &api.post(&p("/tap"), auth, &json!({ "replaceLost": true })).await);
@@ -242,4 +257,272 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     assert!(page.headers()["content-type"].to_str().expect("ct").starts_with("text/html"));
     let script: Value = json!(api.http.get(format!("{}/console/app.js", api.base)).send().await.expect("js").status().as_u16());
     assert_eq!(script, json!(200));
+}
+
+/// The refusals that come before any handler's own rules, read from the document itself so a
+/// new or edited operation cannot drop them: credentials (401), the idempotency layer (400
+/// IDEMPOTENCY_KEY_REQUIRED / _INVALID, 409 IDEMPOTENCY_KEY_IN_USE, 413 BODY_TOO_LARGE, 422
+/// IDEMPOTENCY_KEY_REUSED on every POST but the partner's callback), a JSON body of another
+/// content type (415), and somebody else's or an unknown request (404 REQUEST_NOT_FOUND).
+#[test]
+fn the_document_declares_the_refusals_every_operation_can_answer() {
+    let contract = Contract::load();
+    let mut missing = Vec::new();
+    let mut applied = [0; 4];
+    for (method, path) in contract.operations() {
+        let declared = contract.statuses(&method, &path);
+        let mut wanted: Vec<(u16, &str)> = Vec::new();
+        let schemes = contract.security_schemes(&method, &path);
+        if schemes.contains("deviceAuth") || schemes.contains("reviewerAuth") {
+            wanted.push((401, "AUTH_REQUIRED, DEVICE_AUTH_INVALID / REVIEWER_AUTH_INVALID"));
+            applied[0] += 1;
+        }
+        if method == "POST" && path != "/v1/partner/callback" {
+            wanted.extend([
+                (400, "IDEMPOTENCY_KEY_REQUIRED / IDEMPOTENCY_KEY_INVALID"),
+                (409, "IDEMPOTENCY_KEY_IN_USE"),
+                (413, "BODY_TOO_LARGE"),
+                (422, "IDEMPOTENCY_KEY_REUSED"),
+            ]);
+            let keyed = contract
+                .parameters(&method, &path)
+                .iter()
+                .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header" && p["required"] == true);
+            if !keyed {
+                missing.push(format!("{method} {path}: the Idempotency-Key header parameter"));
+            }
+            applied[1] += 1;
+        }
+        if path.starts_with("/v1/requests/{id}") || path.starts_with("/v1/review/requests/{id}") {
+            wanted.push((404, "REQUEST_NOT_FOUND"));
+            applied[2] += 1;
+        }
+        let body = contract.operation(&method, &path).and_then(|o| o.get("requestBody"));
+        if body.is_some_and(|b| b["required"] == true && b["content"].get("application/json").is_some()) && path != "/v1/partner/callback" {
+            wanted.push((415, "UNSUPPORTED_MEDIA_TYPE"));
+            applied[3] += 1;
+        }
+        for (status, why) in wanted {
+            if !declared.contains(&status) {
+                missing.push(format!("{method} {path}: {status} ({why})"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "undeclared answers:\n{}", missing.join("\n"));
+    assert!(applied.iter().all(|n| *n >= 10), "the rules matched (auth, POST, {{id}}, JSON body): {applied:?}");
+    // The selfie's own 415 IMAGE_NOT_JPEG; the callback takes no key (its signature stands in).
+    assert!(contract.statuses("POST", "/v1/requests/{id}/selfie").contains(&415));
+    assert!(!contract.parameters("POST", "/v1/partner/callback").iter().any(|p| p["name"] == "Idempotency-Key"));
+
+    let key = &contract.doc()["components"]["parameters"]["IdempotencyKey"]["schema"];
+    assert_eq!(key["pattern"], r"^[\x21-\x7E]{1,255}$", "what the layer accepts: 1–255 visible ASCII");
+    assert_eq!((&key["minLength"], &key["maxLength"]), (&json!(1), &json!(255)));
+    let status = contract.parameters("GET", "/v1/requests/{id}/status");
+    let after = status.iter().find(|p| p["name"] == "after_version").expect("after_version");
+    assert_eq!(
+        (&after["schema"]["type"], &after["schema"]["format"], &after["schema"]["minimum"]),
+        (&json!("integer"), &json!("int64"), &json!(0))
+    );
+
+    // `check` panics exactly when this is None: an answer with an undeclared status fails it.
+    assert!(contract.response_schema("GET", "/healthz", 401).is_none());
+    assert!(contract.response_schema("POST", "/v1/partner/callback", 415).is_none());
+}
+
+async fn answer_of(request: reqwest::RequestBuilder) -> Answer {
+    let response = request.send().await.expect("sent");
+    let status = response.status();
+    let replayed = response.headers().contains_key("idempotent-replayed");
+    let bytes = response.bytes().await.expect("body");
+    Answer { status, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null), replayed }
+}
+
+/// The refusals of the previous test, answered by a started service and held against the
+/// document: every operation behind a credential without one (and with the other kind), every
+/// POST without an idempotency key (and with a malformed one), a key reused with another body,
+/// a key still in use, an oversized body, JSON and the selfie under other content types, every
+/// request operation on somebody else's request, every reviewer operation on an unknown one, a
+/// malformed long-poll query; and optional request fields sent as `null`.
+#[tokio::test]
+async fn refusals_before_the_handlers_validate_against_the_document() {
+    let contract = Contract::load();
+    let h = start().await;
+    let api = &h.api;
+    let refused = |method: &str, path: &str, answer: &Answer, status: u16, code: &str| {
+        assert_eq!((answer.status.as_u16(), answer.code()), (status, code), "{method} {path}: {}", answer.body);
+        contract.check(method, path, status, &answer.body);
+    };
+    let owner = api.register_device().await;
+    let stranger = api.register_device().await;
+    let id = api.post("/v1/requests", Some(&owner), &alice()).await.ok(201)["request_id"].as_str().expect("id").to_owned();
+    let url = |template: &str, id: &str| format!("{}{}", api.base, template.replace("{id}", id));
+    let credential = |method: &str, template: &str| {
+        let schemes = contract.security_schemes(method, template);
+        if schemes.contains("reviewerAuth") {
+            Some(REVIEWER_TOKEN)
+        } else if schemes.contains("deviceAuth") {
+            Some(owner.as_str())
+        } else {
+            None
+        }
+    };
+    let build = |method: &str, template: &str, id: &str, auth: Option<&str>| {
+        let mut request = if method == "GET" { api.http.get(url(template, id)) } else { api.http.post(url(template, id)) };
+        if let Some(auth) = auth {
+            request = request.bearer_auth(auth);
+        }
+        request
+    };
+
+    // 401: no credential, then the other kind's.
+    let mut guarded = 0;
+    for (method, template) in contract.operations() {
+        let Some(own) = credential(&method, &template) else { continue };
+        let reviewer = own == REVIEWER_TOKEN;
+        let (other, code) = if reviewer { (owner.as_str(), "REVIEWER_AUTH_INVALID") } else { (REVIEWER_TOKEN, "DEVICE_AUTH_INVALID") };
+        for (auth, code) in [(None, "AUTH_REQUIRED"), (Some(other), code)] {
+            let request = build(&method, &template, &id, auth);
+            let request = if method == "POST" { request.header("Idempotency-Key", fresh_key()).json(&json!({})) } else { request };
+            refused(&method, &template, &answer_of(request).await, 401, code);
+        }
+        guarded += 1;
+    }
+    assert!(guarded >= 25, "{guarded} operations behind a credential");
+
+    // 400: every POST but the callback, without an idempotency key and with malformed ones.
+    for (method, template) in contract.operations().into_iter().filter(|(m, p)| m == "POST" && p != "/v1/partner/callback") {
+        let auth = credential(&method, &template);
+        let unkeyed = answer_of(build(&method, &template, &id, auth).json(&json!({}))).await;
+        refused(&method, &template, &unkeyed, 400, "IDEMPOTENCY_KEY_REQUIRED");
+        for key in ["two words".to_owned(), "k".repeat(256)] {
+            let malformed = answer_of(build(&method, &template, &id, auth).header("Idempotency-Key", key).json(&json!({}))).await;
+            refused(&method, &template, &malformed, 400, "IDEMPOTENCY_KEY_INVALID");
+        }
+    }
+
+    // 422: a stored key with another body (the same body is replayed).
+    let push = "/v1/devices/push-token";
+    let key = fresh_key();
+    let first = api.post_keyed(push, Some(&owner), &key, &json!({ "kind": "fcm", "token": "t1" })).await;
+    contract.check("POST", push, first.status.as_u16(), &first.body);
+    let again = api.post_keyed(push, Some(&owner), &key, &json!({ "kind": "fcm", "token": "t1" })).await;
+    assert!(again.replayed && again.status.as_u16() == 200, "{}", again.body);
+    let other = api.post_keyed(push, Some(&owner), &key, &json!({ "kind": "fcm", "token": "t2" })).await;
+    refused("POST", push, &other, 422, "IDEMPOTENCY_KEY_REUSED");
+
+    // 413: a body the layer will not buffer.
+    let submit = "/v1/requests/{id}/submit";
+    let oversized = answer_of(
+        build("POST", submit, &id, Some(&owner))
+            .header("Idempotency-Key", fresh_key())
+            .header("Content-Type", "application/json")
+            .body(vec![b' '; 8 * 1024 * 1024 + 1]),
+    )
+    .await;
+    refused("POST", submit, &oversized, 413, "BODY_TOO_LARGE");
+    // The partner's callback is not buffered by the idempotency layer; its limit answers in JSON too.
+    let callback = "/v1/partner/callback";
+    let flood = answer_of(
+        api.http
+            .post(format!("{}{callback}", api.base))
+            .header("Partner-Signature", format!("t=0,v1={}", "0".repeat(64)))
+            .header("Content-Type", "application/json")
+            .body(vec![b' '; 8 * 1024 * 1024 + 1]),
+    )
+    .await;
+    refused("POST", callback, &flood, 413, "BODY_TOO_LARGE");
+
+    // 415: every JSON body as text/plain; the selfie as PNG.
+    for (method, template) in contract.operations() {
+        let Some(body) = contract.operation(&method, &template).and_then(|o| o.get("requestBody")) else { continue };
+        if body["required"] != true || body["content"].get("application/json").is_none() || template == "/v1/partner/callback" {
+            continue;
+        }
+        let request = build(&method, &template, &id, credential(&method, &template))
+            .header("Idempotency-Key", fresh_key())
+            .header("Content-Type", "text/plain")
+            .body("{}");
+        refused(&method, &template, &answer_of(request).await, 415, "UNSUPPORTED_MEDIA_TYPE");
+    }
+    let selfie = "/v1/requests/{id}/selfie";
+    let png = api.post_bytes(&selfie.replace("{id}", &id), &owner, "image/png", face_jpeg()).await;
+    refused("POST", selfie, &png, 415, "IMAGE_NOT_JPEG");
+
+    // 404: each request operation on another device's request, with a body that passes every
+    // check made before ownership; each reviewer operation on an unknown request.
+    api.get(&format!("/v1/requests/{id}"), Some(&owner)).await.ok(200);
+    let attestation = json!({ "id": "AAAA", "rawId": "AAAA", "type": "public-key",
+                              "response": { "attestationObject": "AAAA", "clientDataJSON": "AAAA" } });
+    let mut strangers = 0;
+    for (method, template) in contract.operations().into_iter().filter(|(_, p)| p.starts_with("/v1/requests/{id}")) {
+        let path = template.replace("{id}", &id);
+        let body = match template.as_str() {
+            "/v1/requests/{id}/date-of-birth" => json!({ "date_of_birth": "1985-11-30" }),
+            "/v1/requests/{id}/consent" => consent_body(),
+            "/v1/requests/{id}/liveness" => json!({ "challenge_id": "lc_unknown", "frames": approach_frames() }),
+            "/v1/requests/{id}/verified-id/presentation" => json!({ "jws": "a.b.c" }),
+            "/v1/requests/{id}/passkey/attestation" => attestation.clone(),
+            _ => json!({}),
+        };
+        let answer = match (method.as_str(), template.as_str()) {
+            ("GET", _) => api.get(&path, Some(&stranger)).await,
+            (_, "/v1/requests/{id}/selfie") => api.post_bytes(&path, &stranger, "image/jpeg", face_jpeg()).await,
+            (_, "/v1/requests/{id}/verified-id/presentation") => api.post_presenting(&path, &stranger, &fresh_key(), &body, "a.b.c").await,
+            _ => api.post(&path, Some(&stranger), &body).await,
+        };
+        refused(&method, &template, &answer, 404, "REQUEST_NOT_FOUND");
+        strangers += 1;
+    }
+    assert!(strangers >= 16, "{strangers} request operations");
+    for (method, template) in contract.operations().into_iter().filter(|(_, p)| p.starts_with("/v1/review/requests/{id}")) {
+        let body = if template.ends_with("/decision") { json!({ "decision": "approve" }) } else { json!({}) };
+        let request = build(&method, &template, "req_missing", Some(REVIEWER_TOKEN));
+        let request = if method == "POST" { request.header("Idempotency-Key", fresh_key()).json(&body) } else { request };
+        refused(&method, &template, &answer_of(request).await, 404, "REQUEST_NOT_FOUND");
+    }
+
+    // The long-poll's query: a malformed version is refused; 0 (none yet) answers at once.
+    let status = "/v1/requests/{id}/status";
+    let malformed = api.get(&format!("/v1/requests/{id}/status?after_version=soon"), Some(&owner)).await;
+    refused("GET", status, &malformed, 400, "INVALID_QUERY");
+    let negative = api.get(&format!("/v1/requests/{id}/status?wait=30&after_version=-1"), Some(&owner)).await;
+    refused("GET", status, &negative, 400, "INVALID_QUERY");
+    let fresh = api.get(&format!("/v1/requests/{id}/status?wait=30&after_version=0"), Some(&owner)).await;
+    contract.check("GET", status, 200, &fresh.body);
+    assert_eq!(fresh.status.as_u16(), 200);
+
+    // 409: the same key again while the first call still runs (a selfie's face search takes a
+    // while); the later one may instead find the first answer stored, and is then a replay.
+    api.post(&format!("/v1/requests/{id}/consent"), Some(&owner), &consent_body()).await.ok(200);
+    let key = fresh_key();
+    let upload = || {
+        build("POST", selfie, &id, Some(&owner))
+            .header("Idempotency-Key", key.as_str())
+            .header("Content-Type", "image/jpeg")
+            .body(face_jpeg())
+    };
+    let (one, two) = tokio::join!(answer_of(upload()), answer_of(upload()));
+    for answer in [&one, &two] {
+        contract.check("POST", selfie, answer.status.as_u16(), &answer.body);
+    }
+    let statuses = [(one.status.as_u16(), one.code().to_owned()), (two.status.as_u16(), two.code().to_owned())];
+    assert!(statuses.iter().any(|(s, _)| *s == 200), "{statuses:?}");
+    assert!(statuses.iter().any(|(s, c)| *s == 409 && c == "IDEMPOTENCY_KEY_IN_USE") || one.replayed || two.replayed, "{statuses:?}");
+
+    // Optional request fields sent as null mean "absent"; the document declares them nullable.
+    // A required field sent as null is refused, and the document does not allow it either.
+    let devices = json!({ "platform": "ios", "device_secret": null, "device_key": null });
+    contract.check_request("POST", "/v1/devices", &devices);
+    let registered = api.post("/v1/devices", None, &devices).await;
+    assert_eq!(registered.status.as_u16(), 201, "{}", registered.body);
+    contract.check("POST", "/v1/devices", 201, &registered.body);
+    let identity = json!({ "upn": "alice@contoso.example", "employee_id": "E1001", "staff_kind": "employee", "personal_email": null,
+                           "date_of_birth": null, "verified_id": null, "terms_version": null, "consent_accepted_at": null });
+    contract.check_request("POST", "/v1/requests", &identity);
+    let created = api.post("/v1/requests", Some(&stranger), &identity).await;
+    assert_eq!(created.status.as_u16(), 201, "{}", created.body);
+    contract.check("POST", "/v1/requests", 201, &created.body);
+    let no_platform = json!({ "platform": null });
+    assert!(contract.validate(contract.request_schema("POST", "/v1/devices").expect("schema"), &no_platform, "$").is_err());
+    refused("POST", "/v1/devices", &api.post("/v1/devices", None, &no_platform).await, 400, "INVALID_JSON");
 }

@@ -220,6 +220,7 @@ pub const CLIENT_FAULTS: &[&str] = &[
     "METHOD_NOT_ALLOWED",
     "ROUTE_NOT_FOUND",
     "BODY_TOO_LARGE",
+    "BODY_UNREADABLE",
     // `RunningService::count_rows`, a test helper.
     "TABLE_INVALID",
     // `POST /v1/tap/sign-in` stands in for Entra's sign-in; the app never calls it.

@@ -4,7 +4,6 @@
 //! `GET /v1/requests/{id}/government-id`. No endpoint takes a verdict from the phone.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -15,7 +14,7 @@ use crate::domain::partner::{PartnerSession, accept_verdict};
 use crate::domain::verified_id::issue_on_government_id;
 use crate::http::auth::DeviceAuth;
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::extract::ApiJson;
+use crate::http::extract::{ApiBytes, ApiJson};
 use crate::http::verified_id::issue_verified_id;
 use crate::partner::CallbackRefused;
 use crate::state::AppState;
@@ -127,7 +126,7 @@ pub struct Callback {
 /// `POST /v1/partner/callback`: the partner's signed verdict. The signature is checked on the
 /// exact bytes before anything is parsed; then the event must be new, the session known and
 /// still waiting, and the request a draft. Only then is anything written.
-pub async fn callback(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult<StatusCode> {
+pub async fn callback(State(state): State<AppState>, headers: HeaderMap, ApiBytes(body): ApiBytes) -> ApiResult<StatusCode> {
     let now = state.now();
     let signature = headers.get(state.partner.signature_header()).and_then(|v| v.to_str().ok());
     state.partner.verify_callback(signature, &body, now).map_err(|refused| {

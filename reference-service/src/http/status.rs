@@ -23,9 +23,10 @@ pub struct StatusQuery {
     #[serde(default)]
     pub wait: Option<u64>,
     /// The version the caller already has; the poll answers as soon as the request's version
-    /// differs. Without it, the poll waits for the next change.
+    /// differs. Without it, the poll waits for the next change. Unsigned, as openapi.yaml says:
+    /// a negative version is a malformed query (400 INVALID_QUERY), not one that never matches.
     #[serde(default)]
-    pub after_version: Option<i64>,
+    pub after_version: Option<u64>,
 }
 
 /// `RequestStatus` in openapi.yaml: the part of a request the app polls.
@@ -81,7 +82,8 @@ pub async fn status(
     let mut changes = state.changes.subscribe();
     let view = status_view(&state, &id, &device)?;
     let wait = query.wait.unwrap_or(0).min(state.max_wait_seconds);
-    let known = query.after_version.unwrap_or(view.version);
+    // A version beyond i64 cannot be the request's, so it differs like any other stale one.
+    let known = query.after_version.map_or(view.version, |v| i64::try_from(v).unwrap_or(i64::MAX));
     if wait == 0 || view.version != known {
         return Ok(Json(view));
     }

@@ -43,11 +43,50 @@ impl Contract {
         }
     }
 
+    /// The operation `method path` of the document.
+    pub fn operation(&self, method: &str, path: &str) -> Option<&Value> {
+        self.doc["paths"].get(path)?.get(method.to_lowercase())
+    }
+
+    /// The statuses `method path` declares (empty for an unknown operation).
+    pub fn statuses(&self, method: &str, path: &str) -> BTreeSet<u16> {
+        let responses = self.operation(method, path).and_then(|o| o["responses"].as_object());
+        responses.into_iter().flat_map(|r| r.keys()).filter_map(|status| status.parse().ok()).collect()
+    }
+
+    /// The names of the security schemes `method path` accepts (the document's default if it
+    /// names none of its own).
+    pub fn security_schemes(&self, method: &str, path: &str) -> BTreeSet<String> {
+        let security = self.operation(method, path).and_then(|o| o.get("security")).unwrap_or(&self.doc["security"]);
+        security.as_array().into_iter().flatten().filter_map(Value::as_object).flat_map(|o| o.keys().cloned()).collect()
+    }
+
+    /// `method path`'s parameters, `$ref`s resolved.
+    pub fn parameters(&self, method: &str, path: &str) -> Vec<&Value> {
+        let parameters = self.operation(method, path).and_then(|o| o["parameters"].as_array());
+        parameters.into_iter().flatten().map(|p| self.resolve(p)).collect()
+    }
+
     /// The JSON schema of an operation's response, if it declares one.
     pub fn response_schema(&self, method: &str, path: &str, status: u16) -> Option<&Value> {
-        let operation = self.doc["paths"].get(path)?.get(method.to_lowercase())?;
+        let operation = self.operation(method, path)?;
         let response = self.resolve(operation["responses"].get(status.to_string())?);
         response.pointer("/content/application~1json/schema")
+    }
+
+    /// The JSON schema of an operation's request body, if it takes JSON.
+    pub fn request_schema(&self, method: &str, path: &str) -> Option<&Value> {
+        let body = self.resolve(self.operation(method, path)?.get("requestBody")?);
+        body.pointer("/content/application~1json/schema")
+    }
+
+    /// Panics unless `body` is a request body the document allows for `method path`.
+    #[track_caller]
+    pub fn check_request(&self, method: &str, path: &str, body: &Value) {
+        let schema = self.request_schema(method, path).unwrap_or_else(|| panic!("openapi.yaml declares no JSON body for {method} {path}"));
+        if let Err(problem) = self.validate(schema, body, "$") {
+            panic!("{method} {path}: the document does not allow this request body: {problem}\nbody: {body}");
+        }
     }
 
     /// Panics unless `body` matches what the document says `method path` answers with `status`.
