@@ -64,4 +64,17 @@ if [ ! -f "$SWIFT_ROOT/.identity-pass-ready" ]; then
   rm -rf "$SWIFT_ROOT" && mv "$SWIFT_ROOT.partial" "$SWIFT_ROOT"
   touch "$SWIFT_ROOT/.identity-pass-ready"
 fi
+# --- cargo-audit, pinned, for the offline advisory check (scripts/check-advisories.sh) ---------
+# Built once from crates.io into the cache; --locked takes the versions its authors tested.
+# No default features: binary scanning is not used, and it would build a second object parser.
+CARGO_AUDIT_VERSION="0.22.2"
+AUDIT_ROOT="$CACHE/cargo-audit"
+if ! "$AUDIT_ROOT/bin/cargo-audit" --version 2>/dev/null | grep -qx "cargo-audit $CARGO_AUDIT_VERSION"; then
+  log "cargo install cargo-audit@$CARGO_AUDIT_VERSION (a few minutes, once)"
+  # Its own target dir, away from the project's build output, removed once the binary is in place.
+  CARGO_TARGET_DIR="$CACHE/cargo-audit-build" cargo install --quiet --locked --no-default-features \
+    --version "$CARGO_AUDIT_VERSION" --root "$AUDIT_ROOT" cargo-audit
+  rm -rf "$CACHE/cargo-audit-build"
+fi
+
 log "toolchains ready in $CACHE"

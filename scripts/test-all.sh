@@ -40,6 +40,14 @@ else
   failures=$((failures + 1)); failed_total=$((failed_total + 1))
 fi
 
+section "dependencies: Cargo.lock against the committed RustSec snapshot (offline)"
+bash scripts/check-advisories.sh > "$log/advisories.txt" 2>&1
+advisories_exit=$?
+grep -vE '^ +(Loaded|Scanning) ' "$log/advisories.txt" | grep -v 'advisories: ' | head -n 60
+tail -n 1 "$log/advisories.txt" > "$log/advisories-result.txt"; cat "$log/advisories-result.txt"
+count "$log/advisories-result.txt"
+[ "$advisories_exit" -eq 0 ] || failures=$((failures + 1))
+
 section "rust: cargo test --workspace"
 cargo test --workspace --lib --bins --tests --examples 2>&1 | tee "$log/rust.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || failures=$((failures + 1))
