@@ -15,6 +15,9 @@ pub mod messages;
 pub mod secret;
 pub mod secure_store;
 pub mod selfie;
+
+#[cfg(test)]
+mod redaction_tests;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 

@@ -64,8 +64,13 @@ fn scripted_passkey_path_fills_the_partners_page_and_registers_a_passkey() {
     assert!(stdout.contains("done: the onboarding finished"), "{stdout}");
 }
 
-/// `RUST_LOG` reaches the runtime's logs (on stderr, beside the screens on stdout), and at the
-/// most verbose level the TAP shown on screen is in no log line.
+/// `RUST_LOG` reaches the runtime's and the embedded service's logs (on stderr, beside the
+/// screens on stdout), and at the most verbose level no secret is in them: not the TAP shown on
+/// screen, which appears on stdout only on the TAP screen's own line; no credential (a JWS or
+/// JWT, whose header always starts `eyJ`), no `Authorization` value, and no picture (a JPEG
+/// starts FF D8 FF: `/9j/` in base64, `255, 216, 255` as a printed byte vector, `ffd8ff` in hex).
+/// The device secret and the Verified ID themselves are searched for by value in the runtime's
+/// `tests/secrets.rs`, which can read the phone's store; this shell's store is in its memory.
 #[test]
 fn rust_log_shows_the_runtimes_work_and_never_the_tap() {
     let output = shell().env("RUST_LOG", "trace").stdin(std::process::Stdio::null()).output().expect("the shell runs");
@@ -73,7 +78,14 @@ fn rust_log_shows_the_runtimes_work_and_never_the_tap() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "exit {:?}\nstderr tail:\n{}", output.status.code(), &stderr[stderr.len().saturating_sub(2000)..]);
     assert!(stderr.contains("CreateTap") && stderr.contains("sending"), "the runtime's calls are logged");
+    assert!(stderr.contains("route=\"/v1/requests/{id}/tap\""), "the embedded service's requests are logged");
+    assert!(stderr.contains("TRACE"), "at the most verbose level");
     let tap = printed_tap(&stdout).expect("the TAP is printed on its screen");
     assert!(!stderr.contains(&tap), "the TAP is never logged, even at trace level");
+    let showing: Vec<&str> = stdout.lines().filter(|line| line.contains(&tap)).collect();
+    assert!(showing.iter().all(|line| line.starts_with("  TAP  ")), "the TAP only on its screen: {showing:?}");
+    for leak in ["eyJ", "Bearer", "authorization: ", "/9j/", "255, 216, 255", "ffd8ff", "FFD8FF"] {
+        assert!(!stderr.contains(leak), "{leak:?} in the log: a credential or a picture");
+    }
     assert!(!stdout.contains("TRACE"), "logs stay off the screens");
 }

@@ -17,8 +17,8 @@ pub struct PendingCallback {
     pub body: Vec<u8>,
 }
 
-/// One ID check.
-#[derive(Debug, Clone)]
+/// One ID check. `Debug` by hand: the derived one would print the hand-off token.
+#[derive(Clone)]
 pub struct Session {
     /// The hand-off token.
     pub token: String,
@@ -32,6 +32,17 @@ pub struct Session {
     pub callback: Option<PendingCallback>,
     /// The verdict reached the service: the session is over.
     pub delivered: bool,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("reference", &self.reference)
+            .field("expires_at", &self.expires_at)
+            .field("callback", &self.callback)
+            .field("delivered", &self.delivered)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Every session of this partner.
@@ -88,5 +99,26 @@ impl Sessions {
         // A panic while holding the lock cannot leave a session half-written (every change is
         // one assignment), so a poisoned map is still sound.
         self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hand-off token opens the user's ID check: a printed session must not carry it.
+    #[test]
+    fn a_session_prints_no_hand_off_token() {
+        let session = Session {
+            token: "tok_canary5f1d0c9e".into(),
+            reference: "req_1".into(),
+            callback_url: "http://127.0.0.1:9/v1/partner/callback".into(),
+            expires_at: 0,
+            callback: None,
+            delivered: false,
+        };
+        let printed = format!("{session:?} {session:#?}");
+        assert!(!printed.contains("canary5f1d0c9e"), "{printed}");
+        assert!(printed.contains("req_1"), "the rest stays readable: {printed}");
     }
 }

@@ -27,6 +27,9 @@ pub mod secrets;
 pub mod state;
 pub mod store;
 
+#[cfg(test)]
+mod redaction_tests;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -22,6 +22,9 @@ mod stored_verified_id;
 pub mod transport;
 pub mod watcher;
 
+#[cfg(test)]
+mod redaction_tests;
+
 pub use idempotency::IdempotencyKey;
 pub use pinning::SpkiPin;
 pub use platform::{Clock, DeviceKey, DeviceKeyFailure, PasskeyAuthenticator, PasskeyFailure, SessionListener, SystemClock};

@@ -28,8 +28,8 @@ use crate::secrets::{hex, new_id, random_bytes, sha256};
 use crate::state::AppState;
 use crate::store;
 
-/// Body of `POST /v1/devices`.
-#[derive(Debug, Deserialize)]
+/// Body of `POST /v1/devices`. `Debug` by hand: the derived one would print the device secret.
+#[derive(Deserialize)]
 pub struct RegisterDevice {
     /// `android`, `android_china` or `ios`.
     pub platform: String,
@@ -39,6 +39,16 @@ pub struct RegisterDevice {
     /// The device key: its public half and the proof of possession.
     #[serde(default)]
     pub device_key: Option<DeviceKeyField>,
+}
+
+impl std::fmt::Debug for RegisterDevice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegisterDevice")
+            .field("platform", &self.platform)
+            .field("device_secret", &self.device_secret.as_ref().map(|_| identity_pass_core::secret::REDACTED))
+            .field("device_key", &self.device_key)
+            .finish()
+    }
 }
 
 /// `device_key` of `POST /v1/devices`.

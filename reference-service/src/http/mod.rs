@@ -19,6 +19,7 @@ pub mod identity_step;
 pub mod liveness;
 pub mod passkey;
 pub mod push_tokens;
+pub mod request_log;
 pub mod request_view;
 pub mod requests;
 pub mod review;

@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::http::error::ApiError;
 use crate::http::review_evidence;
 use crate::http::{
-    console, devices, evidence, government_id, idempotency, identity_step, liveness, passkey, push_tokens, requests, review, status, tap,
-    verified_id,
+    console, devices, evidence, government_id, idempotency, identity_step, liveness, passkey, push_tokens, request_log, requests, review,
+    status, tap, verified_id,
 };
 use crate::state::AppState;
 
@@ -101,5 +101,6 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { ApiError::not_found("ROUTE_NOT_FOUND", "no such endpoint") })
         .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "method not allowed") })
         .layer(DefaultBodyLimit::max(idempotency::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(request_log::layer))
         .with_state(state)
 }

@@ -45,7 +45,8 @@ impl From<CreateTap> for TapOptions {
 }
 
 /// Graph's `temporaryAccessPassAuthenticationMethod`; `temporaryAccessPass` only on creation.
-#[derive(Debug, Serialize)]
+/// `Debug` by hand: the derived one would print the code.
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TapView {
     /// Method id.
@@ -64,6 +65,19 @@ pub struct TapView {
     pub is_usable: bool,
     /// Why (not) usable.
     pub method_usability_reason: &'static str,
+}
+
+impl std::fmt::Debug for TapView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TapView")
+            .field("id", &self.id)
+            .field("temporary_access_pass", &self.temporary_access_pass.as_ref().map(|_| identity_pass_core::secret::REDACTED))
+            .field("start_date_time", &self.start_date_time)
+            .field("lifetime_in_minutes", &self.lifetime_in_minutes)
+            .field("is_usable", &self.is_usable)
+            .field("method_usability_reason", &self.method_usability_reason)
+            .finish_non_exhaustive()
+    }
 }
 
 impl TapView {

@@ -136,8 +136,9 @@ pub async fn present(
     Ok(Json(view))
 }
 
-/// Answer of `GET /v1/requests/{id}/verified-id`.
-#[derive(Debug, Serialize)]
+/// Answer of `GET /v1/requests/{id}/verified-id`. `Debug` by hand: the derived one would print
+/// the credential.
+#[derive(Serialize)]
 pub struct VerifiedIdView {
     /// The compact JWS.
     pub jws: String,
@@ -145,6 +146,16 @@ pub struct VerifiedIdView {
     pub issued_at: String,
     /// RFC 3339.
     pub expires_at: String,
+}
+
+impl std::fmt::Debug for VerifiedIdView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifiedIdView")
+            .field("jws", &identity_pass_core::secret::REDACTED)
+            .field("issued_at", &self.issued_at)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 /// `GET /v1/requests/{id}/verified-id`: the credential issued for this request (passkey path:
