@@ -33,7 +33,7 @@ impl Contract {
         out
     }
 
-    fn resolve<'a>(&'a self, value: &'a Value) -> &'a Value {
+    pub fn resolve<'a>(&'a self, value: &'a Value) -> &'a Value {
         match value.get("$ref").and_then(Value::as_str) {
             Some(reference) => {
                 let pointer = reference.trim_start_matches('#');

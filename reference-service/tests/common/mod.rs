@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod contract;
+pub mod generated;
 
 use std::path::PathBuf;
 use std::sync::Arc;
