@@ -12,8 +12,12 @@ pub const MIN_JPEG_BYTES: usize = 1024;
 pub const MAX_JPEG_BYTES: usize = 5 * 1024 * 1024;
 /// Smallest accepted width and height.
 pub const MIN_DIMENSION: u32 = 240;
-/// Largest accepted width and height.
-pub const MAX_DIMENSION: u32 = 4096;
+/// Largest accepted width and height. The app sends at most 480 px (the core's
+/// `CaptureSettings::max_side`); 2048 leaves room for other clients while bounding what a small
+/// file can make the service decode: a 50 KB JPEG declaring 4096×4096 cost 5.8 s of CPU and a
+/// 120 MB peak in a debug build before it was refused for having no face; 2048×2048, 1.6 s and
+/// 48 MB (same build, same machine).
+pub const MAX_DIMENSION: u32 = 2048;
 
 /// Checks that `bytes` are an acceptable JPEG showing exactly one face.
 pub fn validate_jpeg(bytes: &[u8], face_check: &dyn FaceCheck) -> Result<(), DomainError> {
@@ -103,7 +107,7 @@ mod tests {
         assert!(huge.len() < 50_000);
         assert_eq!(validate_jpeg(&huge, &Broken), Err(DomainError::ImageDimensionsInvalid { min: MIN_DIMENSION, max: MAX_DIMENSION }));
         assert_eq!(
-            validate_jpeg(&declaring(4097, 320), &Broken),
+            validate_jpeg(&declaring(2049, 320), &Broken),
             Err(DomainError::ImageDimensionsInvalid { min: MIN_DIMENSION, max: MAX_DIMENSION })
         );
         assert_eq!(validate_jpeg(&declaring(320, 320), &AssumeFacePresent), Ok(()), "the patch itself keeps a valid JPEG");
