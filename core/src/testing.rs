@@ -59,3 +59,46 @@ impl SecureStore for MemorySecureStore {
         Ok(())
     }
 }
+
+/// Panics if `value`'s `Debug` output (plain and pretty) holds `secret`: as text, or as a byte
+/// vector, hex or base64 would print its first 24 bytes. Returns the output, so a test can also
+/// check that the rest of the value stays readable. Used by every crate's `redaction_tests`.
+#[track_caller]
+pub fn assert_debug_hides(value: &impl std::fmt::Debug, secret: &[u8]) -> String {
+    use base64::Engine;
+    let printed = format!("{value:?} {value:#?}");
+    let sample = &secret[..secret.len().min(24)];
+    let listed: Vec<String> = sample.iter().map(u8::to_string).collect();
+    let hex: String = sample.iter().map(|b| format!("{b:02x}")).collect();
+    let forms = [
+        String::from_utf8_lossy(sample).into_owned(),
+        listed.join(", "),
+        hex,
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(sample),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sample),
+    ];
+    for form in forms.iter().filter(|f| f.len() >= 8) {
+        assert!(!printed.contains(form.as_str()), "a secret in Debug output ({form}): {printed}");
+    }
+    printed
+}
+
+/// Resolves only while `T` has no `Debug`: with one, both impls below apply and the call is
+/// ambiguous. [`assert_no_debug!`](crate::assert_no_debug) is the way to use it.
+pub trait AmbiguousIfDebug<Marker> {
+    /// Named by the macro; never called.
+    fn no_debug() {}
+}
+impl<T: ?Sized> AmbiguousIfDebug<()> for T {}
+/// The marker of the impl that applies to `Debug` types.
+pub struct HasDebug;
+impl<T: ?Sized + std::fmt::Debug> AmbiguousIfDebug<HasDebug> for T {}
+
+/// Stops compiling the day one of the types gets a `Debug` (for types that carry a secret in
+/// transit and must never be printed).
+#[macro_export]
+macro_rules! assert_no_debug {
+    ($($t:ty),+ $(,)?) => {
+        $( let _ = <$t as $crate::testing::AmbiguousIfDebug<_>>::no_debug; )+
+    };
+}
