@@ -77,4 +77,15 @@ if ! "$AUDIT_ROOT/bin/cargo-audit" --version 2>/dev/null | grep -qx "cargo-audit
   rm -rf "$CACHE/cargo-audit-build"
 fi
 
+# --- cargo-fuzz, pinned, for the fuzz targets (scripts/fuzz.sh) ------------------------------
+# Same way as cargo-audit: built once into the cache, its own target dir removed afterwards.
+CARGO_FUZZ_VERSION="0.13.2"
+FUZZ_ROOT="$CACHE/cargo-fuzz"
+if ! "$FUZZ_ROOT/bin/cargo-fuzz" --version 2>/dev/null | grep -qx "cargo-fuzz $CARGO_FUZZ_VERSION"; then
+  log "cargo install cargo-fuzz@$CARGO_FUZZ_VERSION (a minute or two, once)"
+  CARGO_TARGET_DIR="$CACHE/cargo-fuzz-build" cargo install --quiet --locked \
+    --version "$CARGO_FUZZ_VERSION" --root "$FUZZ_ROOT" cargo-fuzz
+  rm -rf "$CACHE/cargo-fuzz-build"
+fi
+
 log "toolchains ready in $CACHE"
