@@ -351,6 +351,12 @@ struct GovernmentIdBody {
     server_time: String,
 }
 
+/// Reads a success body of `GET …/government-id` as the client does (the fuzz target
+/// `service_answer` feeds it anything).
+pub fn read_government_id_verdict(body: &[u8]) -> Result<GovernmentIdVerdict, TransportError> {
+    verdict_from(crate::transport::parse_body(body)?)
+}
+
 fn verdict_from(body: GovernmentIdBody) -> Result<GovernmentIdVerdict, TransportError> {
     let outcome = match body.status.as_str() {
         "pending" => None,
@@ -395,6 +401,12 @@ fn usability_from(value: &str) -> Result<TapUsability, TransportError> {
         "OneTimeUsed" => TapUsability::OneTimeUsed,
         other => return Err(TransportError::UnexpectedBody { detail: format!("unknown usability {other:?}") }),
     })
+}
+
+/// Reads a success body of `POST …/submit` or `GET …/status` as the client does (the fuzz
+/// target `service_answer` feeds it anything).
+pub fn read_status_update(body: &[u8]) -> Result<StatusUpdate, TransportError> {
+    status_from(crate::transport::parse_body(body)?)
 }
 
 fn status_from(body: StatusBody) -> Result<StatusUpdate, TransportError> {
@@ -597,7 +609,7 @@ impl ServiceClient {
     /// `GET …/government-id`: the verdict the partner reported to the service, if it has.
     pub async fn government_id_verdict(&self, auth: &DeviceAuth, request_id: &str) -> Result<GovernmentIdVerdict, TransportError> {
         let path = format!("v1/requests/{request_id}/government-id");
-        verdict_from(self.transport.send_json(Self::authed(auth, Method::GET, &path, None)).await?)
+        read_government_id_verdict(&self.transport.send(Self::authed(auth, Method::GET, &path, None)).await?)
     }
 
     /// `POST …/selfie` with the JPEG as the body.
@@ -697,8 +709,7 @@ impl ServiceClient {
     /// `POST …/submit`: to the reviewer (or approved at once on the fast path).
     pub async fn submit(&self, auth: &DeviceAuth, request_id: &str, key: &IdempotencyKey) -> Result<StatusUpdate, TransportError> {
         let path = format!("v1/requests/{request_id}/submit");
-        let body: StatusBody = self.transport.send_json(Self::authed(auth, Method::POST, &path, Some(key))).await?;
-        status_from(body)
+        read_status_update(&self.transport.send(Self::authed(auth, Method::POST, &path, Some(key))).await?)
     }
 
     /// `GET …/status`, long-polling up to `wait_seconds` for a version other than `after`.
@@ -715,7 +726,7 @@ impl ServiceClient {
         }
         let mut request = Self::authed(auth, Method::GET, &path, None);
         request.timeout = Some(std::time::Duration::from_secs(u64::from(wait_seconds) + 15));
-        status_from(self.transport.send_json(request).await?)
+        read_status_update(&self.transport.send(request).await?)
     }
 
     /// `POST …/tap`: the TAP, whose code is in this answer only. The service issues one per

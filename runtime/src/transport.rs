@@ -202,7 +202,7 @@ impl HttpTransport {
     /// Sends `request`, retrying as the policy allows, and parses a success body as `T`.
     pub async fn send_json<T: DeserializeOwned>(&self, request: ServiceRequest<'_>) -> Result<T, TransportError> {
         let body = self.send(request).await?;
-        serde_json::from_slice(&body).map_err(|e| TransportError::UnexpectedBody { detail: e.to_string() })
+        parse_body(&body)
     }
 
     /// Sends `request` with a raw body of `content_type` (kept for every retry).
@@ -276,11 +276,26 @@ impl HttpTransport {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         let body = response.bytes().await.map_err(classify)?;
-        if status.is_success() {
-            return Ok(body.to_vec());
+        match read_answer(status.as_u16(), &body) {
+            Ok(success) => Ok(success.to_vec()),
+            Err(error) => Err((AttemptOutcome::Status(status.as_u16()), retry_after, error)),
         }
-        Err((AttemptOutcome::Status(status.as_u16()), retry_after, service_error(status, &body)))
     }
+}
+
+/// Reads one answer of the service from its HTTP status and body, as every attempt of `send`
+/// does: a success (2xx) is its body as it came; anything else is the service's refusal with
+/// its JSON `code` and `message`, or `HTTP_<status>` when the body carries none. A status
+/// outside 100–999 (which no HTTP stack delivers) is an unexpected answer. Public so that the
+/// fuzz target `service_answer` reads answers through this same function.
+pub fn read_answer(status: u16, body: &[u8]) -> Result<&[u8], TransportError> {
+    let status = StatusCode::from_u16(status).map_err(|_| TransportError::UnexpectedBody { detail: format!("HTTP status {status}") })?;
+    if status.is_success() { Ok(body) } else { Err(service_error(status, body)) }
+}
+
+/// Parses a success body as `T`; a body that breaks the contract is `UnexpectedBody`.
+pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, TransportError> {
+    serde_json::from_slice(body).map_err(|e| TransportError::UnexpectedBody { detail: e.to_string() })
 }
 
 fn service_error(status: StatusCode, body: &[u8]) -> TransportError {
@@ -369,5 +384,22 @@ mod tests {
     fn the_base_path_is_kept_when_joining() {
         let transport = HttpTransport::new(TransportConfig::new("https://host.example/api")).expect("config");
         assert_eq!(transport.base_url().join("v1/devices").expect("join").as_str(), "https://host.example/api/v1/devices");
+    }
+
+    #[test]
+    fn an_answer_is_its_body_or_the_services_refusal() {
+        assert_eq!(read_answer(204, b"anything"), Ok(&b"anything"[..]));
+        let service =
+            |status: u16, code: &str, message: &str| TransportError::Service { status, code: code.into(), message: message.into() };
+        assert_eq!(
+            read_answer(404, br#"{"code":"REQUEST_NOT_FOUND","message":"No such request."}"#),
+            Err(service(404, "REQUEST_NOT_FOUND", "No such request."))
+        );
+        assert_eq!(read_answer(413, br#"{"code":"PAYLOAD_TOO_LARGE"}"#), Err(service(413, "PAYLOAD_TOO_LARGE", "")));
+        assert_eq!(read_answer(502, b"<html>Bad gateway</html>"), Err(service(502, "HTTP_502", "Bad Gateway")));
+        // Found by the fuzz target: a repeated key is not the service's body, so the status speaks.
+        assert_eq!(read_answer(409, br#"{"code":"A","message":"x","message":"y"}"#), Err(service(409, "HTTP_409", "Conflict")));
+        assert!(matches!(read_answer(1000, b""), Err(TransportError::UnexpectedBody { .. })));
+        assert!(matches!(parse_body::<u32>(b"\"x\""), Err(TransportError::UnexpectedBody { .. })));
     }
 }
