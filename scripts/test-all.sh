@@ -48,6 +48,14 @@ tail -n 1 "$log/advisories.txt" > "$log/advisories-result.txt"; cat "$log/adviso
 count "$log/advisories-result.txt"
 [ "$advisories_exit" -eq 0 ] || failures=$((failures + 1))
 
+section "fuzz: every target built and run, bounded (scripts/fuzz.sh; the long form is in the README)"
+bash scripts/fuzz.sh > "$log/fuzz.txt" 2>&1
+fuzz_exit=$?
+grep -v 'fuzz: ' "$log/fuzz.txt" | head -n 60
+tail -n 1 "$log/fuzz.txt" > "$log/fuzz-result.txt"; cat "$log/fuzz-result.txt"
+count "$log/fuzz-result.txt"
+[ "$fuzz_exit" -eq 0 ] || failures=$((failures + 1))
+
 section "rust: cargo test --workspace"
 cargo test --workspace --lib --bins --tests --examples 2>&1 | tee "$log/rust.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || failures=$((failures + 1))
