@@ -14,7 +14,8 @@
 # Build choices: `--sanitizer none`, because every crate of this project forbids unsafe code and
 # what the targets look for are panics, failed assertions, overflows and unbounded memory (which
 # the targets count themselves); AddressSanitizer would double the build and halve exec/s. Release
-# with debug assertions (`-a`): overflow checks and debug_asserts stay on. With no sanitizer,
+# with debug assertions (`-a`): overflow checks and debug_asserts stay on. (`--dev` built in a
+# third of the time here but ran the JPEG and frame targets 25–100× slower, so not that.) With no sanitizer,
 # cargo-fuzz 0.13 passes rustc only stable flags (-Cpasses=sancov-module, -Cllvm-args=…), so the
 # stable toolchain builds it as it is: no RUSTC_BOOTSTRAP is needed (a sanitizer would need one,
 # for -Zsanitizer; it would be set here only, never globally).
@@ -31,7 +32,7 @@ if [ "${1:-}" = "--long" ]; then
   seconds="${2:-600}"
 fi
 # New runs per target in the short form, after the corpus and regressions are replayed: chosen so
-# that all targets together run for about a minute on a 2-core machine (see the README). The time
+# that all targets together run for 70–100 s on a 2-core machine (see the README). The time
 # cap only guards against a much slower machine; reaching it is not a failure.
 declare -A SHORT_RUNS=([snapshot_restore]=1000000 [outbox_restore]=1000000 [frame_intake]=30000
                        [still_decode]=15000 [identity_input]=1000000 [service_answer]=1000000)
