@@ -13,10 +13,10 @@
 #
 # Build choices: `--sanitizer none`, because every crate of this project forbids unsafe code and
 # what the targets look for are panics, failed assertions, overflows and unbounded memory (which
-# the targets count themselves); AddressSanitizer would double the build and halve exec/s. Release
-# with debug assertions (`-a`): overflow checks and debug_asserts stay on. (`--dev` built in a
-# third of the time here but ran the JPEG and frame targets 25–100× slower, so not that.) With no sanitizer,
-# cargo-fuzz 0.13 passes rustc only stable flags (-Cpasses=sancov-module, -Cllvm-args=…), so the
+# the targets count themselves); AddressSanitizer (not measured here) would instrument every
+# crate for memory errors that safe code cannot make. Release with debug assertions (`-a`):
+# overflow checks and debug_asserts stay on. (`--dev` built in a third of the time here but ran
+# the JPEG and frame targets 25–100× slower, so not that.) With no sanitizer, cargo-fuzz 0.13 passes rustc only stable flags (-Cpasses=sancov-module, -Cllvm-args=…), so the
 # stable toolchain builds it as it is: no RUSTC_BOOTSTRAP is needed (a sanitizer would need one,
 # for -Zsanitizer; it would be set here only, never globally).
 set -uo pipefail
