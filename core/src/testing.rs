@@ -102,3 +102,21 @@ macro_rules! assert_no_debug {
         $( let _ = <$t as $crate::testing::AmbiguousIfDebug<_>>::no_debug; )+
     };
 }
+
+/// A 640×480 face photograph (`selfie`, JPEG) zoomed by `zoom` about the face, as the 320×240
+/// JPEG liveness frame the phone uploads: a run of `zoom` growing 3% a frame is a face coming
+/// closer. `corner`, when given, replaces the top-left pixel, so frames of the same zoom differ
+/// in their bytes as a camera's always do. Shared by the service's unit tests, integration tests
+/// and load benchmark.
+pub fn face_closer_jpeg(selfie: &[u8], zoom: f32, corner: Option<[u8; 3]>) -> Vec<u8> {
+    let source = image::load_from_memory(selfie).expect("a decodable fixture").to_rgb8();
+    let (w, h) = (640.0 / zoom, 480.0 / zoom);
+    let crop = image::imageops::crop_imm(&source, (320.0 - w / 2.0) as u32, (250.0 - h / 2.0).max(0.0) as u32, w as u32, h as u32);
+    let mut small = image::imageops::resize(&crop.to_image(), 320, 240, image::imageops::FilterType::Triangle);
+    if let Some(pixel) = corner {
+        small.put_pixel(0, 0, image::Rgb(pixel));
+    }
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&small).expect("encodable");
+    out
+}

@@ -153,18 +153,7 @@ fn field(value: &Value, name: &str, step: &str) -> Step<String> {
 /// The 24 frames of a face coming steadily closer (3% a frame), 320×240 JPEG, as the tests'
 /// `approach_frames` makes them; encoded once, made unique per device by [`mark`].
 fn approach_frames(selfie: &[u8]) -> Vec<Vec<u8>> {
-    let source = image::load_from_memory(selfie).expect("fixture").to_rgb8();
-    (0..24)
-        .map(|i| {
-            let zoom = 1.0 + 0.03 * i as f32;
-            let (w, h) = (640.0 / zoom, 480.0 / zoom);
-            let crop = image::imageops::crop_imm(&source, (320.0 - w / 2.0) as u32, (250.0 - h / 2.0).max(0.0) as u32, w as u32, h as u32);
-            let small = image::imageops::resize(&crop.to_image(), 320, 240, image::imageops::FilterType::Triangle);
-            let mut out = Vec::new();
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&small).expect("encode");
-            out
-        })
-        .collect()
+    (0..24).map(|i| identity_pass_core::testing::face_closer_jpeg(selfie, 1.0 + 0.03 * i as f32, None)).collect()
 }
 
 /// `jpeg` with a comment segment naming the device and frame right after SOI: other bytes

@@ -140,13 +140,7 @@ mod tests {
     /// The selfie fixture zoomed about the face, as a 320-px JPEG (what the phone uploads).
     fn closer(zoom: f32) -> Vec<u8> {
         let path = format!("{}/../core/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR"));
-        let source = image::open(path).expect("fixture").to_rgb8();
-        let (w, h) = (640.0 / zoom, 480.0 / zoom);
-        let crop = image::imageops::crop_imm(&source, (320.0 - w / 2.0) as u32, (250.0 - h / 2.0).max(0.0) as u32, w as u32, h as u32);
-        let small = image::imageops::resize(&crop.to_image(), 320, 240, image::imageops::FilterType::Triangle);
-        let mut out = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&small).expect("encode");
-        out
+        identity_pass_core::testing::face_closer_jpeg(&std::fs::read(path).expect("fixture"), zoom, None)
     }
 
     fn frames(zooms: &[f32]) -> Vec<UploadedFrame> {

@@ -5,6 +5,8 @@
 
 use serde_json::{Map, Value, json};
 
+use super::contract::Contract;
+
 /// xorshift64*: small, seedable and good enough to pick cases.
 pub struct Rng(u64);
 
@@ -65,12 +67,12 @@ const STRINGS: &[&str] = &[
 ];
 
 /// A value `schema` allows (as far as the generator knows the schema's keywords).
-pub fn valid(doc: &Value, schema: &Value, rng: &mut Rng, depth: u32) -> Value {
-    let schema = resolve(doc, schema);
+pub fn valid(contract: &Contract, schema: &Value, rng: &mut Rng, depth: u32) -> Value {
+    let schema = contract.resolve(schema);
     if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
         let mut merged = Map::new();
         for part in parts {
-            if let Value::Object(fields) = valid(doc, part, rng, depth) {
+            if let Value::Object(fields) = valid(contract, part, rng, depth) {
                 merged.extend(fields);
             }
         }
@@ -105,7 +107,7 @@ pub fn valid(doc: &Value, schema: &Value, rng: &mut Rng, depth: u32) -> Value {
         Some("array") => {
             let items = schema.get("items").cloned().unwrap_or(json!({}));
             let count = if depth > 3 { 0 } else { rng.below(4) };
-            Value::Array((0..count).map(|_| valid(doc, &items, rng, depth + 1)).collect())
+            Value::Array((0..count).map(|_| valid(contract, &items, rng, depth + 1)).collect())
         }
         _ => {
             let mut object = Map::new();
@@ -113,7 +115,7 @@ pub fn valid(doc: &Value, schema: &Value, rng: &mut Rng, depth: u32) -> Value {
                 schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
             for (name, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
                 if depth < 5 && (required.contains(&name.as_str()) || rng.chance(50)) {
-                    object.insert(name.clone(), valid(doc, property, rng, depth + 1));
+                    object.insert(name.clone(), valid(contract, property, rng, depth + 1));
                 }
             }
             Value::Object(object)
@@ -148,12 +150,5 @@ pub fn broken(value: Value, rng: &mut Rng) -> Value {
             Value::Object(fields)
         }
         _ => rng.pick(&wrong).clone(),
-    }
-}
-
-fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) => resolve(doc, doc.pointer(reference.trim_start_matches('#')).unwrap_or(&Value::Null)),
-        None => schema,
     }
 }

@@ -324,15 +324,8 @@ static FRAME_SEEDS: AtomicU64 = AtomicU64::new(1);
 /// uploads for a liveness challenge. A camera never takes the same bytes twice, and the service
 /// refuses frames it judged before, so each call marks its frame with a fresh corner pixel.
 pub fn liveness_frame(zoom: f32) -> Vec<u8> {
-    let source = image::load_from_memory(&face_jpeg()).expect("fixture").to_rgb8();
-    let (w, h) = (640.0 / zoom, 480.0 / zoom);
-    let crop = image::imageops::crop_imm(&source, (320.0 - w / 2.0) as u32, (250.0 - h / 2.0).max(0.0) as u32, w as u32, h as u32);
-    let mut small = image::imageops::resize(&crop.to_image(), 320, 240, image::imageops::FilterType::Triangle);
     let seed = FRAME_SEEDS.fetch_add(1, Ordering::SeqCst).to_le_bytes();
-    small.put_pixel(0, 0, image::Rgb([seed[0], seed[1], seed[2]]));
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&small).expect("encode");
-    out
+    identity_pass_core::testing::face_closer_jpeg(&face_jpeg(), zoom, Some([seed[0], seed[1], seed[2]]))
 }
 
 /// The frames of a face coming steadily closer (3% a frame, 100 ms apart): what passes.
