@@ -85,7 +85,7 @@ if ! bash scripts/generate-bindings.sh "$gen" debug test-support; then
 else
   bash tests/make-camera-frames.sh "$gen/resources/fixtures"
   # One real reference service (standalone, fresh database) for both languages' session tests.
-  export IDENTITY_PASS_REVIEWER_TOKEN="test-reviewer-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+  export IDENTITY_PASS_REVIEWER_PASSWORD="test-reviewer-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
   if service_env=$(bash tests/start-service.sh "$log/service"); then
     eval "$(printf '%s\n' "$service_env" | sed 's/^/export /')"
     trap 'kill "${IDENTITY_PASS_SERVICE_PID:-}" 2>/dev/null; rm -rf "$log"' EXIT

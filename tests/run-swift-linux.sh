@@ -51,7 +51,7 @@ set +e
 # The chroot shares this machine's network, so the service on loopback is reachable from it.
 chroot "$ROOT" /usr/bin/env \
   IDENTITY_PASS_SERVICE_URL="${IDENTITY_PASS_SERVICE_URL:-}" \
-  IDENTITY_PASS_REVIEWER_TOKEN="${IDENTITY_PASS_REVIEWER_TOKEN:-}" \
+  IDENTITY_PASS_REVIEWER_PASSWORD="${IDENTITY_PASS_REVIEWER_PASSWORD:-}" \
   /bin/sh -c 'cd /work/identity-pass-swift && LD_LIBRARY_PATH=/work/identity-pass-swift/lib swift test 2>&1' > "$pkg/report.txt"
 status=$?
 set -e

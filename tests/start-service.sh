@@ -3,12 +3,12 @@
 # loopback port for the Kotlin and Swift session tests, and prints two lines:
 #   IDENTITY_PASS_SERVICE_URL=http://127.0.0.1:PORT
 #   IDENTITY_PASS_SERVICE_PID=PID
-# The reviewer token is taken from IDENTITY_PASS_REVIEWER_TOKEN. Stop it with `kill PID`.
+# The seeded reviewer accounts' password is taken from IDENTITY_PASS_REVIEWER_PASSWORD. Stop it with `kill PID`.
 # Usage: tests/start-service.sh <dir>
 set -euo pipefail
 dir=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
-: "${IDENTITY_PASS_REVIEWER_TOKEN:?set the reviewer token}"
+: "${IDENTITY_PASS_REVIEWER_PASSWORD:?set the reviewer password (12 characters or more)}"
 mkdir -p "$dir"
 cargo build -q -p identity-pass-service --manifest-path "$root/Cargo.toml"
 target_dir=$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')

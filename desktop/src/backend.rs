@@ -28,14 +28,22 @@ pub enum BackendError {
     },
 }
 
+/// A reviewer account of the service: who reviews the demo's requests.
+pub struct ReviewerAccount {
+    /// The account's name (the seeded people's manager unless told otherwise).
+    pub upn: String,
+    /// Its password, when this shell knows it.
+    pub password: Option<SecretString>,
+}
+
 /// A service and the runtime its side of the demo runs on.
 pub struct Backend {
     tokio: tokio::runtime::Runtime,
     embedded: Option<RunningService>,
     /// The service's base URL.
     pub base_url: String,
-    /// The reviewer's bearer token, when known.
-    pub reviewer_token: Option<SecretString>,
+    /// The reviewer account the scripted reviewer signs in as, and the console's sign-in.
+    pub reviewer: ReviewerAccount,
     // Held so the database directory lives exactly as long as the service.
     _database_dir: Option<tempfile::TempDir>,
 }
@@ -70,7 +78,10 @@ impl Backend {
         let service = tokio.block_on(identity_pass_service::spawn_embedded(config)).map_err(|e| BackendError::Embedded(e.to_string()))?;
         Ok(Self {
             base_url: service.base_url.clone(),
-            reviewer_token: Some(SecretString::new(service.reviewer_token.clone())),
+            reviewer: ReviewerAccount {
+                upn: identity_pass_service::domain::directory_seed::SEED_MANAGER.to_owned(),
+                password: Some(SecretString::new(service.reviewer_password.clone())),
+            },
             embedded: Some(service),
             tokio,
             _database_dir: Some(dir),
@@ -78,20 +89,14 @@ impl Backend {
     }
 
     /// A standalone service, checked with `GET /healthz` so a wrong URL fails at once.
-    pub fn remote(url: &str, reviewer_token: Option<String>) -> Result<Self, BackendError> {
+    pub fn remote(url: &str, reviewer: ReviewerAccount) -> Result<Self, BackendError> {
         let tokio = tokio_runtime()?;
         let remote_error = |detail: String| BackendError::Remote { url: url.to_owned(), detail };
         let mut config = TransportConfig::new(url);
         config.retry.max_attempts = 1;
         let transport = HttpTransport::new(config).map_err(|e| remote_error(e.to_string()))?;
         tokio.block_on(transport.send(ServiceRequest::new(reqwest::Method::GET, "healthz"))).map_err(|e| remote_error(e.to_string()))?;
-        Ok(Self {
-            tokio,
-            embedded: None,
-            base_url: url.trim_end_matches('/').to_owned(),
-            reviewer_token: reviewer_token.map(SecretString::new),
-            _database_dir: None,
-        })
+        Ok(Self { tokio, embedded: None, base_url: url.trim_end_matches('/').to_owned(), reviewer, _database_dir: None })
     }
 
     /// Whether the service runs in this process.

@@ -172,17 +172,17 @@ impl Chrome {
         self.pick("approves the request", "批准申请")
     }
     /// Where a real reviewer acts.
-    pub fn reviewer_console(self, console_url: &str, token: Option<&str>, request_id: &str) -> String {
-        let token = token.unwrap_or(match self.0 {
-            Locale::English => "the token the service printed at start",
-            Locale::SimplifiedChinese => "服务启动时打印的令牌",
+    pub fn reviewer_console(self, console_url: &str, upn: &str, password: Option<&str>, request_id: &str) -> String {
+        let password = password.unwrap_or(match self.0 {
+            Locale::English => "the password the service printed at its first start",
+            Locale::SimplifiedChinese => "服务首次启动时打印的密码",
         });
         match self.0 {
-            Locale::English => {
-                format!("reviewer: open {console_url} in a browser, enter the reviewer token {token}, and act on request {request_id}")
-            }
+            Locale::English => format!(
+                "reviewer: open {console_url} in a browser, sign in as {upn} with password {password}, and act on request {request_id}"
+            ),
             Locale::SimplifiedChinese => {
-                format!("审核人：在浏览器中打开 {console_url}，输入审核令牌 {token}，然后处理申请 {request_id}")
+                format!("审核人：在浏览器中打开 {console_url}，以 {upn} 登录（密码 {password}），然后处理申请 {request_id}")
             }
         }
     }

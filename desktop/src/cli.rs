@@ -30,9 +30,13 @@ pub struct Cli {
     /// Use a running standalone service (`identity-pass-service`) instead of the embedded one.
     #[arg(long, value_name = "URL")]
     pub service_url: Option<String>,
-    /// The standalone service's reviewer token, for the scripted reviewer (--service-url only).
-    #[arg(long, value_name = "TOKEN", env = "IDENTITY_PASS_REVIEWER_TOKEN", hide_env_values = true)]
-    pub reviewer_token: Option<String>,
+    /// The reviewer account the scripted reviewer signs in as (--service-url only).
+    #[arg(long, value_name = "UPN", default_value = identity_pass_service::domain::directory_seed::SEED_MANAGER)]
+    pub reviewer: String,
+    /// That account's password on the standalone service, for the scripted reviewer
+    /// (--service-url only).
+    #[arg(long, value_name = "PASSWORD", env = "IDENTITY_PASS_REVIEWER_PASSWORD", hide_env_values = true)]
+    pub reviewer_password: Option<String>,
 }
 
 /// `--lang`.
@@ -64,7 +68,7 @@ shown (or, with --passkey-path, a passkey registered), 1 when the onboarding end
   identity-pass-desktop --passkey-path          # dave@: the partner's ID-check page, a passkey
   identity-pass-desktop --interactive           # webcam; the reviewer console URL is printed
   identity-pass-desktop --interactive --selfie me.jpg
-  identity-pass-desktop --service-url http://127.0.0.1:8080 --reviewer-token TOKEN";
+  IDENTITY_PASS_REVIEWER_PASSWORD=… identity-pass-desktop --service-url http://127.0.0.1:8080";
 
 #[cfg(test)]
 mod tests {

@@ -70,8 +70,10 @@ pub enum Reviewer {
     Person {
         /// Where the console is.
         console_url: String,
-        /// The token to type there, when this shell knows it.
-        token: Option<SecretString>,
+        /// The account to sign in with there.
+        upn: String,
+        /// Its password, when this shell knows it (the embedded service's generated one).
+        password: Option<SecretString>,
     },
 }
 
@@ -375,9 +377,10 @@ impl<'a> Driver<'a> {
                         self.render.info(&self.chrome.reviewer(&self.chrome.reviewer_starts_call()));
                     }
                 }
-                Reviewer::Person { console_url, token } => {
+                Reviewer::Person { console_url, upn, password } => {
                     if self.console_shown_for.as_deref() != Some(request_id.as_str()) {
-                        let line = self.chrome.reviewer_console(console_url, token.as_ref().map(|t| t.expose_secret()), &request_id);
+                        let line =
+                            self.chrome.reviewer_console(console_url, upn, password.as_ref().map(|t| t.expose_secret()), &request_id);
                         self.render.info(&line);
                         self.console_shown_for = Some(request_id);
                     }

@@ -34,7 +34,7 @@ use identity_pass_core::{SecretString, core_version};
 use identity_pass_runtime::{OnboardingRuntime, SessionConfig, StartError, StatusMode, SystemClock};
 
 use answers::Answers;
-use backend::{Backend, BackendError};
+use backend::{Backend, BackendError, ReviewerAccount};
 use camera::{Camera, CameraInputError, StillCamera};
 use chrome::Chrome;
 use cli::Cli;
@@ -112,14 +112,18 @@ fn run(cli: &Cli) -> Result<(), DesktopError> {
     let started = Instant::now();
     let locale = cli.lang.locale();
     let chrome = Chrome(locale);
-    if cli.service_url.is_some() && !cli.interactive && cli.reviewer_token.is_none() {
+    if cli.service_url.is_some() && !cli.interactive && cli.reviewer_password.is_none() {
         return Err(DesktopError::Usage(
-            "the scripted reviewer needs the standalone service's --reviewer-token (or IDENTITY_PASS_REVIEWER_TOKEN)".into(),
+            "the scripted reviewer signs in to the standalone service: give --reviewer-password (or IDENTITY_PASS_REVIEWER_PASSWORD)"
+                .into(),
         ));
     }
     let (camera, camera_label) = choose_camera(cli, chrome)?;
     let backend = match &cli.service_url {
-        Some(url) => Backend::remote(url, cli.reviewer_token.clone())?,
+        Some(url) => Backend::remote(
+            url,
+            ReviewerAccount { upn: cli.reviewer.clone(), password: cli.reviewer_password.clone().map(SecretString::new) },
+        )?,
         None => Backend::embedded()?,
     };
     let mut render = Renderer::new();
@@ -140,12 +144,17 @@ fn run(cli: &Cli) -> Result<(), DesktopError> {
     let shell = Arc::new(DesktopShell::new(queue));
     let runtime = OnboardingRuntime::start(config, selected.store.clone(), shell, passkeys(cli), device_key, Arc::new(SystemClock))?;
     let (answers, reviewer) = if cli.interactive {
-        let reviewer = Reviewer::Person { console_url: backend.console_url(), token: backend.reviewer_token.clone() };
+        let reviewer = Reviewer::Person {
+            console_url: backend.console_url(),
+            upn: backend.reviewer.upn.clone(),
+            password: backend.reviewer.password.clone(),
+        };
         (Answers::Interactive(input::Keyboard::spawn()), reviewer)
     } else {
-        let token = backend.reviewer_token.clone().unwrap_or_else(|| SecretString::new(String::new()));
-        let api = reviewer::ReviewerApi::new(&backend.base_url, token)
-            .map_err(|e| BackendError::Remote { url: backend.base_url.clone(), detail: e.to_string() })?;
+        let password = backend.reviewer.password.clone().unwrap_or_else(|| SecretString::new(String::new()));
+        let api = backend
+            .block_on(reviewer::ReviewerApi::sign_in(&backend.base_url, &backend.reviewer.upn, &password))
+            .map_err(|e| BackendError::Remote { url: backend.base_url.clone(), detail: format!("reviewer sign-in: {e}") })?;
         let sample = if cli.passkey_path { answers::Sample::Passkey } else { answers::Sample::Tap };
         (Answers::Scripted(sample), Reviewer::Scripted(script::ScriptedReviewer::new(api)))
     };

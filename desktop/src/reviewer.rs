@@ -1,5 +1,6 @@
-//! The reviewer's HTTP API (`/v1/review/...`, the reviewer's own bearer token), as the
-//! scripted reviewer uses it: the same calls a person makes by pressing the console's buttons.
+//! The reviewer's HTTP API (`/v1/review/...`), as the scripted reviewer uses it: the same calls
+//! a person makes by pressing the console's buttons, after signing in to their own account as
+//! a script does (`POST /v1/review/tokens` answers a bearer token for the day).
 
 use identity_pass_core::SecretString;
 use identity_pass_runtime::transport::ServiceRequest;
@@ -36,9 +37,18 @@ pub struct ReviewerApi {
 }
 
 impl ReviewerApi {
-    /// A reviewer of the service at `base_url`.
-    pub fn new(base_url: &str, token: SecretString) -> Result<Self, TransportError> {
-        Ok(Self { transport: HttpTransport::new(TransportConfig::new(base_url))?, token })
+    /// Signs `upn` in to the service at `base_url` with `password`.
+    pub async fn sign_in(base_url: &str, upn: &str, password: &SecretString) -> Result<Self, TransportError> {
+        let transport = HttpTransport::new(TransportConfig::new(base_url))?;
+        let key = IdempotencyKey::generate().map_err(|_| TransportError::Network { detail: "no randomness".into() })?;
+        let mut request = ServiceRequest::new(reqwest::Method::POST, "v1/review/tokens");
+        request.idempotency_key = Some(&key);
+        request.json = Some(serde_json::json!({ "upn": upn, "password": password.expose_secret() }));
+        let signed_in: serde_json::Value = transport.send_json(request).await?;
+        let token = signed_in["token"]
+            .as_str()
+            .ok_or_else(|| TransportError::UnexpectedBody { detail: "a sign-in answer without a token".into() })?;
+        Ok(Self { transport, token: SecretString::new(token.to_owned()) })
     }
 
     /// Performs `action` on `request_id` (with its own idempotency key, so a retried call

@@ -56,7 +56,7 @@ pub struct ScriptedReviewer {
 }
 
 impl ScriptedReviewer {
-    /// A reviewer of `backend`'s service with its reviewer token.
+    /// A reviewer of `backend`'s service, signed in to their account.
     pub fn new(api: ReviewerApi) -> Self {
         Self { api, done: HashSet::new() }
     }

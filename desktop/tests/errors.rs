@@ -40,8 +40,8 @@ fn interactive_mode_without_a_camera_says_so_and_suggests_a_selfie_file() {
 }
 
 #[test]
-fn a_standalone_service_without_a_reviewer_token_is_refused_before_starting() {
+fn a_standalone_service_without_a_reviewer_password_is_refused_before_starting() {
     let output = run(&["--service-url", "http://127.0.0.1:9"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("--reviewer-token"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--reviewer-password"));
 }

@@ -1,5 +1,5 @@
 //! `--interactive`: a person types the answers on stdin and a real reviewer acts through the
-//! reviewer console's API, using the address and token the shell prints. This test is both:
+//! reviewer console's API, signing in with the account and password the shell prints. This test is both:
 //! it answers each prompt as it appears and presses the console's buttons over HTTP.
 
 mod common;
@@ -51,20 +51,17 @@ struct Console {
 }
 
 impl Console {
+    /// Signs in at `address` as a script does (`POST /v1/review/tokens`).
+    fn sign_in(address: &str, upn: &str, password: &str) -> Self {
+        let body = serde_json::json!({ "upn": upn, "password": password }).to_string();
+        let (status, answer) = exchange(address, "/v1/review/tokens", None, &body);
+        assert_eq!(status, 200, "reviewer sign-in: {answer}");
+        let answer: serde_json::Value = serde_json::from_str(&answer).expect("JSON");
+        Self { address: address.to_owned(), token: answer["token"].as_str().expect("a bearer token").to_owned() }
+    }
+
     fn post(&self, path: &str, body: &str) -> u16 {
-        let mut stream = TcpStream::connect(&self.address).expect("service reachable");
-        let request = format!(
-            "POST {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nIdempotency-Key: test-{}\r\n\
-             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            self.address,
-            self.token,
-            path.replace('/', "-"),
-            body.len()
-        );
-        stream.write_all(request.as_bytes()).expect("send");
-        let mut response = String::new();
-        stream.read_to_string(&mut response).expect("answer");
-        response.split_whitespace().nth(1).and_then(|code| code.parse().ok()).unwrap_or(0)
+        exchange(&self.address, path, Some(&self.token), body).0
     }
 
     fn act(&self, request_id: &str, action: &str, body: &str) {
@@ -73,14 +70,33 @@ impl Console {
     }
 }
 
-/// "reviewer: open http://127.0.0.1:PORT/console in a browser, enter the reviewer token T, and act on request R"
+/// One POST over a raw connection: (status, body).
+fn exchange(address: &str, path: &str, bearer: Option<&str>, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).expect("service reachable");
+    let authorization = bearer.map(|token| format!("Authorization: Bearer {token}\r\n")).unwrap_or_default();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\n{authorization}Idempotency-Key: test-{}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        path.replace('/', "-"),
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("answer");
+    let status = response.split_whitespace().nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+    let body = response.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default();
+    (status, body)
+}
+
+/// "reviewer: open http://127.0.0.1:PORT/console in a browser, sign in as U with password P, and act on request R"
 fn parse_console_line(line: &str) -> (Console, String) {
     let after = |marker: &str| line.split(marker).nth(1).and_then(|rest| rest.split([' ', ',']).next()).map(str::to_owned);
     let url = after("open ").expect("console URL");
-    let token = after("reviewer token ").expect("token");
+    let upn = after("sign in as ").expect("account");
+    let password = after("with password ").expect("password");
     let request_id = after("act on request ").expect("request id");
     let address = url.trim_start_matches("http://").trim_end_matches("/console").to_owned();
-    (Console { address, token }, request_id)
+    (Console::sign_in(&address, &upn, &password), request_id)
 }
 
 #[test]

@@ -37,7 +37,8 @@ use tokio::sync::RwLock;
 
 /// 2026-11-21T09:00:00Z, the tests' start.
 const START: i64 = 1_795_251_600;
-const REVIEWER_TOKEN: &str = "reviewer-token-for-load";
+/// The seeded reviewer accounts' password; the reviewer signs in once, before the run.
+const REVIEWER_PASSWORD: &str = "reviewer-password-for-load";
 /// The longest status long-poll a device asks for (the service's default maximum).
 const LONG_POLL_SECONDS: u64 = 30;
 
@@ -199,6 +200,8 @@ struct Shared {
     base: String,
     recorder: Arc<Recorder>,
     reviewer: Client,
+    /// The seeded manager's bearer token (they review every simulated person).
+    reviewer_token: String,
     clock: Arc<ManualClock>,
     /// Liveness steps read, clock jumps write (module doc).
     clock_gate: RwLock<()>,
@@ -272,15 +275,16 @@ async fn onboard(shared: Arc<Shared>, i: usize) -> Step<()> {
 async fn review(shared: Arc<Shared>, id: String) -> Step<()> {
     let api = &shared.reviewer;
     let path = |action: &str| format!("/v1/review/requests/{id}/{action}");
-    api.post("POST /v1/review/requests/{id}/call", &path("call"), REVIEWER_TOKEN, json!({}), 200).await?;
-    api.post("POST /v1/review/requests/{id}/join", &path("join"), REVIEWER_TOKEN, json!({}), 200).await?;
+    let token = shared.reviewer_token.as_str();
+    api.post("POST /v1/review/requests/{id}/call", &path("call"), token, json!({}), 200).await?;
+    api.post("POST /v1/review/requests/{id}/join", &path("join"), token, json!({}), 200).await?;
     {
         let _no_liveness_in_flight = shared.clock_gate.write().await;
         shared.clock.advance(15);
     }
-    api.post("POST /v1/review/requests/{id}/leave", &path("leave"), REVIEWER_TOKEN, json!({}), 200).await?;
+    api.post("POST /v1/review/requests/{id}/leave", &path("leave"), token, json!({}), 200).await?;
     let decision = json!({ "decision": "approve" });
-    let approved = api.post("POST /v1/review/requests/{id}/decision", &path("decision"), REVIEWER_TOKEN, decision, 200).await?;
+    let approved = api.post("POST /v1/review/requests/{id}/decision", &path("decision"), token, decision, 200).await?;
     if approved["state"] == "approved" { Ok(()) } else { Err(format!("decision: not approved: {approved}")) }
 }
 
@@ -387,7 +391,7 @@ fn main() {
         clock: clock.clone(),
         directory: directory(devices, liveness_devices),
         push_sender: Arc::new(RecordingPushSender::default()),
-        reviewer_token: Some(REVIEWER_TOKEN.to_owned()),
+        reviewer_password: Some(REVIEWER_PASSWORD.to_owned()),
         max_wait_seconds: LONG_POLL_SECONDS,
         ..ServiceConfig::default()
     };
@@ -395,10 +399,17 @@ fn main() {
     let recorder = Arc::new(Recorder::default());
     let probes = Arc::new(Recorder::default());
     let probe = runtime.block_on(start_probe(&service.base_url, probes.clone(), devices)).expect("the probe's request is created");
+    let reviewer = Client::new(&service.base_url, recorder.clone());
+    let sign_in = json!({ "upn": identity_pass_service::domain::directory_seed::SEED_MANAGER, "password": REVIEWER_PASSWORD });
+    let signed_in = runtime
+        .block_on(reviewer.send("POST /v1/review/tokens", "/v1/review/tokens", None, Body::Json(sign_in), 200))
+        .expect("the reviewer signs in");
+    let reviewer_token = field(&signed_in, "token", "sign-in").expect("a bearer token");
     let shared = Arc::new(Shared {
         base: service.base_url.clone(),
         recorder: recorder.clone(),
-        reviewer: Client::new(&service.base_url, recorder.clone()),
+        reviewer,
+        reviewer_token,
         clock,
         clock_gate: RwLock::new(()),
         selfie,

@@ -42,6 +42,7 @@ pub use clock::{Clock, ManualClock, SystemClock, from_rfc3339};
 pub use domain::DomainError;
 pub use domain::directory::Directory;
 pub use domain::face_check::{AssumeFacePresent, DetectedFace, FaceCheck, FaceCheckFailed};
+pub use domain::reviewer::{ReviewerRole, ReviewerSeed};
 pub use domain::tap::TapPolicy;
 /// `verified_id::verify` checks a credential the way the core does offline.
 pub use domain::verified_id;
@@ -65,8 +66,14 @@ pub struct ServiceConfig {
     pub directory: Directory,
     /// Tenant TAP policy.
     pub tap_policy: TapPolicy,
-    /// Reviewer bearer token; `None` generates a random one (see [`RunningService::reviewer_token`]).
-    pub reviewer_token: Option<String>,
+    /// The reviewer accounts to create at start when absent (existing accounts keep their
+    /// passwords). The default is the development directory's reviewers
+    /// (`domain::directory_seed::seeded_reviewers`).
+    pub reviewers: Vec<ReviewerSeed>,
+    /// The password given to the accounts this start creates (at least 12 characters); `None`
+    /// generates a random one (see [`RunningService::reviewer_password`]). One password for the
+    /// seeded accounts is a development convenience: a deployment provisions each account.
+    pub reviewer_password: Option<String>,
     /// Push delivery.
     pub push_sender: Arc<dyn PushSender>,
     /// Face check for selfies and liveness captures (default: the core's detector).
@@ -112,7 +119,8 @@ impl Default for ServiceConfig {
             clock: Arc::new(SystemClock),
             directory: domain::directory_seed::seeded_directory(),
             tap_policy: TapPolicy::default(),
-            reviewer_token: None,
+            reviewers: domain::directory_seed::seeded_reviewers(),
+            reviewer_password: None,
             push_sender: Arc::new(LogPushSender),
             face_check: Arc::new(DetectedFace),
             webauthn_rp_id: "id.contoso.example".to_owned(),
@@ -142,8 +150,11 @@ pub enum StartError {
 pub struct RunningService {
     /// `http://127.0.0.1:PORT`.
     pub base_url: String,
-    /// The reviewer bearer token (also typed into the console page).
-    pub reviewer_token: String,
+    /// The password of the reviewer accounts this start created (see
+    /// [`ServiceConfig::reviewer_password`]).
+    pub reviewer_password: String,
+    /// The reviewer accounts this start created (empty when they all existed already).
+    pub created_reviewers: Vec<String>,
     /// The database file in use.
     pub db_path: PathBuf,
     /// The reference partner's address, when the service started one.
@@ -205,10 +216,14 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
     let webauthn = WebauthnBuilder::new(&config.webauthn_rp_id, &origin)
         .and_then(|b| b.rp_name("Identity Pass").build())
         .map_err(|e| StartError::Config(format!("webauthn: {e}")))?;
-    let reviewer_token = match config.reviewer_token {
-        Some(token) => token,
-        None => secrets::hex(&secrets::random_bytes::<24>().map_err(|e| StartError::Config(e.to_string()))?),
+    let reviewer_password = match config.reviewer_password {
+        Some(password) => password,
+        None => secrets::random_string(b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20)
+            .map_err(|e| StartError::Config(e.to_string()))?
+            .expose()
+            .to_owned(),
     };
+    let created_reviewers = create_reviewer_accounts(&db, &config.reviewers, &reviewer_password, config.clock.now())?;
     // SO_REUSEADDR: a restarted service takes its old port back at once, even while
     // connections of the previous process linger in TIME_WAIT (clients keep their URL).
     let socket = if config.listen.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
@@ -224,7 +239,7 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         clock: config.clock,
         directory: config.directory,
         tap_policy: config.tap_policy,
-        reviewer_token_hash: secrets::sha256(reviewer_token.as_bytes()),
+        reviewer_cookie_secure: !address.ip().is_loopback(),
         push: config.push_sender,
         face_check: config.face_check,
         webauthn,
@@ -248,7 +263,8 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
     let purger = tokio::spawn(purge_loop(state.clone(), config.purge_interval));
     Ok(RunningService {
         base_url,
-        reviewer_token,
+        reviewer_password,
+        created_reviewers,
         db_path,
         partner_base_url: running_partner.as_ref().map(|p| p.base_url.clone()),
         partner: running_partner,
@@ -258,6 +274,34 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         purger,
         _temp_dir: temp_dir,
     })
+}
+
+/// Creates the accounts of `reviewers` that do not exist yet, with `password`; returns their
+/// names. Each account's hash has its own salt, so the stored hashes do not show that the
+/// seeded accounts share a password.
+fn create_reviewer_accounts(db: &store::Db, reviewers: &[ReviewerSeed], password: &str, now: i64) -> Result<Vec<String>, StartError> {
+    let database = |e: store::StoreError| StartError::Database(e.to_string());
+    let connection = db.lock().map_err(database)?;
+    let mut missing = Vec::new();
+    for seed in reviewers {
+        let upn = domain::reviewer::normalized_upn(&seed.upn);
+        if !store::reviewers::exists(&connection, &upn).map_err(database)? {
+            missing.push((upn, seed.role));
+        }
+    }
+    if missing.is_empty() {
+        return Ok(Vec::new());
+    }
+    domain::reviewer::check_new_password(password)
+        .map_err(|_| StartError::Config(format!("a reviewer password has at least {} characters", domain::reviewer::MIN_PASSWORD_CHARS)))?;
+    let mut created = Vec::new();
+    for (upn, role) in missing {
+        let hash = secrets::hash_password(password).map_err(|e| StartError::Config(e.to_string()))?;
+        if store::reviewers::create_if_absent(&connection, &upn, role, &hash, now).map_err(database)? {
+            created.push(upn);
+        }
+    }
+    Ok(created)
 }
 
 /// The partner adapter, and the reference partner when the service starts one.

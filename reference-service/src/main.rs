@@ -17,16 +17,19 @@ struct Args {
     /// SQLite database file; created and migrated if missing; survives restarts.
     #[arg(long)]
     db: PathBuf,
-    /// Reviewer token; a random one is generated and printed when absent.
-    #[arg(long, env = "IDENTITY_PASS_REVIEWER_TOKEN", hide_env_values = true)]
-    reviewer_token: Option<String>,
+    /// Password for the seeded reviewer accounts created at this start (at least 12 characters);
+    /// a random one is generated and printed when absent. Accounts that exist keep theirs.
+    #[arg(long, env = "IDENTITY_PASS_REVIEWER_PASSWORD", hide_env_values = true)]
+    reviewer_password: Option<String>,
 }
 
 const RUNNING: &str = "\
 Running standalone:
   identity-pass-service --listen 127.0.0.1:8080 --db ./identity-pass.sqlite3
-  # stderr shows the address and, unless --reviewer-token/IDENTITY_PASS_REVIEWER_TOKEN is set,
-  # a generated reviewer token. Open http://127.0.0.1:8080/console and paste that token.
+  # stderr shows the address and, the first time, the reviewer accounts it created and, unless
+  # --reviewer-password/IDENTITY_PASS_REVIEWER_PASSWORD is set, their generated password.
+  # Open http://127.0.0.1:8080/console and sign in as maria@contoso.example (the seeded
+  # people's manager); security-admin@contoso.example reads the audit log.
   curl http://127.0.0.1:8080/healthz
   curl -X POST -H 'Idempotency-Key: k1' -H 'Content-Type: application/json' \\
        -d '{\"platform\":\"android\"}' http://127.0.0.1:8080/v1/devices
@@ -43,9 +46,13 @@ async fn main() -> std::process::ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let args = Args::parse();
-    let token_given = args.reviewer_token.is_some();
-    let config =
-        ServiceConfig { listen: args.listen, db_path: Some(args.db), reviewer_token: args.reviewer_token, ..ServiceConfig::default() };
+    let password_given = args.reviewer_password.is_some();
+    let config = ServiceConfig {
+        listen: args.listen,
+        db_path: Some(args.db),
+        reviewer_password: args.reviewer_password,
+        ..ServiceConfig::default()
+    };
     let service = match spawn_embedded(config).await {
         Ok(service) => service,
         Err(error) => {
@@ -57,11 +64,14 @@ async fn main() -> std::process::ExitCode {
     if let Some(partner) = &service.partner_base_url {
         eprintln!("reference ID-check partner on {partner}");
     }
-    eprintln!("listening on {} (console: {}/console)", service.base_url, service.base_url);
-    if !token_given {
-        // Printed once on the operator's terminal, which is where a generated token must go.
-        eprintln!("reviewer token: {}", service.reviewer_token);
+    if !service.created_reviewers.is_empty() {
+        eprintln!("reviewer accounts created: {}", service.created_reviewers.join(", "));
+        if !password_given {
+            // Printed once on the operator's terminal, which is where a generated password must go.
+            eprintln!("their password: {}", service.reviewer_password);
+        }
     }
+    eprintln!("listening on {} (console: {}/console)", service.base_url, service.base_url);
     let _ = tokio::signal::ctrl_c().await;
     service.shutdown().await;
     std::process::ExitCode::SUCCESS

@@ -68,9 +68,47 @@ pub fn random_string(alphabet: &[u8], length: usize) -> Result<Redacted, Randomn
     Ok(Redacted(out))
 }
 
+/// A password's argon2id hash in PHC form (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`), with a
+/// fresh 128-bit salt. The parameters are argon2's defaults, OWASP's recommended minimum; they
+/// travel inside the PHC string, so raising them later still verifies the old hashes.
+pub fn hash_password(password: &str) -> Result<String, RandomnessUnavailable> {
+    use argon2::PasswordHasher;
+    let salt = argon2::password_hash::SaltString::encode_b64(&random_bytes::<16>()?).map_err(|_| RandomnessUnavailable)?;
+    // Hashing with valid parameters and a valid salt only fails on an output length argon2
+    // rejects, which the defaults never ask for.
+    argon2::Argon2::default().hash_password(password.as_bytes(), &salt).map(|hash| hash.to_string()).map_err(|_| RandomnessUnavailable)
+}
+
+/// Whether `password` matches `phc`, a hash from [`hash_password`]. A malformed stored hash
+/// matches nothing.
+pub fn verify_password(phc: &str, password: &str) -> bool {
+    use argon2::PasswordVerifier;
+    argon2::password_hash::PasswordHash::new(phc)
+        .is_ok_and(|parsed| argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// Equality of two secrets, compared as SHA-256 digests (as every secret here is): where the
+/// digests differ says nothing about where the secrets do, so timing reveals nothing useful.
+pub fn secrets_equal(a: &[u8], b: &[u8]) -> bool {
+    sha256(a) == sha256(b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_a_fresh_salt() {
+        let one = hash_password("correct horse battery").expect("hash");
+        let two = hash_password("correct horse battery").expect("hash");
+        assert!(one.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{one}");
+        assert_ne!(one, two, "a fresh salt each time");
+        assert!(!one.contains("correct"));
+        assert!(verify_password(&one, "correct horse battery"));
+        assert!(verify_password(&two, "correct horse battery"));
+        assert!(!verify_password(&one, "correct horse batterY"));
+        assert!(!verify_password("not a hash", "correct horse battery"));
+    }
 
     #[test]
     fn random_strings_use_the_alphabet_and_length() {

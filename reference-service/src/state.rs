@@ -34,8 +34,9 @@ pub struct Inner {
     pub directory: Directory,
     /// Tenant TAP policy.
     pub tap_policy: TapPolicy,
-    /// SHA-256 of the reviewer token.
-    pub reviewer_token_hash: Vec<u8>,
+    /// Whether the reviewer session cookie is marked `Secure` (everywhere but loopback, where
+    /// the development service speaks plain HTTP).
+    pub reviewer_cookie_secure: bool,
     /// Where pushes go.
     pub push: Arc<dyn PushSender>,
     /// "A face must be present" check for selfies and liveness captures.

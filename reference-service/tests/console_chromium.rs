@@ -1,8 +1,11 @@
 //! The reviewer console in headless Chromium (Debian's `chromium` + `chromedriver`), driven over
-//! WebDriver: a reviewer logs in, sees the pending requests with their 24-hour deadlines, starts
-//! the call, records the join, is stopped by the 15-second rule, approves, and denies another
-//! request with a reason after comparing its selfie with the badge photo in the evidence panel.
-//! Missing browsers make this test fail, never skip.
+//! WebDriver: a reviewer signs in with their account (a wrong password first), sees the pending
+//! requests with their 24-hour deadlines, starts the call, records the join, is stopped by the
+//! 15-second rule, approves, and denies another request with a reason after comparing its
+//! selfie with the badge photo in the evidence panel; a reload keeps the session, the page's
+//! scripts cannot read the session cookie, signing out ends it, and the administrator then
+//! reads every one of those actions in the audit log. All of it under the console's strict
+//! Content-Security-Policy. Missing browsers make this test fail, never skip.
 
 mod common;
 
@@ -54,14 +57,16 @@ async fn reviewer_console_drives_a_review_in_headless_chromium() {
     let (_driver, client) = start_browser(profile.path()).await;
 
     client.goto(&format!("{}/console", h.service.base_url)).await.expect("open console");
-    let token_field = client.find(Locator::Id("token")).await.expect("token field");
-    token_field.send_keys("not-the-token").await.expect("type");
-    click(&client, "#connect").await;
-    wait_text(&client, "#error", |t| t.contains("REVIEWER_AUTH_INVALID")).await;
-
-    token_field.clear().await.expect("clear");
-    token_field.send_keys(REVIEWER_TOKEN).await.expect("type");
-    click(&client, "#connect").await;
+    sign_in(&client, MANAGER, "not-the-password").await;
+    wait_text(&client, "#error", |t| t.contains("REVIEWER_SIGN_IN_FAILED")).await;
+    sign_in(&client, MANAGER, REVIEWER_PASSWORD).await;
+    wait_text(&client, "#who", |t| t == MANAGER).await;
+    // The session is in an HttpOnly cookie: no script on the page can read (or send away) it.
+    let cookies = client.execute("return document.cookie", vec![]).await.expect("script runs");
+    assert_eq!(cookies, json!(""), "the session cookie is HttpOnly");
+    // A reload keeps the session: the page asks the service who is signed in.
+    client.refresh().await.expect("reload");
+    wait_text(&client, "#who", |t| t == MANAGER).await;
     let row = format!("#row-{approve_id}");
     let text = wait_text(&client, &row, |t| t.contains("waiting_for_reviewer")).await;
     assert!(text.contains("alice@contoso.example") && text.contains("2026-11-22T09:00:00Z"), "row: {text}");
@@ -127,5 +132,46 @@ async fn reviewer_console_drives_a_review_in_headless_chromium() {
     assert_eq!(denied["state"], "denied");
     assert_eq!(denied["denial"], json!({ "reason_code": "BADGE_PHOTO_MISMATCH", "message": "Your badge photo needs updating." }));
     wait_text(&client, "#queue", |t| t.contains("No pending requests.")).await;
+
+    // Signing out ends the session on the service, not only on the page.
+    click(&client, "#sign-out").await;
+    wait_text(&client, "#sign-in", |_| true).await;
+    let after = client
+        .execute("return fetch('/v1/review/requests', { credentials: 'same-origin' }).then(r => r.status)", vec![])
+        .await
+        .expect("script runs");
+    assert_eq!(after, json!(401), "the cookie no longer opens anything");
+
+    // The administrator reads what the reviewer did, in order.
+    sign_in(&client, identity_pass_service::domain::directory_seed::SEED_ADMIN, REVIEWER_PASSWORD).await;
+    wait_text(&client, "#role", |t| t == "admin").await;
+    click(&client, "#audit-load").await;
+    let log = wait_text(&client, "#audit-entries", |t| t.contains("signed_out")).await;
+    let actions: Vec<String> = serde_json::from_value(
+        client
+            .execute("return Array.from(document.querySelectorAll('#audit-entries tr')).map(r => r.dataset.action)", vec![])
+            .await
+            .expect("script runs"),
+    )
+    .expect("actions");
+    let position = |action: &str| actions.iter().position(|a| a == action).unwrap_or_else(|| panic!("{action} missing: {actions:?}"));
+    // (The test harness's own script sign-in comes first of all.)
+    assert!(actions[position("sign_in_failed")..].iter().any(|a| a == "signed_in"), "the console's sign-in after the wrong password");
+    assert!(position("call_started") < position("user_joined") && position("user_joined") < position("approved"));
+    assert!(position("evidence_viewed") < position("denied") && position("selfie_viewed") < position("denied"));
+    assert!(position("denied") < position("signed_out"));
+    for id in [&approve_id, &deny_id] {
+        assert!(log.contains(id.as_str()), "{id} missing from the audit log: {log}");
+    }
+    assert!(log.contains(MANAGER), "the actor is named: {log}");
     client.close().await.expect("close browser");
+}
+
+async fn sign_in(client: &Client, upn: &str, password: &str) {
+    for (id, value) in [("upn", upn), ("password", password)] {
+        let field = client.find(Locator::Id(id)).await.expect("sign-in field");
+        field.clear().await.expect("clear");
+        field.send_keys(value).await.expect("type");
+    }
+    click(client, "#sign-in").await;
 }

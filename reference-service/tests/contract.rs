@@ -111,7 +111,7 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     check("POST", "/v1/requests/{id}/submit", &api.post(&p("/submit"), auth, &json!({})).await);
     check("GET", "/v1/requests/{id}/status", &api.get(&p("/status?wait=0"), auth).await);
 
-    check("GET", "/v1/review/requests", &api.get("/v1/review/requests", Some(REVIEWER_TOKEN)).await);
+    check("GET", "/v1/review/requests", &api.get("/v1/review/requests", api.reviewer()).await);
     check("GET", "/v1/review/requests", &api.get("/v1/review/requests", auth).await);
     check("POST", "/v1/review/requests/{id}/call", &api.review(&id, "call", &json!({})).await);
     check("POST", "/v1/review/requests/{id}/join", &api.review(&id, "join", &json!({})).await);
@@ -126,19 +126,25 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     check("POST", "/v1/review/requests/{id}/decision", &approved);
     // The reviewer's evidence: the view as JSON, the images as JPEG (only their refusals are JSON).
     let r = |suffix: &str| format!("/v1/review/requests/{id}{suffix}");
-    check("GET", "/v1/review/requests/{id}/evidence", &api.get(&r("/evidence"), Some(REVIEWER_TOKEN)).await);
+    check("GET", "/v1/review/requests/{id}/evidence", &api.get(&r("/evidence"), api.reviewer()).await);
     check("GET", "/v1/review/requests/{id}/evidence", &api.get(&r("/evidence"), auth).await);
-    check("GET", "/v1/review/requests/{id}/evidence", &api.get("/v1/review/requests/req_missing/evidence", Some(REVIEWER_TOKEN)).await);
+    check("GET", "/v1/review/requests/{id}/evidence", &api.get("/v1/review/requests/req_missing/evidence", api.reviewer()).await);
     for kind in ["selfie", "liveness-capture", "badge-photo"] {
         let template = format!("/v1/review/requests/{{id}}/{kind}");
         let declared = &contract.doc()["paths"][&template]["get"]["responses"]["200"]["$ref"];
         assert_eq!(declared, "#/components/responses/Jpeg", "{template}");
-        let image = api.http.get(format!("{}{}", api.base, r(&format!("/{kind}")))).bearer_auth(REVIEWER_TOKEN).send().await.expect("sent");
+        let image = api
+            .http
+            .get(format!("{}{}", api.base, r(&format!("/{kind}"))))
+            .bearer_auth(api.reviewer_token.as_str())
+            .send()
+            .await
+            .expect("sent");
         let header = |name: &str| image.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let answer = (image.status().as_u16(), header("content-type"), header("cache-control"));
         assert_eq!(answer, (200, Some("image/jpeg".to_owned()), Some("no-store".to_owned())), "{kind}");
         check("GET", &template, &api.get(&r(&format!("/{kind}")), auth).await);
-        check("GET", &template, &api.get(&format!("/v1/review/requests/req_missing/{kind}"), Some(REVIEWER_TOKEN)).await);
+        check("GET", &template, &api.get(&format!("/v1/review/requests/req_missing/{kind}"), api.reviewer()).await);
     }
     check("GET", "/v1/requests/{id}/status", &api.get(&p("/status"), auth).await);
     check("GET", "/v1/requests/{id}/verified-id", &api.get(&p("/verified-id"), auth).await);
@@ -233,24 +239,27 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     );
     check("POST", "/v1/requests/{id}/passkey/options", &api.post(&p("/passkey/options"), auth, &json!({})).await);
 
-    // Past both retention periods: the images' 410s.
+    // Past both retention periods: the images' 410s (the reviewer signs in again next day).
     h.clock.advance(48 * 3600);
+    let mut api = api.clone();
+    api.sign_in_again().await;
+    let api = &api;
     for kind in ["selfie", "liveness-capture"] {
-        let gone = api.get(&r(&format!("/{kind}")), Some(REVIEWER_TOKEN)).await;
+        let gone = api.get(&r(&format!("/{kind}")), api.reviewer()).await;
         assert_eq!(gone.status.as_u16(), 410, "{kind}");
         check("GET", &format!("/v1/review/requests/{{id}}/{kind}"), &gone);
     }
-    check("GET", "/v1/review/requests/{id}/evidence", &api.get(&r("/evidence"), Some(REVIEWER_TOKEN)).await);
+    check("GET", "/v1/review/requests/{id}/evidence", &api.get(&r("/evidence"), api.reviewer()).await);
 
     let revocation = json!({ "upn": "dave@contoso.example", "reason": "phone replaced" });
-    let revoke = |body: Value, token: &'static str| async move { api.post("/v1/review/verified-ids/revocation", Some(token), &body).await };
-    check("POST", "/v1/review/verified-ids/revocation", &revoke(revocation.clone(), REVIEWER_TOKEN).await);
+    let revoke = |body: Value, token: String| async move { api.post("/v1/review/verified-ids/revocation", Some(&token), &body).await };
+    check("POST", "/v1/review/verified-ids/revocation", &revoke(revocation.clone(), api.reviewer_token.clone()).await);
     check(
         "POST",
         "/v1/review/verified-ids/revocation",
-        &revoke(json!({ "upn": "dave@contoso.example", "reason": " " }), REVIEWER_TOKEN).await,
+        &revoke(json!({ "upn": "dave@contoso.example", "reason": " " }), api.reviewer_token.clone()).await,
     );
-    check("POST", "/v1/review/verified-ids/revocation", &revoke(revocation, "not-a-reviewer").await);
+    check("POST", "/v1/review/verified-ids/revocation", &revoke(revocation, "not-a-reviewer".to_owned()).await);
 
     let page = api.http.get(format!("{}/console", api.base)).send().await.expect("console");
     assert_eq!(page.status().as_u16(), 200);
@@ -359,7 +368,7 @@ async fn refusals_before_the_handlers_validate_against_the_document() {
     let credential = |method: &str, template: &str| {
         let schemes = contract.security_schemes(method, template);
         if schemes.contains("reviewerAuth") {
-            Some(REVIEWER_TOKEN)
+            api.reviewer()
         } else if schemes.contains("deviceAuth") {
             Some(owner.as_str())
         } else {
@@ -378,8 +387,9 @@ async fn refusals_before_the_handlers_validate_against_the_document() {
     let mut guarded = 0;
     for (method, template) in contract.operations() {
         let Some(own) = credential(&method, &template) else { continue };
-        let reviewer = own == REVIEWER_TOKEN;
-        let (other, code) = if reviewer { (owner.as_str(), "REVIEWER_AUTH_INVALID") } else { (REVIEWER_TOKEN, "DEVICE_AUTH_INVALID") };
+        let reviewer = own == api.reviewer_token.as_str();
+        let (other, code) =
+            if reviewer { (owner.as_str(), "REVIEWER_AUTH_INVALID") } else { (api.reviewer_token.as_str(), "DEVICE_AUTH_INVALID") };
         for (auth, code) in [(None, "AUTH_REQUIRED"), (Some(other), code)] {
             let request = build(&method, &template, &id, auth);
             let request = if method == "POST" { request.header("Idempotency-Key", fresh_key()).json(&json!({})) } else { request };
@@ -476,7 +486,7 @@ async fn refusals_before_the_handlers_validate_against_the_document() {
     assert!(strangers >= 16, "{strangers} request operations");
     for (method, template) in contract.operations().into_iter().filter(|(_, p)| p.starts_with("/v1/review/requests/{id}")) {
         let body = if template.ends_with("/decision") { json!({ "decision": "approve" }) } else { json!({}) };
-        let request = build(&method, &template, "req_missing", Some(REVIEWER_TOKEN));
+        let request = build(&method, &template, "req_missing", api.reviewer());
         let request = if method == "POST" { request.header("Idempotency-Key", fresh_key()).json(&body) } else { request };
         refused(&method, &template, &answer_of(request).await, 404, "REQUEST_NOT_FOUND");
     }

@@ -92,9 +92,9 @@ async fn generated_requests_get_declared_answers_and_never_a_5xx() {
             let credential = match rng.below(10) {
                 0 => None,
                 1 => Some("dev_nobody.0000".to_owned()),
-                2 => Some(if schemes.contains("reviewerAuth") { owner.clone() } else { REVIEWER_TOKEN.to_owned() }),
+                2 => Some(if schemes.contains("reviewerAuth") { owner.clone() } else { api.reviewer_token.as_str().to_owned() }),
                 3 => Some(stranger.clone()),
-                _ if schemes.contains("reviewerAuth") => Some(REVIEWER_TOKEN.to_owned()),
+                _ if schemes.contains("reviewerAuth") => Some(api.reviewer_token.as_str().to_owned()),
                 _ => Some(owner.clone()),
             };
 
@@ -144,7 +144,7 @@ async fn generated_requests_get_declared_answers_and_never_a_5xx() {
             let case_line = format!(
                 "seed {seed:#x}, {method} {template} case {case}: {method} {path} query {query:?} headers {:?} credential {} body {sent_body:?} → {status} {media}",
                 request_headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
-                credential.as_deref().map_or("none", |c| if c == REVIEWER_TOKEN { "reviewer" } else { "device" }),
+                credential.as_deref().map_or("none", |c| if c == api.reviewer_token.as_str() { "reviewer" } else { "device" }),
             );
             previous = case_line.clone();
             if status >= 500 {

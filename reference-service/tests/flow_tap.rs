@@ -38,7 +38,7 @@ async fn get_tap_flow_from_identity_to_a_used_tap() {
     let too_soon = api.post(&format!("/v1/requests/{id}/tap"), Some(&device), &json!({})).await;
     assert_eq!((too_soon.status.as_u16(), too_soon.code()), (409, "REQUEST_NOT_APPROVED"));
 
-    let queue = api.get("/v1/review/requests", Some(REVIEWER_TOKEN)).await.ok(200);
+    let queue = api.get("/v1/review/requests", api.reviewer()).await.ok(200);
     assert_eq!(queue["requests"][0]["request_id"], id.as_str());
     api.review(&id, "call", &json!({})).await.ok(200);
     api.review(&id, "join", &json!({})).await.ok(200);

@@ -237,7 +237,7 @@ async fn a_verified_id_works_only_on_the_phone_that_earned_it_once_per_nonce_and
     let revoked = api
         .post(
             "/v1/review/verified-ids/revocation",
-            Some(REVIEWER_TOKEN),
+            api.reviewer(),
             &json!({ "upn": "ALICE@contoso.example", "reason": "phone reported lost" }),
         )
         .await

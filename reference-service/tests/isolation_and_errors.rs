@@ -41,7 +41,7 @@ async fn reviewer_and_device_credentials_do_not_cross() {
     let device = h.api.register_device().await;
     let as_device = h.api.get("/v1/review/requests", Some(&device)).await;
     assert_eq!((as_device.status.as_u16(), as_device.code()), (401, "REVIEWER_AUTH_INVALID"));
-    let as_reviewer = h.api.post("/v1/requests", Some(REVIEWER_TOKEN), &alice()).await;
+    let as_reviewer = h.api.post("/v1/requests", h.api.reviewer(), &alice()).await;
     assert_eq!((as_reviewer.status.as_u16(), as_reviewer.code()), (401, "DEVICE_AUTH_INVALID"));
 }
 
@@ -193,7 +193,7 @@ async fn a_face_check_that_cannot_run_is_a_server_error_and_stores_nothing() {
 
 #[tokio::test]
 async fn denial_and_missed_deadline() {
-    let h = start().await;
+    let mut h = start().await;
     let device = h.api.register_device().await;
     let denied_id = alice_submitted(&h.api, &device).await;
     let no_reason = h.api.review(&denied_id, "decision", &json!({ "decision": "deny" })).await;
@@ -220,10 +220,11 @@ async fn denial_and_missed_deadline() {
 
     let waiting_id = alice_submitted(&h.api, &device).await;
     h.clock.advance(24 * 3600 - 1);
-    let queue = h.api.get("/v1/review/requests", Some(REVIEWER_TOKEN)).await.ok(200);
+    h.api.sign_in_again().await;
+    let queue = h.api.get("/v1/review/requests", h.api.reviewer()).await.ok(200);
     assert_eq!(queue["requests"].as_array().expect("list").len(), 1);
     h.clock.advance(1);
-    let queue = h.api.get("/v1/review/requests", Some(REVIEWER_TOKEN)).await.ok(200);
+    let queue = h.api.get("/v1/review/requests", h.api.reviewer()).await.ok(200);
     assert!(queue["requests"].as_array().expect("list").is_empty());
     let status = h.api.get(&format!("/v1/requests/{waiting_id}/status"), Some(&device)).await.ok(200);
     assert_eq!(status["state"], "expired");

@@ -21,14 +21,14 @@ async fn stopping_and_restarting_mid_flow_loses_nothing() {
     first.api.review(&id, "call", &json!({})).await.ok(200);
     let key_before = first.api.get("/v1/.well-known/verified-id-key", None).await.ok(200);
     let idempotency_key = fresh_key();
-    first.api.post_keyed(&format!("/v1/review/requests/{id}/join"), Some(REVIEWER_TOKEN), &idempotency_key, &json!({})).await.ok(200);
+    first.api.post_keyed(&format!("/v1/review/requests/{id}/join"), first.api.reviewer(), &idempotency_key, &json!({})).await.ok(200);
     first.service.shutdown().await;
 
     let second = start_with(config(clock.clone(), pushes.clone(), Some(db)), clock.clone(), pushes).await;
     let view = second.api.get(&format!("/v1/requests/{id}"), Some(&device)).await.ok(200);
     assert_eq!(view["state"], "in_call", "state and the device's credentials survived");
     assert_eq!(view["selfie_uploaded"], true);
-    let replay = second.api.post_keyed(&format!("/v1/review/requests/{id}/join"), Some(REVIEWER_TOKEN), &idempotency_key, &json!({})).await;
+    let replay = second.api.post_keyed(&format!("/v1/review/requests/{id}/join"), first.api.reviewer(), &idempotency_key, &json!({})).await;
     assert!(replay.replayed, "stored idempotent answers survive too");
     clock.advance(20);
     second.api.review(&id, "decision", &json!({ "decision": "approve" })).await.ok(200);

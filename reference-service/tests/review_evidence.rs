@@ -61,7 +61,7 @@ async fn get_image(h: &Harness, id: &str, kind: &str, auth: Option<&str>) -> Ima
 }
 
 async fn evidence(h: &Harness, id: &str) -> Value {
-    h.api.get(&format!("/v1/review/requests/{id}/evidence"), Some(REVIEWER_TOKEN)).await.ok(200)
+    h.api.get(&format!("/v1/review/requests/{id}/evidence"), h.api.reviewer()).await.ok(200)
 }
 
 #[tokio::test]
@@ -85,26 +85,28 @@ async fn the_reviewer_sees_the_requester_the_results_and_the_images() {
     });
     assert_eq!(view, expected);
 
-    assert_eq!(get_image(&h, &id, "selfie", Some(REVIEWER_TOKEN)).await.jpeg(), face_jpeg(), "the selfie as uploaded");
-    let capture = get_image(&h, &id, "liveness-capture", Some(REVIEWER_TOKEN)).await.jpeg();
+    assert_eq!(get_image(&h, &id, "selfie", h.api.reviewer()).await.jpeg(), face_jpeg(), "the selfie as uploaded");
+    let capture = get_image(&h, &id, "liveness-capture", h.api.reviewer()).await.jpeg();
     let frame = image::load_from_memory(&capture).expect("the capture is a JPEG");
     assert_eq!((frame.width(), frame.height()), (320, 240), "one of the uploaded liveness frames");
-    let badge = get_image(&h, &id, "badge-photo", Some(REVIEWER_TOKEN)).await.jpeg();
+    let badge = get_image(&h, &id, "badge-photo", h.api.reviewer()).await.jpeg();
     assert_eq!(badge, fixture_jpeg("face_portrait_512x512"), "the seeded stand-in for the badge photo store");
 }
 
 #[tokio::test]
 async fn retention_holds_on_read_before_the_purge_runs() {
-    let h = start_without_purge().await;
+    let mut h = start_without_purge().await;
     let device = h.api.register_device().await;
     let id = alice_submitted(&h.api, &device).await;
 
     h.clock.advance(24 * HOUR - 1);
-    get_image(&h, &id, "selfie", Some(REVIEWER_TOKEN)).await.jpeg();
+    // A reviewer's session lasts a working day: next morning they sign in again.
+    h.api.sign_in_again().await;
+    get_image(&h, &id, "selfie", h.api.reviewer()).await.jpeg();
     h.clock.advance(1);
-    get_image(&h, &id, "selfie", Some(REVIEWER_TOKEN)).await.refused(410, "EVIDENCE_EXPIRED");
-    get_image(&h, &id, "liveness-capture", Some(REVIEWER_TOKEN)).await.jpeg();
-    get_image(&h, &id, "badge-photo", Some(REVIEWER_TOKEN)).await.jpeg();
+    get_image(&h, &id, "selfie", h.api.reviewer()).await.refused(410, "EVIDENCE_EXPIRED");
+    get_image(&h, &id, "liveness-capture", h.api.reviewer()).await.jpeg();
+    get_image(&h, &id, "badge-photo", h.api.reviewer()).await.jpeg();
     assert_eq!(h.service.count_rows("selfies").expect("count"), 1, "refused on read: the purge has not run");
     let view = evidence(&h, &id).await;
     assert_eq!(view["state"], "expired", "the reviewer window passed too; the request can still be looked at");
@@ -112,9 +114,10 @@ async fn retention_holds_on_read_before_the_purge_runs() {
     assert_eq!(view["liveness_capture_available"], true);
 
     h.clock.advance(24 * HOUR - 1);
-    get_image(&h, &id, "liveness-capture", Some(REVIEWER_TOKEN)).await.jpeg();
+    h.api.sign_in_again().await;
+    get_image(&h, &id, "liveness-capture", h.api.reviewer()).await.jpeg();
     h.clock.advance(1);
-    get_image(&h, &id, "liveness-capture", Some(REVIEWER_TOKEN)).await.refused(410, "EVIDENCE_EXPIRED");
+    get_image(&h, &id, "liveness-capture", h.api.reviewer()).await.refused(410, "EVIDENCE_EXPIRED");
     assert_eq!(h.service.count_rows("liveness_captures").expect("count"), 1, "refused on read: the purge has not run");
     let view = evidence(&h, &id).await;
     assert_eq!(view["liveness_capture_available"], false);
@@ -124,9 +127,9 @@ async fn retention_holds_on_read_before_the_purge_runs() {
     // each was taken), and the badge photo, which retention does not touch, is still there.
     let report = h.service.purge_now().expect("purge");
     assert_eq!((report.selfies, report.liveness_captures), (1, 1));
-    get_image(&h, &id, "selfie", Some(REVIEWER_TOKEN)).await.refused(410, "EVIDENCE_EXPIRED");
-    get_image(&h, &id, "liveness-capture", Some(REVIEWER_TOKEN)).await.refused(410, "EVIDENCE_EXPIRED");
-    get_image(&h, &id, "badge-photo", Some(REVIEWER_TOKEN)).await.jpeg();
+    get_image(&h, &id, "selfie", h.api.reviewer()).await.refused(410, "EVIDENCE_EXPIRED");
+    get_image(&h, &id, "liveness-capture", h.api.reviewer()).await.refused(410, "EVIDENCE_EXPIRED");
+    get_image(&h, &id, "badge-photo", h.api.reviewer()).await.jpeg();
 }
 
 #[tokio::test]
@@ -142,25 +145,25 @@ async fn only_reviewers_see_evidence_and_only_of_submitted_requests() {
     for kind in KINDS {
         get_image(&h, &id, kind, Some(&device)).await.refused(401, "REVIEWER_AUTH_INVALID");
         get_image(&h, &id, kind, None).await.refused(401, "AUTH_REQUIRED");
-        get_image(&h, "req_missing", kind, Some(REVIEWER_TOKEN)).await.refused(404, "REQUEST_NOT_FOUND");
+        get_image(&h, "req_missing", kind, h.api.reviewer()).await.refused(404, "REQUEST_NOT_FOUND");
     }
-    let missing = h.api.get("/v1/review/requests/req_missing/evidence", Some(REVIEWER_TOKEN)).await;
+    let missing = h.api.get("/v1/review/requests/req_missing/evidence", h.api.reviewer()).await;
     assert_eq!((missing.status.as_u16(), missing.code()), (404, "REQUEST_NOT_FOUND"));
 
     // A draft is the phone's until submitted: it answers like an unknown id.
     let draft = h.api.post("/v1/requests", Some(&device), &alice()).await.ok(201);
     let draft_id = draft["request_id"].as_str().expect("id");
     h.api.post_bytes(&format!("/v1/requests/{draft_id}/selfie"), &device, "image/jpeg", face_jpeg()).await.ok(200);
-    let answer = h.api.get(&format!("/v1/review/requests/{draft_id}/evidence"), Some(REVIEWER_TOKEN)).await;
+    let answer = h.api.get(&format!("/v1/review/requests/{draft_id}/evidence"), h.api.reviewer()).await;
     assert_eq!((answer.status.as_u16(), answer.code()), (404, "REQUEST_NOT_FOUND"));
-    get_image(&h, draft_id, "selfie", Some(REVIEWER_TOKEN)).await.refused(404, "REQUEST_NOT_FOUND");
+    get_image(&h, draft_id, "selfie", h.api.reviewer()).await.refused(404, "REQUEST_NOT_FOUND");
 
     // A decided request can still be looked at.
     h.api.review(&id, "call", &json!({})).await.ok(200);
     let denial = json!({ "decision": "deny", "reason_code": "BADGE_PHOTO_MISMATCH", "message": "Your badge photo needs updating." });
     h.api.review(&id, "decision", &denial).await.ok(200);
     assert_eq!(evidence(&h, &id).await["state"], "denied");
-    get_image(&h, &id, "selfie", Some(REVIEWER_TOKEN)).await.jpeg();
+    get_image(&h, &id, "selfie", h.api.reviewer()).await.jpeg();
 }
 
 #[tokio::test]
@@ -181,7 +184,7 @@ async fn external_staff_have_no_badge_photo_and_no_capture_without_a_liveness_ch
     );
     assert_eq!((view["badge_photo_available"].clone(), view["liveness_capture_available"].clone()), (json!(false), json!(false)));
     assert_eq!((view["liveness_result"].clone(), view["liveness_capture_available_until"].clone()), (Value::Null, Value::Null));
-    get_image(&h, id, "selfie", Some(REVIEWER_TOKEN)).await.jpeg();
-    get_image(&h, id, "badge-photo", Some(REVIEWER_TOKEN)).await.refused(404, "EVIDENCE_NOT_FOUND");
-    get_image(&h, id, "liveness-capture", Some(REVIEWER_TOKEN)).await.refused(404, "EVIDENCE_NOT_FOUND");
+    get_image(&h, id, "selfie", h.api.reviewer()).await.jpeg();
+    get_image(&h, id, "badge-photo", h.api.reviewer()).await.refused(404, "EVIDENCE_NOT_FOUND");
+    get_image(&h, id, "liveness-capture", h.api.reviewer()).await.refused(404, "EVIDENCE_NOT_FOUND");
 }

@@ -13,7 +13,7 @@ fn help_documents_listen_db_and_the_console() {
     let output = Command::new(BINARY).arg("--help").output().expect("runs");
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
-    for needle in ["--listen", "--db", "--reviewer-token", "/console", "openapi.yaml"] {
+    for needle in ["--listen", "--db", "--reviewer-password", "/console", "openapi.yaml"] {
         assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
     }
     let missing_db = Command::new(BINARY).output().expect("runs");
@@ -35,7 +35,7 @@ async fn the_binary_serves_on_the_given_address_and_database() {
     let mut child = Command::new(BINARY)
         .args(["--listen", "127.0.0.1:0", "--db"])
         .arg(&db)
-        .env("IDENTITY_PASS_REVIEWER_TOKEN", "standalone-token")
+        .env("IDENTITY_PASS_REVIEWER_PASSWORD", "standalone-password")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -43,9 +43,13 @@ async fn the_binary_serves_on_the_given_address_and_database() {
     let stderr = child.stderr.take().expect("stderr");
     let running = Running(child);
     let mut base = None;
+    let mut created = String::new();
     for line in BufReader::new(stderr).lines() {
         let line = line.expect("line");
-        assert!(!line.contains("standalone-token"), "the reviewer token is never printed when given");
+        assert!(!line.contains("standalone-password"), "the reviewer password is never printed when given");
+        if let Some(names) = line.strip_prefix("reviewer accounts created: ") {
+            created = names.to_owned();
+        }
         if let Some(rest) = line.strip_prefix("listening on ") {
             base = rest.split_whitespace().next().map(str::to_owned);
             break;
@@ -55,7 +59,19 @@ async fn the_binary_serves_on_the_given_address_and_database() {
     let client = common::http_client();
     let health: serde_json::Value = client.get(format!("{base}/healthz")).send().await.expect("get").json().await.expect("json");
     assert_eq!(health["status"], "ok");
-    let queue = client.get(format!("{base}/v1/review/requests")).bearer_auth("standalone-token").send().await.expect("get");
+    assert!(created.contains(common::MANAGER), "the seeded reviewer accounts are announced: {created}");
+    let signed_in: serde_json::Value = client
+        .post(format!("{base}/v1/review/tokens"))
+        .header("Idempotency-Key", "standalone-sign-in")
+        .json(&serde_json::json!({ "upn": common::MANAGER, "password": "standalone-password" }))
+        .send()
+        .await
+        .expect("sign in")
+        .json()
+        .await
+        .expect("json");
+    let token = signed_in["token"].as_str().expect("a token");
+    let queue = client.get(format!("{base}/v1/review/requests")).bearer_auth(token).send().await.expect("get");
     assert_eq!(queue.status().as_u16(), 200);
     assert!(db.exists(), "the database file was created where asked");
     drop(running);

@@ -5,16 +5,19 @@ import java.net.URI
 import java.util.UUID
 
 /**
- * The real reference service the runner started for these tests (its URL and reviewer token
- * come in the environment or as system properties), and the reviewer's side of it, spoken over
- * plain HTTP as the reviewer console does.
+ * The real reference service the runner started for these tests (its URL and the seeded reviewer
+ * accounts' password come in the environment or as system properties), and the reviewer's side
+ * of it: the seeded manager signs in as a script does and acts over plain HTTP, as the console.
  */
-class TestService private constructor(val url: String, private val reviewerToken: String) {
+class TestService private constructor(val url: String, private val reviewerPassword: String) {
     companion object {
+        /** The seeded people's manager, who reviews their requests. */
+        private const val REVIEWER = "maria@contoso.example"
+
         fun fromEnvironment(): TestService {
             fun setting(name: String) = System.getenv(name) ?: System.getProperty(name) ?: instrumentationArgument(name)
                 ?: error("$name is not set; run the tests through tests/run-kotlin-jvm.sh, which starts the service")
-            return TestService(setting("IDENTITY_PASS_SERVICE_URL").trimEnd('/'), setting("IDENTITY_PASS_REVIEWER_TOKEN"))
+            return TestService(setting("IDENTITY_PASS_SERVICE_URL").trimEnd('/'), setting("IDENTITY_PASS_REVIEWER_PASSWORD"))
         }
 
         /**
@@ -28,17 +31,28 @@ class TestService private constructor(val url: String, private val reviewerToken
         }.getOrNull()
     }
 
+    /** The seeded manager's bearer token, signed in once (a session lasts the working day). */
+    private val reviewerToken: String by lazy {
+        val body = post("/v1/review/tokens", null, """{"upn":"$REVIEWER","password":"$reviewerPassword"}""", "reviewer sign-in")
+        Regex("\"token\"\\s*:\\s*\"([0-9a-f]+)\"").find(body)?.groupValues?.get(1) ?: error("no token in the sign-in answer")
+    }
+
     /** A reviewer action (`call`, `join`, `leave`, `decision`) on a request. */
     fun review(requestId: String, action: String, json: String = "{}") {
-        val connection = URI("$url/v1/review/requests/$requestId/$action").toURL().openConnection() as HttpURLConnection
+        post("/v1/review/requests/$requestId/$action", reviewerToken, json, "reviewer $action")
+    }
+
+    private fun post(path: String, bearer: String?, json: String, what: String): String {
+        val connection = URI("$url$path").toURL().openConnection() as HttpURLConnection
         connection.requestMethod = "POST"
         connection.doOutput = true
-        connection.setRequestProperty("Authorization", "Bearer $reviewerToken")
+        bearer?.let { connection.setRequestProperty("Authorization", "Bearer $it") }
         connection.setRequestProperty("Idempotency-Key", UUID.randomUUID().toString())
         connection.setRequestProperty("Content-Type", "application/json")
         connection.outputStream.use { it.write(json.toByteArray()) }
         val status = connection.responseCode
         val body = (if (status < 400) connection.inputStream else connection.errorStream)?.use { String(it.readBytes()) }
-        check(status in 200..299) { "reviewer $action: $status $body" }
+        check(status in 200..299) { "$what: $status $body" }
+        return body ?: ""
     }
 }

@@ -174,6 +174,15 @@ pub const REVIEWER_ONLY: &[&str] = &[
     // The reviewer's evidence images: gone under the retention rules (410), or never stored.
     "EVIDENCE_EXPIRED",
     "EVIDENCE_NOT_FOUND",
+    // Reviewer accounts: sign-in, the console's CSRF check, delegation, the audit log.
+    "REVIEWER_SIGN_IN_FAILED",
+    "REVIEWER_SIGN_IN_LOCKED",
+    "REVIEWER_PASSWORD_TOO_WEAK",
+    "CSRF_TOKEN_INVALID",
+    "ADMIN_REQUIRED",
+    "DELEGATE_UNKNOWN",
+    "DELEGATE_IS_SELF",
+    "PERSON_NOT_ASSIGNED",
 ];
 
 /// Codes only the government-ID partner receives, from the service's endpoint for its signed

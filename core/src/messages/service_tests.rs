@@ -7,8 +7,8 @@ use super::*;
 
 /// Upper-snake string literals in the service's source that are not error codes.
 const NOT_ERROR_CODES: &[&str] = &[
-    // Environment variables: the reviewer token (main.rs), `env!` in tests.
-    "IDENTITY_PASS_REVIEWER_TOKEN",
+    // Environment variables: the reviewer password (main.rs), `env!` in tests.
+    "IDENTITY_PASS_REVIEWER_PASSWORD",
     "CARGO_MANIFEST_DIR",
     // SQLite pragma values (store/mod.rs).
     "WAL",
@@ -17,6 +17,8 @@ const NOT_ERROR_CODES: &[&str] = &[
     // JOSE header and JWK values (domain/verified_id.rs).
     "JWT",
     "OKP",
+    // A response header value: X-Frame-Options on the console's pages (http/console/mod.rs).
+    "DENY",
     // An alphabet in a unit test (secrets.rs).
     "AB",
     // A partner's rejection reason, stored and read back in a unit test (store/partner_sessions.rs):

@@ -10,7 +10,7 @@ use identity_pass_core::messages::{Locale, MessageCode};
 /// The shell binary cargo built for these tests.
 pub fn shell() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_identity-pass-desktop"));
-    command.env_remove("IDENTITY_PASS_REVIEWER_TOKEN");
+    command.env_remove("IDENTITY_PASS_REVIEWER_PASSWORD");
     command
 }
 

@@ -128,6 +128,9 @@ pub struct DirectoryEntry {
     pub path_override: Option<OnboardingPath>,
     /// Per-user flags that override group rollout.
     pub flags_override: Option<RolloutFlags>,
+    /// The manager's UPN: the reviewer of this person's requests (or whoever the manager
+    /// delegates to). Nobody reviews a person without one.
+    pub manager: Option<String>,
 }
 
 impl DirectoryEntry {
@@ -151,6 +154,14 @@ pub struct Directory {
     pub rollouts: Vec<GroupRollout>,
     /// The path for people no rule covers.
     pub default_path: OnboardingPath,
+}
+
+impl Directory {
+    /// The manager of the person with work email `upn` (case-insensitive), if the directory
+    /// names one.
+    pub fn manager_of(&self, upn: &str) -> Option<&str> {
+        self.entries.iter().find(|entry| entry.upn.eq_ignore_ascii_case(upn.trim())).and_then(|entry| entry.manager.as_deref())
+    }
 }
 
 /// What the person typed in the identity step.

@@ -3,11 +3,29 @@
 //! policy's scope. The README's demo walk-through uses these people.
 
 use crate::domain::directory::{BadgePhoto, Directory, DirectoryEntry, GroupRollout, OnboardingPath, RolloutFlags, StaffKind};
+use crate::domain::reviewer::{ReviewerRole, ReviewerSeed};
 
 /// Stands in for the GSAM badge photo store: everyone seeded with a badge photo shows this one
 /// portrait (a committed core fixture with exactly one face), so the reviewer has a real image
 /// to compare the selfie with.
 const SEED_BADGE_PHOTO_JPEG: &[u8] = include_bytes!("../../../core/tests/fixtures/face_portrait_512x512.jpg");
+
+/// The manager of everyone seeded, so one reviewer account can review the demo's requests.
+pub const SEED_MANAGER: &str = "maria@contoso.example";
+/// A second reviewer who manages nobody seeded: the one a test or the demo delegates to.
+pub const SEED_SECOND_REVIEWER: &str = "omar@contoso.example";
+/// The seeded administrator: reads the audit log, reviews nobody.
+pub const SEED_ADMIN: &str = "security-admin@contoso.example";
+
+/// The reviewer accounts a development service creates at its first start (see
+/// `ServiceConfig::reviewer_password`).
+pub fn seeded_reviewers() -> Vec<ReviewerSeed> {
+    vec![
+        ReviewerSeed { upn: SEED_MANAGER.to_owned(), role: ReviewerRole::Reviewer },
+        ReviewerSeed { upn: SEED_SECOND_REVIEWER.to_owned(), role: ReviewerRole::Reviewer },
+        ReviewerSeed { upn: SEED_ADMIN.to_owned(), role: ReviewerRole::Admin },
+    ]
+}
 
 /// Group every person in the TAP policy's scope belongs to.
 pub const TAP_SCOPE_GROUP: &str = "all-staff";
@@ -29,6 +47,7 @@ fn person(
         groups: groups.iter().map(|g| (*g).to_owned()).collect(),
         path_override: None,
         flags_override: None,
+        manager: Some(SEED_MANAGER.to_owned()),
     }
 }
 

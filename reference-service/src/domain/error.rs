@@ -228,6 +228,31 @@ pub enum DomainError {
     PushKindInvalid,
     /// A push token that is empty, too long or not visible ASCII.
     PushTokenInvalid,
+
+    // --- Reviewer accounts.
+    /// Wrong password, unknown account name, or a field no account could have.
+    ReviewerSignInFailed,
+    /// Too many wrong passwords: the name is locked for a while.
+    ReviewerSignInLocked {
+        /// Seconds until the lock ends.
+        retry_after_seconds: i64,
+    },
+    /// A new password is shorter (or longer) than allowed.
+    ReviewerPasswordTooWeak {
+        /// The shortest allowed.
+        min_chars: usize,
+    },
+    /// Only an administrator may do this.
+    AdminRequired,
+    /// The delegate is not a reviewer account.
+    DelegateUnknown,
+    /// A manager cannot delegate to themselves.
+    DelegateIsSelf,
+    /// The request is not assigned to this reviewer; answered like a request that does not
+    /// exist, so a reviewer cannot learn whose requests are pending.
+    NotAssignedToReviewer,
+    /// A person whose reviews are not this reviewer's (revoking their Verified ID).
+    PersonNotAssigned,
 }
 
 /// Why a TAP sign-in was refused, in Entra's words.

@@ -9,6 +9,7 @@
 //! and `secrets` (hashing); `store` and `http` depend on it, never the other way round
 //! (`tests/layers.rs` checks).
 
+pub mod audit;
 pub mod call;
 pub mod consent;
 pub mod date_of_birth;
@@ -31,6 +32,7 @@ pub mod request_state;
 pub mod retention;
 pub mod review;
 pub mod review_evidence;
+pub mod reviewer;
 pub mod submission;
 pub mod tap;
 pub mod tap_issuance;

@@ -194,6 +194,23 @@ impl From<DomainError> for ApiError {
             ),
             E::EvidenceNotFound => Self::not_found("EVIDENCE_NOT_FOUND", "no such image for this request"),
 
+            // Reviewer accounts. A request assigned to someone else answers like one that does
+            // not exist: a reviewer cannot learn whose requests are pending.
+            E::NotAssignedToReviewer => Self::not_found("REQUEST_NOT_FOUND", "no such request"),
+            E::ReviewerSignInFailed => Self::unauthorized("REVIEWER_SIGN_IN_FAILED", "wrong account name or password"),
+            E::ReviewerSignInLocked { retry_after_seconds } => Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "REVIEWER_SIGN_IN_LOCKED",
+                format!("too many wrong passwords; try again in {} minutes", (retry_after_seconds + 59) / 60),
+            ),
+            E::ReviewerPasswordTooWeak { min_chars } => {
+                Self::unprocessable("REVIEWER_PASSWORD_TOO_WEAK", format!("a reviewer password has at least {min_chars} characters"))
+            }
+            E::AdminRequired => Self::forbidden("ADMIN_REQUIRED", "only an administrator may do this"),
+            E::DelegateUnknown => Self::unprocessable("DELEGATE_UNKNOWN", "the delegate must be a reviewer account"),
+            E::DelegateIsSelf => Self::unprocessable("DELEGATE_IS_SELF", "delegate to somebody else"),
+            E::PersonNotAssigned => Self::forbidden("PERSON_NOT_ASSIGNED", "this person's reviews are not yours"),
+
             // Verified ID.
             E::VerifiedIdSignatureInvalid => Self::unprocessable("VERIFIED_ID_INVALID", "the Verified ID's signature does not verify"),
             E::VerifiedIdOfSomebodyElse => Self::unprocessable("VERIFIED_ID_INVALID", "the Verified ID belongs to somebody else"),

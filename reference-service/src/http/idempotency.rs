@@ -14,6 +14,7 @@ use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::http::auth::session_cookie;
 use crate::http::error::{ApiError, ApiResult};
 use crate::secrets::{hex, sha256};
 use crate::state::AppState;
@@ -22,6 +23,9 @@ use crate::store::idempotency::StoredAnswer;
 
 /// Exempt from idempotency keys: see [`guarded`].
 const CALLBACK_PATH: &str = "/v1/partner/callback";
+
+/// The reviewer sign-ins (see [`guarded`]).
+const SIGN_IN_PATHS: [&str; 2] = ["/v1/review/session", "/v1/review/tokens"];
 
 /// The header name.
 pub const HEADER: &str = "idempotency-key";
@@ -64,7 +68,15 @@ async fn guarded(state: AppState, request: Request, next: Next) -> ApiResult<Res
     // replayed by anyone who sent the same key and body. So anonymous calls are never stored
     // nor replayed; the one a device makes, registration, is idempotent by the secret it
     // brings (`devices.rs`).
-    let Some(caller) = request.headers().get(axum::http::header::AUTHORIZATION).map(|v| v.as_bytes().to_vec()) else {
+    // The console's reviewer is identified by their session cookie instead of a header. A
+    // sign-in is never stored, whoever sends it: its answer holds a fresh session's CSRF token
+    // or bearer token, and a retried sign-in only makes another session.
+    let caller = request
+        .headers()
+        .get(axum::http::header::AUTHORIZATION)
+        .map(|v| v.as_bytes().to_vec())
+        .or_else(|| session_cookie(request.headers()).map(|c| format!("cookie {c}").into_bytes()));
+    let Some(caller) = caller.filter(|_| !SIGN_IN_PATHS.contains(&request.uri().path())) else {
         return Ok(next.run(request).await);
     };
     let scope = hex(&sha256(&caller));

@@ -6,8 +6,10 @@
 //! it, answer a view. They never write SQL (`store` does) and never decide a rule (`domain`
 //! does); `tests/layers.rs` checks the first. One file per group of endpoints.
 
+pub mod audit_log;
 pub mod auth;
 pub mod console;
+pub mod delegations;
 pub mod devices;
 pub mod draft;
 pub mod error;
@@ -24,6 +26,7 @@ pub mod request_view;
 pub mod requests;
 pub mod review;
 pub mod review_evidence;
+pub mod reviewer_session;
 pub mod routes;
 pub mod status;
 pub mod tap;

@@ -1,6 +1,8 @@
 //! The reviewer's endpoints (contract.md, "Review"): the queue of pending requests, the call
-//! (start, the user joining and leaving) and the decision. Every action first expires requests
-//! whose deadline passed, then refuses requests no reviewer can act on any more; the rules are
+//! (start, the user joining and leaving) and the decision. A reviewer sees and acts on only the
+//! requests assigned to them (`ReviewerAuth::require_assigned`), and every action is written to
+//! the audit log in the transaction that makes it. Every action first expires requests whose
+//! deadline passed, then refuses requests no reviewer can act on any more; the rules are
 //! `domain::review` and `domain::call`. The device hears of the invitation and the decision by
 //! push.
 
@@ -9,6 +11,7 @@ use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::to_rfc3339;
+use crate::domain::audit::AuditAction;
 use crate::domain::call;
 use crate::domain::request::OnboardingRequest;
 use crate::domain::request_state::PENDING;
@@ -31,34 +34,51 @@ pub struct QueueView {
     pub server_time: String,
 }
 
-/// `GET /v1/review/requests`: pending requests, earliest deadline first.
-pub async fn queue(State(state): State<AppState>, _reviewer: ReviewerAuth) -> ApiResult<Json<QueueView>> {
+/// `GET /v1/review/requests`: the pending requests assigned to the reviewer, earliest deadline
+/// first.
+pub async fn queue(State(state): State<AppState>, reviewer: ReviewerAuth) -> ApiResult<Json<QueueView>> {
     let now = state.now();
     let connection = state.db.lock()?;
     if store::review::expire_overdue(&connection, now)? > 0 {
         state.announce_change();
     }
-    let pending = store::requests::load_in_states(&connection, &PENDING)?;
-    let requests = pending.iter().map(|r| RequestView::new(r, now)).collect();
+    let mut requests = Vec::new();
+    for request in store::requests::load_in_states(&connection, &PENDING)? {
+        if reviewer.reviews(&state, &connection, &request.upn)? {
+            requests.push(RequestView::new(&request, now));
+        }
+    }
     Ok(Json(QueueView { requests, server_time: to_rfc3339(now) }))
 }
 
-/// Applies a reviewer action to pending request `id`: `change` writes it and names the push
-/// event to send, if any.
+/// What a reviewer action did: the audit entry to write and the push event to send, if any.
+struct Applied {
+    action: AuditAction,
+    push_event: Option<&'static str>,
+}
+
+/// Applies `reviewer`'s action to pending request `id`, assigned to them: `change` writes it
+/// and says what it was. The change, the version bump and the audit entry commit together.
 fn transition(
     state: &AppState,
+    reviewer: &ReviewerAuth,
     id: &str,
-    change: impl FnOnce(&Connection, &OnboardingRequest, i64) -> ApiResult<Option<&'static str>>,
+    change: impl FnOnce(&Connection, &OnboardingRequest, i64) -> ApiResult<Applied>,
 ) -> ApiResult<Json<RequestView>> {
     let now = state.now();
     let (request, push_event) = {
         let connection = state.db.lock()?;
         store::review::expire_overdue(&connection, now)?;
         let request = store::requests::load(&connection, id)?;
+        reviewer.require_assigned(state, &connection, &request.upn)?;
         review::require_pending(&request)?;
-        let push_event = change(&connection, &request, now)?;
-        store::requests::bump_version(&connection, id)?;
-        (store::requests::load(&connection, id)?, push_event)
+        let applied = store::atomically(&connection, |transaction| -> ApiResult<Applied> {
+            let applied = change(transaction, &request, now)?;
+            store::requests::bump_version(transaction, id)?;
+            reviewer.audit(transaction, now, applied.action, Some(id), None)?;
+            Ok(applied)
+        })?;
+        (store::requests::load(&connection, id)?, applied.push_event)
     };
     state.announce_change();
     if let Some(event) = push_event {
@@ -68,29 +88,29 @@ fn transition(
 }
 
 /// `POST /v1/review/requests/{id}/call`: the reviewer starts the video call.
-pub async fn start_call(State(state): State<AppState>, _reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Json<RequestView>> {
-    transition(&state, &id, |connection, request, _now| {
+pub async fn start_call(State(state): State<AppState>, reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Json<RequestView>> {
+    transition(&state, &reviewer, &id, |connection, request, _now| {
         call::check_start(request)?;
         store::review::start_call(connection, &request.id, &new_id("call")?)?;
-        Ok(Some("call_invited"))
+        Ok(Applied { action: AuditAction::CallStarted, push_event: Some("call_invited") })
     })
 }
 
 /// `POST /v1/review/requests/{id}/join`: the user joined the call (recorded by the reviewer).
-pub async fn user_joined(State(state): State<AppState>, _reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Json<RequestView>> {
-    transition(&state, &id, |connection, request, now| {
+pub async fn user_joined(State(state): State<AppState>, reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Json<RequestView>> {
+    transition(&state, &reviewer, &id, |connection, request, now| {
         call::check_join(request)?;
         store::review::record_join(connection, &request.id, now)?;
-        Ok(None)
+        Ok(Applied { action: AuditAction::UserJoined, push_event: None })
     })
 }
 
 /// `POST /v1/review/requests/{id}/leave`: the user left the call.
-pub async fn user_left(State(state): State<AppState>, _reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Json<RequestView>> {
-    transition(&state, &id, |connection, request, now| {
+pub async fn user_left(State(state): State<AppState>, reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Json<RequestView>> {
+    transition(&state, &reviewer, &id, |connection, request, now| {
         call::check_leave(request)?;
         store::review::record_leave(connection, &request.id, now)?;
-        Ok(None)
+        Ok(Applied { action: AuditAction::UserLeft, push_event: None })
     })
 }
 
@@ -110,12 +130,12 @@ pub struct DecisionBody {
 /// `POST /v1/review/requests/{id}/decision`: approve (after ≥ 15 s in the call) or deny.
 pub async fn decide(
     State(state): State<AppState>,
-    _reviewer: ReviewerAuth,
+    reviewer: ReviewerAuth,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<DecisionBody>,
 ) -> ApiResult<Json<RequestView>> {
     let signer = state.signer.clone();
-    transition(&state, &id, |connection, request, now| {
+    transition(&state, &reviewer, &id, |connection, request, now| {
         let decision = review::decide(request, &body.decision, body.reason_code.as_deref(), body.message.as_deref(), now)?;
         match decision {
             Decision::Approve => {
@@ -123,11 +143,11 @@ pub async fn decide(
                 if review::approval_issues_verified_id(request) {
                     issue_verified_id(connection, &signer, request, now)?;
                 }
-                Ok(Some("approved"))
+                Ok(Applied { action: AuditAction::Approved, push_event: Some("approved") })
             }
             Decision::Deny { reason_code, message } => {
                 store::review::deny(connection, &request.id, &reason_code, &message, now)?;
-                Ok(Some("denied"))
+                Ok(Applied { action: AuditAction::Denied, push_event: Some("denied") })
             }
         }
     })

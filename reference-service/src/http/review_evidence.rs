@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::clock::to_rfc3339;
 use crate::domain::DomainError;
+use crate::domain::audit::AuditAction;
 use crate::domain::directory::BadgePhoto;
 use crate::domain::review_evidence::{self, EvidenceRecord};
 use crate::http::auth::ReviewerAuth;
@@ -99,19 +100,29 @@ fn badge_photo_of<'a>(state: &'a AppState, record: &EvidenceRecord) -> Option<&'
 
 /// Loads submitted request `id` for a reviewer, expiring overdue requests first so the state
 /// shown is the current one.
-fn load_submitted(state: &AppState, connection: &store::Connection, id: &str, now: i64) -> ApiResult<EvidenceRecord> {
+fn load_submitted(
+    state: &AppState,
+    connection: &store::Connection,
+    reviewer: &ReviewerAuth,
+    id: &str,
+    now: i64,
+) -> ApiResult<EvidenceRecord> {
     if store::review::expire_overdue(connection, now)? > 0 {
         state.announce_change();
     }
     let record = store::review_evidence::load(connection, id)?;
+    reviewer.require_assigned(state, connection, &record.request.upn)?;
     review_evidence::require_submitted(&record.request)?;
     Ok(record)
 }
 
 /// `GET /v1/review/requests/{id}/evidence`.
-pub async fn evidence(State(state): State<AppState>, _reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Response> {
+pub async fn evidence(State(state): State<AppState>, reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Response> {
     let now = state.now();
-    let record = load_submitted(&state, &*state.db.lock()?, &id, now)?;
+    let connection = state.db.lock()?;
+    let record = load_submitted(&state, &connection, &reviewer, &id, now)?;
+    reviewer.audit(&connection, now, AuditAction::EvidenceViewed, Some(&id), None)?;
+    drop(connection);
     let badge_photo_on_file = badge_photo_of(&state, &record).is_some();
     // Personal data: no cache keeps it.
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(EvidenceView::new(record, badge_photo_on_file, now))).into_response())
@@ -131,29 +142,33 @@ fn jpeg(bytes: Bytes) -> Response {
 }
 
 /// `GET /v1/review/requests/{id}/selfie`: 410 from 24 h after the upload.
-pub async fn selfie(State(state): State<AppState>, _reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Response> {
+pub async fn selfie(State(state): State<AppState>, reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Response> {
     let now = state.now();
     let connection = state.db.lock()?;
-    let record = load_submitted(&state, &connection, &id, now)?;
+    let record = load_submitted(&state, &connection, &reviewer, &id, now)?;
     review_evidence::selfie(&record.request, now).require()?;
     let bytes = store::review_evidence::selfie_jpeg(&connection, &id)?.ok_or(DomainError::EvidenceNotFound)?;
+    reviewer.audit(&connection, now, AuditAction::SelfieViewed, Some(&id), None)?;
     Ok(jpeg(Bytes::from(bytes)))
 }
 
 /// `GET /v1/review/requests/{id}/liveness-capture`: 410 from 48 h after the capture.
-pub async fn liveness_capture(State(state): State<AppState>, _reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Response> {
+pub async fn liveness_capture(State(state): State<AppState>, reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Response> {
     let now = state.now();
     let connection = state.db.lock()?;
-    let record = load_submitted(&state, &connection, &id, now)?;
+    let record = load_submitted(&state, &connection, &reviewer, &id, now)?;
     review_evidence::liveness_capture(record.liveness_captured_at, now).require()?;
     let bytes = store::review_evidence::liveness_capture_jpeg(&connection, &id)?.ok_or(DomainError::EvidenceNotFound)?;
+    reviewer.audit(&connection, now, AuditAction::LivenessCaptureViewed, Some(&id), None)?;
     Ok(jpeg(Bytes::from(bytes)))
 }
 
 /// `GET /v1/review/requests/{id}/badge-photo`: the requester's badge photo from the directory.
-pub async fn badge_photo(State(state): State<AppState>, _reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Response> {
+pub async fn badge_photo(State(state): State<AppState>, reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Response> {
     let now = state.now();
-    let record = load_submitted(&state, &*state.db.lock()?, &id, now)?;
+    let connection = state.db.lock()?;
+    let record = load_submitted(&state, &connection, &reviewer, &id, now)?;
     let photo = badge_photo_of(&state, &record).ok_or(DomainError::EvidenceNotFound)?;
+    reviewer.audit(&connection, now, AuditAction::BadgePhotoViewed, Some(&id), None)?;
     Ok(jpeg(Bytes::copy_from_slice(photo.jpeg())))
 }

@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::http::error::ApiError;
 use crate::http::review_evidence;
 use crate::http::{
-    console, devices, evidence, government_id, idempotency, identity_step, liveness, passkey, push_tokens, request_log, requests, review,
-    status, tap, verified_id,
+    audit_log, console, delegations, devices, evidence, government_id, idempotency, identity_step, liveness, passkey, push_tokens,
+    request_log, requests, review, reviewer_session, status, tap, verified_id,
 };
 use crate::state::AppState;
 
@@ -68,6 +68,14 @@ pub fn table() -> Vec<Route> {
         route(M::POST, "/v1/partner/callback", post(government_id::callback)),
         route(M::POST, "/v1/tap/sign-in", post(tap::sign_in)),
         route(M::GET, "/v1/.well-known/verified-id-key", get(verified_id::public_key)),
+        route(M::POST, "/v1/review/session", post(reviewer_session::create)),
+        route(M::GET, "/v1/review/session", get(reviewer_session::current)),
+        route(M::POST, "/v1/review/session/sign-out", post(reviewer_session::sign_out)),
+        route(M::POST, "/v1/review/tokens", post(reviewer_session::create_token)),
+        route(M::GET, "/v1/review/delegations", get(delegations::list)),
+        route(M::POST, "/v1/review/delegations", post(delegations::grant)),
+        route(M::POST, "/v1/review/delegations/revocation", post(delegations::revoke)),
+        route(M::GET, "/v1/admin/audit-log", get(audit_log::read)),
         route(M::GET, "/v1/review/requests", get(review::queue)),
         route(M::POST, "/v1/review/requests/{id}/call", post(review::start_call)),
         route(M::POST, "/v1/review/requests/{id}/join", post(review::user_joined)),
@@ -80,6 +88,7 @@ pub fn table() -> Vec<Route> {
         route(M::POST, "/v1/review/verified-ids/revocation", post(verified_id::revoke)),
         route(M::GET, "/console", get(console::page)),
         route(M::GET, "/console/app.js", get(console::script)),
+        route(M::GET, "/console/app.css", get(console::stylesheet)),
     ]
 }
 

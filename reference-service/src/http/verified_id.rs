@@ -13,8 +13,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::to_rfc3339;
 use crate::domain::DomainError;
+use crate::domain::audit::{AuditAction, recorded_actor};
 use crate::domain::presentation::{self, NONCE_LIFETIME_SECONDS, check_key_binding, check_nonce, check_nonce_allowance};
 use crate::domain::request::OnboardingRequest;
+use crate::domain::reviewer::ReviewerRole;
 use crate::domain::verified_id::{self, VerifiedIdSigner, check_presentation_allowed, opens_fast_path};
 use crate::http::auth::{DeviceAuth, ReviewerAuth};
 use crate::http::draft::update_draft_at_any_identity_check;
@@ -216,15 +218,22 @@ pub struct Revoked {
 /// `POST /v1/review/verified-ids/revocation`: a reviewer revokes every Verified ID in force of a
 /// person (a lost or replaced phone, a person who left). Presentations of them are refused from
 /// then on, so the 30-day fast path is closed until a new approval issues another.
-pub async fn revoke(
-    State(state): State<AppState>,
-    _reviewer: ReviewerAuth,
-    ApiJson(body): ApiJson<Revocation>,
-) -> ApiResult<Json<Revoked>> {
+pub async fn revoke(State(state): State<AppState>, reviewer: ReviewerAuth, ApiJson(body): ApiJson<Revocation>) -> ApiResult<Json<Revoked>> {
     let reason = body.reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(ApiError::bad_request("REASON_REQUIRED", "give a reason of 1–500 characters"));
     }
-    let revoked = store::verified_ids::revoke_for_person(&*state.db.lock()?, body.upn.trim(), reason, state.now())?;
+    let upn = body.upn.trim();
+    let connection = state.db.lock()?;
+    // The person's reviewer revokes what their review issued; an administrator may revoke
+    // anyone's (a security response needs no manager).
+    if reviewer.role != ReviewerRole::Admin && !reviewer.reviews(&state, &connection, upn)? {
+        return Err(DomainError::PersonNotAssigned.into());
+    }
+    let revoked = store::atomically(&connection, |transaction| -> ApiResult<usize> {
+        let revoked = store::verified_ids::revoke_for_person(transaction, upn, reason, state.now())?;
+        reviewer.audit(transaction, state.now(), AuditAction::VerifiedIdRevoked, None, Some(&recorded_actor(upn)))?;
+        Ok(revoked)
+    })?;
     Ok(Json(Revoked { revoked }))
 }

@@ -6,6 +6,7 @@
 //! no HTTP in here (`tests/layers.rs` checks). Rules stay in `domain`: the store records what
 //! the rules decided.
 
+pub mod audit;
 pub mod date_of_birth_failures;
 pub mod devices;
 pub mod error;
@@ -21,6 +22,7 @@ pub mod requests;
 pub mod retention;
 pub mod review;
 pub mod review_evidence;
+pub mod reviewers;
 mod schema;
 pub mod signing_key;
 pub mod taps;
@@ -59,6 +61,15 @@ impl Db {
     pub fn lock(&self) -> StoreResult<MutexGuard<'_, Connection>> {
         self.connection.lock().map_err(|_| StoreError::Poisoned)
     }
+}
+
+/// Runs `work` in one transaction: its writes commit together or, when it fails, not at all.
+/// (A handler that writes a change and its audit entry uses this, so neither exists alone.)
+pub fn atomically<T, E: From<StoreError>>(connection: &Connection, work: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E> {
+    let transaction = connection.unchecked_transaction().map_err(StoreError::from)?;
+    let value = work(&transaction)?;
+    transaction.commit().map_err(StoreError::from)?;
+    Ok(value)
 }
 
 /// Counts the rows of `table`, a lower_snake_case name (tests check retention and duplicates

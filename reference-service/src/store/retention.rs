@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::domain::retention::{LIVENESS_RETENTION_SECONDS, PARTNER_EVENT_RETENTION_SECONDS, SELFIE_RETENTION_SECONDS};
-use crate::store::{Connection, StoreResult, idempotency, review};
+use crate::store::{Connection, StoreResult, idempotency, review, reviewers};
 
 /// What a purge removed.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -22,6 +22,8 @@ pub struct PurgeReport {
     pub presentation_nonces: usize,
     /// The partner's callback event ids older than 24 h.
     pub partner_events: usize,
+    /// Reviewer sessions past their end.
+    pub reviewer_sessions: usize,
 }
 
 /// Enforces retention at `now`, then empties the write-ahead log: deleted rows are zeroed in
@@ -44,5 +46,6 @@ fn delete_expired(connection: &Connection, now: i64) -> StoreResult<PurgeReport>
         presentation_nonces: connection.execute("DELETE FROM presentation_nonces WHERE expires_at <= ?1", [now])?,
         partner_events: connection
             .execute("DELETE FROM partner_events WHERE received_at <= ?1", [now - PARTNER_EVENT_RETENTION_SECONDS])?,
+        reviewer_sessions: reviewers::purge_sessions(connection, now)?,
     })
 }

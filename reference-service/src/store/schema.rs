@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 const MIGRATION_1: &str = "
 CREATE TABLE settings (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -189,6 +189,44 @@ const MIGRATION_5: &str = "
 CREATE INDEX devices_by_secret_hash ON devices(secret_hash);
 ";
 
+/// Reviewers are people: accounts with password hashes, sign-in failures per name, sessions by
+/// the digest of their secret, delegations, and the append-only audit log.
+const MIGRATION_6: &str = "
+CREATE TABLE reviewer_accounts (
+    upn TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE reviewer_sign_in_failures (
+    upn TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    locked_until INTEGER
+);
+CREATE TABLE reviewer_sessions (
+    token_hash BLOB PRIMARY KEY,
+    upn TEXT NOT NULL REFERENCES reviewer_accounts(upn),
+    kind TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE TABLE reviewer_delegations (
+    manager_upn TEXT NOT NULL,
+    delegate_upn TEXT NOT NULL REFERENCES reviewer_accounts(upn),
+    granted_at INTEGER NOT NULL,
+    PRIMARY KEY (manager_upn, delegate_upn)
+);
+CREATE INDEX reviewer_delegations_by_delegate ON reviewer_delegations(delegate_upn);
+CREATE TABLE audit_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    request_id TEXT,
+    detail TEXT
+);
+";
+
 /// Applies every migration newer than the database's `user_version`.
 pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
     let current: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -220,6 +258,12 @@ pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
         let tx = connection.unchecked_transaction()?;
         tx.execute_batch(MIGRATION_5)?;
         tx.pragma_update(None, "user_version", 5)?;
+        tx.commit()?;
+    }
+    if current < 6 {
+        let tx = connection.unchecked_transaction()?;
+        tx.execute_batch(MIGRATION_6)?;
+        tx.pragma_update(None, "user_version", 6)?;
         tx.commit()?;
     }
     Ok(())

@@ -20,7 +20,10 @@ use serde_json::{Value, json};
 
 /// 2026-11-21T09:00:00Z.
 pub const START: i64 = 1_795_251_600;
-pub const REVIEWER_TOKEN: &str = "reviewer-token-for-tests";
+/// The password of the seeded reviewer accounts in every test service.
+pub const REVIEWER_PASSWORD: &str = "reviewer-password-for-tests";
+/// The seeded people's manager: the reviewer of every seeded request.
+pub const MANAGER: &str = identity_pass_service::domain::directory_seed::SEED_MANAGER;
 
 pub struct Harness {
     pub service: RunningService,
@@ -30,12 +33,19 @@ pub struct Harness {
 }
 
 pub fn config(clock: Arc<ManualClock>, pushes: Arc<RecordingPushSender>, db: Option<PathBuf>) -> ServiceConfig {
-    ServiceConfig { db_path: db, clock, push_sender: pushes, reviewer_token: Some(REVIEWER_TOKEN.to_owned()), ..ServiceConfig::default() }
+    ServiceConfig {
+        db_path: db,
+        clock,
+        push_sender: pushes,
+        reviewer_password: Some(REVIEWER_PASSWORD.to_owned()),
+        ..ServiceConfig::default()
+    }
 }
 
 pub async fn start_with(config: ServiceConfig, clock: Arc<ManualClock>, pushes: Arc<RecordingPushSender>) -> Harness {
     let service = spawn_embedded(config).await.expect("service starts");
-    let api = Api::new(&service.base_url);
+    let mut api = Api::new(&service.base_url);
+    api.reviewer_token = api.reviewer_sign_in(MANAGER, REVIEWER_PASSWORD).await;
     Harness { service, clock, pushes, api }
 }
 
@@ -55,6 +65,8 @@ pub fn fresh_key() -> String {
 pub struct Api {
     pub base: String,
     pub http: reqwest::Client,
+    /// A bearer token of the seeded manager, who reviews every seeded person's requests.
+    pub reviewer_token: String,
 }
 
 pub struct Answer {
@@ -77,7 +89,7 @@ impl Answer {
 impl Api {
     pub fn new(base: &str) -> Self {
         let http = http_client();
-        Self { base: base.to_owned(), http }
+        Self { base: base.to_owned(), http, reviewer_token: String::new() }
     }
 
     async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
@@ -176,7 +188,24 @@ impl Api {
     }
 
     pub async fn review(&self, id: &str, action: &str, body: &Value) -> Answer {
-        self.post(&format!("/v1/review/requests/{id}/{action}"), Some(REVIEWER_TOKEN), body).await
+        self.post(&format!("/v1/review/requests/{id}/{action}"), self.reviewer(), body).await
+    }
+
+    /// The seeded manager's bearer token, as `auth`.
+    pub fn reviewer(&self) -> Option<&str> {
+        Some(&self.reviewer_token)
+    }
+
+    /// Signs the seeded manager in again: a session lasts a working day (8 h of service time),
+    /// so a test that moves the clock further signs in anew, as a reviewer would next morning.
+    pub async fn sign_in_again(&mut self) {
+        self.reviewer_token = self.reviewer_sign_in(MANAGER, REVIEWER_PASSWORD).await;
+    }
+
+    /// Signs `upn` in as a script does and returns the bearer token.
+    pub async fn reviewer_sign_in(&self, upn: &str, password: &str) -> String {
+        let body = self.post("/v1/review/tokens", None, &json!({ "upn": upn, "password": password })).await.ok(200);
+        body["token"].as_str().expect("token").to_owned()
     }
 }
 

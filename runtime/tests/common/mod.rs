@@ -147,8 +147,17 @@ impl Env {
         self.service.as_ref().expect("service running").count_rows(table).expect("count")
     }
 
-    fn reviewer_token(&self) -> String {
-        self.service.as_ref().expect("service running").reviewer_token.clone()
+    /// A bearer token of the seeded manager, signed in afresh: sessions last 8 h of service
+    /// time and the tests move the clock by days and restart the service.
+    async fn reviewer_token(&self) -> String {
+        let url = format!("{}/v1/review/tokens", self.base_url.trim_end_matches('/'));
+        let body = serde_json::json!({ "upn": identity_pass_service::domain::directory_seed::SEED_MANAGER, "password": REVIEWER_PASSWORD });
+        let response =
+            self.http.post(url).header("Idempotency-Key", format!("sign-in-{}", rand_suffix())).json(&body).send().await.expect("sign-in");
+        let status = response.status();
+        let answer: serde_json::Value = response.json().await.unwrap_or_default();
+        assert!(status.is_success(), "reviewer sign-in: {status} {answer}");
+        answer["token"].as_str().expect("a bearer token").to_owned()
     }
 
     pub async fn review(&self, request_id: &str, action: &str, body: serde_json::Value) -> serde_json::Value {
@@ -156,7 +165,7 @@ impl Env {
         let response = self
             .http
             .post(url)
-            .bearer_auth(self.reviewer_token())
+            .bearer_auth(self.reviewer_token().await)
             .header("Idempotency-Key", format!("review-{action}-{}", rand_suffix()))
             .json(&body)
             .send()
@@ -200,13 +209,24 @@ fn rand_suffix() -> String {
     identity_pass_runtime::IdempotencyKey::generate().expect("random").as_str().to_owned()
 }
 
+/// The seeded reviewer accounts' password in these tests.
+const REVIEWER_PASSWORD: &str = "reviewer-password-for-runtime-tests";
+
 async fn spawn(
     clock: &Arc<ManualClock>,
     db: &std::path::Path,
     listen: std::net::SocketAddr,
     push_sender: Arc<dyn identity_pass_service::PushSender>,
 ) -> RunningService {
-    let config = ServiceConfig { listen, db_path: Some(db.to_path_buf()), clock: clock.clone(), push_sender, ..ServiceConfig::default() };
+    let config = ServiceConfig {
+        listen,
+        db_path: Some(db.to_path_buf()),
+        clock: clock.clone(),
+        push_sender,
+        // Fixed, so the accounts a first start created still sign in after a restart.
+        reviewer_password: Some(REVIEWER_PASSWORD.to_owned()),
+        ..ServiceConfig::default()
+    };
     identity_pass_service::spawn_embedded(config).await.expect("service starts")
 }
 

@@ -1,6 +1,8 @@
-// Reviewer console: plain DOM, no framework. Every state-changing call sends a fresh
-// Idempotency-Key, as the service requires; a double click can therefore never act twice
-// on the server because buttons are disabled while a call is in flight.
+// Reviewer console: plain DOM, no framework. The reviewer signs in with their own account;
+// the session lives in an HttpOnly cookie this script cannot read, and every state change
+// sends the session's CSRF token (kept in memory only) and a fresh Idempotency-Key, as the
+// service requires; a double click can never act twice because buttons are disabled while a
+// call is in flight. The page's CSP allows this file and nothing inline.
 "use strict";
 
 // The reasons a reviewer may give: the service writes the contract's DenialReasonCode list
@@ -8,7 +10,8 @@
 const DENIAL_REASONS = /*DENIAL_REASONS*/[];
 
 const $ = (id) => document.getElementById(id);
-let token = sessionStorage.getItem("reviewerToken") || "";
+// The signed-in reviewer ({upn, role, csrf_token}) or null.
+let session = null;
 
 function newKey() {
   if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -21,13 +24,19 @@ function show(kind, text) {
 }
 
 async function call(method, path, body) {
-  const headers = { "Authorization": "Bearer " + token };
+  const headers = {};
   if (method === "POST") {
     headers["Idempotency-Key"] = newKey();
     headers["Content-Type"] = "application/json";
+    if (session && session.csrf_token) headers["X-CSRF-Token"] = session.csrf_token;
   }
-  const response = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : (method === "POST" ? "{}" : undefined) });
+  const response = await fetch(path, {
+    method, headers, credentials: "same-origin", cache: "no-store",
+    body: body ? JSON.stringify(body) : (method === "POST" ? "{}" : undefined),
+  });
   const data = await response.json().catch(() => ({}));
+  // The session ended (signed out elsewhere, expired): back to the sign-in form.
+  if (response.status === 401 && session && !path.startsWith("/v1/review/session")) signedOut();
   if (!response.ok) throw new Error((data.code || response.status) + ": " + (data.message || ""));
   return data;
 }
@@ -58,9 +67,10 @@ function releaseImages() {
   objectUrls = [];
 }
 
-// An <img src> cannot send the bearer token, so images are fetched and shown from blob: URLs.
+// Images are fetched (with the session cookie) and shown from blob: URLs, revoked when the
+// panel changes, so no browser cache keeps a face.
 async function fetchImage(path) {
-  const response = await fetch(path, { headers: { "Authorization": "Bearer " + token }, cache: "no-store" });
+  const response = await fetch(path, { credentials: "same-origin", cache: "no-store" });
   if (!response.ok) {
     const data = await response.json().catch(() => ({}));
     return { code: data.code || String(response.status) };
@@ -234,7 +244,7 @@ function render(data) {
 }
 
 async function refresh() {
-  if (!token) return;
+  if (!session) return;
   try {
     render(await call("GET", "/v1/review/requests"));
   } catch (e) {
@@ -270,13 +280,94 @@ async function act(target) {
   if (evidenceId === id) await showEvidence(id);
 }
 
-$("login").addEventListener("submit", (event) => {
-  event.preventDefault();
-  token = $("token").value.trim();
-  sessionStorage.setItem("reviewerToken", token);
-  show("notice", "");
-  closeEvidence();
+function names(list) {
+  return list.length ? list.join(", ") : "—";
+}
+
+async function loadDelegations() {
+  try {
+    const d = await call("GET", "/v1/review/delegations");
+    $("delegates").textContent = names(d.delegates);
+    $("delegated-by").textContent = names(d.delegated_by);
+  } catch (e) {
+    show("error", e.message);
+  }
+}
+
+async function changeDelegation(path) {
+  const upn = $("delegate-upn").value.trim();
+  if (!upn) return;
+  try {
+    const d = await call("POST", path, { delegate_upn: upn });
+    $("delegates").textContent = names(d.delegates);
+    $("delegated-by").textContent = names(d.delegated_by);
+    show("notice", "Delegation updated");
+  } catch (e) {
+    show("error", e.message);
+  }
+}
+
+// The audit log, read on from the last entry shown.
+let auditAfter = 0;
+
+async function loadAudit() {
+  try {
+    const page = await call("GET", "/v1/admin/audit-log?limit=500&after=" + auditAfter);
+    for (const e of page.entries) {
+      const tr = document.createElement("tr");
+      tr.dataset.action = e.action;
+      for (const value of [e.seq, e.at, e.actor, e.action, e.request_id, e.detail]) tr.appendChild(cell(value));
+      $("audit-entries").appendChild(tr);
+    }
+    auditAfter = page.next_after;
+  } catch (e) {
+    show("error", e.message);
+  }
+}
+
+function signedIn(view) {
+  session = view;
+  $("login").hidden = true;
+  $("session").hidden = false;
+  $("who").textContent = view.upn;
+  $("role").textContent = view.role;
+  $("delegation").hidden = view.role !== "reviewer";
+  $("admin").hidden = view.role !== "admin";
+  if (view.role === "reviewer") loadDelegations();
   refresh();
+}
+
+function signedOut() {
+  session = null;
+  closeEvidence();
+  auditAfter = 0;
+  $("audit-entries").replaceChildren();
+  $("login").hidden = false;
+  $("session").hidden = true;
+  $("delegation").hidden = true;
+  $("admin").hidden = true;
+  $("queue").replaceChildren();
+  $("server-time").textContent = "—";
+}
+
+$("login").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  show("notice", "");
+  try {
+    const view = await call("POST", "/v1/review/session", { upn: $("upn").value, password: $("password").value });
+    $("password").value = "";
+    signedIn(view);
+  } catch (e) {
+    show("error", e.message);
+  }
+});
+$("sign-out").addEventListener("click", async () => {
+  try {
+    await call("POST", "/v1/review/session/sign-out");
+  } catch (e) {
+    show("error", e.message);
+  }
+  signedOut();
 });
 $("refresh").addEventListener("click", refresh);
 $("queue").addEventListener("click", (event) => {
@@ -286,4 +377,12 @@ $("queue").addEventListener("click", (event) => {
   else act(target);
 });
 $("evidence-close").addEventListener("click", closeEvidence);
-refresh();
+$("delegate-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  changeDelegation("/v1/review/delegations");
+});
+$("delegate-revoke").addEventListener("click", () => changeDelegation("/v1/review/delegations/revocation"));
+$("audit-load").addEventListener("click", loadAudit);
+
+// A reload keeps the session (the cookie is still there); ask the service who it belongs to.
+call("GET", "/v1/review/session").then(signedIn, () => signedOut());
