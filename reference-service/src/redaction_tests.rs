@@ -1,13 +1,17 @@
 //! Every type of this crate that holds a secret (a TAP, a device secret, a Verified ID, a push
-//! token, a hand-off token, a partner key, a picture) prints none of it with `Debug`, or has no
+//! token, a hand-off token, a partner key, a picture, a reviewer's password, session token or
+//! CSRF token) prints none of it with `Debug`, or has no
 //! `Debug` at all, so a `tracing` field or a failed assertion cannot leak it. None of them
 //! implements `Display`.
 
 use crate::domain::directory::BadgePhoto;
 use crate::domain::liveness_check::UploadedFrame;
 use crate::domain::partner::PartnerSession;
+use crate::domain::reviewer::ReviewerRole;
+use crate::http::auth::ReviewerAuth;
 use crate::http::devices::{DeviceRegistered, RegisterDevice};
 use crate::http::push_tokens::RegisterPushToken;
+use crate::http::reviewer_session::{SessionView, SignIn as ReviewerSignIn, TokenView};
 use crate::http::tap::{SignIn, TapView};
 use crate::http::verified_id::{Presentation, PresentationBody, VerifiedIdView};
 use crate::partner::{OpenedSession, ReferencePartner};
@@ -52,6 +56,19 @@ fn secret_bearing_types_print_no_secret() {
         reason: None,
     });
     assert_eq!(hidden(&BadgePhoto::from_jpeg(CANARY.as_bytes().to_vec())), "BadgePhoto(15 bytes) BadgePhoto(15 bytes)");
+    let maria = "maria@contoso.example";
+    assert!(hidden(&ReviewerSignIn { upn: maria.into(), password: CANARY.into() }).contains(maria), "the name stays readable");
+    let session = SessionView { upn: maria.into(), role: "reviewer", csrf_token: Some(CANARY.into()), expires_at: String::new() };
+    assert!(hidden(&session).contains(maria));
+    hidden(&TokenView { token: CANARY.into(), upn: maria.into(), role: "reviewer", expires_at: String::new() });
+    let reviewer = ReviewerAuth {
+        upn: maria.into(),
+        role: ReviewerRole::Reviewer,
+        expires_at: 0,
+        csrf_token: Some(CANARY.into()),
+        session_hash: CANARY.as_bytes().to_vec(),
+    };
+    assert!(hidden(&reviewer).contains(maria));
 }
 
 #[test]

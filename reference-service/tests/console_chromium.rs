@@ -133,6 +133,14 @@ async fn reviewer_console_drives_a_review_in_headless_chromium() {
     assert_eq!(denied["denial"], json!({ "reason_code": "BADGE_PHOTO_MISMATCH", "message": "Your badge photo needs updating." }));
     wait_text(&client, "#queue", |t| t.contains("No pending requests.")).await;
 
+    // Maria hands her reviews to Omar while she is away, then takes them back.
+    let delegate = client.find(Locator::Id("delegate-upn")).await.expect("delegate field");
+    delegate.send_keys(identity_pass_service::domain::directory_seed::SEED_SECOND_REVIEWER).await.expect("type");
+    click(&client, "#delegate-grant").await;
+    wait_text(&client, "#delegates", |t| t == identity_pass_service::domain::directory_seed::SEED_SECOND_REVIEWER).await;
+    click(&client, "#delegate-revoke").await;
+    wait_text(&client, "#delegates", |t| t == "—").await;
+
     // Signing out ends the session on the service, not only on the page.
     click(&client, "#sign-out").await;
     wait_text(&client, "#sign-in", |_| true).await;
@@ -159,7 +167,8 @@ async fn reviewer_console_drives_a_review_in_headless_chromium() {
     assert!(actions[position("sign_in_failed")..].iter().any(|a| a == "signed_in"), "the console's sign-in after the wrong password");
     assert!(position("call_started") < position("user_joined") && position("user_joined") < position("approved"));
     assert!(position("evidence_viewed") < position("denied") && position("selfie_viewed") < position("denied"));
-    assert!(position("denied") < position("signed_out"));
+    assert!(position("denied") < position("delegation_granted") && position("delegation_granted") < position("delegation_revoked"));
+    assert!(position("delegation_revoked") < position("signed_out"));
     for id in [&approve_id, &deny_id] {
         assert!(log.contains(id.as_str()), "{id} missing from the audit log: {log}");
     }
