@@ -96,14 +96,19 @@ async fn sign_in(state: &AppState, body: SignIn, kind: SessionKind) -> ApiResult
     let now = state.now();
     let upn = reviewer::normalized_upn(&body.upn);
     let actor = recorded_actor(&body.upn);
-    let (failures, account) = {
+    // The attempt counts as a failure before the password is checked, in the same locked unit
+    // as the lock check: guesses sent in parallel cannot all pass the check while the first
+    // is still hashing. A right password then clears the count.
+    let account = {
         let connection = state.db.lock()?;
-        (store::reviewers::failures(&connection, &actor)?, store::reviewers::account(&connection, &upn)?)
+        let failures = store::reviewers::failures(&connection, &actor)?;
+        if let Err(locked) = failures.check_not_locked(now) {
+            store::audit::record(&connection, now, &actor, AuditAction::SignInLocked, None, None)?;
+            return Err(locked.into());
+        }
+        store::reviewers::set_failures(&connection, &actor, failures.after_failure(now))?;
+        store::reviewers::account(&connection, &upn)?
     };
-    if let Err(locked) = failures.check_not_locked(now) {
-        store::audit::record(&*state.db.lock()?, now, &actor, AuditAction::SignInLocked, None, None)?;
-        return Err(locked.into());
-    }
     let plausible = reviewer::sign_in_fields_plausible(&body.upn, &body.password);
     let stored_hash = account.as_ref().map(|a| a.password_hash.clone()).or_else(|| UNKNOWN_ACCOUNT_HASH.clone()).unwrap_or_default();
     // argon2 takes tens of milliseconds of CPU on purpose: off the async workers.
@@ -113,7 +118,6 @@ async fn sign_in(state: &AppState, body: SignIn, kind: SessionKind) -> ApiResult
         .map_err(ApiError::internal)?;
     let connection = state.db.lock()?;
     let Some(account) = account.filter(|_| matches) else {
-        store::reviewers::set_failures(&connection, &actor, failures.after_failure(now))?;
         store::audit::record(&connection, now, &actor, AuditAction::SignInFailed, None, None)?;
         return Err(DomainError::ReviewerSignInFailed.into());
     };
