@@ -248,6 +248,8 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         partner_callback_url: format!("{base_url}/v1/partner/callback"),
         changes,
         max_wait_seconds: config.max_wait_seconds,
+        image_analyses: Arc::new(tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from))),
+        password_checks: Arc::new(tokio::sync::Semaphore::new(2)),
         idempotency_in_flight: std::sync::Mutex::default(),
     }));
     let router = http::routes::router(state.clone());

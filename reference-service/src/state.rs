@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::ops::Deref;
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use webauthn_rs::Webauthn;
 
 use crate::clock::Clock;
@@ -53,6 +53,15 @@ pub struct Inner {
     pub changes: watch::Sender<u64>,
     /// Upper bound for `?wait=` in seconds.
     pub max_wait_seconds: u64,
+    /// Face analyses (a selfie's check, a liveness judging) running at once: at most one per
+    /// core. Each holds a decoded image (up to 2048² pixels, ~48 MB at the peak) and a core for
+    /// up to a second or two, and devices register freely, so without a bound a burst of uploads
+    /// could take all the memory; beyond the bound, uploads wait their turn. The permit moves
+    /// into the blocking task, so a caller who hangs up cannot free it while the work runs.
+    pub image_analyses: Arc<Semaphore>,
+    /// argon2id checks of reviewer passwords running at once (19 MiB each; names without an
+    /// account cost a check too, so any caller can ask for one).
+    pub password_checks: Arc<Semaphore>,
     /// (caller scope, idempotency key) pairs whose first call is still running.
     pub idempotency_in_flight: Mutex<HashSet<(String, String)>>,
 }
@@ -65,6 +74,18 @@ impl Deref for AppState {
 }
 
 impl AppState {
+    /// Runs `work` on the blocking pool once one of `bound`'s permits is free, holding the
+    /// permit until the work ends (even if the caller stops waiting).
+    pub async fn run_bounded<T: Send + 'static>(bound: &Arc<Semaphore>, work: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
+        let permit = bound.clone().acquire_owned().await.map_err(|e| e.to_string())?;
+        tokio::task::spawn_blocking(move || {
+            let _held = permit;
+            work()
+        })
+        .await
+        .map_err(|e| e.to_string())
+    }
+
     /// Wakes every long-poll so it re-reads its request.
     pub fn announce_change(&self) {
         self.changes.send_modify(|generation| *generation = generation.wrapping_add(1));

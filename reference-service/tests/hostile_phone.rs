@@ -252,3 +252,56 @@ async fn a_verified_id_works_only_on_the_phone_that_earned_it_once_per_nonce_and
         "REVIEWER_AUTH_INVALID",
     );
 }
+
+/// Counts face analyses in flight (each takes a while, like a large selfie's search) and the
+/// most seen at once.
+#[derive(Default)]
+struct CountingFaceCheck {
+    running: std::sync::atomic::AtomicUsize,
+    most: std::sync::atomic::AtomicUsize,
+    done: std::sync::atomic::AtomicUsize,
+}
+
+impl identity_pass_service::FaceCheck for CountingFaceCheck {
+    fn count_faces(&self, _image: &image::DynamicImage) -> Result<usize, identity_pass_service::FaceCheckFailed> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let now = self.running.fetch_add(1, SeqCst) + 1;
+        self.most.fetch_max(now, SeqCst);
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        self.running.fetch_sub(1, SeqCst);
+        self.done.fetch_add(1, SeqCst);
+        Ok(1)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_uploads_is_analysed_at_most_one_per_core_at_a_time_and_every_one_is_answered() {
+    let clock = std::sync::Arc::new(identity_pass_service::ManualClock::new(START));
+    let pushes = std::sync::Arc::new(identity_pass_service::RecordingPushSender::default());
+    let faces = std::sync::Arc::new(CountingFaceCheck::default());
+    let config = identity_pass_service::ServiceConfig { face_check: faces.clone(), ..config(clock.clone(), pushes.clone(), None) };
+    let h = start_with(config, clock, pushes).await;
+    let mut uploads = Vec::new();
+    for _ in 0..12 {
+        let device = h.api.register_device().await;
+        let id = h.api.post("/v1/requests", Some(&device), &alice()).await.ok(201)["request_id"].as_str().expect("id").to_owned();
+        h.api.post(&format!("/v1/requests/{id}/consent"), Some(&device), &consent_body()).await.ok(200);
+        let api = h.api.clone();
+        uploads.push(async move { api.post_bytes(&format!("/v1/requests/{id}/selfie"), &device, "image/jpeg", face_jpeg()).await });
+    }
+    let answers: Vec<_> = futures_all(uploads).await;
+    assert!(answers.iter().all(|a| a.status.as_u16() == 200), "every upload is answered");
+    let bound = std::thread::available_parallelism().map_or(2, usize::from);
+    let most = faces.most.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(faces.done.load(std::sync::atomic::Ordering::SeqCst), 12);
+    assert!(most <= bound, "{most} analyses at once on {bound} cores");
+}
+
+async fn futures_all<F: std::future::Future<Output = Answer> + Send + 'static>(futures: Vec<F>) -> Vec<Answer> {
+    let tasks: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.expect("task"));
+    }
+    answers
+}

@@ -31,7 +31,9 @@ pub async fn selfie(
     // the image checks, off the async workers (a face search takes tens of milliseconds).
     check_draft(&state, &id, &device)?;
     let (image, face_check) = (body.clone(), state.face_check.clone());
-    tokio::task::spawn_blocking(move || validate_jpeg(&image, face_check.as_ref())).await.map_err(ApiError::internal)??;
+    AppState::run_bounded(&state.image_analyses, move || validate_jpeg(&image, face_check.as_ref()))
+        .await
+        .map_err(ApiError::internal)??;
     let (view, ()) = update_draft(&state, &id, &device, |connection, request, now| {
         Ok(store::evidence::save_selfie(connection, &request.id, &body, now)?)
     })?;

@@ -126,8 +126,8 @@ pub async fn submit(
         }
         challenge.action
     };
-    // Decoding and the face search are CPU work: off the async workers.
-    let (verdict, frames) = tokio::task::spawn_blocking(move || (liveness_check::judge(&action, &frames), frames))
+    // Decoding and the face search are CPU work: off the async workers, a bounded number at once.
+    let (verdict, frames) = AppState::run_bounded(&state.image_analyses, move || (liveness_check::judge(&action, &frames), frames))
         .await
         .map_err(|e| ApiError::internal(format!("liveness judging stopped: {e}")))?;
     let verdict = verdict?;

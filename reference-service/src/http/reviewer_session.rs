@@ -111,9 +111,10 @@ async fn sign_in(state: &AppState, body: SignIn, kind: SessionKind) -> ApiResult
     };
     let plausible = reviewer::sign_in_fields_plausible(&body.upn, &body.password);
     let stored_hash = account.as_ref().map(|a| a.password_hash.clone()).or_else(|| UNKNOWN_ACCOUNT_HASH.clone()).unwrap_or_default();
-    // argon2 takes tens of milliseconds of CPU on purpose: off the async workers.
+    // argon2 takes tens of milliseconds of CPU and 19 MiB on purpose: off the async workers,
+    // two at a time.
     let password = body.password;
-    let matches = tokio::task::spawn_blocking(move || plausible && secrets::verify_password(&stored_hash, &password))
+    let matches = AppState::run_bounded(&state.password_checks, move || plausible && secrets::verify_password(&stored_hash, &password))
         .await
         .map_err(ApiError::internal)?;
     let connection = state.db.lock()?;
