@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
+use identity_pass_service::domain::directory_seed::add_synthetic_people;
 use identity_pass_service::{ServiceConfig, spawn_embedded};
 
 /// The Identity Pass reference backend: devices, onboarding requests, review queue and reviewer
@@ -21,6 +22,11 @@ struct Args {
     /// a random one is generated and printed when absent. Accounts that exist keep theirs.
     #[arg(long, env = "IDENTITY_PASS_REVIEWER_PASSWORD", hide_env_values = true)]
     reviewer_password: Option<String>,
+    /// Development and tests only: also seed N made-up employees on "Get TAP",
+    /// synthetic-00001@contoso.example (employee ID S00001) onwards, so many onboardings can
+    /// run at once, each as its own person (the kill-storm test uses it). Never in production.
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=10_000))]
+    synthetic_people: u16,
 }
 
 const RUNNING: &str = "\
@@ -47,12 +53,13 @@ async fn main() -> std::process::ExitCode {
         .init();
     let args = Args::parse();
     let password_given = args.reviewer_password.is_some();
-    let config = ServiceConfig {
+    let mut config = ServiceConfig {
         listen: args.listen,
         db_path: Some(args.db),
         reviewer_password: args.reviewer_password,
         ..ServiceConfig::default()
     };
+    add_synthetic_people(&mut config.directory, usize::from(args.synthetic_people));
     let service = match spawn_embedded(config).await {
         Ok(service) => service,
         Err(error) => {

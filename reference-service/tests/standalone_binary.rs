@@ -13,7 +13,7 @@ fn help_documents_listen_db_and_the_console() {
     let output = Command::new(BINARY).arg("--help").output().expect("runs");
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
-    for needle in ["--listen", "--db", "--reviewer-password", "/console", "openapi.yaml"] {
+    for needle in ["--listen", "--db", "--reviewer-password", "--synthetic-people", "/console", "openapi.yaml"] {
         assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
     }
     let missing_db = Command::new(BINARY).output().expect("runs");

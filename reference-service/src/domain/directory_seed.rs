@@ -104,3 +104,69 @@ pub fn seeded_directory() -> Directory {
         default_path: OnboardingPath::LegacyDob,
     }
 }
+
+/// Most synthetic people [`add_synthetic_people`] makes: enough for any load or kill test, few
+/// enough that the directory's linear search stays cheap.
+pub const MAX_SYNTHETIC_PEOPLE: usize = 10_000;
+
+/// The work email of synthetic person `number` (1-based): `synthetic-00001@contoso.example`.
+pub fn synthetic_upn(number: usize) -> String {
+    format!("synthetic-{number:05}@contoso.example")
+}
+
+/// The employee ID of synthetic person `number`: `S00001`.
+pub fn synthetic_employee_id(number: usize) -> String {
+    format!("S{number:05}")
+}
+
+/// Development and tests only: adds `count` made-up employees (numbered from 1, at most
+/// [`MAX_SYNTHETIC_PEOPLE`]) on "Get TAP", in the TAP policy's scope, with the seeded badge
+/// photo, so that many onboardings can run at once against one service, each as its own person
+/// (the seeded directory has one "Get TAP" employee, and a person has one TAP at a time). Odd
+/// numbers are in the liveness rollout like Alice, even numbers are not, so both variants of the
+/// path are exercised. They are not people: a real deployment reads its directory instead.
+pub fn add_synthetic_people(directory: &mut Directory, count: usize) {
+    let photo = BadgePhoto::from_jpeg(SEED_BADGE_PHOTO_JPEG);
+    for number in 1..=count.min(MAX_SYNTHETIC_PEOPLE) {
+        let mut groups = vec![TAP_SCOPE_GROUP, "rollout-tap"];
+        if number % 2 == 1 {
+            groups.push("rollout-liveness");
+        }
+        let upn = synthetic_upn(number);
+        let employee_id = synthetic_employee_id(number);
+        directory.entries.push(person(&upn, &employee_id, StaffKind::Employee, Some("1990-01-01"), Some(&photo), &groups));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::directory::IdentityClaim;
+
+    #[test]
+    fn synthetic_people_are_on_get_tap_and_every_other_one_is_asked_for_liveness() {
+        let mut directory = seeded_directory();
+        let seeded = directory.entries.len();
+        add_synthetic_people(&mut directory, 3);
+        assert_eq!(directory.entries.len(), seeded + 3);
+        for (number, liveness) in [(1, true), (2, false), (3, true)] {
+            let claim = IdentityClaim {
+                upn: synthetic_upn(number),
+                employee_id: Some(synthetic_employee_id(number)),
+                staff_kind: StaffKind::Employee,
+                date_of_birth: None,
+            };
+            let decision = directory.decide(&claim).expect("a synthetic person matches");
+            assert_eq!(decision.path, OnboardingPath::GetTap);
+            assert_eq!(decision.flags, RolloutFlags { liveness_prompt: liveness, verified_id: true });
+        }
+        assert!(directory.find(&synthetic_upn(4)).is_none(), "only as many as asked");
+    }
+
+    #[test]
+    fn synthetic_people_are_capped() {
+        let mut directory = Directory { entries: Vec::new(), rollouts: Vec::new(), default_path: OnboardingPath::LegacyDob };
+        add_synthetic_people(&mut directory, usize::MAX);
+        assert_eq!(directory.entries.len(), MAX_SYNTHETIC_PEOPLE);
+    }
+}
