@@ -268,6 +268,23 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     assert_eq!(script, json!(200));
 }
 
+/// The POST operations the document declares without credentials (except the partner's
+/// callback, which is signed) are exactly those whose calls the idempotency layer treats as
+/// anonymous: an answer kept under a header nobody checks could be replayed to anyone.
+#[test]
+fn posts_without_credentials_are_the_idempotency_layers_anonymous_routes() {
+    let contract = Contract::load();
+    let declared: std::collections::BTreeSet<String> = contract
+        .operations()
+        .into_iter()
+        .filter(|(method, path)| method == "POST" && path != "/v1/partner/callback")
+        .filter(|(method, path)| contract.security_schemes(method, path).is_empty())
+        .map(|(_, path)| path)
+        .collect();
+    let anonymous = identity_pass_service::http::idempotency::WITHOUT_CALLER.iter().map(|p| (*p).to_owned()).collect();
+    assert_eq!(declared, anonymous);
+}
+
 /// The refusals that come before any handler's own rules, read from the document itself so a
 /// new or edited operation cannot drop them: credentials (401), the idempotency layer (400
 /// IDEMPOTENCY_KEY_REQUIRED / _INVALID, 409 IDEMPOTENCY_KEY_IN_USE, 413 BODY_TOO_LARGE, 422

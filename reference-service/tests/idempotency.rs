@@ -101,6 +101,32 @@ async fn simultaneous_retries_with_one_key_create_one_request() {
 }
 
 #[tokio::test]
+async fn a_registration_sent_with_made_up_credentials_keeps_no_answer_for_another_to_replay() {
+    let h = start().await;
+    let key = fresh_key();
+    let body = json!({ "platform": "ios" });
+    // Registration checks no credentials, so a header anyone can make up scoped nothing: the
+    // second caller was replayed the first one's device id and the secret the service made.
+    let register = || {
+        h.api
+            .http
+            .post(format!("{}/v1/devices", h.api.base))
+            .bearer_auth("made-up")
+            .header("Idempotency-Key", key.as_str())
+            .json(&body)
+            .send()
+    };
+    let first = register().await.expect("answered");
+    let second = register().await.expect("answered");
+    assert!(!second.headers().contains_key("idempotent-replayed"));
+    let (first, second): (serde_json::Value, serde_json::Value) = (first.json().await.expect("json"), second.json().await.expect("json"));
+    assert!(first["device_secret"].is_string() && second["device_secret"].is_string());
+    assert_ne!(first["device_id"], second["device_id"], "each caller has a device of its own");
+    assert_ne!(first["device_secret"], second["device_secret"]);
+    assert_eq!(h.service.count_rows("idempotency").expect("count"), 0, "no answer kept under a made-up credential");
+}
+
+#[tokio::test]
 async fn a_device_that_brings_its_own_secret_loses_nothing_when_the_answer_is_lost() {
     let h = start().await;
     let key = fresh_key();

@@ -24,8 +24,14 @@ use crate::store::idempotency::StoredAnswer;
 /// Exempt from idempotency keys: see [`guarded`].
 const CALLBACK_PATH: &str = "/v1/partner/callback";
 
-/// The reviewer sign-ins (see [`guarded`]).
-const SIGN_IN_PATHS: [&str; 2] = ["/v1/review/session", "/v1/review/tokens"];
+/// The POST routes that authenticate no caller (registration, the sign-in stand-in, the
+/// reviewer sign-ins). An `Authorization` header or cookie sent to them is checked by nobody, so
+/// it cannot scope a stored answer: anyone sending the same made-up header, key and body would
+/// be replayed the answer (a registration's answer carries the device secret the service made, a
+/// reviewer sign-in's a session's bearer or CSRF token). Their calls are anonymous whatever they
+/// send: nothing is stored or replayed (`tests/contract.rs` keeps this list equal to the
+/// document's POST operations without security).
+pub const WITHOUT_CALLER: [&str; 4] = ["/v1/devices", "/v1/tap/sign-in", "/v1/review/session", "/v1/review/tokens"];
 
 /// The header name.
 pub const HEADER: &str = "idempotency-key";
@@ -67,16 +73,14 @@ async fn guarded(state: AppState, request: Request, next: Next) -> ApiResult<Res
     // without credentials has no scope of its own: answers kept for "anonymous" could be
     // replayed by anyone who sent the same key and body. So anonymous calls are never stored
     // nor replayed; the one a device makes, registration, is idempotent by the secret it
-    // brings (`devices.rs`).
-    // The console's reviewer is identified by their session cookie instead of a header. A
-    // sign-in is never stored, whoever sends it: its answer holds a fresh session's CSRF token
-    // or bearer token, and a retried sign-in only makes another session.
+    // brings (`devices.rs`). Routes that check no credentials count as anonymous too. The
+    // console's reviewer is identified by their session cookie instead of a header.
     let caller = request
         .headers()
         .get(axum::http::header::AUTHORIZATION)
         .map(|v| v.as_bytes().to_vec())
         .or_else(|| session_cookie(request.headers()).map(|c| format!("cookie {c}").into_bytes()));
-    let Some(caller) = caller.filter(|_| !SIGN_IN_PATHS.contains(&request.uri().path())) else {
+    let Some(caller) = caller.filter(|_| !WITHOUT_CALLER.contains(&request.uri().path())) else {
         return Ok(next.run(request).await);
     };
     let scope = hex(&sha256(&caller));
