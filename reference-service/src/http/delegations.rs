@@ -4,6 +4,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::audit::AuditAction;
@@ -11,6 +12,7 @@ use crate::domain::reviewer;
 use crate::http::auth::ReviewerAuth;
 use crate::http::error::ApiResult;
 use crate::http::extract::ApiJson;
+use crate::http::idempotency::{Answer, commit};
 use crate::state::AppState;
 use crate::store::{self, Connection};
 
@@ -43,37 +45,27 @@ pub async fn list(State(state): State<AppState>, reviewer: ReviewerAuth) -> ApiR
 }
 
 /// `POST /v1/review/delegations`: the signed-in reviewer hands their reviews to `delegate_upn`.
-pub async fn grant(
-    State(state): State<AppState>,
-    reviewer: ReviewerAuth,
-    ApiJson(body): ApiJson<DelegationChange>,
-) -> ApiResult<Json<DelegationsView>> {
+pub async fn grant(State(state): State<AppState>, reviewer: ReviewerAuth, ApiJson(body): ApiJson<DelegationChange>) -> ApiResult<Answer> {
     let delegate = reviewer::normalized_upn(&body.delegate_upn);
-    let connection = state.db.lock()?;
-    let delegate_role = store::reviewers::account(&connection, &delegate)?.map(|account| account.role);
-    reviewer::check_delegation(&reviewer.upn, &delegate, delegate_role)?;
-    store::atomically(&connection, |transaction| -> ApiResult<()> {
-        if store::reviewers::grant_delegation(transaction, &reviewer.upn, &delegate, state.now())? {
-            reviewer.audit(transaction, state.now(), AuditAction::DelegationGranted, None, Some(&delegate))?;
+    let ((), answer) = commit(&state, |connection| {
+        let delegate_role = store::reviewers::account(connection, &delegate)?.map(|account| account.role);
+        reviewer::check_delegation(&reviewer.upn, &delegate, delegate_role)?;
+        if store::reviewers::grant_delegation(connection, &reviewer.upn, &delegate, state.now())? {
+            reviewer.audit(connection, state.now(), AuditAction::DelegationGranted, None, Some(&delegate))?;
         }
-        Ok(())
+        Ok(((), Answer::json(StatusCode::OK, &view(connection, &reviewer.upn)?)?))
     })?;
-    Ok(Json(view(&connection, &reviewer.upn)?))
+    Ok(answer)
 }
 
 /// `POST /v1/review/delegations/revocation`: takes a delegation back (none: no change).
-pub async fn revoke(
-    State(state): State<AppState>,
-    reviewer: ReviewerAuth,
-    ApiJson(body): ApiJson<DelegationChange>,
-) -> ApiResult<Json<DelegationsView>> {
+pub async fn revoke(State(state): State<AppState>, reviewer: ReviewerAuth, ApiJson(body): ApiJson<DelegationChange>) -> ApiResult<Answer> {
     let delegate = reviewer::normalized_upn(&body.delegate_upn);
-    let connection = state.db.lock()?;
-    store::atomically(&connection, |transaction| -> ApiResult<()> {
-        if store::reviewers::revoke_delegation(transaction, &reviewer.upn, &delegate)? {
-            reviewer.audit(transaction, state.now(), AuditAction::DelegationRevoked, None, Some(&delegate))?;
+    let ((), answer) = commit(&state, |connection| {
+        if store::reviewers::revoke_delegation(connection, &reviewer.upn, &delegate)? {
+            reviewer.audit(connection, state.now(), AuditAction::DelegationRevoked, None, Some(&delegate))?;
         }
-        Ok(())
+        Ok(((), Answer::json(StatusCode::OK, &view(connection, &reviewer.upn)?)?))
     })?;
-    Ok(Json(view(&connection, &reviewer.upn)?))
+    Ok(answer)
 }

@@ -7,10 +7,9 @@ use crate::domain::face_image::validate_jpeg;
 use crate::http::auth::DeviceAuth;
 use crate::http::draft::{check_draft, update_draft};
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::request_view::RequestView;
+use crate::http::idempotency::Answer;
 use crate::state::AppState;
 use crate::store;
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -22,7 +21,7 @@ pub async fn selfie(
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> ApiResult<Json<RequestView>> {
+) -> ApiResult<Answer> {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if content_type != "image/jpeg" {
         return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "IMAGE_NOT_JPEG", "send Content-Type: image/jpeg"));
@@ -34,8 +33,8 @@ pub async fn selfie(
     AppState::run_bounded(&state.image_analyses, move || validate_jpeg(&image, face_check.as_ref()))
         .await
         .map_err(ApiError::internal)??;
-    let (view, ()) = update_draft(&state, &id, &device, |connection, request, now| {
+    let (answer, ()) = update_draft(&state, &id, &device, |connection, request, now| {
         Ok(store::evidence::save_selfie(connection, &request.id, &body, now)?)
     })?;
-    Ok(Json(view))
+    Ok(answer)
 }

@@ -15,6 +15,7 @@ use crate::domain::verified_id::issue_on_government_id;
 use crate::http::auth::DeviceAuth;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{ApiBytes, ApiJson};
+use crate::http::idempotency::{Answer, commit};
 use crate::http::verified_id::issue_verified_id;
 use crate::partner::CallbackRefused;
 use crate::state::AppState;
@@ -56,9 +57,9 @@ pub async fn open_session(
     device: DeviceAuth,
     Path(id): Path<String>,
     ApiJson(_body): ApiJson<OpenSession>,
-) -> ApiResult<Json<SessionView>> {
+) -> ApiResult<Answer> {
     let now = state.now();
-    {
+    let open = {
         let connection = state.db.lock()?;
         let request = store::requests::load_owned(&connection, &id, &device.device_id)?;
         request.require_draft()?;
@@ -66,26 +67,41 @@ pub async fn open_session(
         if request.government_id_result.as_deref() == Some("verified") {
             return Err(DomainError::GovernmentIdAlreadyVerified.into());
         }
-        if let Some(open) = store::partner_sessions::latest(&connection, &id)?.filter(|s| s.is_open(now)) {
-            return Ok(Json(SessionView::new(&open, now)));
-        }
-    }
-    // The partner is called without the database lock held.
-    let opened = state.partner.open_session(&id, &state.partner_callback_url).await.map_err(|unavailable| {
-        tracing::warn!(%unavailable, "partner session not opened");
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "PARTNER_UNAVAILABLE", "the ID check partner cannot be reached; try again shortly")
-    })?;
-    let session = PartnerSession {
-        id: opened.session_id,
-        request_id: id,
-        handoff_url: opened.handoff_url,
-        opened_at: now,
-        expires_at: opened.expires_at,
-        result: None,
-        reason: None,
+        store::partner_sessions::latest(&connection, &id)?.filter(|s| s.is_open(now))
     };
-    store::partner_sessions::insert(&*state.db.lock()?, &session)?;
-    Ok(Json(SessionView::new(&session, now)))
+    let (session, opened_now) = match open {
+        Some(open) => (open, false),
+        None => {
+            // The partner is called without the database lock held. A kill before the session
+            // is stored leaves it unknown here; it expires at the partner, and the retry opens
+            // another.
+            let opened = state.partner.open_session(&id, &state.partner_callback_url).await.map_err(|unavailable| {
+                tracing::warn!(%unavailable, "partner session not opened");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "PARTNER_UNAVAILABLE",
+                    "the ID check partner cannot be reached; try again shortly",
+                )
+            })?;
+            let session = PartnerSession {
+                id: opened.session_id,
+                request_id: id,
+                handoff_url: opened.handoff_url,
+                opened_at: now,
+                expires_at: opened.expires_at,
+                result: None,
+                reason: None,
+            };
+            (session, true)
+        }
+    };
+    let ((), answer) = commit(&state, |connection| {
+        if opened_now {
+            store::partner_sessions::insert(connection, &session)?;
+        }
+        Ok(((), Answer::json(StatusCode::OK, &SessionView::new(&session, now))?))
+    })?;
+    Ok(answer)
 }
 
 /// Answer of `GET /v1/requests/{id}/government-id`.
@@ -139,25 +155,26 @@ pub async fn callback(State(state): State<AppState>, headers: HeaderMap, ApiByte
     })?;
     let callback: Callback = serde_json::from_slice(&body)
         .map_err(|_| ApiError::bad_request("CALLBACK_INVALID", "event_id, session_id and result are required"))?;
-    {
-        let connection = state.db.lock()?;
-        if store::partner_sessions::event_seen(&connection, &callback.event_id)? {
+    // One transaction: the event is marked applied only with its verdict (a kill between the
+    // two would refuse the partner's redelivery as a replay and lose the verdict for good).
+    state.db.transaction(|connection| {
+        if store::partner_sessions::event_seen(connection, &callback.event_id)? {
             return Err(ApiError::conflict("PARTNER_EVENT_REPLAYED", "this event was applied already"));
         }
-        let session = store::partner_sessions::load(&connection, &callback.session_id)?;
+        let session = store::partner_sessions::load(connection, &callback.session_id)?;
         let verdict = accept_verdict(&session, &callback.result, callback.reason.as_deref(), now)?;
-        let request = store::requests::load(&connection, &session.request_id)?;
+        let request = store::requests::load(connection, &session.request_id)?;
         request.require_draft()?;
-        let already_issued = store::verified_ids::issued_for_request(&connection, &request.id)?;
+        let already_issued = store::verified_ids::issued_for_request(connection, &request.id)?;
         let issue = issue_on_government_id(&request, &verdict.result, already_issued)?;
-        store::partner_sessions::record_event(&connection, &callback.event_id, &session.id, now)?;
-        store::partner_sessions::record_verdict(&connection, &session.id, &verdict)?;
-        store::evidence::record_government_id(&connection, &request.id, &verdict.result, verdict.reason.as_deref())?;
+        store::partner_sessions::record_event(connection, &callback.event_id, &session.id, now)?;
+        store::partner_sessions::record_verdict(connection, &session.id, &verdict)?;
+        store::evidence::record_government_id(connection, &request.id, &verdict.result, verdict.reason.as_deref())?;
         if issue {
-            issue_verified_id(&connection, &state.signer, &request, now)?;
+            issue_verified_id(connection, &state.signer, &request, now)?;
         }
-        store::requests::bump_version(&connection, &request.id)?;
-    }
+        Ok(store::requests::bump_version(connection, &request.id)?)
+    })?;
     state.announce_change();
     Ok(StatusCode::NO_CONTENT)
 }

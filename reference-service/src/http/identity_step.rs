@@ -6,7 +6,6 @@
 //! it too (`terms_version`, `consent_accepted_at`), as the flow records it before a request
 //! exists. The guessing limits are `domain::date_of_birth`'s.
 
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -23,6 +22,7 @@ use crate::domain::verified_id::opens_fast_path;
 use crate::http::auth::DeviceAuth;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
+use crate::http::idempotency::{Answer, commit_keeping_refusals};
 use crate::http::request_view::{FlagsView, RequestView};
 use crate::http::verified_id::{Presentation, check_presented};
 use crate::secrets::new_id;
@@ -105,7 +105,7 @@ pub async fn create(
     device: DeviceAuth,
     headers: HeaderMap,
     ApiJson(body): ApiJson<CreateRequest>,
-) -> ApiResult<(StatusCode, Json<RequestCreated>)> {
+) -> ApiResult<Answer> {
     check_personal_email(body.personal_email.as_deref())?;
     let consent = consent_with_identity(body.terms_version.as_deref(), body.consent_accepted_at.as_deref())?;
     let claim = IdentityClaim {
@@ -116,57 +116,57 @@ pub async fn create(
     };
     let typed_upn = failure_key(&body.upn);
     let now = state.now();
-    let connection = state.db.lock()?;
-    if claim.date_of_birth.is_some() && locks(failures::for_person(&connection, &typed_upn, now)?) {
-        return Err(DomainError::IdentityNotMatched.into());
-    }
-    let decision = match state.directory.decide(&claim) {
-        Ok(decision) => decision,
-        Err(refusal) => {
-            // A one-step create with a wrong date counts against the UPN as typed.
-            if refusal == DomainError::IdentityNotMatched
-                && let Some(dob) = &claim.date_of_birth
-            {
-                failures::record(&connection, &typed_upn, None, dob, now)?;
+    // A refusal keeps what it wrote (a wrong date of birth is counted, a presentation's nonce
+    // is spent); a failure rolls everything back.
+    let ((), answer) = commit_keeping_refusals(&state, |connection| {
+        if claim.date_of_birth.is_some() && locks(failures::for_person(connection, &typed_upn, now)?) {
+            return Ok(Err(DomainError::IdentityNotMatched.into()));
+        }
+        let decision = match state.directory.decide(&claim) {
+            Ok(decision) => decision,
+            Err(refusal) => {
+                // A one-step create with a wrong date counts against the UPN as typed.
+                if refusal == DomainError::IdentityNotMatched
+                    && let Some(dob) = &claim.date_of_birth
+                {
+                    failures::record(connection, &typed_upn, None, dob, now)?;
+                }
+                return Ok(Err(refusal.into()));
             }
-            return Err(refusal.into());
+        };
+        let fast_path = match &body.verified_id {
+            Some(jws) => {
+                let presented = Presentation::new(jws, &headers)?;
+                check_presented(connection, &state.signer, &presented, &decision.entry.upn, &device.device_id, now)?;
+                opens_fast_path(decision.path)
+            }
+            None => false,
+        };
+        let confirmed = identity_confirmed(&decision, fast_path);
+        if !confirmed && locks(failures::for_person(connection, &failure_key(&decision.entry.upn), now)?) {
+            return Ok(Err(DomainError::IdentityLocked.into()));
         }
-    };
-    let fast_path = match &body.verified_id {
-        Some(jws) => {
-            let presented = Presentation::new(jws, &headers)?;
-            check_presented(&connection, &state.signer, &presented, &decision.entry.upn, &device.device_id, now)?;
-            opens_fast_path(decision.path)
-        }
-        None => false,
-    };
-    let confirmed = identity_confirmed(&decision, fast_path);
-    if !confirmed && locks(failures::for_person(&connection, &failure_key(&decision.entry.upn), now)?) {
-        return Err(DomainError::IdentityLocked.into());
-    }
-    let id = new_id("req")?;
-    let new_request = NewRequest {
-        id: &id,
-        device_id: &device.device_id,
-        upn: &decision.entry.upn,
-        employee_id: &decision.entry.employee_id,
-        personal_email: body.personal_email.as_deref(),
-        staff_kind: claim.staff_kind,
-        path: decision.path,
-        flags: decision.flags,
-        fast_path,
-        identity_confirmed_at: confirmed.then_some(now),
-        consent: consent.as_ref(),
-    };
-    store::requests::insert(&connection, &new_request, now)?;
-    let verified_id_issued_at = match store::devices::device_key(&connection, &device.device_id)? {
-        Some(key) => store::verified_ids::latest_issued_at(&connection, &decision.entry.upn, &key.thumbprint(), now)?,
-        None => None,
-    };
-    let identity_check = if confirmed { IdentityCheck::Confirmed } else { IdentityCheck::DateOfBirthRequired };
-    Ok((
-        StatusCode::CREATED,
-        Json(RequestCreated {
+        let id = new_id("req")?;
+        let new_request = NewRequest {
+            id: &id,
+            device_id: &device.device_id,
+            upn: &decision.entry.upn,
+            employee_id: &decision.entry.employee_id,
+            personal_email: body.personal_email.as_deref(),
+            staff_kind: claim.staff_kind,
+            path: decision.path,
+            flags: decision.flags,
+            fast_path,
+            identity_confirmed_at: confirmed.then_some(now),
+            consent: consent.as_ref(),
+        };
+        store::requests::insert(connection, &new_request, now)?;
+        let verified_id_issued_at = match store::devices::device_key(connection, &device.device_id)? {
+            Some(key) => store::verified_ids::latest_issued_at(connection, &decision.entry.upn, &key.thumbprint(), now)?,
+            None => None,
+        };
+        let identity_check = if confirmed { IdentityCheck::Confirmed } else { IdentityCheck::DateOfBirthRequired };
+        let created = RequestCreated {
             request_id: id,
             path: decision.path.as_str(),
             flags: decision.flags.into(),
@@ -175,8 +175,10 @@ pub async fn create(
             identity_check: identity_check.as_str(),
             verified_id_issued_at: verified_id_issued_at.map(to_rfc3339),
             server_time: to_rfc3339(now),
-        }),
-    ))
+        };
+        Ok(Ok(((), Answer::json(StatusCode::CREATED, &created)?)))
+    })?;
+    Ok(answer)
 }
 
 /// Body of `POST /v1/requests/{id}/date-of-birth`. No `Debug`: personal data.
@@ -194,23 +196,23 @@ pub async fn date_of_birth(
     device: DeviceAuth,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<DateOfBirth>,
-) -> ApiResult<Json<RequestView>> {
+) -> ApiResult<Answer> {
     require_iso_date(&body.date_of_birth)?;
     let now = state.now();
-    let outcome = {
-        let connection = state.db.lock()?;
-        check_date_of_birth(&state, &connection, &id, &device, &body.date_of_birth, now)
-    };
-    let changed = match &outcome {
-        Ok((_, changed)) | Err((_, changed)) => *changed,
-    };
+    // A wrong date is refused and stays counted (and may lock the request): kept on refusal.
+    let mut changed = false;
+    let outcome = commit_keeping_refusals(&state, |connection| {
+        let (checked, was_changed) = match check_date_of_birth(&state, connection, &id, &device, &body.date_of_birth, now) {
+            Ok((request, was_changed)) => (Ok(((), Answer::json(StatusCode::OK, &RequestView::new(&request, now))?)), was_changed),
+            Err((error, was_changed)) => (Err(error), was_changed),
+        };
+        changed = was_changed;
+        Ok(checked)
+    });
     if changed {
         state.announce_change();
     }
-    match outcome {
-        Ok((request, _)) => Ok(Json(RequestView::new(&request, now))),
-        Err((error, _)) => Err(error),
-    }
+    Ok(outcome?.1)
 }
 
 /// The answer of a date-of-birth check, with whether the request changed (for long-polls):

@@ -3,8 +3,8 @@
 //! for it and answers the service's verdict (`domain::liveness_check`). There is no way to
 //! state a result.
 
-use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
@@ -18,7 +18,7 @@ use crate::http::auth::DeviceAuth;
 use crate::http::draft::update_draft;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
-use crate::http::request_view::RequestView;
+use crate::http::idempotency::{Answer, commit};
 use crate::secrets::{new_id, sha256};
 use crate::state::AppState;
 use crate::store;
@@ -50,7 +50,7 @@ pub async fn challenge(
     device: DeviceAuth,
     Path(id): Path<String>,
     ApiJson(_body): ApiJson<ChallengeRequest>,
-) -> ApiResult<Json<ChallengeView>> {
+) -> ApiResult<Answer> {
     let now = state.now();
     let challenge = LivenessChallenge {
         id: new_id("lc")?,
@@ -60,21 +60,22 @@ pub async fn challenge(
         expires_at: now.saturating_add(CHALLENGE_LIFETIME_SECONDS),
         used_at: None,
     };
-    {
-        let connection = state.db.lock()?;
-        let request = store::requests::load_owned(&connection, &id, &device.device_id)?;
-        request.require_draft()?;
-        request.require_confirmed_identity()?;
-        store::liveness_challenges::insert(&connection, &challenge)?;
-    }
-    Ok(Json(ChallengeView {
-        challenge_id: challenge.id,
+    let view = ChallengeView {
+        challenge_id: challenge.id.clone(),
         action: MOVE_CLOSER,
         expires_at: to_rfc3339(challenge.expires_at),
         min_frames: MIN_FRAMES,
         max_frames: MAX_FRAMES,
         server_time: to_rfc3339(now),
-    }))
+    };
+    let ((), answer) = commit(&state, |connection| {
+        let request = store::requests::load_owned(connection, &id, &device.device_id)?;
+        request.require_draft()?;
+        request.require_confirmed_identity()?;
+        store::liveness_challenges::insert(connection, &challenge)?;
+        Ok(((), Answer::json(StatusCode::OK, &view)?))
+    })?;
+    Ok(answer)
 }
 
 /// One frame of the upload. No `Debug`: it is a picture of the user's face.
@@ -102,7 +103,7 @@ pub async fn submit(
     device: DeviceAuth,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<LivenessFrames>,
-) -> ApiResult<Json<RequestView>> {
+) -> ApiResult<Answer> {
     let mut frames = Vec::with_capacity(body.frames.len().min(MAX_FRAMES));
     for frame in body.frames.into_iter().take(MAX_FRAMES.saturating_add(1)) {
         let jpeg = STANDARD
@@ -133,11 +134,11 @@ pub async fn submit(
     let verdict = verdict?;
     let capture = verdict.capture_index.and_then(|i| frames.get(i)).map(|f| f.jpeg.as_slice());
     let challenge_id = body.challenge_id;
-    let (view, ()) = update_draft(&state, &id, &device, |connection, request, now| {
+    let (answer, ()) = update_draft(&state, &id, &device, |connection, request, now| {
         // Judged once: a concurrent upload for the same challenge lost the race.
         store::liveness_challenges::load(connection, &request.id, &challenge_id)?.check_usable(now)?;
         store::liveness_challenges::mark_judged(connection, &challenge_id, &digests, now)?;
         Ok(store::evidence::record_liveness(connection, &request.id, verdict.result, verdict.reason, capture, now)?)
     })?;
-    Ok(Json(view))
+    Ok(answer)
 }

@@ -19,6 +19,8 @@ pub mod government_id;
 pub mod idempotency;
 pub mod identity_step;
 pub mod liveness;
+#[cfg(test)]
+mod lost_answer_tests;
 pub mod passkey;
 pub mod push_tokens;
 pub mod request_log;

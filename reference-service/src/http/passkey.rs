@@ -2,10 +2,9 @@
 //! authenticator's attestation, verified by webauthn-rs. The ceremony state is stored between
 //! the two calls so a restart in the middle loses nothing.
 
-use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use serde::Serialize;
-use serde_json::Value;
 use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential, Uuid};
 
 use crate::domain::DomainError;
@@ -14,6 +13,7 @@ use crate::domain::request::OnboardingRequest;
 use crate::http::auth::DeviceAuth;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
+use crate::http::idempotency::{Answer, commit};
 use crate::secrets::random_bytes;
 use crate::state::AppState;
 use crate::store::{self, passkeys::NewPasskey};
@@ -25,14 +25,17 @@ fn approved_passkey_request(state: &AppState, id: &str, device: &DeviceAuth) -> 
 }
 
 /// `POST /v1/requests/{id}/passkey/options`: WebAuthn `PublicKeyCredentialCreationOptions`.
-pub async fn options(State(state): State<AppState>, device: DeviceAuth, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn options(State(state): State<AppState>, device: DeviceAuth, Path(id): Path<String>) -> ApiResult<Answer> {
     let request = approved_passkey_request(&state, &id, &device)?;
     let user_id = Uuid::from_bytes(random_bytes::<16>()?);
     let (challenge, registration) =
         state.webauthn.start_passkey_registration(user_id, &request.upn, &request.upn, None).map_err(ApiError::internal)?;
     let stored = serde_json::to_string(&registration).map_err(ApiError::internal)?;
-    store::passkeys::save_ceremony(&*state.db.lock()?, &request.id, &stored, state.now())?;
-    Ok(Json(serde_json::to_value(challenge).map_err(ApiError::internal)?))
+    let ((), answer) = commit(&state, |connection| {
+        store::passkeys::save_ceremony(connection, &request.id, &stored, state.now())?;
+        Ok(((), Answer::json(StatusCode::OK, &challenge)?))
+    })?;
+    Ok(answer)
 }
 
 /// Answer of `POST /v1/requests/{id}/passkey/attestation`.
@@ -50,20 +53,24 @@ pub async fn attestation(
     device: DeviceAuth,
     Path(id): Path<String>,
     ApiJson(credential): ApiJson<RegisterPublicKeyCredential>,
-) -> ApiResult<Json<PasskeyRegistered>> {
+) -> ApiResult<Answer> {
     let request = approved_passkey_request(&state, &id, &device)?;
-    let connection = state.db.lock()?;
-    let stored = store::passkeys::ceremony(&connection, &request.id)?.ok_or(DomainError::PasskeyCeremonyNotStarted)?;
-    let registration: PasskeyRegistration = serde_json::from_str(&stored).map_err(ApiError::internal)?;
-    let passkey = state
-        .webauthn
-        .finish_passkey_registration(&credential, &registration)
-        .map_err(|e| ApiError::unprocessable("PASSKEY_ATTESTATION_REJECTED", e.to_string()))?;
-    let credential_id = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, AsRef::<[u8]>::as_ref(passkey.cred_id()));
-    let passkey_json = serde_json::to_string(&passkey).map_err(ApiError::internal)?;
-    let new_passkey = NewPasskey { credential_id: &credential_id, upn: &request.upn, request_id: &request.id, passkey_json: &passkey_json };
-    if store::passkeys::finish_registration(&connection, &new_passkey, state.now())? == store::passkeys::Registration::CredentialTaken {
-        return Err(DomainError::PasskeyCredentialTaken.into());
-    }
-    Ok(Json(PasskeyRegistered { credential_id, upn: request.upn }))
+    let ((), answer) = commit(&state, |connection| {
+        let stored = store::passkeys::ceremony(connection, &request.id)?.ok_or(DomainError::PasskeyCeremonyNotStarted)?;
+        let registration: PasskeyRegistration = serde_json::from_str(&stored).map_err(ApiError::internal)?;
+        let passkey = state
+            .webauthn
+            .finish_passkey_registration(&credential, &registration)
+            .map_err(|e| ApiError::unprocessable("PASSKEY_ATTESTATION_REJECTED", e.to_string()))?;
+        let credential_id =
+            base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, AsRef::<[u8]>::as_ref(passkey.cred_id()));
+        let passkey_json = serde_json::to_string(&passkey).map_err(ApiError::internal)?;
+        let new_passkey =
+            NewPasskey { credential_id: &credential_id, upn: &request.upn, request_id: &request.id, passkey_json: &passkey_json };
+        if store::passkeys::finish_registration(connection, &new_passkey, state.now())? == store::passkeys::Registration::CredentialTaken {
+            return Err(DomainError::PasskeyCredentialTaken.into());
+        }
+        Ok(((), Answer::json(StatusCode::OK, &PasskeyRegistered { credential_id, upn: request.upn.clone() })?))
+    })?;
+    Ok(answer)
 }

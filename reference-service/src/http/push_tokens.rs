@@ -1,14 +1,15 @@
 //! Push-token registration (FCM or APNs): one token per device, replaced on every call. What
 //! the service then sends goes through the configured `PushSender` (`push.rs`).
 
-use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::push_registration::checked_push_token;
 use crate::http::auth::DeviceAuth;
 use crate::http::error::ApiResult;
 use crate::http::extract::ApiJson;
+use crate::http::idempotency::{Answer, commit};
 use crate::state::AppState;
 use crate::store;
 
@@ -35,8 +36,11 @@ pub async fn register_push_token(
     State(state): State<AppState>,
     device: DeviceAuth,
     ApiJson(body): ApiJson<RegisterPushToken>,
-) -> ApiResult<Json<PushTokenRegistered>> {
+) -> ApiResult<Answer> {
     let token = checked_push_token(&body.kind, &body.token)?;
-    store::push_tokens::save(&*state.db.lock()?, &device.device_id, &body.kind, token, state.now())?;
-    Ok(Json(PushTokenRegistered { registered: true, kind: body.kind }))
+    let ((), answer) = commit(&state, |connection| {
+        store::push_tokens::save(connection, &device.device_id, &body.kind, token, state.now())?;
+        Ok(((), Answer::json(StatusCode::OK, &PushTokenRegistered { registered: true, kind: body.kind.clone() })?))
+    })?;
+    Ok(answer)
 }

@@ -12,6 +12,7 @@ use crate::http::auth::DeviceAuth;
 use crate::http::draft::{update_draft, update_draft_at_any_identity_check};
 use crate::http::error::ApiResult;
 use crate::http::extract::ApiJson;
+use crate::http::idempotency::Answer;
 use crate::http::request_view::RequestView;
 use crate::state::AppState;
 use crate::store;
@@ -40,19 +41,19 @@ pub async fn consent(
     device: DeviceAuth,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ConsentBody>,
-) -> ApiResult<Json<RequestView>> {
+) -> ApiResult<Answer> {
     let consent = checked_consent(&body.terms_version, &body.accepted_at)?;
-    let (view, ()) = update_draft_at_any_identity_check(&state, &id, &device, |connection, request, _now| {
+    let (answer, ()) = update_draft_at_any_identity_check(&state, &id, &device, |connection, request, _now| {
         Ok(store::requests::record_consent(connection, &request.id, &consent)?)
     })?;
-    Ok(Json(view))
+    Ok(answer)
 }
 
 /// `POST /v1/requests/{id}/submit`: checks every step the path needs, then either approves at
 /// once (fast path, and the device is told by push) or queues the request for a reviewer with a
 /// 24-hour deadline.
-pub async fn submit(State(state): State<AppState>, device: DeviceAuth, Path(id): Path<String>) -> ApiResult<Json<RequestView>> {
-    let (view, outcome) = update_draft(&state, &id, &device, |connection, request, now| {
+pub async fn submit(State(state): State<AppState>, device: DeviceAuth, Path(id): Path<String>) -> ApiResult<Answer> {
+    let (answer, outcome) = update_draft(&state, &id, &device, |connection, request, now| {
         let outcome = submission::submit(request, now)?;
         store::review::submit(connection, &request.id, outcome, now)?;
         Ok(outcome)
@@ -60,5 +61,5 @@ pub async fn submit(State(state): State<AppState>, device: DeviceAuth, Path(id):
     if outcome == SubmitOutcome::ApprovedAtOnce {
         state.notify_device(&id, "approved")?;
     }
-    Ok(Json(view))
+    Ok(answer)
 }

@@ -8,6 +8,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use crate::clock::to_rfc3339;
@@ -19,6 +20,7 @@ use crate::domain::review::{self, Decision};
 use crate::http::auth::ReviewerAuth;
 use crate::http::error::ApiResult;
 use crate::http::extract::ApiJson;
+use crate::http::idempotency::{Answer, commit};
 use crate::http::request_view::RequestView;
 use crate::http::verified_id::issue_verified_id;
 use crate::secrets::new_id;
@@ -58,37 +60,38 @@ struct Applied {
 }
 
 /// Applies `reviewer`'s action to pending request `id`, assigned to them: `change` writes it
-/// and says what it was. The change, the version bump and the audit entry commit together.
+/// and says what it was.
 fn transition(
     state: &AppState,
     reviewer: &ReviewerAuth,
     id: &str,
     change: impl FnOnce(&Connection, &OnboardingRequest, i64) -> ApiResult<Applied>,
-) -> ApiResult<Json<RequestView>> {
+) -> ApiResult<Answer> {
     let now = state.now();
-    let (request, push_event) = {
-        let connection = state.db.lock()?;
-        store::review::expire_overdue(&connection, now)?;
-        let request = store::requests::load(&connection, id)?;
-        reviewer.require_assigned(state, &connection, &request.upn)?;
+    // Requests past their deadline are expired even when the action is then refused.
+    if store::review::expire_overdue(&*state.db.lock()?, now)? > 0 {
+        state.announce_change();
+    }
+    // The change, the version bump, the audit entry and the stored answer commit together.
+    let (push_event, answer) = commit(state, |connection| {
+        let request = store::requests::load(connection, id)?;
+        reviewer.require_assigned(state, connection, &request.upn)?;
         review::require_pending(&request)?;
-        let applied = store::atomically(&connection, |transaction| -> ApiResult<Applied> {
-            let applied = change(transaction, &request, now)?;
-            store::requests::bump_version(transaction, id)?;
-            reviewer.audit(transaction, now, applied.action, Some(id), None)?;
-            Ok(applied)
-        })?;
-        (store::requests::load(&connection, id)?, applied.push_event)
-    };
+        let applied = change(connection, &request, now)?;
+        store::requests::bump_version(connection, id)?;
+        reviewer.audit(connection, now, applied.action, Some(id), None)?;
+        let view = RequestView::new(&store::requests::load(connection, id)?, now);
+        Ok((applied.push_event, Answer::json(StatusCode::OK, &view)?))
+    })?;
     state.announce_change();
     if let Some(event) = push_event {
         state.notify_device(id, event)?;
     }
-    Ok(Json(RequestView::new(&request, now)))
+    Ok(answer)
 }
 
 /// `POST /v1/review/requests/{id}/call`: the reviewer starts the video call.
-pub async fn start_call(State(state): State<AppState>, reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Json<RequestView>> {
+pub async fn start_call(State(state): State<AppState>, reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Answer> {
     transition(&state, &reviewer, &id, |connection, request, _now| {
         call::check_start(request)?;
         store::review::start_call(connection, &request.id, &new_id("call")?)?;
@@ -97,7 +100,7 @@ pub async fn start_call(State(state): State<AppState>, reviewer: ReviewerAuth, P
 }
 
 /// `POST /v1/review/requests/{id}/join`: the user joined the call (recorded by the reviewer).
-pub async fn user_joined(State(state): State<AppState>, reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Json<RequestView>> {
+pub async fn user_joined(State(state): State<AppState>, reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Answer> {
     transition(&state, &reviewer, &id, |connection, request, now| {
         call::check_join(request)?;
         store::review::record_join(connection, &request.id, now)?;
@@ -106,7 +109,7 @@ pub async fn user_joined(State(state): State<AppState>, reviewer: ReviewerAuth, 
 }
 
 /// `POST /v1/review/requests/{id}/leave`: the user left the call.
-pub async fn user_left(State(state): State<AppState>, reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Json<RequestView>> {
+pub async fn user_left(State(state): State<AppState>, reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Answer> {
     transition(&state, &reviewer, &id, |connection, request, now| {
         call::check_leave(request)?;
         store::review::record_leave(connection, &request.id, now)?;
@@ -133,7 +136,7 @@ pub async fn decide(
     reviewer: ReviewerAuth,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<DecisionBody>,
-) -> ApiResult<Json<RequestView>> {
+) -> ApiResult<Answer> {
     let signer = state.signer.clone();
     transition(&state, &reviewer, &id, |connection, request, now| {
         let decision = review::decide(request, &body.decision, body.reason_code.as_deref(), body.message.as_deref(), now)?;

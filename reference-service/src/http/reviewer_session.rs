@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,7 @@ use crate::domain::reviewer::{self, SESSION_LIFETIME_SECONDS, SessionKind};
 use crate::http::auth::{ReviewerAuth, SESSION_COOKIE, csrf_token_for};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
+use crate::http::idempotency::{Answer, commit};
 use crate::secrets::{self, hex, random_bytes, sha256};
 use crate::state::AppState;
 use crate::store;
@@ -117,14 +118,13 @@ async fn sign_in(state: &AppState, body: SignIn, kind: SessionKind) -> ApiResult
     let matches = AppState::run_bounded(&state.password_checks, move || plausible && secrets::verify_password(&stored_hash, &password))
         .await
         .map_err(ApiError::internal)?;
-    let connection = state.db.lock()?;
     let Some(account) = account.filter(|_| matches) else {
-        store::audit::record(&connection, now, &actor, AuditAction::SignInFailed, None, None)?;
+        store::audit::record(&*state.db.lock()?, now, &actor, AuditAction::SignInFailed, None, None)?;
         return Err(DomainError::ReviewerSignInFailed.into());
     };
     let secret = hex(&random_bytes::<32>()?);
     let expires_at = now + SESSION_LIFETIME_SECONDS;
-    store::atomically(&connection, |transaction| -> ApiResult<()> {
+    state.db.transaction(|transaction| -> ApiResult<()> {
         store::reviewers::clear_failures(transaction, &actor)?;
         store::reviewers::create_session(transaction, &sha256(secret.as_bytes()), &account.upn, kind, now, expires_at)?;
         store::audit::record(transaction, now, &account.upn, AuditAction::SignedIn, None, Some(kind.as_str()))?;
@@ -188,12 +188,10 @@ pub struct SignedOut {
 /// `POST /v1/review/session/sign-out`: ends this session (cookie or bearer).
 pub async fn sign_out(State(state): State<AppState>, reviewer: ReviewerAuth) -> ApiResult<Response> {
     let now = state.now();
-    {
-        let connection = state.db.lock()?;
-        store::atomically(&connection, |transaction| -> ApiResult<()> {
-            store::reviewers::delete_session(transaction, &reviewer.session_hash)?;
-            reviewer.audit(transaction, now, AuditAction::SignedOut, None, None)
-        })?;
-    }
-    Ok(private(([(header::SET_COOKIE, cookie(&state, None)?)], Json(SignedOut { signed_out: true }))))
+    let ((), answer) = commit(&state, |connection| {
+        store::reviewers::delete_session(connection, &reviewer.session_hash)?;
+        reviewer.audit(connection, now, AuditAction::SignedOut, None, None)?;
+        Ok(((), Answer::json(StatusCode::OK, &SignedOut { signed_out: true })?))
+    })?;
+    Ok(private(([(header::SET_COOKIE, cookie(&state, None)?)], answer)))
 }

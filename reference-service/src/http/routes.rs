@@ -99,9 +99,35 @@ pub fn served() -> Vec<(Method, &'static str)> {
 
 /// Builds the router with JSON fallbacks and the idempotency layer.
 pub fn router(state: AppState) -> Router {
+    build(state, |handler| handler)
+}
+
+/// The router whose handlers' answers are lost while `lose` is set (one at a time: it is
+/// cleared by the loss): the handler runs, its writes stay, and the caller gets a 500 instead
+/// of its answer, as if the process had been killed after the handler and before the answer
+/// left. The idempotency layer stays outside, where a kill would find it.
+#[cfg(test)]
+pub(crate) fn router_losing_answers(state: AppState, lose: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Router {
+    use axum::response::IntoResponse;
+    build(state, move |handler| {
+        let lose = lose.clone();
+        handler.layer(axum::middleware::from_fn(move |request: axum::extract::Request, next: axum::middleware::Next| {
+            let lose = lose.clone();
+            async move {
+                let answer = next.run(request).await;
+                if lose.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                    return ApiError::internal("the answer was lost (test)").into_response();
+                }
+                answer
+            }
+        }))
+    })
+}
+
+fn build(state: AppState, wrap: impl Fn(MethodRouter<AppState>) -> MethodRouter<AppState>) -> Router {
     let mut router = Router::new();
     for Route { path, handler, .. } in table() {
-        router = router.route(path, handler);
+        router = router.route(path, wrap(handler));
     }
     router
         // Only on a route and method that exist: an unknown path is 404 and a wrong method 405,

@@ -3,10 +3,9 @@
 //! policy, and a stand-in for Entra's sign-in so tests and the demo can use a pass (and see
 //! `OneTimeUsed` afterwards). The rules are `domain::tap`'s.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
-use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::to_rfc3339;
@@ -17,7 +16,7 @@ use crate::domain::tap_issuance;
 use crate::http::auth::DeviceAuth;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
-use crate::http::idempotency::ReplayBody;
+use crate::http::idempotency::{Answer, commit};
 use crate::secrets::{new_id, random_string, sha256};
 use crate::state::AppState;
 use crate::store;
@@ -103,7 +102,7 @@ pub async fn create(
     device: DeviceAuth,
     Path(id): Path<String>,
     body: axum::body::Bytes,
-) -> ApiResult<impl IntoResponse> {
+) -> ApiResult<Answer> {
     // The body is optional, as in Graph: empty means "all policy defaults".
     let body: CreateTap = if body.iter().all(u8::is_ascii_whitespace) {
         CreateTap::default()
@@ -111,28 +110,36 @@ pub async fn create(
         serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("INVALID_JSON", e.to_string()))?
     };
     let now = state.now();
-    let connection = state.db.lock()?;
-    let request = store::requests::load_owned(&connection, &id, &device.device_id)?;
-    request.require_approved()?;
-    let current_used = store::taps::find(&connection, &request.upn)?.is_some_and(|(tap, _)| tap.used_at.is_some());
-    let kind = tap_issuance::decide(&store::taps::issuances(&connection, &request.id)?, body.replace_lost, current_used, now)?;
-    let in_scope = state.tap_policy.covers(&state.directory, &request.upn);
-    let plan = tap::plan(&state.tap_policy, in_scope, &body.into(), now)?;
-    let code = random_string(CODE_ALPHABET, state.tap_policy.default_length)?;
-    let tap = Tap {
-        id: new_id("tap")?,
-        created_at: now,
-        start_at: plan.start_at,
-        lifetime_minutes: plan.lifetime_minutes,
-        usable_once: plan.usable_once,
-        used_at: None,
-    };
-    // One TAP per user: the new one replaces (revokes) any earlier one.
-    store::taps::replace(&connection, &request.upn, &request.id, &tap, &sha256(code.expose().as_bytes()))?;
-    store::taps::record_issuance(&connection, &request.id, &tap.id, kind, now)?;
-    let reason = usability(&state.tap_policy, true, &tap, now);
-    let replay = serde_json::to_value(TapView::new(&tap, reason, None)).map_err(ApiError::internal)?;
-    Ok((StatusCode::CREATED, Extension(ReplayBody(replay)), Json(TapView::new(&tap, reason, Some(code.expose())))))
+    let replace_lost = body.replace_lost;
+    let options = TapOptions::from(body);
+    let ((), answer) = commit(&state, |connection| {
+        let request = store::requests::load_owned(connection, &id, &device.device_id)?;
+        request.require_approved()?;
+        let current_used = store::taps::find(connection, &request.upn)?.is_some_and(|(tap, _)| tap.used_at.is_some());
+        let kind = tap_issuance::decide(&store::taps::issuances(connection, &request.id)?, replace_lost, current_used, now)?;
+        let in_scope = state.tap_policy.covers(&state.directory, &request.upn);
+        let plan = tap::plan(&state.tap_policy, in_scope, &options, now)?;
+        let code = random_string(CODE_ALPHABET, state.tap_policy.default_length)?;
+        let tap = Tap {
+            id: new_id("tap")?,
+            created_at: now,
+            start_at: plan.start_at,
+            lifetime_minutes: plan.lifetime_minutes,
+            usable_once: plan.usable_once,
+            used_at: None,
+        };
+        // One TAP per user: the new one replaces (revokes) any earlier one; the TAP, its
+        // issuance record and the answer that shows its code are committed together.
+        store::taps::replace(connection, &request.upn, &request.id, &tap, &sha256(code.expose().as_bytes()))?;
+        store::taps::record_issuance(connection, &request.id, &tap.id, kind, now)?;
+        let reason = usability(&state.tap_policy, true, &tap, now);
+        // A replay (the retry of a call whose answer was lost) says the TAP was issued and does
+        // not show its code again; the app then asks for a replacement (`replace_lost`).
+        let answer = Answer::json(StatusCode::CREATED, &TapView::new(&tap, reason, Some(code.expose())))?
+            .stored_without(&TapView::new(&tap, reason, None))?;
+        Ok(((), answer))
+    })?;
+    Ok(answer)
 }
 
 /// `GET /v1/requests/{id}/tap`: the current TAP's metadata, never the code.

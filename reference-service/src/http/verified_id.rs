@@ -6,7 +6,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
@@ -22,7 +22,7 @@ use crate::http::auth::{DeviceAuth, ReviewerAuth};
 use crate::http::draft::update_draft_at_any_identity_check;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
-use crate::http::request_view::RequestView;
+use crate::http::idempotency::{Answer, commit};
 use crate::secrets::{new_id, random_bytes};
 use crate::state::AppState;
 use crate::store::verified_ids::OnRecord;
@@ -106,16 +106,22 @@ pub struct NonceIssued {
 }
 
 /// `POST /v1/verified-id/nonce`: a single-use nonce for this device's next presentation.
-pub async fn nonce(State(state): State<AppState>, device: DeviceAuth) -> ApiResult<Json<NonceIssued>> {
+pub async fn nonce(State(state): State<AppState>, device: DeviceAuth) -> ApiResult<Answer> {
     let now = state.now();
     let nonce = URL_SAFE_NO_PAD.encode(random_bytes::<32>()?);
     let expires_at = now + NONCE_LIFETIME_SECONDS;
-    {
-        let connection = state.db.lock()?;
-        check_nonce_allowance(store::presentation_nonces::outstanding(&connection, &device.device_id, now)?)?;
-        store::presentation_nonces::insert(&connection, &nonce, &device.device_id, now, expires_at)?;
-    }
-    Ok(Json(NonceIssued { nonce, audience: presentation::audience(), expires_at: to_rfc3339(expires_at), server_time: to_rfc3339(now) }))
+    let ((), answer) = commit(&state, |connection| {
+        check_nonce_allowance(store::presentation_nonces::outstanding(connection, &device.device_id, now)?)?;
+        store::presentation_nonces::insert(connection, &nonce, &device.device_id, now, expires_at)?;
+        let issued = NonceIssued {
+            nonce: nonce.clone(),
+            audience: presentation::audience(),
+            expires_at: to_rfc3339(expires_at),
+            server_time: to_rfc3339(now),
+        };
+        Ok(((), Answer::json(StatusCode::OK, &issued)?))
+    })?;
+    Ok(answer)
 }
 
 /// `POST /v1/requests/{id}/verified-id/presentation`: the device presents a Verified ID (ours,
@@ -127,15 +133,15 @@ pub async fn present(
     Path(id): Path<String>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<PresentationBody>,
-) -> ApiResult<Json<RequestView>> {
+) -> ApiResult<Answer> {
     let signer = state.signer.clone();
     let presented = Presentation::new(&body.jws, &headers)?;
-    let (view, ()) = update_draft_at_any_identity_check(&state, &id, &device, |connection, request, now| {
+    let (answer, ()) = update_draft_at_any_identity_check(&state, &id, &device, |connection, request, now| {
         check_presentation_allowed(request)?;
         check_presented(connection, &signer, &presented, &request.upn, &device.device_id, now)?;
         Ok(store::requests::record_verified_id_presentation(connection, &request.id, opens_fast_path(request.path), now)?)
     })?;
-    Ok(Json(view))
+    Ok(answer)
 }
 
 /// Answer of `GET /v1/requests/{id}/verified-id`. `Debug` by hand: the derived one would print
@@ -218,22 +224,21 @@ pub struct Revoked {
 /// `POST /v1/review/verified-ids/revocation`: a reviewer revokes every Verified ID in force of a
 /// person (a lost or replaced phone, a person who left). Presentations of them are refused from
 /// then on, so the 30-day fast path is closed until a new approval issues another.
-pub async fn revoke(State(state): State<AppState>, reviewer: ReviewerAuth, ApiJson(body): ApiJson<Revocation>) -> ApiResult<Json<Revoked>> {
+pub async fn revoke(State(state): State<AppState>, reviewer: ReviewerAuth, ApiJson(body): ApiJson<Revocation>) -> ApiResult<Answer> {
     let reason = body.reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(ApiError::bad_request("REASON_REQUIRED", "give a reason of 1–500 characters"));
     }
     let upn = body.upn.trim();
-    let connection = state.db.lock()?;
-    // The person's reviewer revokes what their review issued; an administrator may revoke
-    // anyone's (a security response needs no manager).
-    if reviewer.role != ReviewerRole::Admin && !reviewer.reviews(&state, &connection, upn)? {
-        return Err(DomainError::PersonNotAssigned.into());
-    }
-    let revoked = store::atomically(&connection, |transaction| -> ApiResult<usize> {
-        let revoked = store::verified_ids::revoke_for_person(transaction, upn, reason, state.now())?;
-        reviewer.audit(transaction, state.now(), AuditAction::VerifiedIdRevoked, None, Some(&recorded_actor(upn)))?;
-        Ok(revoked)
+    let ((), answer) = commit(&state, |connection| {
+        // The person's reviewer revokes what their review issued; an administrator may revoke
+        // anyone's (a security response needs no manager).
+        if reviewer.role != ReviewerRole::Admin && !reviewer.reviews(&state, connection, upn)? {
+            return Err(DomainError::PersonNotAssigned.into());
+        }
+        let revoked = store::verified_ids::revoke_for_person(connection, upn, reason, state.now())?;
+        reviewer.audit(connection, state.now(), AuditAction::VerifiedIdRevoked, None, Some(&recorded_actor(upn)))?;
+        Ok(((), Answer::json(StatusCode::OK, &Revoked { revoked })?))
     })?;
-    Ok(Json(Revoked { revoked }))
+    Ok(answer)
 }

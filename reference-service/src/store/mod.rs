@@ -46,6 +46,10 @@ impl Db {
     pub fn open(path: &Path) -> StoreResult<Self> {
         let connection = Connection::open(path)?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
+        // Every commit is on disk before its answer leaves. In WAL mode a process killed at any
+        // moment loses nothing committed even with NORMAL (the WAL is in the OS's page cache,
+        // which outlives the process); FULL also syncs the WAL on each commit, so an answered
+        // write survives a power loss or an OS crash too, for one fsync per commit.
         connection.pragma_update(None, "synchronous", "FULL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
         // Deleted content is overwritten, not left in free pages: a purged selfie is gone from
@@ -57,19 +61,23 @@ impl Db {
     }
 
     /// Locks the connection. Callers keep the guard for one short synchronous unit of work and
-    /// never across an `.await`.
+    /// never across an `.await`. A unit that writes more than once uses [`Db::transaction`].
     pub fn lock(&self) -> StoreResult<MutexGuard<'_, Connection>> {
         self.connection.lock().map_err(|_| StoreError::Poisoned)
     }
-}
 
-/// Runs `work` in one transaction: its writes commit together or, when it fails, not at all.
-/// (A handler that writes a change and its audit entry uses this, so neither exists alone.)
-pub fn atomically<T, E: From<StoreError>>(connection: &Connection, work: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E> {
-    let transaction = connection.unchecked_transaction().map_err(StoreError::from)?;
-    let value = work(&transaction)?;
-    transaction.commit().map_err(StoreError::from)?;
-    Ok(value)
+    /// Runs `work` under the lock in one transaction: what it wrote is committed when it returns
+    /// `Ok`, and none of it when it returns `Err` or panics. A process killed before the commit
+    /// is the same: SQLite ignores the uncommitted part of the WAL when the file is next opened.
+    /// Without it each statement commits on its own, and a kill between two leaves half a step
+    /// (a partner event marked applied without its verdict, a TAP without its issuance record).
+    pub fn transaction<T, E: From<StoreError>>(&self, work: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E> {
+        let connection = self.lock()?;
+        let transaction = connection.unchecked_transaction().map_err(StoreError::from)?;
+        let value = work(&transaction)?;
+        transaction.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
 }
 
 /// Counts the rows of `table`, a lower_snake_case name (tests check retention and duplicates
@@ -89,4 +97,34 @@ pub fn memory_for_tests() -> Connection {
         panic!("migration failed: {error}");
     }
     connection
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_transaction_keeps_all_of_its_writes_or_none() {
+        let dir = tempfile::tempdir().expect("dir");
+        let db = Db::open(&dir.path().join("t.sqlite3")).expect("open");
+        let insert = |connection: &Connection, id: &str| {
+            connection.execute("INSERT INTO devices (id, secret_hash, platform, created_at) VALUES (?1, x'00', 'ios', 1)", [id])
+        };
+        let refused: Result<(), StoreError> = db.transaction(|connection| {
+            insert(connection, "dev_1")?;
+            insert(connection, "dev_2")?;
+            Err(StoreError::NotFound(Missing::Request))
+        });
+        assert!(refused.is_err());
+        let devices = |db: &Db| count_rows(&db.lock().expect("lock"), "devices").expect("count");
+        assert_eq!(devices(&db), Some(0), "a refusal after two writes keeps neither");
+        db.transaction(|connection| {
+            insert(connection, "dev_1")?;
+            Ok::<_, StoreError>(insert(connection, "dev_2")?)
+        })
+        .expect("committed");
+        assert_eq!(devices(&db), Some(2));
+        let reopened = Db::open(&dir.path().join("t.sqlite3")).expect("reopen");
+        assert_eq!(devices(&reopened), Some(2), "committed writes are in the file");
+    }
 }

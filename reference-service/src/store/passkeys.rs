@@ -45,21 +45,19 @@ pub enum Registration {
     CredentialTaken,
 }
 
-/// Stores the passkey and deletes the ceremony (the challenge is single-use), as one step: both
-/// or neither.
+/// Stores the passkey and deletes the ceremony (the challenge is single-use). Run it in a
+/// transaction (`Db::transaction`; the handler's is) so that both happen or neither.
 pub fn finish_registration(connection: &Connection, passkey: &NewPasskey<'_>, now: i64) -> StoreResult<Registration> {
-    let tx = connection.unchecked_transaction()?;
     let taken: Option<i64> =
-        tx.query_row("SELECT 1 FROM passkeys WHERE credential_id = ?1", [passkey.credential_id], |r| r.get(0)).optional()?;
+        connection.query_row("SELECT 1 FROM passkeys WHERE credential_id = ?1", [passkey.credential_id], |r| r.get(0)).optional()?;
     if taken.is_some() {
         return Ok(Registration::CredentialTaken);
     }
-    tx.execute("DELETE FROM passkey_ceremonies WHERE request_id = ?1", [passkey.request_id])?;
-    tx.execute(
+    connection.execute("DELETE FROM passkey_ceremonies WHERE request_id = ?1", [passkey.request_id])?;
+    connection.execute(
         "INSERT INTO passkeys (credential_id, upn, request_id, passkey_json, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![passkey.credential_id, passkey.upn, passkey.request_id, passkey.passkey_json, now],
     )?;
-    tx.commit()?;
     Ok(Registration::Registered)
 }
 
