@@ -172,10 +172,14 @@ async fn a_retried_wrong_date_counts_once() {
     for _ in 0..3 {
         assert_eq!(send_date(&h.api, &device, &id, "1985-01-01").await.code(), "IDENTITY_NOT_MATCHED");
     }
-    // Reusing a key does not hide new guesses: four more dates are the fifth wrong one.
+    // Reusing a key does not hide new guesses. The refusal is stored with the count it wrote
+    // (so a resend after a lost answer counts nothing twice): another date under the same key
+    // is refused unread, a guess neither checked nor free; sent with its own key, it counts.
+    // Four more dates are the fifth wrong one.
     for day in 2..=4 {
         let other = json!({ "date_of_birth": format!("1985-01-{day:02}") });
-        assert_eq!(h.api.post_keyed(&path, Some(&device), &key, &other).await.code(), "IDENTITY_NOT_MATCHED");
+        assert_eq!(h.api.post_keyed(&path, Some(&device), &key, &other).await.code(), "IDEMPOTENCY_KEY_REUSED");
+        assert_eq!(h.api.post(&path, Some(&device), &other).await.code(), "IDENTITY_NOT_MATCHED");
     }
     assert_eq!(send_date(&h.api, &device, &id, "1985-01-05").await.code(), "IDENTITY_LOCKED");
 }

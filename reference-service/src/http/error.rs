@@ -73,6 +73,13 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The JSON body this error answers (what a stored refusal replays).
+    pub fn body(&self) -> Result<Vec<u8>, ApiError> {
+        serde_json::to_vec(&ErrorBody { code: self.code, message: &self.message }).map_err(ApiError::internal)
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody { code: self.code, message: &self.message };

@@ -1,8 +1,8 @@
 //! Idempotency keys: every state-changing call (POST) must carry an `Idempotency-Key` header.
-//! The first successful answer is stored under (caller, key); a retry with the same key and
-//! the same method, path and body gets that answer again without running the handler, so a
-//! retried call never creates a duplicate. The same key with a different body is refused with
-//! `422 IDEMPOTENCY_KEY_REUSED`. Calls without credentials must carry a key too, but nothing is
+//! The first successful answer (or a refusal that wrote, [`commit_keeping_refusals`]) is stored
+//! under (caller, key); a retry with the same key and the same method, path and body gets that
+//! answer again without running the handler, so a retried call never creates a duplicate. The
+//! same key with a different body is refused with `422 IDEMPOTENCY_KEY_REUSED`. Calls without credentials must carry a key too, but nothing is
 //! stored for them (see [`guarded`]). Stored answers are purged after 24 h (`store::retention`).
 //!
 //! The answer is stored in the same transaction as the writes it reports ([`commit`], which
@@ -113,7 +113,9 @@ pub fn commit<T>(state: &AppState, work: impl FnOnce(&Connection) -> ApiResult<(
 
 /// Like [`commit`], for a call whose refusals write too (a wrong date of birth is counted
 /// against the person): `Ok(Err(refusal))` commits what `work` wrote and refuses; only `Err`
-/// rolls back. A refusal's answer is never stored (the layer keeps successes only).
+/// rolls back. Such a refusal (a 4xx) is stored for replays like an answer: it reports what was
+/// written, so the resend of a call whose refusal was lost to a kill is answered with it
+/// instead of being counted a second time. A new attempt (another date) is a new key.
 pub fn commit_keeping_refusals<T>(
     state: &AppState,
     work: impl FnOnce(&Connection) -> ApiResult<ApiResult<(T, Answer)>>,
@@ -121,19 +123,24 @@ pub fn commit_keeping_refusals<T>(
     let call = CALL.try_with(Arc::clone).ok();
     let outcome = state.db.transaction(|connection| {
         let outcome = work(connection)?;
-        if let (Ok((_, answer)), Some(call)) = (&outcome, &call)
-            && answer.status.is_success()
-        {
-            let body = answer.stored.as_ref().unwrap_or(&answer.body).clone();
-            let stored = StoredAnswer { fingerprint: call.fingerprint.clone(), status: answer.status.as_u16(), body };
-            store::idempotency::save(connection, &call.scope, &call.key, &stored, state.now())?;
-        }
-        Ok::<_, ApiError>(outcome)
-    })?;
-    if let (Ok(_), Some(call)) = (&outcome, &call) {
+        let Some(call) = &call else { return Ok(outcome) };
+        let (status, body) = match &outcome {
+            Ok((_, answer)) if answer.status.is_success() => (answer.status, answer.stored.as_ref().unwrap_or(&answer.body).clone()),
+            Err(refusal) if refusal.status.is_client_error() => (refusal.status, refusal.body()?),
+            Ok(_) | Err(_) => return Ok(outcome),
+        };
+        let stored = StoredAnswer { fingerprint: call.fingerprint.clone(), status: status.as_u16(), body };
+        store::idempotency::save(connection, &call.scope, &call.key, &stored, state.now())?;
         call.answered.store(true, Ordering::SeqCst);
+        Ok::<_, ApiError>(outcome)
+    });
+    if outcome.is_err()
+        && let Some(call) = &call
+    {
+        // Rolled back: nothing of the call, its answer included, was kept.
+        call.answered.store(false, Ordering::SeqCst);
     }
-    outcome
+    outcome?
 }
 
 fn valid_key(key: &str) -> bool {
@@ -200,8 +207,9 @@ async fn guarded(state: AppState, request: Request, next: Next) -> ApiResult<Res
 
     let call = Arc::new(KeyedCall { scope, key, fingerprint, answered: AtomicBool::new(false) });
     let response = CALL.scope(call.clone(), next.run(Request::from_parts(parts, Body::from(bytes)))).await;
-    // Only successes are stored: a refused call changed nothing, so running it again is safe,
-    // and the caller can fix the cause (say, give consent) and retry with the same key.
+    // Only successes are stored (and refusals that wrote, by `commit_keeping_refusals`): a
+    // refused call changed nothing, so running it again is safe, and the caller can fix the
+    // cause (say, give consent) and retry with the same key.
     if !response.status().is_success() || call.answered.load(Ordering::SeqCst) {
         return Ok(response);
     }

@@ -173,3 +173,25 @@ async fn every_get_tap_step_whose_answer_was_lost_is_answered_on_its_retry_and_d
     assert_ne!(replacement.body["id"], tap["id"]);
     assert_eq!((env.rows("taps"), env.rows("tap_issuances")), (1, 2), "the replacement took the lost TAP's place");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_date_of_birth_whose_refusal_was_lost_counts_once() {
+    let env = Env::start().await;
+    let secret = "d0".repeat(32);
+    let registered =
+        env.send("/v1/devices", None, "register", &Body::Json(json!({ "platform": "android", "device_secret": secret }))).await;
+    let auth = format!("{}.{secret}", registered.body["device_id"].as_str().expect("device id"));
+    let bob = json!({ "upn": "bob@contoso.example", "employee_id": "E1002", "staff_kind": "employee" });
+    let created = env.send("/v1/requests", Some(&auth), "create", &Body::Json(bob)).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["request_id"].as_str().expect("request id");
+    let wrong = Body::Json(json!({ "date_of_birth": "1985-12-01" }));
+    let refused = env.lost_then_retried(&format!("/v1/requests/{id}/date-of-birth"), Some(&auth), wrong).await;
+    assert_eq!((refused.status, refused.body["code"].as_str()), (422, Some("IDENTITY_NOT_MATCHED")));
+    assert!(refused.replayed, "the resend is answered with the refusal that was lost");
+    assert_eq!(env.rows("date_of_birth_failures"), 1, "one wrong date, counted once");
+    let right = env
+        .send(&format!("/v1/requests/{id}/date-of-birth"), Some(&auth), "right", &Body::Json(json!({ "date_of_birth": "1985-11-30" })))
+        .await;
+    assert_eq!((right.status, right.body["identity_check"].as_str()), (200, Some("confirmed")), "{}", right.body);
+}
