@@ -289,19 +289,10 @@ async fn a_burst_of_uploads_is_analysed_at_most_one_per_core_at_a_time_and_every
         let api = h.api.clone();
         uploads.push(async move { api.post_bytes(&format!("/v1/requests/{id}/selfie"), &device, "image/jpeg", face_jpeg()).await });
     }
-    let answers: Vec<_> = futures_all(uploads).await;
+    let answers: Vec<_> = all_at_once(uploads).await;
     assert!(answers.iter().all(|a| a.status.as_u16() == 200), "every upload is answered");
     let bound = std::thread::available_parallelism().map_or(2, usize::from);
     let most = faces.most.load(std::sync::atomic::Ordering::SeqCst);
     assert_eq!(faces.done.load(std::sync::atomic::Ordering::SeqCst), 12);
     assert!(most <= bound, "{most} analyses at once on {bound} cores");
-}
-
-async fn futures_all<F: std::future::Future<Output = Answer> + Send + 'static>(futures: Vec<F>) -> Vec<Answer> {
-    let tasks: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
-    let mut answers = Vec::new();
-    for task in tasks {
-        answers.push(task.await.expect("task"));
-    }
-    answers
 }

@@ -380,18 +380,8 @@ async fn guesses_sent_at_once_cannot_outrun_the_lock() {
         let api = h.api.clone();
         async move { api.post("/v1/review/tokens", None, &json!({ "upn": MANAGER, "password": format!("guess {i}") })).await }
     });
-    let answers = futures_join_all(guesses).await;
+    let answers = all_at_once(guesses).await;
     let failed = answers.iter().filter(|a| a.code() == "REVIEWER_SIGN_IN_FAILED").count();
     let locked = answers.iter().filter(|a| a.code() == "REVIEWER_SIGN_IN_LOCKED").count();
     assert_eq!((failed, locked), (5, 15), "each attempt is counted before its password is hashed");
-}
-
-/// Runs every future at once on this runtime and collects their answers in order.
-async fn futures_join_all<F: std::future::Future<Output = Answer> + Send + 'static>(futures: impl Iterator<Item = F>) -> Vec<Answer> {
-    let tasks: Vec<_> = futures.map(tokio::spawn).collect();
-    let mut answers = Vec::new();
-    for task in tasks {
-        answers.push(task.await.expect("task"));
-    }
-    answers
 }

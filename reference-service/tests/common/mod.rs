@@ -383,3 +383,14 @@ pub async fn pass_liveness(api: &Api, device: &str, id: &str) -> Value {
     assert_eq!(view["liveness_result"], "passed", "{}", view["liveness_reason"]);
     view
 }
+
+/// Runs every future at once (each on its own task, so they truly overlap) and collects their
+/// answers in order.
+pub async fn all_at_once<F: std::future::Future<Output = Answer> + Send + 'static>(futures: impl IntoIterator<Item = F>) -> Vec<Answer> {
+    let tasks: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.expect("task"));
+    }
+    answers
+}
