@@ -17,6 +17,8 @@ const NOT_ERROR_CODES: &[&str] = &[
     // JOSE header and JWK values (domain/verified_id.rs).
     "JWT",
     "OKP",
+    // A command-line value name: `--synthetic-people N` (main.rs).
+    "N",
     // A response header value: X-Frame-Options on the console's pages (http/console/mod.rs).
     "DENY",
     // An alphabet in a unit test (secrets.rs).
