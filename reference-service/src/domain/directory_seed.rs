@@ -124,7 +124,8 @@ pub fn synthetic_employee_id(number: usize) -> String {
 /// photo, so that many onboardings can run at once against one service, each as its own person
 /// (the seeded directory has one "Get TAP" employee, and a person has one TAP at a time). Odd
 /// numbers are in the liveness rollout like Alice, even numbers are not, so both variants of the
-/// path are exercised. They are not people: a real deployment reads its directory instead.
+/// path are exercised. Their manager, hence their reviewer, is [`SEED_MANAGER`]. They are not
+/// people: a real deployment reads its directory instead.
 pub fn add_synthetic_people(directory: &mut Directory, count: usize) {
     let photo = BadgePhoto::from_jpeg(SEED_BADGE_PHOTO_JPEG);
     for number in 1..=count.min(MAX_SYNTHETIC_PEOPLE) {
