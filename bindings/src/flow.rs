@@ -112,7 +112,7 @@ mod tests {
     use super::*;
     use identity_pass_core::SecretString;
     use identity_pass_core::eligibility::{DeviceProfile, RequiredApp};
-    use identity_pass_core::flow::credential::{ChecklistItem, TapGrant, TapUsability};
+    use identity_pass_core::flow::credential::{TapGrant, TapUsability};
     use identity_pass_core::flow::identity_entry::{IdentityForm, StaffKind};
     use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
     use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
@@ -263,8 +263,27 @@ mod tests {
         };
         let t = s.answer(CallAnswer::TapCreated { tap, server_time: start_at });
         assert!(matches!(&t.view.screen, Screen::Tap { code: Some(code), .. } if code.expose_secret() == "EFGH-5678"));
-        s.send(ShellEvent::ChecklistItemDone { item: ChecklistItem::PasswordSet });
-        let t = s.send(ShellEvent::ChecklistItemDone { item: ChecklistItem::MfaRegistered });
+        // "Secure your account": the service records the sign-in and says what is registered;
+        // the shell cannot mark anything done, and finishing needs the service's "complete".
+        assert_eq!(t.view.primary_action.map(|a| a.code).as_deref(), Some("FLOW_ACTION_SECURE_ACCOUNT"));
+        assert_eq!(names(&s.send(ShellEvent::Continue)), ["PersistState", "SignInWithTap"]);
+        let mut account = identity_pass_core::testing::fresh_account_security(s.next());
+        let t = s.answer(CallAnswer::SecurityInfo { account: account.clone(), server_time: account.signed_in_at });
+        let Screen::SecureAccount { view } = &t.view.screen else { panic!("{:?}", t.view.screen) };
+        assert!(view.options.iter().all(|o| !o.done));
+        assert_eq!(names(&s.send(ShellEvent::Continue)), ["PersistState", "FetchSecurityInfo"]);
+        account.password_set = true;
+        account.security_questions_set = true;
+        account.methods.push(identity_pass_core::flow::account_security::RegisteredMethod {
+            id: "m-1".into(),
+            kind: identity_pass_core::flow::account_security::SecurityMethodKind::AuthenticatorApp,
+            phone_number: None,
+            registered_at: account.signed_in_at,
+        });
+        account.complete = true;
+        let t = s.answer(CallAnswer::SecurityInfo { account, server_time: s.next() });
+        assert_eq!(t.view.primary_action.map(|a| a.code).as_deref(), Some("FLOW_ACTION_FINISH"));
+        let t = s.send(ShellEvent::Continue);
         assert!(matches!(t.view.screen, Screen::Done { .. }));
     }
 

@@ -120,3 +120,32 @@ pub fn face_closer_jpeg(selfie: &[u8], zoom: f32, corner: Option<[u8; 3]>) -> Ve
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&small).expect("encodable");
     out
 }
+
+/// The account's security as the reference service reports it right after a sign-in with a
+/// multi-use TAP at `signed_in_at` valid for 30 minutes: nothing registered yet, every method
+/// offered, four questions of eight required, no PIN required. Tests change what they need.
+pub fn fresh_account_security(signed_in_at: crate::flow::Timestamp) -> crate::flow::account_security::AccountSecurity {
+    use crate::flow::account_security::{AccountSecurity, SecurityMethodKind, SecurityPolicy, SecurityQuestion};
+    let questions = (1..=8)
+        .map(|i| SecurityQuestion { id: format!("q{i}"), text_en: format!("Question {i}?"), text_zh: format!("问题 {i}？") })
+        .collect();
+    AccountSecurity {
+        signed_in_at,
+        session_expires_at: signed_in_at + 30 * crate::flow::clock::MINUTE_MS,
+        registration_deadline: None,
+        password_set: false,
+        methods: Vec::new(),
+        pin_set: false,
+        security_questions_set: false,
+        complete: false,
+        policy: SecurityPolicy {
+            methods: vec![SecurityMethodKind::AuthenticatorApp, SecurityMethodKind::TextMessage, SecurityMethodKind::VoiceCall],
+            pin_required: false,
+            pin_min_length: 4,
+            pin_max_length: 8,
+            questions_required: true,
+            question_count: 4,
+            questions,
+        },
+    }
+}

@@ -16,8 +16,12 @@ mod common;
 use common::*;
 use identity_pass_core::SecretString;
 use identity_pass_core::eligibility::Platform;
+use identity_pass_core::flow::account_security::{
+    AccountSecurity, AppActivation, OnwardLink, PhoneVerification, PhoneVerificationStatus, RegisteredMethod, SecurityAnswer,
+    SecurityMethodKind, SecurityTaskKind,
+};
 use identity_pass_core::flow::clock::{DAY_MS, HOUR_MS, MINUTE_MS, Timestamp};
-use identity_pass_core::flow::credential::{ChecklistItem, TapGrant, TapUsability};
+use identity_pass_core::flow::credential::{TapGrant, TapUsability};
 use identity_pass_core::flow::identity_entry::{IdentityForm, StaffKind};
 use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
 use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
@@ -26,6 +30,7 @@ use identity_pass_core::flow::verification::{GovernmentIdOutcome, PartnerStep};
 use identity_pass_core::flow::{
     CallAnswer, CallFailure, CallId, CallOutcome, Effect, Event, NOT_SENT_INPUT_LOST, NOT_SENT_SECURE_STORAGE, OnboardingFlow, Rejection,
 };
+use identity_pass_core::testing::fresh_account_security;
 use proptest::prelude::*;
 
 /// Marks a service time to be filled in with the service's "now" when the event is sent.
@@ -49,7 +54,7 @@ fn fill_id(id: CallId, outcome: &CallOutcome, flow: &OnboardingFlow, issued: &[C
     let pending = flow.pending_calls();
     let filled = if id == MATCHING {
         match outcome {
-            CallOutcome::Answered(answer) => pending_id(flow, answer.call_name()),
+            CallOutcome::Answered(answer) => pending_answerable(flow, answer),
             CallOutcome::Failed(_) => pending.first().map(|p| p.id),
         }
     } else if id == RETIRED {
@@ -127,8 +132,50 @@ fn stamp_answer(answer: CallAnswer, server_now: Timestamp) -> CallAnswer {
             CallAnswer::TapCreated { tap: TapGrant { start_at: fill(tap.start_at), ..tap }, server_time: fill(server_time) }
         }
         CallAnswer::PasskeyRegistered { server_time } => CallAnswer::PasskeyRegistered { server_time: fill(server_time) },
+        // An account stamped at NOW: its times run from the service's now.
+        CallAnswer::SecurityInfo { mut account, server_time } => {
+            if account.signed_in_at == NOW {
+                account.signed_in_at += server_now;
+                account.session_expires_at += server_now;
+                account.registration_deadline = account.registration_deadline.map(|d| d + server_now);
+            }
+            CallAnswer::SecurityInfo { account, server_time: fill(server_time) }
+        }
+        CallAnswer::PhoneVerification { mut verification, server_time } => {
+            if verification.expires_at == NOW {
+                verification.expires_at = server_now + 5 * MINUTE_MS;
+                verification.resend_available_at = server_now + 30_000;
+            }
+            CallAnswer::PhoneVerification { verification, server_time: fill(server_time) }
+        }
         other => other,
     }
+}
+
+/// An activation as the service issues one.
+fn activation() -> AppActivation {
+    AppActivation {
+        activation_id: "act-1".into(),
+        activation_code: "123456789".into(),
+        activation_url: "https://pass.example/mfa/activate".into(),
+        otpauth_uri: Some(SecretString::new("otpauth://totp/Identity%20Pass:a%40contoso.com?secret=JBSWY3DPEHPK3PXP".into())),
+        expires_at: NOW,
+    }
+}
+
+/// The account after the app was registered (and the password set, when `password`).
+fn secured(password: bool) -> AccountSecurity {
+    let mut account = fresh_account_security(NOW);
+    account.methods.push(RegisteredMethod {
+        id: "m-1".into(),
+        kind: SecurityMethodKind::AuthenticatorApp,
+        phone_number: None,
+        registered_at: NOW,
+    });
+    account.security_questions_set = true;
+    account.password_set = password;
+    account.complete = password;
+    account
 }
 
 /// The service's answer to the oldest pending call of its kind.
@@ -196,7 +243,19 @@ fn guided(path: OnboardingPath, staff_kind: StaffKind, flags: RolloutFlags, vid:
     } else {
         events.push(answer(CallAnswer::TapCreated { tap: tap(NOW), server_time: NOW }));
         events.push(answer(CallAnswer::VerifiedId { issued: Some((NOW, NOW)), server_time: NOW }));
-        events.extend([Event::SignedInWithTap, Event::ChecklistItemDone { item: ChecklistItem::PasswordSet }]);
+        // Secure the account: sign in, the app's code, the questions, the password page.
+        events.push(Event::Continue);
+        events.push(answer(CallAnswer::SecurityInfo { account: fresh_account_security(NOW), server_time: NOW }));
+        events.push(Event::SecurityTaskChosen { task: SecurityTaskKind::AuthenticatorApp });
+        events.push(answer(CallAnswer::AuthenticatorAppActivation { activation: activation(), server_time: NOW }));
+        events.push(Event::VerificationCodeEntered { code: SecretString::new("123456".into()) });
+        events.push(answer(CallAnswer::SecurityInfo { account: secured(false), server_time: NOW }));
+        events.push(Event::SecurityTaskChosen { task: SecurityTaskKind::Password });
+        let page = SecretString::new("https://pass.example/account/password?ticket=t".into());
+        events.push(answer(CallAnswer::PasswordPage { url: page, server_time: NOW }));
+        events.push(Event::AppResumed);
+        events.push(answer(CallAnswer::SecurityInfo { account: secured(true), server_time: NOW }));
+        events.push(Event::Continue);
     }
     events
 }
@@ -277,6 +336,39 @@ fn arb_answer() -> impl Strategy<Value = CallAnswer> {
         }),
         Just(CallAnswer::PasskeyOptions { options_json: "{}".into() }),
         arb_time().prop_map(|server_time| CallAnswer::PasskeyRegistered { server_time }),
+        (any::<(bool, bool, bool)>(), prop::option::of(0..20 * MINUTE_MS), arb_time()).prop_map(|((password, method, once), window, t)| {
+            let mut account = if method { secured(password) } else { fresh_account_security(NOW) };
+            account.password_set = password;
+            account.complete = password && method;
+            account.registration_deadline = window.filter(|_| once);
+            CallAnswer::SecurityInfo { account, server_time: t }
+        }),
+        arb_time().prop_map(|server_time| CallAnswer::AuthenticatorAppActivation { activation: activation(), server_time }),
+        arb_time().prop_map(|server_time| CallAnswer::PasswordPage {
+            url: SecretString::new("https://pass.example/account/password?ticket=t".into()),
+            server_time
+        }),
+        (
+            prop::sample::select(vec![SecurityMethodKind::TextMessage, SecurityMethodKind::VoiceCall]),
+            prop::sample::select(vec![
+                PhoneVerificationStatus::Pending,
+                PhoneVerificationStatus::Verified,
+                PhoneVerificationStatus::Failed
+            ]),
+            arb_time()
+        )
+            .prop_map(|(delivery, status, server_time)| CallAnswer::PhoneVerification {
+                verification: PhoneVerification {
+                    verification_id: "pv-1".into(),
+                    delivery,
+                    phone_number: "+14255550100".into(),
+                    status,
+                    expires_at: NOW,
+                    resend_available_at: NOW,
+                    attempts_left: 5,
+                },
+                server_time
+            }),
     ]
 }
 
@@ -339,9 +431,27 @@ fn arb_event() -> impl Strategy<Value = Event> {
         Just(Event::LivenessFinished { failure: Some("TOO_DARK".into()) }),
         Just(Event::CallJoined),
         Just(Event::CallEnded),
-        prop::sample::select(vec![ChecklistItem::PasswordSet, ChecklistItem::MfaRegistered])
-            .prop_map(|item| Event::ChecklistItemDone { item }),
-        Just(Event::SignedInWithTap),
+        prop::sample::select(vec![
+            SecurityTaskKind::Checklist,
+            SecurityTaskKind::AuthenticatorApp,
+            SecurityTaskKind::TextMessage,
+            SecurityTaskKind::VoiceCall,
+            SecurityTaskKind::Pin,
+            SecurityTaskKind::SecurityQuestions,
+            SecurityTaskKind::Password,
+        ])
+        .prop_map(|task| Event::SecurityTaskChosen { task }),
+        Just(Event::PhoneNumberEntered { phone_number: "+1 425 555 0100".into(), extension: None, backup_phone_number: None }),
+        Just(Event::VerificationCodeEntered { code: SecretString::new("123456".into()) }),
+        Just(Event::ResendVerificationCode),
+        Just(Event::PinEntered { pin: SecretString::new("4826".into()), confirmation: SecretString::new("4826".into()) }),
+        Just(Event::SecurityAnswersEntered {
+            answers: (1..=4)
+                .map(|i| SecurityAnswer { question_id: format!("q{i}"), answer: SecretString::new("SECRET-ANSWER".into()) })
+                .collect()
+        }),
+        Just(Event::SecurityMethodRemoved { method_id: "m-1".into() }),
+        Just(Event::OnwardLinkOpened { link: OnwardLink::CompanyPortal }),
         Just(Event::PasskeyCreated { response_json: "{}".into() }),
         Just(Event::PasskeyCancelled),
         Just(Event::PasskeyFailed { reason: "NO_SCREEN_LOCK".into() }),

@@ -8,15 +8,19 @@
 mod common;
 
 use common::*;
+use identity_pass_core::SecretString;
 use identity_pass_core::eligibility::Platform;
+use identity_pass_core::flow::account_security::{
+    AccountSecurity, AppActivation, RegisteredMethod, SecurityAnswer, SecurityMethodKind, SecurityTaskKind,
+};
 use identity_pass_core::flow::clock::{DAY_MS, HOUR_MS, MINUTE_MS, Timestamp};
-use identity_pass_core::flow::credential::ChecklistItem;
 use identity_pass_core::flow::identity_entry::StaffKind;
 use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
 use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
 use identity_pass_core::flow::review::ReviewStatus;
 use identity_pass_core::flow::verification::{GovernmentIdOutcome, PartnerStep};
 use identity_pass_core::flow::{CallAnswer, Effect, Event, ServiceCall, Step, VERDICT_POLL_MS};
+use identity_pass_core::testing::fresh_account_security;
 
 /// One row of a walk.
 enum Act {
@@ -48,6 +52,7 @@ fn step_name(step: &Step) -> &'static str {
         Step::Review(_) => "Review",
         Step::FetchingTap { .. } => "FetchingTap",
         Step::TapReady(_) => "TapReady",
+        Step::SecureAccount { .. } => "SecureAccount",
         Step::TapExpired { .. } => "TapExpired",
         Step::Passkey { .. } => "Passkey",
         Step::Denied { .. } => "Denied",
@@ -147,11 +152,96 @@ fn get_tap_000() -> Vec<Row> {
             &["PersistState", "ScheduleWake", "ScheduleWake", "ShowNotification", "FetchVerifiedId"],
         ),
         (A(|t| CallAnswer::VerifiedId { issued: Some((t, t + 30 * DAY_MS)), server_time: t }), "TapReady", &["PersistState"]),
-        (E(Event::SignedInWithTap), "TapReady", &["PersistState"]),
-        (E(Event::ChecklistItemDone { item: ChecklistItem::PasswordSet }), "TapReady", &["PersistState"]),
-        (E(Event::ChecklistItemDone { item: ChecklistItem::MfaRegistered }), "Done", &["PersistState"]),
     ]);
+    rows.extend(secure_account_rows());
     rows
+}
+
+/// The account at `t` after what `done` lists: the app registered, the questions answered, the
+/// password set (the service decides `complete`).
+fn account(t: Timestamp, app: bool, questions: bool, password: bool) -> AccountSecurity {
+    // One sign-in for the whole walk, whatever the row's time: from the start of its day, for
+    // two days.
+    let mut account = fresh_account_security(t - t.rem_euclid(DAY_MS));
+    account.session_expires_at = account.signed_in_at + 2 * DAY_MS;
+    if app {
+        account.methods.push(RegisteredMethod {
+            id: "m-1".into(),
+            kind: SecurityMethodKind::AuthenticatorApp,
+            phone_number: None,
+            registered_at: t,
+        });
+    }
+    account.security_questions_set = questions;
+    account.password_set = password;
+    account.complete = app && questions && password;
+    account
+}
+
+/// Seed 004 after the TAP, with the service as the authority: sign in with the TAP, the mobile
+/// app (its barcode, then a code), four security questions, the password page, finished.
+fn secure_account_rows() -> Vec<Row> {
+    use Act::{A, E};
+    let code = || SecretString::new("123456".into());
+    vec![
+        (E(Event::Continue), "TapReady", &["PersistState", "SignInWithTap"]),
+        // The sign-in's end is woken for, on the service's clock.
+        (
+            A(|t| CallAnswer::SecurityInfo { account: account(t, false, false, false), server_time: t }),
+            "SecureAccount",
+            &["PersistState", "ScheduleWake"],
+        ),
+        (
+            E(Event::SecurityTaskChosen { task: SecurityTaskKind::AuthenticatorApp }),
+            "SecureAccount",
+            &["PersistState", "StartAuthenticatorApp"],
+        ),
+        (
+            A(|t| CallAnswer::AuthenticatorAppActivation {
+                activation: AppActivation {
+                    activation_id: "act-1".into(),
+                    activation_code: "123456789".into(),
+                    activation_url: "https://pass.example/mfa/activate".into(),
+                    otpauth_uri: Some(SecretString::new("otpauth://totp/Identity%20Pass:a%40contoso.com?secret=JBSWY3DPEHPK3PXP".into())),
+                    expires_at: t + 10 * MINUTE_MS,
+                },
+                server_time: t,
+            }),
+            "SecureAccount",
+            &["PersistState"],
+        ),
+        // On this phone: the otpauth link opens the authenticator app.
+        (E(Event::Continue), "SecureAccount", &["OpenOtpauthLink"]),
+        (E(Event::VerificationCodeEntered { code: code() }), "SecureAccount", &["PersistState", "VerifyAuthenticatorApp"]),
+        (A(|t| CallAnswer::SecurityInfo { account: account(t, true, false, false), server_time: t }), "SecureAccount", &["PersistState"]),
+        (E(Event::SecurityTaskChosen { task: SecurityTaskKind::SecurityQuestions }), "SecureAccount", &["PersistState"]),
+        (
+            E(Event::SecurityAnswersEntered {
+                answers: vec![
+                    SecurityAnswer { question_id: "q1".into(), answer: SecretString::new("Springfield".into()) },
+                    SecurityAnswer { question_id: "q2".into(), answer: SecretString::new("Rex".into()) },
+                    SecurityAnswer { question_id: "q3".into(), answer: SecretString::new("Blue".into()) },
+                    SecurityAnswer { question_id: "q4".into(), answer: SecretString::new("Pizza".into()) },
+                ],
+            }),
+            "SecureAccount",
+            &["PersistState", "SetSecurityAnswers"],
+        ),
+        (A(|t| CallAnswer::SecurityInfo { account: account(t, true, true, false), server_time: t }), "SecureAccount", &["PersistState"]),
+        (E(Event::SecurityTaskChosen { task: SecurityTaskKind::Password }), "SecureAccount", &["PersistState", "OpenPasswordPage"]),
+        (
+            A(|t| CallAnswer::PasswordPage {
+                url: SecretString::new(format!("https://pass.example/account/password?ticket=t{t}")),
+                server_time: t,
+            }),
+            "SecureAccount",
+            &["PersistState", "OpenPasswordPage"],
+        ),
+        // Back from the browser: the service says whether the password was set.
+        (E(Event::AppResumed), "SecureAccount", &["PersistState", "FetchSecurityInfo"]),
+        (A(|t| CallAnswer::SecurityInfo { account: account(t, true, true, true), server_time: t }), "SecureAccount", &["PersistState"]),
+        (E(Event::Continue), "Done", &["PersistState"]),
+    ]
 }
 
 fn get_passkey_001() -> Vec<Row> {
@@ -291,7 +381,6 @@ fn expired_tap() -> Vec<Row> {
             "TapReady",
             &["PersistState", "ScheduleWake", "ScheduleWake", "ShowNotification"],
         ),
-        (E(Event::ChecklistItemDone { item: ChecklistItem::PasswordSet }), "TapReady", &["PersistState"]),
         // 25 minutes in, the wake the flow scheduled for the warning: warned once, 5 minutes left.
         (Wait(25 * MINUTE_MS), "TapReady", &[]),
         (E(Event::Tick), "TapReady", &["PersistState", "ShowNotification"]),
@@ -383,7 +472,7 @@ fn the_denial_shows_the_seeds_badge_photo_message_in_both_languages() {
 #[test]
 fn after_an_expired_tap_a_verified_user_gets_a_new_one_through_the_fast_path() {
     let mut rows = get_tap_000();
-    rows.truncate(rows.len() - 3); // stop after the Verified ID is issued
+    rows.truncate(rows.len() - secure_account_rows().len()); // stop after the Verified ID is issued
     let mut d = walk("000 Get TAP", rows, 0);
     d.wait(31 * MINUTE_MS);
     d.send(Event::Tick);

@@ -16,21 +16,12 @@ use identity_pass_core::flow::verification::GovernmentIdOutcome;
 use identity_pass_core::flow::view::{ReviewStage, Screen};
 use identity_pass_core::flow::{CallAnswer, CallFailure, CallId, CallOutcome, Effect, Event, Rejection, ServiceCall, Step, ViewState};
 
-fn flags(liveness_prompt: bool, verified_id: bool) -> RolloutFlags {
-    RolloutFlags { liveness_prompt, verified_id }
-}
-
 fn code(message: Option<identity_pass_core::messages::LocalizedMessage>) -> Option<String> {
     message.map(|m| m.code)
 }
 
 fn view(d: &Driver) -> ViewState {
     d.flow.view(d.now)
-}
-
-/// The service's time of the next event (the driver moves the phone clock one second per event).
-fn next_server_time(d: &Driver) -> Timestamp {
-    d.server_time() + 1_000
 }
 
 /// Sends `event` expecting a rejection that changes nothing: same snapshot, no effects.
@@ -44,41 +35,6 @@ fn assert_rejected_without_change(d: &mut Driver, event: Event) {
 
 fn answered(id: CallId, answer: CallAnswer) -> Event {
     Event::Answered { id, outcome: CallOutcome::Answered(answer) }
-}
-
-/// Up to the selfie on the TAP path.
-fn to_selfie(d: &mut Driver, flags: RolloutFlags) {
-    drive_to_submitted_identity(d, StaffKind::Employee);
-    accept_identity(d, OnboardingPath::GetTap, flags, None);
-    assert!(matches!(d.flow.step(), Step::Selfie { .. }));
-}
-
-/// Up to the liveness check (the selfie uploaded), on the TAP path.
-fn to_liveness(d: &mut Driver, verified_id: bool) {
-    to_selfie(d, flags(true, verified_id));
-    d.send(Event::Continue);
-    d.send(Event::SelfieCaptured);
-    let t = next_server_time(d);
-    d.answer(CallAnswer::SelfieUploaded { server_time: t });
-    assert_eq!(d.flow.step(), &Step::Liveness { in_progress: false, attempts: 0, challenge: None });
-}
-
-/// Through the liveness check, submitted: waiting for the reviewer.
-fn to_waiting_for_reviewer(d: &mut Driver, verified_id: bool) {
-    to_liveness(d, verified_id);
-    pass_liveness(d);
-    let t = next_server_time(d);
-    d.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
-}
-
-/// Through the liveness check and the review, up to the TAP screen.
-fn to_tap(d: &mut Driver, verified_id: bool) {
-    to_waiting_for_reviewer(d, verified_id);
-    let t = next_server_time(d);
-    d.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t });
-    let t = next_server_time(d);
-    d.answer(CallAnswer::TapCreated { tap: tap(t), server_time: t });
-    assert!(matches!(d.flow.step(), Step::TapReady(_)));
 }
 
 /// The passkey path up to the partner's check: the service opened the session, and the user
@@ -294,8 +250,8 @@ fn a_selfie_lost_with_the_app_is_taken_again() {
 fn after_a_restart_the_tap_screen_says_why_and_asks_for_a_replacement() {
     let mut d = Driver::new(identity_pass_core::Platform::Android);
     to_tap(&mut d, false);
-    assert_eq!(view(&d).primary_action, None, "the code is on the screen");
-    assert_rejected_without_change(&mut d, Event::Continue);
+    // The code is on the screen: the action signs in with it (never a replacement).
+    assert_eq!(view(&d).primary_action.map(|a| a.code).as_deref(), Some("FLOW_ACTION_SECURE_ACCOUNT"), "the code is on the screen");
 
     // Killed: the code, shown once, is gone with the app's memory.
     assert_eq!(calls(&d.restart()), []);
@@ -586,7 +542,8 @@ fn a_failed_background_verified_id_fetch_is_retried_at_its_wake() {
     let [at] = wakes[..] else { panic!("one wake: {effects:?}") };
     assert!(at > d.now, "later");
     let v = view(&d);
-    assert_eq!((v.notice, v.primary_action), (None, None), "nobody waits on it");
+    // Nobody waits on it: no notice, and the action is the user's own next step, not a retry.
+    assert_eq!((v.notice, v.primary_action.map(|a| a.code)), (None, Some("FLOW_ACTION_SECURE_ACCOUNT".to_owned())), "nobody waits on it");
     assert!(matches!(d.flow.step(), Step::TapReady(_)));
 
     // Not before its time…

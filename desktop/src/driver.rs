@@ -332,6 +332,9 @@ impl<'a> Driver<'a> {
             }
             Screen::Review { stage } => self.review(*stage, &view)?,
             Screen::Tap { .. } => return self.tap(&view),
+            // The drive ends on the TAP screen (`tap`); securing the account after it is driven
+            // by the runtime tests, not yet by this shell.
+            Screen::SecureAccount { .. } => return Err(self.phone_only("securing the account")),
             Screen::TapExpired { .. } | Screen::Denied | Screen::ReviewWindowMissed => {
                 if !self.answers.is_interactive() {
                     return Err(DriveError::Ended(view.title.text.clone()));

@@ -256,8 +256,63 @@ pub(crate) async fn perform(
             let server_time = now_on_service(client, auth, request_id).await?;
             CallAnswer::PasskeyRegistered { server_time }
         }
+        // What the user typed lives only in the call (never saved): after a restart it is gone.
+        ServiceCall::SignInWithTap { request_id, code } => {
+            let code = code.as_ref().ok_or(CallError::InputLost)?;
+            security_info(client.sign_in_with_tap(auth, request_id, code, key).await?)
+        }
+        ServiceCall::FetchSecurityInfo { request_id } => security_info(client.security_info(auth, request_id).await?),
+        ServiceCall::OpenPasswordPage { request_id } => {
+            let url = client.password_page(auth, request_id, key).await?;
+            let server_time = now_on_service(client, auth, request_id).await?;
+            CallAnswer::PasswordPage { url, server_time }
+        }
+        ServiceCall::StartAuthenticatorApp { request_id } => {
+            let activation = client.start_authenticator_app(auth, request_id, key).await?;
+            let server_time = now_on_service(client, auth, request_id).await?;
+            CallAnswer::AuthenticatorAppActivation { activation, server_time }
+        }
+        ServiceCall::VerifyAuthenticatorApp { request_id, activation_id, code } => {
+            let code = code.as_ref().ok_or(CallError::InputLost)?;
+            security_info(client.verify_authenticator_app(auth, request_id, activation_id, code, key).await?)
+        }
+        ServiceCall::StartPhoneVerification { request_id, delivery, phone_number, extension, backup_phone_number } => {
+            let number = (*delivery, phone_number.as_str(), extension.as_deref(), backup_phone_number.as_deref());
+            let verification = client.start_phone_verification(auth, request_id, number, key).await?;
+            let server_time = now_on_service(client, auth, request_id).await?;
+            CallAnswer::PhoneVerification { verification, server_time }
+        }
+        ServiceCall::ResendPhoneCode { request_id, verification_id } => {
+            let verification = client.resend_phone_code(auth, request_id, verification_id, key).await?;
+            let server_time = now_on_service(client, auth, request_id).await?;
+            CallAnswer::PhoneVerification { verification, server_time }
+        }
+        ServiceCall::FetchPhoneVerification { request_id, verification_id } => {
+            let verification = client.phone_verification(auth, request_id, verification_id).await?;
+            let server_time = now_on_service(client, auth, request_id).await?;
+            CallAnswer::PhoneVerification { verification, server_time }
+        }
+        ServiceCall::VerifyPhoneCode { request_id, verification_id, code } => {
+            let code = code.as_ref().ok_or(CallError::InputLost)?;
+            security_info(client.verify_phone_code(auth, request_id, verification_id, code, key).await?)
+        }
+        ServiceCall::SetPin { request_id, pin, confirmation } => {
+            let (pin, confirmation) = pin.as_ref().zip(confirmation.as_ref()).ok_or(CallError::InputLost)?;
+            security_info(client.set_pin(auth, request_id, pin, confirmation, key).await?)
+        }
+        ServiceCall::SetSecurityAnswers { request_id, answers } => {
+            let answers = answers.as_deref().ok_or(CallError::InputLost)?;
+            security_info(client.set_security_answers(auth, request_id, answers, key).await?)
+        }
+        ServiceCall::RemoveSecurityMethod { request_id, method_id } => {
+            security_info(client.remove_security_method(auth, request_id, method_id, key).await?)
+        }
     };
     Ok(answer.into())
+}
+
+fn security_info((account, server_time): (identity_pass_core::flow::account_security::AccountSecurity, i64)) -> CallAnswer {
+    CallAnswer::SecurityInfo { account, server_time }
 }
 
 #[cfg(test)]

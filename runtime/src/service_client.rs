@@ -22,6 +22,9 @@ use crate::transport::{HttpTransport, ServiceRequest, TransportError};
 /// Unix milliseconds.
 pub type Millis = i64;
 
+mod security_info;
+pub use security_info::read_security_info;
+
 /// The reviewer's window (seed 000: the reviewer has 24 hours).
 const REVIEW_WINDOW_MS: Millis = 24 * 3_600_000;
 

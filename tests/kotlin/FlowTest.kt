@@ -1,6 +1,6 @@
 package com.identitypass.core.tests
 
-import com.identitypass.core.ChecklistItem
+import com.identitypass.core.AccountSecurity
 import com.identitypass.core.DeviceProfile
 import com.identitypass.core.Distribution
 import com.identitypass.core.Effect
@@ -12,12 +12,15 @@ import com.identitypass.core.OnboardingPath
 import com.identitypass.core.Permission
 import com.identitypass.core.PermissionStatus
 import com.identitypass.core.Platform
+import com.identitypass.core.RegisteredMethod
 import com.identitypass.core.RequiredApp
 import com.identitypass.core.Rejection
 import com.identitypass.core.ReviewStatus
 import com.identitypass.core.RolloutFlags
 import com.identitypass.core.RuntimeEvent
 import com.identitypass.core.Screen
+import com.identitypass.core.SecurityMethodKind
+import com.identitypass.core.SecurityPolicy
 import com.identitypass.core.ServiceAnswer
 import com.identitypass.core.ServiceOutcome
 import com.identitypass.core.ShellEvent
@@ -116,8 +119,18 @@ class FlowTest {
         assertEquals(Effect.ScheduleWake(startAt + 30 * 60_000L), wakes[1], "the TAP lives 30 minutes from the server's start")
         assertFalse(s.flow.snapshot().contains("ABCD-1234"), "the TAP never reaches the saved state")
 
-        s.send(ShellEvent.ChecklistItemDone(ChecklistItem.PASSWORD_SET))
-        assertIs<Screen.Done>(s.send(ShellEvent.ChecklistItemDone(ChecklistItem.MFA_REGISTERED)).view.screen)
+        // "Secure your account": the TAP signs in at the service, which alone says what is done.
+        assertEquals(listOf("PersistState", "SignInWithTap"), s.send(ShellEvent.Continue).effectNames())
+        val signedIn = s.next()
+        val policy = SecurityPolicy(listOf(SecurityMethodKind.AUTHENTICATOR_APP), false, 4u, 8u, true, 4u, emptyList())
+        val fresh = AccountSecurity(signedIn, signedIn + 30 * 60_000L, null, false, emptyList(), false, false, false, policy)
+        val checklist = assertIs<Screen.SecureAccount>(s.answer(ServiceAnswer.SecurityInfo(fresh, signedIn)).view.screen)
+        assertTrue(checklist.view.options.none { it.done }, "nothing is done until the service says so")
+        assertEquals(listOf("PersistState", "FetchSecurityInfo"), s.send(ShellEvent.Continue).effectNames())
+        val app = RegisteredMethod("m-1", SecurityMethodKind.AUTHENTICATOR_APP, null, signedIn)
+        val secured = fresh.copy(passwordSet = true, methods = listOf(app), securityQuestionsSet = true, complete = true)
+        assertEquals("FLOW_ACTION_FINISH", s.answer(ServiceAnswer.SecurityInfo(secured, s.next())).view.primaryAction?.code)
+        assertIs<Screen.Done>(s.send(ShellEvent.Continue).view.screen)
     }
 
     @Test

@@ -95,15 +95,33 @@ final class FlowTests: XCTestCase {
         let startAt = s.next
         let grant = TapGrant(id: "tap-1", code: "ABCD-1234", startAt: startAt, lifetimeMinutes: 30, isUsableOnce: false, usability: .enabledByPolicy)
         let shown = s.answer(.tapCreated(tap: grant, serverTime: startAt))
-        guard case .tap(let code, _, _, _) = shown.view.screen else { return XCTFail("the TAP is shown") }
+        guard case .tap(let code, _) = shown.view.screen else { return XCTFail("the TAP is shown") }
         XCTAssertEqual(code, "ABCD-1234")
         let wakes = shown.effects.filter { if case .scheduleWake = $0 { return true } else { return false } }
         XCTAssertEqual(wakes.first, .scheduleWake(at: startAt + 25 * 60_000), "a warning 5 minutes before expiry")
         XCTAssertEqual(wakes.dropFirst().first, .scheduleWake(at: startAt + 30 * 60_000), "the TAP lives 30 minutes from the server's start")
         XCTAssertFalse(s.flow.snapshot().contains("ABCD-1234"), "the TAP never reaches the saved state")
 
-        s.send(.checklistItemDone(item: .passwordSet))
-        guard case .done = s.send(.checklistItemDone(item: .mfaRegistered)).view.screen else { return XCTFail("done") }
+        // "Secure your account": the TAP signs in at the service, which alone says what is done.
+        XCTAssertEqual(names(s.send(.continue)), ["persistState", "signInWithTap"])
+        let signedIn = s.next
+        let policy = SecurityPolicy(
+            methods: [.authenticatorApp], pinRequired: false, pinMinLength: 4, pinMaxLength: 8,
+            questionsRequired: true, questionCount: 4, questions: [])
+        var account = AccountSecurity(
+            signedInAt: signedIn, sessionExpiresAt: signedIn + 30 * 60_000, registrationDeadline: nil, passwordSet: false,
+            methods: [], pinSet: false, securityQuestionsSet: false, complete: false, policy: policy)
+        guard case .secureAccount(let checklist) = s.answer(.securityInfo(account: account, serverTime: signedIn)).view.screen else {
+            return XCTFail("securing the account")
+        }
+        XCTAssertTrue(checklist.options.allSatisfy { !$0.done }, "nothing is done until the service says so")
+        XCTAssertEqual(names(s.send(.continue)), ["persistState", "fetchSecurityInfo"])
+        account.passwordSet = true
+        account.methods = [RegisteredMethod(id: "m-1", kind: .authenticatorApp, phoneNumber: nil, registeredAt: signedIn)]
+        account.securityQuestionsSet = true
+        account.complete = true
+        XCTAssertEqual(s.answer(.securityInfo(account: account, serverTime: s.next)).view.primaryAction?.code, "FLOW_ACTION_FINISH")
+        guard case .done = s.send(.continue).view.screen else { return XCTFail("done") }
     }
 
     func testAnAnswerToACallTheFlowDidNotMakeIsRejected() {

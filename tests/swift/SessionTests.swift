@@ -275,8 +275,8 @@ final class SessionTests: XCTestCase {
         let id = try requestId(phone)
         try await reviewerCall(phone, service, id)
         try await service.review(id, "decision", json: #"{"decision":"approve"}"#)
-        let tap = try await phone.screen { if case .tap(code: .some, _, _, _) = $0 { true } else { false } }
-        guard case .tap(let code?, _, _, _) = tap else { return XCTFail("no TAP") }
+        let tap = try await phone.screen { if case .tap(code: .some, _) = $0 { true } else { false } }
+        guard case .tap(let code?, _) = tap else { return XCTFail("no TAP") }
         XCTAssertGreaterThanOrEqual(code.count, 8, "the TAP is shown")
         XCTAssertTrue(phone.effects.contains { if case .showNotification = $0 { true } else { false } })
 

@@ -2,6 +2,10 @@
 //! runtime may feed the flow, so the Kotlin and Swift flow tests can play the service's part
 //! against the pure flow object. A shipped shell has no way to name a service answer.
 
+use identity_pass_core::SecretString;
+use identity_pass_core::flow::account_security::{
+    AccountSecurity, AppActivation, PhoneVerification, PhoneVerificationStatus, SecurityPolicy, SecurityQuestion,
+};
 use identity_pass_core::flow::credential::TapGrant;
 use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
 use identity_pass_core::flow::review::ReviewStatus;
@@ -107,6 +111,22 @@ pub enum ServiceAnswer {
     PasskeyRegistered {
         server_time: i64,
     },
+    SecurityInfo {
+        account: AccountSecurity,
+        server_time: i64,
+    },
+    PasswordPage {
+        url: SecretString,
+        server_time: i64,
+    },
+    AuthenticatorAppActivation {
+        activation: AppActivation,
+        server_time: i64,
+    },
+    PhoneVerification {
+        verification: PhoneVerification,
+        server_time: i64,
+    },
 }
 
 /// A Verified ID's `iat` and `exp` (service time).
@@ -147,6 +167,10 @@ impl From<ServiceOutcome> for CallOutcome {
             S::TapCreated { tap, server_time } => CallAnswer::TapCreated { tap, server_time },
             S::PasskeyOptions { options_json } => CallAnswer::PasskeyOptions { options_json },
             S::PasskeyRegistered { server_time } => CallAnswer::PasskeyRegistered { server_time },
+            S::SecurityInfo { account, server_time } => CallAnswer::SecurityInfo { account, server_time },
+            S::PasswordPage { url, server_time } => CallAnswer::PasswordPage { url, server_time },
+            S::AuthenticatorAppActivation { activation, server_time } => CallAnswer::AuthenticatorAppActivation { activation, server_time },
+            S::PhoneVerification { verification, server_time } => CallAnswer::PhoneVerification { verification, server_time },
         })
     }
 }
@@ -162,4 +186,62 @@ enum FailureKind {
     NoAnswer,
     Refused,
     NotSent,
+}
+
+#[uniffi::remote(Record)]
+struct AccountSecurity {
+    signed_in_at: i64,
+    session_expires_at: i64,
+    registration_deadline: Option<i64>,
+    password_set: bool,
+    methods: Vec<identity_pass_core::flow::account_security::RegisteredMethod>,
+    pin_set: bool,
+    security_questions_set: bool,
+    complete: bool,
+    policy: SecurityPolicy,
+}
+
+#[uniffi::remote(Record)]
+struct SecurityPolicy {
+    methods: Vec<identity_pass_core::flow::account_security::SecurityMethodKind>,
+    pin_required: bool,
+    pin_min_length: u32,
+    pin_max_length: u32,
+    questions_required: bool,
+    question_count: u32,
+    questions: Vec<SecurityQuestion>,
+}
+
+#[uniffi::remote(Record)]
+struct SecurityQuestion {
+    id: String,
+    text_en: String,
+    text_zh: String,
+}
+
+#[uniffi::remote(Record)]
+struct AppActivation {
+    activation_id: String,
+    activation_code: String,
+    activation_url: String,
+    otpauth_uri: Option<SecretString>,
+    expires_at: i64,
+}
+
+#[uniffi::remote(Enum)]
+enum PhoneVerificationStatus {
+    Pending,
+    Verified,
+    Failed,
+}
+
+#[uniffi::remote(Record)]
+struct PhoneVerification {
+    verification_id: String,
+    delivery: identity_pass_core::flow::account_security::SecurityMethodKind,
+    phone_number: String,
+    status: PhoneVerificationStatus,
+    expires_at: i64,
+    resend_available_at: i64,
+    attempts_left: u32,
 }

@@ -3,7 +3,11 @@
 
 use identity_pass_core::SecretString;
 use identity_pass_core::eligibility::DeviceProfile;
-use identity_pass_core::flow::credential::{ChecklistItem, CredentialKind, TapExpiryReason, TapGrant, TapUsability};
+use identity_pass_core::flow::account_security::{OnwardLink, RegisteredMethod, SecurityAnswer, SecurityMethodKind, SecurityTaskKind};
+use identity_pass_core::flow::account_security_view::{
+    OnwardLinkView, QrMatrix, SecureAccountView, SecurityQuestionView, SecurityTaskOption, SecurityTaskView,
+};
+use identity_pass_core::flow::credential::{CredentialKind, TapExpiryReason, TapGrant, TapUsability};
 use identity_pass_core::flow::identity_entry::{IdentityField, IdentityForm, StaffKind};
 use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
 use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
@@ -132,12 +136,6 @@ struct TapGrant {
     usability: TapUsability,
 }
 
-#[uniffi::remote(Enum)]
-enum ChecklistItem {
-    PasswordSet,
-    MfaRegistered,
-}
-
 /// What a shell may report. The service's answers are not here: only the runtime feeds them.
 #[uniffi::remote(Enum)]
 enum ShellEvent {
@@ -156,8 +154,14 @@ enum ShellEvent {
     GovernmentIdHandoffEnded,
     CallJoined,
     CallEnded,
-    ChecklistItemDone { item: ChecklistItem },
-    SignedInWithTap,
+    SecurityTaskChosen { task: SecurityTaskKind },
+    PhoneNumberEntered { phone_number: String, extension: Option<String>, backup_phone_number: Option<String> },
+    VerificationCodeEntered { code: SecretString },
+    ResendVerificationCode,
+    PinEntered { pin: SecretString, confirmation: SecretString },
+    SecurityAnswersEntered { answers: Vec<SecurityAnswer> },
+    SecurityMethodRemoved { method_id: String },
+    OnwardLinkOpened { link: OnwardLink },
 }
 
 // A call id crosses as its number (shells only see it in `Effect.Call`, which the session
@@ -219,6 +223,159 @@ enum ServiceCall {
         request_id: String,
         response_json: String,
     },
+    SignInWithTap {
+        request_id: String,
+        code: Option<SecretString>,
+    },
+    FetchSecurityInfo {
+        request_id: String,
+    },
+    OpenPasswordPage {
+        request_id: String,
+    },
+    StartAuthenticatorApp {
+        request_id: String,
+    },
+    VerifyAuthenticatorApp {
+        request_id: String,
+        activation_id: String,
+        code: Option<SecretString>,
+    },
+    StartPhoneVerification {
+        request_id: String,
+        delivery: SecurityMethodKind,
+        phone_number: String,
+        extension: Option<String>,
+        backup_phone_number: Option<String>,
+    },
+    ResendPhoneCode {
+        request_id: String,
+        verification_id: String,
+    },
+    VerifyPhoneCode {
+        request_id: String,
+        verification_id: String,
+        code: Option<SecretString>,
+    },
+    FetchPhoneVerification {
+        request_id: String,
+        verification_id: String,
+    },
+    SetPin {
+        request_id: String,
+        pin: Option<SecretString>,
+        confirmation: Option<SecretString>,
+    },
+    SetSecurityAnswers {
+        request_id: String,
+        answers: Option<Vec<SecurityAnswer>>,
+    },
+    RemoveSecurityMethod {
+        request_id: String,
+        method_id: String,
+    },
+}
+
+#[uniffi::remote(Enum)]
+enum SecurityMethodKind {
+    AuthenticatorApp,
+    TextMessage,
+    VoiceCall,
+}
+
+#[uniffi::remote(Enum)]
+enum SecurityTaskKind {
+    Checklist,
+    AuthenticatorApp,
+    TextMessage,
+    VoiceCall,
+    Pin,
+    SecurityQuestions,
+    Password,
+}
+
+#[uniffi::remote(Enum)]
+enum OnwardLink {
+    Authenticator,
+    CompanyPortal,
+    SecurityInfoPage,
+}
+
+#[uniffi::remote(Record)]
+struct SecurityAnswer {
+    question_id: String,
+    answer: SecretString,
+}
+
+#[uniffi::remote(Record)]
+struct RegisteredMethod {
+    id: String,
+    kind: SecurityMethodKind,
+    phone_number: Option<String>,
+    registered_at: i64,
+}
+
+#[uniffi::remote(Record)]
+struct QrMatrix {
+    size: u32,
+    dark: Vec<bool>,
+}
+
+#[uniffi::remote(Record)]
+struct SecurityTaskOption {
+    task: SecurityTaskKind,
+    label: LocalizedMessage,
+    done: bool,
+}
+
+#[uniffi::remote(Record)]
+struct OnwardLinkView {
+    link: OnwardLink,
+    label: LocalizedMessage,
+}
+
+#[uniffi::remote(Record)]
+struct SecurityQuestionView {
+    id: String,
+    text: String,
+}
+
+#[uniffi::remote(Enum)]
+enum SecurityTaskView {
+    Checklist,
+    AuthenticatorApp {
+        activation_code: Option<String>,
+        activation_url: Option<String>,
+        barcode: Option<QrMatrix>,
+    },
+    PhoneNumber {
+        delivery: SecurityMethodKind,
+    },
+    PhoneCode {
+        delivery: SecurityMethodKind,
+        phone_number: String,
+        attempts_left: u32,
+        resend_available_at: i64,
+        resend_label: LocalizedMessage,
+    },
+    Pin {
+        min_length: u32,
+        max_length: u32,
+    },
+    SecurityQuestions {
+        count: u32,
+        questions: Vec<SecurityQuestionView>,
+    },
+    Password,
+}
+
+#[uniffi::remote(Record)]
+struct SecureAccountView {
+    task: SecurityTaskView,
+    options: Vec<SecurityTaskOption>,
+    methods: Vec<RegisteredMethod>,
+    links: Vec<OnwardLinkView>,
+    complete: bool,
 }
 
 #[uniffi::remote(Enum)]
@@ -238,6 +395,9 @@ enum Effect {
     RegisterPasskey { options_json: String },
     ScheduleWake { at: i64 },
     ShowNotification { message: LocalizedMessage },
+    OpenUrl { url: String },
+    OpenPasswordPage { url: SecretString },
+    OpenOtpauthLink { uri: SecretString },
 }
 
 #[uniffi::remote(Enum)]
@@ -354,8 +514,9 @@ enum Screen {
     Tap {
         code: Option<SecretString>,
         is_usable_once: bool,
-        password_set: bool,
-        mfa_registered: bool,
+    },
+    SecureAccount {
+        view: SecureAccountView,
     },
     TapExpired {
         reason: TapExpiryReason,

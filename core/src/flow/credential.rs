@@ -68,10 +68,14 @@ pub struct TapInfo {
     pub is_usable_once: bool,
     /// The usability reason at issuance.
     pub usability: TapUsability,
-    /// Server time the user signed in with it.
+    /// Server time the user signed in with it, as the service reported it. (Kept for
+    /// snapshots; the service's account state carries the sign-in from then on.)
+    #[serde(default)]
     pub signed_in_at: Option<Timestamp>,
-    /// Checklist progress.
-    pub checklist: Checklist,
+    /// What apps before the service decided the checklist recorded (self-reported, so never
+    /// read): kept only so their snapshots load and save back unchanged.
+    #[serde(default, rename = "checklist", skip_serializing_if = "Option::is_none")]
+    pub legacy_checklist: Option<LegacyChecklist>,
     /// The "expires in 5 minutes" warning was given.
     #[serde(default)]
     pub expiry_warned: bool,
@@ -90,29 +94,13 @@ impl TapInfo {
     }
 }
 
-/// What the user must do with the TAP (seed 000, "Section 2" and "Set up MFA").
+/// The self-reported checklist of snapshots written before the service decided it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum ChecklistItem {
-    /// A permanent password is set.
-    PasswordSet,
-    /// MFA is registered.
-    MfaRegistered,
-}
-
-/// Checklist progress.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Checklist {
-    /// Password set.
+pub struct LegacyChecklist {
+    /// Reported by the user, never checked.
     pub password_set: bool,
-    /// MFA registered.
+    /// Reported by the user, never checked.
     pub mfa_registered: bool,
-}
-
-impl Checklist {
-    /// Both done.
-    pub fn is_complete(&self) -> bool {
-        self.password_set && self.mfa_registered
-    }
 }
 
 /// Why a TAP can no longer be used.
@@ -146,7 +134,7 @@ pub enum PasskeyPhase {
 /// What the onboarding ended with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CredentialKind {
-    /// A TAP, with password and MFA set up.
+    /// A TAP, with the account secured as the service requires.
     Tap,
     /// A passkey.
     Passkey,
@@ -193,7 +181,7 @@ impl OnboardingFlow {
             is_usable_once: tap.is_usable_once,
             usability: tap.usability,
             signed_in_at: None,
-            checklist: Checklist::default(),
+            legacy_checklist: None,
             expiry_warned: false,
         });
     }
@@ -228,22 +216,15 @@ impl OnboardingFlow {
                     self.call(ServiceCall::CreateTap { request_id, replace_lost: true }, out);
                 }
             }
-            (Step::TapReady(info), Event::SignedInWithTap) => {
-                if info.signed_in_at.is_none() {
-                    info.signed_in_at = Some(self.clock.to_server_time(now));
-                    if let Some(deadline) = info.registration_deadline() {
-                        out.push(Effect::ScheduleWake { at: self.clock.to_phone_time(deadline.at) });
-                    }
+            // "Secure your account": sign in with the TAP this process holds; the service
+            // records the sign-in and applies the TAP's rules (seed 003), then the account's
+            // security is set up in the app (seed 004).
+            (Step::TapReady(info), Event::Continue) => {
+                let Some(code) = info.code.clone() else { return Err(Rejection::UnexpectedEvent) };
+                if self.is_calling(|c| matches!(c, ServiceCall::SignInWithTap { .. } | ServiceCall::CreateTap { .. })) {
+                    return Err(Rejection::UnexpectedEvent);
                 }
-            }
-            (Step::TapReady(info), Event::ChecklistItemDone { item }) => {
-                match item {
-                    ChecklistItem::PasswordSet => info.checklist.password_set = true,
-                    ChecklistItem::MfaRegistered => info.checklist.mfa_registered = true,
-                }
-                if info.checklist.is_complete() {
-                    self.step = Step::Done { credential: CredentialKind::Tap };
-                }
+                self.sign_in_with_tap(request_id, code, out);
             }
             (Step::TapExpired { .. }, Event::Continue) => {
                 // "Get a new TAP" is a new request: the approved one has served its purpose.
@@ -279,10 +260,11 @@ impl OnboardingFlow {
 
     /// Expires the TAP when its lifetime or the 10-minute window passes (called on every event).
     pub(super) fn check_tap_deadlines(&mut self, now: Timestamp) {
+        self.check_account_security_deadlines(now);
         let Step::TapReady(info) = &self.step else { return };
         let reason = if info.expires.has_passed(&self.clock, now) {
             Some(TapExpiryReason::Lifetime)
-        } else if !info.checklist.mfa_registered && info.registration_deadline().is_some_and(|d| d.has_passed(&self.clock, now)) {
+        } else if info.registration_deadline().is_some_and(|d| d.has_passed(&self.clock, now)) {
             Some(TapExpiryReason::RegistrationWindow)
         } else {
             None

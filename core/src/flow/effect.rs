@@ -5,6 +5,7 @@ use super::clock::Timestamp;
 use super::permissions::Permission;
 use super::service_call::{CallId, ServiceCall};
 use crate::messages::LocalizedMessage;
+use crate::secret::SecretString;
 
 /// An output of `OnboardingFlow::handle`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +79,23 @@ pub enum Effect {
         /// Its text.
         message: LocalizedMessage,
     },
+    /// Open a link outside the app (an app store page, the security-info page).
+    OpenUrl {
+        /// The link.
+        url: String,
+    },
+    /// Open the one-time password page in the browser; report `AppResumed` on return (the
+    /// service then says whether the password was set). The URL carries a ticket: a secret.
+    OpenPasswordPage {
+        /// The page.
+        url: SecretString,
+    },
+    /// Hand the `otpauth://` link to the authenticator app on this phone (it holds the TOTP
+    /// secret: never log it).
+    OpenOtpauthLink {
+        /// The link.
+        uri: SecretString,
+    },
 }
 
 impl Effect {
@@ -100,6 +118,9 @@ impl Effect {
             Effect::RegisterPasskey { .. } => "RegisterPasskey",
             Effect::ScheduleWake { .. } => "ScheduleWake",
             Effect::ShowNotification { .. } => "ShowNotification",
+            Effect::OpenUrl { .. } => "OpenUrl",
+            Effect::OpenPasswordPage { .. } => "OpenPasswordPage",
+            Effect::OpenOtpauthLink { .. } => "OpenOtpauthLink",
         }
     }
 }

@@ -7,14 +7,15 @@
 //! `Event` adds what only the runtime may feed: the service's answers, the selfie session's
 //! results and the passkey API's, the status watch. A shell cannot claim that a TAP was issued.
 
+use super::account_security::{OnwardLink, SecurityAnswer, SecurityTaskKind};
 use super::clock::Timestamp;
-use super::credential::ChecklistItem;
 use super::identity_entry::IdentityForm;
 use super::permissions::{Permission, PermissionStatus};
 use super::review::ReviewStatus;
 use super::service_call::{CallId, CallOutcome};
 use super::verification::PartnerStep;
 use crate::eligibility::DeviceProfile;
+use crate::secret::SecretString;
 
 /// An input to `OnboardingFlow::handle`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,13 +89,49 @@ pub enum Event {
     CallJoined,
     /// The user left the call.
     CallEnded,
-    /// The user finished a checklist item after receiving a TAP.
-    ChecklistItemDone {
-        /// Which one.
-        item: ChecklistItem,
+    /// The user opened a task on the security screen (or went back to the checklist).
+    SecurityTaskChosen {
+        /// Which.
+        task: SecurityTaskKind,
     },
-    /// The user signed in with the TAP (starts the 10-minute rule for a one-time TAP).
-    SignedInWithTap,
+    /// The user entered a number for a text or a call.
+    PhoneNumberEntered {
+        /// As typed.
+        phone_number: String,
+        /// Voice: extension, as typed.
+        extension: Option<String>,
+        /// Voice: backup number, as typed.
+        backup_phone_number: Option<String>,
+    },
+    /// The user entered a one-time code (the authenticator app's, or the text's).
+    VerificationCodeEntered {
+        /// The code.
+        code: SecretString,
+    },
+    /// "Send the code again" / "Call me again".
+    ResendVerificationCode,
+    /// The user chose a PIN.
+    PinEntered {
+        /// The PIN.
+        pin: SecretString,
+        /// Typed again.
+        confirmation: SecretString,
+    },
+    /// The user answered the security questions.
+    SecurityAnswersEntered {
+        /// One per chosen question.
+        answers: Vec<SecurityAnswer>,
+    },
+    /// The user removed a method.
+    SecurityMethodRemoved {
+        /// Its id.
+        method_id: String,
+    },
+    /// The user tapped an onward link (Authenticator, Company Portal, security info).
+    OnwardLinkOpened {
+        /// Which.
+        link: OnwardLink,
+    },
     /// The platform passkey API created a credential.
     PasskeyCreated {
         /// The WebAuthn attestation response (JSON).
@@ -189,13 +226,49 @@ pub enum ShellEvent {
     CallJoined,
     /// The user left the call.
     CallEnded,
-    /// The user finished a checklist item after receiving a TAP.
-    ChecklistItemDone {
-        /// Which one.
-        item: ChecklistItem,
+    /// The user opened a task on the security screen (or went back to the checklist).
+    SecurityTaskChosen {
+        /// Which.
+        task: SecurityTaskKind,
     },
-    /// The user signed in with the TAP.
-    SignedInWithTap,
+    /// The user entered a number for a text or a call.
+    PhoneNumberEntered {
+        /// As typed.
+        phone_number: String,
+        /// Voice: extension, as typed.
+        extension: Option<String>,
+        /// Voice: backup number, as typed.
+        backup_phone_number: Option<String>,
+    },
+    /// The user entered a one-time code (the authenticator app's, or the text's).
+    VerificationCodeEntered {
+        /// The code.
+        code: SecretString,
+    },
+    /// "Send the code again" / "Call me again".
+    ResendVerificationCode,
+    /// The user chose a PIN.
+    PinEntered {
+        /// The PIN.
+        pin: SecretString,
+        /// Typed again.
+        confirmation: SecretString,
+    },
+    /// The user answered the security questions.
+    SecurityAnswersEntered {
+        /// One per chosen question.
+        answers: Vec<SecurityAnswer>,
+    },
+    /// The user removed a method.
+    SecurityMethodRemoved {
+        /// Its id.
+        method_id: String,
+    },
+    /// The user tapped an onward link (Authenticator, Company Portal, security info).
+    OnwardLinkOpened {
+        /// Which.
+        link: OnwardLink,
+    },
 }
 
 impl From<ShellEvent> for Event {
@@ -216,8 +289,16 @@ impl From<ShellEvent> for Event {
             ShellEvent::GovernmentIdHandoffEnded => Event::GovernmentIdHandoffEnded,
             ShellEvent::CallJoined => Event::CallJoined,
             ShellEvent::CallEnded => Event::CallEnded,
-            ShellEvent::ChecklistItemDone { item } => Event::ChecklistItemDone { item },
-            ShellEvent::SignedInWithTap => Event::SignedInWithTap,
+            ShellEvent::SecurityTaskChosen { task } => Event::SecurityTaskChosen { task },
+            ShellEvent::PhoneNumberEntered { phone_number, extension, backup_phone_number } => {
+                Event::PhoneNumberEntered { phone_number, extension, backup_phone_number }
+            }
+            ShellEvent::VerificationCodeEntered { code } => Event::VerificationCodeEntered { code },
+            ShellEvent::ResendVerificationCode => Event::ResendVerificationCode,
+            ShellEvent::PinEntered { pin, confirmation } => Event::PinEntered { pin, confirmation },
+            ShellEvent::SecurityAnswersEntered { answers } => Event::SecurityAnswersEntered { answers },
+            ShellEvent::SecurityMethodRemoved { method_id } => Event::SecurityMethodRemoved { method_id },
+            ShellEvent::OnwardLinkOpened { link } => Event::OnwardLinkOpened { link },
         }
     }
 }

@@ -49,7 +49,15 @@ impl OnboardingFlow {
             }
             Step::TapReady(info) => {
                 ensure(!decision.ends_with_passkey(), "a TAP belongs to a TAP path")?;
-                ensure(!info.checklist.is_complete(), "a completed checklist means done")?;
+                ensure(info.expires.at > 0, "a TAP has an expiry")?;
+            }
+            Step::SecureAccount { account, .. } => {
+                ensure(!decision.ends_with_passkey(), "securing with a TAP belongs to a TAP path")?;
+                ensure(account.session_expires_at >= account.signed_in_at, "a sign-in ends after it starts")?;
+                ensure(
+                    account.registration_deadline.is_none_or(|d| d >= account.signed_in_at),
+                    "the one-time window runs from the sign-in",
+                )?;
             }
             Step::Passkey { .. } => ensure(decision.ends_with_passkey(), "a passkey belongs to the passkey path")?,
             _ => {}

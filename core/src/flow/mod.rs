@@ -19,6 +19,8 @@
 //!   └→ ReviewWindowMissed                       (Continue starts a new request)
 //! ```
 
+pub mod account_security;
+pub mod account_security_view;
 pub mod clock;
 pub mod consent;
 pub mod credential;
@@ -57,7 +59,7 @@ use date_of_birth::DateOfBirthEntry;
 use identity_entry::{FieldProblem, IdentityForm};
 use path::PathDecision;
 use review::Review;
-pub use service_calls::{ANSWER_UNREADABLE, BackgroundRetry, VERDICT_POLL_MS, VERIFIED_ID_NOT_ISSUED};
+pub use service_calls::{ANSWER_UNREADABLE, BackgroundRetry, VERDICT_POLL_MS, VERIFIED_ID_NOT_ISSUED, VOICE_POLL_MS};
 use verification::{LivenessChallenge, PartnerStep, SelfiePhase, VerifiedIdRecord};
 
 /// The step the user is on. Exactly one at a time; each variant's data is only what that step
@@ -141,8 +143,16 @@ pub enum Step {
         #[serde(default)]
         reissued: bool,
     },
-    /// A TAP is issued; the checklist is open.
+    /// A TAP is issued and shown once; "Secure your account" signs in with it.
     TapReady(TapInfo),
+    /// Signed in with the TAP: the user secures the account (password, a method, PIN and
+    /// questions as the policy asks), with the service as the authority on what is done.
+    SecureAccount {
+        /// The service's last word on the account.
+        account: account_security::AccountSecurity,
+        /// What the user is doing.
+        task: account_security::SecurityTask,
+    },
     /// The TAP can no longer be used.
     TapExpired {
         /// Why.
@@ -213,6 +223,10 @@ pub struct OnboardingFlow {
     /// The background fetch of the Verified ID after a TAP failed; retried at this phone time.
     #[serde(default)]
     verified_id_retry: Option<service_calls::BackgroundRetry>,
+    /// A voice verification's call is under way; its result is asked for at this phone time.
+    /// (Left out when unset, so snapshots written before it existed save back unchanged.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    voice_poll_at: Option<Timestamp>,
 }
 
 impl OnboardingFlow {
@@ -234,6 +248,7 @@ impl OnboardingFlow {
             failed_call: None,
             next_call_id: 0,
             verified_id_retry: None,
+            voice_poll_at: None,
         }
     }
 
@@ -302,6 +317,7 @@ impl OnboardingFlow {
         self.warn_before_tap_expiry(now, &mut effects);
         self.retry_background_calls(now, &mut effects);
         self.poll_government_id_verdict(now, &mut effects);
+        self.poll_voice_verification(now, &mut effects);
         if self.persistent_part_differs(&before) {
             // First: the state that records a call must be saved before the call goes out, so
             // a killed app resends it instead of forgetting it.
@@ -327,6 +343,11 @@ impl OnboardingFlow {
                 // back from the settings page: re-read them.
                 if self.permissions.has_one_time_grants() || !self.permissions.all_granted() {
                     out.push(Effect::CheckPermissions);
+                }
+                // Back from the password page, the authenticator app or a call: the service
+                // knows what happened there.
+                if matches!(self.step, Step::SecureAccount { .. }) {
+                    self.on_account_security_event(Event::AppResumed, out)?;
                 }
                 Ok(())
             }
@@ -358,6 +379,7 @@ impl OnboardingFlow {
             (Step::FetchingTap { .. } | Step::TapReady(_) | Step::TapExpired { .. } | Step::Passkey { .. }, _) => {
                 self.on_credential_event(event, now, out)
             }
+            (Step::SecureAccount { .. }, _) => self.on_account_security_event(event, out),
             (Step::Denied { .. } | Step::ReviewWindowMissed | Step::Done { .. }, _) => Err(Rejection::UnexpectedEvent),
         }
     }

@@ -9,12 +9,14 @@
 //! id, so re-emitting a call with the same id (a resend after a lost answer, or after the app
 //! was killed) can never make the service act twice, and a call with a new id is a new attempt.
 
+use super::account_security::{AccountSecurity, AppActivation, PhoneVerification, SecurityAnswer, SecurityMethodKind};
 use super::clock::Timestamp;
 use super::credential::TapGrant;
 use super::identity_entry::StaffKind;
 use super::path::{OnboardingPath, RolloutFlags};
 use super::review::ReviewStatus;
 use super::verification::GovernmentIdOutcome;
+use crate::secret::SecretString;
 
 /// Names one call the flow made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -118,13 +120,136 @@ pub enum ServiceCall {
         /// The attestation response (JSON).
         response_json: String,
     },
+    /// Sign in with the TAP (the user's "Secure your account"): the service records the
+    /// sign-in, applies the TAP's rules and answers with the account's security.
+    SignInWithTap {
+        /// The request.
+        request_id: String,
+        /// The TAP: in this process's memory only.
+        #[serde(skip)]
+        code: Option<SecretString>,
+    },
+    /// The account's security as the service has it now. A read: safe to resend.
+    FetchSecurityInfo {
+        /// The request.
+        request_id: String,
+    },
+    /// A one-time link to the password page.
+    OpenPasswordPage {
+        /// The request.
+        request_id: String,
+    },
+    /// A new authenticator-app activation (secret, barcode, code and URL).
+    StartAuthenticatorApp {
+        /// The request.
+        request_id: String,
+    },
+    /// The code the authenticator app shows, proving the activation works.
+    VerifyAuthenticatorApp {
+        /// The request.
+        request_id: String,
+        /// The activation.
+        activation_id: String,
+        /// The code: in memory only.
+        #[serde(skip)]
+        code: Option<SecretString>,
+    },
+    /// Verify a number by text or call.
+    StartPhoneVerification {
+        /// The request.
+        request_id: String,
+        /// Text or voice.
+        delivery: SecurityMethodKind,
+        /// The number as typed (the service normalises and validates it).
+        phone_number: String,
+        /// Voice: the extension.
+        extension: Option<String>,
+        /// Voice: a backup number.
+        backup_phone_number: Option<String>,
+    },
+    /// Send the text again / call again.
+    ResendPhoneCode {
+        /// The request.
+        request_id: String,
+        /// The verification.
+        verification_id: String,
+    },
+    /// The code the text brought.
+    VerifyPhoneCode {
+        /// The request.
+        request_id: String,
+        /// The verification.
+        verification_id: String,
+        /// The code: in memory only.
+        #[serde(skip)]
+        code: Option<SecretString>,
+    },
+    /// Where a voice verification stands (the call is answered on another channel). A read.
+    FetchPhoneVerification {
+        /// The request.
+        request_id: String,
+        /// The verification.
+        verification_id: String,
+    },
+    /// Set (or change) the PIN.
+    SetPin {
+        /// The request.
+        request_id: String,
+        /// The PIN: in memory only.
+        #[serde(skip)]
+        pin: Option<SecretString>,
+        /// Typed again: in memory only.
+        #[serde(skip)]
+        confirmation: Option<SecretString>,
+    },
+    /// Set (or replace) the security questions' answers.
+    SetSecurityAnswers {
+        /// The request.
+        request_id: String,
+        /// The questions and answers: in memory only.
+        #[serde(skip)]
+        answers: Option<Vec<SecurityAnswer>>,
+    },
+    /// Remove a registered method (not the last one: the service refuses that).
+    RemoveSecurityMethod {
+        /// The request.
+        request_id: String,
+        /// The method.
+        method_id: String,
+    },
 }
 
 impl ServiceCall {
+    /// Whether it carries something the user typed that is never saved (a TAP, PIN, answers
+    /// or a one-time code): after a restart the user types it again.
+    pub fn carries_typed_secret(&self) -> bool {
+        matches!(
+            self,
+            ServiceCall::SignInWithTap { .. }
+                | ServiceCall::VerifyAuthenticatorApp { .. }
+                | ServiceCall::VerifyPhoneCode { .. }
+                | ServiceCall::SetPin { .. }
+                | ServiceCall::SetSecurityAnswers { .. }
+        )
+    }
+
+    /// Whether it changes the account's security (one such change at a time).
+    pub fn is_account_security_change(&self) -> bool {
+        self.carries_typed_secret()
+            || matches!(
+                self,
+                ServiceCall::OpenPasswordPage { .. }
+                    | ServiceCall::StartAuthenticatorApp { .. }
+                    | ServiceCall::StartPhoneVerification { .. }
+                    | ServiceCall::ResendPhoneCode { .. }
+                    | ServiceCall::RemoveSecurityMethod { .. }
+            )
+    }
+
     /// Whether sending it needs something the runtime keeps in memory only (the selfie, the
     /// liveness frames), which a killed app no longer has.
     pub fn needs_in_memory_input(&self) -> bool {
-        matches!(self, ServiceCall::UploadSelfie { .. } | ServiceCall::SubmitLivenessFrames { .. })
+        matches!(self, ServiceCall::UploadSelfie { .. } | ServiceCall::SubmitLivenessFrames { .. }) || self.carries_typed_secret()
     }
 
     /// A stable name for logs (never the call's data: it can hold personal details).
@@ -143,6 +268,18 @@ impl ServiceCall {
             ServiceCall::CreateTap { .. } => "CreateTap",
             ServiceCall::FetchPasskeyOptions { .. } => "FetchPasskeyOptions",
             ServiceCall::SubmitPasskey { .. } => "SubmitPasskey",
+            ServiceCall::SignInWithTap { .. } => "SignInWithTap",
+            ServiceCall::FetchSecurityInfo { .. } => "FetchSecurityInfo",
+            ServiceCall::OpenPasswordPage { .. } => "OpenPasswordPage",
+            ServiceCall::StartAuthenticatorApp { .. } => "StartAuthenticatorApp",
+            ServiceCall::VerifyAuthenticatorApp { .. } => "VerifyAuthenticatorApp",
+            ServiceCall::StartPhoneVerification { .. } => "StartPhoneVerification",
+            ServiceCall::ResendPhoneCode { .. } => "ResendPhoneCode",
+            ServiceCall::VerifyPhoneCode { .. } => "VerifyPhoneCode",
+            ServiceCall::FetchPhoneVerification { .. } => "FetchPhoneVerification",
+            ServiceCall::SetPin { .. } => "SetPin",
+            ServiceCall::SetSecurityAnswers { .. } => "SetSecurityAnswers",
+            ServiceCall::RemoveSecurityMethod { .. } => "RemoveSecurityMethod",
         }
     }
 }
@@ -256,10 +393,63 @@ pub enum CallAnswer {
         /// The service's time.
         server_time: Timestamp,
     },
+    /// The account's security: the answer of `SignInWithTap`, `FetchSecurityInfo`,
+    /// `VerifyAuthenticatorApp`, `VerifyPhoneCode`, `SetPin`, `SetSecurityAnswers` and
+    /// `RemoveSecurityMethod`.
+    SecurityInfo {
+        /// The state.
+        account: AccountSecurity,
+        /// The service's time.
+        server_time: Timestamp,
+    },
+    /// `OpenPasswordPage`: the one-time page (its URL carries a ticket: a secret).
+    PasswordPage {
+        /// The page.
+        url: SecretString,
+        /// The service's time.
+        server_time: Timestamp,
+    },
+    /// `StartAuthenticatorApp`: the activation.
+    AuthenticatorAppActivation {
+        /// It.
+        activation: AppActivation,
+        /// The service's time.
+        server_time: Timestamp,
+    },
+    /// `StartPhoneVerification`, `ResendPhoneCode`, `FetchPhoneVerification`.
+    PhoneVerification {
+        /// It.
+        verification: PhoneVerification,
+        /// The service's time.
+        server_time: Timestamp,
+    },
 }
 
 impl CallAnswer {
-    /// The name of the call this answers (`ServiceCall::name`).
+    /// Whether this is an answer `call` can have (several calls answer with the account's
+    /// security, or with a phone verification).
+    pub fn answers(&self, call: &ServiceCall) -> bool {
+        use ServiceCall as C;
+        match self {
+            CallAnswer::SecurityInfo { .. } => matches!(
+                call,
+                C::SignInWithTap { .. }
+                    | C::FetchSecurityInfo { .. }
+                    | C::VerifyAuthenticatorApp { .. }
+                    | C::VerifyPhoneCode { .. }
+                    | C::SetPin { .. }
+                    | C::SetSecurityAnswers { .. }
+                    | C::RemoveSecurityMethod { .. }
+            ),
+            CallAnswer::PhoneVerification { .. } => {
+                matches!(call, C::StartPhoneVerification { .. } | C::ResendPhoneCode { .. } | C::FetchPhoneVerification { .. })
+            }
+            _ => self.call_name() == call.name(),
+        }
+    }
+
+    /// The name of the call this answers (`ServiceCall::name`; for an answer several calls
+    /// share, the read's).
     pub fn call_name(&self) -> &'static str {
         match self {
             CallAnswer::RequestCreated { .. } => "CreateRequest",
@@ -275,6 +465,10 @@ impl CallAnswer {
             CallAnswer::TapCreated { .. } => "CreateTap",
             CallAnswer::PasskeyOptions { .. } => "FetchPasskeyOptions",
             CallAnswer::PasskeyRegistered { .. } => "SubmitPasskey",
+            CallAnswer::SecurityInfo { .. } => "FetchSecurityInfo",
+            CallAnswer::PhoneVerification { .. } => "FetchPhoneVerification",
+            CallAnswer::PasswordPage { .. } => "OpenPasswordPage",
+            CallAnswer::AuthenticatorAppActivation { .. } => "StartAuthenticatorApp",
         }
     }
 }

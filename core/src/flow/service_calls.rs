@@ -5,6 +5,7 @@
 //! the call, so the user always sees why the step did not move on, and `Continue` resends it:
 //! as the same call when the service may have acted on it, as a new one otherwise.
 
+use super::account_security::{AccountSecurity, PhoneVerificationStatus, SecurityMethodKind, SecurityTask};
 use super::clock::{MINUTE_MS, Timestamp};
 use super::effect::Effect;
 use super::event::Event;
@@ -105,7 +106,7 @@ impl OnboardingFlow {
                 let index = self.calls.iter().position(|p| p.id == id).ok_or(Rejection::UnexpectedEvent)?;
                 // An answer of another call's kind is a runtime bug: refused, nothing changes.
                 if let CallOutcome::Answered(answer) = &outcome
-                    && answer.call_name() != self.calls[index].call.name()
+                    && !answer.answers(&self.calls[index].call)
                 {
                     return Err(Rejection::UnexpectedEvent);
                 }
@@ -194,6 +195,8 @@ impl OnboardingFlow {
             }
             Step::FetchingTap { fast_path: true, .. } => Some(ServiceCall::PresentVerifiedId { request_id: request_id? }),
             Step::FetchingTap { reissued, .. } => Some(ServiceCall::CreateTap { request_id: request_id?, replace_lost: *reissued }),
+            // Back after a restart: the service knows what happened meanwhile.
+            Step::SecureAccount { .. } => Some(ServiceCall::FetchSecurityInfo { request_id: request_id? }),
             Step::Passkey { phase: super::credential::PasskeyPhase::FetchingOptions } => {
                 Some(ServiceCall::FetchPasskeyOptions { request_id: request_id? })
             }
@@ -368,10 +371,95 @@ impl OnboardingFlow {
                 self.clock.observe(server_time, now);
                 self.step = Step::Done { credential: super::credential::CredentialKind::Passkey };
             }
+            (call, A::SecurityInfo { account, server_time }) => {
+                if !matches!(self.step, Step::TapReady(_) | Step::SecureAccount { .. }) {
+                    return Err(Rejection::UnexpectedEvent);
+                }
+                self.clock.observe(server_time, now);
+                self.schedule_account_deadlines(&account, out);
+                // A change the service accepted ends its task; a look leaves the user where they are.
+                let task_done = !matches!(call, C::FetchSecurityInfo { .. });
+                self.on_account_security(account, task_done);
+            }
+            (C::OpenPasswordPage { .. }, A::PasswordPage { url, server_time }) => {
+                if !matches!(self.step, Step::SecureAccount { task: SecurityTask::Password, .. }) {
+                    return Err(Rejection::UnexpectedEvent);
+                }
+                self.clock.observe(server_time, now);
+                out.push(Effect::OpenPasswordPage { url });
+            }
+            (C::StartAuthenticatorApp { .. }, A::AuthenticatorAppActivation { activation, server_time }) => {
+                let Step::SecureAccount { task: task @ SecurityTask::AuthenticatorApp { .. }, .. } = &mut self.step else {
+                    return Err(Rejection::UnexpectedEvent);
+                };
+                *task = SecurityTask::AuthenticatorApp { activation: Some(activation) };
+                self.clock.observe(server_time, now);
+            }
+            (_, A::PhoneVerification { verification, server_time }) => {
+                let request_id = self.request_id()?;
+                let Step::SecureAccount { task, .. } = &mut self.step else { return Err(Rejection::UnexpectedEvent) };
+                if !matches!(task, SecurityTask::PhoneNumber { .. } | SecurityTask::PhoneCode { .. }) {
+                    return Err(Rejection::UnexpectedEvent);
+                }
+                self.clock.observe(server_time, now);
+                match verification.status {
+                    // The call was answered with the right PIN: the method is registered.
+                    PhoneVerificationStatus::Verified => {
+                        *task = SecurityTask::Checklist;
+                        self.call(ServiceCall::FetchSecurityInfo { request_id }, out);
+                    }
+                    PhoneVerificationStatus::Failed => {
+                        *task = SecurityTask::PhoneNumber { delivery: verification.delivery };
+                        self.notice = Some(Notice::VoiceCallFailed);
+                    }
+                    PhoneVerificationStatus::Pending => {
+                        // A call is answered elsewhere: ask again shortly, without the user.
+                        let voice = verification.delivery == SecurityMethodKind::VoiceCall;
+                        *task = SecurityTask::PhoneCode { verification };
+                        if voice {
+                            let at = now.saturating_add(VOICE_POLL_MS);
+                            self.voice_poll_at = Some(at);
+                            out.push(Effect::ScheduleWake { at });
+                        }
+                    }
+                }
+            }
             // An answer of the wrong kind: the runtime's mistake, never the user's.
             _ => return Err(Rejection::UnexpectedEvent),
         }
         Ok(())
+    }
+
+    /// Wake-ups for the one-time TAP's window and the sign-in's end, so they are enforced on
+    /// time even when the app sleeps.
+    fn schedule_account_deadlines(&self, account: &AccountSecurity, out: &mut Vec<Effect>) {
+        let known = match &self.step {
+            Step::SecureAccount { account: known, .. } => Some(known),
+            _ => None,
+        };
+        let deadline = account.open_registration_deadline().map(|d| d.at);
+        if deadline.is_some() && known.and_then(AccountSecurity::open_registration_deadline).map(|d| d.at) != deadline {
+            out.extend(deadline.map(|at| Effect::ScheduleWake { at: self.clock.to_phone_time(at) }));
+        }
+        if known.map(|k| k.session_expires_at) != Some(account.session_expires_at) {
+            out.push(Effect::ScheduleWake { at: self.clock.to_phone_time(account.session_expires_at) });
+        }
+    }
+
+    /// Time-driven: asks where a voice verification stands while the call is under way.
+    pub(super) fn poll_voice_verification(&mut self, now: Timestamp, out: &mut Vec<Effect>) {
+        let Some(at) = self.voice_poll_at else { return };
+        let Step::SecureAccount { task: SecurityTask::PhoneCode { verification }, .. } = &self.step else {
+            self.voice_poll_at = None;
+            return;
+        };
+        if now < at || self.is_calling(|c| matches!(c, ServiceCall::FetchPhoneVerification { .. })) || self.failed_call.is_some() {
+            return;
+        }
+        let verification_id = verification.verification_id.clone();
+        let Some(request_id) = self.decision.as_ref().map(|d| d.request_id.clone()) else { return };
+        self.voice_poll_at = None;
+        self.call(ServiceCall::FetchPhoneVerification { request_id, verification_id }, out);
     }
 
     fn request_id(&self) -> Result<String, Rejection> {
@@ -540,6 +628,56 @@ impl OnboardingFlow {
                 self.failed_call = Some(FailedCall { id, call, resend_same: false, code: failure.code });
                 return;
             }
+            // What the user typed was never saved: they type it again (no resend is possible).
+            (call, _) if lost && call.carries_typed_secret() => {
+                self.notice = Some(Notice::TypeAgain);
+                return;
+            }
+            // The sign-in ended (its time passed, or the one-time TAP's 10 minutes passed with
+            // no method): nothing more can be registered with this TAP.
+            (call, Step::SecureAccount { .. } | Step::TapReady(_))
+                if (call.is_account_security_change() || matches!(call, ServiceCall::FetchSecurityInfo { .. }))
+                    && matches!(failure.code.as_str(), REGISTRATION_WINDOW_CLOSED | ACCOUNT_SIGN_IN_REQUIRED) =>
+            {
+                let reason = if failure.code == REGISTRATION_WINDOW_CLOSED {
+                    super::credential::TapExpiryReason::RegistrationWindow
+                } else {
+                    super::credential::TapExpiryReason::ReportedUnusable
+                };
+                self.step = Step::TapExpired { reason };
+                self.notice = notice;
+                return;
+            }
+            // A refused code, PIN, number or answer: the service says why, and the user's next
+            // input is the retry (resending the refused one would be refused again).
+            (call, Step::SecureAccount { task, .. }) if failure.kind == FailureKind::Refused && call.is_account_security_change() => {
+                match (call, failure.code.as_str()) {
+                    // The activation or the code is used up: start that method again.
+                    (
+                        ServiceCall::VerifyAuthenticatorApp { .. },
+                        VERIFICATION_EXPIRED | VERIFICATION_ATTEMPTS_EXCEEDED | VERIFICATION_NOT_FOUND,
+                    ) => {
+                        *task = SecurityTask::Checklist;
+                    }
+                    (
+                        ServiceCall::VerifyPhoneCode { .. } | ServiceCall::ResendPhoneCode { .. },
+                        VERIFICATION_EXPIRED | VERIFICATION_ATTEMPTS_EXCEEDED | VERIFICATION_NOT_FOUND | VERIFICATION_RESEND_LIMIT,
+                    ) => {
+                        *task = SecurityTask::PhoneNumber { delivery: SecurityMethodKind::TextMessage };
+                    }
+                    (ServiceCall::StartAuthenticatorApp { .. } | ServiceCall::OpenPasswordPage { .. }, _) => {
+                        *task = SecurityTask::Checklist
+                    }
+                    _ => {}
+                }
+                self.notice = notice;
+                return;
+            }
+            // The TAP was refused at sign-in (used, expired, not valid yet): the service says why.
+            (ServiceCall::SignInWithTap { .. }, Step::TapReady(_)) if failure.kind == FailureKind::Refused => {
+                self.notice = notice;
+                return;
+            }
             _ => {}
         }
         let resend_same = failure.retry_is_same_call();
@@ -581,6 +719,22 @@ impl OnboardingFlow {
         Step::Review(Review { submitted_at: None, phase: ReviewPhase::Submitting })
     }
 }
+
+/// The service's code for a security change after the one-time TAP's 10 minutes with no method.
+const REGISTRATION_WINDOW_CLOSED: &str = "REGISTRATION_WINDOW_CLOSED";
+/// The service's code for a security call with no live sign-in for this device.
+const ACCOUNT_SIGN_IN_REQUIRED: &str = "ACCOUNT_SIGN_IN_REQUIRED";
+/// A code's activation or verification lapsed.
+const VERIFICATION_EXPIRED: &str = "VERIFICATION_EXPIRED";
+/// Too many wrong codes: the activation or verification is dead.
+const VERIFICATION_ATTEMPTS_EXCEEDED: &str = "VERIFICATION_ATTEMPTS_EXCEEDED";
+/// The activation or verification is unknown (gone).
+const VERIFICATION_NOT_FOUND: &str = "VERIFICATION_NOT_FOUND";
+/// No more resends for this verification.
+const VERIFICATION_RESEND_LIMIT: &str = "VERIFICATION_RESEND_LIMIT";
+
+/// How often a voice verification is looked at while the call is under way.
+pub const VOICE_POLL_MS: i64 = 5_000;
 
 /// The service's code for a replacement asked for a TAP that was used to sign in.
 const TAP_ALREADY_ISSUED: &str = "TAP_ALREADY_ISSUED";

@@ -1,7 +1,7 @@
 //! Unit tests per step, driven through `handle` as a shell would.
 
 use super::clock::{HOUR_MS, MINUTE_MS, Timestamp};
-use super::credential::{ChecklistItem, TapExpiryReason, TapGrant, TapUsability};
+use super::credential::{TapExpiryReason, TapGrant, TapUsability};
 use super::identity_entry::{IdentityField, IdentityForm, StaffKind};
 use super::path::{OnboardingPath, RolloutFlags};
 use super::permissions::{Permission, PermissionStatus};
@@ -47,8 +47,8 @@ impl Shell {
 
     /// Answers the oldest pending call of the answer's kind; the answer must be accepted.
     fn answer(&mut self, answer: CallAnswer) -> Vec<Effect> {
-        let call = answer.call_name();
-        let id = self.pending(call).unwrap_or_else(|| panic!("no {call} call pending in {:?}", self.flow.step));
+        let id = self.flow.pending_calls().iter().find(|p| answer.answers(&p.call)).map(|p| p.id);
+        let id = id.unwrap_or_else(|| panic!("no call pending for {} in {:?}", answer.call_name(), self.flow.step));
         self.ok(Event::Answered { id, outcome: CallOutcome::Answered(answer) })
     }
 
@@ -500,8 +500,14 @@ fn the_phone_cannot_report_a_verdict() {
         ShellEvent::GovernmentIdHandoffEnded,
         ShellEvent::CallJoined,
         ShellEvent::CallEnded,
-        ShellEvent::ChecklistItemDone { item: ChecklistItem::PasswordSet },
-        ShellEvent::SignedInWithTap,
+        ShellEvent::SecurityTaskChosen { task: super::account_security::SecurityTaskKind::Pin },
+        ShellEvent::PhoneNumberEntered { phone_number: "+14255550100".into(), extension: None, backup_phone_number: None },
+        ShellEvent::VerificationCodeEntered { code: SecretString::new("123456".into()) },
+        ShellEvent::ResendVerificationCode,
+        ShellEvent::PinEntered { pin: SecretString::new("4826".into()), confirmation: SecretString::new("4826".into()) },
+        ShellEvent::SecurityAnswersEntered { answers: Vec::new() },
+        ShellEvent::SecurityMethodRemoved { method_id: "m".into() },
+        ShellEvent::OnwardLinkOpened { link: super::account_security::OnwardLink::Authenticator },
     ];
     for event in &all {
         match event {
@@ -520,8 +526,14 @@ fn the_phone_cannot_report_a_verdict() {
             | ShellEvent::GovernmentIdHandoffEnded
             | ShellEvent::CallJoined
             | ShellEvent::CallEnded
-            | ShellEvent::ChecklistItemDone { .. }
-            | ShellEvent::SignedInWithTap => {}
+            | ShellEvent::SecurityTaskChosen { .. }
+            | ShellEvent::PhoneNumberEntered { .. }
+            | ShellEvent::VerificationCodeEntered { .. }
+            | ShellEvent::ResendVerificationCode
+            | ShellEvent::PinEntered { .. }
+            | ShellEvent::SecurityAnswersEntered { .. }
+            | ShellEvent::SecurityMethodRemoved { .. }
+            | ShellEvent::OnwardLinkOpened { .. } => {}
         }
     }
     // From every point of the step (opened, back and asking, told "not yet"), nothing a shell
@@ -774,10 +786,18 @@ fn the_tap_code_is_shown_once_and_never_saved() {
 fn a_one_time_tap_must_be_used_for_registration_within_ten_minutes_of_sign_in() {
     let mut s = Shell::new(Platform::Android);
     to_tap(&mut s, true);
-    let effects = s.ok(Event::SignedInWithTap);
-    assert_eq!(effects, [Effect::ScheduleWake { at: s.now + 10 * MINUTE_MS }]);
+    // The sign-in is the service's: it answers with the window it enforces.
+    s.ok(Event::Continue);
+    let mut account = crate::testing::fresh_account_security(s.server());
+    account.registration_deadline = Some(account.signed_in_at + 10 * MINUTE_MS);
+    let signed_in_at = account.signed_in_at;
+    let effects = s.answer(CallAnswer::SecurityInfo { account: account.clone(), server_time: signed_in_at });
+    assert!(effects.contains(&Effect::ScheduleWake { at: s.now + 10 * MINUTE_MS }), "{effects:?}");
     assert_eq!(s.flow.view(s.now).deadline.map(|d| d.kind), Some(view::DeadlineKind::OneTimeRegistration));
-    s.ok(Event::ChecklistItemDone { item: ChecklistItem::PasswordSet });
+    // The password alone does not stop the clock: a method must be registered.
+    account.password_set = true;
+    s.ok(Event::AppResumed);
+    s.answer(CallAnswer::SecurityInfo { account, server_time: s.server() });
     s.now += 10 * MINUTE_MS;
     s.ok(Event::Tick);
     assert_eq!(s.flow.step, Step::TapExpired { reason: TapExpiryReason::RegistrationWindow });

@@ -3,6 +3,7 @@
 //!
 //! The view is derived from the state on every call; it holds no state of its own.
 
+use super::account_security_view::SecureAccountView;
 use super::clock::Timestamp;
 use super::credential::{CredentialKind, PasskeyPhase, TapExpiryReason};
 use super::date_of_birth::{CivilDate, DateOfBirthEntry};
@@ -159,16 +160,17 @@ pub enum Screen {
     },
     /// Fetching the TAP.
     FetchingTap,
-    /// The TAP and its checklist.
+    /// The TAP, shown once; the primary action signs in with it to secure the account.
     Tap {
         /// The code; `None` after a restart (it is shown once).
         code: Option<SecretString>,
         /// One-time TAP.
         is_usable_once: bool,
-        /// Password set.
-        password_set: bool,
-        /// MFA registered.
-        mfa_registered: bool,
+    },
+    /// Signed in with the TAP: securing the account, as the service reports it.
+    SecureAccount {
+        /// The checklist, the task and the links.
+        view: SecureAccountView,
     },
     /// The TAP can no longer be used.
     TapExpired {
@@ -372,6 +374,7 @@ impl OnboardingFlow {
                 }
                 Step::TapReady(info) => {
                     let fetching_tap = self.is_calling(|c| matches!(c, super::service_call::ServiceCall::CreateTap { .. }));
+                    let signing_in = self.is_calling(|c| matches!(c, super::service_call::ServiceCall::SignInWithTap { .. }));
                     // The service's instant in UTC, as labelled (never the phone's clock, which may
                     // be off), and the lifetime the service granted (not a fixed "30 minutes").
                     let expires_at = format_utc(info.expires.at, self.clock.server_now(now));
@@ -383,18 +386,26 @@ impl OnboardingFlow {
                         body.text = format!("{} {}", body.text, msg::TAP_ONE_TIME_BODY.text(l).text);
                     }
                     (
-                        Screen::Tap {
-                            code: info.code.clone(),
-                            is_usable_once: info.is_usable_once,
-                            password_set: info.checklist.password_set,
-                            mfa_registered: info.checklist.mfa_registered,
-                        },
+                        Screen::Tap { code: info.code.clone(), is_usable_once: info.is_usable_once },
                         msg::TAP_TITLE,
                         Some(body),
                         // After a restart the code is no longer on this phone: offer a new one.
-                        if info.code.is_none() && !fetching_tap { retry_or(msg::ACTION_REPLACE_TAP) } else { None },
-                        fetching_tap,
+                        // With the code: sign in with it and secure the account.
+                        match (&info.code, fetching_tap || signing_in) {
+                            (_, true) => None,
+                            (None, false) => retry_or(msg::ACTION_REPLACE_TAP),
+                            (Some(_), false) => retry_or(msg::ACTION_SECURE_ACCOUNT),
+                        },
+                        fetching_tap || signing_in,
                     )
+                }
+                Step::SecureAccount { account, task } => {
+                    let (view, title, body, action) = self.secure_account_view(account, task, now);
+                    let busy = self.is_calling(|c| {
+                        c.is_account_security_change() || matches!(c, super::service_call::ServiceCall::FetchSecurityInfo { .. })
+                    });
+                    let action = if self.request_failed() { Some(t(msg::ACTION_RETRY)) } else { action };
+                    (Screen::SecureAccount { view }, title, body, action, busy)
                 }
                 Step::TapExpired { reason } => {
                     let available = self.fast_path_available(now);
@@ -463,8 +474,12 @@ impl OnboardingFlow {
         let (kind, deadline) = match &self.step {
             Step::Review(review) if review.can_miss_window() => (DeadlineKind::ReviewerCall, review.deadline()?),
             Step::TapReady(info) => match info.registration_deadline() {
-                Some(d) if d.at < info.expires.at && !info.checklist.mfa_registered => (DeadlineKind::OneTimeRegistration, d),
+                Some(d) if d.at < info.expires.at => (DeadlineKind::OneTimeRegistration, d),
                 _ => (DeadlineKind::TapExpiry, info.expires),
+            },
+            Step::SecureAccount { account, .. } => match account.open_registration_deadline() {
+                Some(d) if d.at < account.session_expires_at => (DeadlineKind::OneTimeRegistration, d),
+                _ => (DeadlineKind::TapExpiry, super::clock::Deadline { at: account.session_expires_at }),
             },
             _ => return None,
         };

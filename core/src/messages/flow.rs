@@ -220,6 +220,87 @@ pub const NOTIFY_TAP_READY: MessageCode = MessageCode("FLOW_NOTIFY_TAP_READY");
 /// Notification: the TAP expires in 5 minutes.
 pub const NOTIFY_TAP_EXPIRES_SOON: MessageCode = MessageCode("FLOW_NOTIFY_TAP_EXPIRES_SOON");
 
+/// Secure your account
+pub const ACTION_SECURE_ACCOUNT: MessageCode = MessageCode("FLOW_ACTION_SECURE_ACCOUNT");
+/// Finish
+pub const ACTION_FINISH: MessageCode = MessageCode("FLOW_ACTION_FINISH");
+/// Add to the app on this phone
+pub const ACTION_ADD_TO_APP: MessageCode = MessageCode("FLOW_ACTION_ADD_TO_APP");
+/// Send the code again
+pub const ACTION_RESEND: MessageCode = MessageCode("FLOW_ACTION_RESEND");
+/// Call me again
+pub const ACTION_CALL_AGAIN: MessageCode = MessageCode("FLOW_ACTION_CALL_AGAIN");
+/// Secure your account
+pub const SECURE_TITLE: MessageCode = MessageCode("FLOW_SECURE_TITLE");
+/// You are signed in with your TAP. Set your permanent password and register a sign-in method before {expires_at}.
+pub const SECURE_BODY: MessageCode = MessageCode("FLOW_SECURE_BODY");
+/// Your one-time TAP allows 10 minutes after signing in: register a sign-in method by {deadline}.
+pub const SECURE_ONE_TIME_BODY: MessageCode = MessageCode("FLOW_SECURE_ONE_TIME_BODY");
+/// Your account is secured. You can still change your methods, PIN and questions until {expires_at}.
+pub const SECURE_DONE_BODY: MessageCode = MessageCode("FLOW_SECURE_DONE_BODY");
+/// Set your password
+pub const TASK_PASSWORD: MessageCode = MessageCode("FLOW_TASK_PASSWORD");
+/// Password set
+pub const TASK_PASSWORD_DONE: MessageCode = MessageCode("FLOW_TASK_PASSWORD_DONE");
+/// Mobile app
+pub const TASK_APP: MessageCode = MessageCode("FLOW_TASK_APP");
+/// Text message
+pub const TASK_TEXT: MessageCode = MessageCode("FLOW_TASK_TEXT");
+/// Voice call
+pub const TASK_VOICE: MessageCode = MessageCode("FLOW_TASK_VOICE");
+/// Choose a PIN
+pub const TASK_PIN: MessageCode = MessageCode("FLOW_TASK_PIN");
+/// Change your PIN
+pub const TASK_PIN_DONE: MessageCode = MessageCode("FLOW_TASK_PIN_DONE");
+/// Answer security questions
+pub const TASK_QUESTIONS: MessageCode = MessageCode("FLOW_TASK_QUESTIONS");
+/// Change your security questions
+pub const TASK_QUESTIONS_DONE: MessageCode = MessageCode("FLOW_TASK_QUESTIONS_DONE");
+/// Get Microsoft Authenticator
+pub const LINK_AUTHENTICATOR: MessageCode = MessageCode("FLOW_LINK_AUTHENTICATOR");
+/// Get Company Portal
+pub const LINK_COMPANY_PORTAL: MessageCode = MessageCode("FLOW_LINK_COMPANY_PORTAL");
+/// Open your security info
+pub const LINK_SECURITY_INFO: MessageCode = MessageCode("FLOW_LINK_SECURITY_INFO");
+/// Set up the mobile app
+pub const APP_TITLE: MessageCode = MessageCode("FLOW_APP_TITLE");
+/// Scan the barcode with your authenticator app, or enter the activation code {code} and the URL {url}. Then enter the 6-digit code the app shows.
+pub const APP_BODY: MessageCode = MessageCode("FLOW_APP_BODY");
+/// Verify by text message
+pub const PHONE_TEXT_TITLE: MessageCode = MessageCode("FLOW_PHONE_TEXT_TITLE");
+/// Enter your mobile number with its country code, for example +1 425 555 0100.
+pub const PHONE_TEXT_BODY: MessageCode = MessageCode("FLOW_PHONE_TEXT_BODY");
+/// Verify by phone call
+pub const PHONE_VOICE_TITLE: MessageCode = MessageCode("FLOW_PHONE_VOICE_TITLE");
+/// Enter your phone number with its country code, and an extension if you have one. You may add a backup number.
+pub const PHONE_VOICE_BODY: MessageCode = MessageCode("FLOW_PHONE_VOICE_BODY");
+/// Enter the code
+pub const CODE_TITLE: MessageCode = MessageCode("FLOW_CODE_TITLE");
+/// We sent a 6-digit code to {phone}. {attempts} attempts left.
+pub const CODE_BODY: MessageCode = MessageCode("FLOW_CODE_BODY");
+/// Answer the call
+pub const CALL_TITLE: MessageCode = MessageCode("FLOW_CALL_TITLE");
+/// We are calling {phone}. Answer, enter your PIN, then press #.
+pub const CALL_BODY: MessageCode = MessageCode("FLOW_CALL_BODY");
+/// Choose a PIN
+pub const PIN_TITLE: MessageCode = MessageCode("FLOW_PIN_TITLE");
+/// Use {min} to {max} digits, not all the same and not in sequence. Enter it twice.
+pub const PIN_BODY: MessageCode = MessageCode("FLOW_PIN_BODY");
+/// Security questions
+pub const QUESTIONS_TITLE: MessageCode = MessageCode("FLOW_QUESTIONS_TITLE");
+/// Choose {count} questions and answer them. Answers are not case-sensitive.
+pub const QUESTIONS_BODY: MessageCode = MessageCode("FLOW_QUESTIONS_BODY");
+/// Set your password
+pub const PASSWORD_TITLE: MessageCode = MessageCode("FLOW_PASSWORD_TITLE");
+/// The password page is open in your browser. Come back here when you have set your password.
+pub const PASSWORD_BODY: MessageCode = MessageCode("FLOW_PASSWORD_BODY");
+/// A verification call asks for your PIN. Choose a PIN first.
+pub const NOTICE_PIN_FOR_VOICE: MessageCode = MessageCode("FLOW_NOTICE_PIN_FOR_VOICE");
+/// The app closed before this was sent, and what you type here is never saved. Please enter it again.
+pub const NOTICE_TYPE_AGAIN: MessageCode = MessageCode("FLOW_NOTICE_TYPE_AGAIN");
+/// The call ended without the right PIN. Check the number and try again.
+pub const NOTICE_VOICE_CALL_FAILED: MessageCode = MessageCode("FLOW_NOTICE_VOICE_CALL_FAILED");
+
 /// Every code this domain uses.
 pub const ALL: &[MessageCode] = &[
     DEVICE_CHECK_TITLE,
@@ -330,4 +411,44 @@ pub const ALL: &[MessageCode] = &[
     NOTIFY_CALL_INVITATION,
     NOTIFY_TAP_READY,
     NOTIFY_TAP_EXPIRES_SOON,
+    ACTION_SECURE_ACCOUNT,
+    ACTION_FINISH,
+    ACTION_ADD_TO_APP,
+    ACTION_RESEND,
+    ACTION_CALL_AGAIN,
+    SECURE_TITLE,
+    SECURE_BODY,
+    SECURE_ONE_TIME_BODY,
+    SECURE_DONE_BODY,
+    TASK_PASSWORD,
+    TASK_PASSWORD_DONE,
+    TASK_APP,
+    TASK_TEXT,
+    TASK_VOICE,
+    TASK_PIN,
+    TASK_PIN_DONE,
+    TASK_QUESTIONS,
+    TASK_QUESTIONS_DONE,
+    LINK_AUTHENTICATOR,
+    LINK_COMPANY_PORTAL,
+    LINK_SECURITY_INFO,
+    APP_TITLE,
+    APP_BODY,
+    PHONE_TEXT_TITLE,
+    PHONE_TEXT_BODY,
+    PHONE_VOICE_TITLE,
+    PHONE_VOICE_BODY,
+    CODE_TITLE,
+    CODE_BODY,
+    CALL_TITLE,
+    CALL_BODY,
+    PIN_TITLE,
+    PIN_BODY,
+    QUESTIONS_TITLE,
+    QUESTIONS_BODY,
+    PASSWORD_TITLE,
+    PASSWORD_BODY,
+    NOTICE_PIN_FOR_VOICE,
+    NOTICE_TYPE_AGAIN,
+    NOTICE_VOICE_CALL_FAILED,
 ];

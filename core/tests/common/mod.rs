@@ -5,12 +5,16 @@
 
 use identity_pass_core::SecretString;
 use identity_pass_core::eligibility::{DeviceProfile, Distribution, Platform, RequiredApp};
+use identity_pass_core::flow::account_security_view::SecurityTaskView;
 use identity_pass_core::flow::clock::{MINUTE_MS, Timestamp};
 use identity_pass_core::flow::credential::{TapGrant, TapUsability};
 use identity_pass_core::flow::identity_entry::{IdentityForm, StaffKind};
 use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
 use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
-use identity_pass_core::flow::{CallAnswer, CallFailure, CallId, CallOutcome, Effect, Event, OnboardingFlow, ServiceCall, Transition};
+use identity_pass_core::flow::review::ReviewStatus;
+use identity_pass_core::flow::{
+    CallAnswer, CallFailure, CallId, CallOutcome, Effect, Event, OnboardingFlow, ServiceCall, Step, Transition,
+};
 use identity_pass_core::messages::Locale;
 
 /// 2026-11-21T00:00:00Z on the phone.
@@ -48,8 +52,8 @@ impl Driver {
 
     /// Answers the oldest pending call of the answer's kind; the answer must be accepted.
     pub fn answer(&mut self, answer: CallAnswer) -> Vec<Effect> {
-        let call = answer.call_name();
-        let id = self.pending_id(call).unwrap_or_else(|| panic!("no {call} call pending in {:?}", self.flow.step()));
+        let id = pending_answerable(&self.flow, &answer)
+            .unwrap_or_else(|| panic!("no call pending for {} in {:?}", answer.call_name(), self.flow.step()));
         self.send(Event::Answered { id, outcome: CallOutcome::Answered(answer) })
     }
 
@@ -88,7 +92,17 @@ pub fn check(flow: &OnboardingFlow, now: Timestamp) {
     let restored = OnboardingFlow::restore(&snapshot).expect("own snapshot restores");
     assert_eq!(restored.snapshot(), snapshot);
     assert!(!snapshot.contains("TAP-SECRET"), "the TAP code must never be saved");
+    assert!(!snapshot.contains("JBSWY3DPEHPK3PXP"), "the TOTP secret must never be saved");
+    assert!(!snapshot.contains("SECRET-ANSWER"), "security answers must never be saved");
     let mut expected = flow.view(now);
+    // The activation barcode holds the TOTP secret, which lives in memory only: after a restart
+    // the screen offers a new activation instead.
+    if let identity_pass_core::flow::Screen::SecureAccount { view } = &mut expected.screen
+        && let SecurityTaskView::AuthenticatorApp { barcode, .. } = &mut view.task
+        && barcode.take().is_some()
+    {
+        expected.primary_action = expected.primary_action.map(|_| identity_pass_core::messages::flow::ACTION_RETRY.text(flow.locale()));
+    }
     let mut code_lost = false;
     if let identity_pass_core::flow::Screen::Tap { code, .. } = &mut expected.screen {
         code_lost = code.take().is_some();
@@ -169,6 +183,11 @@ pub fn accept_identity(d: &mut Driver, path: OnboardingPath, flags: RolloutFlags
 }
 
 /// The id of the oldest pending call named `call`.
+/// The id of the oldest pending call `answer` can answer.
+pub fn pending_answerable(flow: &OnboardingFlow, answer: &CallAnswer) -> Option<CallId> {
+    flow.pending_calls().iter().find(|p| answer.answers(&p.call)).map(|p| p.id)
+}
+
 pub fn pending_id(flow: &OnboardingFlow, call: &str) -> Option<CallId> {
     flow.pending_calls().iter().find(|p| p.call.name() == call).map(|p| p.id)
 }
@@ -212,4 +231,51 @@ pub fn pass_liveness(d: &mut Driver) -> Vec<Effect> {
     assert!(matches!(call, ServiceCall::SubmitLivenessFrames { ref challenge_id, .. } if challenge_id == "lc-1"), "{call:?}");
     let server_time = d.server_time() + 1_000;
     d.answer(CallAnswer::LivenessJudged { passed: true, reason: None, server_time })
+}
+
+// The walks several suites share: up to a step, through the service's answers.
+
+/// Rollout flags.
+pub fn flags(liveness_prompt: bool, verified_id: bool) -> RolloutFlags {
+    RolloutFlags { liveness_prompt, verified_id }
+}
+
+/// The service's time of the next event (the driver moves the phone clock one second per event).
+pub fn next_server_time(d: &Driver) -> Timestamp {
+    d.server_time() + 1_000
+}
+
+/// Up to the selfie on the TAP path.
+pub fn to_selfie(d: &mut Driver, flags: RolloutFlags) {
+    drive_to_submitted_identity(d, StaffKind::Employee);
+    accept_identity(d, OnboardingPath::GetTap, flags, None);
+    assert!(matches!(d.flow.step(), Step::Selfie { .. }));
+}
+
+/// Up to the liveness check (the selfie uploaded), on the TAP path.
+pub fn to_liveness(d: &mut Driver, verified_id: bool) {
+    to_selfie(d, flags(true, verified_id));
+    d.send(Event::Continue);
+    d.send(Event::SelfieCaptured);
+    let t = next_server_time(d);
+    d.answer(CallAnswer::SelfieUploaded { server_time: t });
+    assert_eq!(d.flow.step(), &Step::Liveness { in_progress: false, attempts: 0, challenge: None });
+}
+
+/// Through the liveness check, submitted: waiting for the reviewer.
+pub fn to_waiting_for_reviewer(d: &mut Driver, verified_id: bool) {
+    to_liveness(d, verified_id);
+    pass_liveness(d);
+    let t = next_server_time(d);
+    d.answer(CallAnswer::Submitted { status: Some(ReviewStatus::WaitingForReviewer { submitted_at: t }), server_time: t });
+}
+
+/// Through the liveness check and the review, up to the TAP screen.
+pub fn to_tap(d: &mut Driver, verified_id: bool) {
+    to_waiting_for_reviewer(d, verified_id);
+    let t = next_server_time(d);
+    d.send(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t });
+    let t = next_server_time(d);
+    d.answer(CallAnswer::TapCreated { tap: tap(t), server_time: t });
+    assert!(matches!(d.flow.step(), Step::TapReady(_)));
 }
