@@ -30,6 +30,7 @@ pub mod review;
 pub mod review_evidence;
 pub mod reviewer_session;
 pub mod routes;
+pub mod security_info;
 pub mod status;
 pub mod tap;
 pub mod verified_id;
