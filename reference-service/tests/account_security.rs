@@ -108,3 +108,72 @@ async fn a_resent_sign_in_is_answered_from_its_key_not_refused_as_a_second_use()
     assert_eq!(resent.ok(200)["signed_in_at"], first["signed_in_at"]);
     assert_eq!(h.service.count_rows("account_sessions").expect("count"), 1);
 }
+
+/// Alice signed in with her TAP on her phone: (device, request id, its security-info path).
+async fn alice_signed_in(h: &Harness) -> (String, String, String) {
+    let (device, id, code) = alice_with_tap(h).await;
+    h.api.post(&format!("/v1/requests/{id}/tap/sign-in"), Some(&device), &json!({ "temporaryAccessPass": code })).await.ok(200);
+    (device, id.clone(), format!("/v1/requests/{id}/security-info"))
+}
+
+/// Posts the password page's form as a browser does: (status, page).
+async fn post_password_form(h: &Harness, fields: &[(&str, &str)]) -> (u16, String) {
+    let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+    let response = http_client()
+        .post(format!("{}/account/password", h.api.base))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    (response.status().as_u16(), response.text().await.expect("page"))
+}
+
+fn ticket_of(url: &str) -> String {
+    url.split_once("ticket=").expect("a ticket").1.to_owned()
+}
+
+#[tokio::test]
+async fn the_password_page_takes_the_password_once_and_the_app_sees_it_set() {
+    let h = start().await;
+    let api = &h.api;
+    let (device, id, info_path) = alice_signed_in(&h).await;
+    let path = format!("{info_path}/password-page");
+    let key = fresh_key();
+    let link = api.post_keyed(&path, Some(&device), &key, &json!({})).await;
+    checked("POST", "/v1/requests/{id}/security-info/password-page", &link);
+    let link = link.ok(200);
+    let url = link["url"].as_str().expect("url").to_owned();
+    assert!(url.starts_with(&format!("{}/account/password?ticket=", api.base)), "{url}");
+    assert_eq!(link["expires_at"], "2026-11-21T09:15:15Z");
+    let replay = api.post_keyed(&path, Some(&device), &key, &json!({})).await;
+    assert!(replay.replayed && replay.body["url"].is_null(), "the ticket is not kept for replays: {}", replay.body);
+
+    let page = http_client().get(&url).send().await.expect("page");
+    assert_eq!(page.status().as_u16(), 200);
+    let csp = page.headers()["content-security-policy"].to_str().expect("csp").to_owned();
+    assert!(csp.starts_with("default-src 'none'") && csp.contains("form-action 'self'") && !csp.contains("script-src"), "{csp}");
+    assert!(page.text().await.expect("html").contains("<form method=\"post\" action=\"/account/password\">"));
+    let gone = http_client().get(format!("{}/account/password?ticket=nope", api.base)).send().await.expect("page");
+    assert_eq!(gone.status().as_u16(), 410);
+
+    let ticket = ticket_of(&url);
+    for (password, confirmation, reason) in [
+        ("correct horse battery", "correct horse batterY", "differ"),
+        ("short", "short", "12–256"),
+        ("alice in wonderland", "alice in wonderland", "your name"),
+    ] {
+        let (status, html) = post_password_form(&h, &[("ticket", &ticket), ("password", password), ("confirmation", confirmation)]).await;
+        assert_eq!(status, 422, "{html}");
+        assert!(html.contains(reason), "{html}");
+        assert!(!html.contains(password), "the page does not echo the password");
+        assert_eq!(api.get(&info_path, Some(&device)).await.ok(200)["password_set"], false, "a refusal changes nothing");
+    }
+    let fields = [("ticket", ticket.as_str()), ("password", "correct horse battery"), ("confirmation", "correct horse battery")];
+    let (status, html) = post_password_form(&h, &fields).await;
+    assert_eq!(status, 200, "{html}");
+    assert_eq!(api.get(&info_path, Some(&device)).await.ok(200)["password_set"], true);
+    let (again, _) = post_password_form(&h, &fields).await;
+    assert_eq!(again, 410, "the ticket is spent");
+    let _ = id;
+}

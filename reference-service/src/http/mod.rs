@@ -22,6 +22,7 @@ pub mod liveness;
 #[cfg(test)]
 mod lost_answer_tests;
 pub mod passkey;
+pub mod password_page;
 pub mod push_tokens;
 pub mod request_log;
 pub mod request_view;
