@@ -6,6 +6,7 @@ mod common;
 
 use common::contract::Contract;
 use common::*;
+use identity_pass_service::Clock;
 use serde_json::{Value, json};
 
 /// Alice approved, her TAP issued: (device, request id, TAP code).
@@ -176,4 +177,123 @@ async fn the_password_page_takes_the_password_once_and_the_app_sees_it_set() {
     let (again, _) = post_password_form(&h, &fields).await;
     assert_eq!(again, 410, "the ticket is spent");
     let _ = id;
+}
+
+/// Decodes RFC 4648 base32 (no padding), as an authenticator app reads the URI's secret.
+fn base32_decode(text: &str) -> Vec<u8> {
+    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u64, 0);
+    for c in text.bytes() {
+        let value = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".iter().position(|a| *a == c).expect("base32") as u64;
+        buffer = (buffer << 5) | value;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    out
+}
+
+/// What a standard authenticator app shows for `uri` at `now` (RFC 6238 with the URI's
+/// parameters), computed here independently of the service's code.
+fn app_code(uri: &str, now: i64) -> String {
+    let query = url::Url::parse(uri).expect("uri");
+    let parameter = |name: &str| query.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).expect(name);
+    assert_eq!((parameter("algorithm"), parameter("digits"), parameter("period")), ("SHA1".into(), "6".into(), "30".into()));
+    let secret = base32_decode(&parameter("secret"));
+    assert!(secret.len() >= 20, "at least 160 bits");
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, &secret);
+    let mac = ring::hmac::sign(&key, &(now / 30).to_be_bytes());
+    let mac = mac.as_ref();
+    let offset = (mac[19] & 0x0f) as usize;
+    let word = u32::from_be_bytes([mac[offset] & 0x7f, mac[offset + 1], mac[offset + 2], mac[offset + 3]]);
+    format!("{:06}", word % 1_000_000)
+}
+
+/// Starts an activation: (activation id, otpauth URI, activation code).
+async fn start_app(h: &Harness, device: &str, info_path: &str) -> (String, String, String) {
+    let answer = h.api.post(&format!("{info_path}/authenticator-app"), Some(device), &json!({})).await;
+    checked("POST", "/v1/requests/{id}/security-info/authenticator-app", &answer);
+    let body = answer.ok(200);
+    let text = |name: &str| body[name].as_str().expect(name).to_owned();
+    (text("activation_id"), text("otpauth_uri"), text("activation_code"))
+}
+
+async fn verify_app(h: &Harness, device: &str, info_path: &str, activation: &str, code: &str) -> Answer {
+    let path = format!("{info_path}/authenticator-app/{activation}/verification");
+    let answer = h.api.post(&path, Some(device), &json!({ "code": code })).await;
+    checked("POST", "/v1/requests/{id}/security-info/authenticator-app/{activation_id}/verification", &answer);
+    answer
+}
+
+#[tokio::test]
+async fn the_authenticator_app_is_registered_with_a_current_code_that_works_only_once() {
+    let h = start().await;
+    let (device, _, info_path) = alice_signed_in(&h).await;
+    let (activation, uri, activation_code) = start_app(&h, &device, &info_path).await;
+    assert!(uri.starts_with("otpauth://totp/Identity%20Pass:alice%40contoso.example?secret="), "{uri}");
+    assert!(uri.contains("&issuer=Identity%20Pass&algorithm=SHA1&digits=6&period=30"), "{uri}");
+    assert_eq!(activation_code.len(), 9);
+
+    let right = app_code(&uri, h.clock.now());
+    let wrong = if right == "000000" { "000001" } else { "000000" };
+    let refused = verify_app(&h, &device, &info_path, &activation, wrong).await;
+    assert_eq!((refused.status.as_u16(), refused.code()), (422, "VERIFICATION_CODE_INVALID"));
+    assert_eq!(h.api.get(&info_path, Some(&device)).await.ok(200)["methods"], json!([]), "a wrong code registers nothing");
+    let unknown = verify_app(&h, &device, &info_path, "act_nope", &right).await;
+    assert_eq!((unknown.status.as_u16(), unknown.code()), (404, "VERIFICATION_NOT_FOUND"));
+
+    // A code one step old still counts (typing takes time); it registers the app.
+    h.clock.advance(30);
+    let info = verify_app(&h, &device, &info_path, &activation, &right).await.ok(200);
+    assert_eq!(info["methods"][0]["kind"], "authenticator_app");
+    assert_eq!(info["registration_deadline"], Value::Null, "a method is registered: the window no longer applies");
+    let replayed = verify_app(&h, &device, &info_path, &activation, &right).await;
+    assert_eq!((replayed.status.as_u16(), replayed.code()), (422, "VERIFICATION_CODE_INVALID"), "an accepted code never counts twice");
+    assert_eq!(h.service.count_rows("auth_methods").expect("count"), 1);
+
+    // The window passes: with a method registered the session goes on.
+    h.clock.advance(700);
+    h.api.get(&info_path, Some(&device)).await.ok(200);
+}
+
+#[tokio::test]
+async fn an_activation_dies_after_five_wrong_codes_or_ten_minutes_and_its_code_gives_the_uri_once() {
+    let h = start().await;
+    let (device, _, info_path) = alice_signed_in(&h).await;
+    let (activation, uri, activation_code) = start_app(&h, &device, &info_path).await;
+    let right = app_code(&uri, h.clock.now());
+    let wrong = if right == "123456" { "654321" } else { "123456" };
+    for attempt in 1..=5 {
+        let refused = verify_app(&h, &device, &info_path, &activation, wrong).await;
+        let expected = if attempt < 5 { (422, "VERIFICATION_CODE_INVALID") } else { (429, "VERIFICATION_ATTEMPTS_EXCEEDED") };
+        assert_eq!((refused.status.as_u16(), refused.code()), expected, "attempt {attempt}");
+    }
+    let dead = verify_app(&h, &device, &info_path, &activation, &right).await;
+    assert_eq!((dead.status.as_u16(), dead.code()), (429, "VERIFICATION_ATTEMPTS_EXCEEDED"), "even the right code, once dead");
+
+    // Another device's app trades the activation code for the same URI, once.
+    let base = h.api.base.clone();
+    let activate = |code: String| {
+        let url = format!("{base}/mfa/activate");
+        async move {
+            let response = http_client().post(url).json(&json!({ "activation_code": code })).send().await;
+            let response = response.expect("sent");
+            (response.status().as_u16(), response.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (second, second_uri, second_code) = start_app(&h, &device, &info_path).await;
+    let (status, body) = activate(second_code.clone()).await;
+    assert_eq!((status, body["otpauth_uri"].as_str()), (200, Some(second_uri.as_str())));
+    assert_eq!(activate(second_code).await.0, 404, "given once");
+    assert_eq!(activate(activation_code).await.0, 404);
+
+    // A third activation registers the app (so the one-time TAP's window no longer applies);
+    // the second, left waiting, expires after its 10 minutes.
+    let (third, third_uri, _) = start_app(&h, &device, &info_path).await;
+    verify_app(&h, &device, &info_path, &third, &app_code(&third_uri, h.clock.now())).await.ok(200);
+    h.clock.advance(600);
+    let expired = verify_app(&h, &device, &info_path, &second, &app_code(&second_uri, h.clock.now())).await;
+    assert_eq!((expired.status.as_u16(), expired.code()), (410, "VERIFICATION_EXPIRED"));
+    assert_eq!(h.service.count_rows("auth_methods").expect("count"), 1);
 }

@@ -8,6 +8,7 @@
 
 pub mod audit_log;
 pub mod auth;
+pub mod authenticator_app;
 pub mod console;
 pub mod delegations;
 pub mod devices;

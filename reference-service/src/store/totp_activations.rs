@@ -74,14 +74,15 @@ pub fn complete(connection: &Connection, id: &str, step: i64) -> StoreResult<()>
     Ok(())
 }
 
-/// The sealed secret and account of the unexpired, unfetched activation whose code digest is
-/// `code_hash`, marking it fetched (the URI is given out once).
-pub fn take_by_code(connection: &Connection, code_hash: &[u8], now: i64) -> StoreResult<Option<(String, Vec<u8>)>> {
+/// The sealed secret and account of the live activation (unexpired, not completed, fewer than
+/// `max_failures` wrong codes, its URI not given out yet) whose code digest is `code_hash`,
+/// marking it fetched (the URI is given out once).
+pub fn take_by_code(connection: &Connection, code_hash: &[u8], max_failures: u32, now: i64) -> StoreResult<Option<(String, Vec<u8>)>> {
     let found: Option<(String, String, Vec<u8>)> = connection
         .query_row(
             "SELECT id, upn, secret_sealed FROM totp_activations
-             WHERE activation_code_hash = ?1 AND expires_at > ?2 AND uri_fetched_at IS NULL AND accepted_step IS NULL",
-            params![code_hash, now],
+             WHERE activation_code_hash = ?1 AND expires_at > ?2 AND uri_fetched_at IS NULL AND accepted_step IS NULL AND failures < ?3",
+            params![code_hash, now, max_failures],
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
         )
         .optional()?;
