@@ -40,6 +40,7 @@ use webauthn_rs::WebauthnBuilder;
 
 pub use clock::{Clock, ManualClock, SystemClock, from_rfc3339};
 pub use domain::DomainError;
+pub use domain::account_security::policy::SecurityPolicy;
 pub use domain::directory::Directory;
 pub use domain::face_check::{AssumeFacePresent, DetectedFace, FaceCheck, FaceCheckFailed};
 pub use domain::reviewer::{ReviewerRole, ReviewerSeed};
@@ -66,6 +67,13 @@ pub struct ServiceConfig {
     pub directory: Directory,
     /// Tenant TAP policy.
     pub tap_policy: TapPolicy,
+    /// The administrator's policy for securing the account after the TAP (methods, PIN,
+    /// security questions).
+    pub security_policy: SecurityPolicy,
+    /// The key sealing TOTP secrets at rest. `None`: read from the key file beside the database
+    /// (`<db>.data-key`), created with mode 0600 at the first start. Given here, nothing is
+    /// written (tests, or a key from a secrets manager).
+    pub data_key: Option<[u8; 32]>,
     /// The reviewer accounts to create at start when absent (existing accounts keep their
     /// passwords). The default is the development directory's reviewers
     /// (`domain::directory_seed::seeded_reviewers`).
@@ -119,6 +127,8 @@ impl Default for ServiceConfig {
             clock: Arc::new(SystemClock),
             directory: domain::directory_seed::seeded_directory(),
             tap_policy: TapPolicy::default(),
+            security_policy: SecurityPolicy::default(),
+            data_key: None,
             reviewers: domain::directory_seed::seeded_reviewers(),
             reviewer_password: None,
             push_sender: Arc::new(LogPushSender),
@@ -200,6 +210,7 @@ impl RunningService {
 /// Starts the service on `config.listen` and returns once it accepts connections.
 pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, StartError> {
     config.tap_policy.validate().map_err(StartError::Config)?;
+    config.security_policy.validate().map_err(StartError::Config)?;
     let (db_path, temp_dir) = match &config.db_path {
         Some(path) => (path.clone(), None),
         None => {
@@ -208,6 +219,10 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         }
     };
     let db = store::Db::open(&db_path).map_err(|e| StartError::Database(e.to_string()))?;
+    let data_key = match config.data_key {
+        Some(bytes) => secrets::DataKey::new(bytes),
+        None => load_or_create_data_key(&data_key_path(&db_path))?,
+    };
     let signer = {
         let connection = db.lock().map_err(|e| StartError::Database(e.to_string()))?;
         store::signing_key::load_or_create(&connection).map_err(|e| StartError::Database(e.to_string()))?
@@ -239,6 +254,9 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         clock: config.clock,
         directory: config.directory,
         tap_policy: config.tap_policy,
+        security_policy: config.security_policy,
+        data_key,
+        base_url: base_url.clone(),
         reviewer_cookie_secure: !address.ip().is_loopback(),
         push: config.push_sender,
         face_check: config.face_check,
@@ -276,6 +294,37 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         purger,
         _temp_dir: temp_dir,
     })
+}
+
+/// Where the data key of the database at `db_path` is kept: beside it, never in it.
+pub fn data_key_path(db_path: &std::path::Path) -> PathBuf {
+    let mut name = db_path.as_os_str().to_owned();
+    name.push(".data-key");
+    PathBuf::from(name)
+}
+
+/// Reads the data key file, or creates it (32 random bytes, readable by the owner only) when
+/// absent. A file of another size is refused rather than replaced: replacing it would make
+/// every sealed secret unreadable.
+fn load_or_create_data_key(path: &std::path::Path) -> Result<secrets::DataKey, StartError> {
+    use std::io::Write;
+    let config = |e: &dyn std::fmt::Display| StartError::Config(format!("data key {}: {e}", path.display()));
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let bytes: [u8; 32] = bytes.try_into().map_err(|_| config(&"not 32 bytes"))?;
+            return Ok(secrets::DataKey::new(bytes));
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => return Err(config(&error)),
+    }
+    let key = secrets::DataKey::generate().map_err(|e| config(&e))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| config(&e))?;
+    file.write_all(key.expose()).and_then(|()| file.sync_all()).map_err(|e| config(&e))?;
+    Ok(key)
 }
 
 /// Creates the accounts of `reviewers` that do not exist yet, with `password`; returns their

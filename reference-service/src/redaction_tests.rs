@@ -37,6 +37,7 @@ fn secret_bearing_types_print_no_secret() {
         is_usable_once: true,
         is_usable: true,
         method_usability_reason: "EnabledByPolicy",
+        signed_in_at: None,
     };
     assert!(hidden(&tap).contains("tap_1"), "the rest stays readable");
     let vid = VerifiedIdView { jws: CANARY.into(), issued_at: "2026-11-20T00:00:00Z".into(), expires_at: "2026-12-20T00:00:00Z".into() };

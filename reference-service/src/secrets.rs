@@ -93,6 +93,76 @@ pub fn secrets_equal(a: &[u8], b: &[u8]) -> bool {
     sha256(a) == sha256(b)
 }
 
+/// HMAC-SHA1 of `message` under `key`: only for TOTP (RFC 6238), whose authenticator apps
+/// compute SHA-1 codes; HMAC-SHA1 is not broken the way SHA-1 collisions are.
+pub fn hmac_sha1(key: &[u8], message: &[u8]) -> Vec<u8> {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, key);
+    ring::hmac::sign(&key, message).as_ref().to_vec()
+}
+
+/// The data key that seals secrets the service must read back (TOTP secrets), with
+/// AES-256-GCM. It is kept outside the database (a file beside it, or configuration), so a copy
+/// of the database alone does not reveal them. `Debug` is redacted.
+#[derive(Clone)]
+pub struct DataKey([u8; 32]);
+
+/// A sealed value did not open: wrong key, or altered bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("sealed data does not open with this key")]
+pub struct SealBroken;
+
+impl DataKey {
+    /// The key of these 32 bytes.
+    pub fn new(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
+    /// A fresh random key.
+    pub fn generate() -> Result<Self, RandomnessUnavailable> {
+        Ok(Self(random_bytes::<32>()?))
+    }
+
+    /// The key's bytes, for the one place that writes the key file.
+    pub fn expose(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    fn key(&self) -> Result<ring::aead::LessSafeKey, SealBroken> {
+        ring::aead::UnboundKey::new(&ring::aead::AES_256_GCM, &self.0).map(ring::aead::LessSafeKey::new).map_err(|_| SealBroken)
+    }
+
+    /// `plaintext` sealed: a random 96-bit nonce, then the ciphertext and tag. `context` (say,
+    /// the account) is authenticated too, so a sealed value moved to another row does not open.
+    pub fn seal(&self, plaintext: &[u8], context: &[u8]) -> Result<Vec<u8>, RandomnessUnavailable> {
+        let nonce = random_bytes::<12>()?;
+        let mut out = plaintext.to_vec();
+        let key = self.key().map_err(|_| RandomnessUnavailable)?;
+        key.seal_in_place_append_tag(ring::aead::Nonce::assume_unique_for_key(nonce), ring::aead::Aad::from(context), &mut out)
+            .map_err(|_| RandomnessUnavailable)?;
+        let mut sealed = nonce.to_vec();
+        sealed.extend_from_slice(&out);
+        Ok(sealed)
+    }
+
+    /// Opens what [`DataKey::seal`] sealed with the same `context`.
+    pub fn open(&self, sealed: &[u8], context: &[u8]) -> Result<Vec<u8>, SealBroken> {
+        if sealed.len() < 12 {
+            return Err(SealBroken);
+        }
+        let (nonce, ciphertext) = sealed.split_at(12);
+        let nonce = ring::aead::Nonce::try_assume_unique_for_key(nonce).map_err(|_| SealBroken)?;
+        let mut buffer = ciphertext.to_vec();
+        let plain = self.key()?.open_in_place(nonce, ring::aead::Aad::from(context), &mut buffer).map_err(|_| SealBroken)?;
+        Ok(plain.to_vec())
+    }
+}
+
+impl std::fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DataKey(***)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +186,22 @@ mod tests {
         assert_eq!(code.expose().len(), 48);
         assert!(code.expose().chars().all(|c| c == 'A' || c == 'B'));
         assert_eq!(format!("{code:?}"), "Redacted(***)");
+    }
+
+    #[test]
+    fn sealed_values_open_only_with_their_key_and_context() {
+        let key = DataKey::generate().expect("key");
+        let sealed = key.seal(b"totp secret", b"ada@contoso.example").expect("sealed");
+        assert!(!sealed.windows(11).any(|w| w == b"totp secret"));
+        assert_eq!(key.open(&sealed, b"ada@contoso.example").expect("opens"), b"totp secret");
+        assert_eq!(key.open(&sealed, b"bob@contoso.example"), Err(SealBroken));
+        assert_eq!(DataKey::generate().expect("key").open(&sealed, b"ada@contoso.example"), Err(SealBroken));
+        assert_eq!(format!("{key:?}"), "DataKey(***)");
+    }
+
+    #[test]
+    fn hmac_sha1_matches_rfc_2202() {
+        assert_eq!(hex(&hmac_sha1(&[0x0b; 20], b"Hi There")), "b617318655057264e28bc0b6fb378c8ef146be00");
     }
 
     #[test]

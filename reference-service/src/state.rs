@@ -12,12 +12,14 @@ use tokio::sync::{Semaphore, watch};
 use webauthn_rs::Webauthn;
 
 use crate::clock::Clock;
+use crate::domain::account_security::policy::SecurityPolicy;
 use crate::domain::directory::Directory;
 use crate::domain::face_check::FaceCheck;
 use crate::domain::tap::TapPolicy;
 use crate::domain::verified_id::VerifiedIdSigner;
 use crate::partner::IdentityPartner;
 use crate::push::{PushMessage, PushSender};
+use crate::secrets::DataKey;
 use crate::store::{self, Db, StoreResult};
 
 /// Cheaply clonable handle on the service's state.
@@ -34,6 +36,12 @@ pub struct Inner {
     pub directory: Directory,
     /// Tenant TAP policy.
     pub tap_policy: TapPolicy,
+    /// The administrator's policy for securing the account after the TAP.
+    pub security_policy: SecurityPolicy,
+    /// Seals the secrets the service must read back (TOTP secrets); kept outside the database.
+    pub data_key: DataKey,
+    /// The service's own address (`http://host:port`), for the pages it links to.
+    pub base_url: String,
     /// Whether the reviewer session cookie is marked `Secure` (everywhere but loopback, where
     /// the development service speaks plain HTTP).
     pub reviewer_cookie_secure: bool,

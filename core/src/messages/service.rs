@@ -94,6 +94,45 @@ pub const TAP_REPLACEMENT_LIMIT: MessageCode = MessageCode("SERVICE_TAP_REPLACEM
 /// A lost TAP was replaced moments ago; the next replacement waits a minute.
 pub const TAP_REPLACEMENT_TOO_SOON: MessageCode = MessageCode("SERVICE_TAP_REPLACEMENT_TOO_SOON");
 
+/// The TAP did not sign the user in on the phone (wrong code, expired, or a one-time pass used already).
+pub const TAP_SIGN_IN_REFUSED: MessageCode = MessageCode("SERVICE_TAP_SIGN_IN_REFUSED");
+/// Securing the account needs a sign-in with the TAP on this phone first (none, or the TAP expired).
+pub const ACCOUNT_SIGN_IN_REQUIRED: MessageCode = MessageCode("SERVICE_ACCOUNT_SIGN_IN_REQUIRED");
+/// A one-time TAP's 10 minutes passed with no method registered; a new TAP is needed.
+pub const REGISTRATION_WINDOW_CLOSED: MessageCode = MessageCode("SERVICE_REGISTRATION_WINDOW_CLOSED");
+/// The only sign-in method cannot be removed before another is added.
+pub const LAST_METHOD: MessageCode = MessageCode("SERVICE_LAST_METHOD");
+/// A wrong (or already used) code from the authenticator app or a text message.
+pub const VERIFICATION_CODE_INVALID: MessageCode = MessageCode("SERVICE_VERIFICATION_CODE_INVALID");
+/// The app activation or the texted code expired.
+pub const VERIFICATION_EXPIRED: MessageCode = MessageCode("SERVICE_VERIFICATION_EXPIRED");
+/// Too many wrong codes: the activation or verification is dead; start again.
+pub const VERIFICATION_ATTEMPTS_EXCEEDED: MessageCode = MessageCode("SERVICE_VERIFICATION_ATTEMPTS_EXCEEDED");
+/// The PIN and its confirmation differ.
+pub const PIN_MISMATCH: MessageCode = MessageCode("SERVICE_PIN_MISMATCH");
+/// A PIN with something other than digits.
+pub const PIN_NOT_DIGITS: MessageCode = MessageCode("SERVICE_PIN_NOT_DIGITS");
+/// A PIN shorter or longer than the organization's policy.
+pub const PIN_POLICY_LENGTH: MessageCode = MessageCode("SERVICE_PIN_POLICY_LENGTH");
+/// A PIN of one digit repeated, or three the same in a row.
+pub const PIN_REPEATED_DIGITS: MessageCode = MessageCode("SERVICE_PIN_REPEATED_DIGITS");
+/// A PIN that counts up or down (1234, 9876).
+pub const PIN_SEQUENTIAL_DIGITS: MessageCode = MessageCode("SERVICE_PIN_SEQUENTIAL_DIGITS");
+/// The new PIN is the current one.
+pub const PIN_PREVIOUS: MessageCode = MessageCode("SERVICE_PIN_PREVIOUS");
+/// Not the number of security questions the policy asks for.
+pub const SECURITY_QUESTIONS_TOO_FEW: MessageCode = MessageCode("SERVICE_SECURITY_QUESTIONS_TOO_FEW");
+/// A security answer under 3 characters (after trimming).
+pub const SECURITY_ANSWER_TOO_SHORT: MessageCode = MessageCode("SERVICE_SECURITY_ANSWER_TOO_SHORT");
+/// The password page: the two passwords differ.
+pub const PASSWORD_MISMATCH: MessageCode = MessageCode("SERVICE_PASSWORD_MISMATCH");
+/// The password page: a password outside 12–256 characters.
+pub const PASSWORD_POLICY_LENGTH: MessageCode = MessageCode("SERVICE_PASSWORD_POLICY_LENGTH");
+/// The password page: the password contains the user's name.
+pub const PASSWORD_CONTAINS_NAME: MessageCode = MessageCode("SERVICE_PASSWORD_CONTAINS_NAME");
+/// The password page's link was used or expired.
+pub const PASSWORD_TICKET_INVALID: MessageCode = MessageCode("SERVICE_PASSWORD_TICKET_INVALID");
+
 /// Every code this domain adds to the catalog.
 pub const ALL: &[MessageCode] = &[
     DEVICE_AUTH_INVALID,
@@ -136,6 +175,25 @@ pub const ALL: &[MessageCode] = &[
     VERIFIED_ID_REVOKED,
     VERIFIED_ID_OTHER_DEVICE,
     VERIFIED_ID_NOT_BOUND,
+    TAP_SIGN_IN_REFUSED,
+    ACCOUNT_SIGN_IN_REQUIRED,
+    REGISTRATION_WINDOW_CLOSED,
+    LAST_METHOD,
+    VERIFICATION_CODE_INVALID,
+    VERIFICATION_EXPIRED,
+    VERIFICATION_ATTEMPTS_EXCEEDED,
+    PIN_MISMATCH,
+    PIN_NOT_DIGITS,
+    PIN_POLICY_LENGTH,
+    PIN_REPEATED_DIGITS,
+    PIN_SEQUENTIAL_DIGITS,
+    PIN_PREVIOUS,
+    SECURITY_QUESTIONS_TOO_FEW,
+    SECURITY_ANSWER_TOO_SHORT,
+    PASSWORD_MISMATCH,
+    PASSWORD_POLICY_LENGTH,
+    PASSWORD_CONTAINS_NAME,
+    PASSWORD_TICKET_INVALID,
 ];
 
 /// Service codes whose meaning the flow's catalog already words for the user.
@@ -232,8 +290,13 @@ pub const CLIENT_FAULTS: &[&str] = &[
     "BODY_UNREADABLE",
     // `RunningService::count_rows`, a test helper.
     "TABLE_INVALID",
-    // `POST /v1/tap/sign-in` stands in for Entra's sign-in; the app never calls it.
-    "TAP_SIGN_IN_REFUSED",
+    // After the TAP: the app names only the activations and methods it was given, offers only
+    // the policy's methods, and lets the user pick each question of the policy's list once.
+    "METHOD_NOT_IN_POLICY",
+    "METHOD_NOT_FOUND",
+    "VERIFICATION_NOT_FOUND",
+    "SECURITY_QUESTION_UNKNOWN",
+    "SECURITY_QUESTIONS_DUPLICATE",
     // The liveness upload: the core names the challenge it was issued, uploads it once (a
     // refusal asks for a new challenge, never resends), and sends 6–80 frames with increasing
     // timestamps, each captured for that challenge only.

@@ -23,6 +23,8 @@ const NOT_ERROR_CODES: &[&str] = &[
     "DENY",
     // An alphabet in a unit test (secrets.rs).
     "AB",
+    // Base32 of "f" in a unit test of the TOTP secret's encoding (domain/account_security/totp.rs).
+    "MY",
     // A partner's rejection reason, stored and read back in a unit test (store/partner_sessions.rs):
     // reasons are shown as the partner's code inside FLOW_NOTICE_GOV_ID_REJECTED.
     "SELFIE_NO_FACE",

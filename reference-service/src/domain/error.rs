@@ -253,6 +253,70 @@ pub enum DomainError {
     NotAssignedToReviewer,
     /// A person whose reviews are not this reviewer's (revoking their Verified ID).
     PersonNotAssigned,
+
+    // --- Securing the account after the TAP.
+    /// The device has no live account session for the request's user (none, or it expired).
+    AccountSignInRequired,
+    /// A one-time TAP's 10 minutes passed with no method registered: the session ended.
+    RegistrationWindowClosed,
+    /// The administrator's policy does not offer this method.
+    MethodNotInPolicy,
+    /// The only registered method cannot be removed.
+    LastMethod,
+    /// No such method on the account.
+    MethodNotFound,
+    /// The two passwords differ.
+    PasswordMismatch,
+    /// A password outside the allowed length.
+    PasswordPolicyLength {
+        /// Fewest characters.
+        min: usize,
+        /// Most characters.
+        max: usize,
+    },
+    /// The password contains the user's name.
+    PasswordContainsName,
+    /// The password page's ticket is unknown, used or expired.
+    PasswordTicketInvalid,
+    /// A wrong (or replayed) verification code.
+    VerificationCodeInvalid,
+    /// The activation or verification is past its lifetime.
+    VerificationExpired,
+    /// Too many wrong codes: the activation or verification is dead.
+    VerificationAttemptsExceeded,
+    /// No such activation or verification for this account.
+    VerificationNotFound,
+    /// The two PINs differ.
+    PinMismatch,
+    /// A PIN with something other than digits.
+    PinNotDigits,
+    /// A PIN outside the policy's length.
+    PinPolicyLength {
+        /// Fewest digits.
+        min: usize,
+        /// Most digits.
+        max: usize,
+    },
+    /// A PIN of one digit, or with three the same in a row.
+    PinRepeatedDigits,
+    /// A PIN that runs up or down (1234, 9876).
+    PinSequentialDigits,
+    /// The new PIN is the current one.
+    PinPrevious,
+    /// Not exactly the policy's number of questions.
+    SecurityQuestionsTooFew {
+        /// How many the policy asks for.
+        count: usize,
+    },
+    /// A question that is not on the administrator's list.
+    SecurityQuestionUnknown,
+    /// The same question twice.
+    SecurityQuestionsDuplicate,
+    /// An answer shorter than allowed after normalising (or absurdly long).
+    SecurityAnswerTooShort {
+        /// Fewest characters.
+        min_chars: usize,
+    },
 }
 
 /// Why a TAP sign-in was refused, in Entra's words.

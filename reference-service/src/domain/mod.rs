@@ -9,6 +9,7 @@
 //! and `secrets` (hashing); `store` and `http` depend on it, never the other way round
 //! (`tests/layers.rs` checks).
 
+pub mod account_security;
 pub mod audit;
 pub mod call;
 pub mod consent;

@@ -280,6 +280,50 @@ impl From<DomainError> for ApiError {
             ),
             E::TapSignInRefused(refusal) => Self::unauthorized("TAP_SIGN_IN_REFUSED", format!("sign-in refused: {}", refusal.as_str())),
 
+            // Securing the account after the TAP.
+            E::AccountSignInRequired => {
+                Self::conflict("ACCOUNT_SIGN_IN_REQUIRED", "sign in with the Temporary Access Pass on this device first")
+            }
+            E::RegistrationWindowClosed => Self::conflict(
+                "REGISTRATION_WINDOW_CLOSED",
+                "no method was registered within 10 minutes of signing in with the one-time pass; ask for a new pass",
+            ),
+            E::MethodNotInPolicy => Self::forbidden("METHOD_NOT_IN_POLICY", "the security policy does not offer this method"),
+            E::LastMethod => Self::conflict("LAST_METHOD", "the only method cannot be removed; add another first"),
+            E::MethodNotFound => Self::not_found("METHOD_NOT_FOUND", "no such method on this account"),
+            E::PasswordMismatch => Self::unprocessable("PASSWORD_MISMATCH", "the two passwords differ"),
+            E::PasswordPolicyLength { min, max } => {
+                Self::unprocessable("PASSWORD_POLICY_LENGTH", format!("a password has {min}–{max} characters"))
+            }
+            E::PasswordContainsName => Self::unprocessable("PASSWORD_CONTAINS_NAME", "the password must not contain your name"),
+            E::PasswordTicketInvalid => Self::new(
+                StatusCode::GONE,
+                "PASSWORD_TICKET_INVALID",
+                "this link was used or expired; open the password page from the app again",
+            ),
+            E::VerificationCodeInvalid => Self::unprocessable("VERIFICATION_CODE_INVALID", "wrong code"),
+            E::VerificationExpired => Self::new(StatusCode::GONE, "VERIFICATION_EXPIRED", "the code expired; start again"),
+            E::VerificationAttemptsExceeded => {
+                Self::new(StatusCode::TOO_MANY_REQUESTS, "VERIFICATION_ATTEMPTS_EXCEEDED", "too many wrong codes; start again")
+            }
+            E::VerificationNotFound => Self::not_found("VERIFICATION_NOT_FOUND", "no such verification for this account"),
+            E::PinMismatch => Self::unprocessable("PIN_MISMATCH", "the two PINs differ"),
+            E::PinNotDigits => Self::unprocessable("PIN_NOT_DIGITS", "a PIN has digits only"),
+            E::PinPolicyLength { min, max } => Self::unprocessable("PIN_POLICY_LENGTH", format!("a PIN has {min}–{max} digits")),
+            E::PinRepeatedDigits => {
+                Self::unprocessable("PIN_REPEATED_DIGITS", "a PIN may not repeat one digit, nor have three the same in a row")
+            }
+            E::PinSequentialDigits => Self::unprocessable("PIN_SEQUENTIAL_DIGITS", "a PIN may not run up or down like 1234 or 9876"),
+            E::PinPrevious => Self::unprocessable("PIN_PREVIOUS", "choose a PIN other than the current one"),
+            E::SecurityQuestionsTooFew { count } => {
+                Self::unprocessable("SECURITY_QUESTIONS_TOO_FEW", format!("answer exactly {count} different questions"))
+            }
+            E::SecurityQuestionUnknown => Self::unprocessable("SECURITY_QUESTION_UNKNOWN", "a question is not on the list"),
+            E::SecurityQuestionsDuplicate => Self::unprocessable("SECURITY_QUESTIONS_DUPLICATE", "each question once"),
+            E::SecurityAnswerTooShort { min_chars } => {
+                Self::unprocessable("SECURITY_ANSWER_TOO_SHORT", format!("each answer has at least {min_chars} characters"))
+            }
+
             // Passkey.
             E::PathHasNoPasskey => Self::conflict("PATH_HAS_NO_PASSKEY", "this request is not on the passkey path"),
             E::PasskeyCeremonyNotStarted => Self::conflict("PASSKEY_CEREMONY_NOT_STARTED", "ask for creation options first"),

@@ -33,6 +33,12 @@ use crate::store::{self, Connection};
 /// Exempt from idempotency keys: see [`guarded`].
 const CALLBACK_PATH: &str = "/v1/partner/callback";
 
+/// The POST routes that take no `Idempotency-Key`: the partner's signed callback (its event id
+/// deduplicates it) and the pages a browser posts a plain HTML form to, which cannot send a
+/// header — the password page and the authenticator app's activation, each spending a one-use
+/// ticket or code, so a resent form is refused rather than applied twice.
+pub const WITHOUT_KEY: [&str; 3] = [CALLBACK_PATH, "/account/password", "/mfa/activate"];
+
 /// The POST routes that authenticate no caller (registration, the sign-in stand-in, the
 /// reviewer sign-ins). An `Authorization` header or cookie sent to them is checked by nobody, so
 /// it cannot scope a stored answer: anyone sending the same made-up header, key and body would
@@ -158,7 +164,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
 async fn guarded(state: AppState, request: Request, next: Next) -> ApiResult<Response> {
     // The partner's callback is authenticated by its signature and deduplicated by its event
     // id (`government_id.rs`); a partner sends no idempotency key.
-    if request.method() != Method::POST || request.uri().path() == CALLBACK_PATH {
+    if request.method() != Method::POST || WITHOUT_KEY.contains(&request.uri().path()) {
         return Ok(next.run(request).await);
     }
     let key = request

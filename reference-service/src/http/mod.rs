@@ -8,6 +8,7 @@
 
 pub mod audit_log;
 pub mod auth;
+pub mod authenticator_app;
 pub mod console;
 pub mod delegations;
 pub mod devices;
@@ -22,6 +23,7 @@ pub mod liveness;
 #[cfg(test)]
 mod lost_answer_tests;
 pub mod passkey;
+pub mod password_page;
 pub mod push_tokens;
 pub mod request_log;
 pub mod request_view;
@@ -30,6 +32,7 @@ pub mod review;
 pub mod review_evidence;
 pub mod reviewer_session;
 pub mod routes;
+pub mod security_info;
 pub mod status;
 pub mod tap;
 pub mod verified_id;

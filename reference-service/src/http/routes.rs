@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::http::error::ApiError;
 use crate::http::review_evidence;
 use crate::http::{
-    audit_log, console, delegations, devices, evidence, government_id, idempotency, identity_step, liveness, passkey, push_tokens,
-    request_log, requests, review, reviewer_session, status, tap, verified_id,
+    audit_log, authenticator_app, console, delegations, devices, evidence, government_id, idempotency, identity_step, liveness, passkey,
+    password_page, push_tokens, request_log, requests, review, reviewer_session, security_info, status, tap, verified_id,
 };
 use crate::state::AppState;
 
@@ -62,6 +62,14 @@ pub fn table() -> Vec<Route> {
         route(M::POST, "/v1/verified-id/nonce", post(verified_id::nonce)),
         route(M::POST, "/v1/requests/{id}/tap", post(tap::create)),
         route(M::GET, "/v1/requests/{id}/tap", get(tap::get)),
+        route(M::POST, "/v1/requests/{id}/tap/sign-in", post(security_info::sign_in)),
+        route(M::GET, "/v1/requests/{id}/security-info", get(security_info::get)),
+        route(M::POST, "/v1/requests/{id}/security-info/password-page", post(password_page::create_link)),
+        route(M::POST, "/v1/requests/{id}/security-info/authenticator-app", post(authenticator_app::start)),
+        route(M::POST, "/v1/requests/{id}/security-info/authenticator-app/{activation_id}/verification", post(authenticator_app::verify)),
+        route(M::POST, "/mfa/activate", post(authenticator_app::activate)),
+        route(M::GET, "/account/password", get(password_page::show)),
+        route(M::POST, "/account/password", post(password_page::submit)),
         route(M::POST, "/v1/requests/{id}/passkey/options", post(passkey::options)),
         route(M::POST, "/v1/requests/{id}/passkey/attestation", post(passkey::attestation)),
         route(M::GET, "/v1/tap/policy", get(tap::policy)),

@@ -17,6 +17,7 @@ use crate::http::auth::DeviceAuth;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
 use crate::http::idempotency::{Answer, commit};
+use crate::http::security_info;
 use crate::secrets::{new_id, random_string, sha256};
 use crate::state::AppState;
 use crate::store;
@@ -64,6 +65,9 @@ pub struct TapView {
     pub is_usable: bool,
     /// Why (not) usable.
     pub method_usability_reason: &'static str,
+    /// Not Graph's: when the user last signed in with it (RFC 3339), so the app's checklist
+    /// follows the sign-in wherever it happened.
+    pub signed_in_at: Option<String>,
 }
 
 impl std::fmt::Debug for TapView {
@@ -75,6 +79,7 @@ impl std::fmt::Debug for TapView {
             .field("lifetime_in_minutes", &self.lifetime_in_minutes)
             .field("is_usable", &self.is_usable)
             .field("method_usability_reason", &self.method_usability_reason)
+            .field("signed_in_at", &self.signed_in_at)
             .finish_non_exhaustive()
     }
 }
@@ -91,6 +96,7 @@ impl TapView {
             is_usable_once: tap.usable_once,
             is_usable: reason == UsabilityReason::EnabledByPolicy,
             method_usability_reason: reason.as_str(),
+            signed_in_at: tap.used_at.map(to_rfc3339),
         }
     }
 }
@@ -177,15 +183,11 @@ pub struct SignedIn {
 /// wrong codes get the same refusal.
 pub async fn sign_in(State(state): State<AppState>, ApiJson(body): ApiJson<SignIn>) -> ApiResult<Json<SignedIn>> {
     let now = state.now();
-    let connection = state.db.lock()?;
     let refused = || DomainError::TapSignInRefused(SignInRefusal::InvalidCode);
     let upn = state.directory.find(&body.upn).map(|e| e.upn.clone()).ok_or_else(refused)?;
-    let (tap, code_hash) = store::taps::find(&connection, &upn)?.ok_or_else(refused)?;
-    if code_hash != sha256(body.code.as_bytes()) {
-        return Err(refused().into());
-    }
-    tap::check_sign_in(&state.tap_policy, state.tap_policy.covers(&state.directory, &upn), &tap, now)?;
-    store::taps::mark_used(&connection, &upn, now)?;
+    // The same sign-in as the device's, with a session bound to no device: the one-time pass is
+    // spent and its 10-minute window runs, wherever the user signed in.
+    state.db.transaction(|connection| security_info::record_sign_in(&state, connection, &upn, None, &body.code, now))?;
     Ok(Json(SignedIn { upn, signed_in: true, server_time: to_rfc3339(now) }))
 }
 

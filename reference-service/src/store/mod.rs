@@ -6,7 +6,10 @@
 //! no HTTP in here (`tests/layers.rs` checks). Rules stay in `domain`: the store records what
 //! the rules decided.
 
+pub mod account_secrets;
+pub mod account_sessions;
 pub mod audit;
+pub mod auth_methods;
 pub mod date_of_birth_failures;
 pub mod devices;
 pub mod error;
@@ -16,6 +19,7 @@ pub mod liveness_challenges;
 pub mod partner_secrets;
 pub mod partner_sessions;
 pub mod passkeys;
+pub mod password_tickets;
 pub mod presentation_nonces;
 pub mod push_tokens;
 pub mod requests;
@@ -26,6 +30,7 @@ pub mod reviewers;
 mod schema;
 pub mod signing_key;
 pub mod taps;
+pub mod totp_activations;
 pub mod verified_ids;
 
 use std::path::Path;

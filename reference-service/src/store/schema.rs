@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 const MIGRATION_1: &str = "
 CREATE TABLE settings (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -227,6 +227,67 @@ CREATE TABLE audit_events (
 );
 ";
 
+/// After the TAP (issue 13): account sessions opened by a sign-in with the TAP, the account's
+/// password, PIN and security answers (argon2 hashes only), its strong methods (a TOTP secret
+/// sealed with the data key kept outside the database, never in clear), the password page's
+/// one-use tickets and the authenticator app's pending activations (digests of their codes).
+const MIGRATION_7: &str = "
+CREATE TABLE account_sessions (
+    id TEXT PRIMARY KEY,
+    upn TEXT NOT NULL,
+    device_id TEXT,
+    tap_id TEXT NOT NULL,
+    signed_in_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    registration_deadline INTEGER
+);
+CREATE INDEX account_sessions_by_device ON account_sessions(device_id, upn, signed_in_at);
+CREATE TABLE account_secrets (
+    upn TEXT PRIMARY KEY,
+    password_hash TEXT,
+    password_set_at INTEGER,
+    pin_hash TEXT,
+    pin_set_at INTEGER,
+    questions_set_at INTEGER
+);
+CREATE TABLE security_answers (
+    upn TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    answer_hash TEXT NOT NULL,
+    PRIMARY KEY (upn, question_id)
+);
+CREATE TABLE auth_methods (
+    id TEXT PRIMARY KEY,
+    upn TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    phone_number TEXT,
+    extension TEXT,
+    backup_phone_number TEXT,
+    totp_secret_sealed BLOB,
+    totp_last_step INTEGER,
+    registered_at INTEGER NOT NULL
+);
+CREATE INDEX auth_methods_by_upn ON auth_methods(upn, registered_at);
+CREATE TABLE password_tickets (
+    ticket_hash BLOB PRIMARY KEY,
+    upn TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+);
+CREATE TABLE totp_activations (
+    id TEXT PRIMARY KEY,
+    upn TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    secret_sealed BLOB NOT NULL,
+    activation_code_hash BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    failures INTEGER NOT NULL DEFAULT 0,
+    accepted_step INTEGER,
+    uri_fetched_at INTEGER
+);
+";
+
 /// Applies every migration newer than the database's `user_version`.
 pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
     let current: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -264,6 +325,12 @@ pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
         let tx = connection.unchecked_transaction()?;
         tx.execute_batch(MIGRATION_6)?;
         tx.pragma_update(None, "user_version", 6)?;
+        tx.commit()?;
+    }
+    if current < 7 {
+        let tx = connection.unchecked_transaction()?;
+        tx.execute_batch(MIGRATION_7)?;
+        tx.pragma_update(None, "user_version", 7)?;
         tx.commit()?;
     }
     Ok(())

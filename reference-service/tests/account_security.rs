@@ -1,0 +1,299 @@
+//! After the TAP (issue 13): the user signs in with the TAP on the phone and secures the
+//! account — the 10-minute window of a one-time pass on the manual clock, the policy served,
+//! each refusal leaving the state as it was, and a database that never holds a secret in clear.
+
+mod common;
+
+use common::contract::Contract;
+use common::*;
+use identity_pass_service::Clock;
+use serde_json::{Value, json};
+
+/// Alice approved, her TAP issued: (device, request id, TAP code).
+async fn alice_with_tap(h: &Harness) -> (String, String, String) {
+    let device = h.api.register_device().await;
+    let id = alice_submitted(&h.api, &device).await;
+    approve(h, &id).await;
+    let tap = h.api.post(&format!("/v1/requests/{id}/tap"), Some(&device), &json!({})).await.ok(201);
+    (device, id, tap["temporaryAccessPass"].as_str().expect("code").to_owned())
+}
+
+fn checked(method: &str, path: &str, answer: &Answer) {
+    Contract::load().check(method, path, answer.status.as_u16(), &answer.body);
+}
+
+#[tokio::test]
+async fn signing_in_with_the_tap_opens_a_session_with_a_ten_minute_window() {
+    let h = start().await;
+    let api = &h.api;
+    let (device, id, code) = alice_with_tap(&h).await;
+    let info_path = format!("/v1/requests/{id}/security-info");
+    let sign_in = format!("/v1/requests/{id}/tap/sign-in");
+
+    // Nothing before the sign-in; a wrong or missing code is refused and spends nothing.
+    let before = api.get(&info_path, Some(&device)).await;
+    assert_eq!((before.status.as_u16(), before.code()), (409, "ACCOUNT_SIGN_IN_REQUIRED"));
+    checked("GET", "/v1/requests/{id}/security-info", &before);
+    for body in [json!({ "temporaryAccessPass": "WRONGONE" }), json!({})] {
+        let wrong = api.post(&sign_in, Some(&device), &body).await;
+        assert_eq!((wrong.status.as_u16(), wrong.code()), (401, "TAP_SIGN_IN_REFUSED"));
+    }
+    let tap = api.get(&format!("/v1/requests/{id}/tap"), Some(&device)).await.ok(200);
+    assert_eq!((tap["isUsable"].clone(), tap["signedInAt"].clone()), (json!(true), Value::Null));
+    assert_eq!(h.service.count_rows("account_sessions").expect("count"), 0);
+
+    h.clock.advance(60);
+    let signed_in = api.post(&sign_in, Some(&device), &json!({ "temporaryAccessPass": code })).await;
+    checked("POST", "/v1/requests/{id}/tap/sign-in", &signed_in);
+    let info = signed_in.ok(200);
+    assert_eq!(info["upn"], "alice@contoso.example");
+    assert_eq!(info["signed_in_at"], "2026-11-21T09:01:15Z");
+    assert_eq!(info["registration_deadline"], "2026-11-21T09:11:15Z", "ten minutes after a one-time sign-in");
+    assert_eq!(info["session_expires_at"], "2026-11-21T09:30:15Z", "the TAP's expiry (issued 09:00:15, 30 min)");
+    assert_eq!((info["password_set"].clone(), info["complete"].clone()), (json!(false), json!(false)));
+    assert_eq!(info["methods"], json!([]));
+    assert_eq!(info["policy"]["methods"], json!(["authenticator_app", "sms", "voice"]));
+    assert_eq!(info["policy"]["security_questions"]["count"], 4);
+    let questions = info["policy"]["security_questions"]["questions"].as_array().expect("questions");
+    assert!(questions.len() >= 8);
+    assert!(
+        questions
+            .iter()
+            .all(|q| !q["text"]["en"].as_str().unwrap_or("").is_empty() && !q["text"]["zh-Hans"].as_str().unwrap_or("").is_empty())
+    );
+    let tap = api.get(&format!("/v1/requests/{id}/tap"), Some(&device)).await.ok(200);
+    assert_eq!((tap["methodUsabilityReason"].clone(), tap["signedInAt"].clone()), (json!("OneTimeUsed"), json!("2026-11-21T09:01:15Z")));
+    let again = api.post(&sign_in, Some(&device), &json!({ "temporaryAccessPass": code })).await;
+    assert_eq!((again.status.as_u16(), again.code()), (401, "TAP_SIGN_IN_REFUSED"), "a one-time pass signs in once");
+
+    // Another device (or nobody's) sees no session of its own.
+    let stranger = api.register_device().await;
+    assert_eq!(api.get(&info_path, Some(&stranger)).await.code(), "REQUEST_NOT_FOUND");
+
+    // The window: fine at 9:59, closed at 10:00 with no method, and it stays closed.
+    h.clock.advance(599);
+    api.get(&info_path, Some(&device)).await.ok(200);
+    h.clock.advance(1);
+    let closed = api.get(&info_path, Some(&device)).await;
+    assert_eq!((closed.status.as_u16(), closed.code()), (409, "REGISTRATION_WINDOW_CLOSED"));
+    checked("GET", "/v1/requests/{id}/security-info", &closed);
+    h.clock.advance(600);
+    assert_eq!(api.get(&info_path, Some(&device)).await.code(), "REGISTRATION_WINDOW_CLOSED");
+}
+
+#[tokio::test]
+async fn a_sign_in_elsewhere_is_recorded_the_same_way_but_opens_no_session_on_the_phone() {
+    let h = start().await;
+    let api = &h.api;
+    let (device, id, code) = alice_with_tap(&h).await;
+    api.post("/v1/tap/sign-in", None, &json!({ "upn": "alice@contoso.example", "temporaryAccessPass": code })).await.ok(200);
+    assert_eq!(h.service.count_rows("account_sessions").expect("count"), 1);
+    let tap = api.get(&format!("/v1/requests/{id}/tap"), Some(&device)).await.ok(200);
+    assert_eq!(tap["signedInAt"], "2026-11-21T09:00:15Z");
+    let info = api.get(&format!("/v1/requests/{id}/security-info"), Some(&device)).await;
+    assert_eq!((info.status.as_u16(), info.code()), (409, "ACCOUNT_SIGN_IN_REQUIRED"));
+    let on_phone = api.post(&format!("/v1/requests/{id}/tap/sign-in"), Some(&device), &json!({ "temporaryAccessPass": code })).await;
+    assert_eq!(on_phone.code(), "TAP_SIGN_IN_REFUSED", "the one-time pass was spent elsewhere");
+}
+
+#[tokio::test]
+async fn a_resent_sign_in_is_answered_from_its_key_not_refused_as_a_second_use() {
+    let h = start().await;
+    let api = &h.api;
+    let (device, id, code) = alice_with_tap(&h).await;
+    let path = format!("/v1/requests/{id}/tap/sign-in");
+    let key = fresh_key();
+    let first = api.post_keyed(&path, Some(&device), &key, &json!({ "temporaryAccessPass": code })).await.ok(200);
+    let resent = api.post_keyed(&path, Some(&device), &key, &json!({ "temporaryAccessPass": code })).await;
+    assert!(resent.replayed);
+    assert_eq!(resent.ok(200)["signed_in_at"], first["signed_in_at"]);
+    assert_eq!(h.service.count_rows("account_sessions").expect("count"), 1);
+}
+
+/// Alice signed in with her TAP on her phone: (device, request id, its security-info path).
+async fn alice_signed_in(h: &Harness) -> (String, String, String) {
+    let (device, id, code) = alice_with_tap(h).await;
+    h.api.post(&format!("/v1/requests/{id}/tap/sign-in"), Some(&device), &json!({ "temporaryAccessPass": code })).await.ok(200);
+    (device, id.clone(), format!("/v1/requests/{id}/security-info"))
+}
+
+/// Posts the password page's form as a browser does: (status, page).
+async fn post_password_form(h: &Harness, fields: &[(&str, &str)]) -> (u16, String) {
+    let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+    let response = http_client()
+        .post(format!("{}/account/password", h.api.base))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    (response.status().as_u16(), response.text().await.expect("page"))
+}
+
+fn ticket_of(url: &str) -> String {
+    url.split_once("ticket=").expect("a ticket").1.to_owned()
+}
+
+#[tokio::test]
+async fn the_password_page_takes_the_password_once_and_the_app_sees_it_set() {
+    let h = start().await;
+    let api = &h.api;
+    let (device, id, info_path) = alice_signed_in(&h).await;
+    let path = format!("{info_path}/password-page");
+    let key = fresh_key();
+    let link = api.post_keyed(&path, Some(&device), &key, &json!({})).await;
+    checked("POST", "/v1/requests/{id}/security-info/password-page", &link);
+    let link = link.ok(200);
+    let url = link["url"].as_str().expect("url").to_owned();
+    assert!(url.starts_with(&format!("{}/account/password?ticket=", api.base)), "{url}");
+    assert_eq!(link["expires_at"], "2026-11-21T09:15:15Z");
+    let replay = api.post_keyed(&path, Some(&device), &key, &json!({})).await;
+    assert!(replay.replayed && replay.body["url"].is_null(), "the ticket is not kept for replays: {}", replay.body);
+
+    let page = http_client().get(&url).send().await.expect("page");
+    assert_eq!(page.status().as_u16(), 200);
+    let csp = page.headers()["content-security-policy"].to_str().expect("csp").to_owned();
+    assert!(csp.starts_with("default-src 'none'") && csp.contains("form-action 'self'") && !csp.contains("script-src"), "{csp}");
+    assert!(page.text().await.expect("html").contains("<form method=\"post\" action=\"/account/password\">"));
+    let gone = http_client().get(format!("{}/account/password?ticket=nope", api.base)).send().await.expect("page");
+    assert_eq!(gone.status().as_u16(), 410);
+
+    let ticket = ticket_of(&url);
+    for (password, confirmation, reason) in [
+        ("correct horse battery", "correct horse batterY", "differ"),
+        ("short", "short", "12–256"),
+        ("alice in wonderland", "alice in wonderland", "your name"),
+    ] {
+        let (status, html) = post_password_form(&h, &[("ticket", &ticket), ("password", password), ("confirmation", confirmation)]).await;
+        assert_eq!(status, 422, "{html}");
+        assert!(html.contains(reason), "{html}");
+        assert!(!html.contains(password), "the page does not echo the password");
+        assert_eq!(api.get(&info_path, Some(&device)).await.ok(200)["password_set"], false, "a refusal changes nothing");
+    }
+    let fields = [("ticket", ticket.as_str()), ("password", "correct horse battery"), ("confirmation", "correct horse battery")];
+    let (status, html) = post_password_form(&h, &fields).await;
+    assert_eq!(status, 200, "{html}");
+    assert_eq!(api.get(&info_path, Some(&device)).await.ok(200)["password_set"], true);
+    let (again, _) = post_password_form(&h, &fields).await;
+    assert_eq!(again, 410, "the ticket is spent");
+    let _ = id;
+}
+
+/// Decodes RFC 4648 base32 (no padding), as an authenticator app reads the URI's secret.
+fn base32_decode(text: &str) -> Vec<u8> {
+    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u64, 0);
+    for c in text.bytes() {
+        let value = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".iter().position(|a| *a == c).expect("base32") as u64;
+        buffer = (buffer << 5) | value;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    out
+}
+
+/// What a standard authenticator app shows for `uri` at `now` (RFC 6238 with the URI's
+/// parameters), computed here independently of the service's code.
+fn app_code(uri: &str, now: i64) -> String {
+    let query = url::Url::parse(uri).expect("uri");
+    let parameter = |name: &str| query.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).expect(name);
+    assert_eq!((parameter("algorithm"), parameter("digits"), parameter("period")), ("SHA1".into(), "6".into(), "30".into()));
+    let secret = base32_decode(&parameter("secret"));
+    assert!(secret.len() >= 20, "at least 160 bits");
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, &secret);
+    let mac = ring::hmac::sign(&key, &(now / 30).to_be_bytes());
+    let mac = mac.as_ref();
+    let offset = (mac[19] & 0x0f) as usize;
+    let word = u32::from_be_bytes([mac[offset] & 0x7f, mac[offset + 1], mac[offset + 2], mac[offset + 3]]);
+    format!("{:06}", word % 1_000_000)
+}
+
+/// Starts an activation: (activation id, otpauth URI, activation code).
+async fn start_app(h: &Harness, device: &str, info_path: &str) -> (String, String, String) {
+    let answer = h.api.post(&format!("{info_path}/authenticator-app"), Some(device), &json!({})).await;
+    checked("POST", "/v1/requests/{id}/security-info/authenticator-app", &answer);
+    let body = answer.ok(200);
+    let text = |name: &str| body[name].as_str().expect(name).to_owned();
+    (text("activation_id"), text("otpauth_uri"), text("activation_code"))
+}
+
+async fn verify_app(h: &Harness, device: &str, info_path: &str, activation: &str, code: &str) -> Answer {
+    let path = format!("{info_path}/authenticator-app/{activation}/verification");
+    let answer = h.api.post(&path, Some(device), &json!({ "code": code })).await;
+    checked("POST", "/v1/requests/{id}/security-info/authenticator-app/{activation_id}/verification", &answer);
+    answer
+}
+
+#[tokio::test]
+async fn the_authenticator_app_is_registered_with_a_current_code_that_works_only_once() {
+    let h = start().await;
+    let (device, _, info_path) = alice_signed_in(&h).await;
+    let (activation, uri, activation_code) = start_app(&h, &device, &info_path).await;
+    assert!(uri.starts_with("otpauth://totp/Identity%20Pass:alice%40contoso.example?secret="), "{uri}");
+    assert!(uri.contains("&issuer=Identity%20Pass&algorithm=SHA1&digits=6&period=30"), "{uri}");
+    assert_eq!(activation_code.len(), 9);
+
+    let right = app_code(&uri, h.clock.now());
+    let wrong = if right == "000000" { "000001" } else { "000000" };
+    let refused = verify_app(&h, &device, &info_path, &activation, wrong).await;
+    assert_eq!((refused.status.as_u16(), refused.code()), (422, "VERIFICATION_CODE_INVALID"));
+    assert_eq!(h.api.get(&info_path, Some(&device)).await.ok(200)["methods"], json!([]), "a wrong code registers nothing");
+    let unknown = verify_app(&h, &device, &info_path, "act_nope", &right).await;
+    assert_eq!((unknown.status.as_u16(), unknown.code()), (404, "VERIFICATION_NOT_FOUND"));
+
+    // A code one step old still counts (typing takes time); it registers the app.
+    h.clock.advance(30);
+    let info = verify_app(&h, &device, &info_path, &activation, &right).await.ok(200);
+    assert_eq!(info["methods"][0]["kind"], "authenticator_app");
+    assert_eq!(info["registration_deadline"], Value::Null, "a method is registered: the window no longer applies");
+    let replayed = verify_app(&h, &device, &info_path, &activation, &right).await;
+    assert_eq!((replayed.status.as_u16(), replayed.code()), (422, "VERIFICATION_CODE_INVALID"), "an accepted code never counts twice");
+    assert_eq!(h.service.count_rows("auth_methods").expect("count"), 1);
+
+    // The window passes: with a method registered the session goes on.
+    h.clock.advance(700);
+    h.api.get(&info_path, Some(&device)).await.ok(200);
+}
+
+#[tokio::test]
+async fn an_activation_dies_after_five_wrong_codes_or_ten_minutes_and_its_code_gives_the_uri_once() {
+    let h = start().await;
+    let (device, _, info_path) = alice_signed_in(&h).await;
+    let (activation, uri, activation_code) = start_app(&h, &device, &info_path).await;
+    let right = app_code(&uri, h.clock.now());
+    let wrong = if right == "123456" { "654321" } else { "123456" };
+    for attempt in 1..=5 {
+        let refused = verify_app(&h, &device, &info_path, &activation, wrong).await;
+        let expected = if attempt < 5 { (422, "VERIFICATION_CODE_INVALID") } else { (429, "VERIFICATION_ATTEMPTS_EXCEEDED") };
+        assert_eq!((refused.status.as_u16(), refused.code()), expected, "attempt {attempt}");
+    }
+    let dead = verify_app(&h, &device, &info_path, &activation, &right).await;
+    assert_eq!((dead.status.as_u16(), dead.code()), (429, "VERIFICATION_ATTEMPTS_EXCEEDED"), "even the right code, once dead");
+
+    // Another device's app trades the activation code for the same URI, once.
+    let base = h.api.base.clone();
+    let activate = |code: String| {
+        let url = format!("{base}/mfa/activate");
+        async move {
+            let response = http_client().post(url).json(&json!({ "activation_code": code })).send().await;
+            let response = response.expect("sent");
+            (response.status().as_u16(), response.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (second, second_uri, second_code) = start_app(&h, &device, &info_path).await;
+    let (status, body) = activate(second_code.clone()).await;
+    assert_eq!((status, body["otpauth_uri"].as_str()), (200, Some(second_uri.as_str())));
+    assert_eq!(activate(second_code).await.0, 404, "given once");
+    assert_eq!(activate(activation_code).await.0, 404);
+
+    // A third activation registers the app (so the one-time TAP's window no longer applies);
+    // the second, left waiting, expires after its 10 minutes.
+    let (third, third_uri, _) = start_app(&h, &device, &info_path).await;
+    verify_app(&h, &device, &info_path, &third, &app_code(&third_uri, h.clock.now())).await.ok(200);
+    h.clock.advance(600);
+    let expired = verify_app(&h, &device, &info_path, &second, &app_code(&second_uri, h.clock.now())).await;
+    assert_eq!((expired.status.as_u16(), expired.code()), (410, "VERIFICATION_EXPIRED"));
+    assert_eq!(h.service.count_rows("auth_methods").expect("count"), 1);
+}
