@@ -48,7 +48,7 @@ fn secure_view(view: &SessionView) -> &identity_pass_core::flow::account_securit
 }
 
 async fn signed_in(env: &Env) -> (OnboardingRuntime, String) {
-    let phone = env.phone(StatusMode::LongPoll);
+    let phone = env.phone(StatusMode::LongPoll { wait_seconds: 3 });
     let (phone, request_id, _code) = walk_get_tap(env, phone, |p| p).await;
     assert_eq!(
         phone.view().view.primary_action.map(|a| a.code).as_deref(),
@@ -69,11 +69,13 @@ async fn from_the_tap_to_a_secured_account_with_the_service_deciding_each_step()
 
     // The mobile app: the barcode, scanned by an authenticator app.
     phone.send(ShellEvent::SecurityTaskChosen { task: SecurityTaskKind::AuthenticatorApp });
-    let shown = wait_screen(&phone, |s| {
-        matches!(s, Screen::SecureAccount { view } if matches!(view.task, SecurityTaskView::AuthenticatorApp { barcode: Some(_), .. }))
-    })
+    let shown = wait_screen(
+        &phone,
+        |s| matches!(s, Screen::SecureAccount { view } if matches!(view.task, SecurityTaskView::AuthenticatorApp { barcode: Some(_), .. })),
+    )
     .await;
-    let SecurityTaskView::AuthenticatorApp { barcode: Some(barcode), activation_code: Some(activation_code), .. } = &secure_view(&shown).task
+    let SecurityTaskView::AuthenticatorApp { barcode: Some(barcode), activation_code: Some(activation_code), .. } =
+        &secure_view(&shown).task
     else {
         unreachable!()
     };
@@ -87,9 +89,10 @@ async fn from_the_tap_to_a_secured_account_with_the_service_deciding_each_step()
 
     // The same code again is refused (a code seen over a shoulder): the service says why.
     phone.send(ShellEvent::SecurityTaskChosen { task: SecurityTaskKind::AuthenticatorApp });
-    wait_screen(&phone, |s| {
-        matches!(s, Screen::SecureAccount { view } if matches!(view.task, SecurityTaskView::AuthenticatorApp { barcode: Some(_), .. }))
-    })
+    wait_screen(
+        &phone,
+        |s| matches!(s, Screen::SecureAccount { view } if matches!(view.task, SecurityTaskView::AuthenticatorApp { barcode: Some(_), .. })),
+    )
     .await;
     phone.send(ShellEvent::VerificationCodeEntered { code: SecretString::new("000000".into()) });
     wait_until(|| phone.view().view.notice.is_some()).await;
@@ -98,9 +101,10 @@ async fn from_the_tap_to_a_secured_account_with_the_service_deciding_each_step()
 
     // Four security questions, from the admin's list.
     phone.send(ShellEvent::SecurityTaskChosen { task: SecurityTaskKind::SecurityQuestions });
-    let questions = wait_screen(&phone, |s| {
-        matches!(s, Screen::SecureAccount { view } if matches!(view.task, SecurityTaskView::SecurityQuestions { .. }))
-    })
+    let questions = wait_screen(
+        &phone,
+        |s| matches!(s, Screen::SecureAccount { view } if matches!(view.task, SecurityTaskView::SecurityQuestions { .. })),
+    )
     .await;
     let SecurityTaskView::SecurityQuestions { questions, count } = &secure_view(&questions).task else { unreachable!() };
     assert_eq!(*count, 4);
@@ -144,7 +148,7 @@ async fn from_the_tap_to_a_secured_account_with_the_service_deciding_each_step()
     assert_eq!(done.view.primary_action.map(|a| a.code).as_deref(), Some("FLOW_ACTION_FINISH"));
     phone.send(ShellEvent::Continue);
     wait_screen(&phone, |s| matches!(s, Screen::Done { .. })).await;
-    phone.shutdown().await;
+    phone.shutdown();
 }
 
 /// The browser on the password page: the form, then its submission.
@@ -161,9 +165,26 @@ async fn set_password_in_the_browser(url: &str, password: &str) {
     let answer = http
         .post(action)
         .header("Origin", url.split("/account").next().unwrap_or_default())
-        .form(&[("ticket", ticket), ("password", password), ("confirmation", password)])
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("ticket={ticket}&password={}&confirmation={}", form_encode(password), form_encode(password)))
         .send()
         .await
         .expect("the form");
     assert!(answer.status().is_success(), "{}", answer.status());
+}
+
+/// `application/x-www-form-urlencoded` for a value.
+fn form_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else if b == b' ' {
+                "+".into()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
