@@ -297,3 +297,167 @@ async fn an_activation_dies_after_five_wrong_codes_or_ten_minutes_and_its_code_g
     assert_eq!((expired.status.as_u16(), expired.code()), (410, "VERIFICATION_EXPIRED"));
     assert_eq!(h.service.count_rows("auth_methods").expect("count"), 1);
 }
+
+#[tokio::test]
+async fn a_pin_must_follow_the_policy_and_differ_from_the_previous_one() {
+    let h = start().await;
+    let (device, _, info_path) = alice_signed_in(&h).await;
+    let path = format!("{info_path}/pin");
+    for (pin, confirmation, code) in [
+        ("4826", "4827", "PIN_MISMATCH"),
+        ("48a6", "48a6", "PIN_NOT_DIGITS"),
+        ("482", "482", "PIN_POLICY_LENGTH"),
+        ("482604826", "482604826", "PIN_POLICY_LENGTH"),
+        ("7777", "7777", "PIN_REPEATED_DIGITS"),
+        ("4000", "4000", "PIN_REPEATED_DIGITS"),
+        ("1234", "1234", "PIN_SEQUENTIAL_DIGITS"),
+        ("9876", "9876", "PIN_SEQUENTIAL_DIGITS"),
+    ] {
+        let refused = h.api.post(&path, Some(&device), &json!({ "pin": pin, "confirmation": confirmation })).await;
+        checked("POST", "/v1/requests/{id}/security-info/pin", &refused);
+        assert_eq!((refused.status.as_u16(), refused.code()), (422, code), "{pin}");
+        assert_eq!(h.api.get(&info_path, Some(&device)).await.ok(200)["pin_set"], false, "{pin} changed nothing");
+    }
+    let set = h.api.post(&path, Some(&device), &json!({ "pin": "4826", "confirmation": "4826" })).await;
+    checked("POST", "/v1/requests/{id}/security-info/pin", &set);
+    assert_eq!(set.ok(200)["pin_set"], true);
+    let same = h.api.post(&path, Some(&device), &json!({ "pin": "4826", "confirmation": "4826" })).await;
+    assert_eq!((same.status.as_u16(), same.code()), (422, "PIN_PREVIOUS"));
+    h.api.post(&path, Some(&device), &json!({ "pin": "5937", "confirmation": "5937" })).await.ok(200);
+}
+
+fn four_answers(answer: &str) -> Value {
+    let ids = ["first_school", "first_pet", "birth_city", "first_job"];
+    Value::Array(ids.iter().map(|id| json!({ "question_id": id, "answer": format!("{answer} {id}") })).collect())
+}
+
+#[tokio::test]
+async fn exactly_four_distinct_known_questions_are_answered_and_can_be_answered_again() {
+    let h = start().await;
+    let (device, _, info_path) = alice_signed_in(&h).await;
+    let path = format!("{info_path}/security-questions");
+    let mut duplicate = four_answers("Ada");
+    duplicate[1]["question_id"] = json!("first_school");
+    let mut unknown = four_answers("Ada");
+    unknown[0]["question_id"] = json!("favourite_colour");
+    let mut short = four_answers("Ada");
+    short[2]["answer"] = json!("  X  ");
+    let mut five = four_answers("Ada");
+    five.as_array_mut().expect("array").push(json!({ "question_id": "first_street", "answer": "Elm Street" }));
+    let three = Value::Array(four_answers("Ada").as_array().expect("array")[..3].to_vec());
+    for (answers, code) in [
+        (three, "SECURITY_QUESTIONS_TOO_FEW"),
+        (five, "SECURITY_QUESTIONS_TOO_FEW"),
+        (duplicate, "SECURITY_QUESTIONS_DUPLICATE"),
+        (unknown, "SECURITY_QUESTION_UNKNOWN"),
+        (short, "SECURITY_ANSWER_TOO_SHORT"),
+    ] {
+        let refused = h.api.post(&path, Some(&device), &json!({ "answers": answers })).await;
+        checked("POST", "/v1/requests/{id}/security-info/security-questions", &refused);
+        assert_eq!((refused.status.as_u16(), refused.code()), (422, code));
+        assert_eq!(h.api.get(&info_path, Some(&device)).await.ok(200)["security_questions_set"], false);
+    }
+    assert_eq!(h.service.count_rows("security_answers").expect("count"), 0);
+    let set = h.api.post(&path, Some(&device), &json!({ "answers": four_answers("Ada") })).await;
+    checked("POST", "/v1/requests/{id}/security-info/security-questions", &set);
+    assert_eq!(set.ok(200)["security_questions_set"], true);
+    let mut others = four_answers("Grace");
+    others[3]["question_id"] = json!("first_street");
+    h.api.post(&path, Some(&device), &json!({ "answers": others })).await.ok(200);
+    assert_eq!(h.service.count_rows("security_answers").expect("count"), 4, "setting again replaces all four");
+}
+
+/// Every text and blob in every column of every table of the service's database.
+fn every_stored_value(db: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let connection = rusqlite::Connection::open(db).expect("open the database");
+    let tables: Vec<String> = connection
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .expect("tables")
+        .query_map([], |row| row.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("names");
+    let mut values = Vec::new();
+    for table in tables {
+        let mut query = connection.prepare(&format!("SELECT * FROM \"{table}\"")).expect("select");
+        let columns: Vec<String> = query.column_names().map(str::to_owned).collect();
+        let mut rows = query.query([]).expect("rows");
+        while let Some(row) = rows.next().expect("row") {
+            for (index, column) in columns.iter().enumerate() {
+                let bytes = match row.get_ref(index).expect("value") {
+                    rusqlite::types::ValueRef::Text(text) | rusqlite::types::ValueRef::Blob(text) => text.to_vec(),
+                    rusqlite::types::ValueRef::Integer(n) => n.to_string().into_bytes(),
+                    _ => continue,
+                };
+                values.push((format!("{table}.{column}"), bytes));
+            }
+        }
+    }
+    values
+}
+
+#[tokio::test]
+async fn the_whole_path_from_the_tap_to_a_secured_account_keeps_no_secret_in_clear() {
+    let h = start().await;
+    let api = &h.api;
+    let (device, _, info_path) = alice_signed_in(&h).await;
+
+    // The authenticator app, verified with the code a standard app computes from the URI.
+    let (activation, uri, _) = start_app(&h, &device, &info_path).await;
+    let info = verify_app(&h, &device, &info_path, &activation, &app_code(&uri, h.clock.now())).await.ok(200);
+    assert_eq!(info["complete"], false, "the password and the questions are still to do");
+    // The questions, the PIN, the password on its page.
+    api.post(&format!("{info_path}/security-questions"), Some(&device), &json!({ "answers": four_answers("Zanzibar Lighthouse") }))
+        .await
+        .ok(200);
+    api.post(&format!("{info_path}/pin"), Some(&device), &json!({ "pin": "48260513", "confirmation": "48260513" })).await.ok(200);
+    let link = api.post(&format!("{info_path}/password-page"), Some(&device), &json!({})).await.ok(200);
+    let ticket = ticket_of(link["url"].as_str().expect("url"));
+    let password = "Quixotic Marmalade Orbit 42";
+    let (status, _) = post_password_form(&h, &[("ticket", &ticket), ("password", password), ("confirmation", password)]).await;
+    assert_eq!(status, 200);
+    let info = api.get(&info_path, Some(&device)).await.ok(200);
+    assert_eq!(
+        (&info["password_set"], &info["pin_set"], &info["security_questions_set"], &info["complete"]),
+        (&json!(true), &json!(true), &json!(true), &json!(true)),
+        "{info}"
+    );
+    assert_eq!(info["methods"].as_array().map(Vec::len), Some(1));
+
+    // Nothing typed or generated as a secret is in the database in clear.
+    let query = url::Url::parse(&uri).expect("uri");
+    let secret_base32 = query.query_pairs().find(|(k, _)| k == "secret").map(|(_, v)| v.into_owned()).expect("secret");
+    let secret = base32_decode(&secret_base32);
+    let data_key = std::fs::read(identity_pass_service::data_key_path(&h.service.db_path)).expect("the data key file");
+    assert_eq!(data_key.len(), 32);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(identity_pass_service::data_key_path(&h.service.db_path)).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the data key is the owner's only");
+    }
+    let mut needles: Vec<(&str, Vec<u8>)> = vec![
+        ("PIN", b"48260513".to_vec()),
+        ("password", password.as_bytes().to_vec()),
+        ("password, lower-cased", password.to_lowercase().into_bytes()),
+        ("answer", b"zanzibar lighthouse".to_vec()),
+        ("answer as typed", b"Zanzibar Lighthouse".to_vec()),
+        ("TOTP secret", secret.clone()),
+        ("TOTP secret, base32", secret_base32.clone().into_bytes()),
+        ("TOTP secret, hex", secret.iter().map(|b| format!("{b:02x}")).collect::<String>().into_bytes()),
+        ("data key", data_key.clone()),
+        ("password ticket", ticket.clone().into_bytes()),
+    ];
+    needles.push(("otpauth URI", uri.clone().into_bytes()));
+    let values = every_stored_value(&h.service.db_path);
+    assert!(values.len() > 50, "the scan read the database: {} values", values.len());
+    for (what, needle) in &needles {
+        for (column, value) in &values {
+            assert!(!value.windows(needle.len()).any(|w| w == needle.as_slice()), "{what} in clear in {column}");
+        }
+    }
+    let hashes: Vec<&String> = values.iter().map(|(c, _)| c).filter(|c| c.ends_with("_hash")).collect();
+    assert!(hashes.iter().any(|c| *c == "account_secrets.pin_hash") && hashes.iter().any(|c| *c == "security_answers.answer_hash"));
+    let argon2 = |column: &str| values.iter().filter(|(c, _)| c == column).all(|(_, v)| v.starts_with(b"$argon2id$"));
+    assert!(argon2("account_secrets.pin_hash") && argon2("account_secrets.password_hash") && argon2("security_answers.answer_hash"));
+}

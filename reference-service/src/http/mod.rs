@@ -33,6 +33,7 @@ pub mod review_evidence;
 pub mod reviewer_session;
 pub mod routes;
 pub mod security_info;
+pub mod security_secrets;
 pub mod status;
 pub mod tap;
 pub mod verified_id;

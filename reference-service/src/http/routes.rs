@@ -11,7 +11,7 @@ use crate::http::error::ApiError;
 use crate::http::review_evidence;
 use crate::http::{
     audit_log, authenticator_app, console, delegations, devices, evidence, government_id, idempotency, identity_step, liveness, passkey,
-    password_page, push_tokens, request_log, requests, review, reviewer_session, security_info, status, tap, verified_id,
+    password_page, push_tokens, request_log, requests, review, reviewer_session, security_info, security_secrets, status, tap, verified_id,
 };
 use crate::state::AppState;
 
@@ -68,6 +68,8 @@ pub fn table() -> Vec<Route> {
         route(M::POST, "/v1/requests/{id}/security-info/authenticator-app", post(authenticator_app::start)),
         route(M::POST, "/v1/requests/{id}/security-info/authenticator-app/{activation_id}/verification", post(authenticator_app::verify)),
         route(M::POST, "/mfa/activate", post(authenticator_app::activate)),
+        route(M::POST, "/v1/requests/{id}/security-info/pin", post(security_secrets::set_pin)),
+        route(M::POST, "/v1/requests/{id}/security-info/security-questions", post(security_secrets::set_questions)),
         route(M::GET, "/account/password", get(password_page::show)),
         route(M::POST, "/account/password", post(password_page::submit)),
         route(M::POST, "/v1/requests/{id}/passkey/options", post(passkey::options)),

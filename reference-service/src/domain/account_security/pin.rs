@@ -5,9 +5,9 @@
 use crate::domain::DomainError;
 use crate::domain::account_security::policy::PinPolicy;
 
-/// Checks a new PIN and its confirmation. `is_previous` says whether it equals the current one
-/// (the caller compares against the stored hash; the domain never sees it).
-pub fn check_new(policy: &PinPolicy, pin: &str, confirmation: &str, is_previous: impl FnOnce(&str) -> bool) -> Result<(), DomainError> {
+/// Checks a new PIN and its confirmation against the policy. Whether it is the current PIN is
+/// [`check_not_previous`]'s, after the (slow) comparison with the stored hash.
+pub fn check_new(policy: &PinPolicy, pin: &str, confirmation: &str) -> Result<(), DomainError> {
     if pin != confirmation {
         return Err(DomainError::PinMismatch);
     }
@@ -25,10 +25,12 @@ pub fn check_new(policy: &PinPolicy, pin: &str, confirmation: &str, is_previous:
     if steps.iter().all(|s| *s == 1) || steps.iter().all(|s| *s == -1) {
         return Err(DomainError::PinSequentialDigits);
     }
-    if is_previous(pin) {
-        return Err(DomainError::PinPrevious);
-    }
     Ok(())
+}
+
+/// A new PIN must differ from the one it replaces (`is_previous`: it matched the stored hash).
+pub fn check_not_previous(is_previous: bool) -> Result<(), DomainError> {
+    if is_previous { Err(DomainError::PinPrevious) } else { Ok(()) }
 }
 
 #[cfg(test)]
@@ -36,17 +38,14 @@ mod tests {
     use super::*;
 
     fn check(pin: &str) -> Result<(), DomainError> {
-        check_new(&PinPolicy { required: false, min_length: 4, max_length: 8 }, pin, pin, |_| false)
+        check_new(&PinPolicy { required: false, min_length: 4, max_length: 8 }, pin, pin)
     }
 
     #[test]
     fn pins_follow_the_policy() {
         assert_eq!(check("4826"), Ok(()));
         assert_eq!(check("48260"), Ok(()));
-        assert_eq!(
-            check_new(&PinPolicy { required: false, min_length: 4, max_length: 8 }, "4826", "4827", |_| false),
-            Err(DomainError::PinMismatch)
-        );
+        assert_eq!(check_new(&PinPolicy { required: false, min_length: 4, max_length: 8 }, "4826", "4827"), Err(DomainError::PinMismatch));
         assert_eq!(check("48a6"), Err(DomainError::PinNotDigits));
         assert_eq!(check("482"), Err(DomainError::PinPolicyLength { min: 4, max: 8 }));
         assert_eq!(check("482648264"), Err(DomainError::PinPolicyLength { min: 4, max: 8 }));
@@ -55,7 +54,7 @@ mod tests {
         assert_eq!(check("1234"), Err(DomainError::PinSequentialDigits));
         assert_eq!(check("9876"), Err(DomainError::PinSequentialDigits));
         assert_eq!(check("1235"), Ok(()), "a run that breaks is allowed");
-        let policy = PinPolicy { required: false, min_length: 4, max_length: 8 };
-        assert_eq!(check_new(&policy, "4826", "4826", |p| p == "4826"), Err(DomainError::PinPrevious));
+        assert_eq!(check_not_previous(true), Err(DomainError::PinPrevious));
+        assert_eq!(check_not_previous(false), Ok(()));
     }
 }
