@@ -7,45 +7,14 @@
 
 mod common;
 
+use common::account_security::*;
 use common::*;
 use identity_pass_core::SecretString;
 use identity_pass_core::flow::account_security::{SecurityAnswer, SecurityTaskKind};
-use identity_pass_core::flow::account_security_view::{QrMatrix, SecurityTaskView};
+use identity_pass_core::flow::account_security_view::SecurityTaskView;
 use identity_pass_core::flow::view::Screen;
 use identity_pass_core::flow::{Effect, ShellEvent};
-use identity_pass_runtime::{OnboardingRuntime, SessionView, StatusMode};
-
-/// The barcode as an authenticator app's camera sees it: decoded by `quircs` from a rendered
-/// image (4 modules of quiet zone, 4 pixels a module).
-fn scan(barcode: &QrMatrix) -> String {
-    const SCALE: u32 = 4;
-    let side = (barcode.size + 8) * SCALE;
-    let pixels: Vec<u8> = (0..side * side)
-        .map(|i| {
-            let (x, y) = (i % side / SCALE, i / side / SCALE);
-            let dark = x >= 4 && y >= 4 && barcode.is_dark(x - 4, y - 4);
-            if dark { 0 } else { 255 }
-        })
-        .collect();
-    let mut decoder = quircs::Quirc::default();
-    let codes = decoder.identify(side as usize, side as usize, &pixels);
-    let code = codes.into_iter().next().expect("one barcode").expect("it is found");
-    let data = code.decode().expect("it decodes");
-    String::from_utf8(data.payload).expect("the payload is text")
-}
-
-/// The code a standard TOTP app shows for `otpauth_uri` at `unix_seconds`.
-fn authenticator_code(otpauth_uri: &str, unix_seconds: u64) -> String {
-    let totp = totp_rs::TOTP::from_url(otpauth_uri).expect("a standard otpauth URI");
-    totp.generate(unix_seconds)
-}
-
-fn secure_view(view: &SessionView) -> &identity_pass_core::flow::account_security_view::SecureAccountView {
-    match &view.view.screen {
-        Screen::SecureAccount { view } => view,
-        other => panic!("not securing the account: {other:?}"),
-    }
-}
+use identity_pass_runtime::{OnboardingRuntime, StatusMode};
 
 async fn signed_in(env: &Env) -> (OnboardingRuntime, String) {
     let phone = env.phone(StatusMode::LongPoll { wait_seconds: 3 });
@@ -131,17 +100,7 @@ async fn from_the_tap_to_a_secured_account_with_the_service_deciding_each_step()
     // The password: the service's page, in the browser (this test).
     phone.send(ShellEvent::SecurityTaskChosen { task: SecurityTaskKind::Password });
     wait_until(|| env.shell.saw(|e| matches!(e, Effect::OpenPasswordPage { .. }))).await;
-    let url = env
-        .shell
-        .effects
-        .lock()
-        .expect("effects")
-        .iter()
-        .find_map(|e| match e {
-            Effect::OpenPasswordPage { url } => Some(url.expose_secret().to_owned()),
-            _ => None,
-        })
-        .expect("the page");
+    let url = password_page(&env).expect("the page");
     set_password_in_the_browser(&url, "correct horse battery staple 42").await;
     phone.send(ShellEvent::AppResumed);
     let done = wait_screen(&phone, |s| matches!(s, Screen::SecureAccount { view } if view.complete)).await;
@@ -149,42 +108,4 @@ async fn from_the_tap_to_a_secured_account_with_the_service_deciding_each_step()
     phone.send(ShellEvent::Continue);
     wait_screen(&phone, |s| matches!(s, Screen::Done { .. })).await;
     phone.shutdown();
-}
-
-/// The browser on the password page: the form, then its submission.
-async fn set_password_in_the_browser(url: &str, password: &str) {
-    let http = reqwest::Client::new();
-    let page = http.get(url).send().await.expect("the page");
-    assert!(page.status().is_success());
-    let csp = page.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    assert!(csp.contains("default-src 'none'") || csp.contains("default-src 'self'"), "a strict CSP: {csp}");
-    let html = page.text().await.expect("html");
-    assert!(html.contains("<form"), "{html}");
-    let ticket = url.split("ticket=").nth(1).expect("a ticket").split('&').next().unwrap_or_default();
-    let action = url.split('?').next().unwrap_or_default();
-    let answer = http
-        .post(action)
-        .header("Origin", url.split("/account").next().unwrap_or_default())
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(format!("ticket={ticket}&password={}&confirmation={}", form_encode(password), form_encode(password)))
-        .send()
-        .await
-        .expect("the form");
-    assert!(answer.status().is_success(), "{}", answer.status());
-}
-
-/// `application/x-www-form-urlencoded` for a value.
-fn form_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else if b == b' ' {
-                "+".into()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

@@ -106,6 +106,27 @@ fn encodings(value: &[u8]) -> Vec<Vec<u8>> {
 }
 
 /// Every file below `dir`, with its bytes.
+/// RFC 4648 base32 (the otpauth secret's alphabet), unpadded.
+fn base32_decode(text: &str) -> Vec<u8> {
+    let mut bits = 0u64;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for c in text.bytes() {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => continue,
+        };
+        bits = (bits << 5) | u64::from(value);
+        count += 5;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+        }
+    }
+    out
+}
+
 fn files_below(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).expect("readable dir") {
@@ -157,6 +178,11 @@ async fn a_whole_onboarding_at_trace_level_leaves_no_secret_outside_its_place() 
     let phone = env.phone(StatusMode::LongPoll { wait_seconds: 5 });
     let (phone, _, first_tap) = walk_get_tap(&env, phone, |p| p).await;
     let second_tap = new_tap_through_the_fast_path(&env, &phone).await;
+    // After the TAP: the account secured in the app, with canary answers and password.
+    let answers = ["Canary-Answer-Kestrel", "Canary-Answer-Marmot", "Canary-Answer-Ocelot", "Canary-Answer-Tapir"];
+    let password = "Canary-Password-Quokka-2026";
+    let otpauth_uri = common::account_security::secure_the_account(&env, &phone, answers, password).await;
+    let totp_secret = otpauth_uri.split("secret=").nth(1).and_then(|s| s.split('&').next()).expect("a secret").to_owned();
     drop(phone);
 
     // The values this onboarding made, read from their allowed places.
@@ -180,6 +206,15 @@ async fn a_whole_onboarding_at_trace_level_leaves_no_secret_outside_its_place() 
         (Secret::whole("the Verified ID", signature.as_bytes()), vec!["store:VerifiedId", "db:verified_ids.jws"]),
         (Secret::picture("the selfie", &selfies[0]), vec!["db:selfies.jpeg"]),
     ];
+    // Typed or shown once, kept by the service only as hashes or sealed: nowhere in clear.
+    secrets.push((Secret::whole("the TOTP secret", totp_secret.as_bytes()), vec![]));
+    secrets.push((Secret::whole("the TOTP secret's bytes", &base32_decode(&totp_secret)), vec![]));
+    secrets.push((Secret::whole("the password", password.as_bytes()), vec![]));
+    for answer in answers {
+        secrets.push((Secret::whole("a security answer", answer.as_bytes()), vec![]));
+        // The service hashes the normalised answer: that form must not be in clear either.
+        secrets.push((Secret::whole("a normalised security answer", answer.to_lowercase().as_bytes()), vec![]));
+    }
     for (i, capture) in captures.iter().enumerate() {
         secrets.push((Secret::picture(&format!("liveness capture {i}"), capture), vec!["db:liveness_captures.jpeg"]));
     }

@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+pub mod account_security;
 pub mod contract;
 pub mod http_message;
 pub mod lossy_proxy;
