@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's main job: the desktop shell runs the whole onboarding in this terminal, against
 # the embedded reference service — scripted by default (sample answers, the bundled sample
-# selfie, a scripted reviewer), from the first screen to a TAP with its countdown.
+# selfie, a scripted reviewer), from the first screen to a TAP with its countdown, then through
+# securing the account with it (the mobile app, the security questions, the password).
 # Extra arguments go to the shell: `bash scripts/demo.sh --help`, `--lang zh`, `--interactive`.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,6 +1,9 @@
 //! Who answers the screens: the script (printing what it "types" and "presses", so the output
 //! reads like a session) or the person at the keyboard.
 
+use identity_pass_core::SecretString;
+use identity_pass_core::flow::account_security::SecurityAnswer;
+use identity_pass_core::flow::account_security_view::SecurityQuestionView;
 use identity_pass_core::flow::identity_entry::{IdentityForm, StaffKind};
 use identity_pass_core::messages::LocalizedMessage;
 
@@ -134,5 +137,57 @@ impl Answers {
                 Ok((year, month, day))
             }
         }
+    }
+
+    /// The security questions: `count` picked from `questions` and answered. The answers are
+    /// secrets (the service keeps only their hashes): the transcript never shows them.
+    pub fn security_answers(
+        &self,
+        render: &mut Renderer,
+        chrome: Chrome,
+        count: u32,
+        questions: &[SecurityQuestionView],
+    ) -> Result<Vec<SecurityAnswer>, InputClosed> {
+        match self {
+            Answers::Scripted(_) => {
+                let mut answers = Vec::new();
+                for (n, question) in questions.iter().take(count as usize).enumerate() {
+                    // More questions than samples only under another policy: answers still valid.
+                    let answer =
+                        script::SAMPLE_SECURITY_ANSWERS.get(n).map_or_else(|| format!("Sample answer {}", n + 1), |a| (*a).to_owned());
+                    render.info(&chrome.typed(&question.text, &chrome.not_shown()));
+                    answers.push(SecurityAnswer { question_id: question.id.clone(), answer: SecretString::new(answer) });
+                }
+                Ok(answers)
+            }
+            Answers::Interactive(keyboard) => {
+                let mut answers = Vec::new();
+                for nth in 1..=count as usize {
+                    // Only a number of the list is taken here; the service judges the choice
+                    // (the same question twice, too short an answer) and the core explains it.
+                    let question = loop {
+                        let typed = Self::ask(keyboard, render, &chrome.label_question_pick(nth, count, questions.len()))?;
+                        if let Some(question) = typed.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| questions.get(i)) {
+                            break question;
+                        }
+                    };
+                    let answer = Self::ask(keyboard, render, &chrome.label_answer(&question.text))?;
+                    answers.push(SecurityAnswer { question_id: question.id.clone(), answer: SecretString::new(answer) });
+                }
+                Ok(answers)
+            }
+        }
+    }
+
+    /// The code the person's own authenticator app shows (interactive mode; the script's
+    /// stand-in app computes its own).
+    pub fn app_code(keyboard: &Keyboard, render: &mut Renderer, chrome: Chrome) -> Result<SecretString, InputClosed> {
+        Ok(SecretString::new(Self::ask(keyboard, render, &chrome.label_app_code())?))
+    }
+
+    /// Back from the password page: true to ask the service, false to quit.
+    pub fn password_done(keyboard: &Keyboard, render: &mut Renderer, chrome: Chrome) -> Result<bool, InputClosed> {
+        let answer = Self::ask(keyboard, render, &chrome.password_done_prompt())?;
+        Ok(!answer.eq_ignore_ascii_case("q"))
     }
 }

@@ -1,4 +1,5 @@
-//! The shell's own words: CLI chrome only (labels, prompts, progress, the reviewer's narration).
+//! The shell's own words: CLI chrome only (labels, prompts, progress, the narration of the
+//! scripted reviewer and of the stand-in authenticator app and browser).
 //! Everything the user reads about the onboarding itself — titles, bodies, buttons, notices,
 //! camera guidance — comes from the core's catalog through the view.
 
@@ -197,9 +198,70 @@ impl Chrome {
             Locale::SimplifiedChinese => format!("{remaining} 后过期"),
         }
     }
-    /// How to leave the TAP screen interactively.
-    pub fn tap_quit_hint(self) -> String {
-        self.pick("press Enter to quit; the TAP stays valid until it expires", "按回车键退出；TAP 在过期前仍然有效")
+    /// What the person can do on the TAP screen: go on, or leave with the TAP still valid.
+    pub fn tap_hint(self, action: &str) -> String {
+        match self.0 {
+            Locale::English => format!("press Enter for \"{action}\", or type q to quit; the TAP stays valid until it expires"),
+            Locale::SimplifiedChinese => format!("按回车键执行“{action}”，输入 q 退出；TAP 在过期前仍然有效"),
+        }
+    }
+    /// The stand-in authenticator app took the activation's link.
+    pub fn stand_in_app_added(self, account: &str) -> String {
+        match self.0 {
+            Locale::English => format!("stand-in authenticator app: added {account}; it shows a new 6-digit code every 30 s"),
+            Locale::SimplifiedChinese => format!("模拟身份验证器应用：已添加 {account}；每 30 秒显示新的 6 位验证码"),
+        }
+    }
+    /// The desktop has no authenticator app: the person scans with their phone.
+    pub fn scan_with_phone(self) -> String {
+        self.pick(
+            "scan the barcode with the authenticator app on your phone (Microsoft Authenticator or any TOTP app)",
+            "请用手机上的身份验证器应用（Microsoft Authenticator 或任何 TOTP 应用）扫描条形码",
+        )
+    }
+    /// Form label: the code the authenticator app shows.
+    pub fn label_app_code(self) -> String {
+        self.pick("Code shown by the authenticator app", "身份验证器应用显示的验证码")
+    }
+    /// Form label: which question, by its number in the list.
+    pub fn label_question_pick(self, nth: usize, count: u32, listed: usize) -> String {
+        match self.0 {
+            Locale::English => format!("Question {nth} of {count}: its number (1–{listed})"),
+            Locale::SimplifiedChinese => format!("第 {nth} 个问题（共 {count} 个）：输入编号（1–{listed}）"),
+        }
+    }
+    /// Form label: the answer to a question.
+    pub fn label_answer(self, question: &str) -> String {
+        self.pick("Answer to ", "回答：") + &format!("\"{question}\"")
+    }
+    /// What replaces a typed secret in the transcript.
+    pub fn not_shown(self) -> String {
+        self.pick("(not shown)", "（不显示）")
+    }
+    /// The stand-in browser opens the password page.
+    pub fn password_page_scripted(self, address: &str) -> String {
+        match self.0 {
+            Locale::English => format!("stand-in browser: opens the password page {address} and sets the sample password (not shown)"),
+            Locale::SimplifiedChinese => format!("模拟浏览器：打开密码设置页面 {address} 并设置示例密码（不显示）"),
+        }
+    }
+    /// The page took the password: the app asks the service.
+    pub fn password_page_answered(self) -> String {
+        self.pick(
+            "stand-in browser: the page took the password; back in the app, which asks the service",
+            "模拟浏览器：页面已接受密码；返回应用，由应用向服务确认",
+        )
+    }
+    /// The password page, for a person to open.
+    pub fn password_page(self, url: &str) -> String {
+        match self.0 {
+            Locale::English => format!("password: open {url} in a browser and set your permanent password there (the link works once)"),
+            Locale::SimplifiedChinese => format!("密码：请在浏览器中打开 {url} 并设置永久密码（链接仅可使用一次）"),
+        }
+    }
+    /// Back from the password page.
+    pub fn password_done_prompt(self) -> String {
+        self.pick("press Enter here when the page says your password is set", "页面显示密码已设置后，请在此按回车键")
     }
     /// The closing summary.
     pub fn summary(self, seconds: f64, embedded_service: bool, tap: bool) -> String {
@@ -261,5 +323,9 @@ impl Chrome {
     /// The onboarding ended without a TAP.
     pub fn ended_without_tap(self) -> String {
         self.pick("the onboarding ended without a TAP", "入职流程结束，未获得 TAP")
+    }
+    /// The onboarding stopped while securing the account.
+    pub fn stopped_after_tap(self) -> String {
+        self.pick("the onboarding stopped after the TAP; the account is not fully secured", "入职流程在 TAP 之后中止；账户尚未完全受保护")
     }
 }

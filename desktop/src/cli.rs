@@ -7,7 +7,7 @@ use clap::{Parser, ValueEnum};
 use identity_pass_core::messages::Locale;
 
 /// Identity Pass in a terminal: the whole onboarding, from the first screen to a Temporary
-/// Access Pass, against the embedded reference service.
+/// Access Pass and the account secured with it, against the embedded reference service.
 #[derive(Debug, Parser)]
 #[command(name = "identity-pass-desktop", version, after_help = AFTER_HELP)]
 pub struct Cli {
@@ -60,8 +60,10 @@ impl Language {
 
 const AFTER_HELP: &str = "\
 Scripted (default): sample answers for alice@contoso.example, the bundled sample selfie and a
-scripted reviewer; it stops a few seconds after the TAP appears. Exit status: 0 when a TAP was
-shown (or, with --passkey-path, a passkey registered), 1 when the onboarding ended without one, 2 for bad arguments or an unusable selfie/camera.
+scripted reviewer; a few seconds after the TAP appears it secures the account with it (a stand-in
+authenticator app, sample security answers, a stand-in browser on the password page). Exit
+status: 0 when the onboarding finished (or, interactively, the person quit on the TAP screen), 1
+when it did not, 2 for bad arguments or an unusable selfie/camera.
 
   identity-pass-desktop                         # the README's demo (bash scripts/demo.sh)
   identity-pass-desktop --lang zh

@@ -1,14 +1,19 @@
 //! The shell's loop: shows every view the runtime publishes, performs the platform's effects
-//! (permissions, camera, the call, notifications), and answers each screen — from the script or
-//! the keyboard — until the TAP is on screen or the onboarding ends.
+//! (permissions, camera, the call, notifications, the authenticator app's link, the password
+//! page), and answers each screen — from the script or the keyboard — through the TAP and the
+//! securing of the account (the mobile app, the security questions, the password) to the end.
 //!
-//! All decisions about the onboarding are the core's; this loop only plays the phone's part.
+//! All decisions about the onboarding are the core's, and what is registered is the service's
+//! word; this loop only plays the phone's part (and, in scripted mode, the authenticator app's
+//! and the browser's).
 
 use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use identity_pass_core::SecretString;
+use identity_pass_core::flow::account_security::SecurityTaskKind;
+use identity_pass_core::flow::account_security_view::{SecureAccountView, SecurityTaskView};
 use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
 use identity_pass_core::flow::view::{ReviewStage, Screen, ViewState};
 use identity_pass_core::flow::{Effect, ShellEvent};
@@ -16,7 +21,9 @@ use identity_pass_core::messages::{Locale, flow as flow_messages};
 use identity_pass_runtime::{Clock, OnboardingRuntime, SystemClock};
 
 use crate::answers::Answers;
+use crate::authenticator::StandInAuthenticatorApp;
 use crate::backend::Backend;
+use crate::browser;
 use crate::camera::{Camera, CameraInputError};
 use crate::chrome::Chrome;
 use crate::frames;
@@ -33,13 +40,13 @@ const TICK: Duration = Duration::from_millis(250);
 /// How the session ended well.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Finish {
-    /// The TAP was shown with its countdown.
+    /// The TAP was shown with its countdown and the person quit there (interactive mode).
     TapShown,
     /// The flow reached its final screen.
     Done,
 }
 
-/// Why the session ended without a TAP.
+/// Why the session ended before its end.
 #[derive(Debug, thiserror::Error)]
 pub enum DriveError {
     /// Stdin closed while an answer was needed.
@@ -51,7 +58,7 @@ pub enum DriveError {
     /// A scripted reviewer's call failed.
     #[error("the scripted reviewer's call failed: {0}")]
     Reviewer(String),
-    /// The flow ended on a screen that is not a TAP.
+    /// The flow ended on a screen it cannot go on from, or the script could not go on.
     #[error("{0}")]
     Ended(String),
     /// The user quit.
@@ -104,6 +111,12 @@ pub struct Driver<'a> {
     /// The busy screen (title code) and since when.
     busy_since: Option<(String, Instant)>,
     last_change: Instant,
+    /// Scripted mode's authenticator app (a person uses their phone's).
+    authenticator: StandInAuthenticatorApp,
+    /// The password page's one-use link, from `OpenPasswordPage` until it is used.
+    password_page: Option<SecretString>,
+    /// The stand-in browser has set the password (scripted mode).
+    password_submitted: bool,
 }
 
 impl<'a> Driver<'a> {
@@ -142,7 +155,15 @@ impl<'a> Driver<'a> {
             tap_remaining_ms: None,
             busy_since: None,
             last_change: Instant::now(),
+            authenticator: StandInAuthenticatorApp::default(),
+            password_page: None,
+            password_submitted: false,
         }
+    }
+
+    /// Whether the TAP was shown in this session.
+    pub fn tap_shown(&self) -> bool {
+        self.tap_seen_at.is_some()
     }
 
     /// The renderer, for the closing lines.
@@ -150,7 +171,7 @@ impl<'a> Driver<'a> {
         self.render
     }
 
-    /// Runs until the TAP has been shown, or the onboarding ends.
+    /// Runs until the onboarding ends (or, interactively, the person quits on the TAP screen).
     pub fn run(&mut self) -> Result<Finish, DriveError> {
         // The view published before this loop started (the first screen) is not re-sent.
         self.show(self.runtime.view().view);
@@ -219,7 +240,13 @@ impl<'a> Driver<'a> {
 
     /// True the first time it is called for this screen state.
     fn first_time(&mut self, view: &ViewState) -> bool {
-        let key = Self::act_key(view);
+        self.first_time_with(view, "")
+    }
+
+    /// `first_time` for a screen whose state is more than its title, notice and button (the
+    /// security checklist: the same title after each task, with more done).
+    fn first_time_with(&mut self, view: &ViewState, details: &str) -> bool {
+        let key = format!("{}|{details}", Self::act_key(view));
         if self.acted_on.as_ref() == Some(&key) {
             return false;
         }
@@ -332,9 +359,7 @@ impl<'a> Driver<'a> {
             }
             Screen::Review { stage } => self.review(*stage, &view)?,
             Screen::Tap { .. } => return self.tap(&view),
-            // The drive ends on the TAP screen (`tap`); securing the account after it is driven
-            // by the runtime tests, not yet by this shell.
-            Screen::SecureAccount { .. } => return Err(self.phone_only("securing the account")),
+            Screen::SecureAccount { view: secure } => self.secure_account(&view, secure)?,
             Screen::TapExpired { .. } | Screen::Denied | Screen::ReviewWindowMissed => {
                 if !self.answers.is_interactive() {
                     return Err(DriveError::Ended(view.title.text.clone()));
@@ -434,11 +459,14 @@ impl<'a> Driver<'a> {
         Ok(())
     }
 
+    /// The TAP with its countdown; then "Secure your account" (the script after a few seconds,
+    /// a person with Enter), or, interactively, `q` to leave with the TAP.
     fn tap(&mut self, view: &ViewState) -> Result<Option<Finish>, DriveError> {
         let first = self.tap_seen_at.is_none();
         let seen = *self.tap_seen_at.get_or_insert_with(Instant::now);
         if first && self.answers.is_interactive() {
-            self.render.info(&self.chrome.tap_quit_hint());
+            let action = view.primary_action.as_ref().map(|a| a.text.clone()).unwrap_or_default();
+            self.render.info(&self.chrome.tap_hint(&action));
         }
         if let Some(deadline) = view.deadline {
             // The deadline's phone time is re-estimated with every service answer (its clock
@@ -448,15 +476,142 @@ impl<'a> Driver<'a> {
             self.tap_remaining_ms = Some(remaining);
             self.render.status("countdown", &format!("TAP · {}", self.chrome.expires_in(&countdown(remaining))), Duration::from_secs(1));
         }
-        let done = match self.answers.keyboard() {
-            Some(keyboard) => keyboard.typed()?.is_some(),
+        let go_on = match self.answers.keyboard() {
+            Some(keyboard) => match keyboard.typed()? {
+                Some(line) if line.eq_ignore_ascii_case("q") => {
+                    self.render.clear_status();
+                    return Ok(Some(Finish::TapShown));
+                }
+                Some(_) => true,
+                None => false,
+            },
             None => seen.elapsed() >= script::TAP_SHOWN_FOR,
         };
-        if done {
+        // While signing in (busy) there is no button; a refusal shows its notice and the button
+        // again, a new state to act on.
+        if go_on
+            && !view.busy
+            && let Some(action) = &view.primary_action
+            && self.first_time(view)
+        {
             self.render.clear_status();
-            return Ok(Some(Finish::TapShown));
+            if self.answers.is_interactive() {
+                // The person pressed Enter already, at the countdown.
+                self.render.info(&self.chrome.pressed(&action.text));
+                self.send(ShellEvent::Continue);
+            } else {
+                self.press(view)?;
+            }
         }
         Ok(None)
+    }
+
+    /// The security screen: the checklist, then each task the desktop can do, in the order a
+    /// one-time TAP needs (a method first, within its 10 minutes): the mobile app, the security
+    /// questions, the password; "Finish" once the service says the account is secured.
+    fn secure_account(&mut self, view: &ViewState, secure: &SecureAccountView) -> Result<(), DriveError> {
+        if view.busy {
+            return Ok(());
+        }
+        let done: String = secure.options.iter().map(|o| if o.done { '1' } else { '0' }).collect();
+        let has_barcode = matches!(secure.task, SecurityTaskView::AuthenticatorApp { barcode: Some(_), .. });
+        let details = format!("{done}|{}|{has_barcode}|{}", secure.complete, self.password_page.is_some());
+        if !self.first_time_with(view, &details) {
+            return Ok(());
+        }
+        match &secure.task {
+            SecurityTaskView::Checklist if secure.complete => self.press(view)?,
+            SecurityTaskView::Checklist => self.choose_security_task(view, secure)?,
+            SecurityTaskView::AuthenticatorApp { barcode: Some(_), .. } => match self.answers.keyboard() {
+                Some(keyboard) => {
+                    if view.notice.is_none() {
+                        self.render.info(&self.chrome.scan_with_phone());
+                    }
+                    let code = Answers::app_code(keyboard, &mut self.render, self.chrome)?;
+                    self.answer(vec![ShellEvent::VerificationCodeEntered { code }]);
+                }
+                // "Add to the app on this phone": the link goes to the stand-in app (`perform`).
+                None => self.press(view)?,
+            },
+            // Being made; after a restart the button asks for a new one ("Try again", above).
+            SecurityTaskView::AuthenticatorApp { barcode: None, .. } => {}
+            SecurityTaskView::SecurityQuestions { count, questions } => {
+                if view.notice.is_some() && !self.answers.is_interactive() {
+                    // The same sample answers would be refused the same way.
+                    return Err(DriveError::Ended(view.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()));
+                }
+                let answers = self.answers.security_answers(&mut self.render, self.chrome, *count, questions)?;
+                self.answer(vec![ShellEvent::SecurityAnswersEntered { answers }]);
+            }
+            SecurityTaskView::Password => self.password(view)?,
+            SecurityTaskView::PhoneNumber { .. } | SecurityTaskView::PhoneCode { .. } | SecurityTaskView::Pin { .. } => {
+                return Err(self.phone_only(&view.title.text));
+            }
+        }
+        Ok(())
+    }
+
+    /// The next task on the checklist that is not done, as the service reports it.
+    fn choose_security_task(&mut self, view: &ViewState, secure: &SecureAccountView) -> Result<(), DriveError> {
+        let pending = |task: SecurityTaskKind| secure.options.iter().find(|o| o.task == task && !o.done);
+        // A method first: a one-time TAP's sign-in ends 10 minutes after it without one.
+        let next = if secure.methods.is_empty() {
+            pending(SecurityTaskKind::AuthenticatorApp)
+        } else {
+            pending(SecurityTaskKind::SecurityQuestions).or_else(|| pending(SecurityTaskKind::Password))
+        };
+        let Some(option) = next.cloned() else {
+            // What is left (a PIN the policy requires, or a phone method where the policy offers
+            // no app) is the phone app's to do.
+            let left = match pending(SecurityTaskKind::Pin) {
+                Some(pin) if !secure.methods.is_empty() => pin.label.text.clone(),
+                _ => view.title.text.clone(),
+            };
+            return Err(self.phone_only(&left));
+        };
+        if !self.answers.is_interactive() {
+            let presses = self.presses.entry(option.label.code.clone()).or_default();
+            *presses += 1;
+            if *presses > script::MAX_PRESSES_PER_SCREEN {
+                return Err(DriveError::Ended(format!("the script keeps choosing \"{}\"", option.label.text)));
+            }
+        }
+        if !self.answers.press(&mut self.render, self.chrome, &option.label)? {
+            return Err(DriveError::Quit);
+        }
+        self.send(ShellEvent::SecurityTaskChosen { task: option.task });
+        Ok(())
+    }
+
+    /// The password page is open: the stand-in browser sets the password, or the person does;
+    /// then the app, back in front, asks the service.
+    fn password(&mut self, view: &ViewState) -> Result<(), DriveError> {
+        match self.answers.keyboard() {
+            Some(keyboard) => {
+                // The link was printed when it came (`perform`); it stays usable until used.
+                if self.password_page.is_none() {
+                    return Ok(());
+                }
+                if !Answers::password_done(keyboard, &mut self.render, self.chrome)? {
+                    return Err(DriveError::Quit);
+                }
+            }
+            None => {
+                if self.password_submitted {
+                    // The page took the password, yet the service does not say it is set.
+                    return Err(DriveError::Ended(view.title.text.clone()));
+                }
+                let Some(url) = self.password_page.take() else { return Ok(()) };
+                self.render.info(&self.chrome.password_page_scripted(&browser::shown_address(&url)));
+                self.backend
+                    .block_on(browser::set_password(&url, &script::sample_password()))
+                    .map_err(|e| DriveError::Ended(e.to_string()))?;
+                self.password_submitted = true;
+                self.render.info(&self.chrome.password_page_answered());
+            }
+        }
+        self.answer(vec![ShellEvent::AppResumed]);
+        Ok(())
     }
 
     fn perform(&mut self, effect: Effect) -> Result<(), DriveError> {
@@ -480,10 +635,39 @@ impl<'a> Driver<'a> {
             Effect::ShowNotification { message } => self.render.info(&self.chrome.notification(&message.text)),
             Effect::StartGovernmentIdCheck { handoff_url, .. } => self.partner_check(&handoff_url)?,
             Effect::OpenAuthenticator => self.render.info(&self.chrome.authenticator_on_phone()),
+            Effect::OpenOtpauthLink { uri } => self.stand_in_app(&uri)?,
+            Effect::OpenPasswordPage { url } => {
+                // A person opens it themselves; the script's browser does (`password`), and the
+                // link with its ticket is never printed then.
+                if self.answers.is_interactive() {
+                    self.render.info(&self.chrome.password_page(url.expose_secret()));
+                }
+                self.password_page = Some(url);
+            }
+            Effect::OpenUrl { url } => self.render.info(&format!("→ {url}")),
             // The runtime schedules its own wake-ups and performs every service call and the
             // passkey ceremony.
             _ => {}
         }
+        Ok(())
+    }
+
+    /// "Add to the app on this phone": the stand-in authenticator app takes the link and shows
+    /// its current code, which the script types into the app. Only the script presses it; a
+    /// person scans the barcode with their own phone.
+    fn stand_in_app(&mut self, uri: &SecretString) -> Result<(), DriveError> {
+        if self.answers.is_interactive() {
+            return Ok(());
+        }
+        let account = self.authenticator.add(uri).map_err(|e| DriveError::Ended(e.to_string()))?;
+        self.render.info(&self.chrome.stand_in_app_added(&account));
+        let code = self.authenticator.current_code().map_err(|e| DriveError::Ended(e.to_string()))?;
+        // The code is good for one sign-in within 30 s, as on the app's screen; the secret
+        // behind it is never shown.
+        self.render.info(&self.chrome.typed(&self.chrome.label_app_code(), &code));
+        // Sent, not `answer`ed: the view of "Add to the app" comes after this effect, and must
+        // not count as the code's (the code's own view is busy, then the next task's).
+        self.send(ShellEvent::VerificationCodeEntered { code: SecretString::new(code) });
         Ok(())
     }
 

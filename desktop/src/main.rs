@@ -3,13 +3,17 @@
 //! The README's main job: the whole onboarding in a terminal, against the embedded reference
 //! service. Scripted by default — sample answers, the bundled sample selfie and a scripted
 //! reviewer take it from the first screen to a Temporary Access Pass on screen with its
-//! countdown — and interactive with `--interactive`.
+//! countdown, then, signed in with it, a stand-in authenticator app, sample security answers and
+//! a stand-in browser on the password page secure the account — and interactive with
+//! `--interactive`.
 //!
 //! It plays the phone's part only: every screen's text comes from the core's view, every rule
 //! from the core's flow, every service call from the runtime.
 
 mod answers;
+mod authenticator;
 mod backend;
+mod browser;
 mod camera;
 mod chrome;
 mod cli;
@@ -42,7 +46,7 @@ use driver::{DriveError, Driver, Finish, Reviewer};
 use render::Renderer;
 use shell::{DesktopShell, NoPlatformPasskeys};
 
-/// Why the shell stopped without showing a TAP.
+/// Why the shell stopped before the onboarding's end.
 #[derive(Debug, thiserror::Error)]
 enum DesktopError {
     #[error("{0}")]
@@ -58,8 +62,7 @@ enum DesktopError {
 }
 
 impl DesktopError {
-    /// 2: the command line or its selfie/camera is unusable; 1: the onboarding did not end
-    /// with a TAP.
+    /// 2: the command line or its selfie/camera is unusable; 1: the onboarding did not finish.
     fn exit_code(&self) -> u8 {
         match self {
             DesktopError::Usage(_) | DesktopError::Camera(_) | DesktopError::Drive(DriveError::Camera(_)) => 2,
@@ -161,6 +164,7 @@ fn run(cli: &Cli) -> Result<(), DesktopError> {
 
     let mut driver = Driver::new(&runtime, &backend, inbox, render, locale, answers, reviewer, camera);
     let outcome = driver.run();
+    let tap_shown = driver.tap_shown();
     let mut render = driver.into_renderer();
     let embedded = backend.is_embedded();
     runtime.shutdown();
@@ -173,7 +177,7 @@ fn run(cli: &Cli) -> Result<(), DesktopError> {
         }
         Err(error) => {
             render.plain("");
-            render.plain(&chrome.ended_without_tap());
+            render.plain(&if tap_shown { chrome.stopped_after_tap() } else { chrome.ended_without_tap() });
             Err(error.into())
         }
     }

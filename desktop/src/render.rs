@@ -1,6 +1,7 @@
 //! Prints the screens as they pass: each new screen as a block (title, body, field errors,
-//! notice, the TAP, the main button), chrome lines, and one status line for what takes time
-//! (a spinner while waiting, camera guidance, the call timer, the TAP countdown).
+//! notice, the TAP, the security checklist, the activation barcode, the main button), chrome
+//! lines, and one status line for what takes time (a spinner while waiting, camera guidance, the
+//! call timer, the TAP countdown).
 //!
 //! On a terminal the status line is redrawn in place; when stdout is a pipe or a file (CI, the
 //! tests) it is printed as ordinary lines, throttled so a long wait stays readable.
@@ -8,18 +9,55 @@
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
+use identity_pass_core::eligibility::Platform;
+use identity_pass_core::flow::account_security_view::{QrMatrix, SecureAccountView, SecurityTaskView};
 use identity_pass_core::flow::view::{Screen, ViewState};
 use identity_pass_core::messages::LocalizedMessage;
 
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-/// What identifies a printed screen: a new title, body or set of field errors is a new block.
+/// What identifies a printed screen: a new title, body or set of details (field errors, the
+/// checklist's state) is a new block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct ScreenKey {
     title: String,
     body: Option<String>,
-    field_errors: Vec<String>,
+    details: Vec<String>,
     action: Option<String>,
+}
+
+/// What of the security screen is printed besides its title and body: a change (a task done, the
+/// barcode arriving) prints the screen again.
+fn secure_account_details(view: &SecureAccountView) -> Vec<String> {
+    let mut details: Vec<String> = view.options.iter().map(|o| format!("{}={}", o.label.code, o.done)).collect();
+    details.push(format!("complete={}", view.complete));
+    if let SecurityTaskView::AuthenticatorApp { barcode, .. } = &view.task {
+        details.push(format!("barcode={}", barcode.is_some()));
+    }
+    details
+}
+
+/// The barcode as text: each line holds two rows of modules in Unicode half blocks (upper half,
+/// lower half, both, or none dark), with the standard quiet zone of 4 light modules around it.
+/// A dark module is a printed block, so the code reads right on a light background; on a
+/// terminal `Renderer` forces black on white so it also scans on a dark theme.
+pub fn barcode_lines(barcode: &QrMatrix) -> Vec<String> {
+    const QUIET: u32 = 4;
+    let side = barcode.size + 2 * QUIET;
+    // Inside the quiet zone, in module coordinates.
+    let dark = |x: u32, y: u32| x >= QUIET && y >= QUIET && barcode.is_dark(x - QUIET, y - QUIET);
+    (0..side.div_ceil(2))
+        .map(|line| {
+            (0..side)
+                .map(|x| match (dark(x, 2 * line), dark(x, 2 * line + 1)) {
+                    (true, true) => '█',
+                    (true, false) => '▀',
+                    (false, true) => '▄',
+                    (false, false) => ' ',
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// The terminal.
@@ -72,20 +110,24 @@ impl Renderer {
         let key = ScreenKey {
             title: view.title.code.clone(),
             body: view.body.as_ref().map(|b| b.text.clone()),
-            field_errors: match &view.screen {
+            details: match &view.screen {
                 Screen::IdentityEntry { field_errors, .. } => field_errors.iter().map(|e| e.message.code.clone()).collect(),
+                Screen::SecureAccount { view } => secure_account_details(view),
                 _ => Vec::new(),
             },
             action: view.primary_action.as_ref().map(|a| a.code.clone()),
         };
-        let new_screen = self
-            .last_screen
-            .as_ref()
-            .is_none_or(|last| last.title != key.title || last.body != key.body || last.field_errors != key.field_errors);
+        let new_screen =
+            self.last_screen.as_ref().is_none_or(|last| last.title != key.title || last.body != key.body || last.details != key.details);
         let new_action = self.last_screen.as_ref().is_some_and(|last| last.action != key.action);
+        // A screen whose body arrives after its title (the activation being made) goes on under
+        // the title already printed.
+        let continued = self.last_screen.as_ref().is_some_and(|last| last.title == key.title && last.body.is_none());
         if new_screen {
-            self.write("");
-            self.write(&format!("━━ {} ━━", view.title.text));
+            if !continued {
+                self.write("");
+                self.write(&format!("━━ {} ━━", view.title.text));
+            }
             if let Some(body) = &view.body {
                 self.write(&format!("  {}", body.text));
             }
@@ -121,6 +163,38 @@ impl Renderer {
             Screen::Tap { code: Some(code), .. } => {
                 // The one place the TAP leaves its `SecretString`: the user's own terminal.
                 self.write(&format!("  TAP  {}", code.expose_secret()));
+            }
+            Screen::SecureAccount { view } => self.secure_account(view),
+            _ => {}
+        }
+    }
+
+    /// The security screen: the checklist as the service reports it, the task's own part.
+    fn secure_account(&mut self, view: &SecureAccountView) {
+        match &view.task {
+            SecurityTaskView::Checklist => {
+                for option in &view.options {
+                    self.write(&format!("  {} {}", if option.done { '✓' } else { '○' }, option.label.text));
+                }
+                // Where to go next, once the account is secured (the desktop's links are web pages).
+                if view.complete {
+                    for link in &view.links {
+                        self.write(&format!("  → {}: {}", link.label.text, link.link.url(Platform::Desktop)));
+                    }
+                }
+            }
+            // The only form of the secret on screen, as on a phone: scanned, never read out.
+            SecurityTaskView::AuthenticatorApp { barcode: Some(barcode), .. } => {
+                // Black on white on a terminal, whatever its theme; plain text in a pipe or file.
+                let (start, end) = if self.terminal { ("\x1b[30;107m", "\x1b[0m") } else { ("", "") };
+                for line in barcode_lines(barcode) {
+                    self.write(&format!("  {start}{line}{end}"));
+                }
+            }
+            SecurityTaskView::SecurityQuestions { questions, .. } => {
+                for (number, question) in questions.iter().enumerate() {
+                    self.write(&format!("  {:>2}. {}", number + 1, question.text));
+                }
             }
             _ => {}
         }
@@ -188,7 +262,28 @@ pub fn countdown(remaining_ms: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::countdown;
+    use super::{barcode_lines, countdown};
+    use identity_pass_core::flow::account_security_view::QrMatrix;
+
+    #[test]
+    fn the_barcode_has_two_module_rows_a_line_and_a_quiet_zone() {
+        let barcode = QrMatrix::encode("otpauth://totp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").expect("it fits");
+        let lines = barcode_lines(&barcode);
+        let side = barcode.size as usize + 8;
+        assert_eq!(lines.len(), side.div_ceil(2));
+        assert!(lines.iter().all(|l| l.chars().count() == side));
+        assert!(lines[..2].iter().all(|l| l.trim().is_empty()), "4 light rows on top");
+        // The finder pattern: 7 dark modules in row 0 (upper halves of line 2), then its sides.
+        assert_eq!(lines[2].chars().skip(4).take(7).collect::<String>(), "█▀▀▀▀▀█");
+        // Every module comes back from the halves.
+        for y in 0..barcode.size {
+            for x in 0..barcode.size {
+                let c = lines[(y as usize + 4) / 2].chars().nth(x as usize + 4).unwrap_or(' ');
+                let dark = if (y + 4) % 2 == 0 { matches!(c, '█' | '▀') } else { matches!(c, '█' | '▄') };
+                assert_eq!(dark, barcode.is_dark(x, y), "module ({x}, {y})");
+            }
+        }
+    }
 
     #[test]
     fn countdown_is_minutes_and_seconds_and_stops_at_zero() {

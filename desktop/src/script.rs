@@ -1,10 +1,12 @@
 //! Scripted mode: the sample answers a new employee would type (alice@contoso.example, a
 //! "Get TAP" employee of the service's seeded directory) and a scripted reviewer who calls,
-//! waits out the call's 15-second minimum in real time, and approves.
+//! waits out the call's 15-second minimum in real time, and approves; after the TAP, her answers
+//! to the security questions and the password she sets on the service's page.
 
 use std::collections::HashSet;
 use std::time::Duration;
 
+use identity_pass_core::SecretString;
 use identity_pass_core::flow::identity_entry::{IdentityForm, StaffKind};
 use identity_pass_runtime::TransportError;
 
@@ -37,8 +39,18 @@ pub const SAMPLE_DATE_OF_BIRTH: (i32, u32, u32) = (1990, 4, 12);
 /// whole-second clock, so one more second makes it certain on both clocks.
 pub const CALL_HOLD: Duration = Duration::from_secs(16);
 
-/// How long the scripted run shows the TAP countdown before it exits.
+/// How long the scripted run shows the TAP countdown before it presses "Secure your account".
 pub const TAP_SHOWN_FOR: Duration = Duration::from_secs(3);
+
+/// Alice's answers to the first four questions of the admin's list, in the list's order (the
+/// script picks the first four; the service only asks for answers of at least 3 characters).
+pub const SAMPLE_SECURITY_ANSWERS: [&str; 4] = ["Lakeside Primary", "Jordan", "Biscuit", "Seattle"];
+
+/// The permanent password Alice sets on the password page (12 characters or more, without her
+/// name, as the service's policy asks).
+pub fn sample_password() -> SecretString {
+    SecretString::new("correct horse battery staple 42".into())
+}
 
 /// Liveness attempts before the script gives up.
 pub const MAX_LIVENESS_ATTEMPTS: u32 = 3;

@@ -1,6 +1,9 @@
 //! `--interactive`: a person types the answers on stdin and a real reviewer acts through the
 //! reviewer console's API, signing in with the account and password the shell prints. This test is both:
-//! it answers each prompt as it appears and presses the console's buttons over HTTP.
+//! it answers each prompt as it appears and presses the console's buttons over HTTP. After the
+//! TAP it is also the person's phone, which scans the barcode drawn in the terminal (decoded by
+//! an independent QR decoder, its code made by an independent TOTP implementation, as any
+//! authenticator app would), and their browser on the password page.
 
 mod common;
 
@@ -11,7 +14,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
 use common::*;
-use identity_pass_core::messages::Locale;
+use identity_pass_core::messages::{Locale, flow as msg};
 
 /// A generous guard so a broken shell fails the test instead of hanging it.
 const GUARD: Duration = Duration::from_secs(120);
@@ -88,6 +91,49 @@ fn exchange(address: &str, path: &str, bearer: Option<&str>, body: &str) -> (u16
     (status, body)
 }
 
+/// The person's browser on a page of the service: (status, body) of one request.
+fn browse(address: &str, method: &str, path: &str, form: Option<&str>) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).expect("service reachable");
+    let body = form.unwrap_or_default();
+    let content =
+        form.map(|f| format!("Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n", f.len())).unwrap_or_default();
+    let request = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\n{content}Connection: close\r\n\r\n{body}");
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("answer");
+    let status = response.split_whitespace().nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+    (status, response.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default())
+}
+
+/// The phone's camera on the terminal: the half-block lines back to modules (two rows a line),
+/// rendered with a quiet zone and decoded by `quircs`; the payload.
+fn scan(lines: &[&str]) -> String {
+    const SCALE: usize = 4;
+    // The printed quiet zone and indent are dropped; the decoder gets a fresh quiet zone.
+    let left = lines.iter().filter_map(|l| l.find(['█', '▀', '▄'])).min().expect("a barcode");
+    let rows: Vec<Vec<bool>> = lines
+        .iter()
+        .flat_map(|line| {
+            let cells: Vec<char> = line[left..].chars().collect();
+            let top = cells.iter().map(|c| matches!(c, '█' | '▀')).collect::<Vec<_>>();
+            let bottom = cells.iter().map(|c| matches!(c, '█' | '▄')).collect::<Vec<_>>();
+            [top, bottom]
+        })
+        .collect();
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let side = (width.max(rows.len()) + 8) * SCALE;
+    let pixels: Vec<u8> = (0..side * side)
+        .map(|i| {
+            let (x, y) = ((i % side) / SCALE, (i / side) / SCALE);
+            let dark = x >= 4 && y >= 4 && rows.get(y - 4).and_then(|row| row.get(x - 4)).copied().unwrap_or(false);
+            if dark { 0 } else { 255 }
+        })
+        .collect();
+    let mut decoder = quircs::Quirc::default();
+    let code = decoder.identify(side, side, &pixels).next().expect("one barcode").expect("it is found");
+    String::from_utf8(code.decode().expect("it decodes").payload).expect("the payload is text")
+}
+
 /// "reviewer: open http://127.0.0.1:PORT/console in a browser, sign in as U with password P, and act on request R"
 fn parse_console_line(line: &str) -> (Console, String) {
     let after = |marker: &str| line.split(marker).nth(1).and_then(|rest| rest.split([' ', ',']).next()).map(str::to_owned);
@@ -157,15 +203,57 @@ fn a_person_answers_on_stdin_and_a_reviewer_approves_in_the_console() {
     console.act(&request_id, "decision", r#"{"decision":"approve"}"#);
 
     let tap_line = session.until("the TAP", |line| line.starts_with("  TAP  "));
-    session.until("the quit hint", |line| line.contains("press Enter to quit"));
-    writeln!(session.stdin).expect("quit");
+    session.until("the hint", |line| line.contains("press Enter for \"Secure your account\", or type q to quit"));
+    writeln!(session.stdin).expect("secure the account");
+
+    // The mobile app: the person's phone scans the barcode and shows the current code.
+    session.answer("\"Mobile app\"", "");
+    session.until("the barcode", |line| line.contains("█"));
+    let code_prompt = "Code shown by the authenticator app";
+    session.until("the code prompt", |line| line.contains("· ?") && line.contains(code_prompt));
+    let printed = session.seen.join("\n");
+    let barcode = barcode_lines(&printed);
+    let uri = scan(&barcode);
+    assert!(uri.starts_with("otpauth://totp/") && uri.contains("secret="), "a standard TOTP link");
+    let totp = totp_rs::TOTP::from_url(&uri).expect("any TOTP app can use it");
+    writeln!(session.stdin, "{}", totp.generate_current().expect("the clock")).expect("the code");
+
+    // The questions: picked by number. The same one twice is refused, explained, asked again.
+    session.answer("\"Answer security questions\"", "");
+    for (number, answer) in [("1", "Lakeside"), ("1", "Lakeside"), ("2", "Jordan"), ("3", "Biscuit")] {
+        session.answer("of 4: its number", number);
+        session.answer("Answer to", answer);
+    }
+    session.until("the refusal", |line| line.starts_with("  ! "));
+    for (number, answer) in [("1", "Lakeside"), ("2", "Jordan"), ("3", "Biscuit"), ("10", "Ada")] {
+        session.answer("of 4: its number", number);
+        session.answer("Answer to", answer);
+    }
+
+    // The password: the person's browser on the page whose one-use link is printed.
+    session.answer("\"Set your password\"", "");
+    let link = session.until("the password page", |line| line.contains("password: open "));
+    let url = link.split("open ").nth(1).and_then(|rest| rest.split(' ').next()).expect("the page's link").to_owned();
+    let (address, path) = url.trim_start_matches("http://").split_once('/').expect("an address and a path");
+    let (status, page) = browse(address, "GET", &format!("/{path}"), None);
+    assert!(status == 200 && page.contains("<form"), "the page: {status}");
+    let ticket = url.split("ticket=").nth(1).expect("a ticket");
+    let form = format!("ticket={ticket}&password=correct+horse+battery+staple+7&confirmation=correct+horse+battery+staple+7");
+    let (status, _) = browse(address, "POST", "/account/password", Some(&form));
+    assert_eq!(status, 200, "the page takes the password");
+    session.answer("password is set", "");
+    session.answer("\"Finish\"", "");
     let status = child.wait().expect("exits");
     while let Ok(line) = session.lines.recv_timeout(Duration::from_secs(5)) {
         session.seen.push(line);
     }
     let output = session.seen.join("\n");
     assert!(status.success(), "exit {:?}\n{output}", status.code());
-    assert_eq!(titles(&output), get_tap_titles(Locale::English), "every screen, in order\n{output}");
+    assert_eq!(titles(&output), get_tap_and_secure_titles(Locale::English), "every screen, in order\n{output}");
     assert!(tap_line.trim_start_matches("  TAP  ").len() >= 8, "{tap_line}");
     assert!(!output.contains("✎"), "nothing is typed for the user in interactive mode");
+    assert!(checked(&output, msg::TASK_APP, Locale::English), "the service registered the app\n{output}");
+    assert!(checked(&output, msg::TASK_QUESTIONS_DONE, Locale::English), "and the questions\n{output}");
+    assert!(!output.contains("secret="), "the barcode is the secret's only form on screen");
+    assert!(output.contains("done: the onboarding finished"), "{output}");
 }

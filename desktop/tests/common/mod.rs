@@ -57,6 +57,32 @@ pub fn get_tap_titles(locale: Locale) -> Vec<String> {
     codes.iter().map(|code| code.text(locale).text).collect()
 }
 
+/// The screens after the TAP as the demo walks them (the checklist, the mobile app, the
+/// questions, the password page, the end), in order of first appearance.
+pub fn after_tap_titles(locale: Locale) -> Vec<String> {
+    let codes: [MessageCode; 5] = [msg::SECURE_TITLE, msg::APP_TITLE, msg::QUESTIONS_TITLE, msg::PASSWORD_TITLE, msg::DONE_TITLE];
+    codes.iter().map(|code| code.text(locale).text).collect()
+}
+
+/// Every screen of "Get TAP" with the liveness prompt, through securing the account.
+pub fn get_tap_and_secure_titles(locale: Locale) -> Vec<String> {
+    let mut titles = get_tap_titles(locale);
+    titles.extend(after_tap_titles(locale));
+    titles
+}
+
+/// The barcode's lines (Unicode half blocks, two module rows a line), as printed: the lines made
+/// only of blocks and spaces that hold at least one block.
+pub fn barcode_lines(stdout: &str) -> Vec<&str> {
+    stdout.lines().filter(|line| line.chars().all(|c| matches!(c, ' ' | '█' | '▀' | '▄')) && line.chars().any(|c| c != ' ')).collect()
+}
+
+/// A checklist line with the task done (`  ✓ <label>`), as the service reported it.
+pub fn checked(stdout: &str, label: MessageCode, locale: Locale) -> bool {
+    let line = format!("  ✓ {}", label.text(locale).text);
+    stdout.lines().any(|l| l == line)
+}
+
 /// The TAP printed on its screen (`  TAP  <code>`).
 pub fn printed_tap(stdout: &str) -> Option<String> {
     stdout.lines().find_map(|line| line.strip_prefix("  TAP  ")).map(str::to_owned)
