@@ -6,6 +6,7 @@
 //! times, and the phone shows what [`SecurityState`] says.
 
 pub mod password;
+pub mod phone;
 pub mod pin;
 pub mod policy;
 pub mod security_questions;
