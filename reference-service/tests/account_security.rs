@@ -649,3 +649,47 @@ async fn a_voice_call_asks_for_the_pin_and_the_keypad_decides() {
         (json!("voice"), json!("+4915112345678"), json!("12"), json!("+49301234567"))
     );
 }
+
+#[tokio::test]
+async fn a_method_can_be_removed_but_never_the_last_one() {
+    let h = start().await;
+    let (device, _, info_path) = alice_signed_in(&h).await;
+    let template = "/v1/requests/{id}/security-info/methods/{method_id}/removal";
+    let removal = |method: &str| format!("{info_path}/methods/{method}/removal");
+    let unknown = phone_post(&h, &device, &removal("mth_nope"), template, &json!({})).await;
+    assert_eq!((unknown.status.as_u16(), unknown.code()), (404, "METHOD_NOT_FOUND"));
+
+    let (activation, uri, _) = start_app(&h, &device, &info_path).await;
+    let info = verify_app(&h, &device, &info_path, &activation, &app_code(&uri, h.clock.now())).await.ok(200);
+    let app = info["methods"][0]["id"].as_str().expect("id").to_owned();
+    let last = phone_post(&h, &device, &removal(&app), template, &json!({})).await;
+    assert_eq!((last.status.as_u16(), last.code()), (409, "LAST_METHOD"));
+    assert_eq!(h.api.get(&info_path, Some(&device)).await.ok(200)["methods"].as_array().map(Vec::len), Some(1), "refused: kept");
+
+    // A number added, the app can go; then the number is the last one.
+    let started = phone_post(
+        &h,
+        &device,
+        &format!("{info_path}/phone"),
+        "/v1/requests/{id}/security-info/phone",
+        &json!({ "delivery": "sms", "phone_number": "+49 151 1234 5678" }),
+    )
+    .await
+    .ok(200);
+    let verification = format!("{info_path}/phone/{}/verification", started["verification_id"].as_str().expect("id"));
+    let code = last_texted_code(&h).await;
+    let info = phone_post(
+        &h,
+        &device,
+        &verification,
+        "/v1/requests/{id}/security-info/phone/{verification_id}/verification",
+        &json!({ "code": code }),
+    )
+    .await
+    .ok(200);
+    let sms = info["methods"][1]["id"].as_str().expect("id").to_owned();
+    let info = phone_post(&h, &device, &removal(&app), template, &json!({})).await.ok(200);
+    assert_eq!(info["methods"].as_array().map(Vec::len), Some(1));
+    assert_eq!(info["methods"][0]["kind"], "sms");
+    assert_eq!(phone_post(&h, &device, &removal(&sms), template, &json!({})).await.code(), "LAST_METHOD");
+}

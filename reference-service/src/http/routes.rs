@@ -71,6 +71,7 @@ pub fn table() -> Vec<Route> {
         route(M::POST, "/mfa/activate", post(authenticator_app::activate)),
         route(M::POST, "/v1/requests/{id}/security-info/pin", post(security_secrets::set_pin)),
         route(M::POST, "/v1/requests/{id}/security-info/security-questions", post(security_secrets::set_questions)),
+        route(M::POST, "/v1/requests/{id}/security-info/methods/{method_id}/removal", post(security_info::remove_method)),
         route(M::POST, "/v1/requests/{id}/security-info/phone", post(phone::start)),
         route(M::GET, "/v1/requests/{id}/security-info/phone/{verification_id}", get(phone::get)),
         route(M::POST, "/v1/requests/{id}/security-info/phone/{verification_id}/resend", post(phone::resend)),
