@@ -26,6 +26,7 @@ pub mod push;
 pub mod secrets;
 pub mod state;
 pub mod store;
+pub mod telephony;
 
 #[cfg(test)]
 mod redaction_tests;
@@ -54,6 +55,7 @@ pub use partner::{IdentityPartner, ReferencePartner};
 pub use push::{LogPushSender, PushMessage, PushSender, PushToken, RecordingPushSender};
 pub use store::StoreError;
 pub use store::retention::PurgeReport;
+pub use telephony::{DeliveryFailed, DevelopmentOutbox, SmsProvider, TelephonyProvider};
 
 /// Everything a service instance needs; [`ServiceConfig::default`] is the seeded demo setup.
 pub struct ServiceConfig {
@@ -74,6 +76,16 @@ pub struct ServiceConfig {
     /// (`<db>.data-key`), created with mode 0600 at the first start. Given here, nothing is
     /// written (tests, or a key from a secrets manager).
     pub data_key: Option<[u8; 32]>,
+    /// Sends text messages (a production SMS gateway's adapter). `None`: text messages are off
+    /// (the policy served offers no `sms`), unless `development_providers`.
+    pub sms_provider: Option<Arc<dyn SmsProvider>>,
+    /// Places voice calls. `None`: voice calls are off, unless `development_providers`.
+    pub telephony_provider: Option<Arc<dyn TelephonyProvider>>,
+    /// Development and tests only: the development SMS and telephony providers (for whichever
+    /// of the two is not given), which deliver nothing and keep every message and call in an
+    /// outbox served at `GET /v1/dev/outbox` and `/console/dev`, where a call's keypad is typed
+    /// on. Off, those endpoints answer 404.
+    pub development_providers: bool,
     /// The reviewer accounts to create at start when absent (existing accounts keep their
     /// passwords). The default is the development directory's reviewers
     /// (`domain::directory_seed::seeded_reviewers`).
@@ -129,6 +141,9 @@ impl Default for ServiceConfig {
             tap_policy: TapPolicy::default(),
             security_policy: SecurityPolicy::default(),
             data_key: None,
+            sms_provider: None,
+            telephony_provider: None,
+            development_providers: false,
             reviewers: domain::directory_seed::seeded_reviewers(),
             reviewer_password: None,
             push_sender: Arc::new(LogPushSender),
@@ -210,7 +225,21 @@ impl RunningService {
 /// Starts the service on `config.listen` and returns once it accepts connections.
 pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, StartError> {
     config.tap_policy.validate().map_err(StartError::Config)?;
-    config.security_policy.validate().map_err(StartError::Config)?;
+    let dev_outbox = config.development_providers.then(|| Arc::new(DevelopmentOutbox::default()));
+    let sms = config
+        .sms_provider
+        .or_else(|| dev_outbox.clone().map(|outbox| Arc::new(telephony::DevelopmentSmsProvider(outbox)) as Arc<dyn SmsProvider>));
+    let calls = config.telephony_provider.or_else(|| {
+        dev_outbox.clone().map(|outbox| Arc::new(telephony::DevelopmentTelephonyProvider(outbox)) as Arc<dyn TelephonyProvider>)
+    });
+    // The policy served is what the service can deliver: no provider, no such method.
+    let mut security_policy = config.security_policy;
+    security_policy.methods.retain(|kind| match kind {
+        domain::account_security::MethodKind::Sms => sms.is_some(),
+        domain::account_security::MethodKind::Voice => calls.is_some(),
+        domain::account_security::MethodKind::AuthenticatorApp => true,
+    });
+    security_policy.validate().map_err(StartError::Config)?;
     let (db_path, temp_dir) = match &config.db_path {
         Some(path) => (path.clone(), None),
         None => {
@@ -254,7 +283,10 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         clock: config.clock,
         directory: config.directory,
         tap_policy: config.tap_policy,
-        security_policy: config.security_policy,
+        security_policy,
+        sms,
+        telephony: calls,
+        dev_outbox,
         data_key,
         base_url: base_url.clone(),
         reviewer_cookie_secure: !address.ip().is_loopback(),

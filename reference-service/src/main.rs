@@ -27,6 +27,12 @@ struct Args {
     /// run at once, each as its own person (the kill-storm test uses it). Never in production.
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=10_000))]
     synthetic_people: u16,
+    /// Development and tests only: text messages and voice calls go to the development
+    /// providers, which send nothing and show them at /console/dev (and GET /v1/dev/outbox),
+    /// where a call's keypad is typed on. Without it (and without a production adapter) the
+    /// security policy offers no text message or voice call.
+    #[arg(long)]
+    development_providers: bool,
 }
 
 const RUNNING: &str = "\
@@ -57,6 +63,7 @@ async fn main() -> std::process::ExitCode {
         listen: args.listen,
         db_path: Some(args.db),
         reviewer_password: args.reviewer_password,
+        development_providers: args.development_providers,
         ..ServiceConfig::default()
     };
     add_synthetic_people(&mut config.directory, usize::from(args.synthetic_people));

@@ -144,6 +144,16 @@ impl DataKey {
         Ok(sealed)
     }
 
+    /// A keyed digest (HMAC-SHA256 under a key derived from this one) of a short one-time code:
+    /// a plain SHA-256 of a 6-digit code is reversed by trying a million codes, but not
+    /// without the data key, which is not in the database.
+    pub fn mac(&self, message: &[u8]) -> Vec<u8> {
+        let mut derivation = b"identity-pass one-time code mac\0".to_vec();
+        derivation.extend_from_slice(&self.0);
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &sha256(&derivation));
+        ring::hmac::sign(&key, message).as_ref().to_vec()
+    }
+
     /// Opens what [`DataKey::seal`] sealed with the same `context`.
     pub fn open(&self, sealed: &[u8], context: &[u8]) -> Result<Vec<u8>, SealBroken> {
         if sealed.len() < 12 {

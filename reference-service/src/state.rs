@@ -21,6 +21,7 @@ use crate::partner::IdentityPartner;
 use crate::push::{PushMessage, PushSender};
 use crate::secrets::DataKey;
 use crate::store::{self, Db, StoreResult};
+use crate::telephony::{DevelopmentOutbox, SmsProvider, TelephonyProvider};
 
 /// Cheaply clonable handle on the service's state.
 #[derive(Clone)]
@@ -38,6 +39,12 @@ pub struct Inner {
     pub tap_policy: TapPolicy,
     /// The administrator's policy for securing the account after the TAP.
     pub security_policy: SecurityPolicy,
+    /// Sends text messages, when configured.
+    pub sms: Option<Arc<dyn SmsProvider>>,
+    /// Places voice calls, when configured.
+    pub telephony: Option<Arc<dyn TelephonyProvider>>,
+    /// The development providers' outbox, when they are on.
+    pub dev_outbox: Option<Arc<DevelopmentOutbox>>,
     /// Seals the secrets the service must read back (TOTP secrets); kept outside the database.
     pub data_key: DataKey,
     /// The service's own address (`http://host:port`), for the pages it links to.

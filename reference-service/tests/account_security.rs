@@ -461,3 +461,235 @@ async fn the_whole_path_from_the_tap_to_a_secured_account_keeps_no_secret_in_cle
     let argon2 = |column: &str| values.iter().filter(|(c, _)| c == column).all(|(_, v)| v.starts_with(b"$argon2id$"));
     assert!(argon2("account_secrets.pin_hash") && argon2("account_secrets.password_hash") && argon2("security_answers.answer_hash"));
 }
+
+/// The development outbox's messages.
+async fn outbox(h: &Harness) -> Vec<Value> {
+    let answer = h.api.get("/v1/dev/outbox", None).await;
+    checked("GET", "/v1/dev/outbox", &answer);
+    answer.ok(200)["messages"].as_array().expect("messages").clone()
+}
+
+/// The code in the newest text message.
+async fn last_texted_code(h: &Harness) -> String {
+    let messages = outbox(h).await;
+    let text = messages.iter().rev().find(|m| m["kind"] == "sms").expect("a text")["text"].as_str().expect("text").to_owned();
+    text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a 6-digit code").to_owned()
+}
+
+async fn phone_post(h: &Harness, device: &str, path: &str, template: &str, body: &Value) -> Answer {
+    let answer = h.api.post(path, Some(device), body).await;
+    checked("POST", template, &answer);
+    answer
+}
+
+#[tokio::test]
+async fn a_text_message_code_registers_the_number_with_limited_attempts_resends_and_lifetime() {
+    let h = start().await;
+    let (device, _, info_path) = alice_signed_in(&h).await;
+    let start_path = format!("{info_path}/phone");
+    let start_template = "/v1/requests/{id}/security-info/phone";
+    for body in [
+        json!({ "delivery": "sms", "phone_number": "0151 1234 5678" }),
+        json!({ "delivery": "sms", "phone_number": "+49 151 CALL ME" }),
+        json!({ "delivery": "sms", "phone_number": "+49 151 1234 5678", "extension": "12" }),
+    ] {
+        let refused = phone_post(&h, &device, &start_path, start_template, &body).await;
+        assert_eq!((refused.status.as_u16(), refused.code()), (400, "PHONE_NUMBER_INVALID"), "{body}");
+    }
+    assert_eq!(h.service.count_rows("phone_verifications").expect("count"), 0, "refusals send nothing");
+    assert!(outbox(&h).await.is_empty());
+
+    let started = phone_post(&h, &device, &start_path, start_template, &json!({ "delivery": "sms", "phone_number": "+49 151 1234-5678" }))
+        .await
+        .ok(200);
+    assert_eq!((started["phone_number"].clone(), started["status"].clone()), (json!("+4915112345678"), json!("pending")));
+    assert_eq!((started["attempts_left"].clone(), started["expires_at"].clone()), (json!(5), json!("2026-11-21T09:05:15Z")));
+    let vid = started["verification_id"].as_str().expect("id").to_owned();
+    let path = |tail: &str| format!("{info_path}/phone/{vid}{tail}");
+    let first_code = last_texted_code(&h).await;
+    assert_eq!(outbox(&h).await[0]["to"], "+4915112345678");
+
+    // Sending again: not within 30 s, then twice more, then no more.
+    let resend_template = "/v1/requests/{id}/security-info/phone/{verification_id}/resend";
+    let too_soon = phone_post(&h, &device, &path("/resend"), resend_template, &json!({})).await;
+    assert_eq!((too_soon.status.as_u16(), too_soon.code()), (429, "VERIFICATION_RESEND_TOO_SOON"));
+    for _ in 0..2 {
+        h.clock.advance(30);
+        phone_post(&h, &device, &path("/resend"), resend_template, &json!({})).await.ok(200);
+    }
+    h.clock.advance(30);
+    let limit = phone_post(&h, &device, &path("/resend"), resend_template, &json!({})).await;
+    assert_eq!((limit.status.as_u16(), limit.code()), (429, "VERIFICATION_RESEND_LIMIT"));
+    assert_eq!(outbox(&h).await.len(), 3);
+    let code = last_texted_code(&h).await;
+
+    let verify_template = "/v1/requests/{id}/security-info/phone/{verification_id}/verification";
+    if first_code != code {
+        let stale = phone_post(&h, &device, &path("/verification"), verify_template, &json!({ "code": first_code })).await;
+        assert_eq!((stale.status.as_u16(), stale.code()), (422, "VERIFICATION_CODE_INVALID"), "a resend replaces the code");
+    }
+    let info = phone_post(&h, &device, &path("/verification"), verify_template, &json!({ "code": code })).await.ok(200);
+    assert_eq!(info["methods"][0]["kind"], "sms");
+    assert_eq!(info["methods"][0]["phone_number"], "+4915112345678");
+    let again = phone_post(&h, &device, &path("/verification"), verify_template, &json!({ "code": code })).await;
+    assert_eq!(again.code(), "VERIFICATION_CODE_INVALID", "a code counts once");
+    let read = h.api.get(&path(""), Some(&device)).await;
+    checked("GET", "/v1/requests/{id}/security-info/phone/{verification_id}", &read);
+    assert_eq!(read.ok(200)["status"], "verified");
+
+    // Five wrong codes end a verification; a code lives five minutes.
+    let second = phone_post(&h, &device, &start_path, start_template, &json!({ "delivery": "sms", "phone_number": "+44 20 7946 0958" }))
+        .await
+        .ok(200);
+    let second_id = second["verification_id"].as_str().expect("id").to_owned();
+    let right = last_texted_code(&h).await;
+    let wrong = if right == "000000" { "000001" } else { "000000" };
+    let second_path = format!("{info_path}/phone/{second_id}/verification");
+    for attempt in 1..=5 {
+        let refused = phone_post(&h, &device, &second_path, verify_template, &json!({ "code": wrong })).await;
+        let expected = if attempt < 5 { (422, "VERIFICATION_CODE_INVALID") } else { (429, "VERIFICATION_ATTEMPTS_EXCEEDED") };
+        assert_eq!((refused.status.as_u16(), refused.code()), expected, "attempt {attempt}");
+    }
+    let dead = phone_post(&h, &device, &second_path, verify_template, &json!({ "code": right })).await;
+    assert_eq!(dead.code(), "VERIFICATION_ATTEMPTS_EXCEEDED");
+    let failed = h.api.get(&format!("{info_path}/phone/{second_id}"), Some(&device)).await.ok(200);
+    assert_eq!((failed["status"].clone(), failed["attempts_left"].clone()), (json!("failed"), json!(0)));
+
+    let third = phone_post(&h, &device, &start_path, start_template, &json!({ "delivery": "sms", "phone_number": "+1 (425) 555-0123" }))
+        .await
+        .ok(200);
+    let third_code = last_texted_code(&h).await;
+    h.clock.advance(300);
+    let third_path = format!("{info_path}/phone/{}/verification", third["verification_id"].as_str().expect("id"));
+    let expired = phone_post(&h, &device, &third_path, verify_template, &json!({ "code": third_code })).await;
+    assert_eq!((expired.status.as_u16(), expired.code()), (410, "VERIFICATION_EXPIRED"));
+    assert_eq!(h.service.count_rows("auth_methods").expect("count"), 1);
+
+    // No texted code is in the database in clear.
+    let values = every_stored_value(&h.service.db_path);
+    for code in [first_code, code, right, third_code] {
+        for (column, value) in &values {
+            let text = String::from_utf8_lossy(value);
+            assert!(
+                !(text.contains(&code) && !column.ends_with("_hash") && !column.ends_with("id")),
+                "texted code {code} in {column}: {text}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_voice_call_asks_for_the_pin_and_the_keypad_decides() {
+    let h = start().await;
+    let (device, _, info_path) = alice_signed_in(&h).await;
+    let start_path = format!("{info_path}/phone");
+    let template = "/v1/requests/{id}/security-info/phone";
+    let body =
+        json!({ "delivery": "voice", "phone_number": "+49 151 1234 5678", "extension": "12", "backup_phone_number": "+49 30 1234567" });
+    let no_pin = phone_post(&h, &device, &start_path, template, &body).await;
+    assert_eq!((no_pin.status.as_u16(), no_pin.code()), (409, "PIN_REQUIRED_FIRST"));
+    let bad_extension = json!({ "delivery": "voice", "phone_number": "+49 151 1234 5678", "extension": "12a" });
+    assert_eq!(phone_post(&h, &device, &start_path, template, &bad_extension).await.code(), "PHONE_NUMBER_INVALID");
+    h.api.post(&format!("{info_path}/pin"), Some(&device), &json!({ "pin": "4826", "confirmation": "4826" })).await.ok(200);
+
+    let started = phone_post(&h, &device, &start_path, template, &body).await.ok(200);
+    let vid = started["verification_id"].as_str().expect("id").to_owned();
+    let call = outbox(&h).await.into_iter().find(|m| m["kind"] == "voice_call").expect("a call");
+    assert_eq!((call["to"].clone(), call["status"].clone()), (json!("+4915112345678;ext=12"), json!("waiting_for_keypad")));
+    assert!(call["text"].as_str().expect("text").contains("PIN, followed by the pound key"));
+
+    // A wrong PIN fails the call; the status shows it; a resend calls again.
+    let keypad = |id: String, digits: &'static str| {
+        let api = h.api.clone();
+        async move {
+            let answer = api.post(&format!("/v1/dev/calls/{id}/keypad"), None, &json!({ "digits": digits })).await;
+            checked("POST", "/v1/dev/calls/{id}/keypad", &answer);
+            answer
+        }
+    };
+    let wrong = keypad(call["id"].as_str().expect("id").to_owned(), "1111#").await.ok(200);
+    assert_eq!(wrong["verification_status"], "failed");
+    let again = keypad(call["id"].as_str().expect("id").to_owned(), "4826#").await;
+    assert_eq!((again.status.as_u16(), again.code()), (404, "CALL_NOT_FOUND"), "a call is answered once");
+    assert_eq!(h.api.get(&format!("{info_path}/phone/{vid}"), Some(&device)).await.ok(200)["status"], "failed");
+    assert_eq!(h.api.get(&info_path, Some(&device)).await.ok(200)["methods"], json!([]));
+    h.clock.advance(30);
+    phone_post(
+        &h,
+        &device,
+        &format!("{info_path}/phone/{vid}/resend"),
+        "/v1/requests/{id}/security-info/phone/{verification_id}/resend",
+        &json!({}),
+    )
+    .await
+    .ok(200);
+
+    // The page shows the waiting call with a keypad form; typing the PIN and # there verifies.
+    let page = http_client().get(format!("{}/console/dev", h.api.base)).send().await.expect("page");
+    assert!(page.headers()["content-security-policy"].to_str().expect("csp").starts_with("default-src 'none'"));
+    let html = page.text().await.expect("html");
+    let second_call = outbox(&h).await.into_iter().rev().find(|m| m["kind"] == "voice_call").expect("a second call");
+    assert!(html.contains(&format!("name=\"call_id\" value=\"{}\"", second_call["id"].as_str().expect("id"))), "{html}");
+    let form = format!("call_id={}&digits=4826%23", second_call["id"].as_str().expect("id"));
+    let posted = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .post(format!("{}/console/dev/keypad", h.api.base))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .expect("posted");
+    assert_eq!(posted.status().as_u16(), 303);
+    assert_eq!(h.api.get(&format!("{info_path}/phone/{vid}"), Some(&device)).await.ok(200)["status"], "verified");
+    let method = h.api.get(&info_path, Some(&device)).await.ok(200)["methods"][0].clone();
+    assert_eq!(
+        (method["kind"].clone(), method["phone_number"].clone(), method["extension"].clone(), method["backup_phone_number"].clone()),
+        (json!("voice"), json!("+4915112345678"), json!("12"), json!("+49301234567"))
+    );
+}
+
+#[tokio::test]
+async fn a_method_can_be_removed_but_never_the_last_one() {
+    let h = start().await;
+    let (device, _, info_path) = alice_signed_in(&h).await;
+    let template = "/v1/requests/{id}/security-info/methods/{method_id}/removal";
+    let removal = |method: &str| format!("{info_path}/methods/{method}/removal");
+    let unknown = phone_post(&h, &device, &removal("mth_nope"), template, &json!({})).await;
+    assert_eq!((unknown.status.as_u16(), unknown.code()), (404, "METHOD_NOT_FOUND"));
+
+    let (activation, uri, _) = start_app(&h, &device, &info_path).await;
+    let info = verify_app(&h, &device, &info_path, &activation, &app_code(&uri, h.clock.now())).await.ok(200);
+    let app = info["methods"][0]["id"].as_str().expect("id").to_owned();
+    let last = phone_post(&h, &device, &removal(&app), template, &json!({})).await;
+    assert_eq!((last.status.as_u16(), last.code()), (409, "LAST_METHOD"));
+    assert_eq!(h.api.get(&info_path, Some(&device)).await.ok(200)["methods"].as_array().map(Vec::len), Some(1), "refused: kept");
+
+    // A number added, the app can go; then the number is the last one.
+    let started = phone_post(
+        &h,
+        &device,
+        &format!("{info_path}/phone"),
+        "/v1/requests/{id}/security-info/phone",
+        &json!({ "delivery": "sms", "phone_number": "+49 151 1234 5678" }),
+    )
+    .await
+    .ok(200);
+    let verification = format!("{info_path}/phone/{}/verification", started["verification_id"].as_str().expect("id"));
+    let code = last_texted_code(&h).await;
+    let info = phone_post(
+        &h,
+        &device,
+        &verification,
+        "/v1/requests/{id}/security-info/phone/{verification_id}/verification",
+        &json!({ "code": code }),
+    )
+    .await
+    .ok(200);
+    let sms = info["methods"][1]["id"].as_str().expect("id").to_owned();
+    let info = phone_post(&h, &device, &removal(&app), template, &json!({})).await.ok(200);
+    assert_eq!(info["methods"].as_array().map(Vec::len), Some(1));
+    assert_eq!(info["methods"][0]["kind"], "sms");
+    assert_eq!(phone_post(&h, &device, &removal(&sms), template, &json!({})).await.code(), "LAST_METHOD");
+}

@@ -133,6 +133,15 @@ pub const PASSWORD_CONTAINS_NAME: MessageCode = MessageCode("SERVICE_PASSWORD_CO
 /// The password page's link was used or expired.
 pub const PASSWORD_TICKET_INVALID: MessageCode = MessageCode("SERVICE_PASSWORD_TICKET_INVALID");
 
+/// A phone number (or extension, or backup number) in a form the service does not accept.
+pub const PHONE_NUMBER_INVALID: MessageCode = MessageCode("SERVICE_PHONE_NUMBER_INVALID");
+/// A voice call asks for the PIN: the PIN must be set before the call.
+pub const PIN_REQUIRED_FIRST: MessageCode = MessageCode("SERVICE_PIN_REQUIRED_FIRST");
+/// Another text or call moments after the last one; wait 30 seconds.
+pub const VERIFICATION_RESEND_TOO_SOON: MessageCode = MessageCode("SERVICE_VERIFICATION_RESEND_TOO_SOON");
+/// The code was sent as often as allowed; start the verification again.
+pub const VERIFICATION_RESEND_LIMIT: MessageCode = MessageCode("SERVICE_VERIFICATION_RESEND_LIMIT");
+
 /// Every code this domain adds to the catalog.
 pub const ALL: &[MessageCode] = &[
     DEVICE_AUTH_INVALID,
@@ -194,6 +203,10 @@ pub const ALL: &[MessageCode] = &[
     PASSWORD_POLICY_LENGTH,
     PASSWORD_CONTAINS_NAME,
     PASSWORD_TICKET_INVALID,
+    PHONE_NUMBER_INVALID,
+    PIN_REQUIRED_FIRST,
+    VERIFICATION_RESEND_TOO_SOON,
+    VERIFICATION_RESEND_LIMIT,
 ];
 
 /// Service codes whose meaning the flow's catalog already words for the user.
@@ -297,6 +310,9 @@ pub const CLIENT_FAULTS: &[&str] = &[
     "VERIFICATION_NOT_FOUND",
     "SECURITY_QUESTION_UNKNOWN",
     "SECURITY_QUESTIONS_DUPLICATE",
+    // The development providers' keypad (`/v1/dev/calls/{id}/keypad`, `/console/dev`): a
+    // developer's tool, never the app.
+    "CALL_NOT_FOUND",
     // The liveness upload: the core names the challenge it was issued, uploads it once (a
     // refusal asks for a new challenge, never resends), and sends 6–80 frames with increasing
     // timestamps, each captured for that challenge only.

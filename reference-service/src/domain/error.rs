@@ -312,6 +312,17 @@ pub enum DomainError {
     SecurityQuestionUnknown,
     /// The same question twice.
     SecurityQuestionsDuplicate,
+    /// A phone number that is not E.164 (or an extension or backup number where none fits).
+    PhoneNumberInvalid,
+    /// A voice call asks for the PIN: set one first.
+    PinRequiredFirst,
+    /// Another send too soon after the last.
+    VerificationResendTooSoon {
+        /// Seconds to wait.
+        retry_after_seconds: i64,
+    },
+    /// The verification was sent as often as allowed.
+    VerificationResendLimit,
     /// An answer shorter than allowed after normalising (or absurdly long).
     SecurityAnswerTooShort {
         /// Fewest characters.

@@ -315,6 +315,19 @@ impl From<DomainError> for ApiError {
             }
             E::PinSequentialDigits => Self::unprocessable("PIN_SEQUENTIAL_DIGITS", "a PIN may not run up or down like 1234 or 9876"),
             E::PinPrevious => Self::unprocessable("PIN_PREVIOUS", "choose a PIN other than the current one"),
+            E::PhoneNumberInvalid => Self::bad_request(
+                "PHONE_NUMBER_INVALID",
+                "a number is + and 8–15 digits (spaces, dashes, dots, parentheses allowed); an extension 1–8 digits, voice only",
+            ),
+            E::PinRequiredFirst => Self::conflict("PIN_REQUIRED_FIRST", "a voice call asks for the PIN: set one first"),
+            E::VerificationResendTooSoon { retry_after_seconds } => Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "VERIFICATION_RESEND_TOO_SOON",
+                format!("wait {retry_after_seconds} s before sending again"),
+            ),
+            E::VerificationResendLimit => {
+                Self::new(StatusCode::TOO_MANY_REQUESTS, "VERIFICATION_RESEND_LIMIT", "sent as often as allowed; start again")
+            }
             E::SecurityQuestionsTooFew { count } => {
                 Self::unprocessable("SECURITY_QUESTIONS_TOO_FEW", format!("answer exactly {count} different questions"))
             }

@@ -36,8 +36,9 @@ const CALLBACK_PATH: &str = "/v1/partner/callback";
 /// The POST routes that take no `Idempotency-Key`: the partner's signed callback (its event id
 /// deduplicates it) and the pages a browser posts a plain HTML form to, which cannot send a
 /// header — the password page and the authenticator app's activation, each spending a one-use
-/// ticket or code, so a resent form is refused rather than applied twice.
-pub const WITHOUT_KEY: [&str; 3] = [CALLBACK_PATH, "/account/password", "/mfa/activate"];
+/// ticket or code, so a resent form is refused rather than applied twice, and the development
+/// providers' keypad form, which answers a call once.
+pub const WITHOUT_KEY: [&str; 4] = [CALLBACK_PATH, "/account/password", "/mfa/activate", "/console/dev/keypad"];
 
 /// The POST routes that authenticate no caller (registration, the sign-in stand-in, the
 /// reviewer sign-ins). An `Authorization` header or cookie sent to them is checked by nobody, so
@@ -46,7 +47,23 @@ pub const WITHOUT_KEY: [&str; 3] = [CALLBACK_PATH, "/account/password", "/mfa/ac
 /// reviewer sign-in's a session's bearer or CSRF token). Their calls are anonymous whatever they
 /// send: nothing is stored or replayed (`tests/contract.rs` keeps this list equal to the
 /// document's POST operations without security).
-pub const WITHOUT_CALLER: [&str; 4] = ["/v1/devices", "/v1/tap/sign-in", "/v1/review/session", "/v1/review/tokens"];
+pub const WITHOUT_CALLER: [&str; 5] =
+    ["/v1/devices", "/v1/tap/sign-in", "/v1/review/session", "/v1/review/tokens", "/v1/dev/calls/{id}/keypad"];
+
+/// Whether `path` is one of `templates` (route paths whose `{name}` segments match any one
+/// segment).
+fn matches_any(templates: &[&str], path: &str) -> bool {
+    templates.iter().any(|template| {
+        let (mut wanted, mut given) = (template.split('/'), path.split('/'));
+        loop {
+            match (wanted.next(), given.next()) {
+                (None, None) => return true,
+                (Some(w), Some(g)) if w == g || (w.starts_with('{') && w.ends_with('}') && !g.is_empty()) => {}
+                _ => return false,
+            }
+        }
+    })
+}
 
 /// The header name.
 pub const HEADER: &str = "idempotency-key";
@@ -187,7 +204,7 @@ async fn guarded(state: AppState, request: Request, next: Next) -> ApiResult<Res
         .get(axum::http::header::AUTHORIZATION)
         .map(|v| v.as_bytes().to_vec())
         .or_else(|| session_cookie(request.headers()).map(|c| format!("cookie {c}").into_bytes()));
-    let Some(caller) = caller.filter(|_| !WITHOUT_CALLER.contains(&request.uri().path())) else {
+    let Some(caller) = caller.filter(|_| !matches_any(&WITHOUT_CALLER, request.uri().path())) else {
         return Ok(next.run(request).await);
     };
     let scope = hex(&sha256(&caller));

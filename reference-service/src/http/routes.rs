@@ -10,8 +10,9 @@ use serde::Serialize;
 use crate::http::error::ApiError;
 use crate::http::review_evidence;
 use crate::http::{
-    audit_log, authenticator_app, console, delegations, devices, evidence, government_id, idempotency, identity_step, liveness, passkey,
-    password_page, push_tokens, request_log, requests, review, reviewer_session, security_info, security_secrets, status, tap, verified_id,
+    audit_log, authenticator_app, console, delegations, dev_providers, devices, evidence, government_id, idempotency, identity_step,
+    liveness, passkey, password_page, phone, push_tokens, request_log, requests, review, reviewer_session, security_info, security_secrets,
+    status, tap, verified_id,
 };
 use crate::state::AppState;
 
@@ -70,6 +71,15 @@ pub fn table() -> Vec<Route> {
         route(M::POST, "/mfa/activate", post(authenticator_app::activate)),
         route(M::POST, "/v1/requests/{id}/security-info/pin", post(security_secrets::set_pin)),
         route(M::POST, "/v1/requests/{id}/security-info/security-questions", post(security_secrets::set_questions)),
+        route(M::POST, "/v1/requests/{id}/security-info/methods/{method_id}/removal", post(security_info::remove_method)),
+        route(M::POST, "/v1/requests/{id}/security-info/phone", post(phone::start)),
+        route(M::GET, "/v1/requests/{id}/security-info/phone/{verification_id}", get(phone::get)),
+        route(M::POST, "/v1/requests/{id}/security-info/phone/{verification_id}/resend", post(phone::resend)),
+        route(M::POST, "/v1/requests/{id}/security-info/phone/{verification_id}/verification", post(phone::verify)),
+        route(M::GET, "/v1/dev/outbox", get(dev_providers::list)),
+        route(M::POST, "/v1/dev/calls/{id}/keypad", post(dev_providers::keypad)),
+        route(M::GET, "/console/dev", get(dev_providers::page)),
+        route(M::POST, "/console/dev/keypad", post(dev_providers::page_keypad)),
         route(M::GET, "/account/password", get(password_page::show)),
         route(M::POST, "/account/password", post(password_page::submit)),
         route(M::POST, "/v1/requests/{id}/passkey/options", post(passkey::options)),

@@ -244,3 +244,20 @@ pub async fn get(State(state): State<AppState>, device: DeviceAuth, Path(id): Pa
     let session = live_session(&connection, &id, &device, now)?;
     Ok(Json(security_info(&state, &connection, &session, now)?))
 }
+
+/// `POST /v1/requests/{id}/security-info/methods/{method_id}/removal`: removes a method, never
+/// the last one.
+pub async fn remove_method(
+    State(state): State<AppState>,
+    device: DeviceAuth,
+    Path((id, method_id)): Path<(String, String)>,
+) -> ApiResult<Answer> {
+    let now = state.now();
+    let ((), answer) = commit(&state, |connection| {
+        let session = live_session(connection, &id, &device, now)?;
+        crate::domain::account_security::check_removal(&store::auth_methods::list(connection, &session.upn)?, &method_id)?;
+        store::auth_methods::remove(connection, &session.upn, &method_id)?;
+        Ok(((), Answer::json(StatusCode::OK, &security_info(&state, connection, &session, now)?)?))
+    })?;
+    Ok(answer)
+}

@@ -2,7 +2,7 @@
 //! TOTP secret is kept sealed with the data key (never in clear), with the last step accepted
 //! so a code is never accepted twice.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 use crate::domain::account_security::{Method, MethodKind};
 use crate::store::{Connection, StoreResult};
@@ -56,9 +56,4 @@ pub fn insert(connection: &Connection, upn: &str, method: &Method, totp: Option<
 /// Removes `upn`'s method `id`; whether it existed.
 pub fn remove(connection: &Connection, upn: &str, id: &str) -> StoreResult<bool> {
     Ok(connection.execute("DELETE FROM auth_methods WHERE upn = ?1 AND id = ?2", params![upn, id])? == 1)
-}
-
-/// Whether `upn` has method `id`.
-pub fn exists(connection: &Connection, upn: &str, id: &str) -> StoreResult<bool> {
-    Ok(connection.query_row("SELECT 1 FROM auth_methods WHERE upn = ?1 AND id = ?2", params![upn, id], |_| Ok(())).optional()?.is_some())
 }

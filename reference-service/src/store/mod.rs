@@ -20,6 +20,7 @@ pub mod partner_secrets;
 pub mod partner_sessions;
 pub mod passkeys;
 pub mod password_tickets;
+pub mod phone_verifications;
 pub mod presentation_nonces;
 pub mod push_tokens;
 pub mod requests;

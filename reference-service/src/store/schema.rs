@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 const MIGRATION_1: &str = "
 CREATE TABLE settings (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -288,6 +288,28 @@ CREATE TABLE totp_activations (
 );
 ";
 
+/// Text message and voice call verifications: the number, a keyed digest of the texted code
+/// (never the code), the voice call's id, sends, wrong attempts and the outcome.
+const MIGRATION_8: &str = "
+CREATE TABLE phone_verifications (
+    id TEXT PRIMARY KEY,
+    upn TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    delivery TEXT NOT NULL,
+    phone_number TEXT NOT NULL,
+    extension TEXT,
+    backup_phone_number TEXT,
+    code_mac BLOB,
+    call_id TEXT,
+    sends INTEGER NOT NULL,
+    last_sent_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    failures INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL
+);
+CREATE INDEX phone_verifications_by_call ON phone_verifications(call_id);
+";
+
 /// Applies every migration newer than the database's `user_version`.
 pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
     let current: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -331,6 +353,12 @@ pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
         let tx = connection.unchecked_transaction()?;
         tx.execute_batch(MIGRATION_7)?;
         tx.pragma_update(None, "user_version", 7)?;
+        tx.commit()?;
+    }
+    if current < 8 {
+        let tx = connection.unchecked_transaction()?;
+        tx.execute_batch(MIGRATION_8)?;
+        tx.pragma_update(None, "user_version", 8)?;
         tx.commit()?;
     }
     Ok(())

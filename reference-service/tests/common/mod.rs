@@ -38,6 +38,7 @@ pub fn config(clock: Arc<ManualClock>, pushes: Arc<RecordingPushSender>, db: Opt
         clock,
         push_sender: pushes,
         reviewer_password: Some(REVIEWER_PASSWORD.to_owned()),
+        development_providers: true,
         ..ServiceConfig::default()
     }
 }

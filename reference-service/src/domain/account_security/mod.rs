@@ -6,6 +6,7 @@
 //! times, and the phone shows what [`SecurityState`] says.
 
 pub mod password;
+pub mod phone;
 pub mod pin;
 pub mod policy;
 pub mod security_questions;
@@ -69,6 +70,20 @@ pub struct SecurityState {
     pub security_questions_set: bool,
 }
 
+/// Whether method `id` may be removed from `methods`: it must be the account's, and not its
+/// only one (the account would be left without strong authentication; seed 004 lets users
+/// change methods, not drop the last). Changing a number is adding the new one, then removing
+/// the old.
+pub fn check_removal(methods: &[Method], id: &str) -> Result<(), crate::domain::DomainError> {
+    if !methods.iter().any(|m| m.id == id) {
+        return Err(crate::domain::DomainError::MethodNotFound);
+    }
+    if methods.len() == 1 {
+        return Err(crate::domain::DomainError::LastMethod);
+    }
+    Ok(())
+}
+
 impl SecurityState {
     /// Whether the account is secured as the policy asks: a password, at least one method, and
     /// the PIN and questions where the policy requires them.
@@ -77,5 +92,34 @@ impl SecurityState {
             && !self.methods.is_empty()
             && (self.pin_set || !policy.pin.required)
             && (self.security_questions_set || !policy.security_questions.required)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::DomainError;
+
+    fn method(id: &str) -> Method {
+        Method { id: id.into(), kind: MethodKind::Sms, phone_number: None, extension: None, backup_phone_number: None, registered_at: 0 }
+    }
+
+    #[test]
+    fn any_method_but_the_last_can_be_removed() {
+        assert_eq!(check_removal(&[method("a")], "a"), Err(DomainError::LastMethod));
+        assert_eq!(check_removal(&[method("a"), method("b")], "a"), Ok(()));
+        assert_eq!(check_removal(&[method("a"), method("b")], "c"), Err(DomainError::MethodNotFound));
+    }
+
+    #[test]
+    fn complete_means_password_method_and_what_the_policy_requires() {
+        let policy = policy::SecurityPolicy::default();
+        let mut state =
+            SecurityState { password_set_at: Some(1), methods: vec![method("a")], pin_set: false, security_questions_set: false };
+        assert!(!state.complete(&policy), "the default policy requires the questions");
+        state.security_questions_set = true;
+        assert!(state.complete(&policy), "and no PIN");
+        state.methods.clear();
+        assert!(!state.complete(&policy));
     }
 }
