@@ -130,3 +130,52 @@ pub fn password_page(env: &Env) -> Option<String> {
         _ => None,
     })
 }
+
+/// The development providers' outbox: what the user's phone received (texts) or is ringing
+/// with (calls), newest last, as `(id, kind, to, text, status)`.
+pub async fn dev_outbox(env: &Env) -> Vec<(String, String, String, String, String)> {
+    let url = format!("{}/v1/dev/outbox", env.base_url.trim_end_matches('/'));
+    let body: serde_json::Value = env.http.get(url).send().await.expect("outbox").json().await.expect("json");
+    let field = |m: &serde_json::Value, k: &str| m[k].as_str().unwrap_or_default().to_owned();
+    body["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .map(|m| (field(m, "id"), field(m, "kind"), field(m, "to"), field(m, "text"), field(m, "status")))
+        .collect()
+}
+
+/// The six-digit code in the last text to `to`.
+pub async fn texted_code(env: &Env, to: &str) -> String {
+    let texts = dev_outbox(env).await;
+    let (_, _, _, text, _) = texts.iter().rev().find(|(_, kind, number, _, _)| kind == "sms" && number == to).expect("a text");
+    text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a six-digit code").to_owned()
+}
+
+/// The user answers the call ringing at `to` and types `digits` on its keypad.
+pub async fn answer_call(env: &Env, to: &str, digits: &str) -> reqwest::StatusCode {
+    let calls = dev_outbox(env).await;
+    let (id, ..) = calls.iter().rev().find(|(_, kind, number, _, _)| kind == "voice_call" && number.starts_with(to)).expect("a call");
+    let url = format!("{}/v1/dev/calls/{id}/keypad", env.base_url.trim_end_matches('/'));
+    env.http
+        .post(url)
+        .header("Idempotency-Key", format!("keypad-{id}-{digits}"))
+        .json(&serde_json::json!({ "digits": digits }))
+        .send()
+        .await
+        .expect("keypad")
+        .status()
+}
+
+/// Waits until the screen explains itself with `code` (the notice of the last event).
+pub async fn expect_notice(phone: &OnboardingRuntime, code: &str) {
+    let deadline = tokio::time::Instant::now() + super::WAIT;
+    loop {
+        let notice = phone.view().view.notice.map(|n| n.code);
+        if notice.as_deref() == Some(code) {
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "expected the notice {code}, the screen says {notice:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

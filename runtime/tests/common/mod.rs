@@ -226,6 +226,9 @@ async fn spawn(
         push_sender,
         // Fixed, so the accounts a first start created still sign in after a restart.
         reviewer_password: Some(REVIEWER_PASSWORD.to_owned()),
+        // Text messages and voice calls go to the development providers' outbox, which the
+        // tests read as the user's phone (`GET /v1/dev/outbox`, the keypad of a call).
+        development_providers: true,
         ..ServiceConfig::default()
     };
     identity_pass_service::spawn_embedded(config).await.expect("service starts")
