@@ -4,6 +4,8 @@
 #   IDENTITY_PASS_SERVICE_URL=http://127.0.0.1:PORT
 #   IDENTITY_PASS_SERVICE_PID=PID
 # The seeded reviewer accounts' password is taken from IDENTITY_PASS_REVIEWER_PASSWORD. Stop it with `kill PID`.
+# Four synthetic people (synthetic-0000N@contoso.example, employee ID S0000N; odd N on Alice's
+# path) give the tests that change an account (after the TAP) a person of their own.
 # Usage: tests/start-service.sh <dir>
 set -euo pipefail
 dir=$1
@@ -12,7 +14,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$dir"
 cargo build -q -p identity-pass-service --manifest-path "$root/Cargo.toml"
 target_dir=$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-"$target_dir/debug/identity-pass-service" --listen 127.0.0.1:0 --db "$dir/service.sqlite3" > "$dir/service.log" 2>&1 &
+"$target_dir/debug/identity-pass-service" --listen 127.0.0.1:0 --db "$dir/service.sqlite3" --synthetic-people 4 > "$dir/service.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
   url=$(grep -oE 'listening on http://127\.0\.0\.1:[0-9]+' "$dir/service.log" | head -n1 | sed 's/listening on //') || true

@@ -2,6 +2,7 @@ package com.identitypass.core.tests
 
 import com.identitypass.core.CameraFrame
 import com.identitypass.core.CredentialKind
+import com.identitypass.core.DeadlineKind
 import com.identitypass.core.DeviceProfile
 import com.identitypass.core.Distribution
 import com.identitypass.core.Effect
@@ -18,8 +19,14 @@ import com.identitypass.core.PermissionStatus
 import com.identitypass.core.PixelFormat
 import com.identitypass.core.Platform
 import com.identitypass.core.RequiredApp
+import com.identitypass.core.QrMatrix
 import com.identitypass.core.ReviewStage
 import com.identitypass.core.Screen
+import com.identitypass.core.SecureAccountView
+import com.identitypass.core.SecurityAnswer
+import com.identitypass.core.SecurityMethodKind
+import com.identitypass.core.SecurityTaskKind
+import com.identitypass.core.SecurityTaskView
 import com.identitypass.core.SessionObserver
 import com.identitypass.core.SessionSettings
 import com.identitypass.core.StaffKind
@@ -42,6 +49,9 @@ import java.util.concurrent.CopyOnWriteArrayList
 import kotlin.test.Test
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
+import kotlin.test.assertFalse
+import kotlin.test.assertIs
+import kotlin.test.assertNotNull
 import kotlin.test.assertTrue
 
 /**
@@ -57,6 +67,9 @@ class SessionTest {
         @Volatile var aheadMs = 0L
         override fun nowMs() = System.currentTimeMillis() + aheadMs
     }
+
+    /** A barcode's modules in a printed view: thousands of booleans, left out of failure messages. */
+    private val barcodeModules = Regex("""dark=\[[^\]]*\]""")
 
     /** The shell: collects the session's effects, reads its views through [SessionStreams]. */
     private inner class Phone(passkeys: PasskeyProvider = softwarePasskeyProvider("https://id.contoso.example")) : AutoCloseable {
@@ -80,9 +93,13 @@ class SessionTest {
             scope.launch { streams.effects.collect { effects.add(it) } }
         }
 
-        suspend fun screen(predicate: (Screen) -> Boolean): ViewState =
-            withTimeoutOrNull(30_000) { streams.views.filterNotNull().first { predicate(it.screen) } }
-                ?: error("the screen never came; stuck on ${streams.views.value} (clock ahead ${clock.aheadMs} ms; effects ${effects.takeLast(6)})")
+        suspend fun screen(predicate: (Screen) -> Boolean): ViewState = view { predicate(it.screen) }
+
+        /** Waits for a view (screen, notice, deadline…) that matches. */
+        suspend fun view(predicate: (ViewState) -> Boolean): ViewState =
+            withTimeoutOrNull(30_000) { streams.views.filterNotNull().first(predicate) }
+                ?: error("the view never came; stuck on ${streams.views.value.toString().replace(barcodeModules, "dark=[…]")} " +
+                    "(clock ahead ${clock.aheadMs} ms; effects ${effects.takeLast(6)})")
 
         /** Waits for an effect and returns the latest one that matches. */
         suspend fun effect(predicate: (Effect) -> Boolean): Effect =
@@ -142,6 +159,27 @@ class SessionTest {
         delay(16_000)
         service.review(requestId, "leave")
         session.send(ShellEvent.CallEnded)
+    }
+
+    /**
+     * "Get TAP" up to the TAP on the screen: identity, selfie, liveness, the reviewer's call and
+     * approval (for Alice and the runner's odd-numbered synthetic people, who are on her path).
+     */
+    private suspend fun Phone.getTap(upn: String, employeeId: String): Screen.Tap {
+        throughIdentity(upn, employeeId)
+        screen { it is Screen.Selfie }
+        session.send(ShellEvent.Continue)
+        effect { it == Effect.StartSelfie }
+        var captured = false
+        repeat(10) { if (!captured) captured = session.pushFrame(frame("face_selfie_640x480.nv21")).captured }
+        assertTrue(captured, "a steady face is captured")
+        passLiveness()
+        screen { it is Screen.Review && it.stage == ReviewStage.WAITING }
+        val requestId = requestIdOf(effects)
+
+        reviewerCall(requestId)
+        service.review(requestId, "decision", """{"decision":"approve"}""")
+        return screen { it is Screen.Tap && it.code != null }.screen as Screen.Tap
     }
 
     /** A coordinate as a JWK writes it: 32 bytes big-endian, base64url without padding. */
@@ -246,20 +284,7 @@ class SessionTest {
     @Test
     fun getTapEndToEndAgainstTheService() = runBlocking {
         Phone().use { phone ->
-            phone.throughIdentity("alice@contoso.example", "E1001")
-            phone.screen { it is Screen.Selfie }
-            phone.session.send(ShellEvent.Continue)
-            phone.effect { it == Effect.StartSelfie }
-            var captured = false
-            repeat(10) { if (!captured) captured = phone.session.pushFrame(phone.frame("face_selfie_640x480.nv21")).captured }
-            assertTrue(captured, "a steady face is captured")
-            phone.passLiveness()
-            phone.screen { it is Screen.Review && it.stage == ReviewStage.WAITING }
-            val requestId = requestIdOf(phone.effects)
-
-            phone.reviewerCall(requestId)
-            service.review(requestId, "decision", """{"decision":"approve"}""")
-            val tap = phone.screen { it is Screen.Tap && it.code != null }.screen as Screen.Tap
+            val tap = phone.getTap("alice@contoso.example", "E1001")
             assertTrue(tap.code!!.length >= 8, "the TAP is shown")
             assertTrue(phone.effects.any { it is Effect.ShowNotification }, "the user is told")
 
@@ -287,6 +312,132 @@ class SessionTest {
             phone.session.send(ShellEvent.Tick)
             val expired = phone.screen { it is Screen.TapExpired }
             assertTrue(tap.code!! !in expired.toString(), "the expired TAP is no longer anywhere in the view")
+        }
+    }
+
+    /**
+     * A QR code's fixed structure: a side of 17 + 4·version modules, the three finder patterns
+     * (7×7 rings around a 3×3 centre, each with a light separator) and the timing patterns.
+     */
+    private fun assertIsAQrCode(barcode: QrMatrix) {
+        val size = barcode.size.toInt()
+        assertTrue(size >= 21 && (size - 17) % 4 == 0, "a QR code's side: $size")
+        assertEquals(size * size, barcode.dark.size, "size × size modules")
+        fun dark(x: Int, y: Int) = barcode.dark[y * size + x]
+        for ((ox, oy) in listOf(0 to 0, size - 7 to 0, 0 to size - 7)) {
+            for (y in -1..7) for (x in -1..7) {
+                val (px, py) = ox + x to oy + y
+                if (px !in 0 until size || py !in 0 until size) continue
+                // Outer ring and centre dark; the ring between and the separator around light.
+                val ring = if (x in 0..6 && y in 0..6) minOf(x, 6 - x, y, 6 - y) else 1
+                val expected = ring != 1
+                assertEquals(expected, dark(px, py), "finder at ($ox, $oy), module ($x, $y)")
+            }
+        }
+        for (i in 8 until size - 8) {
+            assertEquals(i % 2 == 0, dark(i, 6), "the horizontal timing pattern at $i")
+            assertEquals(i % 2 == 0, dark(6, i), "the vertical timing pattern at $i")
+        }
+    }
+
+    private fun ViewState.secureAccount(): SecureAccountView = assertIs<Screen.SecureAccount>(screen).view
+
+    /**
+     * Issue 13, after the TAP, from Kotlin against the service: "Secure your account" signs in
+     * with the TAP; the mobile app is registered by this test acting as the user's authenticator
+     * app (the otpauth link the session hands over, an independent RFC 6238 code); then four
+     * security questions. The service alone says what is done. Mirrored in SessionTests.swift.
+     */
+    @Test
+    fun getTapThenSecureTheAccount() = runBlocking {
+        Phone().use { phone ->
+            // A person of its own (the runner seeds synthetic people): the account's methods are
+            // this test's alone, whichever test ran before it on the shared service.
+            val upn = "synthetic-00001@contoso.example"
+            phone.getTap(upn, "S00001")
+            assertEquals("FLOW_ACTION_SECURE_ACCOUNT", phone.streams.views.value?.primaryAction?.code, "the TAP screen offers to secure the account")
+
+            // "Secure your account": the session signs in with the TAP at the service.
+            phone.session.send(ShellEvent.Continue)
+            val signedIn = phone.screen { it is Screen.SecureAccount }
+            val checklist = signedIn.secureAccount()
+            assertEquals(SecurityTaskView.Checklist, checklist.task)
+            assertTrue(checklist.methods.isEmpty() && !checklist.complete, "nothing is registered yet")
+            assertTrue(checklist.options.none { it.done }, "nothing is done until the service says so: ${checklist.options}")
+            assertTrue(checklist.options.any { it.task == SecurityTaskKind.AUTHENTICATOR_APP }, "the policy offers the mobile app")
+            // The TAP is one-time: 10 minutes to register a method, on the service's clock. The
+            // service started by tests/start-service.sh runs on the machine's clock, and this test
+            // leaves the phone's clock alone (aheadMs = 0): the service's time is the machine's,
+            // which the window confirms (it opened at the sign-in, moments ago).
+            fun serviceNowMs() = phone.clock.nowMs() - phone.clock.aheadMs
+            val window = assertNotNull(signedIn.deadline, "the registration window is shown")
+            assertEquals(DeadlineKind.ONE_TIME_REGISTRATION, window.kind)
+            val openedAt = window.serverTime - 10 * 60_000L
+            assertTrue(openedAt in serviceNowMs() - 60_000L..serviceNowMs() + 5_000L, "the window opened at the sign-in: ${serviceNowMs() - openedAt} ms ago")
+
+            // The mobile app: the activation, with the barcode the core drew.
+            phone.session.send(ShellEvent.SecurityTaskChosen(SecurityTaskKind.AUTHENTICATOR_APP))
+            val activation = phone.view { (it.screen as? Screen.SecureAccount)?.view?.task.let { t -> t is SecurityTaskView.AuthenticatorApp && t.barcode != null } }
+            val app = activation.secureAccount().task as SecurityTaskView.AuthenticatorApp
+            assertIsAQrCode(app.barcode!!)
+            assertTrue(app.activationCode.orEmpty().matches(Regex("[0-9]{9}")), "a 9-digit activation code: ${app.activationCode}")
+            // For an app on another device; the service names itself by its listening address,
+            // which is not the one an emulator reaches it by.
+            assertTrue(app.activationUrl.orEmpty().matches(Regex("https?://.+/mfa/activate")), "the activation URL: ${app.activationUrl}")
+            assertEquals("FLOW_ACTION_ADD_TO_APP", activation.primaryAction?.code)
+
+            // "Add to the app on this phone": the otpauth link goes to the authenticator app,
+            // which is this test from here on.
+            phone.session.send(ShellEvent.Continue)
+            val link = phone.effect { it is Effect.OpenOtpauthLink } as Effect.OpenOtpauthLink
+            val otpauth = Totp.OtpauthUri.parse(link.uri)
+            assertEquals("totp", otpauth.type)
+            assertTrue(otpauth.label.endsWith(":$upn"), "the account is named: ${otpauth.label}")
+            assertEquals(Triple("SHA1", 6, 30L), Triple(otpauth.algorithm, otpauth.digits, otpauth.period), "RFC 6238's defaults")
+            assertTrue(otpauth.secret.size >= 20, "a secret of 160 bits or more")
+            assertTrue(link.uri !in phone.streams.views.value.toString(), "the secret is not in the view")
+
+            // A wrong code (none the service could accept around now): refused, explained, and
+            // the activation stays for the next try.
+            val nowSeconds = serviceNowMs() / 1_000
+            val acceptable = (-1..2).map { otpauth.code(nowSeconds + it * otpauth.period) }.toSet()
+            val wrong = (1..9).map { ((otpauth.code(nowSeconds).toInt() + it * 111_111) % 1_000_000).toString().padStart(6, '0') }
+                .first { it !in acceptable }
+            phone.session.send(ShellEvent.VerificationCodeEntered(wrong))
+            val refused = phone.view { it.notice?.code == "SERVICE_VERIFICATION_CODE_INVALID" }
+            assertIs<SecurityTaskView.AuthenticatorApp>(refused.secureAccount().task, "the task stays open")
+            assertTrue(refused.secureAccount().methods.isEmpty())
+
+            // The app's current code, on the service's clock.
+            phone.session.send(ShellEvent.VerificationCodeEntered(otpauth.code(serviceNowMs() / 1_000)))
+            val registered = phone.view { (it.screen as? Screen.SecureAccount)?.view?.methods?.isNotEmpty() == true }
+            val withApp = registered.secureAccount()
+            assertEquals(listOf(SecurityMethodKind.AUTHENTICATOR_APP), withApp.methods.map { it.kind })
+            assertEquals(SecurityTaskView.Checklist, withApp.task, "the accepted code ends the task")
+            assertTrue(withApp.options.single { it.task == SecurityTaskKind.AUTHENTICATOR_APP }.done, "the mobile app is done")
+            assertEquals(DeadlineKind.TAP_EXPIRY, registered.deadline?.kind, "a method closes the 10-minute window")
+
+            // Four security questions from the administrator's list; three are too few.
+            phone.session.send(ShellEvent.SecurityTaskChosen(SecurityTaskKind.SECURITY_QUESTIONS))
+            val asked = phone.view { (it.screen as? Screen.SecureAccount)?.view?.task is SecurityTaskView.SecurityQuestions }
+            val form = asked.secureAccount().task as SecurityTaskView.SecurityQuestions
+            assertEquals(4u, form.count)
+            assertTrue(form.questions.size >= 8, "a list to pick from: ${form.questions.size}")
+            assertEquals(form.questions.size, form.questions.map { it.id }.toSet().size, "distinct ids")
+            assertTrue(form.questions.all { it.text.isNotBlank() }, "each question has its English text")
+            val picked = form.questions.filterIndexed { i, _ -> i % 2 == 1 }.take(4)
+            phone.session.send(ShellEvent.SecurityAnswersEntered(picked.take(3).map { SecurityAnswer(it.id, "Answer to ${it.id}") }))
+            val tooFew = phone.view { it.notice?.code == "SERVICE_SECURITY_QUESTIONS_TOO_FEW" }
+            assertIs<SecurityTaskView.SecurityQuestions>(tooFew.secureAccount().task, "the form stays")
+            phone.session.send(ShellEvent.SecurityAnswersEntered(picked.map { SecurityAnswer(it.id, "  Answer to ${it.id}  ") }))
+            val answered = phone.view { view ->
+                (view.screen as? Screen.SecureAccount)?.view?.options.orEmpty().any { it.task == SecurityTaskKind.SECURITY_QUESTIONS && it.done }
+            }
+            val secured = answered.secureAccount()
+            assertEquals(SecurityTaskView.Checklist, secured.task)
+            assertEquals(listOf(SecurityMethodKind.AUTHENTICATOR_APP), secured.methods.map { it.kind }, "the app is still registered")
+            assertFalse(secured.complete, "the password is still to be set: the service says so")
+            assertFalse(secured.options.single { it.task == SecurityTaskKind.PASSWORD }.done)
         }
     }
 

@@ -72,11 +72,18 @@ final class SessionTests: XCTestCase {
         var effects: [Effect] { lock.withLock { collected } }
 
         func screen(_ matches: (Screen) -> Bool) async throws -> Screen {
+            try await view { matches($0.screen) }.screen
+        }
+
+        /// Waits for a view (screen, notice, deadline…) that matches.
+        func view(_ matches: (ViewState) -> Bool) async throws -> ViewState {
             for _ in 0..<1_500 {
-                if let view = streams.currentView, matches(view.screen) { return view.screen }
+                if let view = streams.currentView, matches(view) { return view }
                 try await Task.sleep(nanoseconds: 20_000_000)
             }
-            throw TestFailure("stuck on \(String(describing: streams.currentView?.screen))")
+            // A barcode's modules (thousands of booleans) are left out of the message.
+            let shown = String(describing: streams.currentView).replacingOccurrences(of: #"dark: \[[^\]]*\]"#, with: "dark: […]", options: .regularExpression)
+            throw TestFailure("stuck on \(shown)")
         }
 
         /// Waits for an effect and returns the latest one that matches.
@@ -144,6 +151,29 @@ final class SessionTests: XCTestCase {
         try await Task.sleep(nanoseconds: 16_000_000_000)
         try await service.review(requestId, "leave")
         phone.session.send(event: .callEnded)
+    }
+
+    /// "Get TAP" up to the TAP on the screen: identity, selfie, liveness, the reviewer's call and
+    /// approval (for Alice and the runner's odd-numbered synthetic people, who are on her path).
+    /// Returns the TAP shown.
+    private func getTap(_ phone: Phone, _ service: TestService, upn: String, employeeId: String) async throws -> String {
+        try await throughIdentity(phone, upn: upn, employeeId: employeeId)
+        _ = try await phone.screen { if case .selfie = $0 { true } else { false } }
+        phone.session.send(event: .continue)
+        try await phone.effect { $0 == .startSelfie }
+        var captured = false
+        for _ in 0..<10 where !captured {
+            captured = try phone.session.pushFrame(frame: try phone.frame("face_selfie_640x480.nv21")).captured
+        }
+        XCTAssertTrue(captured, "a steady face is captured")
+        try await passLiveness(phone)
+        _ = try await phone.screen { if case .review(.waiting) = $0 { true } else { false } }
+        let id = try requestId(phone)
+        try await reviewerCall(phone, service, id)
+        try await service.review(id, "decision", json: #"{"decision":"approve"}"#)
+        let tap = try await phone.screen { if case .tap(code: .some, _) = $0 { true } else { false } }
+        guard case .tap(let code?, _) = tap else { throw TestFailure("no TAP") }
+        return code
     }
 
     private func base64Url(_ bytes: Data) -> String {
@@ -261,22 +291,7 @@ final class SessionTests: XCTestCase {
         let service = try TestService.fromEnvironment()
         let phone = try Phone(service: service)
         defer { phone.close() }
-        try await throughIdentity(phone, upn: "alice@contoso.example", employeeId: "E1001")
-        _ = try await phone.screen { if case .selfie = $0 { true } else { false } }
-        phone.session.send(event: .continue)
-        try await phone.effect { $0 == .startSelfie }
-        var captured = false
-        for _ in 0..<10 where !captured {
-            captured = try phone.session.pushFrame(frame: try phone.frame("face_selfie_640x480.nv21")).captured
-        }
-        XCTAssertTrue(captured, "a steady face is captured")
-        try await passLiveness(phone)
-        _ = try await phone.screen { if case .review(.waiting) = $0 { true } else { false } }
-        let id = try requestId(phone)
-        try await reviewerCall(phone, service, id)
-        try await service.review(id, "decision", json: #"{"decision":"approve"}"#)
-        let tap = try await phone.screen { if case .tap(code: .some, _) = $0 { true } else { false } }
-        guard case .tap(let code?, _) = tap else { return XCTFail("no TAP") }
+        let code = try await getTap(phone, service, upn: "alice@contoso.example", employeeId: "E1001")
         XCTAssertGreaterThanOrEqual(code.count, 8, "the TAP is shown")
         XCTAssertTrue(phone.effects.contains { if case .showNotification = $0 { true } else { false } })
 
@@ -306,6 +321,149 @@ final class SessionTests: XCTestCase {
         phone.session.send(event: .tick)
         let expired = try await phone.screen { if case .tapExpired = $0 { true } else { false } }
         XCTAssertFalse(String(describing: expired).contains(code), "the expired TAP is no longer anywhere in the view")
+    }
+
+    /// A QR code's fixed structure: a side of 17 + 4·version modules, the three finder patterns
+    /// (7×7 rings around a 3×3 centre, each with a light separator) and the timing patterns.
+    private func assertIsAQrCode(_ barcode: QrMatrix) {
+        let size = Int(barcode.size)
+        XCTAssertTrue(size >= 21 && (size - 17) % 4 == 0, "a QR code's side: \(size)")
+        XCTAssertEqual(barcode.dark.count, size * size, "size × size modules")
+        guard barcode.dark.count == size * size else { return }
+        func dark(_ x: Int, _ y: Int) -> Bool { barcode.dark[y * size + x] }
+        for (ox, oy) in [(0, 0), (size - 7, 0), (0, size - 7)] {
+            for y in -1...7 {
+                for x in -1...7 {
+                    let (px, py) = (ox + x, oy + y)
+                    guard (0..<size).contains(px), (0..<size).contains(py) else { continue }
+                    // Outer ring and centre dark; the ring between and the separator around light.
+                    let ring = (0...6).contains(x) && (0...6).contains(y) ? min(x, 6 - x, y, 6 - y) : 1
+                    XCTAssertEqual(dark(px, py), ring != 1, "finder at (\(ox), \(oy)), module (\(x), \(y))")
+                }
+            }
+        }
+        for i in 8..<(size - 8) {
+            XCTAssertEqual(dark(i, 6), i % 2 == 0, "the horizontal timing pattern at \(i)")
+            XCTAssertEqual(dark(6, i), i % 2 == 0, "the vertical timing pattern at \(i)")
+        }
+    }
+
+    private func secureAccount(_ view: ViewState) throws -> SecureAccountView {
+        guard case .secureAccount(let account) = view.screen else { throw TestFailure("not securing the account: \(view.screen)") }
+        return account
+    }
+
+    /// Issue 13, after the TAP, from Swift against the service: "Secure your account" signs in
+    /// with the TAP; the mobile app is registered by this test acting as the user's authenticator
+    /// app (the otpauth link the session hands over, an independent RFC 6238 code); then four
+    /// security questions. The service alone says what is done. Mirrors SessionTest.kt.
+    func testGetTapThenSecureTheAccount() async throws {
+        let service = try TestService.fromEnvironment()
+        let phone = try Phone(service: service)
+        defer { phone.close() }
+        // A person of its own (the runner seeds synthetic people): the account's methods are this
+        // test's alone, whichever test ran before it on the shared service.
+        let upn = "synthetic-00003@contoso.example"
+        _ = try await getTap(phone, service, upn: upn, employeeId: "S00003")
+        XCTAssertEqual(phone.streams.currentView?.primaryAction?.code, "FLOW_ACTION_SECURE_ACCOUNT", "the TAP screen offers to secure the account")
+
+        // "Secure your account": the session signs in with the TAP at the service.
+        phone.session.send(event: .continue)
+        let signedIn = try await phone.view { if case .secureAccount = $0.screen { true } else { false } }
+        let checklist = try secureAccount(signedIn)
+        XCTAssertEqual(checklist.task, .checklist)
+        XCTAssertTrue(checklist.methods.isEmpty && !checklist.complete, "nothing is registered yet")
+        XCTAssertTrue(checklist.options.allSatisfy { !$0.done }, "nothing is done until the service says so: \(checklist.options)")
+        XCTAssertTrue(checklist.options.contains { $0.task == .authenticatorApp }, "the policy offers the mobile app")
+        // The TAP is one-time: 10 minutes to register a method, on the service's clock. The
+        // service started by tests/start-service.sh runs on the machine's clock, and this test
+        // leaves the phone's clock alone (aheadMs = 0): the service's time is the machine's,
+        // which the window confirms (it opened at the sign-in, moments ago).
+        func serviceNowMs() -> Int64 { phone.clock.nowMs() - phone.clock.aheadMs }
+        let window = try XCTUnwrap(signedIn.deadline, "the registration window is shown")
+        XCTAssertEqual(window.kind, .oneTimeRegistration)
+        let openedAt = window.serverTime - 10 * 60_000
+        XCTAssertTrue((serviceNowMs() - 60_000...serviceNowMs() + 5_000).contains(openedAt),
+                      "the window opened at the sign-in: \(serviceNowMs() - openedAt) ms ago")
+
+        // The mobile app: the activation, with the barcode the core drew.
+        phone.session.send(event: .securityTaskChosen(task: .authenticatorApp))
+        let activation = try await phone.view {
+            if case .secureAccount(let account) = $0.screen, case .authenticatorApp(_, _, .some) = account.task { true } else { false }
+        }
+        guard case .authenticatorApp(let activationCode, let activationUrl, let barcode?) = try secureAccount(activation).task else {
+            return XCTFail("no activation")
+        }
+        assertIsAQrCode(barcode)
+        XCTAssertNotNil(activationCode?.range(of: "^[0-9]{9}$", options: .regularExpression), "a 9-digit activation code: \(String(describing: activationCode))")
+        // For an app on another device; the service names itself by its listening address, which
+        // is not always the one a simulator or emulator reaches it by.
+        XCTAssertNotNil(activationUrl?.range(of: "^https?://.+/mfa/activate$", options: .regularExpression),
+                        "the activation URL: \(String(describing: activationUrl))")
+        XCTAssertEqual(activation.primaryAction?.code, "FLOW_ACTION_ADD_TO_APP")
+
+        // "Add to the app on this phone": the otpauth link goes to the authenticator app, which
+        // is this test from here on.
+        phone.session.send(event: .continue)
+        guard case .openOtpauthLink(let link) = try await phone.effect({ if case .openOtpauthLink = $0 { true } else { false } }) else {
+            return XCTFail("no otpauth link")
+        }
+        let otpauth = try XCTUnwrap(Totp.OtpauthUri(link), "an otpauth URI")
+        XCTAssertEqual(otpauth.type, "totp")
+        XCTAssertTrue(otpauth.label.hasSuffix(":\(upn)"), "the account is named: \(otpauth.label)")
+        XCTAssertEqual(otpauth.algorithm, "SHA1")
+        XCTAssertEqual(otpauth.digits, 6)
+        XCTAssertEqual(otpauth.period, 30, "RFC 6238's defaults")
+        XCTAssertGreaterThanOrEqual(otpauth.secret?.count ?? 0, 20, "a secret of 160 bits or more")
+        XCTAssertFalse(String(describing: phone.streams.currentView).contains(link), "the secret is not in the view")
+
+        // A wrong code (none the service could accept around now): refused, explained, and the
+        // activation stays for the next try.
+        let nowSeconds = serviceNowMs() / 1_000
+        let acceptable = Set((Int64(-1)...2).compactMap { otpauth.code(at: nowSeconds + $0 * otpauth.period) })
+        let current = try XCTUnwrap(Int(try XCTUnwrap(otpauth.code(at: nowSeconds))))
+        let candidates = (1...9).map { (n: Int) -> String in
+            let digits = String((current + n * 111_111) % 1_000_000)
+            return String(repeating: "0", count: 6 - digits.count) + digits
+        }
+        let wrong = try XCTUnwrap(candidates.first { !acceptable.contains($0) })
+        phone.session.send(event: .verificationCodeEntered(code: wrong))
+        let refused = try await phone.view { $0.notice?.code == "SERVICE_VERIFICATION_CODE_INVALID" }
+        guard case .authenticatorApp = try secureAccount(refused).task else { return XCTFail("the task stays open") }
+        XCTAssertTrue(try secureAccount(refused).methods.isEmpty)
+
+        // The app's current code, on the service's clock.
+        phone.session.send(event: .verificationCodeEntered(code: try XCTUnwrap(otpauth.code(at: serviceNowMs() / 1_000))))
+        let registered = try await phone.view { if case .secureAccount(let account) = $0.screen { !account.methods.isEmpty } else { false } }
+        let withApp = try secureAccount(registered)
+        XCTAssertEqual(withApp.methods.map(\.kind), [.authenticatorApp])
+        XCTAssertEqual(withApp.task, .checklist, "the accepted code ends the task")
+        XCTAssertEqual(withApp.options.filter { $0.task == .authenticatorApp }.map(\.done), [true], "the mobile app is done")
+        XCTAssertEqual(registered.deadline?.kind, .tapExpiry, "a method closes the 10-minute window")
+
+        // Four security questions from the administrator's list; three are too few.
+        phone.session.send(event: .securityTaskChosen(task: .securityQuestions))
+        let asked = try await phone.view {
+            if case .secureAccount(let account) = $0.screen, case .securityQuestions = account.task { true } else { false }
+        }
+        guard case .securityQuestions(let count, let questions) = try secureAccount(asked).task else { return XCTFail("no questions") }
+        XCTAssertEqual(count, 4)
+        XCTAssertGreaterThanOrEqual(questions.count, 8, "a list to pick from")
+        XCTAssertEqual(Set(questions.map(\.id)).count, questions.count, "distinct ids")
+        XCTAssertTrue(questions.allSatisfy { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }, "each question has its English text")
+        let picked = Array(questions.enumerated().filter { $0.offset % 2 == 1 }.map(\.element).prefix(4))
+        phone.session.send(event: .securityAnswersEntered(answers: picked.prefix(3).map { SecurityAnswer(questionId: $0.id, answer: "Answer to \($0.id)") }))
+        let tooFew = try await phone.view { $0.notice?.code == "SERVICE_SECURITY_QUESTIONS_TOO_FEW" }
+        guard case .securityQuestions = try secureAccount(tooFew).task else { return XCTFail("the form stays") }
+        phone.session.send(event: .securityAnswersEntered(answers: picked.map { SecurityAnswer(questionId: $0.id, answer: "  Answer to \($0.id)  ") }))
+        let answered = try await phone.view {
+            if case .secureAccount(let account) = $0.screen { account.options.contains { $0.task == .securityQuestions && $0.done } } else { false }
+        }
+        let secured = try secureAccount(answered)
+        XCTAssertEqual(secured.task, .checklist)
+        XCTAssertEqual(secured.methods.map(\.kind), [.authenticatorApp], "the app is still registered")
+        XCTAssertFalse(secured.complete, "the password is still to be set: the service says so")
+        XCTAssertEqual(secured.options.filter { $0.task == .password }.map(\.done), [false])
     }
 
     func testGetPasskeyEndToEndWithASoftwareAuthenticator() async throws {
