@@ -177,6 +177,13 @@ async fn the_password_page_takes_the_password_once_and_the_app_sees_it_set() {
     let (again, _) = post_password_form(&h, &fields).await;
     assert_eq!(again, 410, "the ticket is spent");
     let _ = id;
+
+    // Spent and expired tickets go a day after their end; the password stays.
+    h.clock.advance(15 * 60 + 24 * 3600);
+    let report = h.service.purge_now().expect("purge");
+    assert_eq!(report.account_security_records, 1, "the one ticket (the replay made none)");
+    assert_eq!(h.service.count_rows("password_tickets").expect("count"), 0);
+    assert_eq!(h.service.count_rows("account_secrets").expect("count"), 1);
 }
 
 /// Decodes RFC 4648 base32 (no padding), as an authenticator app reads the URI's secret.
