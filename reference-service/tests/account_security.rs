@@ -700,3 +700,19 @@ async fn a_method_can_be_removed_but_never_the_last_one() {
     assert_eq!(info["methods"][0]["kind"], "sms");
     assert_eq!(phone_post(&h, &device, &removal(&sms), template, &json!({})).await.code(), "LAST_METHOD");
 }
+
+#[tokio::test]
+async fn a_call_answered_after_the_window_closed_registers_nothing() {
+    let h = start().await;
+    let (device, _, info_path) = alice_signed_in(&h).await;
+    h.api.post(&format!("{info_path}/pin"), Some(&device), &json!({ "pin": "4826", "confirmation": "4826" })).await.ok(200);
+    h.clock.advance(9 * 60);
+    let body = json!({ "delivery": "voice", "phone_number": "+49 151 1234 5678" });
+    phone_post(&h, &device, &format!("{info_path}/phone"), "/v1/requests/{id}/security-info/phone", &body).await.ok(200);
+    let call = outbox(&h).await.into_iter().find(|m| m["kind"] == "voice_call").expect("a call");
+    h.clock.advance(61);
+    let late = h.api.post(&format!("/v1/dev/calls/{}/keypad", call["id"].as_str().expect("id")), None, &json!({ "digits": "4826#" })).await;
+    assert_eq!(late.ok(200)["verification_status"], "failed", "the window closed a second before");
+    assert_eq!(h.service.count_rows("auth_methods").expect("count"), 0);
+    assert_eq!(h.api.get(&info_path, Some(&device)).await.code(), "REGISTRATION_WINDOW_CLOSED");
+}
