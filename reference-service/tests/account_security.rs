@@ -716,3 +716,33 @@ async fn a_call_answered_after_the_window_closed_registers_nothing() {
     assert_eq!(h.service.count_rows("auth_methods").expect("count"), 0);
     assert_eq!(h.api.get(&info_path, Some(&device)).await.code(), "REGISTRATION_WINDOW_CLOSED");
 }
+
+#[tokio::test]
+async fn the_data_key_beside_the_database_opens_the_sealed_secrets_after_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("service.sqlite3");
+    let clock = std::sync::Arc::new(identity_pass_service::ManualClock::new(START));
+    let pushes = std::sync::Arc::new(identity_pass_service::RecordingPushSender::default());
+    let first = start_with(config(clock.clone(), pushes.clone(), Some(db.clone())), clock.clone(), pushes.clone()).await;
+    let (device, _, info_path) = alice_signed_in(&first).await;
+    let (_, uri, activation_code) = start_app(&first, &device, &info_path).await;
+    let key = std::fs::read(identity_pass_service::data_key_path(&db)).expect("key file");
+    first.service.shutdown().await;
+
+    let second = start_with(config(clock.clone(), pushes.clone(), Some(db.clone())), clock.clone(), pushes.clone()).await;
+    assert_eq!(std::fs::read(identity_pass_service::data_key_path(&db)).expect("key file"), key, "the same key, not a new one");
+    let activated = http_client()
+        .post(format!("{}/mfa/activate", second.api.base))
+        .json(&json!({ "activation_code": activation_code }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(activated.status().as_u16(), 200);
+    assert_eq!(activated.json::<Value>().await.expect("json")["otpauth_uri"].as_str(), Some(uri.as_str()), "the sealed secret opened");
+    second.service.shutdown().await;
+
+    // A damaged key file stops the start rather than being replaced (which would lose every secret).
+    std::fs::write(identity_pass_service::data_key_path(&db), b"short").expect("damage");
+    let refused = identity_pass_service::spawn_embedded(config(clock.clone(), pushes.clone(), Some(db))).await;
+    assert!(matches!(refused, Err(identity_pass_service::StartError::Config(_))));
+}
