@@ -746,3 +746,32 @@ async fn the_data_key_beside_the_database_opens_the_sealed_secrets_after_a_resta
     let refused = identity_pass_service::spawn_embedded(config(clock.clone(), pushes.clone(), Some(db))).await;
     assert!(matches!(refused, Err(identity_pass_service::StartError::Config(_))));
 }
+
+#[tokio::test]
+async fn guessing_activation_codes_is_stopped_after_thirty_a_minute() {
+    let h = start().await;
+    let (device, _, info_path) = alice_signed_in(&h).await;
+    let (_, uri, code) = start_app(&h, &device, &info_path).await;
+    let activate = |code: String| {
+        let url = format!("{}/mfa/activate", h.api.base);
+        async move {
+            let response = http_client().post(url).json(&json!({ "activation_code": code })).send().await.expect("sent");
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap_or(Value::Null);
+            checked(
+                "POST",
+                "/mfa/activate",
+                &Answer { status: reqwest::StatusCode::from_u16(status).expect("status"), body: body.clone(), replayed: false },
+            );
+            (status, body)
+        }
+    };
+    for guess in 0..30 {
+        assert_eq!(activate(format!("{guess:09}")).await.0, 404);
+    }
+    let (status, body) = activate(code.clone()).await;
+    assert_eq!((status, body["code"].as_str()), (429, Some("VERIFICATION_ATTEMPTS_EXCEEDED")), "even the right code, for a minute");
+    h.clock.advance(60);
+    let (status, body) = activate(code).await;
+    assert_eq!((status, body["otpauth_uri"].as_str()), (200, Some(uri.as_str())));
+}
