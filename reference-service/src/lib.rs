@@ -301,6 +301,7 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         image_analyses: Arc::new(tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from))),
         password_checks: Arc::new(tokio::sync::Semaphore::new(2)),
         idempotency_in_flight: std::sync::Mutex::default(),
+        activation_misses: std::sync::Mutex::default(),
     }));
     let router = http::routes::router(state.clone());
     let (shutdown, shutdown_signal) = oneshot::channel::<()>();

@@ -1,22 +1,34 @@
 //! Every type of this crate that holds a secret (a TAP, a device secret, a Verified ID, a push
 //! token, a hand-off token, a partner key, a picture, a reviewer's password, session token or
-//! CSRF token) prints none of it with `Debug`, or has no
+//! CSRF token; after the TAP a password-page ticket, a TOTP secret or activation code, a texted
+//! code, a PIN, a security answer, the data key) prints none of it with `Debug`, or has no
 //! `Debug` at all, so a `tracing` field or a failed assertion cannot leak it. None of them
 //! implements `Display`.
 
+use crate::domain::account_security::phone::Delivery;
+use crate::domain::account_security::security_questions::NormalisedAnswer;
 use crate::domain::directory::BadgePhoto;
 use crate::domain::liveness_check::UploadedFrame;
 use crate::domain::partner::PartnerSession;
 use crate::domain::reviewer::ReviewerRole;
 use crate::http::auth::ReviewerAuth;
+use crate::http::authenticator_app::{AppActivation, CodeBody as AppCode};
+use crate::http::dev_providers::Keypad;
 use crate::http::devices::{DeviceRegistered, RegisterDevice};
+use crate::http::password_page::PasswordPageLink;
+use crate::http::phone::CodeBody as PhoneCode;
 use crate::http::push_tokens::RegisterPushToken;
 use crate::http::reviewer_session::{SessionView, SignIn as ReviewerSignIn, TokenView};
+use crate::http::security_info::TapSignIn;
+use crate::http::security_secrets::{AnswerBody, NewAnswers, NewPin};
 use crate::http::tap::{SignIn, TapView};
 use crate::http::verified_id::{Presentation, PresentationBody, VerifiedIdView};
 use crate::partner::{OpenedSession, ReferencePartner};
 use crate::push::PushToken;
-use crate::secrets::Redacted;
+use crate::secrets::{DataKey, Redacted};
+use crate::store::phone_verifications::PhoneVerification;
+use crate::store::totp_activations::Activation;
+use crate::telephony::OutboxEntry;
 
 const CANARY: &str = "canary-5f1d0c9e";
 
@@ -70,6 +82,55 @@ fn secret_bearing_types_print_no_secret() {
         session_hash: CANARY.as_bytes().to_vec(),
     };
     assert!(hidden(&reviewer).contains(maria));
+
+    // After the TAP.
+    let link = PasswordPageLink { url: Some(format!("http://127.0.0.1:9/account/password?ticket={CANARY}")), expires_at: String::new() };
+    hidden(&link);
+    let activation = AppActivation {
+        activation_id: "act_1".into(),
+        activation_code: Some(CANARY.into()),
+        activation_url: String::new(),
+        otpauth_uri: Some(format!("otpauth://totp/x?secret={CANARY}")),
+        expires_at: String::new(),
+    };
+    assert!(hidden(&activation).contains("act_1"));
+    hidden(&Activation {
+        id: "act_1".into(),
+        upn: maria.into(),
+        device_id: "dev_1".into(),
+        secret_sealed: CANARY.as_bytes().to_vec(),
+        expires_at: 0,
+        failures: 0,
+        accepted_step: None,
+    });
+    hidden(&PhoneVerification {
+        id: "pv_1".into(),
+        upn: maria.into(),
+        device_id: "dev_1".into(),
+        delivery: Delivery::Sms,
+        phone_number: "+4915112345678".into(),
+        extension: None,
+        backup_phone_number: None,
+        code_mac: Some(CANARY.as_bytes().to_vec()),
+        call_id: None,
+        sends: 1,
+        last_sent_at: 0,
+        expires_at: 0,
+        failures: 0,
+        status: "pending".into(),
+    });
+    hidden(&OutboxEntry {
+        id: "msg_1".into(),
+        kind: "sms",
+        to: String::new(),
+        text: format!("code {CANARY}"),
+        status: "delivered",
+        sent_at: 0,
+    });
+    hidden(&NormalisedAnswer { question_id: "first_pet".into(), answer: CANARY.into() });
+    let mut key = [0u8; 32];
+    key[..15].copy_from_slice(CANARY.as_bytes());
+    hidden(&DataKey::new(key));
 }
 
 #[test]
@@ -82,5 +143,12 @@ fn types_carrying_a_secret_in_transit_have_no_debug() {
         DeviceRegistered,
         ReferencePartner,
         UploadedFrame,
+        TapSignIn,
+        AppCode,
+        PhoneCode,
+        NewPin,
+        AnswerBody,
+        NewAnswers,
+        Keypad,
     );
 }

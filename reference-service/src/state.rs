@@ -79,6 +79,10 @@ pub struct Inner {
     pub password_checks: Arc<Semaphore>,
     /// (caller scope, idempotency key) pairs whose first call is still running.
     pub idempotency_in_flight: Mutex<HashSet<(String, String)>>,
+    /// When wrong activation codes reached `POST /mfa/activate` (service time), the last
+    /// minute's: anybody may call it, and a guessed code would reveal a TOTP secret, so guesses
+    /// are limited service-wide (`domain::account_security::totp::ACTIVATION_GUESSES_PER_MINUTE`).
+    pub activation_misses: Mutex<Vec<i64>>,
 }
 
 impl Deref for AppState {

@@ -177,6 +177,13 @@ async fn the_password_page_takes_the_password_once_and_the_app_sees_it_set() {
     let (again, _) = post_password_form(&h, &fields).await;
     assert_eq!(again, 410, "the ticket is spent");
     let _ = id;
+
+    // Spent and expired tickets go a day after their end; the password stays.
+    h.clock.advance(15 * 60 + 24 * 3600);
+    let report = h.service.purge_now().expect("purge");
+    assert_eq!(report.account_security_records, 1, "the one ticket (the replay made none)");
+    assert_eq!(h.service.count_rows("password_tickets").expect("count"), 0);
+    assert_eq!(h.service.count_rows("account_secrets").expect("count"), 1);
 }
 
 /// Decodes RFC 4648 base32 (no padding), as an authenticator app reads the URI's secret.
@@ -692,4 +699,79 @@ async fn a_method_can_be_removed_but_never_the_last_one() {
     assert_eq!(info["methods"].as_array().map(Vec::len), Some(1));
     assert_eq!(info["methods"][0]["kind"], "sms");
     assert_eq!(phone_post(&h, &device, &removal(&sms), template, &json!({})).await.code(), "LAST_METHOD");
+}
+
+#[tokio::test]
+async fn a_call_answered_after_the_window_closed_registers_nothing() {
+    let h = start().await;
+    let (device, _, info_path) = alice_signed_in(&h).await;
+    h.api.post(&format!("{info_path}/pin"), Some(&device), &json!({ "pin": "4826", "confirmation": "4826" })).await.ok(200);
+    h.clock.advance(9 * 60);
+    let body = json!({ "delivery": "voice", "phone_number": "+49 151 1234 5678" });
+    phone_post(&h, &device, &format!("{info_path}/phone"), "/v1/requests/{id}/security-info/phone", &body).await.ok(200);
+    let call = outbox(&h).await.into_iter().find(|m| m["kind"] == "voice_call").expect("a call");
+    h.clock.advance(61);
+    let late = h.api.post(&format!("/v1/dev/calls/{}/keypad", call["id"].as_str().expect("id")), None, &json!({ "digits": "4826#" })).await;
+    assert_eq!(late.ok(200)["verification_status"], "failed", "the window closed a second before");
+    assert_eq!(h.service.count_rows("auth_methods").expect("count"), 0);
+    assert_eq!(h.api.get(&info_path, Some(&device)).await.code(), "REGISTRATION_WINDOW_CLOSED");
+}
+
+#[tokio::test]
+async fn the_data_key_beside_the_database_opens_the_sealed_secrets_after_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("service.sqlite3");
+    let clock = std::sync::Arc::new(identity_pass_service::ManualClock::new(START));
+    let pushes = std::sync::Arc::new(identity_pass_service::RecordingPushSender::default());
+    let first = start_with(config(clock.clone(), pushes.clone(), Some(db.clone())), clock.clone(), pushes.clone()).await;
+    let (device, _, info_path) = alice_signed_in(&first).await;
+    let (_, uri, activation_code) = start_app(&first, &device, &info_path).await;
+    let key = std::fs::read(identity_pass_service::data_key_path(&db)).expect("key file");
+    first.service.shutdown().await;
+
+    let second = start_with(config(clock.clone(), pushes.clone(), Some(db.clone())), clock.clone(), pushes.clone()).await;
+    assert_eq!(std::fs::read(identity_pass_service::data_key_path(&db)).expect("key file"), key, "the same key, not a new one");
+    let activated = http_client()
+        .post(format!("{}/mfa/activate", second.api.base))
+        .json(&json!({ "activation_code": activation_code }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(activated.status().as_u16(), 200);
+    assert_eq!(activated.json::<Value>().await.expect("json")["otpauth_uri"].as_str(), Some(uri.as_str()), "the sealed secret opened");
+    second.service.shutdown().await;
+
+    // A damaged key file stops the start rather than being replaced (which would lose every secret).
+    std::fs::write(identity_pass_service::data_key_path(&db), b"short").expect("damage");
+    let refused = identity_pass_service::spawn_embedded(config(clock.clone(), pushes.clone(), Some(db))).await;
+    assert!(matches!(refused, Err(identity_pass_service::StartError::Config(_))));
+}
+
+#[tokio::test]
+async fn guessing_activation_codes_is_stopped_after_thirty_a_minute() {
+    let h = start().await;
+    let (device, _, info_path) = alice_signed_in(&h).await;
+    let (_, uri, code) = start_app(&h, &device, &info_path).await;
+    let activate = |code: String| {
+        let url = format!("{}/mfa/activate", h.api.base);
+        async move {
+            let response = http_client().post(url).json(&json!({ "activation_code": code })).send().await.expect("sent");
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap_or(Value::Null);
+            checked(
+                "POST",
+                "/mfa/activate",
+                &Answer { status: reqwest::StatusCode::from_u16(status).expect("status"), body: body.clone(), replayed: false },
+            );
+            (status, body)
+        }
+    };
+    for guess in 0..30 {
+        assert_eq!(activate(format!("{guess:09}")).await.0, 404);
+    }
+    let (status, body) = activate(code.clone()).await;
+    assert_eq!((status, body["code"].as_str()), (429, Some("VERIFICATION_ATTEMPTS_EXCEEDED")), "even the right code, for a minute");
+    h.clock.advance(60);
+    let (status, body) = activate(code).await;
+    assert_eq!((status, body["otpauth_uri"].as_str()), (200, Some(uri.as_str())));
 }

@@ -149,7 +149,8 @@ pub struct ActivatedUri {
 
 /// `POST /mfa/activate` (`activation_code`, as JSON or a form): an authenticator app on
 /// another device trades the activation code for the key URI, once, while the activation
-/// lives. Any other code answers 404 VERIFICATION_NOT_FOUND.
+/// lives. Any other code answers 404 VERIFICATION_NOT_FOUND; past 30 of those a minute, from
+/// anybody, 429 VERIFICATION_ATTEMPTS_EXCEEDED.
 pub async fn activate(State(state): State<AppState>, ApiBytes(body): ApiBytes) -> ApiResult<Json<ActivatedUri>> {
     let code = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
@@ -157,10 +158,15 @@ pub async fn activate(State(state): State<AppState>, ApiBytes(body): ApiBytes) -
         .or_else(|| url::form_urlencoded::parse(&body).find(|(key, _)| key == "activation_code").map(|(_, value)| value.into_owned()))
         .unwrap_or_default();
     let now = state.now();
+    let misses = || state.activation_misses.lock().map_err(|_| ApiError::internal("activation misses poisoned"));
+    totp::check_activation_guess(&mut *misses()?, now)?;
     let taken = state
         .db
         .transaction(|connection| store::totp_activations::take_by_code(connection, &sha256(code.trim().as_bytes()), MAX_ATTEMPTS, now))?;
-    let (upn, sealed) = taken.ok_or(DomainError::VerificationNotFound)?;
+    let Some((upn, sealed)) = taken else {
+        misses()?.push(now);
+        return Err(DomainError::VerificationNotFound.into());
+    };
     let secret = state.data_key.open(&sealed, upn.as_bytes()).map_err(ApiError::internal)?;
     Ok(Json(ActivatedUri { otpauth_uri: totp::otpauth_uri(&upn, &secret) }))
 }

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::to_rfc3339;
-use crate::domain::account_security::phone;
+use crate::domain::account_security::{phone, session};
 use crate::http::console::CONTENT_SECURITY_POLICY;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{ApiBytes, ApiJson};
@@ -104,7 +104,12 @@ async fn answer_call(state: &AppState, call_id: &str, digits: Redacted) -> ApiRe
         if current.status != "pending" || !outbox.complete_call(call_id) {
             return Err(unknown());
         }
-        if now >= current.expires_at {
+        // The call counts only while it may still register a method: within its 5 minutes and
+        // while the device's account session is live (a call answered after a one-time TAP's
+        // window closed must not reopen it).
+        let session = store::account_sessions::latest(connection, &current.upn, &current.device_id)?;
+        let has_method = store::auth_methods::any(connection, &current.upn)?;
+        if now >= current.expires_at || session::check_live(session.as_ref(), has_method, now).is_err() {
             store::phone_verifications::count_failure(connection, &current.id, "failed")?;
             return Ok("failed");
         }

@@ -284,3 +284,18 @@ fn replay(status: u16, body: Vec<u8>) -> Response {
     headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anonymous_route_templates_match_one_segment_per_parameter() {
+        assert!(matches_any(&WITHOUT_CALLER, "/v1/dev/calls/call_1/keypad"));
+        assert!(matches_any(&WITHOUT_CALLER, "/v1/devices"));
+        assert!(!matches_any(&WITHOUT_CALLER, "/v1/dev/calls//keypad"));
+        assert!(!matches_any(&WITHOUT_CALLER, "/v1/dev/calls/a/b/keypad"));
+        assert!(!matches_any(&WITHOUT_CALLER, "/v1/devices/push-token"));
+        assert!(!matches_any(&WITHOUT_CALLER, "/v1/requests/req_1/tap/sign-in"));
+    }
+}

@@ -24,7 +24,13 @@ pub struct PurgeReport {
     pub partner_events: usize,
     /// Reviewer sessions past their end.
     pub reviewer_sessions: usize,
+    /// After the TAP: password-page tickets, app activations and phone verifications a day past
+    /// their end (until then a late call is told "expired" rather than "not found").
+    pub account_security_records: usize,
 }
+
+/// How long an ended ticket, activation or phone verification is kept.
+const ENDED_VERIFICATION_RETENTION_SECONDS: i64 = 24 * 3600;
 
 /// Enforces retention at `now`, then empties the write-ahead log: deleted rows are zeroed in
 /// the database file (`secure_delete`), but the WAL still holds the pages as they were (a
@@ -47,5 +53,11 @@ fn delete_expired(connection: &Connection, now: i64) -> StoreResult<PurgeReport>
         partner_events: connection
             .execute("DELETE FROM partner_events WHERE received_at <= ?1", [now - PARTNER_EVENT_RETENTION_SECONDS])?,
         reviewer_sessions: reviewers::purge_sessions(connection, now)?,
+        account_security_records: ["password_tickets", "totp_activations", "phone_verifications"]
+            .into_iter()
+            .map(|table| {
+                connection.execute(&format!("DELETE FROM {table} WHERE expires_at <= ?1"), [now - ENDED_VERIFICATION_RETENTION_SECONDS])
+            })
+            .sum::<Result<usize, _>>()?,
     })
 }

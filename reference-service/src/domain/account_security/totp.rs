@@ -16,6 +16,18 @@ pub const SECRET_BYTES: usize = 20;
 pub const ACTIVATION_LIFETIME_SECONDS: i64 = 10 * 60;
 /// Wrong codes an activation (or a phone verification) takes before it is dead.
 pub const MAX_ATTEMPTS: u32 = 5;
+/// Wrong activation codes `POST /mfa/activate` takes per minute, from anybody: with 9-digit
+/// codes living 10 minutes, guessing one takes hundreds of millions of tries, and this keeps
+/// it there.
+pub const ACTIVATION_GUESSES_PER_MINUTE: usize = 30;
+
+/// Whether another activation-code guess may be checked at `now`, given the times of recent
+/// wrong ones (those older than a minute are dropped from `misses`).
+pub fn check_activation_guess(misses: &mut Vec<i64>, now: i64) -> Result<(), DomainError> {
+    misses.retain(|at| *at > now - 60);
+    if misses.len() >= ACTIVATION_GUESSES_PER_MINUTE { Err(DomainError::VerificationAttemptsExceeded) } else { Ok(()) }
+}
+
 /// The issuer shown in the authenticator app.
 pub const ISSUER: &str = "Identity Pass";
 
@@ -101,6 +113,14 @@ mod tests {
         assert_eq!(verify(secret, &code, now + 60, None), Err(DomainError::VerificationCodeInvalid), "two steps late");
         assert_eq!(verify(secret, &code, now, Some(step)), Err(DomainError::VerificationCodeInvalid), "replayed");
         assert_eq!(verify(secret, "12345", now, None), Err(DomainError::VerificationCodeInvalid));
+    }
+
+    #[test]
+    fn activation_code_guesses_are_limited_per_minute() {
+        let mut misses: Vec<i64> = (0..30).map(|i| 100 + i).collect();
+        assert_eq!(check_activation_guess(&mut misses, 130), Err(DomainError::VerificationAttemptsExceeded));
+        assert_eq!(check_activation_guess(&mut misses, 160), Ok(()), "the oldest miss is a minute old");
+        assert_eq!(misses.len(), 29);
     }
 
     #[test]
