@@ -277,3 +277,30 @@ fn onward_links_suit_the_platform() {
     assert_eq!(effects, [Effect::OpenUrl { url: "market://details?id=com.microsoft.windowsintune.companyportal".into() }]);
     assert!(OnwardLink::Authenticator.url(Platform::Ios).starts_with("https://apps.apple.com/"));
 }
+
+#[test]
+fn a_lost_activation_is_asked_for_again_as_a_new_call() {
+    // The service never sends an activation's secret twice: its replay has none, which the
+    // runtime reports as unreadable. "Try again" must not resend the same call (same key).
+    let (mut d, _) = signed_in(false);
+    let first = calls(&d.send(Event::SecurityTaskChosen { task: SecurityTaskKind::AuthenticatorApp }));
+    d.fail("StartAuthenticatorApp", CallFailure::no_answer(identity_pass_core::flow::ANSWER_UNREADABLE));
+    assert_eq!(d.flow.view(d.now).primary_action.map(|a| a.code).as_deref(), Some("FLOW_ACTION_RETRY"));
+    let again = calls(&d.send(Event::Continue));
+    assert!(matches!(&again[..], [(_, ServiceCall::StartAuthenticatorApp { .. })]), "{again:?}");
+    assert_ne!(first[0].0, again[0].0, "a new call, so a new idempotency key");
+}
+
+#[test]
+fn the_services_limits_are_not_retried_as_the_same_call() {
+    // 429 is "not now" on the wire, but a dead activation stays dead: back to the checklist.
+    let (mut d, _) = signed_in(false);
+    d.send(Event::SecurityTaskChosen { task: SecurityTaskKind::AuthenticatorApp });
+    d.answer(CallAnswer::AuthenticatorAppActivation { activation: activation(), server_time: d.server_time() });
+    d.send(Event::VerificationCodeEntered { code: SecretString::new("000000".into()) });
+    d.fail("VerifyAuthenticatorApp", CallFailure::no_answer("VERIFICATION_ATTEMPTS_EXCEEDED"));
+    assert_eq!(task(&d), SecurityTask::Checklist);
+    let view = d.flow.view(d.now);
+    assert_eq!(view.notice.map(|n| n.code).as_deref(), Some("SERVICE_VERIFICATION_ATTEMPTS_EXCEEDED"));
+    assert_ne!(view.primary_action.map(|a| a.code).as_deref(), Some("FLOW_ACTION_RETRY"), "no resend of the dead attempt");
+}

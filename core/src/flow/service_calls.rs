@@ -648,9 +648,23 @@ impl OnboardingFlow {
                 self.notice = notice;
                 return;
             }
+            // The answer that carried an activation or the password page's link was lost; the
+            // service never sends such a secret twice (its replay holds none), so "Try again"
+            // asks for a new one rather than the same call.
+            (ServiceCall::StartAuthenticatorApp { .. } | ServiceCall::OpenPasswordPage { .. }, Step::SecureAccount { .. })
+                if failure.kind == FailureKind::NoAnswer && failure.code == ANSWER_UNREADABLE =>
+            {
+                self.notice = notice;
+                self.failed_call = Some(FailedCall { id, call, resend_same: false, code: failure.code });
+                return;
+            }
             // A refused code, PIN, number or answer: the service says why, and the user's next
-            // input is the retry (resending the refused one would be refused again).
-            (call, Step::SecureAccount { task, .. }) if failure.kind == FailureKind::Refused && call.is_account_security_change() => {
+            // input is the retry (resending the refused one would be refused again). The
+            // service's limits come as 429, "not now", but resending would only meet them again.
+            (call, Step::SecureAccount { task, .. })
+                if (failure.kind == FailureKind::Refused || ACCOUNT_LIMITS.contains(&failure.code.as_str()))
+                    && call.is_account_security_change() =>
+            {
                 match (call, failure.code.as_str()) {
                     // The activation or the code is used up: start that method again.
                     (
@@ -732,6 +746,9 @@ const VERIFICATION_ATTEMPTS_EXCEEDED: &str = "VERIFICATION_ATTEMPTS_EXCEEDED";
 const VERIFICATION_NOT_FOUND: &str = "VERIFICATION_NOT_FOUND";
 /// No more resends for this verification.
 const VERIFICATION_RESEND_LIMIT: &str = "VERIFICATION_RESEND_LIMIT";
+
+/// The service's limits on codes and resends (429): waiting does not make the same call pass.
+const ACCOUNT_LIMITS: [&str; 3] = [VERIFICATION_ATTEMPTS_EXCEEDED, "VERIFICATION_RESEND_TOO_SOON", VERIFICATION_RESEND_LIMIT];
 
 /// How often a voice verification is looked at while the call is under way.
 pub const VOICE_POLL_MS: i64 = 5_000;

@@ -77,14 +77,20 @@ struct QuestionText {
     zh_hans: String,
 }
 
-/// No `Debug`: it carries the TOTP secret.
+/// No `Debug`: it carries the TOTP secret. The service's replay of this answer carries no
+/// secret (`null`): the flow then asks for a new activation.
 #[derive(Deserialize)]
 struct ActivationBody {
     activation_id: String,
-    activation_code: String,
+    activation_code: Option<String>,
     activation_url: String,
-    otpauth_uri: String,
+    otpauth_uri: Option<String>,
     expires_at: String,
+}
+
+/// An answer whose one-time secret was already delivered (a replay): unreadable for the phone.
+fn already_delivered() -> TransportError {
+    unexpected("the one-time secret of this answer was already delivered")
 }
 
 #[derive(Deserialize)]
@@ -98,10 +104,10 @@ struct PhoneVerificationBody {
     attempts_left: u32,
 }
 
-/// No `Debug`: the URL carries a one-time ticket.
+/// No `Debug`: the URL carries a one-time ticket (`null` in the service's replay).
 #[derive(Deserialize)]
 struct PasswordPageBody {
-    url: String,
+    url: Option<String>,
 }
 
 fn method_kind(value: &str) -> Result<SecurityMethodKind, TransportError> {
@@ -221,7 +227,7 @@ impl ServiceClient {
     pub async fn password_page(&self, auth: &DeviceAuth, request_id: &str, key: &IdempotencyKey) -> Result<SecretString, TransportError> {
         let path = format!("v1/requests/{request_id}/security-info/password-page");
         let body: PasswordPageBody = serde_json::from_slice(&self.security_post(auth, &path, json!({}), key).await?).map_err(unexpected)?;
-        Ok(SecretString::new(body.url))
+        body.url.map(SecretString::new).ok_or_else(already_delivered)
     }
 
     /// `POST …/security-info/authenticator-app`: a new activation.
@@ -233,14 +239,17 @@ impl ServiceClient {
     ) -> Result<AppActivation, TransportError> {
         let path = format!("v1/requests/{request_id}/security-info/authenticator-app");
         let body: ActivationBody = serde_json::from_slice(&self.security_post(auth, &path, json!({}), key).await?).map_err(unexpected)?;
-        if !body.otpauth_uri.starts_with("otpauth://totp/") {
+        let (Some(activation_code), Some(otpauth_uri)) = (body.activation_code, body.otpauth_uri) else {
+            return Err(already_delivered());
+        };
+        if !otpauth_uri.starts_with("otpauth://totp/") {
             return Err(unexpected("the activation is not an otpauth://totp/ URI"));
         }
         Ok(AppActivation {
             activation_id: body.activation_id,
-            activation_code: body.activation_code,
+            activation_code,
             activation_url: body.activation_url,
-            otpauth_uri: Some(SecretString::new(body.otpauth_uri)),
+            otpauth_uri: Some(SecretString::new(otpauth_uri)),
             expires_at: parse_time(&body.expires_at)?,
         })
     }
