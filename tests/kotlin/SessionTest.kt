@@ -346,7 +346,8 @@ class SessionTest {
      * Issue 13, after the TAP, from Kotlin against the service: "Secure your account" signs in
      * with the TAP; the mobile app is registered by this test acting as the user's authenticator
      * app (the otpauth link the session hands over, an independent RFC 6238 code); then four
-     * security questions. The service alone says what is done. Mirrored in SessionTests.swift.
+     * security questions; then the password, on the service's page in the browser (this test), and
+     * the account is secured. The service alone says what is done. Mirrored in SessionTests.swift.
      */
     @Test
     fun getTapThenSecureTheAccount() = runBlocking {
@@ -438,6 +439,56 @@ class SessionTest {
             assertEquals(listOf(SecurityMethodKind.AUTHENTICATOR_APP), secured.methods.map { it.kind }, "the app is still registered")
             assertFalse(secured.complete, "the password is still to be set: the service says so")
             assertFalse(secured.options.single { it.task == SecurityTaskKind.PASSWORD }.done)
+
+            // The password: the session asks the service for its one-use page and hands the link
+            // to the browser, which is this test from here on. The phone never holds the password.
+            phone.session.send(ShellEvent.SecurityTaskChosen(SecurityTaskKind.PASSWORD))
+            val pageLink = (phone.effect { it is Effect.OpenPasswordPage } as Effect.OpenPasswordPage).url
+            val waiting = phone.view { (it.screen as? Screen.SecureAccount)?.view?.task == SecurityTaskView.Password }
+            assertFalse(waiting.secureAccount().complete)
+            assertEquals("FLOW_ACTION_CHECK_AGAIN", waiting.primaryAction?.code, "the app waits for the browser")
+            assertTrue(pageLink !in waiting.toString(), "the link (a credential) is not in the view")
+            val page = java.net.URI(pageLink)
+            assertEquals("/account/password", page.rawPath, "the service's password page: $page")
+            val ticket = Regex("""^ticket=([A-Za-z0-9]{32,})$""").find(page.rawQuery.orEmpty())?.groupValues?.get(1)
+                ?: error("the link carries a one-use ticket")
+            // The service names itself by its listening address, which is not the one an emulator
+            // reaches it by: the browser goes to the page's path at the service the test knows.
+            val origin = Browser.originOf(service.url)
+            val pageUrl = "$origin${page.rawPath}?${page.rawQuery}"
+
+            val shown = Browser.get(pageUrl)
+            assertEquals(200, shown.status, "the page: $shown")
+            assertTrue("<form" in shown.body, "a form: ${shown.body}")
+            val policy = shown.header("Content-Security-Policy").orEmpty()
+            assertTrue("default-src 'none'" in policy && "form-action 'self'" in policy, "a strict Content-Security-Policy: $policy")
+            assertTrue("""name="ticket" value="$ticket"""" in shown.body, "the form carries the ticket")
+            val action = Regex("""<form[^>]*action="([^"]+)"""").find(shown.body)?.groupValues?.get(1) ?: error("the form's target")
+            assertEquals(page.rawPath, action, "the form posts back to the page's path")
+
+            // Typed twice, differently: refused, the form again (the same ticket, nothing spent).
+            val password = "correct horse battery staple 42"
+            val mismatch = Browser.postForm("$origin$action", listOf("ticket" to ticket, "password" to password, "confirmation" to "$password!"), origin)
+            assertEquals(422, mismatch.status, "a mismatching confirmation: $mismatch")
+            assertTrue("<form" in mismatch.body && """role="alert"""" in mismatch.body, "the form again, with the problem: ${mismatch.body}")
+            assertTrue("""name="ticket" value="$ticket"""" in mismatch.body, "the ticket is kept")
+            assertTrue(password !in mismatch.body, "the password is not echoed back")
+            val accepted = Browser.postForm("$origin$action", listOf("ticket" to ticket, "password" to password, "confirmation" to password), origin)
+            assertEquals(200, accepted.status, "the password is set: $accepted")
+            assertFalse("<form" in accepted.body, "no form once it is set: ${accepted.body}")
+            // The ticket was for one use.
+            assertEquals(410, Browser.get(pageUrl).status, "the link is spent")
+
+            // Back in the app: the session asks the service again, and the account is secured.
+            phone.session.send(ShellEvent.AppResumed)
+            val complete = phone.view { (it.screen as? Screen.SecureAccount)?.view?.complete == true }
+            val done = complete.secureAccount()
+            assertTrue(done.options.single { it.task == SecurityTaskKind.PASSWORD }.done, "the password is done: ${done.options}")
+            assertEquals(listOf(SecurityMethodKind.AUTHENTICATOR_APP), done.methods.map { it.kind })
+            assertEquals("FLOW_ACTION_FINISH", complete.primaryAction?.code)
+            phone.session.send(ShellEvent.Continue)
+            val finished = phone.screen { it is Screen.Done }.screen as Screen.Done
+            assertEquals(CredentialKind.TAP, finished.credential)
         }
     }
 

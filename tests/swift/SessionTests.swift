@@ -356,7 +356,8 @@ final class SessionTests: XCTestCase {
     /// Issue 13, after the TAP, from Swift against the service: "Secure your account" signs in
     /// with the TAP; the mobile app is registered by this test acting as the user's authenticator
     /// app (the otpauth link the session hands over, an independent RFC 6238 code); then four
-    /// security questions. The service alone says what is done. Mirrors SessionTest.kt.
+    /// security questions; then the password, on the service's page in the browser (this test),
+    /// and the account is secured. The service alone says what is done. Mirrors SessionTest.kt.
     func testGetTapThenSecureTheAccount() async throws {
         let service = try TestService.fromEnvironment()
         let phone = try Phone(service: service)
@@ -464,6 +465,62 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(secured.methods.map(\.kind), [.authenticatorApp], "the app is still registered")
         XCTAssertFalse(secured.complete, "the password is still to be set: the service says so")
         XCTAssertEqual(secured.options.filter { $0.task == .password }.map(\.done), [false])
+
+        // The password: the session asks the service for its one-use page and hands the link to
+        // the browser, which is this test from here on. The phone never holds the password.
+        phone.session.send(event: .securityTaskChosen(task: .password))
+        guard case .openPasswordPage(let pageLink) = try await phone.effect({ if case .openPasswordPage = $0 { true } else { false } }) else {
+            return XCTFail("no password page")
+        }
+        let waiting = try await phone.view { if case .secureAccount(let account) = $0.screen { account.task == .password } else { false } }
+        XCTAssertFalse(try secureAccount(waiting).complete)
+        XCTAssertEqual(waiting.primaryAction?.code, "FLOW_ACTION_CHECK_AGAIN", "the app waits for the browser")
+        XCTAssertFalse(String(describing: waiting).contains(pageLink), "the link (a credential) is not in the view")
+        let page = try XCTUnwrap(URLComponents(string: pageLink), "a URL: the link")
+        XCTAssertEqual(page.path, "/account/password", "the service's password page")
+        let query = try XCTUnwrap(page.percentEncodedQuery, "the link carries a one-use ticket")
+        let ticketRange = try XCTUnwrap(query.range(of: "^ticket=[A-Za-z0-9]{32,}$", options: .regularExpression), "the link carries a one-use ticket")
+        let ticket = String(query[ticketRange].dropFirst("ticket=".count))
+        // The service names itself by its listening address, which is not always the one a
+        // simulator reaches it by: the browser goes to the page's path at the service the test knows.
+        let origin = try Browser.originOf(service.url)
+        let pageUrl = "\(origin)\(page.percentEncodedPath)?\(query)"
+
+        let shown = try await Browser.get(pageUrl)
+        XCTAssertEqual(shown.status, 200, "the page: \(shown)")
+        XCTAssertTrue(shown.body.contains("<form"), "a form: \(shown.body)")
+        let policy = shown.header("Content-Security-Policy") ?? ""
+        XCTAssertTrue(policy.contains("default-src 'none'") && policy.contains("form-action 'self'"), "a strict Content-Security-Policy: \(policy)")
+        XCTAssertTrue(shown.body.contains(#"name="ticket" value="\#(ticket)""#), "the form carries the ticket")
+        let form = try XCTUnwrap(shown.body.range(of: "<form[^>]*>", options: .regularExpression).map { shown.body[$0] }, "a form tag")
+        let target = try XCTUnwrap(form.range(of: #"action="[^"]+""#, options: .regularExpression), "the form's target")
+        let action = String(form[target].dropFirst(#"action=""#.count).dropLast())
+        XCTAssertEqual(action, page.percentEncodedPath, "the form posts back to the page's path")
+
+        // Typed twice, differently: refused, the form again (the same ticket, nothing spent).
+        let password = "correct horse battery staple 42"
+        let mismatch = try await Browser.postForm("\(origin)\(action)", [("ticket", ticket), ("password", password), ("confirmation", password + "!")], origin: origin)
+        XCTAssertEqual(mismatch.status, 422, "a mismatching confirmation: \(mismatch)")
+        XCTAssertTrue(mismatch.body.contains("<form") && mismatch.body.contains(#"role="alert""#), "the form again, with the problem: \(mismatch.body)")
+        XCTAssertTrue(mismatch.body.contains(#"name="ticket" value="\#(ticket)""#), "the ticket is kept")
+        XCTAssertFalse(mismatch.body.contains(password), "the password is not echoed back")
+        let accepted = try await Browser.postForm("\(origin)\(action)", [("ticket", ticket), ("password", password), ("confirmation", password)], origin: origin)
+        XCTAssertEqual(accepted.status, 200, "the password is set: \(accepted)")
+        XCTAssertFalse(accepted.body.contains("<form"), "no form once it is set: \(accepted.body)")
+        // The ticket was for one use.
+        let spent = try await Browser.get(pageUrl)
+        XCTAssertEqual(spent.status, 410, "the link is spent")
+
+        // Back in the app: the session asks the service again, and the account is secured.
+        phone.session.send(event: .appResumed)
+        let complete = try await phone.view { if case .secureAccount(let account) = $0.screen { account.complete } else { false } }
+        let done = try secureAccount(complete)
+        XCTAssertEqual(done.options.filter { $0.task == .password }.map(\.done), [true], "the password is done: \(done.options)")
+        XCTAssertEqual(done.methods.map(\.kind), [.authenticatorApp])
+        XCTAssertEqual(complete.primaryAction?.code, "FLOW_ACTION_FINISH")
+        phone.session.send(event: .continue)
+        let finished = try await phone.screen { if case .done = $0 { true } else { false } }
+        XCTAssertEqual(finished, .done(credential: .tap))
     }
 
     func testGetPasskeyEndToEndWithASoftwareAuthenticator() async throws {
