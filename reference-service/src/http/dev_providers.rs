@@ -7,7 +7,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
@@ -171,14 +171,7 @@ pub async fn page(State(state): State<AppState>) -> ApiResult<Response> {
          by typing the PIN followed by #.</p><table><thead><tr><th>Sent</th><th>Kind</th><th>To</th><th>Text</th><th>Status</th>\
          <th></th></tr></thead><tbody>{rows}</tbody></table></body></html>"
     );
-    let headers = [
-        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (header::CACHE_CONTROL, "no-store"),
-    ];
+    let headers = crate::http::page_headers::page_headers("text/html; charset=utf-8", CONTENT_SECURITY_POLICY);
     Ok((StatusCode::OK, headers, html).into_response())
 }
 

@@ -23,6 +23,7 @@ pub mod identity_step;
 pub mod liveness;
 #[cfg(test)]
 mod lost_answer_tests;
+pub mod page_headers;
 pub mod passkey;
 pub mod password_page;
 pub mod phone;

@@ -6,7 +6,7 @@
 //! stores an argon2id hash; the app then sees `password_set: true` in SecurityInfo.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -81,14 +81,7 @@ fn page(status: StatusCode, body: &str) -> Response {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
          <title>Identity Pass – set your password</title></head><body><h1>Set your password</h1>{body}</body></html>"
     );
-    let headers = [
-        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (header::CACHE_CONTROL, "no-store"),
-    ];
+    let headers = crate::http::page_headers::page_headers("text/html; charset=utf-8", CONTENT_SECURITY_POLICY);
     (status, headers, html).into_response()
 }
 

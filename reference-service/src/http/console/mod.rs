@@ -34,14 +34,7 @@ static SCRIPT: LazyLock<String> = LazyLock::new(|| {
 
 /// The headers of every console answer, with its content type.
 fn headers(content_type: &'static str) -> [(header::HeaderName, &'static str); 6] {
-    [
-        (header::CONTENT_TYPE, content_type),
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (header::CACHE_CONTROL, "no-store"),
-    ]
+    crate::http::page_headers::page_headers(content_type, CONTENT_SECURITY_POLICY)
 }
 
 /// `GET /console`.
