@@ -9,15 +9,6 @@ use common::*;
 use identity_pass_service::Clock;
 use serde_json::{Value, json};
 
-/// Alice approved, her TAP issued: (device, request id, TAP code).
-async fn alice_with_tap(h: &Harness) -> (String, String, String) {
-    let device = h.api.register_device().await;
-    let id = alice_submitted(&h.api, &device).await;
-    approve(h, &id).await;
-    let tap = h.api.post(&format!("/v1/requests/{id}/tap"), Some(&device), &json!({})).await.ok(201);
-    (device, id, tap["temporaryAccessPass"].as_str().expect("code").to_owned())
-}
-
 fn checked(method: &str, path: &str, answer: &Answer) {
     Contract::load().check(method, path, answer.status.as_u16(), &answer.body);
 }
@@ -108,13 +99,6 @@ async fn a_resent_sign_in_is_answered_from_its_key_not_refused_as_a_second_use()
     assert!(resent.replayed);
     assert_eq!(resent.ok(200)["signed_in_at"], first["signed_in_at"]);
     assert_eq!(h.service.count_rows("account_sessions").expect("count"), 1);
-}
-
-/// Alice signed in with her TAP on her phone: (device, request id, its security-info path).
-async fn alice_signed_in(h: &Harness) -> (String, String, String) {
-    let (device, id, code) = alice_with_tap(h).await;
-    h.api.post(&format!("/v1/requests/{id}/tap/sign-in"), Some(&device), &json!({ "temporaryAccessPass": code })).await.ok(200);
-    (device, id.clone(), format!("/v1/requests/{id}/security-info"))
 }
 
 /// Posts the password page's form as a browser does: (status, page).

@@ -395,3 +395,19 @@ pub async fn all_at_once<F: std::future::Future<Output = Answer> + Send + 'stati
     }
     answers
 }
+
+/// Alice approved, her TAP issued: (device, request id, TAP code).
+pub async fn alice_with_tap(h: &Harness) -> (String, String, String) {
+    let device = h.api.register_device().await;
+    let id = alice_submitted(&h.api, &device).await;
+    approve(h, &id).await;
+    let tap = h.api.post(&format!("/v1/requests/{id}/tap"), Some(&device), &json!({})).await.ok(201);
+    (device, id, tap["temporaryAccessPass"].as_str().expect("code").to_owned())
+}
+
+/// Alice signed in with her TAP on her phone: (device, request id, its security-info path).
+pub async fn alice_signed_in(h: &Harness) -> (String, String, String) {
+    let (device, id, code) = alice_with_tap(h).await;
+    h.api.post(&format!("/v1/requests/{id}/tap/sign-in"), Some(&device), &json!({ "temporaryAccessPass": code })).await.ok(200);
+    (device, id.clone(), format!("/v1/requests/{id}/security-info"))
+}
