@@ -274,12 +274,8 @@ mod tests {
         assert_eq!(names(&s.send(ShellEvent::Continue)), ["PersistState", "FetchSecurityInfo"]);
         account.password_set = true;
         account.security_questions_set = true;
-        account.methods.push(identity_pass_core::flow::account_security::RegisteredMethod {
-            id: "m-1".into(),
-            kind: identity_pass_core::flow::account_security::SecurityMethodKind::AuthenticatorApp,
-            phone_number: None,
-            registered_at: account.signed_in_at,
-        });
+        let signed_in_at = account.signed_in_at;
+        let mut account = identity_pass_core::testing::with_authenticator_app(account, signed_in_at);
         account.complete = true;
         let t = s.answer(CallAnswer::SecurityInfo { account, server_time: s.next() });
         assert_eq!(t.view.primary_action.map(|a| a.code).as_deref(), Some("FLOW_ACTION_FINISH"));

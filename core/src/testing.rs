@@ -121,6 +121,35 @@ pub fn face_closer_jpeg(selfie: &[u8], zoom: f32, corner: Option<[u8; 3]>) -> Ve
     out
 }
 
+/// Decodes RFC 4648 base32 without padding (an otpauth URI's secret), as an authenticator app
+/// does; characters outside the alphabet are skipped.
+pub fn base32_decode(text: &str) -> Vec<u8> {
+    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u64, 0);
+    for value in text.bytes().filter_map(|c| b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".iter().position(|a| *a == c)) {
+        buffer = (buffer << 5) | value as u64;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    out
+}
+
+/// `account` with the authenticator app registered (id `m-app`) at `registered_at`.
+pub fn with_authenticator_app(
+    mut account: crate::flow::account_security::AccountSecurity,
+    registered_at: crate::flow::Timestamp,
+) -> crate::flow::account_security::AccountSecurity {
+    account.methods.push(crate::flow::account_security::RegisteredMethod {
+        id: "m-app".into(),
+        kind: crate::flow::account_security::SecurityMethodKind::AuthenticatorApp,
+        phone_number: None,
+        registered_at,
+    });
+    account
+}
+
 /// The account's security as the reference service reports it right after a sign-in with a
 /// multi-use TAP at `signed_in_at` valid for 30 minutes: nothing registered yet, every method
 /// offered, four questions of eight required, no PIN required. Tests change what they need.

@@ -9,14 +9,14 @@ use common::*;
 use identity_pass_core::SecretString;
 use identity_pass_core::eligibility::Platform;
 use identity_pass_core::flow::account_security::{
-    AccountSecurity, AppActivation, OnwardLink, PhoneVerification, PhoneVerificationStatus, RegisteredMethod, SecurityAnswer,
-    SecurityMethodKind, SecurityTask, SecurityTaskKind,
+    AccountSecurity, AppActivation, OnwardLink, PhoneVerification, PhoneVerificationStatus, SecurityAnswer, SecurityMethodKind,
+    SecurityTask, SecurityTaskKind,
 };
 use identity_pass_core::flow::account_security_view::{QrMatrix, SecurityTaskView};
 use identity_pass_core::flow::clock::MINUTE_MS;
 use identity_pass_core::flow::credential::TapExpiryReason;
 use identity_pass_core::flow::{CallAnswer, CallFailure, Effect, Event, Rejection, Screen, ServiceCall, Step, VOICE_POLL_MS};
-use identity_pass_core::testing::fresh_account_security;
+use identity_pass_core::testing::{fresh_account_security, with_authenticator_app};
 
 const TOTP_URI: &str = "otpauth://totp/Identity%20Pass:alias%40contoso.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Identity%20Pass";
 
@@ -54,16 +54,6 @@ fn activation() -> AppActivation {
     }
 }
 
-fn with_app(mut account: AccountSecurity) -> AccountSecurity {
-    account.methods.push(RegisteredMethod {
-        id: "m-app".into(),
-        kind: SecurityMethodKind::AuthenticatorApp,
-        phone_number: None,
-        registered_at: account.signed_in_at,
-    });
-    account
-}
-
 #[test]
 fn nothing_the_shell_sends_marks_the_account_secured() {
     let (mut d, _) = signed_in(false);
@@ -79,7 +69,7 @@ fn nothing_the_shell_sends_marks_the_account_secured() {
         assert!(view.options.iter().all(|o| !o.done) && !view.complete);
     }
     // Only the service's "complete" finishes.
-    let mut account = with_app(fresh_account_security(d.server_time()));
+    let mut account = with_authenticator_app(fresh_account_security(d.server_time()), d.server_time());
     account.password_set = true;
     account.security_questions_set = true;
     account.complete = true;
@@ -172,7 +162,10 @@ fn a_registered_method_stops_the_ten_minute_clock() {
     d.send(Event::SecurityTaskChosen { task: SecurityTaskKind::AuthenticatorApp });
     d.answer(CallAnswer::AuthenticatorAppActivation { activation: activation(), server_time: d.server_time() });
     d.send(Event::VerificationCodeEntered { code: SecretString::new("287082".into()) });
-    d.answer(CallAnswer::SecurityInfo { account: with_app(account), server_time: d.server_time() });
+    d.answer(CallAnswer::SecurityInfo {
+        account: with_authenticator_app(account.clone(), account.signed_in_at),
+        server_time: d.server_time(),
+    });
     d.wait_minutes(11);
     d.send(Event::Tick);
     assert!(matches!(d.flow.step(), Step::SecureAccount { .. }), "a method was registered in time");

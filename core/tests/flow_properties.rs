@@ -17,8 +17,8 @@ use common::*;
 use identity_pass_core::SecretString;
 use identity_pass_core::eligibility::Platform;
 use identity_pass_core::flow::account_security::{
-    AccountSecurity, AppActivation, OnwardLink, PhoneVerification, PhoneVerificationStatus, RegisteredMethod, SecurityAnswer,
-    SecurityMethodKind, SecurityTaskKind,
+    AccountSecurity, AppActivation, OnwardLink, PhoneVerification, PhoneVerificationStatus, SecurityAnswer, SecurityMethodKind,
+    SecurityTaskKind,
 };
 use identity_pass_core::flow::clock::{DAY_MS, HOUR_MS, MINUTE_MS, Timestamp};
 use identity_pass_core::flow::credential::{TapGrant, TapUsability};
@@ -30,7 +30,7 @@ use identity_pass_core::flow::verification::{GovernmentIdOutcome, PartnerStep};
 use identity_pass_core::flow::{
     CallAnswer, CallFailure, CallId, CallOutcome, Effect, Event, NOT_SENT_INPUT_LOST, NOT_SENT_SECURE_STORAGE, OnboardingFlow, Rejection,
 };
-use identity_pass_core::testing::fresh_account_security;
+use identity_pass_core::testing::{fresh_account_security, with_authenticator_app};
 use proptest::prelude::*;
 
 /// Marks a service time to be filled in with the service's "now" when the event is sent.
@@ -165,13 +165,7 @@ fn activation() -> AppActivation {
 
 /// The account after the app was registered (and the password set, when `password`).
 fn secured(password: bool) -> AccountSecurity {
-    let mut account = fresh_account_security(NOW);
-    account.methods.push(RegisteredMethod {
-        id: "m-1".into(),
-        kind: SecurityMethodKind::AuthenticatorApp,
-        phone_number: None,
-        registered_at: NOW,
-    });
+    let mut account = with_authenticator_app(fresh_account_security(NOW), NOW);
     account.security_questions_set = true;
     account.password_set = password;
     account.complete = password;
@@ -450,7 +444,7 @@ fn arb_event() -> impl Strategy<Value = Event> {
                 .map(|i| SecurityAnswer { question_id: format!("q{i}"), answer: SecretString::new("SECRET-ANSWER".into()) })
                 .collect()
         }),
-        Just(Event::SecurityMethodRemoved { method_id: "m-1".into() }),
+        Just(Event::SecurityMethodRemoved { method_id: "m-app".into() }),
         Just(Event::OnwardLinkOpened { link: OnwardLink::CompanyPortal }),
         Just(Event::PasskeyCreated { response_json: "{}".into() }),
         Just(Event::PasskeyCancelled),

@@ -10,9 +10,7 @@ mod common;
 use common::*;
 use identity_pass_core::SecretString;
 use identity_pass_core::eligibility::Platform;
-use identity_pass_core::flow::account_security::{
-    AccountSecurity, AppActivation, RegisteredMethod, SecurityAnswer, SecurityMethodKind, SecurityTaskKind,
-};
+use identity_pass_core::flow::account_security::{AccountSecurity, AppActivation, SecurityAnswer, SecurityTaskKind};
 use identity_pass_core::flow::clock::{DAY_MS, HOUR_MS, MINUTE_MS, Timestamp};
 use identity_pass_core::flow::identity_entry::StaffKind;
 use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
@@ -20,7 +18,7 @@ use identity_pass_core::flow::permissions::{Permission, PermissionStatus};
 use identity_pass_core::flow::review::ReviewStatus;
 use identity_pass_core::flow::verification::{GovernmentIdOutcome, PartnerStep};
 use identity_pass_core::flow::{CallAnswer, Effect, Event, ServiceCall, Step, VERDICT_POLL_MS};
-use identity_pass_core::testing::fresh_account_security;
+use identity_pass_core::testing::{fresh_account_security, with_authenticator_app};
 
 /// One row of a walk.
 enum Act {
@@ -165,12 +163,7 @@ fn account(t: Timestamp, app: bool, questions: bool, password: bool) -> AccountS
     let mut account = fresh_account_security(t - t.rem_euclid(DAY_MS));
     account.session_expires_at = account.signed_in_at + 2 * DAY_MS;
     if app {
-        account.methods.push(RegisteredMethod {
-            id: "m-1".into(),
-            kind: SecurityMethodKind::AuthenticatorApp,
-            phone_number: None,
-            registered_at: t,
-        });
+        account = with_authenticator_app(account, t);
     }
     account.security_questions_set = questions;
     account.password_set = password;

@@ -84,7 +84,11 @@ fn secret_bearing_types_print_no_secret() {
     assert!(hidden(&reviewer).contains(maria));
 
     // After the TAP.
-    let link = PasswordPageLink { url: Some(format!("http://127.0.0.1:9/account/password?ticket={CANARY}")), expires_at: String::new() };
+    let link = PasswordPageLink {
+        url: Some(format!("http://127.0.0.1:9/account/password?ticket={CANARY}")),
+        expires_at: String::new(),
+        server_time: String::new(),
+    };
     hidden(&link);
     let activation = AppActivation {
         activation_id: "act_1".into(),
@@ -92,6 +96,7 @@ fn secret_bearing_types_print_no_secret() {
         activation_url: String::new(),
         otpauth_uri: Some(format!("otpauth://totp/x?secret={CANARY}")),
         expires_at: String::new(),
+        server_time: String::new(),
     };
     assert!(hidden(&activation).contains("act_1"));
     hidden(&Activation {

@@ -170,28 +170,13 @@ async fn the_password_page_takes_the_password_once_and_the_app_sees_it_set() {
     assert_eq!(h.service.count_rows("account_secrets").expect("count"), 1);
 }
 
-/// Decodes RFC 4648 base32 (no padding), as an authenticator app reads the URI's secret.
-fn base32_decode(text: &str) -> Vec<u8> {
-    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u64, 0);
-    for c in text.bytes() {
-        let value = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".iter().position(|a| *a == c).expect("base32") as u64;
-        buffer = (buffer << 5) | value;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-        }
-    }
-    out
-}
-
 /// What a standard authenticator app shows for `uri` at `now` (RFC 6238 with the URI's
 /// parameters), computed here independently of the service's code.
 fn app_code(uri: &str, now: i64) -> String {
     let query = url::Url::parse(uri).expect("uri");
     let parameter = |name: &str| query.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()).expect(name);
     assert_eq!((parameter("algorithm"), parameter("digits"), parameter("period")), ("SHA1".into(), "6".into(), "30".into()));
-    let secret = base32_decode(&parameter("secret"));
+    let secret = identity_pass_core::testing::base32_decode(&parameter("secret"));
     assert!(secret.len() >= 20, "at least 160 bits");
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, &secret);
     let mac = ring::hmac::sign(&key, &(now / 30).to_be_bytes());
@@ -418,7 +403,7 @@ async fn the_whole_path_from_the_tap_to_a_secured_account_keeps_no_secret_in_cle
     // Nothing typed or generated as a secret is in the database in clear.
     let query = url::Url::parse(&uri).expect("uri");
     let secret_base32 = query.query_pairs().find(|(k, _)| k == "secret").map(|(_, v)| v.into_owned()).expect("secret");
-    let secret = base32_decode(&secret_base32);
+    let secret = identity_pass_core::testing::base32_decode(&secret_base32);
     let data_key = std::fs::read(identity_pass_service::data_key_path(&h.service.db_path)).expect("the data key file");
     assert_eq!(data_key.len(), 32);
     #[cfg(unix)]

@@ -263,13 +263,11 @@ pub(crate) async fn perform(
         }
         ServiceCall::FetchSecurityInfo { request_id } => security_info(client.security_info(auth, request_id).await?),
         ServiceCall::OpenPasswordPage { request_id } => {
-            let url = client.password_page(auth, request_id, key).await?;
-            let server_time = now_on_service(client, auth, request_id).await?;
+            let (url, server_time) = client.password_page(auth, request_id, key).await?;
             CallAnswer::PasswordPage { url, server_time }
         }
         ServiceCall::StartAuthenticatorApp { request_id } => {
-            let activation = client.start_authenticator_app(auth, request_id, key).await?;
-            let server_time = now_on_service(client, auth, request_id).await?;
+            let (activation, server_time) = client.start_authenticator_app(auth, request_id, key).await?;
             CallAnswer::AuthenticatorAppActivation { activation, server_time }
         }
         ServiceCall::VerifyAuthenticatorApp { request_id, activation_id, code } => {
@@ -278,18 +276,15 @@ pub(crate) async fn perform(
         }
         ServiceCall::StartPhoneVerification { request_id, delivery, phone_number, extension, backup_phone_number } => {
             let number = (*delivery, phone_number.as_str(), extension.as_deref(), backup_phone_number.as_deref());
-            let verification = client.start_phone_verification(auth, request_id, number, key).await?;
-            let server_time = now_on_service(client, auth, request_id).await?;
+            let (verification, server_time) = client.start_phone_verification(auth, request_id, number, key).await?;
             CallAnswer::PhoneVerification { verification, server_time }
         }
         ServiceCall::ResendPhoneCode { request_id, verification_id } => {
-            let verification = client.resend_phone_code(auth, request_id, verification_id, key).await?;
-            let server_time = now_on_service(client, auth, request_id).await?;
+            let (verification, server_time) = client.resend_phone_code(auth, request_id, verification_id, key).await?;
             CallAnswer::PhoneVerification { verification, server_time }
         }
         ServiceCall::FetchPhoneVerification { request_id, verification_id } => {
-            let verification = client.phone_verification(auth, request_id, verification_id).await?;
-            let server_time = now_on_service(client, auth, request_id).await?;
+            let (verification, server_time) = client.phone_verification(auth, request_id, verification_id).await?;
             CallAnswer::PhoneVerification { verification, server_time }
         }
         ServiceCall::VerifyPhoneCode { request_id, verification_id, code } => {

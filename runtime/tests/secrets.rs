@@ -106,27 +106,6 @@ fn encodings(value: &[u8]) -> Vec<Vec<u8>> {
 }
 
 /// Every file below `dir`, with its bytes.
-/// RFC 4648 base32 (the otpauth secret's alphabet), unpadded.
-fn base32_decode(text: &str) -> Vec<u8> {
-    let mut bits = 0u64;
-    let mut count = 0;
-    let mut out = Vec::new();
-    for c in text.bytes() {
-        let value = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'2'..=b'7' => c - b'2' + 26,
-            _ => continue,
-        };
-        bits = (bits << 5) | u64::from(value);
-        count += 5;
-        if count >= 8 {
-            count -= 8;
-            out.push((bits >> count) as u8);
-        }
-    }
-    out
-}
-
 fn files_below(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).expect("readable dir") {
@@ -208,7 +187,7 @@ async fn a_whole_onboarding_at_trace_level_leaves_no_secret_outside_its_place() 
     ];
     // Typed or shown once, kept by the service only as hashes or sealed: nowhere in clear.
     secrets.push((Secret::whole("the TOTP secret", totp_secret.as_bytes()), vec![]));
-    secrets.push((Secret::whole("the TOTP secret's bytes", &base32_decode(&totp_secret)), vec![]));
+    secrets.push((Secret::whole("the TOTP secret's bytes", &identity_pass_core::testing::base32_decode(&totp_secret)), vec![]));
     secrets.push((Secret::whole("the password", password.as_bytes()), vec![]));
     for answer in answers {
         secrets.push((Secret::whole("a security answer", answer.as_bytes()), vec![]));

@@ -39,6 +39,8 @@ pub struct AppActivation {
     pub otpauth_uri: Option<String>,
     /// RFC 3339: the activation's end.
     pub expires_at: String,
+    /// Server time, RFC 3339.
+    pub server_time: String,
 }
 
 impl std::fmt::Debug for AppActivation {
@@ -84,6 +86,7 @@ pub async fn start(State(state): State<AppState>, device: DeviceAuth, Path(id): 
             activation_url: format!("{}/mfa/activate", state.base_url),
             otpauth_uri: uri,
             expires_at: to_rfc3339(activation.expires_at),
+            server_time: to_rfc3339(now),
         };
         let full = view(Some(code.expose().to_owned()), Some(totp::otpauth_uri(&session.upn, &secret)));
         let answer = Answer::json(StatusCode::OK, &full)?.stored_without(&view(None, None))?;

@@ -39,6 +39,8 @@ pub struct PasswordPageLink {
     pub url: Option<String>,
     /// RFC 3339: the ticket's end.
     pub expires_at: String,
+    /// Server time, RFC 3339.
+    pub server_time: String,
 }
 
 impl std::fmt::Debug for PasswordPageLink {
@@ -56,7 +58,7 @@ pub async fn create_link(State(state): State<AppState>, device: DeviceAuth, Path
         let expires_at = now + TICKET_LIFETIME_SECONDS;
         store::password_tickets::insert(connection, &sha256(ticket.expose().as_bytes()), &session.upn, expires_at)?;
         let url = format!("{}/account/password?ticket={}", state.base_url, ticket.expose());
-        let link = PasswordPageLink { url: Some(url), expires_at: to_rfc3339(expires_at) };
+        let link = PasswordPageLink { url: Some(url), expires_at: to_rfc3339(expires_at), server_time: to_rfc3339(now) };
         let answer = Answer::json(StatusCode::OK, &link)?.stored_without(&PasswordPageLink { url: None, ..link })?;
         Ok(((), answer))
     })?;

@@ -62,10 +62,13 @@ pub struct PhoneVerificationView {
     pub resend_available_at: String,
     /// Wrong codes (or PINs) still allowed.
     pub attempts_left: u32,
+    /// Server time, RFC 3339 (the phone keeps its deadlines on the service's clock).
+    pub server_time: String,
 }
 
-impl From<&PhoneVerification> for PhoneVerificationView {
-    fn from(v: &PhoneVerification) -> Self {
+impl PhoneVerificationView {
+    /// The view of `v` at `now`.
+    fn at(v: &PhoneVerification, now: i64) -> Self {
         Self {
             verification_id: v.id.clone(),
             delivery: v.delivery.as_str(),
@@ -74,6 +77,7 @@ impl From<&PhoneVerification> for PhoneVerificationView {
             expires_at: to_rfc3339(v.expires_at),
             resend_available_at: to_rfc3339(v.last_sent_at + RESEND_INTERVAL_SECONDS),
             attempts_left: MAX_ATTEMPTS.saturating_sub(v.failures),
+            server_time: to_rfc3339(now),
         }
     }
 }
@@ -152,7 +156,7 @@ pub async fn start(
         };
         (verification.code_mac, verification.call_id) = send(&state, &verification, now)?;
         store::phone_verifications::insert(connection, &verification)?;
-        Ok(((), Answer::json(StatusCode::OK, &PhoneVerificationView::from(&verification))?))
+        Ok(((), Answer::json(StatusCode::OK, &PhoneVerificationView::at(&verification, now))?))
     })?;
     Ok(answer)
 }
@@ -169,7 +173,7 @@ pub async fn resend(
         let session = live_session(connection, &id, &device, now)?;
         let v = find(connection, &session.upn, &verification_id)?;
         if v.status == "verified" {
-            return Ok(((), Answer::json(StatusCode::OK, &PhoneVerificationView::from(&v))?));
+            return Ok(((), Answer::json(StatusCode::OK, &PhoneVerificationView::at(&v, now))?));
         }
         if v.delivery == Delivery::Sms && v.failures >= MAX_ATTEMPTS {
             return Err(DomainError::VerificationAttemptsExceeded.into());
@@ -178,7 +182,7 @@ pub async fn resend(
         let (mac, call) = send(&state, &v, now)?;
         store::phone_verifications::resent(connection, &v.id, mac.as_deref(), call.as_deref(), now, now + CODE_LIFETIME_SECONDS)?;
         let v = find(connection, &session.upn, &verification_id)?;
-        Ok(((), Answer::json(StatusCode::OK, &PhoneVerificationView::from(&v))?))
+        Ok(((), Answer::json(StatusCode::OK, &PhoneVerificationView::at(&v, now))?))
     })?;
     Ok(answer)
 }
@@ -244,5 +248,5 @@ pub async fn get(
     let now = state.now();
     let connection = state.db.lock()?;
     let session = live_session(&connection, &id, &device, now)?;
-    Ok(Json(PhoneVerificationView::from(&find(&connection, &session.upn, &verification_id)?)))
+    Ok(Json(PhoneVerificationView::at(&find(&connection, &session.upn, &verification_id)?, now)))
 }

@@ -86,6 +86,7 @@ struct ActivationBody {
     activation_url: String,
     otpauth_uri: Option<String>,
     expires_at: String,
+    server_time: String,
 }
 
 /// An answer whose one-time secret was already delivered (a replay): unreadable for the phone.
@@ -102,12 +103,14 @@ struct PhoneVerificationBody {
     expires_at: String,
     resend_available_at: String,
     attempts_left: u32,
+    server_time: String,
 }
 
 /// No `Debug`: the URL carries a one-time ticket (`null` in the service's replay).
 #[derive(Deserialize)]
 struct PasswordPageBody {
     url: Option<String>,
+    server_time: String,
 }
 
 fn method_kind(value: &str) -> Result<SecurityMethodKind, TransportError> {
@@ -173,7 +176,7 @@ pub fn read_security_info(body: &[u8]) -> Result<(AccountSecurity, Millis), Tran
     Ok((account, parse_time(&body.server_time)?))
 }
 
-fn read_phone_verification(body: &[u8]) -> Result<PhoneVerification, TransportError> {
+fn read_phone_verification(body: &[u8]) -> Result<(PhoneVerification, Millis), TransportError> {
     let body: PhoneVerificationBody = serde_json::from_slice(body).map_err(unexpected)?;
     let status = match body.status.as_str() {
         "pending" => PhoneVerificationStatus::Pending,
@@ -181,7 +184,7 @@ fn read_phone_verification(body: &[u8]) -> Result<PhoneVerification, TransportEr
         "failed" => PhoneVerificationStatus::Failed,
         other => return Err(unexpected(format!("unknown verification status {other:?}"))),
     };
-    Ok(PhoneVerification {
+    let verification = PhoneVerification {
         verification_id: body.verification_id,
         delivery: method_kind(&body.delivery)?,
         phone_number: body.phone_number,
@@ -189,7 +192,8 @@ fn read_phone_verification(body: &[u8]) -> Result<PhoneVerification, TransportEr
         expires_at: parse_time(&body.expires_at)?,
         resend_available_at: parse_time(&body.resend_available_at)?,
         attempts_left: body.attempts_left,
-    })
+    };
+    Ok((verification, parse_time(&body.server_time)?))
 }
 
 impl ServiceClient {
@@ -224,10 +228,16 @@ impl ServiceClient {
     }
 
     /// `POST …/security-info/password-page`: the one-time page's URL.
-    pub async fn password_page(&self, auth: &DeviceAuth, request_id: &str, key: &IdempotencyKey) -> Result<SecretString, TransportError> {
+    pub async fn password_page(
+        &self,
+        auth: &DeviceAuth,
+        request_id: &str,
+        key: &IdempotencyKey,
+    ) -> Result<(SecretString, Millis), TransportError> {
         let path = format!("v1/requests/{request_id}/security-info/password-page");
         let body: PasswordPageBody = serde_json::from_slice(&self.security_post(auth, &path, json!({}), key).await?).map_err(unexpected)?;
-        body.url.map(SecretString::new).ok_or_else(already_delivered)
+        let url = body.url.map(SecretString::new).ok_or_else(already_delivered)?;
+        Ok((url, parse_time(&body.server_time)?))
     }
 
     /// `POST …/security-info/authenticator-app`: a new activation.
@@ -236,7 +246,7 @@ impl ServiceClient {
         auth: &DeviceAuth,
         request_id: &str,
         key: &IdempotencyKey,
-    ) -> Result<AppActivation, TransportError> {
+    ) -> Result<(AppActivation, Millis), TransportError> {
         let path = format!("v1/requests/{request_id}/security-info/authenticator-app");
         let body: ActivationBody = serde_json::from_slice(&self.security_post(auth, &path, json!({}), key).await?).map_err(unexpected)?;
         let (Some(activation_code), Some(otpauth_uri)) = (body.activation_code, body.otpauth_uri) else {
@@ -245,13 +255,14 @@ impl ServiceClient {
         if !otpauth_uri.starts_with("otpauth://totp/") {
             return Err(unexpected("the activation is not an otpauth://totp/ URI"));
         }
-        Ok(AppActivation {
+        let activation = AppActivation {
             activation_id: body.activation_id,
             activation_code,
             activation_url: body.activation_url,
             otpauth_uri: Some(SecretString::new(otpauth_uri)),
             expires_at: parse_time(&body.expires_at)?,
-        })
+        };
+        Ok((activation, parse_time(&body.server_time)?))
     }
 
     /// `POST …/authenticator-app/{activation_id}/verification`.
@@ -274,7 +285,7 @@ impl ServiceClient {
         request_id: &str,
         number: (SecurityMethodKind, &str, Option<&str>, Option<&str>),
         key: &IdempotencyKey,
-    ) -> Result<PhoneVerification, TransportError> {
+    ) -> Result<(PhoneVerification, Millis), TransportError> {
         let (delivery, phone_number, extension, backup_phone_number) = number;
         let path = format!("v1/requests/{request_id}/security-info/phone");
         let body = json!({
@@ -293,7 +304,7 @@ impl ServiceClient {
         request_id: &str,
         verification_id: &str,
         key: &IdempotencyKey,
-    ) -> Result<PhoneVerification, TransportError> {
+    ) -> Result<(PhoneVerification, Millis), TransportError> {
         let path = format!("v1/requests/{request_id}/security-info/phone/{verification_id}/resend");
         read_phone_verification(&self.security_post(auth, &path, json!({}), key).await?)
     }
@@ -304,7 +315,7 @@ impl ServiceClient {
         auth: &DeviceAuth,
         request_id: &str,
         verification_id: &str,
-    ) -> Result<PhoneVerification, TransportError> {
+    ) -> Result<(PhoneVerification, Millis), TransportError> {
         let path = format!("v1/requests/{request_id}/security-info/phone/{verification_id}");
         read_phone_verification(&self.transport.send(Self::authed(auth, Method::GET, &path, None)).await?)
     }
