@@ -8,11 +8,18 @@ use std::sync::{Arc, Mutex};
 use identity_pass_core::eligibility::{Distribution, Platform};
 use identity_pass_core::flow::{Effect, ShellEvent, ViewState};
 use identity_pass_core::messages::Locale;
-use identity_pass_runtime::{self as runtime, OnboardingRuntime, SessionConfig, SpkiPin, StatusMode, SystemClock};
+use identity_pass_runtime::{self as runtime, OnboardingRuntime, PushKind, SessionConfig, SpkiPin, StatusMode, SystemClock};
 
 use crate::error::{DeviceKeyError, PasskeyError, SelfieError, SessionError, ShellCallbackError};
 use crate::secure_store::{ForeignSecureStore, SecureStore};
 use crate::selfie::{CameraFrame, SelfieVerdict, verdict_record, with_frame};
+
+/// Which push service a token belongs to.
+#[uniffi::remote(Enum)]
+enum PushKind {
+    Fcm,
+    Apns,
+}
 
 /// How to reach the service and which build this is.
 #[derive(uniffi::Record)]
@@ -182,6 +189,16 @@ impl OnboardingSession {
     pub fn push_received(&self) {
         if let Some(runtime) = self.lock().as_ref() {
             runtime.push_received();
+        }
+    }
+
+    /// The platform's push token for this installation (FCM on global Android builds, APNs on
+    /// iOS; China builds have none and follow the status by long-poll). Sent to the service
+    /// once the device is registered, again whenever the platform hands out a new one. The
+    /// token is kept as a secret: it never reaches a log.
+    pub fn register_push_token(&self, kind: PushKind, token: String) {
+        if let Some(runtime) = self.lock().as_ref() {
+            runtime.register_push_token(kind, identity_pass_core::SecretString::new(token));
         }
     }
 
