@@ -84,6 +84,10 @@ if ! bash scripts/generate-bindings.sh "$gen" debug test-support; then
   echo "binding generation FAILED"; failures=$((failures + 1)); failed_total=$((failed_total + 1))
 else
   bash tests/make-camera-frames.sh "$gen/resources/fixtures"
+  section "apps: every Screen of the generated bindings has a renderer in both apps"
+  python3 tests/check-screen-renderers.py "$gen/kotlin" "$gen/swift" | tee "$log/renderers.txt"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || failures=$((failures + 1))
+  count "$log/renderers.txt"
   # One real reference service (standalone, fresh database) for both languages' session tests.
   export IDENTITY_PASS_REVIEWER_PASSWORD="test-reviewer-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
   if service_env=$(bash tests/start-service.sh "$log/service"); then
