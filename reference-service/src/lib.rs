@@ -256,6 +256,9 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         domain::account_security::MethodKind::AuthenticatorApp => true,
     });
     security_policy.validate().map_err(StartError::Config)?;
+    let app_links = domain::app_links::AppLinks::new(&config.android_packages, &config.android_cert_sha256, &config.apple_app_ids)
+        .map_err(StartError::Config)?;
+    let webauthn = relying_party(&config.webauthn_rp_id, &config.webauthn_origin, &app_links)?;
     let (db_path, temp_dir) = match &config.db_path {
         Some(path) => (path.clone(), None),
         None => {
@@ -272,9 +275,6 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         let connection = db.lock().map_err(|e| StartError::Database(e.to_string()))?;
         store::signing_key::load_or_create(&connection).map_err(|e| StartError::Database(e.to_string()))?
     };
-    let app_links = domain::app_links::AppLinks::new(&config.android_packages, &config.android_cert_sha256, &config.apple_app_ids)
-        .map_err(StartError::Config)?;
-    let webauthn = relying_party(&config.webauthn_rp_id, &config.webauthn_origin, &app_links)?;
     let reviewer_password = match config.reviewer_password {
         Some(password) => password,
         None => secrets::random_string(b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20)

@@ -146,8 +146,8 @@ mod tests {
 
     #[test]
     fn packages_certificates_and_app_ids_are_checked() {
-        let links = AppLinks::new(&strings(&["com.identitypass.app", "com.identitypass.app.cn"]), &strings(&[FINGERPRINT]), &[])
-            .expect("valid");
+        let links =
+            AppLinks::new(&strings(&["com.identitypass.app", "com.identitypass.app.cn"]), &strings(&[FINGERPRINT]), &[]).expect("valid");
         assert_eq!(links.android_origins().len(), 1);
         assert!(AppLinks::new(&strings(&["com.identitypass.app"]), &[], &[]).is_err(), "a package without a certificate");
         assert!(AppLinks::new(&[], &strings(&[FINGERPRINT]), &[]).is_err(), "a certificate without a package");
@@ -155,7 +155,8 @@ mod tests {
             assert!(AppLinks::new(&strings(&[package]), &strings(&[FINGERPRINT]), &[]).is_err(), "{package}");
         }
         assert!(AppLinks::new(&[], &[], &strings(&["A1B2C3D4E5.com.identitypass.app"])).is_ok());
-        for app_id in ["com.identitypass.app", "a1b2c3d4e5.com.identitypass.app", "A1B2C3D4E5.", "A1B2C3D4E5.com..app", "A1B2C3D4.com.app"] {
+        for app_id in ["com.identitypass.app", "a1b2c3d4e5.com.identitypass.app", "A1B2C3D4E5.", "A1B2C3D4E5.com..app", "A1B2C3D4.com.app"]
+        {
             assert!(AppLinks::new(&[], &[], &strings(&[app_id])).is_err(), "{app_id}");
         }
         assert_eq!(AppLinks::new(&[], &[], &[]).expect("nothing configured"), AppLinks::default());

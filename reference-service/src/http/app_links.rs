@@ -4,10 +4,10 @@
 //! `/.well-known/apple-app-site-association` (iOS). Public, JSON, and served directly: both
 //! verifiers refuse a redirect.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Serialize;
 
 use crate::domain::app_links::AppLinks;
@@ -94,7 +94,11 @@ pub fn asset_links(links: &AppLinks) -> Option<Vec<AssetLinkStatement>> {
     let fingerprints: Vec<String> = links.android_certificates.iter().map(|c| c.colon_hex()).collect();
     let statement = |package: &String| AssetLinkStatement {
         relation: ANDROID_RELATIONS,
-        target: AndroidAppTarget { namespace: "android_app", package_name: package.clone(), sha256_cert_fingerprints: fingerprints.clone() },
+        target: AndroidAppTarget {
+            namespace: "android_app",
+            package_name: package.clone(),
+            sha256_cert_fingerprints: fingerprints.clone(),
+        },
     };
     Some(links.android_packages.iter().map(statement).collect())
 }
@@ -106,7 +110,10 @@ pub fn apple_app_site_association(links: &AppLinks) -> Option<AppleAppSiteAssoci
     }
     Some(AppleAppSiteAssociation {
         applinks: AppleAppLinks {
-            details: [AppleAppLinkDetail { app_ids: links.apple_app_ids.clone(), components: [UrlComponent { path: UNIVERSAL_LINK_PATHS }] }],
+            details: [AppleAppLinkDetail {
+                app_ids: links.apple_app_ids.clone(),
+                components: [UrlComponent { path: UNIVERSAL_LINK_PATHS }],
+            }],
         },
         webcredentials: AppleWebCredentials { apps: links.apple_app_ids.clone() },
     })

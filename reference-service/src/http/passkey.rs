@@ -71,10 +71,7 @@ pub async fn attestation(
     let ((), answer) = commit(&state, |connection| {
         let stored = store::passkeys::ceremony(connection, &request.id)?.ok_or(DomainError::PasskeyCeremonyNotStarted)?;
         let registration: PasskeyRegistration = serde_json::from_str(&stored).map_err(ApiError::internal)?;
-        let passkey = state
-            .webauthn
-            .finish_passkey_registration(&credential, &registration)
-            .map_err(refusal)?;
+        let passkey = state.webauthn.finish_passkey_registration(&credential, &registration).map_err(refusal)?;
         let credential_id =
             base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, AsRef::<[u8]>::as_ref(passkey.cred_id()));
         let passkey_json = serde_json::to_string(&passkey).map_err(ApiError::internal)?;

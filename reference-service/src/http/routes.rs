@@ -10,9 +10,9 @@ use serde::Serialize;
 use crate::http::error::ApiError;
 use crate::http::review_evidence;
 use crate::http::{
-    app_links, audit_log, authenticator_app, console, delegations, dev_providers, devices, evidence, government_id, idempotency, identity_step,
-    liveness, passkey, password_page, phone, push_tokens, request_log, requests, review, reviewer_session, security_info, security_secrets,
-    status, tap, verified_id,
+    app_links, audit_log, authenticator_app, console, delegations, dev_providers, devices, evidence, government_id, idempotency,
+    identity_step, liveness, passkey, password_page, phone, push_tokens, request_log, requests, review, reviewer_session, security_info,
+    security_secrets, status, tap, verified_id,
 };
 use crate::state::AppState;
 
