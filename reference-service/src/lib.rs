@@ -98,10 +98,23 @@ pub struct ServiceConfig {
     pub push_sender: Arc<dyn PushSender>,
     /// Face check for selfies and liveness captures (default: the core's detector).
     pub face_check: Arc<dyn FaceCheck>,
-    /// WebAuthn relying-party id (a domain).
+    /// WebAuthn relying-party id (a domain): the domain passkeys are made for, and the one
+    /// whose `/.well-known` documents name the phone apps.
     pub webauthn_rp_id: String,
-    /// WebAuthn origin the app's passkey client uses.
+    /// The web origin of passkey ceremonies, `https://` + the RP id for the iOS app and
+    /// browsers (the standalone binary derives it from `--rp-id`).
     pub webauthn_origin: String,
+    /// Android application ids allowed to use this domain's passkeys and links (every flavor's;
+    /// `/.well-known/assetlinks.json` names each with every certificate of
+    /// `android_cert_sha256`). Empty with it: no Android app, and that document answers 404.
+    pub android_packages: Vec<String>,
+    /// SHA-256 fingerprints of the Android apps' signing certificates, colon-separated hex
+    /// (`AB:CD:…`, as `keytool -list -v` prints them). Each also admits the WebAuthn origin
+    /// `android:apk-key-hash:<fingerprint, base64url>`. Checked at start.
+    pub android_cert_sha256: Vec<String>,
+    /// Apple app ids (`TEAMID.bundle.id`) named by `/.well-known/apple-app-site-association`
+    /// for universal links and passkeys. Empty: that document answers 404.
+    pub apple_app_ids: Vec<String>,
     /// How often the retention purge runs.
     pub purge_interval: Duration,
     /// Upper bound of a long-poll's `wait`, in seconds.
@@ -150,6 +163,9 @@ impl Default for ServiceConfig {
             face_check: Arc::new(DetectedFace),
             webauthn_rp_id: "id.contoso.example".to_owned(),
             webauthn_origin: "https://id.contoso.example".to_owned(),
+            android_packages: Vec::new(),
+            android_cert_sha256: Vec::new(),
+            apple_app_ids: Vec::new(),
             purge_interval: Duration::from_secs(60),
             max_wait_seconds: 30,
             partner: PartnerChoice::default(),
@@ -240,6 +256,9 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         domain::account_security::MethodKind::AuthenticatorApp => true,
     });
     security_policy.validate().map_err(StartError::Config)?;
+    let app_links = domain::app_links::AppLinks::new(&config.android_packages, &config.android_cert_sha256, &config.apple_app_ids)
+        .map_err(StartError::Config)?;
+    let webauthn = relying_party(&config.webauthn_rp_id, &config.webauthn_origin, &app_links)?;
     let (db_path, temp_dir) = match &config.db_path {
         Some(path) => (path.clone(), None),
         None => {
@@ -256,10 +275,6 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         let connection = db.lock().map_err(|e| StartError::Database(e.to_string()))?;
         store::signing_key::load_or_create(&connection).map_err(|e| StartError::Database(e.to_string()))?
     };
-    let origin = url::Url::parse(&config.webauthn_origin).map_err(|e| StartError::Config(e.to_string()))?;
-    let webauthn = WebauthnBuilder::new(&config.webauthn_rp_id, &origin)
-        .and_then(|b| b.rp_name("Identity Pass").build())
-        .map_err(|e| StartError::Config(format!("webauthn: {e}")))?;
     let reviewer_password = match config.reviewer_password {
         Some(password) => password,
         None => secrets::random_string(b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20)
@@ -293,6 +308,7 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         push: config.push_sender,
         face_check: config.face_check,
         webauthn,
+        app_links,
         signer,
         partner,
         partner_callback_url: format!("{base_url}/v1/partner/callback"),
@@ -327,6 +343,24 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         purger,
         _temp_dir: temp_dir,
     })
+}
+
+/// The WebAuthn relying party: `rp_id`, accepting ceremonies from the web `origin` and from
+/// the configured Android apps.
+///
+/// webauthn-rs (0.6) has nothing Android-specific: it parses `clientDataJSON.origin` as a URL
+/// and accepts it when it equals one of the allowed origins, or (for web origins only) has the
+/// same scheme, host and port. `android:apk-key-hash:…` parses as an opaque URL, which only an
+/// exact match admits, so appending each app's origin admits that app and no other; another
+/// app's hash answers `InvalidRPOrigin`, which the passkey handler reports as its own code.
+fn relying_party(rp_id: &str, origin: &str, app_links: &domain::app_links::AppLinks) -> Result<webauthn_rs::Webauthn, StartError> {
+    let config = |e: &dyn std::fmt::Display| StartError::Config(format!("webauthn: {e}"));
+    let origin = url::Url::parse(origin).map_err(|e| config(&e))?;
+    let mut builder = WebauthnBuilder::new(rp_id, &origin).map_err(|e| config(&e))?.rp_name("Identity Pass");
+    for android in app_links.android_origins() {
+        builder = builder.append_allowed_origin(&url::Url::parse(&android).map_err(|e| config(&e))?);
+    }
+    builder.build().map_err(|e| config(&e))
 }
 
 /// Where the data key of the database at `db_path` is kept: beside it, never in it.

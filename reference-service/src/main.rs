@@ -33,6 +33,25 @@ struct Args {
     /// security policy offers no text message or voice call.
     #[arg(long)]
     development_providers: bool,
+    /// The WebAuthn relying-party id: the domain passkeys are made for and that serves the
+    /// /.well-known association documents. Ceremonies from https://<RP id> (the iOS app,
+    /// browsers) are accepted.
+    #[arg(long, value_name = "DOMAIN", default_value = "id.contoso.example")]
+    rp_id: String,
+    /// An Android application id allowed to use the RP id's passkeys and links (repeat it for
+    /// each flavor, e.g. com.identitypass.app and com.identitypass.app.cn); needs
+    /// --android-cert-sha256. Served in /.well-known/assetlinks.json.
+    #[arg(long = "android-package", value_name = "NAME")]
+    android_packages: Vec<String>,
+    /// SHA-256 fingerprint of the Android app's signing certificate, 32 colon-separated hex
+    /// pairs as `keytool -list -v` prints it (repeatable: upload and Play app-signing keys).
+    /// Also admits the WebAuthn origin android:apk-key-hash:<fingerprint, base64url>.
+    #[arg(long = "android-cert-sha256", value_name = "AA:BB:...")]
+    android_cert_sha256: Vec<String>,
+    /// An Apple app id, TEAMID.bundle.id, allowed to use the RP id's passkeys and universal
+    /// links (repeatable). Served in /.well-known/apple-app-site-association.
+    #[arg(long = "apple-app-id", value_name = "TEAMID.BUNDLE")]
+    apple_app_ids: Vec<String>,
 }
 
 const RUNNING: &str = "\
@@ -64,6 +83,11 @@ async fn main() -> std::process::ExitCode {
         db_path: Some(args.db),
         reviewer_password: args.reviewer_password,
         development_providers: args.development_providers,
+        webauthn_origin: format!("https://{}", args.rp_id),
+        webauthn_rp_id: args.rp_id,
+        android_packages: args.android_packages,
+        android_cert_sha256: args.android_cert_sha256,
+        apple_app_ids: args.apple_app_ids,
         ..ServiceConfig::default()
     };
     add_synthetic_people(&mut config.directory, usize::from(args.synthetic_people));

@@ -13,6 +13,7 @@ use webauthn_rs::Webauthn;
 
 use crate::clock::Clock;
 use crate::domain::account_security::policy::SecurityPolicy;
+use crate::domain::app_links::AppLinks;
 use crate::domain::directory::Directory;
 use crate::domain::face_check::FaceCheck;
 use crate::domain::tap::TapPolicy;
@@ -58,6 +59,8 @@ pub struct Inner {
     pub face_check: Arc<dyn FaceCheck>,
     /// WebAuthn relying party.
     pub webauthn: Webauthn,
+    /// The phone apps the service vouches for (the `/.well-known` association documents).
+    pub app_links: AppLinks,
     /// Verified ID signing key.
     pub signer: VerifiedIdSigner,
     /// The government-ID partner.

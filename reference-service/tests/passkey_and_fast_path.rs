@@ -3,40 +3,12 @@
 
 mod common;
 
+use common::software_passkey::{attestation, web};
 use common::*;
-use passkey::authenticator::{Authenticator, UiHint, UserCheck, UserValidationMethod};
-use passkey::client::{Client, DefaultClientData};
-use passkey::crypto::rust_crypto::RustCryptoBackend;
-use passkey::types::Passkey;
-use passkey::types::ctap2::{Aaguid, Ctap2Error};
-use passkey::types::webauthn::CredentialCreationOptions;
 use serde_json::{Value, json};
 
-/// Stands in for the user touching the sensor: always present and verified.
-struct UserAlwaysConsents;
-
-#[async_trait::async_trait]
-impl UserValidationMethod for UserAlwaysConsents {
-    type PasskeyItem = Passkey;
-    async fn check_user<'a>(&self, _hint: UiHint<'a, Passkey>, _presence: bool, _verification: bool) -> Result<UserCheck, Ctap2Error> {
-        Ok(UserCheck { presence: true, verification: true })
-    }
-    fn is_verification_enabled(&self) -> Option<bool> {
-        Some(true)
-    }
-    fn is_presence_enabled(&self) -> bool {
-        true
-    }
-}
-
 async fn software_attestation(options: &Value) -> Value {
-    let options: CredentialCreationOptions = serde_json::from_value(options.clone()).expect("options parse as WebAuthn JSON");
-    let store: Option<Passkey> = None;
-    let authenticator = Authenticator::new(Aaguid::new_empty(), store, UserAlwaysConsents, RustCryptoBackend);
-    let mut client = Client::new(authenticator);
-    let origin = url::Url::parse("https://id.contoso.example").expect("origin");
-    let created = client.register(&origin, options, DefaultClientData).await.expect("authenticator registers");
-    serde_json::to_value(created).expect("attestation JSON")
+    attestation(web("https://id.contoso.example"), options).await
 }
 
 #[tokio::test]

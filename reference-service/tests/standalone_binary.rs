@@ -13,7 +13,9 @@ fn help_documents_listen_db_and_the_console() {
     let output = Command::new(BINARY).arg("--help").output().expect("runs");
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
-    for needle in ["--listen", "--db", "--reviewer-password", "--synthetic-people", "/console", "openapi.yaml"] {
+    let app_flags = ["--rp-id", "--android-package", "--android-cert-sha256", "--apple-app-id"];
+    let needles = ["--listen", "--db", "--reviewer-password", "--synthetic-people", "/console", "openapi.yaml"];
+    for needle in needles.into_iter().chain(app_flags) {
         assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
     }
     let missing_db = Command::new(BINARY).output().expect("runs");

@@ -70,6 +70,9 @@ pub const TAP_LIFETIME_OUT_OF_RANGE: MessageCode = MessageCode("SERVICE_TAP_LIFE
 pub const TAP_MULTI_USE_NOT_ALLOWED: MessageCode = MessageCode("SERVICE_TAP_MULTI_USE_NOT_ALLOWED");
 /// The passkey attestation was refused.
 pub const PASSKEY_ATTESTATION_REJECTED: MessageCode = MessageCode("SERVICE_PASSKEY_ATTESTATION_REJECTED");
+/// The passkey came from an app (its signing certificate) or a site the service is not set up
+/// for: a build of the app the organization did not register; retrying cannot help.
+pub const PASSKEY_ORIGIN_NOT_ALLOWED: MessageCode = MessageCode("SERVICE_PASSKEY_ORIGIN_NOT_ALLOWED");
 /// A retry arrived while the first attempt is still running.
 pub const IDEMPOTENCY_KEY_IN_USE: MessageCode = MessageCode("SERVICE_IDEMPOTENCY_KEY_IN_USE");
 /// The service failed (5xx).
@@ -173,6 +176,7 @@ pub const ALL: &[MessageCode] = &[
     TAP_LIFETIME_OUT_OF_RANGE,
     TAP_MULTI_USE_NOT_ALLOWED,
     PASSKEY_ATTESTATION_REJECTED,
+    PASSKEY_ORIGIN_NOT_ALLOWED,
     IDEMPOTENCY_KEY_IN_USE,
     INTERNAL,
     PARTNER_UNAVAILABLE,

@@ -17,8 +17,10 @@ const NOT_ERROR_CODES: &[&str] = &[
     // JOSE header and JWK values (domain/verified_id.rs).
     "JWT",
     "OKP",
-    // A command-line value name: `--synthetic-people N` (main.rs).
+    // Command-line value names: `--synthetic-people N`, `--rp-id DOMAIN`, `--android-package NAME` (main.rs).
     "N",
+    "DOMAIN",
+    "NAME",
     // A response header value: X-Frame-Options on the console's pages (http/console/mod.rs).
     "DENY",
     // An alphabet in a unit test (secrets.rs).

@@ -10,6 +10,7 @@
 //! (`tests/layers.rs` checks).
 
 pub mod account_security;
+pub mod app_links;
 pub mod audit;
 pub mod call;
 pub mod consent;

@@ -6,6 +6,7 @@
 //! it, answer a view. They never write SQL (`store` does) and never decide a rule (`domain`
 //! does); `tests/layers.rs` checks the first. One file per group of endpoints.
 
+pub mod app_links;
 pub mod audit_log;
 pub mod auth;
 pub mod authenticator_app;

@@ -5,7 +5,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Serialize;
-use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential, Uuid};
+use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential, Uuid, WebauthnError};
 
 use crate::domain::DomainError;
 use crate::domain::passkey::check_registration_allowed;
@@ -47,6 +47,19 @@ pub struct PasskeyRegistered {
     pub upn: String,
 }
 
+/// Why webauthn-rs refused an attestation, for the phone. A wrong origin has its own code: it
+/// means the app (its signing certificate) or the site is not one the service is configured
+/// for, which no retry on the phone mends, unlike a failed ceremony.
+fn refusal(error: WebauthnError) -> ApiError {
+    match error {
+        WebauthnError::InvalidRPOrigin => ApiError::unprocessable(
+            "PASSKEY_ORIGIN_NOT_ALLOWED",
+            "the passkey was made for an origin this service does not accept (an app signed with a certificate not configured, or another site)",
+        ),
+        other => ApiError::unprocessable("PASSKEY_ATTESTATION_REJECTED", other.to_string()),
+    }
+}
+
 /// `POST /v1/requests/{id}/passkey/attestation`: verifies and stores the new passkey.
 pub async fn attestation(
     State(state): State<AppState>,
@@ -58,10 +71,7 @@ pub async fn attestation(
     let ((), answer) = commit(&state, |connection| {
         let stored = store::passkeys::ceremony(connection, &request.id)?.ok_or(DomainError::PasskeyCeremonyNotStarted)?;
         let registration: PasskeyRegistration = serde_json::from_str(&stored).map_err(ApiError::internal)?;
-        let passkey = state
-            .webauthn
-            .finish_passkey_registration(&credential, &registration)
-            .map_err(|e| ApiError::unprocessable("PASSKEY_ATTESTATION_REJECTED", e.to_string()))?;
+        let passkey = state.webauthn.finish_passkey_registration(&credential, &registration).map_err(refusal)?;
         let credential_id =
             base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, AsRef::<[u8]>::as_ref(passkey.cred_id()));
         let passkey_json = serde_json::to_string(&passkey).map_err(ApiError::internal)?;

@@ -10,9 +10,9 @@ use serde::Serialize;
 use crate::http::error::ApiError;
 use crate::http::review_evidence;
 use crate::http::{
-    audit_log, authenticator_app, console, delegations, dev_providers, devices, evidence, government_id, idempotency, identity_step,
-    liveness, passkey, password_page, phone, push_tokens, request_log, requests, review, reviewer_session, security_info, security_secrets,
-    status, tap, verified_id,
+    app_links, audit_log, authenticator_app, console, delegations, dev_providers, devices, evidence, government_id, idempotency,
+    identity_step, liveness, passkey, password_page, phone, push_tokens, request_log, requests, review, reviewer_session, security_info,
+    security_secrets, status, tap, verified_id,
 };
 use crate::state::AppState;
 
@@ -88,6 +88,8 @@ pub fn table() -> Vec<Route> {
         route(M::POST, "/v1/partner/callback", post(government_id::callback)),
         route(M::POST, "/v1/tap/sign-in", post(tap::sign_in)),
         route(M::GET, "/v1/.well-known/verified-id-key", get(verified_id::public_key)),
+        route(M::GET, "/.well-known/assetlinks.json", get(app_links::android)),
+        route(M::GET, "/.well-known/apple-app-site-association", get(app_links::apple)),
         route(M::POST, "/v1/review/session", post(reviewer_session::create)),
         route(M::GET, "/v1/review/session", get(reviewer_session::current)),
         route(M::POST, "/v1/review/session/sign-out", post(reviewer_session::sign_out)),

@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod contract;
 pub mod generated;
+pub mod software_passkey;
 
 use std::path::PathBuf;
 use std::sync::Arc;
