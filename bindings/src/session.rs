@@ -6,8 +6,9 @@
 use std::sync::{Arc, Mutex};
 
 use identity_pass_core::eligibility::{Distribution, Platform};
+use identity_pass_core::flow::control_label::Control;
 use identity_pass_core::flow::{Effect, ShellEvent, ViewState};
-use identity_pass_core::messages::Locale;
+use identity_pass_core::messages::{Locale, LocalizedMessage};
 use identity_pass_runtime::{self as runtime, OnboardingRuntime, PushKind, SessionConfig, SpkiPin, StatusMode, SystemClock};
 
 use crate::error::{DeviceKeyError, PasskeyError, SelfieError, SessionError, ShellCallbackError};
@@ -19,6 +20,35 @@ use crate::selfie::{CameraFrame, SelfieVerdict, verdict_record, with_frame};
 enum PushKind {
     Fcm,
     Apns,
+}
+
+/// A control a shell labels with `OnboardingSession::label` (besides the screen's main button).
+#[uniffi::remote(Enum)]
+enum Control {
+    ConsentAccept,
+    ConsentDecline,
+    WorkEmailField,
+    EmployeeIdField,
+    PersonalEmailField,
+    StaffKindField,
+    StaffKindEmployee,
+    StaffKindExternal,
+    BirthYearField,
+    BirthMonthField,
+    BirthDayField,
+    TapCode,
+    ActivationCode,
+    ActivationUrl,
+    PhoneNumberField,
+    PhoneExtensionField,
+    VerificationCodeField,
+    PinField,
+    PinAgainField,
+    SecurityAnswerField,
+    SendForm,
+    BackToChecklist,
+    RemoveMethod,
+    LeaveCall,
 }
 
 /// How to reach the service and which build this is.
@@ -200,6 +230,13 @@ impl OnboardingSession {
         if let Some(runtime) = self.lock().as_ref() {
             runtime.register_push_token(kind, identity_pass_core::SecretString::new(token));
         }
+    }
+
+    /// The label of a control the screen draws besides its main button (consent answers, form
+    /// fields, the security screen's inputs), in the session's language: no word on a phone's
+    /// screen is the shell's own.
+    pub fn label(&self, control: Control) -> LocalizedMessage {
+        control.label(self.locale)
     }
 
     /// The current view.

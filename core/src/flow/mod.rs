@@ -23,6 +23,7 @@ pub mod account_security;
 pub mod account_security_view;
 pub mod clock;
 pub mod consent;
+pub mod control_label;
 pub mod credential;
 pub mod date_of_birth;
 pub mod effect;

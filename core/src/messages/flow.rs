@@ -301,6 +301,56 @@ pub const NOTICE_TYPE_AGAIN: MessageCode = MessageCode("FLOW_NOTICE_TYPE_AGAIN")
 /// The call ended without the right PIN. Check the number and try again.
 pub const NOTICE_VOICE_CALL_FAILED: MessageCode = MessageCode("FLOW_NOTICE_VOICE_CALL_FAILED");
 
+/// I agree
+pub const LABEL_CONSENT_ACCEPT: MessageCode = MessageCode("FLOW_LABEL_CONSENT_ACCEPT");
+/// I do not agree
+pub const LABEL_CONSENT_DECLINE: MessageCode = MessageCode("FLOW_LABEL_CONSENT_DECLINE");
+/// Work email (UPN)
+pub const LABEL_WORK_EMAIL: MessageCode = MessageCode("FLOW_LABEL_WORK_EMAIL");
+/// Employee ID
+pub const LABEL_EMPLOYEE_ID: MessageCode = MessageCode("FLOW_LABEL_EMPLOYEE_ID");
+/// Personal email (optional)
+pub const LABEL_PERSONAL_EMAIL: MessageCode = MessageCode("FLOW_LABEL_PERSONAL_EMAIL");
+/// I am joining as
+pub const LABEL_STAFF_KIND: MessageCode = MessageCode("FLOW_LABEL_STAFF_KIND");
+/// An employee
+pub const LABEL_STAFF_EMPLOYEE: MessageCode = MessageCode("FLOW_LABEL_STAFF_EMPLOYEE");
+/// External staff (vendor or contractor)
+pub const LABEL_STAFF_EXTERNAL: MessageCode = MessageCode("FLOW_LABEL_STAFF_EXTERNAL");
+/// Year
+pub const LABEL_BIRTH_YEAR: MessageCode = MessageCode("FLOW_LABEL_BIRTH_YEAR");
+/// Month
+pub const LABEL_BIRTH_MONTH: MessageCode = MessageCode("FLOW_LABEL_BIRTH_MONTH");
+/// Day
+pub const LABEL_BIRTH_DAY: MessageCode = MessageCode("FLOW_LABEL_BIRTH_DAY");
+/// Temporary Access Pass
+pub const LABEL_TAP_CODE: MessageCode = MessageCode("FLOW_LABEL_TAP_CODE");
+/// Code
+pub const LABEL_ACTIVATION_CODE: MessageCode = MessageCode("FLOW_LABEL_ACTIVATION_CODE");
+/// URL
+pub const LABEL_ACTIVATION_URL: MessageCode = MessageCode("FLOW_LABEL_ACTIVATION_URL");
+/// Phone number, with country code
+pub const LABEL_PHONE_NUMBER: MessageCode = MessageCode("FLOW_LABEL_PHONE_NUMBER");
+/// Extension (optional)
+pub const LABEL_PHONE_EXTENSION: MessageCode = MessageCode("FLOW_LABEL_PHONE_EXTENSION");
+/// Verification code
+pub const LABEL_VERIFICATION_CODE: MessageCode = MessageCode("FLOW_LABEL_VERIFICATION_CODE");
+/// PIN
+pub const LABEL_PIN: MessageCode = MessageCode("FLOW_LABEL_PIN");
+/// PIN again
+pub const LABEL_PIN_AGAIN: MessageCode = MessageCode("FLOW_LABEL_PIN_AGAIN");
+/// Your answer
+pub const LABEL_SECURITY_ANSWER: MessageCode = MessageCode("FLOW_LABEL_SECURITY_ANSWER");
+/// Continue
+pub const LABEL_SEND_FORM: MessageCode = MessageCode("FLOW_LABEL_SEND_FORM");
+/// Back to the checklist
+pub const LABEL_BACK_TO_CHECKLIST: MessageCode = MessageCode("FLOW_LABEL_BACK_TO_CHECKLIST");
+/// Remove
+pub const LABEL_REMOVE_METHOD: MessageCode = MessageCode("FLOW_LABEL_REMOVE_METHOD");
+
+/// Leave the call
+pub const LABEL_LEAVE_CALL: MessageCode = MessageCode("FLOW_LABEL_LEAVE_CALL");
+
 /// Every code this domain uses.
 pub const ALL: &[MessageCode] = &[
     DEVICE_CHECK_TITLE,
@@ -451,4 +501,28 @@ pub const ALL: &[MessageCode] = &[
     NOTICE_PIN_FOR_VOICE,
     NOTICE_TYPE_AGAIN,
     NOTICE_VOICE_CALL_FAILED,
+    LABEL_CONSENT_ACCEPT,
+    LABEL_CONSENT_DECLINE,
+    LABEL_WORK_EMAIL,
+    LABEL_EMPLOYEE_ID,
+    LABEL_PERSONAL_EMAIL,
+    LABEL_STAFF_KIND,
+    LABEL_STAFF_EMPLOYEE,
+    LABEL_STAFF_EXTERNAL,
+    LABEL_BIRTH_YEAR,
+    LABEL_BIRTH_MONTH,
+    LABEL_BIRTH_DAY,
+    LABEL_TAP_CODE,
+    LABEL_ACTIVATION_CODE,
+    LABEL_ACTIVATION_URL,
+    LABEL_PHONE_NUMBER,
+    LABEL_PHONE_EXTENSION,
+    LABEL_VERIFICATION_CODE,
+    LABEL_PIN,
+    LABEL_PIN_AGAIN,
+    LABEL_SECURITY_ANSWER,
+    LABEL_SEND_FORM,
+    LABEL_BACK_TO_CHECKLIST,
+    LABEL_REMOVE_METHOD,
+    LABEL_LEAVE_CALL,
 ];
