@@ -176,6 +176,8 @@ class SessionTest {
         passLiveness()
         screen { it is Screen.Review && it.stage == ReviewStage.WAITING }
         val requestId = requestIdOf(effects)
+        // What the app's UI test relies on, having no access to the effects.
+        assertEquals(requestId, service.latestRequestOf(upn), "the reviewer's queue lists the request")
 
         reviewerCall(requestId)
         service.review(requestId, "decision", """{"decision":"approve"}""")
