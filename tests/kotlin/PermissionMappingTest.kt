@@ -70,6 +70,15 @@ class PermissionMappingTest {
         // No rationale and no grant: never asked, a lapsed one-time grant, or "don't ask again";
         // Android cannot say which, so the core is told to ask (a permanent denial then answers at once).
         assertEquals(PermissionStatus.NOT_REQUESTED, now(Permission.NOTIFICATIONS))
+        assertEquals(PermissionStatus.NOT_REQUESTED,
+            PermissionMapping.current(Permission.NOTIFICATIONS, { it in grantedNow }, never, previous = PermissionStatus.GRANTED),
+            "a one-time grant that lapsed: asked again")
+        assertEquals(PermissionStatus.PERMANENTLY_DENIED,
+            PermissionMapping.current(Permission.NOTIFICATIONS, { it in grantedNow }, never, previous = PermissionStatus.PERMANENTLY_DENIED),
+            "a permanent denial already seen stays one (no request on every resume)")
+        assertEquals(PermissionStatus.GRANTED,
+            PermissionMapping.current(Permission.CAMERA, { it in grantedNow }, never, previous = PermissionStatus.PERMANENTLY_DENIED),
+            "granted in the settings")
     }
 
     /** What the shell must do, without the state saves the runtime performs itself. */
@@ -101,6 +110,12 @@ class PermissionMappingTest {
             mapOf(ACCESS_FINE_LOCATION to false, ACCESS_COARSE_LOCATION to false), never)
         flow.handle(ShellEvent.PermissionReported(Permission.LOCATION, refused), now + 2)
         assertEquals(listOf<Effect>(Effect.OpenAppSettings(Permission.LOCATION)), flow.handle(ShellEvent.Continue, now + 3).shellEffects())
+
+        // A resume with nothing changed (the request's system activity paused ours): the
+        // re-check keeps the permanent denial, and the core asks nothing more on its own.
+        assertEquals(listOf<Effect>(Effect.CheckPermissions), flow.handle(ShellEvent.AppResumed, now + 4).shellEffects())
+        val unchanged = PermissionMapping.current(Permission.LOCATION, { false }, never, previous = refused)
+        assertEquals(emptyList(), flow.handle(ShellEvent.PermissionReported(Permission.LOCATION, unchanged), now + 4).shellEffects())
 
         // Back from the settings: the core re-checks, and a grant found there moves on.
         assertEquals(listOf<Effect>(Effect.CheckPermissions), flow.handle(ShellEvent.AppResumed, now + 4).shellEffects())

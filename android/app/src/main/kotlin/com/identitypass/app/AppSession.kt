@@ -7,6 +7,8 @@ import com.identitypass.core.CameraFrame
 import com.identitypass.core.Distribution
 import com.identitypass.core.Effect
 import com.identitypass.core.OnboardingSession
+import com.identitypass.core.Permission
+import com.identitypass.core.PermissionStatus
 import com.identitypass.core.Platform
 import com.identitypass.core.SelfieException
 import com.identitypass.core.SelfieVerdict
@@ -70,6 +72,13 @@ class AppSession private constructor(
     fun detach(performer: EffectPerformer) {
         if (attached === performer) attached = null
     }
+
+    /**
+     * What the shell last reported for each permission, for the re-check that cannot tell
+     * "never asked" from "never ask again" (PermissionMapping.current). Process-wide, as the
+     * activity is recreated.
+     */
+    val reportedPermissions: MutableMap<Permission, PermissionStatus> = java.util.concurrent.ConcurrentHashMap()
 
     // Whether the partner's page is open; process-wide, as the activity may be recreated while
     // the user is in the browser.

@@ -49,16 +49,29 @@ object PermissionMapping {
 
     /**
      * The status now, without asking (the core's `CheckPermissions`): [isGranted] is
-     * `checkSelfPermission(...) == PERMISSION_GRANTED`.
+     * `checkSelfPermission(...) == PERMISSION_GRANTED`; [previous] is what this process last
+     * reported for the permission, if anything.
      *
-     * Not granted with a rationale to show means the user refused once: denied. With none, Android
-     * cannot tell "never asked" (or a one-time grant that lapsed) from "never ask again": it is
-     * reported as not requested, so the core asks; a permanent denial answers that request at
-     * once, with no dialog, and is then reported as such by [afterRequest].
+     * Not granted with a rationale to show means the user refused once: denied. With none,
+     * Android cannot tell "never asked" (or a one-time grant that lapsed) from "never ask again".
+     * A permanent denial this process already saw stays one; anything else is reported as not
+     * requested, so the core asks, and a permanent denial then answers that request at once and
+     * is reported by [afterRequest]. Keeping the permanent denial matters: the request's system
+     * activity pauses and resumes ours, and the re-check on resume would otherwise ask again,
+     * for ever.
      */
-    fun current(permission: Permission, isGranted: (String) -> Boolean, showRationale: (String) -> Boolean): PermissionStatus =
+    fun current(
+        permission: Permission,
+        isGranted: (String) -> Boolean,
+        showRationale: (String) -> Boolean,
+        previous: PermissionStatus? = null,
+    ): PermissionStatus =
         status(permission, isGranted) { missing ->
-            if (missing.any(showRationale)) PermissionStatus.DENIED else PermissionStatus.NOT_REQUESTED
+            when {
+                missing.any(showRationale) -> PermissionStatus.DENIED
+                previous == PermissionStatus.PERMANENTLY_DENIED -> PermissionStatus.PERMANENTLY_DENIED
+                else -> PermissionStatus.NOT_REQUESTED
+            }
         }
 
     private inline fun status(

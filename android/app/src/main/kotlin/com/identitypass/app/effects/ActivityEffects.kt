@@ -14,6 +14,7 @@ import com.identitypass.app.DeviceProfileReader
 import com.identitypass.core.CallId
 import com.identitypass.core.LocalizedMessage
 import com.identitypass.core.Permission
+import com.identitypass.core.PermissionStatus
 import com.identitypass.core.RequiredApp
 import com.identitypass.core.SecretString
 import com.identitypass.core.ServiceCall
@@ -40,8 +41,7 @@ class ActivityEffects(
     private val permissionRequest = activity.registerForActivityResult(ActivityResultContracts.RequestMultiplePermissions()) { granted ->
         val permission = Permission.entries.firstOrNull { PermissionMapping.androidPermissions(it).toSet() == granted.keys }
             ?: return@registerForActivityResult
-        val status = PermissionMapping.afterRequest(permission, granted, activity::shouldShowRequestPermissionRationale)
-        session().send(ShellEvent.PermissionReported(permission, status))
+        report(permission, PermissionMapping.afterRequest(permission, granted, activity::shouldShowRequestPermissionRationale))
     }
 
     // The partner's page in a Custom Tab, opened for a result: closing the tab (or the partner's
@@ -74,9 +74,15 @@ class ActivityEffects(
                 permission,
                 isGranted = { ContextCompat.checkSelfPermission(activity, it) == PackageManager.PERMISSION_GRANTED },
                 showRationale = activity::shouldShowRequestPermissionRationale,
+                previous = onboarding.reportedPermissions[permission],
             )
-            session().send(ShellEvent.PermissionReported(permission, status))
+            report(permission, status)
         }
+    }
+
+    private fun report(permission: Permission, status: PermissionStatus) {
+        onboarding.reportedPermissions[permission] = status
+        session().send(ShellEvent.PermissionReported(permission, status))
     }
 
     override fun startGovernmentIdCheck(requestId: String, handoffUrl: String) {

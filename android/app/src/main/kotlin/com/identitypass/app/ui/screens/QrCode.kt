@@ -20,12 +20,12 @@ import com.identitypass.core.QrMatrix
  */
 @Composable
 fun QrCode(matrix: QrMatrix, modifier: Modifier = Modifier) {
-    val size = matrix.size.toInt()
+    val modules = matrix.size.toInt()
     val quiet = 4
     Canvas(modifier.fillMaxWidth(0.8f).aspectRatio(1f).background(Color.White).padding(0.dp)) {
-        val module = this.size.minDimension / (size + 2 * quiet)
-        for (y in 0 until size) for (x in 0 until size) {
-            if (matrix.dark.getOrNull(y * size + x) == true) {
+        val module = size.minDimension / (modules + 2 * quiet)
+        for (y in 0 until modules) for (x in 0 until modules) {
+            if (matrix.dark.getOrNull(y * modules + x) == true) {
                 drawRect(Color.Black, topLeft = Offset((x + quiet) * module, (y + quiet) * module), size = Size(module, module))
             }
         }
