@@ -47,9 +47,10 @@ android {
 }
 
 dependencies {
-    // The AAR, not the jar: it carries libjnidispatch.so for every ABI.
-    implementation("${libs.jna.get()}@aar")
-    implementation(libs.kotlinx.coroutines.android)
+    // The AAR, not the jar: it carries libjnidispatch.so for every ABI. `api`: the generated
+    // bindings the app calls are JNA classes underneath, and SessionStreams hands out flows.
+    api("${libs.jna.get()}@aar")
+    api(libs.kotlinx.coroutines.android)
     androidTestImplementation(libs.kotlin.test.junit)
     androidTestImplementation(libs.androidx.test.runner)
     androidTestImplementation(libs.androidx.test.ext.junit)

@@ -176,6 +176,8 @@ class SessionTest {
         passLiveness()
         screen { it is Screen.Review && it.stage == ReviewStage.WAITING }
         val requestId = requestIdOf(effects)
+        // What the app's UI test relies on, having no access to the effects.
+        assertEquals(requestId, service.latestRequestOf(upn), "the reviewer's queue lists the request")
 
         reviewerCall(requestId)
         service.review(requestId, "decision", """{"decision":"approve"}""")
@@ -495,8 +497,11 @@ class SessionTest {
     @Test
     fun getPasskeyEndToEndWithASoftwareAuthenticator() = runBlocking {
         // The platform's passkey API throws something undeclared the first time: the session
-        // reports a failed passkey (not a cancel) and the user's second try goes through.
-        val flaky = FlakyPasskeys(softwarePasskeyProvider("https://id.contoso.example"))
+        // reports a failed passkey (not a cancel) and the user's second try goes through. The
+        // authenticator is reached as the Android app reaches Credential Manager: through the
+        // kit's JSON mapping both ways (PasskeyJsonTest.kt).
+        val credentialManager = CredentialManagerShapedPasskeys(softwarePasskeyProvider("https://id.contoso.example"))
+        val flaky = FlakyPasskeys(credentialManager)
         Phone(flaky).use { phone ->
             phone.throughIdentity("dave@contoso.example", "E1004")
             phone.screen { it is Screen.GovernmentId }
@@ -524,6 +529,7 @@ class SessionTest {
             phone.session.send(ShellEvent.Continue)
             val done = phone.screen { it is Screen.Done }.screen as Screen.Done
             assertEquals(CredentialKind.PASSKEY, done.credential)
+            assertEquals(1, credentialManager.ceremonies.get(), "the service accepted the passkey mapped as Credential Manager's")
         }
     }
 }

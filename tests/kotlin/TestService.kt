@@ -42,6 +42,20 @@ class TestService private constructor(val url: String, private val reviewerPassw
         post("/v1/review/requests/$requestId/$action", reviewerToken, json, "reviewer $action")
     }
 
+    /**
+     * The id of [upn]'s latest request in the reviewer's queue, as the console lists it: for a
+     * test that drives the app's UI and so never sees the effects that carry the id.
+     */
+    fun latestRequestOf(upn: String): String? {
+        val connection = URI("$url/v1/review/requests").toURL().openConnection() as HttpURLConnection
+        connection.setRequestProperty("Authorization", "Bearer $reviewerToken")
+        val status = connection.responseCode
+        check(status == 200) { "reviewer queue: $status" }
+        val body = connection.inputStream.use { String(it.readBytes()) }
+        val entry = Regex(""""request_id"\s*:\s*"([^"]+)"\s*,\s*"upn"\s*:\s*"${Regex.escape(upn)}"""")
+        return entry.findAll(body).lastOrNull()?.groupValues?.get(1)
+    }
+
     private fun post(path: String, bearer: String?, json: String, what: String): String {
         val connection = URI("$url$path").toURL().openConnection() as HttpURLConnection
         connection.requestMethod = "POST"

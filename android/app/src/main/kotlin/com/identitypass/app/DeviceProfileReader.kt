@@ -5,17 +5,20 @@ import android.content.pm.PackageManager
 import android.net.ConnectivityManager
 import android.net.NetworkCapabilities
 import android.os.Build
+import androidx.core.app.NotificationManagerCompat
+import androidx.core.content.ContextCompat
 import com.identitypass.core.DeviceProfile
-import com.identitypass.core.Distribution
 import com.identitypass.core.Platform
 import com.identitypass.core.RequiredApp
+import com.identitypass.kit.PermissionMapping
 
 /**
  * Reads the facts the core's device check needs. It reports; it does not judge: whether
  * Android 13 or a missing app blocks the onboarding is the core's decision.
  */
 object DeviceProfileReader {
-    private val packages = mapOf(
+    /** The required apps' packages; each is declared in the manifest's `<queries>`. */
+    val packages = mapOf(
         RequiredApp.COMPANY_PORTAL to "com.microsoft.windowsintune.companyportal",
         RequiredApp.AUTHENTICATOR to "com.azure.authenticator",
     )
@@ -29,14 +32,23 @@ object DeviceProfileReader {
             platform = Platform.ANDROID,
             osMajor = Build.VERSION.RELEASE.substringBefore('.').toUIntOrNull() ?: 0u,
             osMinor = Build.VERSION.RELEASE.substringAfter('.', "0").substringBefore('.').toUIntOrNull() ?: 0u,
-            distribution = if (BuildConfig.DISTRIBUTION == "CHINA") Distribution.CHINA else Distribution.GLOBAL,
+            distribution = AppSession.distribution(),
             hasFrontCamera = pm.hasSystemFeature(PackageManager.FEATURE_CAMERA_FRONT),
-            // Every Android 14 phone can post notifications; whether the user allows them is the
-            // permission step, which the core drives separately.
-            notificationsSupported = true,
+            notificationsSupported = notificationsCanBeShown(context),
             networkAvailable = online,
             installedApps = packages.filterValues { isInstalled(pm, it) }.keys.toList(),
         )
+    }
+
+    /**
+     * Whether this app's notifications can reach the user. On Android 13+ notifications read as
+     * disabled until POST_NOTIFICATIONS is granted, which is the permission step's to ask; so
+     * they count as blocked only when the permission is granted and the user still turned the
+     * app's notifications off in the system settings.
+     */
+    private fun notificationsCanBeShown(context: Context): Boolean {
+        val permitted = ContextCompat.checkSelfPermission(context, PermissionMapping.POST_NOTIFICATIONS) == PackageManager.PERMISSION_GRANTED
+        return !permitted || NotificationManagerCompat.from(context).areNotificationsEnabled()
     }
 
     private fun isInstalled(pm: PackageManager, name: String) = try {

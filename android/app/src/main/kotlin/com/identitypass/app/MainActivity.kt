@@ -1,24 +1,66 @@
 package com.identitypass.app
 
+import android.content.Intent
 import android.os.Bundle
-import android.widget.TextView
 import androidx.activity.ComponentActivity
-import com.identitypass.core.checkDevice
-import com.identitypass.core.coreVersion
+import androidx.activity.compose.setContent
+import androidx.activity.enableEdgeToEdge
+import androidx.activity.viewModels
+import androidx.lifecycle.DefaultLifecycleObserver
+import androidx.lifecycle.LifecycleOwner
+import com.identitypass.app.effects.ActivityEffects
+import com.identitypass.app.push.PushChannel
+import com.identitypass.app.ui.OnboardingScreen
+import com.identitypass.app.ui.theme.IdentityPassTheme
+import com.identitypass.core.ShellEvent
 
 /**
- * The first screen: the core's verdict on this phone. Later screens render the core's flow
- * view state the same way: the activity shows what the core says and nothing else.
+ * The one activity: renders the core's view and performs its effects while on screen. It holds
+ * no onboarding state; the process-wide session (AppSession) does.
  */
 class MainActivity : ComponentActivity() {
+    private val viewModel: OnboardingViewModel by viewModels()
+    private lateinit var effects: ActivityEffects
+
     override fun onCreate(savedInstanceState: Bundle?) {
+        enableEdgeToEdge()
         super.onCreate(savedInstanceState)
-        val check = checkDevice(DeviceProfileReader.read(this))
-        val text = buildString {
-            appendLine("Identity Pass core ${coreVersion()}")
-            if (check.blockers.isEmpty()) appendLine("This phone can start the onboarding.")
-            check.blockers.forEach { appendLine("• $it") }
+        val onboarding = AppSession.of(this)
+        effects = ActivityEffects(this, onboarding)
+        PushChannel.start(application as IdentityPassApp)
+        lifecycle.addObserver(object : DefaultLifecycleObserver {
+            override fun onStart(owner: LifecycleOwner) = onboarding.attach(effects)
+            override fun onStop(owner: LifecycleOwner) = onboarding.detach(effects)
+
+            // Back from the settings, a browser, the authenticator, or just the background: the
+            // core decides what to re-check ("only this time" grants lapse, the account changed).
+            override fun onResume(owner: LifecycleOwner) = viewModel.send(ShellEvent.AppResumed)
+        })
+        setContent {
+            IdentityPassTheme {
+                OnboardingScreen(viewModel)
+            }
         }
-        setContentView(TextView(this).apply { setText(text) })
+        handleAppLink(intent)
+    }
+
+    override fun onNewIntent(intent: Intent) {
+        super.onNewIntent(intent)
+        handleAppLink(intent)
+    }
+
+    /**
+     * https://id.contoso.example/app/… (a verified App Link): the partner's page sends the user
+     * back here when its check is done, which ends the handoff as closing the tab does.
+     */
+    private fun handleAppLink(intent: Intent?) {
+        val uri = intent?.data ?: return
+        if (intent.action == Intent.ACTION_VIEW && uri.host == APP_LINK_HOST && uri.path.orEmpty().startsWith("/app/")) {
+            effects.endGovernmentIdHandoff()
+        }
+    }
+
+    private companion object {
+        const val APP_LINK_HOST = "id.contoso.example"
     }
 }

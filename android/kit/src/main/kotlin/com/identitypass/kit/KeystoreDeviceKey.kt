@@ -9,6 +9,7 @@ import java.security.KeyPairGenerator
 import java.security.KeyStore
 import java.security.Signature
 import java.security.spec.ECGenParameterSpec
+import java.util.concurrent.ConcurrentHashMap
 
 /**
  * The core's device key on Android: an EC P-256 signing key made inside the Android Keystore —
@@ -31,29 +32,31 @@ class KeystoreDeviceKey(private val alias: String = DEFAULT_ALIAS) : DeviceKeyPr
     }
 
     override fun sign(message: ByteArray): ByteArray = guarded {
-        synchronized(LOCK) {
-            val signature = Signature.getInstance(SIGNATURE_ALGORITHM)
-            signature.initSign(entry().privateKey)
-            signature.update(message)
-            signature.sign()
-        }
+        val signature = Signature.getInstance(SIGNATURE_ALGORITHM)
+        signature.initSign(entry().privateKey)
+        signature.update(message)
+        signature.sign()
     }
 
     /**
-     * The key, made if there is none. Lookup and generation happen under one process-wide lock
-     * (every instance shares it): two threads, or two instances, asking at once must end with one
-     * key, not two generations racing for the alias, which would leave the registered public key
-     * and the signing key different. Signing runs under the same lock, as a key being replaced
-     * mid-signature would be the same mismatch.
+     * The key, made if there is none. One [OnceMade] per alias for the whole process (every
+     * instance shares it): two threads, or two instances, asking at first use end with one key,
+     * not two generations racing for the alias, which would leave the registered public key and
+     * the signing key different. Once made the key is never replaced, so signing needs no lock.
      */
-    private fun entry(): KeyStore.PrivateKeyEntry = synchronized(LOCK) {
+    private fun entry(): KeyStore.PrivateKeyEntry =
+        ENTRIES.computeIfAbsent(alias) { OnceMade(load = ::loadEntry, make = { generate(); loadEntry() ?: unreadable() }) }.get()
+
+    private fun loadEntry(): KeyStore.PrivateKeyEntry? {
         val keyStore = KeyStore.getInstance(ANDROID_KEYSTORE).apply { load(null) }
-        if (!keyStore.containsAlias(alias)) generate()
-        keyStore.getEntry(alias, null) as? KeyStore.PrivateKeyEntry
-            ?: throw DeviceKeyException.Unavailable("the Keystore entry '$alias' is not a private key")
+        if (!keyStore.containsAlias(alias)) return null
+        return keyStore.getEntry(alias, null) as? KeyStore.PrivateKeyEntry ?: unreadable()
     }
 
-    /** Called with [LOCK] held. StrongBox first; the TEE when the phone has no StrongBox. */
+    private fun unreadable(): Nothing =
+        throw DeviceKeyException.Unavailable("the Keystore entry '$alias' is not a private key")
+
+    /** Called by [OnceMade] under its lock. StrongBox first; the TEE when the phone has no StrongBox. */
     private fun generate() {
         try {
             generate(strongBox = true)
@@ -97,6 +100,6 @@ class KeystoreDeviceKey(private val alias: String = DEFAULT_ALIAS) : DeviceKeyPr
         private const val CURVE = "secp256r1"
         private const val SIGNATURE_ALGORITHM = "SHA256withECDSA"
         private const val MAX_CAUSES = 8
-        private val LOCK = Any()
+        private val ENTRIES = ConcurrentHashMap<String, OnceMade<KeyStore.PrivateKeyEntry>>()
     }
 }

@@ -47,19 +47,7 @@ class KeystoreSecureStore(context: Context) : SecureStore {
         }
     }
 
-    private fun key(): SecretKey {
-        val keyStore = KeyStore.getInstance(ANDROID_KEYSTORE).apply { load(null) }
-        (keyStore.getKey(KEY_ALIAS, null) as? SecretKey)?.let { return it }
-        val generator = KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_AES, ANDROID_KEYSTORE)
-        generator.init(
-            KeyGenParameterSpec.Builder(KEY_ALIAS, KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT)
-                .setBlockModes(KeyProperties.BLOCK_MODE_GCM)
-                .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
-                .setKeySize(256)
-                .build(),
-        )
-        return generator.generateKey()
-    }
+    private fun key(): SecretKey = STORE_KEY.get()
 
     // Platform exceptions become the one error the core understands; their messages carry no
     // stored values.
@@ -76,5 +64,29 @@ class KeystoreSecureStore(context: Context) : SecureStore {
         const val KEY_ALIAS = "identity-pass.store-key"
         const val TRANSFORMATION = "AES/GCM/NoPadding"
         const val IV_BYTES = 12
+
+        /**
+         * The sealing key, loaded or made once per process under one lock. Without it two
+         * threads at first use could each generate a key under the alias, and whatever the
+         * first sealed would never open again.
+         */
+        val STORE_KEY = OnceMade(load = ::loadKey, make = ::generateKey)
+
+        fun loadKey(): SecretKey? {
+            val keyStore = KeyStore.getInstance(ANDROID_KEYSTORE).apply { load(null) }
+            return keyStore.getKey(KEY_ALIAS, null) as? SecretKey
+        }
+
+        fun generateKey(): SecretKey {
+            val generator = KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_AES, ANDROID_KEYSTORE)
+            generator.init(
+                KeyGenParameterSpec.Builder(KEY_ALIAS, KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT)
+                    .setBlockModes(KeyProperties.BLOCK_MODE_GCM)
+                    .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
+                    .setKeySize(256)
+                    .build(),
+            )
+            return generator.generateKey()
+        }
     }
 }

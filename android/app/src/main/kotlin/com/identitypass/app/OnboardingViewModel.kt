@@ -1,0 +1,32 @@
+package com.identitypass.app
+
+import android.app.Application
+import androidx.lifecycle.AndroidViewModel
+import com.identitypass.core.CameraFrame
+import com.identitypass.core.SelfieVerdict
+import com.identitypass.core.ShellEvent
+import com.identitypass.core.ViewState
+import kotlinx.coroutines.flow.StateFlow
+
+/**
+ * The UI's view of the onboarding: the core's latest [ViewState] (from the kit's
+ * SessionStreams) and the one way back, [send]. No state of its own beyond what the core says.
+ */
+class OnboardingViewModel(application: Application) : AndroidViewModel(application) {
+    private val onboarding = AppSession.of(application)
+
+    val view: StateFlow<ViewState?> = onboarding.streams.views
+    val capturing: StateFlow<Boolean> = onboarding.capturing
+    val verdict: StateFlow<SelfieVerdict?> = onboarding.verdict
+    val frameSource = onboarding.environment.frameSource
+
+    /**
+     * A user action; the core's answer arrives as a new [view]. Sent in order, at once: `send`
+     * only queues the event for the session's own thread.
+     */
+    fun send(event: ShellEvent) = onboarding.session.send(event)
+
+    fun pushFrame(frame: CameraFrame) = onboarding.pushFrame(frame)
+
+    fun stopCapture() = onboarding.stopCapture()
+}
