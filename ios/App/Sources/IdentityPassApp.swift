@@ -12,21 +12,22 @@ struct IdentityPassApp: App {
     @Environment(\.scenePhase) private var scenePhase
 
     var body: some Scene {
+        let model = appDelegate.model
         WindowGroup {
             RootView()
-                .environment(appDelegate.model)
-                // Universal links (applinks:id.contoso.example) and the app's own URLs: the
-                // service's links bring the user back to the onboarding; what changed is the
+                .environment(model)
+                // Universal links (applinks:id.contoso.example, the service's /app/* links) and
+                // the app's own URLs bring the user back to the onboarding; what changed is the
                 // service's to say, so the session reads it.
-                .onContinueUserActivity(NSUserActivityTypeBrowsingWeb) { _ in appDelegate.model.linkOpened() }
-                .onOpenURL { _ in appDelegate.model.linkOpened() }
+                .onContinueUserActivity(NSUserActivityTypeBrowsingWeb) { _ in model.linkOpened() }
+                .onOpenURL { _ in model.linkOpened() }
         }
         .onChange(of: scenePhase) { _, phase in
-            if phase == .active { appDelegate.model.appBecameActive() }
+            if phase == .active { model.appBecameActive() }
         }
         // The core's wake-ups (`ScheduleWake`), run when iOS grants the refresh.
         .backgroundTask(.appRefresh(WakeScheduler.taskIdentifier)) {
-            await appDelegate.model.wokenInBackground()
+            await model.wokenInBackground()
         }
     }
 }

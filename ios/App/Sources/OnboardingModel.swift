@@ -21,8 +21,8 @@ final class OnboardingModel {
     var partnerPage: PartnerPage?
 
     @ObservationIgnored private(set) var session: OnboardingSession?
-    @ObservationIgnored let configuration: AppConfiguration
-    @ObservationIgnored let camera: CameraController
+    let configuration: AppConfiguration
+    let camera: CameraController
     @ObservationIgnored private let streams = SessionStreams()
     @ObservationIgnored private lazy var performer = AppEffectPerformer(model: self)
     @ObservationIgnored private var tasks: [Task<Void, Never>] = []

@@ -31,13 +31,14 @@ final class PermissionAuthority {
     func status(_ permission: Permission) async -> PermissionStatus {
         switch permission {
         case .camera:
-            CaptureAuthorization.permissionStatus(rawValue: AVCaptureDevice.authorizationStatus(for: .video).rawValue)
+            return CaptureAuthorization.permissionStatus(rawValue: AVCaptureDevice.authorizationStatus(for: .video).rawValue)
         case .microphone:
-            CaptureAuthorization.permissionStatus(rawValue: AVCaptureDevice.authorizationStatus(for: .audio).rawValue)
+            return CaptureAuthorization.permissionStatus(rawValue: AVCaptureDevice.authorizationStatus(for: .audio).rawValue)
         case .notifications:
-            NotificationAuthorization.permissionStatus(rawValue: await UNUserNotificationCenter.current().notificationSettings().authorizationStatus.rawValue)
+            let settings = await UNUserNotificationCenter.current().notificationSettings()
+            return NotificationAuthorization.permissionStatus(rawValue: settings.authorizationStatus.rawValue)
         case .location:
-            location.status()
+            return location.status()
         }
     }
 

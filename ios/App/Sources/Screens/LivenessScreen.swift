@@ -13,7 +13,7 @@ struct LivenessScreen: View {
         ScreenChrome(view: view) {
             if inProgress {
                 CameraPreview(session: model.camera.captureSession, faces: model.verdict?.faces ?? [])
-                    .aspectRatio(3 / 4, contentMode: .fit)
+                    .aspectRatio(CGSize(width: 3, height: 4), contentMode: .fit)
                 if case .inProgress(let progress) = model.verdict?.liveness {
                     ProgressView(value: Double(progress), total: 1)
                 }

@@ -12,7 +12,7 @@ struct SelfieScreen: View {
         ScreenChrome(view: view) {
             if phase == .capturing {
                 CameraPreview(session: model.camera.captureSession, faces: model.verdict?.faces ?? [])
-                    .aspectRatio(3 / 4, contentMode: .fit)
+                    .aspectRatio(CGSize(width: 3, height: 4), contentMode: .fit)
                 SelfieGuidance(verdict: model.verdict)
             }
         }

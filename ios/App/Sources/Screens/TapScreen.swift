@@ -14,13 +14,13 @@ struct TapScreen: View {
             if let code {
                 Text(code)
                     .font(.system(.largeTitle, design: .monospaced).weight(.semibold))
+                    .speechSpellsOutCharacters()
                     .minimumScaleFactor(0.5)
                     .lineLimit(1)
                     .frame(maxWidth: .infinity)
                     .padding()
                     .background(.fill.tertiary, in: RoundedRectangle(cornerRadius: 12))
                     .privacySensitive()
-                    .speechSpellsOutCharacters()
                     .accessibilityIdentifier("tap.code")
             }
         }
