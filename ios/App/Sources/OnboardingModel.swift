@@ -38,7 +38,7 @@ final class OnboardingModel {
         guard session == nil, !failedToStart else { return }
         let settings = SessionSettings(
             serviceUrl: configuration.serviceUrl, platform: .ios, distribution: .global,
-            languageTag: Locale.preferredLanguages.first ?? "en", pinnedKeys: [])
+            languageTag: Foundation.Locale.preferredLanguages.first ?? "en", pinnedKeys: [])
         do {
             session = try OnboardingSession.start(
                 settings: settings,

@@ -25,10 +25,12 @@ final class GetTapUITests: XCTestCase {
         app.launchArguments = ["-IdentityPassServiceURL", serviceUrl, "-IdentityPassFixtures", fixtures]
         app.launch()
 
-        // Permissions: the core asks for each in turn; iOS prompts once for each.
-        press(app, "FLOW_ACTION_ALLOW")
-        let accept = app.buttons["consent.accept"]
-        answerSystemPrompts(until: accept, timeout: 60)
+        // Permissions: the core asks for each in turn; iOS prompts once for each. (A simulator
+        // that granted them all before goes straight to the consent.)
+        let allow = app.buttons["FLOW_ACTION_ALLOW"], accept = app.buttons["consent.accept"]
+        XCTAssertTrue(firstToAppear(allow, accept, timeout: 60), "the permissions or the consent")
+        if allow.exists { allow.tap() }
+        answerSystemPrompts(until: accept, timeout: 90)
         accept.tap()
 
         let upn = app.textFields["identity.upn"]
@@ -64,10 +66,20 @@ final class GetTapUITests: XCTestCase {
     private func press(_ app: XCUIApplication, _ code: String, timeout: TimeInterval = 30, file: StaticString = #filePath, line: UInt = #line) {
         let button = app.buttons[code]
         XCTAssertTrue(button.waitForExistence(timeout: timeout), "no \(code) button", file: file, line: line)
-        // Present is not yet enabled while the core is busy.
         let enabled = expectation(for: NSPredicate(format: "isEnabled == true"), evaluatedWith: button)
         wait(for: [enabled], timeout: timeout)
         button.tap()
+    }
+
+    /// Whether either element appeared within `timeout`.
+    @MainActor
+    private func firstToAppear(_ one: XCUIElement, _ other: XCUIElement, timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if one.exists || other.exists { return true }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        return false
     }
 
     /// Answers iOS's permission prompts (they belong to SpringBoard, in the simulator's
