@@ -12,10 +12,15 @@ export IPHONEOS_DEPLOYMENT_TARGET=17.0
 cd "$root"
 # IDENTITY_PASS_TEST_AUTHENTICATOR=1 adds the test-support feature (software passkey, runtime events) the shared
 # tests use; it must never be set for an app build.
+# Written for macOS's bash 3.2: an empty array expanded as "${a[@]}" is an "unbound variable"
+# there under `set -u`, so the features go in through ${a[@]+...}, which expands to nothing
+# when the array is empty (and no mapfile, no ${var,,}: both are bash 4).
 features=()
-[ "${IDENTITY_PASS_TEST_AUTHENTICATOR:-}" = 1 ] && features=(--features identity-pass-bindings/test-support)
+if [ "${IDENTITY_PASS_TEST_AUTHENTICATOR:-}" = 1 ]; then
+  features=(--features identity-pass-bindings/test-support)
+fi
 for target in aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios; do
-  cargo build --release --target "$target" -p identity-pass-bindings "${features[@]}"
+  cargo build --release --target "$target" -p identity-pass-bindings ${features[@]+"${features[@]}"}
 done
 
 rm -rf "$out" && mkdir -p "$out/sim" "$out/Sources/IdentityPassCore" "$out/Tests/IdentityPassCoreTests" "$out/gen"

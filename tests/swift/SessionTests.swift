@@ -560,4 +560,46 @@ final class SessionTests: XCTestCase {
         let done = try await phone.screen { if case .done = $0 { true } else { false } }
         XCTAssertEqual(done, .done(credential: .passkey))
     }
+
+    /// "Get Passkey" through the kit's AuthenticationServices mapping: the options parsed into
+    /// what `ASAuthorizationPlatformPublicKeyCredentialProvider` takes, the answer rebuilt from
+    /// the three fields an `ASAuthorizationPlatformPublicKeyCredentialRegistration` gives; the
+    /// service verifies the attestation and accepts the passkey.
+    func testGetPasskeyThroughTheAuthenticationServicesMapping() async throws {
+        let service = try TestService.fromEnvironment()
+        let passkeys = AuthenticationServicesShapedPasskeys(origin: "https://id.contoso.example")
+        let phone = try Phone(service: service, passkeys: passkeys)
+        defer { phone.close() }
+        try await throughIdentity(phone, upn: "dave@contoso.example", employeeId: "E1004")
+        _ = try await phone.screen { if case .governmentId = $0 { true } else { false } }
+        phone.session.send(event: .continue)
+        guard case .startGovernmentIdCheck(_, let handoff) = try await phone.effect({ if case .startGovernmentIdCheck = $0 { true } else { false } }) else {
+            return XCTFail("no hand-off")
+        }
+        _ = try await completeReferencePartnerCheck(
+            handoffUrl: handoff, documentJpeg: try Fixtures.data("id_document_856x540.jpg"), selfieJpeg: try Fixtures.data("face_selfie_640x480.jpg"))
+        phone.session.send(event: .governmentIdHandoffEnded)
+        _ = try await phone.screen { if case .addVerifiedId = $0 { true } else { false } }
+        phone.session.send(event: .continue)
+        try await phone.effect { $0 == .openAuthenticator }
+        phone.session.send(event: .continue)
+        try await passLiveness(phone)
+        _ = try await phone.screen { if case .presentVerifiedId = $0 { true } else { false } }
+        phone.session.send(event: .continue)
+        _ = try await phone.screen { if case .review(.waiting) = $0 { true } else { false } }
+        let id = try requestId(phone)
+        try await reviewerCall(phone, service, id)
+        try await service.review(id, "decision", json: #"{"decision":"approve"}"#)
+        let done = try await phone.screen { if case .done = $0 { true } else { false } }
+        XCTAssertEqual(done, .done(credential: .passkey), "the service accepted the rebuilt response")
+
+        let request = try XCTUnwrap(passkeys.requests.first, "the options were parsed")
+        XCTAssertEqual(passkeys.requests.count, 1)
+        XCTAssertEqual(request.relyingPartyId, "id.contoso.example")
+        XCTAssertEqual(request.userName, "dave@contoso.example")
+        XCTAssertGreaterThanOrEqual(request.challenge.count, 16, "a WebAuthn challenge")
+        let clientData = try XCTUnwrap(try JSONSerialization.jsonObject(with: try XCTUnwrap(passkeys.clientDataJsons.first)) as? [String: Any])
+        XCTAssertEqual(clientData["challenge"] as? String, Base64Url.encode(request.challenge), "the challenge parsed is the one signed")
+        XCTAssertEqual(clientData["type"] as? String, "webauthn.create")
+    }
 }

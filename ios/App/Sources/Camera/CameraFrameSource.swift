@@ -1,0 +1,13 @@
+import IdentityPassCore
+import IdentityPassKit
+
+/// Where the selfie session's frames come from: the front camera (AVFoundation), or, in a
+/// debug build launched by the UI tests, the test fixtures (a simulator has no camera).
+protocol CameraFrameSource: AnyObject, Sendable {
+    /// Whether there is a front camera to take a selfie with (part of the device check).
+    var hasFrontCamera: Bool { get }
+    /// Starts delivering frames to `onFrame`, on a queue of the source's, never the main one.
+    /// `scene` is for the fixtures; a real camera films what is in front of it.
+    func start(scene: FixtureCameraFrames.Scene, onFrame: @escaping @Sendable (CameraFrame) -> Void)
+    func stop()
+}
