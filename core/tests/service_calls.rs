@@ -681,6 +681,23 @@ fn a_refused_passkey_attestation_starts_over_with_a_new_challenge() {
     assert!(effects.contains(&Effect::RegisterPasskey { options_json: "{\"challenge\":\"d\"}".into() }), "{effects:?}");
 }
 
+/// A passkey from a copy of the app the service does not vouch for is refused for good: the
+/// flow stops with the service's explanation instead of opening the passkey sheet again by
+/// itself (each sheet would leave an unusable passkey behind); "Try again" asks anew.
+#[test]
+fn a_passkey_from_an_app_the_service_does_not_vouch_for_stops_until_the_user_retries() {
+    let mut d = to_passkey_sheet();
+    d.send(Event::PasskeyCreated { response_json: "{\"id\":\"cred\"}".into() });
+    let effects = d.fail("SubmitPasskey", CallFailure::refused("PASSKEY_ORIGIN_NOT_ALLOWED"));
+    assert!(effects.iter().all(|e| !matches!(e, Effect::Call { .. } | Effect::RegisterPasskey { .. })), "{effects:?}");
+    let shown = view(&d);
+    assert_eq!(code(shown.notice).as_deref(), Some("SERVICE_PASSKEY_ORIGIN_NOT_ALLOWED"));
+    assert_eq!(code(shown.primary_action).as_deref(), Some("FLOW_ACTION_RETRY"));
+    let effects = d.send(Event::Continue);
+    let (_, call) = only_call(&effects);
+    assert!(matches!(call, ServiceCall::FetchPasskeyOptions { .. }), "{call:?}");
+}
+
 /// The TAP answer that arrives after the pass already expired is used up: the call leaves the
 /// flow (it is not sent again at every start) and nothing else changes.
 #[test]

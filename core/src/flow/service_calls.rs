@@ -588,6 +588,17 @@ impl OnboardingFlow {
                 self.notice = notice;
                 return;
             }
+            // The service does not vouch for this copy of the app (its signing certificate is not
+            // the organisation's): every new passkey would be refused the same way, and each sheet
+            // opened by itself would leave one more unusable passkey in the user's password
+            // manager. Stop; the user reads why, and only "Try again" asks for a new challenge.
+            (ServiceCall::SubmitPasskey { request_id, .. }, Step::Passkey { .. }) if failure.code == PASSKEY_ORIGIN_NOT_ALLOWED => {
+                let call = ServiceCall::FetchPasskeyOptions { request_id: request_id.clone() };
+                self.step = Step::Passkey { phase: super::credential::PasskeyPhase::FetchingOptions };
+                self.failed_call = Some(FailedCall { id, call, resend_same: false, code: failure.code });
+                self.notice = notice;
+                return;
+            }
             // A refused attestation (its challenge was used or has expired): a new challenge and
             // a new passkey, instead of sending the refused attestation again.
             (ServiceCall::SubmitPasskey { request_id, .. }, Step::Passkey { .. }) if failure.kind == FailureKind::Refused => {
@@ -752,6 +763,9 @@ const ACCOUNT_LIMITS: [&str; 3] = [VERIFICATION_ATTEMPTS_EXCEEDED, "VERIFICATION
 
 /// How often a voice verification is looked at while the call is under way.
 pub const VOICE_POLL_MS: i64 = 5_000;
+
+/// The service's code for a passkey made by an app (or page) whose origin it does not vouch for.
+const PASSKEY_ORIGIN_NOT_ALLOWED: &str = "PASSKEY_ORIGIN_NOT_ALLOWED";
 
 /// The service's code for a replacement asked for a TAP that was used to sign in.
 const TAP_ALREADY_ISSUED: &str = "TAP_ALREADY_ISSUED";
