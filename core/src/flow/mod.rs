@@ -327,6 +327,27 @@ impl OnboardingFlow {
         Transition { effects, rejection }
     }
 
+    /// Whether a step from here on uses a permission: the selfie and liveness (camera), the
+    /// reviewer's call (camera, microphone, and the notification that announces it). Once the
+    /// review is decided, none does.
+    fn permissions_still_needed(&self) -> bool {
+        matches!(
+            self.step,
+            Step::Permissions
+                | Step::Consent
+                | Step::IdentityEntry { .. }
+                | Step::SubmittingIdentity
+                | Step::DateOfBirth { .. }
+                | Step::GovernmentId { .. }
+                | Step::AwaitingVerifiedId
+                | Step::AddVerifiedId { .. }
+                | Step::Selfie { .. }
+                | Step::Liveness { .. }
+                | Step::PresentVerifiedId { .. }
+                | Step::Review(_)
+        )
+    }
+
     fn persistent_part_differs(&self, other: &OnboardingFlow) -> bool {
         let strip = |f: &OnboardingFlow| {
             let mut f = f.clone();
@@ -341,8 +362,12 @@ impl OnboardingFlow {
             (_, Event::Tick) => Ok(()),
             (_, Event::AppResumed) => {
                 // "Only this time" grants lapse in the background, and the user may have come
-                // back from the settings page: re-read them.
-                if self.permissions.has_one_time_grants() || !self.permissions.all_granted() {
+                // back from the settings page: re-read them. While a step ahead still needs the
+                // camera, the microphone or the call's notification, always, not only while one
+                // is missing or known to be one-time: Android offers no way to tell a one-time
+                // grant from a lasting one, so a grant that lapsed after the permission step
+                // would otherwise go unnoticed until the camera failed.
+                if self.permissions.has_one_time_grants() || !self.permissions.all_granted() || self.permissions_still_needed() {
                     out.push(Effect::CheckPermissions);
                 }
                 // Back from the password page, the authenticator app or a call: the service

@@ -194,6 +194,19 @@ fn one_time_grants_are_rechecked_on_resume_and_gate_the_camera_steps() {
     assert_eq!(s.notice().as_deref(), Some("FLOW_NOTICE_PERMISSION_CAMERA"));
 }
 
+/// Android cannot say that a grant was "only this time": it reports it as granted. The flow
+/// still re-reads the permissions on every return while a step ahead needs the camera, so a
+/// grant that lapsed in the background is caught before the camera step, not by its failure.
+#[test]
+fn grants_reported_as_lasting_are_still_rechecked_on_resume_until_the_review_is_decided() {
+    let mut s = Shell::new(Platform::Android);
+    to_path(&mut s, OnboardingPath::GetTap, false);
+    assert!(s.flow.permissions.all_granted() && !s.flow.permissions.has_one_time_grants());
+    assert_eq!(s.ok(Event::AppResumed), [Effect::CheckPermissions]);
+    s.ok(Event::PermissionReported { permission: Permission::Camera, status: PermissionStatus::NotRequested });
+    assert_eq!(s.ok(Event::Continue), [Effect::RequestPermission { permission: Permission::Camera }]);
+}
+
 #[test]
 fn declining_consent_is_explained_and_accepting_records_version_and_server_time() {
     let mut s = Shell::new(Platform::Android);
