@@ -1,8 +1,10 @@
-//! The shell's own words: CLI chrome only (labels, prompts, progress, the narration of the
-//! scripted reviewer and of the stand-in authenticator app and browser).
+//! The shell's own words: CLI chrome only (prompts, progress, the narration of the scripted
+//! reviewer and of the stand-in authenticator app and browser). Form fields carry the core's
+//! labels (`Control`), as on the phones.
 //! Everything the user reads about the onboarding itself — titles, bodies, buttons, notices,
 //! camera guidance — comes from the core's catalog through the view.
 
+use identity_pass_core::flow::control_label::Control;
 use identity_pass_core::flow::permissions::Permission;
 use identity_pass_core::messages::Locale;
 
@@ -11,6 +13,11 @@ use identity_pass_core::messages::Locale;
 pub struct Chrome(pub Locale);
 
 impl Chrome {
+    /// A form control's label: the core's, as the phone apps show it.
+    fn control(self, control: Control) -> String {
+        control.label(self.0).text
+    }
+
     fn pick(self, english: &str, chinese: &str) -> String {
         match self.0 {
             Locale::English => english.to_owned(),
@@ -70,15 +77,15 @@ impl Chrome {
     }
     /// Form labels.
     pub fn label_upn(self) -> String {
-        self.pick("Work email", "工作邮箱")
+        self.control(Control::WorkEmailField)
     }
     /// Form label.
     pub fn label_employee_id(self) -> String {
-        self.pick("Employee ID", "员工编号")
+        self.control(Control::EmployeeIdField)
     }
     /// Form label.
     pub fn label_personal_email(self) -> String {
-        self.pick("Personal email (optional)", "个人邮箱（可选）")
+        self.control(Control::PersonalEmailField)
     }
     /// Form label.
     pub fn label_staff_kind(self) -> String {
@@ -90,15 +97,15 @@ impl Chrome {
     }
     /// Date labels.
     pub fn label_year(self, first: i32, last: i32) -> String {
-        self.pick("Year of birth", "出生年份") + &format!(" ({first}–{last})")
+        self.control(Control::BirthYearField) + &format!(" ({first}–{last})")
     }
     /// Date label.
     pub fn label_month(self) -> String {
-        self.pick("Month (1–12)", "月份（1–12）")
+        self.control(Control::BirthMonthField) + " (1–12)"
     }
     /// Date label.
     pub fn label_day(self, days: u32) -> String {
-        self.pick("Day", "日") + &format!(" (1–{days})")
+        self.control(Control::BirthDayField) + &format!(" (1–{days})")
     }
     /// The interactive prompt for the main button.
     pub fn press_prompt(self, label: &str) -> String {

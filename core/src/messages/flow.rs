@@ -305,7 +305,7 @@ pub const NOTICE_VOICE_CALL_FAILED: MessageCode = MessageCode("FLOW_NOTICE_VOICE
 pub const LABEL_CONSENT_ACCEPT: MessageCode = MessageCode("FLOW_LABEL_CONSENT_ACCEPT");
 /// I do not agree
 pub const LABEL_CONSENT_DECLINE: MessageCode = MessageCode("FLOW_LABEL_CONSENT_DECLINE");
-/// Work email (UPN)
+/// Work email
 pub const LABEL_WORK_EMAIL: MessageCode = MessageCode("FLOW_LABEL_WORK_EMAIL");
 /// Employee ID
 pub const LABEL_EMPLOYEE_ID: MessageCode = MessageCode("FLOW_LABEL_EMPLOYEE_ID");
@@ -317,7 +317,7 @@ pub const LABEL_STAFF_KIND: MessageCode = MessageCode("FLOW_LABEL_STAFF_KIND");
 pub const LABEL_STAFF_EMPLOYEE: MessageCode = MessageCode("FLOW_LABEL_STAFF_EMPLOYEE");
 /// External staff (vendor or contractor)
 pub const LABEL_STAFF_EXTERNAL: MessageCode = MessageCode("FLOW_LABEL_STAFF_EXTERNAL");
-/// Year
+/// Year of birth
 pub const LABEL_BIRTH_YEAR: MessageCode = MessageCode("FLOW_LABEL_BIRTH_YEAR");
 /// Month
 pub const LABEL_BIRTH_MONTH: MessageCode = MessageCode("FLOW_LABEL_BIRTH_MONTH");
