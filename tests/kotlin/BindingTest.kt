@@ -1,14 +1,19 @@
 package com.identitypass.core.tests
 
 import com.identitypass.core.Blocker
+import com.identitypass.core.Control
 import com.identitypass.core.CredentialVault
 import com.identitypass.core.DeviceProfile
 import com.identitypass.core.Distribution
+import com.identitypass.core.OnboardingSession
 import com.identitypass.core.Platform
 import com.identitypass.core.RequiredApp
+import com.identitypass.core.SessionSettings
 import com.identitypass.core.VaultException
 import com.identitypass.core.checkDevice
 import com.identitypass.core.coreVersion
+import com.identitypass.core.softwarePasskeyProvider
+import com.identitypass.kit.SessionStreams
 import kotlinx.coroutines.runBlocking
 import kotlin.test.Test
 import kotlin.test.assertEquals
@@ -98,5 +103,35 @@ class BindingTest {
         val stored = String(store.values.getValue(credentialKey))
         assertTrue(stored.contains(device.deviceId))
         vault.destroy()
+    }
+
+    /** A session in [language] against the runner's service, closed and freed after [use]. */
+    private fun <T> session(language: String, use: (OnboardingSession) -> T): T {
+        val session = OnboardingSession.start(
+            SessionSettings(TestService.fromEnvironment().url, Platform.ANDROID, Distribution.CHINA, language, emptyList()),
+            InMemorySecureStore(), SessionStreams(), softwarePasskeyProvider("https://id.contoso.example"), JcaDeviceKey(), null,
+        )
+        try {
+            return use(session)
+        } finally {
+            session.closeSession()
+            session.destroy()
+        }
+    }
+
+    @Test
+    fun controlLabelsComeInTheSessionLanguage() {
+        val chinese = session("zh-CN") { s -> Control.entries.associateWith { s.label(it) } }
+        val english = session("en-US") { s -> Control.entries.associateWith { s.label(it) } }
+        assertEquals("我同意", chinese.getValue(Control.CONSENT_ACCEPT).text)
+        assertEquals("I agree", english.getValue(Control.CONSENT_ACCEPT).text)
+        for (control in Control.entries) {
+            val zh = chinese.getValue(control)
+            val en = english.getValue(control)
+            assertTrue(zh.code.startsWith("FLOW_LABEL_"), "$control: ${zh.code}")
+            assertEquals(zh.code, en.code, "$control: one message, two languages")
+            assertTrue(zh.text.isNotBlank() && en.text.isNotBlank(), "$control has a label in both languages")
+            assertNotEquals(zh.text, en.text, "$control is translated")
+        }
     }
 }

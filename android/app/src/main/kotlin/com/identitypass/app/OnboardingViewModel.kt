@@ -3,6 +3,7 @@ package com.identitypass.app
 import android.app.Application
 import androidx.lifecycle.AndroidViewModel
 import com.identitypass.core.CameraFrame
+import com.identitypass.core.Control
 import com.identitypass.core.SelfieVerdict
 import com.identitypass.core.ShellEvent
 import com.identitypass.core.ViewState
@@ -25,6 +26,12 @@ class OnboardingViewModel(application: Application) : AndroidViewModel(applicati
      * only queues the event for the session's own thread.
      */
     fun send(event: ShellEvent) = onboarding.session.send(event)
+
+    /**
+     * The core's label for a control a screen draws besides its main button, in the session's
+     * language: the screens name nothing themselves.
+     */
+    fun label(control: Control): String = onboarding.session.label(control).text
 
     fun pushFrame(frame: CameraFrame) = onboarding.pushFrame(frame)
 

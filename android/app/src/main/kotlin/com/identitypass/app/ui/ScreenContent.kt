@@ -34,24 +34,25 @@ import com.identitypass.core.ViewState
 @Composable
 fun ScreenContent(view: ViewState, viewModel: OnboardingViewModel) {
     val send = viewModel::send
+    val label = viewModel::label
     when (val screen = view.screen) {
         Screen.DeviceCheck -> DeviceCheckScreen(view, send)
         is Screen.Ineligible -> IneligibleScreen(view, screen, send)
         is Screen.Permissions -> PermissionsScreen(view, screen, send)
-        is Screen.Consent -> ConsentScreen(view, screen, send)
-        is Screen.IdentityEntry -> IdentityEntryScreen(view, screen, send)
+        is Screen.Consent -> ConsentScreen(view, screen, send, label)
+        is Screen.IdentityEntry -> IdentityEntryScreen(view, screen, send, label)
         Screen.SubmittingIdentity -> SubmittingIdentityScreen(view, send)
-        is Screen.DateOfBirth -> DateOfBirthScreen(view, screen, send)
+        is Screen.DateOfBirth -> DateOfBirthScreen(view, screen, send, label)
         is Screen.GovernmentId -> GovernmentIdScreen(view, screen, send)
         Screen.AwaitingVerifiedId -> AwaitingVerifiedIdScreen(view, send)
         is Screen.AddVerifiedId -> AddVerifiedIdScreen(view, screen, send)
         is Screen.Selfie -> SelfieScreen(view, screen, viewModel)
         is Screen.Liveness -> LivenessScreen(view, screen, viewModel)
         is Screen.PresentVerifiedId -> PresentVerifiedIdScreen(view, screen, send)
-        is Screen.Review -> ReviewScreen(view, screen, send)
+        is Screen.Review -> ReviewScreen(view, screen, send, label)
         Screen.FetchingTap -> FetchingTapScreen(view, send)
-        is Screen.Tap -> TapScreen(view, screen, send)
-        is Screen.SecureAccount -> SecureAccountScreen(view, screen, send)
+        is Screen.Tap -> TapScreen(view, screen, send, label)
+        is Screen.SecureAccount -> SecureAccountScreen(view, screen, send, label)
         is Screen.TapExpired -> TapExpiredScreen(view, screen, send)
         is Screen.Passkey -> PasskeyScreen(view, screen, send)
         Screen.Denied -> DeniedScreen(view, send)

@@ -16,6 +16,7 @@ import androidx.compose.ui.graphics.graphicsLayer
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.unit.dp
 import com.identitypass.app.ui.OnboardingScaffold
+import com.identitypass.core.Control
 import com.identitypass.core.ReviewStage
 import com.identitypass.core.Screen
 import com.identitypass.core.ShellEvent
@@ -24,11 +25,11 @@ import com.identitypass.core.ViewState
 /**
  * The review: waiting (the runtime follows the status by long-poll, pushes wake it), the
  * reviewer's call (`Continue` joins: `JoinCall`), in the call, awaiting the decision. In the
- * call the user leaves with the hang-up button (`CallEnded`); the core's view has no label for
- * it, so the button is described by the screen's title (the call) until the core provides one.
+ * call the user leaves with the hang-up button (`CallEnded`), an icon that TalkBack reads by
+ * the core's label for leaving the call.
  */
 @Composable
-fun ReviewScreen(view: ViewState, screen: Screen.Review, send: (ShellEvent) -> Unit) {
+fun ReviewScreen(view: ViewState, screen: Screen.Review, send: (ShellEvent) -> Unit, label: (Control) -> String) {
     OnboardingScaffold(view, onPrimary = { send(ShellEvent.Continue) }) {
         if (screen.stage == ReviewStage.IN_CALL) {
             Box(Modifier.fillMaxWidth(), contentAlignment = Alignment.Center) {
@@ -38,7 +39,7 @@ fun ReviewScreen(view: ViewState, screen: Screen.Review, send: (ShellEvent) -> U
                     modifier = Modifier.size(72.dp).testTag("leave-call"),
                 ) {
                     // The hang-up glyph: the call icon turned down.
-                    Icon(Icons.Filled.Call, contentDescription = view.title.text, modifier = Modifier.graphicsLayer(rotationZ = 135f))
+                    Icon(Icons.Filled.Call, contentDescription = label(Control.LEAVE_CALL), modifier = Modifier.graphicsLayer(rotationZ = 135f))
                 }
             }
         }

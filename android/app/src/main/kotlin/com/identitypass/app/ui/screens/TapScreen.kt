@@ -18,17 +18,18 @@ import androidx.compose.ui.text.style.TextAlign
 import androidx.compose.ui.unit.dp
 import androidx.compose.foundation.layout.padding
 import com.identitypass.app.ui.OnboardingScaffold
+import com.identitypass.core.Control
 import com.identitypass.core.Screen
 import com.identitypass.core.ShellEvent
 import com.identitypass.core.ViewState
 
 /**
- * The Temporary Access Pass: large and monospaced (no 0/O or 1/l doubt), read to TalkBack one
- * character at a time, and the window marked secure while it shows (no screenshots, no
- * recents thumbnail, not on a cast screen).
+ * The Temporary Access Pass: large and monospaced (no 0/O or 1/l doubt), read to TalkBack as the
+ * core's name for it and then one character at a time, and the window marked secure while it
+ * shows (no screenshots, no recents thumbnail, not on a cast screen).
  */
 @Composable
-fun TapScreen(view: ViewState, screen: Screen.Tap, send: (ShellEvent) -> Unit) {
+fun TapScreen(view: ViewState, screen: Screen.Tap, send: (ShellEvent) -> Unit, label: (Control) -> String) {
     val code = screen.code
     if (code != null) SecureWindow()
     OnboardingScaffold(view, onPrimary = { send(ShellEvent.Continue) }) {
@@ -40,8 +41,9 @@ fun TapScreen(view: ViewState, screen: Screen.Tap, send: (ShellEvent) -> Unit) {
                     fontFamily = FontFamily.Monospace,
                     textAlign = TextAlign.Center,
                     modifier = Modifier.fillMaxWidth().padding(24.dp)
-                        // Spaced characters: TalkBack spells the code instead of reading it as a word.
-                        .semantics { contentDescription = code.toList().joinToString(" ") }
+                        // What it is, then spaced characters: TalkBack spells the code instead of
+                        // reading it as a word.
+                        .semantics { contentDescription = label(Control.TAP_CODE) + ", " + code.toList().joinToString(" ") }
                         .testTag("tap-code"),
                 )
             }
