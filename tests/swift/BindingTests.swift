@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import IdentityPassCore
+import IdentityPassKit
 
 /// One test per FFI feature, mirrored by name in tests/kotlin/BindingTest.kt. They test the
 /// binding (records, errors, objects, async, foreign traits), not the core's rules. The same
@@ -83,5 +84,57 @@ final class BindingTests: XCTestCase {
         XCTAssertEqual(store.keys, [credentialKey], "the core chose the key")
         let stored = String(decoding: store.value(credentialKey) ?? Data(), as: UTF8.self)
         XCTAssertTrue(stored.contains(device.deviceId))
+    }
+
+    /// Every control the core labels, listed because the generated `Control` is not `CaseIterable`.
+    private static let everyControl: [Control] = [
+        .consentAccept, .consentDecline, .workEmailField, .employeeIdField, .personalEmailField,
+        .staffKindField, .staffKindEmployee, .staffKindExternal, .birthYearField, .birthMonthField,
+        .birthDayField, .tapCode, .activationCode, .activationUrl, .phoneNumberField,
+        .phoneExtensionField, .verificationCodeField, .pinField, .pinAgainField,
+        .securityAnswerField, .sendForm, .backToChecklist, .removeMethod, .leaveCall,
+    ]
+
+    /// Never called: its switch has no `default`, so a case the core adds stops this file
+    /// compiling until `everyControl` lists it.
+    private static func mustBeListed(_ control: Control) {
+        switch control {
+        case .consentAccept, .consentDecline, .workEmailField, .employeeIdField, .personalEmailField,
+             .staffKindField, .staffKindEmployee, .staffKindExternal, .birthYearField, .birthMonthField,
+             .birthDayField, .tapCode, .activationCode, .activationUrl, .phoneNumberField,
+             .phoneExtensionField, .verificationCodeField, .pinField, .pinAgainField,
+             .securityAnswerField, .sendForm, .backToChecklist, .removeMethod, .leaveCall:
+            break
+        }
+    }
+
+    private func session(languageTag: String) throws -> OnboardingSession {
+        try OnboardingSession.start(
+            settings: SessionSettings(
+                serviceUrl: TestService.fromEnvironment().url, platform: .ios, distribution: .global,
+                languageTag: languageTag, pinnedKeys: []),
+            store: InMemorySecureStore(), observer: SessionStreams(),
+            passkeys: softwarePasskeyProvider(origin: "https://id.contoso.example"),
+            deviceKey: softwareDeviceKey(store: InMemorySecureStore()), clock: nil)
+    }
+
+    func testControlLabelsComeInTheSessionLanguage() throws {
+        let chinese = try session(languageTag: "zh-CN")
+        let english = try session(languageTag: "en-US")
+        defer {
+            chinese.closeSession()
+            english.closeSession()
+        }
+        XCTAssertEqual(chinese.label(control: .consentAccept).text, "我同意")
+        XCTAssertEqual(english.label(control: .consentAccept).text, "I agree")
+        XCTAssertEqual(Set(Self.everyControl).count, 24)
+        for control in Self.everyControl {
+            let zh = chinese.label(control: control), en = english.label(control: control)
+            XCTAssertTrue(zh.code.hasPrefix("FLOW_LABEL_"), "\(control): \(zh.code)")
+            XCTAssertEqual(zh.code, en.code, "\(control)")
+            XCTAssertFalse(zh.text.isEmpty, "\(control)")
+            XCTAssertFalse(en.text.isEmpty, "\(control)")
+            XCTAssertNotEqual(zh.text, en.text, "\(control) is not translated")
+        }
     }
 }

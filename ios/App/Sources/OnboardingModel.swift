@@ -70,6 +70,12 @@ final class OnboardingModel {
         session?.send(event: event)
     }
 
+    /// The core's label for a control the screen draws besides its main button, in the
+    /// session's language. Empty before the session starts (no screen is drawn then).
+    func label(_ control: Control) -> String {
+        session?.label(control: control).text ?? ""
+    }
+
     /// "Check again" after the device check found a blocker, and the first check: the facts
     /// of this phone, read afresh.
     func reportDevice() async {

@@ -1,9 +1,8 @@
 import IdentityPassCore
 import SwiftUI
 
-/// The consent notice. The core's view has the notice (body) but no label for the answer and
-/// no primary action: the accept button carries the screen's title and a check mark, the
-/// nearest words the core gives (see the closing note of issue 11).
+/// The consent notice (the body) and the two answers, labelled by the core. The core's view
+/// has no primary action here: the answers are the screen's buttons.
 struct ConsentScreen: View {
     let view: ViewState
     let termsVersion: String
@@ -11,14 +10,25 @@ struct ConsentScreen: View {
 
     var body: some View {
         ScreenChrome(view: view) {
-            Button {
-                model.send(.consentAnswered(accepted: true))
-            } label: {
-                Label(view.title.text, systemImage: "checkmark.circle.fill").frame(maxWidth: .infinity)
+            VStack(spacing: 12) {
+                Button {
+                    model.send(.consentAnswered(accepted: true))
+                } label: {
+                    Text(model.label(.consentAccept)).frame(maxWidth: .infinity)
+                }
+                .buttonStyle(.borderedProminent)
+                .controlSize(.large)
+                .accessibilityIdentifier("consent.accept")
+
+                Button {
+                    model.send(.consentAnswered(accepted: false))
+                } label: {
+                    Text(model.label(.consentDecline)).frame(maxWidth: .infinity)
+                }
+                .buttonStyle(.bordered)
+                .controlSize(.large)
+                .accessibilityIdentifier("consent.decline")
             }
-            .buttonStyle(.borderedProminent)
-            .controlSize(.large)
-            .accessibilityIdentifier("consent.accept")
         }
     }
 }

@@ -2,8 +2,9 @@ import IdentityPassCore
 import SwiftUI
 import UIKit
 
-/// Work email (UPN), employee ID and an optional personal email, each with the core's error
-/// for it under it. The core checks them; the app only collects them.
+/// Work email (UPN), employee ID, an optional personal email and the kind of staff, each
+/// labelled by the core and with the core's error for it under it. The core checks them; the
+/// app only collects them.
 struct IdentityEntryScreen: View {
     let view: ViewState
     let form: IdentityForm?
@@ -12,33 +13,39 @@ struct IdentityEntryScreen: View {
     @State private var upn = ""
     @State private var employeeId = ""
     @State private var personalEmail = ""
+    @State private var staffKind = StaffKind.employee
 
     var body: some View {
         ScreenChrome(view: view, primary: submit) {
-            field(.upn, text: $upn, content: .username, keyboard: .emailAddress)
-            field(.employeeId, text: $employeeId, content: nil, keyboard: .asciiCapable)
-            field(.personalEmail, text: $personalEmail, content: .emailAddress, keyboard: .emailAddress)
+            field(.upn, label: .workEmailField, text: $upn, content: .username, keyboard: .emailAddress)
+            field(.employeeId, label: .employeeIdField, text: $employeeId, content: nil, keyboard: .asciiCapable)
+            field(.personalEmail, label: .personalEmailField, text: $personalEmail, content: .emailAddress, keyboard: .emailAddress)
+            staffKindPicker
         }
         .onAppear {
             // What the core kept (after an error, or "edit" from a later step).
             upn = form?.upn ?? upn
             employeeId = form?.employeeId ?? employeeId
             personalEmail = form?.personalEmail ?? personalEmail
+            staffKind = form?.staffKind ?? staffKind
         }
     }
 
-    private func field(_ field: IdentityField, text: Binding<String>, content: UITextContentType?, keyboard: UIKeyboardType) -> some View {
+    private func field(_ field: IdentityField, label control: Control, text: Binding<String>, content: UITextContentType?, keyboard: UIKeyboardType) -> some View {
+        let label = model.label(control)
         let error = fieldErrors.first { $0.field == field }?.message
         return VStack(alignment: .leading, spacing: 4) {
-            TextField(text: text) { EmptyView() }
+            // The placeholder goes once the user types; the caption stays. VoiceOver reads the
+            // field's own label, so the caption is hidden from it.
+            Text(label).font(.subheadline).foregroundStyle(.secondary).accessibilityHidden(true)
+            TextField(text: text, prompt: Text(label)) { Text(label) }
                 .textFieldStyle(.roundedBorder)
                 .textContentType(content)
                 .keyboardType(keyboard)
                 .textInputAutocapitalization(.never)
                 .autocorrectionDisabled()
                 .submitLabel(.next)
-                // The core's view names the fields only in its body; an error names its field.
-                .accessibilityLabel(Text(error?.text ?? view.body?.text ?? view.title.text))
+                .accessibilityLabel(Text(label))
                 .accessibilityIdentifier("identity.\(field.identifier)")
             if let error {
                 Text(error.text).font(.footnote).foregroundStyle(.red)
@@ -46,10 +53,25 @@ struct IdentityEntryScreen: View {
         }
     }
 
+    private var staffKindPicker: some View {
+        VStack(alignment: .leading, spacing: 4) {
+            // A segmented picker does not show its label, and VoiceOver reads only the segments.
+            Text(model.label(.staffKindField)).font(.subheadline).foregroundStyle(.secondary)
+            Picker(selection: $staffKind) {
+                Text(model.label(.staffKindEmployee)).tag(StaffKind.employee)
+                Text(model.label(.staffKindExternal)).tag(StaffKind.external)
+            } label: {
+                Text(model.label(.staffKindField))
+            }
+            .pickerStyle(.segmented)
+            .accessibilityIdentifier("identity.staffKind")
+        }
+    }
+
     private func submit() {
         model.send(.identitySubmitted(form: IdentityForm(
             upn: upn, employeeId: employeeId, personalEmail: personalEmail.isEmpty ? nil : personalEmail,
-            staffKind: form?.staffKind ?? .employee)))
+            staffKind: staffKind)))
     }
 }
 
