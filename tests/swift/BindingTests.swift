@@ -91,8 +91,8 @@ final class BindingTests: XCTestCase {
         .consentAccept, .consentDecline, .workEmailField, .employeeIdField, .personalEmailField,
         .staffKindField, .staffKindEmployee, .staffKindExternal, .birthYearField, .birthMonthField,
         .birthDayField, .tapCode, .activationCode, .activationUrl, .phoneNumberField,
-        .phoneExtensionField, .verificationCodeField, .pinField, .pinAgainField,
-        .securityAnswerField, .sendForm, .backToChecklist, .removeMethod, .leaveCall,
+        .phoneExtensionField, .backupPhoneNumberField, .verificationCodeField, .pinField, .pinAgainField,
+        .securityAnswerField, .chooseQuestion, .taskDone, .sendForm, .backToChecklist, .removeMethod, .leaveCall,
     ]
 
     /// Never called: its switch has no `default`, so a case the core adds stops this file
@@ -102,8 +102,8 @@ final class BindingTests: XCTestCase {
         case .consentAccept, .consentDecline, .workEmailField, .employeeIdField, .personalEmailField,
              .staffKindField, .staffKindEmployee, .staffKindExternal, .birthYearField, .birthMonthField,
              .birthDayField, .tapCode, .activationCode, .activationUrl, .phoneNumberField,
-             .phoneExtensionField, .verificationCodeField, .pinField, .pinAgainField,
-             .securityAnswerField, .sendForm, .backToChecklist, .removeMethod, .leaveCall:
+             .phoneExtensionField, .backupPhoneNumberField, .verificationCodeField, .pinField, .pinAgainField,
+             .securityAnswerField, .chooseQuestion, .taskDone, .sendForm, .backToChecklist, .removeMethod, .leaveCall:
             break
         }
     }

@@ -42,6 +42,8 @@ pub enum Control {
     PhoneNumberField,
     /// Voice: extension field.
     PhoneExtensionField,
+    /// Voice: backup number field.
+    BackupPhoneNumberField,
     /// One-time code field.
     VerificationCodeField,
     /// PIN field.
@@ -50,6 +52,10 @@ pub enum Control {
     PinAgainField,
     /// A security question's answer field.
     SecurityAnswerField,
+    /// A security question picker with nothing chosen yet.
+    ChooseQuestion,
+    /// A checklist item that is done (for screen readers, beside its tick).
+    TaskDone,
     /// Sends the form the security screen shows (number, code, PIN, answers).
     SendForm,
     /// Back to the checklist (`SecurityTaskChosen { task: Checklist }`).
@@ -62,7 +68,7 @@ pub enum Control {
 
 impl Control {
     /// Every control, for the catalog tests.
-    pub const ALL: [Control; 24] = [
+    pub const ALL: [Control; 27] = [
         Control::ConsentAccept,
         Control::ConsentDecline,
         Control::WorkEmailField,
@@ -79,10 +85,13 @@ impl Control {
         Control::ActivationUrl,
         Control::PhoneNumberField,
         Control::PhoneExtensionField,
+        Control::BackupPhoneNumberField,
         Control::VerificationCodeField,
         Control::PinField,
         Control::PinAgainField,
         Control::SecurityAnswerField,
+        Control::ChooseQuestion,
+        Control::TaskDone,
         Control::SendForm,
         Control::BackToChecklist,
         Control::RemoveMethod,
@@ -108,6 +117,9 @@ impl Control {
             Control::ActivationUrl => msg::LABEL_ACTIVATION_URL,
             Control::PhoneNumberField => msg::LABEL_PHONE_NUMBER,
             Control::PhoneExtensionField => msg::LABEL_PHONE_EXTENSION,
+            Control::BackupPhoneNumberField => msg::LABEL_BACKUP_PHONE_NUMBER,
+            Control::ChooseQuestion => msg::LABEL_CHOOSE_QUESTION,
+            Control::TaskDone => msg::LABEL_TASK_DONE,
             Control::VerificationCodeField => msg::LABEL_VERIFICATION_CODE,
             Control::PinField => msg::LABEL_PIN,
             Control::PinAgainField => msg::LABEL_PIN_AGAIN,

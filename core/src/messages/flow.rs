@@ -351,6 +351,13 @@ pub const LABEL_REMOVE_METHOD: MessageCode = MessageCode("FLOW_LABEL_REMOVE_METH
 /// Leave the call
 pub const LABEL_LEAVE_CALL: MessageCode = MessageCode("FLOW_LABEL_LEAVE_CALL");
 
+/// Backup phone number (optional)
+pub const LABEL_BACKUP_PHONE_NUMBER: MessageCode = MessageCode("FLOW_LABEL_BACKUP_PHONE_NUMBER");
+/// Choose a question
+pub const LABEL_CHOOSE_QUESTION: MessageCode = MessageCode("FLOW_LABEL_CHOOSE_QUESTION");
+/// Done
+pub const LABEL_TASK_DONE: MessageCode = MessageCode("FLOW_LABEL_TASK_DONE");
+
 /// Every code this domain uses.
 pub const ALL: &[MessageCode] = &[
     DEVICE_CHECK_TITLE,
@@ -525,4 +532,7 @@ pub const ALL: &[MessageCode] = &[
     LABEL_BACK_TO_CHECKLIST,
     LABEL_REMOVE_METHOD,
     LABEL_LEAVE_CALL,
+    LABEL_BACKUP_PHONE_NUMBER,
+    LABEL_CHOOSE_QUESTION,
+    LABEL_TASK_DONE,
 ];

@@ -60,6 +60,7 @@ private struct SecurityChecklist: View {
                 .buttonStyle(.bordered)
                 .accessibilityIdentifier("task.\(option.task)")
                 .accessibilityAddTraits(option.done ? .isSelected : [])
+                .accessibilityValue(option.done ? model.label(.taskDone) : "")
             }
             ForEach(account.methods, id: \.id) { method in
                 HStack {
@@ -196,19 +197,20 @@ private struct CodeEntry: View {
     }
 }
 
-/// The phone number for a text or a call; a call also takes an extension. (The core's events
-/// take a backup number too, but its views neither ask for nor label one: none is sent.)
+/// The phone number for a text or a call; a call also takes an extension and a backup number.
 private struct PhoneNumberTask: View {
     let delivery: SecurityMethodKind
     @Environment(OnboardingModel.self) private var model
     @State private var number = ""
     @State private var phoneExtension = ""
+    @State private var backupNumber = ""
 
     var body: some View {
         VStack(spacing: 12) {
             phoneField($number, label: .phoneNumberField, identifier: "security.phone", content: .telephoneNumber)
             if delivery == .voiceCall {
                 phoneField($phoneExtension, label: .phoneExtensionField, identifier: "security.extension", content: nil)
+                phoneField($backupNumber, label: .backupPhoneNumberField, identifier: "security.backup-phone", content: .telephoneNumber)
             }
             SendFormButton(send: send)
         }
@@ -228,7 +230,8 @@ private struct PhoneNumberTask: View {
 
     private func send() {
         model.send(.phoneNumberEntered(
-            phoneNumber: number, extension: phoneExtension.isEmpty ? nil : phoneExtension, backupPhoneNumber: nil))
+            phoneNumber: number, extension: phoneExtension.isEmpty ? nil : phoneExtension,
+            backupPhoneNumber: backupNumber.isEmpty ? nil : backupNumber))
     }
 }
 
@@ -298,9 +301,8 @@ private struct SecurityQuestionsTask: View {
             ForEach(0..<count, id: \.self) { slot in
                 if slot < chosen.count && slot < answers.count {
                     Picker(selection: $chosen[slot]) {
-                        // No question chosen yet: a dash, not words (the core has no label for
-                        // the choice; the body asks for the questions).
-                        Text(verbatim: "–").tag(String?.none)
+                        // No question chosen yet.
+                        Text(model.label(.chooseQuestion)).tag(String?.none)
                         ForEach(questions, id: \.id) { question in
                             Text(question.text).tag(String?.some(question.id))
                         }

@@ -81,7 +81,7 @@ private fun Checklist(account: SecureAccountView, send: (ShellEvent) -> Unit, la
         account.options.forEach { option ->
             ListItem(
                 headlineContent = { Text(option.label.text) },
-                trailingContent = { if (option.done) Icon(Icons.Filled.CheckCircle, contentDescription = null) },
+                trailingContent = { if (option.done) Icon(Icons.Filled.CheckCircle, contentDescription = label(Control.TASK_DONE)) },
                 modifier = Modifier.testTag("task-${option.task.name}"),
             )
             OutlinedButton(onClick = { send(ShellEvent.SecurityTaskChosen(option.task)) }, modifier = Modifier.fillMaxWidth()) {
@@ -152,9 +152,7 @@ private fun PhoneNumber(task: SecurityTaskView.PhoneNumber, send: (ShellEvent) -
     InputField(phone, { phone = it }, phoneLabel, KeyboardType.Phone, if (voice) ImeAction.Next else ImeAction.Done, submit, "phone")
     if (voice) {
         InputField(extension, { extension = it }, label(Control.PHONE_EXTENSION_FIELD), KeyboardType.Number, ImeAction.Next, submit, "extension")
-        // The core has no label of its own for the backup number (its body offers one): it is a
-        // phone number, so it carries that label.
-        InputField(backup, { backup = it }, phoneLabel, KeyboardType.Phone, ImeAction.Done, submit, "backup-phone")
+        InputField(backup, { backup = it }, label(Control.BACKUP_PHONE_NUMBER_FIELD), KeyboardType.Phone, ImeAction.Done, submit, "backup-phone")
     }
     SendButton(label, enabled, submit)
 }
