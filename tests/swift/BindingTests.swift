@@ -127,7 +127,7 @@ final class BindingTests: XCTestCase {
         }
         XCTAssertEqual(chinese.label(control: .consentAccept).text, "我同意")
         XCTAssertEqual(english.label(control: .consentAccept).text, "I agree")
-        XCTAssertEqual(Set(Self.everyControl).count, 24)
+        XCTAssertEqual(Set(Self.everyControl).count, 27)
         for control in Self.everyControl {
             let zh = chinese.label(control: control), en = english.label(control: control)
             XCTAssertTrue(zh.code.hasPrefix("FLOW_LABEL_"), "\(control): \(zh.code)")
