@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI (android-emulator.yml), inside the running API 34 emulator: starts the reference service on
-# the host (the emulator reaches it as 10.0.2.2), then runs the kit's instrumented binding tests
+# the host and forwards the emulator's own 127.0.0.1:8080 to it (adb reverse), then runs the kit's instrumented binding tests
 # and the app's Compose UI test ("Get TAP") against it. One script, because the emulator
 # runner executes each line of its `script:` in a shell of its own.
 # Needs: the service built (cargo build -p identity-pass-service), DEBUG_CERT_SHA256 (the debug
@@ -26,10 +26,15 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 
+# The core accepts plain HTTP to loopback only (runtime/src/transport.rs), so the emulator's
+# host alias http://10.0.2.2 would be refused as insecure: the emulator reaches the service on
+# its own loopback instead.
+adb reverse tcp:8080 tcp:8080
+
 cd "$root/android"
 # One Gradle run for both: the test authenticator feature (needed by the kit's passkey test)
 # then builds the core's library once for both test APKs; it never reaches a release build.
 gradle -PwithTestAuthenticator=true \
-  -Pandroid.testInstrumentationRunnerArguments.IDENTITY_PASS_SERVICE_URL=http://10.0.2.2:8080 \
+  -Pandroid.testInstrumentationRunnerArguments.IDENTITY_PASS_SERVICE_URL=http://127.0.0.1:8080 \
   -Pandroid.testInstrumentationRunnerArguments.IDENTITY_PASS_REVIEWER_PASSWORD="$REVIEWER_PASSWORD" \
   :kit:connectedAndroidTest :app:connectedGlobalDebugAndroidTest

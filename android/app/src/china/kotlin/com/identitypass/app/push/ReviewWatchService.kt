@@ -1,5 +1,6 @@
 package com.identitypass.app.push
 
+import android.app.ForegroundServiceStartNotAllowedException
 import android.app.Service
 import android.content.Intent
 import android.content.pm.ServiceInfo
@@ -36,8 +37,16 @@ class ReviewWatchService : Service() {
             .setSilent(true)
             .setContentIntent(Notifications.openApp(this))
             .build()
-        ServiceCompat.startForeground(this, WATCH_NOTIFICATION_ID, notification, ServiceInfo.FOREGROUND_SERVICE_TYPE_SPECIAL_USE)
-        return START_STICKY
+        try {
+            ServiceCompat.startForeground(this, WATCH_NOTIFICATION_ID, notification, ServiceInfo.FOREGROUND_SERVICE_TYPE_SPECIAL_USE)
+        } catch (_: ForegroundServiceStartNotAllowedException) {
+            // The app left the foreground between the start request and now: Android refuses.
+            stopSelf()
+        }
+        // Not sticky: a service the system restarted after killing the process would have no
+        // one to stop it (PushChannel watches the review screen from the activity's start), and
+        // the restart comes from the background, where the foreground start is refused.
+        return START_NOT_STICKY
     }
 
     private companion object {

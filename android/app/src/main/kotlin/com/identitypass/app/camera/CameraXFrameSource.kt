@@ -12,7 +12,9 @@ import androidx.camera.lifecycle.ProcessCameraProvider
 import androidx.camera.view.PreviewView
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.DisposableEffect
+import androidx.compose.runtime.getValue
 import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberUpdatedState
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.viewinterop.AndroidView
@@ -41,12 +43,24 @@ object CameraXFrameSource : FrameSource {
     override fun Frames(onFrame: (CameraFrame) -> Unit, modifier: Modifier) {
         val context = LocalContext.current
         val lifecycleOwner = LocalLifecycleOwner.current
-        val previewView = remember { PreviewView(context).apply { scaleType = PreviewView.ScaleType.FILL_CENTER } }
+        val deliver by rememberUpdatedState(onFrame)
+        val previewView = remember {
+            PreviewView(context).apply {
+                scaleType = PreviewView.ScaleType.FILL_CENTER
+                // A TextureView: the preview sits in a scrolling column under a Compose overlay,
+                // where a SurfaceView lags behind the scroll.
+                implementationMode = PreviewView.ImplementationMode.COMPATIBLE
+            }
+        }
         DisposableEffect(lifecycleOwner) {
             val executor = Executors.newSingleThreadExecutor()
             val providerFuture = ProcessCameraProvider.getInstance(context)
             var bound: List<UseCase> = emptyList()
+            // The provider may arrive after the screen has gone (both on the main thread): it must
+            // then bind nothing, or the camera would run, bound to the activity, into a shut executor.
+            var disposed = false
             providerFuture.addListener({
+                if (disposed) return@addListener
                 val provider = providerFuture.get()
                 val preview = Preview.Builder().build().also { it.setSurfaceProvider(previewView.surfaceProvider) }
                 val analysis = ImageAnalysis.Builder()
@@ -59,12 +73,13 @@ object CameraXFrameSource : FrameSource {
                             .build(),
                     )
                     .build()
-                analysis.setAnalyzer(executor) { image -> image.use { onFrame(it.toCameraFrame()) } }
+                analysis.setAnalyzer(executor) { image -> image.use { deliver(it.toCameraFrame()) } }
                 bound = listOf(preview, analysis)
                 provider.unbindAll()
                 provider.bindToLifecycle(lifecycleOwner, CameraSelector.DEFAULT_FRONT_CAMERA, preview, analysis)
             }, ContextCompat.getMainExecutor(context))
             onDispose {
+                disposed = true
                 if (providerFuture.isDone) providerFuture.get().unbind(*bound.toTypedArray())
                 executor.shutdown()
             }

@@ -110,8 +110,10 @@ class ActivityEffects(
         }
     }
 
-    // otpauth:// is handled by the authenticator app (declared in <queries>).
-    override fun openOtpauthLink(uri: SecretString) = view(Uri.parse(uri))
+    // otpauth:// is handled by the authenticator app (declared in <queries>). Not marked
+    // BROWSABLE: the link comes from this app, not a web page, and an authenticator whose filter
+    // lacks that category would otherwise not match at all.
+    override fun openOtpauthLink(uri: SecretString) = start(Intent(Intent.ACTION_VIEW, Uri.parse(uri)))
 
     // The runtime resets the selfie session and the frames start flowing (AppSession.capturing).
     override fun startSelfie() = Unit

@@ -3,8 +3,11 @@ package com.identitypass.app.ui
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.ColumnScope
+import androidx.compose.foundation.layout.consumeWindowInsets
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.imePadding
+import androidx.compose.foundation.layout.navigationBarsPadding
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
@@ -46,19 +49,22 @@ fun OnboardingScaffold(
     primaryEnabled: Boolean = true,
     content: @Composable ColumnScope.() -> Unit = {},
 ) {
+    // Edge to edge (MainActivity): Scaffold pads only its content for the system bars, so the
+    // bottom bar keeps itself above the navigation bar and the keyboard, and the content clears
+    // the keyboard when there is no bottom bar.
     Scaffold(
         bottomBar = {
             view.primaryAction?.let { action ->
                 Button(
                     onClick = onPrimary,
                     enabled = !view.busy && primaryEnabled,
-                    modifier = Modifier.fillMaxWidth().padding(16.dp).testTag("primary-action"),
+                    modifier = Modifier.fillMaxWidth().navigationBarsPadding().imePadding().padding(16.dp).testTag("primary-action"),
                 ) { Text(action.text) }
             }
         },
     ) { padding ->
         Column(
-            Modifier.fillMaxSize().padding(padding).padding(horizontal = 24.dp).verticalScroll(rememberScrollState()),
+            Modifier.fillMaxSize().padding(padding).consumeWindowInsets(padding).imePadding().padding(horizontal = 24.dp).verticalScroll(rememberScrollState()),
             verticalArrangement = Arrangement.spacedBy(16.dp),
         ) {
             Text(

@@ -1,5 +1,6 @@
 package com.identitypass.app.ui.screens
 
+import android.app.Activity
 import androidx.compose.foundation.Canvas
 import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.aspectRatio
@@ -14,6 +15,7 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.geometry.Offset
 import androidx.compose.ui.geometry.Size
 import androidx.compose.ui.graphics.drawscope.Stroke
+import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.liveRegion
@@ -31,7 +33,10 @@ import com.identitypass.app.OnboardingViewModel
 fun CameraPanel(viewModel: OnboardingViewModel) {
     val capturing by viewModel.capturing.collectAsStateWithLifecycle()
     val verdict by viewModel.verdict.collectAsStateWithLifecycle()
-    DisposableEffect(Unit) { onDispose { viewModel.stopCapture() } }
+    val activity = LocalContext.current as? Activity
+    // Leaving the screen ends the capture; a rotation (the activity recreated, the same screen
+    // composed again) must not, as nothing would ask for frames again.
+    DisposableEffect(Unit) { onDispose { if (activity?.isChangingConfigurations != true) viewModel.stopCapture() } }
     if (!capturing) return
     val source = viewModel.frameSource
     // Portrait VGA, as CameraX delivers the upright front camera.
