@@ -73,10 +73,18 @@ final class AppDelegate: NSObject, UIApplicationDelegate, UNUserNotificationCent
     }
 
     /// The user tapped a notification: the app is open again; a push's news is fetched.
-    nonisolated func userNotificationCenter(_ center: UNUserNotificationCenter, didReceive response: UNNotificationResponse) async {
+    /// The completion-handler form, finished on the main thread: UIKit's handler behind the
+    /// async form asserts the main thread, which a nonisolated async body does not run on.
+    nonisolated func userNotificationCenter(
+        _ center: UNUserNotificationCenter, didReceive response: UNNotificationResponse,
+        withCompletionHandler completionHandler: @escaping () -> Void
+    ) {
         let isReviewPush = ReviewPush(userInfo: response.notification.request.content.userInfo) != nil
-        await MainActor.run {
-            if isReviewPush { model.session?.pushReceived() }
+        DispatchQueue.main.async {
+            MainActor.assumeIsolated {
+                if isReviewPush { self.model.session?.pushReceived() }
+            }
+            completionHandler()
         }
     }
 }

@@ -20,7 +20,8 @@ final class FixtureFrameSource: CameraFrameSource, @unchecked Sendable {
 
     func start(scene: FixtureCameraFrames.Scene, onFrame: @escaping @Sendable (CameraFrame) -> Void) {
         queue.async { [self] in
-            timer?.cancel()
+            // `self.`: the local `timer` below would otherwise be used before its declaration.
+            self.timer?.cancel()
             number = 0
             let timer = DispatchSource.makeTimerSource(queue: queue)
             timer.schedule(deadline: .now(), repeating: .milliseconds(100))

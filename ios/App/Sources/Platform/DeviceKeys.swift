@@ -9,10 +9,11 @@ import IdentityPassKit
 /// fallback: there a missing Secure Enclave is an error, never a weaker key.
 enum DeviceKeys {
     static func forThisDevice() -> DeviceKeyProvider {
+        // Explicit returns: a body made of an `#if` is not a single expression to the compiler.
         #if targetEnvironment(simulator)
-        SimulatorDeviceKey(store: KeychainSecureStore(service: "com.identitypass.simulator-device-key"))
+        return SimulatorDeviceKey(store: KeychainSecureStore(service: "com.identitypass.simulator-device-key"))
         #else
-        SecureEnclaveDeviceKey()
+        return SecureEnclaveDeviceKey()
         #endif
     }
 }

@@ -43,6 +43,8 @@ private final class Outcome: @unchecked Sendable {
 @MainActor
 private final class Ceremony: NSObject, ASAuthorizationControllerDelegate, ASAuthorizationControllerPresentationContextProviding {
     private var continuation: CheckedContinuation<ASAuthorization, Error>?
+    /// Held until the delegate answers: the controller's own lifetime is not the ceremony's.
+    private var controller: ASAuthorizationController?
 
     func register(_ request: PasskeyCreationRequest) async throws -> String {
         let provider = ASAuthorizationPlatformPublicKeyCredentialProvider(relyingPartyIdentifier: request.relyingPartyId)
@@ -57,9 +59,12 @@ private final class Ceremony: NSObject, ASAuthorizationControllerDelegate, ASAut
         let controller = ASAuthorizationController(authorizationRequests: [registration])
         controller.delegate = self
         controller.presentationContextProvider = self
-        // `self` stays alive until the delegate answers: this frame awaits it.
-        let authorization = try await withCheckedThrowingContinuation { continuation in
+        // `self` stays alive until the delegate answers: this frame awaits it. The types are
+        // spelled out: the closure's body alone does not fix the continuation's generic type.
+        let authorization: ASAuthorization = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<ASAuthorization, Error>) in
             self.continuation = continuation
+            self.controller = controller
             controller.performRequests()
         }
         guard let credential = authorization.credential as? ASAuthorizationPlatformPublicKeyCredentialRegistration else {
@@ -94,5 +99,6 @@ private final class Ceremony: NSObject, ASAuthorizationControllerDelegate, ASAut
     private func finish(_ result: Result<ASAuthorization, Error>) {
         continuation?.resume(with: result)
         continuation = nil
+        controller = nil
     }
 }
