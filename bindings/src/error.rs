@@ -4,6 +4,7 @@
 //! holds a secret. Named `…Error` so Kotlin gets `…Exception` and Swift an `Error` enum.
 
 use identity_pass_core as core;
+use identity_pass_core::messages::{Locale, LocalizedMessage};
 
 /// The platform secure store failed. Thrown by Kotlin/Swift implementations of `SecureStore`.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -164,7 +165,9 @@ impl From<core::selfie::SessionError> for SelfieError {
     }
 }
 
-/// Why an onboarding session could not start.
+/// Why an onboarding session could not start. Each case carries what to tell the user
+/// (`explanation`, in the session's language): a shell shows it with a "Try again"
+/// (`Control::TryAgain`) instead of failing silently or crashing.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum SessionError {
     /// The settings are unusable (plain HTTP to a remote host, a malformed pin…).
@@ -172,29 +175,41 @@ pub enum SessionError {
     Configuration {
         /// What is wrong.
         detail: String,
+        /// What to tell the user.
+        explanation: LocalizedMessage,
     },
     /// The secure store failed; retrying later may work.
     #[error("secure storage unavailable: {reason}")]
     StoreUnavailable {
         /// Diagnostic text.
         reason: String,
+        /// What to tell the user.
+        explanation: LocalizedMessage,
     },
     /// The saved onboarding belongs to another app version or is damaged; it was left as is.
     #[error("the saved onboarding cannot be resumed: {detail}")]
     SavedStateUnreadable {
         /// Diagnostic text.
         detail: String,
+        /// What to tell the user.
+        explanation: LocalizedMessage,
     },
 }
 
-impl From<identity_pass_runtime::StartError> for SessionError {
-    fn from(error: identity_pass_runtime::StartError) -> Self {
+impl SessionError {
+    /// The one mapping from the runtime's start errors, with the user's explanation in `locale`.
+    pub(crate) fn from_start(error: identity_pass_runtime::StartError, locale: Locale) -> Self {
+        use core::messages::flow as msg;
         use identity_pass_runtime::StartError as E;
         let mapped = match error {
-            E::Transport(e) => SessionError::Configuration { detail: e.to_string() },
-            E::Store(core::SecureStoreError::Unavailable { reason }) => SessionError::StoreUnavailable { reason },
-            E::Snapshot(detail) => SessionError::SavedStateUnreadable { detail },
-            E::Runtime(detail) => SessionError::Configuration { detail },
+            E::Transport(e) => SessionError::Configuration { detail: e.to_string(), explanation: msg::START_MISCONFIGURED.text(locale) },
+            E::Store(core::SecureStoreError::Unavailable { reason }) => {
+                SessionError::StoreUnavailable { reason, explanation: msg::START_STORE_UNAVAILABLE.text(locale) }
+            }
+            E::Snapshot(detail) => {
+                SessionError::SavedStateUnreadable { detail, explanation: msg::START_SAVED_STATE_UNREADABLE.text(locale) }
+            }
+            E::Runtime(detail) => SessionError::Configuration { detail, explanation: msg::START_MISCONFIGURED.text(locale) },
         };
         tracing::warn!(error = %mapped, "session did not start");
         mapped
@@ -259,9 +274,10 @@ pub enum PartnerCheckError {
     },
 }
 
-impl From<identity_pass_runtime::pinning::PinError> for SessionError {
-    fn from(error: identity_pass_runtime::pinning::PinError) -> Self {
-        SessionError::Configuration { detail: error.to_string() }
+impl SessionError {
+    /// A malformed certificate pin in the settings.
+    pub(crate) fn from_pin(error: identity_pass_runtime::pinning::PinError, locale: Locale) -> Self {
+        SessionError::Configuration { detail: error.to_string(), explanation: core::messages::flow::START_MISCONFIGURED.text(locale) }
     }
 }
 
@@ -310,10 +326,17 @@ mod tests {
             (E::Runtime("no threads".into()), "Configuration"),
         ];
         for (error, kind) in cases {
-            let mapped = format!("{:?}", SessionError::from(error));
+            let mapped = format!("{:?}", SessionError::from_start(error, Locale::English));
             assert!(mapped.starts_with(kind), "{mapped}");
         }
-        assert!(matches!(SessionError::from(identity_pass_runtime::pinning::PinError::Malformed), SessionError::Configuration { .. }));
+        assert!(matches!(
+            SessionError::from_start(E::Snapshot("damaged".into()), Locale::SimplifiedChinese),
+            SessionError::SavedStateUnreadable { explanation, .. } if explanation.code == "FLOW_START_SAVED_STATE_UNREADABLE"
+        ));
+        assert!(matches!(
+            SessionError::from_pin(identity_pass_runtime::pinning::PinError::Malformed, Locale::English),
+            SessionError::Configuration { .. }
+        ));
     }
 
     #[test]

@@ -52,6 +52,7 @@ enum Control {
     BackToChecklist,
     RemoveMethod,
     LeaveCall,
+    TryAgain,
 }
 
 /// How to reach the service and which build this is.
@@ -186,7 +187,7 @@ impl OnboardingSession {
         config.locale = locale;
         config.status_mode = StatusMode::LongPoll { wait_seconds: 25 };
         for pin in &settings.pinned_keys {
-            config.transport.pins.push(SpkiPin::from_base64(pin)?);
+            config.transport.pins.push(SpkiPin::from_base64(pin).map_err(|e| SessionError::from_pin(e, locale))?);
         }
         let runtime = OnboardingRuntime::start(
             config,
@@ -198,7 +199,8 @@ impl OnboardingSession {
                 Some(clock) => Arc::new(ForeignClock(clock)),
                 None => Arc::new(SystemClock),
             },
-        )?;
+        )
+        .map_err(|e| SessionError::from_start(e, locale))?;
         Ok(Arc::new(Self { runtime: Mutex::new(Some(runtime)), locale }))
     }
 
@@ -260,6 +262,13 @@ impl OnboardingSession {
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<OnboardingRuntime>> {
         self.runtime.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// A control's label in the language of `language_tag`, for a shell with no session to ask: the
+/// "Try again" beside a `SessionError`'s explanation when the session could not start.
+#[uniffi::export]
+pub fn control_label(control: Control, language_tag: String) -> LocalizedMessage {
+    control.label(Locale::from_language_tag(&language_tag))
 }
 
 /// A software passkey authenticator for tests and the desktop (feature `software-passkey`,

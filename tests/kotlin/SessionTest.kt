@@ -33,6 +33,8 @@ import com.identitypass.core.StaffKind
 import com.identitypass.core.ViewState
 import com.identitypass.core.completeReferencePartnerCheck
 import com.identitypass.core.softwarePasskeyProvider
+import com.identitypass.core.controlLabel
+import com.identitypass.core.Control
 import com.identitypass.kit.SessionStreams
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -231,6 +233,21 @@ class SessionTest {
             )
         }
         assertTrue("keystore gone" in error.message.orEmpty(), "the reason reaches the shell: ${error.message}")
+    }
+
+    /** A start that fails says why in the user's language, and "Try again" needs no session. */
+    @Test
+    fun aFailedStartExplainsItselfInTheUsersLanguage() {
+        val error = assertFailsWith<SessionException.StoreUnavailable> {
+            OnboardingSession.start(
+                SessionSettings(service.url, Platform.ANDROID, Distribution.CHINA, "zh-CN", emptyList()),
+                BrokenStore(), SessionStreams(), softwarePasskeyProvider("https://id.contoso.example"), JcaDeviceKey(), null,
+            )
+        }
+        assertEquals("FLOW_START_STORE_UNAVAILABLE", error.explanation.code)
+        assertTrue(error.explanation.text.contains("安全存储"), error.explanation.text)
+        assertEquals("重试", controlLabel(Control.TRY_AGAIN, "zh-CN").text)
+        assertEquals("Try again", controlLabel(Control.TRY_AGAIN, "en-GB").text)
     }
 
     @Test

@@ -92,7 +92,7 @@ final class BindingTests: XCTestCase {
         .staffKindField, .staffKindEmployee, .staffKindExternal, .birthYearField, .birthMonthField,
         .birthDayField, .tapCode, .activationCode, .activationUrl, .phoneNumberField,
         .phoneExtensionField, .backupPhoneNumberField, .verificationCodeField, .pinField, .pinAgainField,
-        .securityAnswerField, .chooseQuestion, .taskDone, .sendForm, .backToChecklist, .removeMethod, .leaveCall,
+        .securityAnswerField, .chooseQuestion, .taskDone, .sendForm, .backToChecklist, .removeMethod, .leaveCall, .tryAgain,
     ]
 
     /// Never called: its switch has no `default`, so a case the core adds stops this file
@@ -103,7 +103,7 @@ final class BindingTests: XCTestCase {
              .staffKindField, .staffKindEmployee, .staffKindExternal, .birthYearField, .birthMonthField,
              .birthDayField, .tapCode, .activationCode, .activationUrl, .phoneNumberField,
              .phoneExtensionField, .backupPhoneNumberField, .verificationCodeField, .pinField, .pinAgainField,
-             .securityAnswerField, .chooseQuestion, .taskDone, .sendForm, .backToChecklist, .removeMethod, .leaveCall:
+             .securityAnswerField, .chooseQuestion, .taskDone, .sendForm, .backToChecklist, .removeMethod, .leaveCall, .tryAgain:
             break
         }
     }
@@ -127,7 +127,7 @@ final class BindingTests: XCTestCase {
         }
         XCTAssertEqual(chinese.label(control: .consentAccept).text, "我同意")
         XCTAssertEqual(english.label(control: .consentAccept).text, "I agree")
-        XCTAssertEqual(Set(Self.everyControl).count, 27)
+        XCTAssertEqual(Set(Self.everyControl).count, 28)
         for control in Self.everyControl {
             let zh = chinese.label(control: control), en = english.label(control: control)
             XCTAssertTrue(zh.code.hasPrefix("FLOW_LABEL_"), "\(control): \(zh.code)")

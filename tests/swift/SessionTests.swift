@@ -232,6 +232,21 @@ final class SessionTests: XCTestCase {
         }
     }
 
+    /// A start that fails says why in the user's language, and "Try again" needs no session.
+    func testAFailedStartExplainsItselfInTheUsersLanguage() throws {
+        let service = try TestService.fromEnvironment()
+        XCTAssertThrowsError(try OnboardingSession.start(
+            settings: SessionSettings(serviceUrl: service.url, platform: .ios, distribution: .global, languageTag: "zh-Hans-CN", pinnedKeys: []),
+            store: BrokenStore(), observer: SessionStreams(),
+            passkeys: softwarePasskeyProvider(origin: "https://id.contoso.example"), deviceKey: CountingDeviceKey(), clock: nil)) { error in
+            guard case let SessionError.StoreUnavailable(_, explanation) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(explanation.code, "FLOW_START_STORE_UNAVAILABLE")
+            XCTAssertTrue(explanation.text.contains("安全存储"), explanation.text)
+        }
+        XCTAssertEqual(controlLabel(control: .tryAgain, languageTag: "zh-CN").text, "重试")
+        XCTAssertEqual(controlLabel(control: .tryAgain, languageTag: "en-GB").text, "Try again")
+    }
+
     func testAClosedSessionWritesNothingMore() async throws {
         let service = try TestService.fromEnvironment()
         let phone = try Phone(service: service)

@@ -64,11 +64,13 @@ pub enum Control {
     RemoveMethod,
     /// Leaves the reviewer's call (`CallEnded`).
     LeaveCall,
+    /// Starts the session again after it could not start (`SessionError`'s explanation).
+    TryAgain,
 }
 
 impl Control {
     /// Every control, for the catalog tests.
-    pub const ALL: [Control; 27] = [
+    pub const ALL: [Control; 28] = [
         Control::ConsentAccept,
         Control::ConsentDecline,
         Control::WorkEmailField,
@@ -96,6 +98,7 @@ impl Control {
         Control::BackToChecklist,
         Control::RemoveMethod,
         Control::LeaveCall,
+        Control::TryAgain,
     ];
 
     /// The catalog entry of this control's label.
@@ -128,6 +131,7 @@ impl Control {
             Control::BackToChecklist => msg::LABEL_BACK_TO_CHECKLIST,
             Control::RemoveMethod => msg::LABEL_REMOVE_METHOD,
             Control::LeaveCall => msg::LABEL_LEAVE_CALL,
+            Control::TryAgain => msg::LABEL_TRY_AGAIN,
         }
     }
 

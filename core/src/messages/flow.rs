@@ -358,6 +358,15 @@ pub const LABEL_CHOOSE_QUESTION: MessageCode = MessageCode("FLOW_LABEL_CHOOSE_QU
 /// Done
 pub const LABEL_TASK_DONE: MessageCode = MessageCode("FLOW_LABEL_TASK_DONE");
 
+/// This copy of Identity Pass is not set up correctly. Install it from your organization's app store or Company Portal, or contact IT support.
+pub const START_MISCONFIGURED: MessageCode = MessageCode("FLOW_START_MISCONFIGURED");
+/// This phone's secure storage can't be used right now. Unlock your phone and try again; if it keeps happening, restart the phone.
+pub const START_STORE_UNAVAILABLE: MessageCode = MessageCode("FLOW_START_STORE_UNAVAILABLE");
+/// Your saved progress can't be opened by this version of the app. Update Identity Pass and try again; nothing you did has been lost.
+pub const START_SAVED_STATE_UNREADABLE: MessageCode = MessageCode("FLOW_START_SAVED_STATE_UNREADABLE");
+/// Try again
+pub const LABEL_TRY_AGAIN: MessageCode = MessageCode("FLOW_LABEL_TRY_AGAIN");
+
 /// Every code this domain uses.
 pub const ALL: &[MessageCode] = &[
     DEVICE_CHECK_TITLE,
@@ -535,4 +544,8 @@ pub const ALL: &[MessageCode] = &[
     LABEL_BACKUP_PHONE_NUMBER,
     LABEL_CHOOSE_QUESTION,
     LABEL_TASK_DONE,
+    START_MISCONFIGURED,
+    START_STORE_UNAVAILABLE,
+    START_SAVED_STATE_UNREADABLE,
+    LABEL_TRY_AGAIN,
 ];

@@ -15,8 +15,10 @@ final class OnboardingModel {
     private(set) var view: ViewState?
     /// The core's reading of the latest camera frame (guidance, face boxes, liveness progress).
     private(set) var verdict: SelfieVerdict?
-    /// The session could not start (a broken install: bad settings, an unreadable Keychain).
-    private(set) var failedToStart = false
+    /// Why the session could not start (the Keychain locked before the first unlock, saved
+    /// progress from another app version, a misconfigured build): the core's explanation, in
+    /// the user's language. `start()` tries again.
+    private(set) var startFailure: LocalizedMessage?
     /// The government-ID partner's page, while it is open in Safari inside the app.
     var partnerPage: PartnerPage?
 
@@ -35,7 +37,7 @@ final class OnboardingModel {
 
     /// Starts the session (once) and follows its views and effects.
     func start() {
-        guard session == nil, !failedToStart else { return }
+        guard session == nil else { return }
         let settings = SessionSettings(
             serviceUrl: configuration.serviceUrl, platform: .ios, distribution: .global,
             languageTag: Foundation.Locale.preferredLanguages.first ?? "en", pinnedKeys: [])
@@ -50,7 +52,7 @@ final class OnboardingModel {
         } catch {
             // The error names the setting or the Keychain status, never a secret.
             log.error("the session did not start: \(String(describing: error), privacy: .public)")
-            failedToStart = true
+            startFailure = Self.explanation(of: error)
             return
         }
         let views = streams.views, effects = streams.effects
@@ -63,6 +65,18 @@ final class OnboardingModel {
         camera.onVerdict = { [weak self] verdict in self?.verdict = verdict }
         // What iOS already granted (a relaunch, Settings): the core skips what it need not ask.
         performer.checkPermissions()
+    }
+
+    /// What to tell the user about a failed start: the core's explanation. Only an error that is
+    /// not the session's (a panic, which UniFFI reports as an internal error) has none: its type
+    /// is shown, which names no secret.
+    private static func explanation(of error: Error) -> LocalizedMessage {
+        switch error as? SessionError {
+        case let .Configuration(_, explanation), let .StoreUnavailable(_, explanation), let .SavedStateUnreadable(_, explanation):
+            return explanation
+        case nil:
+            return LocalizedMessage(code: "", text: String(describing: type(of: error)))
+        }
     }
 
     /// The user's input.

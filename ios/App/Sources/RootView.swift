@@ -13,9 +13,8 @@ struct RootView: View {
         Group {
             if let view = model.view {
                 ScreenView(view: view)
-            } else if model.failedToStart {
-                // No view to show and no words of the core's: a broken installation.
-                Image(systemName: "exclamationmark.triangle").font(.largeTitle).foregroundStyle(.secondary)
+            } else if let failure = model.startFailure {
+                StartFailureView(explanation: failure, tryAgain: model.start)
             } else {
                 ProgressView()
             }

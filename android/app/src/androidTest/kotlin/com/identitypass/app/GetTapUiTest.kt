@@ -66,13 +66,13 @@ class GetTapUiTest {
         )
     }
 
-    private fun screen(): Screen? = app.onboarding.streams.views.value?.screen
+    private fun screen(): Screen? = checkNotNull(app.onboarding()).streams.views.value?.screen
 
     private fun waitFor(what: String, timeoutMs: Long = 30_000, predicate: (Screen) -> Boolean) {
         try {
             compose.waitUntil(timeoutMs) { screen()?.let(predicate) == true }
         } catch (e: Throwable) {
-            throw AssertionError("waiting for $what; the app shows ${screen()} (${app.onboarding.streams.views.value?.notice})", e)
+            throw AssertionError("waiting for $what; the app shows ${screen()} (${checkNotNull(app.onboarding()).streams.views.value?.notice})", e)
         }
     }
 

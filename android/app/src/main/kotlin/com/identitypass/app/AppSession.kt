@@ -137,6 +137,7 @@ class AppSession private constructor(
         fun distribution(): Distribution =
             if (BuildConfig.DISTRIBUTION == "CHINA") Distribution.CHINA else Distribution.GLOBAL
 
-        fun of(context: Context): AppSession = (context.applicationContext as IdentityPassApp).onboarding
+        /** The process's session, or `null` while it cannot start (`IdentityPassApp.startFailure`). */
+        fun of(context: Context): AppSession? = (context.applicationContext as IdentityPassApp).onboarding()
     }
 }

@@ -4,6 +4,11 @@ import android.app.Application
 import com.identitypass.app.camera.CameraXFrameSource
 import com.identitypass.app.effects.ForegroundActivity
 import com.identitypass.app.effects.Notifications
+import com.identitypass.core.LocalizedMessage
+import com.identitypass.core.SessionException
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
 
 /**
  * The process: one onboarding session for the activity, the push service and the wake-up
@@ -23,7 +28,33 @@ class IdentityPassApp : Application() {
 
     val foregroundActivity = ForegroundActivity()
 
-    val onboarding: AppSession by lazy { AppSession.start(this, environment) }
+    private var started: AppSession? = null
+    private val failure = MutableStateFlow<LocalizedMessage?>(null)
+
+    /**
+     * Why the session could not start, in the user's language (the core's explanation: secure
+     * storage locked, saved progress from another app version…); `null` while none failed.
+     */
+    val startFailure: StateFlow<LocalizedMessage?> = failure.asStateFlow()
+
+    /**
+     * The session, started on first use. `null` when it cannot start now: [startFailure] says
+     * why, and the next call tries again. Never a crash: the user reads what to do.
+     */
+    @Synchronized
+    fun onboarding(): AppSession? = started ?: try {
+        AppSession.start(this, environment).also {
+            started = it
+            failure.value = null
+        }
+    } catch (e: SessionException) {
+        failure.value = when (e) {
+            is SessionException.Configuration -> e.explanation
+            is SessionException.StoreUnavailable -> e.explanation
+            is SessionException.SavedStateUnreadable -> e.explanation
+        }
+        null
+    }
 
     override fun onCreate() {
         super.onCreate()

@@ -11,6 +11,7 @@ import androidx.lifecycle.LifecycleOwner
 import com.identitypass.app.effects.ActivityEffects
 import com.identitypass.app.push.PushChannel
 import com.identitypass.app.ui.OnboardingScreen
+import com.identitypass.app.ui.StartFailureScreen
 import com.identitypass.app.ui.theme.IdentityPassTheme
 import com.identitypass.core.ShellEvent
 
@@ -25,9 +26,16 @@ class MainActivity : ComponentActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         enableEdgeToEdge()
         super.onCreate(savedInstanceState)
+        val app = application as IdentityPassApp
         val onboarding = AppSession.of(this)
+        if (onboarding == null) {
+            // The core's explanation and "Try again", which recreates the activity and so
+            // tries to start the session again.
+            setContent { IdentityPassTheme { StartFailureScreen(app.startFailure, onTryAgain = ::recreate) } }
+            return
+        }
         effects = ActivityEffects(this, onboarding)
-        PushChannel.start(application as IdentityPassApp)
+        PushChannel.start(app)
         lifecycle.addObserver(object : DefaultLifecycleObserver {
             override fun onStart(owner: LifecycleOwner) = onboarding.attach(effects)
             override fun onStop(owner: LifecycleOwner) = onboarding.detach(effects)
@@ -54,6 +62,7 @@ class MainActivity : ComponentActivity() {
      * back here when its check is done, which ends the handoff as closing the tab does.
      */
     private fun handleAppLink(intent: Intent?) {
+        if (!::effects.isInitialized) return
         val uri = intent?.data ?: return
         if (intent.action == Intent.ACTION_VIEW && uri.host == APP_LINK_HOST && uri.path.orEmpty().startsWith("/app/")) {
             effects.endGovernmentIdHandoff()

@@ -14,7 +14,8 @@ import kotlinx.coroutines.flow.StateFlow
  * SessionStreams) and the one way back, [send]. No state of its own beyond what the core says.
  */
 class OnboardingViewModel(application: Application) : AndroidViewModel(application) {
-    private val onboarding = AppSession.of(application)
+    // MainActivity creates this model only once the session runs (otherwise it shows why not).
+    private val onboarding = requireNotNull(AppSession.of(application)) { "the session is not running" }
 
     val view: StateFlow<ViewState?> = onboarding.streams.views
     val capturing: StateFlow<Boolean> = onboarding.capturing

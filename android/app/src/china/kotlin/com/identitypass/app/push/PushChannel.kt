@@ -24,9 +24,10 @@ object PushChannel {
 
     fun start(app: IdentityPassApp) {
         if (started) return
+        val onboarding = app.onboarding() ?: return
         started = true
         scope.launch {
-            app.onboarding.streams.views
+            onboarding.streams.views
                 .map { it?.screen is Screen.Review }
                 .distinctUntilChanged()
                 .collect { reviewing ->

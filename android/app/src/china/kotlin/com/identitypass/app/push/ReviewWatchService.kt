@@ -28,7 +28,7 @@ class ReviewWatchService : Service() {
     override fun onBind(intent: Intent?): IBinder? = null
 
     override fun onStartCommand(intent: Intent?, flags: Int, startId: Int): Int {
-        val view = AppSession.of(this).streams.views.value
+        val view = AppSession.of(this)?.streams?.views?.value
         val notification = NotificationCompat.Builder(this, Notifications.CHANNEL_ID)
             .setSmallIcon(android.R.drawable.stat_notify_sync)
             .setContentTitle(view?.title?.text)

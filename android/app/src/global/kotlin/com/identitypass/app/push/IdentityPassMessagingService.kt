@@ -14,10 +14,10 @@ import com.identitypass.kit.PushPayload
  */
 class IdentityPassMessagingService : FirebaseMessagingService() {
     override fun onNewToken(token: String) {
-        AppSession.of(this).session.registerPushToken(PushKind.FCM, token)
+        AppSession.of(this)?.session?.registerPushToken(PushKind.FCM, token)
     }
 
     override fun onMessageReceived(message: RemoteMessage) {
-        if (PushPayload.parse(message.data) != null) AppSession.of(this).session.pushReceived()
+        if (PushPayload.parse(message.data) != null) AppSession.of(this)?.session?.pushReceived()
     }
 }

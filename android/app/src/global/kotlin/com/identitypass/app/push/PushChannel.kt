@@ -16,7 +16,7 @@ object PushChannel {
         // No Firebase project configured in this build (see app/build.gradle.kts): no push.
         if (FirebaseApp.getApps(app).isEmpty()) return
         FirebaseMessaging.getInstance().token.addOnSuccessListener { token ->
-            app.onboarding.session.registerPushToken(PushKind.FCM, token)
+            app.onboarding()?.session?.registerPushToken(PushKind.FCM, token)
         }
     }
 }

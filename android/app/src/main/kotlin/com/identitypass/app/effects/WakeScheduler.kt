@@ -36,7 +36,10 @@ object WakeScheduler {
 /** Delivers the core's `Tick`, starting the session if the process was not running. */
 class TickWorker(context: Context, params: WorkerParameters) : CoroutineWorker(context, params) {
     override suspend fun doWork(): Result {
-        AppSession.of(applicationContext).session.send(ShellEvent.Tick)
+        // A session that cannot start now (storage locked before the first unlock) is tried
+        // again later: the deadline the wake-up was for still needs checking.
+        val onboarding = AppSession.of(applicationContext) ?: return Result.retry()
+        onboarding.session.send(ShellEvent.Tick)
         return Result.success()
     }
 }
