@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use common::contract::Contract;
 use common::software_passkey::{android_app, attestation, client_data_origin, web};
+use common::standalone::Running;
 use common::*;
 use identity_pass_service::{ManualClock, RecordingPushSender, ServiceConfig, StartError, spawn_embedded};
 use serde_json::{Value, json};
@@ -129,15 +130,6 @@ async fn a_malformed_fingerprint_package_or_app_id_refuses_to_start() {
 }
 
 const BINARY: &str = env!("CARGO_BIN_EXE_identity-pass-service");
-
-/// Kills the standalone service when the test ends, however it ends.
-struct Running(std::process::Child);
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 #[tokio::test]
 async fn the_command_line_configures_the_apps_and_refuses_a_malformed_fingerprint() {

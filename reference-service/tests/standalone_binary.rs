@@ -6,6 +6,8 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
+use common::standalone::Running;
+
 const BINARY: &str = env!("CARGO_BIN_EXE_identity-pass-service");
 
 #[test]
@@ -20,14 +22,6 @@ fn help_documents_listen_db_and_the_console() {
     }
     let missing_db = Command::new(BINARY).output().expect("runs");
     assert!(!missing_db.status.success(), "--db is required");
-}
-
-struct Running(std::process::Child);
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[tokio::test]

@@ -224,26 +224,21 @@ class SessionTest {
         override fun delete(key: String) = throw IllegalStateException("keystore gone")
     }
 
+    private fun startOnABrokenStore(languageTag: String) = OnboardingSession.start(
+        SessionSettings(service.url, Platform.ANDROID, Distribution.CHINA, languageTag, emptyList()),
+        BrokenStore(), SessionStreams(), softwarePasskeyProvider("https://id.contoso.example"), JcaDeviceKey(), null,
+    )
+
     @Test
     fun aThrowingStoreIsATypedStartError() {
-        val error = assertFailsWith<SessionException.StoreUnavailable> {
-            OnboardingSession.start(
-                SessionSettings(service.url, Platform.ANDROID, Distribution.CHINA, "en-US", emptyList()),
-                BrokenStore(), SessionStreams(), softwarePasskeyProvider("https://id.contoso.example"), JcaDeviceKey(), null,
-            )
-        }
+        val error = assertFailsWith<SessionException.StoreUnavailable> { startOnABrokenStore("en-US") }
         assertTrue("keystore gone" in error.message.orEmpty(), "the reason reaches the shell: ${error.message}")
     }
 
     /** A start that fails says why in the user's language, and "Try again" needs no session. */
     @Test
     fun aFailedStartExplainsItselfInTheUsersLanguage() {
-        val error = assertFailsWith<SessionException.StoreUnavailable> {
-            OnboardingSession.start(
-                SessionSettings(service.url, Platform.ANDROID, Distribution.CHINA, "zh-CN", emptyList()),
-                BrokenStore(), SessionStreams(), softwarePasskeyProvider("https://id.contoso.example"), JcaDeviceKey(), null,
-            )
-        }
+        val error = assertFailsWith<SessionException.StoreUnavailable> { startOnABrokenStore("zh-CN") }
         assertEquals("FLOW_START_STORE_UNAVAILABLE", error.explanation.code)
         assertTrue(error.explanation.text.contains("安全存储"), error.explanation.text)
         assertEquals("重试", controlLabel(Control.TRY_AGAIN, "zh-CN").text)

@@ -222,23 +222,24 @@ final class SessionTests: XCTestCase {
         func delete(key: String) throws { throw KeychainGone() }
     }
 
-    func testAThrowingStoreIsATypedStartError() throws {
-        let service = try TestService.fromEnvironment()
-        XCTAssertThrowsError(try OnboardingSession.start(
-            settings: SessionSettings(serviceUrl: service.url, platform: .ios, distribution: .global, languageTag: "en-US", pinnedKeys: []),
+    private func startOnABrokenStore(languageTag: String) throws -> OnboardingSession {
+        try OnboardingSession.start(
+            settings: SessionSettings(
+                serviceUrl: try TestService.fromEnvironment().url, platform: .ios, distribution: .global, languageTag: languageTag,
+                pinnedKeys: []),
             store: BrokenStore(), observer: SessionStreams(),
-            passkeys: softwarePasskeyProvider(origin: "https://id.contoso.example"), deviceKey: CountingDeviceKey(), clock: nil)) { error in
+            passkeys: softwarePasskeyProvider(origin: "https://id.contoso.example"), deviceKey: CountingDeviceKey(), clock: nil)
+    }
+
+    func testAThrowingStoreIsATypedStartError() throws {
+        XCTAssertThrowsError(try startOnABrokenStore(languageTag: "en-US")) { error in
             guard case SessionError.StoreUnavailable = error else { return XCTFail("\(error)") }
         }
     }
 
     /// A start that fails says why in the user's language, and "Try again" needs no session.
     func testAFailedStartExplainsItselfInTheUsersLanguage() throws {
-        let service = try TestService.fromEnvironment()
-        XCTAssertThrowsError(try OnboardingSession.start(
-            settings: SessionSettings(serviceUrl: service.url, platform: .ios, distribution: .global, languageTag: "zh-Hans-CN", pinnedKeys: []),
-            store: BrokenStore(), observer: SessionStreams(),
-            passkeys: softwarePasskeyProvider(origin: "https://id.contoso.example"), deviceKey: CountingDeviceKey(), clock: nil)) { error in
+        XCTAssertThrowsError(try startOnABrokenStore(languageTag: "zh-Hans-CN")) { error in
             guard case let SessionError.StoreUnavailable(_, explanation) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(explanation.code, "FLOW_START_STORE_UNAVAILABLE")
             XCTAssertTrue(explanation.text.contains("安全存储"), explanation.text)

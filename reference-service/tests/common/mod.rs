@@ -6,6 +6,7 @@ pub mod browser;
 pub mod contract;
 pub mod generated;
 pub mod software_passkey;
+pub mod standalone;
 
 use std::path::PathBuf;
 use std::sync::Arc;
