@@ -539,12 +539,9 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(finished, .done(credential: .tap))
     }
 
-    func testGetPasskeyEndToEndWithASoftwareAuthenticator() async throws {
-        let service = try TestService.fromEnvironment()
-        // The platform's passkey API throws something undeclared the first time: the session
-        // reports a failed passkey (not a cancel) and the user's second try goes through.
-        let phone = try Phone(service: service, passkeys: FlakyPasskeys(softwarePasskeyProvider(origin: "https://id.contoso.example")))
-        defer { phone.close() }
+    /// Dave (seed 001, "Get Passkey") from identity entry to the reviewer's approval: the
+    /// partner's check, the Verified ID, liveness, its presentation and the call.
+    private func throughPasskeyApproval(_ phone: Phone, _ service: TestService) async throws {
         try await throughIdentity(phone, upn: "dave@contoso.example", employeeId: "E1004")
         _ = try await phone.screen { if case .governmentId = $0 { true } else { false } }
         phone.session.send(event: .continue)
@@ -566,6 +563,15 @@ final class SessionTests: XCTestCase {
         let id = try requestId(phone)
         try await reviewerCall(phone, service, id)
         try await service.review(id, "decision", json: #"{"decision":"approve"}"#)
+    }
+
+    func testGetPasskeyEndToEndWithASoftwareAuthenticator() async throws {
+        let service = try TestService.fromEnvironment()
+        // The platform's passkey API throws something undeclared the first time: the session
+        // reports a failed passkey (not a cancel) and the user's second try goes through.
+        let phone = try Phone(service: service, passkeys: FlakyPasskeys(softwarePasskeyProvider(origin: "https://id.contoso.example")))
+        defer { phone.close() }
+        try await throughPasskeyApproval(phone, service)
         var failedNotice: String?
         for _ in 0..<1_500 {
             if let view = phone.streams.currentView, case .passkey = view.screen, let notice = view.notice { failedNotice = notice.code; break }
@@ -586,26 +592,7 @@ final class SessionTests: XCTestCase {
         let passkeys = AuthenticationServicesShapedPasskeys(origin: "https://id.contoso.example")
         let phone = try Phone(service: service, passkeys: passkeys)
         defer { phone.close() }
-        try await throughIdentity(phone, upn: "dave@contoso.example", employeeId: "E1004")
-        _ = try await phone.screen { if case .governmentId = $0 { true } else { false } }
-        phone.session.send(event: .continue)
-        guard case .startGovernmentIdCheck(_, let handoff) = try await phone.effect({ if case .startGovernmentIdCheck = $0 { true } else { false } }) else {
-            return XCTFail("no hand-off")
-        }
-        _ = try await completeReferencePartnerCheck(
-            handoffUrl: handoff, documentJpeg: try Fixtures.data("id_document_856x540.jpg"), selfieJpeg: try Fixtures.data("face_selfie_640x480.jpg"))
-        phone.session.send(event: .governmentIdHandoffEnded)
-        _ = try await phone.screen { if case .addVerifiedId = $0 { true } else { false } }
-        phone.session.send(event: .continue)
-        try await phone.effect { $0 == .openAuthenticator }
-        phone.session.send(event: .continue)
-        try await passLiveness(phone)
-        _ = try await phone.screen { if case .presentVerifiedId = $0 { true } else { false } }
-        phone.session.send(event: .continue)
-        _ = try await phone.screen { if case .review(.waiting) = $0 { true } else { false } }
-        let id = try requestId(phone)
-        try await reviewerCall(phone, service, id)
-        try await service.review(id, "decision", json: #"{"decision":"approve"}"#)
+        try await throughPasskeyApproval(phone, service)
         let done = try await phone.screen { if case .done = $0 { true } else { false } }
         XCTAssertEqual(done, .done(credential: .passkey), "the service accepted the rebuilt response")
 
