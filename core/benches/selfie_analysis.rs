@@ -1,11 +1,13 @@
 //! Selfie analysis benchmark: our frames/s against OpenCV's Haar cascade on the same frames,
-//! capture → upload-ready time, and peak memory for a 12 MP frame.
+//! the CNN detector of the next engine (BlazeFace run by our interpreter) against MediaPipe's own
+//! on the same frames, capture → upload-ready time, and peak memory for a 12 MP frame.
 //!
 //! Run: `bash scripts/bench-selfie.sh`, which makes the OpenCV venv (once, under
 //! `${IDENTITY_PASS_CACHE:-~/.cache/identity-pass}/venv`, `opencv-python-headless<5`) and then
 //! runs `cargo bench -p identity-pass-core --bench selfie_analysis` (release, one thread: the
-//! analysis never spawns threads) with `SELFIE_BENCH_PYTHON` pointing at it. Run directly,
-//! without that venv, the OpenCV column says "skipped".
+//! analysis never spawns threads) with `SELFIE_BENCH_PYTHON` pointing at it, and a second venv
+//! with MediaPipe 0.10.14 (`SELFIE_BENCH_MEDIAPIPE_PYTHON`, run under `taskset -c 0`). Run
+//! directly, without those venvs, the OpenCV and MediaPipe columns say "skipped".
 
 #![allow(clippy::print_stdout, clippy::unwrap_used, missing_docs)]
 
@@ -16,6 +18,7 @@ use std::time::Instant;
 use identity_pass_core::selfie::analysis::Analyzer;
 use identity_pass_core::selfie::capture::{self, CaptureSettings};
 use identity_pass_core::selfie::convert::rgb_to_nv21;
+use identity_pass_core::selfie::face_model::BlazeFace;
 use identity_pass_core::selfie::{Frame, PixelFormat, Plane, SelfieConfig, SelfieSession};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
@@ -106,6 +109,49 @@ fn haar(clips: &[&Clip], rounds: u32) -> Result<Vec<(f64, u32)>, String> {
         .collect())
 }
 
+/// Per-frame ms of BlazeFace (letterbox, model, decoding) on the same NV21 frame, and the faces.
+fn blazeface(clip: &Clip, frames: u32) -> (Vec<f64>, usize) {
+    let frame = frame(clip);
+    let mut detector = BlazeFace::new().unwrap();
+    let faces = detector.detect(&frame).len();
+    let times = (0..frames)
+        .map(|_| {
+            let start = Instant::now();
+            detector.detect(&frame);
+            start.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    (times, faces)
+}
+
+/// `(median ms, faces)` per clip from MediaPipe's own detector on one core, or why it was skipped.
+fn mediapipe(clips: &[&Clip], rounds: u32) -> Result<Vec<(f64, u32)>, String> {
+    let python = std::env::var_os("SELFIE_BENCH_MEDIAPIPE_PYTHON")
+        .map(PathBuf::from)
+        .filter(|p| p.exists())
+        .ok_or("no MediaPipe venv (run scripts/bench-selfie.sh)")?;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/mediapipe_faces.py");
+    let output = Command::new("taskset")
+        .args(["-c", "0"])
+        .arg(python)
+        .arg(script)
+        .arg("--time")
+        .arg(rounds.to_string())
+        .args(clips.iter().map(|c| &c.png))
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).lines().last().unwrap_or("failed").to_owned());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| {
+            let mut cols = line.split_whitespace().skip(1);
+            Some((cols.next()?.parse().ok()?, cols.next()?.parse().ok()?))
+        })
+        .collect())
+}
+
 /// Child process: a 12 MP NV21 frame (4000×3000, nearest-neighbour upscale of the selfie) pushed
 /// until captured; prints VmHWM before the frame exists and at the end.
 fn child_12mp() {
@@ -168,6 +214,19 @@ fn main() {
         );
     }
     println!("* mean over 300 frames, including the full rescan every 15th frame\n");
+
+    // The next engine's detector: every frame is a full (cold) search, there is no tracking.
+    let mediapipe_results = mediapipe(&[&vga, &hd], 100);
+    println!("{:<10} {:>28} {:>34}", "frame", "BlazeFace, our interpreter", "MediaPipe 0.10.14 (taskset 1 core)");
+    for (index, clip) in [&vga, &hd].into_iter().enumerate() {
+        let (times, faces) = blazeface(clip, 100);
+        let theirs = match &mediapipe_results {
+            Ok(results) => results.get(index).map_or("no result".to_owned(), |(ms, faces)| format!("{ms:.2} ms ({faces} face)")),
+            Err(reason) => format!("skipped: {reason}"),
+        };
+        println!("{:<10} {:>28} {:>34}", clip.name, format!("{:.2} ms ({faces} face)", median(times)), theirs);
+    }
+    println!("(short-range model, same frames; ours from NV21, MediaPipe from the same pixels as RGB)\n");
 
     // Capture → upload-ready: crop, encode, bound and check the JPEG of the deciding frame.
     let vga_frame = frame(&vga);

@@ -15,6 +15,7 @@ pub mod camera;
 pub mod capture;
 pub mod convert;
 pub mod detector;
+pub mod face_model;
 pub mod frame;
 pub mod frame_clock;
 pub mod guidance;

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""MediaPipe's own face detector (0.10.14, short-range BlazeFace, its Python API) on our frames.
+
+Two uses:
+  mediapipe_faces.py DIR
+      prints, for each DIR/*.jpg, the faces MediaPipe finds (box and eyes, in pixels): the
+      reference table in core/tests/face_model.rs was made with it on core/tests/fixtures.
+  mediapipe_faces.py --time ROUNDS FRAME.png [FRAME.png ...]
+      prints `<path> <median ms> <faces>` per frame, for the benchmark
+      (core/benches/selfie_analysis.rs runs it under `taskset -c 0`: one core, like ours).
+
+Install (scripts/bench-selfie.sh does it, in its own venv): pip install --no-deps
+mediapipe==0.10.14, then "numpy<2" "protobuf<5" absl-py attrs flatbuffers
+"opencv-python-headless<5" matplotlib sounddevice (jax and opencv-contrib are declared by the
+wheel but not needed by the face detector).
+"""
+
+import glob
+import os
+import statistics
+import sys
+import time
+
+import cv2
+import mediapipe as mp
+
+
+def detector():
+    return mp.solutions.face_detection.FaceDetection(model_selection=0, min_detection_confidence=0.5)
+
+
+def reference(directory: str) -> None:
+    faces_of = detector()
+    for path in sorted(glob.glob(os.path.join(directory, "*.jpg"))):
+        image = cv2.imread(path)
+        height, width = image.shape[:2]
+        faces = faces_of.process(cv2.cvtColor(image, cv2.COLOR_BGR2RGB)).detections or []
+        print(os.path.basename(path), width, height, len(faces))
+        for face in faces:
+            box = face.location_data.relative_bounding_box
+            eyes = [(round(k.x * width, 1), round(k.y * height, 1)) for k in face.location_data.relative_keypoints[:2]]
+            print(f"   score {face.score[0]:.3f} box x={box.xmin * width:.1f} y={box.ymin * height:.1f}"
+                  f" w={box.width * width:.1f} h={box.height * height:.1f} eyes {eyes[0]} {eyes[1]}")
+
+
+def timing(rounds: int, paths: list) -> None:
+    for path in paths:
+        rgb = cv2.cvtColor(cv2.imread(path), cv2.COLOR_BGR2RGB)
+        # A fresh detector per frame set; its first call sets up the graph and is not timed.
+        faces_of = detector()
+        faces = faces_of.process(rgb).detections or []
+        times = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            faces = faces_of.process(rgb).detections or []
+            times.append((time.perf_counter() - start) * 1000)
+        print(f"{path} {statistics.median(times):.3f} {len(faces)}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "--time":
+        timing(int(sys.argv[2]), sys.argv[3:])
+    else:
+        reference(sys.argv[1])

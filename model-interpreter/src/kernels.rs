@@ -1,0 +1,469 @@
+//! The arithmetic of each operator, on NHWC `f32` tensors of batch 1.
+//!
+//! Every inner loop runs along the channels with one multiply-add per lane and no reduction
+//! (`out[c] += x · w[c]`), which the compiler turns into SIMD without reordering a sum: that is
+//! why convolution filters are stored `[kh][kw][in][out]` (see `Interpreter::new`), not in
+//! TFLite's `[out][kh][kw][in]`.
+
+use crate::graph::{Activation, Padding, Window};
+
+/// Height, width and channels of a batch-1 NHWC tensor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Hwc {
+    pub(super) height: usize,
+    pub(super) width: usize,
+    pub(super) channels: usize,
+}
+
+/// Rows and columns added before the input (TFLite's SAME scheme puts the smaller half first).
+fn leading_pad(window: &Window, input: Hwc, output: Hwc) -> (usize, usize) {
+    match window.padding {
+        Padding::Valid => (0, 0),
+        Padding::Same => {
+            let total = |out: usize, stride: usize, size: usize, inp: usize| ((out.saturating_sub(1)) * stride + size).saturating_sub(inp);
+            (
+                total(output.height, window.stride_h, window.height, input.height) / 2,
+                total(output.width, window.stride_w, window.width, input.width) / 2,
+            )
+        }
+    }
+}
+
+/// The input row (or column) under window offset `k` of output row `o`, if inside the input.
+fn source(o: usize, stride: usize, k: usize, pad: usize, size: usize) -> Option<usize> {
+    (o * stride + k).checked_sub(pad).filter(|i| *i < size)
+}
+
+fn activate(values: &mut [f32], activation: Activation) {
+    match activation {
+        Activation::Linear => {}
+        Activation::Relu => values.iter_mut().for_each(|v| *v = v.max(0.0)),
+        Activation::Relu6 => values.iter_mut().for_each(|v| *v = v.clamp(0.0, 6.0)),
+    }
+}
+
+/// Output channels computed together, their sums kept in registers: two SSE or NEON
+/// registers, one AVX register.
+const LANES: usize = 8;
+/// Pixels of a 1×1 convolution computed together, so each weight loaded serves four of them.
+const PIXELS: usize = 4;
+
+/// `LANES` values of `values` from `at`, as an array (so the compiler knows the length).
+#[inline]
+fn lanes(values: &[f32], at: usize) -> [f32; LANES] {
+    let mut block = [0.0; LANES];
+    block.copy_from_slice(&values[at..at + LANES]);
+    block
+}
+
+#[inline]
+fn activated(value: f32, activation: Activation) -> f32 {
+    match activation {
+        Activation::Linear => value,
+        Activation::Relu => value.max(0.0),
+        Activation::Relu6 => value.clamp(0.0, 6.0),
+    }
+}
+
+/// A 1×1 convolution with stride 1 (most of the work in these models): a matrix product of the
+/// pixels by the `[in][out]` filter, `PIXELS` pixels × `LANES` channels at a time.
+fn pointwise(input: &[f32], ci: usize, filter: &[f32], bias: &[f32], out: &mut [f32], co: usize, activation: Activation) {
+    let pixels = out.len() / co;
+    let mut first = 0;
+    while first + PIXELS <= pixels {
+        pointwise_block::<PIXELS>(input, ci, filter, bias, out, co, first, activation);
+        first += PIXELS;
+    }
+    for pixel in first..pixels {
+        pointwise_block::<1>(input, ci, filter, bias, out, co, pixel, activation);
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // `pointwise`'s arguments and where the block starts
+#[inline]
+fn pointwise_block<const P: usize>(
+    input: &[f32],
+    ci: usize,
+    filter: &[f32],
+    bias: &[f32],
+    out: &mut [f32],
+    co: usize,
+    first: usize,
+    activation: Activation,
+) {
+    let blocks = co / LANES;
+    for block in 0..blocks {
+        let c0 = block * LANES;
+        let mut sums = [lanes(bias, c0); P];
+        for k in 0..ci {
+            let w = lanes(filter, k * co + c0);
+            for (q, sum) in sums.iter_mut().enumerate() {
+                let x = input[(first + q) * ci + k];
+                for (s, w) in sum.iter_mut().zip(w) {
+                    *s += x * w;
+                }
+            }
+        }
+        for (q, sum) in sums.iter().enumerate() {
+            let at = (first + q) * co + c0;
+            for (o, s) in out[at..at + LANES].iter_mut().zip(sum) {
+                *o = activated(*s, activation);
+            }
+        }
+    }
+    // The channels after the last whole block, one at a time.
+    for c in blocks * LANES..co {
+        for q in 0..P {
+            let x = &input[(first + q) * ci..][..ci];
+            let sum = x.iter().enumerate().fold(bias[c], |sum, (k, x)| sum + x * filter[k * co + c]);
+            out[(first + q) * co + c] = activated(sum, activation);
+        }
+    }
+}
+
+/// The window offsets `k` whose input cell `o · stride + k − pad` lies inside `0..size`.
+#[inline]
+fn inside(o: usize, stride: usize, pad: usize, window: usize, size: usize) -> std::ops::Range<usize> {
+    let start = o * stride;
+    let first = pad.saturating_sub(start);
+    let last = (size + pad).saturating_sub(start).min(window);
+    first..last.max(first)
+}
+
+/// Convolution; `filter` is `[kh][kw][in][out]`. A 1×1 window is a matrix product already;
+/// any other window is made one, a row at a time: each output pixel's window is copied into a
+/// patch of `kh · kw · in` values (zeros where it hangs over the border), and the patches times
+/// the filter, read as `[kh · kw · in][out]`, is the row.
+#[allow(clippy::too_many_arguments)] // the arguments are the operator's parts, named at the one call site
+pub(super) fn conv(
+    input: &[f32],
+    shape: Hwc,
+    filter: &[f32],
+    bias: &[f32],
+    out: &mut [f32],
+    out_shape: Hwc,
+    window: &Window,
+    activation: Activation,
+) {
+    let (ci, co) = (shape.channels, out_shape.channels);
+    if window.height == 1 && window.width == 1 && window.stride_h == 1 && window.stride_w == 1 {
+        return pointwise(input, ci, filter, bias, out, co, activation);
+    }
+    let (pad_top, pad_left) = leading_pad(window, shape, out_shape);
+    let patch_len = window.height * window.width * ci;
+    let mut patches = vec![0.0; out_shape.width * patch_len];
+    for (oy, out_row) in out.chunks_exact_mut(out_shape.width * co).enumerate().take(out_shape.height) {
+        patches.fill(0.0);
+        for ky in inside(oy, window.stride_h, pad_top, window.height, shape.height) {
+            let iy = oy * window.stride_h + ky - pad_top;
+            for kx in 0..window.width {
+                let first = pad_left.saturating_sub(kx).div_ceil(window.stride_w);
+                let end = (shape.width + pad_left).saturating_sub(kx).div_ceil(window.stride_w).min(out_shape.width);
+                for ox in first..end {
+                    let ix = ox * window.stride_w + kx - pad_left;
+                    let to = ox * patch_len + (ky * window.width + kx) * ci;
+                    patches[to..to + ci].copy_from_slice(&input[(iy * shape.width + ix) * ci..][..ci]);
+                }
+            }
+        }
+        pointwise(&patches, patch_len, filter, bias, out_row, co, activation);
+    }
+}
+
+/// Per-channel convolution; `filter` is `[kh][kw][channels]`. Row by row: each output row
+/// starts as the bias, then every tap adds its input row times its weights along the channels
+/// (one long vectorised loop per tap and row, no per-pixel bookkeeping).
+#[allow(clippy::too_many_arguments)] // as `conv`
+pub(super) fn depthwise(
+    input: &[f32],
+    shape: Hwc,
+    filter: &[f32],
+    bias: &[f32],
+    out: &mut [f32],
+    out_shape: Hwc,
+    window: &Window,
+    activation: Activation,
+) {
+    let (pad_top, pad_left) = leading_pad(window, shape, out_shape);
+    let c = shape.channels;
+    let row_len = out_shape.width * c;
+    for (oy, row) in out.chunks_exact_mut(row_len).enumerate().take(out_shape.height) {
+        for pixel in row.chunks_exact_mut(c) {
+            pixel.copy_from_slice(bias);
+        }
+        for ky in inside(oy, window.stride_h, pad_top, window.height, shape.height) {
+            let iy = oy * window.stride_h + ky - pad_top;
+            let input_row = &input[iy * shape.width * c..][..shape.width * c];
+            for kx in 0..window.width {
+                let weights = &filter[(ky * window.width + kx) * c..][..c];
+                // The output columns whose input column ox · stride + kx − pad is inside the row.
+                let first = pad_left.saturating_sub(kx).div_ceil(window.stride_w);
+                let end = (shape.width + pad_left).saturating_sub(kx).div_ceil(window.stride_w).min(out_shape.width);
+                for ox in first..end {
+                    let ix = ox * window.stride_w + kx - pad_left;
+                    let (o, x) = (&mut row[ox * c..][..c], &input_row[ix * c..][..c]);
+                    for ((o, x), w) in o.iter_mut().zip(x).zip(weights) {
+                        *o += x * w;
+                    }
+                }
+            }
+        }
+        activate(row, activation);
+    }
+}
+
+/// Maximum over a window (padding never wins: it is not part of the maximum).
+pub(super) fn max_pool(input: &[f32], shape: Hwc, out: &mut [f32], out_shape: Hwc, window: &Window) {
+    let (pad_top, pad_left) = leading_pad(window, shape, out_shape);
+    let c = shape.channels;
+    for oy in 0..out_shape.height {
+        for ox in 0..out_shape.width {
+            let at = (oy * out_shape.width + ox) * c;
+            let pixel = &mut out[at..at + c];
+            pixel.fill(f32::NEG_INFINITY);
+            for ky in 0..window.height {
+                let Some(iy) = source(oy, window.stride_h, ky, pad_top, shape.height) else { continue };
+                for kx in 0..window.width {
+                    let Some(ix) = source(ox, window.stride_w, kx, pad_left, shape.width) else { continue };
+                    let from = (iy * shape.width + ix) * c;
+                    for (o, x) in pixel.iter_mut().zip(&input[from..from + c]) {
+                        *o = o.max(*x);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `a + b`, then the activation.
+pub(super) fn add(a: &[f32], b: &[f32], out: &mut [f32], activation: Activation) {
+    for ((o, a), b) in out.iter_mut().zip(a).zip(b) {
+        *o = a + b;
+    }
+    activate(out, activation);
+}
+
+/// `max(0, x)`.
+pub(super) fn relu(input: &[f32], out: &mut [f32]) {
+    for (o, x) in out.iter_mut().zip(input) {
+        *o = x.max(0.0);
+    }
+}
+
+/// `x` where positive, else `alpha[c] · x`; `alpha` has one value per channel.
+pub(super) fn prelu(input: &[f32], alpha: &[f32], out: &mut [f32]) {
+    for (pixel_out, pixel_in) in out.chunks_exact_mut(alpha.len()).zip(input.chunks_exact(alpha.len())) {
+        for ((o, x), a) in pixel_out.iter_mut().zip(pixel_in).zip(alpha) {
+            *o = if *x > 0.0 { *x } else { a * x };
+        }
+    }
+}
+
+/// Zeros around the input: `pads` is `[before, after]` for height, width and channels.
+pub(super) fn pad(input: &[f32], shape: Hwc, out: &mut [f32], out_shape: Hwc, pads: [[usize; 2]; 3]) {
+    out.fill(0.0);
+    let [[top, _], [left, _], [front, _]] = pads;
+    for y in 0..shape.height {
+        for x in 0..shape.width {
+            let from = (y * shape.width + x) * shape.channels;
+            let to = ((y + top) * out_shape.width + x + left) * out_shape.channels + front;
+            out[to..to + shape.channels].copy_from_slice(&input[from..from + shape.channels]);
+        }
+    }
+}
+
+/// The inputs joined: for each step of the axes before the joined one, `widths[i]` values of
+/// input `i` in turn (for the last axis, a row of each).
+pub(super) fn concat(inputs: &[&[f32]], widths: &[usize], out: &mut [f32]) {
+    let total: usize = widths.iter().sum();
+    if total == 0 {
+        return;
+    }
+    for (row, out_row) in out.chunks_exact_mut(total).enumerate() {
+        let mut at = 0;
+        for (input, width) in inputs.iter().zip(widths) {
+            out_row[at..at + width].copy_from_slice(&input[row * width..(row + 1) * width]);
+            at += width;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAME_3X3_STRIDE_2: Window = Window { height: 3, width: 3, stride_h: 2, stride_w: 2, padding: Padding::Same };
+
+    #[test]
+    fn same_padding_puts_the_odd_pixel_after() {
+        // TFLite: 4 → 2 with a 3-wide window, stride 2, needs 1 pixel of border, placed after.
+        let shape = Hwc { height: 4, width: 4, channels: 1 };
+        let out = Hwc { height: 2, width: 2, channels: 1 };
+        assert_eq!(leading_pad(&SAME_3X3_STRIDE_2, shape, out), (0, 0));
+        let five = Hwc { height: 5, width: 5, channels: 1 };
+        let three = Hwc { height: 3, width: 3, channels: 1 };
+        assert_eq!(leading_pad(&SAME_3X3_STRIDE_2, five, three), (1, 1));
+    }
+
+    #[test]
+    fn convolution_matches_a_hand_computed_sum() {
+        // A 3×3 input of one channel, two output channels, a 2×2 VALID window, stride 1.
+        let input: Vec<f32> = (1..=9).map(|v| v as f32).collect();
+        let shape = Hwc { height: 3, width: 3, channels: 1 };
+        let out_shape = Hwc { height: 2, width: 2, channels: 2 };
+        // [kh][kw][in][out]: channel 0 sums the window, channel 1 takes the top-left minus the bottom-right.
+        let filter = [1.0, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0, -1.0];
+        let window = Window { height: 2, width: 2, stride_h: 1, stride_w: 1, padding: Padding::Valid };
+        let mut out = vec![0.0; 8];
+        conv(&input, shape, &filter, &[0.5, 0.0], &mut out, out_shape, &window, Activation::Linear);
+        assert_eq!(out, vec![12.5, -4.0, 16.5, -4.0, 24.5, -4.0, 28.5, -4.0]);
+        conv(&input, shape, &filter, &[0.5, 0.0], &mut out, out_shape, &window, Activation::Relu);
+        assert_eq!(out, vec![12.5, 0.0, 16.5, 0.0, 24.5, 0.0, 28.5, 0.0]);
+    }
+
+    #[test]
+    fn depthwise_and_pool_respect_the_border() {
+        let input: Vec<f32> = (1..=16).map(|v| v as f32).collect();
+        let shape = Hwc { height: 4, width: 4, channels: 1 };
+        let out_shape = Hwc { height: 2, width: 2, channels: 1 };
+        let mut out = vec![0.0; 4];
+        depthwise(&input, shape, &[1.0; 9], &[0.0], &mut out, out_shape, &SAME_3X3_STRIDE_2, Activation::Linear);
+        // Windows at rows/cols 0..3 and 2..4 (the last one runs into the border after).
+        assert_eq!(out, vec![54.0, 45.0, 72.0, 54.0]);
+        max_pool(&input, shape, &mut out, out_shape, &Window { height: 2, width: 2, stride_h: 2, stride_w: 2, padding: Padding::Same });
+        assert_eq!(out, vec![6.0, 8.0, 14.0, 16.0]);
+    }
+
+    #[test]
+    fn channel_padding_and_concatenation_place_values() {
+        let shape = Hwc { height: 1, width: 2, channels: 2 };
+        let out_shape = Hwc { height: 1, width: 2, channels: 3 };
+        let mut out = vec![9.0; 6];
+        pad(&[1.0, 2.0, 3.0, 4.0], shape, &mut out, out_shape, [[0, 0], [0, 0], [0, 1]]);
+        assert_eq!(out, vec![1.0, 2.0, 0.0, 3.0, 4.0, 0.0]);
+        let mut joined = vec![0.0; 6];
+        concat(&[&[1.0, 2.0], &[3.0, 4.0, 5.0, 6.0]], &[1, 2], &mut joined);
+        assert_eq!(joined, vec![1.0, 3.0, 4.0, 2.0, 5.0, 6.0]);
+        let mut activated = vec![0.0; 3];
+        prelu(&[-2.0, 3.0, -1.0], &[0.5, 0.5, 0.25], &mut activated);
+        assert_eq!(activated, vec![-1.0, 3.0, -0.25]);
+    }
+
+    /// Deterministic values in −1…1 (a linear congruential sequence).
+    fn values(n: usize, seed: u32) -> Vec<f32> {
+        let mut state = seed;
+        (0..n)
+            .map(|_| {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (state >> 8) as f32 / (1u32 << 23) as f32 - 1.0
+            })
+            .collect()
+    }
+
+    /// The textbook convolution, one multiply-add at a time, with TFLite's `[out][kh][kw][in]`
+    /// filter: what the blocked kernels must equal.
+    fn reference_conv(
+        input: &[f32],
+        shape: Hwc,
+        filter: &[f32],
+        bias: &[f32],
+        out_shape: Hwc,
+        window: &Window,
+        depthwise: bool,
+    ) -> Vec<f32> {
+        let (pad_top, pad_left) = leading_pad(window, shape, out_shape);
+        let mut out = vec![0.0; out_shape.height * out_shape.width * out_shape.channels];
+        for oy in 0..out_shape.height {
+            for ox in 0..out_shape.width {
+                for o in 0..out_shape.channels {
+                    let mut sum = bias[o];
+                    for ky in 0..window.height {
+                        for kx in 0..window.width {
+                            let (Some(iy), Some(ix)) = (
+                                source(oy, window.stride_h, ky, pad_top, shape.height),
+                                source(ox, window.stride_w, kx, pad_left, shape.width),
+                            ) else {
+                                continue;
+                            };
+                            let pixel = (iy * shape.width + ix) * shape.channels;
+                            if depthwise {
+                                sum += input[pixel + o] * filter[(ky * window.width + kx) * shape.channels + o];
+                            } else {
+                                for i in 0..shape.channels {
+                                    sum += input[pixel + i] * filter[((o * window.height + ky) * window.width + kx) * shape.channels + i];
+                                }
+                            }
+                        }
+                    }
+                    out[(oy * out_shape.width + ox) * out_shape.channels + o] = sum;
+                }
+            }
+        }
+        out
+    }
+
+    /// TFLite's `[out][kh][kw][in]` → the kernels' `[kh][kw][in][out]`.
+    fn transposed(filter: &[f32], co: usize, kh: usize, kw: usize, ci: usize) -> Vec<f32> {
+        let mut t = vec![0.0; filter.len()];
+        for o in 0..co {
+            for y in 0..kh {
+                for x in 0..kw {
+                    for i in 0..ci {
+                        t[((y * kw + x) * ci + i) * co + o] = filter[((o * kh + y) * kw + x) * ci + i];
+                    }
+                }
+            }
+        }
+        t
+    }
+
+    fn assert_close(ours: &[f32], reference: &[f32], what: &str) {
+        assert_eq!(ours.len(), reference.len(), "{what}");
+        for (i, (a, b)) in ours.iter().zip(reference).enumerate() {
+            assert!((a - b).abs() < 1e-4 * (1.0 + b.abs()), "{what}: value {i} is {a}, expected {b}");
+        }
+    }
+
+    #[test]
+    fn blocked_kernels_equal_the_textbook_sum_for_any_channel_count() {
+        // Channel counts below, at and past the 8-lane blocks, with remainders; pixel counts that
+        // are not a multiple of the 4-pixel blocks; windows of the models' kinds.
+        let cases = [
+            (5, 7, 3, 24, 5, 2, Padding::Same),
+            (6, 5, 13, 21, 1, 1, Padding::Same),
+            (3, 3, 8, 8, 1, 1, Padding::Valid),
+            (7, 6, 24, 2, 1, 1, Padding::Same),
+            (9, 8, 4, 19, 3, 2, Padding::Valid),
+        ];
+        for (n, (height, width, ci, co, k, stride, padding)) in cases.into_iter().enumerate() {
+            let window = Window { height: k, width: k, stride_h: stride, stride_w: stride, padding };
+            let shape = Hwc { height, width, channels: ci };
+            let out_h = match padding {
+                Padding::Same => height.div_ceil(stride),
+                Padding::Valid => (height - k) / stride + 1,
+            };
+            let out_w = match padding {
+                Padding::Same => width.div_ceil(stride),
+                Padding::Valid => (width - k) / stride + 1,
+            };
+            let input = values(height * width * ci, n as u32);
+            let bias = values(co, 100 + n as u32);
+            let filter = values(co * k * k * ci, 200 + n as u32);
+            let out_shape = Hwc { height: out_h, width: out_w, channels: co };
+            let mut out = vec![0.0; out_h * out_w * co];
+            conv(&input, shape, &transposed(&filter, co, k, k, ci), &bias, &mut out, out_shape, &window, Activation::Linear);
+            assert_close(&out, &reference_conv(&input, shape, &filter, &bias, out_shape, &window, false), &format!("conv case {n}"));
+
+            let dw_shape = Hwc { height: out_h, width: out_w, channels: ci };
+            let dw_filter = values(k * k * ci, 300 + n as u32);
+            let mut dw = vec![0.0; out_h * out_w * ci];
+            let dw_bias = values(ci, 400 + n as u32);
+            depthwise(&input, shape, &dw_filter, &dw_bias, &mut dw, dw_shape, &window, Activation::Linear);
+            assert_close(
+                &dw,
+                &reference_conv(&input, shape, &dw_filter, &dw_bias, dw_shape, &window, true),
+                &format!("depthwise case {n}"),
+            );
+        }
+    }
+}
