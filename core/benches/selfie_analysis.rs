@@ -18,7 +18,7 @@ use std::time::Instant;
 use identity_pass_core::selfie::analysis::Analyzer;
 use identity_pass_core::selfie::capture::{self, CaptureSettings};
 use identity_pass_core::selfie::convert::rgb_to_nv21;
-use identity_pass_core::selfie::face_model::BlazeFace;
+use identity_pass_core::selfie::face_model::{BlazeFace, Range, Rotation};
 use identity_pass_core::selfie::{Frame, PixelFormat, Plane, SelfieConfig, SelfieSession};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
@@ -109,15 +109,19 @@ fn haar(clips: &[&Clip], rounds: u32) -> Result<Vec<(f64, u32)>, String> {
         .collect())
 }
 
-/// Per-frame ms of BlazeFace (letterbox, model, decoding) on the same NV21 frame, and the faces.
-fn blazeface(clip: &Clip, frames: u32) -> (Vec<f64>, usize) {
+/// Per-frame ms of BlazeFace (letterbox, model, decoding) on the same NV21 frame, and the faces;
+/// `search`: the whole frame and its four zoomed quarters.
+fn blazeface(clip: &Clip, frames: u32, range: Range, search: bool) -> (Vec<f64>, usize) {
     let frame = frame(clip);
-    let mut detector = BlazeFace::new().unwrap();
-    let faces = detector.detect(&frame).len();
+    let mut detector = BlazeFace::new(range).unwrap();
+    let run = |detector: &mut BlazeFace| {
+        if search { detector.search(&frame, Rotation::Upright) } else { detector.detect(&frame, Rotation::Upright) }
+    };
+    let faces = run(&mut detector).len();
     let times = (0..frames)
         .map(|_| {
             let start = Instant::now();
-            detector.detect(&frame);
+            run(&mut detector);
             start.elapsed().as_secs_f64() * 1000.0
         })
         .collect();
@@ -125,7 +129,7 @@ fn blazeface(clip: &Clip, frames: u32) -> (Vec<f64>, usize) {
 }
 
 /// `(median ms, faces)` per clip from MediaPipe's own detector on one core, or why it was skipped.
-fn mediapipe(clips: &[&Clip], rounds: u32) -> Result<Vec<(f64, u32)>, String> {
+fn mediapipe(clips: &[&Clip], rounds: u32, range: Range) -> Result<Vec<(f64, u32)>, String> {
     let python = std::env::var_os("SELFIE_BENCH_MEDIAPIPE_PYTHON")
         .map(PathBuf::from)
         .filter(|p| p.exists())
@@ -135,6 +139,7 @@ fn mediapipe(clips: &[&Clip], rounds: u32) -> Result<Vec<(f64, u32)>, String> {
         .args(["-c", "0"])
         .arg(python)
         .arg(script)
+        .args((range == Range::Full).then_some("--full-range"))
         .arg("--time")
         .arg(rounds.to_string())
         .args(clips.iter().map(|c| &c.png))
@@ -216,17 +221,35 @@ fn main() {
     println!("* mean over 300 frames, including the full rescan every 15th frame\n");
 
     // The next engine's detector: every frame is a full (cold) search, there is no tracking.
-    let mediapipe_results = mediapipe(&[&vga, &hd], 100);
-    println!("{:<10} {:>28} {:>34}", "frame", "BlazeFace, our interpreter", "MediaPipe 0.10.14 (taskset 1 core)");
-    for (index, clip) in [&vga, &hd].into_iter().enumerate() {
-        let (times, faces) = blazeface(clip, 100);
-        let theirs = match &mediapipe_results {
-            Ok(results) => results.get(index).map_or("no result".to_owned(), |(ms, faces)| format!("{ms:.2} ms ({faces} face)")),
-            Err(reason) => format!("skipped: {reason}"),
-        };
-        println!("{:<10} {:>28} {:>34}", clip.name, format!("{:.2} ms ({faces} face)", median(times)), theirs);
+    println!("{:<24} {:>24} {:>34}", "BlazeFace, frame", "ours (our interpreter)", "MediaPipe 0.10.14 (taskset 1 core)");
+    for (range, label) in [(Range::Short, "short"), (Range::Full, "full")] {
+        let theirs = mediapipe(&[&vga, &hd], 100, range);
+        for (index, clip) in [&vga, &hd].into_iter().enumerate() {
+            let (times, faces) = blazeface(clip, 100, range, false);
+            let theirs = match &theirs {
+                Ok(results) => results.get(index).map_or("no result".to_owned(), |(ms, faces)| format!("{ms:.2} ms ({faces} face)")),
+                Err(reason) => format!("skipped: {reason}"),
+            };
+            println!(
+                "{:<24} {:>24} {:>34}",
+                format!("{label} range, {}", clip.name),
+                format!("{:.2} ms ({faces} face)", median(times)),
+                theirs
+            );
+        }
     }
-    println!("(short-range model, same frames; ours from NV21, MediaPipe from the same pixels as RGB)\n");
+    for clip in [&vga, &hd] {
+        let (times, faces) = blazeface(clip, 30, Range::Full, true);
+        println!(
+            "{:<24} {:>24} {:>34}",
+            format!("full, searched, {}", clip.name),
+            format!("{:.2} ms ({faces} face)", median(times)),
+            "(no such mode)"
+        );
+    }
+    println!(
+        "(same frames, one thread; ours from NV21, MediaPipe from the same pixels as RGB; searched = whole frame + 4 zoomed quarters)\n"
+    );
 
     // Capture → upload-ready: crop, encode, bound and check the JPEG of the deciding frame.
     let vga_frame = frame(&vga);

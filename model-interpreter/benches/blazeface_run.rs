@@ -1,4 +1,4 @@
-//! The model alone: median time of one run of the short-range BlazeFace, one thread.
+//! The models alone: median time of one run of each BlazeFace, one thread.
 //! `cargo bench -p identity-pass-model-interpreter` (the whole detector, beside MediaPipe's, is in
 //! `bash scripts/bench-selfie.sh`).
 
@@ -8,10 +8,20 @@ use std::time::Instant;
 
 use identity_pass_model_interpreter::Interpreter;
 
-const MODEL: &[u8] = include_bytes!("../../core/models/face_detection_short_range.tflite");
+const SHORT_RANGE: &[u8] = include_bytes!("../../core/models/face_detection_short_range.tflite");
+const FULL_RANGE: &[u8] = include_bytes!("../../core/models/face_detection_full_range_sparse.tflite");
 
 fn main() {
-    let mut model = Interpreter::load(MODEL).unwrap();
+    for (name, model) in [("short range (128×128)", SHORT_RANGE), ("full range (192×192)", FULL_RANGE)] {
+        let start = Instant::now();
+        let loaded = Interpreter::load(model).unwrap();
+        let load_ms = start.elapsed().as_secs_f64() * 1000.0;
+        let (median, p10) = time(loaded);
+        println!("BlazeFace {name}, one run, one thread: median {median:.3} ms, p10 {p10:.3} ms (load {load_ms:.1} ms)");
+    }
+}
+
+fn time(mut model: Interpreter) -> (f64, f64) {
     for (i, value) in model.input_mut().iter_mut().enumerate() {
         *value = ((i * 7919) % 255) as f32 / 127.5 - 1.0;
     }
@@ -23,5 +33,5 @@ fn main() {
         })
         .collect();
     times.sort_by(f64::total_cmp);
-    println!("BlazeFace short range, one run (128×128 input, one thread): median {:.3} ms, p10 {:.3} ms", times[150], times[30]);
+    (times[150], times[30])
 }

@@ -113,6 +113,12 @@ impl<'a> Table<'a> {
         (0..len).map(|i| read::<4>(self.buf, first + 4 * i).map(i32::from_le_bytes)).collect()
     }
 
+    /// A vector of `u16` (empty when absent).
+    pub(super) fn u16s(&self, slot: usize) -> Result<Vec<u16>, ModelError> {
+        let Some((len, first)) = self.vector(slot, 2)? else { return Ok(Vec::new()) };
+        (0..len).map(|i| u16_at(self.buf, first + 2 * i)).collect()
+    }
+
     /// A vector of bytes, borrowed (empty when absent).
     pub(super) fn bytes(&self, slot: usize) -> Result<&'a [u8], ModelError> {
         let Some((len, first)) = self.vector(slot, 1)? else { return Ok(&[]) };

@@ -14,12 +14,15 @@ const ADD: i32 = 0;
 const CONCATENATION: i32 = 2;
 const CONV_2D: i32 = 3;
 const DEPTHWISE_CONV_2D: i32 = 4;
+const DEPTH_TO_SPACE: i32 = 5;
 const DEQUANTIZE: i32 = 6;
 const MAX_POOL_2D: i32 = 17;
 const RELU: i32 = 19;
 const RESHAPE: i32 = 22;
+const RESIZE_BILINEAR: i32 = 23;
 const PAD: i32 = 34;
 const PRELU: i32 = 54;
+const DENSIFY: i32 = 124;
 
 /// The most values one tensor may hold: 64 MiB of `f32`, far above the largest tensor of the
 /// face models (192×192×32), so that a corrupted shape is an error, not an allocation that aborts.
@@ -79,6 +82,10 @@ pub(super) enum Op {
     MaxPool { input: usize, output: usize, window: Window },
     /// Same values, new shape.
     Reshape { input: usize, output: usize },
+    /// Bilinear upscaling to the output's height and width (TFLite's half-pixel centres or not).
+    ResizeBilinear { input: usize, output: usize, half_pixel_centers: bool },
+    /// Each pixel's channels spread over a `block × block` square of pixels.
+    DepthToSpace { input: usize, output: usize, block: usize },
     /// Joined along one axis.
     Concat { inputs: Vec<usize>, output: usize, axis: usize },
 }
@@ -120,6 +127,77 @@ fn f16_to_f32(bits: u16) -> f32 {
         _ => sign | ((exponent + 112) << 23) | (mantissa << 13),
     };
     f32::from_bits(value)
+}
+
+/// A constant stored sparse: every dimension dense but the last, which is compressed (CSR).
+/// This is the one form MediaPipe's full-range detector uses; any other is refused.
+struct Sparse {
+    /// `segments[r]..segments[r + 1]` are row `r`'s stored values.
+    segments: Vec<usize>,
+    /// The column of each stored value.
+    indices: Vec<usize>,
+    columns: usize,
+}
+
+/// The values of a `SparseIndexVector` union (`Int32Vector`, `Uint16Vector`, `Uint8Vector`).
+fn sparse_index_vector(kind: u8, table: Option<Table<'_>>) -> Result<Vec<usize>, ModelError> {
+    let table = table.ok_or_else(|| ModelError::new("sparse index vector missing".into()))?;
+    match kind {
+        1 => table.i32s(0)?.into_iter().map(|v| index(v, "sparse index")).collect(),
+        2 => Ok(table.u16s(0)?.into_iter().map(usize::from).collect()),
+        3 => Ok(table.bytes(0)?.iter().map(|v| usize::from(*v)).collect()),
+        other => Err(ModelError::new(format!("sparse index vector type {other} not supported"))),
+    }
+}
+
+fn sparse(parameters: Table<'_>, shape: &[usize]) -> Result<Sparse, ModelError> {
+    let refuse = |what: &str| ModelError::new(format!("sparse tensor {shape:?}: {what} not supported"));
+    // SparsityParameters: traversal_order 0, block_map 1, dim_metadata 2.
+    let identity: Vec<i32> = (0..shape.len() as i32).collect();
+    if parameters.i32s(0)? != identity || !parameters.i32s(1)?.is_empty() {
+        return Err(refuse("a traversal order or block map"));
+    }
+    let dims = parameters.tables(2)?;
+    let (last, leading) = dims.split_last().ok_or_else(|| refuse("no dimension metadata"))?;
+    if dims.len() != shape.len() {
+        return Err(refuse("metadata for another rank"));
+    }
+    // DimensionMetadata: format 0 (0 dense, 1 CSR), dense_size 1, segments type 2 and value 3,
+    // indices type 4 and value 5.
+    for (dim, size) in leading.iter().zip(shape) {
+        if dim.u8(0, 0)? != 0 || index(dim.i32(1, 0)?, "dense size")? != *size {
+            return Err(refuse("a compressed dimension before the last"));
+        }
+    }
+    if last.u8(0, 0)? != 1 {
+        return Err(refuse("a dense last dimension"));
+    }
+    let segments = sparse_index_vector(last.u8(2, 0)?, last.table(3)?)?;
+    let indices = sparse_index_vector(last.u8(4, 0)?, last.table(5)?)?;
+    let rows: usize = shape.iter().rev().skip(1).product();
+    let columns = shape.last().copied().unwrap_or(0);
+    let ordered = segments.windows(2).all(|w| w[0] <= w[1]) && segments.first() == Some(&0);
+    if segments.len() != rows + 1 || !ordered || segments.last() != Some(&indices.len()) || indices.iter().any(|c| *c >= columns) {
+        return Err(refuse("inconsistent segments or indices"));
+    }
+    Ok(Sparse { segments, indices, columns })
+}
+
+impl Sparse {
+    /// The dense values, row-major, from the stored values in order.
+    fn densify(&self, stored: &[f32]) -> Result<Vec<f32>, ModelError> {
+        if stored.len() != self.indices.len() {
+            return Err(ModelError::new(format!("{} stored values for {} indices", stored.len(), self.indices.len())));
+        }
+        let rows = self.segments.len() - 1;
+        let mut dense = vec![0.0; rows * self.columns];
+        for (row, bounds) in self.segments.windows(2).enumerate() {
+            for at in bounds[0]..bounds[1] {
+                dense[row * self.columns + self.indices[at]] = stored[at];
+            }
+        }
+        Ok(dense)
+    }
 }
 
 fn index(value: i32, what: &str) -> Result<usize, ModelError> {
@@ -171,6 +249,7 @@ impl Graph {
         // operator says what they are.
         let mut tensors = Vec::new();
         let mut raw: Vec<(u8, &[u8])> = Vec::new();
+        let mut sparsity: Vec<Option<Sparse>> = Vec::new();
         for tensor in subgraph.tables(0)? {
             let shape = tensor.i32s(0)?.into_iter().map(|d| index(d, "tensor shape")).collect::<Result<Vec<_>, _>>()?;
             let elements = shape.iter().try_fold(1usize, |n, d| n.checked_mul(*d)).filter(|n| *n <= MAX_TENSOR_ELEMENTS);
@@ -189,6 +268,8 @@ impl Graph {
                 (FLOAT16 | INT32, false) => None,
                 (other, false) => return Err(ModelError::new(format!("tensor type {other} not supported"))),
             };
+            // Tensor slot 6: sparsity parameters.
+            sparsity.push(tensor.table(6)?.map(|p| sparse(p, &shape)).transpose()?);
             raw.push((kind, data));
             tensors.push(Tensor { shape, constant });
         }
@@ -217,13 +298,27 @@ impl Graph {
             let option_u8 = |slot: usize, default: u8| options.map_or(Ok(default), |o| o.u8(slot, default));
             let option_i32 = |slot: usize, default: i32| options.map_or(Ok(default), |o| o.i32(slot, default));
             match code {
+                DENSIFY => {
+                    // A sparse float16 constant becomes the dense f32 constant of its output (the
+                    // DEQUANTIZE after it then only passes it on).
+                    let from = input(0)?;
+                    let dense = match (raw.get(from), sparsity.get(from)) {
+                        (Some((FLOAT16, data)), Some(Some(sparse))) => sparse
+                            .densify(&data.chunks_exact(2).map(|b| f16_to_f32(u16::from_le_bytes([b[0], b[1]]))).collect::<Vec<_>>())?,
+                        _ => return Err(ModelError::new(format!("DENSIFY of tensor {from}, which is not a sparse float16 constant"))),
+                    };
+                    let target = tensors.get_mut(output).ok_or_else(|| ModelError::new("DENSIFY output out of range".into()))?;
+                    target.constant = Some(dense);
+                }
                 DEQUANTIZE => {
                     // A float16 constant becomes the f32 constant of its output.
                     let from = input(0)?;
-                    let values = match raw.get(from) {
-                        Some((FLOAT16, data)) if !data.is_empty() => {
+                    let values = match (raw.get(from), tensors.get(from).and_then(|t| t.constant.clone())) {
+                        (Some((FLOAT16, data)), _) if !data.is_empty() && sparsity.get(from).is_some_and(Option::is_none) => {
                             data.chunks_exact(2).map(|b| f16_to_f32(u16::from_le_bytes([b[0], b[1]]))).collect()
                         }
+                        // Densified already, in f32.
+                        (Some((FLOAT16, _)), Some(dense)) => dense,
                         _ => return Err(ModelError::new(format!("DEQUANTIZE of tensor {from}, which is not a float16 constant"))),
                     };
                     let target = tensors.get_mut(output).ok_or_else(|| ModelError::new("DEQUANTIZE output out of range".into()))?;
@@ -282,6 +377,16 @@ impl Graph {
                     ops.push(Op::MaxPool { input: input(0)?, output, window });
                 }
                 RESHAPE => ops.push(Op::Reshape { input: input(0)?, output }),
+                RESIZE_BILINEAR => {
+                    // ResizeBilinearOptions: new_height 0, new_width 1 (both unused), align_corners 2, half_pixel_centers 3.
+                    if option_u8(2, 0)? != 0 {
+                        return Err(ModelError::new("resize with aligned corners not supported".into()));
+                    }
+                    ops.push(Op::ResizeBilinear { input: input(0)?, output, half_pixel_centers: option_u8(3, 0)? != 0 });
+                }
+                DEPTH_TO_SPACE => {
+                    ops.push(Op::DepthToSpace { input: input(0)?, output, block: positive(option_i32(0, 0)?, "block size")? })
+                }
                 CONCATENATION => {
                     // ConcatenationOptions: axis 0 (negative counts from the end), activation 1.
                     if option_u8(1, 0)? != 0 {
@@ -339,7 +444,9 @@ impl Graph {
                 Op::Relu { input, output }
                 | Op::Pad { input, output, .. }
                 | Op::MaxPool { input, output, .. }
-                | Op::Reshape { input, output } => {
+                | Op::Reshape { input, output }
+                | Op::ResizeBilinear { input, output, .. }
+                | Op::DepthToSpace { input, output, .. } => {
                     tensor(*input)?;
                     tensor(*output)?;
                 }

@@ -53,6 +53,18 @@ enum Step {
         shapes: [Hwc; 2],
         pads: [[usize; 2]; 3],
     },
+    Resize {
+        input: usize,
+        output: usize,
+        shapes: [Hwc; 2],
+        half_pixel_centers: bool,
+    },
+    DepthToSpace {
+        input: usize,
+        output: usize,
+        shapes: [Hwc; 2],
+        block: usize,
+    },
     /// A reshape: the same values in a new shape.
     Copy {
         input: usize,
@@ -76,7 +88,9 @@ impl Step {
             | Step::Relu { input, .. }
             | Step::Prelu { input, .. }
             | Step::Pad { input, .. }
-            | Step::Copy { input, .. } => vec![*input],
+            | Step::Copy { input, .. }
+            | Step::Resize { input, .. }
+            | Step::DepthToSpace { input, .. } => vec![*input],
             Step::Add { a, b, .. } => vec![*a, *b],
             Step::Concat { inputs, .. } => inputs.clone(),
         }
@@ -92,6 +106,8 @@ impl Step {
             | Step::Prelu { output, .. }
             | Step::Pad { output, .. }
             | Step::Copy { output, .. }
+            | Step::Resize { output, .. }
+            | Step::DepthToSpace { output, .. }
             | Step::Concat { output, .. } => *output,
         }
     }
@@ -268,6 +284,18 @@ impl Interpreter {
                     )?;
                     Step::Pad { input: *input, output: *output, shapes: [i, o], pads: [pads[1], pads[2], pads[3]] }
                 }
+                Op::ResizeBilinear { input, output, half_pixel_centers } => {
+                    let (i, o) = (hwc(shape(*input))?, hwc(shape(*output))?);
+                    ensure(i.channels == o.channels && i.height > 0 && i.width > 0, || format!("resize {i:?} to {o:?}"))?;
+                    Step::Resize { input: *input, output: *output, shapes: [i, o], half_pixel_centers: *half_pixel_centers }
+                }
+                Op::DepthToSpace { input, output, block } => {
+                    let (i, o) = (hwc(shape(*input))?, hwc(shape(*output))?);
+                    ensure(o.height == i.height * block && o.width == i.width * block && i.channels == o.channels * block * block, || {
+                        format!("depth to space by {block}: {i:?} to {o:?}")
+                    })?;
+                    Step::DepthToSpace { input: *input, output: *output, shapes: [i, o], block: *block }
+                }
                 Op::Concat { inputs, output, axis } => {
                     let out = shape(*output);
                     // Every input has the output's shape except along the axis, where they add up.
@@ -286,7 +314,11 @@ impl Interpreter {
                 Op::Conv { input, .. } | Op::Depthwise { input, .. } | Op::Relu { input, .. } | Op::Prelu { input, .. } => {
                     *input == step.output()
                 }
-                Op::Pad { input, .. } | Op::MaxPool { input, .. } | Op::Reshape { input, .. } => *input == step.output(),
+                Op::Pad { input, .. }
+                | Op::MaxPool { input, .. }
+                | Op::Reshape { input, .. }
+                | Op::ResizeBilinear { input, .. }
+                | Op::DepthToSpace { input, .. } => *input == step.output(),
                 Op::Add { a, b, .. } => *a == step.output() || *b == step.output(),
                 Op::Concat { inputs, .. } => inputs.contains(&step.output()),
             };
@@ -338,6 +370,12 @@ impl Interpreter {
                 Step::Prelu { input, alpha, .. } => kernels::prelu(&values[*input], alpha, &mut out),
                 Step::Pad { input, shapes: [i, o], pads, .. } => kernels::pad(&values[*input], *i, &mut out, *o, *pads),
                 Step::Copy { input, .. } => out.copy_from_slice(&values[*input]),
+                Step::Resize { input, shapes: [i, o], half_pixel_centers, .. } => {
+                    kernels::resize_bilinear(&values[*input], *i, &mut out, *o, *half_pixel_centers);
+                }
+                Step::DepthToSpace { input, shapes: [i, o], block, .. } => {
+                    kernels::depth_to_space(&values[*input], *i, &mut out, *o, *block)
+                }
                 Step::Concat { inputs, blocks, .. } => {
                     let parts: Vec<&[f32]> = inputs.iter().map(|i| values[*i].as_slice()).collect();
                     kernels::concat(&parts, blocks, &mut out);

@@ -235,6 +235,48 @@ pub(super) fn max_pool(input: &[f32], shape: Hwc, out: &mut [f32], out_shape: Hw
     }
 }
 
+/// Where output cell `o` samples the input, TFLite's way: the two input cells and the weight of
+/// the second.
+fn bilinear_source(o: usize, scale: f32, half_pixel_centers: bool, size: usize) -> (usize, usize, f32) {
+    let at = if half_pixel_centers { (o as f32 + 0.5) * scale - 0.5 } else { o as f32 * scale };
+    let lower = at.floor().max(0.0) as usize;
+    let upper = (at.ceil().max(0.0) as usize).min(size - 1);
+    (lower.min(size - 1), upper, at - lower as f32)
+}
+
+/// Bilinear resampling to the output's size (TFLite's `RESIZE_BILINEAR`, corners not aligned).
+pub(super) fn resize_bilinear(input: &[f32], shape: Hwc, out: &mut [f32], out_shape: Hwc, half_pixel_centers: bool) {
+    let c = shape.channels;
+    let scale_y = shape.height as f32 / out_shape.height as f32;
+    let scale_x = shape.width as f32 / out_shape.width as f32;
+    for oy in 0..out_shape.height {
+        let (y0, y1, fy) = bilinear_source(oy, scale_y, half_pixel_centers, shape.height);
+        for ox in 0..out_shape.width {
+            let (x0, x1, fx) = bilinear_source(ox, scale_x, half_pixel_centers, shape.width);
+            let pixel = |y: usize, x: usize| &input[(y * shape.width + x) * c..][..c];
+            let (a, b, cc, d) = (pixel(y0, x0), pixel(y0, x1), pixel(y1, x0), pixel(y1, x1));
+            let to = &mut out[(oy * out_shape.width + ox) * c..][..c];
+            for (i, o) in to.iter_mut().enumerate() {
+                let top = a[i] + (b[i] - a[i]) * fx;
+                let bottom = cc[i] + (d[i] - cc[i]) * fx;
+                *o = top + (bottom - top) * fy;
+            }
+        }
+    }
+}
+
+/// Each input pixel's channels spread over a `block × block` square: output `(y, x, c)` is
+/// input `(y / block, x / block, ((y % block) · block + x % block) · out_channels + c)`.
+pub(super) fn depth_to_space(input: &[f32], shape: Hwc, out: &mut [f32], out_shape: Hwc, block: usize) {
+    let c = out_shape.channels;
+    for y in 0..out_shape.height {
+        for x in 0..out_shape.width {
+            let from = ((y / block) * shape.width + x / block) * shape.channels + ((y % block) * block + x % block) * c;
+            out[(y * out_shape.width + x) * c..][..c].copy_from_slice(&input[from..from + c]);
+        }
+    }
+}
+
 /// `a + b`, then the activation.
 pub(super) fn add(a: &[f32], b: &[f32], out: &mut [f32], activation: Activation) {
     for ((o, a), b) in out.iter_mut().zip(a).zip(b) {
@@ -332,6 +374,32 @@ mod tests {
         assert_eq!(out, vec![54.0, 45.0, 72.0, 54.0]);
         max_pool(&input, shape, &mut out, out_shape, &Window { height: 2, width: 2, stride_h: 2, stride_w: 2, padding: Padding::Same });
         assert_eq!(out, vec![6.0, 8.0, 14.0, 16.0]);
+    }
+
+    #[test]
+    fn resizing_and_depth_to_space_place_values_as_tflite_does() {
+        // 2×2 → 4×4 with half-pixel centres: output cell 1 samples input 0.25, cell 0 clamps to 0.
+        let shape = Hwc { height: 2, width: 2, channels: 1 };
+        let out_shape = Hwc { height: 4, width: 4, channels: 1 };
+        let mut out = vec![0.0; 16];
+        resize_bilinear(&[0.0, 4.0, 8.0, 12.0], shape, &mut out, out_shape, true);
+        assert_eq!(&out[..4], &[0.0, 1.0, 3.0, 4.0]);
+        assert_eq!(&out[4..8], &[2.0, 3.0, 5.0, 6.0]);
+        assert_eq!(&out[12..], &[8.0, 9.0, 11.0, 12.0]);
+        // Without half-pixel centres output cell 1 samples input 0.5.
+        resize_bilinear(&[0.0, 4.0, 8.0, 12.0], shape, &mut out, out_shape, false);
+        assert_eq!(&out[..4], &[0.0, 2.0, 4.0, 4.0]);
+
+        // One pixel of 8 channels (2 per output pixel) → a 2×2 square of 2 channels.
+        let mut square = vec![0.0; 8];
+        let deep: Vec<f32> = (0..8).map(|v| v as f32).collect();
+        depth_to_space(&deep, Hwc { height: 1, width: 1, channels: 8 }, &mut square, Hwc { height: 2, width: 2, channels: 2 }, 2);
+        assert_eq!(square, deep, "row-major squares keep the order for one pixel");
+        let mut wide = vec![0.0; 16];
+        let two: Vec<f32> = (0..16).map(|v| v as f32).collect();
+        depth_to_space(&two, Hwc { height: 1, width: 2, channels: 8 }, &mut wide, Hwc { height: 2, width: 4, channels: 2 }, 2);
+        // Row 0: pixel 0's (0,0), (0,1), then pixel 1's (0,0), (0,1); row 1 the same for (1,·).
+        assert_eq!(wide, vec![0.0, 1.0, 2.0, 3.0, 8.0, 9.0, 10.0, 11.0, 4.0, 5.0, 6.0, 7.0, 12.0, 13.0, 14.0, 15.0]);
     }
 
     #[test]

@@ -1,22 +1,93 @@
-//! BlazeFace (MediaPipe's short-range face detector): a frame letterboxed into the model's
-//! 128×128 input, the 896 anchors decoded into boxes with six keypoints, overlapping boxes
-//! blended as MediaPipe blends them.
+//! BlazeFace (MediaPipe's face detectors): a frame letterboxed into the model's square input, the
+//! anchors decoded into boxes with six keypoints, overlapping boxes blended as MediaPipe blends
+//! them.
 //!
-//! The constants are MediaPipe's own for this model (`face_detection_short_range.pbtxt` in
-//! MediaPipe 0.10.14: SSD anchors on strides 8, 16, 16, 16 with fixed size, scores through a
-//! sigmoid, kept from 0.5, weighted suppression at an overlap of 0.3), so that ours and theirs
-//! can be compared box for box (`core/benches/mediapipe_faces.py`).
+//! Two models: the short-range one (128×128 input, 896 anchors on a 16×16 and an 8×8 grid),
+//! trained for faces filling much of the frame, and the full-range one (192×192, 2304 anchors on a
+//! 48×48 grid), which finds faces down to a few percent of the frame's width. The constants are
+//! MediaPipe 0.10.14's own for each (SSD anchors of fixed size, scores through a sigmoid, kept
+//! from 0.5 and 0.6, weighted suppression at an overlap of 0.3), so that ours and theirs can be
+//! compared box for box (`core/benches/mediapipe_faces.py`).
 
 use identity_pass_model_interpreter::{Interpreter, ModelError};
 
 use crate::selfie::frame::Frame;
 use crate::selfie::luma::Rect;
 
-/// MediaPipe's short-range BlazeFace, Apache-2.0 (see core/models/LICENSE-mediapipe.txt).
+/// MediaPipe's BlazeFace models, Apache-2.0 (see core/models/LICENSE-mediapipe.txt).
 const SHORT_RANGE: &[u8] = include_bytes!("../../../models/face_detection_short_range.tflite");
+const FULL_RANGE: &[u8] = include_bytes!("../../../models/face_detection_full_range_sparse.tflite");
 
-/// The score a box needs to be a face (MediaPipe's `min_score_thresh`).
-const MIN_SCORE: f32 = 0.5;
+/// How far the frame must be turned clockwise for the scene to stand upright: what the shell's
+/// camera says (CameraX `ImageInfo.rotationDegrees`; on iOS from the connection's rotation angle
+/// and the device orientation). Faces are found, and reported, in the upright image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Rotation {
+    /// Upright as delivered.
+    #[default]
+    Upright,
+    /// Turn 90° clockwise (a phone held upright, its sensor mounted landscape).
+    Clockwise90,
+    /// Turn 180°.
+    HalfTurn,
+    /// Turn 270° clockwise (90° anticlockwise).
+    Clockwise270,
+}
+
+impl Rotation {
+    /// The upright image's width and height for a frame of `width × height`.
+    fn upright_size(self, width: f32, height: f32) -> (f32, f32) {
+        match self {
+            Rotation::Upright | Rotation::HalfTurn => (width, height),
+            Rotation::Clockwise90 | Rotation::Clockwise270 => (height, width),
+        }
+    }
+
+    /// The frame position under upright position `(u, v)` (continuous coordinates).
+    fn frame_position(self, u: f32, v: f32, width: f32, height: f32) -> (f32, f32) {
+        match self {
+            Rotation::Upright => (u, v),
+            Rotation::Clockwise90 => (v, height - u),
+            Rotation::HalfTurn => (width - u, height - v),
+            Rotation::Clockwise270 => (width - v, u),
+        }
+    }
+}
+
+/// Which BlazeFace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Range {
+    /// Faces within about 2 m of the camera: large in the frame.
+    Short,
+    /// Faces within about 5 m: from a few percent of the frame's width.
+    Full,
+}
+
+impl Range {
+    fn model(self) -> &'static [u8] {
+        match self {
+            Range::Short => SHORT_RANGE,
+            Range::Full => FULL_RANGE,
+        }
+    }
+
+    /// The anchor grids: cells per side and anchors per cell.
+    fn grids(self) -> &'static [(usize, usize)] {
+        match self {
+            // Strides 8, 16, 16, 16: the three stride-16 layers share one grid, 2 anchors each.
+            Range::Short => &[(16, 2), (8, 6)],
+            Range::Full => &[(48, 1)],
+        }
+    }
+
+    /// The score a box needs to be a face (MediaPipe's `min_score_thresh`).
+    fn min_score(self) -> f32 {
+        match self {
+            Range::Short => 0.5,
+            Range::Full => 0.6,
+        }
+    }
+}
 /// Boxes overlapping more than this (intersection over union) are one face.
 const SUPPRESSION_OVERLAP: f32 = 0.3;
 /// Regressor values per anchor: box centre, size, then six keypoints.
@@ -64,11 +135,10 @@ struct Anchor {
     y: f32,
 }
 
-/// MediaPipe's SSD anchors for this model: a 16×16 grid with 2 anchors per cell, then an 8×8
-/// grid with 6 (three layers of stride 16, two anchors each, share one grid).
-fn anchors() -> Vec<Anchor> {
-    let mut anchors = Vec::with_capacity(896);
-    for (grid, per_cell) in [(16usize, 2usize), (8, 6)] {
+/// MediaPipe's SSD anchors: the centre of each grid cell, once per anchor of the cell.
+fn anchors(grids: &[(usize, usize)]) -> Vec<Anchor> {
+    let mut anchors = Vec::new();
+    for &(grid, per_cell) in grids {
         for y in 0..grid {
             for x in 0..grid {
                 let anchor = Anchor { x: (x as f32 + 0.5) / grid as f32, y: (y as f32 + 0.5) / grid as f32 };
@@ -106,25 +176,30 @@ impl Candidate {
 /// How a frame maps into the model's square input: scaled by `scale`, then offset.
 #[derive(Debug, Clone, Copy)]
 struct Letterbox {
+    /// The region's top-left corner in the upright image.
+    origin_x: f32,
+    origin_y: f32,
     scale: f32,
     offset_x: f32,
     offset_y: f32,
 }
 
-/// The short-range BlazeFace detector; one per analysing thread (it holds its buffers).
+/// A BlazeFace detector; one per analysing thread (it holds its buffers).
 #[derive(Debug)]
 pub struct BlazeFace {
     model: Interpreter,
     anchors: Vec<Anchor>,
     size: usize,
+    min_score: f32,
 }
 
 impl BlazeFace {
-    /// Loads the vendored model (about 1 ms).
-    pub fn new() -> Result<Self, ModelError> {
-        let model = Interpreter::load(SHORT_RANGE)?;
+    /// Loads the vendored model (about 1 ms for the short range, 5 for the full range, which
+    /// densifies its sparse weights).
+    pub fn new(range: Range) -> Result<Self, ModelError> {
+        let model = Interpreter::load(range.model())?;
         let (height, width, channels) = model.input_shape();
-        let anchors = anchors();
+        let anchors = anchors(range.grids());
         if height != width
             || channels != 3
             || model.output(0).len() != anchors.len() * VALUES_PER_ANCHOR
@@ -132,12 +207,40 @@ impl BlazeFace {
         {
             return Err(ModelError::unexpected(format!("input {height}×{width}×{channels} or its outputs do not fit BlazeFace")));
         }
-        Ok(Self { model, anchors, size: width })
+        Ok(Self { model, anchors, size: width, min_score: range.min_score() })
     }
 
-    /// The faces in `frame`, most confident first.
-    pub fn detect(&mut self, frame: &Frame<'_>) -> Vec<ModelFace> {
-        let letterbox = self.fill_input(frame);
+    /// The faces in `frame` turned upright by `rotation`, most confident first, in the upright
+    /// image's pixels.
+    pub fn detect(&mut self, frame: &Frame<'_>, rotation: Rotation) -> Vec<ModelFace> {
+        let (width, height) = rotation.upright_size(frame.width() as f32, frame.height() as f32);
+        self.detect_in(frame, rotation, Rect { x: 0.0, y: 0.0, width, height })
+    }
+
+    /// Faces anywhere in the frame down to about 5% of its width: the whole frame, then four
+    /// overlapping quarters (each 55% of the width and height, so a face of up to a tenth of the
+    /// width lies whole in at least one) at twice the zoom. Five model runs; the same face found
+    /// twice is kept once, the surer, and a detection centred inside a face already kept (part
+    /// of that face, cut by a quarter's edge) is dropped.
+    pub fn search(&mut self, frame: &Frame<'_>, rotation: Rotation) -> Vec<ModelFace> {
+        let (width, height) = rotation.upright_size(frame.width() as f32, frame.height() as f32);
+        let mut faces = self.detect(frame, rotation);
+        let (tile_width, tile_height) = (width * 0.55, height * 0.55);
+        for (x, y) in [(0.0, 0.0), (width - tile_width, 0.0), (0.0, height - tile_height), (width - tile_width, height - tile_height)] {
+            faces.extend(self.detect_in(frame, rotation, Rect { x, y, width: tile_width, height: tile_height }));
+        }
+        merged(faces)
+    }
+
+    /// The faces in `region` of the upright image (clamped to it), in the upright image's pixels:
+    /// a region a quarter of the frame finds faces half the size the whole frame does.
+    pub fn detect_in(&mut self, frame: &Frame<'_>, rotation: Rotation, region: Rect) -> Vec<ModelFace> {
+        let (width, height) = rotation.upright_size(frame.width() as f32, frame.height() as f32);
+        let region = region.clamped(width, height);
+        if region.width < 1.0 || region.height < 1.0 {
+            return Vec::new();
+        }
+        let letterbox = self.fill_input(frame, rotation, region);
         self.model.run();
         let regressors = self.model.output(0);
         let scores = self.model.output(1);
@@ -145,7 +248,7 @@ impl BlazeFace {
         let mut candidates: Vec<Candidate> = Vec::new();
         for ((anchor, raw), score) in self.anchors.iter().zip(regressors.chunks_exact(VALUES_PER_ANCHOR)).zip(scores) {
             let score = 1.0 / (1.0 + (-score.clamp(-100.0, 100.0)).exp());
-            if score < MIN_SCORE {
+            if score < self.min_score {
                 continue;
             }
             let (cx, cy) = (raw[0] / size + anchor.x, raw[1] / size + anchor.y);
@@ -161,11 +264,18 @@ impl BlazeFace {
 
     /// Letterboxes the frame into the input (the longer side fills it, centred, the border
     /// black), each input pixel the mean of a grid of frame pixels under it, scaled to −1…1.
-    fn fill_input(&mut self, frame: &Frame<'_>) -> Letterbox {
+    fn fill_input(&mut self, frame: &Frame<'_>, rotation: Rotation, region: Rect) -> Letterbox {
         let size = self.size;
-        let (width, height) = (frame.width() as f32, frame.height() as f32);
+        let (frame_width, frame_height) = (frame.width() as f32, frame.height() as f32);
+        let (width, height) = (region.width, region.height);
         let scale = size as f32 / width.max(height);
-        let letterbox = Letterbox { scale, offset_x: (size as f32 - width * scale) / 2.0, offset_y: (size as f32 - height * scale) / 2.0 };
+        let letterbox = Letterbox {
+            origin_x: region.x,
+            origin_y: region.y,
+            scale,
+            offset_x: (size as f32 - width * scale) / 2.0,
+            offset_y: (size as f32 - height * scale) / 2.0,
+        };
         // Up to 3×3 samples per input pixel: enough to average away aliasing at phone resolutions
         // without reading every pixel of a 12 MP frame.
         let footprint = 1.0 / scale;
@@ -174,17 +284,20 @@ impl BlazeFace {
         for y in 0..size {
             for x in 0..size {
                 let at = (y * size + x) * 3;
+                // The upright image's area under this input pixel starts at (fx0, fy0).
                 let fx0 = (x as f32 - letterbox.offset_x) / scale;
                 let fy0 = (y as f32 - letterbox.offset_y) / scale;
                 let mut sum = [0u32; 3];
                 let mut count = 0u32;
                 for sy in 0..samples {
                     for sx in 0..samples {
-                        let fx = fx0 + (sx as f32 + 0.5) * footprint / samples as f32;
-                        let fy = fy0 + (sy as f32 + 0.5) * footprint / samples as f32;
-                        if fx < 0.0 || fy < 0.0 || fx >= width || fy >= height {
+                        let u = fx0 + (sx as f32 + 0.5) * footprint / samples as f32;
+                        let v = fy0 + (sy as f32 + 0.5) * footprint / samples as f32;
+                        if u < 0.0 || v < 0.0 || u >= width || v >= height {
                             continue;
                         }
+                        let (fx, fy) = rotation.frame_position(region.x + u, region.y + v, frame_width, frame_height);
+                        let (fx, fy) = (fx.min(frame_width - 1.0), fy.min(frame_height - 1.0));
                         let rgb = frame.rgb_at(fx as u32, fy as u32);
                         for (s, v) in sum.iter_mut().zip(rgb) {
                             *s += u32::from(v);
@@ -226,9 +339,40 @@ fn weighted_suppression(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
     faces
 }
 
+/// One face per person from detections of several passes (see [`BlazeFace::search`]).
+fn merged(mut faces: Vec<ModelFace>) -> Vec<ModelFace> {
+    faces.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut kept: Vec<ModelFace> = Vec::new();
+    for face in faces {
+        let (x, y) = face.rect.center();
+        let repeated = kept.iter().any(|k| {
+            let inside = x > k.rect.x && x < k.rect.x + k.rect.width && y > k.rect.y && y < k.rect.y + k.rect.height;
+            inside || overlap(&k.rect, &face.rect) > SUPPRESSION_OVERLAP
+        });
+        if !repeated {
+            kept.push(face);
+        }
+    }
+    kept
+}
+
+/// Intersection over union of two boxes.
+fn overlap(a: &Rect, b: &Rect) -> f32 {
+    let width = (a.x + a.width).min(b.x + b.width) - a.x.max(b.x);
+    let height = (a.y + a.height).min(b.y + b.height) - a.y.max(b.y);
+    let inter = width.max(0.0) * height.max(0.0);
+    let union = a.width * a.height + b.width * b.height - inter;
+    if union > 0.0 { inter / union } else { 0.0 }
+}
+
 /// A candidate mapped from the model input back to the frame's pixels.
 fn to_frame(candidate: &Candidate, letterbox: Letterbox, size: f32) -> ModelFace {
-    let back = |x: f32, y: f32| ((x * size - letterbox.offset_x) / letterbox.scale, (y * size - letterbox.offset_y) / letterbox.scale);
+    let back = |x: f32, y: f32| {
+        (
+            letterbox.origin_x + (x * size - letterbox.offset_x) / letterbox.scale,
+            letterbox.origin_y + (y * size - letterbox.offset_y) / letterbox.scale,
+        )
+    };
     let [x0, y0, x1, y1] = candidate.bounds;
     let (left, top) = back(x0, y0);
     let (right, bottom) = back(x1, y1);

@@ -8,5 +8,5 @@
 
 mod blazeface;
 
-pub use blazeface::{BlazeFace, Keypoint, ModelFace};
+pub use blazeface::{BlazeFace, Keypoint, ModelFace, Range, Rotation};
 pub use identity_pass_model_interpreter::ModelError;
