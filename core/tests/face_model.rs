@@ -9,7 +9,7 @@
 #![allow(clippy::print_stdout)] // the labelled set prints its tally beside MediaPipe's, for the closing figures
 
 use identity_pass_core::selfie::convert::{rgb_to_bgra, rgb_to_nv21};
-use identity_pass_core::selfie::face_model::{BlazeFace, Keypoint, ModelFace, Range, Rotation};
+use identity_pass_core::selfie::face_model::{BlazeFace, FaceMesh, Keypoint, ModelFace, Range, Rotation};
 use identity_pass_core::selfie::{Frame, PixelFormat, Plane};
 
 /// A face as MediaPipe reports it: box left, top, width (square), and the two eyes, in pixels.
@@ -392,4 +392,80 @@ fn a_dark_face_is_still_found() {
     let mut detector = BlazeFace::new(Range::Full).expect("loads");
     let found = detect_scene(&mut detector, &dark, Rotation::Upright);
     assert_eq!(found.len(), 1, "{found:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The face mesh.
+
+/// MediaPipe 0.10.14's FaceMesh (`refine_landmarks=False`, the same model) on the fixtures:
+/// points 1 (nose tip), 33 / 263 (the eyes' outer corners), 152 (chin), in pixels.
+const MEDIAPIPE_MESH: &[(&str, [(f32, f32); 4])] = &[
+    ("face_blurred_640x480", [(324.8, 263.1), (256.4, 200.6), (388.8, 202.5), (318.2, 351.5)]),
+    ("face_dark_640x480", [(320.7, 262.1), (261.2, 201.1), (385.7, 207.3), (315.8, 348.1)]),
+    ("face_far_640x480", [(318.3, 261.4), (284.9, 226.1), (357.7, 229.4), (316.5, 313.0)]),
+    ("face_portrait_512x512", [(224.2, 131.3), (194.8, 100.8), (256.7, 104.1), (221.4, 175.7)]),
+    ("face_selfie_1280x720", [(559.3, 266.6), (486.5, 192.6), (642.0, 201.1), (554.1, 380.1)]),
+    ("face_selfie_640x480", [(320.1, 262.8), (260.6, 201.5), (386.7, 207.6), (316.0, 351.4)]),
+    ("id_document_856x540", [(167.2, 230.6), (120.5, 182.7), (217.9, 187.7), (162.8, 296.9)]),
+];
+
+#[test]
+fn the_mesh_puts_nose_eyes_and_chin_where_mediapipe_does() {
+    let mut detector = BlazeFace::new(Range::Full).expect("loads");
+    let mut mesh = FaceMesh::new().expect("loads");
+    for (name, [nose, right_corner, left_corner, chin]) in MEDIAPIPE_MESH {
+        let (width, height, pixels) = rgb(name);
+        let nv21 = rgb_to_nv21(width, height, &pixels).expect("sizes match");
+        let frame =
+            Frame::new(width, height, PixelFormat::Nv21, &[Plane { data: &nv21, row_stride: width, pixel_stride: 1 }]).expect("valid");
+        let faces = detector.detect(&frame, Rotation::Upright);
+        let [face] = faces.as_slice() else { panic!("{name}: one face expected, got {faces:?}") };
+        let landmarks = mesh.landmarks(&frame, Rotation::Upright, face);
+        assert!(landmarks.presence > 0.9, "{name}: presence {}", landmarks.presence);
+        let tolerance = 0.05 * face.rect.width;
+        for (index, expected) in [(1, nose), (33, right_corner), (263, left_corner), (152, chin)] {
+            let [x, y, _] = landmarks.points[index];
+            assert!(distance((x, y), *expected) < tolerance, "{name}: point {index} at ({x:.1}, {y:.1}), MediaPipe {expected:?}");
+        }
+        let pose = landmarks.head_pose();
+        assert!(pose.yaw.abs() < 15.0 && pose.pitch.abs() < 25.0 && pose.roll.abs() < 8.0, "{name}: {pose:?}");
+        let (right, left) = landmarks.eye_openness();
+        assert!(right > 0.2 && left > 0.2, "{name}: eyes open {right:.2} {left:.2}");
+    }
+}
+
+#[test]
+fn a_tilted_head_reads_as_rolled_and_the_mesh_follows_it() {
+    let source = image_of("face_selfie_640x480");
+    let mut detector = BlazeFace::new(Range::Full).expect("loads");
+    let mut mesh = FaceMesh::new().expect("loads");
+    for roll in [-25.0f32, 20.0] {
+        let mut scene = image_of("no_face_rocket_640x480");
+        paste_face(&mut scene, &source, 320.0, 240.0, 180.0, roll);
+        let faces = detect_scene(&mut detector, &scene, Rotation::Upright);
+        let [face] = faces.as_slice() else { panic!("{roll}°: one face expected, got {faces:?}") };
+        let nv21 = rgb_to_nv21(640, 480, scene.as_raw()).expect("sizes match");
+        let frame = Frame::new(640, 480, PixelFormat::Nv21, &[Plane { data: &nv21, row_stride: 640, pixel_stride: 1 }]).expect("valid");
+        let pose = mesh.landmarks(&frame, Rotation::Upright, face).head_pose();
+        assert!((pose.roll - roll).abs() < 5.0, "turned {roll}°, measured {pose:?}");
+    }
+}
+
+#[test]
+fn the_mesh_of_a_face_at_a_quarter_turn_is_the_upright_mesh() {
+    let upright = image_of("face_selfie_640x480");
+    let sensor = imageops::rotate270(&upright);
+    let mut detector = BlazeFace::new(Range::Full).expect("loads");
+    let mut mesh = FaceMesh::new().expect("loads");
+    let mut nose = |image: &RgbImage, rotation: Rotation| {
+        let (width, height) = image.dimensions();
+        let nv21 = rgb_to_nv21(width, height, image.as_raw()).expect("sizes match");
+        let frame =
+            Frame::new(width, height, PixelFormat::Nv21, &[Plane { data: &nv21, row_stride: width, pixel_stride: 1 }]).expect("valid");
+        let faces = detector.detect(&frame, rotation);
+        let landmarks = mesh.landmarks(&frame, rotation, &faces[0]);
+        landmarks.nose_tip()
+    };
+    let (a, b) = (nose(&upright, Rotation::Upright), nose(&sensor, Rotation::Clockwise90));
+    assert!(distance((a[0], a[1]), (b[0], b[1])) < 3.0, "{a:?} vs {b:?}");
 }

@@ -40,6 +40,10 @@ pub(super) enum Padding {
     Same,
     /// No border: output `ceil((in - window + 1) / stride)`.
     Valid,
+    /// A zero border of `top` rows and `left` columns before the input, and whatever the output
+    /// size implies after it: an explicit `PAD` folded into the window that reads it (never read
+    /// from a file).
+    Explicit { top: usize, left: usize },
 }
 
 /// An activation fused into the operator before it.

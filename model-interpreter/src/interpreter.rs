@@ -124,35 +124,55 @@ pub struct Interpreter {
     outputs: Vec<usize>,
 }
 
-/// A `Relu` right after a convolution or a sum that has no activation of its own becomes that
-/// step's activation, writing straight into the `Relu`'s output: one pass over the tensor
-/// instead of two (17 of the short-range detector's steps). Only where nothing else reads the
-/// tensor in between, which then never exists.
-fn fuse_relus(steps: Vec<Step>, shapes: &[Vec<usize>], outputs: &[usize]) -> Vec<Step> {
+/// Two passes over the data saved where a step can do another's work on the way:
+/// - a `Relu` right after a convolution or a sum that has no activation of its own becomes that
+///   step's activation, writing straight into the `Relu`'s output (17 steps of the short-range
+///   detector);
+/// - a `PAD` of zeros around the rows and columns, read only by the window right after it (the
+///   full-range detector pads before each of its 42 depthwise steps), becomes that window's
+///   border, so the padded copy is never made.
+///
+/// Only where nothing else reads the tensor in between, which then never exists.
+fn fuse(steps: Vec<Step>, shapes: &[Vec<usize>], outputs: &[usize]) -> Vec<Step> {
     let mut reads = vec![0usize; shapes.len()];
     for input in steps.iter().flat_map(Step::inputs) {
         if let Some(count) = reads.get_mut(input) {
             *count += 1;
         }
     }
+    let private = |tensor: usize| reads.get(tensor) == Some(&1) && !outputs.contains(&tensor);
     let mut fused: Vec<Step> = Vec::with_capacity(steps.len());
-    for step in steps {
-        if let Step::Relu { input, output } = step {
-            let fusable = reads.get(input) == Some(&1) && !outputs.contains(&input) && shapes.get(input) == shapes.get(output);
-            let producer = fused.last_mut().filter(|last| fusable && last.output() == input);
-            let absorbed = match producer {
-                Some(Step::Conv { output: to, activation: activation @ Activation::Linear, .. })
-                | Some(Step::Depthwise { output: to, activation: activation @ Activation::Linear, .. })
-                | Some(Step::Add { output: to, activation: activation @ Activation::Linear, .. }) => {
+    for mut step in steps {
+        match &mut step {
+            Step::Relu { input, output } => {
+                let (input, output) = (*input, *output);
+                let fusable = private(input) && shapes.get(input) == shapes.get(output);
+                let producer = fused.last_mut().filter(|last| fusable && last.output() == input);
+                if let Some(
+                    Step::Conv { output: to, activation: activation @ Activation::Linear, .. }
+                    | Step::Depthwise { output: to, activation: activation @ Activation::Linear, .. }
+                    | Step::Add { output: to, activation: activation @ Activation::Linear, .. },
+                ) = producer
+                {
                     *to = output;
                     *activation = Activation::Relu;
-                    true
+                    continue;
                 }
-                _ => false,
-            };
-            if absorbed {
-                continue;
             }
+            Step::Conv { input, shapes: [from, _], window, .. } | Step::Depthwise { input, shapes: [from, _], window, .. }
+                if window.padding == Padding::Valid && private(*input) =>
+            {
+                if let Some(Step::Pad { input: unpadded, output, shapes: [unpadded_shape, _], pads: [[top, _], [left, _], [0, 0]] }) =
+                    fused.last()
+                    && *output == *input
+                {
+                    window.padding = Padding::Explicit { top: *top, left: *left };
+                    *input = *unpadded;
+                    *from = *unpadded_shape;
+                    fused.pop();
+                }
+            }
+            _ => {}
         }
         fused.push(step);
     }
@@ -167,18 +187,20 @@ fn hwc(shape: &[usize]) -> Result<Hwc, ModelError> {
 }
 
 /// The output size TFLite gives a window over `input` cells.
-fn windowed(input: usize, size: usize, stride: usize, padding: Padding) -> usize {
+fn windowed(input: usize, size: usize, stride: usize, padding: Padding) -> Option<usize> {
     match padding {
-        Padding::Same => input.div_ceil(stride),
-        Padding::Valid => input.saturating_sub(size) / stride + 1,
+        Padding::Same => Some(input.div_ceil(stride)),
+        Padding::Valid => Some(input.saturating_sub(size) / stride + 1),
+        // Only made by `fuse`, after the shapes were checked.
+        Padding::Explicit { .. } => None,
     }
 }
 
 fn check_window(input: Hwc, output: Hwc, window: &Window) -> Result<(), ModelError> {
     let height = windowed(input.height, window.height, window.stride_h, window.padding);
     let width = windowed(input.width, window.width, window.stride_w, window.padding);
-    if (height, width) != (output.height, output.width) || input.height < 1 || input.width < 1 {
-        return Err(ModelError::new(format!("window {window:?} maps {input:?} to {output:?}, expected {height}×{width}")));
+    if (height, width) != (Some(output.height), Some(output.width)) || input.height < 1 || input.width < 1 {
+        return Err(ModelError::new(format!("window {window:?} maps {input:?} to {output:?}, expected {height:?}×{width:?}")));
     }
     Ok(())
 }
@@ -197,7 +219,7 @@ impl Interpreter {
         Self::build(graph, true)
     }
 
-    /// `fuse`: fold each fusable `Relu` into the step before it (off only to test that pass).
+    /// `fuse`: fold fusable steps into their neighbours (off only to test that pass).
     fn build(graph: Graph, fuse: bool) -> Result<Self, ModelError> {
         let shapes: Vec<Vec<usize>> = graph.tensors.iter().map(|t| t.shape.clone()).collect();
         let len = |i: usize| shapes.get(i).map_or(0, |s| s.iter().product::<usize>());
@@ -217,18 +239,7 @@ impl Interpreter {
                     ensure(shape(*filter) == expected, || format!("conv filter {:?}, expected {expected:?}", shape(*filter)))?;
                     let bias = constant(*bias)?;
                     ensure(bias.len() == o.channels, || "conv bias size".into())?;
-                    // [out][kh][kw][in] → [kh][kw][in][out], so the kernel's inner loop runs along the outputs.
-                    let mut filter = vec![0.0; weights.len()];
-                    let (kh, kw, ci, co) = (window.height, window.width, i.channels, o.channels);
-                    for out in 0..co {
-                        for y in 0..kh {
-                            for x in 0..kw {
-                                for c in 0..ci {
-                                    filter[((y * kw + x) * ci + c) * co + out] = weights[((out * kh + y) * kw + x) * ci + c];
-                                }
-                            }
-                        }
-                    }
+                    let filter = kernels::pack_filter(&weights, o.channels, window.height * window.width * i.channels);
                     Step::Conv { input: *input, output: *output, shapes: [i, o], filter, bias, window: *window, activation: *activation }
                 }
                 Op::Depthwise { input, filter, bias, output, window, activation } => {
@@ -326,7 +337,7 @@ impl Interpreter {
             steps.push(step);
         }
         hwc(shape(graph.input))?;
-        let steps = if fuse { fuse_relus(steps, &shapes, &graph.outputs) } else { steps };
+        let steps = if fuse { self::fuse(steps, &shapes, &graph.outputs) } else { steps };
         // Constants are values like any other, so a step may read one as an input.
         let values = graph.tensors.iter().enumerate().map(|(i, t)| t.constant.clone().unwrap_or_else(|| vec![0.0; len(i)])).collect();
         Ok(Self { shapes, values, steps, input: graph.input, outputs: graph.outputs })
@@ -388,10 +399,11 @@ impl Interpreter {
 
 #[cfg(test)]
 mod tests {
-    use super::Interpreter;
+    use super::{Interpreter, Step};
 
-    /// MediaPipe's short-range BlazeFace, vendored for the selfie engine.
+    /// MediaPipe's BlazeFace models, vendored for the selfie engine.
     const MODEL: &[u8] = include_bytes!("../../core/models/face_detection_short_range.tflite");
+    const FULL_RANGE: &[u8] = include_bytes!("../../core/models/face_detection_full_range_sparse.tflite");
 
     #[test]
     fn the_face_model_loads_with_its_shapes() {
@@ -409,9 +421,29 @@ mod tests {
         let mut plain = Interpreter::build(parse(), false).expect("loads");
         let relus = parse().ops.iter().filter(|op| matches!(op, crate::graph::Op::Relu { .. })).count();
         assert_eq!(relus, 17);
+        // The short-range model's PADs are along the channels, which are not folded.
         assert_eq!(fused.steps.len() + relus, plain.steps.len(), "every relu is fused");
         for (i, value) in fused.input_mut().iter_mut().enumerate() {
             *value = ((i * 31) % 200) as f32 / 100.0 - 1.0;
+        }
+        let input = fused.input_mut().to_vec();
+        plain.input_mut().copy_from_slice(&input);
+        fused.run();
+        plain.run();
+        assert_eq!(fused.output(0), plain.output(0));
+        assert_eq!(fused.output(1), plain.output(1));
+    }
+
+    #[test]
+    fn folding_the_pads_into_the_windows_changes_no_output() {
+        let parse = || crate::graph::Graph::parse(FULL_RANGE).expect("parses");
+        let mut fused = Interpreter::build(parse(), true).expect("loads");
+        let mut plain = Interpreter::build(parse(), false).expect("loads");
+        let pads = plain.steps.iter().filter(|s| matches!(s, Step::Pad { .. })).count();
+        let left = fused.steps.iter().filter(|s| matches!(s, Step::Pad { .. })).count();
+        assert_eq!((pads, left), (43, 0), "every pad of the full-range model is folded");
+        for (i, value) in fused.input_mut().iter_mut().enumerate() {
+            *value = ((i * 17) % 200) as f32 / 100.0 - 1.0;
         }
         let input = fused.input_mut().to_vec();
         plain.input_mut().copy_from_slice(&input);

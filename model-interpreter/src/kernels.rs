@@ -19,6 +19,7 @@ pub(super) struct Hwc {
 fn leading_pad(window: &Window, input: Hwc, output: Hwc) -> (usize, usize) {
     match window.padding {
         Padding::Valid => (0, 0),
+        Padding::Explicit { top, left } => (top, left),
         Padding::Same => {
             let total = |out: usize, stride: usize, size: usize, inp: usize| ((out.saturating_sub(1)) * stride + size).saturating_sub(inp);
             (
@@ -41,6 +42,43 @@ fn activate(values: &mut [f32], activation: Activation) {
         Activation::Relu6 => values.iter_mut().for_each(|v| *v = v.clamp(0.0, 6.0)),
     }
 }
+
+/// How a product is added: rounded once (a fused multiply-add, where the processor has one) or
+/// twice. `f32::mul_add` is one instruction only where the target has FMA; elsewhere it is a
+/// slow library call, so the plain form is the default.
+pub(super) trait MultiplyAdd {
+    /// `a · b + c`.
+    fn multiply_add(a: f32, b: f32, c: f32) -> f32;
+}
+
+/// `a · b + c` as two operations.
+#[cfg_attr(target_arch = "aarch64", allow(dead_code))]
+pub(super) struct Separate;
+
+impl MultiplyAdd for Separate {
+    #[inline(always)]
+    fn multiply_add(a: f32, b: f32, c: f32) -> f32 {
+        a * b + c
+    }
+}
+
+/// `a · b + c` as one fused operation.
+#[cfg_attr(not(any(target_arch = "x86_64", target_arch = "aarch64")), allow(dead_code))]
+pub(super) struct Fused;
+
+impl MultiplyAdd for Fused {
+    #[inline(always)]
+    fn multiply_add(a: f32, b: f32, c: f32) -> f32 {
+        a.mul_add(b, c)
+    }
+}
+
+/// What the target always has: every 64-bit ARM processor (the phones) has fused multiply-add;
+/// x86-64 guarantees only SSE2, and its wider units are chosen at run time (`simd`).
+#[cfg(target_arch = "aarch64")]
+type Native = Fused;
+#[cfg(not(target_arch = "aarch64"))]
+type Native = Separate;
 
 /// Output channels computed together, their sums kept in registers: two SSE or NEON
 /// registers, one AVX register.
@@ -65,25 +103,62 @@ fn activated(value: f32, activation: Activation) -> f32 {
     }
 }
 
+/// A convolution filter laid out for [`pointwise`], from TFLite's `[out][kh][kw][in]`, read as
+/// `[out][depth]` with `depth = kh · kw · in`: for each whole block of `LANES` outputs, the
+/// block's weights for input 0, then input 1, …, so the kernel reads them in one sequential
+/// stream; then the remaining outputs one by one, each its `depth` weights in a row (TFLite's
+/// own order).
+pub(super) fn pack_filter(weights: &[f32], co: usize, depth: usize) -> Vec<f32> {
+    let blocks = co / LANES;
+    let mut packed = Vec::with_capacity(weights.len());
+    for block in 0..blocks {
+        for k in 0..depth {
+            packed.extend((0..LANES).map(|j| weights[(block * LANES + j) * depth + k]));
+        }
+    }
+    packed.extend_from_slice(&weights[blocks * LANES * depth..co * depth]);
+    packed
+}
+
 /// A 1×1 convolution with stride 1 (most of the work in these models): a matrix product of the
-/// pixels by the `[in][out]` filter, `PIXELS` pixels × `LANES` channels at a time.
-fn pointwise(input: &[f32], ci: usize, filter: &[f32], bias: &[f32], out: &mut [f32], co: usize, activation: Activation) {
+/// pixels by the filter (packed by [`pack_filter`]), `PIXELS` pixels × `LANES` channels at a time,
+/// with the widest multiply-add this processor has (see `simd`).
+fn pointwise(input: &[f32], depth: usize, filter: &[f32], bias: &[f32], out: &mut [f32], co: usize, activation: Activation) {
+    #[cfg(target_arch = "x86_64")]
+    if crate::simd::has_avx2_fma() {
+        return crate::simd::pointwise_avx2_fma(input, depth, filter, bias, out, co, activation);
+    }
+    pointwise_with::<Native>(input, depth, filter, bias, out, co, activation);
+}
+
+/// [`pointwise`] with multiply-adds done by `M`; inlined into each caller, so each caller's
+/// instruction set is the one used.
+#[inline(always)]
+pub(super) fn pointwise_with<M: MultiplyAdd>(
+    input: &[f32],
+    depth: usize,
+    filter: &[f32],
+    bias: &[f32],
+    out: &mut [f32],
+    co: usize,
+    activation: Activation,
+) {
     let pixels = out.len() / co;
     let mut first = 0;
     while first + PIXELS <= pixels {
-        pointwise_block::<PIXELS>(input, ci, filter, bias, out, co, first, activation);
+        pointwise_block::<M, PIXELS>(input, depth, filter, bias, out, co, first, activation);
         first += PIXELS;
     }
     for pixel in first..pixels {
-        pointwise_block::<1>(input, ci, filter, bias, out, co, pixel, activation);
+        pointwise_block::<M, 1>(input, depth, filter, bias, out, co, pixel, activation);
     }
 }
 
 #[allow(clippy::too_many_arguments)] // `pointwise`'s arguments and where the block starts
-#[inline]
-fn pointwise_block<const P: usize>(
+#[inline(always)]
+fn pointwise_block<M: MultiplyAdd, const P: usize>(
     input: &[f32],
-    ci: usize,
+    depth: usize,
     filter: &[f32],
     bias: &[f32],
     out: &mut [f32],
@@ -91,16 +166,17 @@ fn pointwise_block<const P: usize>(
     first: usize,
     activation: Activation,
 ) {
+    let pixels: [&[f32]; P] = std::array::from_fn(|q| &input[(first + q) * depth..][..depth]);
     let blocks = co / LANES;
-    for block in 0..blocks {
+    let (packed_blocks, remainder) = filter.split_at(blocks * LANES * depth);
+    for (block, weights) in packed_blocks.chunks_exact(LANES * depth).enumerate() {
         let c0 = block * LANES;
         let mut sums = [lanes(bias, c0); P];
-        for k in 0..ci {
-            let w = lanes(filter, k * co + c0);
-            for (q, sum) in sums.iter_mut().enumerate() {
-                let x = input[(first + q) * ci + k];
+        for (k, w) in weights.chunks_exact(LANES).enumerate() {
+            for (sum, pixel) in sums.iter_mut().zip(pixels) {
+                let x = pixel[k];
                 for (s, w) in sum.iter_mut().zip(w) {
-                    *s += x * w;
+                    *s = M::multiply_add(x, *w, *s);
                 }
             }
         }
@@ -112,10 +188,9 @@ fn pointwise_block<const P: usize>(
         }
     }
     // The channels after the last whole block, one at a time.
-    for c in blocks * LANES..co {
-        for q in 0..P {
-            let x = &input[(first + q) * ci..][..ci];
-            let sum = x.iter().enumerate().fold(bias[c], |sum, (k, x)| sum + x * filter[k * co + c]);
+    for (c, weights) in (blocks * LANES..co).zip(remainder.chunks_exact(depth)) {
+        for (q, pixel) in pixels.iter().enumerate() {
+            let sum = pixel.iter().zip(weights).fold(bias[c], |sum, (x, w)| M::multiply_add(*x, *w, sum));
             out[(first + q) * co + c] = activated(sum, activation);
         }
     }
@@ -130,10 +205,10 @@ fn inside(o: usize, stride: usize, pad: usize, window: usize, size: usize) -> st
     first..last.max(first)
 }
 
-/// Convolution; `filter` is `[kh][kw][in][out]`. A 1×1 window is a matrix product already;
+/// Convolution; `filter` is packed by [`pack_filter`]. A 1×1 window is a matrix product already;
 /// any other window is made one, a row at a time: each output pixel's window is copied into a
-/// patch of `kh · kw · in` values (zeros where it hangs over the border), and the patches times
-/// the filter, read as `[kh · kw · in][out]`, is the row.
+/// patch of `kh · kw · in` values (zeros where it hangs over the border), in TFLite's filter
+/// order, and the patches times the filter is the row.
 #[allow(clippy::too_many_arguments)] // the arguments are the operator's parts, named at the one call site
 pub(super) fn conv(
     input: &[f32],
@@ -184,6 +259,26 @@ pub(super) fn depthwise(
     window: &Window,
     activation: Activation,
 ) {
+    #[cfg(target_arch = "x86_64")]
+    if crate::simd::has_avx2_fma() {
+        return crate::simd::depthwise_avx2_fma(input, shape, filter, bias, out, out_shape, window, activation);
+    }
+    depthwise_with::<Native>(input, shape, filter, bias, out, out_shape, window, activation);
+}
+
+/// [`depthwise`] with multiply-adds done by `M`.
+#[allow(clippy::too_many_arguments)] // as `conv`
+#[inline(always)]
+pub(super) fn depthwise_with<M: MultiplyAdd>(
+    input: &[f32],
+    shape: Hwc,
+    filter: &[f32],
+    bias: &[f32],
+    out: &mut [f32],
+    out_shape: Hwc,
+    window: &Window,
+    activation: Activation,
+) {
     let (pad_top, pad_left) = leading_pad(window, shape, out_shape);
     let c = shape.channels;
     let row_len = out_shape.width * c;
@@ -203,7 +298,7 @@ pub(super) fn depthwise(
                     let ix = ox * window.stride_w + kx - pad_left;
                     let (o, x) = (&mut row[ox * c..][..c], &input_row[ix * c..][..c]);
                     for ((o, x), w) in o.iter_mut().zip(x).zip(weights) {
-                        *o += x * w;
+                        *o = M::multiply_add(*x, *w, *o);
                     }
                 }
             }
@@ -353,8 +448,9 @@ mod tests {
         let input: Vec<f32> = (1..=9).map(|v| v as f32).collect();
         let shape = Hwc { height: 3, width: 3, channels: 1 };
         let out_shape = Hwc { height: 2, width: 2, channels: 2 };
-        // [kh][kw][in][out]: channel 0 sums the window, channel 1 takes the top-left minus the bottom-right.
-        let filter = [1.0, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0, -1.0];
+        // [out][kh][kw][in], which packing keeps for fewer outputs than a block: channel 0 sums
+        // the window, channel 1 takes the top-left minus the bottom-right.
+        let filter = pack_filter(&[1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, -1.0], 2, 4);
         let window = Window { height: 2, width: 2, stride_h: 1, stride_w: 1, padding: Padding::Valid };
         let mut out = vec![0.0; 8];
         conv(&input, shape, &filter, &[0.5, 0.0], &mut out, out_shape, &window, Activation::Linear);
@@ -470,21 +566,6 @@ mod tests {
         out
     }
 
-    /// TFLite's `[out][kh][kw][in]` → the kernels' `[kh][kw][in][out]`.
-    fn transposed(filter: &[f32], co: usize, kh: usize, kw: usize, ci: usize) -> Vec<f32> {
-        let mut t = vec![0.0; filter.len()];
-        for o in 0..co {
-            for y in 0..kh {
-                for x in 0..kw {
-                    for i in 0..ci {
-                        t[((y * kw + x) * ci + i) * co + o] = filter[((o * kh + y) * kw + x) * ci + i];
-                    }
-                }
-            }
-        }
-        t
-    }
-
     fn assert_close(ours: &[f32], reference: &[f32], what: &str) {
         assert_eq!(ours.len(), reference.len(), "{what}");
         for (i, (a, b)) in ours.iter().zip(reference).enumerate() {
@@ -502,24 +583,25 @@ mod tests {
             (3, 3, 8, 8, 1, 1, Padding::Valid),
             (7, 6, 24, 2, 1, 1, Padding::Same),
             (9, 8, 4, 19, 3, 2, Padding::Valid),
+            // A folded PAD of one on every side.
+            (6, 7, 5, 11, 3, 2, Padding::Explicit { top: 1, left: 1 }),
+            (5, 5, 16, 9, 3, 1, Padding::Explicit { top: 1, left: 1 }),
         ];
         for (n, (height, width, ci, co, k, stride, padding)) in cases.into_iter().enumerate() {
             let window = Window { height: k, width: k, stride_h: stride, stride_w: stride, padding };
             let shape = Hwc { height, width, channels: ci };
-            let out_h = match padding {
-                Padding::Same => height.div_ceil(stride),
-                Padding::Valid => (height - k) / stride + 1,
+            let out_size = |size: usize| match padding {
+                Padding::Same => size.div_ceil(stride),
+                Padding::Valid => (size - k) / stride + 1,
+                Padding::Explicit { top, .. } => (size + 2 * top - k) / stride + 1,
             };
-            let out_w = match padding {
-                Padding::Same => width.div_ceil(stride),
-                Padding::Valid => (width - k) / stride + 1,
-            };
+            let (out_h, out_w) = (out_size(height), out_size(width));
             let input = values(height * width * ci, n as u32);
             let bias = values(co, 100 + n as u32);
             let filter = values(co * k * k * ci, 200 + n as u32);
             let out_shape = Hwc { height: out_h, width: out_w, channels: co };
             let mut out = vec![0.0; out_h * out_w * co];
-            conv(&input, shape, &transposed(&filter, co, k, k, ci), &bias, &mut out, out_shape, &window, Activation::Linear);
+            conv(&input, shape, &pack_filter(&filter, co, k * k * ci), &bias, &mut out, out_shape, &window, Activation::Linear);
             assert_close(&out, &reference_conv(&input, shape, &filter, &bias, out_shape, &window, false), &format!("conv case {n}"));
 
             let dw_shape = Hwc { height: out_h, width: out_w, channels: ci };

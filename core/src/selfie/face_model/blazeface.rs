@@ -36,7 +36,7 @@ pub enum Rotation {
 
 impl Rotation {
     /// The upright image's width and height for a frame of `width × height`.
-    fn upright_size(self, width: f32, height: f32) -> (f32, f32) {
+    pub(super) fn upright_size(self, width: f32, height: f32) -> (f32, f32) {
         match self {
             Rotation::Upright | Rotation::HalfTurn => (width, height),
             Rotation::Clockwise90 | Rotation::Clockwise270 => (height, width),
@@ -44,7 +44,7 @@ impl Rotation {
     }
 
     /// The frame position under upright position `(u, v)` (continuous coordinates).
-    fn frame_position(self, u: f32, v: f32, width: f32, height: f32) -> (f32, f32) {
+    pub(super) fn frame_position(self, u: f32, v: f32, width: f32, height: f32) -> (f32, f32) {
         match self {
             Rotation::Upright => (u, v),
             Rotation::Clockwise90 => (v, height - u),
@@ -276,36 +276,45 @@ impl BlazeFace {
             offset_x: (size as f32 - width * scale) / 2.0,
             offset_y: (size as f32 - height * scale) / 2.0,
         };
-        // Up to 3×3 samples per input pixel: enough to average away aliasing at phone resolutions
-        // without reading every pixel of a 12 MP frame.
+        // Samples per input pixel along each axis: one per two frame pixels under it, at most
+        // 3 (3×3 is enough to average away aliasing at phone resolutions without reading every
+        // pixel of a 12 MP frame).
         let footprint = 1.0 / scale;
-        let samples = (footprint.ceil() as usize).clamp(1, 3);
+        let samples = ((footprint / 2.0).ceil() as usize).clamp(1, 3);
+        // Where each input column's and row's samples fall in the upright image, then in the
+        // frame: a rotation maps the upright image's columns to the frame's columns (or, turned
+        // a quarter, to its rows), so each axis is computed once, not per pixel.
+        let positions = |offset: f32, extent: f32, origin: f32| -> Vec<[Option<f32>; 3]> {
+            (0..size)
+                .map(|i| {
+                    let start = (i as f32 - offset) / scale;
+                    std::array::from_fn(|k| {
+                        let at = start + (k as f32 + 0.5) * footprint / samples as f32;
+                        (k < samples && at >= 0.0 && at < extent).then_some(origin + at)
+                    })
+                })
+                .collect()
+        };
+        let columns = positions(letterbox.offset_x, width, region.x);
+        let rows = positions(letterbox.offset_y, height, region.y);
         let input = self.model.input_mut();
-        for y in 0..size {
-            for x in 0..size {
-                let at = (y * size + x) * 3;
-                // The upright image's area under this input pixel starts at (fx0, fy0).
-                let fx0 = (x as f32 - letterbox.offset_x) / scale;
-                let fy0 = (y as f32 - letterbox.offset_y) / scale;
+        for (y, row) in rows.iter().enumerate() {
+            for (x, column) in columns.iter().enumerate() {
                 let mut sum = [0u32; 3];
                 let mut count = 0u32;
-                for sy in 0..samples {
-                    for sx in 0..samples {
-                        let u = fx0 + (sx as f32 + 0.5) * footprint / samples as f32;
-                        let v = fy0 + (sy as f32 + 0.5) * footprint / samples as f32;
-                        if u < 0.0 || v < 0.0 || u >= width || v >= height {
-                            continue;
-                        }
-                        let (fx, fy) = rotation.frame_position(region.x + u, region.y + v, frame_width, frame_height);
-                        let (fx, fy) = (fx.min(frame_width - 1.0), fy.min(frame_height - 1.0));
-                        let rgb = frame.rgb_at(fx as u32, fy as u32);
-                        for (s, v) in sum.iter_mut().zip(rgb) {
-                            *s += u32::from(v);
+                for v in row.iter().flatten() {
+                    for u in column.iter().flatten() {
+                        let (fx, fy) = rotation.frame_position(*u, *v, frame_width, frame_height);
+                        let rgb = frame.rgb_at((fx as u32).min(frame.width() - 1), (fy as u32).min(frame.height() - 1));
+                        for (s, value) in sum.iter_mut().zip(rgb) {
+                            *s += u32::from(value);
                         }
                         count += 1;
                     }
                 }
+                let at = (y * size + x) * 3;
                 for (value, s) in input[at..at + 3].iter_mut().zip(sum) {
+                    // The letterbox's border is black: −1 once scaled.
                     *value = if count == 0 { -1.0 } else { s as f32 / count as f32 / 127.5 - 1.0 };
                 }
             }
