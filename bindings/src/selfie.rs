@@ -38,6 +38,7 @@ enum Guidance {
     MoveCloser,
     MoveBack,
     CenterFace,
+    LookStraight,
     Blurry,
     HoldStill,
     Good,

@@ -17,6 +17,8 @@ pub const MOVE_CLOSER: MessageCode = MessageCode("SELFIE_MOVE_CLOSER");
 pub const MOVE_BACK: MessageCode = MessageCode("SELFIE_MOVE_BACK");
 /// Face off-centre.
 pub const CENTER_FACE: MessageCode = MessageCode("SELFIE_CENTER_FACE");
+/// Head turned or tilted.
+pub const LOOK_STRAIGHT: MessageCode = MessageCode("SELFIE_LOOK_STRAIGHT");
 /// Blurred.
 pub const BLURRY: MessageCode = MessageCode("SELFIE_BLURRY");
 /// Moving.
@@ -55,6 +57,7 @@ pub const ALL: &[MessageCode] = &[
     MOVE_CLOSER,
     MOVE_BACK,
     CENTER_FACE,
+    LOOK_STRAIGHT,
     BLURRY,
     HOLD_STILL,
     GOOD,
@@ -79,6 +82,7 @@ pub fn guidance_code(guidance: Guidance) -> MessageCode {
         Guidance::MoveCloser => MOVE_CLOSER,
         Guidance::MoveBack => MOVE_BACK,
         Guidance::CenterFace => CENTER_FACE,
+        Guidance::LookStraight => LOOK_STRAIGHT,
         Guidance::Blurry => BLURRY,
         Guidance::HoldStill => HOLD_STILL,
         Guidance::Good => GOOD,

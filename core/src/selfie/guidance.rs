@@ -24,6 +24,8 @@ pub enum Guidance {
     MoveBack,
     /// The face is off-centre.
     CenterFace,
+    /// The head is turned or tilted away from the camera (the next engine's face mesh).
+    LookStraight,
     /// The picture is blurred (focus or motion smear).
     Blurry,
     /// The face is moving between frames.

@@ -1,0 +1,246 @@
+//! The next engine's judgement of one frame: faces from BlazeFace, the head's pose and the eyes
+//! from the face mesh, light and sharpness measured on the face resampled to a fixed size, and
+//! from those the one instruction the user sees.
+//!
+//! Everything is geometry on what the models found, not guesses about the picture:
+//! - size and centring from the face box, as fractions of the upright image;
+//! - "look straight" from the mesh's yaw, pitch and roll;
+//! - a box the detector found but the mesh model scores as no face is no face (the two models
+//!   must agree). "Remove what covers your face" is not offered: the mesh model's score stays
+//!   above 0.99 with a flat block over the nose and mouth, or over the eyes (measured on the
+//!   selfie fixture), so these models cannot tell a covered face;
+//! - light and sharpness on the face resampled to 96×96, so the same face gives the same
+//!   numbers at 640×480, 1280×720 or 12 MP, and in a slightly upscaled frame.
+//!
+//! The frame's order of instructions is `guidance`'s: one thing at a time, what the user can act
+//! on first. This engine is not yet the one the selfie session runs (see `super`).
+
+use super::blazeface::{BlazeFace, ModelFace, Range, Rotation};
+use super::face_mesh::{FaceMesh, HeadPose};
+use crate::selfie::frame::Frame;
+use crate::selfie::guidance::Guidance;
+use crate::selfie::luma::Rect;
+use identity_pass_model_interpreter::ModelError;
+
+/// The side of the face patch light and sharpness are measured on.
+const PATCH: usize = 96;
+
+/// Limits that separate good frames from bad ones.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EngineLimits {
+    /// Below this mean luma (0–255) of the face (or the frame, without a face): too dark.
+    pub min_brightness: f32,
+    /// Above this mean luma of the face: too bright.
+    pub max_brightness: f32,
+    /// Face width below this fraction of the upright image's width: move closer.
+    pub min_face_width: f32,
+    /// Face width above this fraction: move back.
+    pub max_face_width: f32,
+    /// Face centre farther than this from the centre (fraction of the width), horizontally.
+    pub max_offset_x: f32,
+    /// The same, vertically (fraction of the height; looser: a selfie holds the face high).
+    pub max_offset_y: f32,
+    /// Yaw beyond this many degrees: look straight.
+    pub max_yaw: f32,
+    /// Pitch beyond this many degrees: look straight. Looser than yaw: the forehead–chin line
+    /// leans about 10° in a frontal face seen from a phone held a little low (measured on the
+    /// fixtures: −10° to −13°).
+    pub max_pitch: f32,
+    /// Roll beyond this many degrees: look straight (head tilted).
+    pub max_tilt: f32,
+    /// Below this face-mesh score, a detected box is not a face.
+    pub min_mesh_presence: f32,
+    /// Below this sharpness of the face patch: blurred (sharp faces measure 0.11–0.19 on the
+    /// fixtures, the blurred one 0.026).
+    pub min_sharpness: f32,
+    /// The face's centre moving more than this fraction of its width between frames: hold still.
+    pub max_motion: f32,
+}
+
+impl Default for EngineLimits {
+    fn default() -> Self {
+        Self {
+            min_brightness: 50.0,
+            max_brightness: 225.0,
+            min_face_width: 0.25,
+            max_face_width: 0.75,
+            max_offset_x: 0.15,
+            max_offset_y: 0.20,
+            max_yaw: 20.0,
+            max_pitch: 28.0,
+            max_tilt: 20.0,
+            min_mesh_presence: 0.5,
+            min_sharpness: 0.07,
+            max_motion: 0.08,
+        }
+    }
+}
+
+/// What the engine saw in one frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    /// Faces, most confident first, in the upright image's pixels.
+    pub faces: Vec<ModelFace>,
+    /// The upright image's width and height.
+    pub image_size: (f32, f32),
+    /// Mean luma (0–255) of the single face's patch, or of the frame.
+    pub brightness: f32,
+    /// Sharpness of the single face's patch (Laplacian variance over pixel variance).
+    pub sharpness: Option<f32>,
+    /// The single face's head pose.
+    pub pose: Option<HeadPose>,
+    /// The single face's eye opening (right, left).
+    pub eyes: Option<(f32, f32)>,
+    /// The face mesh model's score that the single face is a face.
+    pub mesh_presence: Option<f32>,
+    /// The single face's movement since the previous frame, as a fraction of its width.
+    pub motion: Option<f32>,
+    /// The instruction.
+    pub guidance: Guidance,
+}
+
+/// The detector, the mesh and the last face; one per camera session.
+#[derive(Debug)]
+pub struct FaceEngine {
+    detector: BlazeFace,
+    mesh: FaceMesh,
+    limits: EngineLimits,
+    last_face: Option<Rect>,
+}
+
+impl FaceEngine {
+    /// Loads the models.
+    pub fn new(limits: EngineLimits) -> Result<Self, ModelError> {
+        Ok(Self { detector: BlazeFace::new(Range::Full)?, mesh: FaceMesh::new()?, limits, last_face: None })
+    }
+
+    /// Judges one frame (`rotation` turns it upright).
+    pub fn assess(&mut self, frame: &Frame<'_>, rotation: Rotation) -> Assessment {
+        let image_size = rotation.upright_size(frame.width() as f32, frame.height() as f32);
+        let mut faces = self.detector.detect(frame, rotation);
+        if faces.is_empty() {
+            // Nothing at the whole frame's scale: look closer, so a face too far away is told to
+            // come closer rather than that there is none.
+            faces = self.detector.search(frame, rotation);
+        }
+        let single = match faces.as_slice() {
+            [face] => Some(*face),
+            _ => None,
+        };
+        let whole = Rect { x: 0.0, y: 0.0, width: image_size.0, height: image_size.1 };
+        let patch = luma_patch(frame, rotation, single.map_or(whole, |f| f.rect));
+        let brightness = patch.iter().sum::<f32>() / patch.len() as f32;
+        let sharpness = single.and_then(|_| sharpness(&patch));
+        let landmarks = single.map(|face| self.mesh.landmarks(frame, rotation, &face));
+        let motion = match (self.last_face, single) {
+            (Some(last), Some(now)) => {
+                let ((x0, y0), (x1, y1)) = (last.center(), now.rect.center());
+                Some(((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt() / now.rect.width.max(1.0))
+            }
+            _ => None,
+        };
+        self.last_face = single.map(|f| f.rect);
+        let mut assessment = Assessment {
+            faces,
+            image_size,
+            brightness,
+            sharpness,
+            pose: landmarks.as_ref().map(|l| l.head_pose()),
+            eyes: landmarks.as_ref().map(|l| l.eye_openness()),
+            mesh_presence: landmarks.as_ref().map(|l| l.presence),
+            motion,
+            guidance: Guidance::Good,
+        };
+        assessment.guidance = guidance_for(&assessment, &self.limits);
+        assessment
+    }
+}
+
+/// The one instruction, in `guidance`'s order: light, presence, count, size, place, pose,
+/// focus, stillness.
+pub fn guidance_for(seen: &Assessment, limits: &EngineLimits) -> Guidance {
+    if seen.brightness < limits.min_brightness {
+        return Guidance::TooDark;
+    }
+    let face = match seen.faces.as_slice() {
+        [] => return Guidance::NoFace,
+        [face] => face,
+        _ => return Guidance::MultipleFaces,
+    };
+    if seen.mesh_presence.is_some_and(|p| p < limits.min_mesh_presence) {
+        return Guidance::NoFace;
+    }
+    if seen.brightness > limits.max_brightness {
+        return Guidance::TooBright;
+    }
+    let (width, height) = seen.image_size;
+    let share = face.rect.width / width;
+    if share < limits.min_face_width {
+        return Guidance::MoveCloser;
+    }
+    if share > limits.max_face_width {
+        return Guidance::MoveBack;
+    }
+    let (cx, cy) = face.rect.center();
+    if (cx / width - 0.5).abs() > limits.max_offset_x || (cy / height - 0.5).abs() > limits.max_offset_y {
+        return Guidance::CenterFace;
+    }
+    if seen.pose.is_some_and(|p| p.yaw.abs() > limits.max_yaw || p.pitch.abs() > limits.max_pitch || p.roll.abs() > limits.max_tilt) {
+        return Guidance::LookStraight;
+    }
+    if seen.sharpness.is_some_and(|s| s < limits.min_sharpness) {
+        return Guidance::Blurry;
+    }
+    if seen.motion.is_some_and(|m| m > limits.max_motion) {
+        return Guidance::HoldStill;
+    }
+    Guidance::Good
+}
+
+/// `rect` of the upright image as a `PATCH × PATCH` grey image (each pixel the mean of up to
+/// 3×3 samples), values 0–255; outside the image counts as black.
+fn luma_patch(frame: &Frame<'_>, rotation: Rotation, rect: Rect) -> Vec<f32> {
+    let (frame_width, frame_height) = (frame.width() as f32, frame.height() as f32);
+    let (width, height) = rotation.upright_size(frame_width, frame_height);
+    let footprint = rect.width.max(rect.height) / PATCH as f32;
+    let samples = (footprint.ceil() as usize).clamp(1, 3);
+    let mut patch = vec![0.0; PATCH * PATCH];
+    for (at, value) in patch.iter_mut().enumerate() {
+        let (px, py) = ((at % PATCH) as f32, (at / PATCH) as f32);
+        let mut sum = 0.0;
+        for sy in 0..samples {
+            for sx in 0..samples {
+                let u = rect.x + (px + (sx as f32 + 0.5) / samples as f32) * rect.width / PATCH as f32;
+                let v = rect.y + (py + (sy as f32 + 0.5) / samples as f32) * rect.height / PATCH as f32;
+                if u < 0.0 || v < 0.0 || u >= width || v >= height {
+                    continue;
+                }
+                let (fx, fy) = rotation.frame_position(u, v, frame_width, frame_height);
+                let [r, g, b] = frame.rgb_at((fx as u32).min(frame.width() - 1), (fy as u32).min(frame.height() - 1));
+                sum += 0.299 * f32::from(r) + 0.587 * f32::from(g) + 0.114 * f32::from(b);
+            }
+        }
+        *value = sum / (samples * samples) as f32;
+    }
+    patch
+}
+
+/// Variance of the 4-neighbour Laplacian over the variance of the pixels: edges relative to
+/// contrast, so exposure does not change it. `None` for a flat patch.
+fn sharpness(patch: &[f32]) -> Option<f32> {
+    let n = patch.len() as f32;
+    let mean = patch.iter().sum::<f32>() / n;
+    let variance = patch.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / n;
+    if variance < 1.0 {
+        return None;
+    }
+    let at = |x: usize, y: usize| patch[y * PATCH + x];
+    let laplacians: Vec<f32> = (1..PATCH - 1)
+        .flat_map(|y| (1..PATCH - 1).map(move |x| (x, y)))
+        .map(|(x, y)| 4.0 * at(x, y) - at(x - 1, y) - at(x + 1, y) - at(x, y - 1) - at(x, y + 1))
+        .collect();
+    let count = laplacians.len() as f32;
+    let lap_mean = laplacians.iter().sum::<f32>() / count;
+    let lap_variance = laplacians.iter().map(|v| (v - lap_mean).powi(2)).sum::<f32>() / count;
+    Some(lap_variance / variance)
+}

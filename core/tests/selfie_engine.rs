@@ -1,0 +1,159 @@
+//! The next selfie engine's verdicts (BlazeFace, the face mesh, measurements at a fixed scale)
+//! on photographs the tests make from the fixtures: one instruction per picture, each the one a
+//! person holding the phone should get.
+
+#![allow(clippy::print_stdout)] // the verdict table is printed for the closing figures
+
+use identity_pass_core::selfie::Guidance;
+use identity_pass_core::selfie::convert::rgb_to_nv21;
+use identity_pass_core::selfie::face_model::{Assessment, EngineLimits, FaceEngine, Rotation};
+use identity_pass_core::selfie::{Frame, PixelFormat, Plane};
+use image::{Rgb, RgbImage, imageops};
+
+fn fixture(name: &str) -> RgbImage {
+    image::open(format!("{}/tests/fixtures/{name}.jpg", env!("CARGO_MANIFEST_DIR"))).expect("fixture decodes").to_rgb8()
+}
+
+/// `image` as an NV21 camera frame, judged by a fresh engine (no previous frame).
+fn judge(image: &RgbImage, rotation: Rotation) -> Assessment {
+    let (width, height) = image.dimensions();
+    let nv21 = rgb_to_nv21(width, height, image.as_raw()).expect("sizes match");
+    let frame =
+        Frame::new(width, height, PixelFormat::Nv21, &[Plane { data: &nv21, row_stride: width, pixel_stride: 1 }]).expect("valid frame");
+    FaceEngine::new(EngineLimits::default()).expect("the models load").assess(&frame, rotation)
+}
+
+/// The selfie's face (MediaPipe's full-range box in the 640×480 fixture): centre and width.
+const SELFIE_FACE: (f32, f32, f32) = (325.5, 243.5, 221.8);
+
+/// `scene` with the selfie's head (1.6 face widths, soft-edged) pasted so its face is `width`
+/// wide, centred on (`x`, `y`), turned `roll` degrees.
+fn paste_face(scene: &mut RgbImage, x: f32, y: f32, width: f32, roll: f32) {
+    let source = fixture("face_selfie_640x480");
+    let (cx, cy, face) = SELFIE_FACE;
+    let scale = width / face;
+    let half = 0.8 * face;
+    let (sin, cos) = roll.to_radians().sin_cos();
+    let reach = (half * scale * 1.5) as i64;
+    for py in (y as i64 - reach).max(0)..(y as i64 + reach).min(i64::from(scene.height())) {
+        for px in (x as i64 - reach).max(0)..(x as i64 + reach).min(i64::from(scene.width())) {
+            let (dx, dy) = ((px as f32 + 0.5 - x) / scale, (py as f32 + 0.5 - y) / scale);
+            let (sx, sy) = (cos * dx + sin * dy, -sin * dx + cos * dy);
+            let r = (sx * sx + sy * sy).sqrt() / half;
+            let (ux, uy) = ((cx + sx) as i64, (cy + sy) as i64);
+            if r >= 1.0 || ux < 0 || uy < 0 || ux >= 640 || uy >= 480 {
+                continue;
+            }
+            let alpha = ((1.0 - r) / 0.2).min(1.0);
+            let from = source.get_pixel(ux as u32, uy as u32).0;
+            let to = scene.get_pixel_mut(px as u32, py as u32);
+            for (t, f) in to.0.iter_mut().zip(from) {
+                *t = (f32::from(*t) * (1.0 - alpha) + f32::from(f) * alpha).round() as u8;
+            }
+        }
+    }
+}
+
+fn scaled_brightness(image: &RgbImage, factor: f32) -> RgbImage {
+    let mut out = image.clone();
+    for pixel in out.pixels_mut() {
+        *pixel = Rgb(pixel.0.map(|v| (f32::from(v) * factor).round() as u8));
+    }
+    out
+}
+
+/// Every labelled picture: what it is, the picture, its rotation, and the instruction it must get.
+fn verdict_table() -> Vec<(&'static str, RgbImage, Rotation, Guidance)> {
+    let selfie = fixture("face_selfie_640x480");
+    let with_face = |x: f32, y: f32, width: f32, roll: f32| {
+        let mut scene = fixture("no_face_rocket_640x480");
+        paste_face(&mut scene, x, y, width, roll);
+        scene
+    };
+    let mut group = fixture("no_face_rocket_640x480");
+    for (x, y, w) in
+        [(90.0, 130.0, 58.0), (250.0, 120.0, 64.0), (420.0, 130.0, 70.0), (560.0, 150.0, 60.0), (170.0, 330.0, 77.0), (450.0, 340.0, 66.0)]
+    {
+        paste_face(&mut group, x, y, w, 0.0);
+    }
+    // The middle of the selfie blown up to the full frame: the face fills 85% of the width.
+    let too_close = imageops::resize(&imageops::crop_imm(&selfie, 190, 130, 270, 203).to_image(), 640, 480, imageops::FilterType::Triangle);
+    vec![
+        ("the selfie", selfie.clone(), Rotation::Upright, Guidance::Good),
+        ("the selfie from a sideways sensor", imageops::rotate270(&selfie), Rotation::Clockwise90, Guidance::Good),
+        (
+            "the selfie upscaled to 1280×960",
+            imageops::resize(&selfie, 1280, 960, imageops::FilterType::Triangle),
+            Rotation::Upright,
+            Guidance::Good,
+        ),
+        ("a face at 6% of the width", with_face(150.0, 170.0, 38.4, 0.0), Rotation::Upright, Guidance::MoveCloser),
+        ("a face at 12% of the width", with_face(320.0, 240.0, 76.8, 0.0), Rotation::Upright, Guidance::MoveCloser),
+        ("face_far_640x480 (20%)", fixture("face_far_640x480"), Rotation::Upright, Guidance::MoveCloser),
+        ("a face filling 85% of the width", too_close, Rotation::Upright, Guidance::MoveBack),
+        ("a face off to the side", with_face(150.0, 240.0, 200.0, 0.0), Rotation::Upright, Guidance::CenterFace),
+        ("a head tilted 30°", with_face(320.0, 240.0, 200.0, 30.0), Rotation::Upright, Guidance::LookStraight),
+        ("a group of six", group, Rotation::Upright, Guidance::MultipleFaces),
+        ("two_faces_640x480", fixture("two_faces_640x480"), Rotation::Upright, Guidance::MultipleFaces),
+        ("the selfie at 15% brightness", scaled_brightness(&selfie, 0.15), Rotation::Upright, Guidance::TooDark),
+        ("face_dark_640x480", fixture("face_dark_640x480"), Rotation::Upright, Guidance::TooDark),
+        ("face_blurred_640x480", fixture("face_blurred_640x480"), Rotation::Upright, Guidance::Blurry),
+        ("a cat", fixture("no_face_cat_640x480"), Rotation::Upright, Guidance::NoFace),
+        ("coffee", fixture("no_face_coffee_640x480"), Rotation::Upright, Guidance::NoFace),
+        ("a rocket", fixture("no_face_rocket_640x480"), Rotation::Upright, Guidance::NoFace),
+    ]
+}
+
+#[test]
+fn every_picture_gets_the_instruction_a_person_needs() {
+    let mut wrong = Vec::new();
+    println!("{:<36} {:<14} {:<14} {:>6} {:>6} {:>7}", "picture", "expected", "got", "faces", "light", "sharp");
+    for (what, picture, rotation, expected) in verdict_table() {
+        let seen = judge(&picture, rotation);
+        println!(
+            "{what:<36} {:<14} {:<14} {:>6} {:>6.0} {:>7}",
+            format!("{expected:?}"),
+            format!("{:?}", seen.guidance),
+            seen.faces.len(),
+            seen.brightness,
+            seen.sharpness.map_or("-".into(), |s| format!("{s:.3}"))
+        );
+        if seen.guidance != expected {
+            wrong.push(format!("{what}: expected {expected:?}, got {:?} ({seen:?})", seen.guidance));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_same_face_measures_the_same_at_any_resolution() {
+    let selfie = fixture("face_selfie_640x480");
+    let base = judge(&selfie, Rotation::Upright);
+    for (width, height) in [(1280, 960), (960, 720), (480, 360)] {
+        let resized = imageops::resize(&selfie, width, height, imageops::FilterType::Triangle);
+        let seen = judge(&resized, Rotation::Upright);
+        let (a, b) = (base.sharpness.expect("a face"), seen.sharpness.expect("a face"));
+        assert!((a - b).abs() < 0.35 * a, "{width}×{height}: sharpness {b:.3} against {a:.3} at 640×480");
+        assert!((base.brightness - seen.brightness).abs() < 3.0, "{width}×{height}: light {} against {}", seen.brightness, base.brightness);
+        let share = |s: &Assessment| s.faces[0].rect.width / s.image_size.0;
+        assert!((share(&base) - share(&seen)).abs() < 0.02, "{width}×{height}: face share {} against {}", share(&seen), share(&base));
+    }
+}
+
+#[test]
+fn a_face_moving_between_frames_is_told_to_hold_still() {
+    let mut engine = FaceEngine::new(EngineLimits::default()).expect("the models load");
+    let frame_of = |x: f32| {
+        let mut scene = fixture("no_face_rocket_640x480");
+        paste_face(&mut scene, x, 240.0, 200.0, 0.0);
+        rgb_to_nv21(640, 480, scene.as_raw()).expect("sizes match")
+    };
+    let mut verdicts = Vec::new();
+    for x in [320.0, 320.0, 350.0] {
+        let nv21 = frame_of(x);
+        let frame =
+            Frame::new(640, 480, PixelFormat::Nv21, &[Plane { data: &nv21, row_stride: 640, pixel_stride: 1 }]).expect("valid frame");
+        verdicts.push(engine.assess(&frame, Rotation::Upright).guidance);
+    }
+    assert_eq!(verdicts, vec![Guidance::Good, Guidance::Good, Guidance::HoldStill]);
+}
