@@ -6,7 +6,9 @@
 
 use identity_pass_core::selfie::Guidance;
 use identity_pass_core::selfie::convert::rgb_to_nv21;
-use identity_pass_core::selfie::face_model::{Assessment, EngineLimits, FaceEngine, Rotation};
+use identity_pass_core::selfie::face_model::{
+    Action, ActionChallenge, Assessment, ChallengeFailure, ChallengeLimits, ChallengeState, EngineLimits, FaceEngine, Rotation,
+};
 use identity_pass_core::selfie::{Frame, PixelFormat, Plane};
 use image::{Rgb, RgbImage, imageops};
 
@@ -156,4 +158,60 @@ fn a_face_moving_between_frames_is_told_to_hold_still() {
         verdicts.push(engine.assess(&frame, Rotation::Upright).guidance);
     }
     assert_eq!(verdicts, vec![Guidance::Good, Guidance::Good, Guidance::HoldStill]);
+}
+
+/// The selfie as a printed photo in someone's hand: bent about its vertical axis by `bend`
+/// radians (as a cylinder), its face `width` pixels wide, centred at (`x`, 240).
+fn held_photo(bend: f32, width: f32, x: f32) -> RgbImage {
+    let selfie = fixture("face_selfie_640x480");
+    let (cx, cy, face) = SELFIE_FACE;
+    let scale = width / face;
+    let mut scene = fixture("no_face_rocket_640x480");
+    let radius = 300.0; // the photo's half-width, in the selfie's pixels
+    for py in 0..480u32 {
+        for px in 0..640u32 {
+            let (dx, dy) = ((px as f32 - x) / scale, (py as f32 - 240.0) / scale);
+            if dx.abs() >= radius || dy.abs() >= 230.0 {
+                continue;
+            }
+            let angle = (dx / radius).asin() - bend;
+            if angle.abs() >= std::f32::consts::FRAC_PI_2 {
+                continue;
+            }
+            let (sx, sy) = (cx + angle.sin() * radius, cy + dy);
+            if sx >= 0.0 && sy >= 0.0 && sx < 640.0 && sy < 480.0 {
+                scene.put_pixel(px, py, *selfie.get_pixel(sx as u32, sy as u32));
+            }
+        }
+    }
+    scene
+}
+
+#[test]
+fn a_printed_photo_replayed_to_the_camera_fails_every_challenge() {
+    // Six seconds of a photo held up, brought closer, moved and bent back and forth, 400 ms
+    // apart: everything a hand can do to a photo.
+    let mut engine = FaceEngine::new(EngineLimits::default()).expect("the models load");
+    let samples: Vec<_> = (0..16u64)
+        .map(|i| {
+            let t = i as f32;
+            let picture = held_photo(0.5 * (t / 2.0).sin(), 180.0 + 8.0 * t, 320.0 + 20.0 * (t / 3.0).sin());
+            let nv21 = rgb_to_nv21(640, 480, picture.as_raw()).expect("sizes match");
+            let frame =
+                Frame::new(640, 480, PixelFormat::Nv21, &[Plane { data: &nv21, row_stride: 640, pixel_stride: 1 }]).expect("valid frame");
+            engine.assess(&frame, Rotation::Upright).challenge_sample(i * 400)
+        })
+        .collect();
+    let most_turned = samples.iter().map(|s| s.yaw.abs()).fold(0.0, f32::max);
+    let least_open = samples.iter().map(|s| s.eyes).fold(1.0, f32::min);
+    println!("photo replay: most turned {most_turned:.1}°, eyes never below {least_open:.2}");
+    assert!(samples.iter().all(|s| s.faces == 1), "{samples:?}");
+    for random in [[0, 0, 0, 0], [1, 2, 3, 4], [5, 3, 1, 0]] {
+        let actions = Action::sequence_from(random);
+        let mut challenge = ActionChallenge::new(actions.clone(), ChallengeLimits::default());
+        for sample in &samples {
+            challenge.observe(*sample);
+        }
+        assert!(matches!(challenge.state(), ChallengeState::Failed(ChallengeFailure::TimedOut(_))), "{actions:?}: {:?}", challenge.state());
+    }
 }

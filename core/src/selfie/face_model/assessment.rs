@@ -16,6 +16,7 @@
 //! on first. This engine is not yet the one the selfie session runs (see `super`).
 
 use super::blazeface::{BlazeFace, ModelFace, Range, Rotation};
+use super::challenge::ChallengeSample;
 use super::face_mesh::{FaceMesh, HeadPose};
 use crate::selfie::frame::Frame;
 use crate::selfie::guidance::Guidance;
@@ -97,6 +98,19 @@ pub struct Assessment {
     pub motion: Option<f32>,
     /// The instruction.
     pub guidance: Guidance,
+}
+
+impl Assessment {
+    /// What the liveness challenge needs from this frame.
+    pub fn challenge_sample(&self, timestamp_ms: u64) -> ChallengeSample {
+        ChallengeSample {
+            timestamp_ms,
+            faces: self.faces.len(),
+            yaw: self.pose.map_or(0.0, |p| p.yaw),
+            eyes: self.eyes.map_or(0.0, |(right, left)| right.min(left)),
+            face_width: self.faces.first().map_or(0.0, |f| f.rect.width / self.image_size.0.max(1.0)),
+        }
+    }
 }
 
 /// The detector, the mesh and the last face; one per camera session.

@@ -3,16 +3,18 @@
 //! `identity-pass-model-interpreter` crate, which says why it is not a general inference crate).
 //! This module turns camera frames into the models' inputs and their outputs into faces
 //! (`blazeface`) and into the head's pose and the eyes' opening (`face_mesh`), and judges a
-//! frame from them (`assessment`).
+//! frame from them (`assessment`); `challenge` is the liveness challenge a photo cannot pass.
 //!
 //! This is the first part of the next selfie engine (issue 12); the guidance still runs on the
 //! SeetaFace detector (`super::detector`).
 
 mod assessment;
 mod blazeface;
+mod challenge;
 mod face_mesh;
 
 pub use assessment::{Assessment, EngineLimits, FaceEngine, guidance_for};
 pub use blazeface::{BlazeFace, Keypoint, ModelFace, Range, Rotation};
+pub use challenge::{Action, ActionChallenge, ChallengeFailure, ChallengeLimits, ChallengeSample, ChallengeState};
 pub use face_mesh::{FaceMesh, HeadPose, Landmarks};
 pub use identity_pass_model_interpreter::ModelError;
