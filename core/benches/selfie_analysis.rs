@@ -89,14 +89,14 @@ fn python() -> Option<PathBuf> {
 /// `(median ms, faces)` per clip from OpenCV, or why it was skipped.
 fn haar(clips: &[&Clip], rounds: u32) -> Result<Vec<(f64, u32)>, String> {
     let python = python().ok_or("no venv python (see the header of this file for the install command)")?;
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/opencv_haar.py");
-    let output = Command::new(python)
-        .arg(script)
-        .arg(rounds.to_string())
-        .args(clips.iter().map(|c| &c.png))
-        .env("OMP_NUM_THREADS", "1")
-        .output()
-        .map_err(|e| e.to_string())?;
+    let mut command = Command::new(python);
+    command.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/opencv_haar.py")).arg(rounds.to_string()).env("OMP_NUM_THREADS", "1");
+    timings(command, clips)
+}
+
+/// Runs a timing script over the clips' PNGs; it prints `<path> <median ms> <faces>` a line.
+fn timings(mut command: Command, clips: &[&Clip]) -> Result<Vec<(f64, u32)>, String> {
+    let output = command.args(clips.iter().map(|c| &c.png)).output().map_err(|e| e.to_string())?;
     if !output.status.success() {
         return Err(String::from_utf8_lossy(&output.stderr).lines().last().unwrap_or("failed").to_owned());
     }
@@ -134,27 +134,15 @@ fn mediapipe(clips: &[&Clip], rounds: u32, range: Range) -> Result<Vec<(f64, u32
         .map(PathBuf::from)
         .filter(|p| p.exists())
         .ok_or("no MediaPipe venv (run scripts/bench-selfie.sh)")?;
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/mediapipe_faces.py");
-    let output = Command::new("taskset")
+    let mut command = Command::new("taskset");
+    command
         .args(["-c", "0"])
         .arg(python)
-        .arg(script)
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/mediapipe_faces.py"))
         .args((range == Range::Full).then_some("--full-range"))
         .arg("--time")
-        .arg(rounds.to_string())
-        .args(clips.iter().map(|c| &c.png))
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).lines().last().unwrap_or("failed").to_owned());
-    }
-    Ok(String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| {
-            let mut cols = line.split_whitespace().skip(1);
-            Some((cols.next()?.parse().ok()?, cols.next()?.parse().ok()?))
-        })
-        .collect())
+        .arg(rounds.to_string());
+    timings(command, clips)
 }
 
 /// Child process: a 12 MP NV21 frame (4000×3000, nearest-neighbour upscale of the selfie) pushed

@@ -5,78 +5,34 @@
 #![allow(clippy::print_stdout)] // the verdict table is printed for the closing figures
 
 use identity_pass_core::selfie::Guidance;
-use identity_pass_core::selfie::convert::rgb_to_nv21;
 use identity_pass_core::selfie::face_model::{
     Action, ActionChallenge, Assessment, ChallengeFailure, ChallengeLimits, ChallengeState, EngineLimits, FaceEngine, Rotation,
 };
-use identity_pass_core::selfie::{Frame, PixelFormat, Plane};
-use image::{Rgb, RgbImage, imageops};
+use image::{RgbImage, imageops};
 
-fn fixture(name: &str) -> RgbImage {
-    image::open(format!("{}/tests/fixtures/{name}.jpg", env!("CARGO_MANIFEST_DIR"))).expect("fixture decodes").to_rgb8()
-}
+mod pictures;
+use pictures::{SELFIE_FACE, as_nv21_frame, fixture, paste_face, scaled_brightness};
 
 /// `image` as an NV21 camera frame, judged by a fresh engine (no previous frame).
 fn judge(image: &RgbImage, rotation: Rotation) -> Assessment {
-    let (width, height) = image.dimensions();
-    let nv21 = rgb_to_nv21(width, height, image.as_raw()).expect("sizes match");
-    let frame =
-        Frame::new(width, height, PixelFormat::Nv21, &[Plane { data: &nv21, row_stride: width, pixel_stride: 1 }]).expect("valid frame");
-    FaceEngine::new(EngineLimits::default()).expect("the models load").assess(&frame, rotation)
-}
-
-/// The selfie's face (MediaPipe's full-range box in the 640×480 fixture): centre and width.
-const SELFIE_FACE: (f32, f32, f32) = (325.5, 243.5, 221.8);
-
-/// `scene` with the selfie's head (1.6 face widths, soft-edged) pasted so its face is `width`
-/// wide, centred on (`x`, `y`), turned `roll` degrees.
-fn paste_face(scene: &mut RgbImage, x: f32, y: f32, width: f32, roll: f32) {
-    let source = fixture("face_selfie_640x480");
-    let (cx, cy, face) = SELFIE_FACE;
-    let scale = width / face;
-    let half = 0.8 * face;
-    let (sin, cos) = roll.to_radians().sin_cos();
-    let reach = (half * scale * 1.5) as i64;
-    for py in (y as i64 - reach).max(0)..(y as i64 + reach).min(i64::from(scene.height())) {
-        for px in (x as i64 - reach).max(0)..(x as i64 + reach).min(i64::from(scene.width())) {
-            let (dx, dy) = ((px as f32 + 0.5 - x) / scale, (py as f32 + 0.5 - y) / scale);
-            let (sx, sy) = (cos * dx + sin * dy, -sin * dx + cos * dy);
-            let r = (sx * sx + sy * sy).sqrt() / half;
-            let (ux, uy) = ((cx + sx) as i64, (cy + sy) as i64);
-            if r >= 1.0 || ux < 0 || uy < 0 || ux >= 640 || uy >= 480 {
-                continue;
-            }
-            let alpha = ((1.0 - r) / 0.2).min(1.0);
-            let from = source.get_pixel(ux as u32, uy as u32).0;
-            let to = scene.get_pixel_mut(px as u32, py as u32);
-            for (t, f) in to.0.iter_mut().zip(from) {
-                *t = (f32::from(*t) * (1.0 - alpha) + f32::from(f) * alpha).round() as u8;
-            }
-        }
-    }
-}
-
-fn scaled_brightness(image: &RgbImage, factor: f32) -> RgbImage {
-    let mut out = image.clone();
-    for pixel in out.pixels_mut() {
-        *pixel = Rgb(pixel.0.map(|v| (f32::from(v) * factor).round() as u8));
-    }
-    out
+    let mut engine = FaceEngine::new(EngineLimits::default()).expect("the models load");
+    as_nv21_frame(image, |frame| engine.assess(frame, rotation))
 }
 
 /// Every labelled picture: what it is, the picture, its rotation, and the instruction it must get.
 fn verdict_table() -> Vec<(&'static str, RgbImage, Rotation, Guidance)> {
     let selfie = fixture("face_selfie_640x480");
+    let rocket = fixture("no_face_rocket_640x480");
     let with_face = |x: f32, y: f32, width: f32, roll: f32| {
-        let mut scene = fixture("no_face_rocket_640x480");
-        paste_face(&mut scene, x, y, width, roll);
+        let mut scene = rocket.clone();
+        paste_face(&mut scene, &selfie, x, y, width, roll);
         scene
     };
-    let mut group = fixture("no_face_rocket_640x480");
+    let mut group = rocket.clone();
     for (x, y, w) in
         [(90.0, 130.0, 58.0), (250.0, 120.0, 64.0), (420.0, 130.0, 70.0), (560.0, 150.0, 60.0), (170.0, 330.0, 77.0), (450.0, 340.0, 66.0)]
     {
-        paste_face(&mut group, x, y, w, 0.0);
+        paste_face(&mut group, &selfie, x, y, w, 0.0);
     }
     // The middle of the selfie blown up to the full frame: the face fills 85% of the width.
     let too_close = imageops::resize(&imageops::crop_imm(&selfie, 190, 130, 270, 203).to_image(), 640, 480, imageops::FilterType::Triangle);
@@ -145,17 +101,12 @@ fn the_same_face_measures_the_same_at_any_resolution() {
 #[test]
 fn a_face_moving_between_frames_is_told_to_hold_still() {
     let mut engine = FaceEngine::new(EngineLimits::default()).expect("the models load");
-    let frame_of = |x: f32| {
-        let mut scene = fixture("no_face_rocket_640x480");
-        paste_face(&mut scene, x, 240.0, 200.0, 0.0);
-        rgb_to_nv21(640, 480, scene.as_raw()).expect("sizes match")
-    };
+    let (selfie, rocket) = (fixture("face_selfie_640x480"), fixture("no_face_rocket_640x480"));
     let mut verdicts = Vec::new();
     for x in [320.0, 320.0, 350.0] {
-        let nv21 = frame_of(x);
-        let frame =
-            Frame::new(640, 480, PixelFormat::Nv21, &[Plane { data: &nv21, row_stride: 640, pixel_stride: 1 }]).expect("valid frame");
-        verdicts.push(engine.assess(&frame, Rotation::Upright).guidance);
+        let mut scene = rocket.clone();
+        paste_face(&mut scene, &selfie, x, 240.0, 200.0, 0.0);
+        verdicts.push(as_nv21_frame(&scene, |frame| engine.assess(frame, Rotation::Upright).guidance));
     }
     assert_eq!(verdicts, vec![Guidance::Good, Guidance::Good, Guidance::HoldStill]);
 }
@@ -196,10 +147,7 @@ fn a_printed_photo_replayed_to_the_camera_fails_every_challenge() {
         .map(|i| {
             let t = i as f32;
             let picture = held_photo(0.5 * (t / 2.0).sin(), 180.0 + 8.0 * t, 320.0 + 20.0 * (t / 3.0).sin());
-            let nv21 = rgb_to_nv21(640, 480, picture.as_raw()).expect("sizes match");
-            let frame =
-                Frame::new(640, 480, PixelFormat::Nv21, &[Plane { data: &nv21, row_stride: 640, pixel_stride: 1 }]).expect("valid frame");
-            engine.assess(&frame, Rotation::Upright).challenge_sample(i * 400)
+            as_nv21_frame(&picture, |frame| engine.assess(frame, Rotation::Upright).challenge_sample(i * 400))
         })
         .collect();
     let most_turned = samples.iter().map(|s| s.yaw.abs()).fold(0.0, f32::max);
