@@ -18,7 +18,7 @@ use std::time::Instant;
 use identity_pass_core::selfie::analysis::Analyzer;
 use identity_pass_core::selfie::capture::{self, CaptureSettings};
 use identity_pass_core::selfie::convert::rgb_to_nv21;
-use identity_pass_core::selfie::face_model::{BlazeFace, Range, Rotation};
+use identity_pass_core::selfie::face_model::{BlazeFace, EngineLimits, FaceEngine, Range, Rotation};
 use identity_pass_core::selfie::{Frame, PixelFormat, Plane, SelfieConfig, SelfieSession};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
@@ -233,6 +233,24 @@ fn main() {
             format!("full, searched, {}", clip.name),
             format!("{:.2} ms ({faces} face)", median(times)),
             "(no such mode)"
+        );
+    }
+    for clip in [&vga, &hd] {
+        let frame = frame(clip);
+        let mut engine = FaceEngine::new(EngineLimits::default()).unwrap();
+        let guidance = engine.assess(&frame, Rotation::Upright).guidance;
+        let times: Vec<f64> = (0..30)
+            .map(|_| {
+                let start = Instant::now();
+                engine.assess(&frame, Rotation::Upright);
+                start.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        println!(
+            "{:<24} {:>24} {:>34}",
+            format!("judgement, {}", clip.name),
+            format!("{:.2} ms ({guidance:?})", median(times)),
+            "(detector + mesh + face patch)"
         );
     }
     println!(
