@@ -3,7 +3,7 @@
 
 use crate::ModelError;
 use crate::graph::{Activation, Graph, Op, Padding, Window};
-use crate::kernels::{self, Hwc};
+use crate::kernels::{self, Finish, Hwc};
 
 /// One operator with its weights laid out for its kernel and its shapes resolved.
 #[derive(Debug)]
@@ -16,6 +16,8 @@ enum Step {
         bias: Vec<f32>,
         window: Window,
         activation: Activation,
+        /// A tensor of the output's shape added before the activation (a folded `ADD`).
+        residual: Option<usize>,
     },
     Depthwise {
         input: usize,
@@ -82,8 +84,8 @@ impl Step {
     /// The tensors this step reads.
     fn inputs(&self) -> Vec<usize> {
         match self {
-            Step::Conv { input, .. }
-            | Step::Depthwise { input, .. }
+            Step::Conv { input, residual, .. } => std::iter::once(*input).chain(*residual).collect(),
+            Step::Depthwise { input, .. }
             | Step::MaxPool { input, .. }
             | Step::Relu { input, .. }
             | Step::Prelu { input, .. }
@@ -124,7 +126,10 @@ pub struct Interpreter {
     outputs: Vec<usize>,
 }
 
-/// Two passes over the data saved where a step can do another's work on the way:
+/// Passes over the data saved where a step can do another's work on the way:
+/// - an `ADD` right after a convolution, of its output and another tensor (a residual
+///   connection), becomes part of the convolution: it adds the other tensor as it stores each
+///   value (all 16 of the short-range detector's, 16 of the full-range's 19);
 /// - a `Relu` right after a convolution or a sum that has no activation of its own becomes that
 ///   step's activation, writing straight into the `Relu`'s output (17 steps of the short-range
 ///   detector);
@@ -156,6 +161,44 @@ fn fuse(steps: Vec<Step>, shapes: &[Vec<usize>], outputs: &[usize]) -> Vec<Step>
                 {
                     *to = output;
                     *activation = Activation::Relu;
+                    continue;
+                }
+            }
+            Step::Add { a, b, output, activation } => {
+                let (a, b, output, activation_after) = (*a, *b, *output, *activation);
+                // The convolution is the last step, or the one before a step that makes the other
+                // term (the short-range detector pads the residual's channels between them):
+                // that step then runs first, so the term exists when the convolution adds it.
+                let between = match fused.last() {
+                    Some(Step::Conv { .. }) => None,
+                    Some(last) if fused.len() >= 2 && (last.output() == a || last.output() == b) => fused.pop(),
+                    _ => None,
+                };
+                let mut folded = false;
+                if let Some(Step::Conv { output: to, activation: activation @ Activation::Linear, residual: residual @ None, .. }) =
+                    fused.last_mut()
+                {
+                    let summed = *to;
+                    let other = if summed == a { b } else { a };
+                    let fusable = (summed == a || summed == b)
+                        && other != summed
+                        && private(summed)
+                        && shapes.get(summed) == shapes.get(output)
+                        && shapes.get(other) == shapes.get(output)
+                        && between.as_ref().is_none_or(|step| step.output() == other && !step.inputs().contains(&summed));
+                    if fusable {
+                        *to = output;
+                        *activation = activation_after;
+                        *residual = Some(other);
+                        folded = true;
+                    }
+                }
+                if let Some(between) = between {
+                    // Back where it was, or before the convolution that now reads it.
+                    let at = if folded { fused.len() - 1 } else { fused.len() };
+                    fused.insert(at, between);
+                }
+                if folded {
                     continue;
                 }
             }
@@ -240,7 +283,16 @@ impl Interpreter {
                     let bias = constant(*bias)?;
                     ensure(bias.len() == o.channels, || "conv bias size".into())?;
                     let filter = kernels::pack_filter(&weights, o.channels, window.height * window.width * i.channels);
-                    Step::Conv { input: *input, output: *output, shapes: [i, o], filter, bias, window: *window, activation: *activation }
+                    Step::Conv {
+                        input: *input,
+                        output: *output,
+                        shapes: [i, o],
+                        filter,
+                        bias,
+                        window: *window,
+                        activation: *activation,
+                        residual: None,
+                    }
                 }
                 Op::Depthwise { input, filter, bias, output, window, activation } => {
                     let (i, o) = (hwc(shape(*input))?, hwc(shape(*output))?);
@@ -369,8 +421,9 @@ impl Interpreter {
             let mut out = std::mem::take(&mut self.values[output]);
             let values = &self.values;
             match step {
-                Step::Conv { input, shapes: [i, o], filter, bias, window, activation, .. } => {
-                    kernels::conv(&values[*input], *i, filter, bias, &mut out, *o, window, *activation);
+                Step::Conv { input, shapes: [i, o], filter, bias, window, activation, residual, .. } => {
+                    let finish = Finish { activation: *activation, residual: residual.map(|r| values[r].as_slice()) };
+                    kernels::conv(&values[*input], *i, filter, bias, &mut out, *o, window, finish);
                 }
                 Step::Depthwise { input, shapes: [i, o], filter, bias, window, activation, .. } => {
                     kernels::depthwise(&values[*input], *i, filter, bias, &mut out, *o, window, *activation);
@@ -434,8 +487,11 @@ mod tests {
         let mut plain = Interpreter::build(parse(), false).expect("loads");
         let relus = parse().ops.iter().filter(|op| matches!(op, crate::graph::Op::Relu { .. })).count();
         assert_eq!(relus, 17);
-        // The short-range model's PADs are along the channels, which are not folded.
-        assert_eq!(fused.steps.len() + relus, plain.steps.len(), "every relu is fused");
+        let adds = plain.steps.iter().filter(|s| matches!(s, Step::Add { .. })).count();
+        assert_eq!(adds, 16);
+        // Every relu and every residual sum is folded (the PADs here are along the channels,
+        // which are not).
+        assert_eq!(fused.steps.len() + relus + adds, plain.steps.len(), "every relu and add is fused");
         assert_same_outputs(&mut fused, &mut plain);
     }
 
@@ -447,6 +503,9 @@ mod tests {
         let pads = plain.steps.iter().filter(|s| matches!(s, Step::Pad { .. })).count();
         let left = fused.steps.iter().filter(|s| matches!(s, Step::Pad { .. })).count();
         assert_eq!((pads, left), (43, 0), "every pad of the full-range model is folded");
+        let sums = |i: &Interpreter| i.steps.iter().filter(|s| matches!(s, Step::Add { .. })).count();
+        // Three of its sums do not come right after the convolution that makes one of their terms.
+        assert_eq!((sums(&plain), sums(&fused)), (19, 3), "16 of the full-range model's 19 sums are folded");
         assert_same_outputs(&mut fused, &mut plain);
     }
 

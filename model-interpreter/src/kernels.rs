@@ -120,15 +120,43 @@ pub(super) fn pack_filter(weights: &[f32], co: usize, depth: usize) -> Vec<f32> 
     packed
 }
 
+/// What becomes of a convolution's sums: a residual tensor added (an `ADD` folded into the
+/// convolution before it, see `interpreter::fuse`), then the activation.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Finish<'a> {
+    pub(super) activation: Activation,
+    /// Values of the output's shape, added value by value.
+    pub(super) residual: Option<&'a [f32]>,
+}
+
+impl Finish<'_> {
+    /// Only the activation.
+    #[cfg(test)]
+    pub(super) fn activation(activation: Activation) -> Self {
+        Self { activation, residual: None }
+    }
+
+    /// Output value `at` from its sum.
+    #[inline(always)]
+    fn apply(&self, at: usize, sum: f32) -> f32 {
+        activated(self.residual.map_or(sum, |r| sum + r[at]), self.activation)
+    }
+
+    /// The same for the output values `from..from + len`, renumbered from 0.
+    fn part(&self, from: usize, len: usize) -> Self {
+        Self { activation: self.activation, residual: self.residual.map(|r| &r[from..from + len]) }
+    }
+}
+
 /// A 1×1 convolution with stride 1 (most of the work in these models): a matrix product of the
 /// pixels by the filter (packed by [`pack_filter`]), `PIXELS` pixels × `LANES` channels at a time,
 /// with the widest multiply-add this processor has (see `simd`).
-fn pointwise(input: &[f32], depth: usize, filter: &[f32], bias: &[f32], out: &mut [f32], co: usize, activation: Activation) {
+fn pointwise(input: &[f32], depth: usize, filter: &[f32], bias: &[f32], out: &mut [f32], co: usize, finish: Finish<'_>) {
     #[cfg(target_arch = "x86_64")]
     if crate::simd::has_avx2_fma() {
-        return crate::simd::pointwise_avx2_fma(input, depth, filter, bias, out, co, activation);
+        return crate::simd::pointwise_avx2_fma(input, depth, filter, bias, out, co, finish);
     }
-    pointwise_with::<Native>(input, depth, filter, bias, out, co, activation);
+    pointwise_with::<Native>(input, depth, filter, bias, out, co, finish);
 }
 
 /// [`pointwise`] with multiply-adds done by `M`; inlined into each caller, so each caller's
@@ -141,16 +169,16 @@ pub(super) fn pointwise_with<M: MultiplyAdd>(
     bias: &[f32],
     out: &mut [f32],
     co: usize,
-    activation: Activation,
+    finish: Finish<'_>,
 ) {
     let pixels = out.len() / co;
     let mut first = 0;
     while first + PIXELS <= pixels {
-        pointwise_block::<M, PIXELS>(input, depth, filter, bias, out, co, first, activation);
+        pointwise_block::<M, PIXELS>(input, depth, filter, bias, out, co, first, finish);
         first += PIXELS;
     }
     for pixel in first..pixels {
-        pointwise_block::<M, 1>(input, depth, filter, bias, out, co, pixel, activation);
+        pointwise_block::<M, 1>(input, depth, filter, bias, out, co, pixel, finish);
     }
 }
 
@@ -164,7 +192,7 @@ fn pointwise_block<M: MultiplyAdd, const P: usize>(
     out: &mut [f32],
     co: usize,
     first: usize,
-    activation: Activation,
+    finish: Finish<'_>,
 ) {
     let pixels: [&[f32]; P] = std::array::from_fn(|q| &input[(first + q) * depth..][..depth]);
     let blocks = co / LANES;
@@ -182,8 +210,8 @@ fn pointwise_block<M: MultiplyAdd, const P: usize>(
         }
         for (q, sum) in sums.iter().enumerate() {
             let at = (first + q) * co + c0;
-            for (o, s) in out[at..at + LANES].iter_mut().zip(sum) {
-                *o = activated(*s, activation);
+            for (j, (o, s)) in out[at..at + LANES].iter_mut().zip(sum).enumerate() {
+                *o = finish.apply(at + j, *s);
             }
         }
     }
@@ -191,7 +219,7 @@ fn pointwise_block<M: MultiplyAdd, const P: usize>(
     for (c, weights) in (blocks * LANES..co).zip(remainder.chunks_exact(depth)) {
         for (q, pixel) in pixels.iter().enumerate() {
             let sum = pixel.iter().zip(weights).fold(bias[c], |sum, (x, w)| M::multiply_add(*x, *w, sum));
-            out[(first + q) * co + c] = activated(sum, activation);
+            out[(first + q) * co + c] = finish.apply((first + q) * co + c, sum);
         }
     }
 }
@@ -218,11 +246,11 @@ pub(super) fn conv(
     out: &mut [f32],
     out_shape: Hwc,
     window: &Window,
-    activation: Activation,
+    finish: Finish<'_>,
 ) {
     let (ci, co) = (shape.channels, out_shape.channels);
     if window.height == 1 && window.width == 1 && window.stride_h == 1 && window.stride_w == 1 {
-        return pointwise(input, ci, filter, bias, out, co, activation);
+        return pointwise(input, ci, filter, bias, out, co, finish);
     }
     let (pad_top, pad_left) = leading_pad(window, shape, out_shape);
     let patch_len = window.height * window.width * ci;
@@ -241,7 +269,8 @@ pub(super) fn conv(
                 }
             }
         }
-        pointwise(&patches, patch_len, filter, bias, out_row, co, activation);
+        let row_len = out_row.len();
+        pointwise(&patches, patch_len, filter, bias, out_row, co, finish.part(oy * row_len, row_len));
     }
 }
 
@@ -453,9 +482,9 @@ mod tests {
         let filter = pack_filter(&[1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, -1.0], 2, 4);
         let window = Window { height: 2, width: 2, stride_h: 1, stride_w: 1, padding: Padding::Valid };
         let mut out = vec![0.0; 8];
-        conv(&input, shape, &filter, &[0.5, 0.0], &mut out, out_shape, &window, Activation::Linear);
+        conv(&input, shape, &filter, &[0.5, 0.0], &mut out, out_shape, &window, Finish::activation(Activation::Linear));
         assert_eq!(out, vec![12.5, -4.0, 16.5, -4.0, 24.5, -4.0, 28.5, -4.0]);
-        conv(&input, shape, &filter, &[0.5, 0.0], &mut out, out_shape, &window, Activation::Relu);
+        conv(&input, shape, &filter, &[0.5, 0.0], &mut out, out_shape, &window, Finish::activation(Activation::Relu));
         assert_eq!(out, vec![12.5, 0.0, 16.5, 0.0, 24.5, 0.0, 28.5, 0.0]);
     }
 
@@ -601,7 +630,16 @@ mod tests {
             let filter = values(co * k * k * ci, 200 + n as u32);
             let out_shape = Hwc { height: out_h, width: out_w, channels: co };
             let mut out = vec![0.0; out_h * out_w * co];
-            conv(&input, shape, &pack_filter(&filter, co, k * k * ci), &bias, &mut out, out_shape, &window, Activation::Linear);
+            conv(
+                &input,
+                shape,
+                &pack_filter(&filter, co, k * k * ci),
+                &bias,
+                &mut out,
+                out_shape,
+                &window,
+                Finish::activation(Activation::Linear),
+            );
             assert_close(&out, &reference_conv(&input, shape, &filter, &bias, out_shape, &window, false), &format!("conv case {n}"));
 
             let dw_shape = Hwc { height: out_h, width: out_w, channels: ci };

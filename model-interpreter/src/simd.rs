@@ -10,7 +10,7 @@
 #![allow(unsafe_code)]
 
 use crate::graph::{Activation, Window};
-use crate::kernels::{self, Fused, Hwc};
+use crate::kernels::{self, Finish, Fused, Hwc};
 
 /// Whether this processor has AVX2 and FMA (the answer is cached by the standard library).
 pub(crate) fn has_avx2_fma() -> bool {
@@ -25,15 +25,15 @@ pub(crate) fn pointwise_avx2_fma(
     bias: &[f32],
     out: &mut [f32],
     co: usize,
-    activation: Activation,
+    finish: Finish<'_>,
 ) {
     #[target_feature(enable = "avx2,fma")]
-    fn compiled(input: &[f32], depth: usize, filter: &[f32], bias: &[f32], out: &mut [f32], co: usize, activation: Activation) {
-        kernels::pointwise_with::<Fused>(input, depth, filter, bias, out, co, activation);
+    fn compiled(input: &[f32], depth: usize, filter: &[f32], bias: &[f32], out: &mut [f32], co: usize, finish: Finish<'_>) {
+        kernels::pointwise_with::<Fused>(input, depth, filter, bias, out, co, finish);
     }
     debug_assert!(has_avx2_fma());
     // SAFETY: the caller checked `has_avx2_fma()`, so the processor runs AVX2 and FMA code.
-    unsafe { compiled(input, depth, filter, bias, out, co, activation) }
+    unsafe { compiled(input, depth, filter, bias, out, co, finish) }
 }
 
 /// `kernels::depthwise` for AVX2 with FMA; only after [`has_avx2_fma`].
