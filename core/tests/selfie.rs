@@ -251,7 +251,10 @@ fn run_liveness(zooms: &[f32]) -> (Option<LivenessState>, SelfieSession) {
 
 #[test]
 fn a_smooth_approach_passes_the_liveness_challenge() {
-    let zooms: Vec<f32> = (0..10).map(|i| 1.0 + 0.06 * i as f32).collect();
+    // 6% closer a frame for 12 frames (1.66 times): the challenge compares medians (the first
+    // three frames', the last five's), which trail the face by a frame or two, and the face
+    // engine's box grows with the face to within 3% (rustface's jumped by pyramid steps).
+    let zooms: Vec<f32> = (0..12).map(|i| 1.0 + 0.06 * i as f32).collect();
     let (state, mut session) = run_liveness(&zooms);
     assert!(matches!(state, Some(LivenessState::Passed { growth, .. }) if growth >= 1.35), "{state:?}");
     let outcome = session.take_liveness_outcome().expect("an outcome");
@@ -282,21 +285,21 @@ fn pulling_back_fails_the_liveness_challenge() {
 }
 
 /// What the service does with the uploaded frames (`reference-service` `domain::liveness_check`):
-/// each JPEG decoded as it comes, one fresh analyser over all of them in order, the core's
+/// each JPEG decoded as it comes, one fresh face engine over all of them in order, the core's
 /// challenge with its default settings. `"passed"`, or the failure's code, `INCOMPLETE` when
 /// the frames end first, `NO_FACE` when none had a face.
 fn judged_as_the_service_does(frames: &[identity_pass_core::selfie::CapturedSelfie]) -> &'static str {
-    use identity_pass_core::selfie::analysis::Analyzer;
+    use identity_pass_core::selfie::face_model::{EngineLimits, FaceEngine, Rotation};
     use identity_pass_core::selfie::liveness::{LivenessSettings, MoveCloserChallenge};
-    let mut analyzer = Analyzer::default();
+    let mut engine = FaceEngine::new(EngineLimits::default()).expect("the vendored models load");
     let mut challenge = MoveCloserChallenge::new(LivenessSettings::default());
     for uploaded in frames {
         let rgb = image::load_from_memory_with_format(uploaded.expose_jpeg(), image::ImageFormat::Jpeg).expect("a JPEG").to_rgb8();
         let (width, height) = rgb.dimensions();
         let frame = Frame::new(width, height, PixelFormat::Rgb, &[Plane { data: rgb.as_raw(), row_stride: width * 3, pixel_stride: 3 }])
             .expect("valid frame");
-        let analysis = analyzer.analyze(&frame).expect("analysed");
-        match challenge.observe(uploaded.captured_at_ms(), &analysis.faces) {
+        let faces = engine.assess(&frame, Rotation::Upright).face_boxes();
+        match challenge.observe(uploaded.captured_at_ms(), &faces) {
             LivenessState::Passed { .. } => return "passed",
             LivenessState::Failed { reason } => return reason.code(),
             LivenessState::WaitingForFace | LivenessState::InProgress { .. } => {}

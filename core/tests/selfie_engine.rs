@@ -98,6 +98,40 @@ fn the_same_face_measures_the_same_at_any_resolution() {
     }
 }
 
+/// A camera on a still face: the first frame looks at the whole picture, the next nine only near
+/// the face (one small model run), the tenth at the whole picture again; the face keeps its size
+/// and place to within 1% throughout, whichever model measured it. A second person who steps in
+/// is seen by the next whole-picture look at the latest.
+#[test]
+fn a_still_face_is_tracked_at_one_size_and_a_newcomer_is_seen_at_the_recheck() {
+    use identity_pass_core::selfie::face_model::FacePass;
+    let mut engine = FaceEngine::new(EngineLimits::default()).expect("the models load");
+    let (selfie, rocket) = (fixture("face_selfie_640x480"), fixture("no_face_rocket_640x480"));
+    let mut alone = rocket.clone();
+    paste_face(&mut alone, &selfie, 260.0, 240.0, 200.0, 0.0);
+    let seen: Vec<Assessment> = (0..12).map(|_| as_nv21_frame(&alone, |frame| engine.assess(frame, Rotation::Upright))).collect();
+    let passes: Vec<FacePass> = seen.iter().map(|a| a.pass).collect();
+    let mut expected = vec![FacePass::WholeFrame];
+    expected.extend([FacePass::Tracked; 9]);
+    expected.extend([FacePass::WholeFrame, FacePass::Tracked]);
+    assert_eq!(passes, expected);
+    let first = seen[0].face_boxes()[0];
+    for (i, assessment) in seen.iter().enumerate() {
+        assert_eq!(assessment.guidance, Guidance::Good, "frame {i}");
+        let face = assessment.face_boxes()[0];
+        for (a, b) in [(first.left, face.left), (first.top, face.top), (first.width, face.width), (first.height, face.height)] {
+            assert!((a - b).abs() < 0.01, "frame {i}: {face:?} against the first frame's {first:?}");
+        }
+    }
+    let mut crowded = alone.clone();
+    paste_face(&mut crowded, &selfie, 545.0, 240.0, 150.0, 0.0);
+    let verdicts: Vec<(FacePass, Guidance)> =
+        (0..10).map(|_| as_nv21_frame(&crowded, |frame| engine.assess(frame, Rotation::Upright))).map(|a| (a.pass, a.guidance)).collect();
+    let recheck = verdicts.iter().position(|(pass, _)| *pass == FacePass::WholeFrame).expect("a recheck within ten frames");
+    assert!(verdicts[..recheck].iter().all(|(pass, _)| *pass == FacePass::Tracked), "{verdicts:?}");
+    assert_eq!(verdicts[recheck].1, Guidance::MultipleFaces, "{verdicts:?}");
+}
+
 #[test]
 fn a_face_moving_between_frames_is_told_to_hold_still() {
     let mut engine = FaceEngine::new(EngineLimits::default()).expect("the models load");

@@ -1,14 +1,14 @@
 //! Frame intake as the shells call it (`Frame::new` with the planes they hand over: NV21,
 //! YUV_420_888 with any row and pixel strides, BGRA, RGB; any width, height and length), then
 //! the readers behind it. A bad frame is a typed error; a frame accepted is read without
-//! panicking, its luma has exactly width×height samples, and its evidence JPEG decodes back to
-//! the size it claims.
+//! panicking, turned upright in any of the four rotations it has exactly height×width (or
+//! width×height) pixels, and its evidence JPEG decodes back to the size it claims.
 #![no_main]
 
 use identity_pass_core::selfie::capture::evidence_frame;
-use identity_pass_core::selfie::luma::LumaImage;
+use identity_pass_core::selfie::rotation::UprightCopy;
 use identity_pass_core::selfie::still::decode_jpeg;
-use identity_pass_core::selfie::{Frame, PixelFormat, Plane};
+use identity_pass_core::selfie::{Frame, PixelFormat, Plane, Rotation};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 
@@ -58,12 +58,11 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
     let Ok(frame) = Frame::new(width, height, format, &planes) else { return Ok(()) };
     assert_eq!((frame.width(), frame.height(), frame.format()), (width, height, format));
 
-    let full = LumaImage::downscaled_from(&frame, 1);
-    assert_eq!(full.pixels().len(), width as usize * height as usize, "luma of {width}x{height} {format:?}");
-    let factor = u.int_in_range(1..=9)?;
-    let small = LumaImage::downscaled_from(&frame, factor);
-    assert_eq!((small.width(), small.height()), ((width / factor).max(1), (height / factor).max(1)));
-    assert_eq!(small.pixels().len(), small.width() as usize * small.height() as usize);
+    let rotation = *u.choose(&[Rotation::Upright, Rotation::Clockwise90, Rotation::HalfTurn, Rotation::Clockwise270])?;
+    let upright = UprightCopy::of(&frame, rotation);
+    let turned = upright.frame().expect("an upright copy is a valid frame");
+    let expected = if matches!(rotation, Rotation::Clockwise90 | Rotation::Clockwise270) { (height, width) } else { (width, height) };
+    assert_eq!((turned.width(), turned.height()), expected, "{width}x{height} {format:?} turned {rotation:?}");
 
     if let Ok(evidence) = evidence_frame(&frame, 1) {
         let (w, h) = (evidence.width(), evidence.height());

@@ -9,9 +9,10 @@
 //! A document photo is accepted when it is landscape with the proportions of an ID card or a
 //! passport data page (ID-1 is 85.6 × 54 mm, ratio 1.59; the passport page 1.42), and shows
 //! exactly one face whose width is that of a printed portrait: a selfie sent as the document
-//! shows a face far wider than a card's portrait. Faces are found with the core's detector.
+//! shows a face far wider than a card's portrait. Faces are found with the core's face engine.
 
-use identity_pass_core::selfie::analysis::{Analyzer, FaceBox};
+use identity_pass_core::selfie::FaceBox;
+use identity_pass_core::selfie::face_model::{EngineLimits, FaceEngine, Rotation};
 use identity_pass_core::selfie::still::decode_jpeg;
 
 /// What the user typed and uploaded on the page.
@@ -93,12 +94,14 @@ const MIN_SIDE: u32 = 240;
 const MAX_SIDE: u32 = 4096;
 /// Document proportions accepted (passport page 1.42 to ID-1 1.59, with room for framing).
 const DOCUMENT_RATIO: std::ops::RangeInclusive<f32> = 1.30..=1.80;
-/// A card's portrait is about a third of its width and the face inside it two thirds of that;
-/// a face wider than this is a selfie held up as the document (a phone selfie's face is
-/// 30–50% of the frame).
+/// A card's portrait is about a third of its width and the face inside it two thirds of that
+/// (the fixture card's face measures 0.20 of the card); a face wider than this is a selfie held
+/// up as the document (a phone selfie's face is 30–50% of the frame; the fixture's 0.35).
 const MAX_PORTRAIT_FACE_WIDTH: f32 = 0.28;
-/// A selfie's face must be at least this wide to be compared with anything.
-const MIN_SELFIE_FACE_WIDTH: f32 = 0.20;
+/// A selfie's face must be at least this wide to be compared with anything: the width under
+/// which the app itself says "move closer" (`EngineLimits::default().min_face_width`), so any
+/// selfie the app captured passes, and a card's portrait sent as the selfie does not.
+const MIN_SELFIE_FACE_WIDTH: f32 = 0.25;
 
 /// Checks what the user typed.
 pub fn check_input(submission: &Submission<'_>) -> Result<(), InputProblem> {
@@ -149,8 +152,9 @@ fn check_images(submission: &Submission<'_>) -> Result<(), RejectReason> {
 /// The faces in a JPEG and its size, or `None` when it is not a JPEG of a sensible size.
 fn faces_in(jpeg: &[u8]) -> Option<(Vec<FaceBox>, u32, u32)> {
     let still = decode_jpeg(jpeg, MIN_SIDE..=MAX_SIDE).ok()?;
-    let analysis = Analyzer::default().analyze(&still.frame().ok()?).ok()?;
-    Some((analysis.faces, still.width(), still.height()))
+    let mut engine = FaceEngine::new(EngineLimits::default()).ok()?;
+    let faces = engine.assess(&still.frame().ok()?, Rotation::Upright).face_boxes();
+    Some((faces, still.width(), still.height()))
 }
 
 #[cfg(test)]
@@ -164,6 +168,11 @@ mod tests {
 
     fn submission<'a>(document: &'a [u8], selfie: &'a [u8]) -> Submission<'a> {
         Submission { phone_number: "+14255550123", terms_accepted: true, document_jpeg: document, selfie_jpeg: selfie }
+    }
+
+    #[test]
+    fn the_selfie_limit_is_the_apps_own() {
+        assert_eq!(MIN_SELFIE_FACE_WIDTH, EngineLimits::default().min_face_width);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
 use thiserror::Error;
 use zeroize::Zeroizing;
 
-use super::analysis::FaceBox;
+use super::face_box::FaceBox;
 use super::frame::Frame;
 use crate::secret::REDACTED;
 
@@ -176,9 +176,10 @@ fn encode(rgb: &[u8], width: u32, height: u32, quality: u8, capacity: usize) -> 
     Ok(out)
 }
 
-/// Width the liveness evidence is reduced towards: the analyser's working width, so the
-/// service, analysing an evidence frame as it comes, works on the image the phone analysed.
-pub const EVIDENCE_WIDTH: u32 = super::analysis::WORKING_WIDTH;
+/// Width the liveness evidence is reduced towards: a face a quarter of the width is still 80 px,
+/// which the face models read as well as a full frame (their inputs are 128 and 192 px), and a
+/// frame is 15–30 KB on the wire.
+pub const EVIDENCE_WIDTH: u32 = 320;
 /// Shortest side an evidence frame keeps (the service refuses frames with a side under 160 px).
 pub const EVIDENCE_MIN_SIDE: u32 = 160;
 /// Longest side an evidence frame may have (the service refuses frames with a side over 1280 px).
@@ -192,7 +193,7 @@ const EVIDENCE_QUALITY: u8 = 80;
 /// frames, an even 4×4 grid of it above, so a 12 MP frame costs what a 1280-px one does.
 const EVIDENCE_SAMPLES: u32 = 4;
 
-/// The integer reduction factor of an evidence frame: the analyser's (`width / 320`), made
+/// The integer reduction factor of an evidence frame (`width / 320`), made
 /// smaller when it would bring a side under [`EVIDENCE_MIN_SIDE`] (very wide frames) and larger
 /// when a side would stay over [`EVIDENCE_MAX_SIDE`] (very tall ones).
 fn evidence_factor(width: u32, height: u32) -> u32 {

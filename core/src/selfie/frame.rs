@@ -97,6 +97,13 @@ pub enum FrameError {
         /// The previous accepted frame's timestamp, if any.
         previous_ms: Option<u64>,
     },
+    /// The shell's rotation is not a quarter turn (CameraX and AVFoundation give 0, 90, 180 or
+    /// 270).
+    #[error("rotation {degrees} degrees is not a quarter turn")]
+    BadRotation {
+        /// The degrees given.
+        degrees: u32,
+    },
 }
 
 impl FrameError {
@@ -109,6 +116,7 @@ impl FrameError {
             FrameError::ShortBuffer { .. } => "FRAME_SHORT_BUFFER",
             FrameError::TimestampNotIncreasing { .. } => "FRAME_TIMESTAMP_NOT_INCREASING",
             FrameError::TimestampImplausible { .. } => "FRAME_TIMESTAMP_IMPLAUSIBLE",
+            FrameError::BadRotation { .. } => "FRAME_BAD_ROTATION",
         }
     }
 }
@@ -191,40 +199,6 @@ impl<'a> Frame<'a> {
     /// The layout.
     pub fn format(&self) -> PixelFormat {
         self.format
-    }
-
-    /// Adds the luma of row `y`, pixels `x0..x0 + acc.len() * step`, into `acc`: pixel
-    /// `x0 + i·step + k` (k < step) goes to `acc[i]`. The caller keeps the span inside the frame.
-    pub(crate) fn accumulate_luma_row(&self, y: u32, x0: u32, step: u32, acc: &mut [u32]) {
-        let plane = &self.planes[0];
-        let row_start = y as usize * plane.row_stride as usize;
-        let px = plane.pixel_stride as usize;
-        let span = acc.len() * step as usize;
-        let Some(row) = plane.data.get(row_start + x0 as usize * px..) else { return };
-        match self.format {
-            PixelFormat::Nv21 | PixelFormat::Yuv420 if px == 1 => {
-                for (sum, chunk) in acc.iter_mut().zip(row[..span.min(row.len())].chunks_exact(step as usize)) {
-                    *sum += chunk.iter().map(|&v| u32::from(v)).sum::<u32>();
-                }
-            }
-            PixelFormat::Nv21 | PixelFormat::Yuv420 => {
-                for (i, sum) in acc.iter_mut().enumerate() {
-                    for k in 0..step as usize {
-                        *sum += u32::from(row.get((i * step as usize + k) * px).copied().unwrap_or(0));
-                    }
-                }
-            }
-            PixelFormat::Bgra | PixelFormat::Rgb => {
-                let (r, b) = if self.format == PixelFormat::Bgra { (2, 0) } else { (0, 2) };
-                let bytes = &row[..(span * px).min(row.len())];
-                for (sum, chunk) in acc.iter_mut().zip(bytes.chunks_exact(step as usize * px)) {
-                    for p in chunk.chunks_exact(px) {
-                        // BT.601 luma in 8.8 fixed point, as the camera's own Y plane would be.
-                        *sum += (77 * u32::from(p[r]) + 150 * u32::from(p[1]) + 29 * u32::from(p[b])) >> 8;
-                    }
-                }
-            }
-        }
     }
 
     /// The RGB colour of one pixel; `x`, `y` inside the frame.

@@ -9,7 +9,7 @@
 //! printed photo moved towards the camera passes it. It raises the cost of the simplest replays
 //! and gives the reviewer evidence; it does not replace the human reviewer or a certified PAD.
 
-use super::analysis::FaceBox;
+use super::face_box::FaceBox;
 
 /// The challenge's limits.
 #[derive(Debug, Clone, Copy, PartialEq)]

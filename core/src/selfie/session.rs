@@ -1,7 +1,9 @@
 //! `SelfieSession`: frames and timestamps in, guidance, a capture and a liveness outcome out.
 //!
 //! The session is pure: it never reads a clock (timestamps come with the frames) and performs no
-//! I/O; the capture stays in memory until the flow takes it for upload. The flow drives it in two
+//! I/O. Each frame comes with the rotation that turns it upright, and is judged by the face
+//! models (`face_model::FaceEngine`, loaded on the first frame and kept for the session, so it
+//! follows the face from frame to frame); the capture stays in memory until the flow takes it for upload. The flow drives it in two
 //! steps: the selfie (guidance until `required_good_frames` consecutive good frames, then a
 //! capture) and the liveness challenge (`start_liveness`, then frames until an outcome). The
 //! challenge's outcome carries the frames it judged, for the service to judge again: the
@@ -9,19 +11,20 @@
 
 use thiserror::Error;
 
-use super::analysis::{Analyzer, FaceBox};
 use super::capture::{self, CaptureError, CaptureSettings, CapturedSelfie};
-use super::detector::ModelError;
+use super::face_box::FaceBox;
+use super::face_model::{Assessment, EngineLimits, FaceEngine, HeadPose, ModelError};
 use super::frame::{Frame, FrameError};
 use super::frame_clock::FrameClock;
-use super::guidance::{Guidance, GuidanceThresholds, guidance_for};
+use super::guidance::Guidance;
 use super::liveness::{LivenessFailure, LivenessSample, LivenessSettings, LivenessState, MoveCloserChallenge};
+use super::rotation::{Rotation, UprightCopy};
 
 /// Everything a session can be tuned with.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct SelfieConfig {
     /// Good/bad frame limits.
-    pub thresholds: GuidanceThresholds,
+    pub limits: EngineLimits,
     /// Crop and JPEG settings.
     pub capture: CaptureSettings,
     /// The liveness challenge's limits.
@@ -58,10 +61,12 @@ pub struct FrameVerdict {
     pub faces: Vec<FaceBox>,
     /// Mean luma (0–255) of the face or frame.
     pub brightness: f32,
-    /// Focus measure of the face.
+    /// Focus measure of the face (see `face_model::assessment`).
     pub sharpness: Option<f32>,
-    /// Change of the face region since the previous frame (see `quality::motion`).
+    /// How far the face's centre moved since the previous frame, in face widths.
     pub motion: Option<f32>,
+    /// The single face's head pose.
+    pub pose: Option<HeadPose>,
     /// Consecutive good frames so far.
     pub good_streak: u32,
     /// True on the frame that produced the capture.
@@ -95,16 +100,16 @@ pub struct LivenessOutcome {
 }
 
 /// A running "move closer" challenge. It judges what the service will judge: the evidence
-/// JPEGs themselves, decoded and analysed by an analyser of its own that has seen exactly the
-/// frames kept so far, in order (the service runs a fresh analyser over the upload). The
-/// session's main analyser, which sees every camera frame for the live guidance, tracks the
+/// JPEGs themselves, decoded and judged by a face engine of its own that has seen exactly the
+/// frames kept so far, in order (the service runs a fresh engine over the upload). The
+/// session's main engine, which sees every camera frame for the live guidance, follows the
 /// face differently at 30 frames a second; measured on its boxes, a pass on the phone could
 /// be a few percent short of one on the service.
 #[derive(Debug)]
 struct LivenessRun {
     challenge: MoveCloserChallenge,
-    /// The analyser of the kept frames, once the first one is kept.
-    judge: Option<Analyzer>,
+    /// The engine that judged the kept frames, once the first one is kept.
+    judge: Option<FaceEngine>,
     /// The frames the challenge judged since its first face, in order.
     evidence: Vec<CapturedSelfie>,
     outcome: Option<LivenessOutcome>,
@@ -133,7 +138,8 @@ fn thin_evenly(frames: Vec<CapturedSelfie>, max: usize) -> Vec<CapturedSelfie> {
 #[derive(Debug)]
 pub struct SelfieSession {
     config: SelfieConfig,
-    analyzer: Analyzer,
+    /// Loaded on the first frame (so that making a session cannot fail), kept after.
+    engine: Option<FaceEngine>,
     clock: FrameClock,
     good_streak: u32,
     capture: Option<CapturedSelfie>,
@@ -144,27 +150,29 @@ pub struct SelfieSession {
 impl SelfieSession {
     /// A new session.
     pub fn new(config: SelfieConfig) -> Self {
-        Self {
-            config,
-            analyzer: Analyzer::default(),
-            clock: FrameClock::default(),
-            good_streak: 0,
-            capture: None,
-            capture_taken: false,
-            liveness: None,
-        }
+        Self { config, engine: None, clock: FrameClock::default(), good_streak: 0, capture: None, capture_taken: false, liveness: None }
+    }
+
+    /// Analyses one upright frame taken at `timestamp_ms` (see [`Self::push_rotated_frame`]).
+    pub fn push_frame(&mut self, frame: &Frame<'_>, timestamp_ms: u64) -> Result<FrameVerdict, SessionError> {
+        self.push_rotated_frame(frame, Rotation::Upright, timestamp_ms)
     }
 
     /// Analyses one frame taken at `timestamp_ms` (strictly increasing, plausible: see
-    /// `frame_clock`). A refused timestamp refuses that frame only.
-    pub fn push_frame(&mut self, frame: &Frame<'_>, timestamp_ms: u64) -> Result<FrameVerdict, SessionError> {
+    /// `frame_clock`), which `rotation` turns upright. A refused timestamp refuses that frame
+    /// only. Faces, the capture and the evidence are all in the upright image.
+    pub fn push_rotated_frame(&mut self, frame: &Frame<'_>, rotation: Rotation, timestamp_ms: u64) -> Result<FrameVerdict, SessionError> {
         if let Err(error) = self.clock.check(timestamp_ms) {
             self.clock.refuse(timestamp_ms);
             return Err(error.into());
         }
-        let analysis = self.analyzer.analyze(frame)?;
+        let engine = match self.engine.as_mut() {
+            Some(engine) => engine,
+            None => self.engine.insert(FaceEngine::new(self.config.limits)?),
+        };
+        let analysis = engine.assess(frame, rotation);
         self.clock.accept(timestamp_ms);
-        let mut guidance = guidance_for(&analysis, &self.config.thresholds);
+        let mut guidance = analysis.guidance;
         let mut captured = false;
 
         if let Some(run) = self.liveness.as_mut() {
@@ -178,7 +186,8 @@ impl SelfieSession {
             // encoding: the others would not start the challenge.
             let candidate = run.judge.is_some() || analysis.faces.len() == 1;
             if running && candidate && run.due(timestamp_ms) {
-                Self::judge_frame(run, frame, timestamp_ms)?;
+                let limits = self.config.limits;
+                with_upright(frame, rotation, |upright| Self::judge_frame(run, upright, timestamp_ms, limits))?;
             }
             let state = run.challenge.state().clone();
             self.good_streak = 0;
@@ -188,8 +197,9 @@ impl SelfieSession {
         self.good_streak = if guidance == Guidance::Good { self.good_streak + 1 } else { 0 };
         let needed = self.config.required_good_frames.max(1);
         let ready = self.good_streak >= needed && self.capture.is_none() && !self.capture_taken;
-        if let ([face], true) = (analysis.faces.as_slice(), ready) {
-            match capture::capture(frame, *face, timestamp_ms, &self.config.capture) {
+        if let ([face], true) = (analysis.face_boxes().as_slice(), ready) {
+            let settings = self.config.capture;
+            match with_upright(frame, rotation, |upright| Ok(capture::capture(upright, *face, timestamp_ms, &settings)))? {
                 Ok(selfie) => {
                     self.capture = Some(selfie);
                     captured = true;
@@ -205,19 +215,22 @@ impl SelfieSession {
     /// faces found to the challenge. From the frame that starts the challenge (the first with
     /// one face) every judged frame is kept, faceless ones too (the service counts them as
     /// misses as the phone does). A frame whose JPEG cannot be made is neither judged nor kept;
-    /// a frame before the start that does not start it is forgotten with the analyser that
-    /// looked at it, so the service's fresh analyser begins where the phone's began.
-    fn judge_frame(run: &mut LivenessRun, frame: &Frame<'_>, timestamp_ms: u64) -> Result<(), ModelError> {
+    /// a frame before the start that does not start it is forgotten with the engine that
+    /// looked at it, so the service's fresh engine begins where the phone's began.
+    fn judge_frame(run: &mut LivenessRun, frame: &Frame<'_>, timestamp_ms: u64, limits: EngineLimits) -> Result<(), SessionError> {
         let Ok(jpeg) = capture::evidence_frame(frame, timestamp_ms) else { return Ok(()) };
         // Decoded as the service decodes it (the same function), so both judge the same pixels.
         let sides = 1..=capture::EVIDENCE_MAX_SIDE;
         let Ok(decoded) = super::still::decode_jpeg(jpeg.expose_jpeg(), sides) else { return Ok(()) };
         let Ok(view) = decoded.frame() else { return Ok(()) };
         let started = run.judge.is_some();
-        let mut judge = run.judge.take().unwrap_or_default();
-        let faces = judge.analyze(&view)?.faces;
+        let mut judge = match run.judge.take() {
+            Some(judge) => judge,
+            None => FaceEngine::new(limits)?,
+        };
+        let faces = judge.assess(&view, Rotation::Upright).face_boxes();
         if !started && faces.is_empty() {
-            // Not the start after all: neither this frame nor the analyser that saw it is kept.
+            // Not the start after all: neither this frame nor the engine that saw it is kept.
             return Ok(());
         }
         run.judge = Some(judge);
@@ -239,19 +252,14 @@ impl SelfieSession {
         Ok(())
     }
 
-    fn verdict(
-        &self,
-        guidance: Guidance,
-        analysis: super::analysis::FrameAnalysis,
-        captured: bool,
-        liveness: Option<LivenessState>,
-    ) -> FrameVerdict {
+    fn verdict(&self, guidance: Guidance, analysis: Assessment, captured: bool, liveness: Option<LivenessState>) -> FrameVerdict {
         FrameVerdict {
             guidance,
-            faces: analysis.faces,
+            faces: analysis.face_boxes(),
             brightness: analysis.brightness,
             sharpness: analysis.sharpness,
             motion: analysis.motion,
+            pose: analysis.pose,
             good_streak: self.good_streak,
             captured,
             liveness,
@@ -304,8 +312,24 @@ impl SelfieSession {
     /// Leaves liveness mode and forgets the tracked face (e.g. back to the selfie step).
     pub fn stop_liveness(&mut self) {
         self.liveness = None;
-        self.analyzer.reset();
+        if let Some(engine) = self.engine.as_mut() {
+            engine.reset();
+        }
     }
+}
+
+/// `use_frame` given `frame` turned upright: the frame itself when it already is, else an
+/// upright copy (made only for the few frames that leave as pictures).
+fn with_upright<T>(
+    frame: &Frame<'_>,
+    rotation: Rotation,
+    use_frame: impl FnOnce(&Frame<'_>) -> Result<T, SessionError>,
+) -> Result<T, SessionError> {
+    if rotation == Rotation::Upright {
+        return use_frame(frame);
+    }
+    let copy = UprightCopy::of(frame, rotation);
+    use_frame(&copy.frame()?)
 }
 
 #[cfg(test)]

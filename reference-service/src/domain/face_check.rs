@@ -1,7 +1,8 @@
 //! Whether a selfie or liveness capture shows exactly one face.
 //!
-//! The default, [`DetectedFace`], runs the core's own detector (SeetaFace through rustface, the
-//! same model and tracking-free full search the phone's selfie session uses), so the service
+//! The default, [`DetectedFace`], runs the core's own face engine (MediaPipe's BlazeFace and
+//! face mesh, the models the phone's selfie session uses, on a fresh engine with nothing
+//! tracked), so the service
 //! refuses what the app would never have captured: no face, or more than one. The
 //! [`FaceCheck`] trait stays so tests can inject a check that fails on purpose.
 //!
@@ -10,7 +11,7 @@
 //! such an upload did not come from a conforming app, and a reviewer comparing "the selfie" with
 //! the badge photo must not have to guess which face is meant.
 
-use identity_pass_core::selfie::analysis::Analyzer;
+use identity_pass_core::selfie::face_model::{EngineLimits, FaceEngine, Rotation};
 use identity_pass_core::selfie::{Frame, PixelFormat, Plane};
 use image::DynamicImage;
 
@@ -26,12 +27,13 @@ pub trait FaceCheck: Send + Sync {
     fn count_faces(&self, image: &DynamicImage) -> Result<usize, FaceCheckFailed>;
 }
 
-/// The core's face detector on the decoded image.
+/// The core's face engine on the decoded image.
 ///
-/// One full search of a grey image downscaled to ~320 px wide (the core's working width): the
-/// smallest face found is 40/320 of the image width, which every selfie the core captures
-/// exceeds by far (its crop keeps the face at about half the width). Runs on the calling
-/// thread; the detector is loaded once per thread (~1.5 ms) and a search costs tens of ms.
+/// A fresh engine per image, so no face followed in an earlier upload can steer this one: the
+/// full-range detector over the whole image and, when it finds no one, the zoomed search, which
+/// finds faces down to about 6% of the width (every selfie the core captures keeps the face at
+/// about half the width). A face the mesh model scores as no face is not counted. Runs on the
+/// calling thread: loading the models takes about 10 ms and judging an image tens of ms.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct DetectedFace;
 
@@ -42,9 +44,12 @@ impl FaceCheck for DetectedFace {
         let row_stride = width.checked_mul(3).ok_or_else(|| FaceCheckFailed(format!("image {width}x{height} too wide")))?;
         let plane = Plane { data: rgb.as_raw(), row_stride, pixel_stride: 3 };
         let frame = Frame::new(width, height, PixelFormat::Rgb, &[plane]).map_err(|e| FaceCheckFailed(e.to_string()))?;
-        // A fresh analyser: no track from an earlier upload may steer this search.
-        let analysis = Analyzer::default().analyze(&frame).map_err(|e| FaceCheckFailed(e.to_string()))?;
-        Ok(analysis.faces.len())
+        let mut engine = FaceEngine::new(EngineLimits::default()).map_err(|e| FaceCheckFailed(e.to_string()))?;
+        let seen = engine.assess(&frame, Rotation::Upright);
+        // The two models must agree, as on the phone (`guidance_for`): a lone box the mesh
+        // scores as no face is no face.
+        let mesh_disagrees = seen.mesh_presence.is_some_and(|presence| presence < EngineLimits::default().min_mesh_presence);
+        Ok(if mesh_disagrees { 0 } else { seen.faces.len() })
     }
 }
 
@@ -93,8 +98,8 @@ mod tests {
         let (width, height) = rgb.dimensions();
         let plane = Plane { data: rgb.as_raw(), row_stride: width * 3, pixel_stride: 3 };
         let frame = Frame::new(width, height, PixelFormat::Rgb, &[plane]).expect("frame");
-        let analysis = Analyzer::default().analyze(&frame).expect("analysis");
-        let face: FaceBox = *analysis.faces.first().expect("the fixture shows a face");
+        let seen = FaceEngine::new(EngineLimits::default()).expect("models").assess(&frame, Rotation::Upright);
+        let face: FaceBox = *seen.face_boxes().first().expect("the fixture shows a face");
         let captured = capture::capture(&frame, face, 0, &CaptureSettings::default()).expect("capture");
         let jpeg = captured.expose_jpeg();
         assert!(crate::domain::face_image::validate_jpeg(jpeg, &DetectedFace).is_ok(), "{} bytes refused", jpeg.len());

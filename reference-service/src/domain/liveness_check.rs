@@ -1,7 +1,7 @@
 //! Liveness, decided by the service: it issues a challenge (a nonce, the action, an expiry),
 //! the phone uploads the frames it captured for it, and the service runs the core's own
-//! analysis (the detector and the "move closer" challenge the phone ran for live guidance) on
-//! those frames. The phone's own pass is never asked for.
+//! analysis (the face engine and the "move closer" challenge the phone ran for live guidance)
+//! on those frames. The phone's own pass is never asked for.
 //!
 //! What ties frames to one challenge: the challenge id is single-use and expires, and every
 //! frame's digest is remembered, so frames uploaded for one challenge are refused for any other
@@ -9,7 +9,7 @@
 //! rather than replayed from a new recording — the core's challenge raises the cost of a
 //! replay, it is not certified presentation-attack detection (`core::selfie::liveness`).
 
-use identity_pass_core::selfie::analysis::Analyzer;
+use identity_pass_core::selfie::face_model::{EngineLimits, FaceEngine, Rotation};
 use identity_pass_core::selfie::liveness::{LivenessSettings, LivenessState, MoveCloserChallenge};
 use identity_pass_core::selfie::still::{DecodedStill, StillError, decode_jpeg};
 
@@ -109,19 +109,19 @@ pub fn judge(action: &str, frames: &[UploadedFrame]) -> Result<LivenessVerdict, 
     if action != MOVE_CLOSER {
         return Err(DomainError::LivenessActionUnknown);
     }
-    let mut analyzer = Analyzer::default();
+    // A fresh engine that sees the frames in order, as the phone's judge did.
+    let mut engine = FaceEngine::new(EngineLimits::default())
+        .map_err(|e| DomainError::FaceCheckFailed(crate::domain::face_check::FaceCheckFailed(e.to_string())))?;
     let mut challenge = MoveCloserChallenge::new(LivenessSettings::default());
     let mut capture_index = None;
     for (index, uploaded) in frames.iter().enumerate() {
         let still = decode(&uploaded.jpeg)?;
         let frame = still.frame().map_err(|_| DomainError::ImageUndecodable)?;
-        let analysis = analyzer
-            .analyze(&frame)
-            .map_err(|e| DomainError::FaceCheckFailed(crate::domain::face_check::FaceCheckFailed(e.to_string())))?;
-        if analysis.faces.len() == 1 {
+        let faces = engine.assess(&frame, Rotation::Upright).face_boxes();
+        if faces.len() == 1 {
             capture_index = Some(index);
         }
-        match challenge.observe(uploaded.timestamp_ms, &analysis.faces) {
+        match challenge.observe(uploaded.timestamp_ms, &faces) {
             LivenessState::Passed { .. } => return Ok(LivenessVerdict { result: "passed", reason: None, capture_index }),
             LivenessState::Failed { reason } => {
                 return Ok(LivenessVerdict { result: "failed", reason: Some(reason.code()), capture_index });

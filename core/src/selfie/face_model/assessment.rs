@@ -13,14 +13,22 @@
 //!   numbers at 640×480, 1280×720 or 12 MP, and in a slightly upscaled frame.
 //!
 //! The frame's order of instructions is `guidance`'s: one thing at a time, what the user can act
-//! on first. This engine is not yet the one the selfie session runs (see `super`).
+//! on first.
+//!
+//! Finding the face is cheapest where it was a frame ago (see [`FaceEngine`]): the short-range
+//! model on the region around the last face, the full-range model over the whole frame only
+//! when the track is lost and every few frames (a second person stepping in), and the zoomed
+//! search (five model runs, for faces too far away) only when nothing else finds a face, at most
+//! every few frames.
 
-use super::blazeface::{BlazeFace, ModelFace, Range, Rotation};
+use super::blazeface::{BlazeFace, ModelFace, Range};
 use super::challenge::ChallengeSample;
 use super::face_mesh::{FaceMesh, HeadPose};
+use crate::selfie::face_box::FaceBox;
 use crate::selfie::frame::Frame;
 use crate::selfie::guidance::Guidance;
-use crate::selfie::luma::Rect;
+use crate::selfie::rect::Rect;
+use crate::selfie::rotation::Rotation;
 use identity_pass_model_interpreter::ModelError;
 
 /// The side of the face patch light and sharpness are measured on.
@@ -96,11 +104,40 @@ pub struct Assessment {
     pub mesh_presence: Option<f32>,
     /// The single face's movement since the previous frame, as a fraction of its width.
     pub motion: Option<f32>,
+    /// How the faces were found.
+    pub pass: FacePass,
     /// The instruction.
     pub guidance: Guidance,
 }
 
+/// How a frame's faces were found, cheapest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FacePass {
+    /// Near the last face, with the short-range model (one small model run).
+    Tracked,
+    /// Over the whole frame with the full-range model (the track was lost, or it was time to
+    /// look for a second person).
+    WholeFrame,
+    /// The whole frame and its four zoomed quarters (five model runs): nothing was found.
+    Searched,
+}
+
 impl Assessment {
+    /// The faces as fractions of the upright image, for the overlay, the capture and the
+    /// "move closer" challenge.
+    pub fn face_boxes(&self) -> Vec<FaceBox> {
+        let (width, height) = (self.image_size.0.max(1.0), self.image_size.1.max(1.0));
+        self.faces
+            .iter()
+            .map(|f| FaceBox {
+                left: f.rect.x / width,
+                top: f.rect.y / height,
+                width: f.rect.width / width,
+                height: f.rect.height / height,
+            })
+            .collect()
+    }
+
     /// What the liveness challenge needs from this frame.
     pub fn challenge_sample(&self, timestamp_ms: u64) -> ChallengeSample {
         ChallengeSample {
@@ -113,30 +150,66 @@ impl Assessment {
     }
 }
 
-/// The detector, the mesh and the last face; one per camera session.
+/// Frames a face is followed near its last place before the whole frame is looked at again, so
+/// a second person stepping in is noticed within a third of a second at 30 frames a second.
+const RECHECK_EVERY: u32 = 10;
+/// Frames without a face between two zoomed searches: the search costs five model runs, and a
+/// face too far away is still told to come closer within a sixth of a second.
+const SEARCH_EVERY: u32 = 5;
+/// The region searched around the last face, in face sizes: the face may move half its width
+/// between two frames and stay whole inside, where the short-range model sees it large.
+const TRACK_REGION: f32 = 2.0;
+/// Bounds on [`FaceEngine::calibrate`]'s ratio: beyond them one of the two boxes is wrong, and
+/// the tracker's own size is the safer one to report.
+const MIN_TRACKER_SCALE: f32 = 0.8;
+const MAX_TRACKER_SCALE: f32 = 1.25;
+
+/// The detectors, the mesh and the last face; one per camera session (or per upload judged).
 #[derive(Debug)]
 pub struct FaceEngine {
+    /// Full range: the whole frame, and the zoomed search.
     detector: BlazeFace,
+    /// Short range: near the last face.
+    tracker: BlazeFace,
     mesh: FaceMesh,
     limits: EngineLimits,
     last_face: Option<Rect>,
+    /// Frames since the whole frame was last looked at.
+    since_whole_frame: u32,
+    /// Frames since the last zoomed search (`None`: never searched, so the first frame without a
+    /// face searches at once).
+    since_search: Option<u32>,
+    /// The full-range box's width over the short-range box's, for the same face (see
+    /// [`FaceEngine::in_detector_measure`]).
+    tracker_scale: f32,
 }
 
 impl FaceEngine {
-    /// Loads the models.
+    /// Loads the models (about 10 ms; each session loads them once).
     pub fn new(limits: EngineLimits) -> Result<Self, ModelError> {
-        Ok(Self { detector: BlazeFace::new(Range::Full)?, mesh: FaceMesh::new()?, limits, last_face: None })
+        Ok(Self {
+            detector: BlazeFace::new(Range::Full)?,
+            tracker: BlazeFace::new(Range::Short)?,
+            mesh: FaceMesh::new()?,
+            limits,
+            last_face: None,
+            since_whole_frame: 0,
+            since_search: None,
+            tracker_scale: 1.0,
+        })
+    }
+
+    /// Forgets the last face (the camera was switched, the app resumed, a new step began): the
+    /// next frame is looked at whole.
+    pub fn reset(&mut self) {
+        self.last_face = None;
+        self.since_search = None;
     }
 
     /// Judges one frame (`rotation` turns it upright).
     pub fn assess(&mut self, frame: &Frame<'_>, rotation: Rotation) -> Assessment {
         let image_size = rotation.upright_size(frame.width() as f32, frame.height() as f32);
-        let mut faces = self.detector.detect(frame, rotation);
-        if faces.is_empty() {
-            // Nothing at the whole frame's scale: look closer, so a face too far away is told to
-            // come closer rather than that there is none.
-            faces = self.detector.search(frame, rotation);
-        }
+        let (faces, pass) = self.find_faces(frame, rotation);
         let single = match faces.as_slice() {
             [face] => Some(*face),
             _ => None,
@@ -153,7 +226,10 @@ impl FaceEngine {
             }
             _ => None,
         };
-        self.last_face = single.map(|f| f.rect);
+        // Only a face both models agree on is followed: a box the mesh scores as no face would
+        // otherwise be tracked on and on.
+        let followed = landmarks.as_ref().is_none_or(|l| l.presence >= self.limits.min_mesh_presence);
+        self.last_face = single.filter(|_| followed).map(|f| f.rect);
         let mut assessment = Assessment {
             faces,
             image_size,
@@ -163,10 +239,82 @@ impl FaceEngine {
             eyes: landmarks.as_ref().map(|l| l.eye_openness()),
             mesh_presence: landmarks.as_ref().map(|l| l.presence),
             motion,
+            pass,
             guidance: Guidance::Good,
         };
         assessment.guidance = guidance_for(&assessment, &self.limits);
         assessment
+    }
+
+    /// The frame's faces, by the cheapest pass that can be trusted (see [`FacePass`]).
+    fn find_faces(&mut self, frame: &Frame<'_>, rotation: Rotation) -> (Vec<ModelFace>, FacePass) {
+        let tracked = match self.last_face {
+            Some(last) => self.track(frame, rotation, last),
+            None => Vec::new(),
+        };
+        let recheck_due = self.since_whole_frame + 1 >= RECHECK_EVERY;
+        if !tracked.is_empty() && !recheck_due {
+            self.since_whole_frame += 1;
+            return (self.in_detector_measure(tracked), FacePass::Tracked);
+        }
+        self.since_whole_frame = 0;
+        let whole = self.detector.detect(frame, rotation);
+        if !tracked.is_empty() && whole.len() <= 1 {
+            // The recheck found no one else: the tracked box stays, so the face does not jump
+            // between the two models' boxes; the two sizes are compared again.
+            if let ([near], [seen]) = (tracked.as_slice(), whole.as_slice()) {
+                self.calibrate(near, seen);
+            }
+            return (self.in_detector_measure(tracked), FacePass::WholeFrame);
+        }
+        if let [found] = whole.as_slice() {
+            // One face, newly found: measured by the tracker as every later frame will be, so
+            // its place does not jump on the next frame (the short-range box sits a few pixels
+            // lower), and its size is the two models' agreed size from now on.
+            let remeasured = self.track(frame, rotation, found.rect);
+            if let [near] = remeasured.as_slice() {
+                self.calibrate(near, found);
+                return (self.in_detector_measure(remeasured), FacePass::WholeFrame);
+            }
+            return (whole, FacePass::WholeFrame);
+        }
+        if !whole.is_empty() {
+            return (whole, FacePass::WholeFrame);
+        }
+        let search_due = self.since_search.is_none_or(|frames| frames + 1 >= SEARCH_EVERY);
+        if !search_due {
+            self.since_search = self.since_search.map(|frames| frames + 1);
+            return (whole, FacePass::WholeFrame);
+        }
+        self.since_search = Some(0);
+        (self.detector.search(frame, rotation), FacePass::Searched)
+    }
+
+    /// Remembers how much larger the full-range model draws the face than the short-range one
+    /// (about 7% on the selfie, 7–15% as the face fills the frame), from one frame both saw.
+    fn calibrate(&mut self, near: &ModelFace, seen: &ModelFace) {
+        let ratio = seen.rect.width / near.rect.width;
+        self.tracker_scale = if (MIN_TRACKER_SCALE..=MAX_TRACKER_SCALE).contains(&ratio) { ratio } else { 1.0 };
+    }
+
+    /// The tracker's boxes grown about their centres to the full-range model's measure, in
+    /// which the limits are set (and the labelled set's widths are drawn): a face is "too
+    /// close" at the same size whichever model saw it last.
+    fn in_detector_measure(&self, mut faces: Vec<ModelFace>) -> Vec<ModelFace> {
+        for face in &mut faces {
+            let (x, y) = face.rect.center();
+            let (width, height) = (face.rect.width * self.tracker_scale, face.rect.height * self.tracker_scale);
+            face.rect = Rect { x: x - width / 2.0, y: y - height / 2.0, width, height };
+        }
+        faces
+    }
+
+    /// The short-range model on a square `TRACK_REGION` times the size of `face`, around it.
+    fn track(&mut self, frame: &Frame<'_>, rotation: Rotation, face: Rect) -> Vec<ModelFace> {
+        let side = face.width.max(face.height) * TRACK_REGION;
+        let (x, y) = face.center();
+        let region = Rect { x: x - side / 2.0, y: y - side / 2.0, width: side, height: side };
+        self.tracker.detect_in(frame, rotation, region)
     }
 }
 

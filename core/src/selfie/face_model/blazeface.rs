@@ -12,47 +12,12 @@
 use identity_pass_model_interpreter::{Interpreter, ModelError};
 
 use crate::selfie::frame::Frame;
-use crate::selfie::luma::Rect;
+use crate::selfie::rect::Rect;
+use crate::selfie::rotation::Rotation;
 
 /// MediaPipe's BlazeFace models, Apache-2.0 (see core/models/LICENSE-mediapipe.txt).
 const SHORT_RANGE: &[u8] = include_bytes!("../../../models/face_detection_short_range.tflite");
 const FULL_RANGE: &[u8] = include_bytes!("../../../models/face_detection_full_range_sparse.tflite");
-
-/// How far the frame must be turned clockwise for the scene to stand upright: what the shell's
-/// camera says (CameraX `ImageInfo.rotationDegrees`; on iOS from the connection's rotation angle
-/// and the device orientation). Faces are found, and reported, in the upright image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Rotation {
-    /// Upright as delivered.
-    #[default]
-    Upright,
-    /// Turn 90° clockwise (a phone held upright, its sensor mounted landscape).
-    Clockwise90,
-    /// Turn 180°.
-    HalfTurn,
-    /// Turn 270° clockwise (90° anticlockwise).
-    Clockwise270,
-}
-
-impl Rotation {
-    /// The upright image's width and height for a frame of `width × height`.
-    pub(super) fn upright_size(self, width: f32, height: f32) -> (f32, f32) {
-        match self {
-            Rotation::Upright | Rotation::HalfTurn => (width, height),
-            Rotation::Clockwise90 | Rotation::Clockwise270 => (height, width),
-        }
-    }
-
-    /// The frame position under upright position `(u, v)` (continuous coordinates).
-    pub(super) fn frame_position(self, u: f32, v: f32, width: f32, height: f32) -> (f32, f32) {
-        match self {
-            Rotation::Upright => (u, v),
-            Rotation::Clockwise90 => (v, height - u),
-            Rotation::HalfTurn => (width - u, height - v),
-            Rotation::Clockwise270 => (width - v, u),
-        }
-    }
-}
 
 /// Which BlazeFace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,8 +8,9 @@
 
 use identity_pass_model_interpreter::{Interpreter, ModelError};
 
-use super::blazeface::{Keypoint, ModelFace, Rotation};
+use super::blazeface::{Keypoint, ModelFace};
 use crate::selfie::frame::Frame;
+use crate::selfie::rotation::Rotation;
 
 /// MediaPipe's face mesh model, Apache-2.0 (see core/models/LICENSE-mediapipe.txt).
 const MESH: &[u8] = include_bytes!("../../../models/face_landmark.tflite");

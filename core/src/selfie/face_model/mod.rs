@@ -5,16 +5,19 @@
 //! (`blazeface`) and into the head's pose and the eyes' opening (`face_mesh`), and judges a
 //! frame from them (`assessment`); `challenge` is the liveness challenge a photo cannot pass.
 //!
-//! This is the first part of the next selfie engine (issue 12); the guidance still runs on the
-//! SeetaFace detector (`super::detector`).
+//! The selfie session (`super::session`), the service's face and liveness checks and the
+//! reference partner all judge frames with [`FaceEngine`]. The action challenge
+//! ([`ActionChallenge`]) is built and tested here; the live step still runs the "move closer"
+//! challenge (`super::liveness`) on the engine's boxes (`docs/selfie-engine.md`).
 
 mod assessment;
 mod blazeface;
 mod challenge;
 mod face_mesh;
 
-pub use assessment::{Assessment, EngineLimits, FaceEngine, guidance_for};
-pub use blazeface::{BlazeFace, Keypoint, ModelFace, Range, Rotation};
+pub use crate::selfie::rotation::Rotation;
+pub use assessment::{Assessment, EngineLimits, FaceEngine, FacePass, guidance_for};
+pub use blazeface::{BlazeFace, Keypoint, ModelFace, Range};
 pub use challenge::{Action, ActionChallenge, ChallengeFailure, ChallengeLimits, ChallengeSample, ChallengeState};
 pub use face_mesh::{FaceMesh, HeadPose, Landmarks};
 pub use identity_pass_model_interpreter::ModelError;

@@ -1,0 +1,126 @@
+//! Which way up a camera frame is: the shell says how far to turn it (phone sensors are mounted
+//! sideways), and the core finds faces, measures them and crops them in the upright image.
+//!
+//! The face models read a rotated frame directly, sample by sample, so the per-frame analysis
+//! never copies it. The few frames that leave the core as pictures (the capture, the liveness
+//! evidence) are turned into an upright copy first ([`UprightCopy`]), so that the service and
+//! the reviewer see the face the right way up.
+
+use super::frame::{Frame, FrameError, PixelFormat, Plane};
+
+/// How far the frame must be turned clockwise for the scene to stand upright: what the shell's
+/// camera says (CameraX `ImageInfo.rotationDegrees`; on iOS from the connection's rotation angle
+/// and the device orientation). Faces are found, and reported, in the upright image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Rotation {
+    /// Upright as delivered.
+    #[default]
+    Upright,
+    /// Turn 90° clockwise (a phone held upright, its sensor mounted landscape).
+    Clockwise90,
+    /// Turn 180°.
+    HalfTurn,
+    /// Turn 270° clockwise (90° anticlockwise).
+    Clockwise270,
+}
+
+impl Rotation {
+    /// The rotation for the shell's clockwise degrees (CameraX `ImageInfo.rotationDegrees`,
+    /// AVFoundation's `videoRotationAngle`); anything but a quarter turn is refused.
+    pub fn from_degrees(degrees: u32) -> Result<Self, FrameError> {
+        match degrees {
+            0 => Ok(Rotation::Upright),
+            90 => Ok(Rotation::Clockwise90),
+            180 => Ok(Rotation::HalfTurn),
+            270 => Ok(Rotation::Clockwise270),
+            _ => Err(FrameError::BadRotation { degrees }),
+        }
+    }
+
+    /// The upright image's width and height for a frame of `width × height`.
+    pub fn upright_size(self, width: f32, height: f32) -> (f32, f32) {
+        match self {
+            Rotation::Upright | Rotation::HalfTurn => (width, height),
+            Rotation::Clockwise90 | Rotation::Clockwise270 => (height, width),
+        }
+    }
+
+    /// The frame position under upright position `(u, v)` (continuous coordinates).
+    pub fn frame_position(self, u: f32, v: f32, width: f32, height: f32) -> (f32, f32) {
+        match self {
+            Rotation::Upright => (u, v),
+            Rotation::Clockwise90 => (v, height - u),
+            Rotation::HalfTurn => (width - u, height - v),
+            Rotation::Clockwise270 => (width - v, u),
+        }
+    }
+}
+
+/// A frame turned upright into packed RGB, owned: what a capture or an evidence frame is cut
+/// from when the camera's frame is not upright.
+pub struct UprightCopy {
+    width: u32,
+    height: u32,
+    rgb: zeroize::Zeroizing<Vec<u8>>,
+}
+
+impl UprightCopy {
+    /// `frame` turned by `rotation` (every pixel read once; a 640×480 frame is 0.9 MB).
+    pub fn of(frame: &Frame<'_>, rotation: Rotation) -> Self {
+        let (frame_width, frame_height) = (frame.width(), frame.height());
+        let (width, height) = match rotation {
+            Rotation::Upright | Rotation::HalfTurn => (frame_width, frame_height),
+            Rotation::Clockwise90 | Rotation::Clockwise270 => (frame_height, frame_width),
+        };
+        let mut rgb = zeroize::Zeroizing::new(Vec::with_capacity(width as usize * height as usize * 3));
+        for v in 0..height {
+            for u in 0..width {
+                // The frame pixel whose centre lies under the upright pixel's centre.
+                let (fx, fy) = rotation.frame_position(u as f32 + 0.5, v as f32 + 0.5, frame_width as f32, frame_height as f32);
+                let (x, y) = ((fx as u32).min(frame_width - 1), (fy as u32).min(frame_height - 1));
+                rgb.extend_from_slice(&frame.rgb_at(x, y));
+            }
+        }
+        Self { width, height, rgb }
+    }
+
+    /// The copy as a frame.
+    pub fn frame(&self) -> Result<Frame<'_>, FrameError> {
+        Frame::new(self.width, self.height, PixelFormat::Rgb, &[Plane { data: &self.rgb, row_stride: self.width * 3, pixel_stride: 3 }])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_quarter_turns_are_rotations() {
+        let turns: Vec<_> = [0, 90, 180, 270].into_iter().map(Rotation::from_degrees).collect();
+        assert_eq!(turns, [Ok(Rotation::Upright), Ok(Rotation::Clockwise90), Ok(Rotation::HalfTurn), Ok(Rotation::Clockwise270)]);
+        for degrees in [45, 360, 450, u32::MAX] {
+            assert_eq!(Rotation::from_degrees(degrees), Err(FrameError::BadRotation { degrees }));
+            assert_eq!(FrameError::BadRotation { degrees }.code(), "FRAME_BAD_ROTATION");
+        }
+    }
+
+    /// A 3×2 frame whose pixels are numbered, turned each way: the numbers land where a
+    /// turned photograph puts them.
+    #[test]
+    fn a_copy_turns_the_pixels_as_a_photograph_turns() {
+        let pixels: Vec<u8> = (1..=6u8).flat_map(|n| [n, n, n]).collect();
+        let frame = Frame::new(3, 2, PixelFormat::Rgb, &[Plane { data: &pixels, row_stride: 9, pixel_stride: 3 }]).expect("frame");
+        // 1 2 3
+        // 4 5 6
+        let read = |rotation| {
+            let copy = UprightCopy::of(&frame, rotation);
+            let view = copy.frame().expect("copy");
+            let rows: Vec<Vec<u8>> = (0..view.height()).map(|y| (0..view.width()).map(|x| view.rgb_at(x, y)[0]).collect()).collect();
+            rows
+        };
+        assert_eq!(read(Rotation::Upright), [vec![1, 2, 3], vec![4, 5, 6]]);
+        assert_eq!(read(Rotation::Clockwise90), [vec![4, 1], vec![5, 2], vec![6, 3]]);
+        assert_eq!(read(Rotation::HalfTurn), [vec![6, 5, 4], vec![3, 2, 1]]);
+        assert_eq!(read(Rotation::Clockwise270), [vec![3, 6], vec![2, 5], vec![1, 4]]);
+    }
+}
