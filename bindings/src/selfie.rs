@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use identity_pass_core::messages::{self, Locale};
 use identity_pass_core::selfie::{
-    self as core, FaceBox, Frame, Guidance, LivenessFailure, LivenessSample, LivenessState, PixelFormat, Plane,
+    self as core, FaceBox, Frame, Guidance, LivenessFailure, LivenessSample, LivenessState, PixelFormat, Plane, Rotation,
 };
 
 use crate::error::SelfieError;
@@ -94,6 +94,11 @@ pub struct CameraFrame {
     /// confirm) refuses that frame only (`FRAME_TIMESTAMP_IMPLAUSIBLE`); `retake` and
     /// `start_liveness` start the clock again.
     pub timestamp_ms: u64,
+    /// How far the frame must be turned clockwise to stand upright: 0, 90, 180 or 270 (CameraX
+    /// `ImageInfo.rotationDegrees`; on iOS the connection's `videoRotationAngle`). Faces are
+    /// found and reported in the upright image; anything else is `FRAME_BAD_ROTATION`.
+    #[uniffi(default = 0)]
+    pub rotation_degrees: u32,
 }
 
 /// What to show for one frame.
@@ -143,12 +148,14 @@ pub struct LivenessResult {
     pub message_text: String,
 }
 
-/// Borrows the shell's planes as a core `Frame` (validated: sizes, strides, formats).
-pub(crate) fn with_frame<T>(frame: &CameraFrame, use_frame: impl FnOnce(&Frame<'_>) -> T) -> Result<T, SelfieError> {
+/// Borrows the shell's planes as a core `Frame` (validated: sizes, strides, formats, rotation)
+/// and hands it on with the turn that makes it upright.
+pub(crate) fn with_frame<T>(frame: &CameraFrame, use_frame: impl FnOnce(&Frame<'_>, Rotation) -> T) -> Result<T, SelfieError> {
+    let rotation = Rotation::from_degrees(frame.rotation_degrees)?;
     let planes: Vec<Plane<'_>> =
         frame.planes.iter().map(|p| Plane { data: &p.data, row_stride: p.row_stride, pixel_stride: p.pixel_stride }).collect();
     let view = Frame::new(frame.width, frame.height, frame.format, &planes)?;
-    Ok(use_frame(&view))
+    Ok(use_frame(&view, rotation))
 }
 
 /// The verdict as the shells see it, with its message in `locale`.
@@ -196,7 +203,7 @@ impl SelfieSession {
     /// Analyses one frame and says what to show.
     pub fn push_frame(&self, frame: CameraFrame) -> Result<SelfieVerdict, SelfieError> {
         let mut state = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let verdict = with_frame(&frame, |view| state.session.push_frame(view, frame.timestamp_ms))??;
+        let verdict = with_frame(&frame, |view, rotation| state.session.push_rotated_frame(view, rotation, frame.timestamp_ms))??;
         if let Some(capture) = state.session.take_capture() {
             state.capture = Some(capture);
         }
@@ -272,6 +279,7 @@ mod tests {
                 format: PixelFormat::Nv21,
                 planes: vec![FramePlane { data: nv21.clone(), row_stride: 640, pixel_stride: 1 }],
                 timestamp_ms: 1_000 + i * 33,
+                rotation_degrees: 0,
             };
             verdicts.push(session.push_frame(frame).expect("analysed"));
         }
@@ -281,7 +289,48 @@ mod tests {
         let info = session.capture_info().expect("captured");
         assert!(info.byte_len > 1_000 && info.byte_len <= 200_000 && info.width > 0);
 
-        let short = CameraFrame { width: 640, height: 480, format: PixelFormat::Nv21, planes: vec![], timestamp_ms: 5_000 };
+        let short =
+            CameraFrame { width: 640, height: 480, format: PixelFormat::Nv21, planes: vec![], timestamp_ms: 5_000, rotation_degrees: 0 };
         assert!(matches!(session.push_frame(short), Err(SelfieError::InvalidFrame { code, .. }) if code == "FRAME_PLANE_COUNT"));
+    }
+
+    /// A phone held upright gives its sensor's frame sideways and says how far to turn it: the
+    /// face is found, and reported, where it is in the upright picture. A turn that is not a
+    /// quarter is refused and costs nothing.
+    #[test]
+    fn a_sideways_sensor_frame_is_judged_upright_with_the_shells_rotation() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/face_selfie_640x480.jpg");
+        let upright = image::open(path).expect("fixture").to_rgb8();
+        let sideways = image::imageops::rotate270(&upright);
+        let frame_of = |rgb: &image::RgbImage, rotation_degrees, timestamp_ms| {
+            let (width, height) = rgb.dimensions();
+            CameraFrame {
+                width,
+                height,
+                format: PixelFormat::Nv21,
+                planes: vec![FramePlane {
+                    data: rgb_to_nv21(width, height, rgb.as_raw()).expect("sizes"),
+                    row_stride: width,
+                    pixel_stride: 1,
+                }],
+                timestamp_ms,
+                rotation_degrees,
+            }
+        };
+        let straight = SelfieSession::new("en".to_owned()).push_frame(frame_of(&upright, 0, 1_000)).expect("analysed");
+        let session = SelfieSession::new("en".to_owned());
+        let turned = session.push_frame(frame_of(&sideways, 90, 1_000)).expect("analysed");
+        assert_eq!((straight.guidance, turned.guidance), (Guidance::Good, Guidance::Good));
+        let (a, b) = (&straight.faces[0], &turned.faces[0]);
+        for (x, y) in [(a.left, b.left), (a.top, b.top), (a.width, b.width), (a.height, b.height)] {
+            assert!((x - y).abs() < 0.02, "upright {a:?}, turned {b:?}");
+        }
+        // Unturned, the sideways frame's face lies on its side: not the same verdict.
+        let unturned = SelfieSession::new("en".to_owned()).push_frame(frame_of(&sideways, 0, 1_000)).expect("analysed");
+        assert_ne!(unturned.guidance, Guidance::Good);
+
+        let refused = session.push_frame(frame_of(&sideways, 45, 1_033));
+        assert!(matches!(refused, Err(SelfieError::InvalidFrame { code, .. }) if code == "FRAME_BAD_ROTATION"));
+        assert_eq!(session.push_frame(frame_of(&sideways, 90, 1_033)).expect("the session goes on").guidance, Guidance::Good);
     }
 }

@@ -14,7 +14,7 @@ use identity_pass_core::eligibility::{Distribution, Platform};
 use identity_pass_core::flow::view::ViewState;
 use identity_pass_core::flow::{OnboardingFlow, ShellEvent, Step};
 use identity_pass_core::messages::Locale;
-use identity_pass_core::selfie::{Frame, FrameVerdict, SelfieConfig, SelfieSession, SessionError};
+use identity_pass_core::selfie::{Frame, FrameVerdict, Rotation, SelfieConfig, SelfieSession, SessionError};
 use identity_pass_core::{CredentialVault, SecureStore, SecureStoreError, StoreKey};
 
 use crate::actor::{Actor, Command};
@@ -196,8 +196,14 @@ impl OnboardingRuntime {
     /// (the camera's), so guidance keeps camera rate; a capture or a liveness outcome is
     /// handed to the flow and the service without the caller doing anything more.
     pub fn push_frame(&self, frame: &Frame<'_>, timestamp_ms: u64) -> Result<FrameVerdict, SessionError> {
+        self.push_rotated_frame(frame, Rotation::Upright, timestamp_ms)
+    }
+
+    /// [`Self::push_frame`] for a frame the camera delivers turned (`rotation` makes it upright,
+    /// as a phone's sideways sensor needs): faces are found, and reported, in the upright image.
+    pub fn push_rotated_frame(&self, frame: &Frame<'_>, rotation: Rotation, timestamp_ms: u64) -> Result<FrameVerdict, SessionError> {
         let mut selfie = self.shared.selfie.lock().unwrap_or_else(|p| p.into_inner());
-        let verdict = selfie.push_frame(frame, timestamp_ms)?;
+        let verdict = selfie.push_rotated_frame(frame, rotation, timestamp_ms)?;
         if verdict.captured
             && let Some(capture) = selfie.take_capture()
         {

@@ -3,6 +3,7 @@ package com.identitypass.core.tests
 import com.identitypass.core.CameraFrame
 import com.identitypass.core.FramePlane
 import com.identitypass.core.PixelFormat
+import com.identitypass.core.SelfieException
 import com.identitypass.core.SelfieSession
 import com.identitypass.core.SelfieVerdict
 import com.identitypass.kit.CameraFrames
@@ -98,6 +99,23 @@ class CameraFramesTest {
         val frame = CameraFrames.yuv420(2, 2, List(3) { CameraPlane(heap, 40, 1) }, 0)
         assertContentEquals(ByteArray(80) { (it + 10).toByte() }, frame.planes[0].data)
         assertEquals(10 to 90, heap.position() to heap.limit())
+    }
+
+    @Test
+    fun theSensorsRotationReachesTheCoreWhichRefusesAnythingButAQuarterTurn() {
+        val planes = planes("face_selfie_640x480.nv21", yStride = 640, chromaStride = 640, layout = Layout.SEMI_PLANAR, direct = false)
+        assertEquals(0u, CameraFrames.yuv420(width, height, planes, 0).rotationDegrees, "upright unless CameraX says otherwise")
+        assertEquals(270u, CameraFrames.yuv420(width, height, planes, 0, rotationDegrees = 270).rotationDegrees)
+        SelfieSession("en-US").use { session ->
+            val error = assertFailsWith<SelfieException.InvalidFrame> {
+                session.pushFrame(CameraFrames.yuv420(width, height, planes, 1_000_000_000L, rotationDegrees = 45))
+            }
+            assertEquals("FRAME_BAD_ROTATION", error.code)
+            val upright = session.pushFrame(CameraFrames.yuv420(width, height, planes, 1_033_000_000L))
+            SelfieSession("en-US").use { reference ->
+                assertEquals(reference.pushFrame(nv21Frame("face_selfie_640x480.nv21", 1_033)).judgement(), upright.judgement())
+            }
+        }
     }
 
     @Test

@@ -59,6 +59,24 @@ final class BgraCameraFrameTests: XCTestCase {
         XCTAssertEqual(converted.planes.first?.data, packed, "every byte, once")
     }
 
+    func testTheBuffersRotationReachesTheCoreWhichRefusesAnythingButAQuarterTurn() throws {
+        let packed = try Fixtures.data("face_selfie_640x480.bgra")
+        XCTAssertEqual(try frame(packed, bytesPerRow: 2_560, seconds: 1).rotationDegrees, 0, "upright unless the shell says otherwise")
+        let turned = try packed.withUnsafeBytes { buffer in
+            try BgraCameraFrame.cameraFrame(
+                baseAddress: try XCTUnwrap(buffer.baseAddress), bytesPerRow: 2_560, width: width, height: height,
+                presentationTimeSeconds: 1, rotationDegrees: 45)
+        }
+        XCTAssertEqual(turned.rotationDegrees, 45)
+        let session = SelfieSession(languageTag: "en-US")
+        XCTAssertThrowsError(try session.pushFrame(frame: turned)) { error in
+            guard case SelfieError.InvalidFrame(let code, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(code, "FRAME_BAD_ROTATION")
+        }
+        let upright = try session.pushFrame(frame: try frame(packed, bytesPerRow: 2_560, seconds: 1.033))
+        XCTAssertEqual(upright.guidance, .good, "the refused frame cost the session nothing")
+    }
+
     func testPaddedRowsGiveThePackedFramesVerdict() throws {
         let packed = try Fixtures.data("face_selfie_640x480.bgra")
         let expected = try verdicts(packed, bytesPerRow: 2_560)

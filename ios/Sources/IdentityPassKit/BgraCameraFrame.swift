@@ -18,8 +18,12 @@ public enum BgraCameraFrame {
 
     /// The frame for the core. Throws `SelfieError.InvalidFrame` (with the core's own codes)
     /// for dimensions or a stride that cannot describe a buffer, before any byte is read.
+    /// `rotationDegrees`: how far the buffer must be turned clockwise to stand upright (0 when
+    /// the capture connection already turns it); the core turns it as it reads it and refuses
+    /// anything but a quarter turn.
     public static func cameraFrame(
-        baseAddress: UnsafeRawPointer, bytesPerRow: Int, width: Int, height: Int, presentationTimeSeconds: Double
+        baseAddress: UnsafeRawPointer, bytesPerRow: Int, width: Int, height: Int, presentationTimeSeconds: Double,
+        rotationDegrees: UInt32 = 0
     ) throws -> CameraFrame {
         let byteCount = try copiedByteCount(bytesPerRow: bytesPerRow, width: width, height: height)
         let timestamp = try timestampMs(presentationTimeSeconds: presentationTimeSeconds)
@@ -27,7 +31,7 @@ public enum BgraCameraFrame {
         return CameraFrame(
             width: UInt32(width), height: UInt32(height), format: .bgra,
             planes: [FramePlane(data: data, rowStride: UInt32(bytesPerRow), pixelStride: UInt32(bytesPerPixel))],
-            timestampMs: timestamp)
+            timestampMs: timestamp, rotationDegrees: rotationDegrees)
     }
 
     /// The bytes a frame of this shape occupies: every row's stride but the last, whose pixels

@@ -53,7 +53,9 @@ final class CaptureSessionFrameSource: NSObject, CameraFrameSource, AVCaptureVid
         session.addOutput(output)
         if let connection = output.connection(with: .video) {
             // Upright in the portrait UI, and mirrored like the preview, so the face boxes the
-            // core returns (fractions of the frame) land on the face the user sees.
+            // core returns (fractions of the frame) land on the face the user sees. The
+            // connection turns the buffer (so `rotationDegrees` stays 0); Android instead passes
+            // CameraX's rotation and the core turns the frame as it reads it.
             if connection.isVideoRotationAngleSupported(90) { connection.videoRotationAngle = 90 }
             if connection.isVideoMirroringSupported {
                 connection.automaticallyAdjustsVideoMirroring = false

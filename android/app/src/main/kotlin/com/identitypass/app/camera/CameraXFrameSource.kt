@@ -66,7 +66,9 @@ object CameraXFrameSource : FrameSource {
                 val analysis = ImageAnalysis.Builder()
                     .setOutputImageFormat(ImageAnalysis.OUTPUT_IMAGE_FORMAT_YUV_420_888)
                     .setBackpressureStrategy(ImageAnalysis.STRATEGY_KEEP_ONLY_LATEST)
-                    .setOutputImageRotationEnabled(true)
+                    // The core turns the frame as it reads it (rotationDegrees below): no
+                    // per-frame rotation copy on the CPU here.
+                    .setOutputImageRotationEnabled(false)
                     .setResolutionSelector(
                         ResolutionSelector.Builder()
                             .setResolutionStrategy(ResolutionStrategy(analysisSize, ResolutionStrategy.FALLBACK_RULE_CLOSEST_HIGHER_THEN_LOWER))
@@ -92,5 +94,6 @@ object CameraXFrameSource : FrameSource {
         height = height,
         planes = planes.map { CameraPlane(it.buffer, it.rowStride, it.pixelStride) },
         timestampNanos = imageInfo.timestamp,
+        rotationDegrees = imageInfo.rotationDegrees,
     )
 }
