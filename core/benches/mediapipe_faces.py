@@ -8,6 +8,11 @@ Two uses (add --full-range first to use MediaPipe's full-range model instead of 
   mediapipe_faces.py --time ROUNDS FRAME.png [FRAME.png ...]
       prints `<path> <median ms> <faces>` per frame, for the benchmark
       (core/benches/selfie_analysis.rs runs it under `taskset -c 0`: one core, like ours).
+  mediapipe_faces.py --mesh --time ROUNDS FRAME.png [FRAME.png ...]
+      the same for MediaPipe's FaceMesh solution in video mode (static_image_mode=False, one
+      face, the same face_landmark model as ours): after the first frame it tracks from its own
+      landmarks and runs the detector only when the face is lost, so a frame's time is its
+      whole per-frame pipeline on a face it follows.
 
 Install (scripts/bench-selfie.sh does it, in its own venv): pip install --no-deps
 mediapipe==0.10.14, then "numpy<2" "protobuf<5" absl-py attrs flatbuffers
@@ -26,6 +31,7 @@ import mediapipe as mp
 
 
 MODEL = 0  # 0 short range, 1 full range
+MESH = False  # time FaceMesh (video mode) instead of the detector
 
 
 def detector():
@@ -47,16 +53,25 @@ def reference(directory: str) -> None:
                   f" w={box.width * width:.1f} h={box.height * height:.1f} eyes {eyes[0]} {eyes[1]}")
 
 
+def mesh():
+    return mp.solutions.face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=False)
+
+
+def found(solution, rgb) -> list:
+    result = solution.process(rgb)
+    return (result.multi_face_landmarks if MESH else result.detections) or []
+
+
 def timing(rounds: int, paths: list) -> None:
     for path in paths:
         rgb = cv2.cvtColor(cv2.imread(path), cv2.COLOR_BGR2RGB)
-        # A fresh detector per frame set; its first call sets up the graph and is not timed.
-        faces_of = detector()
-        faces = faces_of.process(rgb).detections or []
+        # A fresh solution per frame set; its first call sets up the graph and is not timed.
+        solution = mesh() if MESH else detector()
+        faces = found(solution, rgb)
         times = []
         for _ in range(rounds):
             start = time.perf_counter()
-            faces = faces_of.process(rgb).detections or []
+            faces = found(solution, rgb)
             times.append((time.perf_counter() - start) * 1000)
         print(f"{path} {statistics.median(times):.3f} {len(faces)}")
 
@@ -64,6 +79,9 @@ def timing(rounds: int, paths: list) -> None:
 if __name__ == "__main__":
     if sys.argv[1] == "--full-range":
         MODEL = 1
+        sys.argv.pop(1)
+    if sys.argv[1] == "--mesh":
+        MESH = True
         sys.argv.pop(1)
     if sys.argv[1] == "--time":
         timing(int(sys.argv[2]), sys.argv[3:])

@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use identity_pass_core::selfie::capture::{self, CaptureSettings};
 use identity_pass_core::selfie::convert::rgb_to_nv21;
-use identity_pass_core::selfie::face_model::{BlazeFace, EngineLimits, FaceEngine, Range, Rotation};
+use identity_pass_core::selfie::face_model::{BlazeFace, EngineLimits, FaceEngine, FaceMesh, Range, Rotation};
 use identity_pass_core::selfie::{Frame, PixelFormat, Plane, SelfieConfig, SelfieSession};
 use image::RgbImage;
 
@@ -169,6 +169,17 @@ fn blazeface(clip: &Clip, frames: u32, range: Range, search: bool) -> (Vec<f64>,
 
 /// `(median ms, faces)` per clip from MediaPipe's own detector on one core, or why it was skipped.
 fn mediapipe(clips: &[&Clip], rounds: u32, range: Range) -> Result<Vec<(f64, u32)>, String> {
+    let mode: &[&str] = if range == Range::Full { &["--full-range"] } else { &[] };
+    mediapipe_run(clips, rounds, mode)
+}
+
+/// `(median ms, faces)` per clip from MediaPipe's FaceMesh solution in video mode (tracking from
+/// its own landmarks) on one core, or why it was skipped.
+fn mediapipe_mesh(clips: &[&Clip], rounds: u32) -> Result<Vec<(f64, u32)>, String> {
+    mediapipe_run(clips, rounds, &["--mesh"])
+}
+
+fn mediapipe_run(clips: &[&Clip], rounds: u32, mode: &[&str]) -> Result<Vec<(f64, u32)>, String> {
     let python = std::env::var_os("SELFIE_BENCH_MEDIAPIPE_PYTHON")
         .map(PathBuf::from)
         .filter(|p| p.exists())
@@ -178,7 +189,7 @@ fn mediapipe(clips: &[&Clip], rounds: u32, range: Range) -> Result<Vec<(f64, u32
         .args(["-c", "0"])
         .arg(python)
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/mediapipe_faces.py"))
-        .args((range == Range::Full).then_some("--full-range"))
+        .args(mode)
         .arg("--time")
         .arg(rounds.to_string());
     timings(command, clips)
@@ -308,9 +319,37 @@ fn main() {
             "(no such mode)"
         );
     }
+    // A followed face, the whole per-frame pipeline: ours tracked (short-range model near the face,
+    // the mesh, the face patch, the guidance) against MediaPipe's FaceMesh in video mode (the mesh,
+    // its region taken from the last frame's landmarks); the mesh alone beside them.
+    let theirs = mediapipe_mesh(&[&vga, &hd], 100);
+    for (index, clip) in [&vga, &hd].into_iter().enumerate() {
+        let frame = frame(clip);
+        let face = BlazeFace::new(Range::Full).unwrap().detect(&frame, Rotation::Upright)[0];
+        let mut mesh = FaceMesh::new().unwrap();
+        let mesh_times: Vec<f64> = (0..100)
+            .map(|_| {
+                let start = Instant::now();
+                mesh.landmarks(&frame, Rotation::Upright, &face);
+                start.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        let (tracked_times, _) = tracked(&frame, Rotation::Upright, 100);
+        let theirs = match &theirs {
+            Ok(results) => results.get(index).map_or("no result".to_owned(), |(ms, faces)| format!("{ms:.2} ms ({faces} face)")),
+            Err(reason) => format!("skipped: {reason}"),
+        };
+        println!(
+            "{:<24} {:>24} {:>34}",
+            format!("followed face, {}", clip.name),
+            format!("{:.2} ms (mesh {:.2})", median(tracked_times), median(mesh_times)),
+            theirs
+        );
+    }
     println!(
-        "(same frames, one thread; ours from NV21, MediaPipe from the same pixels as RGB; searched = whole frame + 4 zoomed quarters)\n"
+        "(same frames, one thread; ours from NV21, MediaPipe from the same pixels as RGB; searched = whole frame + 4 zoomed quarters;"
     );
+    println!("  followed face: ours tracked, whole judgement, against MediaPipe FaceMesh in video mode)\n");
 
     // Capture → upload-ready: crop, encode, bound and check the JPEG of the deciding frame.
     let vga_frame = frame(&vga);
