@@ -132,6 +132,28 @@ fn a_still_face_is_tracked_at_one_size_and_a_newcomer_is_seen_at_the_recheck() {
     assert_eq!(verdicts[recheck].1, Guidance::MultipleFaces, "{verdicts:?}");
 }
 
+/// A reset engine judges as a newly loaded one: the phone's liveness judge is reset after a
+/// false start, where the service judges the upload with a fresh engine, and the two must agree.
+#[test]
+fn a_reset_engine_judges_as_a_new_one() {
+    let (selfie, rocket) = (fixture("face_selfie_640x480"), fixture("no_face_rocket_640x480"));
+    let mut near = rocket.clone();
+    paste_face(&mut near, &selfie, 260.0, 240.0, 300.0, 0.0);
+    let mut far = rocket.clone();
+    paste_face(&mut far, &selfie, 380.0, 220.0, 150.0, 0.0);
+    let judged = |engine: &mut FaceEngine| -> Vec<Assessment> {
+        [&far, &far, &rocket, &far].iter().map(|scene| as_nv21_frame(scene, |frame| engine.assess(frame, Rotation::Upright))).collect()
+    };
+    let mut used = FaceEngine::new(EngineLimits::default()).expect("the models load");
+    for _ in 0..4 {
+        as_nv21_frame(&near, |frame| used.assess(frame, Rotation::Upright));
+    }
+    used.reset();
+    let fresh = judged(&mut FaceEngine::new(EngineLimits::default()).expect("the models load"));
+    assert_eq!(judged(&mut used), fresh);
+    assert!(fresh.iter().any(|a| a.pass == identity_pass_core::selfie::face_model::FacePass::Tracked), "the sequence follows a face");
+}
+
 #[test]
 fn a_face_moving_between_frames_is_told_to_hold_still() {
     let mut engine = FaceEngine::new(EngineLimits::default()).expect("the models load");

@@ -3,11 +3,11 @@
 //! The session is pure: it never reads a clock (timestamps come with the frames) and performs no
 //! I/O. Each frame comes with the rotation that turns it upright, and is judged by the face
 //! models (`face_model::FaceEngine`, loaded on the first frame and kept for the session, so it
-//! follows the face from frame to frame); the capture stays in memory until the flow takes it for upload. The flow drives it in two
-//! steps: the selfie (guidance until `required_good_frames` consecutive good frames, then a
-//! capture) and the liveness challenge (`start_liveness`, then frames until an outcome). The
-//! challenge's outcome carries the frames it judged, for the service to judge again: the
-//! service's verdict is the one that counts.
+//! follows the face from frame to frame); the capture stays in memory until the flow takes it
+//! for upload. The flow drives it in two steps: the selfie (guidance until
+//! `required_good_frames` consecutive good frames, then a capture) and the liveness challenge
+//! (`start_liveness`, then frames until an outcome). The challenge's outcome carries the frames
+//! it judged, for the service to judge again: the service's verdict is the one that counts.
 
 use thiserror::Error;
 
@@ -108,7 +108,8 @@ pub struct LivenessOutcome {
 #[derive(Debug)]
 struct LivenessRun {
     challenge: MoveCloserChallenge,
-    /// The engine that judged the kept frames, once the first one is kept.
+    /// The engine that judges the kept frames: loaded at the first frame judged, reset after a
+    /// frame that did not start the challenge, so it has seen exactly the frames kept.
     judge: Option<FaceEngine>,
     /// The frames the challenge judged since its first face, in order.
     evidence: Vec<CapturedSelfie>,
@@ -184,7 +185,7 @@ impl SelfieSession {
             let running = matches!(run.challenge.state(), LivenessState::WaitingForFace | LivenessState::InProgress { .. });
             // Before the first face, only a frame where the live analysis sees one is worth
             // encoding: the others would not start the challenge.
-            let candidate = run.judge.is_some() || analysis.faces.len() == 1;
+            let candidate = !run.evidence.is_empty() || analysis.faces.len() == 1;
             if running && candidate && run.due(timestamp_ms) {
                 let limits = self.config.limits;
                 with_upright(frame, rotation, |upright| Self::judge_frame(run, upright, timestamp_ms, limits))?;
@@ -215,25 +216,25 @@ impl SelfieSession {
     /// faces found to the challenge. From the frame that starts the challenge (the first with
     /// one face) every judged frame is kept, faceless ones too (the service counts them as
     /// misses as the phone does). A frame whose JPEG cannot be made is neither judged nor kept;
-    /// a frame before the start that does not start it is forgotten with the engine that
-    /// looked at it, so the service's fresh engine begins where the phone's began.
+    /// a frame before the start that does not start it is forgotten, by the engine that looked
+    /// at it too, so the service's fresh engine begins where the phone's began.
     fn judge_frame(run: &mut LivenessRun, frame: &Frame<'_>, timestamp_ms: u64, limits: EngineLimits) -> Result<(), SessionError> {
         let Ok(jpeg) = capture::evidence_frame(frame, timestamp_ms) else { return Ok(()) };
         // Decoded as the service decodes it (the same function), so both judge the same pixels.
         let sides = 1..=capture::EVIDENCE_MAX_SIDE;
         let Ok(decoded) = super::still::decode_jpeg(jpeg.expose_jpeg(), sides) else { return Ok(()) };
         let Ok(view) = decoded.frame() else { return Ok(()) };
-        let started = run.judge.is_some();
-        let mut judge = match run.judge.take() {
+        let started = !run.evidence.is_empty();
+        let judge = match run.judge.as_mut() {
             Some(judge) => judge,
-            None => FaceEngine::new(limits)?,
+            None => run.judge.insert(FaceEngine::new(limits)?),
         };
         let faces = judge.assess(&view, Rotation::Upright).face_boxes();
         if !started && faces.is_empty() {
-            // Not the start after all: neither this frame nor the engine that saw it is kept.
+            // Not the start after all: the frame is not kept, and the engine forgets it.
+            judge.reset();
             return Ok(());
         }
-        run.judge = Some(judge);
         run.evidence.push(jpeg);
         run.outcome = match run.challenge.observe(timestamp_ms, &faces) {
             LivenessState::Passed { growth, samples } => Some(LivenessOutcome {

@@ -48,8 +48,7 @@ impl FaceCheck for DetectedFace {
         let seen = engine.assess(&frame, Rotation::Upright);
         // The two models must agree, as on the phone (`guidance_for`): a lone box the mesh
         // scores as no face is no face.
-        let mesh_disagrees = seen.mesh_presence.is_some_and(|presence| presence < EngineLimits::default().min_mesh_presence);
-        Ok(if mesh_disagrees { 0 } else { seen.faces.len() })
+        Ok(if EngineLimits::default().mesh_rejects(seen.mesh_presence) { 0 } else { seen.faces.len() })
     }
 }
 

@@ -85,6 +85,16 @@ impl Default for EngineLimits {
     }
 }
 
+impl EngineLimits {
+    /// Whether the face mesh, run on a lone detected face, scores it as no face (`presence`:
+    /// its score, `None` when it did not run). The two models must agree before a box counts as
+    /// a face: on the phone, on the service and when deciding which face to follow. A score
+    /// that is not a number rejects too.
+    pub fn mesh_rejects(&self, presence: Option<f32>) -> bool {
+        presence.is_some_and(|p| p.is_nan() || p < self.min_mesh_presence)
+    }
+}
+
 /// What the engine saw in one frame.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessment {
@@ -199,11 +209,14 @@ impl FaceEngine {
         })
     }
 
-    /// Forgets the last face (the camera was switched, the app resumed, a new step began): the
-    /// next frame is looked at whole.
+    /// Forgets every frame seen (the camera was switched, the app resumed, a new step began):
+    /// the engine then judges the next frames exactly as a newly loaded one would, without
+    /// loading the models again.
     pub fn reset(&mut self) {
         self.last_face = None;
+        self.since_whole_frame = 0;
         self.since_search = None;
+        self.tracker_scale = 1.0;
     }
 
     /// Judges one frame (`rotation` turns it upright).
@@ -228,7 +241,7 @@ impl FaceEngine {
         };
         // Only a face both models agree on is followed: a box the mesh scores as no face would
         // otherwise be tracked on and on.
-        let followed = landmarks.as_ref().is_none_or(|l| l.presence >= self.limits.min_mesh_presence);
+        let followed = !self.limits.mesh_rejects(landmarks.as_ref().map(|l| l.presence));
         self.last_face = single.filter(|_| followed).map(|f| f.rect);
         let mut assessment = Assessment {
             faces,
@@ -329,7 +342,7 @@ pub fn guidance_for(seen: &Assessment, limits: &EngineLimits) -> Guidance {
         [face] => face,
         _ => return Guidance::MultipleFaces,
     };
-    if seen.mesh_presence.is_some_and(|p| p < limits.min_mesh_presence) {
+    if limits.mesh_rejects(seen.mesh_presence) {
         return Guidance::NoFace;
     }
     if seen.brightness > limits.max_brightness {
