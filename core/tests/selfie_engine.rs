@@ -8,6 +8,7 @@ use identity_pass_core::selfie::Guidance;
 use identity_pass_core::selfie::face_model::{
     Action, ActionChallenge, Assessment, ChallengeFailure, ChallengeLimits, ChallengeState, EngineLimits, FaceEngine, Rotation,
 };
+use identity_pass_core::testing::{PosedHead, poses_doing};
 use image::{RgbImage, imageops};
 
 mod pictures;
@@ -217,5 +218,44 @@ fn a_printed_photo_replayed_to_the_camera_fails_every_challenge() {
             challenge.observe(*sample);
         }
         assert!(matches!(challenge.state(), ChallengeState::Failed(ChallengeFailure::TimedOut(_))), "{actions:?}: {:?}", challenge.state());
+    }
+}
+
+/// Every frame of `pictures`, 100 ms apart, judged by one engine (as the phone's session and
+/// the service's check do) into the challenge's samples.
+fn samples_of(pictures: impl Iterator<Item = RgbImage>) -> Vec<identity_pass_core::selfie::face_model::ChallengeSample> {
+    let mut engine = FaceEngine::new(EngineLimits::default()).expect("the models load");
+    pictures
+        .enumerate()
+        .map(|(i, picture)| as_nv21_frame(&picture, |frame| engine.assess(frame, Rotation::Upright).challenge_sample(i as u64 * 100)))
+        .collect()
+}
+
+fn challenge_after(actions: &[Action], samples: &[identity_pass_core::selfie::face_model::ChallengeSample]) -> ChallengeState {
+    let mut challenge = ActionChallenge::new(actions.to_vec(), ChallengeLimits::default());
+    for sample in samples {
+        challenge.observe(*sample);
+    }
+    challenge.state()
+}
+
+#[test]
+fn a_head_doing_what_is_asked_passes_and_the_same_actions_in_another_order_do_not() {
+    // The selfie's head turned and blinking in 3D (`testing::PosedHead`): what a person does
+    // in front of the camera, measured by the engine as any camera frame is.
+    let head = PosedHead::new(fixture("face_selfie_640x480"));
+    // Two draws that hold all four actions between them.
+    for random in [[1, 2, 3, 4], [6, 1, 2, 1]] {
+        let asked = Action::sequence_from(random);
+        let samples = samples_of(poses_doing(&asked).into_iter().map(|pose| head.draw(pose)));
+        let most_left = samples.iter().map(|s| s.yaw).fold(f32::MIN, f32::max);
+        let most_right = samples.iter().map(|s| s.yaw).fold(f32::MAX, f32::min);
+        let (open, shut) = samples.iter().fold((0.0f32, 1.0f32), |(open, shut), s| (open.max(s.eyes), shut.min(s.eyes)));
+        println!("{asked:?}: yaw {most_right:.1}° to {most_left:.1}°, eyes {open:.2} open, {shut:.2} shut");
+        assert_eq!(challenge_after(&asked, &samples), ChallengeState::Passed, "{asked:?}: {samples:?}");
+        let mut other_order = asked.clone();
+        other_order.rotate_left(1);
+        let samples = samples_of(poses_doing(&other_order).into_iter().map(|pose| head.draw(pose)));
+        assert_ne!(challenge_after(&asked, &samples), ChallengeState::Passed, "{asked:?} done as {other_order:?}");
     }
 }

@@ -1,7 +1,13 @@
-//! Liveness, decided by the service: it issues a challenge (a nonce, the action, an expiry),
+//! Liveness, decided by the service: it issues a challenge (a nonce, what to do, an expiry),
 //! the phone uploads the frames it captured for it, and the service runs the core's own
-//! analysis (the face engine and the "move closer" challenge the phone ran for live guidance)
-//! on those frames. The phone's own pass is never asked for.
+//! analysis (the face engine and the challenge the phone ran for live guidance) on those
+//! frames. The phone's own pass is never asked for.
+//!
+//! Two kinds of challenge. A phone that can guide the action challenge asks for it and is given
+//! a random sequence of actions drawn here (turn left or right, blink, come closer;
+//! `core::selfie::face_model::challenge`), which a photograph cannot perform. A phone that
+//! cannot yet is given "move closer", which a printed photo moved towards the camera passes;
+//! it stays until every shell guides the actions (`docs/selfie-engine.md`).
 //!
 //! What ties frames to one challenge: the challenge id is single-use and expires, and every
 //! frame's digest is remembered, so frames uploaded for one challenge are refused for any other
@@ -9,7 +15,9 @@
 //! rather than replayed from a new recording — the core's challenge raises the cost of a
 //! replay, it is not certified presentation-attack detection (`core::selfie::liveness`).
 
-use identity_pass_core::selfie::face_model::{EngineLimits, FaceEngine, Rotation};
+use identity_pass_core::selfie::face_model::{
+    Action, ActionChallenge, ChallengeLimits, ChallengeState, EngineLimits, FaceEngine, Rotation,
+};
 use identity_pass_core::selfie::liveness::{LivenessSettings, LivenessState, MoveCloserChallenge};
 use identity_pass_core::selfie::still::{DecodedStill, StillError, decode_jpeg};
 
@@ -19,15 +27,76 @@ use crate::domain::DomainError;
 pub const CHALLENGE_LIFETIME_SECONDS: i64 = 120;
 /// The core's challenge needs at least this many frames with a face.
 pub const MIN_FRAMES: usize = 6;
-/// More frames than a phone sends for one approach (8 s at 10 frames a second).
-pub const MAX_FRAMES: usize = 80;
+/// More frames than a phone sends for one challenge: an approach takes 8 s at most, a
+/// sequence of three actions 15 s at most, at 10 frames a second.
+pub const MAX_FRAMES: usize = 160;
 /// One frame's largest JPEG (a 640-px frame is ~30 KB).
 pub const MAX_FRAME_BYTES: usize = 256 * 1024;
 /// Frame sides accepted, checked from the header before any decoding.
 pub const FRAME_SIDES: std::ops::RangeInclusive<u32> = 160..=1280;
 
-/// The action the user performs (the only one the core guides today).
+/// The "move closer" challenge, for phones that cannot guide the actions yet.
 pub const MOVE_CLOSER: &str = "move_closer";
+/// The action challenge: `action` is this, and the actions follow (`actions`).
+pub const ACTIONS: &str = "actions";
+
+/// What a challenge asks, as the service stores it (`liveness_challenges.action`): "move_closer",
+/// or "actions:" and the actions' codes, comma-separated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asked {
+    /// Bring the face closer.
+    MoveCloser,
+    /// Do these, in this order.
+    Actions(Vec<Action>),
+}
+
+impl Asked {
+    /// A random sequence from the service's randomness (the phone cannot predict it).
+    pub fn random_actions(random: [u8; 4]) -> Self {
+        Asked::Actions(Action::sequence_from(random))
+    }
+
+    /// The stored form.
+    pub fn stored(&self) -> String {
+        match self {
+            Asked::MoveCloser => MOVE_CLOSER.to_owned(),
+            Asked::Actions(actions) => format!("{ACTIONS}:{}", self::codes(actions).join(",")),
+        }
+    }
+
+    /// Reads the stored form back.
+    pub fn from_stored(stored: &str) -> Result<Self, DomainError> {
+        if stored == MOVE_CLOSER {
+            return Ok(Asked::MoveCloser);
+        }
+        let codes = stored.strip_prefix(ACTIONS).and_then(|rest| rest.strip_prefix(':')).ok_or(DomainError::LivenessActionUnknown)?;
+        let actions: Option<Vec<Action>> = codes.split(',').map(Action::from_code).collect();
+        match actions {
+            Some(actions) if !actions.is_empty() => Ok(Asked::Actions(actions)),
+            _ => Err(DomainError::LivenessActionUnknown),
+        }
+    }
+
+    /// The `action` field of the API's challenge.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Asked::MoveCloser => MOVE_CLOSER,
+            Asked::Actions(_) => ACTIONS,
+        }
+    }
+
+    /// The `actions` field: the codes in order (none for "move closer").
+    pub fn action_codes(&self) -> Vec<&'static str> {
+        match self {
+            Asked::MoveCloser => Vec::new(),
+            Asked::Actions(actions) => codes(actions),
+        }
+    }
+}
+
+fn codes(actions: &[Action]) -> Vec<&'static str> {
+    actions.iter().map(Action::code).collect()
+}
 
 /// An issued challenge (`liveness_challenges`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,33 +173,68 @@ fn decode(jpeg: &[u8]) -> Result<DecodedStill, DomainError> {
     })
 }
 
-/// Runs the core's analysis and challenge on the frames, in order, as the phone did.
-pub fn judge(action: &str, frames: &[UploadedFrame]) -> Result<LivenessVerdict, DomainError> {
-    if action != MOVE_CLOSER {
-        return Err(DomainError::LivenessActionUnknown);
-    }
+/// Runs the core's analysis and the challenge asked (stored form, see [`Asked`]) on the frames,
+/// in order, as the phone did.
+pub fn judge(asked: &str, frames: &[UploadedFrame]) -> Result<LivenessVerdict, DomainError> {
+    let asked = Asked::from_stored(asked)?;
     // A fresh engine that sees the frames in order, as the phone's judge did.
     let mut engine = FaceEngine::new(EngineLimits::default())
         .map_err(|e| DomainError::FaceCheckFailed(crate::domain::face_check::FaceCheckFailed(e.to_string())))?;
-    let mut challenge = MoveCloserChallenge::new(LivenessSettings::default());
+    match asked {
+        Asked::MoveCloser => judge_approach(&mut engine, frames),
+        Asked::Actions(actions) => judge_actions(&mut engine, actions, frames),
+    }
+}
+
+/// A verdict's result and reason.
+type Ended = (&'static str, Option<&'static str>);
+
+/// Each frame decoded and assessed, in order; `verdict` sees every assessment and ends the
+/// judging by returning a verdict. Also gives the index of the last frame with one face.
+fn assess_each(
+    engine: &mut FaceEngine,
+    frames: &[UploadedFrame],
+    mut verdict: impl FnMut(u64, &identity_pass_core::selfie::face_model::Assessment) -> Option<Ended>,
+) -> Result<(Option<Ended>, Option<usize>), DomainError> {
     let mut capture_index = None;
     for (index, uploaded) in frames.iter().enumerate() {
         let still = decode(&uploaded.jpeg)?;
         let frame = still.frame().map_err(|_| DomainError::ImageUndecodable)?;
-        let faces = engine.assess(&frame, Rotation::Upright).face_boxes();
-        if faces.len() == 1 {
+        let assessment = engine.assess(&frame, Rotation::Upright);
+        if assessment.faces.len() == 1 {
             capture_index = Some(index);
         }
-        match challenge.observe(uploaded.timestamp_ms, &faces) {
-            LivenessState::Passed { .. } => return Ok(LivenessVerdict { result: "passed", reason: None, capture_index }),
-            LivenessState::Failed { reason } => {
-                return Ok(LivenessVerdict { result: "failed", reason: Some(reason.code()), capture_index });
-            }
-            LivenessState::WaitingForFace | LivenessState::InProgress { .. } => {}
+        if let Some(ended) = verdict(uploaded.timestamp_ms, &assessment) {
+            return Ok((Some(ended), capture_index));
         }
     }
-    let reason = if matches!(challenge.state(), LivenessState::WaitingForFace) { "NO_FACE" } else { "INCOMPLETE" };
-    Ok(LivenessVerdict { result: "failed", reason: Some(reason), capture_index })
+    Ok((None, capture_index))
+}
+
+fn judge_approach(engine: &mut FaceEngine, frames: &[UploadedFrame]) -> Result<LivenessVerdict, DomainError> {
+    let mut challenge = MoveCloserChallenge::new(LivenessSettings::default());
+    let (ended, capture_index) =
+        assess_each(engine, frames, |timestamp_ms, assessment| match challenge.observe(timestamp_ms, &assessment.face_boxes()) {
+            LivenessState::Passed { .. } => Some(("passed", None)),
+            LivenessState::Failed { reason } => Some(("failed", Some(reason.code()))),
+            LivenessState::WaitingForFace | LivenessState::InProgress { .. } => None,
+        })?;
+    let (result, reason) = ended.unwrap_or_else(|| {
+        ("failed", Some(if matches!(challenge.state(), LivenessState::WaitingForFace) { "NO_FACE" } else { "INCOMPLETE" }))
+    });
+    Ok(LivenessVerdict { result, reason, capture_index })
+}
+
+fn judge_actions(engine: &mut FaceEngine, actions: Vec<Action>, frames: &[UploadedFrame]) -> Result<LivenessVerdict, DomainError> {
+    let mut challenge = ActionChallenge::new(actions, ChallengeLimits::default());
+    let (ended, capture_index) =
+        assess_each(engine, frames, |timestamp_ms, assessment| match challenge.observe(assessment.challenge_sample(timestamp_ms)) {
+            ChallengeState::Passed => Some(("passed", None)),
+            ChallengeState::Failed(failure) => Some(("failed", Some(failure.code()))),
+            ChallengeState::InProgress { .. } => None,
+        })?;
+    let (result, reason) = ended.unwrap_or(("failed", Some("INCOMPLETE")));
+    Ok(LivenessVerdict { result, reason, capture_index })
 }
 
 #[cfg(test)]
@@ -141,6 +245,45 @@ mod tests {
     fn closer(zoom: f32) -> Vec<u8> {
         let path = format!("{}/../core/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR"));
         identity_pass_core::testing::face_closer_jpeg(&std::fs::read(path).expect("fixture"), zoom, None)
+    }
+
+    /// The frames of the selfie's head doing `actions` (`testing::PosedHead`), 100 ms apart.
+    fn doing(actions: &[Action]) -> Vec<UploadedFrame> {
+        use identity_pass_core::testing::{PosedHead, liveness_jpeg, poses_doing};
+        let path = format!("{}/../core/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR"));
+        let head = PosedHead::new(image::open(path).expect("fixture").to_rgb8());
+        poses_doing(actions)
+            .into_iter()
+            .enumerate()
+            .map(|(i, pose)| UploadedFrame { timestamp_ms: 1_000 + i as u64 * 100, jpeg: liveness_jpeg(&head.draw(pose), None) })
+            .collect()
+    }
+
+    #[test]
+    fn the_actions_asked_pass_and_others_do_not() {
+        let asked = Asked::Actions(vec![Action::TurnRight, Action::ComeCloser, Action::Blink]);
+        let stored = asked.stored();
+        assert_eq!(stored, "actions:turn_right,come_closer,blink");
+        assert_eq!(Asked::from_stored(&stored), Ok(asked));
+        let done = doing(&[Action::TurnRight, Action::ComeCloser, Action::Blink]);
+        let verdict = judge(&stored, &done).expect("judged");
+        assert_eq!((verdict.result, verdict.reason), ("passed", None));
+        assert!(verdict.capture_index.is_some());
+        // Turning the other way, then the rest: the first action is never done.
+        let wrong = judge(&stored, &doing(&[Action::TurnLeft, Action::ComeCloser, Action::Blink])).expect("judged");
+        assert_eq!((wrong.result, wrong.reason), ("failed", Some("INCOMPLETE")));
+        // The approach alone, where actions were asked: no turn, no blink.
+        let approach: Vec<f32> = (0..24).map(|i| 1.0 + 0.03 * i as f32).collect();
+        let approach = judge(&stored, &frames(&approach)).expect("judged");
+        assert_eq!((approach.result, approach.reason), ("failed", Some("INCOMPLETE")));
+        // Every random draw is a sequence the service can store and read back.
+        for a in 0..=255u8 {
+            let asked = Asked::random_actions([a, a.wrapping_mul(3), a.wrapping_add(7), a / 2]);
+            assert_eq!(Asked::from_stored(&asked.stored()), Ok(asked));
+        }
+        for unknown in ["actions:", "actions:wink", "actions", "turn_left", "move_closer,blink"] {
+            assert_eq!(Asked::from_stored(unknown), Err(DomainError::LivenessActionUnknown), "{unknown}");
+        }
     }
 
     fn frames(zooms: &[f32]) -> Vec<UploadedFrame> {
@@ -173,7 +316,7 @@ mod tests {
         assert_eq!(check_upload(&huge), Err(DomainError::ImageTooLarge { max_bytes: MAX_FRAME_BYTES }));
         let not_jpeg: Vec<UploadedFrame> = (0..6).map(|i| UploadedFrame { timestamp_ms: i, jpeg: vec![1; 100] }).collect();
         assert_eq!(judge(MOVE_CLOSER, &not_jpeg), Err(DomainError::ImageUndecodable));
-        assert_eq!(judge("turn_left", &frames(&[1.0; 6])), Err(DomainError::LivenessActionUnknown));
+        assert_eq!(judge("wink", &frames(&[1.0; 6])), Err(DomainError::LivenessActionUnknown));
     }
 
     #[test]

@@ -11,29 +11,36 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::to_rfc3339;
 use crate::domain::DomainError;
-use crate::domain::liveness_check::{
-    self, CHALLENGE_LIFETIME_SECONDS, LivenessChallenge, MAX_FRAMES, MIN_FRAMES, MOVE_CLOSER, UploadedFrame,
-};
+use crate::domain::liveness_check::{self, Asked, CHALLENGE_LIFETIME_SECONDS, LivenessChallenge, MAX_FRAMES, MIN_FRAMES, UploadedFrame};
 use crate::http::auth::DeviceAuth;
 use crate::http::draft::update_draft;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
 use crate::http::idempotency::{Answer, commit};
-use crate::secrets::{new_id, sha256};
+use crate::secrets::{new_id, random_bytes, sha256};
 use crate::state::AppState;
 use crate::store;
 
-/// Body of `POST /v1/requests/{id}/liveness/challenge`: nothing yet.
+/// Body of `POST /v1/requests/{id}/liveness/challenge`.
 #[derive(Debug, Deserialize)]
-pub struct ChallengeRequest {}
+pub struct ChallengeRequest {
+    /// The phone can guide the action challenge (turns, blinks); without it, "move closer".
+    #[serde(default)]
+    pub supports_actions: bool,
+}
 
 /// Answer of `POST /v1/requests/{id}/liveness/challenge`.
 #[derive(Debug, Serialize)]
 pub struct ChallengeView {
     /// The challenge's id: the nonce the upload must name.
     pub challenge_id: String,
-    /// What the user must do (`move_closer`).
+    /// The kind of challenge: `actions` (do `actions` in order) or `move_closer`.
     pub action: &'static str,
+    /// The actions, in the order they must be done (`turn_left`, `turn_right`, `blink`,
+    /// `come_closer`); empty for `move_closer`.
+    pub actions: Vec<&'static str>,
+    /// Each action must be done within this many milliseconds of the previous one.
+    pub per_action_ms: u64,
     /// When frames stop being accepted, RFC 3339.
     pub expires_at: String,
     /// Fewest frames the service judges.
@@ -49,20 +56,25 @@ pub async fn challenge(
     State(state): State<AppState>,
     device: DeviceAuth,
     Path(id): Path<String>,
-    ApiJson(_body): ApiJson<ChallengeRequest>,
+    ApiJson(body): ApiJson<ChallengeRequest>,
 ) -> ApiResult<Answer> {
     let now = state.now();
+    // Drawn here, from the service's randomness: a recording made for one attempt does not fit
+    // the next.
+    let asked = if body.supports_actions { Asked::random_actions(random_bytes()?) } else { Asked::MoveCloser };
     let challenge = LivenessChallenge {
         id: new_id("lc")?,
         request_id: id.clone(),
-        action: MOVE_CLOSER.to_owned(),
+        action: asked.stored(),
         issued_at: now,
         expires_at: now.saturating_add(CHALLENGE_LIFETIME_SECONDS),
         used_at: None,
     };
     let view = ChallengeView {
         challenge_id: challenge.id.clone(),
-        action: MOVE_CLOSER,
+        action: asked.kind(),
+        actions: asked.action_codes(),
+        per_action_ms: identity_pass_core::selfie::face_model::ChallengeLimits::default().per_action_ms,
         expires_at: to_rfc3339(challenge.expires_at),
         min_frames: MIN_FRAMES,
         max_frames: MAX_FRAMES,

@@ -110,6 +110,8 @@ pub struct Assessment {
     pub pose: Option<HeadPose>,
     /// The single face's eye opening (right, left).
     pub eyes: Option<(f32, f32)>,
+    /// The single face's height over its width, from the mesh.
+    pub face_aspect: Option<f32>,
     /// The face mesh model's score that the single face is a face.
     pub mesh_presence: Option<f32>,
     /// The single face's movement since the previous frame, as a fraction of its width.
@@ -155,6 +157,7 @@ impl Assessment {
             faces: self.faces.len(),
             yaw: self.pose.map_or(0.0, |p| p.yaw),
             eyes: self.eyes.map_or(0.0, |(right, left)| right.min(left)),
+            face_aspect: self.face_aspect.unwrap_or(0.0),
             face_width: self.faces.first().map_or(0.0, |f| f.rect.width / self.image_size.0.max(1.0)),
         }
     }
@@ -250,6 +253,7 @@ impl FaceEngine {
             sharpness,
             pose: landmarks.as_ref().map(|l| l.head_pose()),
             eyes: landmarks.as_ref().map(|l| l.eye_openness()),
+            face_aspect: landmarks.as_ref().map(|l| l.face_aspect()),
             mesh_presence: landmarks.as_ref().map(|l| l.presence),
             motion,
             pass,

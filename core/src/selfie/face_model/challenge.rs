@@ -31,6 +31,24 @@ pub enum Action {
 }
 
 impl Action {
+    /// Every action.
+    pub const ALL: [Action; 4] = [Action::TurnLeft, Action::TurnRight, Action::Blink, Action::ComeCloser];
+
+    /// A stable code for the service's API (never a Rust `Debug` name).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Action::TurnLeft => "turn_left",
+            Action::TurnRight => "turn_right",
+            Action::Blink => "blink",
+            Action::ComeCloser => "come_closer",
+        }
+    }
+
+    /// The action with this `code`, if any.
+    pub fn from_code(code: &str) -> Option<Action> {
+        Self::ALL.into_iter().find(|action| action.code() == code)
+    }
+
     /// A sequence of three actions from the service's random bytes: a blink, a turn (left or
     /// right), and one more of the four, in a random order, never the same action twice in a row.
     pub fn sequence_from(random: [u8; 4]) -> Vec<Action> {
@@ -63,6 +81,8 @@ pub struct ChallengeSample {
     pub yaw: f32,
     /// The single face's eye opening, the lower of the two.
     pub eyes: f32,
+    /// The single face's height over its width (a photograph tilted away flattens it).
+    pub face_aspect: f32,
     /// The single face's width as a fraction of the image's width.
     pub face_width: f32,
 }
@@ -76,10 +96,14 @@ pub struct ChallengeLimits {
     pub turn_degrees: f32,
     /// A turn must come back within this many degrees of straight before the next action.
     pub straight_degrees: f32,
-    /// Eyes count as closed below this opening (open eyes measure 0.3–0.4), …
+    /// Eyes count as closed below this fraction of their opening when the blink was asked
+    /// (the widest seen while facing the camera), …
     pub closed_eyes: f32,
-    /// … and as open again above this one.
+    /// … and as open again above this fraction.
     pub open_eyes: f32,
+    /// A blink keeps the face's proportions within this fraction: a photograph tilted away
+    /// flattens the eyes, but the whole face with them.
+    pub blink_aspect_tolerance: f32,
     /// "Come closer" needs the face this many times as wide as when the action began.
     pub closer_ratio: f32,
     /// Frames further apart than this: the camera stopped, the attempt is void.
@@ -92,8 +116,9 @@ impl Default for ChallengeLimits {
             per_action_ms: 5_000,
             turn_degrees: 22.0,
             straight_degrees: 10.0,
-            closed_eyes: 0.15,
-            open_eyes: 0.25,
+            closed_eyes: 0.72,
+            open_eyes: 0.88,
+            blink_aspect_tolerance: 0.08,
             closer_ratio: 1.3,
             max_gap_ms: 500,
         }
@@ -111,6 +136,18 @@ pub enum ChallengeFailure {
     MultipleFaces,
     /// The frames stopped coming (or went back in time).
     FramesInterrupted,
+}
+
+impl ChallengeFailure {
+    /// A stable code for the flow and the service.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ChallengeFailure::TimedOut(_) => "TIMED_OUT",
+            ChallengeFailure::FaceLost => "FACE_LOST",
+            ChallengeFailure::MultipleFaces => "MULTIPLE_FACES",
+            ChallengeFailure::FramesInterrupted => "FRAMES_INTERRUPTED",
+        }
+    }
 }
 
 /// Where the challenge stands.
@@ -132,10 +169,23 @@ pub enum ChallengeState {
 /// How far the current action has got.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Progress {
-    /// Waiting for the face to do it (for "come closer", from this width).
-    Waiting { baseline_width: Option<f32> },
-    /// Half done: turned (waiting to come back straight), or eyes closed (waiting to open).
-    Halfway,
+    /// Waiting for the face to do it: for "come closer", from this width; for a blink, from the
+    /// widest eyes seen facing the camera, and the face's proportions then.
+    Waiting { baseline_width: Option<f32>, open_eyes: Option<OpenEyes> },
+    /// Half done: turned (waiting to come back straight), or eyes closed (waiting to open
+    /// past the fraction of this opening).
+    Halfway { open_eyes: f32 },
+}
+
+/// The eyes' opening a blink is measured against, and the face's proportions with it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct OpenEyes {
+    eyes: f32,
+    face_aspect: f32,
+}
+
+impl Progress {
+    const START: Progress = Progress::Waiting { baseline_width: None, open_eyes: None };
 }
 
 /// The checker: feed it every frame's sample, in order.
@@ -157,7 +207,7 @@ impl ActionChallenge {
             Some(action) => ChallengeState::InProgress { index: 0, action: *action },
             None => ChallengeState::Passed,
         };
-        Self { actions, limits, state, progress: Progress::Waiting { baseline_width: None }, action_started_ms: None, last_ms: None }
+        Self { actions, limits, state, progress: Progress::START, action_started_ms: None, last_ms: None }
     }
 
     /// Where it stands.
@@ -181,32 +231,45 @@ impl ActionChallenge {
             1 => {}
             _ => return self.fail(ChallengeFailure::MultipleFaces),
         }
+        let facing = sample.yaw.abs() <= limits.straight_degrees;
         let done = match (action, self.progress) {
             (Action::TurnLeft | Action::TurnRight, Progress::Waiting { .. }) => {
                 let turned = if action == Action::TurnLeft { sample.yaw } else { -sample.yaw };
                 if turned >= limits.turn_degrees {
-                    self.progress = Progress::Halfway;
+                    self.progress = Progress::Halfway { open_eyes: 0.0 };
                 }
                 false
             }
-            (Action::TurnLeft | Action::TurnRight, Progress::Halfway) => sample.yaw.abs() <= limits.straight_degrees,
-            (Action::Blink, Progress::Waiting { .. }) => {
-                if sample.eyes < limits.closed_eyes {
-                    self.progress = Progress::Halfway;
+            (Action::TurnLeft | Action::TurnRight, Progress::Halfway { .. }) => facing,
+            (Action::Blink, Progress::Waiting { open_eyes, .. }) => {
+                // People's eyes open to different heights (and the mesh reads them a little
+                // differently), so a blink is the eyes closing against their own opening.
+                let widest = match open_eyes {
+                    Some(open) if open.eyes >= sample.eyes || !facing => Some(open),
+                    _ if facing => Some(OpenEyes { eyes: sample.eyes, face_aspect: sample.face_aspect }),
+                    other => other,
+                };
+                self.progress = Progress::Waiting { baseline_width: None, open_eyes: widest };
+                if let Some(open) = widest
+                    && facing
+                    && sample.eyes < open.eyes * limits.closed_eyes
+                    && (sample.face_aspect / open.face_aspect.max(f32::EPSILON) - 1.0).abs() <= limits.blink_aspect_tolerance
+                {
+                    self.progress = Progress::Halfway { open_eyes: open.eyes };
                 }
                 false
             }
-            (Action::Blink, Progress::Halfway) => sample.eyes > limits.open_eyes,
-            (Action::ComeCloser, Progress::Waiting { baseline_width }) => {
+            (Action::Blink, Progress::Halfway { open_eyes }) => sample.eyes > open_eyes * limits.open_eyes,
+            (Action::ComeCloser, Progress::Waiting { baseline_width, .. }) => {
                 let baseline = baseline_width.unwrap_or(sample.face_width);
-                self.progress = Progress::Waiting { baseline_width: Some(baseline) };
+                self.progress = Progress::Waiting { baseline_width: Some(baseline), open_eyes: None };
                 sample.face_width >= baseline * limits.closer_ratio
             }
-            (Action::ComeCloser, Progress::Halfway) => true,
+            (Action::ComeCloser, Progress::Halfway { .. }) => true,
         };
         if done {
             self.action_started_ms = Some(sample.timestamp_ms);
-            self.progress = Progress::Waiting { baseline_width: None };
+            self.progress = Progress::START;
             self.state = match self.actions.get(index + 1) {
                 Some(next) => ChallengeState::InProgress { index: index + 1, action: *next },
                 None => ChallengeState::Passed,
@@ -228,7 +291,7 @@ mod tests {
     use super::*;
 
     fn sample(timestamp_ms: u64, yaw: f32, eyes: f32, face_width: f32) -> ChallengeSample {
-        ChallengeSample { timestamp_ms, faces: 1, yaw, eyes, face_width }
+        ChallengeSample { timestamp_ms, faces: 1, yaw, eyes, face_width, face_aspect: 1.3 }
     }
 
     /// A person doing `actions` at 30 frames a second: each action takes about a second.
@@ -313,6 +376,14 @@ mod tests {
     }
 
     #[test]
+    fn codes_name_each_action_once() {
+        for action in Action::ALL {
+            assert_eq!(Action::from_code(action.code()), Some(action));
+        }
+        assert_eq!(Action::from_code("TurnLeft"), None);
+    }
+
+    #[test]
     fn a_lost_face_a_second_face_or_a_gap_fails_at_once() {
         let actions = vec![Action::Blink];
         let mut lost = person(&actions);
@@ -326,6 +397,30 @@ mod tests {
             frame.timestamp_ms += 2_000;
         }
         assert_eq!(run(actions, &gap), ChallengeState::Failed(ChallengeFailure::FramesInterrupted));
+    }
+
+    #[test]
+    fn a_photo_tilted_away_flattens_the_eyes_but_is_no_blink() {
+        // Tilting a photograph back by 50° shortens everything up and down by cos 50° = 0.64:
+        // the eyes' opening falls below the blink's fraction, and the face's proportions with it.
+        let tilt = |i: u64| (((i as f32) / 10.0).sin().abs() * 50f32.to_radians()).cos();
+        let tilted: Vec<ChallengeSample> =
+            (0..200).map(|i| ChallengeSample { face_aspect: 1.3 * tilt(i), ..sample(i * 33, 0.0, 0.35 * tilt(i), 0.3) }).collect();
+        assert!(tilted.iter().any(|s| s.eyes < 0.35 * ChallengeLimits::default().closed_eyes));
+        assert_eq!(run(vec![Action::Blink], &tilted), ChallengeState::Failed(ChallengeFailure::TimedOut(Action::Blink)));
+        // The same eyes closing in a face that keeps its shape is a blink.
+        let blinking: Vec<ChallengeSample> = (0..200).map(|i| sample(i * 33, 0.0, 0.35 * tilt(i), 0.3)).collect();
+        assert_eq!(run(vec![Action::Blink], &blinking), ChallengeState::Passed);
+    }
+
+    #[test]
+    fn a_blink_is_measured_against_the_persons_own_open_eyes() {
+        // Narrow eyes (0.22 open) closing to 0.14 blink; wide ones (0.40) narrowing to 0.33 do not.
+        let eyes = |open: f32, shut: f32| -> Vec<ChallengeSample> {
+            (0..60).map(|i| sample(i * 33, 0.0, if (20..26).contains(&i) { shut } else { open }, 0.3)).collect()
+        };
+        assert_eq!(run(vec![Action::Blink], &eyes(0.22, 0.14)), ChallengeState::Passed);
+        assert_eq!(run(vec![Action::Blink], &eyes(0.40, 0.33)), ChallengeState::InProgress { index: 0, action: Action::Blink });
     }
 
     #[test]

@@ -87,6 +87,15 @@ impl Landmarks {
         (ratio(point::RIGHT_EYE), ratio(point::LEFT_EYE))
     }
 
+    /// The face's height (forehead to chin) over its width (cheekbone to cheekbone), in the
+    /// image: a head that blinks keeps it, a photograph tilted away from the camera (which
+    /// flattens the eyes as a blink does) shrinks it.
+    pub fn face_aspect(&self) -> f32 {
+        let distance = |a: [f32; 3], b: [f32; 3]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
+        let across = distance(self.at(point::RIGHT_CHEEK), self.at(point::LEFT_CHEEK));
+        if across > 0.0 { distance(self.at(point::FOREHEAD), self.at(point::CHIN)) / across } else { 0.0 }
+    }
+
     /// The tip of the nose.
     pub fn nose_tip(&self) -> [f32; 3] {
         self.at(point::NOSE_TIP)

@@ -7,8 +7,9 @@
 //!
 //! The selfie session (`super::session`), the service's face and liveness checks and the
 //! reference partner all judge frames with [`FaceEngine`]. The action challenge
-//! ([`ActionChallenge`]) is built and tested here; the live step still runs the "move closer"
-//! challenge (`super::liveness`) on the engine's boxes (`docs/selfie-engine.md`).
+//! ([`ActionChallenge`]) is drawn and judged by the service for phones that ask for it; the
+//! phone's live step still runs the "move closer" challenge (`super::liveness`) on the engine's
+//! boxes (`docs/selfie-engine.md`).
 
 mod assessment;
 mod blazeface;

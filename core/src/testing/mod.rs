@@ -6,6 +6,9 @@ use std::sync::Mutex;
 
 use crate::secure_store::{SecureStore, SecureStoreError, StoreKey};
 
+mod posed_head;
+pub use posed_head::{Pose, PosedHead, poses_doing};
+
 /// A `SecureStore` fake that keeps values in memory. **Not secure storage**: tests only.
 #[derive(Default)]
 pub struct MemorySecureStore {
@@ -112,7 +115,13 @@ pub fn face_closer_jpeg(selfie: &[u8], zoom: f32, corner: Option<[u8; 3]>) -> Ve
     let source = image::load_from_memory(selfie).expect("a decodable fixture").to_rgb8();
     let (w, h) = (640.0 / zoom, 480.0 / zoom);
     let crop = image::imageops::crop_imm(&source, (320.0 - w / 2.0) as u32, (250.0 - h / 2.0).max(0.0) as u32, w as u32, h as u32);
-    let mut small = image::imageops::resize(&crop.to_image(), 320, 240, image::imageops::FilterType::Triangle);
+    liveness_jpeg(&crop.to_image(), corner)
+}
+
+/// `picture` as the 320×240 JPEG liveness frame the phone uploads (`corner` as in
+/// [`face_closer_jpeg`]): with [`PosedHead`], the frames of a person doing the actions asked.
+pub fn liveness_jpeg(picture: &image::RgbImage, corner: Option<[u8; 3]>) -> Vec<u8> {
+    let mut small = image::imageops::resize(picture, 320, 240, image::imageops::FilterType::Triangle);
     if let Some(pixel) = corner {
         small.put_pixel(0, 0, image::Rgb(pixel));
     }
