@@ -207,8 +207,12 @@ mod tests {
         // passing uploads its frames, and the service's verdict moves on.
         assert_eq!(names(&s.send(ShellEvent::Continue)), ["PersistState", "RequestLivenessChallenge"]);
         let server_time = s.next();
-        let t =
-            s.answer(CallAnswer::LivenessChallengeIssued { challenge_id: "lc-1".into(), expires_at: server_time + 120_000, server_time });
+        let t = s.answer(CallAnswer::LivenessChallengeIssued {
+            challenge_id: "lc-1".into(),
+            expires_at: server_time + 120_000,
+            actions: Vec::new(),
+            server_time,
+        });
         assert_eq!(t.effects, [Effect::PersistState, Effect::StartLiveness { request_id: "req-1".into(), challenge_id: "lc-1".into() }]);
         assert_eq!(names(&s.runtime(Event::LivenessFinished { failure: None })), ["PersistState", "SubmitLivenessFrames"]);
         let t = s.answer(CallAnswer::LivenessJudged { passed: true, reason: None, server_time: s.next() });

@@ -14,6 +14,8 @@ mod eligibility;
 mod error;
 mod flow;
 #[cfg(feature = "test-support")]
+mod obedient_camera;
+#[cfg(feature = "test-support")]
 mod reference_partner;
 mod secure_store;
 mod selfie;
@@ -24,6 +26,8 @@ pub use credential_vault::CredentialVault;
 pub use error::PartnerCheckError;
 pub use error::{FlowError, SecureStoreError, SelfieError, SessionError, VaultError};
 pub use flow::{OnboardingFlow, Transition, locale_from_language_tag};
+#[cfg(feature = "test-support")]
+pub use obedient_camera::ObedientCamera;
 #[cfg(feature = "test-support")]
 pub use reference_partner::complete_reference_partner_check;
 pub use secure_store::SecureStore;

@@ -7,6 +7,7 @@
 use std::sync::Mutex;
 
 use identity_pass_core::messages::{self, Locale};
+use identity_pass_core::selfie::face_model::Action;
 use identity_pass_core::selfie::{
     self as core, FaceBox, Frame, Guidance, LivenessFailure, LivenessSample, LivenessState, PixelFormat, Plane, Rotation,
 };
@@ -51,6 +52,16 @@ enum LivenessFailure {
     NotSmooth,
     FaceLost,
     MultipleFaces,
+    ActionTimedOut,
+    FramesInterrupted,
+}
+
+#[uniffi::remote(Enum)]
+enum Action {
+    TurnLeft,
+    TurnRight,
+    Blink,
+    ComeCloser,
 }
 
 #[uniffi::remote(Record)]
@@ -63,6 +74,7 @@ struct LivenessSample {
 enum LivenessState {
     WaitingForFace,
     InProgress { progress: f32 },
+    DoAction { action: Action, index: u32, count: u32 },
     Passed { growth: f32, samples: Vec<LivenessSample> },
     Failed { reason: LivenessFailure },
 }
@@ -236,6 +248,14 @@ impl SelfieSession {
         let mut state = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         state.liveness = None;
         state.session.start_liveness();
+    }
+
+    /// Starts the action challenge the service drew (`actions` in order) on the following
+    /// frames; each verdict's message is the instruction for the action to do now.
+    pub fn start_liveness_actions(&self, actions: Vec<Action>) {
+        let mut state = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        state.liveness = None;
+        state.session.start_liveness_actions(actions);
     }
 
     /// The challenge's outcome once it has ended.

@@ -18,6 +18,8 @@ pub mod selfie;
 
 #[cfg(test)]
 mod redaction_tests;
+#[cfg(any(test, feature = "simulated-person"))]
+pub mod simulated_person;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 

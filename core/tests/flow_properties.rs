@@ -30,6 +30,7 @@ use identity_pass_core::flow::verification::{GovernmentIdOutcome, PartnerStep};
 use identity_pass_core::flow::{
     CallAnswer, CallFailure, CallId, CallOutcome, Effect, Event, NOT_SENT_INPUT_LOST, NOT_SENT_SECURE_STORAGE, OnboardingFlow, Rejection,
 };
+use identity_pass_core::selfie::face_model::Action;
 use identity_pass_core::testing::{fresh_account_security, with_authenticator_app};
 use proptest::prelude::*;
 
@@ -192,7 +193,7 @@ fn guided(path: OnboardingPath, staff_kind: StaffKind, flags: RolloutFlags, vid:
     }));
     let liveness = [
         Event::Continue,
-        answer(CallAnswer::LivenessChallengeIssued { challenge_id: "lc-1".into(), expires_at: NOW, server_time: NOW }),
+        answer(CallAnswer::LivenessChallengeIssued { challenge_id: "lc-1".into(), expires_at: NOW, actions: Vec::new(), server_time: NOW }),
         Event::LivenessFinished { failure: None },
         answer(CallAnswer::LivenessJudged { passed: true, reason: None, server_time: NOW }),
     ];
@@ -308,11 +309,14 @@ fn arb_answer() -> impl Strategy<Value = CallAnswer> {
         (prop::option::of(arb_time()), arb_time())
             .prop_map(|(issued_at, server_time)| CallAnswer::VerifiedId { issued: issued_at.map(|i| (i, NOW)), server_time }),
         arb_time().prop_map(|server_time| CallAnswer::SelfieUploaded { server_time }),
-        (arb_time(), arb_time()).prop_map(|(expires_at, server_time)| CallAnswer::LivenessChallengeIssued {
-            challenge_id: "lc-r".into(),
-            expires_at,
-            server_time
-        }),
+        (arb_time(), arb_time(), prop::collection::vec(prop::sample::select(Action::ALL.to_vec()), 0..4)).prop_map(
+            |(expires_at, server_time, actions)| CallAnswer::LivenessChallengeIssued {
+                challenge_id: "lc-r".into(),
+                expires_at,
+                actions,
+                server_time
+            }
+        ),
         (any::<bool>(), prop::option::of(prop_oneof![Just("INCOMPLETE".to_owned()), Just("NOT_SMOOTH".to_owned())]), arb_time())
             .prop_map(|(passed, reason, server_time)| CallAnswer::LivenessJudged { passed, reason, server_time }),
         arb_time().prop_map(|server_time| CallAnswer::VerifiedIdPresented { server_time }),

@@ -121,7 +121,12 @@ fn liveness_rows(then: &'static str, effects: &'static [&'static str]) -> Vec<Ro
     vec![
         (E(Event::Continue), "Liveness", &["PersistState", "RequestLivenessChallenge"]),
         (
-            A(|t| CallAnswer::LivenessChallengeIssued { challenge_id: "lc-1".into(), expires_at: t + 120_000, server_time: t }),
+            A(|t| CallAnswer::LivenessChallengeIssued {
+                challenge_id: "lc-1".into(),
+                expires_at: t + 120_000,
+                actions: Vec::new(),
+                server_time: t,
+            }),
             "Liveness",
             &["PersistState", "StartLiveness"],
         ),

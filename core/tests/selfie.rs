@@ -302,7 +302,7 @@ fn judged_as_the_service_does(frames: &[identity_pass_core::selfie::CapturedSelf
         match challenge.observe(uploaded.captured_at_ms(), &faces) {
             LivenessState::Passed { .. } => return "passed",
             LivenessState::Failed { reason } => return reason.code(),
-            LivenessState::WaitingForFace | LivenessState::InProgress { .. } => {}
+            LivenessState::WaitingForFace | LivenessState::InProgress { .. } | LivenessState::DoAction { .. } => {}
         }
     }
     if matches!(challenge.state(), LivenessState::WaitingForFace) { "NO_FACE" } else { "INCOMPLETE" }
@@ -370,4 +370,63 @@ fn a_failed_challenge_keeps_no_frames_and_the_service_would_not_pass_a_still_fac
         })
         .collect();
     assert_eq!(judged_as_the_service_does(&still), "INCOMPLETE");
+}
+
+/// The action challenge in the session: each verdict names the action to do now and its words;
+/// a person who does what the screen says (`simulated_person::ObedientPerson`, the selfie's head turned
+/// and blinking in 3D) passes, and the frames kept are the ones the service will judge.
+#[test]
+fn a_person_following_the_sessions_instructions_passes_the_action_challenge() {
+    use identity_pass_core::selfie::face_model::Action;
+    use identity_pass_core::simulated_person::{ObedientPerson, PosedHead};
+    let head = PosedHead::new(
+        image::open(format!("{}/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR"))).expect("fixture").to_rgb8(),
+    )
+    .expect("the selfie shows one face");
+    let asked = vec![Action::Blink, Action::TurnRight, Action::ComeCloser];
+    let mut session = SelfieSession::new(SelfieConfig::standard());
+    session.start_liveness_actions(asked.clone());
+    let mut person = ObedientPerson::default();
+    let (mut shown, mut told) = (Vec::new(), None);
+    let mut last = None;
+    for i in 0..120u64 {
+        let picture = head.draw(person.next_pose(told));
+        let frame =
+            Frame::new(640, 480, PixelFormat::Rgb, &[Plane { data: picture.as_raw(), row_stride: 1920, pixel_stride: 3 }]).expect("valid");
+        let verdict = session.push_frame(&frame, 1_000 + i * 100).expect("analysed");
+        let message = messages::selfie::verdict_message(verdict.guidance, verdict.liveness.as_ref(), Locale::English);
+        if shown.last() != Some(&message.code) {
+            shown.push(message.code.clone());
+        }
+        told = match verdict.liveness {
+            Some(LivenessState::DoAction { action, index, count }) => {
+                assert_eq!((asked.get(index as usize), count), (Some(&action), 3));
+                Some((index, action))
+            }
+            _ => None,
+        };
+        last = verdict.liveness;
+        if matches!(last, Some(LivenessState::Passed { .. } | LivenessState::Failed { .. })) {
+            break;
+        }
+    }
+    assert!(matches!(last, Some(LivenessState::Passed { .. })), "{last:?} after {shown:?}");
+    assert_eq!(shown, ["LIVENESS_BLINK", "LIVENESS_TURN_RIGHT", "LIVENESS_MOVE_CLOSER", "LIVENESS_PASSED"]);
+    let outcome = session.take_liveness_outcome().expect("an outcome");
+    assert_eq!(outcome.failure, None);
+    assert!(outcome.evidence.len() >= 25 && outcome.evidence.len() <= identity_pass_core::selfie::session::MAX_EVIDENCE_FRAMES);
+    assert!(outcome.evidence.windows(2).all(|w| w[1].captured_at_ms() - w[0].captured_at_ms() == 100), "every judged frame kept");
+
+    // A photograph brought closer, under the same instructions, never blinks: the blink times out.
+    let mut session = SelfieSession::new(SelfieConfig::standard());
+    session.start_liveness_actions(asked);
+    let source = image::open(format!("{}/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR"))).expect("fixture").to_rgb8();
+    let mut last = None;
+    for i in 0..60u64 {
+        let pixels = zoomed(&source, 1.0 + 0.01 * i as f32);
+        let frame = Frame::new(640, 480, PixelFormat::Rgb, &[Plane { data: &pixels, row_stride: 1920, pixel_stride: 3 }]).expect("valid");
+        last = session.push_frame(&frame, 1_000 + i * 100).expect("analysed").liveness;
+    }
+    assert_eq!(last, Some(LivenessState::Failed { reason: LivenessFailure::ActionTimedOut }));
+    assert!(session.take_liveness_outcome().expect("an outcome").evidence.is_empty());
 }

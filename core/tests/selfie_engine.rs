@@ -8,7 +8,7 @@ use identity_pass_core::selfie::Guidance;
 use identity_pass_core::selfie::face_model::{
     Action, ActionChallenge, Assessment, ChallengeFailure, ChallengeLimits, ChallengeState, EngineLimits, FaceEngine, Rotation,
 };
-use identity_pass_core::testing::{PosedHead, poses_doing};
+use identity_pass_core::simulated_person::{PosedHead, poses_doing};
 use image::{RgbImage, imageops};
 
 mod pictures;
@@ -241,9 +241,9 @@ fn challenge_after(actions: &[Action], samples: &[identity_pass_core::selfie::fa
 
 #[test]
 fn a_head_doing_what_is_asked_passes_and_the_same_actions_in_another_order_do_not() {
-    // The selfie's head turned and blinking in 3D (`testing::PosedHead`): what a person does
+    // The selfie's head turned and blinking in 3D (`simulated_person::PosedHead`): what a person does
     // in front of the camera, measured by the engine as any camera frame is.
-    let head = PosedHead::new(fixture("face_selfie_640x480"));
+    let head = PosedHead::new(fixture("face_selfie_640x480")).expect("the selfie shows one face");
     // Two draws that hold all four actions between them.
     for random in [[1, 2, 3, 4], [6, 1, 2, 1]] {
         let asked = Action::sequence_from(random);

@@ -144,7 +144,12 @@ fn killed_with_the_camera_open_the_check_is_done_again_and_a_challenge_request_i
     assert!(view(&d).busy && view(&d).primary_action.is_none(), "asking for the challenge");
     assert_eq!(calls(&d.restart()), [(asked, ServiceCall::RequestLivenessChallenge { request_id: "req-1".into() })]);
     let t = next_server_time(&d);
-    d.answer(CallAnswer::LivenessChallengeIssued { challenge_id: "lc-1".into(), expires_at: t + 120_000, server_time: t });
+    d.answer(CallAnswer::LivenessChallengeIssued {
+        challenge_id: "lc-1".into(),
+        expires_at: t + 120_000,
+        actions: Vec::new(),
+        server_time: t,
+    });
     assert!(matches!(d.flow.step(), Step::Liveness { in_progress: true, challenge: Some(_), .. }));
     // Killed with the camera open: the run is gone; a new one needs a new challenge.
     assert_eq!(calls(&d.restart()), []);

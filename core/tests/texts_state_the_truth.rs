@@ -122,7 +122,12 @@ fn to_liveness(p: &mut Phone) {
 fn start_liveness(p: &mut Phone) {
     p.send(Event::Continue);
     let server_time = p.next_server_time();
-    let challenge = CallAnswer::LivenessChallengeIssued { challenge_id: "lc-1".into(), expires_at: server_time + 120_000, server_time };
+    let challenge = CallAnswer::LivenessChallengeIssued {
+        challenge_id: "lc-1".into(),
+        expires_at: server_time + 120_000,
+        actions: Vec::new(),
+        server_time,
+    };
     p.answer("RequestLivenessChallenge", challenge);
 }
 

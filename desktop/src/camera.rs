@@ -1,13 +1,16 @@
 //! Where the selfie and liveness frames come from: the bundled sample selfie or a photograph
 //! (`--selfie FILE`) played as a simulated camera, or the webcam (nokhwa, feature `webcam`).
 //!
-//! A still photograph cannot move closer, so for the liveness "move closer" step the simulated
-//! camera zooms into it about the face, a little more each frame, exactly as the runtime's
-//! end-to-end test does with the same fixture.
+//! A still photograph cannot turn its head or blink, which is what the liveness challenge
+//! checks; so the simulated camera is a simulated person (`identity_pass_core::simulated_person`,
+//! a stand-in named as such): the photograph's head, re-posed in 3D, doing what each verdict
+//! asks, exactly as the runtime's and the bindings' end-to-end tests do with the same fixture.
+//! For a "move closer" challenge (a service that draws no actions) it comes closer.
 
 use std::path::Path;
 
-use identity_pass_core::selfie::{Frame, FrameVerdict, PixelFormat, Plane, SelfieConfig, SelfieSession, SessionError};
+use identity_pass_core::selfie::{Frame, LivenessState, PixelFormat, Plane, SessionError};
+use identity_pass_core::simulated_person::{ObedientPerson, Pose, PosedHead};
 use image::RgbImage;
 
 /// The sample selfie (core's fixture), so the demo needs no camera and no file.
@@ -36,8 +39,8 @@ pub enum CameraInputError {
         /// Why.
         detail: String,
     },
-    /// No face in the photograph.
-    #[error("no face was found in {path}; use a photograph with one face, facing the camera")]
+    /// No face, or more than one, in the photograph.
+    #[error("no single face was found in {path}; use a photograph with one face, facing the camera")]
     NoFace {
         /// The file.
         path: String,
@@ -66,10 +69,12 @@ pub enum CameraInputError {
     Frame(#[from] SessionError),
 }
 
-/// A still photograph played as a camera.
+/// A still photograph played as a camera: the simulated person in it.
 pub struct StillCamera {
-    image: RgbImage,
-    face_centre: (f32, f32),
+    head: PosedHead,
+    person: ObedientPerson,
+    /// Frames of a "move closer" challenge so far.
+    approach: u32,
     next_timestamp_ms: u64,
 }
 
@@ -90,24 +95,24 @@ impl StillCamera {
         let decoded = image::load_from_memory(bytes)
             .map_err(|e| CameraInputError::NotAnImage { path: name.to_owned(), detail: e.to_string() })?
             .to_rgb8();
-        let image = to_camera_frame(&decoded);
-        // Find the face once, with the core's own detector, so zooming keeps it in the picture.
-        let mut probe = SelfieSession::new(SelfieConfig::standard());
-        let verdict = push(&mut probe, &image, 0)?;
-        let face = verdict.faces.first().ok_or_else(|| CameraInputError::NoFace { path: name.to_owned() })?;
-        let face_centre = (face.left + face.width / 2.0, face.top + face.height / 2.0);
-        Ok(Self { image, face_centre, next_timestamp_ms: 1_000 })
+        // The face measured once, with the core's own models, so it can be re-posed.
+        let head = PosedHead::new(to_camera_frame(&decoded)).ok_or_else(|| CameraInputError::NoFace { path: name.to_owned() })?;
+        Ok(Self { head, person: ObedientPerson::default(), approach: 0, next_timestamp_ms: 1_000 })
     }
 
-    /// The frame at `zoom` (1 = the whole photograph) about the face, 640×480 RGB.
-    pub fn frame(&self, zoom: f32) -> RgbImage {
-        let zoom = zoom.max(1.0);
-        let (w, h) = (WIDTH as f32 / zoom, HEIGHT as f32 / zoom);
-        let (cx, cy) = (self.face_centre.0 * WIDTH as f32, self.face_centre.1 * HEIGHT as f32);
-        let x = (cx - w / 2.0).clamp(0.0, WIDTH as f32 - w);
-        let y = (cy - h / 2.0).clamp(0.0, HEIGHT as f32 - h);
-        let crop = image::imageops::crop_imm(&self.image, x as u32, y as u32, w as u32, h as u32).to_image();
-        image::imageops::resize(&crop, WIDTH, HEIGHT, image::imageops::FilterType::Triangle)
+    /// The next 640×480 RGB frame: the photograph as it is, or, during the liveness step, the
+    /// person doing what the last verdict's `liveness` asks.
+    pub fn frame(&mut self, liveness: Option<&LivenessState>) -> RgbImage {
+        let pose = match liveness {
+            Some(LivenessState::DoAction { action, index, .. }) => self.person.next_pose(Some((*index, *action))),
+            Some(LivenessState::WaitingForFace | LivenessState::InProgress { .. }) => {
+                // "Move closer": 3% closer a frame, for at most 40 frames.
+                self.approach = (self.approach + 1).min(40);
+                Pose { zoom: 1.0 + 0.03 * self.approach as f32, ..Pose::AS_PHOTOGRAPHED }
+            }
+            _ => self.person.next_pose(None),
+        };
+        self.head.draw(pose)
     }
 
     /// The next timestamp of the simulated 10 fps camera.
@@ -126,14 +131,10 @@ fn to_camera_frame(source: &RgbImage) -> RgbImage {
     image::imageops::resize(&crop, WIDTH, HEIGHT, image::imageops::FilterType::Triangle)
 }
 
-fn push(session: &mut SelfieSession, image: &RgbImage, timestamp_ms: u64) -> Result<FrameVerdict, CameraInputError> {
-    Ok(session.push_frame(&frame_of(image)?, timestamp_ms)?)
-}
-
 /// A source of camera frames.
 pub enum Camera {
     /// A photograph (the sample or `--selfie FILE`).
-    Still(StillCamera),
+    Still(Box<StillCamera>),
     /// The webcam.
     #[cfg(feature = "webcam")]
     Webcam(webcam::Webcam),
@@ -160,16 +161,19 @@ impl Camera {
         }
     }
 
-    /// The next frame for the selfie (`approach` = 0) or the liveness step, where `approach`
-    /// counts frames since it began (a still camera zooms in by 3% each frame).
-    pub fn next_frame(&mut self, approach: u32) -> Result<TimedFrame, CameraInputError> {
+    /// The next frame, given the last verdict's liveness state (`None` for the selfie): a live
+    /// camera films whoever is there; the still camera's simulated person follows it.
+    pub fn next_frame(&mut self, liveness: Option<&LivenessState>) -> Result<TimedFrame, CameraInputError> {
         match self {
             Camera::Still(still) => {
-                let image = still.frame(1.0 + 0.03 * approach as f32);
+                let image = still.frame(liveness);
                 Ok(TimedFrame { image, timestamp_ms: still.tick() })
             }
             #[cfg(feature = "webcam")]
-            Camera::Webcam(webcam) => webcam.next_frame(),
+            Camera::Webcam(webcam) => {
+                let _ = liveness;
+                webcam.next_frame()
+            }
         }
     }
 
@@ -222,14 +226,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_sample_selfie_has_a_face_and_zooming_grows_it() {
-        let still = StillCamera::sample().expect("the bundled sample decodes and has a face");
-        let mut session = SelfieSession::new(SelfieConfig::standard());
-        let near = push(&mut session, &still.frame(1.0), 1).expect("frame");
-        let mut other = SelfieSession::new(SelfieConfig::standard());
-        let closer = push(&mut other, &still.frame(1.6), 1).expect("frame");
-        let (a, b) = (near.faces.first().expect("face").width, closer.faces.first().expect("face").width);
-        assert!(b > a * 1.3, "zooming 1.6× widens the face: {a} → {b}");
+    fn the_sample_selfie_is_a_person_who_turns_when_asked_and_comes_closer_for_move_closer() {
+        use identity_pass_core::selfie::face_model::{Action, EngineLimits, FaceEngine, Rotation};
+        let mut still = StillCamera::sample().expect("the bundled sample decodes and has one face");
+        let judge = |image: &RgbImage| {
+            let mut engine = FaceEngine::new(EngineLimits::default()).expect("models");
+            engine.assess(&frame_of(image).expect("frame"), Rotation::Upright)
+        };
+        let straight = judge(&still.frame(None));
+        let asked = LivenessState::DoAction { action: Action::TurnLeft, index: 0, count: 3 };
+        let turned = (0..6).map(|_| still.frame(Some(&asked))).last().map(|image| judge(&image)).expect("frames");
+        let yaw = |a: &identity_pass_core::selfie::face_model::Assessment| a.pose.map_or(0.0, |p| p.yaw);
+        assert!(yaw(&turned) > yaw(&straight) + 20.0, "turned to the left: {} → {}", yaw(&straight), yaw(&turned));
+        let approach = LivenessState::InProgress { progress: 0.0 };
+        let closer = (0..20).map(|_| still.frame(Some(&approach))).last().map(|image| judge(&image)).expect("frames");
+        let width = |a: &identity_pass_core::selfie::face_model::Assessment| a.face_boxes().first().map_or(0.0, |f| f.width);
+        assert!(width(&closer) > width(&straight) * 1.3, "closer: {} → {}", width(&straight), width(&closer));
     }
 
     #[test]

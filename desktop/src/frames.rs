@@ -1,5 +1,5 @@
 //! Camera frames into the runtime's selfie session, with the core's guidance on the status
-//! line: until the selfie is captured, or until the "move closer" challenge has an outcome.
+//! line: until the selfie is captured, or until the liveness challenge has an outcome.
 //! The capture and the outcome go to the flow and the service through the runtime itself.
 
 use std::time::Duration;
@@ -18,8 +18,9 @@ const GOOD_FRAMES_NEEDED: u32 = 5;
 /// simulated camera, or about a minute of a webcam.
 const MAX_STILL_FRAMES: u32 = 60;
 const MAX_WEBCAM_FRAMES: u32 = 1_800;
-/// The still camera zooms in for this many frames, then holds (the approach has ended).
-const APPROACH_FRAMES: u32 = 40;
+/// Frames offered to the simulated person for one liveness attempt: three actions of at most
+/// 5 s each, at 10 frames a second.
+const MAX_STILL_LIVENESS_FRAMES: u32 = 160;
 
 fn max_frames(camera: &Camera) -> u32 {
     if camera.is_live() { MAX_WEBCAM_FRAMES } else { MAX_STILL_FRAMES }
@@ -35,7 +36,7 @@ pub fn feed_selfie(
     let chrome = Chrome(locale);
     let mut last_guidance = String::new();
     for _ in 0..max_frames(camera) {
-        let frame = camera.next_frame(0)?;
+        let frame = camera.next_frame(None)?;
         let verdict = runtime.push_frame(&frame_of(&frame.image)?, frame.timestamp_ms)?;
         last_guidance = selfie_messages::verdict_message(verdict.guidance, None, locale).text;
         let line = chrome.camera_frame(&last_guidance, verdict.good_streak.min(GOOD_FRAMES_NEEDED), GOOD_FRAMES_NEEDED);
@@ -48,7 +49,7 @@ pub fn feed_selfie(
     Err(CameraInputError::NeverUsable { guidance: last_guidance })
 }
 
-/// Frames until the "move closer" challenge passes or fails.
+/// Frames until the liveness challenge passes or fails.
 pub fn feed_liveness(
     runtime: &OnboardingRuntime,
     camera: &mut Camera,
@@ -57,12 +58,15 @@ pub fn feed_liveness(
 ) -> Result<(), CameraInputError> {
     let chrome = Chrome(locale);
     let mut last_instruction = String::new();
-    for index in 0..max_frames(camera).max(APPROACH_FRAMES * 3) {
-        let frame = camera.next_frame(index.min(APPROACH_FRAMES - 1))?;
+    let mut liveness = None;
+    for _ in 0..max_frames(camera).max(MAX_STILL_LIVENESS_FRAMES) {
+        let frame = camera.next_frame(liveness.as_ref())?;
         let verdict = runtime.push_frame(&frame_of(&frame.image)?, frame.timestamp_ms)?;
+        liveness.clone_from(&verdict.liveness);
         last_instruction = selfie_messages::verdict_message(verdict.guidance, verdict.liveness.as_ref(), locale).text;
         let (percent, finished) = match &verdict.liveness {
             Some(LivenessState::InProgress { progress }) => ((progress.clamp(0.0, 1.0) * 100.0) as u32, false),
+            Some(LivenessState::DoAction { index, count, .. }) => (*index * 100 / (*count).max(1), false),
             Some(LivenessState::Passed { .. }) => (100, true),
             Some(LivenessState::Failed { .. }) => (0, true),
             Some(LivenessState::WaitingForFace) | None => (0, false),

@@ -105,9 +105,9 @@ fn passkeys(cli: &Cli) -> Arc<dyn identity_pass_runtime::PasskeyAuthenticator> {
 
 fn choose_camera(cli: &Cli, chrome: Chrome) -> Result<(Camera, String), CameraInputError> {
     match (&cli.selfie, cli.interactive) {
-        (Some(path), _) => Ok((Camera::Still(StillCamera::from_file(path)?), chrome.selfie_file(&path.display().to_string()))),
+        (Some(path), _) => Ok((Camera::Still(Box::new(StillCamera::from_file(path)?)), chrome.selfie_file(&path.display().to_string()))),
         (None, true) => Ok((Camera::webcam()?, chrome.webcam())),
-        (None, false) => Ok((Camera::Still(StillCamera::sample()?), chrome.sample_selfie())),
+        (None, false) => Ok((Camera::Still(Box::new(StillCamera::sample()?)), chrome.sample_selfie())),
     }
 }
 

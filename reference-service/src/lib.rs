@@ -98,6 +98,10 @@ pub struct ServiceConfig {
     pub push_sender: Arc<dyn PushSender>,
     /// Face check for selfies and liveness captures (default: the core's detector).
     pub face_check: Arc<dyn FaceCheck>,
+    /// Development and tests only: a phone that does not say it can guide the action challenge
+    /// is given "move closer", which a printed photo passes. Off (the default), every phone is
+    /// given the actions: the service does not lower its bar on the phone's word.
+    pub accept_move_closer: bool,
     /// WebAuthn relying-party id (a domain): the domain passkeys are made for, and the one
     /// whose `/.well-known` documents name the phone apps.
     pub webauthn_rp_id: String,
@@ -161,6 +165,7 @@ impl Default for ServiceConfig {
             reviewer_password: None,
             push_sender: Arc::new(LogPushSender),
             face_check: Arc::new(DetectedFace),
+            accept_move_closer: false,
             webauthn_rp_id: "id.contoso.example".to_owned(),
             webauthn_origin: "https://id.contoso.example".to_owned(),
             android_packages: Vec::new(),
@@ -307,6 +312,7 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         reviewer_cookie_secure: !address.ip().is_loopback(),
         push: config.push_sender,
         face_check: config.face_check,
+        accept_move_closer: config.accept_move_closer,
         webauthn,
         app_links,
         signer,

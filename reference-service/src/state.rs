@@ -38,6 +38,9 @@ pub struct Inner {
     pub directory: Directory,
     /// Tenant TAP policy.
     pub tap_policy: TapPolicy,
+    /// Whether phones that cannot guide the action challenge get "move closer"
+    /// (`ServiceConfig::accept_move_closer`).
+    pub accept_move_closer: bool,
     /// The administrator's policy for securing the account after the TAP.
     pub security_policy: SecurityPolicy,
     /// Sends text messages, when configured.

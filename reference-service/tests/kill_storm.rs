@@ -136,7 +136,7 @@ impl Service {
             .arg(format!("127.0.0.1:{}", self.port))
             .arg("--db")
             .arg(&self.db)
-            .args(["--reviewer-password", REVIEWER_PASSWORD, "--synthetic-people", &self.people.to_string()])
+            .args(["--reviewer-password", REVIEWER_PASSWORD, "--synthetic-people", &self.people.to_string(), "--accept-move-closer"])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::from(log))

@@ -165,7 +165,8 @@ impl Actor {
                 // A new run: the frames of any earlier one are not for this challenge.
                 self.liveness_frames = None;
                 self.liveness_challenge = Some(challenge_id.clone());
-                self.lock_selfie().start_liveness();
+                let actions = self.flow.liveness_actions().unwrap_or_default().to_vec();
+                self.lock_selfie().start_liveness_for(&actions);
                 self.shared.listener.on_platform_effect(Effect::StartLiveness { request_id, challenge_id });
             }
             Effect::ScheduleWake { at } => {

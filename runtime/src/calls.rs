@@ -218,6 +218,7 @@ pub(crate) async fn perform(
             CallAnswer::LivenessChallengeIssued {
                 challenge_id: challenge.challenge_id,
                 expires_at: challenge.expires_at,
+                actions: challenge.actions,
                 server_time: challenge.server_time,
             }
         }

@@ -15,6 +15,7 @@ use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
 use identity_pass_core::flow::review::ReviewStatus;
 use identity_pass_core::flow::verification::GovernmentIdOutcome;
 use identity_pass_core::selfie::CapturedSelfie;
+use identity_pass_core::selfie::face_model::Action;
 
 use crate::idempotency::IdempotencyKey;
 use crate::transport::{HttpTransport, ServiceRequest, TransportError};
@@ -138,8 +139,10 @@ pub struct GovernmentIdVerdict {
 pub struct LivenessChallenge {
     /// Its id, the nonce the upload names.
     pub challenge_id: String,
-    /// What the user must do (`move_closer`, the only action the core guides).
+    /// The kind of challenge (`actions`, or `move_closer` from a service that draws none).
     pub action: String,
+    /// The actions to do, in order (empty for `move_closer`).
+    pub actions: Vec<Action>,
     /// When the service stops accepting frames for it (service time).
     pub expires_at: Millis,
     /// Fewest frames the service judges.
@@ -280,6 +283,8 @@ struct VerifiedIdBody {
 struct LivenessChallengeBody {
     challenge_id: String,
     action: String,
+    #[serde(default)]
+    actions: Vec<String>,
     expires_at: String,
     min_frames: u32,
     max_frames: u32,
@@ -638,11 +643,20 @@ impl ServiceClient {
     ) -> Result<LivenessChallenge, TransportError> {
         let path = format!("v1/requests/{request_id}/liveness/challenge");
         let mut request = Self::authed(auth, Method::POST, &path, Some(key));
-        request.json = Some(json!({}));
+        // The core guides the action challenge; the service draws the sequence.
+        request.json = Some(json!({ "supports_actions": true }));
         let body: LivenessChallengeBody = self.transport.send_json(request).await?;
+        let actions = body
+            .actions
+            .iter()
+            .map(|code| {
+                Action::from_code(code).ok_or_else(|| TransportError::UnexpectedBody { detail: format!("liveness action {code:?}") })
+            })
+            .collect::<Result<Vec<Action>, TransportError>>()?;
         Ok(LivenessChallenge {
             challenge_id: body.challenge_id,
             action: body.action,
+            actions,
             expires_at: parse_time(&body.expires_at)?,
             min_frames: body.min_frames,
             max_frames: body.max_frames,

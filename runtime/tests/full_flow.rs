@@ -28,7 +28,7 @@ async fn get_tap_from_first_screen_to_an_expired_tap() {
     // A challenge from the service, then "move closer": the face grows smoothly frame after
     // frame; the phone's check guides, and the service judges the frames it kept.
     start_liveness(&env, &phone).await;
-    push_approach(&phone, 10_000);
+    perform_liveness(&phone, 10_000);
     let review = wait_screen(&phone, |s| matches!(s, Screen::Review { stage: ReviewStage::Waiting })).await;
     let request_id = review.request_id.expect("a request");
 

@@ -82,7 +82,7 @@ async fn act(env: &Env, phone: &OnboardingRuntime, reviewer: &mut Reviewer, fram
         Screen::Liveness { in_progress: false, .. } => {
             phone.send(ShellEvent::Continue);
             wait_until(|| started(|e| matches!(e, Effect::StartLiveness { .. }))).await;
-            *frame_time = push_approach(phone, *frame_time) + 1_000;
+            *frame_time = perform_liveness(phone, *frame_time) + 1_000;
         }
         // A failed call, or a TAP screen without its code (after a restart): the screen's button.
         _ if view.calls_in_flight == 0 && view.view.notice.is_some() => phone.send(ShellEvent::Continue),

@@ -30,7 +30,7 @@ async fn killed_while_the_liveness_result_is_on_its_way_the_check_is_redone_not_
     // frames lived in the app's memory.
     start_liveness(&env, &phone).await;
     env.stop_service().await;
-    push_approach(&phone, 10_000);
+    perform_liveness(&phone, 10_000);
     drop(phone);
     env.restart_service().await;
 

@@ -1,6 +1,7 @@
 package com.identitypass.core.tests
 
 import com.identitypass.core.AccountSecurity
+import com.identitypass.core.Action
 import com.identitypass.core.DeviceProfile
 import com.identitypass.core.Distribution
 import com.identitypass.core.Effect
@@ -94,7 +95,7 @@ class FlowTest {
         // frames, and the service's verdict moves the step.
         assertEquals(listOf("PersistState", "RequestLivenessChallenge"), s.send(ShellEvent.Continue).effectNames())
         val issuedAt = s.next()
-        val challenged = s.answer(ServiceAnswer.LivenessChallengeIssued("lc-1", issuedAt + 120_000, issuedAt))
+        val challenged = s.answer(ServiceAnswer.LivenessChallengeIssued("lc-1", issuedAt + 120_000, issuedAt, listOf(Action.BLINK, Action.TURN_LEFT, Action.COME_CLOSER)))
         assertEquals(listOf(Effect.PersistState, Effect.StartLiveness("req-1", "lc-1")), challenged.effects)
         assertEquals(listOf("PersistState", "SubmitLivenessFrames"), s.runtime(RuntimeEvent.LivenessFinished(null)).effectNames())
         assertEquals(listOf("PersistState", "SubmitForReview"), s.answer(ServiceAnswer.LivenessJudged(true, null, s.next())).effectNames())

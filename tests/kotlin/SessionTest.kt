@@ -31,6 +31,7 @@ import com.identitypass.core.SessionObserver
 import com.identitypass.core.SessionSettings
 import com.identitypass.core.StaffKind
 import com.identitypass.core.ViewState
+import com.identitypass.core.ObedientCamera
 import com.identitypass.core.completeReferencePartnerCheck
 import com.identitypass.core.softwarePasskeyProvider
 import com.identitypass.core.controlLabel
@@ -89,7 +90,7 @@ class SessionTest {
         )
         val effects = CopyOnWriteArrayList<Effect>()
         private val scope = CoroutineScope(Dispatchers.Default)
-        private var timestamp = 1_000L
+        var timestamp = 1_000L
 
         init {
             scope.launch { streams.effects.collect { effects.add(it) } }
@@ -139,15 +140,22 @@ class SessionTest {
         screen { it is Screen.Liveness }
         session.send(ShellEvent.Continue)
         effect { it is Effect.StartLiveness }
-        // The service refuses frames it has judged before (a replay), and every test shares one
-        // service: like a real camera, which never repeats a frame, each run's frames differ,
-        // here by a band of noise along the top edge, far from the face.
-        val band = kotlin.random.Random.nextBytes(640 * 4)
-        for (i in 0 until 24) {
-            val verdict = session.pushFrame(frame("face_closer_%02d.nv21".format(i), band))
-            if (verdict.liveness is com.identitypass.core.LivenessState.Passed) return
+        // The service draws the actions; a person in front of the camera (the core's test
+        // camera: the selfie's head turned and blinking in 3D) does what each verdict says.
+        val person = ObedientCamera()
+        var liveness: com.identitypass.core.LivenessState? = null
+        val asked = mutableListOf<String>()
+        repeat(160) {
+            timestamp += 100
+            val verdict = session.pushFrame(person.nextFrame(liveness, timestamp.toULong()))
+            liveness = verdict.liveness
+            if (asked.lastOrNull() != verdict.messageCode) asked += verdict.messageCode
+            if (liveness is com.identitypass.core.LivenessState.Passed) {
+                assertTrue(asked.any { it == "LIVENESS_BLINK" }, "every drawn sequence holds a blink: $asked")
+                return
+            }
         }
-        error("the liveness challenge did not pass")
+        error("the liveness challenge did not pass: $asked")
     }
 
     /** The reviewer's call: invite, the user joins, stays 16 s (the minimum is 15), leaves. */

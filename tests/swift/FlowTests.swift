@@ -75,7 +75,7 @@ final class FlowTests: XCTestCase {
         // frames, and the service's verdict moves the step.
         XCTAssertEqual(names(s.send(.continue)), ["persistState", "requestLivenessChallenge"])
         let issuedAt = s.next
-        let challenged = s.answer(.livenessChallengeIssued(challengeId: "lc-1", expiresAt: issuedAt + 120_000, serverTime: issuedAt))
+        let challenged = s.answer(.livenessChallengeIssued(challengeId: "lc-1", expiresAt: issuedAt + 120_000, serverTime: issuedAt, actions: [.blink, .turnLeft, .comeCloser]))
         XCTAssertEqual(challenged.effects, [.persistState, .startLiveness(requestId: "req-1", challengeId: "lc-1")])
         XCTAssertEqual(names(s.runtime(.livenessFinished(failure: nil))), ["persistState", "submitLivenessFrames"])
         XCTAssertEqual(names(s.answer(.livenessJudged(passed: true, reason: nil, serverTime: s.next))), ["persistState", "submitForReview"])

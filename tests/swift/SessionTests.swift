@@ -55,6 +55,12 @@ final class SessionTests: XCTestCase {
         private var collector: Task<Void, Never>?
         private var timestamp: UInt64 = 1_000
 
+        /// The next frame time, 100 ms after the last.
+        func nextTimestamp() -> UInt64 {
+            timestamp += 100
+            return timestamp
+        }
+
         init(service: TestService, passkeys: PasskeyProvider = softwarePasskeyProvider(origin: "https://id.contoso.example")) throws {
             session = try OnboardingSession.start(
                 settings: SessionSettings(serviceUrl: service.url, platform: .ios, distribution: .global, languageTag: "en-US", pinnedKeys: []),
@@ -129,15 +135,21 @@ final class SessionTests: XCTestCase {
         _ = try await phone.screen { if case .liveness = $0 { true } else { false } }
         phone.session.send(event: .continue)
         try await phone.effect { if case .startLiveness = $0 { true } else { false } }
-        // The service refuses frames it has judged before (a replay), and every test shares one
-        // service: like a real camera, which never repeats a frame, each run's frames differ,
-        // here by a band of noise along the top edge, far from the face.
-        let band = Data((0..<640 * 4).map { _ in UInt8.random(in: 0...255) })
-        for i in 0..<24 {
-            let verdict = try phone.session.pushFrame(frame: try phone.frame(String(format: "face_closer_%02d.nv21", i), band: band))
-            if case .passed = verdict.liveness { return }
+        // The service draws the actions; a person in front of the camera (the core's test
+        // camera: the selfie's head turned and blinking in 3D) does what each verdict says.
+        let person = ObedientCamera()
+        var liveness: LivenessState?
+        var asked: [String] = []
+        for _ in 0..<160 {
+            let verdict = try phone.session.pushFrame(frame: person.nextFrame(liveness: liveness, timestampMs: phone.nextTimestamp()))
+            liveness = verdict.liveness
+            if asked.last != verdict.messageCode { asked.append(verdict.messageCode) }
+            if case .passed = verdict.liveness {
+                XCTAssertTrue(asked.contains("LIVENESS_BLINK"), "every drawn sequence holds a blink: \(asked)")
+                return
+            }
         }
-        XCTFail("the liveness challenge did not pass")
+        XCTFail("the liveness challenge did not pass: \(asked)")
     }
 
     /// The reviewer's call: invite, the user joins, stays 16 s (the minimum is 15), leaves.

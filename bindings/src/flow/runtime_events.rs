@@ -11,6 +11,7 @@ use identity_pass_core::flow::path::{OnboardingPath, RolloutFlags};
 use identity_pass_core::flow::review::ReviewStatus;
 use identity_pass_core::flow::verification::GovernmentIdOutcome;
 use identity_pass_core::flow::{CallAnswer, CallFailure, CallId, CallOutcome, FailureKind};
+use identity_pass_core::selfie::face_model::Action;
 
 /// What the runtime feeds the flow besides a shell's events.
 #[derive(Debug, Clone, uniffi::Enum)]
@@ -88,6 +89,7 @@ pub enum ServiceAnswer {
         challenge_id: String,
         expires_at: i64,
         server_time: i64,
+        actions: Vec<Action>,
     },
     LivenessJudged {
         passed: bool,
@@ -158,8 +160,8 @@ impl From<ServiceOutcome> for CallOutcome {
                 CallAnswer::VerifiedId { issued: issued.map(|d| (d.issued_at, d.expires_at)), server_time }
             }
             S::SelfieUploaded { server_time } => CallAnswer::SelfieUploaded { server_time },
-            S::LivenessChallengeIssued { challenge_id, expires_at, server_time } => {
-                CallAnswer::LivenessChallengeIssued { challenge_id, expires_at, server_time }
+            S::LivenessChallengeIssued { challenge_id, expires_at, server_time, actions } => {
+                CallAnswer::LivenessChallengeIssued { challenge_id, expires_at, actions, server_time }
             }
             S::LivenessJudged { passed, reason, server_time } => CallAnswer::LivenessJudged { passed, reason, server_time },
             S::VerifiedIdPresented { server_time } => CallAnswer::VerifiedIdPresented { server_time },

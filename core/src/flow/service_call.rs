@@ -17,6 +17,7 @@ use super::path::{OnboardingPath, RolloutFlags};
 use super::review::ReviewStatus;
 use super::verification::GovernmentIdOutcome;
 use crate::secret::SecretString;
+use crate::selfie::face_model::Action;
 
 /// Names one call the flow made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -351,6 +352,9 @@ pub enum CallAnswer {
         challenge_id: String,
         /// When the service stops accepting frames for it (server time).
         expires_at: Timestamp,
+        /// The actions the service drew, in order; none: "move closer" (a service that draws
+        /// none).
+        actions: Vec<Action>,
         /// The service's time.
         server_time: Timestamp,
     },

@@ -300,12 +300,12 @@ impl OnboardingFlow {
                 self.clock.observe(server_time, now);
                 self.advance(Milestone::SelfieUploaded, out);
             }
-            (C::RequestLivenessChallenge { request_id }, A::LivenessChallengeIssued { challenge_id, expires_at, server_time }) => {
+            (C::RequestLivenessChallenge { request_id }, A::LivenessChallengeIssued { challenge_id, expires_at, actions, server_time }) => {
                 let Step::Liveness { in_progress, challenge, .. } = &mut self.step else {
                     return Err(Rejection::UnexpectedEvent);
                 };
                 *in_progress = true;
-                *challenge = Some(LivenessChallenge { id: challenge_id.clone(), expires_at });
+                *challenge = Some(LivenessChallenge { id: challenge_id.clone(), expires_at, actions });
                 self.clock.observe(server_time, now);
                 out.push(Effect::StartLiveness { request_id, challenge_id });
             }

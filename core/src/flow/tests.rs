@@ -629,8 +629,12 @@ fn a_rejected_government_id_and_a_failed_liveness_can_be_retried() {
 fn start_liveness(s: &mut Shell, challenge_id: &str) {
     assert_eq!(only_call(&s.ok(Event::Continue)), ServiceCall::RequestLivenessChallenge { request_id: "req".into() });
     let server_time = s.server();
-    let effects =
-        s.answer(CallAnswer::LivenessChallengeIssued { challenge_id: challenge_id.into(), expires_at: server_time + 120_000, server_time });
+    let effects = s.answer(CallAnswer::LivenessChallengeIssued {
+        challenge_id: challenge_id.into(),
+        expires_at: server_time + 120_000,
+        actions: Vec::new(),
+        server_time,
+    });
     assert_eq!(effects, [Effect::StartLiveness { request_id: "req".into(), challenge_id: challenge_id.into() }]);
 }
 
@@ -656,7 +660,12 @@ fn the_liveness_verdict_is_the_services_on_the_phones_frames() {
     assert_eq!(s.send(Event::LivenessFinished { failure: None }).rejection, Some(Rejection::UnexpectedEvent), "no run yet");
     let t = s.server() + 5 * MINUTE_MS;
     s.skew = 5 * MINUTE_MS;
-    let effects = s.answer(CallAnswer::LivenessChallengeIssued { challenge_id: "lc-1".into(), expires_at: t + 120_000, server_time: t });
+    let effects = s.answer(CallAnswer::LivenessChallengeIssued {
+        challenge_id: "lc-1".into(),
+        expires_at: t + 120_000,
+        actions: Vec::new(),
+        server_time: t,
+    });
     assert_eq!(effects, [Effect::StartLiveness { request_id: "req".into(), challenge_id: "lc-1".into() }]);
     assert_eq!(s.flow.clock().offset_ms(), 5 * MINUTE_MS, "the challenge's answer teaches the clock");
     assert!(matches!(&s.flow.step, Step::Liveness { in_progress: true, challenge: Some(c), .. } if c.id == "lc-1"));
@@ -675,6 +684,34 @@ fn the_liveness_verdict_is_the_services_on_the_phones_frames() {
     let effects = s.answer(CallAnswer::LivenessJudged { passed: true, reason: None, server_time });
     assert_eq!(only_call(&effects), ServiceCall::SubmitForReview { request_id: "req".into() });
     assert!(matches!(s.flow.step, Step::Review(_)));
+}
+
+#[test]
+fn the_actions_the_service_drew_are_the_ones_the_phone_guides_even_after_a_restart() {
+    use crate::selfie::face_model::Action;
+    let mut s = Shell::new(Platform::Android);
+    to_liveness(&mut s);
+    assert_eq!(s.flow.liveness_actions(), None, "no challenge yet");
+    s.ok(Event::Continue);
+    let t = s.server();
+    let drawn = vec![Action::Blink, Action::TurnLeft, Action::ComeCloser];
+    let effects = s.answer(CallAnswer::LivenessChallengeIssued {
+        challenge_id: "lc-1".into(),
+        expires_at: t + 120_000,
+        actions: drawn.clone(),
+        server_time: t,
+    });
+    assert_eq!(effects, [Effect::StartLiveness { request_id: "req".into(), challenge_id: "lc-1".into() }]);
+    assert_eq!(s.flow.liveness_actions(), Some(drawn.as_slice()));
+    s.flow = OnboardingFlow::restore(&s.flow.snapshot()).expect("own snapshot restores");
+    assert_eq!(s.flow.liveness_actions(), Some(drawn.as_slice()), "kept in the snapshot, under their codes");
+    assert!(s.flow.snapshot().contains(r#"["blink","turn_left","come_closer"]"#));
+    // The service judged: the challenge is over, and so are its actions.
+    s.ok(Event::LivenessFinished { failure: None });
+    let server_time = s.server();
+    s.answer(CallAnswer::LivenessJudged { passed: false, reason: Some("ACTIONS_INCOMPLETE".into()), server_time });
+    assert_eq!(s.flow.liveness_actions(), None);
+    assert_eq!(s.notice().as_deref(), Some("LIVENESS_ACTIONS_INCOMPLETE"));
 }
 
 #[test]

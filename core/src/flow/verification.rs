@@ -20,6 +20,7 @@ use super::path::Milestone;
 use super::permissions::Permission;
 use super::service_call::ServiceCall;
 use super::{OnboardingFlow, Rejection, Step};
+use crate::selfie::face_model::Action;
 
 /// A Verified ID is good for the fast path for this long after issuance (seed 000).
 pub const FAST_PATH_WINDOW_MS: i64 = 30 * DAY_MS;
@@ -67,6 +68,10 @@ pub struct LivenessChallenge {
     pub id: String,
     /// When the service stops accepting frames for it (server time).
     pub expires_at: Timestamp,
+    /// The actions it asks for, in order; none: "move closer" (and snapshots from before the
+    /// action challenge).
+    #[serde(default)]
+    pub actions: Vec<Action>,
 }
 
 /// A Verified ID the user holds (server times).
@@ -98,6 +103,15 @@ pub enum SelfiePhase {
 }
 
 impl OnboardingFlow {
+    /// The actions of the liveness challenge being performed, in order (none: "move closer");
+    /// `None` outside one. The runtime starts the selfie session's challenge with them.
+    pub fn liveness_actions(&self) -> Option<&[Action]> {
+        match &self.step {
+            Step::Liveness { challenge: Some(challenge), .. } => Some(&challenge.actions),
+            _ => None,
+        }
+    }
+
     /// Events of the verification steps. Returns `Err` for an event this step does not expect.
     pub(super) fn on_verification_event(&mut self, event: Event, out: &mut Vec<Effect>) -> Result<(), Rejection> {
         let request_id = self.decision.as_ref().map(|d| d.request_id.clone()).ok_or(Rejection::UnexpectedEvent)?;

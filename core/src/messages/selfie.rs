@@ -1,6 +1,7 @@
 //! Messages for the selfie and liveness steps (issue 6).
 
 use super::{Locale, LocalizedMessage, MessageCode};
+use crate::selfie::face_model::Action;
 use crate::selfie::{Guidance, LivenessFailure, LivenessState};
 
 /// Too dark.
@@ -43,10 +44,22 @@ pub const LIVENESS_MULTIPLE_FACES: MessageCode = MessageCode("LIVENESS_MULTIPLE_
 pub const LIVENESS_INCOMPLETE: MessageCode = MessageCode("LIVENESS_INCOMPLETE");
 /// The service's verdict: no frame showed a face.
 pub const LIVENESS_NO_FACE: MessageCode = MessageCode("LIVENESS_NO_FACE");
+/// The action challenge: turn to the user's own left.
+pub const LIVENESS_TURN_LEFT: MessageCode = MessageCode("LIVENESS_TURN_LEFT");
+/// The action challenge: turn to the user's own right.
+pub const LIVENESS_TURN_RIGHT: MessageCode = MessageCode("LIVENESS_TURN_RIGHT");
+/// The action challenge: blink.
+pub const LIVENESS_BLINK: MessageCode = MessageCode("LIVENESS_BLINK");
+/// An action not done in time.
+pub const LIVENESS_ACTION_TIMED_OUT: MessageCode = MessageCode("LIVENESS_ACTION_TIMED_OUT");
+/// The camera paused during the action challenge.
+pub const LIVENESS_FRAMES_INTERRUPTED: MessageCode = MessageCode("LIVENESS_FRAMES_INTERRUPTED");
+/// The service's verdict: the frames ended before every action was done.
+pub const LIVENESS_ACTIONS_INCOMPLETE: MessageCode = MessageCode("LIVENESS_ACTIONS_INCOMPLETE");
 
 /// The reasons the service gives for a failed liveness check (`liveness_reason`) beyond the
 /// core's own [`LivenessFailure`] codes, which it reports too.
-pub const SERVICE_LIVENESS_REASONS: &[&str] = &["INCOMPLETE", "NO_FACE"];
+pub const SERVICE_LIVENESS_REASONS: &[&str] = &["INCOMPLETE", "NO_FACE", "ACTIONS_INCOMPLETE"];
 
 /// Every code this domain uses.
 pub const ALL: &[MessageCode] = &[
@@ -70,6 +83,12 @@ pub const ALL: &[MessageCode] = &[
     LIVENESS_MULTIPLE_FACES,
     LIVENESS_INCOMPLETE,
     LIVENESS_NO_FACE,
+    LIVENESS_TURN_LEFT,
+    LIVENESS_TURN_RIGHT,
+    LIVENESS_BLINK,
+    LIVENESS_ACTION_TIMED_OUT,
+    LIVENESS_FRAMES_INTERRUPTED,
+    LIVENESS_ACTIONS_INCOMPLETE,
 ];
 
 /// The code for one guidance.
@@ -93,6 +112,12 @@ pub fn guidance_code(guidance: Guidance) -> MessageCode {
 pub fn liveness_code(state: &LivenessState) -> MessageCode {
     match state {
         LivenessState::WaitingForFace | LivenessState::InProgress { .. } => LIVENESS_MOVE_CLOSER,
+        LivenessState::DoAction { action, .. } => match action {
+            Action::TurnLeft => LIVENESS_TURN_LEFT,
+            Action::TurnRight => LIVENESS_TURN_RIGHT,
+            Action::Blink => LIVENESS_BLINK,
+            Action::ComeCloser => LIVENESS_MOVE_CLOSER,
+        },
         LivenessState::Passed { .. } => LIVENESS_PASSED,
         LivenessState::Failed { reason } => match reason {
             LivenessFailure::TimedOut => LIVENESS_TIMED_OUT,
@@ -100,6 +125,8 @@ pub fn liveness_code(state: &LivenessState) -> MessageCode {
             LivenessFailure::NotSmooth => LIVENESS_NOT_SMOOTH,
             LivenessFailure::FaceLost => LIVENESS_FACE_LOST,
             LivenessFailure::MultipleFaces => LIVENESS_MULTIPLE_FACES,
+            LivenessFailure::ActionTimedOut => LIVENESS_ACTION_TIMED_OUT,
+            LivenessFailure::FramesInterrupted => LIVENESS_FRAMES_INTERRUPTED,
         },
     }
 }
@@ -113,6 +140,7 @@ pub fn liveness_reason_code(reason: &str) -> Option<MessageCode> {
     match reason {
         "INCOMPLETE" => Some(LIVENESS_INCOMPLETE),
         "NO_FACE" => Some(LIVENESS_NO_FACE),
+        "ACTIONS_INCOMPLETE" => Some(LIVENESS_ACTIONS_INCOMPLETE),
         _ => None,
     }
 }

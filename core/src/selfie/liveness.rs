@@ -1,4 +1,6 @@
-//! The "move closer" liveness challenge.
+//! The "move closer" liveness challenge, and the states and failures the selfie session
+//! reports for either challenge it runs (this one, or the action challenge of
+//! `face_model::challenge`).
 //!
 //! The user brings the phone (or their face) closer; a live, continuous approach makes the face
 //! box grow smoothly, frame after frame. A photo held up and swapped, a cut between recordings or
@@ -10,6 +12,7 @@
 //! and gives the reviewer evidence; it does not replace the human reviewer or a certified PAD.
 
 use super::face_box::FaceBox;
+use super::face_model::{Action, ChallengeFailure};
 
 /// The challenge's limits.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -47,16 +50,22 @@ pub enum LivenessFailure {
     FaceLost,
     /// A second face appeared.
     MultipleFaces,
+    /// An action of the action challenge was not done in time.
+    ActionTimedOut,
+    /// The frames stopped coming during the action challenge (the camera paused).
+    FramesInterrupted,
 }
 
 impl LivenessFailure {
     /// Every reason.
-    pub const ALL: [LivenessFailure; 5] = [
+    pub const ALL: [LivenessFailure; 7] = [
         LivenessFailure::TimedOut,
         LivenessFailure::NotMonotonic,
         LivenessFailure::NotSmooth,
         LivenessFailure::FaceLost,
         LivenessFailure::MultipleFaces,
+        LivenessFailure::ActionTimedOut,
+        LivenessFailure::FramesInterrupted,
     ];
 
     /// The reason with this `code`, if any.
@@ -72,6 +81,20 @@ impl LivenessFailure {
             LivenessFailure::NotSmooth => "NOT_SMOOTH",
             LivenessFailure::FaceLost => "FACE_LOST",
             LivenessFailure::MultipleFaces => "MULTIPLE_FACES",
+            LivenessFailure::ActionTimedOut => "ACTION_TIMED_OUT",
+            LivenessFailure::FramesInterrupted => "FRAMES_INTERRUPTED",
+        }
+    }
+}
+
+impl From<ChallengeFailure> for LivenessFailure {
+    /// The action challenge's failure, under the same code the service reports for it.
+    fn from(failure: ChallengeFailure) -> Self {
+        match failure {
+            ChallengeFailure::TimedOut(_) => LivenessFailure::ActionTimedOut,
+            ChallengeFailure::FaceLost => LivenessFailure::FaceLost,
+            ChallengeFailure::MultipleFaces => LivenessFailure::MultipleFaces,
+            ChallengeFailure::FramesInterrupted => LivenessFailure::FramesInterrupted,
         }
     }
 }
@@ -95,7 +118,16 @@ pub enum LivenessState {
         /// Fraction of the required growth achieved.
         progress: f32,
     },
-    /// Passed: the trace of the approach.
+    /// The action challenge: the user is to do `action`, number `index` (from 0) of `count`.
+    DoAction {
+        /// What to do now.
+        action: Action,
+        /// Its place in the sequence, from 0.
+        index: u32,
+        /// How many actions the sequence has.
+        count: u32,
+    },
+    /// Passed: the trace of the approach (of the face's width, for the action challenge).
     Passed {
         /// Final width / first width.
         growth: f32,

@@ -5,9 +5,10 @@
 //! face mesh on our own interpreter) find the face, follow it from frame to frame, measure its
 //! size, place, pose, light and sharpness, and turn that into one instruction (`guidance`).
 //! After several good frames in a row the face is cropped into a metadata-free, size-bounded
-//! JPEG held only in memory (`capture`). The "move closer" challenge (`liveness`) is documented
-//! there as what it is: not certified presentation-attack detection; the action challenge a
-//! photo cannot pass is `face_model::challenge`. `frame_clock` decides which timestamps to
+//! JPEG held only in memory (`capture`). The liveness challenge the service draws is the action
+//! challenge a photo cannot pass (`face_model::challenge`); `liveness` holds the states the
+//! session reports and the older "move closer" challenge. Neither is certified
+//! presentation-attack detection, and their docs say so. `frame_clock` decides which timestamps to
 //! accept. `session` ties it together for the flow; `camera` (feature `desktop-camera`) feeds it
 //! on the desktop.
 

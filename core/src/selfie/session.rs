@@ -6,14 +6,17 @@
 //! follows the face from frame to frame); the capture stays in memory until the flow takes it
 //! for upload. The flow drives it in two steps: the selfie (guidance until
 //! `required_good_frames` consecutive good frames, then a capture) and the liveness challenge
-//! (`start_liveness`, then frames until an outcome). The challenge's outcome carries the frames
+//! (`start_liveness` for "move closer", `start_liveness_actions` for the service's sequence of
+//! actions, then frames until an outcome). The challenge's outcome carries the frames
 //! it judged, for the service to judge again: the service's verdict is the one that counts.
 
 use thiserror::Error;
 
 use super::capture::{self, CaptureError, CaptureSettings, CapturedSelfie};
 use super::face_box::FaceBox;
-use super::face_model::{Assessment, EngineLimits, FaceEngine, HeadPose, ModelError};
+use super::face_model::{
+    Action, ActionChallenge, Assessment, ChallengeLimits, ChallengeState, EngineLimits, FaceEngine, HeadPose, ModelError,
+};
 use super::frame::{Frame, FrameError};
 use super::frame_clock::FrameClock;
 use super::guidance::Guidance;
@@ -27,8 +30,10 @@ pub struct SelfieConfig {
     pub limits: EngineLimits,
     /// Crop and JPEG settings.
     pub capture: CaptureSettings,
-    /// The liveness challenge's limits.
+    /// The "move closer" challenge's limits.
     pub liveness: LivenessSettings,
+    /// The action challenge's limits (the service judges with the defaults).
+    pub actions: ChallengeLimits,
     /// Consecutive good frames before the capture (0 is treated as 1). Default 5.
     pub required_good_frames: u32,
 }
@@ -76,11 +81,11 @@ pub struct FrameVerdict {
 }
 
 /// Least time between two frames the challenge judges (and keeps for the service): about ten
-/// frames a second, whatever the camera's rate, so the service's ≤ 80 frames cover the
-/// challenge's 8 seconds.
+/// frames a second, whatever the camera's rate, so the service's ≤ 160 frames cover the
+/// approach's 8 seconds and three actions' 15, and a blink (a few tenths of a second) is seen.
 pub const EVIDENCE_INTERVAL_MS: u64 = 100;
 /// Most evidence frames one outcome carries (the service's limit).
-pub const MAX_EVIDENCE_FRAMES: usize = 80;
+pub const MAX_EVIDENCE_FRAMES: usize = 160;
 
 /// The liveness result the flow carries as an event.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,7 +104,7 @@ pub struct LivenessOutcome {
     pub evidence: Vec<CapturedSelfie>,
 }
 
-/// A running "move closer" challenge. It judges what the service will judge: the evidence
+/// A running challenge. It judges what the service will judge: the evidence
 /// JPEGs themselves, decoded and judged by a face engine of its own that has seen exactly the
 /// frames kept so far, in order (the service runs a fresh engine over the upload). The
 /// session's main engine, which sees every camera frame for the live guidance, follows the
@@ -107,7 +112,7 @@ pub struct LivenessOutcome {
 /// be a few percent short of one on the service.
 #[derive(Debug)]
 struct LivenessRun {
-    challenge: MoveCloserChallenge,
+    challenge: RunningChallenge,
     /// The engine that judges the kept frames: loaded at the first frame judged, reset after a
     /// frame that did not start the challenge, so it has seen exactly the frames kept.
     judge: Option<FaceEngine>,
@@ -116,7 +121,67 @@ struct LivenessRun {
     outcome: Option<LivenessOutcome>,
 }
 
+/// The challenge the service asked for.
+#[derive(Debug)]
+enum RunningChallenge {
+    /// "Move closer", on the faces' boxes.
+    Approach(MoveCloserChallenge),
+    /// The service's sequence of actions, on the faces' pose, eyes and width; `state` is what
+    /// the session reports, `widths` the face's width per judged frame (the pass's trace).
+    Actions { challenge: ActionChallenge, state: LivenessState, widths: Vec<LivenessSample> },
+}
+
+impl RunningChallenge {
+    fn actions(actions: Vec<Action>, limits: ChallengeLimits) -> Self {
+        let challenge = ActionChallenge::new(actions, limits);
+        let state = Self::reported(&challenge, &[]);
+        RunningChallenge::Actions { challenge, state, widths: Vec::new() }
+    }
+
+    fn state(&self) -> &LivenessState {
+        match self {
+            RunningChallenge::Approach(challenge) => challenge.state(),
+            RunningChallenge::Actions { state, .. } => state,
+        }
+    }
+
+    /// Feeds one judged frame; the state after it.
+    fn observe(&mut self, timestamp_ms: u64, assessment: &Assessment) -> &LivenessState {
+        match self {
+            RunningChallenge::Approach(challenge) => challenge.observe(timestamp_ms, &assessment.face_boxes()),
+            RunningChallenge::Actions { challenge, state, widths } => {
+                let sample = assessment.challenge_sample(timestamp_ms);
+                if sample.faces == 1 {
+                    widths.push(LivenessSample { timestamp_ms, face_width: sample.face_width });
+                }
+                challenge.observe(sample);
+                *state = Self::reported(challenge, widths);
+                state
+            }
+        }
+    }
+
+    /// The session's report of the action challenge.
+    fn reported(challenge: &ActionChallenge, widths: &[LivenessSample]) -> LivenessState {
+        match challenge.state() {
+            ChallengeState::InProgress { index, action } => {
+                LivenessState::DoAction { action, index: index as u32, count: challenge.actions().len() as u32 }
+            }
+            ChallengeState::Passed => {
+                let first = widths.first().map_or(0.0, |s| s.face_width);
+                let last = widths.last().map_or(0.0, |s| s.face_width);
+                LivenessState::Passed { growth: if first > 0.0 { last / first } else { 0.0 }, samples: widths.to_vec() }
+            }
+            ChallengeState::Failed(failure) => LivenessState::Failed { reason: failure.into() },
+        }
+    }
+}
+
 impl LivenessRun {
+    fn new(challenge: RunningChallenge) -> Self {
+        Self { challenge, judge: None, evidence: Vec::new(), outcome: None }
+    }
+
     /// Whether the frame at `timestamp_ms` is due: any frame until the first is kept, then one
     /// at least [`EVIDENCE_INTERVAL_MS`] after the last one kept.
     fn due(&self, timestamp_ms: u64) -> bool {
@@ -182,7 +247,10 @@ impl SelfieSession {
             if !matches!(guidance, Guidance::TooDark | Guidance::NoFace | Guidance::MultipleFaces) {
                 guidance = Guidance::Good;
             }
-            let running = matches!(run.challenge.state(), LivenessState::WaitingForFace | LivenessState::InProgress { .. });
+            let running = matches!(
+                run.challenge.state(),
+                LivenessState::WaitingForFace | LivenessState::InProgress { .. } | LivenessState::DoAction { .. }
+            );
             // Before the first face, only a frame where the live analysis sees one is worth
             // encoding: the others would not start the challenge.
             let candidate = !run.evidence.is_empty() || analysis.faces.len() == 1;
@@ -229,14 +297,14 @@ impl SelfieSession {
             Some(judge) => judge,
             None => run.judge.insert(FaceEngine::new(limits)?),
         };
-        let faces = judge.assess(&view, Rotation::Upright).face_boxes();
-        if !started && faces.is_empty() {
+        let assessment = judge.assess(&view, Rotation::Upright);
+        if !started && assessment.faces.is_empty() {
             // Not the start after all: the frame is not kept, and the engine forgets it.
             judge.reset();
             return Ok(());
         }
         run.evidence.push(jpeg);
-        run.outcome = match run.challenge.observe(timestamp_ms, &faces) {
+        run.outcome = match run.challenge.observe(timestamp_ms, &assessment) {
             LivenessState::Passed { growth, samples } => Some(LivenessOutcome {
                 failure: None,
                 growth: *growth,
@@ -248,7 +316,7 @@ impl SelfieSession {
                 run.evidence.clear();
                 Some(LivenessOutcome { failure: Some(*reason), growth: 0.0, samples: Vec::new(), evidence: Vec::new() })
             }
-            LivenessState::WaitingForFace | LivenessState::InProgress { .. } => None,
+            LivenessState::WaitingForFace | LivenessState::InProgress { .. } | LivenessState::DoAction { .. } => None,
         };
         Ok(())
     }
@@ -292,12 +360,21 @@ impl SelfieSession {
     /// frame clock.
     pub fn start_liveness(&mut self) {
         self.clock.reset();
-        self.liveness = Some(LivenessRun {
-            challenge: MoveCloserChallenge::new(self.config.liveness),
-            judge: None,
-            evidence: Vec::new(),
-            outcome: None,
-        });
+        self.liveness = Some(LivenessRun::new(RunningChallenge::Approach(MoveCloserChallenge::new(self.config.liveness))));
+    }
+
+    /// Starts (or restarts) the challenge the service issued: its actions, or "move closer"
+    /// when it drew none.
+    pub fn start_liveness_for(&mut self, actions: &[Action]) {
+        if actions.is_empty() { self.start_liveness() } else { self.start_liveness_actions(actions.to_vec()) }
+    }
+
+    /// Starts (or restarts) the action challenge the service drew, `actions` in this order, on
+    /// the following frames, with a fresh frame clock. The verdicts name the action to do now
+    /// (`LivenessState::DoAction`), and its instruction is the message to show.
+    pub fn start_liveness_actions(&mut self, actions: Vec<Action>) {
+        self.clock.reset();
+        self.liveness = Some(LivenessRun::new(RunningChallenge::actions(actions, self.config.actions)));
     }
 
     /// The challenge's current state, if one was started.
@@ -346,9 +423,9 @@ mod tests {
 
     #[test]
     fn evidence_is_thinned_evenly_keeping_the_first_and_the_last() {
-        let kept: Vec<u64> = thin_evenly(frames(81), MAX_EVIDENCE_FRAMES).iter().map(|f| f.captured_at_ms()).collect();
+        let kept: Vec<u64> = thin_evenly(frames(161), MAX_EVIDENCE_FRAMES).iter().map(|f| f.captured_at_ms()).collect();
         assert_eq!(kept.len(), MAX_EVIDENCE_FRAMES);
-        assert_eq!((kept.first(), kept.last()), (Some(&0), Some(&8_000)));
+        assert_eq!((kept.first(), kept.last()), (Some(&0), Some(&16_000)));
         assert!(kept.windows(2).all(|w| w[0] < w[1] && w[1] - w[0] <= 200), "{kept:?}");
         let few: Vec<u64> = thin_evenly(frames(7), MAX_EVIDENCE_FRAMES).iter().map(|f| f.captured_at_ms()).collect();
         assert_eq!(few, [0, 100, 200, 300, 400, 500, 600], "nothing dropped under the limit");

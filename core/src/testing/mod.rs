@@ -6,9 +6,6 @@ use std::sync::Mutex;
 
 use crate::secure_store::{SecureStore, SecureStoreError, StoreKey};
 
-mod posed_head;
-pub use posed_head::{Pose, PosedHead, poses_doing};
-
 /// A `SecureStore` fake that keeps values in memory. **Not secure storage**: tests only.
 #[derive(Default)]
 pub struct MemorySecureStore {
@@ -119,7 +116,7 @@ pub fn face_closer_jpeg(selfie: &[u8], zoom: f32, corner: Option<[u8; 3]>) -> Ve
 }
 
 /// `picture` as the 320×240 JPEG liveness frame the phone uploads (`corner` as in
-/// [`face_closer_jpeg`]): with [`PosedHead`], the frames of a person doing the actions asked.
+/// [`face_closer_jpeg`]): with `simulated_person::PosedHead`, the frames of a person doing the actions asked.
 pub fn liveness_jpeg(picture: &image::RgbImage, corner: Option<[u8; 3]>) -> Vec<u8> {
     let mut small = image::imageops::resize(picture, 320, 240, image::imageops::FilterType::Triangle);
     if let Some(pixel) = corner {

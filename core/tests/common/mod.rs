@@ -217,8 +217,12 @@ pub fn start_liveness(d: &mut Driver, challenge_id: &str) -> Vec<Effect> {
     let (_, call) = only_call(&d.send(Event::Continue));
     assert!(matches!(call, ServiceCall::RequestLivenessChallenge { .. }), "{call:?}");
     let server_time = d.server_time() + 1_000;
-    let effects =
-        d.answer(CallAnswer::LivenessChallengeIssued { challenge_id: challenge_id.into(), expires_at: server_time + 120_000, server_time });
+    let effects = d.answer(CallAnswer::LivenessChallengeIssued {
+        challenge_id: challenge_id.into(),
+        expires_at: server_time + 120_000,
+        actions: Vec::new(),
+        server_time,
+    });
     assert!(effects.iter().any(|e| matches!(e, Effect::StartLiveness { challenge_id: c, .. } if c == challenge_id)), "{effects:?}");
     effects
 }

@@ -141,8 +141,8 @@ pub struct UploadedFrame {
 pub struct LivenessVerdict {
     /// `passed` or `failed`.
     pub result: &'static str,
-    /// The core's failure code when failed (`NOT_SMOOTH`, `TIMED_OUT`…, or `INCOMPLETE` /
-    /// `NO_FACE` when the frames end before a verdict).
+    /// The core's failure code when failed (`NOT_SMOOTH`, `TIMED_OUT`, `ACTION_TIMED_OUT`…, or
+    /// `INCOMPLETE` / `NO_FACE` / `ACTIONS_INCOMPLETE` when the frames end before a verdict).
     pub reason: Option<&'static str>,
     /// Index of the frame kept as the capture for the reviewer (the last one with a face).
     pub capture_index: Option<usize>,
@@ -217,7 +217,7 @@ fn judge_approach(engine: &mut FaceEngine, frames: &[UploadedFrame]) -> Result<L
         assess_each(engine, frames, |timestamp_ms, assessment| match challenge.observe(timestamp_ms, &assessment.face_boxes()) {
             LivenessState::Passed { .. } => Some(("passed", None)),
             LivenessState::Failed { reason } => Some(("failed", Some(reason.code()))),
-            LivenessState::WaitingForFace | LivenessState::InProgress { .. } => None,
+            LivenessState::WaitingForFace | LivenessState::InProgress { .. } | LivenessState::DoAction { .. } => None,
         })?;
     let (result, reason) = ended.unwrap_or_else(|| {
         ("failed", Some(if matches!(challenge.state(), LivenessState::WaitingForFace) { "NO_FACE" } else { "INCOMPLETE" }))
@@ -233,7 +233,7 @@ fn judge_actions(engine: &mut FaceEngine, actions: Vec<Action>, frames: &[Upload
             ChallengeState::Failed(failure) => Some(("failed", Some(failure.code()))),
             ChallengeState::InProgress { .. } => None,
         })?;
-    let (result, reason) = ended.unwrap_or(("failed", Some("INCOMPLETE")));
+    let (result, reason) = ended.unwrap_or(("failed", Some("ACTIONS_INCOMPLETE")));
     Ok(LivenessVerdict { result, reason, capture_index })
 }
 
@@ -247,11 +247,12 @@ mod tests {
         identity_pass_core::testing::face_closer_jpeg(&std::fs::read(path).expect("fixture"), zoom, None)
     }
 
-    /// The frames of the selfie's head doing `actions` (`testing::PosedHead`), 100 ms apart.
+    /// The frames of the selfie's head doing `actions` (`simulated_person::PosedHead`), 100 ms apart.
     fn doing(actions: &[Action]) -> Vec<UploadedFrame> {
-        use identity_pass_core::testing::{PosedHead, liveness_jpeg, poses_doing};
+        use identity_pass_core::simulated_person::{PosedHead, poses_doing};
+        use identity_pass_core::testing::liveness_jpeg;
         let path = format!("{}/../core/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR"));
-        let head = PosedHead::new(image::open(path).expect("fixture").to_rgb8());
+        let head = PosedHead::new(image::open(path).expect("fixture").to_rgb8()).expect("the selfie shows one face");
         poses_doing(actions)
             .into_iter()
             .enumerate()
@@ -271,11 +272,11 @@ mod tests {
         assert!(verdict.capture_index.is_some());
         // Turning the other way, then the rest: the first action is never done.
         let wrong = judge(&stored, &doing(&[Action::TurnLeft, Action::ComeCloser, Action::Blink])).expect("judged");
-        assert_eq!((wrong.result, wrong.reason), ("failed", Some("INCOMPLETE")));
+        assert_eq!((wrong.result, wrong.reason), ("failed", Some("ACTIONS_INCOMPLETE")));
         // The approach alone, where actions were asked: no turn, no blink.
         let approach: Vec<f32> = (0..24).map(|i| 1.0 + 0.03 * i as f32).collect();
         let approach = judge(&stored, &frames(&approach)).expect("judged");
-        assert_eq!((approach.result, approach.reason), ("failed", Some("INCOMPLETE")));
+        assert_eq!((approach.result, approach.reason), ("failed", Some("ACTIONS_INCOMPLETE")));
         // Every random draw is a sequence the service can store and read back.
         for a in 0..=255u8 {
             let asked = Asked::random_actions([a, a.wrapping_mul(3), a.wrapping_add(7), a / 2]);

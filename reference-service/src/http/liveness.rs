@@ -24,7 +24,8 @@ use crate::store;
 /// Body of `POST /v1/requests/{id}/liveness/challenge`.
 #[derive(Debug, Deserialize)]
 pub struct ChallengeRequest {
-    /// The phone can guide the action challenge (turns, blinks); without it, "move closer".
+    /// The phone can guide the action challenge (turns, blinks). Without it the service still
+    /// draws actions, unless it is configured to accept "move closer" (development and tests).
     #[serde(default)]
     pub supports_actions: bool,
 }
@@ -60,8 +61,9 @@ pub async fn challenge(
 ) -> ApiResult<Answer> {
     let now = state.now();
     // Drawn here, from the service's randomness: a recording made for one attempt does not fit
-    // the next.
-    let asked = if body.supports_actions { Asked::random_actions(random_bytes()?) } else { Asked::MoveCloser };
+    // the next. "Move closer" only where configured for phones that cannot do better: what the
+    // phone says it supports never lowers the bar otherwise.
+    let asked = if body.supports_actions || !state.accept_move_closer { Asked::random_actions(random_bytes()?) } else { Asked::MoveCloser };
     let challenge = LivenessChallenge {
         id: new_id("lc")?,
         request_id: id.clone(),

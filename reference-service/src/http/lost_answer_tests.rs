@@ -49,8 +49,13 @@ impl Env {
     /// served through the router that can lose answers.
     async fn start() -> Self {
         let clock = Arc::new(ManualClock::new(START));
-        let mut config =
-            ServiceConfig { clock: clock.clone(), reviewer_password: Some(REVIEWER_PASSWORD.to_owned()), ..ServiceConfig::default() };
+        let mut config = ServiceConfig {
+            clock: clock.clone(),
+            reviewer_password: Some(REVIEWER_PASSWORD.to_owned()),
+            // Its liveness upload is the zoomed photo's approach.
+            accept_move_closer: true,
+            ..ServiceConfig::default()
+        };
         add_synthetic_people(&mut config.directory, 2);
         let service = spawn_embedded(config).await.expect("service starts");
         let lose = Arc::new(AtomicBool::new(false));

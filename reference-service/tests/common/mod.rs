@@ -41,6 +41,9 @@ pub fn config(clock: Arc<ManualClock>, pushes: Arc<RecordingPushSender>, db: Opt
         push_sender: pushes,
         reviewer_password: Some(REVIEWER_PASSWORD.to_owned()),
         development_providers: true,
+        // The tests that are not about liveness pass it the cheap way, with a zoomed photo
+        // (`approach_frames`); `tests/liveness_actions.rs` runs the default, actions only.
+        accept_move_closer: true,
         ..ServiceConfig::default()
     }
 }

@@ -348,26 +348,45 @@ pub fn selfie_rgb_at(zoom: f32, dx: u32) -> Vec<u8> {
     image::imageops::resize(&crop, 640, 480, image::imageops::FilterType::Triangle).into_raw()
 }
 
-/// Liveness runs so far in this process: each one's camera is a pixel further to the side.
-static APPROACHES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+/// Frames the liveness camera has made in this process, each marked with its number.
+static LIVENESS_FRAMES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
-/// The liveness step's camera: the face coming closer, 3% a frame, 100 ms apart
-/// (`tests/make-camera-frames.sh`), pushed until the phone's challenge passes; returns the next
-/// frame time. Every call frames the face one pixel further to the side, so no two runs send
-/// the same picture: a real camera never does, and the service refuses frames it judged
-/// before for another challenge (`LIVENESS_FRAMES_REUSED`, a replay).
-pub fn push_approach(phone: &OnboardingRuntime, first_timestamp: u64) -> u64 {
+/// The liveness step's camera: the selfie's head (turned and blinking in 3D,
+/// `simulated_person::PosedHead`) doing what each verdict asks (`simulated_person::ObedientPerson`), 100 ms
+/// apart, until the phone's challenge ends; returns the next frame time. Every frame carries
+/// its own number along its top (`mark_frame`), so no two frames are the same picture: a real camera never
+/// gives one twice, and the service refuses frames it judged before for another challenge
+/// (`LIVENESS_FRAMES_REUSED`, a replay).
+pub fn perform_liveness(phone: &OnboardingRuntime, first_timestamp: u64) -> u64 {
     use identity_pass_core::selfie::LivenessState;
-    let dx = APPROACHES.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 40;
+    use identity_pass_core::simulated_person::{ObedientPerson, PosedHead, mark_frame};
+    static HEAD: std::sync::OnceLock<PosedHead> = std::sync::OnceLock::new();
+    let head = HEAD.get_or_init(|| {
+        let path = format!("{}/../core/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR"));
+        PosedHead::new(image::open(path).expect("fixture").to_rgb8()).expect("the selfie shows one face")
+    });
+    let mut person = ObedientPerson::default();
+    let mut told = None;
     let mut t = first_timestamp;
-    for i in 0..40 {
-        let pixels = selfie_rgb_at(1.0 + 0.03 * i as f32, dx);
-        let frame = Frame::new(640, 480, PixelFormat::Rgb, &[Plane { data: &pixels, row_stride: 1920, pixel_stride: 3 }]).expect("frame");
+    let mut trail = Vec::new();
+    for _ in 0..160 {
+        let mut picture = head.draw(person.next_pose(told));
+        mark_frame(&mut picture, u64::from(LIVENESS_FRAMES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
+        let frame =
+            Frame::new(640, 480, PixelFormat::Rgb, &[Plane { data: picture.as_raw(), row_stride: 1920, pixel_stride: 3 }]).expect("frame");
         let verdict = phone.push_frame(&frame, t).expect("analysed");
+        trail.push(format!("{t}: {told:?} → {:?}", verdict.liveness));
         t += 100;
-        if matches!(verdict.liveness, Some(LivenessState::Passed { .. })) {
-            break;
-        }
+        told = match verdict.liveness {
+            Some(LivenessState::DoAction { action, index, .. }) => Some((index, action)),
+            Some(LivenessState::Passed { .. }) => break,
+            Some(LivenessState::Failed { .. }) => {
+                // Shown with the test's failure: what the person was told, frame by frame.
+                eprintln!("the phone's liveness challenge failed:\n{}", trail.join("\n"));
+                break;
+            }
+            _ => None,
+        };
     }
     t
 }
@@ -399,7 +418,7 @@ pub async fn through_selfie(env: &Env, phone: &OnboardingRuntime) {
 /// until the phone's challenge passes; its frames then go to the service, which judges them.
 pub async fn pass_liveness(env: &Env, phone: &OnboardingRuntime, first_timestamp: u64) {
     start_liveness(env, phone).await;
-    push_approach(phone, first_timestamp);
+    perform_liveness(phone, first_timestamp);
 }
 
 /// Pushes camera frames until `done` says so; returns the frames pushed.

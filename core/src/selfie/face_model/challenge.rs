@@ -17,8 +17,9 @@
 //! Pure: samples in, state out, time passed in. The same checker runs on the phone (to guide the
 //! user) and on the service over the uploaded frames (which decides).
 
-/// One thing the user is asked to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// One thing the user is asked to do. Persisted in the flow's snapshot under its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Turn the head to their left (the face's yaw past the limit, positive), then back.
     TurnLeft,
@@ -142,7 +143,7 @@ impl ChallengeFailure {
     /// A stable code for the flow and the service.
     pub fn code(&self) -> &'static str {
         match self {
-            ChallengeFailure::TimedOut(_) => "TIMED_OUT",
+            ChallengeFailure::TimedOut(_) => "ACTION_TIMED_OUT",
             ChallengeFailure::FaceLost => "FACE_LOST",
             ChallengeFailure::MultipleFaces => "MULTIPLE_FACES",
             ChallengeFailure::FramesInterrupted => "FRAMES_INTERRUPTED",
@@ -208,6 +209,11 @@ impl ActionChallenge {
             None => ChallengeState::Passed,
         };
         Self { actions, limits, state, progress: Progress::START, action_started_ms: None, last_ms: None }
+    }
+
+    /// The actions asked, in order.
+    pub fn actions(&self) -> &[Action] {
+        &self.actions
     }
 
     /// Where it stands.
@@ -372,6 +378,20 @@ mod tests {
                 assert!(actions.iter().any(|x| matches!(x, Action::TurnLeft | Action::TurnRight)), "{actions:?}");
                 assert!(actions.windows(2).all(|w| w[0] != w[1]), "{actions:?}");
             }
+        }
+    }
+
+    #[test]
+    fn every_failure_has_the_code_the_phone_reads_back() {
+        use crate::selfie::LivenessFailure;
+        let failures = [
+            ChallengeFailure::TimedOut(Action::Blink),
+            ChallengeFailure::FaceLost,
+            ChallengeFailure::MultipleFaces,
+            ChallengeFailure::FramesInterrupted,
+        ];
+        for failure in failures {
+            assert_eq!(LivenessFailure::from_code(failure.code()), Some(LivenessFailure::from(failure)), "{failure:?}");
         }
     }
 

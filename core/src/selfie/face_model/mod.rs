@@ -7,9 +7,8 @@
 //!
 //! The selfie session (`super::session`), the service's face and liveness checks and the
 //! reference partner all judge frames with [`FaceEngine`]. The action challenge
-//! ([`ActionChallenge`]) is drawn and judged by the service for phones that ask for it; the
-//! phone's live step still runs the "move closer" challenge (`super::liveness`) on the engine's
-//! boxes (`docs/selfie-engine.md`).
+//! ([`ActionChallenge`]) is drawn and judged by the service, and guided by the selfie session
+//! (`docs/selfie-engine.md`).
 
 mod assessment;
 mod blazeface;

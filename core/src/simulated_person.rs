@@ -1,6 +1,7 @@
-//! A face photograph re-posed in 3D: the head turned about its vertical axis, the eyes closed.
-//! **Test frames only** — what a person in front of a phone's camera does for the liveness
-//! challenge, which no camera can give a build machine.
+//! A person in front of the camera, simulated from a face photograph: the head re-posed in 3D
+//! (turned about its vertical axis, the eyes closed, closer) and a person who does what the
+//! liveness step asks. **A stand-in** (feature `simulated-person`: the tests, and the desktop
+//! demo's simulated camera; never a phone build) for what no camera gives a build machine.
 //!
 //! How: the face mesh of the photograph (MediaPipe's model through our engine) gives 468 points
 //! with depth. They are turned in 3D about the head's vertical axis and projected straight on;
@@ -56,26 +57,81 @@ pub fn poses_doing(actions: &[Action]) -> Vec<Pose> {
     let mut poses = vec![Pose::AS_PHOTOGRAPHED; 4];
     let mut zoom = 1.0;
     for action in actions {
-        let still = Pose { zoom, ..Pose::AS_PHOTOGRAPHED };
-        match action {
-            Action::TurnLeft | Action::TurnRight => {
-                let side = if *action == Action::TurnLeft { 1.0 } else { -1.0 };
-                poses.extend((0..=10).map(|step| Pose { yaw: side * 40.0 * (step as f32 / 10.0 * std::f32::consts::PI).sin(), ..still }));
-            }
-            Action::Blink => {
-                let shut = [0.0, 0.0, 0.5, 1.0, 1.0, 1.0, 0.5, 0.0, 0.0];
-                poses.extend(shut.map(|eyes_closed| Pose { eyes_closed, ..still }));
-            }
-            Action::ComeCloser => {
-                for _ in 0..10 {
-                    zoom *= 1.03;
-                    poses.push(Pose { zoom, ..still });
-                }
-            }
-        }
-        poses.extend([Pose { zoom, ..Pose::AS_PHOTOGRAPHED }; 2]);
+        poses.extend(poses_for(*action, &mut zoom));
     }
     poses
+}
+
+/// One action's poses from a face `zoom` times its photographed size (which "come closer"
+/// grows), ending with two frames facing the camera.
+fn poses_for(action: Action, zoom: &mut f32) -> Vec<Pose> {
+    let still = Pose { zoom: *zoom, ..Pose::AS_PHOTOGRAPHED };
+    let mut poses: Vec<Pose> = match action {
+        Action::TurnLeft | Action::TurnRight => {
+            let side = if action == Action::TurnLeft { 1.0 } else { -1.0 };
+            (0..=10).map(|step| Pose { yaw: side * 40.0 * (step as f32 / 10.0 * std::f32::consts::PI).sin(), ..still }).collect()
+        }
+        Action::Blink => [0.0, 0.0, 0.5, 1.0, 1.0, 1.0, 0.5, 0.0, 0.0].map(|eyes_closed| Pose { eyes_closed, ..still }).to_vec(),
+        Action::ComeCloser => (0..10)
+            .map(|_| {
+                *zoom *= 1.03;
+                Pose { zoom: *zoom, ..still }
+            })
+            .collect(),
+    };
+    poses.extend([Pose { zoom: *zoom, ..Pose::AS_PHOTOGRAPHED }; 2]);
+    poses
+}
+
+/// A person who does what the screen asks, one frame at a time: told an action (by its place
+/// in the sequence, so a repeated action is done again), they do it, then face the camera; if
+/// the screen still asks for it a second later, they do it again, as people do.
+#[derive(Debug, Default)]
+pub struct ObedientPerson {
+    doing: Option<u32>,
+    script: std::collections::VecDeque<Pose>,
+    zoom: Option<f32>,
+    /// Frames facing the camera since the action was last done.
+    waited: u32,
+}
+
+/// Frames (at ten a second) a person waits before doing an action again.
+const PATIENCE_FRAMES: u32 = 10;
+
+impl ObedientPerson {
+    /// The pose of the next frame, given what the last verdict asked for (`index` in the
+    /// sequence and the action), if anything.
+    pub fn next_pose(&mut self, asked: Option<(u32, Action)>) -> Pose {
+        let zoom = self.zoom.get_or_insert(1.0);
+        if let Some((index, action)) = asked
+            && (self.doing != Some(index) || self.waited >= PATIENCE_FRAMES)
+        {
+            self.doing = Some(index);
+            self.waited = 0;
+            self.script = poses_for(action, zoom).into();
+        }
+        self.script.pop_front().unwrap_or_else(|| {
+            self.waited += 1;
+            Pose { zoom: *zoom, ..Pose::AS_PHOTOGRAPHED }
+        })
+    }
+}
+
+/// Writes `number` into the top of `picture` as 64 black and white cells (one bit each, 10
+/// pixels square, so the pattern survives the phone's reduction of the frame and the JPEG's
+/// quantisation): frames a camera takes are never the same picture twice, and the service
+/// refuses frames it judged before, so each simulated frame carries its own number.
+pub fn mark_frame(picture: &mut RgbImage, number: u64) {
+    const CELL: u32 = 10;
+    let (width, height) = picture.dimensions();
+    for bit in 0..64u32 {
+        let value = if number >> bit & 1 == 1 { 255 } else { 0 };
+        for y in 0..CELL.min(height) {
+            for x in bit * CELL..((bit + 1) * CELL).min(width) {
+                picture.put_pixel(x, y, image::Rgb([value; 3]));
+            }
+        }
+    }
 }
 
 /// Rings of points around the face: how far out (in the face's outline's distances from its
@@ -98,19 +154,21 @@ pub struct PosedHead {
     /// The head's centre and the face's width, in pixels.
     centre: (f32, f32),
     face_width: f32,
+    /// Pictures drawn so far, by pose: a person doing a challenge repeats a few dozen poses,
+    /// and unoptimised test builds take about 0.1 s to draw one.
+    drawn: std::sync::Mutex<std::collections::HashMap<[u32; 3], RgbImage>>,
 }
 
 impl PosedHead {
-    /// Finds the single face of `photo` (panics if there is not exactly one: test fixtures only).
-    pub fn new(photo: RgbImage) -> Self {
+    /// The head of the single face in `photo`; `None` when the photograph does not show exactly
+    /// one face (or is not a picture a camera frame can be).
+    pub fn new(photo: RgbImage) -> Option<Self> {
         let (width, height) = photo.dimensions();
-        let frame = Frame::new(width, height, PixelFormat::Rgb, &[Plane { data: photo.as_raw(), row_stride: width * 3, pixel_stride: 3 }])
-            .expect("a photograph the frame accepts");
-        let mut detector = BlazeFace::new(Range::Full).expect("the detector loads");
-        let faces = detector.detect(&frame, Rotation::Upright);
-        let [face] = faces.as_slice() else { panic!("the photograph must show one face, found {}", faces.len()) };
-        let mut mesh = FaceMesh::new().expect("the mesh loads");
-        let points = mesh.landmarks(&frame, Rotation::Upright, face).points;
+        let frame =
+            Frame::new(width, height, PixelFormat::Rgb, &[Plane { data: photo.as_raw(), row_stride: width * 3, pixel_stride: 3 }]).ok()?;
+        let faces = BlazeFace::new(Range::Full).ok()?.detect(&frame, Rotation::Upright);
+        let [face] = faces.as_slice() else { return None };
+        let points = FaceMesh::new().ok()?.landmarks(&frame, Rotation::Upright, face).points;
         let (x0, x1) = points.iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| (lo.min(p[0]), hi.max(p[0])));
         let (y0, y1) = points.iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| (lo.min(p[1]), hi.max(p[1])));
         let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
@@ -133,11 +191,17 @@ impl PosedHead {
             sources.extend([[t * width, 0.0], [t * width, height], [0.0, t * height], [width, t * height]]);
         }
         let triangles = delaunay(&sources);
-        Self { photo, points, sources, ring_points, triangles, centre: (cx, cy), face_width: x1 - x0 }
+        Some(Self { photo, points, sources, ring_points, triangles, centre: (cx, cy), face_width: x1 - x0, drawn: Default::default() })
     }
 
     /// The photograph with the head in `pose`.
     pub fn draw(&self, pose: Pose) -> RgbImage {
+        let key = [pose.yaw.to_bits(), pose.eyes_closed.to_bits(), pose.zoom.to_bits()];
+        let mut drawn = self.drawn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        drawn.entry(key).or_insert_with(|| self.render(pose)).clone()
+    }
+
+    fn render(&self, pose: Pose) -> RgbImage {
         // The mesh's depth grows away from the camera, so a turn to the subject's left (their
         // right cheek coming forward) is a negative angle in the image's x–z plane.
         let (sin, cos) = (-pose.yaw).to_radians().sin_cos();
