@@ -55,6 +55,17 @@ async fn start_default() -> Harness {
     start_with(config, clock, pushes).await
 }
 
+/// The default service, a device, Alice's request on it, and the selfie's head to pose.
+async fn alice_on_the_default_service() -> (Harness, String, String, PosedHead) {
+    let h = start_default().await;
+    let device = h.api.register_device().await;
+    let created = h.api.post("/v1/requests", Some(&device), &alice()).await.ok(201);
+    let id = created["request_id"].as_str().expect("id").to_owned();
+    let head =
+        PosedHead::new(image::load_from_memory(&face_jpeg()).expect("the selfie decodes").to_rgb8()).expect("the selfie shows one face");
+    (h, device, id, head)
+}
+
 #[tokio::test]
 async fn a_phone_that_asks_for_less_still_gets_actions_unless_the_service_is_configured_for_it() {
     for (service, expected) in [(start_default().await, "actions"), (start().await, "move_closer")] {
@@ -69,13 +80,9 @@ async fn a_phone_that_asks_for_less_still_gets_actions_unless_the_service_is_con
 
 #[tokio::test]
 async fn a_head_doing_the_drawn_actions_passes_and_a_photo_or_another_order_fails() {
-    let h = start_default().await;
+    let (h, device, id, head) = alice_on_the_default_service().await;
     let api = &h.api;
-    let device = api.register_device().await;
-    let id = api.post("/v1/requests", Some(&device), &alice()).await.ok(201)["request_id"].as_str().expect("id").to_owned();
     let liveness = format!("/v1/requests/{id}/liveness");
-    let head =
-        PosedHead::new(image::load_from_memory(&face_jpeg()).expect("the selfie decodes").to_rgb8()).expect("the selfie shows one face");
 
     // Drawn by the service: several challenges are not all the same sequence.
     let mut drawn = Vec::new();
@@ -112,12 +119,8 @@ async fn a_head_doing_the_drawn_actions_passes_and_a_photo_or_another_order_fail
 async fn the_frames_the_phone_kept_while_guiding_the_drawn_actions_pass_on_the_service() {
     use identity_pass_core::selfie::{Frame, LivenessState, PixelFormat, Plane, SelfieConfig, SelfieSession};
     use identity_pass_core::simulated_person::ObedientPerson;
-    let h = start_default().await;
+    let (h, device, id, head) = alice_on_the_default_service().await;
     let api = &h.api;
-    let device = api.register_device().await;
-    let id = api.post("/v1/requests", Some(&device), &alice()).await.ok(201)["request_id"].as_str().expect("id").to_owned();
-    let head =
-        PosedHead::new(image::load_from_memory(&face_jpeg()).expect("the selfie decodes").to_rgb8()).expect("the selfie shows one face");
     let (challenge, asked) = action_challenge(api, &device, &id).await;
 
     let mut session = SelfieSession::new(SelfieConfig::standard());
