@@ -1,4 +1,4 @@
-//! The models alone: median time of one run of each BlazeFace, one thread.
+//! The models alone: median time of one run of each, one thread.
 //! `cargo bench -p identity-pass-model-interpreter` (the whole detector, beside MediaPipe's, is in
 //! `bash scripts/bench-selfie.sh`).
 
@@ -10,14 +10,20 @@ use identity_pass_model_interpreter::Interpreter;
 
 const SHORT_RANGE: &[u8] = include_bytes!("../../core/models/face_detection_short_range.tflite");
 const FULL_RANGE: &[u8] = include_bytes!("../../core/models/face_detection_full_range_sparse.tflite");
+const FACE_MESH: &[u8] = include_bytes!("../../core/models/face_landmark.tflite");
 
 fn main() {
-    for (name, model) in [("short range (128×128)", SHORT_RANGE), ("full range (192×192)", FULL_RANGE)] {
+    let models = [
+        ("BlazeFace short range (128×128)", SHORT_RANGE),
+        ("BlazeFace full range (192×192)", FULL_RANGE),
+        ("face mesh (192×192)", FACE_MESH),
+    ];
+    for (name, model) in models {
         let start = Instant::now();
         let loaded = Interpreter::load(model).unwrap();
         let load_ms = start.elapsed().as_secs_f64() * 1000.0;
         let (median, p10) = time(loaded);
-        println!("BlazeFace {name}, one run, one thread: median {median:.3} ms, p10 {p10:.3} ms (load {load_ms:.1} ms)");
+        println!("{name}, one run, one thread: median {median:.3} ms, p10 {p10:.3} ms (load {load_ms:.1} ms)");
     }
 }
 

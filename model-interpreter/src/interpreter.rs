@@ -18,6 +18,8 @@ enum Step {
         activation: Activation,
         /// A tensor of the output's shape added before the activation (a folded `ADD`).
         residual: Option<usize>,
+        /// PReLU's slopes, one per output channel, applied after the activation (a folded `PRELU`).
+        slopes: Option<Vec<f32>>,
     },
     Depthwise {
         input: usize,
@@ -133,6 +135,10 @@ pub struct Interpreter {
 /// - a `Relu` right after a convolution or a sum that has no activation of its own becomes that
 ///   step's activation, writing straight into the `Relu`'s output (17 steps of the short-range
 ///   detector);
+/// - a `PRELU` right after a convolution that has no activation of its own (a residual sum
+///   folded into it is fine) becomes the last thing the convolution does to each value, even
+///   where other steps come in between (the mesh's two heads interleave): 19 of the face
+///   mesh's 23 (the other 4 follow a sum that is not folded);
 /// - a `PAD` of zeros around the rows and columns, read only by the window right after it (the
 ///   full-range detector pads before each of its 42 depthwise steps), becomes that window's
 ///   border, so the padded copy is never made.
@@ -161,6 +167,18 @@ fn fuse(steps: Vec<Step>, shapes: &[Vec<usize>], outputs: &[usize]) -> Vec<Step>
                 {
                     *to = output;
                     *activation = Activation::Relu;
+                    continue;
+                }
+            }
+            Step::Prelu { input, output, alpha } => {
+                let (input, output) = (*input, *output);
+                // The producer need not be the last step (the mesh's two heads interleave): every
+                // tensor is written once, so nothing in between can read the PReLU's output.
+                let fusable = private(input) && shapes.get(input) == shapes.get(output);
+                let producer = fused.iter_mut().rev().find(|step| step.output() == input).filter(|_| fusable);
+                if let Some(Step::Conv { output: to, activation: Activation::Linear, slopes: slopes @ None, .. }) = producer {
+                    *to = output;
+                    *slopes = Some(std::mem::take(alpha));
                     continue;
                 }
             }
@@ -292,6 +310,7 @@ impl Interpreter {
                         window: *window,
                         activation: *activation,
                         residual: None,
+                        slopes: None,
                     }
                 }
                 Op::Depthwise { input, filter, bias, output, window, activation } => {
@@ -421,8 +440,9 @@ impl Interpreter {
             let mut out = std::mem::take(&mut self.values[output]);
             let values = &self.values;
             match step {
-                Step::Conv { input, shapes: [i, o], filter, bias, window, activation, residual, .. } => {
-                    let finish = Finish { activation: *activation, residual: residual.map(|r| values[r].as_slice()) };
+                Step::Conv { input, shapes: [i, o], filter, bias, window, activation, residual, slopes, .. } => {
+                    let finish =
+                        Finish { activation: *activation, residual: residual.map(|r| values[r].as_slice()), slopes: slopes.as_deref() };
                     kernels::conv(&values[*input], *i, filter, bias, &mut out, *o, window, finish);
                 }
                 Step::Depthwise { input, shapes: [i, o], filter, bias, window, activation, .. } => {
@@ -457,6 +477,8 @@ mod tests {
     /// MediaPipe's BlazeFace models, vendored for the selfie engine.
     const MODEL: &[u8] = include_bytes!("../../core/models/face_detection_short_range.tflite");
     const FULL_RANGE: &[u8] = include_bytes!("../../core/models/face_detection_full_range_sparse.tflite");
+    /// MediaPipe's face mesh, whose activations are `PRELU`s.
+    const FACE_MESH: &[u8] = include_bytes!("../../core/models/face_landmark.tflite");
 
     #[test]
     fn the_face_model_loads_with_its_shapes() {
@@ -506,6 +528,25 @@ mod tests {
         let sums = |i: &Interpreter| i.steps.iter().filter(|s| matches!(s, Step::Add { .. })).count();
         // Three of its sums do not come right after the convolution that makes one of their terms.
         assert_eq!((sums(&plain), sums(&fused)), (19, 3), "16 of the full-range model's 19 sums are folded");
+        assert_same_outputs(&mut fused, &mut plain);
+    }
+
+    #[test]
+    fn folding_the_prelus_into_the_convolutions_changes_no_output() {
+        let parse = || crate::graph::Graph::parse(FACE_MESH).expect("parses");
+        let mut fused = Interpreter::build(parse(), true).expect("loads");
+        let mut plain = Interpreter::build(parse(), false).expect("loads");
+        let prelus = |i: &Interpreter| i.steps.iter().filter(|s| matches!(s, Step::Prelu { .. })).count();
+        let folded = fused.steps.iter().filter(|s| matches!(s, Step::Conv { slopes: Some(_), .. })).count();
+        assert_eq!((prelus(&plain), prelus(&fused), folded), (23, 4, 19), "19 of the mesh's 23 PReLUs are folded");
+        // The 4 left each follow a sum that is not folded (the two heads' last residual blocks).
+        for (at, step) in fused.steps.iter().enumerate() {
+            if let Step::Prelu { input, .. } = step {
+                let producer = fused.steps[..at].iter().rev().find(|s| s.output() == *input);
+                assert!(matches!(producer, Some(Step::Add { .. })), "a PReLU not after a sum is left (tensor {input})");
+            }
+        }
+        assert!(!plain.output(0).is_empty() && !plain.output(1).is_empty(), "the mesh has landmarks and a face score");
         assert_same_outputs(&mut fused, &mut plain);
     }
 

@@ -83,8 +83,9 @@ type Native = Separate;
 /// Output channels computed together, their sums kept in registers: two SSE or NEON
 /// registers, one AVX register.
 const LANES: usize = 8;
-/// Pixels of a 1×1 convolution computed together, so each weight loaded serves four of them.
-const PIXELS: usize = 4;
+/// Pixels of a 1×1 convolution computed together, so each weight loaded serves eight of them
+/// (8 × `LANES` sums: 8 AVX registers of the 16, or 16 NEON registers of the 32).
+const PIXELS: usize = 8;
 
 /// `LANES` values of `values` from `at`, as an array (so the compiler knows the length).
 #[inline]
@@ -104,47 +105,80 @@ fn activated(value: f32, activation: Activation) -> f32 {
 }
 
 /// A convolution filter laid out for [`pointwise`], from TFLite's `[out][kh][kw][in]`, read as
-/// `[out][depth]` with `depth = kh · kw · in`: for each whole block of `LANES` outputs, the
-/// block's weights for input 0, then input 1, …, so the kernel reads them in one sequential
-/// stream; then the remaining outputs one by one, each its `depth` weights in a row (TFLite's
-/// own order).
+/// `[out][depth]` with `depth = kh · kw · in`: for each block of `LANES` outputs, the block's
+/// weights for input 0, then input 1, …, so the kernel reads them in one sequential stream. The
+/// last block is filled up with zero weights: its missing outputs are computed and never
+/// stored, which costs less than summing the few outputs past the last whole block one at a
+/// time (a sum along the inputs does not vectorise without reordering it); the detectors' box
+/// heads have 2, 4 or 6 outputs.
 pub(super) fn pack_filter(weights: &[f32], co: usize, depth: usize) -> Vec<f32> {
-    let blocks = co / LANES;
-    let mut packed = Vec::with_capacity(weights.len());
+    let blocks = co.div_ceil(LANES);
+    let mut packed = Vec::with_capacity(blocks * LANES * depth);
     for block in 0..blocks {
         for k in 0..depth {
-            packed.extend((0..LANES).map(|j| weights[(block * LANES + j) * depth + k]));
+            packed.extend((0..LANES).map(|j| {
+                let channel = block * LANES + j;
+                if channel < co { weights[channel * depth + k] } else { 0.0 }
+            }));
         }
     }
-    packed.extend_from_slice(&weights[blocks * LANES * depth..co * depth]);
     packed
 }
 
 /// What becomes of a convolution's sums: a residual tensor added (an `ADD` folded into the
-/// convolution before it, see `interpreter::fuse`), then the activation.
+/// convolution before it, see `interpreter::fuse`), then the activation, then a `PRELU` folded
+/// into it.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Finish<'a> {
     pub(super) activation: Activation,
     /// Values of the output's shape, added value by value.
     pub(super) residual: Option<&'a [f32]>,
+    /// PReLU's slope for negative values, one per output channel.
+    pub(super) slopes: Option<&'a [f32]>,
 }
 
 impl Finish<'_> {
     /// Only the activation.
     #[cfg(test)]
     pub(super) fn activation(activation: Activation) -> Self {
-        Self { activation, residual: None }
+        Self { activation, residual: None, slopes: None }
     }
 
-    /// Output value `at` from its sum.
+    /// Output value `at`, of output channel `channel`, from its sum.
     #[inline(always)]
-    fn apply(&self, at: usize, sum: f32) -> f32 {
-        activated(self.residual.map_or(sum, |r| sum + r[at]), self.activation)
+    fn apply(&self, at: usize, channel: usize, sum: f32) -> f32 {
+        let value = activated(self.residual.map_or(sum, |r| sum + r[at]), self.activation);
+        match self.slopes {
+            Some(slopes) if value <= 0.0 => slopes[channel] * value,
+            _ => value,
+        }
     }
 
-    /// The same for the output values `from..from + len`, renumbered from 0.
+    /// Stores a whole block of sums, output values `at..at + LANES` of channels `c0..c0 + LANES`:
+    /// [`Self::apply`] a block at a time, so that each stage is one vector operation.
+    #[inline(always)]
+    fn store(&self, out: &mut [f32], at: usize, c0: usize, sums: &[f32; LANES]) {
+        let mut values = *sums;
+        if let Some(residual) = self.residual {
+            for (v, r) in values.iter_mut().zip(lanes(residual, at)) {
+                *v += r;
+            }
+        }
+        for v in &mut values {
+            *v = activated(*v, self.activation);
+        }
+        if let Some(slopes) = self.slopes {
+            for (v, slope) in values.iter_mut().zip(lanes(slopes, c0)) {
+                *v = if *v > 0.0 { *v } else { slope * *v };
+            }
+        }
+        out[at..at + LANES].copy_from_slice(&values);
+    }
+
+    /// The same for the output values `from..from + len`, renumbered from 0 (`from` is the start
+    /// of a pixel, so the channels keep their numbers).
     fn part(&self, from: usize, len: usize) -> Self {
-        Self { activation: self.activation, residual: self.residual.map(|r| &r[from..from + len]) }
+        Self { residual: self.residual.map(|r| &r[from..from + len]), ..*self }
     }
 }
 
@@ -177,9 +211,23 @@ pub(super) fn pointwise_with<M: MultiplyAdd>(
         pointwise_block::<M, PIXELS>(input, depth, filter, bias, out, co, first, finish);
         first += PIXELS;
     }
+    if first + PIXELS / 2 <= pixels {
+        pointwise_block::<M, { PIXELS / 2 }>(input, depth, filter, bias, out, co, first, finish);
+        first += PIXELS / 2;
+    }
     for pixel in first..pixels {
         pointwise_block::<M, 1>(input, depth, filter, bias, out, co, pixel, finish);
     }
+}
+
+/// Up to `LANES` values of `values` from `at`, zeros after its end.
+#[inline]
+fn lanes_or_zeros(values: &[f32], at: usize) -> [f32; LANES] {
+    let mut block = [0.0; LANES];
+    let present = values.get(at..).unwrap_or_default();
+    let n = present.len().min(LANES);
+    block[..n].copy_from_slice(&present[..n]);
+    block
 }
 
 #[allow(clippy::too_many_arguments)] // `pointwise`'s arguments and where the block starts
@@ -196,32 +244,41 @@ fn pointwise_block<M: MultiplyAdd, const P: usize>(
 ) {
     let pixels: [&[f32]; P] = std::array::from_fn(|q| &input[(first + q) * depth..][..depth]);
     let blocks = co / LANES;
-    let (packed_blocks, remainder) = filter.split_at(blocks * LANES * depth);
-    for (block, weights) in packed_blocks.chunks_exact(LANES * depth).enumerate() {
+    let (whole_blocks, last_block) = filter.split_at(blocks * LANES * depth);
+    for (block, weights) in whole_blocks.chunks_exact(LANES * depth).enumerate() {
         let c0 = block * LANES;
-        let mut sums = [lanes(bias, c0); P];
-        for (k, w) in weights.chunks_exact(LANES).enumerate() {
-            for (sum, pixel) in sums.iter_mut().zip(pixels) {
-                let x = pixel[k];
-                for (s, w) in sum.iter_mut().zip(w) {
-                    *s = M::multiply_add(x, *w, *s);
-                }
-            }
+        let sums = block_sums::<M, P>(pixels, weights, lanes(bias, c0));
+        for (q, sum) in sums.iter().enumerate() {
+            finish.store(out, (first + q) * co + c0, c0, sum);
         }
+    }
+    // The last block, filled up with zero weights: only its outputs that exist are stored.
+    if blocks * LANES < co {
+        let c0 = blocks * LANES;
+        let sums = block_sums::<M, P>(pixels, last_block, lanes_or_zeros(bias, c0));
         for (q, sum) in sums.iter().enumerate() {
             let at = (first + q) * co + c0;
-            for (j, (o, s)) in out[at..at + LANES].iter_mut().zip(sum).enumerate() {
-                *o = finish.apply(at + j, *s);
+            for (j, (o, s)) in out[at..at + co - c0].iter_mut().zip(sum).enumerate() {
+                *o = finish.apply(at + j, c0 + j, *s);
             }
         }
     }
-    // The channels after the last whole block, one at a time.
-    for (c, weights) in (blocks * LANES..co).zip(remainder.chunks_exact(depth)) {
-        for (q, pixel) in pixels.iter().enumerate() {
-            let sum = pixel.iter().zip(weights).fold(bias[c], |sum, (x, w)| M::multiply_add(*x, *w, sum));
-            out[(first + q) * co + c] = finish.apply((first + q) * co + c, sum);
+}
+
+/// The sums of one block of `LANES` outputs for `P` pixels: `start` plus each pixel's inputs
+/// times the block's weights (packed by [`pack_filter`]).
+#[inline(always)]
+fn block_sums<M: MultiplyAdd, const P: usize>(pixels: [&[f32]; P], weights: &[f32], start: [f32; LANES]) -> [[f32; LANES]; P] {
+    let mut sums = [start; P];
+    for (k, w) in weights.chunks_exact(LANES).enumerate() {
+        for (sum, pixel) in sums.iter_mut().zip(pixels) {
+            let x = pixel[k];
+            for (s, w) in sum.iter_mut().zip(w) {
+                *s = M::multiply_add(x, *w, *s);
+            }
         }
     }
+    sums
 }
 
 /// The window offsets `k` whose input cell `o · stride + k − pad` lies inside `0..size`.
@@ -259,14 +316,15 @@ pub(super) fn conv(
         patches.fill(0.0);
         for ky in inside(oy, window.stride_h, pad_top, window.height, shape.height) {
             let iy = oy * window.stride_h + ky - pad_top;
-            for kx in 0..window.width {
-                let first = pad_left.saturating_sub(kx).div_ceil(window.stride_w);
-                let end = (shape.width + pad_left).saturating_sub(kx).div_ceil(window.stride_w).min(out_shape.width);
-                for ox in first..end {
-                    let ix = ox * window.stride_w + kx - pad_left;
-                    let to = ox * patch_len + (ky * window.width + kx) * ci;
-                    patches[to..to + ci].copy_from_slice(&input[(iy * shape.width + ix) * ci..][..ci]);
-                }
+            for ox in 0..out_shape.width {
+                // The window's columns inside the input are side by side in both the input row
+                // and the patch: one copy for all of them (the first layers have 3 channels, so
+                // a copy per column would move 3 values at a time).
+                let columns = inside(ox, window.stride_w, pad_left, window.width, shape.width);
+                let Some(ix) = (ox * window.stride_w + columns.start).checked_sub(pad_left) else { continue };
+                let len = columns.len() * ci;
+                let to = ox * patch_len + (ky * window.width + columns.start) * ci;
+                patches[to..to + len].copy_from_slice(&input[(iy * shape.width + ix) * ci..][..len]);
             }
         }
         let row_len = out_row.len();
@@ -605,7 +663,7 @@ mod tests {
     #[test]
     fn blocked_kernels_equal_the_textbook_sum_for_any_channel_count() {
         // Channel counts below, at and past the 8-lane blocks, with remainders; pixel counts that
-        // are not a multiple of the 4-pixel blocks; windows of the models' kinds.
+        // are not a multiple of the 8-pixel blocks; windows of the models' kinds.
         let cases = [
             (5, 7, 3, 24, 5, 2, Padding::Same),
             (6, 5, 13, 21, 1, 1, Padding::Same),
