@@ -3,7 +3,7 @@
 
 use crate::ModelError;
 use crate::graph::{Activation, Graph, Op, Padding, Window};
-use crate::kernels::{self, Finish, Hwc};
+use crate::kernels::{self, Depthwise, Finish, Hwc};
 
 /// One operator with its weights laid out for its kernel and its shapes resolved.
 #[derive(Debug)]
@@ -446,7 +446,9 @@ impl Interpreter {
                     kernels::conv(&values[*input], *i, filter, bias, &mut out, *o, window, finish);
                 }
                 Step::Depthwise { input, shapes: [i, o], filter, bias, window, activation, .. } => {
-                    kernels::depthwise(&values[*input], *i, filter, bias, &mut out, *o, window, *activation);
+                    let step =
+                        Depthwise { input: &values[*input], shape: *i, filter, bias, out_shape: *o, window, activation: *activation };
+                    kernels::depthwise(&step, &mut out);
                 }
                 Step::MaxPool { input, shapes: [i, o], window, .. } => kernels::max_pool(&values[*input], *i, &mut out, *o, window),
                 Step::Add { a, b, activation, .. } => kernels::add(&values[*a], &values[*b], &mut out, *activation),

@@ -332,25 +332,26 @@ pub(super) fn conv(
     }
 }
 
-/// Per-channel convolution; `filter` is `[kh][kw][channels]`. Row by row: each output row
-/// starts as the bias, then every tap adds its input row times its weights along the channels
-/// (one long vectorised loop per tap and row, no per-pixel bookkeeping).
-#[allow(clippy::too_many_arguments)] // as `conv`
-pub(super) fn depthwise(
-    input: &[f32],
-    shape: Hwc,
-    filter: &[f32],
-    bias: &[f32],
-    out: &mut [f32],
-    out_shape: Hwc,
-    window: &Window,
-    activation: Activation,
-) {
+/// A per-channel convolution's operands: everything but the output.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Depthwise<'a> {
+    pub(super) input: &'a [f32],
+    pub(super) shape: Hwc,
+    /// `[kh][kw][channels]`.
+    pub(super) filter: &'a [f32],
+    pub(super) bias: &'a [f32],
+    pub(super) out_shape: Hwc,
+    pub(super) window: &'a Window,
+    pub(super) activation: Activation,
+}
+
+/// Per-channel convolution into `out` (see [`depthwise_with`] for the order of the work).
+pub(super) fn depthwise(step: &Depthwise<'_>, out: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
     if crate::simd::has_avx2_fma() {
-        return crate::simd::depthwise_avx2_fma(input, shape, filter, bias, out, out_shape, window, activation);
+        return crate::simd::depthwise_avx2_fma(step, out);
     }
-    depthwise_with::<Native>(input, shape, filter, bias, out, out_shape, window, activation);
+    depthwise_with::<Native>(step, out);
 }
 
 /// [`depthwise`] with multiply-adds done by `M`, in one of two orders. With many channels
@@ -359,22 +360,12 @@ pub(super) fn depthwise(
 /// loop for that (measured 2.2 times slower with 8 channels), so the pixels are taken
 /// `DEPTHWISE_PIXELS` at a time with their sums kept in registers over the whole window
 /// ([`depthwise_by_pixels`]).
-#[allow(clippy::too_many_arguments)] // as `conv`
 #[inline(always)]
-pub(super) fn depthwise_with<M: MultiplyAdd>(
-    input: &[f32],
-    shape: Hwc,
-    filter: &[f32],
-    bias: &[f32],
-    out: &mut [f32],
-    out_shape: Hwc,
-    window: &Window,
-    activation: Activation,
-) {
-    if shape.channels.is_multiple_of(LANES) && shape.channels < 4 * LANES {
-        depthwise_by_pixels::<M>(input, shape, filter, bias, out, out_shape, window, activation);
+pub(super) fn depthwise_with<M: MultiplyAdd>(step: &Depthwise<'_>, out: &mut [f32]) {
+    if step.shape.channels.is_multiple_of(LANES) && step.shape.channels < 4 * LANES {
+        depthwise_by_pixels::<M>(step, out);
     } else {
-        depthwise_by_taps::<M>(input, shape, filter, bias, out, out_shape, window, activation);
+        depthwise_by_taps::<M>(step, out);
     }
 }
 
@@ -385,18 +376,9 @@ const DEPTHWISE_PIXELS: usize = 4;
 /// [`depthwise_with`] for a whole number of channel blocks. Row by row: the pixels whose whole
 /// window lies inside the input (all but the border) `DEPTHWISE_PIXELS` at a time and `LANES`
 /// channels at a time, each output value stored once; the border pixels a tap at a time.
-#[allow(clippy::too_many_arguments)] // as `conv`
 #[inline(always)]
-fn depthwise_by_pixels<M: MultiplyAdd>(
-    input: &[f32],
-    shape: Hwc,
-    filter: &[f32],
-    bias: &[f32],
-    out: &mut [f32],
-    out_shape: Hwc,
-    window: &Window,
-    activation: Activation,
-) {
+fn depthwise_by_pixels<M: MultiplyAdd>(step: &Depthwise<'_>, out: &mut [f32]) {
+    let Depthwise { input, shape, filter, bias, out_shape, window, activation } = *step;
     let (pad_top, pad_left) = leading_pad(window, shape, out_shape);
     let c = shape.channels;
     let input_row_len = shape.width * c;
@@ -455,18 +437,9 @@ fn depthwise_by_pixels<M: MultiplyAdd>(
 /// [`depthwise_with`] for many channels: each output row starts as the bias, then every tap
 /// adds its input row times its weights along the channels (one long vectorised loop per tap
 /// and row, no per-pixel bookkeeping).
-#[allow(clippy::too_many_arguments)] // as `conv`
 #[inline(always)]
-fn depthwise_by_taps<M: MultiplyAdd>(
-    input: &[f32],
-    shape: Hwc,
-    filter: &[f32],
-    bias: &[f32],
-    out: &mut [f32],
-    out_shape: Hwc,
-    window: &Window,
-    activation: Activation,
-) {
+fn depthwise_by_taps<M: MultiplyAdd>(step: &Depthwise<'_>, out: &mut [f32]) {
+    let Depthwise { input, shape, filter, bias, out_shape, window, activation } = *step;
     let (pad_top, pad_left) = leading_pad(window, shape, out_shape);
     let c = shape.channels;
     let row_len = out_shape.width * c;
@@ -653,7 +626,16 @@ mod tests {
         let shape = Hwc { height: 4, width: 4, channels: 1 };
         let out_shape = Hwc { height: 2, width: 2, channels: 1 };
         let mut out = vec![0.0; 4];
-        depthwise(&input, shape, &[1.0; 9], &[0.0], &mut out, out_shape, &SAME_3X3_STRIDE_2, Activation::Linear);
+        let step = Depthwise {
+            input: &input,
+            shape,
+            filter: &[1.0; 9],
+            bias: &[0.0],
+            out_shape,
+            window: &SAME_3X3_STRIDE_2,
+            activation: Activation::Linear,
+        };
+        depthwise(&step, &mut out);
         // Windows at rows/cols 0..3 and 2..4 (the last one runs into the border after).
         assert_eq!(out, vec![54.0, 45.0, 72.0, 54.0]);
         max_pool(&input, shape, &mut out, out_shape, &Window { height: 2, width: 2, stride_h: 2, stride_w: 2, padding: Padding::Same });
@@ -809,7 +791,16 @@ mod tests {
             let dw_filter = values(k * k * ci, 300 + n as u32);
             let mut dw = vec![0.0; out_h * out_w * ci];
             let dw_bias = values(ci, 400 + n as u32);
-            depthwise(&input, shape, &dw_filter, &dw_bias, &mut dw, dw_shape, &window, Activation::Linear);
+            let step = Depthwise {
+                input: &input,
+                shape,
+                filter: &dw_filter,
+                bias: &dw_bias,
+                out_shape: dw_shape,
+                window: &window,
+                activation: Activation::Linear,
+            };
+            depthwise(&step, &mut dw);
             assert_close(
                 &dw,
                 &reference_conv(&input, shape, &dw_filter, &dw_bias, dw_shape, &window, true),

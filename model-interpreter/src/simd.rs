@@ -9,8 +9,7 @@
 
 #![allow(unsafe_code)]
 
-use crate::graph::{Activation, Window};
-use crate::kernels::{self, Finish, Fused, Hwc};
+use crate::kernels::{self, Depthwise, Finish, Fused};
 
 /// Whether this processor has AVX2 and FMA (the answer is cached by the standard library).
 pub(crate) fn has_avx2_fma() -> bool {
@@ -37,32 +36,12 @@ pub(crate) fn pointwise_avx2_fma(
 }
 
 /// `kernels::depthwise` for AVX2 with FMA; only after [`has_avx2_fma`].
-#[allow(clippy::too_many_arguments)] // as `kernels::depthwise`
-pub(crate) fn depthwise_avx2_fma(
-    input: &[f32],
-    shape: Hwc,
-    filter: &[f32],
-    bias: &[f32],
-    out: &mut [f32],
-    out_shape: Hwc,
-    window: &Window,
-    activation: Activation,
-) {
+pub(crate) fn depthwise_avx2_fma(step: &Depthwise<'_>, out: &mut [f32]) {
     #[target_feature(enable = "avx2,fma")]
-    #[allow(clippy::too_many_arguments)] // as `kernels::depthwise`
-    fn compiled(
-        input: &[f32],
-        shape: Hwc,
-        filter: &[f32],
-        bias: &[f32],
-        out: &mut [f32],
-        out_shape: Hwc,
-        window: &Window,
-        activation: Activation,
-    ) {
-        kernels::depthwise_with::<Fused>(input, shape, filter, bias, out, out_shape, window, activation);
+    fn compiled(step: &Depthwise<'_>, out: &mut [f32]) {
+        kernels::depthwise_with::<Fused>(step, out);
     }
     debug_assert!(has_avx2_fma());
     // SAFETY: the caller checked `has_avx2_fma()`, so the processor runs AVX2 and FMA code.
-    unsafe { compiled(input, shape, filter, bias, out, out_shape, window, activation) }
+    unsafe { compiled(step, out) }
 }
