@@ -148,10 +148,7 @@ impl Finish<'_> {
     #[inline(always)]
     fn apply(&self, at: usize, channel: usize, sum: f32) -> f32 {
         let value = activated(self.residual.map_or(sum, |r| sum + r[at]), self.activation);
-        match self.slopes {
-            Some(slopes) if value <= 0.0 => slopes[channel] * value,
-            _ => value,
-        }
+        self.slopes.map_or(value, |slopes| prelu_value(value, slopes[channel]))
     }
 
     /// Stores a whole block of sums, output values `at..at + LANES` of channels `c0..c0 + LANES`:
@@ -169,7 +166,7 @@ impl Finish<'_> {
         }
         if let Some(slopes) = self.slopes {
             for (v, slope) in values.iter_mut().zip(lanes(slopes, c0)) {
-                *v = if *v > 0.0 { *v } else { slope * *v };
+                *v = prelu_value(*v, slope);
             }
         }
         out[at..at + LANES].copy_from_slice(&values);
@@ -548,11 +545,18 @@ pub(super) fn relu(input: &[f32], out: &mut [f32]) {
     }
 }
 
+/// PReLU of one value: `x` where positive, else `slope · x` (the one rule for the `PRELU` step
+/// and for one folded into a convolution).
+#[inline(always)]
+fn prelu_value(x: f32, slope: f32) -> f32 {
+    if x > 0.0 { x } else { slope * x }
+}
+
 /// `x` where positive, else `alpha[c] · x`; `alpha` has one value per channel.
 pub(super) fn prelu(input: &[f32], alpha: &[f32], out: &mut [f32]) {
     for (pixel_out, pixel_in) in out.chunks_exact_mut(alpha.len()).zip(input.chunks_exact(alpha.len())) {
         for ((o, x), a) in pixel_out.iter_mut().zip(pixel_in).zip(alpha) {
-            *o = if *x > 0.0 { *x } else { a * x };
+            *o = prelu_value(*x, *a);
         }
     }
 }
