@@ -9,6 +9,8 @@
 
 use thiserror::Error;
 
+use crate::selfie::pixel_reader::{Nv21Reader, PackedReader, PixelReader, Reader, Yuv420Reader, with_reader};
+
 /// The largest side we accept: 12 MP 4:3 is 4000×3000 and some sensors go to 8K.
 pub const MAX_SIDE: u32 = 8192;
 /// The largest frame we accept, in pixels (≈ 50 MP).
@@ -201,51 +203,20 @@ impl<'a> Frame<'a> {
         self.format
     }
 
-    /// The RGB colour of one pixel; `x`, `y` inside the frame.
+    /// The RGB colour of one pixel; `x`, `y` inside the frame. A loop over many pixels reads
+    /// through [`Frame::reader`] instead (see `pixel_reader`).
     pub(crate) fn rgb_at(&self, x: u32, y: u32) -> [u8; 3] {
-        let get = |plane: &Plane<'_>, x: u32, y: u32| -> u8 {
-            let at = y as usize * plane.row_stride as usize + x as usize * plane.pixel_stride as usize;
-            plane.data.get(at).copied().unwrap_or(0)
-        };
+        with_reader!(self, pixels => pixels.rgb(x, y))
+    }
+
+    /// This frame's reader for its layout (see [`with_reader!`]).
+    pub(crate) fn reader(&self) -> Reader<'a> {
+        let (width, height) = (self.width, self.height);
         match self.format {
-            PixelFormat::Bgra => {
-                let p = &self.planes[0];
-                let base = y as usize * p.row_stride as usize + x as usize * 4;
-                match p.data.get(base..base + 3) {
-                    Some(bgr) => [bgr[2], bgr[1], bgr[0]],
-                    None => [0, 0, 0],
-                }
-            }
-            PixelFormat::Rgb => {
-                let p = &self.planes[0];
-                let base = y as usize * p.row_stride as usize + x as usize * 3;
-                match p.data.get(base..base + 3) {
-                    Some(rgb) => [rgb[0], rgb[1], rgb[2]],
-                    None => [0, 0, 0],
-                }
-            }
-            PixelFormat::Nv21 => {
-                let p = &self.planes[0];
-                let luma = get(p, x, y);
-                // V/U pairs start after the Y rows; each pair covers a 2×2 block.
-                let chroma = self.height as usize * p.row_stride as usize + (y / 2) as usize * p.row_stride as usize + (x / 2) as usize * 2;
-                let v = p.data.get(chroma).copied().unwrap_or(128);
-                let u = p.data.get(chroma + 1).copied().unwrap_or(128);
-                yuv_to_rgb(luma, u, v)
-            }
-            PixelFormat::Yuv420 => {
-                let luma = get(&self.planes[0], x, y);
-                let u = get(&self.planes[1], x / 2, y / 2);
-                let v = get(&self.planes[2], x / 2, y / 2);
-                yuv_to_rgb(luma, u, v)
-            }
+            PixelFormat::Nv21 => Reader::Nv21(Nv21Reader { width, height, plane: self.planes[0] }),
+            PixelFormat::Yuv420 => Reader::Yuv420(Yuv420Reader { width, height, planes: self.planes }),
+            PixelFormat::Bgra => Reader::Bgra(PackedReader { width, height, plane: self.planes[0] }),
+            PixelFormat::Rgb => Reader::Rgb(PackedReader { width, height, plane: self.planes[0] }),
         }
     }
-}
-
-/// BT.601 full-range YUV → RGB (what Android's camera produces).
-fn yuv_to_rgb(y: u8, u: u8, v: u8) -> [u8; 3] {
-    let (y, u, v) = (i32::from(y), i32::from(u) - 128, i32::from(v) - 128);
-    let clamp = |value: i32| value.clamp(0, 255) as u8;
-    [clamp(y + ((359 * v) >> 8)), clamp(y - ((88 * u + 183 * v) >> 8)), clamp(y + ((454 * u) >> 8))]
 }

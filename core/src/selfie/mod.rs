@@ -22,6 +22,7 @@ pub mod frame;
 pub mod frame_clock;
 pub mod guidance;
 pub mod liveness;
+mod pixel_reader;
 pub mod rect;
 pub mod rotation;
 pub mod session;

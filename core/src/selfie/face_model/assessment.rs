@@ -27,6 +27,7 @@ use super::face_mesh::{FaceMesh, HeadPose};
 use crate::selfie::face_box::FaceBox;
 use crate::selfie::frame::Frame;
 use crate::selfie::guidance::Guidance;
+use crate::selfie::pixel_reader::{PixelReader, with_reader};
 use crate::selfie::rect::Rect;
 use crate::selfie::rotation::Rotation;
 use identity_pass_model_interpreter::ModelError;
@@ -379,8 +380,12 @@ pub fn guidance_for(seen: &Assessment, limits: &EngineLimits) -> Guidance {
 /// `rect` of the upright image as a `PATCH × PATCH` grey image (each pixel the mean of up to
 /// 3×3 samples), values 0–255; outside the image counts as black.
 fn luma_patch(frame: &Frame<'_>, rotation: Rotation, rect: Rect) -> Vec<f32> {
-    let (frame_width, frame_height) = (frame.width() as f32, frame.height() as f32);
-    let (width, height) = rotation.upright_size(frame_width, frame_height);
+    with_reader!(frame, pixels => luma_patch_of(pixels, rotation, rect))
+}
+
+fn luma_patch_of(pixels: impl PixelReader, rotation: Rotation, rect: Rect) -> Vec<f32> {
+    let (frame_width, frame_height) = pixels.size();
+    let (width, height) = rotation.upright_size(frame_width as f32, frame_height as f32);
     let footprint = rect.width.max(rect.height) / PATCH as f32;
     let samples = (footprint.ceil() as usize).clamp(1, 3);
     let mut patch = vec![0.0; PATCH * PATCH];
@@ -394,8 +399,7 @@ fn luma_patch(frame: &Frame<'_>, rotation: Rotation, rect: Rect) -> Vec<f32> {
                 if u < 0.0 || v < 0.0 || u >= width || v >= height {
                     continue;
                 }
-                let (fx, fy) = rotation.frame_position(u, v, frame_width, frame_height);
-                let [r, g, b] = frame.rgb_at((fx as u32).min(frame.width() - 1), (fy as u32).min(frame.height() - 1));
+                let [r, g, b] = pixels.rgb_upright(rotation, u, v);
                 sum += 0.299 * f32::from(r) + 0.587 * f32::from(g) + 0.114 * f32::from(b);
             }
         }

@@ -12,6 +12,7 @@
 use identity_pass_model_interpreter::{Interpreter, ModelError};
 
 use crate::selfie::frame::Frame;
+use crate::selfie::pixel_reader::{PixelReader, with_reader};
 use crate::selfie::rect::Rect;
 use crate::selfie::rotation::Rotation;
 
@@ -231,7 +232,6 @@ impl BlazeFace {
     /// black), each input pixel the mean of a grid of frame pixels under it, scaled to −1…1.
     fn fill_input(&mut self, frame: &Frame<'_>, rotation: Rotation, region: Rect) -> Letterbox {
         let size = self.size;
-        let (frame_width, frame_height) = (frame.width() as f32, frame.height() as f32);
         let (width, height) = (region.width, region.height);
         let scale = size as f32 / width.max(height);
         let letterbox = Letterbox {
@@ -264,28 +264,32 @@ impl BlazeFace {
         let columns = positions(letterbox.offset_x, width, region.x);
         let rows = positions(letterbox.offset_y, height, region.y);
         let input = self.model.input_mut();
-        for (y, row) in rows.iter().enumerate() {
-            for (x, column) in columns.iter().enumerate() {
-                let mut sum = [0u32; 3];
-                let mut count = 0u32;
-                for v in row.iter().flatten() {
-                    for u in column.iter().flatten() {
-                        let (fx, fy) = rotation.frame_position(*u, *v, frame_width, frame_height);
-                        let rgb = frame.rgb_at((fx as u32).min(frame.width() - 1), (fy as u32).min(frame.height() - 1));
-                        for (s, value) in sum.iter_mut().zip(rgb) {
-                            *s += u32::from(value);
-                        }
-                        count += 1;
+        with_reader!(frame, pixels => letterbox_into(pixels, rotation, &rows, &columns, input));
+        letterbox
+    }
+}
+
+/// Each input pixel (RGB, −1…1) the mean of the frame pixels at its `rows` × `columns`
+/// positions of the upright image; black (−1) where none is inside.
+fn letterbox_into(pixels: impl PixelReader, rotation: Rotation, rows: &[[Option<f32>; 3]], columns: &[[Option<f32>; 3]], input: &mut [f32]) {
+    for (y, row) in rows.iter().enumerate() {
+        for (x, column) in columns.iter().enumerate() {
+            let mut sum = [0u32; 3];
+            let mut count = 0u32;
+            for v in row.iter().flatten() {
+                for u in column.iter().flatten() {
+                    for (s, value) in sum.iter_mut().zip(pixels.rgb_upright(rotation, *u, *v)) {
+                        *s += u32::from(value);
                     }
-                }
-                let at = (y * size + x) * 3;
-                for (value, s) in input[at..at + 3].iter_mut().zip(sum) {
-                    // The letterbox's border is black: −1 once scaled.
-                    *value = if count == 0 { -1.0 } else { s as f32 / count as f32 / 127.5 - 1.0 };
+                    count += 1;
                 }
             }
+            let at = (y * columns.len() + x) * 3;
+            for (value, s) in input[at..at + 3].iter_mut().zip(sum) {
+                // The letterbox's border is black: −1 once scaled.
+                *value = if count == 0 { -1.0 } else { s as f32 / count as f32 / 127.5 - 1.0 };
+            }
         }
-        letterbox
     }
 }
 

@@ -10,6 +10,7 @@ use identity_pass_model_interpreter::{Interpreter, ModelError};
 
 use super::blazeface::{Keypoint, ModelFace};
 use crate::selfie::frame::Frame;
+use crate::selfie::pixel_reader::{PixelReader, with_reader};
 use crate::selfie::rotation::Rotation;
 
 /// MediaPipe's face mesh model, Apache-2.0 (see core/models/LICENSE-mediapipe.txt).
@@ -142,37 +143,40 @@ impl FaceMesh {
     /// The region, turned level, sampled into the input (values 0…1; outside the frame black).
     fn fill_input(&mut self, frame: &Frame<'_>, rotation: Rotation, region: &Region) {
         let size = self.size;
-        let (frame_width, frame_height) = (frame.width() as f32, frame.height() as f32);
-        let (width, height) = rotation.upright_size(frame_width, frame_height);
-        let footprint = region.side / size as f32;
-        let samples = ((footprint / 2.0).ceil() as usize).clamp(1, 3);
-        let step = 1.0 / (size * samples) as f32;
         let input = self.model.input_mut();
-        for y in 0..size {
-            for x in 0..size {
-                let mut sum = [0u32; 3];
-                let mut count = 0u32;
-                for sy in 0..samples {
-                    for sx in 0..samples {
-                        let du = (x * samples + sx) as f32 * step + step / 2.0 - 0.5;
-                        let dv = (y * samples + sy) as f32 * step + step / 2.0 - 0.5;
-                        let (u, v) = region.image_position(du, dv);
-                        if u < 0.0 || v < 0.0 || u >= width || v >= height {
-                            count += 1; // black
-                            continue;
-                        }
-                        let (fx, fy) = rotation.frame_position(u, v, frame_width, frame_height);
-                        let rgb = frame.rgb_at((fx as u32).min(frame.width() - 1), (fy as u32).min(frame.height() - 1));
-                        for (s, value) in sum.iter_mut().zip(rgb) {
-                            *s += u32::from(value);
-                        }
-                        count += 1;
+        with_reader!(frame, pixels => region_into(pixels, rotation, region, size, input));
+    }
+}
+
+/// `region` of the upright image as `size × size` RGB (0…1), each pixel the mean of a grid of
+/// samples: one per two frame pixels under it, at most 3×3.
+fn region_into(pixels: impl PixelReader, rotation: Rotation, region: &Region, size: usize, input: &mut [f32]) {
+    let (frame_width, frame_height) = pixels.size();
+    let (width, height) = rotation.upright_size(frame_width as f32, frame_height as f32);
+    let footprint = region.side / size as f32;
+    let samples = ((footprint / 2.0).ceil() as usize).clamp(1, 3);
+    let step = 1.0 / (size * samples) as f32;
+    for y in 0..size {
+        for x in 0..size {
+            let mut sum = [0u32; 3];
+            let mut count = 0u32;
+            for sy in 0..samples {
+                for sx in 0..samples {
+                    let du = (x * samples + sx) as f32 * step + step / 2.0 - 0.5;
+                    let dv = (y * samples + sy) as f32 * step + step / 2.0 - 0.5;
+                    let (u, v) = region.image_position(du, dv);
+                    count += 1;
+                    if u < 0.0 || v < 0.0 || u >= width || v >= height {
+                        continue; // black
+                    }
+                    for (s, value) in sum.iter_mut().zip(pixels.rgb_upright(rotation, u, v)) {
+                        *s += u32::from(value);
                     }
                 }
-                let at = (y * size + x) * 3;
-                for (value, s) in input[at..at + 3].iter_mut().zip(sum) {
-                    *value = s as f32 / count.max(1) as f32 / 255.0;
-                }
+            }
+            let at = (y * size + x) * 3;
+            for (value, s) in input[at..at + 3].iter_mut().zip(sum) {
+                *value = s as f32 / count.max(1) as f32 / 255.0;
             }
         }
     }
