@@ -271,7 +271,13 @@ impl BlazeFace {
 
 /// Each input pixel (RGB, −1…1) the mean of the frame pixels at its `rows` × `columns`
 /// positions of the upright image; black (−1) where none is inside.
-fn letterbox_into(pixels: impl PixelReader, rotation: Rotation, rows: &[[Option<f32>; 3]], columns: &[[Option<f32>; 3]], input: &mut [f32]) {
+fn letterbox_into(
+    pixels: impl PixelReader,
+    rotation: Rotation,
+    rows: &[[Option<f32>; 3]],
+    columns: &[[Option<f32>; 3]],
+    input: &mut [f32],
+) {
     for (y, row) in rows.iter().enumerate() {
         for (x, column) in columns.iter().enumerate() {
             let mut sum = [0u32; 3];
