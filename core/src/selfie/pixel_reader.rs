@@ -27,9 +27,31 @@ pub(crate) trait PixelReader: Copy {
     /// the frame pixel `rotation` puts there, the position truncated and kept inside the frame.
     #[inline]
     fn rgb_upright(self, rotation: Rotation, u: f32, v: f32) -> [u8; 3] {
+        self.rgb_in_grid(rotation, self.grid_column(rotation, u), self.grid_row(rotation, v))
+    }
+
+    /// Upright column `u` as the frame pixel it reads along its frame axis (see
+    /// [`Rotation::column_in_frame`]): worked out once per column by samplers that read a grid.
+    #[inline]
+    fn grid_column(self, rotation: Rotation, u: f32) -> u32 {
         let (width, height) = self.size();
-        let (fx, fy) = rotation.frame_position(u, v, width as f32, height as f32);
-        self.rgb((fx as u32).min(width - 1), (fy as u32).min(height - 1))
+        let at = rotation.column_in_frame(u, width as f32, height as f32);
+        (at as u32).min(if rotation.swaps_axes() { height } else { width } - 1)
+    }
+
+    /// Upright row `v` as the frame pixel it reads along its frame axis.
+    #[inline]
+    fn grid_row(self, rotation: Rotation, v: f32) -> u32 {
+        let (width, height) = self.size();
+        let at = rotation.row_in_frame(v, width as f32, height as f32);
+        (at as u32).min(if rotation.swaps_axes() { width } else { height } - 1)
+    }
+
+    /// The RGB colour where a [`Self::grid_column`] and a [`Self::grid_row`] cross: the same
+    /// pixel [`Self::rgb_upright`] reads for their `u` and `v`.
+    #[inline]
+    fn rgb_in_grid(self, rotation: Rotation, column: u32, row: u32) -> [u8; 3] {
+        if rotation.swaps_axes() { self.rgb(row, column) } else { self.rgb(column, row) }
     }
 }
 
@@ -140,4 +162,40 @@ fn yuv_to_rgb(y: u8, u: u8, v: u8) -> [u8; 3] {
     let (y, u, v) = (i32::from(y), i32::from(u) - 128, i32::from(v) - 128);
     let clamp = |value: i32| value.clamp(0, 255) as u8;
     [clamp(y + ((359 * v) >> 8)), clamp(y - ((88 * u + 183 * v) >> 8)), clamp(y + ((454 * u) >> 8))]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PixelReader;
+    use crate::selfie::frame::{Frame, PixelFormat, Plane};
+    use crate::selfie::rotation::Rotation;
+
+    /// The 3×2 numbered frame read as a grid of the upright image (each column and row turned
+    /// once, at pixel centres), for every turn: the numbers land where a turned photograph
+    /// puts them, as `rotation`'s `UprightCopy` test has them.
+    #[test]
+    fn a_grid_reads_the_upright_image_for_every_turn() {
+        let pixels: Vec<u8> = (1..=6u8).flat_map(|n| [n, n, n]).collect();
+        let frame = Frame::new(3, 2, PixelFormat::Rgb, &[Plane { data: &pixels, row_stride: 9, pixel_stride: 3 }]).expect("frame");
+        // 1 2 3
+        // 4 5 6
+        let read = |rotation: Rotation| {
+            with_reader!(frame, pixels => {
+                let (width, height) = rotation.upright_size(3.0, 2.0);
+                let columns: Vec<u32> = (0..width as u32).map(|u| pixels.grid_column(rotation, u as f32 + 0.5)).collect();
+                (0..height as u32)
+                    .map(|v| {
+                        let row = pixels.grid_row(rotation, v as f32 + 0.5);
+                        columns.iter().map(|column| pixels.rgb_in_grid(rotation, *column, row)[0]).collect::<Vec<u8>>()
+                    })
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(read(Rotation::Upright), [vec![1, 2, 3], vec![4, 5, 6]]);
+        assert_eq!(read(Rotation::Clockwise90), [vec![4, 1], vec![5, 2], vec![6, 3]]);
+        assert_eq!(read(Rotation::HalfTurn), [vec![6, 5, 4], vec![3, 2, 1]]);
+        assert_eq!(read(Rotation::Clockwise270), [vec![3, 6], vec![2, 5], vec![1, 4]]);
+        // A position at the far edge is kept inside the frame.
+        with_reader!(frame, pixels => assert_eq!(pixels.grid_column(Rotation::Upright, 3.0), 2));
+    }
 }

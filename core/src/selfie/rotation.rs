@@ -45,13 +45,36 @@ impl Rotation {
         }
     }
 
-    /// The frame position under upright position `(u, v)` (continuous coordinates).
+    /// The frame position under upright position `(u, v)` (continuous coordinates) of a
+    /// `width × height` frame.
     pub fn frame_position(self, u: f32, v: f32, width: f32, height: f32) -> (f32, f32) {
+        let (column, row) = (self.column_in_frame(u, width, height), self.row_in_frame(v, width, height));
+        if self.swaps_axes() { (row, column) } else { (column, row) }
+    }
+
+    /// Whether the upright image's columns are the frame's rows (a quarter turn).
+    pub fn swaps_axes(self) -> bool {
+        matches!(self, Rotation::Clockwise90 | Rotation::Clockwise270)
+    }
+
+    /// Where upright column `u` lies in the frame, along the frame's x axis, or its y axis when
+    /// [`Self::swaps_axes`]. A turn maps each axis alone, so samplers that read a grid of the
+    /// upright image turn each column and row once, not each read.
+    pub fn column_in_frame(self, u: f32, width: f32, height: f32) -> f32 {
         match self {
-            Rotation::Upright => (u, v),
-            Rotation::Clockwise90 => (v, height - u),
-            Rotation::HalfTurn => (width - u, height - v),
-            Rotation::Clockwise270 => (width - v, u),
+            Rotation::Upright | Rotation::Clockwise270 => u,
+            Rotation::Clockwise90 => height - u,
+            Rotation::HalfTurn => width - u,
+        }
+    }
+
+    /// Where upright row `v` lies in the frame, along the frame's y axis, or its x axis when
+    /// [`Self::swaps_axes`].
+    pub fn row_in_frame(self, v: f32, width: f32, height: f32) -> f32 {
+        match self {
+            Rotation::Upright | Rotation::Clockwise90 => v,
+            Rotation::HalfTurn => height - v,
+            Rotation::Clockwise270 => width - v,
         }
     }
 }

@@ -388,18 +388,27 @@ fn luma_patch_of(pixels: impl PixelReader, rotation: Rotation, rect: Rect) -> Ve
     let (width, height) = rotation.upright_size(frame_width as f32, frame_height as f32);
     let footprint = rect.width.max(rect.height) / PATCH as f32;
     let samples = (footprint.ceil() as usize).clamp(1, 3);
+    // Where each patch column's and row's samples fall, turned into the frame once (the grid is
+    // the same for every pixel); `None` outside the image.
+    let axis = |start: f32, extent: f32, limit: f32, frame: &dyn Fn(f32) -> u32| -> Vec<[Option<u32>; 3]> {
+        (0..PATCH)
+            .map(|p| {
+                std::array::from_fn(|k| {
+                    let at = start + (p as f32 + (k as f32 + 0.5) / samples as f32) * extent / PATCH as f32;
+                    (k < samples && at >= 0.0 && at < limit).then(|| frame(at))
+                })
+            })
+            .collect()
+    };
+    let columns = axis(rect.x, rect.width, width, &|u| pixels.grid_column(rotation, u));
+    let rows = axis(rect.y, rect.height, height, &|v| pixels.grid_row(rotation, v));
     let mut patch = vec![0.0; PATCH * PATCH];
     for (at, value) in patch.iter_mut().enumerate() {
-        let (px, py) = ((at % PATCH) as f32, (at / PATCH) as f32);
+        let (column, row) = (&columns[at % PATCH], &rows[at / PATCH]);
         let mut sum = 0.0;
-        for sy in 0..samples {
-            for sx in 0..samples {
-                let u = rect.x + (px + (sx as f32 + 0.5) / samples as f32) * rect.width / PATCH as f32;
-                let v = rect.y + (py + (sy as f32 + 0.5) / samples as f32) * rect.height / PATCH as f32;
-                if u < 0.0 || v < 0.0 || u >= width || v >= height {
-                    continue;
-                }
-                let [r, g, b] = pixels.rgb_upright(rotation, u, v);
+        for v in row.iter().flatten() {
+            for u in column.iter().flatten() {
+                let [r, g, b] = pixels.rgb_in_grid(rotation, *u, *v);
                 sum += 0.299 * f32::from(r) + 0.587 * f32::from(g) + 0.114 * f32::from(b);
             }
         }

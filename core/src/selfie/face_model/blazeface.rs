@@ -278,13 +278,16 @@ fn letterbox_into(
     columns: &[[Option<f32>; 3]],
     input: &mut [f32],
 ) {
+    // Each column and row turned into the frame once: the grid is the same for every pixel.
+    let columns: Vec<[Option<u32>; 3]> = columns.iter().map(|c| c.map(|u| u.map(|u| pixels.grid_column(rotation, u)))).collect();
+    let rows: Vec<[Option<u32>; 3]> = rows.iter().map(|r| r.map(|v| v.map(|v| pixels.grid_row(rotation, v)))).collect();
     for (y, row) in rows.iter().enumerate() {
         for (x, column) in columns.iter().enumerate() {
             let mut sum = [0u32; 3];
             let mut count = 0u32;
             for v in row.iter().flatten() {
                 for u in column.iter().flatten() {
-                    for (s, value) in sum.iter_mut().zip(pixels.rgb_upright(rotation, *u, *v)) {
+                    for (s, value) in sum.iter_mut().zip(pixels.rgb_in_grid(rotation, *u, *v)) {
                         *s += u32::from(value);
                     }
                     count += 1;
