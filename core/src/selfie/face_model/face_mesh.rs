@@ -156,15 +156,18 @@ fn region_into(pixels: impl PixelReader, rotation: Rotation, region: &Region, si
     let footprint = region.side / size as f32;
     let samples = ((footprint / 2.0).ceil() as usize).clamp(1, 3);
     let step = 1.0 / (size * samples) as f32;
-    for y in 0..size {
-        for x in 0..size {
+    // The samples' offsets across and down the region, each worked out once (the turn mixes
+    // them, so they are added per sample, as `Region::image_position` adds them).
+    let offset = |i: usize| i as f32 * step + step / 2.0 - 0.5;
+    let across: Vec<(f32, f32)> = (0..size * samples).map(|i| region.across(offset(i))).collect();
+    let down: Vec<(f32, f32)> = (0..size * samples).map(|i| region.down(offset(i))).collect();
+    for (y, rows) in down.chunks_exact(samples).enumerate() {
+        for (x, columns) in across.chunks_exact(samples).enumerate() {
             let mut sum = [0u32; 3];
             let mut count = 0u32;
-            for sy in 0..samples {
-                for sx in 0..samples {
-                    let du = (x * samples + sx) as f32 * step + step / 2.0 - 0.5;
-                    let dv = (y * samples + sy) as f32 * step + step / 2.0 - 0.5;
-                    let (u, v) = region.image_position(du, dv);
+            for row in rows {
+                for column in columns {
+                    let (u, v) = Region::joined(*column, *row);
                     count += 1;
                     if u < 0.0 || v < 0.0 || u >= width || v >= height {
                         continue; // black
@@ -204,8 +207,27 @@ impl Region {
 
     /// The image position of `(du, dv)`, the region's own coordinates (−0.5…0.5 across it).
     fn image_position(self, du: f32, dv: f32) -> (f32, f32) {
+        Self::joined(self.across(du), self.down(dv))
+    }
+
+    /// The image position from its two parts ([`Self::across`] and [`Self::down`]).
+    #[inline]
+    fn joined(across: (f32, f32), down: (f32, f32)) -> (f32, f32) {
+        (across.0 - down.0, across.1 + down.1)
+    }
+
+    /// The part of [`Self::image_position`] that depends on `du` alone (the centre included):
+    /// a sampler works it out once per column of samples, not per sample.
+    fn across(self, du: f32) -> (f32, f32) {
         let (sin, cos) = self.turn;
-        let (x, y) = (du * self.side, dv * self.side);
-        (self.centre.0 + cos * x - sin * y, self.centre.1 + sin * x + cos * y)
+        let x = du * self.side;
+        (self.centre.0 + cos * x, self.centre.1 + sin * x)
+    }
+
+    /// The part of [`Self::image_position`] that depends on `dv` alone.
+    fn down(self, dv: f32) -> (f32, f32) {
+        let (sin, cos) = self.turn;
+        let y = dv * self.side;
+        (sin * y, cos * y)
     }
 }
