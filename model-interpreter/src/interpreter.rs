@@ -3,7 +3,7 @@
 
 use crate::ModelError;
 use crate::graph::{Activation, Graph, Op, Padding, Window};
-use crate::kernels::{self, Depthwise, Finish, Hwc};
+use crate::kernels::{self, Depthwise, Finish, Hwc, PackedFilter};
 
 /// One operator with its weights laid out for its kernel and its shapes resolved.
 #[derive(Debug)]
@@ -12,7 +12,7 @@ enum Step {
         input: usize,
         output: usize,
         shapes: [Hwc; 2],
-        filter: Vec<f32>,
+        filter: PackedFilter,
         bias: Vec<f32>,
         window: Window,
         activation: Activation,

@@ -82,16 +82,20 @@ type Native = Separate;
 
 /// Output channels computed together, their sums kept in registers: two SSE or NEON
 /// registers, one AVX register.
-const LANES: usize = 8;
+pub(super) const LANES: usize = 8;
+/// The same for a 1×1 convolution on a processor with AVX-512: one of its registers. Only
+/// filters with a whole number of such blocks are packed this wide (`pack_filter`), so no layer
+/// computes more padding outputs than it would with `LANES`.
+pub(super) const WIDE_LANES: usize = 16;
 /// Pixels of a 1×1 convolution computed together, so each weight loaded serves eight of them
 /// (8 × `LANES` sums: 8 AVX registers of the 16, or 16 NEON registers of the 32).
 const PIXELS: usize = 8;
 
-/// `LANES` values of `values` from `at`, as an array (so the compiler knows the length).
+/// `L` values of `values` from `at`, as an array (so the compiler knows the length).
 #[inline]
-fn lanes(values: &[f32], at: usize) -> [f32; LANES] {
-    let mut block = [0.0; LANES];
-    block.copy_from_slice(&values[at..at + LANES]);
+fn lanes<const L: usize>(values: &[f32], at: usize) -> [f32; L] {
+    let mut block = [0.0; L];
+    block.copy_from_slice(&values[at..at + L]);
     block
 }
 
@@ -105,24 +109,52 @@ fn activated(value: f32, activation: Activation) -> f32 {
 }
 
 /// A convolution filter laid out for [`pointwise`], from TFLite's `[out][kh][kw][in]`, read as
-/// `[out][depth]` with `depth = kh · kw · in`: for each block of `LANES` outputs, the block's
-/// weights for input 0, then input 1, …, so the kernel reads them in one sequential stream. The
-/// last block is filled up with zero weights: its missing outputs are computed and never
-/// stored, which costs less than summing the few outputs past the last whole block one at a
-/// time (a sum along the inputs does not vectorise without reordering it); the detectors' box
+/// `[out][depth]` with `depth = kh · kw · in`: for each block of outputs, the block's weights for
+/// input 0, then input 1, …, so the kernel reads them in one sequential stream. Where the
+/// processor has AVX-512, the first outputs are in blocks of `WIDE_LANES` (one register) and
+/// the fewer than `WIDE_LANES` left in blocks of `LANES`; elsewhere all are in blocks of
+/// `LANES`. The last block is filled up with zero weights: its missing outputs are computed and
+/// never stored, which costs less than summing the few outputs past the last whole block one at
+/// a time (a sum along the inputs does not vectorise without reordering it); the detectors' box
 /// heads have 2, 4 or 6 outputs.
-pub(super) fn pack_filter(weights: &[f32], co: usize, depth: usize) -> Vec<f32> {
-    let blocks = co.div_ceil(LANES);
-    let mut packed = Vec::with_capacity(blocks * LANES * depth);
-    for block in 0..blocks {
+#[derive(Debug, Clone)]
+pub(super) struct PackedFilter {
+    /// How many outputs, from the first, are in blocks of `WIDE_LANES` (a multiple of it).
+    wide_outputs: usize,
+    values: Vec<f32>,
+}
+
+/// Packs `weights` for this processor's widest 1×1 kernel (see [`PackedFilter`]). Each output's
+/// sum is the same at either width, to the bit: only how many outputs share a register changes,
+/// not the order of any sum.
+pub(super) fn pack_filter(weights: &[f32], co: usize, depth: usize) -> PackedFilter {
+    let wide_outputs = if wide_kernels() { co / WIDE_LANES * WIDE_LANES } else { 0 };
+    pack_filter_in(weights, co, depth, wide_outputs)
+}
+
+/// [`pack_filter`] with the first `wide_outputs` outputs (a multiple of `WIDE_LANES`) in wide
+/// blocks.
+fn pack_filter_in(weights: &[f32], co: usize, depth: usize, wide_outputs: usize) -> PackedFilter {
+    let narrow_blocks = (co - wide_outputs).div_ceil(LANES);
+    let mut values = Vec::with_capacity((wide_outputs + narrow_blocks * LANES) * depth);
+    let blocks = (0..wide_outputs / WIDE_LANES)
+        .map(|block| (block * WIDE_LANES, WIDE_LANES))
+        .chain((0..narrow_blocks).map(|block| (wide_outputs + block * LANES, LANES)));
+    for (first, lanes) in blocks {
         for k in 0..depth {
-            packed.extend((0..LANES).map(|j| {
-                let channel = block * LANES + j;
-                if channel < co { weights[channel * depth + k] } else { 0.0 }
-            }));
+            values.extend((first..first + lanes).map(|channel| if channel < co { weights[channel * depth + k] } else { 0.0 }));
         }
     }
-    packed
+    PackedFilter { wide_outputs, values }
+}
+
+/// Whether this processor runs the `WIDE_LANES` kernels natively (AVX-512 on x86-64). Elsewhere
+/// they would work, but two NEON or SSE registers per block of 8 is already what fits.
+fn wide_kernels() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return crate::simd::has_avx512f();
+    #[cfg(not(target_arch = "x86_64"))]
+    return false;
 }
 
 /// What becomes of a convolution's sums: a residual tensor added (an `ADD` folded into the
@@ -151,13 +183,13 @@ impl Finish<'_> {
         self.slopes.map_or(value, |slopes| prelu_value(value, slopes[channel]))
     }
 
-    /// Stores a whole block of sums, output values `at..at + LANES` of channels `c0..c0 + LANES`:
+    /// Stores a whole block of sums, output values `at..at + L` of channels `c0..c0 + L`:
     /// [`Self::apply`] a block at a time, so that each stage is one vector operation.
     #[inline(always)]
-    fn store(&self, out: &mut [f32], at: usize, c0: usize, sums: &[f32; LANES]) {
+    fn store<const L: usize>(&self, out: &mut [f32], at: usize, c0: usize, sums: &[f32; L]) {
         let mut values = *sums;
         if let Some(residual) = self.residual {
-            for (v, r) in values.iter_mut().zip(lanes(residual, at)) {
+            for (v, r) in values.iter_mut().zip(lanes::<L>(residual, at)) {
                 *v += r;
             }
         }
@@ -165,11 +197,11 @@ impl Finish<'_> {
             *v = activated(*v, self.activation);
         }
         if let Some(slopes) = self.slopes {
-            for (v, slope) in values.iter_mut().zip(lanes(slopes, c0)) {
+            for (v, slope) in values.iter_mut().zip(lanes::<L>(slopes, c0)) {
                 *v = prelu_value(*v, slope);
             }
         }
-        out[at..at + LANES].copy_from_slice(&values);
+        out[at..at + L].copy_from_slice(&values);
     }
 
     /// The same for the output values `from..from + len`, renumbered from 0 (`from` is the start
@@ -180,94 +212,133 @@ impl Finish<'_> {
 }
 
 /// A 1×1 convolution with stride 1 (most of the work in these models): a matrix product of the
-/// pixels by the filter (packed by [`pack_filter`]), `PIXELS` pixels × `LANES` channels at a time,
-/// with the widest multiply-add this processor has (see `simd`).
-fn pointwise(input: &[f32], depth: usize, filter: &[f32], bias: &[f32], out: &mut [f32], co: usize, finish: Finish<'_>) {
+/// pixels by the filter (packed by [`pack_filter`]), `PIXELS` pixels × one block of channels at
+/// a time, with the widest multiply-add this processor has (see `simd`).
+fn pointwise(input: &[f32], depth: usize, filter: &PackedFilter, bias: &[f32], out: &mut [f32], co: usize, finish: Finish<'_>) {
+    let packed = Packed { values: &filter.values, wide_outputs: filter.wide_outputs, depth, co };
+    if filter.wide_outputs > 0 {
+        #[cfg(target_arch = "x86_64")]
+        if crate::simd::has_avx512f() {
+            return crate::simd::pointwise_avx512f(input, packed, bias, out, finish);
+        }
+        return pointwise_with::<Native, true>(input, packed, bias, out, finish);
+    }
     #[cfg(target_arch = "x86_64")]
     if crate::simd::has_avx2_fma() {
-        return crate::simd::pointwise_avx2_fma(input, depth, filter, bias, out, co, finish);
+        return crate::simd::pointwise_avx2_fma(input, packed, bias, out, finish);
     }
-    pointwise_with::<Native>(input, depth, filter, bias, out, co, finish);
+    pointwise_with::<Native, false>(input, packed, bias, out, finish);
 }
 
-/// [`pointwise`] with multiply-adds done by `M`; inlined into each caller, so each caller's
-/// instruction set is the one used.
-#[inline(always)]
-pub(super) fn pointwise_with<M: MultiplyAdd>(
-    input: &[f32],
+/// A packed filter as the 1×1 kernel reads it: its weights, how many outputs are in wide blocks,
+/// the input depth and the number of outputs.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Packed<'a> {
+    values: &'a [f32],
+    wide_outputs: usize,
     depth: usize,
-    filter: &[f32],
+    co: usize,
+}
+
+/// [`pointwise`] with multiply-adds done by `M`, with wide blocks if `WIDE`; inlined into each
+/// caller, so each caller's instruction set is the one used.
+#[inline(always)]
+pub(super) fn pointwise_with<M: MultiplyAdd, const WIDE: bool>(
+    input: &[f32],
+    filter: Packed<'_>,
     bias: &[f32],
     out: &mut [f32],
-    co: usize,
     finish: Finish<'_>,
 ) {
-    let pixels = out.len() / co;
+    let pixels = out.len() / filter.co;
     let mut first = 0;
     while first + PIXELS <= pixels {
-        pointwise_block::<M, PIXELS>(input, depth, filter, bias, out, co, first, finish);
+        pointwise_block::<M, PIXELS, WIDE>(input, filter, bias, out, first, finish);
         first += PIXELS;
     }
     if first + PIXELS / 2 <= pixels {
-        pointwise_block::<M, { PIXELS / 2 }>(input, depth, filter, bias, out, co, first, finish);
+        pointwise_block::<M, { PIXELS / 2 }, WIDE>(input, filter, bias, out, first, finish);
         first += PIXELS / 2;
     }
     for pixel in first..pixels {
-        pointwise_block::<M, 1>(input, depth, filter, bias, out, co, pixel, finish);
+        pointwise_block::<M, 1, WIDE>(input, filter, bias, out, pixel, finish);
     }
 }
 
-/// Up to `LANES` values of `values` from `at`, zeros after its end.
+/// Up to `L` values of `values` from `at`, zeros after its end.
 #[inline]
-fn lanes_or_zeros(values: &[f32], at: usize) -> [f32; LANES] {
-    let mut block = [0.0; LANES];
+fn lanes_or_zeros<const L: usize>(values: &[f32], at: usize) -> [f32; L] {
+    let mut block = [0.0; L];
     let present = values.get(at..).unwrap_or_default();
-    let n = present.len().min(LANES);
+    let n = present.len().min(L);
     block[..n].copy_from_slice(&present[..n]);
     block
 }
 
-#[allow(clippy::too_many_arguments)] // `pointwise`'s arguments and where the block starts
+/// `P` pixels from `first`, every output: the wide blocks (if `WIDE`), then the narrow ones.
 #[inline(always)]
-fn pointwise_block<M: MultiplyAdd, const P: usize>(
+fn pointwise_block<M: MultiplyAdd, const P: usize, const WIDE: bool>(
     input: &[f32],
-    depth: usize,
-    filter: &[f32],
+    filter: Packed<'_>,
     bias: &[f32],
     out: &mut [f32],
-    co: usize,
     first: usize,
     finish: Finish<'_>,
 ) {
+    let depth = filter.depth;
     let pixels: [&[f32]; P] = std::array::from_fn(|q| &input[(first + q) * depth..][..depth]);
-    let blocks = co / LANES;
-    let (whole_blocks, last_block) = filter.split_at(blocks * LANES * depth);
-    for (block, weights) in whole_blocks.chunks_exact(LANES * depth).enumerate() {
-        let c0 = block * LANES;
-        let sums = block_sums::<M, P>(pixels, weights, lanes(bias, c0));
-        for (q, sum) in sums.iter().enumerate() {
-            finish.store(out, (first + q) * co + c0, c0, sum);
-        }
+    let (wide, narrow) = filter.values.split_at(filter.wide_outputs * depth);
+    let tile = Tile { pixels, bias, co: filter.co, first, finish };
+    if WIDE {
+        tile.blocks::<M, WIDE_LANES>(wide, 0, filter.wide_outputs, out);
     }
-    // The last block, filled up with zero weights: only its outputs that exist are stored.
-    if blocks * LANES < co {
-        let c0 = blocks * LANES;
-        let sums = block_sums::<M, P>(pixels, last_block, lanes_or_zeros(bias, c0));
-        for (q, sum) in sums.iter().enumerate() {
-            let at = (first + q) * co + c0;
-            for (j, (o, s)) in out[at..at + co - c0].iter_mut().zip(sum).enumerate() {
-                *o = finish.apply(at + j, c0 + j, *s);
+    tile.blocks::<M, LANES>(narrow, filter.wide_outputs, filter.co, out);
+}
+
+/// `P` pixels' inputs and where their outputs go.
+struct Tile<'a, const P: usize> {
+    pixels: [&'a [f32]; P],
+    bias: &'a [f32],
+    co: usize,
+    first: usize,
+    finish: Finish<'a>,
+}
+
+impl<const P: usize> Tile<'_, P> {
+    /// Outputs `from..to` in blocks of `L`, from `weights` (theirs, packed); the last block may
+    /// be filled up with zero weights, and only its outputs that exist are stored.
+    #[inline(always)]
+    fn blocks<M: MultiplyAdd, const L: usize>(&self, weights: &[f32], from: usize, to: usize, out: &mut [f32]) {
+        let Self { pixels, bias, co, first, finish } = *self;
+        let depth = pixels.first().map_or(0, |p| p.len());
+        let whole = (to - from) / L;
+        let (whole_blocks, last_block) = weights.split_at(whole * L * depth);
+        for (block, weights) in whole_blocks.chunks_exact(L * depth).enumerate() {
+            let c0 = from + block * L;
+            let sums = block_sums::<M, P, L>(pixels, weights, lanes(bias, c0));
+            for (q, sum) in sums.iter().enumerate() {
+                finish.store(out, (first + q) * co + c0, c0, sum);
+            }
+        }
+        let c0 = from + whole * L;
+        if c0 < to {
+            let sums = block_sums::<M, P, L>(pixels, last_block, lanes_or_zeros(bias, c0));
+            for (q, sum) in sums.iter().enumerate() {
+                let at = (first + q) * co + c0;
+                for (j, (o, s)) in out[at..at + to - c0].iter_mut().zip(sum).enumerate() {
+                    *o = finish.apply(at + j, c0 + j, *s);
+                }
             }
         }
     }
 }
 
-/// The sums of one block of `LANES` outputs for `P` pixels: `start` plus each pixel's inputs
+/// The sums of one block of `L` outputs for `P` pixels: `start` plus each pixel's inputs
 /// times the block's weights (packed by [`pack_filter`]).
 #[inline(always)]
-fn block_sums<M: MultiplyAdd, const P: usize>(pixels: [&[f32]; P], weights: &[f32], start: [f32; LANES]) -> [[f32; LANES]; P] {
+fn block_sums<M: MultiplyAdd, const P: usize, const L: usize>(pixels: [&[f32]; P], weights: &[f32], start: [f32; L]) -> [[f32; L]; P] {
     let mut sums = [start; P];
-    for (k, w) in weights.chunks_exact(LANES).enumerate() {
+    for (k, w) in weights.chunks_exact(L).enumerate() {
         for (sum, pixel) in sums.iter_mut().zip(pixels) {
             let x = pixel[k];
             for (s, w) in sum.iter_mut().zip(w) {
@@ -295,7 +366,7 @@ fn inside(o: usize, stride: usize, pad: usize, window: usize, size: usize) -> st
 pub(super) fn conv(
     input: &[f32],
     shape: Hwc,
-    filter: &[f32],
+    filter: &PackedFilter,
     bias: &[f32],
     out: &mut [f32],
     out_shape: Hwc,
@@ -345,6 +416,10 @@ pub(super) struct Depthwise<'a> {
 /// Per-channel convolution into `out` (see [`depthwise_with`] for the order of the work).
 pub(super) fn depthwise(step: &Depthwise<'_>, out: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
+    if crate::simd::has_avx512f() {
+        return crate::simd::depthwise_avx512f(step, out);
+    }
+    #[cfg(target_arch = "x86_64")]
     if crate::simd::has_avx2_fma() {
         return crate::simd::depthwise_avx2_fma(step, out);
     }
@@ -393,13 +468,13 @@ fn depthwise_by_pixels<M: MultiplyAdd>(step: &Depthwise<'_>, out: &mut [f32]) {
         while ox < out_shape.width {
             if ox >= first_inside && ox + DEPTHWISE_PIXELS <= end_inside {
                 for c0 in (0..c).step_by(LANES) {
-                    let mut sums = [lanes(bias, c0); DEPTHWISE_PIXELS];
+                    let mut sums = [lanes::<LANES>(bias, c0); DEPTHWISE_PIXELS];
                     for (input_row, weight_row) in window_rows.clone() {
                         for kx in 0..window.width {
-                            let w = lanes(filter, weight_row + kx * c + c0);
+                            let w = lanes::<LANES>(filter, weight_row + kx * c + c0);
                             for (q, sum) in sums.iter_mut().enumerate() {
                                 let ix = (ox + q) * window.stride_w + kx - pad_left;
-                                for ((s, x), w) in sum.iter_mut().zip(lanes(input, input_row + ix * c + c0)).zip(w) {
+                                for ((s, x), w) in sum.iter_mut().zip(lanes::<LANES>(input, input_row + ix * c + c0)).zip(w) {
                                     *s = M::multiply_add(x, w, *s);
                                 }
                             }
@@ -740,6 +815,12 @@ mod tests {
         out
     }
 
+    /// Whether the 8- and 16-output kernels both use fused multiply-adds here. On x86-64 without
+    /// AVX-512 the 16-wide blocks (never packed there) run the portable two-rounding form.
+    fn same_multiply_add_at_both_widths() -> bool {
+        cfg!(target_arch = "aarch64") || wide_kernels()
+    }
+
     fn assert_close(ours: &[f32], reference: &[f32], what: &str) {
         assert_eq!(ours.len(), reference.len(), "{what}");
         for (i, (a, b)) in ours.iter().zip(reference).enumerate() {
@@ -778,18 +859,21 @@ mod tests {
             let bias = values(co, 100 + n as u32);
             let filter = values(co * k * k * ci, 200 + n as u32);
             let out_shape = Hwc { height: out_h, width: out_w, channels: co };
-            let mut out = vec![0.0; out_h * out_w * co];
-            conv(
-                &input,
-                shape,
-                &pack_filter(&filter, co, k * k * ci),
-                &bias,
-                &mut out,
-                out_shape,
-                &window,
-                Finish::activation(Activation::Linear),
-            );
-            assert_close(&out, &reference_conv(&input, shape, &filter, &bias, out_shape, &window, false), &format!("conv case {n}"));
+            let reference = reference_conv(&input, shape, &filter, &bias, out_shape, &window, false);
+            // Blocks of 8 outputs, and as many of 16 (AVX-512's) as fit then blocks of 8.
+            let mut by_width = [0, co / WIDE_LANES * WIDE_LANES].map(|wide_outputs| {
+                let mut out = vec![0.0; out_h * out_w * co];
+                let packed = pack_filter_in(&filter, co, k * k * ci, wide_outputs);
+                conv(&input, shape, &packed, &bias, &mut out, out_shape, &window, Finish::activation(Activation::Linear));
+                assert_close(&out, &reference, &format!("conv case {n}, {wide_outputs} outputs in blocks of 16"));
+                out
+            });
+            // Where both widths multiply-add the same way (fused: AVX-512 beside AVX2, or NEON),
+            // the width changes no bit.
+            if same_multiply_add_at_both_widths() {
+                let [narrow, wide] = std::mem::take(&mut by_width).map(|out| out.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+                assert_eq!(narrow, wide, "conv case {n}: blocks of 8 and of 16 differ");
+            }
 
             let dw_shape = Hwc { height: out_h, width: out_w, channels: ci };
             let dw_filter = values(k * k * ci, 300 + n as u32);
