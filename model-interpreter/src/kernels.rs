@@ -82,11 +82,11 @@ type Native = Separate;
 
 /// Output channels computed together, their sums kept in registers: two SSE or NEON
 /// registers, one AVX register.
-pub(super) const LANES: usize = 8;
-/// The same for a 1×1 convolution on a processor with AVX-512: one of its registers. Only
-/// filters with a whole number of such blocks are packed this wide (`pack_filter`), so no layer
-/// computes more padding outputs than it would with `LANES`.
-pub(super) const WIDE_LANES: usize = 16;
+const LANES: usize = 8;
+/// The same for a 1×1 convolution on a processor with AVX-512: one of its registers. Only whole
+/// blocks are this wide; the fewer than 16 outputs left are in blocks of `LANES`
+/// (`pack_filter`), so no layer computes more padding outputs than it would with `LANES` alone.
+const WIDE_LANES: usize = 16;
 /// Pixels of a 1×1 convolution computed together, so each weight loaded serves eight of them
 /// (8 × `LANES` sums: 8 AVX registers of the 16, or 16 NEON registers of the 32).
 const PIXELS: usize = 8;
