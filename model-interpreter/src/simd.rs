@@ -41,7 +41,7 @@ pub(crate) fn pointwise_avx2_fma(input: &[f32], filter: Packed<'_>, bias: &[f32]
 pub(crate) fn depthwise_avx2_fma(step: &Depthwise<'_>, out: &mut [f32]) {
     #[target_feature(enable = "avx2,fma")]
     fn compiled(step: &Depthwise<'_>, out: &mut [f32]) {
-        kernels::depthwise_with::<Fused>(step, out);
+        kernels::depthwise_with::<Fused, false>(step, out);
     }
     debug_assert!(has_avx2_fma());
     // SAFETY: the caller checked `has_avx2_fma()`, so the processor runs AVX2 and FMA code.
@@ -65,7 +65,7 @@ pub(crate) fn pointwise_avx512f(input: &[f32], filter: Packed<'_>, bias: &[f32],
 pub(crate) fn depthwise_avx512f(step: &Depthwise<'_>, out: &mut [f32]) {
     #[target_feature(enable = "avx512f,avx2,fma")]
     fn compiled(step: &Depthwise<'_>, out: &mut [f32]) {
-        kernels::depthwise_with::<Fused>(step, out);
+        kernels::depthwise_with::<Fused, true>(step, out);
     }
     debug_assert!(has_avx512f());
     // SAFETY: the caller checked `has_avx512f()`, so the processor runs AVX-512, AVX2 and FMA code.
