@@ -56,4 +56,10 @@ export SELFIE_BENCH_MEDIAPIPE_PYTHON="$MP_PYTHON"
 # The bench looks for $HOME/.cache/identity-pass/venv by default; name the venv explicitly so a
 # custom IDENTITY_PASS_CACHE is honoured too.
 export SELFIE_BENCH_PYTHON="$VENV_PYTHON"
+# Ours on the core MediaPipe is pinned to (taskset -c 0), so both sides run on the same core;
+# built first, so the build itself is not held to one core.
+cargo bench -p identity-pass-core --bench selfie_analysis --no-run "$@"
+if command -v taskset >/dev/null; then
+  exec taskset -c 0 cargo bench -p identity-pass-core --bench selfie_analysis "$@"
+fi
 exec cargo bench -p identity-pass-core --bench selfie_analysis "$@"
