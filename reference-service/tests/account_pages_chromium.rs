@@ -65,4 +65,7 @@ async fn the_password_page_and_the_development_console_work_in_headless_chromium
     assert_eq!(after["status"], json!("verified"), "the keypad's PIN verified the number");
     let methods = h.api.get(&info, Some(&device)).await.ok(200)["methods"].clone();
     assert!(methods.as_array().is_some_and(|m| m.iter().any(|m| m["kind"] == json!("voice"))), "{methods}");
+    // Ends the WebDriver session, which quits Chromium: stopping chromedriver alone leaves the
+    // browser running after the test.
+    client.close().await.expect("close browser");
 }
