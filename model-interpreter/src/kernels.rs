@@ -200,19 +200,7 @@ impl Finish<'_> {
                 values[lane] += residual[lane];
             }
         }
-        match self.activation {
-            Activation::Linear => {}
-            Activation::Relu => {
-                for value in &mut values {
-                    *value = value.max(0.0);
-                }
-            }
-            Activation::Relu6 => {
-                for value in &mut values {
-                    *value = value.clamp(0.0, 6.0);
-                }
-            }
-        }
+        activate(&mut values, self.activation);
         if let Some(slopes) = self.slopes {
             let slopes = lanes::<L>(slopes, c0);
             for lane in 0..L {
