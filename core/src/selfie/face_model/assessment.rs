@@ -27,7 +27,7 @@ use super::face_mesh::{FaceMesh, HeadPose};
 use crate::selfie::face_box::FaceBox;
 use crate::selfie::frame::Frame;
 use crate::selfie::guidance::Guidance;
-use crate::selfie::pixel_reader::{PixelReader, with_reader};
+use crate::selfie::pixel_reader::{PixelReader, RgbLine, with_reader};
 use crate::selfie::rect::Rect;
 use crate::selfie::rotation::Rotation;
 use identity_pass_model_interpreter::ModelError;
@@ -388,31 +388,44 @@ fn luma_patch_of(pixels: impl PixelReader, rotation: Rotation, rect: Rect) -> Ve
     let (width, height) = rotation.upright_size(frame_width as f32, frame_height as f32);
     let footprint = rect.width.max(rect.height) / PATCH as f32;
     let samples = (footprint.ceil() as usize).clamp(1, 3);
-    // Where each patch column's and row's samples fall, turned into the frame once (the grid is
-    // the same for every pixel); `None` outside the image.
-    let axis = |start: f32, extent: f32, limit: f32, frame: &dyn Fn(f32) -> u32| -> Vec<[Option<u32>; 3]> {
+    // Where each patch column's and row's samples fall (`samples` per patch pixel), turned into
+    // the frame once (the grid is the same for every pixel); `None` outside the image.
+    let axis = |start: f32, extent: f32, limit: f32, frame: &dyn Fn(f32) -> u32| -> Vec<Option<u32>> {
         (0..PATCH)
-            .map(|p| {
-                std::array::from_fn(|k| {
+            .flat_map(|p| {
+                (0..samples).map(move |k| {
                     let at = start + (p as f32 + (k as f32 + 0.5) / samples as f32) * extent / PATCH as f32;
-                    (k < samples && at >= 0.0 && at < limit).then(|| frame(at))
+                    (at >= 0.0 && at < limit).then(|| frame(at))
                 })
             })
             .collect()
     };
     let columns = axis(rect.x, rect.width, width, &|u| pixels.grid_column(rotation, u));
     let rows = axis(rect.y, rect.height, height, &|v| pixels.grid_row(rotation, v));
+    // A sample row at a time, every patch column's samples in one line read (a sample outside
+    // the image reads column 0 and is skipped). Each pixel's sum still adds its samples row by
+    // row, then column by column, as one read at a time did: the same floats, the same bits.
+    let sample_columns: Vec<u32> = columns.iter().map(|u| u.unwrap_or(0)).collect();
+    let mut line = RgbLine::new(sample_columns.len());
+    let mut lumas = vec![0.0f32; sample_columns.len()];
     let mut patch = vec![0.0; PATCH * PATCH];
-    for (at, value) in patch.iter_mut().enumerate() {
-        let (column, row) = (&columns[at % PATCH], &rows[at / PATCH]);
-        let mut sum = 0.0;
-        for v in row.iter().flatten() {
-            for u in column.iter().flatten() {
-                let [r, g, b] = pixels.rgb_in_grid(rotation, *u, *v);
-                sum += 0.299 * f32::from(r) + 0.587 * f32::from(g) + 0.114 * f32::from(b);
+    for (row, out) in rows.chunks_exact(samples).zip(patch.chunks_exact_mut(PATCH)) {
+        for &v in row.iter().flatten() {
+            pixels.rgb_line(rotation, v, &sample_columns, &mut line);
+            for (((luma, r), g), b) in lumas.iter_mut().zip(&line.red).zip(&line.green).zip(&line.blue) {
+                *luma = 0.299 * f32::from(*r) + 0.587 * f32::from(*g) + 0.114 * f32::from(*b);
+            }
+            for ((sum, lumas), columns) in out.iter_mut().zip(lumas.chunks_exact(samples)).zip(columns.chunks_exact(samples)) {
+                for (luma, column) in lumas.iter().zip(columns) {
+                    if column.is_some() {
+                        *sum += luma;
+                    }
+                }
             }
         }
-        *value = sum / (samples * samples) as f32;
+        for value in out.iter_mut() {
+            *value /= (samples * samples) as f32;
+        }
     }
     patch
 }
