@@ -13,6 +13,11 @@ Two uses (add --full-range first to use MediaPipe's full-range model instead of 
       face, the same face_landmark model as ours): after the first frame it tracks from its own
       landmarks and runs the detector only when the face is lost, so a frame's time is its
       whole per-frame pipeline on a face it follows.
+  mediapipe_faces.py [--full-range] --serve FRAME.png [FRAME.png ...]
+      stays running for short turns with our detector: prints `ready` once every frame's
+      solution is set up, then for each line `<frame index> <runs>` on stdin runs that many
+      and prints `<faces> <ms> <ms> ...` (the benchmark's detector table: on a machine whose
+      speed drifts, turns of a few frames each land both sides in the same spells).
 
 Install (scripts/bench-selfie.sh does it, in its own venv): pip install --no-deps
 mediapipe==0.10.14, then "numpy<2" "protobuf<5" absl-py attrs flatbuffers
@@ -76,6 +81,23 @@ def timing(rounds: int, paths: list) -> None:
         print(f"{path} {statistics.median(times):.3f} {len(faces)}")
 
 
+def serve(paths: list) -> None:
+    frames = [cv2.cvtColor(cv2.imread(path), cv2.COLOR_BGR2RGB) for path in paths]
+    # One solution per frame, as in timing(); the first call sets up each graph and is not timed.
+    solutions = [mesh() if MESH else detector() for _ in frames]
+    for solution, rgb in zip(solutions, frames):
+        found(solution, rgb)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        index, runs = (int(word) for word in line.split())
+        faces, times = [], []
+        for _ in range(runs):
+            start = time.perf_counter()
+            faces = found(solutions[index], frames[index])
+            times.append((time.perf_counter() - start) * 1000)
+        print(len(faces), " ".join(f"{ms:.4f}" for ms in times), flush=True)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "--full-range":
         MODEL = 1
@@ -83,7 +105,9 @@ if __name__ == "__main__":
     if sys.argv[1] == "--mesh":
         MESH = True
         sys.argv.pop(1)
-    if sys.argv[1] == "--time":
+    if sys.argv[1] == "--serve":
+        serve(sys.argv[2:])
+    elif sys.argv[1] == "--time":
         timing(int(sys.argv[2]), sys.argv[3:])
     else:
         reference(sys.argv[1])

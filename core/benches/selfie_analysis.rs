@@ -12,8 +12,9 @@
 
 #![allow(clippy::print_stdout, clippy::unwrap_used, missing_docs)]
 
+use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Instant;
 
 use identity_pass_core::selfie::capture::{self, CaptureSettings};
@@ -66,8 +67,9 @@ fn frame(clip: &Clip) -> Frame<'_> {
     Frame::new(clip.width, clip.height, PixelFormat::Nv21, &[Plane { data: &clip.nv21, row_stride: clip.width, pixel_stride: 1 }]).unwrap()
 }
 
-/// Rounds of the detector table, ours and MediaPipe's taking turns.
-const DETECTOR_ROUNDS: usize = 5;
+/// Turns of the detector table per frame, ours and MediaPipe's alternating, and frames per turn.
+const DETECTOR_TURNS: usize = 40;
+const FRAMES_PER_TURN: u32 = 8;
 
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
@@ -170,12 +172,6 @@ fn blazeface(clip: &Clip, frames: u32, range: Range, search: bool) -> (Vec<f64>,
     (times, faces)
 }
 
-/// `(median ms, faces)` per clip from MediaPipe's own detector on one core, or why it was skipped.
-fn mediapipe(clips: &[&Clip], rounds: u32, range: Range) -> Result<Vec<(f64, u32)>, String> {
-    let mode: &[&str] = if range == Range::Full { &["--full-range"] } else { &[] };
-    mediapipe_run(clips, rounds, mode)
-}
-
 /// `(median ms, faces)` per clip from MediaPipe's FaceMesh solution in video mode (tracking from
 /// its own landmarks) on one core, or why it was skipped.
 fn mediapipe_mesh(clips: &[&Clip], rounds: u32) -> Result<Vec<(f64, u32)>, String> {
@@ -196,6 +192,71 @@ fn mediapipe_run(clips: &[&Clip], rounds: u32, mode: &[&str]) -> Result<Vec<(f64
         .arg("--time")
         .arg(rounds.to_string());
     timings(command, clips)
+}
+
+/// MediaPipe's own detector kept running in a child (`mediapipe_faces.py --serve`, on core 0) and
+/// asked for a few frames at a time, so that it and ours take short turns.
+struct MediaPipeTurns {
+    child: Child,
+    requests: ChildStdin,
+    replies: BufReader<ChildStdout>,
+}
+
+impl MediaPipeTurns {
+    fn start(clips: &[&Clip], range: Range) -> Result<Self, String> {
+        let python = std::env::var_os("SELFIE_BENCH_MEDIAPIPE_PYTHON")
+            .map(PathBuf::from)
+            .filter(|p| p.exists())
+            .ok_or("no MediaPipe venv (run scripts/bench-selfie.sh)")?;
+        let mut command = Command::new("taskset");
+        command.args(["-c", "0"]).arg(python).arg(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/mediapipe_faces.py"));
+        if range == Range::Full {
+            command.arg("--full-range");
+        }
+        let mut child = command
+            .arg("--serve")
+            .args(clips.iter().map(|c| &c.png))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        let (Some(requests), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            return Err("no pipes to the MediaPipe child".to_owned());
+        };
+        let mut turns = Self { child, requests, replies: BufReader::new(stdout) };
+        match turns.reply()?.as_str() {
+            "ready" => Ok(turns),
+            other => Err(format!("MediaPipe child said {other:?}")),
+        }
+    }
+
+    fn reply(&mut self) -> Result<String, String> {
+        let mut line = String::new();
+        match self.replies.read_line(&mut line) {
+            Ok(0) => Err("the MediaPipe child ended (is mediapipe installed in its venv?)".to_owned()),
+            Ok(_) => Ok(line.trim().to_owned()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// Per-frame ms of `frames` runs on clip `index`, and the faces found.
+    fn time(&mut self, index: usize, frames: u32) -> Result<(Vec<f64>, u32), String> {
+        writeln!(self.requests, "{index} {frames}").and_then(|()| self.requests.flush()).map_err(|e| e.to_string())?;
+        let reply = self.reply()?;
+        let mut words = reply.split_whitespace();
+        let faces = words.next().and_then(|w| w.parse().ok()).ok_or_else(|| format!("bad reply {reply:?}"))?;
+        let times = words.map(|w| w.parse::<f64>().map_err(|e| e.to_string())).collect::<Result<Vec<f64>, String>>()?;
+        Ok((times, faces))
+    }
+}
+
+impl Drop for MediaPipeTurns {
+    fn drop(&mut self) {
+        // Ending its stdin ends the child's loop; the kill covers a child stuck in a run.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// Child process: a 12 MP NV21 frame (4000×3000, nearest-neighbour upscale of the selfie) pushed
@@ -296,48 +357,59 @@ fn main() {
     println!("  (OpenCV has no tracking: its column is always a cold search)\n");
 
     // The next engine's detector: every frame is a full (cold) search, there is no tracking. Ours
-    // and MediaPipe's take turns, DETECTOR_ROUNDS rounds, and each side's figure is the median of
-    // its rounds' medians: on a shared machine whose speed drifts over seconds, a side measured
-    // only once, before or after the other, can be measured in a slow spell the other missed.
+    // and MediaPipe's take short turns (FRAMES_PER_TURN frames each, DETECTOR_TURNS times per
+    // frame), both on core 0: this machine's speed drifts by up to 2× over seconds, and with
+    // turns this short both sides run in the same spells. Each side's figure is the median of all
+    // its frames; the ratio is the median over turns of ours ÷ theirs, each turn against the turn
+    // beside it.
     println!(
-        "{:<24} {:>24} {:>34} {:>12}",
-        "BlazeFace, frame", "ours (our interpreter)", "MediaPipe 0.10.14 (taskset 1 core)", "ours ÷ theirs"
+        "{:<24} {:>24} {:>34} {:>14}",
+        "BlazeFace, frame", "ours (our interpreter)", "MediaPipe 0.10.14 (taskset 1 core)", "ours ÷ theirs*"
     );
     for (range, label) in [(Range::Short, "short"), (Range::Full, "full")] {
         let clips = [&vga, &hd];
-        let mut ours: Vec<(Vec<f64>, usize)> = clips.iter().map(|_| (Vec::new(), 0)).collect();
-        let mut theirs: Result<Vec<(Vec<f64>, u32)>, String> = Ok(clips.iter().map(|_| (Vec::new(), 0)).collect());
-        for _ in 0..DETECTOR_ROUNDS {
-            match (mediapipe(&clips, 100, range), theirs.as_mut()) {
-                (Ok(round), Ok(all)) => {
-                    for ((times, faces), (ms, found)) in all.iter_mut().zip(round) {
-                        times.push(ms);
-                        *faces = found;
+        let frames: Vec<Frame<'_>> = clips.iter().map(|clip| frame(clip)).collect();
+        let mut detectors: Vec<BlazeFace> = clips.iter().map(|_| BlazeFace::new(range).unwrap()).collect();
+        let faces: Vec<usize> = detectors.iter_mut().zip(&frames).map(|(d, f)| d.detect(f, Rotation::Upright).len()).collect();
+        let mut theirs = MediaPipeTurns::start(&clips, range);
+        let mut ours_times: Vec<Vec<f64>> = clips.iter().map(|_| Vec::new()).collect();
+        let mut theirs_times: Vec<(Vec<f64>, u32)> = clips.iter().map(|_| (Vec::new(), 0)).collect();
+        let mut ratios: Vec<Vec<f64>> = clips.iter().map(|_| Vec::new()).collect();
+        for _ in 0..DETECTOR_TURNS {
+            for (index, (detector, frame)) in detectors.iter_mut().zip(&frames).enumerate() {
+                let ours: Vec<f64> = (0..FRAMES_PER_TURN)
+                    .map(|_| {
+                        let start = Instant::now();
+                        detector.detect(frame, Rotation::Upright);
+                        start.elapsed().as_secs_f64() * 1000.0
+                    })
+                    .collect();
+                let ours_ms = median(ours.clone());
+                ours_times[index].extend(ours);
+                let Ok(server) = theirs.as_mut() else { continue };
+                match server.time(index, FRAMES_PER_TURN) {
+                    Ok((times, found)) => {
+                        ratios[index].push(ours_ms / median(times.clone()));
+                        theirs_times[index].0.extend(times);
+                        theirs_times[index].1 = found;
                     }
+                    Err(reason) => theirs = Err(reason),
                 }
-                (Err(reason), _) => theirs = Err(reason),
-                (Ok(_), Err(_)) => {}
-            }
-            for ((medians, faces), clip) in ours.iter_mut().zip(clips) {
-                let (times, found) = blazeface(clip, 100, range, false);
-                medians.push(median(times));
-                *faces = found;
             }
         }
         for (index, clip) in clips.into_iter().enumerate() {
-            let (medians, faces) = &ours[index];
-            let ours_ms = median(medians.clone());
+            let ours_ms = median(ours_times[index].clone());
             let (theirs_text, ratio) = match &theirs {
-                Ok(results) => results.get(index).map_or(("no result".to_owned(), String::new()), |(medians, faces)| {
-                    let theirs_ms = median(medians.clone());
-                    (format!("{theirs_ms:.2} ms ({faces} face)"), format!("{:.2}x", ours_ms / theirs_ms))
-                }),
+                Ok(_) => {
+                    let (times, found) = &theirs_times[index];
+                    (format!("{:.2} ms ({found} face)", median(times.clone())), format!("{:.2}x", median(ratios[index].clone())))
+                }
                 Err(reason) => (format!("skipped: {reason}"), String::new()),
             };
             println!(
-                "{:<24} {:>24} {:>34} {:>12}",
+                "{:<24} {:>24} {:>34} {:>14}",
                 format!("{label} range, {}", clip.name),
-                format!("{ours_ms:.2} ms ({faces} face)"),
+                format!("{ours_ms:.2} ms ({} face)", faces[index]),
                 theirs_text,
                 ratio
             );
@@ -382,7 +454,8 @@ fn main() {
     println!(
         "(same frames, one thread; ours from NV21, MediaPipe from the same pixels as RGB; searched = whole frame + 4 zoomed quarters;"
     );
-    println!("  followed face: ours tracked, whole judgement, against MediaPipe FaceMesh in video mode)\n");
+    println!("  followed face: ours tracked, whole judgement, against MediaPipe FaceMesh in video mode)");
+    println!("* the median over {DETECTOR_TURNS} turns of {FRAMES_PER_TURN} frames of each turn's ours ÷ theirs\n");
 
     // Capture → upload-ready: crop, encode, bound and check the JPEG of the deciding frame.
     let vga_frame = frame(&vga);
