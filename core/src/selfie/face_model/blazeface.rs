@@ -311,6 +311,11 @@ fn letterbox_into(
             total.add_masked(&line, &inside);
             row_samples += 1.0;
         }
+        if row_samples == 0.0 {
+            // A row of the letterbox's border: black, −1 once scaled.
+            output.fill(-1.0);
+            continue;
+        }
         for (means, sums) in means.iter_mut().zip([&total.red, &total.green, &total.blue]) {
             pixel_sums.fill(0);
             for run in sums.chunks_exact(width) {
@@ -321,8 +326,10 @@ fn letterbox_into(
             for ((mean, sum), column_samples) in means.iter_mut().zip(&pixel_sums).zip(&column_samples) {
                 // Counts are small whole numbers: the same in f32 as the integers they are.
                 let count = row_samples * column_samples;
-                // The letterbox's border is black: −1 once scaled.
-                *mean = if count == 0.0 { -1.0 } else { f32::from(*sum) / count / 127.5 - 1.0 };
+                // Worked out even for a border column (no samples, so black: −1 once scaled) and
+                // then dropped, so that the compiler can take a row's means together.
+                let value = f32::from(*sum) / count / 127.5 - 1.0;
+                *mean = if count == 0.0 { -1.0 } else { value };
             }
         }
         let [red, green, blue] = &means;
