@@ -3,6 +3,7 @@
 //! Missing browsers make a test fail, never skip.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -14,11 +15,19 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub const WAIT: Duration = Duration::from_secs(20);
 
-/// The chromedriver process, stopped on drop.
+/// The chromedriver process, stopped on drop with every process of its group.
+///
+/// A test ends its WebDriver session, which quits Chromium. A test that panics first never
+/// gets there, and killing chromedriver alone leaves Chromium running (its browser and
+/// renderers stay in chromedriver's process group). So chromedriver starts a group of its own,
+/// and the whole group is killed.
 pub struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // `kill -KILL -<group>`: std has no call for a group, and this crate forbids `unsafe`.
+        let _ =
+            Command::new("kill").args(["-KILL", "--", &format!("-{}", self.0.id())]).stdout(Stdio::null()).stderr(Stdio::null()).status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -40,6 +49,7 @@ pub async fn start_browser(profile: &Path) -> (Driver, Client) {
     let port = free_port();
     let child = Command::new(CHROMEDRIVER)
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
