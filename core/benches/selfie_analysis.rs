@@ -253,7 +253,7 @@ impl MediaPipeTurns {
 
 impl Drop for MediaPipeTurns {
     fn drop(&mut self) {
-        // Ending its stdin ends the child's loop; the kill covers a child stuck in a run.
+        // Killed, not asked: the child waits on its stdin for the next turn, which never comes.
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
