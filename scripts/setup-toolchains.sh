@@ -14,8 +14,9 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 # debootstrap: the Swift chroot. libjna-java/libjna-jni: JNA for the desktop Kotlin tests.
 # junit5: the JUnit console launcher. clang + libc6-dev-arm64-cross: the compile-only stand-in
 # C toolchain for `cargo check --target aarch64-*` (ring and SQLite compile C even in a check).
+# coturn: the real TURN relay the call tests start on loopback.
 APT_PACKAGES=(debootstrap libjna-java libjna-jni junit5 clang llvm libc6-dev-arm64-cross
-              chromium chromium-driver libclang-dev keyutils)
+              chromium chromium-driver libclang-dev keyutils coturn)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -25,6 +26,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Where Debian's coturn package starts its own relay (a machine with systemd), stop it: the
+# tests start theirs, and an open relay on port 3478 is nothing a test machine should serve.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet coturn 2>/dev/null; then
+  log "systemctl disable --now coturn (the tests start their own relay)"
+  systemctl disable --now coturn >/dev/null 2>&1 || true
 fi
 
 # --- Rust targets (check only: there is no NDK or Apple SDK here) -----------------------------

@@ -102,6 +102,9 @@ pub struct ServiceConfig {
     /// is given "move closer", which a printed photo passes. Off (the default), every phone is
     /// given the actions: the service does not lower its bar on the phone's word.
     pub accept_move_closer: bool,
+    /// The STUN and TURN servers handed to both sides of a reviewer's call, with TURN
+    /// credentials made per call and side (`domain::call_network`). Empty by default.
+    pub call_network: domain::call_network::CallNetwork,
     /// WebAuthn relying-party id (a domain): the domain passkeys are made for, and the one
     /// whose `/.well-known` documents name the phone apps.
     pub webauthn_rp_id: String,
@@ -166,6 +169,7 @@ impl Default for ServiceConfig {
             push_sender: Arc::new(LogPushSender),
             face_check: Arc::new(DetectedFace),
             accept_move_closer: false,
+            call_network: domain::call_network::CallNetwork::default(),
             webauthn_rp_id: "id.contoso.example".to_owned(),
             webauthn_origin: "https://id.contoso.example".to_owned(),
             android_packages: Vec::new(),
@@ -246,6 +250,7 @@ impl RunningService {
 /// Starts the service on `config.listen` and returns once it accepts connections.
 pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, StartError> {
     config.tap_policy.validate().map_err(StartError::Config)?;
+    config.call_network.validate().map_err(StartError::Config)?;
     let dev_outbox = config.development_providers.then(|| Arc::new(DevelopmentOutbox::default()));
     let sms = config
         .sms_provider
@@ -313,6 +318,7 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         push: config.push_sender,
         face_check: config.face_check,
         accept_move_closer: config.accept_move_closer,
+        call_network: config.call_network,
         webauthn,
         app_links,
         signer,

@@ -4,7 +4,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
+use identity_pass_service::domain::call_network::CallNetwork;
 use identity_pass_service::domain::directory_seed::add_synthetic_people;
+use identity_pass_service::secrets::Redacted;
 use identity_pass_service::{ServiceConfig, spawn_embedded};
 
 /// The Identity Pass reference backend: devices, onboarding requests, review queue and reviewer
@@ -56,6 +58,18 @@ struct Args {
     /// links (repeatable). Served in /.well-known/apple-app-site-association.
     #[arg(long = "apple-app-id", value_name = "TEAMID.BUNDLE")]
     apple_app_ids: Vec<String>,
+    /// A STUN server for reviewers' calls, stun:host:port (repeatable).
+    #[arg(long = "stun-url", value_name = "URL")]
+    stun_urls: Vec<String>,
+    /// A TURN relay for reviewers' calls, turn:host:port?transport=udp or turns:host:port
+    /// (repeatable); needs --turn-secret-file. Each side of a call gets its own credential,
+    /// valid for an hour (the TURN server's `use-auth-secret` scheme).
+    #[arg(long = "turn-url", value_name = "URL")]
+    turn_urls: Vec<String>,
+    /// A file holding the secret shared with the TURN relays (coturn's static-auth-secret), at
+    /// least 24 characters. A file, not an argument, so it is not in the process list.
+    #[arg(long = "turn-secret-file", value_name = "PATH")]
+    turn_secret_file: Option<PathBuf>,
 }
 
 const RUNNING: &str = "\
@@ -82,6 +96,16 @@ async fn main() -> std::process::ExitCode {
         .init();
     let args = Args::parse();
     let password_given = args.reviewer_password.is_some();
+    let turn_secret = match &args.turn_secret_file {
+        None => None,
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => Some(Redacted::new(text.trim().to_owned())),
+            Err(error) => {
+                eprintln!("identity-pass-service: --turn-secret-file {}: {error}", path.display());
+                return std::process::ExitCode::FAILURE;
+            }
+        },
+    };
     let mut config = ServiceConfig {
         listen: args.listen,
         db_path: Some(args.db),
@@ -93,6 +117,7 @@ async fn main() -> std::process::ExitCode {
         android_packages: args.android_packages,
         android_cert_sha256: args.android_cert_sha256,
         apple_app_ids: args.apple_app_ids,
+        call_network: CallNetwork { stun_urls: args.stun_urls, turn_urls: args.turn_urls, turn_secret },
         ..ServiceConfig::default()
     };
     add_synthetic_people(&mut config.directory, usize::from(args.synthetic_people));

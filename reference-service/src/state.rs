@@ -14,6 +14,7 @@ use webauthn_rs::Webauthn;
 use crate::clock::Clock;
 use crate::domain::account_security::policy::SecurityPolicy;
 use crate::domain::app_links::AppLinks;
+use crate::domain::call_network::CallNetwork;
 use crate::domain::directory::Directory;
 use crate::domain::face_check::FaceCheck;
 use crate::domain::tap::TapPolicy;
@@ -41,6 +42,8 @@ pub struct Inner {
     /// Whether phones that cannot guide the action challenge get "move closer"
     /// (`ServiceConfig::accept_move_closer`).
     pub accept_move_closer: bool,
+    /// The STUN and TURN servers of reviewers' calls.
+    pub call_network: CallNetwork,
     /// The administrator's policy for securing the account after the TAP.
     pub security_policy: SecurityPolicy,
     /// Sends text messages, when configured.

@@ -114,7 +114,14 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
 
     check("GET", "/v1/review/requests", &api.get("/v1/review/requests", api.reviewer()).await);
     check("GET", "/v1/review/requests", &api.get("/v1/review/requests", auth).await);
+    let before_the_call = api.get(&p("/call/ice-servers"), auth).await;
+    assert_eq!(before_the_call.code(), "CALL_NOT_STARTED");
+    check("GET", "/v1/requests/{id}/call/ice-servers", &before_the_call);
     check("POST", "/v1/review/requests/{id}/call", &api.review(&id, "call", &json!({})).await);
+    check("GET", "/v1/requests/{id}/call/ice-servers", &api.get(&p("/call/ice-servers"), auth).await);
+    let reviewer_side = api.get(&format!("/v1/review/requests/{id}/call/ice-servers"), api.reviewer()).await;
+    check("GET", "/v1/review/requests/{id}/call/ice-servers", &reviewer_side);
+    assert_eq!(reviewer_side.status.as_u16(), 200, "{}", reviewer_side.body);
     check("POST", "/v1/review/requests/{id}/join", &api.review(&id, "join", &json!({})).await);
     check("POST", "/v1/review/requests/{id}/decision", &api.review(&id, "decision", &json!({ "decision": "approve" })).await);
     h.clock.advance(20);

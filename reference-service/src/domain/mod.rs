@@ -13,6 +13,7 @@ pub mod account_security;
 pub mod app_links;
 pub mod audit;
 pub mod call;
+pub mod call_network;
 pub mod consent;
 pub mod date_of_birth;
 pub mod denial_reasons;

@@ -7,6 +7,7 @@ pub mod contract;
 pub mod generated;
 pub mod software_passkey;
 pub mod standalone;
+pub mod turn;
 
 use std::path::PathBuf;
 use std::sync::Arc;
