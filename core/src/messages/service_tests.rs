@@ -17,10 +17,13 @@ const NOT_ERROR_CODES: &[&str] = &[
     // JOSE header and JWK values (domain/verified_id.rs).
     "JWT",
     "OKP",
-    // Command-line value names: `--synthetic-people N`, `--rp-id DOMAIN`, `--android-package NAME` (main.rs).
+    // Command-line value names: `--synthetic-people N`, `--rp-id DOMAIN`, `--android-package NAME`,
+    // `--stun-url URL`, `--turn-secret-file PATH` (main.rs).
     "N",
     "DOMAIN",
     "NAME",
+    "URL",
+    "PATH",
     // A response header value: X-Frame-Options on the console's pages (http/console/mod.rs).
     "DENY",
     // An alphabet in a unit test (secrets.rs).
