@@ -20,6 +20,15 @@ pub fn check_start(request: &OnboardingRequest) -> Result<(), DomainError> {
     if request.state == RequestState::WaitingForReviewer { Ok(()) } else { Err(DomainError::CallAlreadyStarted) }
 }
 
+/// The call's id while the call is on: started and not yet decided. Only then may either side
+/// get the call's network configuration or open its media session.
+pub fn ongoing_call_id(request: &OnboardingRequest) -> Result<&str, DomainError> {
+    match (&request.call_id, request.state) {
+        (Some(call_id), RequestState::CallInvited | RequestState::InCall) => Ok(call_id),
+        _ => Err(DomainError::CallNotStarted),
+    }
+}
+
 /// The user may join a started call they are not in (again, after leaving).
 pub fn check_join(request: &OnboardingRequest) -> Result<(), DomainError> {
     if request.state == RequestState::WaitingForReviewer {
@@ -87,5 +96,24 @@ mod tests {
         request.left_at = Some(10);
         assert_eq!(check_leave(&request), Err(DomainError::UserNotInCall));
         assert_eq!(check_join(&request), Ok(()), "a user who left may join again");
+    }
+
+    #[test]
+    fn the_call_is_on_from_its_start_to_the_decision() {
+        let mut request = draft(OnboardingPath::GetTap);
+        request.state = RequestState::WaitingForReviewer;
+        assert_eq!(ongoing_call_id(&request), Err(DomainError::CallNotStarted));
+        request.call_id = Some("call_1".to_owned());
+        for state in [RequestState::CallInvited, RequestState::InCall] {
+            request.state = state;
+            assert_eq!(ongoing_call_id(&request), Ok("call_1"), "{state:?}");
+        }
+        for state in [RequestState::WaitingForReviewer, RequestState::Approved, RequestState::Denied] {
+            request.state = state;
+            assert_eq!(ongoing_call_id(&request), Err(DomainError::CallNotStarted), "{state:?}");
+        }
+        request.state = RequestState::InCall;
+        request.call_id = None;
+        assert_eq!(ongoing_call_id(&request), Err(DomainError::CallNotStarted), "no call without its id");
     }
 }

@@ -10,10 +10,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::clock::to_rfc3339;
-use crate::domain::DomainError;
+use crate::domain::call;
 use crate::domain::call_network::{CallSide, IceServer};
 use crate::domain::request::OnboardingRequest;
-use crate::domain::request_state::RequestState;
 use crate::http::auth::{DeviceAuth, ReviewerAuth};
 use crate::http::error::ApiResult;
 use crate::state::AppState;
@@ -51,10 +50,7 @@ impl From<IceServer> for IceServerView {
 
 /// The configuration for `side` of `request`'s call, which must be on.
 fn answer(state: &AppState, request: &OnboardingRequest, side: CallSide, now: i64) -> ApiResult<Response> {
-    let call_id = match (&request.call_id, request.state) {
-        (Some(call_id), RequestState::CallInvited | RequestState::InCall) => call_id,
-        _ => return Err(DomainError::CallNotStarted.into()),
-    };
+    let call_id = call::ongoing_call_id(request)?;
     let (servers, expires_at) = state.call_network.ice_servers(call_id, side, now);
     let view = CallIceServersView {
         ice_servers: servers.into_iter().map(IceServerView::from).collect(),
