@@ -14,9 +14,10 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 # debootstrap: the Swift chroot. libjna-java/libjna-jni: JNA for the desktop Kotlin tests.
 # junit5: the JUnit console launcher. clang + libc6-dev-arm64-cross: the compile-only stand-in
 # C toolchain for `cargo check --target aarch64-*` (ring and SQLite compile C even in a check).
-# coturn: the real TURN relay the call tests start on loopback.
+# coturn: the real TURN relay the call tests start on loopback. libssl-dev + pkg-config: the
+# service's side of the call (str0m) does DTLS with the system's OpenSSL.
 APT_PACKAGES=(debootstrap libjna-java libjna-jni junit5 clang llvm libc6-dev-arm64-cross
-              chromium chromium-driver libclang-dev keyutils coturn)
+              chromium chromium-driver libclang-dev keyutils coturn libssl-dev pkg-config)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

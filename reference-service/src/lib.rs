@@ -15,9 +15,15 @@
 //! - leaves, importing nothing of the crate: [`clock`], [`secrets`] (the domain's only imports)
 //!   and [`push`].
 //!
+//! The reviewer's call has two more: [`call_media`], the WebRTC rooms the service keeps in the
+//! call's media path (over the domain only), and [`call_attendance`], which applies what they
+//! observe of the user's media to the request (through the state and the store).
+//!
 //! Run it embedded ([`spawn_embedded`], on a temporary database by default) for demos and tests,
 //! or standalone with the `identity-pass-service` binary (`--listen ADDR --db PATH`).
 
+pub mod call_attendance;
+pub mod call_media;
 pub mod clock;
 pub mod domain;
 pub mod http;
@@ -105,6 +111,10 @@ pub struct ServiceConfig {
     /// The STUN and TURN servers handed to both sides of a reviewer's call, with TURN
     /// credentials made per call and side (`domain::call_network`). Empty by default.
     pub call_network: domain::call_network::CallNetwork,
+    /// The address the service's side of reviewers' calls listens on (a UDP port per call),
+    /// and the host candidate its answers give: an address both sides (or their TURN relay)
+    /// reach. Loopback by default.
+    pub call_media_address: std::net::IpAddr,
     /// WebAuthn relying-party id (a domain): the domain passkeys are made for, and the one
     /// whose `/.well-known` documents name the phone apps.
     pub webauthn_rp_id: String,
@@ -170,6 +180,7 @@ impl Default for ServiceConfig {
             face_check: Arc::new(DetectedFace),
             accept_move_closer: false,
             call_network: domain::call_network::CallNetwork::default(),
+            call_media_address: std::net::IpAddr::from([127, 0, 0, 1]),
             webauthn_rp_id: "id.contoso.example".to_owned(),
             webauthn_origin: "https://id.contoso.example".to_owned(),
             android_packages: Vec::new(),
@@ -214,6 +225,8 @@ pub struct RunningService {
     shutdown: Option<oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<()>,
     purger: tokio::task::JoinHandle<()>,
+    /// Applies what the calls' media sessions observe (`call_attendance`).
+    attendance: tokio::task::JoinHandle<()>,
     _temp_dir: Option<tempfile::TempDir>,
 }
 
@@ -225,6 +238,11 @@ impl RunningService {
             self.state.announce_change();
         }
         Ok(report)
+    }
+
+    /// The calls whose media room is running.
+    pub fn call_rooms_running(&self) -> usize {
+        self.state.call_media.rooms_running()
     }
 
     /// Counts rows in a table (tests check retention and duplicates with it).
@@ -239,8 +257,11 @@ impl RunningService {
             let _ = sender.send(());
         }
         self.purger.abort();
+        self.state.call_media.end_all();
+        self.attendance.abort();
         let _ = (&mut self.server).await;
         let _ = (&mut self.purger).await;
+        let _ = (&mut self.attendance).await;
         if let Some(partner) = self.partner.take() {
             partner.shutdown().await;
         }
@@ -251,6 +272,12 @@ impl RunningService {
 pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, StartError> {
     config.tap_policy.validate().map_err(StartError::Config)?;
     config.call_network.validate().map_err(StartError::Config)?;
+    if config.call_media_address.is_unspecified() {
+        return Err(StartError::Config(format!(
+            "call media address {}: the answers name it as the service's address, so it must be one the sides reach",
+            config.call_media_address
+        )));
+    }
     let dev_outbox = config.development_providers.then(|| Arc::new(DevelopmentOutbox::default()));
     let sms = config
         .sms_provider
@@ -303,6 +330,7 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
     let base_url = format!("http://{address}");
     let (partner, running_partner) = start_partner(config.partner, &db, config.clock.clone()).await?;
     let (changes, _) = watch::channel(0u64);
+    let (media_observed, media_observations) = tokio::sync::mpsc::unbounded_channel();
     let state = state::AppState(Arc::new(state::Inner {
         db,
         clock: config.clock,
@@ -319,6 +347,7 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         face_check: config.face_check,
         accept_move_closer: config.accept_move_closer,
         call_network: config.call_network,
+        call_media: call_media::CallMedia::new(config.call_media_address, media_observed),
         webauthn,
         app_links,
         signer,
@@ -342,6 +371,7 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         }
     });
     let purger = tokio::spawn(purge_loop(state.clone(), config.purge_interval));
+    let attendance = tokio::spawn(call_attendance::apply_observations(state.clone(), media_observations));
     Ok(RunningService {
         base_url,
         reviewer_password,
@@ -353,6 +383,7 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         shutdown: Some(shutdown),
         server,
         purger,
+        attendance,
         _temp_dir: temp_dir,
     })
 }

@@ -70,6 +70,11 @@ struct Args {
     /// least 24 characters. A file, not an argument, so it is not in the process list.
     #[arg(long = "turn-secret-file", value_name = "PATH")]
     turn_secret_file: Option<PathBuf>,
+    /// The address reviewers' calls reach the service's media side on: the service is in the
+    /// call's media path, and each call gets a UDP port on this address, named in the answers
+    /// as the service's candidate. Both sides, or the TURN relay, must reach it.
+    #[arg(long = "call-media-address", value_name = "IP", default_value = "127.0.0.1")]
+    call_media_address: std::net::IpAddr,
 }
 
 const RUNNING: &str = "\
@@ -118,6 +123,7 @@ async fn main() -> std::process::ExitCode {
         android_cert_sha256: args.android_cert_sha256,
         apple_app_ids: args.apple_app_ids,
         call_network: CallNetwork { stun_urls: args.stun_urls, turn_urls: args.turn_urls, turn_secret },
+        call_media_address: args.call_media_address,
         ..ServiceConfig::default()
     };
     add_synthetic_people(&mut config.directory, usize::from(args.synthetic_people));

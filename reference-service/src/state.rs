@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{Semaphore, watch};
 use webauthn_rs::Webauthn;
 
+use crate::call_media::CallMedia;
 use crate::clock::Clock;
 use crate::domain::account_security::policy::SecurityPolicy;
 use crate::domain::app_links::AppLinks;
@@ -44,6 +45,8 @@ pub struct Inner {
     pub accept_move_closer: bool,
     /// The STUN and TURN servers of reviewers' calls.
     pub call_network: CallNetwork,
+    /// The service's side of reviewers' calls: one media room per call that is on.
+    pub call_media: CallMedia,
     /// The administrator's policy for securing the account after the TAP.
     pub security_policy: SecurityPolicy,
     /// Sends text messages, when configured.

@@ -122,6 +122,16 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     let reviewer_side = api.get(&format!("/v1/review/requests/{id}/call/ice-servers"), api.reviewer()).await;
     check("GET", "/v1/review/requests/{id}/call/ice-servers", &reviewer_side);
     assert_eq!(reviewer_side.status.as_u16(), 200, "{}", reviewer_side.body);
+    // Both sides' sessions, with offers made by str0m (a WebRTC stack unlike the service's
+    // answering side: it offers here).
+    for (path, caller) in [(p("/call/session"), auth), (format!("/v1/review/requests/{id}/call/session"), api.reviewer())] {
+        let offer = json!({ "type": "offer", "sdp": webrtc_offer() });
+        let template = if caller == auth { "/v1/requests/{id}/call/session" } else { "/v1/review/requests/{id}/call/session" };
+        contract.check_request("POST", template, &offer);
+        let answer = api.post(&path, caller, &offer).await;
+        assert_eq!(answer.status.as_u16(), 200, "{}", answer.body);
+        check("POST", template, &answer);
+    }
     check("POST", "/v1/review/requests/{id}/join", &api.review(&id, "join", &json!({})).await);
     check("POST", "/v1/review/requests/{id}/decision", &api.review(&id, "decision", &json!({ "decision": "approve" })).await);
     h.clock.advance(20);
@@ -497,6 +507,7 @@ async fn refusals_before_the_handlers_validate_against_the_document() {
             "/v1/requests/{id}/liveness" => json!({ "challenge_id": "lc_unknown", "frames": approach_frames() }),
             "/v1/requests/{id}/verified-id/presentation" => json!({ "jws": "a.b.c" }),
             "/v1/requests/{id}/passkey/attestation" => attestation.clone(),
+            "/v1/requests/{id}/call/session" => json!({ "type": "offer", "sdp": "v=0" }),
             _ => json!({}),
         };
         let answer = match (method.as_str(), template.as_str()) {
@@ -510,7 +521,13 @@ async fn refusals_before_the_handlers_validate_against_the_document() {
     }
     assert!(strangers >= 16, "{strangers} request operations");
     for (method, template) in contract.operations().into_iter().filter(|(_, p)| p.starts_with("/v1/review/requests/{id}")) {
-        let body = if template.ends_with("/decision") { json!({ "decision": "approve" }) } else { json!({}) };
+        let body = if template.ends_with("/decision") {
+            json!({ "decision": "approve" })
+        } else if template.ends_with("/call/session") {
+            json!({ "type": "offer", "sdp": "v=0" })
+        } else {
+            json!({})
+        };
         let request = build(&method, &template, "req_missing", api.reviewer());
         let request = if method == "POST" { request.header("Idempotency-Key", fresh_key()).json(&body) } else { request };
         refused(&method, &template, &answer_of(request).await, 404, "REQUEST_NOT_FOUND");
@@ -560,4 +577,19 @@ async fn refusals_before_the_handlers_validate_against_the_document() {
     let no_platform = json!({ "platform": null });
     assert!(contract.validate(contract.request_schema("POST", "/v1/devices").expect("schema"), &no_platform, "$").is_err());
     refused("POST", "/v1/devices", &api.post("/v1/devices", None, &no_platform).await, 400, "INVALID_JSON");
+}
+
+/// A WebRTC offer with one audio and one video line, both ways.
+fn webrtc_offer() -> String {
+    use str0m::media::{Direction, MediaKind};
+    let mut rtc = str0m::RtcConfig::new()
+        .set_crypto_provider(std::sync::Arc::new(str0m::crypto::from_feature_flags()))
+        .build(std::time::Instant::now());
+    let candidate = str0m::Candidate::host("127.0.0.1:40000".parse().expect("address"), "udp").expect("candidate");
+    rtc.add_local_candidate(candidate);
+    let mut change = rtc.sdp_api();
+    change.add_media(MediaKind::Audio, Direction::SendRecv, None, None, None);
+    change.add_media(MediaKind::Video, Direction::SendRecv, None, None, None);
+    let (offer, _pending) = change.apply().expect("an offer");
+    offer.to_sdp_string()
 }

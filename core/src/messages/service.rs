@@ -115,6 +115,8 @@ pub const VERIFICATION_ATTEMPTS_EXCEEDED: MessageCode = MessageCode("SERVICE_VER
 pub const PIN_MISMATCH: MessageCode = MessageCode("SERVICE_PIN_MISMATCH");
 /// A PIN with something other than digits.
 pub const PIN_NOT_DIGITS: MessageCode = MessageCode("SERVICE_PIN_NOT_DIGITS");
+/// The service could not set up the video call's media (its side of the call).
+pub const CALL_MEDIA_UNAVAILABLE: MessageCode = MessageCode("SERVICE_CALL_MEDIA_UNAVAILABLE");
 /// A PIN shorter or longer than the organization's policy.
 pub const PIN_POLICY_LENGTH: MessageCode = MessageCode("SERVICE_PIN_POLICY_LENGTH");
 /// A PIN of one digit repeated, or three the same in a row.
@@ -211,6 +213,7 @@ pub const ALL: &[MessageCode] = &[
     PIN_REQUIRED_FIRST,
     VERIFICATION_RESEND_TOO_SOON,
     VERIFICATION_RESEND_LIMIT,
+    CALL_MEDIA_UNAVAILABLE,
 ];
 
 /// Service codes whose meaning the flow's catalog already words for the user.
@@ -270,6 +273,8 @@ pub const PARTNER_ONLY: &[&str] =
 /// endpoints. They get the generic "something went wrong ({code})" screen and a bug report.
 pub const CLIENT_FAULTS: &[&str] = &[
     "AUTH_REQUIRED",
+    // The runtime's WebRTC stack makes the call's offer (Opus and VP8, audio and video).
+    "CALL_OFFER_INVALID",
     // The core always sends consent whole, only for the legacy path asks a date, and makes
     // its device secret itself.
     "CONSENT_INCOMPLETE",

@@ -18,12 +18,13 @@ const NOT_ERROR_CODES: &[&str] = &[
     "JWT",
     "OKP",
     // Command-line value names: `--synthetic-people N`, `--rp-id DOMAIN`, `--android-package NAME`,
-    // `--stun-url URL`, `--turn-secret-file PATH` (main.rs).
+    // `--stun-url URL`, `--turn-secret-file PATH`, `--call-media-address IP` (main.rs).
     "N",
     "DOMAIN",
     "NAME",
     "URL",
     "PATH",
+    "IP",
     // A response header value: X-Frame-Options on the console's pages (http/console/mod.rs).
     "DENY",
     // An alphabet in a unit test (secrets.rs).

@@ -48,6 +48,29 @@ pub fn check_leave(request: &OnboardingRequest) -> Result<(), DomainError> {
     Ok(())
 }
 
+/// What a change in the user's media, as the service sees it in the call's media session,
+/// means for their attendance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttendanceChange {
+    /// Their media started flowing while they were not in the call: they joined (again).
+    Joined,
+    /// Their media stopped while they were in the call: they left.
+    Left,
+}
+
+/// The attendance change, if any, when the user's media starts (`flowing`) or stops. The
+/// same rules as the reviewer's join and leave: nothing before the call starts or after it is
+/// decided, no second join, no leave when not in.
+pub fn attendance_change(request: &OnboardingRequest, flowing: bool) -> Option<AttendanceChange> {
+    // The buttons' handlers refuse a decided request before these rules; media must too.
+    ongoing_call_id(request).ok()?;
+    if flowing {
+        check_join(request).ok().map(|()| AttendanceChange::Joined)
+    } else {
+        check_leave(request).ok().map(|()| AttendanceChange::Left)
+    }
+}
+
 /// `409 CALL_TOO_SHORT` unless the user stayed [`MINIMUM_CALL_SECONDS`].
 pub fn check_long_enough(request: &OnboardingRequest, now: i64) -> Result<(), DomainError> {
     if call_long_enough(request.joined_at, request.left_at, now) {
@@ -96,6 +119,25 @@ mod tests {
         request.left_at = Some(10);
         assert_eq!(check_leave(&request), Err(DomainError::UserNotInCall));
         assert_eq!(check_join(&request), Ok(()), "a user who left may join again");
+    }
+
+    #[test]
+    fn the_users_media_joins_and_leaves_them_by_the_same_rules_as_the_buttons() {
+        let mut request = draft(OnboardingPath::GetTap);
+        request.state = RequestState::WaitingForReviewer;
+        assert_eq!(attendance_change(&request, true), None, "no call yet");
+        request.state = RequestState::CallInvited;
+        request.call_id = Some("call_1".to_owned());
+        assert_eq!(attendance_change(&request, false), None, "not in the call yet");
+        assert_eq!(attendance_change(&request, true), Some(AttendanceChange::Joined));
+        request.state = RequestState::InCall;
+        assert_eq!(attendance_change(&request, true), None, "already in");
+        assert_eq!(attendance_change(&request, false), Some(AttendanceChange::Left));
+        request.left_at = Some(10);
+        assert_eq!(attendance_change(&request, false), None, "already out");
+        assert_eq!(attendance_change(&request, true), Some(AttendanceChange::Joined), "back after a cut");
+        request.state = RequestState::Approved;
+        assert_eq!(attendance_change(&request, true), None, "decided");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::call_media::MediaError;
 use crate::domain::DomainError;
 use crate::secrets::RandomnessUnavailable;
 use crate::store::{Missing, StoreError};
@@ -89,6 +90,21 @@ impl IntoResponse for ApiError {
 
 /// Result alias for handlers.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<MediaError> for ApiError {
+    fn from(error: MediaError) -> Self {
+        match error {
+            MediaError::InvalidOffer(why) => {
+                tracing::debug!(%why, "call offer refused");
+                Self::unprocessable("CALL_OFFER_INVALID", "the offer is not a WebRTC offer with audio or video in Opus or VP8")
+            }
+            MediaError::Unavailable(detail) => {
+                tracing::warn!(%detail, "call media unavailable");
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "CALL_MEDIA_UNAVAILABLE", "the call's media could not be set up; try again")
+            }
+        }
+    }
+}
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {

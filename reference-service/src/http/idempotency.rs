@@ -34,11 +34,20 @@ use crate::store::{self, Connection};
 const CALLBACK_PATH: &str = "/v1/partner/callback";
 
 /// The POST routes that take no `Idempotency-Key`: the partner's signed callback (its event id
-/// deduplicates it) and the pages a browser posts a plain HTML form to, which cannot send a
+/// deduplicates it); the pages a browser posts a plain HTML form to, which cannot send a
 /// header — the password page and the authenticator app's activation, each spending a one-use
 /// ticket or code, so a resent form is refused rather than applied twice, and the development
-/// providers' keypad form, which answers a call once.
-pub const WITHOUT_KEY: [&str; 4] = [CALLBACK_PATH, "/account/password", "/mfa/activate", "/console/dev/keypad"];
+/// providers' keypad form, which answers a call once; and the two sides' call sessions, where
+/// a retried offer opens the same session again (a side has one, and a new offer replaces it)
+/// and whose answer holds the session's ICE password, which must not rest in the database.
+pub const WITHOUT_KEY: [&str; 6] = [
+    CALLBACK_PATH,
+    "/account/password",
+    "/mfa/activate",
+    "/console/dev/keypad",
+    "/v1/requests/{id}/call/session",
+    "/v1/review/requests/{id}/call/session",
+];
 
 /// The POST routes that authenticate no caller (registration, the sign-in stand-in, the
 /// reviewer sign-ins). An `Authorization` header or cookie sent to them is checked by nobody, so
@@ -181,7 +190,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
 async fn guarded(state: AppState, request: Request, next: Next) -> ApiResult<Response> {
     // The partner's callback is authenticated by its signature and deduplicated by its event
     // id (`government_id.rs`); a partner sends no idempotency key.
-    if request.method() != Method::POST || WITHOUT_KEY.contains(&request.uri().path()) {
+    if request.method() != Method::POST || matches_any(&WITHOUT_KEY, request.uri().path()) {
         return Ok(next.run(request).await);
     }
     let key = request
@@ -292,6 +301,9 @@ mod tests {
     #[test]
     fn anonymous_route_templates_match_one_segment_per_parameter() {
         assert!(matches_any(&WITHOUT_CALLER, "/v1/dev/calls/call_1/keypad"));
+        assert!(matches_any(&WITHOUT_KEY, "/v1/requests/req_1/call/session"));
+        assert!(!matches_any(&WITHOUT_KEY, "/v1/requests/req_1/call"));
+        assert!(!matches_any(&WITHOUT_KEY, "/v1/requests/req_1/submit"));
         assert!(matches_any(&WITHOUT_CALLER, "/v1/devices"));
         assert!(!matches_any(&WITHOUT_CALLER, "/v1/dev/calls//keypad"));
         assert!(!matches_any(&WITHOUT_CALLER, "/v1/dev/calls/a/b/keypad"));

@@ -138,7 +138,9 @@ pub async fn decide(
     ApiJson(body): ApiJson<DecisionBody>,
 ) -> ApiResult<Answer> {
     let signer = state.signer.clone();
-    transition(&state, &reviewer, &id, |connection, request, now| {
+    let mut call_id = None;
+    let answer = transition(&state, &reviewer, &id, |connection, request, now| {
+        call_id.clone_from(&request.call_id);
         let decision = review::decide(request, &body.decision, body.reason_code.as_deref(), body.message.as_deref(), now)?;
         match decision {
             Decision::Approve => {
@@ -153,5 +155,10 @@ pub async fn decide(
                 Ok(Applied { action: AuditAction::Denied, push_event: Some("denied") })
             }
         }
-    })
+    })?;
+    // Decided, the call is over: its media room closes both sides' sessions.
+    if let Some(call_id) = call_id {
+        state.call_media.end(&call_id);
+    }
+    Ok(answer)
 }

@@ -10,9 +10,9 @@ use serde::Serialize;
 use crate::http::error::ApiError;
 use crate::http::review_evidence;
 use crate::http::{
-    app_links, audit_log, authenticator_app, call_network, console, delegations, dev_providers, devices, evidence, government_id,
-    idempotency, identity_step, liveness, passkey, password_page, phone, push_tokens, request_log, requests, review, reviewer_session,
-    security_info, security_secrets, status, tap, verified_id,
+    app_links, audit_log, authenticator_app, call_media, call_network, console, delegations, dev_providers, devices, evidence,
+    government_id, idempotency, identity_step, liveness, passkey, password_page, phone, push_tokens, request_log, requests, review,
+    reviewer_session, security_info, security_secrets, status, tap, verified_id,
 };
 use crate::state::AppState;
 
@@ -59,6 +59,7 @@ pub fn table() -> Vec<Route> {
         route(M::POST, "/v1/requests/{id}/submit", post(requests::submit)),
         route(M::GET, "/v1/requests/{id}/status", get(status::status)),
         route(M::GET, "/v1/requests/{id}/call/ice-servers", get(call_network::for_device)),
+        route(M::POST, "/v1/requests/{id}/call/session", post(call_media::for_device)),
         route(M::GET, "/v1/requests/{id}/verified-id", get(verified_id::get)),
         route(M::POST, "/v1/requests/{id}/verified-id/presentation", post(verified_id::present)),
         route(M::POST, "/v1/verified-id/nonce", post(verified_id::nonce)),
@@ -102,6 +103,7 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/v1/review/requests", get(review::queue)),
         route(M::POST, "/v1/review/requests/{id}/call", post(review::start_call)),
         route(M::GET, "/v1/review/requests/{id}/call/ice-servers", get(call_network::for_reviewer)),
+        route(M::POST, "/v1/review/requests/{id}/call/session", post(call_media::for_reviewer)),
         route(M::POST, "/v1/review/requests/{id}/join", post(review::user_joined)),
         route(M::POST, "/v1/review/requests/{id}/leave", post(review::user_left)),
         route(M::POST, "/v1/review/requests/{id}/decision", post(review::decide)),

@@ -44,8 +44,11 @@ pub struct StatusView {
     pub deadline: Option<String>,
     /// Call id once invited.
     pub call_id: Option<String>,
-    /// RFC 3339.
+    /// When the user last joined the call, RFC 3339: when the service saw their media start.
     pub joined_at: Option<String>,
+    /// When they left it since, RFC 3339: when their media stopped (the app explains a leave
+    /// before the 15 seconds).
+    pub left_at: Option<String>,
     /// Set when denied.
     pub denial: Option<DenialView>,
     /// Server time, RFC 3339.
@@ -67,6 +70,7 @@ fn status_view(state: &AppState, id: &str, device: &DeviceAuth) -> ApiResult<Sta
         deadline: request.deadline_at.map(to_rfc3339),
         call_id: request.call_id.clone(),
         joined_at: request.joined_at.map(to_rfc3339),
+        left_at: request.left_at.map(to_rfc3339),
         denial: DenialView::of(&request),
         server_time: to_rfc3339(now),
     })

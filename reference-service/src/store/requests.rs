@@ -48,6 +48,12 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<OnboardingRequest> {
     })
 }
 
+/// The request whose call is `call_id`, if any (call ids are unique: `new_id`). Unindexed:
+/// it runs when a user's media starts or stops, a few times a call.
+pub fn find_by_call_id(connection: &Connection, call_id: &str) -> StoreResult<Option<OnboardingRequest>> {
+    Ok(connection.query_row(&format!("SELECT {COLUMNS} FROM requests WHERE call_id = ?1"), [call_id], from_row).optional()?)
+}
+
 /// Loads any request by id (reviewer side).
 pub fn load(connection: &Connection, id: &str) -> StoreResult<OnboardingRequest> {
     connection

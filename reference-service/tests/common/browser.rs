@@ -40,6 +40,17 @@ fn free_port() -> u16 {
 
 /// Starts chromedriver and a headless Chromium session with a fresh profile.
 pub async fn start_browser(profile: &Path) -> (Driver, Client) {
+    start_browser_with(profile, &[]).await
+}
+
+/// Chromium's own fake camera (a moving test pattern with a frame counter) and microphone
+/// (a beep), granted without a prompt, and received audio played without a click: what a call
+/// test needs.
+pub const FAKE_MEDIA: &[&str] =
+    &["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--autoplay-policy=no-user-gesture-required"];
+
+/// [`start_browser`] with more command-line switches.
+pub async fn start_browser_with(profile: &Path, switches: &[&str]) -> (Driver, Client) {
     for binary in [CHROMIUM, CHROMEDRIVER] {
         assert!(
             Path::new(binary).exists(),
@@ -55,16 +66,23 @@ pub async fn start_browser(profile: &Path) -> (Driver, Client) {
         .spawn()
         .expect("chromedriver starts");
     let driver = Driver(child);
+    let mut args: Vec<String> = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]
+    .into_iter()
+    .chain(switches.iter().copied())
+    .map(str::to_owned)
+    .collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
     let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": CHROMIUM,
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--no-first-run", format!("--user-data-dir={}", profile.display())],
-        }),
-    );
+    capabilities.insert("goog:chromeOptions".into(), json!({ "binary": CHROMIUM, "args": args }));
     let started = Instant::now();
     loop {
         let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
