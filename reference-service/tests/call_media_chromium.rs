@@ -11,10 +11,10 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::browser::{FAKE_MEDIA, start_browser_with};
+use common::browser::{FAKE_MEDIA, start_browser_with, wait_text};
 use common::turn::start_turn_relay;
 use common::*;
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 use identity_pass_service::domain::call_network::CallNetwork;
 use identity_pass_service::secrets::Redacted;
 use identity_pass_service::{Clock, ManualClock, RecordingPushSender};
@@ -274,4 +274,74 @@ async fn the_call_goes_through_a_real_turn_relay_when_direct_paths_are_refused()
 /// The wall clock, Unix seconds (the relay's clock).
 fn wall_clock_now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+async fn click(client: &Client, css: &str) {
+    wait_text(client, css, |_| true).await;
+    client.find(Locator::Css(css)).await.expect("element").click().await.expect("click");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reviewer_console_shows_the_user_beside_the_selfie_and_badge_photo_with_the_services_timer() {
+    let h = start().await;
+    let api = &h.api;
+    let device = api.register_device().await;
+    let id = alice_submitted(api, &device).await;
+    let profile = tempfile::tempdir().expect("profile");
+    let (_driver, client) = start_browser_with(profile.path(), FAKE_MEDIA).await;
+    client.goto(&format!("{}/console", h.service.base_url)).await.expect("open the console");
+    client.find(Locator::Css("#upn")).await.expect("upn").send_keys(MANAGER).await.expect("type");
+    client.find(Locator::Css("#password")).await.expect("password").send_keys(REVIEWER_PASSWORD).await.expect("type");
+    click(&client, "#sign-in").await;
+    wait_text(&client, "#who", |t| t == MANAGER).await;
+    let row = format!("#row-{id}");
+    click(&client, &format!("{row} .act-call")).await;
+    wait_text(&client, &format!("{row} .state"), |t| t == "call_invited").await;
+    click(&client, &format!("{row} .act-evidence")).await;
+    wait_text(&client, "#evidence-request", |t| t == id).await;
+    let beside = client.execute("return !!document.querySelector('#evidence .photos > #evidence-selfie ~ #call-panel');", vec![]).await;
+    assert_eq!(beside.expect("script runs"), json!(true), "the call sits beside the selfie and the badge photo");
+    click(&client, "#call-connect").await;
+    wait_text(&client, "#call-timer", |t| t.contains("waiting for the user")).await;
+
+    // The user joins (a peer connection in the same page stands in for the app, its offer posted
+    // with the device's credential): the console plays them, and times them by the service.
+    let device_offer = offer(&client, "device").await;
+    let device_answer = api.post(&format!("/v1/requests/{id}/call/session"), Some(&device), &device_offer).await.ok(200);
+    accept(&client, "device", &device_answer).await;
+    wait_text(&client, "#call-timer", |t| t.contains("in the call for 0 s (15 s needed)")).await;
+    let playing = r#"
+        const video = document.getElementById('call-remote');
+        const stream = video.srcObject;
+        return {
+            width: video.videoWidth,
+            frames: video.getVideoPlaybackQuality().totalVideoFrames,
+            audio_tracks: stream ? stream.getAudioTracks().length : 0,
+            muted: video.muted,
+        };
+    "#;
+    let started = Instant::now();
+    let shown = loop {
+        let shown = client.execute(playing, vec![]).await.expect("script runs");
+        if shown["width"] == json!(640) && shown["frames"].as_u64().unwrap_or(0) > 10 {
+            break shown;
+        }
+        assert!(started.elapsed() < MEDIA_WAIT, "the console shows no video of the user: {shown}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!((shown["audio_tracks"].clone(), shown["muted"].clone()), (json!(1), json!(false)), "and plays their voice: {shown}");
+    // The user sees and hears the reviewer.
+    let seen_by_device = wait_decoding(&client, "device", 10).await;
+    assert!(seen_by_device["audio_energy"].as_f64().unwrap_or(0.0) > 0.0, "{seen_by_device}");
+
+    h.clock.advance(15);
+    wait_text(&client, "#call-timer", |t| t.contains("in the call for 15 s (15 s reached)")).await;
+    click(&client, &format!("{row} .act-approve")).await;
+    wait_text(&client, "#call-timer", |t| t == "not connected").await;
+    let started = Instant::now();
+    while h.service.call_rooms_running() > 0 {
+        assert!(started.elapsed() < MEDIA_WAIT, "the room did not end");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    client.close().await.expect("the browser closes");
 }

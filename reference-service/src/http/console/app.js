@@ -133,6 +133,7 @@ function markSelected() {
 }
 
 function closeEvidence() {
+  hangUp();
   releaseImages();
   evidenceId = null;
   $("evidence").hidden = true;
@@ -146,6 +147,8 @@ async function imageOf(base, kind, available, until) {
 }
 
 async function showEvidence(id) {
+  // Another request's evidence: the call on screen was about the one before.
+  if (callSession && callSession.id !== id) hangUp();
   releaseImages();
   evidenceId = id;
   markSelected();
@@ -192,6 +195,103 @@ async function showEvidence(id) {
   detail(list, "Review deadline", e.deadline_at, "deadline_at");
   detail(list, "Selfie available until", e.selfie_available_until, "selfie_available_until");
   detail(list, "Liveness capture available until", e.liveness_capture_available_until, "liveness_capture_available_until");
+}
+
+// The reviewer's side of the video call: the camera and microphone go to the service, which
+// forwards them to the user and the user's to here (the service is in the media path, so it
+// measures the user's time in the call itself). One call at a time, for the request whose
+// evidence is open, beside its selfie and badge photo.
+const CALL_MINIMUM_SECONDS = 15;
+// The call on screen ({ id, pc, stream, poll }) or null.
+let callSession = null;
+
+function callTimerText(r, serverTime) {
+  if (!r) return "the call is over";
+  if (!r.joined_at) return "waiting for the user to join";
+  const end = Date.parse(r.left_at || serverTime);
+  const seconds = Math.max(0, Math.floor((end - Date.parse(r.joined_at)) / 1000));
+  const rule = seconds >= CALL_MINIMUM_SECONDS ? " (15 s reached)" : " (15 s needed)";
+  return (r.left_at ? "the user left after " : "the user has been in the call for ") + seconds + " s" + rule;
+}
+
+// The timer shows the service's times (joined_at, left_at, server_time), not this page's
+// clock, so it says what the 15-second rule will read.
+async function updateCallTimer() {
+  if (!callSession) return;
+  const id = callSession.id;
+  try {
+    const data = await call("GET", "/v1/review/requests");
+    if (!callSession || callSession.id !== id) return;
+    const r = data.requests.find((request) => request.request_id === id);
+    $("call-timer").textContent = callTimerText(r, data.server_time);
+    if (!r) hangUp();
+    // The user joining moves the request to in_call, where it can be approved: show its new
+    // actions. Only then, so a message being typed into the queue is not wiped every second.
+    const row = r && $("row-" + id);
+    if (row && row.dataset.state !== r.state) render(data);
+  } catch (e) {
+    show("error", e.message);
+  }
+}
+
+// Resolves once the browser has gathered its candidates (the service takes them in the offer,
+// not trickled), or after 5 s with what it has.
+function candidatesGathered(pc) {
+  if (pc.iceGatheringState === "complete") return Promise.resolve();
+  return new Promise((resolve) => {
+    const timeout = setTimeout(resolve, 5000);
+    pc.addEventListener("icegatheringstatechange", () => {
+      if (pc.iceGatheringState === "complete") { clearTimeout(timeout); resolve(); }
+    });
+  });
+}
+
+async function connectVideo() {
+  const id = evidenceId;
+  if (!id || callSession) return;
+  $("call-connect").disabled = true;
+  const base = "/v1/review/requests/" + encodeURIComponent(id);
+  try {
+    const servers = await call("GET", base + "/call/ice-servers");
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
+    const pc = new RTCPeerConnection({ iceServers: servers.ice_servers });
+    callSession = { id, pc, stream, poll: null };
+    for (const track of stream.getTracks()) pc.addTransceiver(track, { direction: "sendrecv", streams: [stream] });
+    const remote = new MediaStream();
+    pc.ontrack = (event) => remote.addTrack(event.track);
+    $("call-remote").srcObject = remote;
+    $("call-local").srcObject = stream;
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === "failed") show("error", "The call's connection was lost. Hang up and connect again.");
+    };
+    await pc.setLocalDescription(await pc.createOffer());
+    await candidatesGathered(pc);
+    const answer = await call("POST", base + "/call/session", { type: "offer", sdp: pc.localDescription.sdp });
+    if (!callSession || callSession.pc !== pc) return;
+    await pc.setRemoteDescription(answer);
+    $("call-hang-up").disabled = false;
+    $("call-timer").textContent = "connecting…";
+    callSession.poll = setInterval(updateCallTimer, 1000);
+    updateCallTimer();
+  } catch (e) {
+    show("error", e.message);
+    hangUp();
+  }
+}
+
+function hangUp() {
+  const session = callSession;
+  callSession = null;
+  if (session) {
+    if (session.poll) clearInterval(session.poll);
+    session.pc.close();
+    for (const track of session.stream.getTracks()) track.stop();
+  }
+  $("call-remote").srcObject = null;
+  $("call-local").srcObject = null;
+  $("call-timer").textContent = "not connected";
+  $("call-connect").disabled = false;
+  $("call-hang-up").disabled = true;
 }
 
 function render(data) {
@@ -272,6 +372,9 @@ async function act(target) {
         break;
     }
     show("notice", target.dataset.action + " recorded for " + id);
+    // Decided: the service ended the call.
+    const decided = target.dataset.action === "approve" || target.dataset.action === "deny";
+    if (decided && callSession && callSession.id === id) hangUp();
   } catch (e) {
     show("error", e.message);
   }
@@ -377,6 +480,8 @@ $("queue").addEventListener("click", (event) => {
   else act(target);
 });
 $("evidence-close").addEventListener("click", closeEvidence);
+$("call-connect").addEventListener("click", connectVideo);
+$("call-hang-up").addEventListener("click", hangUp);
 $("delegate-form").addEventListener("submit", (event) => {
   event.preventDefault();
   changeDelegation("/v1/review/delegations");

@@ -4,8 +4,10 @@
 //! the pending requests assigned to them with their 24-hour deadlines and drives the review
 //! endpoints: start the call, record the user joining and leaving, approve or deny with a
 //! reason. Its evidence panel shows the selfie beside the badge photo (and the liveness
-//! capture), fetched and shown as `blob:` URLs. A manager delegates their reviews from it; an
-//! administrator reads the audit log.
+//! capture), fetched and shown as `blob:` URLs, and beside them the video call: the page's
+//! WebRTC session with the service, which forwards the user's video and audio, and a timer
+//! showing the service's own measure of the user's time in the call. A manager delegates their
+//! reviews from it; an administrator reads the audit log.
 //!
 //! Every console answer carries a strict Content-Security-Policy: scripts, styles, fetches and
 //! images from this origin only (images also from `blob:`), nothing inline, no plugins, no
