@@ -40,7 +40,7 @@ fn apply(state: &AppState, observation: &MediaObservation) -> Result<Option<Atte
         let Some(change) = call::attendance_change(&request, observation.event == MediaEvent::Flowing) else { return Ok(None) };
         let action = match change {
             AttendanceChange::Joined => {
-                store::review::record_join(connection, &request.id, now)?;
+                store::review::record_join(connection, &request.id, now, call::seconds_before_rejoin(&request))?;
                 AuditAction::UserJoined
             }
             AttendanceChange::Left => {

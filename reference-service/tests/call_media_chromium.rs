@@ -196,9 +196,12 @@ async fn both_sides_see_and_hear_each_other_through_the_service_and_its_observat
     close(&client, "device").await;
     let status = wait_status(&h, &device, &id, "the leave", |s| s["left_at"].is_string()).await;
     assert_eq!(chrono_seconds(status["left_at"].as_str().expect("left")), joined_at + 5);
+    assert_eq!(status["seconds_in_call"], json!(5));
     assert_eq!(api.review(&id, "decision", &json!({ "decision": "approve" })).await.code(), "CALL_TOO_SHORT");
 
-    // They come back with a new session; the reviewer's session carries on and sees them again.
+    // A minute away, then they come back with a new session; the reviewer's session carries on
+    // and sees them again. The minute away is not counted; the 5 s before are.
+    h.clock.advance(60);
     let before = received(&client, "reviewer").await["frames_decoded"].as_u64().unwrap_or(0);
     let rejoined_at = h.clock.now();
     let device_offer = offer(&client, "device").await;
@@ -209,8 +212,13 @@ async fn both_sides_see_and_hear_each_other_through_the_service_and_its_observat
     wait_decoding(&client, "reviewer", before + 10).await;
     wait_decoding(&client, "device", 10).await;
 
-    // 15 s later the reviewer approves, and the call is over: its room ends.
-    h.clock.advance(15);
+    // 9 s later they have 14 s in the call: not yet. At 10 s, 15: the reviewer approves, and
+    // the call is over: its room ends.
+    h.clock.advance(9);
+    let status = api.get(&format!("/v1/requests/{id}/status"), Some(&device)).await.ok(200);
+    assert_eq!(status["seconds_in_call"], json!(14), "{status}");
+    assert_eq!(api.review(&id, "decision", &json!({ "decision": "approve" })).await.code(), "CALL_TOO_SHORT");
+    h.clock.advance(1);
     api.review(&id, "decision", &json!({ "decision": "approve" })).await.ok(200);
     assert_eq!(api.post(&device_path, Some(&device), &device_offer).await.code(), "CALL_NOT_STARTED");
     let started = Instant::now();

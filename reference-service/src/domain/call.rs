@@ -1,6 +1,7 @@
-//! The reviewer's video call: the reviewer starts it, then records the user joining and leaving;
-//! approval needs the user to have stayed at least 15 seconds (seed 000, step 10). A user who
-//! left may join again, and the 15 seconds then count from the latest join.
+//! The reviewer's video call: the reviewer starts it, then the user joins and leaves (as the
+//! service sees their media, or as the reviewer records it); approval needs the user to have
+//! been in the call at least 15 seconds (seed 000, step 10). A user whose call was cut may join
+//! again: the time in the call adds up, and the time away is not counted.
 
 use crate::domain::DomainError;
 use crate::domain::request::OnboardingRequest;
@@ -9,10 +10,25 @@ use crate::domain::request_state::RequestState;
 /// How long the user must stay in the call.
 pub const MINIMUM_CALL_SECONDS: i64 = 15;
 
-/// Whether the user has been in the call long enough, at `now`: from the join to the leave, or
-/// to `now` while still in the call.
-pub fn call_long_enough(joined_at: Option<i64>, left_at: Option<i64>, now: i64) -> bool {
-    joined_at.is_some_and(|joined| left_at.unwrap_or(now) - joined >= MINIMUM_CALL_SECONDS)
+/// Whether the user has been in the call long enough, at `now`: `seconds_before` (their time
+/// in the call before the latest join) plus the latest join to the leave, or to `now` while
+/// still in the call.
+pub fn call_long_enough(seconds_before: i64, joined_at: Option<i64>, left_at: Option<i64>, now: i64) -> bool {
+    joined_at.is_some_and(|joined| seconds_before + (left_at.unwrap_or(now) - joined) >= MINIMUM_CALL_SECONDS)
+}
+
+/// The user's time in the call at `now`, in seconds: every stay added up, the time away not.
+pub fn seconds_in_call(request: &OnboardingRequest, now: i64) -> i64 {
+    let latest = request.joined_at.map_or(0, |joined| (request.left_at.unwrap_or(now) - joined).max(0));
+    request.seconds_in_call_before + latest
+}
+
+/// What the user's time in the call before a (re)join is: everything up to their last leave.
+pub fn seconds_before_rejoin(request: &OnboardingRequest) -> i64 {
+    match (request.joined_at, request.left_at) {
+        (Some(joined), Some(left)) => request.seconds_in_call_before + (left - joined).max(0),
+        _ => request.seconds_in_call_before,
+    }
 }
 
 /// The reviewer may start the call once, on a request waiting for a reviewer.
@@ -73,7 +89,7 @@ pub fn attendance_change(request: &OnboardingRequest, flowing: bool) -> Option<A
 
 /// `409 CALL_TOO_SHORT` unless the user stayed [`MINIMUM_CALL_SECONDS`].
 pub fn check_long_enough(request: &OnboardingRequest, now: i64) -> Result<(), DomainError> {
-    if call_long_enough(request.joined_at, request.left_at, now) {
+    if call_long_enough(request.seconds_in_call_before, request.joined_at, request.left_at, now) {
         Ok(())
     } else {
         Err(DomainError::CallTooShort { minimum_seconds: MINIMUM_CALL_SECONDS })
@@ -88,11 +104,35 @@ mod tests {
 
     #[test]
     fn fifteen_second_rule_counts_from_join_to_leave_or_now() {
-        assert!(!call_long_enough(None, None, 100));
-        assert!(!call_long_enough(Some(100), Some(114), 200));
-        assert!(call_long_enough(Some(100), Some(115), 200));
-        assert!(!call_long_enough(Some(100), None, 110));
-        assert!(call_long_enough(Some(100), None, 115));
+        assert!(!call_long_enough(0, None, None, 100));
+        assert!(!call_long_enough(0, Some(100), Some(114), 200));
+        assert!(call_long_enough(0, Some(100), Some(115), 200));
+        assert!(!call_long_enough(0, Some(100), None, 110));
+        assert!(call_long_enough(0, Some(100), None, 115));
+    }
+
+    #[test]
+    fn a_cut_call_adds_up_the_time_in_and_not_the_time_away() {
+        let mut request = draft(OnboardingPath::GetTap);
+        request.state = RequestState::InCall;
+        request.joined_at = Some(100);
+        request.left_at = Some(110);
+        assert_eq!(seconds_in_call(&request, 500), 10, "left after 10 s; the time since is away");
+        assert_eq!(check_long_enough(&request, 500), Err(DomainError::CallTooShort { minimum_seconds: 15 }));
+        // Back at 400: 290 s away, not counted.
+        request.seconds_in_call_before = seconds_before_rejoin(&request);
+        assert_eq!(request.seconds_in_call_before, 10);
+        request.joined_at = Some(400);
+        request.left_at = None;
+        assert_eq!(seconds_in_call(&request, 404), 14);
+        assert_eq!(check_long_enough(&request, 404), Err(DomainError::CallTooShort { minimum_seconds: 15 }));
+        assert_eq!(check_long_enough(&request, 405), Ok(()));
+        assert!(!call_long_enough(10, Some(400), None, 404));
+        assert!(call_long_enough(10, Some(400), None, 405));
+        // Before any join, and a join without a leave, carry nothing new.
+        assert_eq!(seconds_before_rejoin(&draft(OnboardingPath::GetTap)), 0);
+        assert_eq!(seconds_before_rejoin(&request), 10);
+        assert_eq!(seconds_in_call(&draft(OnboardingPath::GetTap), 500), 0);
     }
 
     #[test]

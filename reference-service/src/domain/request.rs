@@ -45,6 +45,9 @@ pub struct OnboardingRequest {
     pub joined_at: Option<i64>,
     /// User left the call at.
     pub left_at: Option<i64>,
+    /// Seconds the user was in the call before their latest join: time away from the call
+    /// (between a leave and the next join) is not counted.
+    pub seconds_in_call_before: i64,
     /// Denial reason code.
     pub denial_reason_code: Option<String>,
     /// Denial message.
@@ -136,6 +139,7 @@ pub(crate) mod fixtures {
             call_id: None,
             joined_at: None,
             left_at: None,
+            seconds_in_call_before: 0,
             denial_reason_code: None,
             denial_message: None,
             identity_confirmed_at: Some(0),

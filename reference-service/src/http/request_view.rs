@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::clock::to_rfc3339;
+use crate::domain::call;
 use crate::domain::directory::RolloutFlags;
 use crate::domain::request::OnboardingRequest;
 
@@ -79,6 +80,9 @@ pub struct RequestView {
     pub joined_at: Option<String>,
     /// RFC 3339.
     pub left_at: Option<String>,
+    /// The user's time in the call so far, in seconds: every stay added up, time away not
+    /// (what the 15-second rule reads).
+    pub seconds_in_call: i64,
     /// Set when denied.
     pub denial: Option<DenialView>,
     /// Server time, RFC 3339.
@@ -108,6 +112,7 @@ impl RequestView {
             call_id: request.call_id.clone(),
             joined_at: request.joined_at.map(to_rfc3339),
             left_at: request.left_at.map(to_rfc3339),
+            seconds_in_call: call::seconds_in_call(request, now),
             denial: DenialView::of(request),
             server_time: to_rfc3339(now),
         }

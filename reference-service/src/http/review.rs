@@ -103,7 +103,7 @@ pub async fn start_call(State(state): State<AppState>, reviewer: ReviewerAuth, P
 pub async fn user_joined(State(state): State<AppState>, reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Answer> {
     transition(&state, &reviewer, &id, |connection, request, now| {
         call::check_join(request)?;
-        store::review::record_join(connection, &request.id, now)?;
+        store::review::record_join(connection, &request.id, now, call::seconds_before_rejoin(request))?;
         Ok(Applied { action: AuditAction::UserJoined, push_event: None })
     })
 }

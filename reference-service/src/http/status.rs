@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::to_rfc3339;
+use crate::domain::call;
 use crate::http::auth::DeviceAuth;
 use crate::http::error::ApiResult;
 use crate::http::extract::ApiQuery;
@@ -49,6 +50,8 @@ pub struct StatusView {
     /// When they left it since, RFC 3339: when their media stopped (the app explains a leave
     /// before the 15 seconds).
     pub left_at: Option<String>,
+    /// The user's time in the call so far, in seconds: every stay added up, time away not.
+    pub seconds_in_call: i64,
     /// Set when denied.
     pub denial: Option<DenialView>,
     /// Server time, RFC 3339.
@@ -71,6 +74,7 @@ fn status_view(state: &AppState, id: &str, device: &DeviceAuth) -> ApiResult<Sta
         call_id: request.call_id.clone(),
         joined_at: request.joined_at.map(to_rfc3339),
         left_at: request.left_at.map(to_rfc3339),
+        seconds_in_call: call::seconds_in_call(&request, now),
         denial: DenialView::of(&request),
         server_time: to_rfc3339(now),
     })

@@ -16,7 +16,7 @@ use crate::store::{Connection, Missing, StoreError, StoreResult};
 const COLUMNS: &str = "id, device_id, upn, path, flag_liveness, flag_verified_id, fast_path, state, \
     version, consent_terms_version, government_id_result, selfie_uploaded_at, liveness_result, \
     submitted_at, deadline_at, call_id, joined_at, left_at, denial_reason_code, denial_message, \
-    identity_confirmed_at, identity_locked_at, verified_id_presented_at, liveness_reason";
+    identity_confirmed_at, identity_locked_at, verified_id_presented_at, liveness_reason, seconds_in_call_before";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<OnboardingRequest> {
     let path: String = row.get(3)?;
@@ -45,6 +45,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<OnboardingRequest> {
         identity_locked_at: row.get(21)?,
         verified_id_presented_at: row.get(22)?,
         liveness_reason: row.get(23)?,
+        seconds_in_call_before: row.get(24)?,
     })
 }
 

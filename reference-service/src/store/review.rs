@@ -37,9 +37,13 @@ pub fn start_call(connection: &Connection, id: &str, call_id: &str) -> StoreResu
     Ok(())
 }
 
-/// The user joined the call at `now` (a rejoin clears the earlier leave).
-pub fn record_join(connection: &Connection, id: &str, now: i64) -> StoreResult<()> {
-    connection.execute("UPDATE requests SET state = 'in_call', joined_at = ?1, left_at = NULL WHERE id = ?2", params![now, id])?;
+/// The user joined the call at `now`, having been in it `seconds_in_call_before` seconds
+/// before (a rejoin clears the earlier leave; `domain::call::seconds_before_rejoin`).
+pub fn record_join(connection: &Connection, id: &str, now: i64, seconds_in_call_before: i64) -> StoreResult<()> {
+    connection.execute(
+        "UPDATE requests SET state = 'in_call', joined_at = ?1, left_at = NULL, seconds_in_call_before = ?2 WHERE id = ?3",
+        params![now, seconds_in_call_before, id],
+    )?;
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 const MIGRATION_1: &str = "
 CREATE TABLE settings (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -310,6 +310,12 @@ CREATE TABLE phone_verifications (
 CREATE INDEX phone_verifications_by_call ON phone_verifications(call_id);
 ";
 
+/// The user's time in the reviewer's call before their latest join, so that a call cut and
+/// joined again counts the time in and not the time away.
+const MIGRATION_9: &str = "
+ALTER TABLE requests ADD COLUMN seconds_in_call_before INTEGER NOT NULL DEFAULT 0;
+";
+
 /// Applies every migration newer than the database's `user_version`.
 pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
     let current: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -359,6 +365,12 @@ pub fn migrate(connection: &Connection) -> Result<(), rusqlite::Error> {
         let tx = connection.unchecked_transaction()?;
         tx.execute_batch(MIGRATION_8)?;
         tx.pragma_update(None, "user_version", 8)?;
+        tx.commit()?;
+    }
+    if current < 9 {
+        let tx = connection.unchecked_transaction()?;
+        tx.execute_batch(MIGRATION_9)?;
+        tx.pragma_update(None, "user_version", 9)?;
         tx.commit()?;
     }
     Ok(())

@@ -205,17 +205,16 @@ const CALL_MINIMUM_SECONDS = 15;
 // The call on screen ({ id, pc, stream, poll }) or null.
 let callSession = null;
 
-function callTimerText(r, serverTime) {
+function callTimerText(r) {
   if (!r) return "the call is over";
   if (!r.joined_at) return "waiting for the user to join";
-  const end = Date.parse(r.left_at || serverTime);
-  const seconds = Math.max(0, Math.floor((end - Date.parse(r.joined_at)) / 1000));
+  const seconds = r.seconds_in_call;
   const rule = seconds >= CALL_MINIMUM_SECONDS ? " (15 s reached)" : " (15 s needed)";
-  return (r.left_at ? "the user left after " : "the user has been in the call for ") + seconds + " s" + rule;
+  return (r.left_at ? "the user left; they were in the call for " : "the user has been in the call for ") + seconds + " s" + rule;
 }
 
-// The timer shows the service's times (joined_at, left_at, server_time), not this page's
-// clock, so it says what the 15-second rule will read.
+// The timer shows the service's measure (seconds_in_call: every stay added up, time away
+// not), not this page's clock, so it says what the 15-second rule will read.
 async function updateCallTimer() {
   if (!callSession) return;
   const id = callSession.id;
@@ -223,7 +222,7 @@ async function updateCallTimer() {
     const data = await call("GET", "/v1/review/requests");
     if (!callSession || callSession.id !== id) return;
     const r = data.requests.find((request) => request.request_id === id);
-    $("call-timer").textContent = callTimerText(r, data.server_time);
+    $("call-timer").textContent = callTimerText(r);
     if (!r) hangUp();
     // The user joining moves the request to in_call, where it can be approved: show its new
     // actions. Only then, so a message being typed into the queue is not wiped every second.
@@ -317,7 +316,10 @@ function render(data) {
     state.className = "state";
     tr.appendChild(state);
     tr.appendChild(cell(r.deadline));
-    const callInfo = r.call_id ? r.call_id + (r.joined_at ? " · joined " + r.joined_at : "") + (r.left_at ? " · left " + r.left_at : "") : "";
+    const callInfo = r.call_id
+      ? r.call_id + (r.joined_at ? " · joined " + r.joined_at : "") + (r.left_at ? " · left " + r.left_at : "")
+        + (r.joined_at ? " · " + r.seconds_in_call + " s in the call" : "")
+      : "";
     tr.appendChild(cell(callInfo));
     const actions = document.createElement("td");
     actions.appendChild(button("Evidence", "evidence", r.request_id));
