@@ -12,12 +12,10 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::browser::{FAKE_MEDIA, start_browser_with, wait_text};
-use common::turn::start_turn_relay;
+use common::turn::{start_turn_relay, start_with_relay};
 use common::*;
 use fantoccini::{Client, Locator};
-use identity_pass_service::domain::call_network::CallNetwork;
-use identity_pass_service::secrets::Redacted;
-use identity_pass_service::{Clock, ManualClock, RecordingPushSender};
+use identity_pass_service::Clock;
 use serde_json::{Value, json};
 
 /// How long the media may take to show what is expected of it.
@@ -237,13 +235,7 @@ const TURN_SECRET: &str = "turn-secret-for-the-call-test";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_call_goes_through_a_real_turn_relay_when_direct_paths_are_refused() {
     let relay = start_turn_relay(TURN_SECRET);
-    // The relay checks the credentials' expiry against the wall clock.
-    let clock = std::sync::Arc::new(ManualClock::new(wall_clock_now()));
-    let pushes = std::sync::Arc::new(RecordingPushSender::default());
-    let mut service_config = config(clock.clone(), pushes.clone(), None);
-    service_config.call_network =
-        CallNetwork { stun_urls: Vec::new(), turn_urls: vec![relay.url.clone()], turn_secret: Some(Redacted::new(TURN_SECRET.to_owned())) };
-    let h = start_with(service_config, clock, pushes).await;
+    let h = start_with_relay(&relay).await;
     let api = &h.api;
     let device = api.register_device().await;
     let id = alice_submitted(api, &device).await;
@@ -277,11 +269,6 @@ async fn the_call_goes_through_a_real_turn_relay_when_direct_paths_are_refused()
         assert!(seen["audio_energy"].as_f64().unwrap_or(0.0) > 0.0, "{name} heard the other side: {seen}");
     }
     client.close().await.expect("the browser closes");
-}
-
-/// The wall clock, Unix seconds (the relay's clock).
-fn wall_clock_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
 async fn click(client: &Client, css: &str) {

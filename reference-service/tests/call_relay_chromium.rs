@@ -8,12 +8,11 @@ mod common;
 
 use base64::Engine;
 use common::browser::start_browser;
-use common::turn::start_turn_relay;
+use common::turn::{start_turn_relay, start_with_relay, wall_clock_now};
 use common::*;
 use fantoccini::Client;
-use identity_pass_service::domain::call_network::CallNetwork;
-use identity_pass_service::secrets::{Redacted, hmac_sha1};
-use identity_pass_service::{ManualClock, RecordingPushSender};
+use identity_pass_service::Clock;
+use identity_pass_service::secrets::hmac_sha1;
 use serde_json::{Value, json};
 
 /// 28 characters; coturn and the service share it.
@@ -46,13 +45,8 @@ async fn relayed_candidates(client: &Client, servers: &Value) -> Vec<String> {
 async fn each_side_reaches_a_real_turn_relay_with_its_own_credential_and_nobody_else_does() {
     let relay = start_turn_relay(TURN_SECRET);
     // The relay checks expiry against the wall clock, so the service's clock starts there.
-    let started_at = time_now();
-    let clock = std::sync::Arc::new(ManualClock::new(started_at));
-    let pushes = std::sync::Arc::new(RecordingPushSender::default());
-    let mut service_config = config(clock.clone(), pushes.clone(), None);
-    service_config.call_network =
-        CallNetwork { stun_urls: Vec::new(), turn_urls: vec![relay.url.clone()], turn_secret: Some(Redacted::new(TURN_SECRET.to_owned())) };
-    let h = start_with(service_config, clock, pushes).await;
+    let h = start_with_relay(&relay).await;
+    let started_at = h.clock.now();
     let api = &h.api;
     let device = api.register_device().await;
     let id = alice_submitted(api, &device).await;
@@ -95,7 +89,7 @@ async fn each_side_reaches_a_real_turn_relay_with_its_own_credential_and_nobody_
     let mut tampered = device_side["ice_servers"].clone();
     tampered[0]["credential"] = json!("eoNtXSE8Sd7kzz/Omn0jRs940SI=");
     assert!(relayed_candidates(&client, &tampered).await.is_empty(), "a tampered password is refused");
-    let expired_username = format!("{}:{call_id}:device", time_now() - 60);
+    let expired_username = format!("{}:{call_id}:device", wall_clock_now() - 60);
     let expired_password = base64::engine::general_purpose::STANDARD.encode(hmac_sha1(TURN_SECRET.as_bytes(), expired_username.as_bytes()));
     let expired = json!([{ "urls": [relay.url], "username": expired_username, "credential": expired_password }]);
     assert!(relayed_candidates(&client, &expired).await.is_empty(), "an expired credential is refused");
@@ -106,9 +100,4 @@ async fn each_side_reaches_a_real_turn_relay_with_its_own_credential_and_nobody_
     h.api.review(&id, "decision", &json!({ "decision": "approve" })).await.ok(200);
     assert_eq!(api.get(&device_path, Some(&device)).await.code(), "CALL_NOT_STARTED");
     client.close().await.expect("the browser closes");
-}
-
-/// The wall clock, Unix seconds (the relay's clock).
-fn time_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }

@@ -16,10 +16,10 @@ use crate::domain::call;
 use crate::domain::call_network::CallSide;
 use crate::domain::request::OnboardingRequest;
 use crate::http::auth::{DeviceAuth, ReviewerAuth};
+use crate::http::call_access;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::ApiJson;
 use crate::state::AppState;
-use crate::store;
 
 /// `SessionDescription` in openapi.yaml: WebRTC's `RTCSessionDescriptionInit`.
 #[derive(Debug, Deserialize, Serialize)]
@@ -50,11 +50,7 @@ pub async fn for_device(
     Path(id): Path<String>,
     ApiJson(offer): ApiJson<SessionDescription>,
 ) -> ApiResult<Response> {
-    let request = {
-        let connection = state.db.lock()?;
-        store::review::expire_overdue(&connection, state.now())?;
-        store::requests::load_owned(&connection, &id, &device.device_id)?
-    };
+    let request = call_access::device_request(&state, &device, &id)?;
     answer(&state, &request, CallSide::Device, offer).await
 }
 
@@ -65,12 +61,6 @@ pub async fn for_reviewer(
     Path(id): Path<String>,
     ApiJson(offer): ApiJson<SessionDescription>,
 ) -> ApiResult<Response> {
-    let request = {
-        let connection = state.db.lock()?;
-        store::review::expire_overdue(&connection, state.now())?;
-        let request = store::requests::load(&connection, &id)?;
-        reviewer.require_assigned(&state, &connection, &request.upn)?;
-        request
-    };
+    let request = call_access::reviewer_request(&state, &reviewer, &id)?;
     answer(&state, &request, CallSide::Reviewer, offer).await
 }

@@ -14,9 +14,9 @@ use crate::domain::call;
 use crate::domain::call_network::{CallSide, IceServer};
 use crate::domain::request::OnboardingRequest;
 use crate::http::auth::{DeviceAuth, ReviewerAuth};
+use crate::http::call_access;
 use crate::http::error::ApiResult;
 use crate::state::AppState;
-use crate::store;
 
 /// `CallIceServers` in openapi.yaml.
 #[derive(Debug, Serialize)]
@@ -63,24 +63,12 @@ fn answer(state: &AppState, request: &OnboardingRequest, side: CallSide, now: i6
 
 /// `GET /v1/requests/{id}/call/ice-servers`: the device's side.
 pub async fn for_device(State(state): State<AppState>, device: DeviceAuth, Path(id): Path<String>) -> ApiResult<Response> {
-    let now = state.now();
-    let request = {
-        let connection = state.db.lock()?;
-        store::review::expire_overdue(&connection, now)?;
-        store::requests::load_owned(&connection, &id, &device.device_id)?
-    };
-    answer(&state, &request, CallSide::Device, now)
+    let request = call_access::device_request(&state, &device, &id)?;
+    answer(&state, &request, CallSide::Device, state.now())
 }
 
 /// `GET /v1/review/requests/{id}/call/ice-servers`: the assigned reviewer's side.
 pub async fn for_reviewer(State(state): State<AppState>, reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Response> {
-    let now = state.now();
-    let request = {
-        let connection = state.db.lock()?;
-        store::review::expire_overdue(&connection, now)?;
-        let request = store::requests::load(&connection, &id)?;
-        reviewer.require_assigned(&state, &connection, &request.upn)?;
-        request
-    };
-    answer(&state, &request, CallSide::Reviewer, now)
+    let request = call_access::reviewer_request(&state, &reviewer, &id)?;
+    answer(&state, &request, CallSide::Reviewer, state.now())
 }

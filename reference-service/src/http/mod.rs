@@ -10,6 +10,7 @@ pub mod app_links;
 pub mod audit_log;
 pub mod auth;
 pub mod authenticator_app;
+pub mod call_access;
 pub mod call_media;
 pub mod call_network;
 pub mod console;

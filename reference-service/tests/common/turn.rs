@@ -63,3 +63,22 @@ pub fn start_turn_relay(secret: &str) -> TurnRelay {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// A test service whose calls name `relay` and share its secret. Its clock starts at the wall
+/// clock: the relay checks the credentials' expiry against it.
+pub async fn start_with_relay(relay: &TurnRelay) -> super::Harness {
+    let clock = std::sync::Arc::new(identity_pass_service::ManualClock::new(wall_clock_now()));
+    let pushes = std::sync::Arc::new(identity_pass_service::RecordingPushSender::default());
+    let mut service_config = super::config(clock.clone(), pushes.clone(), None);
+    service_config.call_network = identity_pass_service::domain::call_network::CallNetwork {
+        stun_urls: Vec::new(),
+        turn_urls: vec![relay.url.clone()],
+        turn_secret: Some(identity_pass_service::secrets::Redacted::new(relay.secret.clone())),
+    };
+    super::start_with(service_config, clock, pushes).await
+}
+
+/// The wall clock, Unix seconds (the relay's clock).
+pub fn wall_clock_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
