@@ -93,6 +93,9 @@ fn stamp_status(status: ReviewStatus, server_now: Timestamp) -> ReviewStatus {
         ReviewStatus::Submitted { submitted_at } => ReviewStatus::Submitted { submitted_at: fill(submitted_at) },
         ReviewStatus::WaitingForReviewer { submitted_at } => ReviewStatus::WaitingForReviewer { submitted_at: fill(submitted_at) },
         ReviewStatus::InCall { call_id, joined_at } => ReviewStatus::InCall { call_id, joined_at: fill(joined_at) },
+        ReviewStatus::LeftCall { call_id, left_at, seconds_in_call } => {
+            ReviewStatus::LeftCall { call_id, left_at: fill(left_at), seconds_in_call }
+        }
         other => other,
     }
 }
@@ -265,6 +268,7 @@ fn arb_review() -> impl Strategy<Value = ReviewStatus> {
         arb_time().prop_map(|t| ReviewStatus::WaitingForReviewer { submitted_at: t }),
         Just(ReviewStatus::CallInvited { call_id: "call-1".into() }),
         arb_time().prop_map(|t| ReviewStatus::InCall { call_id: "call-1".into(), joined_at: t }),
+        (arb_time(), 0i64..40).prop_map(|(t, s)| ReviewStatus::LeftCall { call_id: "call-1".into(), left_at: t, seconds_in_call: s }),
         Just(ReviewStatus::Approved),
         Just(ReviewStatus::Denied { reason_code: "BADGE_PHOTO_MISMATCH".into(), message: "no".into() }),
         Just(ReviewStatus::Expired),

@@ -252,6 +252,10 @@ struct StatusBody {
     #[serde(default)]
     joined_at: Option<String>,
     #[serde(default)]
+    left_at: Option<String>,
+    #[serde(default)]
+    seconds_in_call: Option<i64>,
+    #[serde(default)]
     denial: Option<DenialBody>,
     server_time: String,
 }
@@ -431,10 +435,19 @@ fn status_from(body: StatusBody) -> Result<StatusUpdate, TransportError> {
             },
         }),
         "call_invited" => Some(ReviewStatus::CallInvited { call_id: body.call_id.unwrap_or_default() }),
-        "in_call" => Some(ReviewStatus::InCall {
-            call_id: body.call_id.unwrap_or_default(),
-            joined_at: time(&body.joined_at)?.unwrap_or(server_time),
-        }),
+        // The service keeps the request `in_call` after the user left (they may join again);
+        // `left_at` says they are out, and `seconds_in_call` how long they were in.
+        "in_call" => match time(&body.left_at)? {
+            Some(left_at) => Some(ReviewStatus::LeftCall {
+                call_id: body.call_id.unwrap_or_default(),
+                left_at,
+                seconds_in_call: body.seconds_in_call.unwrap_or(0).max(0),
+            }),
+            None => Some(ReviewStatus::InCall {
+                call_id: body.call_id.unwrap_or_default(),
+                joined_at: time(&body.joined_at)?.unwrap_or(server_time),
+            }),
+        },
         "approved" => Some(ReviewStatus::Approved),
         "denied" => {
             let denial = body.denial.unwrap_or(DenialBody { reason_code: "DENIED".into(), message: None });
@@ -843,6 +856,30 @@ mod tests {
         }
         assert!(matches!(verdict(json!({ "status": "maybe", "server_time": at })), Err(TransportError::UnexpectedBody { .. })));
         assert!(matches!(verdict(json!({ "status": "verified" })), Err(TransportError::UnexpectedBody { .. })));
+    }
+
+    #[test]
+    fn a_user_the_service_saw_leave_reads_as_out_of_the_call_with_the_services_count() {
+        let at = "2026-11-20T00:00:30Z";
+        let millis = |t: &str| parse_time(t).expect("time");
+        let read = |json: serde_json::Value| read_status_update(json.to_string().as_bytes()).map(|update| update.status);
+        let in_call = json!({ "state": "in_call", "version": 7, "call_id": "call_1", "joined_at": "2026-11-20T00:00:10Z",
+                              "left_at": null, "seconds_in_call": 20, "server_time": at });
+        assert_eq!(
+            read(in_call).ok(),
+            Some(Some(ReviewStatus::InCall { call_id: "call_1".into(), joined_at: millis("2026-11-20T00:00:10Z") }))
+        );
+        let left = json!({ "state": "in_call", "version": 8, "call_id": "call_1", "joined_at": "2026-11-20T00:00:10Z",
+                           "left_at": "2026-11-20T00:00:15Z", "seconds_in_call": 5, "server_time": at });
+        assert_eq!(
+            read(left).ok(),
+            Some(Some(ReviewStatus::LeftCall { call_id: "call_1".into(), left_at: millis("2026-11-20T00:00:15Z"), seconds_in_call: 5 }))
+        );
+        // A service from before the count: out of the call, nothing counted.
+        let older = json!({ "state": "in_call", "version": 8, "call_id": "call_1", "left_at": "2026-11-20T00:00:15Z", "server_time": at });
+        assert!(matches!(read(older), Ok(Some(ReviewStatus::LeftCall { seconds_in_call: 0, .. }))));
+        let garbled = json!({ "state": "in_call", "version": 8, "left_at": "yesterday", "server_time": at });
+        assert!(matches!(read(garbled), Err(TransportError::UnexpectedBody { .. })));
     }
 
     #[test]

@@ -112,6 +112,7 @@ enum ReviewStatus {
     WaitingForReviewer { submitted_at: i64 },
     CallInvited { call_id: String },
     InCall { call_id: String, joined_at: i64 },
+    LeftCall { call_id: String, left_at: i64, seconds_in_call: i64 },
     Approved,
     Denied { reason_code: String, message: String },
     Expired,

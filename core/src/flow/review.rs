@@ -42,6 +42,17 @@ pub enum ReviewStatus {
         /// Server time of joining.
         joined_at: Timestamp,
     },
+    /// The service saw the user's media stop at `left_at` (server time). `seconds_in_call` is
+    /// their time in the call so far, every stay added up and time away not: what the service's
+    /// 15-second rule reads.
+    LeftCall {
+        /// The call.
+        call_id: String,
+        /// Server time of leaving.
+        left_at: Timestamp,
+        /// Seconds in the call so far.
+        seconds_in_call: i64,
+    },
     /// Approved.
     Approved,
     /// Denied.
@@ -167,6 +178,23 @@ impl OnboardingFlow {
                 // The phone's own join time, if it has one, is the one its 15-second rule uses.
                 if matches!(review.phase, ReviewPhase::Submitting | ReviewPhase::Waiting | ReviewPhase::CallInvited { .. }) {
                     review.phase = ReviewPhase::InCall { call_id, joined_at };
+                }
+            }
+            // The service measures the call (it is in the media path); its count is the one the
+            // reviewer's approval reads, so it is the one the user is told, and it overrides the
+            // phone's own estimate. Statuses come in the service's order, so the latest leave
+            // wins, except one from before the phone's current join (a long-poll answer that
+            // crossed the rejoin).
+            ReviewStatus::LeftCall { call_id, left_at, seconds_in_call } => {
+                let stale = matches!(&review.phase, ReviewPhase::InCall { joined_at, .. } if left_at < *joined_at);
+                if stale {
+                    return;
+                }
+                if seconds_in_call * 1000 < MIN_CALL_MS {
+                    self.notice = Some(Notice::CallTooShort { seconds: seconds_in_call.max(0) });
+                    review.phase = ReviewPhase::CallInvited { call_id };
+                } else {
+                    review.phase = ReviewPhase::AwaitingDecision;
                 }
             }
             ReviewStatus::Approved => self.on_approved(request_id, out),

@@ -934,6 +934,57 @@ fn late_status_answers_never_move_the_call_backwards() {
 }
 
 #[test]
+fn the_services_count_of_the_call_is_what_the_user_is_told_and_may_send_them_back_in() {
+    let mut s = Shell::new(Platform::Android);
+    to_review_waiting(&mut s);
+    let t = s.server();
+    s.ok(Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "c".into() }, server_time: t });
+    s.ok(Event::Continue);
+    s.ok(Event::CallJoined);
+    // The service saw their media stop after 5 s: they are told so, and may join again.
+    s.now += 5_000;
+    let t = s.server();
+    s.ok(Event::ReviewUpdated { status: ReviewStatus::LeftCall { call_id: "c".into(), left_at: t, seconds_in_call: 5 }, server_time: t });
+    assert_eq!(s.notice().as_deref(), Some("FLOW_NOTICE_CALL_TOO_SHORT"));
+    assert!(s.flow.view(s.now).notice.is_some_and(|n| n.text.contains("after 5 seconds")));
+    assert!(matches!(s.flow.step(), Step::Review(review) if review.phase == ReviewPhase::CallInvited { call_id: "c".into() }));
+    let stale_left_at = t;
+    s.ok(Event::Continue);
+    s.ok(Event::CallJoined);
+    // A leave from before this join (an answer that crossed it) changes nothing.
+    s.now += 1_000;
+    let t = s.server();
+    s.send(Event::ReviewUpdated {
+        status: ReviewStatus::LeftCall { call_id: "c".into(), left_at: stale_left_at - 1_000, seconds_in_call: 4 },
+        server_time: t,
+    });
+    assert!(matches!(s.flow.step(), Step::Review(review) if matches!(review.phase, ReviewPhase::InCall { .. })));
+    // The phone thinks 20 s is enough; the service counted 14 s in all: the service's count
+    // stands, and the user is sent back in rather than left waiting for an approval that
+    // cannot come.
+    s.now += 19_000;
+    s.ok(Event::CallEnded);
+    assert!(matches!(s.flow.step(), Step::Review(review) if review.phase == ReviewPhase::AwaitingDecision));
+    let t = s.server();
+    s.send(Event::ReviewUpdated {
+        status: ReviewStatus::LeftCall { call_id: "c".into(), left_at: t, seconds_in_call: 14 },
+        server_time: t,
+    });
+    assert!(s.flow.view(s.now).notice.is_some_and(|n| n.text.contains("after 14 seconds")), "the service's count");
+    assert!(matches!(s.flow.step(), Step::Review(review) if review.phase == ReviewPhase::CallInvited { call_id: "c".into() }));
+    // Fifteen seconds in all: the reviewer decides.
+    s.ok(Event::Continue);
+    s.ok(Event::CallJoined);
+    s.now += 1_000;
+    let t = s.server();
+    s.send(Event::ReviewUpdated {
+        status: ReviewStatus::LeftCall { call_id: "c".into(), left_at: t, seconds_in_call: 15 },
+        server_time: t,
+    });
+    assert!(matches!(s.flow.step(), Step::Review(review) if review.phase == ReviewPhase::AwaitingDecision));
+}
+
+#[test]
 fn a_selfie_lost_with_the_app_before_its_upload_is_taken_again() {
     let mut s = Shell::new(Platform::Android);
     to_path(&mut s, OnboardingPath::GetTap, false);
