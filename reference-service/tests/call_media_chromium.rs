@@ -176,6 +176,11 @@ async fn both_sides_see_and_hear_each_other_through_the_service_and_its_observat
     accept(&client, "device", &device_answer).await;
     let status = wait_status(&h, &device, &id, "the join", |s| s["state"] == json!("in_call")).await;
     assert_eq!(chrono_seconds(status["joined_at"].as_str().expect("joined")), joined_at);
+    // The service measures this call now: the reviewer's buttons cannot contradict it.
+    for action in ["leave", "join"] {
+        let click = api.review(&id, action, &json!({})).await;
+        assert_eq!((click.status.as_u16(), click.code()), (409, "CALL_MEASURED_BY_SERVICE"), "{action}");
+    }
 
     // Each side decodes what the other sends, through the service.
     let seen_by_reviewer = wait_decoding(&client, "reviewer", 10).await;

@@ -122,8 +122,13 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     let reviewer_side = api.get(&format!("/v1/review/requests/{id}/call/ice-servers"), api.reviewer()).await;
     check("GET", "/v1/review/requests/{id}/call/ice-servers", &reviewer_side);
     assert_eq!(reviewer_side.status.as_u16(), 200, "{}", reviewer_side.body);
+    check("POST", "/v1/review/requests/{id}/join", &api.review(&id, "join", &json!({})).await);
+    check("POST", "/v1/review/requests/{id}/decision", &api.review(&id, "decision", &json!({ "decision": "approve" })).await);
+    h.clock.advance(20);
+    check("POST", "/v1/review/requests/{id}/leave", &api.review(&id, "leave", &json!({})).await);
     // Both sides' sessions, with offers made by str0m (a WebRTC stack unlike the service's
-    // answering side: it offers here).
+    // answering side: it offers here). After the clicks: once the device's session is open, the
+    // service measures the call and the reviewer's buttons are refused.
     for (path, caller) in [(p("/call/session"), auth), (format!("/v1/review/requests/{id}/call/session"), api.reviewer())] {
         let offer = json!({ "type": "offer", "sdp": webrtc_offer() });
         let template = if caller == auth { "/v1/requests/{id}/call/session" } else { "/v1/review/requests/{id}/call/session" };
@@ -132,10 +137,9 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
         assert_eq!(answer.status.as_u16(), 200, "{}", answer.body);
         check("POST", template, &answer);
     }
-    check("POST", "/v1/review/requests/{id}/join", &api.review(&id, "join", &json!({})).await);
-    check("POST", "/v1/review/requests/{id}/decision", &api.review(&id, "decision", &json!({ "decision": "approve" })).await);
-    h.clock.advance(20);
-    check("POST", "/v1/review/requests/{id}/leave", &api.review(&id, "leave", &json!({})).await);
+    let measured = api.review(&id, "join", &json!({})).await;
+    assert_eq!(measured.code(), "CALL_MEASURED_BY_SERVICE");
+    check("POST", "/v1/review/requests/{id}/join", &measured);
     // Optional fields sent as null mean "absent" to the service, and the document says they may be.
     let approval = json!({ "decision": "approve", "reason_code": null, "message": null });
     contract.check_request("POST", "/v1/review/requests/{id}/decision", &approval);

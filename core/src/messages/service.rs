@@ -245,6 +245,8 @@ pub const REVIEWER_ONLY: &[&str] = &[
     "CALL_NOT_STARTED",
     "USER_ALREADY_IN_CALL",
     "USER_NOT_IN_CALL",
+    // The reviewer's join/leave buttons once the user's device is in the call's media session.
+    "CALL_MEASURED_BY_SERVICE",
     "CALL_TOO_SHORT",
     "REASON_CODE_INVALID",
     "DENIAL_MESSAGE_REQUIRED",

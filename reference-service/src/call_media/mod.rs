@@ -15,7 +15,7 @@
 
 mod room;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 
@@ -76,12 +76,15 @@ pub struct CallMedia {
     rooms: Mutex<HashMap<String, mpsc::Sender<RoomCommand>>>,
     /// Where the rooms report what they see.
     observations: mpsc::UnboundedSender<MediaObservation>,
+    /// The calls whose device has opened a media session (kept while the service runs; the
+    /// decision forgets the call).
+    device_media: Mutex<HashSet<String>>,
 }
 
 impl CallMedia {
     /// Rooms on `address`, reporting to `observations`.
     pub fn new(address: IpAddr, observations: mpsc::UnboundedSender<MediaObservation>) -> Self {
-        Self { address, rooms: Mutex::new(HashMap::new()), observations }
+        Self { address, rooms: Mutex::new(HashMap::new()), observations, device_media: Mutex::new(HashSet::new()) }
     }
 
     /// Answers `side`'s offer (SDP text) for `call_id`'s call, opening the room if needed.
@@ -97,6 +100,12 @@ impl CallMedia {
             if commands.send(RoomCommand::Open { side, offer: offer.to_owned(), reply }).await.is_ok()
                 && let Ok(answered) = answer.await
             {
+                if answered.is_ok()
+                    && side == CallSide::Device
+                    && let Ok(mut opened) = self.device_media.lock()
+                {
+                    opened.insert(call_id.to_owned());
+                }
                 return answered;
             }
             self.forget(call_id, &commands);
@@ -104,8 +113,17 @@ impl CallMedia {
         Err(MediaError::Unavailable("the room ended".to_owned()))
     }
 
+    /// Whether the device of `call_id`'s call has opened a media session in it (then the
+    /// service measures the call, and nobody records it by hand).
+    pub fn device_media_opened(&self, call_id: Option<&str>) -> bool {
+        call_id.is_some_and(|id| self.device_media.lock().map_or(true, |opened| opened.contains(id)))
+    }
+
     /// Ends `call_id`'s room, if it has one (the call was decided).
     pub fn end(&self, call_id: &str) {
+        if let Ok(mut opened) = self.device_media.lock() {
+            opened.remove(call_id);
+        }
         let commands = self.rooms.lock().ok().and_then(|mut rooms| rooms.remove(call_id));
         if let Some(commands) = commands {
             // A full queue or an ended room: either way it will not carry on for long.

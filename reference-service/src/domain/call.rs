@@ -87,6 +87,13 @@ pub fn attendance_change(request: &OnboardingRequest, flowing: bool) -> Option<A
     }
 }
 
+/// The reviewer may record the user's join or leave by hand only in a call whose media the
+/// user's device never opened: once it has, the service measures the call itself, and a click
+/// must not contradict what it sees.
+pub fn check_reviewer_may_record(device_media_opened: bool) -> Result<(), DomainError> {
+    if device_media_opened { Err(DomainError::CallMeasuredByService) } else { Ok(()) }
+}
+
 /// `409 CALL_TOO_SHORT` unless the user stayed [`MINIMUM_CALL_SECONDS`].
 pub fn check_long_enough(request: &OnboardingRequest, now: i64) -> Result<(), DomainError> {
     if call_long_enough(request.seconds_in_call_before, request.joined_at, request.left_at, now) {
@@ -178,6 +185,12 @@ mod tests {
         assert_eq!(attendance_change(&request, true), Some(AttendanceChange::Joined), "back after a cut");
         request.state = RequestState::Approved;
         assert_eq!(attendance_change(&request, true), None, "decided");
+    }
+
+    #[test]
+    fn clicks_are_refused_once_the_service_measures_the_call() {
+        assert_eq!(check_reviewer_may_record(false), Ok(()));
+        assert_eq!(check_reviewer_may_record(true), Err(DomainError::CallMeasuredByService));
     }
 
     #[test]

@@ -64,6 +64,9 @@ pub enum DomainError {
     UserAlreadyInCall,
     /// The user is not in the call, so cannot leave it.
     UserNotInCall,
+    /// The reviewer recorded a join or leave while the service measures the call from the
+    /// user's media.
+    CallMeasuredByService,
     /// Approval before the user stayed `minimum_seconds` in the call.
     CallTooShort {
         /// The rule's minimum.

@@ -170,6 +170,10 @@ impl From<DomainError> for ApiError {
             E::CallNotStarted => Self::conflict("CALL_NOT_STARTED", "start the call first"),
             E::UserAlreadyInCall => Self::conflict("USER_ALREADY_IN_CALL", "the user is already in the call"),
             E::UserNotInCall => Self::conflict("USER_NOT_IN_CALL", "the user is not in the call"),
+            E::CallMeasuredByService => Self::conflict(
+                "CALL_MEASURED_BY_SERVICE",
+                "the user's device is in the call's media session: the service records their join and leave itself",
+            ),
             E::CallTooShort { minimum_seconds } => {
                 Self::conflict("CALL_TOO_SHORT", format!("the user must stay in the call at least {minimum_seconds} seconds"))
             }

@@ -102,6 +102,7 @@ pub async fn start_call(State(state): State<AppState>, reviewer: ReviewerAuth, P
 /// `POST /v1/review/requests/{id}/join`: the user joined the call (recorded by the reviewer).
 pub async fn user_joined(State(state): State<AppState>, reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Answer> {
     transition(&state, &reviewer, &id, |connection, request, now| {
+        call::check_reviewer_may_record(state.call_media.device_media_opened(request.call_id.as_deref()))?;
         call::check_join(request)?;
         store::review::record_join(connection, &request.id, now, call::seconds_before_rejoin(request))?;
         Ok(Applied { action: AuditAction::UserJoined, push_event: None })
@@ -111,6 +112,7 @@ pub async fn user_joined(State(state): State<AppState>, reviewer: ReviewerAuth, 
 /// `POST /v1/review/requests/{id}/leave`: the user left the call.
 pub async fn user_left(State(state): State<AppState>, reviewer: ReviewerAuth, Path(id): Path<String>) -> ApiResult<Answer> {
     transition(&state, &reviewer, &id, |connection, request, now| {
+        call::check_reviewer_may_record(state.call_media.device_media_opened(request.call_id.as_deref()))?;
         call::check_leave(request)?;
         store::review::record_leave(connection, &request.id, now)?;
         Ok(Applied { action: AuditAction::UserLeft, push_event: None })
