@@ -122,6 +122,15 @@ fn to_review_waiting(s: &mut Shell) -> Timestamp {
     submitted_at
 }
 
+/// Submitted, invited to the call by call `c`, and in it.
+fn to_review_in_call(s: &mut Shell) {
+    to_review_waiting(s);
+    let t = s.server();
+    s.ok(Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "c".into() }, server_time: t });
+    s.ok(Event::Continue);
+    s.ok(Event::CallJoined);
+}
+
 fn to_tap(s: &mut Shell, is_usable_once: bool) {
     to_review_waiting(s);
     let t = s.server();
@@ -912,11 +921,7 @@ fn every_screen_text_exists_in_chinese_too() {
 #[test]
 fn late_status_answers_never_move_the_call_backwards() {
     let mut s = Shell::new(Platform::Android);
-    to_review_waiting(&mut s);
-    let t = s.server();
-    s.ok(Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "c".into() }, server_time: t });
-    s.ok(Event::Continue);
-    s.ok(Event::CallJoined);
+    to_review_in_call(&mut s);
     let joined = match s.flow.step() {
         Step::Review(review) => review.phase.clone(),
         other => panic!("{other:?}"),
@@ -936,11 +941,7 @@ fn late_status_answers_never_move_the_call_backwards() {
 #[test]
 fn the_services_count_of_the_call_is_what_the_user_is_told_and_may_send_them_back_in() {
     let mut s = Shell::new(Platform::Android);
-    to_review_waiting(&mut s);
-    let t = s.server();
-    s.ok(Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "c".into() }, server_time: t });
-    s.ok(Event::Continue);
-    s.ok(Event::CallJoined);
+    to_review_in_call(&mut s);
     // The service saw their media stop after 5 s: they are told so, and may join again.
     s.now += 5_000;
     let t = s.server();
