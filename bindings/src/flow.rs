@@ -224,7 +224,8 @@ mod tests {
         // The app is killed while waiting for the reviewer, and resumes from its snapshot.
         s.flow = OnboardingFlow::restore(s.flow.snapshot()).expect("own snapshot restores");
         s.runtime(Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "call-1".into() }, server_time: s.next() });
-        assert_eq!(s.send(ShellEvent::Continue).effects, [Effect::JoinCall { call_id: "call-1".into() }]);
+        // Joining is a state of its own (the call's media connecting), so it is saved.
+        assert_eq!(s.send(ShellEvent::Continue).effects, [Effect::PersistState, Effect::JoinCall { call_id: "call-1".into() }]);
         s.send(ShellEvent::CallJoined);
         s.now += 20_000;
         s.send(ShellEvent::CallEnded);

@@ -433,6 +433,7 @@ fn arb_event() -> impl Strategy<Value = Event> {
         Just(Event::LivenessFinished { failure: Some("TOO_DARK".into()) }),
         Just(Event::CallJoined),
         Just(Event::CallEnded),
+        Just(Event::CallConnectionFailed),
         prop::sample::select(vec![
             SecurityTaskKind::Checklist,
             SecurityTaskKind::AuthenticatorApp,

@@ -107,7 +107,7 @@ fn review_rows() -> Vec<Row> {
             "Review",
             &["PersistState", "ShowNotification"],
         ),
-        (E(Event::Continue), "Review", &["JoinCall"]),
+        (E(Event::Continue), "Review", &["PersistState", "JoinCall"]),
         (E(Event::CallJoined), "Review", &["PersistState"]),
         (Wait(20_000), "Review", &[]),
         (E(Event::CallEnded), "Review", &["PersistState"]),

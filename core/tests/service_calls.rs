@@ -656,7 +656,7 @@ fn killed_in_the_reviewers_call_the_user_can_join_again() {
     to_waiting_for_reviewer(&mut d, false);
     let t = next_server_time(&d);
     d.send(Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "call-1".into() }, server_time: t });
-    assert_eq!(d.send(Event::Continue), [Effect::JoinCall { call_id: "call-1".into() }]);
+    assert_eq!(d.send(Event::Continue), [Effect::PersistState, Effect::JoinCall { call_id: "call-1".into() }]);
     d.send(Event::CallJoined);
     assert!(matches!(view(&d).screen, Screen::Review { stage: ReviewStage::InCall }));
 
@@ -665,7 +665,7 @@ fn killed_in_the_reviewers_call_the_user_can_join_again() {
     assert!(matches!(shown.screen, Screen::Review { stage: ReviewStage::CallInvited }), "{:?}", shown.screen);
     assert_eq!(code(shown.notice).as_deref(), Some("FLOW_NOTICE_CALL_INTERRUPTED"));
     assert!(shown.primary_action.is_some());
-    assert_eq!(d.send(Event::Continue), [Effect::JoinCall { call_id: "call-1".into() }]);
+    assert_eq!(d.send(Event::Continue), [Effect::PersistState, Effect::JoinCall { call_id: "call-1".into() }]);
     d.send(Event::CallJoined);
     d.wait(16_000);
     d.send(Event::CallEnded);

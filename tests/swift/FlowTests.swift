@@ -86,7 +86,8 @@ final class FlowTests: XCTestCase {
         // The app is killed while it waits for the reviewer, and resumes from its snapshot.
         s.flow = try OnboardingFlow.restore(snapshot: s.flow.snapshot())
         s.runtime(.reviewUpdated(status: .callInvited(callId: "call-1"), serverTime: s.next))
-        XCTAssertEqual(s.send(.continue).effects, [.joinCall(callId: "call-1")])
+        // Joining is a state of its own (the call's media connecting), so it is saved.
+        XCTAssertEqual(s.send(.continue).effects, [.persistState, .joinCall(callId: "call-1")])
         s.send(.callJoined)
         s.now += 20_000 // the user stays 20 s, more than the 15 s minimum
         s.send(.callEnded)

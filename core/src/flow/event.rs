@@ -89,6 +89,8 @@ pub enum Event {
     CallJoined,
     /// The user left the call.
     CallEnded,
+    /// The call's media could not connect, or lost its connection for good (from the runtime).
+    CallConnectionFailed,
     /// The user opened a task on the security screen (or went back to the checklist).
     SecurityTaskChosen {
         /// Which.

@@ -63,6 +63,8 @@ pub enum Notice {
     LivenessRetakeNeeded,
     /// The app was closed during the reviewer's call: join again.
     CallInterrupted,
+    /// The call's connection could not be made or was lost: join again.
+    CallConnectionFailed,
     /// A voice call needs a PIN first (the call asks for it).
     PinNeededForVoiceCall,
     /// What the user typed (a code, a PIN, answers) was not sent before the app closed, and is
@@ -126,6 +128,7 @@ impl OnboardingFlow {
             Notice::PasskeyFailed => msg::NOTICE_PASSKEY_FAILED.text(l),
             Notice::LivenessRetakeNeeded => msg::NOTICE_LIVENESS_RETAKE.text(l),
             Notice::CallInterrupted => msg::NOTICE_CALL_INTERRUPTED.text(l),
+            Notice::CallConnectionFailed => msg::NOTICE_CALL_CONNECTION_FAILED.text(l),
             Notice::PinNeededForVoiceCall => msg::NOTICE_PIN_FOR_VOICE.text(l),
             Notice::TypeAgain => msg::NOTICE_TYPE_AGAIN.text(l),
             Notice::VoiceCallFailed => msg::NOTICE_VOICE_CALL_FAILED.text(l),

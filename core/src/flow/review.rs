@@ -78,6 +78,11 @@ pub enum ReviewPhase {
         /// The call.
         call_id: String,
     },
+    /// The user asked to join; the call's media is connecting.
+    Joining {
+        /// The call.
+        call_id: String,
+    },
     /// In the call since `joined_at` (server time).
     InCall {
         /// The call.
@@ -107,7 +112,16 @@ impl Review {
     /// Whether a missed deadline still matters: once the call has started the reviewer has
     /// acted, and the decision is the service's to report.
     pub fn can_miss_window(&self) -> bool {
-        matches!(self.phase, ReviewPhase::Submitting | ReviewPhase::Waiting | ReviewPhase::CallInvited { .. })
+        matches!(self.phase, ReviewPhase::Submitting | ReviewPhase::Waiting | ReviewPhase::CallInvited { .. } | ReviewPhase::Joining { .. })
+    }
+
+    /// The call whose media must be open now: from the user's "join" until they leave, the
+    /// service sees them leave, or the review moves on.
+    pub fn call_media_wanted(&self) -> Option<&str> {
+        match &self.phase {
+            ReviewPhase::Joining { call_id } | ReviewPhase::InCall { call_id, .. } => Some(call_id),
+            _ => None,
+        }
     }
 }
 
@@ -125,14 +139,33 @@ impl OnboardingFlow {
                 ReviewPhase::CallInvited { call_id } => {
                     let call_id = call_id.clone();
                     if self.require_permissions(&[Permission::Camera, Permission::Microphone], out) {
+                        if let Step::Review(review) = &mut self.step {
+                            review.phase = ReviewPhase::Joining { call_id: call_id.clone() };
+                        }
                         out.push(Effect::JoinCall { call_id });
                     }
                 }
                 _ => return Err(Rejection::UnexpectedEvent),
             },
             Event::CallJoined => {
-                let ReviewPhase::CallInvited { call_id } = &review.phase else { return Err(Rejection::UnexpectedEvent) };
+                let ReviewPhase::Joining { call_id } = &review.phase else { return Err(Rejection::UnexpectedEvent) };
                 review.phase = ReviewPhase::InCall { call_id: call_id.clone(), joined_at: self.clock.to_server_time(now) };
+            }
+            // The user gave up before the call connected.
+            Event::CallEnded if matches!(review.phase, ReviewPhase::Joining { .. }) => {
+                if let ReviewPhase::Joining { call_id } = &review.phase {
+                    review.phase = ReviewPhase::CallInvited { call_id: call_id.clone() };
+                }
+            }
+            // The call's media could not connect, or its connection was lost and did not come
+            // back: the user is told and joins again when they choose. The time they were in
+            // is the service's to count (it reports the leave in the status).
+            Event::CallConnectionFailed => {
+                let (ReviewPhase::Joining { call_id } | ReviewPhase::InCall { call_id, .. }) = &review.phase else {
+                    return Err(Rejection::UnexpectedEvent);
+                };
+                review.phase = ReviewPhase::CallInvited { call_id: call_id.clone() };
+                self.notice = Some(Notice::CallConnectionFailed);
             }
             Event::CallEnded => {
                 let ReviewPhase::InCall { call_id, joined_at } = &review.phase else { return Err(Rejection::UnexpectedEvent) };
@@ -176,18 +209,25 @@ impl OnboardingFlow {
             }
             ReviewStatus::InCall { call_id, joined_at } => {
                 // The phone's own join time, if it has one, is the one its 15-second rule uses.
-                if matches!(review.phase, ReviewPhase::Submitting | ReviewPhase::Waiting | ReviewPhase::CallInvited { .. }) {
+                if matches!(
+                    review.phase,
+                    ReviewPhase::Submitting | ReviewPhase::Waiting | ReviewPhase::CallInvited { .. } | ReviewPhase::Joining { .. }
+                ) {
                     review.phase = ReviewPhase::InCall { call_id, joined_at };
                 }
             }
             // The service measures the call (it is in the media path); its count is the one the
-            // reviewer's approval reads, so it is the one the user is told, and it overrides the
-            // phone's own estimate. Statuses come in the service's order, so the latest leave
-            // wins, except one from before the phone's current join (a long-poll answer that
-            // crossed the rejoin).
-            ReviewStatus::LeftCall { call_id, left_at, seconds_in_call } => {
-                let stale = matches!(&review.phase, ReviewPhase::InCall { joined_at, .. } if left_at < *joined_at);
-                if stale {
+            // reviewer's approval reads, so it is the one the user is told once they have left,
+            // and it overrides the phone's own estimate. Statuses come in the service's order, so
+            // the latest leave wins.
+            //
+            // A leave the service saw while the phone is still in the call (or joining again) is
+            // a gap, not the user leaving: the connection was cut and the phone's media is
+            // coming back by itself (a new offer; the service does not count the time away), or
+            // it is an answer from before the current join that crossed it. Whether the user is
+            // in the call is the phone's to say (they leave, or the connection fails for good).
+            ReviewStatus::LeftCall { call_id, seconds_in_call, .. } => {
+                if matches!(review.phase, ReviewPhase::InCall { .. } | ReviewPhase::Joining { .. }) {
                     return;
                 }
                 if seconds_in_call * 1000 < MIN_CALL_MS {

@@ -87,6 +87,16 @@ impl OnboardingFlow {
         (matches!(self.step, Step::Review(_)) && !submitting).then_some(decision.request_id.as_str())
     }
 
+    /// The reviewer's call whose media must be open now; the runtime keeps exactly this one
+    /// open: from the user's "join" until they leave, the service sees them leave, the
+    /// connection fails for good, or the review moves on.
+    pub fn call_media_wanted(&self) -> Option<&str> {
+        match &self.step {
+            Step::Review(review) => review.call_media_wanted(),
+            _ => None,
+        }
+    }
+
     /// `Continue` after a failure: the same call again, or a new attempt.
     pub(super) fn resend_failed_call(&mut self, out: &mut Vec<Effect>) {
         if let Some(failed) = self.failed_call.clone() {
@@ -165,6 +175,12 @@ impl OnboardingFlow {
                     *phase = ReviewPhase::CallInvited { call_id: call_id.clone() };
                 }
                 self.notice = Some(Notice::CallInterrupted);
+            }
+            // The app closed while the call was connecting: the invitation stands.
+            Step::Review(Review { phase: phase @ ReviewPhase::Joining { .. }, .. }) => {
+                if let ReviewPhase::Joining { call_id } = phase {
+                    *phase = ReviewPhase::CallInvited { call_id: call_id.clone() };
+                }
             }
             _ => {}
         }

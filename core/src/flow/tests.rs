@@ -796,10 +796,69 @@ fn leaving_the_call_before_15_seconds_is_explained_and_allows_rejoining() {
     assert_eq!(s.notice().as_deref(), Some("FLOW_NOTICE_CALL_TOO_SHORT"));
     assert!(s.flow.view(s.now).notice.expect("notice").text.contains("9 seconds"));
     assert!(matches!(&s.flow.step, Step::Review(r) if r.phase == ReviewPhase::CallInvited { call_id: "c".into() }));
+    assert_eq!(s.ok(Event::Continue), [Effect::JoinCall { call_id: "c".into() }]);
     s.ok(Event::CallJoined);
     s.now += 15_000;
     s.ok(Event::CallEnded);
     assert!(matches!(&s.flow.step, Step::Review(r) if r.phase == ReviewPhase::AwaitingDecision));
+}
+
+/// The call's media is open from the user's "join" until they leave: while it connects, in the
+/// call, and not after a failed connection (which is explained), a cancel, or the service's
+/// leave. A connection that never came up can be tried again.
+#[test]
+fn the_calls_media_is_wanted_from_join_until_leave_and_a_failed_connection_is_explained() {
+    let mut s = Shell::new(Platform::Android);
+    to_review_waiting(&mut s);
+    let t = s.server();
+    s.ok(Event::ReviewUpdated { status: ReviewStatus::CallInvited { call_id: "c".into() }, server_time: t });
+    assert_eq!(s.flow.call_media_wanted(), None, "invited is not joined");
+    assert_eq!(s.ok(Event::Continue), [Effect::JoinCall { call_id: "c".into() }]);
+    assert_eq!(s.flow.call_media_wanted(), Some("c"));
+    assert_eq!(s.flow.view(s.now).title.code, "FLOW_REVIEW_JOINING_TITLE");
+    assert_eq!(s.send(Event::Continue).rejection, Some(Rejection::UnexpectedEvent), "a second join while connecting");
+
+    // The connection never comes up: told, and back to the invitation.
+    s.ok(Event::CallConnectionFailed);
+    assert_eq!(s.notice().as_deref(), Some("FLOW_NOTICE_CALL_CONNECTION_FAILED"));
+    assert_eq!(s.flow.call_media_wanted(), None);
+    assert!(matches!(&s.flow.step, Step::Review(r) if r.phase == ReviewPhase::CallInvited { call_id: "c".into() }));
+
+    // Cancelled while connecting.
+    assert_eq!(s.ok(Event::Continue), [Effect::JoinCall { call_id: "c".into() }]);
+    s.ok(Event::CallEnded);
+    assert_eq!(s.flow.call_media_wanted(), None);
+    assert!(matches!(&s.flow.step, Step::Review(r) if r.phase == ReviewPhase::CallInvited { call_id: "c".into() }));
+
+    // Joined; a leave the service reported before this join does not pull the user out.
+    assert_eq!(s.ok(Event::Continue), [Effect::JoinCall { call_id: "c".into() }]);
+    let t = s.server();
+    s.ok(Event::ReviewUpdated {
+        status: ReviewStatus::LeftCall { call_id: "c".into(), left_at: t - 60_000, seconds_in_call: 5 },
+        server_time: t,
+    });
+    assert_eq!(s.flow.call_media_wanted(), Some("c"), "an old leave while joining again");
+    s.ok(Event::CallJoined);
+    assert_eq!(s.flow.call_media_wanted(), Some("c"));
+    assert_eq!(s.flow.view(s.now).title.code, "FLOW_REVIEW_IN_CALL_TITLE");
+
+    // The connection is lost for good in the call: told, and the media is let go.
+    s.now += 4_000;
+    s.ok(Event::CallConnectionFailed);
+    assert_eq!(s.notice().as_deref(), Some("FLOW_NOTICE_CALL_CONNECTION_FAILED"));
+    assert_eq!(s.flow.call_media_wanted(), None);
+    assert_eq!(s.send(Event::CallConnectionFailed).rejection, Some(Rejection::UnexpectedEvent), "nothing is connecting");
+
+    // The service's leave while the phone is in the call is a cut the media comes back from:
+    // the media stays wanted. The decision ends it.
+    assert_eq!(s.ok(Event::Continue), [Effect::JoinCall { call_id: "c".into() }]);
+    s.ok(Event::CallJoined);
+    let t = s.server();
+    s.ok(Event::ReviewUpdated { status: ReviewStatus::LeftCall { call_id: "c".into(), left_at: t, seconds_in_call: 16 }, server_time: t });
+    assert_eq!(s.flow.call_media_wanted(), Some("c"));
+    let t = s.server();
+    s.ok(Event::ReviewUpdated { status: ReviewStatus::Approved, server_time: t });
+    assert_eq!(s.flow.call_media_wanted(), None);
 }
 
 #[test]
@@ -942,8 +1001,16 @@ fn late_status_answers_never_move_the_call_backwards() {
 fn the_services_count_of_the_call_is_what_the_user_is_told_and_may_send_them_back_in() {
     let mut s = Shell::new(Platform::Android);
     to_review_in_call(&mut s);
-    // The service saw their media stop after 5 s: they are told so, and may join again.
+    // The service saw their media stop after 5 s while the phone is still in the call: a cut
+    // the phone's media is coming back from, not the user leaving. Nothing changes.
     s.now += 5_000;
+    let t = s.server();
+    s.ok(Event::ReviewUpdated { status: ReviewStatus::LeftCall { call_id: "c".into(), left_at: t, seconds_in_call: 5 }, server_time: t });
+    assert_eq!(s.notice(), None);
+    assert!(matches!(s.flow.step(), Step::Review(review) if matches!(review.phase, ReviewPhase::InCall { .. })));
+    // The user leaves; the service counted 5 s: they are told the service's count, whatever
+    // the phone's clock says, and may join again.
+    s.ok(Event::CallEnded);
     let t = s.server();
     s.ok(Event::ReviewUpdated { status: ReviewStatus::LeftCall { call_id: "c".into(), left_at: t, seconds_in_call: 5 }, server_time: t });
     assert_eq!(s.notice().as_deref(), Some("FLOW_NOTICE_CALL_TOO_SHORT"));
@@ -977,6 +1044,7 @@ fn the_services_count_of_the_call_is_what_the_user_is_told_and_may_send_them_bac
     s.ok(Event::Continue);
     s.ok(Event::CallJoined);
     s.now += 1_000;
+    s.ok(Event::CallEnded);
     let t = s.server();
     s.send(Event::ReviewUpdated {
         status: ReviewStatus::LeftCall { call_id: "c".into(), left_at: t, seconds_in_call: 15 },

@@ -361,6 +361,9 @@ impl OnboardingFlow {
                             Some(t(msg::REVIEW_INVITED_BODY)),
                             Some(t(msg::ACTION_JOIN_CALL)),
                         ),
+                        ReviewPhase::Joining { .. } => {
+                            (ReviewStage::InCall, msg::REVIEW_JOINING_TITLE, Some(t(msg::REVIEW_INVITED_BODY)), None)
+                        }
                         ReviewPhase::InCall { .. } => {
                             (ReviewStage::InCall, msg::REVIEW_IN_CALL_TITLE, Some(t(msg::REVIEW_INVITED_BODY)), None)
                         }

@@ -169,6 +169,10 @@ pub const NOTICE_PASSKEY_FAILED: MessageCode = MessageCode("FLOW_NOTICE_PASSKEY_
 pub const NOTICE_LIVENESS_RETAKE: MessageCode = MessageCode("FLOW_NOTICE_LIVENESS_RETAKE");
 /// The app was closed during the reviewer's call.
 pub const NOTICE_CALL_INTERRUPTED: MessageCode = MessageCode("FLOW_NOTICE_CALL_INTERRUPTED");
+/// The call's connection could not be made, or was lost.
+pub const NOTICE_CALL_CONNECTION_FAILED: MessageCode = MessageCode("FLOW_NOTICE_CALL_CONNECTION_FAILED");
+/// Joining the call, connecting.
+pub const REVIEW_JOINING_TITLE: MessageCode = MessageCode("FLOW_REVIEW_JOINING_TITLE");
 /// The phone's secure storage refused a read or a write (locked, keystore unavailable).
 pub const NOTICE_SECURE_STORAGE_FAILED: MessageCode = MessageCode("FLOW_NOTICE_SECURE_STORAGE_FAILED");
 /// The Verified ID to present is no longer on this phone.
@@ -400,6 +404,7 @@ pub const ALL: &[MessageCode] = &[
     REVIEW_INVITED_TITLE,
     REVIEW_INVITED_BODY,
     REVIEW_IN_CALL_TITLE,
+    REVIEW_JOINING_TITLE,
     REVIEW_DECISION_TITLE,
     FETCHING_TAP_TITLE,
     TAP_TITLE,
@@ -452,6 +457,7 @@ pub const ALL: &[MessageCode] = &[
     NOTICE_PASSKEY_FAILED,
     NOTICE_LIVENESS_RETAKE,
     NOTICE_CALL_INTERRUPTED,
+    NOTICE_CALL_CONNECTION_FAILED,
     NOTICE_SECURE_STORAGE_FAILED,
     NOTICE_VERIFIED_ID_MISSING,
     NOTICE_APP_MISCONFIGURED,

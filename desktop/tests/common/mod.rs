@@ -38,7 +38,7 @@ pub fn titles(stdout: &str) -> Vec<String> {
 
 /// The screens of "Get TAP" with the liveness prompt (alice, frank), in order.
 pub fn get_tap_titles(locale: Locale) -> Vec<String> {
-    let codes: [MessageCode; 14] = [
+    let codes: [MessageCode; 15] = [
         msg::DEVICE_CHECK_TITLE,
         msg::PERMISSIONS_TITLE,
         msg::CONSENT_TITLE,
@@ -49,6 +49,7 @@ pub fn get_tap_titles(locale: Locale) -> Vec<String> {
         msg::REVIEW_SUBMITTING_TITLE,
         msg::REVIEW_WAITING_TITLE,
         msg::REVIEW_INVITED_TITLE,
+        msg::REVIEW_JOINING_TITLE,
         msg::REVIEW_IN_CALL_TITLE,
         msg::REVIEW_DECISION_TITLE,
         msg::FETCHING_TAP_TITLE,
