@@ -12,6 +12,7 @@
 //! accept. `session` ties it together for the flow; `camera` (feature `desktop-camera`) feeds it
 //! on the desktop.
 
+pub mod call_picture;
 #[cfg(feature = "desktop-camera")]
 pub mod camera;
 pub mod capture;

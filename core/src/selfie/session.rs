@@ -80,6 +80,24 @@ pub struct FrameVerdict {
     pub liveness: Option<LivenessState>,
 }
 
+impl FrameVerdict {
+    /// A frame that went to the reviewer's call instead of the selfie analysis: nothing was
+    /// measured, and there is nothing for the user to fix.
+    pub fn sent_to_call() -> Self {
+        Self {
+            guidance: Guidance::Good,
+            faces: Vec::new(),
+            brightness: 0.0,
+            sharpness: None,
+            motion: None,
+            pose: None,
+            good_streak: 0,
+            captured: false,
+            liveness: None,
+        }
+    }
+}
+
 /// Least time between two frames the challenge judges (and keeps for the service): about ten
 /// frames a second, whatever the camera's rate, so the service's ≤ 160 frames cover the
 /// approach's 8 seconds and three actions' 15, and a blink (a few tenths of a second) is seen.
