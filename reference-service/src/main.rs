@@ -70,6 +70,10 @@ struct Args {
     /// least 24 characters. A file, not an argument, so it is not in the process list.
     #[arg(long = "turn-secret-file", value_name = "PATH")]
     turn_secret_file: Option<PathBuf>,
+    /// Every call goes through the TURN relays (the sides offer relayed candidates only): for
+    /// a media address only the relays can reach. Needs --turn-url.
+    #[arg(long = "call-relay-only")]
+    call_relay_only: bool,
     /// The address reviewers' calls reach the service's media side on: the service is in the
     /// call's media path, and each call gets a UDP port on this address, named in the answers
     /// as the service's candidate. Both sides, or the TURN relay, must reach it.
@@ -122,7 +126,7 @@ async fn main() -> std::process::ExitCode {
         android_packages: args.android_packages,
         android_cert_sha256: args.android_cert_sha256,
         apple_app_ids: args.apple_app_ids,
-        call_network: CallNetwork { stun_urls: args.stun_urls, turn_urls: args.turn_urls, turn_secret },
+        call_network: CallNetwork { stun_urls: args.stun_urls, turn_urls: args.turn_urls, turn_secret, relay_only: args.call_relay_only },
         call_media_address: args.call_media_address,
         ..ServiceConfig::default()
     };

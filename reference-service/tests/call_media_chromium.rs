@@ -12,7 +12,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::browser::{FAKE_MEDIA, start_browser_with, wait_text};
-use common::turn::{start_turn_relay, start_with_relay};
+use common::turn::start_turn_relay;
 use common::*;
 use fantoccini::{Client, Locator};
 use identity_pass_service::Clock;

@@ -8,7 +8,7 @@ mod common;
 
 use base64::Engine;
 use common::browser::start_browser;
-use common::turn::{start_turn_relay, start_with_relay, wall_clock_now};
+use common::turn::{start_turn_relay, wall_clock_now};
 use common::*;
 use fantoccini::Client;
 use identity_pass_service::Clock;

@@ -129,14 +129,16 @@ impl Room {
         // The parser's and the negotiation's own errors may quote the offer, ICE password
         // included, so they are not passed on.
         let offer = SdpOffer::from_sdp_string(offer).map_err(|_| MediaError::InvalidOffer("not SDP".to_owned()))?;
-        // Opus and VP8 only: what every browser and the app have, so what one side sends the
-        // other can take without transcoding.
+        // Opus and H.264 only: one codec of each kind that every browser and the app have, so
+        // what one side sends the other can take without transcoding. H.264 rather than VP8
+        // because the app encodes and decodes it with OpenH264, which builds for the phones
+        // with a C++ compiler alone (libvpx needs its own build system; docs/video-call.md).
         let mut rtc = RtcConfig::new()
             .set_ice_lite(true)
             .set_crypto_provider(Arc::new(str0m::crypto::from_feature_flags()))
             .clear_codecs()
             .enable_opus(true, false)
-            .enable_vp8(true)
+            .enable_h264(true)
             .build(Instant::now());
         let candidate = Candidate::host(self.local, "udp").map_err(|e| MediaError::Unavailable(e.to_string()))?;
         rtc.add_local_candidate(candidate);

@@ -50,6 +50,10 @@ pub struct CallNetwork {
     pub turn_urls: Vec<String>,
     /// The secret shared with the TURN servers; required with `turn_urls`. `Debug` is redacted.
     pub turn_secret: Option<Redacted>,
+    /// Every call goes through the TURN relays: the sides offer only relayed candidates
+    /// (WebRTC's `iceTransportPolicy: "relay"`). For deployments whose media address only the
+    /// relays can reach; it also keeps the sides' own addresses out of the service's sessions.
+    pub relay_only: bool,
 }
 
 /// One entry of the ICE configuration, in the shape of WebRTC's `RTCIceServer`.
@@ -76,6 +80,9 @@ impl CallNetwork {
             if !(url.starts_with("turn:") || url.starts_with("turns:")) {
                 return Err(format!("a TURN URL starts with turn: or turns: ({url})"));
             }
+        }
+        if self.relay_only && self.turn_urls.is_empty() {
+            return Err("relay-only calls need a TURN relay".to_owned());
         }
         match &self.turn_secret {
             None if !self.turn_urls.is_empty() => Err("TURN URLs need the secret shared with the TURN servers".to_owned()),
@@ -119,6 +126,7 @@ mod tests {
             stun_urls: vec!["stun:stun.contoso.example:3478".to_owned()],
             turn_urls: vec!["turn:turn.contoso.example:3478?transport=udp".to_owned(), "turns:turn.contoso.example:5349".to_owned()],
             turn_secret: Some(Redacted::new("north-wind-turn-secret-24".to_owned())),
+            relay_only: false,
         }
     }
 
@@ -177,5 +185,12 @@ mod tests {
         let mut network = self::network();
         network.turn_urls.push("stun:stun.contoso.example".to_owned());
         assert!(network.validate().is_err());
+        // Relay-only needs a relay.
+        let mut network = self::network();
+        network.relay_only = true;
+        assert_eq!(network.validate(), Ok(()));
+        network.turn_urls.clear();
+        network.turn_secret = None;
+        assert!(network.validate().is_err_and(|e| e.contains("relay-only")));
     }
 }

@@ -23,6 +23,9 @@ use crate::state::AppState;
 pub struct CallIceServersView {
     /// In the shape of WebRTC's `RTCIceServer`, so a browser takes the list as it is.
     pub ice_servers: Vec<IceServerView>,
+    /// WebRTC's `iceTransportPolicy`: `relay` when the deployment sends every call through
+    /// its relays (the sides then offer relayed candidates only), else `all`.
+    pub ice_transport_policy: &'static str,
     /// When the TURN credentials expire, RFC 3339.
     pub expires_at: String,
     /// Server time, RFC 3339.
@@ -54,6 +57,7 @@ fn answer(state: &AppState, request: &OnboardingRequest, side: CallSide, now: i6
     let (servers, expires_at) = state.call_network.ice_servers(call_id, side, now);
     let view = CallIceServersView {
         ice_servers: servers.into_iter().map(IceServerView::from).collect(),
+        ice_transport_policy: if state.call_network.relay_only { "relay" } else { "all" },
         expires_at: to_rfc3339(expires_at),
         server_time: to_rfc3339(now),
     };

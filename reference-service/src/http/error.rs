@@ -96,7 +96,7 @@ impl From<MediaError> for ApiError {
         match error {
             MediaError::InvalidOffer(why) => {
                 tracing::debug!(%why, "call offer refused");
-                Self::unprocessable("CALL_OFFER_INVALID", "the offer is not a WebRTC offer with audio or video in Opus or VP8")
+                Self::unprocessable("CALL_OFFER_INVALID", "the offer is not a WebRTC offer with audio or video in Opus or H.264")
             }
             MediaError::Unavailable(detail) => {
                 tracing::warn!(%detail, "call media unavailable");

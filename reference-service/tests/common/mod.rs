@@ -417,3 +417,18 @@ pub async fn alice_signed_in(h: &Harness) -> (String, String, String) {
     h.api.post(&format!("/v1/requests/{id}/tap/sign-in"), Some(&device), &json!({ "temporaryAccessPass": code })).await.ok(200);
     (device, id.clone(), format!("/v1/requests/{id}/security-info"))
 }
+
+/// A test service whose calls name `relay` and share its secret. Its clock starts at the wall
+/// clock: the relay checks the credentials' expiry against it.
+pub async fn start_with_relay(relay: &turn::TurnRelay) -> Harness {
+    let clock = std::sync::Arc::new(identity_pass_service::ManualClock::new(turn::wall_clock_now()));
+    let pushes = std::sync::Arc::new(identity_pass_service::RecordingPushSender::default());
+    let mut service_config = config(clock.clone(), pushes.clone(), None);
+    service_config.call_network = identity_pass_service::domain::call_network::CallNetwork {
+        stun_urls: Vec::new(),
+        turn_urls: vec![relay.url.clone()],
+        turn_secret: Some(identity_pass_service::secrets::Redacted::new(relay.secret.clone())),
+        relay_only: false,
+    };
+    start_with(service_config, clock, pushes).await
+}

@@ -16,6 +16,8 @@ pub struct TurnRelay {
     pub url: String,
     /// The secret shared with the service.
     pub secret: String,
+    /// Its UDP port on 127.0.0.1.
+    pub port: u16,
     _dir: tempfile::TempDir,
 }
 
@@ -34,9 +36,13 @@ fn free_udp_port() -> u16 {
 /// too, and loopback peers are allowed (by default coturn refuses to relay to them, which is
 /// right in production and would leave nothing to test here).
 pub fn start_turn_relay(secret: &str) -> TurnRelay {
+    start_turn_relay_on(secret, free_udp_port())
+}
+
+/// [`start_turn_relay`] on `port` (a relay that comes back where it was).
+pub fn start_turn_relay_on(secret: &str, port: u16) -> TurnRelay {
     assert!(Path::new(TURNSERVER).exists(), "{TURNSERVER} is missing: install Debian's `coturn` (apt-get install coturn)");
     let dir = tempfile::tempdir().expect("temp dir");
-    let port = free_udp_port();
     let log = dir.path().join("turn.log");
     let child = Command::new(TURNSERVER)
         .args(["-n", "--no-cli", "--no-tls", "--no-dtls", "--fingerprint", "--use-auth-secret", "--allow-loopback-peers"])
@@ -50,7 +56,7 @@ pub fn start_turn_relay(secret: &str) -> TurnRelay {
         .stderr(Stdio::null())
         .spawn()
         .expect("turnserver starts");
-    let relay = TurnRelay { child, url: format!("turn:127.0.0.1:{port}?transport=udp"), secret: secret.to_owned(), _dir: dir };
+    let relay = TurnRelay { child, url: format!("turn:127.0.0.1:{port}?transport=udp"), secret: secret.to_owned(), port, _dir: dir };
     // Ready once its servers and then its credential store are up (the last line it logs as it
     // starts).
     let started = Instant::now();
@@ -62,20 +68,6 @@ pub fn start_turn_relay(secret: &str) -> TurnRelay {
         assert!(started.elapsed() < Duration::from_secs(10), "turnserver did not start:\n{text}");
         std::thread::sleep(Duration::from_millis(50));
     }
-}
-
-/// A test service whose calls name `relay` and share its secret. Its clock starts at the wall
-/// clock: the relay checks the credentials' expiry against it.
-pub async fn start_with_relay(relay: &TurnRelay) -> super::Harness {
-    let clock = std::sync::Arc::new(identity_pass_service::ManualClock::new(wall_clock_now()));
-    let pushes = std::sync::Arc::new(identity_pass_service::RecordingPushSender::default());
-    let mut service_config = super::config(clock.clone(), pushes.clone(), None);
-    service_config.call_network = identity_pass_service::domain::call_network::CallNetwork {
-        stun_urls: Vec::new(),
-        turn_urls: vec![relay.url.clone()],
-        turn_secret: Some(identity_pass_service::secrets::Redacted::new(relay.secret.clone())),
-    };
-    super::start_with(service_config, clock, pushes).await
 }
 
 /// The wall clock, Unix seconds (the relay's clock).

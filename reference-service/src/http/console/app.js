@@ -253,7 +253,7 @@ async function connectVideo() {
   try {
     const servers = await call("GET", base + "/call/ice-servers");
     const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
-    const pc = new RTCPeerConnection({ iceServers: servers.ice_servers });
+    const pc = new RTCPeerConnection({ iceServers: servers.ice_servers, iceTransportPolicy: servers.ice_transport_policy });
     callSession = { id, pc, stream, poll: null };
     for (const track of stream.getTracks()) pc.addTransceiver(track, { direction: "sendrecv", streams: [stream] });
     const remote = new MediaStream();
