@@ -17,6 +17,7 @@ use identity_pass_core::flow::{CallId, CallOutcome, Effect, Event, OnboardingFlo
 use identity_pass_core::selfie::{CapturedSelfie, LivenessOutcome};
 use identity_pass_core::{SecretString, SecureStoreError, StoreKey};
 
+use crate::call_media::{CallContext, CallMedia, CallMediaReport};
 use crate::calls::{self, CallError, CallResult, InMemoryInputs};
 use crate::idempotency::IdempotencyKey;
 use crate::outbox::Outbox;
@@ -42,6 +43,8 @@ pub(crate) enum Command {
     CheckStatusNow,
     /// The shell has a push token (FCM or APNs) for this installation.
     RegisterPushToken { kind: crate::service_client::PushKind, token: SecretString },
+    /// The call's media task reports.
+    CallMedia(CallMediaReport),
     /// The current step.
     QueryStep(oneshot::Sender<Step>),
     /// Stop every task.
@@ -63,6 +66,8 @@ pub(crate) struct Actor {
     liveness_frames: Option<(String, Arc<Vec<CapturedSelfie>>)>,
     verified_id: Option<VerifiedIdCredential>,
     watcher: Option<(String, JoinHandle<()>)>,
+    /// The reviewer's call's media, while the flow wants it open.
+    call_media: Option<CallMedia>,
     revision: u64,
 }
 
@@ -80,6 +85,7 @@ impl Actor {
             liveness_frames: None,
             verified_id,
             watcher: None,
+            call_media: None,
             revision: 0,
         })
     }
@@ -110,11 +116,13 @@ impl Actor {
                 Command::CallFinished { id, result } => self.on_call_finished(id, result),
                 Command::CheckStatusNow => self.check_status_now(),
                 Command::RegisterPushToken { kind, token } => self.register_push_token(kind, token),
+                Command::CallMedia(report) => self.on_call_media_report(report),
             }
         }
         if let Some((_, task)) = self.watcher.take() {
             task.abort();
         }
+        self.close_call_media();
     }
 
     fn now(&self) -> i64 {
@@ -135,6 +143,7 @@ impl Actor {
             self.persist_outbox();
         }
         self.follow_review();
+        self.follow_call();
         self.publish();
     }
 
@@ -148,6 +157,69 @@ impl Actor {
                     task.abort();
                 }
             }
+        }
+    }
+
+    /// The call's media is open exactly while the flow wants it (from the user's "join" until
+    /// they leave, the connection fails for good or the review moves on), whatever led there.
+    fn follow_call(&mut self) {
+        if !self.shared.joins_call_media {
+            return;
+        }
+        let wanted = self.flow.call_media_wanted().map(str::to_owned);
+        match (self.call_media.as_ref().map(CallMedia::call_id), wanted) {
+            (Some(open), Some(wanted)) if open == wanted => {}
+            (_, Some(wanted)) => self.open_call_media(wanted),
+            (Some(_), None) => self.close_call_media(),
+            (None, None) => {}
+        }
+    }
+
+    fn open_call_media(&mut self, call_id: String) {
+        self.close_call_media();
+        let commands = self.shared.commands.clone();
+        let reports = Arc::new(move |report| {
+            let _ = commands.send(Command::CallMedia(report));
+        });
+        // The device registered before it could submit: its credential is in the vault.
+        let credential = match self.shared.vault.device_credential() {
+            Ok(Some(credential)) => credential,
+            Ok(None) | Err(_) => {
+                tracing::warn!("no device credential for the call");
+                return reports(CallMediaReport::Failed { call_id });
+            }
+        };
+        let Some(request_id) = self.flow.decision().map(|d| d.request_id.clone()) else {
+            return reports(CallMediaReport::Failed { call_id });
+        };
+        let bearer = SecretString::new(format!("{}.{}", credential.device_id, credential.device_secret.expose_secret()));
+        let context = CallContext {
+            client: self.shared.client.clone(),
+            auth: DeviceAuth { device_id: credential.device_id, bearer },
+            request_id,
+            listener: self.shared.listener.clone(),
+        };
+        let media = CallMedia::open(call_id, context, reports);
+        *self.shared.call_pictures.lock().unwrap_or_else(|p| p.into_inner()) = Some(media.picture_sender());
+        *self.shared.call_audio.lock().unwrap_or_else(|p| p.into_inner()) = Some(media.audio_sender());
+        self.call_media = Some(media);
+    }
+
+    fn close_call_media(&mut self) {
+        *self.shared.call_pictures.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.shared.call_audio.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        // Dropping it hangs up.
+        self.call_media = None;
+    }
+
+    /// What the call's media task saw, for the call the flow still wants (a report of a call
+    /// already let go is stale).
+    fn on_call_media_report(&mut self, report: CallMediaReport) {
+        let wanted = |call_id: &str| self.flow.call_media_wanted() == Some(call_id);
+        match report {
+            CallMediaReport::Connected { call_id } if wanted(&call_id) => self.apply(Event::CallJoined),
+            CallMediaReport::Failed { call_id } if wanted(&call_id) => self.apply(Event::CallConnectionFailed),
+            _ => {}
         }
     }
 

@@ -5,6 +5,7 @@
 //! left with only what needs a platform (camera, permission prompts, secure storage, passkeys).
 
 mod actor;
+pub mod call_media;
 mod calls;
 pub mod idempotency;
 pub mod outbox;

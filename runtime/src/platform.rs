@@ -5,6 +5,7 @@
 
 use identity_pass_core::flow::Effect;
 use identity_pass_core::flow::view::ViewState;
+use identity_pass_core::selfie::call_picture::CallPicture;
 
 /// Wall-clock time, injected so tests can move it.
 pub trait Clock: Send + Sync {
@@ -31,6 +32,16 @@ pub trait SessionListener: Send + Sync {
     /// ID check, Authenticator, the reviewer's call, a notification, a background wake-up.
     /// The shell reports the outcome with `OnboardingRuntime::send`.
     fn on_platform_effect(&self, effect: Effect);
+    /// One decoded picture of the reviewer's video, to draw while the call is open; called
+    /// from the call's task at the reviewer's frame rate. Shells that do not join the call's
+    /// media themselves (`SessionConfig::joins_call_media` off) never get one.
+    fn on_call_video(&self, picture: &CallPicture) {
+        let _ = picture;
+    }
+    /// The reviewer's voice: 48 kHz mono PCM, 20 ms at a time, to play as it comes.
+    fn on_call_audio(&self, samples: &[i16]) {
+        let _ = samples;
+    }
 }
 
 /// Why the platform passkey API produced no credential.

@@ -23,7 +23,9 @@ use crate::transport::{HttpTransport, ServiceRequest, TransportError};
 /// Unix milliseconds.
 pub type Millis = i64;
 
+mod call_session;
 mod security_info;
+pub use call_session::{CallIceServers, IceServer};
 pub use security_info::read_security_info;
 
 /// The reviewer's window (seed 000: the reviewer has 24 hours).
@@ -489,6 +491,11 @@ impl ServiceClient {
     /// A client over `transport`.
     pub fn new(transport: HttpTransport) -> Self {
         Self { transport }
+    }
+
+    /// The service's address (the call's media is reached by the same route).
+    pub fn base_url(&self) -> &reqwest::Url {
+        self.transport.base_url()
     }
 
     /// `POST /v1/devices` with the device's own secret (64 hex digits): the service never sends

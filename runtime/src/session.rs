@@ -14,6 +14,7 @@ use identity_pass_core::eligibility::{Distribution, Platform};
 use identity_pass_core::flow::view::ViewState;
 use identity_pass_core::flow::{OnboardingFlow, ShellEvent, Step};
 use identity_pass_core::messages::Locale;
+use identity_pass_core::selfie::call_picture::CallPicture;
 use identity_pass_core::selfie::{Frame, FrameVerdict, Rotation, SelfieConfig, SelfieSession, SessionError};
 use identity_pass_core::{CredentialVault, SecureStore, SecureStoreError, StoreKey};
 
@@ -36,6 +37,12 @@ pub struct SessionConfig {
     pub locale: Locale,
     /// How review updates are followed.
     pub status_mode: StatusMode,
+    /// Whether this runtime opens the reviewer's call's media itself (WebRTC with the
+    /// service, `call_media`): the shell then pushes camera frames with `push_frame` while the
+    /// call is open and draws `SessionListener::on_call_video`, and the runtime reports the
+    /// join. Off, the shell reports `CallJoined` and `CallEnded` itself (shells that do not
+    /// carry the call's media yet).
+    pub joins_call_media: bool,
 }
 
 impl SessionConfig {
@@ -47,6 +54,7 @@ impl SessionConfig {
             distribution,
             locale: Locale::English,
             status_mode: StatusMode::LongPoll { wait_seconds: 25 },
+            joins_call_media: false,
         }
     }
 
@@ -107,6 +115,12 @@ pub(crate) struct Shared {
     pub registration: tokio::sync::Mutex<()>,
     /// Open while the session may write its state; closed by `shutdown` (see `write`).
     pub writes_open: Mutex<bool>,
+    /// See `SessionConfig::joins_call_media`.
+    pub joins_call_media: bool,
+    /// Where camera frames go while the call's media is open (set by the actor).
+    pub call_pictures: Mutex<Option<tokio::sync::mpsc::Sender<CallPicture>>>,
+    /// Where the microphone's samples go while the call's media is open (set by the actor).
+    pub call_audio: Mutex<Option<tokio::sync::mpsc::Sender<Vec<i16>>>>,
 }
 
 impl Shared {
@@ -180,6 +194,9 @@ impl OnboardingRuntime {
             status_mode: config.status_mode,
             registration: tokio::sync::Mutex::new(()),
             writes_open: Mutex::new(true),
+            joins_call_media: config.joins_call_media,
+            call_pictures: Mutex::new(None),
+            call_audio: Mutex::new(None),
         });
         let actor = Actor::new(flow, shared.clone())?;
         runtime.spawn(actor.run(receiver));
@@ -202,6 +219,15 @@ impl OnboardingRuntime {
     /// [`Self::push_frame`] for a frame the camera delivers turned (`rotation` makes it upright,
     /// as a phone's sideways sensor needs): faces are found, and reported, in the upright image.
     pub fn push_rotated_frame(&self, frame: &Frame<'_>, rotation: Rotation, timestamp_ms: u64) -> Result<FrameVerdict, SessionError> {
+        // While the call's media is open the camera is the call's: the frame goes to the
+        // reviewer (dropped when the encoder is still busy with the last one).
+        let call = self.shared.call_pictures.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some(call) = call {
+            if let Ok(permit) = call.try_reserve() {
+                permit.send(CallPicture::from_camera(frame, rotation));
+            }
+            return Ok(FrameVerdict::sent_to_call());
+        }
         let mut selfie = self.shared.selfie.lock().unwrap_or_else(|p| p.into_inner());
         let verdict = selfie.push_rotated_frame(frame, rotation, timestamp_ms)?;
         if verdict.captured
@@ -213,6 +239,17 @@ impl OnboardingRuntime {
             let _ = self.shared.commands.send(Command::LivenessFinished(outcome));
         }
         Ok(verdict)
+    }
+
+    /// The microphone while the reviewer's call is open: 48 kHz mono PCM, in pieces of any
+    /// size (20 ms is usual). Outside a call the samples go nowhere.
+    pub fn push_call_audio(&self, samples: &[i16]) {
+        let call = self.shared.call_audio.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some(call) = call
+            && let Err(error) = call.try_send(samples.to_vec())
+        {
+            tracing::debug!(%error, "call audio dropped");
+        }
     }
 
     /// The platform's push token (FCM, APNs). The China build has none and never calls this:

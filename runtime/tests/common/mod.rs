@@ -43,6 +43,19 @@ impl Clock for PhoneClock {
 pub struct ScriptedShell {
     pub effects: Mutex<Vec<Effect>>,
     pub views: Mutex<Vec<ViewState>>,
+    /// The reviewer's video as the call drew it: each picture's size and the spread of its
+    /// luma (a flat picture has none).
+    pub call_pictures: Mutex<Vec<DrawnPicture>>,
+    /// The reviewer's voice as the call played it: the loudness (RMS) of each piece.
+    pub call_audio: Mutex<Vec<f64>>,
+}
+
+/// One picture of the reviewer the shell was given to draw.
+#[derive(Debug, Clone, Copy)]
+pub struct DrawnPicture {
+    pub width: u32,
+    pub height: u32,
+    pub luma_spread: f64,
 }
 
 impl SessionListener for ScriptedShell {
@@ -51,6 +64,20 @@ impl SessionListener for ScriptedShell {
     }
     fn on_platform_effect(&self, effect: Effect) {
         self.effects.lock().expect("effects").push(effect);
+    }
+    fn on_call_video(&self, picture: &identity_pass_core::selfie::call_picture::CallPicture) {
+        let luma = picture.y();
+        let mean = luma.iter().map(|&v| f64::from(v)).sum::<f64>() / luma.len() as f64;
+        let spread = (luma.iter().map(|&v| (f64::from(v) - mean).powi(2)).sum::<f64>() / luma.len() as f64).sqrt();
+        self.call_pictures.lock().expect("pictures").push(DrawnPicture {
+            width: picture.width(),
+            height: picture.height(),
+            luma_spread: spread,
+        });
+    }
+    fn on_call_audio(&self, samples: &[i16]) {
+        let rms = (samples.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / samples.len().max(1) as f64).sqrt();
+        self.call_audio.lock().expect("audio").push(rms);
     }
 }
 
@@ -71,6 +98,7 @@ pub struct Env {
     _dir: tempfile::TempDir,
     pub http: reqwest::Client,
     push: Arc<dyn identity_pass_service::PushSender>,
+    call_network: identity_pass_service::domain::call_network::CallNetwork,
 }
 
 pub const START: i64 = 1_795_219_200; // 2026-11-20T00:00:00Z
@@ -82,11 +110,26 @@ impl Env {
 
     /// With `push` delivering the service's pushes (the benchmark forwards them to the phone).
     pub async fn start_with_push(push: Arc<dyn identity_pass_service::PushSender>) -> Env {
+        Env::start_configured(push, START, identity_pass_service::domain::call_network::CallNetwork::default()).await
+    }
+
+    /// A service whose calls go through `network` (a TURN relay), its clock at the wall clock's
+    /// time: the relay checks the credentials' expiry against its own clock.
+    pub async fn start_with_call_network(network: identity_pass_service::domain::call_network::CallNetwork) -> Env {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(START, |d| d.as_secs() as i64);
+        Env::start_configured(Arc::new(identity_pass_service::RecordingPushSender::default()), now, network).await
+    }
+
+    async fn start_configured(
+        push: Arc<dyn identity_pass_service::PushSender>,
+        start: i64,
+        call_network: identity_pass_service::domain::call_network::CallNetwork,
+    ) -> Env {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("service.sqlite3");
-        let clock = Arc::new(ManualClock::new(START));
-        let service = spawn(&clock, &db, "127.0.0.1:0".parse().expect("addr"), push.clone()).await;
+        let clock = Arc::new(ManualClock::new(start));
+        let service = spawn_with(&clock, &db, "127.0.0.1:0".parse().expect("addr"), push.clone(), call_network.clone()).await;
         let listen: std::net::SocketAddr =
             service.base_url.trim_start_matches("http://").trim_end_matches('/').parse().expect("loopback address");
         let base_url = service.base_url.clone();
@@ -101,6 +144,7 @@ impl Env {
             _dir: dir,
             http: reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client"),
             push,
+            call_network,
         }
     }
 
@@ -116,8 +160,28 @@ impl Env {
 
     /// A runtime over another phone's `store` (its own device credential and device key).
     pub fn phone_with(&self, url: &str, store: Arc<MemorySecureStore>, mode: StatusMode) -> OnboardingRuntime {
+        self.phone_configured(url, store, mode, false)
+    }
+
+    /// A runtime that opens the reviewer's call's media itself (`joins_call_media`).
+    pub fn phone_joining_calls(&self) -> OnboardingRuntime {
+        self.phone_configured(&self.base_url, self.store.clone(), StatusMode::LongPoll { wait_seconds: 2 }, true)
+    }
+
+    /// [`Self::phone_joining_calls`] walked to the review (Alice, the selfie, liveness): the
+    /// phone and its request.
+    pub async fn phone_in_review_joining_calls(&self) -> (Arc<OnboardingRuntime>, String) {
+        let phone = Arc::new(self.phone_joining_calls());
+        through_selfie(self, &phone).await;
+        pass_liveness(self, &phone, 10_000).await;
+        let waiting = wait_screen(&phone, |s| matches!(s, Screen::Review { stage: ReviewStage::Waiting })).await;
+        (phone, waiting.request_id.expect("a request"))
+    }
+
+    fn phone_configured(&self, url: &str, store: Arc<MemorySecureStore>, mode: StatusMode, joins_call_media: bool) -> OnboardingRuntime {
         let mut config = SessionConfig::new(url.to_owned(), Platform::Android, Distribution::China);
         config.status_mode = mode;
+        config.joins_call_media = joins_call_media;
         config.transport.retry.base_delay = Duration::from_millis(50);
         config.transport.retry.max_delay = Duration::from_millis(200);
         OnboardingRuntime::start(
@@ -141,7 +205,7 @@ impl Env {
 
     pub async fn restart_service(&mut self) {
         self.stop_service().await;
-        self.service = Some(spawn(&self.clock, &self.db, self.listen, self.push.clone()).await);
+        self.service = Some(spawn_with(&self.clock, &self.db, self.listen, self.push.clone(), self.call_network.clone()).await);
     }
 
     pub fn rows(&self, table: &str) -> i64 {
@@ -150,7 +214,7 @@ impl Env {
 
     /// A bearer token of the seeded manager, signed in afresh: sessions last 8 h of service
     /// time and the tests move the clock by days and restart the service.
-    async fn reviewer_token(&self) -> String {
+    pub async fn reviewer_token(&self) -> String {
         let url = format!("{}/v1/review/tokens", self.base_url.trim_end_matches('/'));
         let body = serde_json::json!({ "upn": identity_pass_service::domain::directory_seed::SEED_MANAGER, "password": REVIEWER_PASSWORD });
         let response =
@@ -161,7 +225,8 @@ impl Env {
         answer["token"].as_str().expect("a bearer token").to_owned()
     }
 
-    pub async fn review(&self, request_id: &str, action: &str, body: serde_json::Value) -> serde_json::Value {
+    /// A reviewer action whose refusal is the point: the status and the body, whatever they are.
+    pub async fn review_raw(&self, request_id: &str, action: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
         let url = format!("{}/v1/review/requests/{request_id}/{action}", self.base_url.trim_end_matches('/'));
         let response = self
             .http
@@ -172,9 +237,22 @@ impl Env {
             .send()
             .await
             .expect("reviewer call");
-        let status = response.status();
-        let body: serde_json::Value = response.json().await.unwrap_or_default();
-        assert!(status.is_success(), "reviewer {action}: {status} {body}");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or_default())
+    }
+
+    /// The reviewer's queue entry of `request_id` (the service's view of the call).
+    pub async fn queue_entry(&self, request_id: &str) -> serde_json::Value {
+        let url = format!("{}/v1/review/requests", self.base_url.trim_end_matches('/'));
+        let response = self.http.get(url).bearer_auth(self.reviewer_token().await).send().await.expect("queue");
+        let queue: serde_json::Value = response.json().await.expect("queue body");
+        let entries = queue["requests"].as_array().cloned().unwrap_or_default();
+        entries.into_iter().find(|e| e["request_id"] == serde_json::json!(request_id)).unwrap_or_default()
+    }
+
+    pub async fn review(&self, request_id: &str, action: &str, body: serde_json::Value) -> serde_json::Value {
+        let (status, body) = self.review_raw(request_id, action, body).await;
+        assert!((200..300).contains(&status), "reviewer {action}: {status} {body}");
         body
     }
 
@@ -211,15 +289,17 @@ fn rand_suffix() -> String {
 }
 
 /// The seeded reviewer accounts' password in these tests.
-const REVIEWER_PASSWORD: &str = "reviewer-password-for-runtime-tests";
+pub const REVIEWER_PASSWORD: &str = "reviewer-password-for-runtime-tests";
 
-async fn spawn(
+async fn spawn_with(
     clock: &Arc<ManualClock>,
     db: &std::path::Path,
     listen: std::net::SocketAddr,
     push_sender: Arc<dyn identity_pass_service::PushSender>,
+    call_network: identity_pass_service::domain::call_network::CallNetwork,
 ) -> RunningService {
     let config = ServiceConfig {
+        call_network,
         listen,
         db_path: Some(db.to_path_buf()),
         clock: clock.clone(),
