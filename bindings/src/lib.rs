@@ -9,6 +9,7 @@
 
 #![deny(missing_docs)]
 
+mod call_media;
 mod credential_vault;
 mod eligibility;
 mod error;
@@ -21,6 +22,7 @@ mod secure_store;
 mod selfie;
 mod session;
 
+pub use call_media::{CallMediaOutput, ReviewerPicture};
 pub use credential_vault::CredentialVault;
 #[cfg(feature = "test-support")]
 pub use error::PartnerCheckError;

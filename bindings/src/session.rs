@@ -1,7 +1,7 @@
 //! Exports the onboarding session: the runtime that performs the flow's effects against the
 //! Identity Pass service. The shells give it their secure store, an observer for views and
 //! platform effects, and their passkey API; they report user actions and platform results with
-//! `send`, and push camera frames during the selfie and liveness steps.
+//! `send`, and push camera frames during the selfie and liveness steps and the reviewer's call.
 
 use std::sync::{Arc, Mutex};
 
@@ -9,8 +9,10 @@ use identity_pass_core::eligibility::{Distribution, Platform};
 use identity_pass_core::flow::control_label::Control;
 use identity_pass_core::flow::{Effect, ShellEvent, ViewState};
 use identity_pass_core::messages::{Locale, LocalizedMessage};
+use identity_pass_core::selfie::call_picture::CallPicture;
 use identity_pass_runtime::{self as runtime, OnboardingRuntime, PushKind, SessionConfig, SpkiPin, StatusMode, SystemClock};
 
+use crate::call_media::{CallMediaOutput, ForeignCallOutput};
 use crate::error::{DeviceKeyError, PasskeyError, SelfieError, SessionError, ShellCallbackError};
 use crate::secure_store::{ForeignSecureStore, SecureStore};
 use crate::selfie::{CameraFrame, SelfieVerdict, verdict_record, with_frame};
@@ -68,6 +70,12 @@ pub struct SessionSettings {
     pub language_tag: String,
     /// Optional pins (base64 SHA-256 of the service key's SubjectPublicKeyInfo).
     pub pinned_keys: Vec<String>,
+    /// Where the reviewer's pictures and voice go during the video call. With one, the session
+    /// joins the call's media itself (camera frames from `pushFrame`, the microphone from
+    /// `pushCallAudio`); without one (`null`/`nil`), the shell reports `CallJoined` and
+    /// `CallEnded` and the reviewer records the call by hand.
+    #[uniffi(default = None)]
+    pub call_media: Option<Arc<dyn CallMediaOutput>>,
 }
 
 /// Receives what the shell must show and do. Called on a runtime thread: hop to the UI thread.
@@ -137,18 +145,31 @@ impl runtime::Clock for ForeignClock {
     }
 }
 
-struct ForeignObserver(Arc<dyn SessionObserver>);
+struct ForeignObserver {
+    observer: Arc<dyn SessionObserver>,
+    call: Option<ForeignCallOutput>,
+}
 
 impl runtime::SessionListener for ForeignObserver {
     fn on_view(&self, view: ViewState) {
-        if let Err(error) = self.0.on_view(view) {
+        if let Err(error) = self.observer.on_view(view) {
             tracing::error!(%error, "the shell's observer failed on a view; the session goes on");
         }
     }
     fn on_platform_effect(&self, effect: Effect) {
         let name = effect.name();
-        if let Err(error) = self.0.on_platform_effect(effect) {
+        if let Err(error) = self.observer.on_platform_effect(effect) {
             tracing::error!(%error, effect = name, "the shell's observer failed on an effect; the session goes on");
+        }
+    }
+    fn on_call_video(&self, picture: &CallPicture) {
+        if let Some(call) = &self.call {
+            call.picture(picture);
+        }
+    }
+    fn on_call_audio(&self, samples: &[i16]) {
+        if let Some(call) = &self.call {
+            call.audio(samples);
         }
     }
 }
@@ -186,13 +207,14 @@ impl OnboardingSession {
         let mut config = SessionConfig::new(settings.service_url, settings.platform, settings.distribution);
         config.locale = locale;
         config.status_mode = StatusMode::LongPoll { wait_seconds: 25 };
+        config.joins_call_media = settings.call_media.is_some();
         for pin in &settings.pinned_keys {
             config.transport.pins.push(SpkiPin::from_base64(pin).map_err(|e| SessionError::from_pin(e, locale))?);
         }
         let runtime = OnboardingRuntime::start(
             config,
             Arc::new(ForeignSecureStore(store)),
-            Arc::new(ForeignObserver(observer)),
+            Arc::new(ForeignObserver { observer, call: settings.call_media.map(ForeignCallOutput::new) }),
             Arc::new(ForeignPasskeys(passkeys)),
             Arc::new(ForeignDeviceKey(device_key)),
             match clock {
@@ -211,13 +233,23 @@ impl OnboardingSession {
         }
     }
 
-    /// One camera frame during the selfie or liveness step. Guidance comes back at once; the
-    /// capture and the liveness result go to the service without anything more from the shell.
+    /// One camera frame during the selfie or liveness step, or while the reviewer's call is
+    /// open. Guidance comes back at once; the capture and the liveness result go to the service
+    /// without anything more from the shell. During the call the frame goes to the reviewer
+    /// (with `SessionSettings.callMedia`) and the verdict is empty: no faces, nothing captured.
     pub fn push_frame(&self, frame: CameraFrame) -> Result<SelfieVerdict, SelfieError> {
         let guard = self.lock();
         let runtime = guard.as_ref().ok_or(SelfieError::SessionClosed)?;
         let verdict = with_frame(&frame, |view, rotation| runtime.push_rotated_frame(view, rotation, frame.timestamp_ms))??;
         Ok(verdict_record(verdict, self.locale))
+    }
+
+    /// The microphone during the reviewer's call: 48 kHz mono PCM, in pieces of any size (20 ms
+    /// is usual). Outside a call, or without `SessionSettings.callMedia`, the samples go nowhere.
+    pub fn push_call_audio(&self, samples: Vec<i16>) {
+        if let Some(runtime) = self.lock().as_ref() {
+            runtime.push_call_audio(&samples);
+        }
     }
 
     /// A push notification for this app arrived (global builds): look at the status now.

@@ -36,13 +36,16 @@ import com.identitypass.core.completeReferencePartnerCheck
 import com.identitypass.core.softwarePasskeyProvider
 import com.identitypass.core.controlLabel
 import com.identitypass.core.Control
+import com.identitypass.kit.CallStreams
 import com.identitypass.kit.SessionStreams
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.filterNotNull
 import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.isActive
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeoutOrNull
@@ -80,8 +83,10 @@ class SessionTest {
         val clock = MovableClock()
         val store = InMemorySecureStore()
         val deviceKey = JcaDeviceKey()
+        /** The reviewer's pictures and voice during the call: the session joins the call's media itself. */
+        val call = CallStreams()
         val session = OnboardingSession.start(
-            SessionSettings(service.url, Platform.ANDROID, Distribution.CHINA, "en-US", emptyList()),
+            SessionSettings(service.url, Platform.ANDROID, Distribution.CHINA, "en-US", emptyList(), call),
             store,
             streams,
             passkeys,
@@ -117,6 +122,28 @@ class SessionTest {
             val bytes = Fixtures.bytes(name)
             band?.copyInto(bytes)
             return CameraFrame(640u, 480u, PixelFormat.NV21, listOf(FramePlane(bytes, 640u, 1u)), timestamp.toULong())
+        }
+
+        /**
+         * The camera and the microphone while the call is open, as CameraX and AudioRecord
+         * deliver them: the fixture selfie 15 times a second, a 440 Hz tone in 20-ms pieces.
+         */
+        fun startCallMedia(): Job = scope.launch {
+            val selfie = Fixtures.bytes("face_selfie_640x480.nv21")
+            launch {
+                var at = 0L
+                while (isActive) {
+                    at += 66
+                    session.pushFrame(CameraFrame(640u, 480u, PixelFormat.NV21, listOf(FramePlane(selfie, 640u, 1u)), at.toULong()))
+                    delay(66)
+                }
+            }
+            var sample = 0L
+            while (isActive) {
+                session.pushCallAudio(List(960) { i -> (8_000 * kotlin.math.sin(2 * Math.PI * 440 * (sample + i) / 48_000)).toInt().toShort() })
+                sample += 960
+                delay(20)
+            }
         }
 
         override fun close() {
@@ -158,17 +185,28 @@ class SessionTest {
         error("the liveness challenge did not pass: $asked")
     }
 
-    /** The reviewer's call: invite, the user joins, stays 16 s (the minimum is 15), leaves. */
+    /**
+     * The reviewer's call, with the app's own media: the reviewer starts it and the user joins;
+     * the session opens the call's WebRTC media with the service and says "in the call" once it
+     * connects. The camera and the microphone run while the call is open; after 16 s (the minimum
+     * is 15) the user leaves. The service measures the time from the media: the reviewer can no
+     * longer record the join by hand, and the approval that follows passes on the service's count.
+     */
     private suspend fun Phone.reviewerCall(requestId: String) {
         service.review(requestId, "call")
         screen { it is Screen.Review && it.stage == ReviewStage.CALL_INVITED }
         session.send(ShellEvent.Continue)
         effect { it is Effect.JoinCall }
-        session.send(ShellEvent.CallJoined)
-        service.review(requestId, "join")
-        delay(16_000)
-        service.review(requestId, "leave")
-        session.send(ShellEvent.CallEnded)
+        val media = startCallMedia()
+        try {
+            view { it.title.code == "FLOW_REVIEW_IN_CALL_TITLE" }
+            val refused = assertFailsWith<IllegalStateException> { service.review(requestId, "join") }
+            assertTrue("409" in refused.message.orEmpty() && "CALL_MEASURED_BY_SERVICE" in refused.message.orEmpty(), "${refused.message}")
+            delay(16_000)
+            session.send(ShellEvent.CallEnded)
+        } finally {
+            media.cancel()
+        }
     }
 
     /**

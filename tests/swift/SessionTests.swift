@@ -49,6 +49,8 @@ final class SessionTests: XCTestCase {
         let clock = MovableClock()
         let store = InMemorySecureStore()
         let deviceKey = CountingDeviceKey()
+        /// The reviewer's pictures and voice during the call: the session joins the call's media itself.
+        let call = CallStreams()
         let session: OnboardingSession
         private let lock = NSLock()
         private var collected: [Effect] = []
@@ -63,7 +65,7 @@ final class SessionTests: XCTestCase {
 
         init(service: TestService, passkeys: PasskeyProvider = softwarePasskeyProvider(origin: "https://id.contoso.example")) throws {
             session = try OnboardingSession.start(
-                settings: SessionSettings(serviceUrl: service.url, platform: .ios, distribution: .global, languageTag: "en-US", pinnedKeys: []),
+                settings: SessionSettings(serviceUrl: service.url, platform: .ios, distribution: .global, languageTag: "en-US", pinnedKeys: [], callMedia: call),
                 store: store,
                 observer: streams,
                 passkeys: passkeys,
@@ -112,6 +114,33 @@ final class SessionTests: XCTestCase {
                                timestampMs: timestamp)
         }
 
+        /// The camera and the microphone while the call is open, as AVFoundation and
+        /// AVAudioEngine deliver them: the fixture selfie 15 times a second, a 440 Hz tone in
+        /// 20-ms pieces.
+        func startCallMedia() throws -> Task<Void, Never> {
+            let selfie = try Fixtures.data("face_selfie_640x480.nv21")
+            let session = self.session
+            return Task.detached {
+                let camera = Task.detached {
+                    var at: UInt64 = 0
+                    while !Task.isCancelled {
+                        at += 66
+                        _ = try? session.pushFrame(frame: CameraFrame(width: 640, height: 480, format: .nv21,
+                            planes: [FramePlane(data: selfie, rowStride: 640, pixelStride: 1)], timestampMs: at))
+                        try? await Task.sleep(nanoseconds: 66_000_000)
+                    }
+                }
+                var sample = 0
+                while !Task.isCancelled {
+                    let piece = (0..<960).map { i in Int16(8_000 * sin(2 * Double.pi * 440 * Double(sample + i) / 48_000)) }
+                    session.pushCallAudio(samples: piece)
+                    sample += 960
+                    try? await Task.sleep(nanoseconds: 20_000_000)
+                }
+                camera.cancel()
+            }
+        }
+
         func close() {
             collector?.cancel()
             session.closeSession()
@@ -152,16 +181,27 @@ final class SessionTests: XCTestCase {
         XCTFail("the liveness challenge did not pass: \(asked)")
     }
 
-    /// The reviewer's call: invite, the user joins, stays 16 s (the minimum is 15), leaves.
+    /// The reviewer's call, with the app's own media: the reviewer starts it and the user joins;
+    /// the session opens the call's WebRTC media with the service and says "in the call" once it
+    /// connects. The camera and the microphone run while the call is open; after 16 s (the
+    /// minimum is 15) the user leaves. The service measures the time from the media: the
+    /// reviewer can no longer record the join by hand, and the approval that follows passes on
+    /// the service's count.
     private func reviewerCall(_ phone: Phone, _ service: TestService, _ requestId: String) async throws {
         try await service.review(requestId, "call")
         _ = try await phone.screen { if case .review(.callInvited) = $0 { true } else { false } }
         phone.session.send(event: .continue)
         try await phone.effect { if case .joinCall = $0 { true } else { false } }
-        phone.session.send(event: .callJoined)
-        try await service.review(requestId, "join")
+        let media = try phone.startCallMedia()
+        defer { media.cancel() }
+        _ = try await phone.view { $0.title.code == "FLOW_REVIEW_IN_CALL_TITLE" }
+        do {
+            try await service.review(requestId, "join")
+            XCTFail("the reviewer recorded a join the service measures itself")
+        } catch let refused as TestFailure {
+            XCTAssertTrue(refused.description.contains("409") && refused.description.contains("CALL_MEASURED_BY_SERVICE"), refused.description)
+        }
         try await Task.sleep(nanoseconds: 16_000_000_000)
-        try await service.review(requestId, "leave")
         phone.session.send(event: .callEnded)
     }
 
