@@ -8,6 +8,8 @@ use identity_pass_core::flow::control_label::Control;
 use identity_pass_core::flow::permissions::Permission;
 use identity_pass_core::messages::Locale;
 
+use crate::call::ReviewerMediaSummary;
+
 /// Chrome texts in the session's language.
 #[derive(Debug, Clone, Copy)]
 pub struct Chrome(pub Locale);
@@ -159,6 +161,35 @@ impl Chrome {
             (Locale::SimplifiedChinese, true) => format!("通话中：{seconds} 秒（至少 15 秒）— 按回车键离开"),
         }
     }
+    /// The call's media connected: what this terminal sends in place of a microphone.
+    pub fn call_connected(self, hums: bool) -> String {
+        match (self.0, hums) {
+            (Locale::English, true) => {
+                "in the call with the reviewer: your camera goes to them, and a 440 Hz tone stands in for a microphone (a terminal has no audio)".into()
+            }
+            (Locale::English, false) => {
+                "in the call with the reviewer: your camera goes to them; a terminal has no audio, so they hear silence".into()
+            }
+            (Locale::SimplifiedChinese, true) => "已与审核人通话：您的摄像头画面发送给审核人，以 440 Hz 音调代替麦克风（终端不支持音频）".into(),
+            (Locale::SimplifiedChinese, false) => "已与审核人通话：您的摄像头画面发送给审核人；终端不支持音频，审核人听到的是静音".into(),
+        }
+    }
+    /// What arrived from the reviewer, for the in-call status line.
+    pub fn reviewer_media(self, seen: ReviewerMediaSummary) -> String {
+        let video = match (seen.size, self.0) {
+            (None, Locale::English) => "no picture from the reviewer yet".to_owned(),
+            (None, Locale::SimplifiedChinese) => "尚未收到审核人的画面".to_owned(),
+            (Some((w, h)), Locale::English) => format!("reviewer's video {w}×{h}, {} pictures", seen.pictures),
+            (Some((w, h)), Locale::SimplifiedChinese) => format!("审核人画面 {w}×{h}，共 {} 帧", seen.pictures),
+        };
+        // Louder than a quiet room (an RMS of about 1% of full scale).
+        let voice = match (seen.audio_pieces, seen.loudest_rms > 300) {
+            (0, _) => self.pick("no sound yet", "尚无声音"),
+            (_, true) => self.pick("their voice is heard", "听到审核人的声音"),
+            (_, false) => self.pick("they are quiet", "审核人没有说话"),
+        };
+        format!("{video} · {voice}")
+    }
     /// The scripted reviewer's narration.
     pub fn reviewer(self, action: &str) -> String {
         self.pick("scripted reviewer: ", "脚本审核人：") + action
@@ -166,14 +197,6 @@ impl Chrome {
     /// Reviewer action.
     pub fn reviewer_starts_call(self) -> String {
         self.pick("starts the video call", "发起视频通话")
-    }
-    /// Reviewer action.
-    pub fn reviewer_sees_join(self) -> String {
-        self.pick("records that you joined", "记录您已加入通话")
-    }
-    /// Reviewer action.
-    pub fn reviewer_sees_leave(self) -> String {
-        self.pick("records that you left", "记录您已离开通话")
     }
     /// Reviewer action.
     pub fn reviewer_approves(self) -> String {

@@ -8,6 +8,7 @@
 //! and the browser's).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -24,6 +25,7 @@ use crate::answers::Answers;
 use crate::authenticator::StandInAuthenticatorApp;
 use crate::backend::Backend;
 use crate::browser;
+use crate::call::{CallFeed, ReviewerMedia};
 use crate::camera::{Camera, CameraInputError};
 use crate::chrome::Chrome;
 use crate::frames;
@@ -36,6 +38,8 @@ use identity_pass_runtime::reference_partner::{PartnerForm, submit_reference_par
 
 /// How often the loop wakes to redraw the status line when nothing arrives.
 const TICK: Duration = Duration::from_millis(250);
+/// How often it wakes while the call is open, to feed the call's camera and microphone.
+const CALL_TICK: Duration = Duration::from_millis(20);
 
 /// How the session ended well.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,8 +106,13 @@ pub struct Driver<'a> {
     answers_in_flight: usize,
     presses: HashMap<String, u32>,
     device_reported: bool,
+    /// When the call's media connected (the in-call screen first showed).
     call_joined_at: Option<Instant>,
     call_left: bool,
+    /// The camera and microphone going to the call, from "Join" until the call screen goes.
+    call_feed: Option<CallFeed>,
+    /// The reviewer's side of the call, as the shell received it.
+    reviewer_media: Arc<ReviewerMedia>,
     console_shown_for: Option<String>,
     tap_seen_at: Option<Instant>,
     /// The countdown last shown, in milliseconds.
@@ -131,6 +140,7 @@ impl<'a> Driver<'a> {
         answers: Answers,
         reviewer: Reviewer,
         camera: Camera,
+        reviewer_media: Arc<ReviewerMedia>,
     ) -> Self {
         Self {
             runtime,
@@ -150,6 +160,8 @@ impl<'a> Driver<'a> {
             device_reported: false,
             call_joined_at: None,
             call_left: false,
+            call_feed: None,
+            reviewer_media,
             console_shown_for: None,
             tap_seen_at: None,
             tap_remaining_ms: None,
@@ -177,7 +189,7 @@ impl<'a> Driver<'a> {
         self.show(self.runtime.view().view);
         loop {
             let mut batch = Vec::new();
-            match self.inbox.recv_timeout(TICK) {
+            match self.inbox.recv_timeout(if self.call_feed.is_some() { CALL_TICK } else { TICK }) {
                 Ok(message) => batch.push(message),
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return Err(DriveError::RuntimeGone),
@@ -189,6 +201,7 @@ impl<'a> Driver<'a> {
                     ShellMessage::Effect(effect) => self.perform(effect)?,
                 }
             }
+            self.feed_call()?;
             if let Some(finish) = self.step()? {
                 return Ok(finish);
             }
@@ -378,6 +391,19 @@ impl<'a> Driver<'a> {
         Ok(None)
     }
 
+    /// While the call screen shows (connecting or in the call), what is due of the camera and
+    /// the microphone goes to the call; when it goes, so does the feed.
+    fn feed_call(&mut self) -> Result<(), DriveError> {
+        let Some(feed) = self.call_feed.as_mut() else { return Ok(()) };
+        match self.view.as_ref().map(|v| &v.screen) {
+            Some(Screen::Review { stage: ReviewStage::InCall }) => feed.feed(self.runtime, &mut self.camera)?,
+            // "Join" was pressed; the connecting screen is on its way.
+            Some(Screen::Review { stage: ReviewStage::CallInvited }) => {}
+            _ => self.call_feed = None,
+        }
+        Ok(())
+    }
+
     fn phone_only(&self, what: &str) -> DriveError {
         DriveError::Ended(self.chrome.phone_only(what))
     }
@@ -421,11 +447,21 @@ impl<'a> Driver<'a> {
                     self.press(view)?;
                 }
             }
+            // Connecting: the runtime reports the join when the media is up.
+            ReviewStage::InCall if view.title.code == flow_messages::REVIEW_JOINING_TITLE.0 => {}
             ReviewStage::InCall => {
+                let interactive = self.answers.is_interactive();
+                if self.call_joined_at.is_none() {
+                    self.render.info(&self.chrome.call_connected(!interactive));
+                }
                 let joined = *self.call_joined_at.get_or_insert_with(Instant::now);
                 let seconds = joined.elapsed().as_secs();
-                let interactive = self.answers.is_interactive();
-                self.render.status("call", &self.chrome.in_call(seconds, interactive), Duration::from_secs(3));
+                let line = format!(
+                    "{} · {}",
+                    self.chrome.in_call(seconds, interactive),
+                    self.chrome.reviewer_media(self.reviewer_media.summary())
+                );
+                self.render.status("call", &line, Duration::from_secs(3));
                 if self.call_left {
                     return Ok(());
                 }
@@ -438,13 +474,8 @@ impl<'a> Driver<'a> {
                     self.send(ShellEvent::CallEnded);
                 }
             }
-            ReviewStage::AwaitingDecision => {
-                // The reviewer records the user's leaving only once the phone has: an
-                // `in_call` status reaching the flow after that would restart its call timer
-                // (the service's status has no `joined_at`, so the runtime takes the answer's time).
-                self.scripted_reviewer(&request_id, ReviewerAction::UserLeft, Chrome::reviewer_sees_leave)?;
-                self.scripted_reviewer(&request_id, ReviewerAction::Approve, Chrome::reviewer_approves)?;
-            }
+            // The service measured the call from its media; the reviewer only decides.
+            ReviewStage::AwaitingDecision => self.scripted_reviewer(&request_id, ReviewerAction::Approve, Chrome::reviewer_approves)?,
         }
         Ok(())
     }
@@ -625,12 +656,12 @@ impl<'a> Driver<'a> {
             }
             Effect::StartSelfie => frames::feed_selfie(self.runtime, &mut self.camera, &mut self.render, self.locale)?,
             Effect::StartLiveness { .. } => frames::feed_liveness(self.runtime, &mut self.camera, &mut self.render, self.locale)?,
+            // The runtime opens the call's media and reports the join once it connects; the
+            // shell feeds it the camera and the microphone from now on.
             Effect::JoinCall { call_id } => {
                 self.render.info(&self.chrome.joining_call(&call_id));
-                self.call_joined_at = Some(Instant::now());
-                self.send(ShellEvent::CallJoined);
-                let request_id = self.runtime.view().request_id.unwrap_or_default();
-                self.scripted_reviewer(&request_id, ReviewerAction::UserJoined, Chrome::reviewer_sees_join)?;
+                self.call_joined_at = None;
+                self.call_feed = Some(CallFeed::new(!self.answers.is_interactive()));
             }
             Effect::ShowNotification { message } => self.render.info(&self.chrome.notification(&message.text)),
             Effect::StartGovernmentIdCheck { handoff_url, .. } => self.partner_check(&handoff_url)?,

@@ -14,6 +14,7 @@ mod answers;
 mod authenticator;
 mod backend;
 mod browser;
+mod call;
 mod camera;
 mod chrome;
 mod cli;
@@ -141,10 +142,14 @@ fn run(cli: &Cli) -> Result<(), DesktopError> {
     let mut config = SessionConfig::new(backend.base_url.clone(), Platform::Desktop, Distribution::Global);
     config.locale = locale;
     config.status_mode = StatusMode::LongPoll { wait_seconds: 25 };
+    // The desktop joins the reviewer's call as the phones do: the runtime opens the media, the
+    // service measures the time in the call from it (call.rs says what a terminal feeds it).
+    config.joins_call_media = true;
     // The desktop has no Secure Enclave: its device key is a software key kept in the same store
     // as its other secrets (the kernel keyring).
     let device_key = Arc::new(identity_pass_runtime::software_device_key::StoredSoftwareDeviceKey::new(selected.store.clone()));
-    let shell = Arc::new(DesktopShell::new(queue));
+    let reviewer_media = Arc::new(call::ReviewerMedia::default());
+    let shell = Arc::new(DesktopShell::new(queue, reviewer_media.clone()));
     let runtime = OnboardingRuntime::start(config, selected.store.clone(), shell, passkeys(cli), device_key, Arc::new(SystemClock))?;
     let (answers, reviewer) = if cli.interactive {
         let reviewer = Reviewer::Person {
@@ -162,7 +167,7 @@ fn run(cli: &Cli) -> Result<(), DesktopError> {
         (Answers::Scripted(sample), Reviewer::Scripted(script::ScriptedReviewer::new(api)))
     };
 
-    let mut driver = Driver::new(&runtime, &backend, inbox, render, locale, answers, reviewer, camera);
+    let mut driver = Driver::new(&runtime, &backend, inbox, render, locale, answers, reviewer, camera, reviewer_media);
     let outcome = driver.run();
     let tap_shown = driver.tap_shown();
     let mut render = driver.into_renderer();

@@ -11,11 +11,8 @@ use identity_pass_runtime::{HttpTransport, IdempotencyKey, TransportConfig, Tran
 pub enum ReviewerAction {
     /// Start the video call (the user is invited).
     StartCall,
-    /// Record that the user joined the call.
-    UserJoined,
-    /// Record that the user left the call.
-    UserLeft,
-    /// Approve the request (needs at least 15 s in the call).
+    /// Approve the request (needs at least 15 s in the call, as the service measured it from
+    /// the call's media: the reviewer no longer records the user's join and leave).
     Approve,
 }
 
@@ -23,8 +20,6 @@ impl ReviewerAction {
     fn path_and_body(self) -> (&'static str, serde_json::Value) {
         match self {
             ReviewerAction::StartCall => ("call", serde_json::json!({})),
-            ReviewerAction::UserJoined => ("join", serde_json::json!({})),
-            ReviewerAction::UserLeft => ("leave", serde_json::json!({})),
             ReviewerAction::Approve => ("decision", serde_json::json!({ "decision": "approve" })),
         }
     }

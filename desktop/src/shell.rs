@@ -1,13 +1,16 @@
 //! The desktop's side of the session: what the runtime hands to the platform arrives here, in
 //! order, and is queued for the driver; and what a desktop reports about itself.
 
-use std::sync::Mutex;
 use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex};
 
 use identity_pass_core::eligibility::{DeviceProfile, Distribution, Platform, RequiredApp};
 use identity_pass_core::flow::Effect;
 use identity_pass_core::flow::view::ViewState;
+use identity_pass_core::selfie::call_picture::CallPicture;
 use identity_pass_runtime::{PasskeyAuthenticator, PasskeyFailure, SessionListener};
+
+use crate::call::ReviewerMedia;
 
 /// What the runtime told the shell.
 pub enum ShellMessage {
@@ -17,15 +20,17 @@ pub enum ShellMessage {
     Effect(Effect),
 }
 
-/// Forwards the runtime's calls to the driver's queue.
+/// Forwards the runtime's calls to the driver's queue, and counts the reviewer's side of the
+/// call (30 pictures and 50 pieces of voice a second are not queued one by one).
 pub struct DesktopShell {
     queue: Mutex<Sender<ShellMessage>>,
+    reviewer_media: Arc<ReviewerMedia>,
 }
 
 impl DesktopShell {
-    /// A shell feeding `queue`.
-    pub fn new(queue: Sender<ShellMessage>) -> Self {
-        Self { queue: Mutex::new(queue) }
+    /// A shell feeding `queue` and `reviewer_media`.
+    pub fn new(queue: Sender<ShellMessage>, reviewer_media: Arc<ReviewerMedia>) -> Self {
+        Self { queue: Mutex::new(queue), reviewer_media }
     }
 
     fn send(&self, message: ShellMessage) {
@@ -41,6 +46,14 @@ impl SessionListener for DesktopShell {
 
     fn on_platform_effect(&self, effect: Effect) {
         self.send(ShellMessage::Effect(effect));
+    }
+
+    fn on_call_video(&self, picture: &CallPicture) {
+        self.reviewer_media.picture(picture);
+    }
+
+    fn on_call_audio(&self, samples: &[i16]) {
+        self.reviewer_media.audio(samples);
     }
 }
 

@@ -63,13 +63,14 @@ impl Console {
         Self { address: address.to_owned(), token: answer["token"].as_str().expect("a bearer token").to_owned() }
     }
 
-    fn post(&self, path: &str, body: &str) -> u16 {
-        exchange(&self.address, path, Some(&self.token), body).0
+    /// A button press: (status, body).
+    fn try_act(&self, request_id: &str, action: &str, body: &str) -> (u16, String) {
+        exchange(&self.address, &format!("/v1/review/requests/{request_id}/{action}"), Some(&self.token), body)
     }
 
     fn act(&self, request_id: &str, action: &str, body: &str) {
-        let status = self.post(&format!("/v1/review/requests/{request_id}/{action}"), body);
-        assert!((200..300).contains(&status), "reviewer {action}: HTTP {status}");
+        let (status, answer) = self.try_act(request_id, action, body);
+        assert!((200..300).contains(&status), "reviewer {action}: HTTP {status} {answer}");
     }
 }
 
@@ -187,8 +188,13 @@ fn a_person_answers_on_stdin_and_a_reviewer_approves_in_the_console() {
     console.act(&request_id, "call", "{}");
     session.answer("\"Join the call\"", "");
     session.until("the call being joined", |line| line.contains("joining video call"));
-    console.act(&request_id, "join", "{}");
-    // The rule is 15 s in the call, on both clocks; the shell shows the time as it passes.
+    // The shell's camera (the photograph's simulated person) goes to the call: the service
+    // sees the media and records the join itself, so the reviewer's button is refused.
+    session.until("the media connected", |line| line.contains("in the call with the reviewer: your camera goes to them"));
+    let (status, body) = console.try_act(&request_id, "join", "{}");
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("CALL_MEASURED_BY_SERVICE"), "{body}");
+    // The rule is 15 s in the call, on the service's clock; the shell shows the time as it passes.
     session.until("the call timer past 15 s", |line| {
         line.trim()
             .strip_prefix("in the call: ")
@@ -196,10 +202,10 @@ fn a_person_answers_on_stdin_and_a_reviewer_approves_in_the_console() {
             .and_then(|s| s.parse::<u32>().ok())
             .is_some_and(|seconds| seconds >= 16)
     });
-    // The user leaves; the reviewer, seeing it, records it and approves.
+    // The user leaves (the service sees the media stop) and the reviewer approves on the
+    // service's measure of the call.
     writeln!(session.stdin).expect("leave the call");
     session.until("the decision screen", |line| line.contains("Waiting for the reviewer's decision"));
-    console.act(&request_id, "leave", "{}");
     console.act(&request_id, "decision", r#"{"decision":"approve"}"#);
 
     let tap_line = session.until("the TAP", |line| line.starts_with("  TAP  "));

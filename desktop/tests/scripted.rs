@@ -55,6 +55,10 @@ fn scripted_demo_shows_the_tap_with_its_countdown_then_secures_the_account() {
     let stdout = assert_secures_the_account(&[], Locale::English, "expires in");
     assert!(stdout.contains("alice@contoso.example"), "the sample answers are shown as typed");
     assert!(stdout.contains("scripted reviewer: approves the request"), "the reviewer's part is narrated");
+    // The shell joined the call's media (the runtime reported the join once it connected) and
+    // the service measured the call from it: the reviewer recorded nothing by hand.
+    assert!(stdout.contains("in the call with the reviewer: your camera goes to them, and a 440 Hz tone"), "{stdout}");
+    assert!(!stdout.contains("records that you"), "{stdout}");
     assert!(stdout.contains("in memory, for this scripted demo only"), "the demo store is labelled as such");
     assert!(stdout.contains("stand-in authenticator app: added Identity Pass (alice@contoso.example)"), "{stdout}");
     assert!(stdout.contains("stand-in browser: the page took the password"), "{stdout}");
