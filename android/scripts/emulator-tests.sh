@@ -13,9 +13,11 @@ target_dir=$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 
 # The app's package and debug certificate: the service then serves assetlinks.json and accepts
-# the app's android:apk-key-hash: passkey origin.
+# the app's android:apk-key-hash: passkey origin. The reviewer's call: `adb reverse` carries
+# TCP only, so the call's media (UDP) goes to the emulator's alias for the host's loopback,
+# 10.0.2.2, which the service's answers name for its media side bound on 127.0.0.1.
 "$target_dir/debug/identity-pass-service" --listen 0.0.0.0:8080 --db "$work/ci.sqlite3" \
-  --reviewer-password "$REVIEWER_PASSWORD" --synthetic-people 4 \
+  --reviewer-password "$REVIEWER_PASSWORD" --synthetic-people 4 --call-media-public-address 10.0.2.2 \
   --android-package com.identitypass.app --android-cert-sha256 "$DEBUG_CERT_SHA256" \
   > "$work/service.log" 2>&1 &
 service=$!

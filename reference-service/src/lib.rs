@@ -115,6 +115,10 @@ pub struct ServiceConfig {
     /// and the host candidate its answers give: an address both sides (or their TURN relay)
     /// reach. Loopback by default.
     pub call_media_address: std::net::IpAddr,
+    /// The address the answers name instead, when the sides reach `call_media_address` by
+    /// another (a 1:1 NAT; the Android emulator's 10.0.2.2 for its host's loopback). `None`:
+    /// `call_media_address` itself.
+    pub call_media_public_address: Option<std::net::IpAddr>,
     /// WebAuthn relying-party id (a domain): the domain passkeys are made for, and the one
     /// whose `/.well-known` documents name the phone apps.
     pub webauthn_rp_id: String,
@@ -181,6 +185,7 @@ impl Default for ServiceConfig {
             accept_move_closer: false,
             call_network: domain::call_network::CallNetwork::default(),
             call_media_address: std::net::IpAddr::from([127, 0, 0, 1]),
+            call_media_public_address: None,
             webauthn_rp_id: "id.contoso.example".to_owned(),
             webauthn_origin: "https://id.contoso.example".to_owned(),
             android_packages: Vec::new(),
@@ -347,7 +352,7 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         face_check: config.face_check,
         accept_move_closer: config.accept_move_closer,
         call_network: config.call_network,
-        call_media: call_media::CallMedia::new(config.call_media_address, media_observed),
+        call_media: call_media::CallMedia::new(config.call_media_address, config.call_media_public_address, media_observed),
         webauthn,
         app_links,
         signer,

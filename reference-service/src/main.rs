@@ -79,6 +79,11 @@ struct Args {
     /// as the service's candidate. Both sides, or the TURN relay, must reach it.
     #[arg(long = "call-media-address", value_name = "IP", default_value = "127.0.0.1")]
     call_media_address: std::net::IpAddr,
+    /// The address the answers name for the call's media when the sides reach
+    /// --call-media-address by another: a 1:1 NAT in front of the service, or 10.0.2.2 for an
+    /// Android emulator (its alias for the host's loopback).
+    #[arg(long = "call-media-public-address", value_name = "IP")]
+    call_media_public_address: Option<std::net::IpAddr>,
 }
 
 const RUNNING: &str = "\
@@ -128,6 +133,7 @@ async fn main() -> std::process::ExitCode {
         apple_app_ids: args.apple_app_ids,
         call_network: CallNetwork { stun_urls: args.stun_urls, turn_urls: args.turn_urls, turn_secret, relay_only: args.call_relay_only },
         call_media_address: args.call_media_address,
+        call_media_public_address: args.call_media_public_address,
         ..ServiceConfig::default()
     };
     add_synthetic_people(&mut config.directory, usize::from(args.synthetic_people));

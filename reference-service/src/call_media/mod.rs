@@ -70,8 +70,12 @@ enum RoomCommand {
 
 /// The rooms of the calls that are on.
 pub struct CallMedia {
-    /// The address the rooms' sockets bind, and the host candidate the answers give.
+    /// The address the rooms' sockets bind.
     address: IpAddr,
+    /// The address the answers give as the service's host candidate: `address`, unless the
+    /// sides reach it by another (a 1:1 NAT in front of the service, or the Android emulator's
+    /// 10.0.2.2 alias for its host's loopback).
+    public_address: IpAddr,
     /// Each room's command queue, by call id.
     rooms: Mutex<HashMap<String, mpsc::Sender<RoomCommand>>>,
     /// Where the rooms report what they see.
@@ -82,9 +86,16 @@ pub struct CallMedia {
 }
 
 impl CallMedia {
-    /// Rooms on `address`, reporting to `observations`.
-    pub fn new(address: IpAddr, observations: mpsc::UnboundedSender<MediaObservation>) -> Self {
-        Self { address, rooms: Mutex::new(HashMap::new()), observations, device_media: Mutex::new(HashSet::new()) }
+    /// Rooms on `address`, named in the answers as `public_address` (`None`: as `address`),
+    /// reporting to `observations`.
+    pub fn new(address: IpAddr, public_address: Option<IpAddr>, observations: mpsc::UnboundedSender<MediaObservation>) -> Self {
+        Self {
+            address,
+            public_address: public_address.unwrap_or(address),
+            rooms: Mutex::new(HashMap::new()),
+            observations,
+            device_media: Mutex::new(HashSet::new()),
+        }
     }
 
     /// Answers `side`'s offer (SDP text) for `call_id`'s call, opening the room if needed.
@@ -162,7 +173,7 @@ impl CallMedia {
             return Ok(commands.clone());
         }
         let (commands, queue) = mpsc::channel(8);
-        tokio::spawn(room::run(call_id.to_owned(), socket, queue, self.observations.clone()));
+        tokio::spawn(room::run(call_id.to_owned(), socket, self.public_address, queue, self.observations.clone()));
         rooms.insert(call_id.to_owned(), commands.clone());
         Ok(commands)
     }
@@ -180,5 +191,48 @@ impl CallMedia {
         {
             rooms.remove(call_id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A WebRTC offer with one audio and one video line, both ways.
+    fn offer() -> String {
+        use str0m::media::{Direction, MediaKind};
+        let mut rtc = str0m::RtcConfig::new()
+            .set_crypto_provider(std::sync::Arc::new(str0m::crypto::from_feature_flags()))
+            .build(std::time::Instant::now());
+        rtc.add_local_candidate(str0m::Candidate::host("127.0.0.1:40000".parse().expect("address"), "udp").expect("candidate"));
+        let mut change = rtc.sdp_api();
+        change.add_media(MediaKind::Audio, Direction::SendRecv, None, None, None);
+        change.add_media(MediaKind::Video, Direction::SendRecv, None, None, None);
+        let (offer, _pending) = change.apply().expect("an offer");
+        offer.to_sdp_string()
+    }
+
+    fn candidate_lines(answer: &str) -> Vec<&str> {
+        answer.lines().filter(|line| line.starts_with("a=candidate")).collect()
+    }
+
+    #[tokio::test]
+    async fn the_answer_names_the_public_address_when_the_sides_reach_the_service_by_another() {
+        let (observations, _seen) = mpsc::unbounded_channel();
+        let loopback = IpAddr::from([127, 0, 0, 1]);
+        let behind_nat = CallMedia::new(loopback, Some(IpAddr::from([10, 0, 2, 2])), observations.clone());
+        let answer = behind_nat.answer("call-1", CallSide::Device, &offer()).await.expect("answered");
+        let candidates = candidate_lines(&answer);
+        assert!(
+            !candidates.is_empty() && candidates.iter().all(|c| c.contains(" 10.0.2.2 ") && !c.contains("127.0.0.1")),
+            "{candidates:?}"
+        );
+
+        let direct = CallMedia::new(loopback, None, observations);
+        let answer = direct.answer("call-2", CallSide::Device, &offer()).await.expect("answered");
+        let candidates = candidate_lines(&answer);
+        assert!(!candidates.is_empty() && candidates.iter().all(|c| c.contains(" 127.0.0.1 ")), "{candidates:?}");
+        behind_nat.end_all();
+        direct.end_all();
     }
 }

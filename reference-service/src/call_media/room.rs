@@ -3,7 +3,7 @@
 //! plain call, with no locks or queues between sessions. It drives them the sans-IO way:
 //! packets and timeouts in, packets and events out.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -82,11 +82,15 @@ enum Wake {
 pub(super) async fn run(
     call_id: String,
     socket: UdpSocket,
+    public_address: IpAddr,
     mut commands: mpsc::Receiver<RoomCommand>,
     observations: mpsc::UnboundedSender<MediaObservation>,
 ) {
-    let Ok(local) = socket.local_addr() else { return };
-    tracing::info!(call_id = %call_id, %local, "call room opened");
+    let Ok(bound) = socket.local_addr() else { return };
+    // The sessions know the room by the address the sides send to: their host candidate, and
+    // the destination of every datagram received (the socket's port either way).
+    let local = SocketAddr::new(public_address, bound.port());
+    tracing::info!(call_id = %call_id, %bound, %local, "call room opened");
     let mut room = Room { call_id, local, sessions: [None, None], observations };
     let mut buffer = vec![0u8; DATAGRAM_BYTES];
     let mut empty_since = Some(Instant::now());
