@@ -3,8 +3,9 @@ import Foundation
 import IdentityPassCore
 import IdentityPassKit
 
-/// The camera the selfie and liveness screens use: AVFoundation normally, the fixtures when
-/// the UI tests say so. Verdicts come back to the main actor for the screen to draw.
+/// The camera the selfie and liveness screens and the reviewer's call use: AVFoundation
+/// normally, the fixtures when the UI tests say so. Verdicts come back to the main actor for
+/// the screen to draw.
 @MainActor
 final class CameraController {
     /// Called on the main actor with the core's verdict on each frame.
@@ -24,9 +25,10 @@ final class CameraController {
     /// The capture session for the preview; nil with the fixtures (nothing to preview).
     var captureSession: AVCaptureSession? { (source as? CaptureSessionFrameSource)?.session }
 
-    /// Starts the frames; `push` hands each to the core (on the camera's queue) and returns its verdict.
-    func start(scene: FixtureCameraFrames.Scene, push: @escaping @Sendable (CameraFrame) -> SelfieVerdict?) {
-        source.start(scene: scene) { [weak self] frame in
+    /// Starts the frames, mirrored as the preview unless told otherwise; `push` hands each to
+    /// the core (on the camera's queue) and returns its verdict, if there is one to draw.
+    func start(scene: FixtureCameraFrames.Scene, mirrored: Bool = true, push: @escaping @Sendable (CameraFrame) -> SelfieVerdict?) {
+        source.start(scene: scene, mirrored: mirrored) { [weak self] frame in
             guard let verdict = push(frame) else { return }
             Task { @MainActor in self?.onVerdict?(verdict) }
         }

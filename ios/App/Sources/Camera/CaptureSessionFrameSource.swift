@@ -14,6 +14,8 @@ final class CaptureSessionFrameSource: NSObject, CameraFrameSource, AVCaptureVid
     private let lock = NSLock()
     private var onFrame: (@Sendable (CameraFrame) -> Void)?
     private var configured = false
+    /// On `sessionQueue` only.
+    private var output: AVCaptureVideoDataOutput?
 
     var hasFrontCamera: Bool { Self.frontCamera() != nil }
 
@@ -21,10 +23,11 @@ final class CaptureSessionFrameSource: NSObject, CameraFrameSource, AVCaptureVid
         AVCaptureDevice.default(.builtInWideAngleCamera, for: .video, position: .front)
     }
 
-    func start(scene: FixtureCameraFrames.Scene, onFrame: @escaping @Sendable (CameraFrame) -> Void) {
+    func start(scene: FixtureCameraFrames.Scene, mirrored: Bool, onFrame: @escaping @Sendable (CameraFrame) -> Void) {
         lock.withLock { self.onFrame = onFrame }
         sessionQueue.async { [self] in
             if !configured { configured = configure() }
+            if configured { mirror(mirrored) }
             // startRunning blocks until the camera runs: never on the main thread.
             if configured && !session.isRunning { session.startRunning() }
         }
@@ -52,17 +55,23 @@ final class CaptureSessionFrameSource: NSObject, CameraFrameSource, AVCaptureVid
         guard session.canAddOutput(output) else { return false }
         session.addOutput(output)
         if let connection = output.connection(with: .video) {
-            // Upright in the portrait UI, and mirrored like the preview, so the face boxes the
-            // core returns (fractions of the frame) land on the face the user sees. The
-            // connection turns the buffer (so `rotationDegrees` stays 0); Android instead passes
-            // CameraX's rotation and the core turns the frame as it reads it.
+            // Upright in the portrait UI. The connection turns the buffer (so `rotationDegrees`
+            // stays 0); Android instead passes CameraX's rotation and the core turns the frame
+            // as it reads it. Mirroring is `start`'s to say.
             if connection.isVideoRotationAngleSupported(90) { connection.videoRotationAngle = 90 }
-            if connection.isVideoMirroringSupported {
-                connection.automaticallyAdjustsVideoMirroring = false
-                connection.isVideoMirrored = true
-            }
         }
+        self.output = output
         return true
+    }
+
+    /// Mirrored like the preview for the selfie and the liveness check, so the face boxes the
+    /// core returns (fractions of the frame) land on the face the user sees. Not mirrored for
+    /// the call: the reviewer sees the user as others do, and any writing the right way round.
+    private func mirror(_ mirrored: Bool) {
+        guard let connection = output?.connection(with: .video), connection.isVideoMirroringSupported else { return }
+        // Setting the mirroring while the connection adjusts it itself raises an exception.
+        connection.automaticallyAdjustsVideoMirroring = false
+        if connection.isVideoMirrored != mirrored { connection.isVideoMirrored = mirrored }
     }
 
     func captureOutput(_ output: AVCaptureOutput, didOutput sampleBuffer: CMSampleBuffer, from connection: AVCaptureConnection) {

@@ -18,7 +18,8 @@ final class FixtureFrameSource: CameraFrameSource, @unchecked Sendable {
     /// The fixtures stand for a front camera.
     var hasFrontCamera: Bool { true }
 
-    func start(scene: FixtureCameraFrames.Scene, onFrame: @escaping @Sendable (CameraFrame) -> Void) {
+    /// The fixtures are filmed once: `mirrored` changes nothing.
+    func start(scene: FixtureCameraFrames.Scene, mirrored: Bool, onFrame: @escaping @Sendable (CameraFrame) -> Void) {
         queue.async { [self] in
             // `self.`: the local `timer` below would otherwise be used before its declaration.
             self.timer?.cancel()

@@ -77,12 +77,11 @@ final class AppEffectPerformer: EffectPerformer {
         model.startCamera(for: .faceComingCloser)
     }
 
-    /// The video call is issue 15's. Until then the app does what the desktop shell does: it
-    /// reports the user in the call at once, and the reviewer's side ends it (their decision
-    /// reaches the phone through the status).
-    func joinCall(callId: String) {
-        model.send(.callJoined)
-    }
+    /// Nothing to do or report: the session was started with `callMedia`, so it opens the call's
+    /// media with the service itself and reports the join when the media connects. A
+    /// `CallJoined` from here would claim a connection that may never come. The call screen
+    /// (`.review(.inCall)`) starts the camera, the microphone and the speaker as it appears.
+    func joinCall(callId: String) {}
 
     func scheduleWake(atPhoneTimeMs phoneTimeMs: Int64) {
         WakeScheduler.schedule(atPhoneTimeMs: phoneTimeMs)

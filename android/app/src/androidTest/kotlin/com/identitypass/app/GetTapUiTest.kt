@@ -103,12 +103,12 @@ class GetTapUiTest {
             service.review(requestId, "call")
             waitFor("the reviewer's call") { it is Screen.Review && it.stage == ReviewStage.CALL_INVITED }
             tapPrimary()
-            waitFor("the call") { it is Screen.Review && it.stage == ReviewStage.IN_CALL }
-            service.review(requestId, "join")
-            Thread.sleep(16_000) // the core's minimum is 15 s
+            // The session joins the call's media itself (the fixture camera's frames and the
+            // emulator's microphone go to the service); "In the call" once it connects.
+            compose.waitUntil(30_000) { checkNotNull(app.onboarding()).streams.views.value?.title?.code == "FLOW_REVIEW_IN_CALL_TITLE" }
+            Thread.sleep(16_000) // the service's minimum is 15 s, measured from the call's media
             compose.onNodeWithTag("leave-call").performClick()
             waitFor("the decision") { it is Screen.Review && it.stage == ReviewStage.AWAITING_DECISION }
-            service.review(requestId, "leave")
             service.review(requestId, "decision", """{"decision":"approve"}""")
 
             waitFor("the TAP", 60_000) { it is Screen.Tap && it.code != null }

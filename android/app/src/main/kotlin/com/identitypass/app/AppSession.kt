@@ -13,6 +13,7 @@ import com.identitypass.core.Platform
 import com.identitypass.core.SelfieException
 import com.identitypass.core.SelfieVerdict
 import com.identitypass.core.SessionSettings
+import com.identitypass.kit.CallStreams
 import com.identitypass.kit.EffectPerformer
 import com.identitypass.kit.KeystoreDeviceKey
 import com.identitypass.kit.KeystoreSecureStore
@@ -39,6 +40,8 @@ import java.util.Locale
 class AppSession private constructor(
     val session: OnboardingSession,
     val streams: SessionStreams,
+    /** The reviewer's pictures and voice during the video call, which the session joins itself. */
+    val call: CallStreams,
     val environment: AppEnvironment,
     private val background: BackgroundEffects,
 ) {
@@ -112,9 +115,22 @@ class AppSession private constructor(
         }
     }
 
+    /**
+     * One camera frame during the video call, on the camera's thread: the session sends it to
+     * the reviewer (the verdict it returns judges nothing and is not shown).
+     */
+    fun pushCallFrame(frame: CameraFrame) {
+        try {
+            session.pushFrame(frame)
+        } catch (_: SelfieException) {
+            // A malformed frame: the next one follows within 33 ms.
+        }
+    }
+
     companion object {
         fun start(app: IdentityPassApp, environment: AppEnvironment): AppSession {
             val streams = SessionStreams()
+            val call = CallStreams()
             val settings = SessionSettings(
                 serviceUrl = environment.serviceUrl,
                 platform = Platform.ANDROID,
@@ -122,6 +138,9 @@ class AppSession private constructor(
                 // The user's language: every text on screen comes from the core in it.
                 languageTag = Locale.getDefault().toLanguageTag(),
                 pinnedKeys = emptyList(),
+                // The session joins the reviewer's call itself (WebRTC in the core); the review
+                // screen feeds it the camera and the microphone and shows the reviewer.
+                callMedia = call,
             )
             val session = OnboardingSession.start(
                 settings,
@@ -131,7 +150,7 @@ class AppSession private constructor(
                 KeystoreDeviceKey(),
                 null,
             )
-            return AppSession(session, streams, environment, BackgroundEffects(app))
+            return AppSession(session, streams, call, environment, BackgroundEffects(app))
         }
 
         fun distribution(): Distribution =

@@ -2,6 +2,7 @@ package com.identitypass.app
 
 import android.app.Application
 import androidx.lifecycle.AndroidViewModel
+import com.identitypass.app.call.CallAudio
 import com.identitypass.core.CameraFrame
 import com.identitypass.core.Control
 import com.identitypass.core.SelfieVerdict
@@ -21,6 +22,10 @@ class OnboardingViewModel(application: Application) : AndroidViewModel(applicati
     val capturing: StateFlow<Boolean> = onboarding.capturing
     val verdict: StateFlow<SelfieVerdict?> = onboarding.verdict
     val frameSource = onboarding.environment.frameSource
+    /** The reviewer's side of the video call. */
+    val call = onboarding.call
+    /** The call's microphone and speaker, run by the review screen while the call shows. */
+    val callAudio = CallAudio(application, onboarding.session, onboarding.call)
 
     /**
      * A user action; the core's answer arrives as a new [view]. Sent in order, at once: `send`
@@ -37,4 +42,8 @@ class OnboardingViewModel(application: Application) : AndroidViewModel(applicati
     fun pushFrame(frame: CameraFrame) = onboarding.pushFrame(frame)
 
     fun stopCapture() = onboarding.stopCapture()
+
+    fun pushCallFrame(frame: CameraFrame) = onboarding.pushCallFrame(frame)
+
+    override fun onCleared() = callAudio.stop()
 }

@@ -120,13 +120,11 @@ class ActivityEffects(
     override fun startLiveness(requestId: String, challengeId: String) = Unit
 
     /**
-     * The reviewer's video call is issue 15's. Until it exists the app does what the desktop
-     * shell does: it reports the call joined at once, and the review screen offers leaving it
-     * (`CallEnded`), which the core times against its 15-second minimum.
+     * Nothing to do: the session joins the call's media itself (`SessionSettings.callMedia`) and
+     * reports the join when it connects; the review screen, now on the call, runs the camera and
+     * the microphone and shows the reviewer (ReviewScreen.kt).
      */
-    override fun joinCall(callId: String) {
-        session().send(ShellEvent.CallJoined)
-    }
+    override fun joinCall(callId: String) = Unit
 
     override fun scheduleWake(atMs: Long) = WakeScheduler.schedule(activity, atMs)
 

@@ -49,7 +49,7 @@ fun ScreenContent(view: ViewState, viewModel: OnboardingViewModel) {
         is Screen.Selfie -> SelfieScreen(view, screen, viewModel)
         is Screen.Liveness -> LivenessScreen(view, screen, viewModel)
         is Screen.PresentVerifiedId -> PresentVerifiedIdScreen(view, screen, send)
-        is Screen.Review -> ReviewScreen(view, screen, send, label)
+        is Screen.Review -> ReviewScreen(view, screen, viewModel)
         Screen.FetchingTap -> FetchingTapScreen(view, send)
         is Screen.Tap -> TapScreen(view, screen, send, label)
         is Screen.SecureAccount -> SecureAccountScreen(view, screen, send, label)
