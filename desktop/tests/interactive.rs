@@ -9,7 +9,7 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{ChildStdin, Stdio};
+use std::process::{Child, ChildStdin, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
@@ -18,6 +18,19 @@ use identity_pass_core::messages::{Locale, flow as msg};
 
 /// A generous guard so a broken shell fails the test instead of hanging it.
 const GUARD: Duration = Duration::from_secs(120);
+
+/// The shell's process, killed if the test fails before it exits: a shell left waiting in the
+/// call would go on sending its camera to it, a core's worth of work, after the test is gone.
+struct Shell(Child);
+
+impl Drop for Shell {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
 
 struct Session {
     stdin: ChildStdin,
@@ -149,14 +162,16 @@ fn parse_console_line(line: &str) -> (Console, String) {
 #[test]
 fn a_person_answers_on_stdin_and_a_reviewer_approves_in_the_console() {
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/face_selfie_640x480.jpg");
-    let mut child = shell()
-        .args(["--interactive", "--selfie", fixture])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the shell starts");
-    let stdout = child.stdout.take().expect("stdout");
+    let mut child = Shell(
+        shell()
+            .args(["--interactive", "--selfie", fixture])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the shell starts"),
+    );
+    let stdout = child.0.stdout.take().expect("stdout");
     let (sender, lines) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -165,7 +180,7 @@ fn a_person_answers_on_stdin_and_a_reviewer_approves_in_the_console() {
             }
         }
     });
-    let mut session = Session { stdin: child.stdin.take().expect("stdin"), lines, seen: Vec::new() };
+    let mut session = Session { stdin: child.0.stdin.take().expect("stdin"), lines, seen: Vec::new() };
 
     // Frank: external staff on "Get TAP" with the liveness prompt (seeded directory).
     session.answer("\"Allow\"", "");
@@ -249,7 +264,7 @@ fn a_person_answers_on_stdin_and_a_reviewer_approves_in_the_console() {
     assert_eq!(status, 200, "the page takes the password");
     session.answer("password is set", "");
     session.answer("\"Finish\"", "");
-    let status = child.wait().expect("exits");
+    let status = child.0.wait().expect("exits");
     while let Ok(line) = session.lines.recv_timeout(Duration::from_secs(5)) {
         session.seen.push(line);
     }
