@@ -32,7 +32,8 @@ pub struct ReviewerMedia {
     /// The latest picture's width and height.
     size: Mutex<Option<(u32, u32)>>,
     audio_pieces: AtomicU64,
-    /// The loudest 20-ms piece's RMS since the summary last read it.
+    /// The loudest 20-ms piece's RMS so far. Not reset by a summary: the driver reads one on
+    /// every 20-ms tick of the call, which would leave only the last piece's loudness.
     loudest_rms: AtomicU64,
 }
 
@@ -51,14 +52,13 @@ impl ReviewerMedia {
         self.loudest_rms.fetch_max(rms, Ordering::Relaxed);
     }
 
-    /// How many pictures have arrived, their latest size, and the loudest voice since the last
-    /// call (which resets it).
+    /// How many pictures have arrived, their latest size, and the loudest voice so far.
     pub fn summary(&self) -> ReviewerMediaSummary {
         ReviewerMediaSummary {
             pictures: self.pictures.load(Ordering::Relaxed),
             size: *self.size.lock().unwrap_or_else(|p| p.into_inner()),
             audio_pieces: self.audio_pieces.load(Ordering::Relaxed),
-            loudest_rms: self.loudest_rms.swap(0, Ordering::Relaxed),
+            loudest_rms: self.loudest_rms.load(Ordering::Relaxed),
         }
     }
 }
@@ -72,7 +72,7 @@ pub struct ReviewerMediaSummary {
     pub size: Option<(u32, u32)>,
     /// 20-ms pieces of voice so far.
     pub audio_pieces: u64,
-    /// The loudest piece's RMS (of 32 767) since the last summary.
+    /// The loudest piece's RMS (of 32 767) so far.
     pub loudest_rms: u64,
 }
 
@@ -137,7 +137,7 @@ mod tests {
     }
 
     #[test]
-    fn the_reviewers_media_is_summarised_and_the_loudness_restarts_each_summary() {
+    fn the_reviewers_media_is_summarised_and_a_summary_forgets_nothing() {
         let media = ReviewerMedia::default();
         let y = vec![100u8; 64 * 48];
         let chroma = vec![128u8; 32 * 24];
@@ -148,6 +148,6 @@ mod tests {
         media.audio(&[-3000; 960]);
         let summary = media.summary();
         assert_eq!(summary, ReviewerMediaSummary { pictures: 2, size: Some((64, 48)), audio_pieces: 2, loudest_rms: 3000 });
-        assert_eq!(media.summary().loudest_rms, 0, "quiet since the last summary");
+        assert_eq!(media.summary(), summary, "reading it again changes nothing");
     }
 }

@@ -185,8 +185,8 @@ impl Chrome {
         // Louder than a quiet room (an RMS of about 1% of full scale).
         let voice = match (seen.audio_pieces, seen.loudest_rms > 300) {
             (0, _) => self.pick("no sound yet", "尚无声音"),
-            (_, true) => self.pick("their voice is heard", "听到审核人的声音"),
-            (_, false) => self.pick("they are quiet", "审核人没有说话"),
+            (_, true) => self.pick("their voice has been heard", "已听到审核人的声音"),
+            (_, false) => self.pick("no voice heard yet", "尚未听到审核人说话"),
         };
         format!("{video} · {voice}")
     }
