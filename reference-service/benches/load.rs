@@ -21,16 +21,18 @@
 //! wait for a jump in progress (a bench-side read/write gate); the wait is not inside any timed
 //! request.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use identity_pass_core::selfie::face_model::Action;
+use identity_pass_core::testing::liveness_frames_doing;
 use identity_pass_service::domain::directory::{Directory, RolloutFlags};
 use identity_pass_service::domain::face_image::validate_jpeg;
-use identity_pass_service::domain::liveness_check::{self, MOVE_CLOSER, UploadedFrame};
+use identity_pass_service::domain::liveness_check::{self, Asked, UploadedFrame};
 use identity_pass_service::{DetectedFace, ManualClock, RecordingPushSender, ServiceConfig, spawn_embedded};
 use serde_json::{Value, json};
 use tokio::sync::RwLock;
@@ -151,10 +153,16 @@ fn field(value: &Value, name: &str, step: &str) -> Step<String> {
     value[name].as_str().map(str::to_owned).ok_or_else(|| format!("{step}: no {name} in {value}"))
 }
 
-/// The 24 frames of a face coming steadily closer (3% a frame), 320×240 JPEG, as the tests'
-/// `approach_frames` makes them; encoded once, made unique per device by [`mark`].
-fn approach_frames(selfie: &[u8]) -> Vec<Vec<u8>> {
-    (0..24).map(|i| identity_pass_core::testing::face_closer_jpeg(selfie, 1.0 + 0.03 * i as f32, None)).collect()
+/// The liveness frames (320×240 JPEG, as the tests' `frames_doing` makes them) of the selfie's
+/// head doing every sequence of actions the service can draw, keyed by the sequence: drawn and
+/// encoded once, before the run, and made unique per device by [`mark`].
+fn frames_of_every_draw() -> HashMap<Vec<Action>, Vec<Vec<u8>>> {
+    let mut frames = HashMap::new();
+    // `Action::sequence_from` reads its four bytes modulo 2, 4, 3 and 2.
+    for random in (0..2u8).flat_map(|a| (0..4u8).flat_map(move |b| (0..3u8).flat_map(move |c| (0..2u8).map(move |d| [a, b, c, d])))) {
+        frames.entry(Action::sequence_from(random)).or_insert_with_key(|actions| liveness_frames_doing(actions, 0));
+    }
+    frames
 }
 
 /// `jpeg` with a comment segment naming the device and frame right after SOI: other bytes
@@ -206,7 +214,7 @@ struct Shared {
     /// Liveness steps read, clock jumps write (module doc).
     clock_gate: RwLock<()>,
     selfie: Vec<u8>,
-    frames: Vec<Vec<u8>>,
+    frames: HashMap<Vec<Action>, Vec<Vec<u8>>>,
     liveness_devices: usize,
     started: Instant,
 }
@@ -239,8 +247,16 @@ async fn onboard(shared: Arc<Shared>, i: usize) -> Step<()> {
         let _no_clock_jump = shared.clock_gate.read().await;
         let path = format!("/v1/requests/{id}/liveness/challenge");
         let challenge = api.post("POST /v1/requests/{id}/liveness/challenge", &path, &auth, json!({}), 200).await?;
-        let frames: Vec<Value> = (0..shared.frames.len())
-            .map(|f| json!({ "timestamp_ms": 5_000 + f * 100, "jpeg_base64": STANDARD.encode(mark(&shared.frames[f], i, f)) }))
+        let drawn = challenge["actions"].as_array().ok_or_else(|| format!("challenge: no actions in {challenge}"))?;
+        let drawn = drawn
+            .iter()
+            .map(|code| code.as_str().and_then(Action::from_code).ok_or_else(|| format!("challenge: unknown action {code}")))
+            .collect::<Step<Vec<Action>>>()?;
+        let doing = shared.frames.get(&drawn).ok_or_else(|| format!("challenge: a sequence never drawn before the run {drawn:?}"))?;
+        let frames: Vec<Value> = doing
+            .iter()
+            .enumerate()
+            .map(|(f, jpeg)| json!({ "timestamp_ms": 5_000 + f * 100, "jpeg_base64": STANDARD.encode(mark(jpeg, i, f)) }))
             .collect();
         let body = json!({ "challenge_id": field(&challenge, "challenge_id", "challenge")?, "frames": frames });
         let judged = api.post("POST /v1/requests/{id}/liveness", &format!("/v1/requests/{id}/liveness"), &auth, body, 200).await?;
@@ -333,13 +349,13 @@ fn ms(d: Duration) -> String {
 }
 
 /// The judging of one upload alone, before the run: what a liveness upload costs in CPU.
-fn judge_alone(frames: &[Vec<u8>]) -> Duration {
+fn judge_alone(actions: &[Action], frames: &[Vec<u8>]) -> Duration {
     let upload: Vec<UploadedFrame> =
         frames.iter().enumerate().map(|(i, jpeg)| UploadedFrame { timestamp_ms: 5_000 + i as u64 * 100, jpeg: jpeg.clone() }).collect();
     let started = Instant::now();
-    let verdict = liveness_check::judge(MOVE_CLOSER, &upload).expect("the approach is judged");
+    let verdict = liveness_check::judge(&Asked(actions.to_vec()).stored(), &upload).expect("the frames are judged");
     let took = started.elapsed();
-    assert_eq!(verdict.result, "passed", "the approach frames pass");
+    assert_eq!(verdict.result, "passed", "the frames of {actions:?} pass");
     took
 }
 
@@ -379,8 +395,11 @@ fn main() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let selfie_path = format!("{}/../core/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR"));
     let selfie = std::fs::read(&selfie_path).expect("selfie fixture");
-    let frames = approach_frames(&selfie);
-    let judged_alone = judge_alone(&frames);
+    let frames = frames_of_every_draw();
+    let alone_actions = Action::sequence_from([0; 4]);
+    let alone_frames = frames.get(&alone_actions).expect("every draw was drawn");
+    let alone_frame_count = alone_frames.len();
+    let judged_alone = judge_alone(&alone_actions, alone_frames);
     let selfie_alone = selfie_check_alone(&selfie);
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
@@ -393,9 +412,6 @@ fn main() {
         push_sender: Arc::new(RecordingPushSender::default()),
         reviewer_password: Some(REVIEWER_PASSWORD.to_owned()),
         max_wait_seconds: LONG_POLL_SECONDS,
-        // The load is the zoomed photo's approach ("move closer"): each frame costs the service
-        // the same decoding and face engine whatever the challenge.
-        accept_move_closer: true,
         ..ServiceConfig::default()
     };
     let service = runtime.block_on(spawn_embedded(config)).expect("service starts");
@@ -489,7 +505,7 @@ fn main() {
         println!("process CPU during the run: {cpu:.1} s (service, clients and reviewer together)");
     }
     println!(
-        "alone, before the run: one liveness upload (24 frames) judged in {} ms, one selfie checked in {} ms",
+        "alone, before the run: one liveness upload ({alone_frame_count} frames) judged in {} ms, one selfie checked in {} ms",
         ms(judged_alone),
         ms(selfie_alone)
     );

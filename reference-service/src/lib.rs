@@ -104,10 +104,6 @@ pub struct ServiceConfig {
     pub push_sender: Arc<dyn PushSender>,
     /// Face check for selfies and liveness captures (default: the core's detector).
     pub face_check: Arc<dyn FaceCheck>,
-    /// Development and tests only: a phone that does not say it can guide the action challenge
-    /// is given "move closer", which a printed photo passes. Off (the default), every phone is
-    /// given the actions: the service does not lower its bar on the phone's word.
-    pub accept_move_closer: bool,
     /// The STUN and TURN servers handed to both sides of a reviewer's call, with TURN
     /// credentials made per call and side (`domain::call_network`). Empty by default.
     pub call_network: domain::call_network::CallNetwork,
@@ -182,7 +178,6 @@ impl Default for ServiceConfig {
             reviewer_password: None,
             push_sender: Arc::new(LogPushSender),
             face_check: Arc::new(DetectedFace),
-            accept_move_closer: false,
             call_network: domain::call_network::CallNetwork::default(),
             call_media_address: std::net::IpAddr::from([127, 0, 0, 1]),
             call_media_public_address: None,
@@ -350,7 +345,6 @@ pub async fn spawn_embedded(config: ServiceConfig) -> Result<RunningService, Sta
         reviewer_cookie_secure: !address.ip().is_loopback(),
         push: config.push_sender,
         face_check: config.face_check,
-        accept_move_closer: config.accept_move_closer,
         call_network: config.call_network,
         call_media: call_media::CallMedia::new(config.call_media_address, config.call_media_public_address, media_observed),
         webauthn,

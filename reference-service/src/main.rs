@@ -35,10 +35,6 @@ struct Args {
     /// security policy offers no text message or voice call.
     #[arg(long)]
     development_providers: bool,
-    /// Development and tests only: a phone that does not ask for the action challenge gets the
-    /// "move closer" challenge, which a printed photo passes. Never in production.
-    #[arg(long)]
-    accept_move_closer: bool,
     /// The WebAuthn relying-party id: the domain passkeys are made for and that serves the
     /// /.well-known association documents. Ceremonies from https://<RP id> (the iOS app,
     /// browsers) are accepted.
@@ -125,7 +121,6 @@ async fn main() -> std::process::ExitCode {
         db_path: Some(args.db),
         reviewer_password: args.reviewer_password,
         development_providers: args.development_providers,
-        accept_move_closer: args.accept_move_closer,
         webauthn_origin: format!("https://{}", args.rp_id),
         webauthn_rp_id: args.rp_id,
         android_packages: args.android_packages,

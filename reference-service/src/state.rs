@@ -40,9 +40,6 @@ pub struct Inner {
     pub directory: Directory,
     /// Tenant TAP policy.
     pub tap_policy: TapPolicy,
-    /// Whether phones that cannot guide the action challenge get "move closer"
-    /// (`ServiceConfig::accept_move_closer`).
-    pub accept_move_closer: bool,
     /// The STUN and TURN servers of reviewers' calls.
     pub call_network: CallNetwork,
     /// The service's side of reviewers' calls: one media room per call that is on.

@@ -89,7 +89,7 @@ async fn answers_of_a_full_flow_validate_against_the_document() {
     check("POST", "/v1/requests/{id}/liveness", &api.post(&p("/liveness"), auth, &json!({ "result": "passed" })).await);
     let challenge = api.post(&p("/liveness/challenge"), auth, &json!({})).await;
     check("POST", "/v1/requests/{id}/liveness/challenge", &challenge);
-    let frames = json!({ "challenge_id": challenge.body["challenge_id"], "frames": approach_frames() });
+    let frames = json!({ "challenge_id": challenge.body["challenge_id"], "frames": frames_doing(&drawn_actions(&challenge.body)) });
     check("POST", "/v1/requests/{id}/liveness", &api.post(&p("/liveness"), auth, &frames).await);
     check("POST", "/v1/requests/{id}/liveness", &api.post(&p("/liveness"), auth, &frames).await);
     check("GET", "/v1/requests/{id}/government-id", &api.get(&p("/government-id"), auth).await);

@@ -52,6 +52,7 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use common::generated::Rng;
+use identity_pass_core::selfie::face_model::Action;
 use identity_pass_service::domain::directory_seed::{synthetic_employee_id, synthetic_upn};
 use identity_pass_service::secrets::sha256;
 use rusqlite::OptionalExtension;
@@ -136,7 +137,7 @@ impl Service {
             .arg(format!("127.0.0.1:{}", self.port))
             .arg("--db")
             .arg(&self.db)
-            .args(["--reviewer-password", REVIEWER_PASSWORD, "--synthetic-people", &self.people.to_string(), "--accept-move-closer"])
+            .args(["--reviewer-password", REVIEWER_PASSWORD, "--synthetic-people", &self.people.to_string()])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::from(log))
@@ -296,7 +297,8 @@ struct Storm {
     acks: Mutex<Vec<Ack>>,
     reviewer: Reviewer,
     selfie: Vec<u8>,
-    frames: Vec<Vec<u8>>,
+    /// The liveness frames of the selfie's head doing each sequence of actions drawn so far.
+    frames: Mutex<std::collections::HashMap<Vec<Action>, Vec<Vec<u8>>>>,
 }
 
 impl Storm {
@@ -413,9 +415,16 @@ fn text(value: &Value, field: &str, what: &str) -> Result<String, String> {
     value[field].as_str().map(str::to_owned).ok_or_else(|| format!("{what}: no {field} in {value}"))
 }
 
-/// The 24 frames of a face coming steadily closer, as the load bench makes them.
-fn approach_frames(selfie: &[u8]) -> Vec<Vec<u8>> {
-    (0..24).map(|i| identity_pass_core::testing::face_closer_jpeg(selfie, 1.0 + 0.03 * i as f32, None)).collect()
+/// The frames of the selfie's head doing the actions `challenge` drew, drawn once per sequence
+/// (`testing::liveness_frames_doing`).
+fn frames_doing(storm: &Storm, challenge: &Value) -> Result<Vec<Vec<u8>>, String> {
+    let codes = challenge["actions"].as_array().ok_or_else(|| format!("challenge: no actions in {challenge}"))?;
+    let actions = codes
+        .iter()
+        .map(|code| code.as_str().and_then(Action::from_code).ok_or_else(|| format!("challenge: unknown action {code}")))
+        .collect::<Result<Vec<Action>, String>>()?;
+    let mut drawn = storm.frames.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    Ok(drawn.entry(actions).or_insert_with_key(|actions| identity_pass_core::testing::liveness_frames_doing(actions, 0)).clone())
 }
 
 /// `jpeg` with a comment segment after SOI: other bytes (a camera never takes the same bytes
@@ -481,8 +490,7 @@ async fn onboard(storm: Arc<Storm>, number: usize, delay: Duration, mut rng: Rng
                 200,
                 "challenge",
             )?;
-            let frames: Vec<Value> = storm
-                .frames
+            let frames: Vec<Value> = frames_doing(&storm, &challenge)?
                 .iter()
                 .enumerate()
                 .map(|(f, jpeg)| {
@@ -695,7 +703,7 @@ async fn acknowledged_writes_survive_a_storm_of_kills() {
         figures: Figures::default(),
         acks: Mutex::new(Vec::new()),
         reviewer: Reviewer::sign_in(service.base(), http.clone(), &Figures::default()).await,
-        frames: approach_frames(&selfie),
+        frames: Mutex::default(),
         selfie,
     });
 

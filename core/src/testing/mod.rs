@@ -127,6 +127,37 @@ pub fn liveness_jpeg(picture: &image::RgbImage, corner: Option<[u8; 3]>) -> Vec<
     out
 }
 
+/// The selfie fixture's head (`tests/fixtures/face_selfie_640x480.jpg`), posed in 3D
+/// (`simulated_person::PosedHead`): measured once per process, since unoptimised test builds take
+/// a while to, and every picture drawn of it is kept.
+pub fn selfie_head() -> &'static crate::simulated_person::PosedHead {
+    static HEAD: std::sync::OnceLock<crate::simulated_person::PosedHead> = std::sync::OnceLock::new();
+    HEAD.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/face_selfie_640x480.jpg");
+        let photo = image::open(path).expect("the selfie fixture decodes").to_rgb8();
+        crate::simulated_person::PosedHead::new(photo).expect("the selfie shows one face")
+    })
+}
+
+/// The liveness frames (320×240 JPEG, as the phone uploads them) of the selfie's head doing
+/// `actions` (`simulated_person::poses_doing`, one frame every 100 ms), for tests that need a
+/// liveness check passed. A camera never takes the same bytes twice and the service refuses
+/// frames it judged before, so each frame carries `first_number` + its index along its top
+/// (`simulated_person::mark_frame`: a corner pixel alone can vanish in the JPEG's
+/// quantisation, and the same pose recurs between actions).
+pub fn liveness_frames_doing(actions: &[crate::selfie::face_model::Action], first_number: u64) -> Vec<Vec<u8>> {
+    let head = selfie_head();
+    crate::simulated_person::poses_doing(actions)
+        .into_iter()
+        .zip(first_number..)
+        .map(|(pose, number)| {
+            let mut picture = head.draw(pose);
+            crate::simulated_person::mark_frame(&mut picture, number);
+            liveness_jpeg(&picture, None)
+        })
+        .collect()
+}
+
 /// Decodes RFC 4648 base32 without padding (an otpauth URI's secret), as an authenticator app
 /// does; characters outside the alphabet are skipped.
 pub fn base32_decode(text: &str) -> Vec<u8> {

@@ -3,11 +3,10 @@
 //! analysis (the face engine and the challenge the phone ran for live guidance) on those
 //! frames. The phone's own pass is never asked for.
 //!
-//! Two kinds of challenge. A phone that can guide the action challenge asks for it and is given
-//! a random sequence of actions drawn here (turn left or right, blink, come closer;
-//! `core::selfie::face_model::challenge`), which a photograph cannot perform. A phone that
-//! cannot yet is given "move closer", which a printed photo moved towards the camera passes;
-//! it stays until every shell guides the actions (`docs/selfie-engine.md`).
+//! The challenge is a random sequence of actions drawn here (turn left or right, blink, come
+//! closer; `core::selfie::face_model::challenge`), which a photograph cannot perform. There is
+//! no lesser challenge for a phone that asks for one: the "move closer" challenge, which a
+//! printed photo moved towards the camera passed, is retired (`docs/selfie-engine.md`).
 //!
 //! What ties frames to one challenge: the challenge id is single-use and expires, and every
 //! frame's digest is remembered, so frames uploaded for one challenge are refused for any other
@@ -18,7 +17,6 @@
 use identity_pass_core::selfie::face_model::{
     Action, ActionChallenge, ChallengeLimits, ChallengeState, EngineLimits, FaceEngine, Rotation,
 };
-use identity_pass_core::selfie::liveness::{LivenessSettings, LivenessState, MoveCloserChallenge};
 use identity_pass_core::selfie::still::{DecodedStill, StillError, decode_jpeg};
 
 use crate::domain::DomainError;
@@ -27,75 +25,53 @@ use crate::domain::DomainError;
 pub const CHALLENGE_LIFETIME_SECONDS: i64 = 120;
 /// The core's challenge needs at least this many frames with a face.
 pub const MIN_FRAMES: usize = 6;
-/// More frames than a phone sends for one challenge: an approach takes 8 s at most, a
-/// sequence of three actions 15 s at most, at 10 frames a second.
+/// More frames than a phone sends for one challenge: a sequence of three actions takes 15 s at
+/// most, at 10 frames a second.
 pub const MAX_FRAMES: usize = 160;
 /// One frame's largest JPEG (a 640-px frame is ~30 KB).
 pub const MAX_FRAME_BYTES: usize = 256 * 1024;
 /// Frame sides accepted, checked from the header before any decoding.
 pub const FRAME_SIDES: std::ops::RangeInclusive<u32> = 160..=1280;
 
-/// The "move closer" challenge, for phones that cannot guide the actions yet.
-pub const MOVE_CLOSER: &str = "move_closer";
-/// The action challenge: `action` is this, and the actions follow (`actions`).
+/// The challenge's kind in the API (`action`); the actions follow (`actions`).
 pub const ACTIONS: &str = "actions";
+/// What challenges issued before "move closer" was retired store. Such a challenge is treated
+/// as expired, so the phone asks for a new one (which is actions).
+const RETIRED_MOVE_CLOSER: &str = "move_closer";
 
-/// What a challenge asks, as the service stores it (`liveness_challenges.action`): "move_closer",
-/// or "actions:" and the actions' codes, comma-separated.
+/// What a challenge asks: these actions, in this order. Stored
+/// (`liveness_challenges.action`) as "actions:" and the actions' codes, comma-separated.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Asked {
-    /// Bring the face closer.
-    MoveCloser,
-    /// Do these, in this order.
-    Actions(Vec<Action>),
-}
+pub struct Asked(pub Vec<Action>);
 
 impl Asked {
     /// A random sequence from the service's randomness (the phone cannot predict it).
     pub fn random_actions(random: [u8; 4]) -> Self {
-        Asked::Actions(Action::sequence_from(random))
+        Asked(Action::sequence_from(random))
     }
 
     /// The stored form.
     pub fn stored(&self) -> String {
-        match self {
-            Asked::MoveCloser => MOVE_CLOSER.to_owned(),
-            Asked::Actions(actions) => format!("{ACTIONS}:{}", self::codes(actions).join(",")),
-        }
+        format!("{ACTIONS}:{}", self.action_codes().join(","))
     }
 
     /// Reads the stored form back.
     pub fn from_stored(stored: &str) -> Result<Self, DomainError> {
-        if stored == MOVE_CLOSER {
-            return Ok(Asked::MoveCloser);
+        if stored == RETIRED_MOVE_CLOSER {
+            return Err(DomainError::LivenessChallengeExpired);
         }
         let codes = stored.strip_prefix(ACTIONS).and_then(|rest| rest.strip_prefix(':')).ok_or(DomainError::LivenessActionUnknown)?;
         let actions: Option<Vec<Action>> = codes.split(',').map(Action::from_code).collect();
         match actions {
-            Some(actions) if !actions.is_empty() => Ok(Asked::Actions(actions)),
+            Some(actions) if !actions.is_empty() => Ok(Asked(actions)),
             _ => Err(DomainError::LivenessActionUnknown),
         }
     }
 
-    /// The `action` field of the API's challenge.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Asked::MoveCloser => MOVE_CLOSER,
-            Asked::Actions(_) => ACTIONS,
-        }
-    }
-
-    /// The `actions` field: the codes in order (none for "move closer").
+    /// The `actions` field of the API's challenge: the codes in order.
     pub fn action_codes(&self) -> Vec<&'static str> {
-        match self {
-            Asked::MoveCloser => Vec::new(),
-            Asked::Actions(actions) => codes(actions),
-        }
+        self.0.iter().map(Action::code).collect()
     }
-}
-
-fn codes(actions: &[Action]) -> Vec<&'static str> {
-    actions.iter().map(Action::code).collect()
 }
 
 /// An issued challenge (`liveness_challenges`).
@@ -141,8 +117,8 @@ pub struct UploadedFrame {
 pub struct LivenessVerdict {
     /// `passed` or `failed`.
     pub result: &'static str,
-    /// The core's failure code when failed (`NOT_SMOOTH`, `TIMED_OUT`, `ACTION_TIMED_OUT`…, or
-    /// `INCOMPLETE` / `NO_FACE` / `ACTIONS_INCOMPLETE` when the frames end before a verdict).
+    /// The core's failure code when failed (`ACTION_TIMED_OUT`, `FACE_LOST`…), or, when the
+    /// frames end before a verdict, `NO_FACE` (none showed one face) or `ACTIONS_INCOMPLETE`.
     pub reason: Option<&'static str>,
     /// Index of the frame kept as the capture for the reviewer (the last one with a face).
     pub capture_index: Option<usize>,
@@ -176,14 +152,11 @@ fn decode(jpeg: &[u8]) -> Result<DecodedStill, DomainError> {
 /// Runs the core's analysis and the challenge asked (stored form, see [`Asked`]) on the frames,
 /// in order, as the phone did.
 pub fn judge(asked: &str, frames: &[UploadedFrame]) -> Result<LivenessVerdict, DomainError> {
-    let asked = Asked::from_stored(asked)?;
+    let Asked(actions) = Asked::from_stored(asked)?;
     // A fresh engine that sees the frames in order, as the phone's judge did.
     let mut engine = FaceEngine::new(EngineLimits::default())
         .map_err(|e| DomainError::FaceCheckFailed(crate::domain::face_check::FaceCheckFailed(e.to_string())))?;
-    match asked {
-        Asked::MoveCloser => judge_approach(&mut engine, frames),
-        Asked::Actions(actions) => judge_actions(&mut engine, actions, frames),
-    }
+    judge_actions(&mut engine, actions, frames)
 }
 
 /// A verdict's result and reason.
@@ -211,20 +184,6 @@ fn assess_each(
     Ok((None, capture_index))
 }
 
-fn judge_approach(engine: &mut FaceEngine, frames: &[UploadedFrame]) -> Result<LivenessVerdict, DomainError> {
-    let mut challenge = MoveCloserChallenge::new(LivenessSettings::default());
-    let (ended, capture_index) =
-        assess_each(engine, frames, |timestamp_ms, assessment| match challenge.observe(timestamp_ms, &assessment.face_boxes()) {
-            LivenessState::Passed { .. } => Some(("passed", None)),
-            LivenessState::Failed { reason } => Some(("failed", Some(reason.code()))),
-            LivenessState::WaitingForFace | LivenessState::InProgress { .. } | LivenessState::DoAction { .. } => None,
-        })?;
-    let (result, reason) = ended.unwrap_or_else(|| {
-        ("failed", Some(if matches!(challenge.state(), LivenessState::WaitingForFace) { "NO_FACE" } else { "INCOMPLETE" }))
-    });
-    Ok(LivenessVerdict { result, reason, capture_index })
-}
-
 fn judge_actions(engine: &mut FaceEngine, actions: Vec<Action>, frames: &[UploadedFrame]) -> Result<LivenessVerdict, DomainError> {
     let mut challenge = ActionChallenge::new(actions, ChallengeLimits::default());
     let (ended, capture_index) =
@@ -233,7 +192,13 @@ fn judge_actions(engine: &mut FaceEngine, actions: Vec<Action>, frames: &[Upload
             ChallengeState::Failed(failure) => Some(("failed", Some(failure.code()))),
             ChallengeState::InProgress { .. } => None,
         })?;
-    let (result, reason) = ended.unwrap_or(("failed", Some("ACTIONS_INCOMPLETE")));
+    let (result, reason) = match (ended, capture_index) {
+        // No frame showed the one face (the phone's own frames start at the first that does):
+        // that, rather than the face "lost" before it was ever seen.
+        (_, None) => ("failed", Some("NO_FACE")),
+        (Some(ended), Some(_)) => ended,
+        (None, Some(_)) => ("failed", Some("ACTIONS_INCOMPLETE")),
+    };
     Ok(LivenessVerdict { result, reason, capture_index })
 }
 
@@ -262,7 +227,7 @@ mod tests {
 
     #[test]
     fn the_actions_asked_pass_and_others_do_not() {
-        let asked = Asked::Actions(vec![Action::TurnRight, Action::ComeCloser, Action::Blink]);
+        let asked = Asked(vec![Action::TurnRight, Action::ComeCloser, Action::Blink]);
         let stored = asked.stored();
         assert_eq!(stored, "actions:turn_right,come_closer,blink");
         assert_eq!(Asked::from_stored(&stored), Ok(asked));
@@ -300,7 +265,7 @@ mod tests {
         let mut failed = Vec::new();
         for turn in [Action::TurnRight, Action::TurnLeft] {
             let actions = vec![Action::ComeCloser, turn, Action::Blink];
-            let stored = Asked::Actions(actions.clone()).stored();
+            let stored = Asked(actions.clone()).stored();
             // Renders 0 and 3 are ones that failed before the fix (three of these four did).
             for render in [0u64, 3] {
                 let done: Vec<UploadedFrame> = poses_doing(&actions)
@@ -326,19 +291,20 @@ mod tests {
     }
 
     #[test]
-    fn an_approach_passes_and_a_still_face_does_not() {
-        let approach: Vec<f32> = (0..24).map(|i| 1.0 + 0.03 * i as f32).collect();
-        let verdict = judge(MOVE_CLOSER, &frames(&approach)).expect("judged");
-        assert_eq!((verdict.result, verdict.reason), ("passed", None));
-        assert!(verdict.capture_index.is_some());
-        let still = judge(MOVE_CLOSER, &frames(&[1.0; 12])).expect("judged");
-        assert_eq!((still.result, still.reason), ("failed", Some("INCOMPLETE")));
-    }
-
-    #[test]
-    fn a_jump_cut_fails_with_the_cores_reason() {
-        let cut = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.7, 1.7, 1.7, 1.7, 1.7, 1.7];
-        assert_eq!(judge(MOVE_CLOSER, &frames(&cut)).expect("judged").reason, Some("NOT_SMOOTH"));
+    fn a_still_face_does_no_action_and_a_challenge_from_before_move_closer_was_retired_reads_as_expired() {
+        let blink = Asked(vec![Action::Blink]).stored();
+        let still = judge(&blink, &frames(&[1.0; 12])).expect("judged");
+        assert_eq!((still.result, still.reason), ("failed", Some("ACTIONS_INCOMPLETE")));
+        assert!(still.capture_index.is_some(), "the face is kept for the reviewer");
+        // No face in any frame: said as such, not as a face lost.
+        let rocket = format!("{}/../core/tests/fixtures/no_face_rocket_640x480.jpg", env!("CARGO_MANIFEST_DIR"));
+        let rocket = std::fs::read(rocket).expect("fixture");
+        let faceless: Vec<UploadedFrame> = (0..8).map(|i| UploadedFrame { timestamp_ms: 1_000 + i * 100, jpeg: rocket.clone() }).collect();
+        let verdict = judge(&blink, &faceless).expect("judged");
+        assert_eq!((verdict.result, verdict.reason, verdict.capture_index), ("failed", Some("NO_FACE"), None));
+        // Stored by a service that still issued "move closer": the phone is told to ask again.
+        assert_eq!(Asked::from_stored("move_closer"), Err(DomainError::LivenessChallengeExpired));
+        assert_eq!(judge("move_closer", &frames(&[1.0; 6])), Err(DomainError::LivenessChallengeExpired));
     }
 
     #[test]
@@ -350,7 +316,7 @@ mod tests {
         let huge: Vec<UploadedFrame> = (0..6).map(|i| UploadedFrame { timestamp_ms: i, jpeg: vec![0; MAX_FRAME_BYTES + 1] }).collect();
         assert_eq!(check_upload(&huge), Err(DomainError::ImageTooLarge { max_bytes: MAX_FRAME_BYTES }));
         let not_jpeg: Vec<UploadedFrame> = (0..6).map(|i| UploadedFrame { timestamp_ms: i, jpeg: vec![1; 100] }).collect();
-        assert_eq!(judge(MOVE_CLOSER, &not_jpeg), Err(DomainError::ImageUndecodable));
+        assert_eq!(judge("actions:blink", &not_jpeg), Err(DomainError::ImageUndecodable));
         assert_eq!(judge("wink", &frames(&[1.0; 6])), Err(DomainError::LivenessActionUnknown));
     }
 
@@ -359,7 +325,7 @@ mod tests {
         let mut challenge = LivenessChallenge {
             id: "lc_1".into(),
             request_id: "req_1".into(),
-            action: MOVE_CLOSER.into(),
+            action: "actions:blink".into(),
             issued_at: 100,
             expires_at: 100 + CHALLENGE_LIFETIME_SECONDS,
             used_at: None,

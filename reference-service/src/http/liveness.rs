@@ -21,24 +21,21 @@ use crate::secrets::{new_id, random_bytes, sha256};
 use crate::state::AppState;
 use crate::store;
 
-/// Body of `POST /v1/requests/{id}/liveness/challenge`.
+/// Body of `POST /v1/requests/{id}/liveness/challenge`: nothing the service acts on. Phones
+/// send `supports_actions: true` from when a lesser challenge ("move closer") was offered to
+/// those that did not; it is accepted and ignored, since every phone is given actions.
 #[derive(Debug, Deserialize)]
-pub struct ChallengeRequest {
-    /// The phone can guide the action challenge (turns, blinks). Without it the service still
-    /// draws actions, unless it is configured to accept "move closer" (development and tests).
-    #[serde(default)]
-    pub supports_actions: bool,
-}
+pub struct ChallengeRequest {}
 
 /// Answer of `POST /v1/requests/{id}/liveness/challenge`.
 #[derive(Debug, Serialize)]
 pub struct ChallengeView {
     /// The challenge's id: the nonce the upload must name.
     pub challenge_id: String,
-    /// The kind of challenge: `actions` (do `actions` in order) or `move_closer`.
+    /// The kind of challenge: always `actions` (do `actions` in order).
     pub action: &'static str,
     /// The actions, in the order they must be done (`turn_left`, `turn_right`, `blink`,
-    /// `come_closer`); empty for `move_closer`.
+    /// `come_closer`).
     pub actions: Vec<&'static str>,
     /// Each action must be done within this many milliseconds of the previous one.
     pub per_action_ms: u64,
@@ -57,13 +54,12 @@ pub async fn challenge(
     State(state): State<AppState>,
     device: DeviceAuth,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<ChallengeRequest>,
+    ApiJson(ChallengeRequest {}): ApiJson<ChallengeRequest>,
 ) -> ApiResult<Answer> {
     let now = state.now();
     // Drawn here, from the service's randomness: a recording made for one attempt does not fit
-    // the next. "Move closer" only where configured for phones that cannot do better: what the
-    // phone says it supports never lowers the bar otherwise.
-    let asked = if body.supports_actions || !state.accept_move_closer { Asked::random_actions(random_bytes()?) } else { Asked::MoveCloser };
+    // the next, and nothing the phone says lowers the bar.
+    let asked = Asked::random_actions(random_bytes()?);
     let challenge = LivenessChallenge {
         id: new_id("lc")?,
         request_id: id.clone(),
@@ -74,7 +70,7 @@ pub async fn challenge(
     };
     let view = ChallengeView {
         challenge_id: challenge.id.clone(),
-        action: asked.kind(),
+        action: liveness_check::ACTIONS,
         actions: asked.action_codes(),
         per_action_ms: identity_pass_core::selfie::face_model::ChallengeLimits::default().per_action_ms,
         expires_at: to_rfc3339(challenge.expires_at),

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use identity_pass_core::selfie::face_model::Action;
 use serde_json::{Value, json};
 
 use crate::domain::directory_seed::{add_synthetic_people, synthetic_employee_id, synthetic_upn};
@@ -49,13 +50,8 @@ impl Env {
     /// served through the router that can lose answers.
     async fn start() -> Self {
         let clock = Arc::new(ManualClock::new(START));
-        let mut config = ServiceConfig {
-            clock: clock.clone(),
-            reviewer_password: Some(REVIEWER_PASSWORD.to_owned()),
-            // Its liveness upload is the zoomed photo's approach.
-            accept_move_closer: true,
-            ..ServiceConfig::default()
-        };
+        let mut config =
+            ServiceConfig { clock: clock.clone(), reviewer_password: Some(REVIEWER_PASSWORD.to_owned()), ..ServiceConfig::default() };
         add_synthetic_people(&mut config.directory, 2);
         let service = spawn_embedded(config).await.expect("service starts");
         let lose = Arc::new(AtomicBool::new(false));
@@ -115,12 +111,19 @@ fn replayed(answer: Answer, status: u16) -> Value {
     answer.body
 }
 
-fn liveness_frames() -> Value {
-    let frames: Vec<Value> = (0u8..24)
-        .map(|i| {
-            let jpeg = identity_pass_core::testing::face_closer_jpeg(SELFIE, 1.0 + 0.03 * f32::from(i), Some([i, 7, 42]));
-            json!({ "timestamp_ms": 5_000 + u64::from(i) * 100, "jpeg_base64": STANDARD.encode(jpeg) })
-        })
+/// The frames of the selfie's head doing the actions `challenge` asks
+/// (`testing::liveness_frames_doing`).
+fn liveness_frames(challenge: &Value) -> Value {
+    let actions: Vec<Action> = challenge["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|code| Action::from_code(code.as_str().expect("a code")).expect("a known action"))
+        .collect();
+    let frames: Vec<Value> = identity_pass_core::testing::liveness_frames_doing(&actions, 1)
+        .into_iter()
+        .zip(0u64..)
+        .map(|(jpeg, i)| json!({ "timestamp_ms": 5_000 + i * 100, "jpeg_base64": STANDARD.encode(jpeg) }))
         .collect();
     Value::Array(frames)
 }
@@ -149,7 +152,7 @@ async fn every_get_tap_step_whose_answer_was_lost_is_answered_on_its_retry_and_d
     assert_eq!(view["selfie_uploaded"], true);
     let challenge = replayed(env.lost_then_retried(&at("/liveness/challenge"), auth, Body::Json(json!({}))).await, 200);
     assert_eq!(env.rows("liveness_challenges"), 1, "one challenge");
-    let frames = json!({ "challenge_id": challenge["challenge_id"], "frames": liveness_frames() });
+    let frames = json!({ "challenge_id": challenge["challenge_id"], "frames": liveness_frames(&challenge) });
     let judged = replayed(env.lost_then_retried(&at("/liveness"), auth, Body::Json(frames)).await, 200);
     assert_eq!(judged["liveness_result"], "passed", "{judged}");
     let submitted = replayed(env.lost_then_retried(&at("/submit"), auth, Body::Json(json!({}))).await, 200);

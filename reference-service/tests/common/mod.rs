@@ -17,6 +17,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use identity_pass_core::device_binding::key_binding::{self, KeyBinding};
 use identity_pass_core::device_binding::{SoftwareDeviceKey, registration};
+use identity_pass_core::selfie::face_model::Action;
 use identity_pass_service::{ManualClock, RecordingPushSender, RunningService, ServiceConfig, spawn_embedded};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -42,9 +43,6 @@ pub fn config(clock: Arc<ManualClock>, pushes: Arc<RecordingPushSender>, db: Opt
         push_sender: pushes,
         reviewer_password: Some(REVIEWER_PASSWORD.to_owned()),
         development_providers: true,
-        // The tests that are not about liveness pass it the cheap way, with a zoomed photo
-        // (`approach_frames`); `tests/liveness_actions.rs` runs the default, actions only.
-        accept_move_closer: true,
         ..ServiceConfig::default()
     }
 }
@@ -364,7 +362,9 @@ pub fn liveness_frame(zoom: f32) -> Vec<u8> {
     identity_pass_core::testing::face_closer_jpeg(&face_jpeg(), zoom, Some([seed[0], seed[1], seed[2]]))
 }
 
-/// The frames of a face coming steadily closer (3% a frame, 100 ms apart): what passes.
+/// A printed photo moved steadily closer (3% a frame, 100 ms apart): 24 frames with a face that
+/// do none of the actions asked, so they fail (they passed the retired "move closer"
+/// challenge). The tests of refusals use them as any upload.
 pub fn approach_frames() -> Value {
     use base64::Engine;
     let frames: Vec<Value> = (0..24)
@@ -376,18 +376,50 @@ pub fn approach_frames() -> Value {
     Value::Array(frames)
 }
 
-/// A new liveness challenge for the request.
-pub async fn liveness_challenge(api: &Api, device: &str, id: &str) -> String {
-    let challenge = api.post(&format!("/v1/requests/{id}/liveness/challenge"), Some(device), &json!({})).await.ok(200);
-    challenge["challenge_id"].as_str().expect("challenge").to_owned()
+/// The frames of the selfie's head (rendered in 3D, `simulated_person::PosedHead`) doing
+/// `actions`, 100 ms apart, each with bytes of its own (the service refuses frames it judged
+/// before).
+pub fn frames_doing(actions: &[Action]) -> Value {
+    use base64::Engine;
+    // Numbers of this process's own (the service refuses frames judged before, and test
+    // binaries share no counter, but each starts its own service).
+    let first = FRAME_SEEDS.fetch_add(200, Ordering::SeqCst);
+    let frames: Vec<Value> = identity_pass_core::testing::liveness_frames_doing(actions, first)
+        .into_iter()
+        .enumerate()
+        .map(|(i, jpeg)| json!({ "timestamp_ms": 3_000 + i * 100, "jpeg_base64": base64::engine::general_purpose::STANDARD.encode(jpeg) }))
+        .collect();
+    Value::Array(frames)
 }
 
-/// The liveness check, judged by the service on real frames of an approach.
+/// A new liveness challenge for the request.
+pub async fn liveness_challenge(api: &Api, device: &str, id: &str) -> String {
+    liveness_challenge_drawn(api, device, id).await.0
+}
+
+/// A new liveness challenge for the request: its id and the actions the service drew.
+pub async fn liveness_challenge_drawn(api: &Api, device: &str, id: &str) -> (String, Vec<Action>) {
+    let challenge = api.post(&format!("/v1/requests/{id}/liveness/challenge"), Some(device), &json!({})).await.ok(200);
+    assert_eq!(challenge["action"], "actions");
+    (challenge["challenge_id"].as_str().expect("challenge").to_owned(), drawn_actions(&challenge))
+}
+
+/// The actions a challenge answer asks for, in order.
+pub fn drawn_actions(challenge: &Value) -> Vec<Action> {
+    challenge["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|code| Action::from_code(code.as_str().expect("a code")).expect("a known action"))
+        .collect()
+}
+
+/// The liveness check, judged by the service on the frames of a head doing the actions drawn.
 pub async fn pass_liveness(api: &Api, device: &str, id: &str) -> Value {
-    let challenge_id = liveness_challenge(api, device, id).await;
-    let body = json!({ "challenge_id": challenge_id, "frames": approach_frames() });
+    let (challenge_id, actions) = liveness_challenge_drawn(api, device, id).await;
+    let body = json!({ "challenge_id": challenge_id, "frames": frames_doing(&actions) });
     let view = api.post(&format!("/v1/requests/{id}/liveness"), Some(device), &body).await.ok(200);
-    assert_eq!(view["liveness_result"], "passed", "{}", view["liveness_reason"]);
+    assert_eq!(view["liveness_result"], "passed", "{actions:?}: {}", view["liveness_reason"]);
     view
 }
 
