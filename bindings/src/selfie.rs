@@ -47,9 +47,6 @@ enum Guidance {
 
 #[uniffi::remote(Enum)]
 enum LivenessFailure {
-    TimedOut,
-    NotMonotonic,
-    NotSmooth,
     FaceLost,
     MultipleFaces,
     ActionTimedOut,
@@ -72,8 +69,6 @@ struct LivenessSample {
 
 #[uniffi::remote(Enum)]
 enum LivenessState {
-    WaitingForFace,
-    InProgress { progress: f32 },
     DoAction { action: Action, index: u32, count: u32 },
     Passed { growth: f32, samples: Vec<LivenessSample> },
     Failed { reason: LivenessFailure },
@@ -104,7 +99,7 @@ pub struct CameraFrame {
     /// Capture time in milliseconds, strictly increasing (any monotonic clock). A value no
     /// camera clock gives (above 2^53, or a jump of more than 10 s that the next frame does not
     /// confirm) refuses that frame only (`FRAME_TIMESTAMP_IMPLAUSIBLE`); `retake` and
-    /// `start_liveness` start the clock again.
+    /// `start_liveness_actions` start the clock again.
     pub timestamp_ms: u64,
     /// How far the frame must be turned clockwise to stand upright: 0, 90, 180 or 270 (CameraX
     /// `ImageInfo.rotationDegrees`; on iOS the connection's `videoRotationAngle`). Faces are
@@ -241,13 +236,6 @@ impl SelfieSession {
         let mut state = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         state.capture = None;
         state.session.retake();
-    }
-
-    /// Starts the "move closer" liveness challenge on the following frames.
-    pub fn start_liveness(&self) {
-        let mut state = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        state.liveness = None;
-        state.session.start_liveness();
     }
 
     /// Starts the action challenge the service drew (`actions` in order) on the following

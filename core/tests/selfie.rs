@@ -3,6 +3,7 @@
 use identity_pass_core::messages::{self, Locale};
 use identity_pass_core::selfie::capture::metadata_markers;
 use identity_pass_core::selfie::convert::{rgb_to_bgra, rgb_to_nv21, rgb_to_yuv420_planes};
+use identity_pass_core::selfie::face_model::Action;
 use identity_pass_core::selfie::{
     Frame, FrameError, Guidance, LivenessFailure, LivenessState, PixelFormat, Plane, SelfieConfig, SelfieSession, SessionError,
 };
@@ -236,89 +237,29 @@ fn zoomed(source: &image::RgbImage, zoom: f32) -> Vec<u8> {
     image::imageops::resize(&crop, 640, 480, image::imageops::FilterType::Triangle).into_raw()
 }
 
-fn run_liveness(zooms: &[f32]) -> (Option<LivenessState>, SelfieSession) {
-    let source = image::open(format!("{}/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR"))).expect("fixture").to_rgb8();
+/// The selfie's head (`testing::selfie_head`) as a person who does what the session asks
+/// (`simulated_person::ObedientPerson`, one pose every 100 ms), in front of a camera taking a
+/// frame every `interval_ms` (a pose held over the frames of its 100 ms), as NV21 like an
+/// Android camera, through a session running `asked` until its challenge ends.
+fn obedient_run(asked: &[Action], interval_ms: u64) -> identity_pass_core::selfie::LivenessOutcome {
+    use identity_pass_core::simulated_person::ObedientPerson;
+    let head = identity_pass_core::testing::selfie_head();
     let mut session = SelfieSession::new(SelfieConfig::standard());
-    session.start_liveness();
-    let mut last = None;
-    for (i, &zoom) in zooms.iter().enumerate() {
-        let pixels = zoomed(&source, zoom);
-        let frame = Frame::new(640, 480, PixelFormat::Rgb, &[Plane { data: &pixels, row_stride: 1920, pixel_stride: 3 }]).expect("valid");
-        last = session.push_frame(&frame, 1_000 + i as u64 * 100).expect("analysed").liveness;
-    }
-    (last, session)
-}
-
-#[test]
-fn a_smooth_approach_passes_the_liveness_challenge() {
-    // 6% closer a frame for 12 frames (1.66 times): the challenge compares medians (the first
-    // three frames', the last five's), which trail the face by a frame or two, and the face
-    // engine's box grows with the face to within 3% (rustface's jumped by pyramid steps).
-    let zooms: Vec<f32> = (0..12).map(|i| 1.0 + 0.06 * i as f32).collect();
-    let (state, mut session) = run_liveness(&zooms);
-    assert!(matches!(state, Some(LivenessState::Passed { growth, .. }) if growth >= 1.35), "{state:?}");
-    let outcome = session.take_liveness_outcome().expect("an outcome");
-    assert_eq!(outcome.failure, None);
-    // Every frame the challenge judged, from the first face to the one that passed.
-    assert_eq!(outcome.evidence.len(), outcome.samples.len(), "frames 100 ms apart: each one judged and kept");
-    assert_eq!(outcome.evidence.first().map(|f| f.captured_at_ms()), Some(1_000));
-    assert_eq!(outcome.evidence.last().map(|f| f.captured_at_ms()), outcome.samples.last().map(|s| s.timestamp_ms));
-    assert!(outcome.evidence.iter().all(|jpeg| metadata_markers(jpeg.expose_jpeg()).is_empty()));
-    let printed = format!("{outcome:?}");
-    assert!(printed.contains("[redacted]") && !printed.contains("255, 216"), "no JPEG bytes in Debug: {printed}");
-    assert!(session.take_liveness_outcome().is_none(), "delivered once");
-}
-
-#[test]
-fn a_jump_cut_fails_the_liveness_challenge() {
-    // The challenge smooths widths over five frames, so a cut shows once the new size persists.
-    let (state, mut session) = run_liveness(&[1.0, 1.05, 1.1, 1.6, 1.65, 1.7, 1.7]);
-    assert_eq!(state, Some(LivenessState::Failed { reason: LivenessFailure::NotSmooth }));
-    let outcome = session.take_liveness_outcome().expect("an outcome");
-    assert!(outcome.evidence.is_empty());
-}
-
-#[test]
-fn pulling_back_fails_the_liveness_challenge() {
-    let (state, _) = run_liveness(&[1.0, 1.1, 1.2, 1.3, 1.1, 1.0, 0.9, 0.85, 0.8]);
-    assert_eq!(state, Some(LivenessState::Failed { reason: LivenessFailure::NotMonotonic }));
-}
-
-/// What the service does with the uploaded frames (`reference-service` `domain::liveness_check`):
-/// each JPEG decoded as it comes, one fresh face engine over all of them in order, the core's
-/// challenge with its default settings. `"passed"`, or the failure's code, `INCOMPLETE` when
-/// the frames end first, `NO_FACE` when none had a face.
-fn judged_as_the_service_does(frames: &[identity_pass_core::selfie::CapturedSelfie]) -> &'static str {
-    use identity_pass_core::selfie::face_model::{EngineLimits, FaceEngine, Rotation};
-    use identity_pass_core::selfie::liveness::{LivenessSettings, MoveCloserChallenge};
-    let mut engine = FaceEngine::new(EngineLimits::default()).expect("the vendored models load");
-    let mut challenge = MoveCloserChallenge::new(LivenessSettings::default());
-    for uploaded in frames {
-        let rgb = image::load_from_memory_with_format(uploaded.expose_jpeg(), image::ImageFormat::Jpeg).expect("a JPEG").to_rgb8();
-        let (width, height) = rgb.dimensions();
-        let frame = Frame::new(width, height, PixelFormat::Rgb, &[Plane { data: rgb.as_raw(), row_stride: width * 3, pixel_stride: 3 }])
-            .expect("valid frame");
-        let faces = engine.assess(&frame, Rotation::Upright).face_boxes();
-        match challenge.observe(uploaded.captured_at_ms(), &faces) {
-            LivenessState::Passed { .. } => return "passed",
-            LivenessState::Failed { reason } => return reason.code(),
-            LivenessState::WaitingForFace | LivenessState::InProgress { .. } | LivenessState::DoAction { .. } => {}
+    session.start_liveness_actions(asked.to_vec());
+    let (mut person, mut told) = (ObedientPerson::default(), None);
+    let mut picture = None;
+    for i in 0..(20_000 / interval_ms) {
+        let timestamp_ms = 5_000 + i * interval_ms;
+        if picture.is_none() || (timestamp_ms - 5_000) % 100 < interval_ms {
+            picture = Some(head.draw(person.next_pose(told)));
         }
-    }
-    if matches!(challenge.state(), LivenessState::WaitingForFace) { "NO_FACE" } else { "INCOMPLETE" }
-}
-
-/// The runtime tests' approach (`selfie_rgb(zoom)`, `tests/make-camera-frames.sh`): a camera
-/// at `interval_ms`, the face `step` larger each frame, as NV21 (an Android camera), through a
-/// session until the phone's challenge ends. Returns the outcome.
-fn approach(interval_ms: u64, step: f32) -> identity_pass_core::selfie::LivenessOutcome {
-    let source = image::open(format!("{}/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR"))).expect("fixture").to_rgb8();
-    let mut session = SelfieSession::new(SelfieConfig::standard());
-    session.start_liveness();
-    for i in 0..200u64 {
-        let nv21 = rgb_to_nv21(640, 480, &zoomed(&source, 1.0 + step * i as f32)).expect("sizes match");
+        let Some(rgb) = picture.as_ref() else { unreachable!("drawn above") };
+        let nv21 = rgb_to_nv21(640, 480, rgb.as_raw()).expect("sizes match");
         let frame = Frame::new(640, 480, PixelFormat::Nv21, &[Plane { data: &nv21, row_stride: 640, pixel_stride: 1 }]).expect("valid");
-        session.push_frame(&frame, 5_000 + i * interval_ms).expect("analysed");
+        told = match session.push_frame(&frame, timestamp_ms).expect("analysed").liveness {
+            Some(LivenessState::DoAction { action, index, .. }) => Some((index, action)),
+            _ => None,
+        };
         if let Some(outcome) = session.take_liveness_outcome() {
             return outcome;
         }
@@ -326,13 +267,39 @@ fn approach(interval_ms: u64, step: f32) -> identity_pass_core::selfie::Liveness
     panic!("the challenge never ended: {:?}", session.liveness_state());
 }
 
+/// What the service does with the uploaded frames (`reference-service` `domain::liveness_check`):
+/// each JPEG decoded as it comes, one fresh face engine over all of them in order, the core's
+/// action challenge with its default limits. `"passed"`, or the failure's code,
+/// `ACTIONS_INCOMPLETE` when the frames end first, `NO_FACE` when none had a face.
+fn judged_as_the_service_does(asked: &[Action], frames: &[identity_pass_core::selfie::CapturedSelfie]) -> &'static str {
+    use identity_pass_core::selfie::face_model::{ActionChallenge, ChallengeLimits, ChallengeState, EngineLimits, FaceEngine, Rotation};
+    let mut engine = FaceEngine::new(EngineLimits::default()).expect("the vendored models load");
+    let mut challenge = ActionChallenge::new(asked.to_vec(), ChallengeLimits::default());
+    let mut any_face = false;
+    for uploaded in frames {
+        let rgb = image::load_from_memory_with_format(uploaded.expose_jpeg(), image::ImageFormat::Jpeg).expect("a JPEG").to_rgb8();
+        let (width, height) = rgb.dimensions();
+        let frame = Frame::new(width, height, PixelFormat::Rgb, &[Plane { data: rgb.as_raw(), row_stride: width * 3, pixel_stride: 3 }])
+            .expect("valid frame");
+        let assessment = engine.assess(&frame, Rotation::Upright);
+        any_face |= assessment.faces.len() == 1;
+        match challenge.observe(assessment.challenge_sample(uploaded.captured_at_ms())) {
+            ChallengeState::Passed => return "passed",
+            ChallengeState::Failed(failure) => return failure.code(),
+            ChallengeState::InProgress { .. } => {}
+        }
+    }
+    if any_face { "ACTIONS_INCOMPLETE" } else { "NO_FACE" }
+}
+
 #[test]
 fn the_service_judging_the_evidence_frames_agrees_with_the_phone() {
     use identity_pass_core::selfie::{EVIDENCE_INTERVAL_MS, MAX_EVIDENCE_FRAMES};
-    // The tests' camera (10 frames a second, 3% closer each), and a 30 fps camera with the
-    // same approach speed: the challenge judges (and keeps) one frame per 100 ms of it.
-    for (interval_ms, step) in [(100, 0.03), (33, 0.01)] {
-        let outcome = approach(interval_ms, step);
+    let asked = [Action::TurnLeft, Action::ComeCloser, Action::Blink];
+    // The tests' camera (10 frames a second), and a 30 fps camera watching the same person:
+    // the challenge judges (and keeps) one frame per 100 ms of it.
+    for interval_ms in [100, 33] {
+        let outcome = obedient_run(&asked, interval_ms);
         assert_eq!(outcome.failure, None, "the phone passes at {interval_ms} ms");
         let frames = &outcome.evidence;
         assert!((6..=MAX_EVIDENCE_FRAMES).contains(&frames.len()), "{interval_ms} ms: {} frames", frames.len());
@@ -343,33 +310,36 @@ fn the_service_judging_the_evidence_frames_agrees_with_the_phone() {
             outcome.samples.last().map(|s| s.timestamp_ms),
             "up to the frame that passed"
         );
+        assert!(outcome.growth > 1.2, "the trace shows the face come closer: {}", outcome.growth);
         for frame in frames {
             // The service's limits: 160–1280 px a side, 256 KiB, and no metadata.
             assert_eq!((frame.width(), frame.height()), (320, 240), "the analyser's working size, aspect kept");
             assert!(frame.expose_jpeg().len() <= 256 * 1024 && metadata_markers(frame.expose_jpeg()).is_empty());
         }
-        assert_eq!(judged_as_the_service_does(frames), "passed", "the service agrees at {interval_ms} ms");
+        let printed = format!("{outcome:?}");
+        assert!(printed.contains("[redacted]") && !printed.contains("255, 216"), "no JPEG bytes in Debug: {printed}");
+        assert_eq!(judged_as_the_service_does(&asked, frames), "passed", "the service agrees at {interval_ms} ms");
+        // The same frames for actions in another order: the service's own challenge decides.
+        assert_eq!(judged_as_the_service_does(&[Action::Blink, Action::TurnLeft, Action::ComeCloser], frames), "ACTIONS_INCOMPLETE");
     }
 }
 
 #[test]
-fn a_failed_challenge_keeps_no_frames_and_the_service_would_not_pass_a_still_face() {
-    let (state, mut session) = run_liveness(&[1.0; 12]);
-    assert!(matches!(state, Some(LivenessState::InProgress { .. })), "{state:?}");
-    assert!(session.take_liveness_outcome().is_none(), "no outcome while it runs");
-    let (_, mut session_cut) = run_liveness(&[1.0, 1.05, 1.1, 1.6, 1.65, 1.7, 1.7]);
-    assert!(session_cut.take_liveness_outcome().expect("ended").evidence.is_empty());
-    // A still face the service would have been sent: not enough growth.
+fn a_still_face_does_no_action_and_the_service_would_not_pass_it() {
     let source = image::open(format!("{}/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR"))).expect("fixture").to_rgb8();
-    let still: Vec<_> = (0..12u64)
-        .map(|i| {
-            let pixels = zoomed(&source, 1.0);
-            let frame =
-                Frame::new(640, 480, PixelFormat::Rgb, &[Plane { data: &pixels, row_stride: 1920, pixel_stride: 3 }]).expect("valid");
-            identity_pass_core::selfie::capture::evidence_frame(&frame, 1_000 + i * 100).expect("encoded")
-        })
-        .collect();
-    assert_eq!(judged_as_the_service_does(&still), "INCOMPLETE");
+    let mut session = SelfieSession::new(SelfieConfig::standard());
+    session.start_liveness_actions(vec![Action::TurnRight, Action::Blink]);
+    let pixels = zoomed(&source, 1.0);
+    let frame = Frame::new(640, 480, PixelFormat::Rgb, &[Plane { data: &pixels, row_stride: 1920, pixel_stride: 3 }]).expect("valid");
+    for i in 0..12u64 {
+        let state = session.push_frame(&frame, 1_000 + i * 100).expect("analysed").liveness;
+        assert_eq!(state, Some(LivenessState::DoAction { action: Action::TurnRight, index: 0, count: 2 }), "frame {i}");
+    }
+    assert!(session.take_liveness_outcome().is_none(), "no outcome while it runs");
+    // The still face's frames, had they been sent: no action done.
+    let still: Vec<_> =
+        (0..12u64).map(|i| identity_pass_core::selfie::capture::evidence_frame(&frame, 1_000 + i * 100).expect("encoded")).collect();
+    assert_eq!(judged_as_the_service_does(&[Action::TurnRight, Action::Blink], &still), "ACTIONS_INCOMPLETE");
 }
 
 /// The action challenge in the session: each verdict names the action to do now and its words;
@@ -377,7 +347,6 @@ fn a_failed_challenge_keeps_no_frames_and_the_service_would_not_pass_a_still_fac
 /// and blinking in 3D) passes, and the frames kept are the ones the service will judge.
 #[test]
 fn a_person_following_the_sessions_instructions_passes_the_action_challenge() {
-    use identity_pass_core::selfie::face_model::Action;
     use identity_pass_core::simulated_person::{ObedientPerson, PosedHead};
     let head = PosedHead::new(
         image::open(format!("{}/tests/fixtures/face_selfie_640x480.jpg", env!("CARGO_MANIFEST_DIR"))).expect("fixture").to_rgb8(),
@@ -413,6 +382,7 @@ fn a_person_following_the_sessions_instructions_passes_the_action_challenge() {
     assert!(matches!(last, Some(LivenessState::Passed { .. })), "{last:?} after {shown:?}");
     assert_eq!(shown, ["LIVENESS_BLINK", "LIVENESS_TURN_RIGHT", "LIVENESS_MOVE_CLOSER", "LIVENESS_PASSED"]);
     let outcome = session.take_liveness_outcome().expect("an outcome");
+    assert!(session.take_liveness_outcome().is_none(), "delivered once");
     assert_eq!(outcome.failure, None);
     assert!(outcome.evidence.len() >= 25 && outcome.evidence.len() <= identity_pass_core::selfie::session::MAX_EVIDENCE_FRAMES);
     assert!(outcome.evidence.windows(2).all(|w| w[1].captured_at_ms() - w[0].captured_at_ms() == 100), "every judged frame kept");

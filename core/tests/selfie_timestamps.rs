@@ -2,6 +2,7 @@
 //! "not after the previous one", even after a retake or a new liveness challenge. A frame with
 //! an implausible timestamp is now refused by itself, and a new attempt starts the clock again.
 
+use identity_pass_core::selfie::face_model::Action;
 use identity_pass_core::selfie::{Frame, FrameError, LivenessState, PixelFormat, Plane, SelfieConfig, SelfieSession, SessionError};
 
 fn grey() -> Vec<u8> {
@@ -69,11 +70,12 @@ fn start_liveness_starts_the_frame_clock_again() {
     let mut session = SelfieSession::new(SelfieConfig::standard());
     session.push_frame(&frame(&pixels), 1_000_000_000_000).expect("first frame");
     assert!(session.push_frame(&frame(&pixels), 1_000).is_err(), "before the challenge: out of order");
-    session.start_liveness();
+    session.start_liveness_actions(vec![Action::Blink]);
+    let asked = Some(LivenessState::DoAction { action: Action::Blink, index: 0, count: 1 });
     let verdict = session.push_frame(&frame(&pixels), 1_000).expect("the challenge judges its frames on their own");
-    assert_eq!(verdict.liveness, Some(LivenessState::WaitingForFace));
+    assert_eq!(verdict.liveness, asked);
     // And a wild frame during the challenge leaves it running.
     assert!(implausible(session.push_frame(&frame(&pixels), u64::MAX).expect_err("refused")));
     let verdict = session.push_frame(&frame(&pixels), 1_033).expect("next frame");
-    assert_eq!(verdict.liveness, Some(LivenessState::WaitingForFace));
+    assert_eq!(verdict.liveness, asked);
 }

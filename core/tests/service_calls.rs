@@ -423,19 +423,19 @@ fn the_services_liveness_verdict_decides_and_a_failure_is_retried_with_a_new_cha
     d.send(Event::LivenessFinished { failure: None });
     // The phone passed, the service did not: the service's verdict and reason stand.
     let t = next_server_time(&d);
-    let effects = d.answer(CallAnswer::LivenessJudged { passed: false, reason: Some("INCOMPLETE".into()), server_time: t });
+    let effects = d.answer(CallAnswer::LivenessJudged { passed: false, reason: Some("ACTIONS_INCOMPLETE".into()), server_time: t });
     assert_eq!(calls(&effects), []);
     assert_eq!(d.flow.step(), &Step::Liveness { in_progress: false, attempts: 1, challenge: None });
     let v = view(&d);
-    assert_eq!(code(v.notice).as_deref(), Some("LIVENESS_INCOMPLETE"));
+    assert_eq!(code(v.notice).as_deref(), Some("LIVENESS_ACTIONS_INCOMPLETE"));
     assert_eq!(code(v.primary_action).as_deref(), Some("FLOW_ACTION_START_LIVENESS"));
     // The retry asks for a new challenge (the used one would be refused).
     start_liveness(&mut d, "lc-2");
     // The phone's own challenge fails this time: nothing is uploaded, the reason is shown.
-    let effects = d.send(Event::LivenessFinished { failure: Some("NOT_SMOOTH".into()) });
+    let effects = d.send(Event::LivenessFinished { failure: Some("ACTION_TIMED_OUT".into()) });
     assert_eq!(calls(&effects), []);
     assert_eq!(d.flow.step(), &Step::Liveness { in_progress: false, attempts: 2, challenge: None });
-    assert_eq!(code(view(&d).notice).as_deref(), Some("LIVENESS_NOT_SMOOTH"));
+    assert_eq!(code(view(&d).notice).as_deref(), Some("LIVENESS_ACTION_TIMED_OUT"));
     start_liveness(&mut d, "lc-3");
     d.send(Event::LivenessFinished { failure: None });
     let t = next_server_time(&d);

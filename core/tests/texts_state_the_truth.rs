@@ -343,13 +343,25 @@ fn known_short_codes_are_shown_as_they_are() {
     assert!(p.notice().text.contains("(TOO_DARK)"), "{}", p.notice().text);
 }
 
+/// A verdict recorded before "move closer" was retired can still carry its reasons; this app
+/// has no words of its own for them any more, so they read as the generic notice with the code.
+#[test]
+fn a_reason_of_the_retired_move_closer_challenge_is_shown_as_its_code() {
+    let mut p = Phone::new(Locale::English, MIDNIGHT + 9 * HOUR_MS, 0);
+    to_liveness(&mut p);
+    liveness_judged(&mut p, false, Some("NOT_SMOOTH".into()));
+    let notice = p.notice();
+    assert_eq!(notice.code, "FLOW_NOTICE_LIVENESS_FAILED");
+    assert!(notice.text.contains("(NOT_SMOOTH)"), "{}", notice.text);
+}
+
 #[test]
 fn the_services_liveness_reasons_are_said_in_the_users_words() {
     for locale in LOCALES {
         for (reason, code, words) in [
-            ("INCOMPLETE", "LIVENESS_INCOMPLETE", ["close enough", "还不够近"]),
+            ("ACTIONS_INCOMPLETE", "LIVENESS_ACTIONS_INCOMPLETE", ["every step", "所有步骤"]),
             ("NO_FACE", "LIVENESS_NO_FACE", ["face couldn't be seen", "未能看到您的脸"]),
-            ("NOT_SMOOTH", "LIVENESS_NOT_SMOOTH", ["smoothly", "平稳"]),
+            ("ACTION_TIMED_OUT", "LIVENESS_ACTION_TIMED_OUT", ["took too long", "用时过长"]),
         ] {
             let mut p = Phone::new(locale, MIDNIGHT + 9 * HOUR_MS, 0);
             to_liveness(&mut p);

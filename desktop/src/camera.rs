@@ -5,12 +5,11 @@
 //! checks; so the simulated camera is a simulated person (`identity_pass_core::simulated_person`,
 //! a stand-in named as such): the photograph's head, re-posed in 3D, doing what each verdict
 //! asks, exactly as the runtime's and the bindings' end-to-end tests do with the same fixture.
-//! For a "move closer" challenge (a service that draws no actions) it comes closer.
 
 use std::path::Path;
 
 use identity_pass_core::selfie::{Frame, LivenessState, PixelFormat, Plane, SessionError};
-use identity_pass_core::simulated_person::{ObedientPerson, Pose, PosedHead};
+use identity_pass_core::simulated_person::{ObedientPerson, PosedHead};
 use image::RgbImage;
 
 /// The sample selfie (core's fixture), so the demo needs no camera and no file.
@@ -73,8 +72,6 @@ pub enum CameraInputError {
 pub struct StillCamera {
     head: PosedHead,
     person: ObedientPerson,
-    /// Frames of a "move closer" challenge so far.
-    approach: u32,
     next_timestamp_ms: u64,
 }
 
@@ -97,7 +94,7 @@ impl StillCamera {
             .to_rgb8();
         // The face measured once, with the core's own models, so it can be re-posed.
         let head = PosedHead::new(to_camera_frame(&decoded)).ok_or_else(|| CameraInputError::NoFace { path: name.to_owned() })?;
-        Ok(Self { head, person: ObedientPerson::default(), approach: 0, next_timestamp_ms: 1_000 })
+        Ok(Self { head, person: ObedientPerson::default(), next_timestamp_ms: 1_000 })
     }
 
     /// The next 640×480 RGB frame: the photograph as it is, or, during the liveness step, the
@@ -105,11 +102,6 @@ impl StillCamera {
     pub fn frame(&mut self, liveness: Option<&LivenessState>) -> RgbImage {
         let pose = match liveness {
             Some(LivenessState::DoAction { action, index, .. }) => self.person.next_pose(Some((*index, *action))),
-            Some(LivenessState::WaitingForFace | LivenessState::InProgress { .. }) => {
-                // "Move closer": 3% closer a frame, for at most 40 frames.
-                self.approach = (self.approach + 1).min(40);
-                Pose { zoom: 1.0 + 0.03 * self.approach as f32, ..Pose::AS_PHOTOGRAPHED }
-            }
             _ => self.person.next_pose(None),
         };
         self.head.draw(pose)
@@ -226,7 +218,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_sample_selfie_is_a_person_who_turns_when_asked_and_comes_closer_for_move_closer() {
+    fn the_sample_selfie_is_a_person_who_turns_and_comes_closer_when_asked() {
         use identity_pass_core::selfie::face_model::{Action, EngineLimits, FaceEngine, Rotation};
         let mut still = StillCamera::sample().expect("the bundled sample decodes and has one face");
         let judge = |image: &RgbImage| {
@@ -238,8 +230,12 @@ mod tests {
         let turned = (0..6).map(|_| still.frame(Some(&asked))).last().map(|image| judge(&image)).expect("frames");
         let yaw = |a: &identity_pass_core::selfie::face_model::Assessment| a.pose.map_or(0.0, |p| p.yaw);
         assert!(yaw(&turned) > yaw(&straight) + 20.0, "turned to the left: {} → {}", yaw(&straight), yaw(&turned));
-        let approach = LivenessState::InProgress { progress: 0.0 };
-        let closer = (0..20).map(|_| still.frame(Some(&approach))).last().map(|image| judge(&image)).expect("frames");
+        // Asked to come closer mid-turn, the person finishes the turn and its pause first (5 + 5
+        // frames), then comes closer (10 frames).
+        let asked = LivenessState::DoAction { action: Action::ComeCloser, index: 1, count: 3 };
+        let frames: Vec<RgbImage> = (0..20).map(|_| still.frame(Some(&asked))).collect();
+        assert!(yaw(&judge(&frames[2])) > yaw(&straight) + 10.0, "still turning: {}", yaw(&judge(&frames[2])));
+        let closer = frames.last().map(|image| judge(image)).expect("frames");
         let width = |a: &identity_pass_core::selfie::face_model::Assessment| a.face_boxes().first().map_or(0.0, |f| f.width);
         assert!(width(&closer) > width(&straight) * 1.3, "closer: {} → {}", width(&straight), width(&closer));
     }

@@ -65,11 +65,10 @@ pub fn feed_liveness(
         liveness.clone_from(&verdict.liveness);
         last_instruction = selfie_messages::verdict_message(verdict.guidance, verdict.liveness.as_ref(), locale).text;
         let (percent, finished) = match &verdict.liveness {
-            Some(LivenessState::InProgress { progress }) => ((progress.clamp(0.0, 1.0) * 100.0) as u32, false),
             Some(LivenessState::DoAction { index, count, .. }) => (*index * 100 / (*count).max(1), false),
             Some(LivenessState::Passed { .. }) => (100, true),
             Some(LivenessState::Failed { .. }) => (0, true),
-            Some(LivenessState::WaitingForFace) | None => (0, false),
+            None => (0, false),
         };
         render.status("liveness", &chrome.liveness_frame(&last_instruction, percent), Duration::from_secs(2));
         if finished {

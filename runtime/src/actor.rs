@@ -238,7 +238,7 @@ impl Actor {
                 self.liveness_frames = None;
                 self.liveness_challenge = Some(challenge_id.clone());
                 let actions = self.flow.liveness_actions().unwrap_or_default().to_vec();
-                self.lock_selfie().start_liveness_for(&actions);
+                self.lock_selfie().start_liveness_actions(actions);
                 self.shared.listener.on_platform_effect(Effect::StartLiveness { request_id, challenge_id });
             }
             Effect::ScheduleWake { at } => {

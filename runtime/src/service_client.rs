@@ -141,9 +141,9 @@ pub struct GovernmentIdVerdict {
 pub struct LivenessChallenge {
     /// Its id, the nonce the upload names.
     pub challenge_id: String,
-    /// The kind of challenge (`actions`, or `move_closer` from a service that draws none).
+    /// The kind of challenge (`actions`: the only kind since "move closer" was retired).
     pub action: String,
-    /// The actions to do, in order (empty for `move_closer`).
+    /// The actions to do, in order; never empty.
     pub actions: Vec<Action>,
     /// When the service stops accepting frames for it (service time).
     pub expires_at: Millis,
@@ -663,7 +663,8 @@ impl ServiceClient {
     ) -> Result<LivenessChallenge, TransportError> {
         let path = format!("v1/requests/{request_id}/liveness/challenge");
         let mut request = Self::authed(auth, Method::POST, &path, Some(key));
-        // The core guides the action challenge; the service draws the sequence.
+        // The service draws the sequence. `supports_actions` is for services from before "move
+        // closer" was retired, which gave that lesser challenge to phones that did not say so.
         request.json = Some(json!({ "supports_actions": true }));
         let body: LivenessChallengeBody = self.transport.send_json(request).await?;
         let actions = body
@@ -673,6 +674,11 @@ impl ServiceClient {
                 Action::from_code(code).ok_or_else(|| TransportError::UnexpectedBody { detail: format!("liveness action {code:?}") })
             })
             .collect::<Result<Vec<Action>, TransportError>>()?;
+        // A challenge without actions is "move closer", which this phone no longer runs (a
+        // photo passed it): an answer it cannot use, not a challenge passed by doing nothing.
+        if actions.is_empty() {
+            return Err(TransportError::UnexpectedBody { detail: format!("liveness challenge {:?} without actions", body.action) });
+        }
         Ok(LivenessChallenge {
             challenge_id: body.challenge_id,
             action: body.action,

@@ -12,4 +12,6 @@ object Fixtures {
         checkNotNull(Fixtures::class.java.classLoader?.getResourceAsStream("fixtures/$name")) {
             "fixture $name is not on the class path; run the tests through tests/run-kotlin-jvm.sh"
         }.use { it.readBytes() }
+
+    fun exists(name: String): Boolean = Fixtures::class.java.classLoader?.getResource("fixtures/$name") != null
 }

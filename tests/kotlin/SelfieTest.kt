@@ -1,5 +1,6 @@
 package com.identitypass.core.tests
 
+import com.identitypass.core.Action
 import com.identitypass.core.CameraFrame
 import com.identitypass.core.FramePlane
 import com.identitypass.core.Guidance
@@ -85,23 +86,27 @@ class SelfieTest {
             assertEquals(1, session.pushFrame(nv21("face_selfie_640x480.nv21", 1_033)).faces.size)
             session.retake()
             assertEquals(1, session.pushFrame(nv21("face_selfie_640x480.nv21", 500)).faces.size, "a retake starts the frame clock again")
-            session.startLiveness()
+            session.startLivenessActions(listOf(Action.BLINK))
             assertNotNull(session.pushFrame(nv21("face_selfie_640x480.nv21", 100)).liveness, "so does a liveness challenge")
         }
     }
 
     @Test
-    fun aFaceThatNeverComesCloserFailsTheLivenessChallenge() {
+    fun aStillFaceThatNeverBlinksFailsTheLivenessChallenge() {
         SelfieSession("en-US").use { session ->
-            session.startLiveness()
+            session.startLivenessActions(listOf(Action.BLINK))
             var t = 1_000L
             var last: LivenessState? = null
-            while (t < 10_000L) { // the challenge allows 8 s
+            while (t < 10_000L) { // each action must be done within 5 s
                 last = session.pushFrame(nv21("face_selfie_640x480.nv21", t)).liveness
-                t += 500
+                if (t == 1_000L) assertEquals(LivenessState.DoAction(Action.BLINK, 0u, 1u), last)
+                t += 250
             }
-            assertEquals(LivenessState.Failed(LivenessFailure.TIMED_OUT), last)
-            assertEquals(LivenessFailure.TIMED_OUT, assertNotNull(session.livenessResult()).failure)
+            assertEquals(LivenessState.Failed(LivenessFailure.ACTION_TIMED_OUT), last)
+            val result = assertNotNull(session.livenessResult())
+            assertEquals(LivenessFailure.ACTION_TIMED_OUT, result.failure)
+            assertEquals("LIVENESS_ACTION_TIMED_OUT", result.messageCode)
+            assertEquals(0u, result.evidenceFrames, "a failed check keeps no frames")
         }
     }
 }

@@ -66,18 +66,22 @@ final class SelfieTests: XCTestCase {
         XCTAssertEqual(try session.pushFrame(frame: try nv21("face_selfie_640x480.nv21", at: 1_033)).faces.count, 1)
         session.retake()
         XCTAssertEqual(try session.pushFrame(frame: try nv21("face_selfie_640x480.nv21", at: 500)).faces.count, 1, "a retake starts the frame clock again")
-        session.startLiveness()
+        session.startLivenessActions(actions: [.blink])
         XCTAssertNotNil(try session.pushFrame(frame: try nv21("face_selfie_640x480.nv21", at: 100)).liveness, "so does a liveness challenge")
     }
 
-    func testAFaceThatNeverComesCloserFailsTheLivenessChallenge() throws {
+    func testAStillFaceThatNeverBlinksFailsTheLivenessChallenge() throws {
         let session = SelfieSession(languageTag: "en-US")
-        session.startLiveness()
+        session.startLivenessActions(actions: [.blink])
         var last: LivenessState?
-        for t in stride(from: UInt64(1_000), to: 10_000, by: 500) { // the challenge allows 8 s
+        for t in stride(from: UInt64(1_000), to: 10_000, by: 250) { // each action must be done within 5 s
             last = try session.pushFrame(frame: try nv21("face_selfie_640x480.nv21", at: t)).liveness
+            if t == 1_000 { XCTAssertEqual(last, .doAction(action: .blink, index: 0, count: 1)) }
         }
-        XCTAssertEqual(last, .failed(reason: .timedOut))
-        XCTAssertEqual(session.livenessResult()?.failure, .timedOut)
+        XCTAssertEqual(last, .failed(reason: .actionTimedOut))
+        let result = try XCTUnwrap(session.livenessResult())
+        XCTAssertEqual(result.failure, .actionTimedOut)
+        XCTAssertEqual(result.messageCode, "LIVENESS_ACTION_TIMED_OUT")
+        XCTAssertEqual(result.evidenceFrames, 0, "a failed check keeps no frames")
     }
 }

@@ -42,7 +42,7 @@ pub enum Notice {
     GovernmentIdExpired,
     /// The liveness check failed.
     LivenessFailed {
-        /// Why: the service's reason, or the phone's own challenge's code (`TIMED_OUT`, `NOT_SMOOTH`…).
+        /// Why: the service's reason, or the phone's own challenge's code (`ACTION_TIMED_OUT`, `FACE_LOST`…).
         reason: String,
     },
     /// The user left the call too early.

@@ -352,8 +352,8 @@ pub enum CallAnswer {
         challenge_id: String,
         /// When the service stops accepting frames for it (server time).
         expires_at: Timestamp,
-        /// The actions the service drew, in order; none: "move closer" (a service that draws
-        /// none).
+        /// The actions the service drew, in order (never none: the runtime refuses such an
+        /// answer, since "move closer" was retired).
         actions: Vec<Action>,
         /// The service's time.
         server_time: Timestamp,
@@ -362,8 +362,9 @@ pub enum CallAnswer {
     LivenessJudged {
         /// The service's challenge passed on them.
         passed: bool,
-        /// Why not: the core's challenge code (`TIMED_OUT`, `NOT_SMOOTH`…), or `INCOMPLETE`
-        /// (the frames ended before a verdict) / `NO_FACE` (no frame had a face).
+        /// Why not: the core's challenge code (`ACTION_TIMED_OUT`, `FACE_LOST`…), or
+        /// `ACTIONS_INCOMPLETE` (the frames ended before the last action) / `NO_FACE` (no frame
+        /// had a face).
         reason: Option<String>,
         /// The service's time.
         server_time: Timestamp,

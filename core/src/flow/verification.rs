@@ -8,8 +8,8 @@
 //! the service, and when the user is back the flow asks the service for it (again every few
 //! seconds while the partner has not reported).
 //!
-//! Neither does the liveness verdict: the flow asks the service for a challenge, the camera
-//! runs the phone's own "move closer" challenge for it (live guidance only), and when that
+//! Neither does the liveness verdict: the flow asks the service for a challenge, the phone
+//! guides the user through the actions the service drew (live guidance only), and when that
 //! passes, the frames it judged go to the service, whose verdict decides. A check the phone
 //! already failed is not uploaded: the user tries again with a new challenge.
 
@@ -68,8 +68,10 @@ pub struct LivenessChallenge {
     pub id: String,
     /// When the service stops accepting frames for it (server time).
     pub expires_at: Timestamp,
-    /// The actions it asks for, in order; none: "move closer" (and snapshots from before the
-    /// action challenge).
+    /// The actions it asks for, in order. Snapshots from before the action challenge have none
+    /// (a "move closer" challenge, since retired): such a challenge is dropped when the app
+    /// restarts, as every challenge whose frames were not yet uploaded is, and an upload for it
+    /// is answered `LIVENESS_CHALLENGE_EXPIRED`.
     #[serde(default)]
     pub actions: Vec<Action>,
 }
@@ -103,8 +105,7 @@ pub enum SelfiePhase {
 }
 
 impl OnboardingFlow {
-    /// The actions of the liveness challenge being performed, in order (none: "move closer");
-    /// `None` outside one. The runtime starts the selfie session's challenge with them.
+    /// The actions of the liveness challenge being performed, in order; `None` outside one. The runtime starts the selfie session's challenge with them.
     pub fn liveness_actions(&self) -> Option<&[Action]> {
         match &self.step {
             Step::Liveness { challenge: Some(challenge), .. } => Some(&challenge.actions),

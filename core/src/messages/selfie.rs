@@ -26,22 +26,14 @@ pub const BLURRY: MessageCode = MessageCode("SELFIE_BLURRY");
 pub const HOLD_STILL: MessageCode = MessageCode("SELFIE_HOLD_STILL");
 /// All good, capturing.
 pub const GOOD: MessageCode = MessageCode("SELFIE_GOOD");
-/// The challenge instruction.
+/// The action challenge: come closer.
 pub const LIVENESS_MOVE_CLOSER: MessageCode = MessageCode("LIVENESS_MOVE_CLOSER");
 /// Passed.
 pub const LIVENESS_PASSED: MessageCode = MessageCode("LIVENESS_PASSED");
-/// Timed out.
-pub const LIVENESS_TIMED_OUT: MessageCode = MessageCode("LIVENESS_TIMED_OUT");
-/// Moved away.
-pub const LIVENESS_NOT_MONOTONIC: MessageCode = MessageCode("LIVENESS_NOT_MONOTONIC");
-/// Jumped.
-pub const LIVENESS_NOT_SMOOTH: MessageCode = MessageCode("LIVENESS_NOT_SMOOTH");
 /// Face lost.
 pub const LIVENESS_FACE_LOST: MessageCode = MessageCode("LIVENESS_FACE_LOST");
 /// Second face.
 pub const LIVENESS_MULTIPLE_FACES: MessageCode = MessageCode("LIVENESS_MULTIPLE_FACES");
-/// The service's verdict: the frames ended before the face had come close enough.
-pub const LIVENESS_INCOMPLETE: MessageCode = MessageCode("LIVENESS_INCOMPLETE");
 /// The service's verdict: no frame showed a face.
 pub const LIVENESS_NO_FACE: MessageCode = MessageCode("LIVENESS_NO_FACE");
 /// The action challenge: turn to the user's own left.
@@ -59,7 +51,7 @@ pub const LIVENESS_ACTIONS_INCOMPLETE: MessageCode = MessageCode("LIVENESS_ACTIO
 
 /// The reasons the service gives for a failed liveness check (`liveness_reason`) beyond the
 /// core's own [`LivenessFailure`] codes, which it reports too.
-pub const SERVICE_LIVENESS_REASONS: &[&str] = &["INCOMPLETE", "NO_FACE", "ACTIONS_INCOMPLETE"];
+pub const SERVICE_LIVENESS_REASONS: &[&str] = &["NO_FACE", "ACTIONS_INCOMPLETE"];
 
 /// Every code this domain uses.
 pub const ALL: &[MessageCode] = &[
@@ -76,12 +68,8 @@ pub const ALL: &[MessageCode] = &[
     GOOD,
     LIVENESS_MOVE_CLOSER,
     LIVENESS_PASSED,
-    LIVENESS_TIMED_OUT,
-    LIVENESS_NOT_MONOTONIC,
-    LIVENESS_NOT_SMOOTH,
     LIVENESS_FACE_LOST,
     LIVENESS_MULTIPLE_FACES,
-    LIVENESS_INCOMPLETE,
     LIVENESS_NO_FACE,
     LIVENESS_TURN_LEFT,
     LIVENESS_TURN_RIGHT,
@@ -111,7 +99,6 @@ pub fn guidance_code(guidance: Guidance) -> MessageCode {
 /// The code for a liveness state.
 pub fn liveness_code(state: &LivenessState) -> MessageCode {
     match state {
-        LivenessState::WaitingForFace | LivenessState::InProgress { .. } => LIVENESS_MOVE_CLOSER,
         LivenessState::DoAction { action, .. } => match action {
             Action::TurnLeft => LIVENESS_TURN_LEFT,
             Action::TurnRight => LIVENESS_TURN_RIGHT,
@@ -120,9 +107,6 @@ pub fn liveness_code(state: &LivenessState) -> MessageCode {
         },
         LivenessState::Passed { .. } => LIVENESS_PASSED,
         LivenessState::Failed { reason } => match reason {
-            LivenessFailure::TimedOut => LIVENESS_TIMED_OUT,
-            LivenessFailure::NotMonotonic => LIVENESS_NOT_MONOTONIC,
-            LivenessFailure::NotSmooth => LIVENESS_NOT_SMOOTH,
             LivenessFailure::FaceLost => LIVENESS_FACE_LOST,
             LivenessFailure::MultipleFaces => LIVENESS_MULTIPLE_FACES,
             LivenessFailure::ActionTimedOut => LIVENESS_ACTION_TIMED_OUT,
@@ -138,7 +122,6 @@ pub fn liveness_reason_code(reason: &str) -> Option<MessageCode> {
         return Some(liveness_code(&LivenessState::Failed { reason: failure }));
     }
     match reason {
-        "INCOMPLETE" => Some(LIVENESS_INCOMPLETE),
         "NO_FACE" => Some(LIVENESS_NO_FACE),
         "ACTIONS_INCOMPLETE" => Some(LIVENESS_ACTIONS_INCOMPLETE),
         _ => None,

@@ -39,7 +39,7 @@ const NOT_ERROR_CODES: &[&str] = &[
 /// Upper-snake literals that are the service's liveness verdict reasons (`liveness_reason` in
 /// a 200 answer, domain/liveness_check.rs), not error codes. Each has the user's own words
 /// (`messages::selfie::liveness_reason_code`), checked below.
-const LIVENESS_REASONS: &[&str] = &["INCOMPLETE", "NO_FACE", "NOT_SMOOTH", "ACTIONS_INCOMPLETE"];
+const LIVENESS_REASONS: &[&str] = &["NO_FACE", "ACTIONS_INCOMPLETE"];
 
 /// The phone's own codes for a call that never left it (`flow::service_call` `NOT_SENT_*`, and
 /// the runtime's `NOT_SENT_CONFIGURATION`). They share `SERVICE_ALIASES` with the service's

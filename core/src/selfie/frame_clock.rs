@@ -1,6 +1,6 @@
 //! Which camera timestamps a session accepts.
 //!
-//! Frames must come in time order: the liveness challenge measures the approach against them.
+//! Frames must come in time order: the liveness challenge times each action against them.
 //! But a timestamp is whatever the shell read from the camera, and a camera stack can hand over
 //! garbage once (`u64::MAX`, a nanosecond value, a clock from another source). Taken as the
 //! baseline, one such frame would make every later, correct frame look "not after the previous

@@ -7,8 +7,8 @@
 //! After several good frames in a row the face is cropped into a metadata-free, size-bounded
 //! JPEG held only in memory (`capture`). The liveness challenge the service draws is the action
 //! challenge a photo cannot pass (`face_model::challenge`); `liveness` holds the states the
-//! session reports and the older "move closer" challenge. Neither is certified
-//! presentation-attack detection, and their docs say so. `frame_clock` decides which timestamps to
+//! session reports of it. It is not certified presentation-attack detection, and its docs say
+//! so. `frame_clock` decides which timestamps to
 //! accept. `session` ties it together for the flow; `camera` (feature `desktop-camera`) feeds it
 //! on the desktop.
 
@@ -34,6 +34,6 @@ pub use face_box::FaceBox;
 pub use face_model::{EngineLimits, ModelError};
 pub use frame::{Frame, FrameError, PixelFormat, Plane};
 pub use guidance::Guidance;
-pub use liveness::{LivenessFailure, LivenessSample, LivenessSettings, LivenessState};
+pub use liveness::{LivenessFailure, LivenessSample, LivenessState};
 pub use rotation::Rotation;
 pub use session::{EVIDENCE_INTERVAL_MS, FrameVerdict, LivenessOutcome, MAX_EVIDENCE_FRAMES, SelfieConfig, SelfieSession, SessionError};

@@ -6,9 +6,9 @@
 //! follows the face from frame to frame); the capture stays in memory until the flow takes it
 //! for upload. The flow drives it in two steps: the selfie (guidance until
 //! `required_good_frames` consecutive good frames, then a capture) and the liveness challenge
-//! (`start_liveness` for "move closer", `start_liveness_actions` for the service's sequence of
-//! actions, then frames until an outcome). The challenge's outcome carries the frames
-//! it judged, for the service to judge again: the service's verdict is the one that counts.
+//! (`start_liveness_actions` with the service's sequence of actions, then frames until an
+//! outcome). The challenge's outcome carries the frames it judged, for the service to judge
+//! again: the service's verdict is the one that counts.
 
 use thiserror::Error;
 
@@ -20,7 +20,7 @@ use super::face_model::{
 use super::frame::{Frame, FrameError};
 use super::frame_clock::FrameClock;
 use super::guidance::Guidance;
-use super::liveness::{LivenessFailure, LivenessSample, LivenessSettings, LivenessState, MoveCloserChallenge};
+use super::liveness::{LivenessFailure, LivenessSample, LivenessState};
 use super::rotation::{Rotation, UprightCopy};
 
 /// Everything a session can be tuned with.
@@ -30,8 +30,6 @@ pub struct SelfieConfig {
     pub limits: EngineLimits,
     /// Crop and JPEG settings.
     pub capture: CaptureSettings,
-    /// The "move closer" challenge's limits.
-    pub liveness: LivenessSettings,
     /// The action challenge's limits (the service judges with the defaults).
     pub actions: ChallengeLimits,
     /// Consecutive good frames before the capture (0 is treated as 1). Default 5.
@@ -99,8 +97,8 @@ impl FrameVerdict {
 }
 
 /// Least time between two frames the challenge judges (and keeps for the service): about ten
-/// frames a second, whatever the camera's rate, so the service's ≤ 160 frames cover the
-/// approach's 8 seconds and three actions' 15, and a blink (a few tenths of a second) is seen.
+/// frames a second, whatever the camera's rate, so the service's ≤ 160 frames cover three
+/// actions' 15 seconds, and a blink (a few tenths of a second) is seen.
 pub const EVIDENCE_INTERVAL_MS: u64 = 100;
 /// Most evidence frames one outcome carries (the service's limit).
 pub const MAX_EVIDENCE_FRAMES: usize = 160;
@@ -112,7 +110,7 @@ pub struct LivenessOutcome {
     pub failure: Option<LivenessFailure>,
     /// Final face width / first face width.
     pub growth: f32,
-    /// The approach, in time order (empty on failure).
+    /// The face's width over the frames judged, in time order (empty on failure).
     pub samples: Vec<LivenessSample>,
     /// The frames the challenge judged, for the service to judge again (it never takes the
     /// phone's word): from the first frame with a face to the one that passed, at least
@@ -139,44 +137,35 @@ struct LivenessRun {
     outcome: Option<LivenessOutcome>,
 }
 
-/// The challenge the service asked for.
+/// The service's sequence of actions, on the faces' pose, eyes and width; `state` is what the
+/// session reports, `widths` the face's width per judged frame (the pass's trace).
 #[derive(Debug)]
-enum RunningChallenge {
-    /// "Move closer", on the faces' boxes.
-    Approach(MoveCloserChallenge),
-    /// The service's sequence of actions, on the faces' pose, eyes and width; `state` is what
-    /// the session reports, `widths` the face's width per judged frame (the pass's trace).
-    Actions { challenge: ActionChallenge, state: LivenessState, widths: Vec<LivenessSample> },
+struct RunningChallenge {
+    challenge: ActionChallenge,
+    state: LivenessState,
+    widths: Vec<LivenessSample>,
 }
 
 impl RunningChallenge {
-    fn actions(actions: Vec<Action>, limits: ChallengeLimits) -> Self {
+    fn new(actions: Vec<Action>, limits: ChallengeLimits) -> Self {
         let challenge = ActionChallenge::new(actions, limits);
         let state = Self::reported(&challenge, &[]);
-        RunningChallenge::Actions { challenge, state, widths: Vec::new() }
+        Self { challenge, state, widths: Vec::new() }
     }
 
     fn state(&self) -> &LivenessState {
-        match self {
-            RunningChallenge::Approach(challenge) => challenge.state(),
-            RunningChallenge::Actions { state, .. } => state,
-        }
+        &self.state
     }
 
     /// Feeds one judged frame; the state after it.
     fn observe(&mut self, timestamp_ms: u64, assessment: &Assessment) -> &LivenessState {
-        match self {
-            RunningChallenge::Approach(challenge) => challenge.observe(timestamp_ms, &assessment.face_boxes()),
-            RunningChallenge::Actions { challenge, state, widths } => {
-                let sample = assessment.challenge_sample(timestamp_ms);
-                if sample.faces == 1 {
-                    widths.push(LivenessSample { timestamp_ms, face_width: sample.face_width });
-                }
-                challenge.observe(sample);
-                *state = Self::reported(challenge, widths);
-                state
-            }
+        let sample = assessment.challenge_sample(timestamp_ms);
+        if sample.faces == 1 {
+            self.widths.push(LivenessSample { timestamp_ms, face_width: sample.face_width });
         }
+        self.challenge.observe(sample);
+        self.state = Self::reported(&self.challenge, &self.widths);
+        &self.state
     }
 
     /// The session's report of the action challenge.
@@ -265,10 +254,7 @@ impl SelfieSession {
             if !matches!(guidance, Guidance::TooDark | Guidance::NoFace | Guidance::MultipleFaces) {
                 guidance = Guidance::Good;
             }
-            let running = matches!(
-                run.challenge.state(),
-                LivenessState::WaitingForFace | LivenessState::InProgress { .. } | LivenessState::DoAction { .. }
-            );
+            let running = matches!(run.challenge.state(), LivenessState::DoAction { .. });
             // Before the first face, only a frame where the live analysis sees one is worth
             // encoding: the others would not start the challenge.
             let candidate = !run.evidence.is_empty() || analysis.faces.len() == 1;
@@ -334,7 +320,7 @@ impl SelfieSession {
                 run.evidence.clear();
                 Some(LivenessOutcome { failure: Some(*reason), growth: 0.0, samples: Vec::new(), evidence: Vec::new() })
             }
-            LivenessState::WaitingForFace | LivenessState::InProgress { .. } | LivenessState::DoAction { .. } => None,
+            LivenessState::DoAction { .. } => None,
         };
         Ok(())
     }
@@ -374,25 +360,12 @@ impl SelfieSession {
         self.clock.reset();
     }
 
-    /// Starts (or restarts) the "move closer" challenge on the following frames, with a fresh
-    /// frame clock.
-    pub fn start_liveness(&mut self) {
-        self.clock.reset();
-        self.liveness = Some(LivenessRun::new(RunningChallenge::Approach(MoveCloserChallenge::new(self.config.liveness))));
-    }
-
-    /// Starts (or restarts) the challenge the service issued: its actions, or "move closer"
-    /// when it drew none.
-    pub fn start_liveness_for(&mut self, actions: &[Action]) {
-        if actions.is_empty() { self.start_liveness() } else { self.start_liveness_actions(actions.to_vec()) }
-    }
-
     /// Starts (or restarts) the action challenge the service drew, `actions` in this order, on
     /// the following frames, with a fresh frame clock. The verdicts name the action to do now
     /// (`LivenessState::DoAction`), and its instruction is the message to show.
     pub fn start_liveness_actions(&mut self, actions: Vec<Action>) {
         self.clock.reset();
-        self.liveness = Some(LivenessRun::new(RunningChallenge::actions(actions, self.config.actions)));
+        self.liveness = Some(LivenessRun::new(RunningChallenge::new(actions, self.config.actions)));
     }
 
     /// The challenge's current state, if one was started.

@@ -42,7 +42,8 @@ final class GetTapUITests: XCTestCase {
         employeeId.typeText(person.employeeId)
         press(app, "FLOW_ACTION_SUBMIT")
 
-        // The selfie and the liveness check, from the fixture camera.
+        // The selfie and the liveness check, from the fixture camera (for the check, the kit's
+        // FixtureLivenessPerson does each action the screen asks).
         press(app, "FLOW_ACTION_TAKE_SELFIE", timeout: 60)
         press(app, "FLOW_ACTION_START_LIVENESS", timeout: 60)
 

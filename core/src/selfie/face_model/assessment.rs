@@ -136,8 +136,7 @@ pub enum FacePass {
 }
 
 impl Assessment {
-    /// The faces as fractions of the upright image, for the overlay, the capture and the
-    /// "move closer" challenge.
+    /// The faces as fractions of the upright image, for the overlay and the capture.
     pub fn face_boxes(&self) -> Vec<FaceBox> {
         let (width, height) = (self.image_size.0.max(1.0), self.image_size.1.max(1.0));
         self.faces

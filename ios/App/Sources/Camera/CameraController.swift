@@ -29,8 +29,9 @@ final class CameraController {
     /// the core (on the camera's queue) and returns its verdict, if there is one to draw.
     func start(scene: FixtureCameraFrames.Scene, mirrored: Bool = true, push: @escaping @Sendable (CameraFrame) -> SelfieVerdict?) {
         source.start(scene: scene, mirrored: mirrored) { [weak self] frame in
-            guard let verdict = push(frame) else { return }
-            Task { @MainActor in self?.onVerdict?(verdict) }
+            let verdict = push(frame)
+            if let verdict { Task { @MainActor in self?.onVerdict?(verdict) } }
+            return verdict
         }
     }
 

@@ -6,9 +6,10 @@ import IdentityPassKit
 protocol CameraFrameSource: AnyObject, Sendable {
     /// Whether there is a front camera to take a selfie with (part of the device check).
     var hasFrontCamera: Bool { get }
-    /// Starts delivering frames to `onFrame`, on a queue of the source's, never the main one.
-    /// `scene` is for the fixtures; a real camera films what is in front of it, `mirrored` (as
-    /// the preview) or not.
-    func start(scene: FixtureCameraFrames.Scene, mirrored: Bool, onFrame: @escaping @Sendable (CameraFrame) -> Void)
+    /// Starts delivering frames to `onFrame`, on a queue of the source's, never the main one;
+    /// it answers the core's verdict on the frame, if any. `scene` is for the fixtures (whose
+    /// person follows the verdict's liveness instruction); a real camera films what is in front
+    /// of it, `mirrored` (as the preview) or not.
+    func start(scene: FixtureCameraFrames.Scene, mirrored: Bool, onFrame: @escaping @Sendable (CameraFrame) -> SelfieVerdict?)
     func stop()
 }

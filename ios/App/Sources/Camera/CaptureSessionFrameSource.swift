@@ -12,7 +12,7 @@ final class CaptureSessionFrameSource: NSObject, CameraFrameSource, AVCaptureVid
     private let sessionQueue = DispatchQueue(label: "com.identitypass.camera.session")
     private let frameQueue = DispatchQueue(label: "com.identitypass.camera.frames", qos: .userInitiated)
     private let lock = NSLock()
-    private var onFrame: (@Sendable (CameraFrame) -> Void)?
+    private var onFrame: (@Sendable (CameraFrame) -> SelfieVerdict?)?
     private var configured = false
     /// On `sessionQueue` only.
     private var output: AVCaptureVideoDataOutput?
@@ -23,7 +23,7 @@ final class CaptureSessionFrameSource: NSObject, CameraFrameSource, AVCaptureVid
         AVCaptureDevice.default(.builtInWideAngleCamera, for: .video, position: .front)
     }
 
-    func start(scene: FixtureCameraFrames.Scene, mirrored: Bool, onFrame: @escaping @Sendable (CameraFrame) -> Void) {
+    func start(scene: FixtureCameraFrames.Scene, mirrored: Bool, onFrame: @escaping @Sendable (CameraFrame) -> SelfieVerdict?) {
         lock.withLock { self.onFrame = onFrame }
         sessionQueue.async { [self] in
             if !configured { configured = configure() }
@@ -88,6 +88,7 @@ final class CaptureSessionFrameSource: NSObject, CameraFrameSource, AVCaptureVid
             baseAddress: UnsafeRawPointer(base), bytesPerRow: CVPixelBufferGetBytesPerRow(pixels),
             width: CVPixelBufferGetWidth(pixels), height: CVPixelBufferGetHeight(pixels), presentationTimeSeconds: seconds)
         else { return }
-        onFrame(frame)
+        // The person in front of a real camera reads the screen: the verdict is for the preview.
+        _ = onFrame(frame)
     }
 }

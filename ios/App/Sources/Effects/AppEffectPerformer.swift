@@ -74,7 +74,7 @@ final class AppEffectPerformer: EffectPerformer {
     }
 
     func startLiveness(requestId: String, challengeId: String) {
-        model.startCamera(for: .faceComingCloser)
+        model.startCamera(for: .personFollowingInstructions)
     }
 
     /// Nothing to do or report: the session was started with `callMedia`, so it opens the call's

@@ -1,8 +1,9 @@
 import IdentityPassCore
 import SwiftUI
 
-/// The liveness check: bring the face closer while the camera runs; the core's progress and
-/// guidance come with each frame's verdict.
+/// The liveness check: the actions the service drew, one at a time, while the camera runs; the
+/// instruction (the verdict's message) and how many actions are done come with each frame's
+/// verdict.
 struct LivenessScreen: View {
     let view: ViewState
     let inProgress: Bool
@@ -14,8 +15,8 @@ struct LivenessScreen: View {
             if inProgress {
                 CameraPreview(session: model.camera.captureSession, faces: model.verdict?.faces ?? [])
                     .aspectRatio(CGSize(width: 3, height: 4), contentMode: .fit)
-                if case .inProgress(let progress) = model.verdict?.liveness {
-                    ProgressView(value: Double(progress), total: 1)
+                if case .doAction(_, let index, let count) = model.verdict?.liveness {
+                    ProgressView(value: Double(index), total: Double(max(count, 1)))
                 }
                 SelfieGuidance(verdict: model.verdict)
             }

@@ -95,7 +95,7 @@ class GetTapUiTest {
             camera.showSteadyFace()
             tapPrimary()
             waitFor("the liveness challenge") { it is Screen.Liveness }
-            camera.showFaceComingCloser()
+            camera.showPersonFollowingInstructions { app.onboarding()?.verdict?.value?.liveness }
             tapPrimary()
 
             waitFor("the review", 60_000) { it is Screen.Review && it.stage == ReviewStage.WAITING }
