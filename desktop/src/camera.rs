@@ -235,7 +235,7 @@ mod tests {
         let asked = LivenessState::DoAction { action: Action::ComeCloser, index: 1, count: 3 };
         let frames: Vec<RgbImage> = (0..20).map(|_| still.frame(Some(&asked))).collect();
         assert!(yaw(&judge(&frames[2])) > yaw(&straight) + 10.0, "still turning: {}", yaw(&judge(&frames[2])));
-        let closer = frames.last().map(|image| judge(image)).expect("frames");
+        let closer = frames.last().map(judge).expect("frames");
         let width = |a: &identity_pass_core::selfie::face_model::Assessment| a.face_boxes().first().map_or(0.0, |f| f.width);
         assert!(width(&closer) > width(&straight) * 1.3, "closer: {} → {}", width(&straight), width(&closer));
     }
