@@ -9,6 +9,7 @@
 
 #![deny(missing_docs)]
 
+mod action_figure;
 mod call_media;
 mod credential_vault;
 mod eligibility;
@@ -22,6 +23,7 @@ mod secure_store;
 mod selfie;
 mod session;
 
+pub use action_figure::action_figure;
 pub use call_media::{CallMediaOutput, ReviewerPicture};
 pub use credential_vault::CredentialVault;
 #[cfg(feature = "test-support")]

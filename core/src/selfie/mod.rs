@@ -8,10 +8,11 @@
 //! JPEG held only in memory (`capture`). The liveness challenge the service draws is the action
 //! challenge a photo cannot pass (`face_model::challenge`); `liveness` holds the states the
 //! session reports of it. It is not certified presentation-attack detection, and its docs say
-//! so. `frame_clock` decides which timestamps to
-//! accept. `session` ties it together for the flow; `camera` (feature `desktop-camera`) feeds it
+//! so. `action_figure` is the drawing the apps animate to show each action. `frame_clock`
+//! decides which timestamps to accept. `session` ties it together for the flow; `camera` (feature `desktop-camera`) feeds it
 //! on the desktop.
 
+pub mod action_figure;
 pub mod call_picture;
 #[cfg(feature = "desktop-camera")]
 pub mod camera;

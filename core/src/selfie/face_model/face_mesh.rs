@@ -37,7 +37,9 @@ const REGION_SCALE: f32 = 1.5;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HeadPose {
     /// Turned to the subject's left (positive) or right (negative): the line between the
-    /// cheekbones against the image plane.
+    /// cheekbones against the image plane. Left and right as in a frame mirrored like the
+    /// preview (the iOS app's frames); in the camera's own image (Android's) the signs swap
+    /// (`tests/action_figure.rs`, docs/selfie-engine.md "What is left").
     pub yaw: f32,
     /// Chin down (positive) or up (negative): the line from forehead to chin against the image
     /// plane.

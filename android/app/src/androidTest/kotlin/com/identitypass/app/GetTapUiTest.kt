@@ -4,6 +4,7 @@ import android.Manifest
 import android.content.Context
 import android.view.WindowManager
 import androidx.compose.ui.test.junit4.createEmptyComposeRule
+import androidx.compose.ui.test.onAllNodesWithTag
 import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performTextInput
@@ -97,6 +98,8 @@ class GetTapUiTest {
             waitFor("the liveness challenge") { it is Screen.Liveness }
             camera.showPersonFollowingInstructions { app.onboarding()?.verdict?.value?.liveness }
             tapPrimary()
+            // The drawn head shows each action while the challenge runs.
+            compose.waitUntil(30_000) { compose.onAllNodesWithTag("action-figure").fetchSemanticsNodes().isNotEmpty() }
 
             waitFor("the review", 60_000) { it is Screen.Review && it.stage == ReviewStage.WAITING }
             val requestId = assertNotNull(service.latestRequestOf(upn), "the reviewer sees the request")
