@@ -2,7 +2,10 @@
 //! who does what the liveness step asks, for the Kotlin and Swift session tests. No camera on a
 //! build machine films a person turning their head or blinking, and a photograph cannot
 //! (which is what the challenge checks), so the frames are the selfie fixture's head turned and
-//! blinking in 3D (`identity_pass_core::simulated_person::PosedHead`), as an Android camera's NV21.
+//! blinking in 3D (`identity_pass_core::simulated_person::PosedHead`), delivered as an Android
+//! front camera delivers them: NV21 from a sensor mounted sideways, the camera's own view, which
+//! the preview shows mirrored. So every session test that passes the liveness check passes it
+//! through the turn and the flip a phone's frames need.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -47,8 +50,10 @@ impl ObedientCamera {
         Self { head, person: Mutex::new(ObedientPerson::default()) }
     }
 
-    /// The next 640×480 NV21 frame, taken at `timestamp_ms`, of the person doing what the last
-    /// verdict's `liveness` asked (facing the camera when it asked nothing).
+    /// The next frame, taken at `timestamp_ms`, of the person doing what the last verdict's
+    /// `liveness` asked (facing the camera when it asked nothing): what the user sees is a
+    /// 640×480 preview; the frame is the sensor's 480×640 NV21 of the camera's own view, to be
+    /// turned 270° clockwise and shown mirrored, as CameraX gives a front camera's frames.
     pub fn next_frame(&self, liveness: Option<LivenessState>, timestamp_ms: u64) -> CameraFrame {
         let asked = match liveness {
             Some(LivenessState::DoAction { action, index, .. }) => Some((index, action)),
@@ -58,21 +63,71 @@ impl ObedientCamera {
         let mut picture = self.head.draw(pose);
         let number = u64::from(FRAMES_MADE.fetch_add(1, Ordering::Relaxed));
         mark_frame(&mut picture, process_mark() << 32 | number);
-        let (width, height) = picture.dimensions();
-        let nv21 = rgb_to_nv21(width, height, picture.as_raw()).unwrap_or_default();
-        CameraFrame {
-            width,
-            height,
-            format: identity_pass_core::selfie::PixelFormat::Nv21,
-            planes: vec![FramePlane { data: nv21, row_stride: width, pixel_stride: 1 }],
-            timestamp_ms,
-            rotation_degrees: 0,
-        }
+        as_front_camera_delivers(&picture, timestamp_ms)
+    }
+}
+
+/// The frame a front camera delivers when its preview shows `preview`: the preview unmirrored
+/// (the camera's own view), turned 90° clockwise (so that 270° more stands it upright), as NV21.
+fn as_front_camera_delivers(preview: &image::RgbImage, timestamp_ms: u64) -> CameraFrame {
+    let sensor = image::imageops::rotate90(&image::imageops::flip_horizontal(preview));
+    let (width, height) = sensor.dimensions();
+    let nv21 = rgb_to_nv21(width, height, sensor.as_raw()).unwrap_or_default();
+    CameraFrame {
+        width,
+        height,
+        format: identity_pass_core::selfie::PixelFormat::Nv21,
+        planes: vec![FramePlane { data: nv21, row_stride: width, pixel_stride: 1 }],
+        timestamp_ms,
+        rotation_degrees: 270,
+        preview_mirrored: true,
     }
 }
 
 impl Default for ObedientCamera {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use identity_pass_core::selfie::face_model::Action;
+
+    use super::*;
+    use crate::selfie::SelfieSession;
+
+    /// Runs the person through `actions` in a fresh session, each frame passed through
+    /// `deliver`: the liveness state at the end (at most 16 s of frames, 10 a second) and how
+    /// many actions were done.
+    fn run(actions: Vec<Action>, deliver: impl Fn(CameraFrame) -> CameraFrame) -> (Option<LivenessState>, u32) {
+        let (camera, session) = (ObedientCamera::new(), SelfieSession::new("en".to_owned()));
+        session.start_liveness_actions(actions);
+        let (mut liveness, mut done) = (None, 0);
+        for step in 0..160u64 {
+            let verdict = session.push_frame(deliver(camera.next_frame(liveness, 1_000 + step * 100))).expect("analysed");
+            liveness = verdict.liveness;
+            match &liveness {
+                Some(LivenessState::DoAction { index, .. }) => done = done.max(*index),
+                Some(LivenessState::Passed { .. }) => return (liveness, 2),
+                Some(LivenessState::Failed { .. }) => break,
+                None => {}
+            }
+        }
+        (liveness, done)
+    }
+
+    /// The Android defect this guards against: CameraX's frames are the camera's own view, so a
+    /// user turning to their left (towards the preview's left) turns towards the frame's right.
+    /// Read as the preview shows them, both turns pass; read as delivered, without the flip,
+    /// the user's left is never seen and the challenge fails on its first action.
+    #[test]
+    fn a_front_cameras_frames_are_judged_as_the_mirrored_preview_shows_them() {
+        let turns = vec![Action::TurnLeft, Action::TurnRight];
+        let (flipped, _) = run(turns.clone(), |frame| frame);
+        assert!(matches!(flipped, Some(LivenessState::Passed { .. })), "{flipped:?}");
+        let (unflipped, done) = run(turns, |frame| CameraFrame { preview_mirrored: false, ..frame });
+        assert!(matches!(unflipped, Some(LivenessState::Failed { .. })), "{unflipped:?}");
+        assert_eq!(done, 0, "the turn to the left was never seen");
     }
 }

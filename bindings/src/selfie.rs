@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use identity_pass_core::messages::{self, Locale};
 use identity_pass_core::selfie::face_model::Action;
 use identity_pass_core::selfie::{
-    self as core, FaceBox, Frame, Guidance, LivenessFailure, LivenessSample, LivenessState, PixelFormat, Plane, Rotation,
+    self as core, FaceBox, Frame, Guidance, LivenessFailure, LivenessSample, LivenessState, Orientation, PixelFormat, Plane,
 };
 
 use crate::error::SelfieError;
@@ -106,6 +106,15 @@ pub struct CameraFrame {
     /// found and reported in the upright image; anything else is `FRAME_BAD_ROTATION`.
     #[uniffi(default = 0)]
     pub rotation_degrees: u32,
+    /// Whether the user's preview shows this frame mirrored: true for a front camera's frames
+    /// as CameraX's `ImageAnalysis` and AVFoundation's video output deliver them (the camera's
+    /// own view; `PreviewView` and the preview layer mirror only what they show). The core then
+    /// judges the selfie and the liveness actions on the image the user sees, so "turn to your
+    /// left" means the user's left on every phone; the reviewer's call picture stays the
+    /// camera's own view. False for frames that are already the preview's image (the tests'
+    /// fixture frames) and for a camera whose preview is not mirrored.
+    #[uniffi(default = false)]
+    pub preview_mirrored: bool,
 }
 
 /// What to show for one frame.
@@ -156,13 +165,13 @@ pub struct LivenessResult {
 }
 
 /// Borrows the shell's planes as a core `Frame` (validated: sizes, strides, formats, rotation)
-/// and hands it on with the turn that makes it upright.
-pub(crate) fn with_frame<T>(frame: &CameraFrame, use_frame: impl FnOnce(&Frame<'_>, Rotation) -> T) -> Result<T, SelfieError> {
-    let rotation = Rotation::from_degrees(frame.rotation_degrees)?;
+/// and hands it on with the turn that makes it upright and the flip the preview shows.
+pub(crate) fn with_frame<T>(frame: &CameraFrame, use_frame: impl FnOnce(&Frame<'_>, Orientation) -> T) -> Result<T, SelfieError> {
+    let orientation = Orientation::of_camera(frame.rotation_degrees, frame.preview_mirrored)?;
     let planes: Vec<Plane<'_>> =
         frame.planes.iter().map(|p| Plane { data: &p.data, row_stride: p.row_stride, pixel_stride: p.pixel_stride }).collect();
     let view = Frame::new(frame.width, frame.height, frame.format, &planes)?;
-    Ok(use_frame(&view, rotation))
+    Ok(use_frame(&view, orientation))
 }
 
 /// The verdict as the shells see it, with its message in `locale`.
@@ -210,7 +219,7 @@ impl SelfieSession {
     /// Analyses one frame and says what to show.
     pub fn push_frame(&self, frame: CameraFrame) -> Result<SelfieVerdict, SelfieError> {
         let mut state = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let verdict = with_frame(&frame, |view, rotation| state.session.push_rotated_frame(view, rotation, frame.timestamp_ms))??;
+        let verdict = with_frame(&frame, |view, orientation| state.session.push_rotated_frame(view, orientation, frame.timestamp_ms))??;
         if let Some(capture) = state.session.take_capture() {
             state.capture = Some(capture);
         }
@@ -288,6 +297,7 @@ mod tests {
                 planes: vec![FramePlane { data: nv21.clone(), row_stride: 640, pixel_stride: 1 }],
                 timestamp_ms: 1_000 + i * 33,
                 rotation_degrees: 0,
+                preview_mirrored: false,
             };
             verdicts.push(session.push_frame(frame).expect("analysed"));
         }
@@ -297,8 +307,15 @@ mod tests {
         let info = session.capture_info().expect("captured");
         assert!(info.byte_len > 1_000 && info.byte_len <= 200_000 && info.width > 0);
 
-        let short =
-            CameraFrame { width: 640, height: 480, format: PixelFormat::Nv21, planes: vec![], timestamp_ms: 5_000, rotation_degrees: 0 };
+        let short = CameraFrame {
+            width: 640,
+            height: 480,
+            format: PixelFormat::Nv21,
+            planes: vec![],
+            timestamp_ms: 5_000,
+            rotation_degrees: 0,
+            preview_mirrored: false,
+        };
         assert!(matches!(session.push_frame(short), Err(SelfieError::InvalidFrame { code, .. }) if code == "FRAME_PLANE_COUNT"));
     }
 
@@ -323,6 +340,7 @@ mod tests {
                 }],
                 timestamp_ms,
                 rotation_degrees,
+                preview_mirrored: false,
             }
         };
         let straight = SelfieSession::new("en".to_owned()).push_frame(frame_of(&upright, 0, 1_000)).expect("analysed");

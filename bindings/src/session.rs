@@ -240,7 +240,7 @@ impl OnboardingSession {
     pub fn push_frame(&self, frame: CameraFrame) -> Result<SelfieVerdict, SelfieError> {
         let guard = self.lock();
         let runtime = guard.as_ref().ok_or(SelfieError::SessionClosed)?;
-        let verdict = with_frame(&frame, |view, rotation| runtime.push_rotated_frame(view, rotation, frame.timestamp_ms))??;
+        let verdict = with_frame(&frame, |view, orientation| runtime.push_rotated_frame(view, orientation, frame.timestamp_ms))??;
         Ok(verdict_record(verdict, self.locale))
     }
 

@@ -19,33 +19,36 @@ use std::time::Instant;
 
 use identity_pass_core::selfie::capture::{self, CaptureSettings};
 use identity_pass_core::selfie::convert::rgb_to_nv21;
-use identity_pass_core::selfie::face_model::{BlazeFace, EngineLimits, FaceEngine, FaceMesh, Range, Rotation};
+use identity_pass_core::selfie::face_model::{BlazeFace, EngineLimits, FaceEngine, FaceMesh, Orientation, Range, Rotation};
 use identity_pass_core::selfie::{Frame, PixelFormat, Plane, SelfieConfig, SelfieSession};
 use image::RgbImage;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
-/// One benchmark frame: the camera's buffer as NV21, the turn that makes it upright, and the
-/// upright picture as a PNG for the Python anchors (which are given the upright pixels).
+/// One benchmark frame: the camera's buffer as NV21, the turn (and flip) that shows it as the
+/// user sees it, and that picture as a PNG for the Python anchors (which are given it).
 struct Clip {
     name: String,
     width: u32,
     height: u32,
-    rotation: Rotation,
+    rotation: Orientation,
     nv21: Vec<u8>,
     png: PathBuf,
 }
 
-fn clip(name: &str, upright: &RgbImage, rotation: Rotation) -> Clip {
+fn clip(name: &str, upright: &RgbImage, rotation: impl Into<Orientation>) -> Clip {
+    let rotation = rotation.into();
     let (uw, uh) = upright.dimensions();
     let png = std::env::temp_dir().join(format!("selfie-bench-{uw}x{uh}.png"));
     upright.save(&png).unwrap();
-    // The sensor's buffer: the upright picture turned back the other way.
-    let buffer = match rotation {
-        Rotation::Upright => upright.clone(),
-        Rotation::Clockwise90 => image::imageops::rotate270(upright),
-        Rotation::HalfTurn => image::imageops::rotate180(upright),
-        Rotation::Clockwise270 => image::imageops::rotate90(upright),
+    // The sensor's buffer: the upright picture unflipped (a front camera's own view) and turned
+    // back the other way.
+    let seen = if rotation.mirrored { image::imageops::flip_horizontal(upright) } else { upright.clone() };
+    let buffer = match rotation.rotation {
+        Rotation::Upright => seen,
+        Rotation::Clockwise90 => image::imageops::rotate270(&seen),
+        Rotation::HalfTurn => image::imageops::rotate180(&seen),
+        Rotation::Clockwise270 => image::imageops::rotate90(&seen),
     };
     let (width, height) = buffer.dimensions();
     Clip { name: name.to_owned(), width, height, rotation, nv21: rgb_to_nv21(width, height, buffer.as_raw()).unwrap(), png }
@@ -83,7 +86,7 @@ fn mean(values: &[f64]) -> f64 {
 /// Per-frame ms of the engine's whole judgement (detector, mesh, face patch, guidance) fed the
 /// same frame in steady state, and how many frames each pass took (tracked, whole frame,
 /// searched): near the last face with the short-range model, the whole frame every 10th.
-fn tracked(frame: &Frame<'_>, rotation: Rotation, frames: u32) -> (Vec<f64>, [u32; 3]) {
+fn tracked(frame: &Frame<'_>, rotation: Orientation, frames: u32) -> (Vec<f64>, [u32; 3]) {
     let mut engine = FaceEngine::new(EngineLimits::default()).unwrap();
     engine.assess(frame, rotation);
     let mut passes = [0; 3];
@@ -101,7 +104,7 @@ fn tracked(frame: &Frame<'_>, rotation: Rotation, frames: u32) -> (Vec<f64>, [u3
 
 /// Per-frame ms of a cold judgement (no track: the whole frame), as on the first frame or
 /// after the face was lost.
-fn cold(frame: &Frame<'_>, rotation: Rotation, frames: u32) -> Vec<f64> {
+fn cold(frame: &Frame<'_>, rotation: Orientation, frames: u32) -> Vec<f64> {
     let mut engine = FaceEngine::new(EngineLimits::default()).unwrap();
     (0..frames)
         .map(|_| {
@@ -305,6 +308,7 @@ fn main() {
         load("640x480", "face_selfie_640x480.jpg"),
         clip("480x640", &vga_portrait, Rotation::Upright),
         clip("480x640 from sensor", &vga_portrait, Rotation::Clockwise90),
+        clip("480x640 front, mirror", &vga_portrait, Orientation { rotation: Rotation::Clockwise270, mirrored: true }),
         load("1280x720", "face_selfie_1280x720.jpg"),
         clip("720x1280", &hd_portrait, Rotation::Upright),
         clip("720x1280 from sensor", &hd_portrait, Rotation::Clockwise90),
@@ -439,7 +443,7 @@ fn main() {
                 start.elapsed().as_secs_f64() * 1000.0
             })
             .collect();
-        let (tracked_times, _) = tracked(&frame, Rotation::Upright, 100);
+        let (tracked_times, _) = tracked(&frame, Rotation::Upright.into(), 100);
         let theirs = match &theirs {
             Ok(results) => results.get(index).map_or("no result".to_owned(), |(ms, faces)| format!("{ms:.2} ms ({faces} face)")),
             Err(reason) => format!("skipped: {reason}"),

@@ -96,7 +96,7 @@ impl CallFeed {
         if self.last_picture.is_none_or(|at| at.elapsed() >= PICTURE_INTERVAL) {
             self.last_picture = Some(Instant::now());
             let frame = camera.next_frame(None)?;
-            runtime.push_frame(&frame_of(&frame.image)?, frame.timestamp_ms)?;
+            runtime.push_rotated_frame(&frame_of(&frame.image)?, frame.orientation, frame.timestamp_ms)?;
         }
         let due = self.opened.elapsed().as_millis() as u64 * SAMPLES_PER_SECOND / 1_000;
         if due > self.samples_sent {

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use identity_pass_core::selfie::{Frame, LivenessState, PixelFormat, Plane, SessionError};
+use identity_pass_core::selfie::{Frame, LivenessState, Orientation, PixelFormat, Plane, SessionError};
 use identity_pass_core::simulated_person::{ObedientPerson, PosedHead};
 use image::RgbImage;
 
@@ -132,12 +132,16 @@ pub enum Camera {
     Webcam(webcam::Webcam),
 }
 
-/// One frame, and when it was taken.
+/// One frame, when it was taken, and how the user sees it.
 pub struct TimedFrame {
     /// Packed RGB.
     pub image: RgbImage,
     /// Camera time, strictly increasing.
     pub timestamp_ms: u64,
+    /// How the core reads it: a webcam's frame is the camera's own view, which people expect
+    /// to see as a mirror (every video-call preview is one), so "turn to your left" is a turn
+    /// towards the mirror image's left; the simulated person is drawn as that mirror image.
+    pub orientation: Orientation,
 }
 
 impl Camera {
@@ -159,7 +163,7 @@ impl Camera {
         match self {
             Camera::Still(still) => {
                 let image = still.frame(liveness);
-                Ok(TimedFrame { image, timestamp_ms: still.tick() })
+                Ok(TimedFrame { image, timestamp_ms: still.tick(), orientation: Orientation::AS_DELIVERED })
             }
             #[cfg(feature = "webcam")]
             Camera::Webcam(webcam) => {
@@ -186,6 +190,7 @@ mod webcam {
     use std::time::Instant;
 
     use identity_pass_core::selfie::camera::DesktopCamera;
+    use identity_pass_core::selfie::{Orientation, Rotation};
 
     use super::{CameraInputError, TimedFrame};
 
@@ -208,7 +213,8 @@ mod webcam {
                 .ok_or(CameraInputError::Webcam { code: "CAMERA_READ_FAILED", message: "a frame of the wrong size".into() })?;
             let elapsed = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
             self.last_ms = elapsed.max(self.last_ms + 1);
-            Ok(TimedFrame { image, timestamp_ms: self.last_ms })
+            let orientation = Orientation { rotation: Rotation::Upright, mirrored: true };
+            Ok(TimedFrame { image, timestamp_ms: self.last_ms, orientation })
         }
     }
 }

@@ -37,7 +37,7 @@ pub fn feed_selfie(
     let mut last_guidance = String::new();
     for _ in 0..max_frames(camera) {
         let frame = camera.next_frame(None)?;
-        let verdict = runtime.push_frame(&frame_of(&frame.image)?, frame.timestamp_ms)?;
+        let verdict = runtime.push_rotated_frame(&frame_of(&frame.image)?, frame.orientation, frame.timestamp_ms)?;
         last_guidance = selfie_messages::verdict_message(verdict.guidance, None, locale).text;
         let line = chrome.camera_frame(&last_guidance, verdict.good_streak.min(GOOD_FRAMES_NEEDED), GOOD_FRAMES_NEEDED);
         render.status("camera", &line, Duration::from_secs(2));
@@ -61,7 +61,7 @@ pub fn feed_liveness(
     let mut liveness = None;
     for _ in 0..max_frames(camera).max(MAX_STILL_LIVENESS_FRAMES) {
         let frame = camera.next_frame(liveness.as_ref())?;
-        let verdict = runtime.push_frame(&frame_of(&frame.image)?, frame.timestamp_ms)?;
+        let verdict = runtime.push_rotated_frame(&frame_of(&frame.image)?, frame.orientation, frame.timestamp_ms)?;
         liveness.clone_from(&verdict.liveness);
         last_instruction = selfie_messages::verdict_message(verdict.guidance, verdict.liveness.as_ref(), locale).text;
         let (percent, finished) = match &verdict.liveness {

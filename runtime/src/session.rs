@@ -15,7 +15,7 @@ use identity_pass_core::flow::view::ViewState;
 use identity_pass_core::flow::{OnboardingFlow, ShellEvent, Step};
 use identity_pass_core::messages::Locale;
 use identity_pass_core::selfie::call_picture::CallPicture;
-use identity_pass_core::selfie::{Frame, FrameVerdict, Rotation, SelfieConfig, SelfieSession, SessionError};
+use identity_pass_core::selfie::{Frame, FrameVerdict, Orientation, SelfieConfig, SelfieSession, SessionError};
 use identity_pass_core::{CredentialVault, SecureStore, SecureStoreError, StoreKey};
 
 use crate::actor::{Actor, Command};
@@ -213,23 +213,31 @@ impl OnboardingRuntime {
     /// (the camera's), so guidance keeps camera rate; a capture or a liveness outcome is
     /// handed to the flow and the service without the caller doing anything more.
     pub fn push_frame(&self, frame: &Frame<'_>, timestamp_ms: u64) -> Result<FrameVerdict, SessionError> {
-        self.push_rotated_frame(frame, Rotation::Upright, timestamp_ms)
+        self.push_rotated_frame(frame, Orientation::AS_DELIVERED, timestamp_ms)
     }
 
-    /// [`Self::push_frame`] for a frame the camera delivers turned (`rotation` makes it upright,
-    /// as a phone's sideways sensor needs): faces are found, and reported, in the upright image.
-    pub fn push_rotated_frame(&self, frame: &Frame<'_>, rotation: Rotation, timestamp_ms: u64) -> Result<FrameVerdict, SessionError> {
+    /// [`Self::push_frame`] for a frame the camera delivers turned (`orientation` makes it
+    /// upright, as a phone's sideways sensor needs, and says whether the preview mirrors it):
+    /// faces are found, and reported, in the image the user sees. The reviewer's call picture
+    /// is never mirrored ([`CallPicture::from_camera`]).
+    pub fn push_rotated_frame(
+        &self,
+        frame: &Frame<'_>,
+        orientation: impl Into<Orientation>,
+        timestamp_ms: u64,
+    ) -> Result<FrameVerdict, SessionError> {
+        let orientation = orientation.into();
         // While the call's media is open the camera is the call's: the frame goes to the
         // reviewer (dropped when the encoder is still busy with the last one).
         let call = self.shared.call_pictures.lock().unwrap_or_else(|p| p.into_inner()).clone();
         if let Some(call) = call {
             if let Ok(permit) = call.try_reserve() {
-                permit.send(CallPicture::from_camera(frame, rotation));
+                permit.send(CallPicture::from_camera(frame, orientation));
             }
             return Ok(FrameVerdict::sent_to_call());
         }
         let mut selfie = self.shared.selfie.lock().unwrap_or_else(|p| p.into_inner());
-        let verdict = selfie.push_rotated_frame(frame, rotation, timestamp_ms)?;
+        let verdict = selfie.push_rotated_frame(frame, orientation, timestamp_ms)?;
         if verdict.captured
             && let Some(capture) = selfie.take_capture()
         {

@@ -101,6 +101,27 @@ class CameraFramesTest {
         assertEquals(10 to 90, heap.position() to heap.limit())
     }
 
+    /**
+     * A front camera's frame says its preview is a mirror: the core then finds the face where
+     * the user sees it, the mirror image of where it lies in the frame. Mirrored in
+     * BgraCameraFrameTests.swift.
+     */
+    @Test
+    fun aMirroredPreviewReachesTheCoreWhichReportsTheFaceWhereTheUserSeesIt() {
+        val planes = planes("face_selfie_640x480.nv21", yStride = 640, chromaStride = 640, layout = Layout.SEMI_PLANAR, direct = false)
+        assertEquals(false, CameraFrames.yuv420(width, height, planes, 0).previewMirrored, "not mirrored unless the app says so")
+        // The left 480 columns (the strides still step over 640): the fixture's face, centred in
+        // the whole frame, sits right of centre in them, so a flip moves it.
+        val plain = SelfieSession("en-US").use { it.pushFrame(CameraFrames.yuv420(480, height, planes, 1_000_000_000L)) }
+        val mirrored = SelfieSession("en-US").use {
+            it.pushFrame(CameraFrames.yuv420(480, height, planes, 1_000_000_000L, previewMirrored = true))
+        }
+        val (face, seen) = plain.faces.single() to mirrored.faces.single()
+        assertTrue(kotlin.math.abs(seen.left - (1f - face.left - face.width)) < 0.02f, "mirrored: $face → $seen")
+        assertTrue(kotlin.math.abs(seen.top - face.top) < 0.02f && kotlin.math.abs(seen.width - face.width) < 0.02f, "$face → $seen")
+        assertTrue(kotlin.math.abs(face.left + face.width / 2 - 0.5f) > 0.02f, "the fixture's face is off centre, so the test can tell")
+    }
+
     @Test
     fun theSensorsRotationReachesTheCoreWhichRefusesAnythingButAQuarterTurn() {
         val planes = planes("face_selfie_640x480.nv21", yStride = 640, chromaStride = 640, layout = Layout.SEMI_PLANAR, direct = false)

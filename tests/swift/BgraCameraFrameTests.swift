@@ -59,6 +59,31 @@ final class BgraCameraFrameTests: XCTestCase {
         XCTAssertEqual(converted.planes.first?.data, packed, "every byte, once")
     }
 
+    /// Mirrors CameraFramesTest.kt: a front camera's frame says its preview is a mirror, and the
+    /// core finds the face where the user sees it.
+    func testAMirroredPreviewReachesTheCoreWhichReportsTheFaceWhereTheUserSeesIt() throws {
+        let packed = try Fixtures.data("face_selfie_640x480.bgra")
+        XCTAssertFalse(try frame(packed, bytesPerRow: 2_560, seconds: 1).previewMirrored, "not mirrored unless the app says so")
+        // The left 480 columns (rows still 2 560 bytes apart): the fixture's face, centred in the
+        // whole frame, sits right of centre in them, so a flip moves it.
+        let leftPart = { (mirrored: Bool) in
+            try packed.withUnsafeBytes { buffer in
+                try BgraCameraFrame.cameraFrame(
+                    baseAddress: try XCTUnwrap(buffer.baseAddress), bytesPerRow: 2_560, width: 480, height: self.height,
+                    presentationTimeSeconds: 1, previewMirrored: mirrored)
+            }
+        }
+        let plain = try SelfieSession(languageTag: "en-US").pushFrame(frame: try leftPart(false))
+        let mirrored = try SelfieSession(languageTag: "en-US").pushFrame(frame: try leftPart(true))
+        let face = try XCTUnwrap(plain.faces.first), seen = try XCTUnwrap(mirrored.faces.first)
+        XCTAssertEqual(plain.faces.count, 1)
+        XCTAssertEqual(mirrored.faces.count, 1)
+        XCTAssertEqual(seen.left, 1 - face.left - face.width, accuracy: 0.02, "mirrored")
+        XCTAssertEqual(seen.top, face.top, accuracy: 0.02)
+        XCTAssertEqual(seen.width, face.width, accuracy: 0.02)
+        XCTAssertGreaterThan(abs(face.left + face.width / 2 - 0.5), 0.02, "the fixture's face is off centre, so the test can tell")
+    }
+
     func testTheBuffersRotationReachesTheCoreWhichRefusesAnythingButAQuarterTurn() throws {
         let packed = try Fixtures.data("face_selfie_640x480.bgra")
         XCTAssertEqual(try frame(packed, bytesPerRow: 2_560, seconds: 1).rotationDegrees, 0, "upright unless the shell says otherwise")

@@ -7,7 +7,7 @@
 //! picture the reviewer should see. Sizes are even because the chroma planes are half size.
 
 use crate::selfie::frame::{Frame, MAX_SIDE};
-use crate::selfie::rotation::Rotation;
+use crate::selfie::rotation::Orientation;
 
 /// The longest side the call sends: 640 px (640×480 landscape, 480×640 portrait), what a
 /// reviewer needs to see a face and what one phone core encodes at camera rate.
@@ -39,12 +39,14 @@ fn rgb_to_limited_yuv([r, g, b]: [u8; 3]) -> (u8, u8, u8) {
 }
 
 impl CallPicture {
-    /// `frame` turned upright by `rotation` and scaled down (never up) so that its longer
-    /// side is at most [`CALL_LONG_SIDE`], each output pixel taken from the frame pixel under
-    /// its centre.
-    pub fn from_camera(frame: &Frame<'_>, rotation: Rotation) -> Self {
+    /// `frame` turned upright by `orientation`, as others see the user (never mirrored, see
+    /// [`Orientation::as_others_see_it`]), and scaled down (never up) so that its longer side
+    /// is at most [`CALL_LONG_SIDE`], each output pixel taken from the frame pixel under its
+    /// centre.
+    pub fn from_camera(frame: &Frame<'_>, orientation: impl Into<Orientation>) -> Self {
+        let orientation = orientation.into().as_others_see_it();
         let (frame_width, frame_height) = (frame.width(), frame.height());
-        let (upright_width, upright_height) = rotation.upright_size(frame_width as f32, frame_height as f32);
+        let (upright_width, upright_height) = orientation.upright_size(frame_width as f32, frame_height as f32);
         let scale = (CALL_LONG_SIDE as f32 / upright_width.max(upright_height)).min(1.0);
         let even = |side: f32| (((side * scale) as u32) & !1).max(2);
         let (width, height) = (even(upright_width), even(upright_height));
@@ -56,7 +58,7 @@ impl CallPicture {
         for row in 0..h {
             for column in 0..w {
                 let (u, v) = ((column as f32 + 0.5) * step_x, (row as f32 + 0.5) * step_y);
-                let (fx, fy) = rotation.frame_position(u, v, frame_width as f32, frame_height as f32);
+                let (fx, fy) = orientation.frame_position(u, v, frame_width as f32, frame_height as f32);
                 let (x, y) = ((fx as u32).min(frame_width - 1), (fy as u32).min(frame_height - 1));
                 let (luma_value, cb, cr) = rgb_to_limited_yuv(frame.rgb_at(x, y));
                 luma[row * w + column] = luma_value;
@@ -150,6 +152,7 @@ impl CallPicture {
 mod tests {
     use super::*;
     use crate::selfie::frame::{PixelFormat, Plane};
+    use crate::selfie::rotation::Rotation;
 
     fn rgb_frame(width: u32, height: u32, pixel: impl Fn(u32, u32) -> [u8; 3]) -> Vec<u8> {
         (0..height).flat_map(|y| (0..width).map(move |x| (x, y))).flat_map(|(x, y)| pixel(x, y)).collect()
@@ -169,6 +172,29 @@ mod tests {
         let (top, bottom) = (5 * 180 + 90, 315 * 180 + 90);
         assert!(picture.v()[top] > 200 && picture.u()[top] < 128, "red on top");
         assert!(picture.u()[bottom] > 200 && picture.v()[bottom] < 128, "blue at the bottom");
+    }
+
+    /// The reviewer sees the user as others do: a frame whose preview is mirrored gives the
+    /// same picture as the camera's own view, for every turn.
+    #[test]
+    fn the_reviewer_gets_the_cameras_own_view_even_when_the_preview_is_mirrored() {
+        let rgb = rgb_frame(64, 48, |x, y| {
+            if x < 32 {
+                [255, 0, 0]
+            } else if y < 24 {
+                [0, 0, 255]
+            } else {
+                [0, 255, 0]
+            }
+        });
+        let frame = Frame::new(64, 48, PixelFormat::Rgb, &[Plane { data: &rgb, row_stride: 64 * 3, pixel_stride: 3 }]).expect("frame");
+        for rotation in [Rotation::Upright, Rotation::Clockwise90, Rotation::HalfTurn, Rotation::Clockwise270] {
+            let mirrored = CallPicture::from_camera(&frame, Orientation { rotation, mirrored: true });
+            assert_eq!(mirrored, CallPicture::from_camera(&frame, rotation), "{rotation:?}");
+        }
+        // Upright, the frame's left (red) stays on the picture's left.
+        let picture = CallPicture::from_camera(&frame, Orientation { rotation: Rotation::Upright, mirrored: true });
+        assert!(picture.v()[12 * 32 + 2] > 200, "red on the left");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Selfie capture and the liveness challenge.
 //!
 //! The shells stream camera frames in their native layouts (`frame`) with the rotation that
-//! turns them upright (`rotation`). The face models (`face_model`: MediaPipe's BlazeFace and
+//! turns them upright and whether their preview is a mirror (`rotation`). The face models (`face_model`: MediaPipe's BlazeFace and
 //! face mesh on our own interpreter) find the face, follow it from frame to frame, measure its
 //! size, place, pose, light and sharpness, and turn that into one instruction (`guidance`).
 //! After several good frames in a row the face is cropped into a metadata-free, size-bounded
@@ -36,5 +36,5 @@ pub use face_model::{EngineLimits, ModelError};
 pub use frame::{Frame, FrameError, PixelFormat, Plane};
 pub use guidance::Guidance;
 pub use liveness::{LivenessFailure, LivenessSample, LivenessState};
-pub use rotation::Rotation;
+pub use rotation::{Orientation, Rotation};
 pub use session::{EVIDENCE_INTERVAL_MS, FrameVerdict, LivenessOutcome, MAX_EVIDENCE_FRAMES, SelfieConfig, SelfieSession, SessionError};

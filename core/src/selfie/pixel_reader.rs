@@ -11,7 +11,7 @@
 //! [`Frame::rgb_at`]: crate::selfie::frame::Frame
 
 use crate::selfie::frame::Plane;
-use crate::selfie::rotation::Rotation;
+use crate::selfie::rotation::Orientation;
 
 /// One layout's reads. Every position passed is inside the frame; a read past a plane's end
 /// (which [`Frame::new`](crate::selfie::frame::Frame::new)'s checks rule out) gives black or
@@ -24,42 +24,42 @@ pub(crate) trait PixelReader: Copy {
     fn rgb(self, x: u32, y: u32) -> [u8; 3];
 
     /// The RGB colour under `(u, v)` of the upright image (continuous coordinates, inside it):
-    /// the frame pixel `rotation` puts there, the position truncated and kept inside the frame.
+    /// the frame pixel `orientation` puts there, the position truncated and kept inside the frame.
     #[inline]
-    fn rgb_upright(self, rotation: Rotation, u: f32, v: f32) -> [u8; 3] {
-        self.rgb_in_grid(rotation, self.grid_column(rotation, u), self.grid_row(rotation, v))
+    fn rgb_upright(self, orientation: Orientation, u: f32, v: f32) -> [u8; 3] {
+        self.rgb_in_grid(orientation, self.grid_column(orientation, u), self.grid_row(orientation, v))
     }
 
     /// Upright column `u` as the frame pixel it reads along its frame axis (see
-    /// [`Rotation::column_in_frame`]): worked out once per column by samplers that read a grid.
+    /// [`Orientation::column_in_frame`]): worked out once per column by samplers that read a grid.
     #[inline]
-    fn grid_column(self, rotation: Rotation, u: f32) -> u32 {
+    fn grid_column(self, orientation: Orientation, u: f32) -> u32 {
         let (width, height) = self.size();
-        let at = rotation.column_in_frame(u, width as f32, height as f32);
-        (at as u32).min(if rotation.swaps_axes() { height } else { width } - 1)
+        let at = orientation.column_in_frame(u, width as f32, height as f32);
+        (at as u32).min(if orientation.swaps_axes() { height } else { width } - 1)
     }
 
     /// Upright row `v` as the frame pixel it reads along its frame axis.
     #[inline]
-    fn grid_row(self, rotation: Rotation, v: f32) -> u32 {
+    fn grid_row(self, orientation: Orientation, v: f32) -> u32 {
         let (width, height) = self.size();
-        let at = rotation.row_in_frame(v, width as f32, height as f32);
-        (at as u32).min(if rotation.swaps_axes() { width } else { height } - 1)
+        let at = orientation.row_in_frame(v, width as f32, height as f32);
+        (at as u32).min(if orientation.swaps_axes() { width } else { height } - 1)
     }
 
     /// The RGB colour where a [`Self::grid_column`] and a [`Self::grid_row`] cross: the same
     /// pixel [`Self::rgb_upright`] reads for their `u` and `v`.
     #[inline]
-    fn rgb_in_grid(self, rotation: Rotation, column: u32, row: u32) -> [u8; 3] {
-        if rotation.swaps_axes() { self.rgb(row, column) } else { self.rgb(column, row) }
+    fn rgb_in_grid(self, orientation: Orientation, column: u32, row: u32) -> [u8; 3] {
+        if orientation.swaps_axes() { self.rgb(row, column) } else { self.rgb(column, row) }
     }
 
     /// The colours where grid row `row` crosses each of `columns`, into `line`: what
     /// [`Self::rgb_in_grid`] reads for each, a line at a time, so that a layout can find its
     /// row once and convert the whole line together.
     #[inline]
-    fn rgb_line(self, rotation: Rotation, row: u32, columns: &[u32], line: &mut RgbLine) {
-        line.read_each(columns, |column| self.rgb_in_grid(rotation, column, row));
+    fn rgb_line(self, orientation: Orientation, row: u32, columns: &[u32], line: &mut RgbLine) {
+        line.read_each(columns, |column| self.rgb_in_grid(orientation, column, row));
     }
 }
 
@@ -177,8 +177,8 @@ impl PixelReader for Nv21Reader<'_> {
     /// about 110 000 pixels, and reading them one [`Self::rgb`] at a time was a sixth of its
     /// time. Each colour is what [`Self::rgb`] gives, missing bytes included.
     #[inline]
-    fn rgb_line(self, rotation: Rotation, row: u32, columns: &[u32], line: &mut RgbLine) {
-        if rotation.swaps_axes() {
+    fn rgb_line(self, orientation: Orientation, row: u32, columns: &[u32], line: &mut RgbLine) {
+        if orientation.swaps_axes() {
             // Turned a quarter, the line runs down a column of the frame: no row to find once.
             line.read_each(columns, |column| self.rgb(row, column));
             return;
@@ -219,8 +219,8 @@ impl<'a> PixelReader for Yuv420Reader<'a> {
 
     /// As [`Nv21Reader`]'s: each plane's row found once, the line converted together.
     #[inline]
-    fn rgb_line(self, rotation: Rotation, row: u32, columns: &[u32], line: &mut RgbLine) {
-        if rotation.swaps_axes() {
+    fn rgb_line(self, orientation: Orientation, row: u32, columns: &[u32], line: &mut RgbLine) {
+        if orientation.swaps_axes() {
             line.read_each(columns, |column| self.rgb(row, column));
             return;
         }
@@ -272,7 +272,7 @@ fn yuv_to_rgb(y: u8, u: u8, v: u8) -> [u8; 3] {
 mod tests {
     use super::{PixelReader, RgbLine, yuv_to_rgb};
     use crate::selfie::frame::{Frame, PixelFormat, Plane};
-    use crate::selfie::rotation::Rotation;
+    use crate::selfie::rotation::{Orientation, Rotation};
 
     /// The line's 16-bit conversion gives exactly what the pixel's does, for every Y, U and V.
     #[test]
@@ -317,17 +317,18 @@ mod tests {
         ];
         for (index, frame) in frames.into_iter().enumerate() {
             let frame = frame.unwrap_or_else(|error| panic!("frame {index}: {error:?}"));
-            for rotation in [Rotation::Upright, Rotation::Clockwise90, Rotation::HalfTurn, Rotation::Clockwise270] {
-                let (columns, rows) = if rotation.swaps_axes() { (height, width) } else { (width, height) };
+            let turns = [Rotation::Upright, Rotation::Clockwise90, Rotation::HalfTurn, Rotation::Clockwise270];
+            for orientation in turns.into_iter().flat_map(|rotation| [false, true].map(|mirrored| Orientation { rotation, mirrored })) {
+                let (columns, rows) = if orientation.swaps_axes() { (height, width) } else { (width, height) };
                 // Columns out of order and repeated, as a letterbox's samples can be.
                 let columns: Vec<u32> = (0..columns).rev().chain(0..columns).collect();
                 for row in 0..rows {
                     let mut line = RgbLine::new(columns.len());
                     with_reader!(frame, pixels => {
-                        pixels.rgb_line(rotation, row, &columns, &mut line);
+                        pixels.rgb_line(orientation, row, &columns, &mut line);
                         for (at, &column) in columns.iter().enumerate() {
-                            let expected = pixels.rgb_in_grid(rotation, column, row).map(i16::from);
-                            assert_eq!([line.red[at], line.green[at], line.blue[at]], expected, "{rotation:?} row {row} column {column}");
+                            let expected = pixels.rgb_in_grid(orientation, column, row).map(i16::from);
+                            assert_eq!([line.red[at], line.green[at], line.blue[at]], expected, "{orientation:?} row {row} column {column}");
                         }
                     });
                 }
@@ -336,31 +337,37 @@ mod tests {
     }
 
     /// The 3×2 numbered frame read as a grid of the upright image (each column and row turned
-    /// once, at pixel centres), for every turn: the numbers land where a turned photograph
-    /// puts them, as `rotation`'s `UprightCopy` test has them.
+    /// once, at pixel centres), for every turn, mirrored or not: the numbers land where a turned photograph
+    /// puts them, as `rotation`'s `UprightCopy` tests have them.
     #[test]
     fn a_grid_reads_the_upright_image_for_every_turn() {
         let pixels: Vec<u8> = (1..=6u8).flat_map(|n| [n, n, n]).collect();
         let frame = Frame::new(3, 2, PixelFormat::Rgb, &[Plane { data: &pixels, row_stride: 9, pixel_stride: 3 }]).expect("frame");
         // 1 2 3
         // 4 5 6
-        let read = |rotation: Rotation| {
+        let read = |orientation: Orientation| {
             with_reader!(frame, pixels => {
-                let (width, height) = rotation.upright_size(3.0, 2.0);
-                let columns: Vec<u32> = (0..width as u32).map(|u| pixels.grid_column(rotation, u as f32 + 0.5)).collect();
+                let (width, height) = orientation.upright_size(3.0, 2.0);
+                let columns: Vec<u32> = (0..width as u32).map(|u| pixels.grid_column(orientation, u as f32 + 0.5)).collect();
                 (0..height as u32)
                     .map(|v| {
-                        let row = pixels.grid_row(rotation, v as f32 + 0.5);
-                        columns.iter().map(|column| pixels.rgb_in_grid(rotation, *column, row)[0]).collect::<Vec<u8>>()
+                        let row = pixels.grid_row(orientation, v as f32 + 0.5);
+                        columns.iter().map(|column| pixels.rgb_in_grid(orientation, *column, row)[0]).collect::<Vec<u8>>()
                     })
                     .collect::<Vec<_>>()
             })
         };
-        assert_eq!(read(Rotation::Upright), [vec![1, 2, 3], vec![4, 5, 6]]);
-        assert_eq!(read(Rotation::Clockwise90), [vec![4, 1], vec![5, 2], vec![6, 3]]);
-        assert_eq!(read(Rotation::HalfTurn), [vec![6, 5, 4], vec![3, 2, 1]]);
-        assert_eq!(read(Rotation::Clockwise270), [vec![3, 6], vec![2, 5], vec![1, 4]]);
-        // A position at the far edge is kept inside the frame.
-        with_reader!(frame, pixels => assert_eq!(pixels.grid_column(Rotation::Upright, 3.0), 2));
+        assert_eq!(read(Rotation::Upright.into()), [vec![1, 2, 3], vec![4, 5, 6]]);
+        assert_eq!(read(Rotation::Clockwise90.into()), [vec![4, 1], vec![5, 2], vec![6, 3]]);
+        assert_eq!(read(Rotation::HalfTurn.into()), [vec![6, 5, 4], vec![3, 2, 1]]);
+        assert_eq!(read(Rotation::Clockwise270.into()), [vec![3, 6], vec![2, 5], vec![1, 4]]);
+        let mirrored = |rotation| Orientation { rotation, mirrored: true };
+        assert_eq!(read(mirrored(Rotation::Upright)), [vec![3, 2, 1], vec![6, 5, 4]]);
+        assert_eq!(read(mirrored(Rotation::Clockwise90)), [vec![1, 4], vec![2, 5], vec![3, 6]]);
+        assert_eq!(read(mirrored(Rotation::HalfTurn)), [vec![4, 5, 6], vec![1, 2, 3]]);
+        assert_eq!(read(mirrored(Rotation::Clockwise270)), [vec![6, 3], vec![5, 2], vec![4, 1]]);
+        // A position at the far edge is kept inside the frame, mirrored or not.
+        with_reader!(frame, pixels => assert_eq!(pixels.grid_column(Orientation::AS_DELIVERED, 3.0), 2));
+        with_reader!(frame, pixels => assert_eq!(pixels.grid_column(mirrored(Rotation::Upright), 0.0), 2));
     }
 }

@@ -1,6 +1,14 @@
 //! Which way up a camera frame is: the shell says how far to turn it (phone sensors are mounted
 //! sideways), and the core finds faces, measures them and crops them in the upright image.
 //!
+//! A front camera's preview is a mirror image, and the user acts on what the preview shows:
+//! "turn to your left" is a turn towards the preview's left. Android's CameraX and iOS's
+//! AVFoundation both deliver the camera's own view and mirror only the preview, so the shell
+//! says so (`preview_mirrored`) and the core reads the selfie and the liveness frames as the
+//! preview shows them ([`Orientation`]): the same image on every platform, the one whose left
+//! and right the liveness checker on the service means. The reviewer's call picture is the
+//! camera's own view, as another person sees the user ([`Orientation::as_others_see_it`]).
+//!
 //! The face models read a rotated frame directly, sample by sample, so the per-frame analysis
 //! never copies it. The few frames that leave the core as pictures (the capture, the liveness
 //! evidence) are turned into an upright copy first ([`UprightCopy`]), so that the service and
@@ -79,6 +87,72 @@ impl Rotation {
     }
 }
 
+/// How the core reads a camera frame: turned upright by `rotation`, then, when `mirrored`,
+/// flipped left to right as a front camera's preview is. The flip is of the upright image, so
+/// for a sensor mounted sideways it runs along the frame's rows rather than its columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Orientation {
+    /// The quarter turn that stands the frame upright.
+    pub rotation: Rotation,
+    /// Whether the upright image is flipped left to right.
+    pub mirrored: bool,
+}
+
+impl From<Rotation> for Orientation {
+    /// The turn alone, unflipped.
+    fn from(rotation: Rotation) -> Self {
+        Self { rotation, mirrored: false }
+    }
+}
+
+impl Orientation {
+    /// The frame as delivered: upright, unflipped.
+    pub const AS_DELIVERED: Self = Self { rotation: Rotation::Upright, mirrored: false };
+
+    /// What the shell reports of a frame: the clockwise degrees that stand it upright (see
+    /// [`Rotation::from_degrees`]) and whether the user's preview shows it mirrored. The core
+    /// reads it as the preview shows it.
+    pub fn of_camera(rotation_degrees: u32, preview_mirrored: bool) -> Result<Self, FrameError> {
+        Ok(Self { rotation: Rotation::from_degrees(rotation_degrees)?, mirrored: preview_mirrored })
+    }
+
+    /// The same frame as another person sees the user: upright, never mirrored. What the
+    /// reviewer gets in the call, where writing on a shirt must read the right way round.
+    pub fn as_others_see_it(self) -> Self {
+        Self { mirrored: false, ..self }
+    }
+
+    /// The upright image's width and height for a frame of `width × height` (a flip keeps them).
+    pub fn upright_size(self, width: f32, height: f32) -> (f32, f32) {
+        self.rotation.upright_size(width, height)
+    }
+
+    /// Whether the upright image's columns are the frame's rows (a quarter turn).
+    pub fn swaps_axes(self) -> bool {
+        self.rotation.swaps_axes()
+    }
+
+    /// The frame position under upright position `(u, v)` (continuous coordinates) of a
+    /// `width × height` frame.
+    pub fn frame_position(self, u: f32, v: f32, width: f32, height: f32) -> (f32, f32) {
+        let (column, row) = (self.column_in_frame(u, width, height), self.row_in_frame(v, width, height));
+        if self.swaps_axes() { (row, column) } else { (column, row) }
+    }
+
+    /// Where upright column `u` lies in the frame, along the frame's x axis, or its y axis when
+    /// [`Self::swaps_axes`] (see [`Rotation::column_in_frame`]). The flip is one more map of
+    /// the same axis, so a grid's columns are still worked out once each.
+    pub fn column_in_frame(self, u: f32, width: f32, height: f32) -> f32 {
+        let unflipped = if self.mirrored { self.upright_size(width, height).0 - u } else { u };
+        self.rotation.column_in_frame(unflipped, width, height)
+    }
+
+    /// Where upright row `v` lies in the frame (a flip left to right leaves rows alone).
+    pub fn row_in_frame(self, v: f32, width: f32, height: f32) -> f32 {
+        self.rotation.row_in_frame(v, width, height)
+    }
+}
+
 /// A frame turned upright into packed RGB, owned: what a capture or an evidence frame is cut
 /// from when the camera's frame is not upright.
 pub struct UprightCopy {
@@ -88,18 +162,17 @@ pub struct UprightCopy {
 }
 
 impl UprightCopy {
-    /// `frame` turned by `rotation` (every pixel read once; a 640×480 frame is 0.9 MB).
-    pub fn of(frame: &Frame<'_>, rotation: Rotation) -> Self {
+    /// `frame` turned (and flipped) by `orientation` (every pixel read once; a 640×480 frame
+    /// is 0.9 MB).
+    pub fn of(frame: &Frame<'_>, orientation: impl Into<Orientation>) -> Self {
+        let orientation = orientation.into();
         let (frame_width, frame_height) = (frame.width(), frame.height());
-        let (width, height) = match rotation {
-            Rotation::Upright | Rotation::HalfTurn => (frame_width, frame_height),
-            Rotation::Clockwise90 | Rotation::Clockwise270 => (frame_height, frame_width),
-        };
+        let (width, height) = if orientation.swaps_axes() { (frame_height, frame_width) } else { (frame_width, frame_height) };
         let mut rgb = zeroize::Zeroizing::new(Vec::with_capacity(width as usize * height as usize * 3));
         for v in 0..height {
             for u in 0..width {
                 // The frame pixel whose centre lies under the upright pixel's centre.
-                let (fx, fy) = rotation.frame_position(u as f32 + 0.5, v as f32 + 0.5, frame_width as f32, frame_height as f32);
+                let (fx, fy) = orientation.frame_position(u as f32 + 0.5, v as f32 + 0.5, frame_width as f32, frame_height as f32);
                 let (x, y) = ((fx as u32).min(frame_width - 1), (fy as u32).min(frame_height - 1));
                 rgb.extend_from_slice(&frame.rgb_at(x, y));
             }
@@ -145,5 +218,33 @@ mod tests {
         assert_eq!(read(Rotation::Clockwise90), [vec![4, 1], vec![5, 2], vec![6, 3]]);
         assert_eq!(read(Rotation::HalfTurn), [vec![6, 5, 4], vec![3, 2, 1]]);
         assert_eq!(read(Rotation::Clockwise270), [vec![3, 6], vec![2, 5], vec![1, 4]]);
+    }
+
+    /// Mirrored, each turn gives its upright image flipped left to right: for the sideways
+    /// turns that flip runs down the frame's columns (a front sensor mounted sideways).
+    #[test]
+    fn a_mirrored_copy_is_the_upright_copy_flipped_left_to_right_for_every_turn() {
+        let pixels: Vec<u8> = (1..=6u8).flat_map(|n| [n, n, n]).collect();
+        let frame = Frame::new(3, 2, PixelFormat::Rgb, &[Plane { data: &pixels, row_stride: 9, pixel_stride: 3 }]).expect("frame");
+        let read = |orientation: Orientation| {
+            let copy = UprightCopy::of(&frame, orientation);
+            let view = copy.frame().expect("copy");
+            (0..view.height()).map(|y| (0..view.width()).map(|x| view.rgb_at(x, y)[0]).collect()).collect::<Vec<Vec<u8>>>()
+        };
+        let mirrored = |rotation| Orientation { rotation, mirrored: true };
+        assert_eq!(read(mirrored(Rotation::Upright)), [vec![3, 2, 1], vec![6, 5, 4]]);
+        assert_eq!(read(mirrored(Rotation::Clockwise90)), [vec![1, 4], vec![2, 5], vec![3, 6]]);
+        assert_eq!(read(mirrored(Rotation::HalfTurn)), [vec![4, 5, 6], vec![1, 2, 3]]);
+        assert_eq!(read(mirrored(Rotation::Clockwise270)), [vec![6, 3], vec![5, 2], vec![4, 1]]);
+        for rotation in [Rotation::Upright, Rotation::Clockwise90, Rotation::HalfTurn, Rotation::Clockwise270] {
+            assert_eq!(read(Orientation::from(rotation)), read(mirrored(rotation).as_others_see_it()), "{rotation:?}");
+        }
+    }
+
+    #[test]
+    fn the_shells_report_becomes_an_orientation() {
+        assert_eq!(Orientation::of_camera(270, true), Ok(Orientation { rotation: Rotation::Clockwise270, mirrored: true }));
+        assert_eq!(Orientation::of_camera(0, false), Ok(Orientation::AS_DELIVERED));
+        assert_eq!(Orientation::of_camera(45, true), Err(FrameError::BadRotation { degrees: 45 }));
     }
 }

@@ -1,7 +1,8 @@
 //! `SelfieSession`: frames and timestamps in, guidance, a capture and a liveness outcome out.
 //!
 //! The session is pure: it never reads a clock (timestamps come with the frames) and performs no
-//! I/O. Each frame comes with the rotation that turns it upright, and is judged by the face
+//! I/O. Each frame comes with the rotation that turns it upright (and the flip that shows it as
+//! the preview does, see `rotation`), and is judged by the face
 //! models (`face_model::FaceEngine`, loaded on the first frame and kept for the session, so it
 //! follows the face from frame to frame); the capture stays in memory until the flow takes it
 //! for upload. The flow drives it in two steps: the selfie (guidance until
@@ -21,7 +22,7 @@ use super::frame::{Frame, FrameError};
 use super::frame_clock::FrameClock;
 use super::guidance::Guidance;
 use super::liveness::{LivenessFailure, LivenessSample, LivenessState};
-use super::rotation::{Rotation, UprightCopy};
+use super::rotation::{Orientation, UprightCopy};
 
 /// Everything a session can be tuned with.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -228,13 +229,20 @@ impl SelfieSession {
 
     /// Analyses one upright frame taken at `timestamp_ms` (see [`Self::push_rotated_frame`]).
     pub fn push_frame(&mut self, frame: &Frame<'_>, timestamp_ms: u64) -> Result<FrameVerdict, SessionError> {
-        self.push_rotated_frame(frame, Rotation::Upright, timestamp_ms)
+        self.push_rotated_frame(frame, Orientation::AS_DELIVERED, timestamp_ms)
     }
 
     /// Analyses one frame taken at `timestamp_ms` (strictly increasing, plausible: see
-    /// `frame_clock`), which `rotation` turns upright. A refused timestamp refuses that frame
-    /// only. Faces, the capture and the evidence are all in the upright image.
-    pub fn push_rotated_frame(&mut self, frame: &Frame<'_>, rotation: Rotation, timestamp_ms: u64) -> Result<FrameVerdict, SessionError> {
+    /// `frame_clock`), which `orientation` turns upright and, for a mirrored preview, flips. A
+    /// refused timestamp refuses that frame only. Faces, the capture and the evidence are all
+    /// in the image the user sees: upright, and mirrored when the preview is.
+    pub fn push_rotated_frame(
+        &mut self,
+        frame: &Frame<'_>,
+        orientation: impl Into<Orientation>,
+        timestamp_ms: u64,
+    ) -> Result<FrameVerdict, SessionError> {
+        let orientation = orientation.into();
         if let Err(error) = self.clock.check(timestamp_ms) {
             self.clock.refuse(timestamp_ms);
             return Err(error.into());
@@ -243,7 +251,7 @@ impl SelfieSession {
             Some(engine) => engine,
             None => self.engine.insert(FaceEngine::new(self.config.limits)?),
         };
-        let analysis = engine.assess(frame, rotation);
+        let analysis = engine.assess(frame, orientation);
         self.clock.accept(timestamp_ms);
         let mut guidance = analysis.guidance;
         let mut captured = false;
@@ -260,7 +268,7 @@ impl SelfieSession {
             let candidate = !run.evidence.is_empty() || analysis.faces.len() == 1;
             if running && candidate && run.due(timestamp_ms) {
                 let limits = self.config.limits;
-                with_upright(frame, rotation, |upright| Self::judge_frame(run, upright, timestamp_ms, limits))?;
+                with_upright(frame, orientation, |upright| Self::judge_frame(run, upright, timestamp_ms, limits))?;
             }
             let state = run.challenge.state().clone();
             self.good_streak = 0;
@@ -272,7 +280,7 @@ impl SelfieSession {
         let ready = self.good_streak >= needed && self.capture.is_none() && !self.capture_taken;
         if let ([face], true) = (analysis.face_boxes().as_slice(), ready) {
             let settings = self.config.capture;
-            match with_upright(frame, rotation, |upright| Ok(capture::capture(upright, *face, timestamp_ms, &settings)))? {
+            match with_upright(frame, orientation, |upright| Ok(capture::capture(upright, *face, timestamp_ms, &settings)))? {
                 Ok(selfie) => {
                     self.capture = Some(selfie);
                     captured = true;
@@ -301,7 +309,7 @@ impl SelfieSession {
             Some(judge) => judge,
             None => run.judge.insert(FaceEngine::new(limits)?),
         };
-        let assessment = judge.assess(&view, Rotation::Upright);
+        let assessment = judge.assess(&view, Orientation::AS_DELIVERED);
         if !started && assessment.faces.is_empty() {
             // Not the start after all: the frame is not kept, and the engine forgets it.
             judge.reset();
@@ -387,17 +395,17 @@ impl SelfieSession {
     }
 }
 
-/// `use_frame` given `frame` turned upright: the frame itself when it already is, else an
-/// upright copy (made only for the few frames that leave as pictures).
+/// `use_frame` given `frame` as `orientation` shows it: the frame itself when it already is,
+/// else an upright (and flipped) copy, made only for the few frames that leave as pictures.
 fn with_upright<T>(
     frame: &Frame<'_>,
-    rotation: Rotation,
+    orientation: Orientation,
     use_frame: impl FnOnce(&Frame<'_>) -> Result<T, SessionError>,
 ) -> Result<T, SessionError> {
-    if rotation == Rotation::Upright {
+    if orientation == Orientation::AS_DELIVERED {
         return use_frame(frame);
     }
-    let copy = UprightCopy::of(frame, rotation);
+    let copy = UprightCopy::of(frame, orientation);
     use_frame(&copy.frame()?)
 }
 

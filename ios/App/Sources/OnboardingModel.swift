@@ -170,12 +170,12 @@ final class OnboardingModel {
         }
     }
 
-    /// The call screen appeared: the camera (not mirrored: the reviewer sees the user as others
-    /// do) and the microphone go to the session, which sends them to the reviewer once the
-    /// call's media is open, and the reviewer's voice plays.
+    /// The call screen appeared: the camera and the microphone go to the session, which sends
+    /// them to the reviewer once the call's media is open (the picture as others see the user,
+    /// never mirrored: the core's rule), and the reviewer's voice plays.
     func startCallMedia() {
         guard let session else { return }
-        camera.start(scene: .steadyFace, mirrored: false) { frame in
+        camera.start(scene: .steadyFace) { frame in
             // During the call the verdict is empty (the frame went to the reviewer): nothing to draw.
             _ = try? session.pushFrame(frame: frame)
             return nil

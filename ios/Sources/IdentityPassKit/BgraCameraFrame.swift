@@ -20,10 +20,12 @@ public enum BgraCameraFrame {
     /// for dimensions or a stride that cannot describe a buffer, before any byte is read.
     /// `rotationDegrees`: how far the buffer must be turned clockwise to stand upright (0 when
     /// the capture connection already turns it); the core turns it as it reads it and refuses
-    /// anything but a quarter turn.
+    /// anything but a quarter turn. `previewMirrored`: whether the preview shows the buffer as a
+    /// mirror image (the front camera's video output, which is the camera's own view); the core
+    /// then judges the selfie and the liveness actions on that mirror image, as the user sees it.
     public static func cameraFrame(
         baseAddress: UnsafeRawPointer, bytesPerRow: Int, width: Int, height: Int, presentationTimeSeconds: Double,
-        rotationDegrees: UInt32 = 0
+        rotationDegrees: UInt32 = 0, previewMirrored: Bool = false
     ) throws -> CameraFrame {
         let byteCount = try copiedByteCount(bytesPerRow: bytesPerRow, width: width, height: height)
         let timestamp = try timestampMs(presentationTimeSeconds: presentationTimeSeconds)
@@ -31,7 +33,7 @@ public enum BgraCameraFrame {
         return CameraFrame(
             width: UInt32(width), height: UInt32(height), format: .bgra,
             planes: [FramePlane(data: data, rowStride: UInt32(bytesPerRow), pixelStride: UInt32(bytesPerPixel))],
-            timestampMs: timestamp, rotationDegrees: rotationDegrees)
+            timestampMs: timestamp, rotationDegrees: rotationDegrees, previewMirrored: previewMirrored)
     }
 
     /// The bytes a frame of this shape occupies: every row's stride but the last, whose pixels

@@ -29,7 +29,7 @@ use crate::selfie::frame::Frame;
 use crate::selfie::guidance::Guidance;
 use crate::selfie::pixel_reader::{PixelReader, RgbLine, with_reader};
 use crate::selfie::rect::Rect;
-use crate::selfie::rotation::Rotation;
+use crate::selfie::rotation::Orientation;
 use identity_pass_model_interpreter::ModelError;
 
 /// The side of the face patch light and sharpness are measured on.
@@ -226,19 +226,20 @@ impl FaceEngine {
         self.last_turned = false;
     }
 
-    /// Judges one frame (`rotation` turns it upright).
-    pub fn assess(&mut self, frame: &Frame<'_>, rotation: Rotation) -> Assessment {
-        let image_size = rotation.upright_size(frame.width() as f32, frame.height() as f32);
-        let (faces, pass) = self.find_faces(frame, rotation);
+    /// Judges one frame (`orientation` turns it upright, and flips it when mirrored).
+    pub fn assess(&mut self, frame: &Frame<'_>, orientation: impl Into<Orientation>) -> Assessment {
+        let orientation = orientation.into();
+        let image_size = orientation.upright_size(frame.width() as f32, frame.height() as f32);
+        let (faces, pass) = self.find_faces(frame, orientation);
         let single = match faces.as_slice() {
             [face] => Some(*face),
             _ => None,
         };
         let whole = Rect { x: 0.0, y: 0.0, width: image_size.0, height: image_size.1 };
-        let patch = luma_patch(frame, rotation, single.map_or(whole, |f| f.rect));
+        let patch = luma_patch(frame, orientation, single.map_or(whole, |f| f.rect));
         let brightness = patch.iter().sum::<f32>() / patch.len() as f32;
         let sharpness = single.and_then(|_| sharpness(&patch));
-        let landmarks = single.map(|face| self.mesh.landmarks(frame, rotation, &face));
+        let landmarks = single.map(|face| self.mesh.landmarks(frame, orientation, &face));
         let motion = match (self.last_face, single) {
             (Some(last), Some(now)) => {
                 let ((x0, y0), (x1, y1)) = (last.center(), now.rect.center());
@@ -269,9 +270,9 @@ impl FaceEngine {
     }
 
     /// The frame's faces, by the cheapest pass that can be trusted (see [`FacePass`]).
-    fn find_faces(&mut self, frame: &Frame<'_>, rotation: Rotation) -> (Vec<ModelFace>, FacePass) {
+    fn find_faces(&mut self, frame: &Frame<'_>, orientation: Orientation) -> (Vec<ModelFace>, FacePass) {
         let tracked = match self.last_face {
-            Some(last) => self.track(frame, rotation, last),
+            Some(last) => self.track(frame, orientation, last),
             None => Vec::new(),
         };
         let recheck_due = self.since_whole_frame + 1 >= RECHECK_EVERY;
@@ -280,7 +281,7 @@ impl FaceEngine {
             return (self.in_detector_measure(tracked), FacePass::Tracked);
         }
         self.since_whole_frame = 0;
-        let whole = self.detector.detect(frame, rotation);
+        let whole = self.detector.detect(frame, orientation);
         if !tracked.is_empty() && whole.len() <= 1 {
             // The recheck found no one else: the tracked box stays, so the face does not jump
             // between the two models' boxes; the two sizes are compared again, unless the head
@@ -296,7 +297,7 @@ impl FaceEngine {
             // One face, newly found: measured by the tracker as every later frame will be, so
             // its place does not jump on the next frame (the short-range box sits a few pixels
             // lower), and its size is the two models' agreed size from now on.
-            let remeasured = self.track(frame, rotation, found.rect);
+            let remeasured = self.track(frame, orientation, found.rect);
             if let [near] = remeasured.as_slice() {
                 self.calibrate(near, found);
                 return (self.in_detector_measure(remeasured), FacePass::WholeFrame);
@@ -312,7 +313,7 @@ impl FaceEngine {
             return (whole, FacePass::WholeFrame);
         }
         self.since_search = Some(0);
-        (self.detector.search(frame, rotation), FacePass::Searched)
+        (self.detector.search(frame, orientation), FacePass::Searched)
     }
 
     /// Remembers how much larger the full-range model draws the face than the short-range one
@@ -344,11 +345,11 @@ impl FaceEngine {
     }
 
     /// The short-range model on a square `TRACK_REGION` times the size of `face`, around it.
-    fn track(&mut self, frame: &Frame<'_>, rotation: Rotation, face: Rect) -> Vec<ModelFace> {
+    fn track(&mut self, frame: &Frame<'_>, orientation: Orientation, face: Rect) -> Vec<ModelFace> {
         let side = face.width.max(face.height) * TRACK_REGION;
         let (x, y) = face.center();
         let region = Rect { x: x - side / 2.0, y: y - side / 2.0, width: side, height: side };
-        self.tracker.detect_in(frame, rotation, region)
+        self.tracker.detect_in(frame, orientation, region)
     }
 }
 
@@ -395,13 +396,13 @@ pub fn guidance_for(seen: &Assessment, limits: &EngineLimits) -> Guidance {
 
 /// `rect` of the upright image as a `PATCH × PATCH` grey image (each pixel the mean of up to
 /// 3×3 samples), values 0–255; outside the image counts as black.
-fn luma_patch(frame: &Frame<'_>, rotation: Rotation, rect: Rect) -> Vec<f32> {
-    with_reader!(frame, pixels => luma_patch_of(pixels, rotation, rect))
+fn luma_patch(frame: &Frame<'_>, orientation: Orientation, rect: Rect) -> Vec<f32> {
+    with_reader!(frame, pixels => luma_patch_of(pixels, orientation, rect))
 }
 
-fn luma_patch_of(pixels: impl PixelReader, rotation: Rotation, rect: Rect) -> Vec<f32> {
+fn luma_patch_of(pixels: impl PixelReader, orientation: Orientation, rect: Rect) -> Vec<f32> {
     let (frame_width, frame_height) = pixels.size();
-    let (width, height) = rotation.upright_size(frame_width as f32, frame_height as f32);
+    let (width, height) = orientation.upright_size(frame_width as f32, frame_height as f32);
     let footprint = rect.width.max(rect.height) / PATCH as f32;
     let samples = (footprint.ceil() as usize).clamp(1, 3);
     // Where each patch column's and row's samples fall (`samples` per patch pixel), turned into
@@ -416,8 +417,8 @@ fn luma_patch_of(pixels: impl PixelReader, rotation: Rotation, rect: Rect) -> Ve
             })
             .collect()
     };
-    let columns = axis(rect.x, rect.width, width, &|u| pixels.grid_column(rotation, u));
-    let rows = axis(rect.y, rect.height, height, &|v| pixels.grid_row(rotation, v));
+    let columns = axis(rect.x, rect.width, width, &|u| pixels.grid_column(orientation, u));
+    let rows = axis(rect.y, rect.height, height, &|v| pixels.grid_row(orientation, v));
     // A sample row at a time, every patch column's samples in one line read (a sample outside
     // the image reads column 0 and is skipped). Each pixel's sum still adds its samples row by
     // row, then column by column, as one read at a time did: the same floats, the same bits.
@@ -427,7 +428,7 @@ fn luma_patch_of(pixels: impl PixelReader, rotation: Rotation, rect: Rect) -> Ve
     let mut patch = vec![0.0; PATCH * PATCH];
     for (row, out) in rows.chunks_exact(samples).zip(patch.chunks_exact_mut(PATCH)) {
         for &v in row.iter().flatten() {
-            pixels.rgb_line(rotation, v, &sample_columns, &mut line);
+            pixels.rgb_line(orientation, v, &sample_columns, &mut line);
             for (((luma, r), g), b) in lumas.iter_mut().zip(&line.red).zip(&line.green).zip(&line.blue) {
                 *luma = 0.299 * f32::from(*r) + 0.587 * f32::from(*g) + 0.114 * f32::from(*b);
             }

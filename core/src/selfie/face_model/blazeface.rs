@@ -14,7 +14,7 @@ use identity_pass_model_interpreter::{Interpreter, ModelError};
 use crate::selfie::frame::Frame;
 use crate::selfie::pixel_reader::{PixelReader, RgbLine, with_reader};
 use crate::selfie::rect::Rect;
-use crate::selfie::rotation::Rotation;
+use crate::selfie::rotation::Orientation;
 
 /// MediaPipe's BlazeFace models, Apache-2.0 (see core/models/LICENSE-mediapipe.txt).
 const SHORT_RANGE: &[u8] = include_bytes!("../../../models/face_detection_short_range.tflite");
@@ -176,11 +176,12 @@ impl BlazeFace {
         Ok(Self { model, anchors, size: width, min_score: range.min_score() })
     }
 
-    /// The faces in `frame` turned upright by `rotation`, most confident first, in the upright
+    /// The faces in `frame` turned upright (and flipped) by `orientation`, most confident first, in the upright
     /// image's pixels.
-    pub fn detect(&mut self, frame: &Frame<'_>, rotation: Rotation) -> Vec<ModelFace> {
-        let (width, height) = rotation.upright_size(frame.width() as f32, frame.height() as f32);
-        self.detect_in(frame, rotation, Rect { x: 0.0, y: 0.0, width, height })
+    pub fn detect(&mut self, frame: &Frame<'_>, orientation: impl Into<Orientation>) -> Vec<ModelFace> {
+        let orientation = orientation.into();
+        let (width, height) = orientation.upright_size(frame.width() as f32, frame.height() as f32);
+        self.detect_in(frame, orientation, Rect { x: 0.0, y: 0.0, width, height })
     }
 
     /// Faces anywhere in the frame down to about 5% of its width: the whole frame, then four
@@ -188,25 +189,27 @@ impl BlazeFace {
     /// width lies whole in at least one) at twice the zoom. Five model runs; the same face found
     /// twice is kept once, the surer, and a detection centred inside a face already kept (part
     /// of that face, cut by a quarter's edge) is dropped.
-    pub fn search(&mut self, frame: &Frame<'_>, rotation: Rotation) -> Vec<ModelFace> {
-        let (width, height) = rotation.upright_size(frame.width() as f32, frame.height() as f32);
-        let mut faces = self.detect(frame, rotation);
+    pub fn search(&mut self, frame: &Frame<'_>, orientation: impl Into<Orientation>) -> Vec<ModelFace> {
+        let orientation = orientation.into();
+        let (width, height) = orientation.upright_size(frame.width() as f32, frame.height() as f32);
+        let mut faces = self.detect(frame, orientation);
         let (tile_width, tile_height) = (width * 0.55, height * 0.55);
         for (x, y) in [(0.0, 0.0), (width - tile_width, 0.0), (0.0, height - tile_height), (width - tile_width, height - tile_height)] {
-            faces.extend(self.detect_in(frame, rotation, Rect { x, y, width: tile_width, height: tile_height }));
+            faces.extend(self.detect_in(frame, orientation, Rect { x, y, width: tile_width, height: tile_height }));
         }
         merged(faces)
     }
 
     /// The faces in `region` of the upright image (clamped to it), in the upright image's pixels:
     /// a region a quarter of the frame finds faces half the size the whole frame does.
-    pub fn detect_in(&mut self, frame: &Frame<'_>, rotation: Rotation, region: Rect) -> Vec<ModelFace> {
-        let (width, height) = rotation.upright_size(frame.width() as f32, frame.height() as f32);
+    pub fn detect_in(&mut self, frame: &Frame<'_>, orientation: impl Into<Orientation>, region: Rect) -> Vec<ModelFace> {
+        let orientation = orientation.into();
+        let (width, height) = orientation.upright_size(frame.width() as f32, frame.height() as f32);
         let region = region.clamped(width, height);
         if region.width < 1.0 || region.height < 1.0 {
             return Vec::new();
         }
-        let letterbox = self.fill_input(frame, rotation, region);
+        let letterbox = self.fill_input(frame, orientation, region);
         self.model.run();
         let regressors = self.model.output(0);
         let scores = self.model.output(1);
@@ -230,7 +233,7 @@ impl BlazeFace {
 
     /// Letterboxes the frame into the input (the longer side fills it, centred, the border
     /// black), each input pixel the mean of a grid of frame pixels under it, scaled to −1…1.
-    fn fill_input(&mut self, frame: &Frame<'_>, rotation: Rotation, region: Rect) -> Letterbox {
+    fn fill_input(&mut self, frame: &Frame<'_>, orientation: Orientation, region: Rect) -> Letterbox {
         let size = self.size;
         let (width, height) = (region.width, region.height);
         let scale = size as f32 / width.max(height);
@@ -264,7 +267,7 @@ impl BlazeFace {
         let columns = positions(letterbox.offset_x, width, region.x);
         let rows = positions(letterbox.offset_y, height, region.y);
         let input = self.model.input_mut();
-        with_reader!(frame, pixels => letterbox_into(pixels, rotation, samples, &rows, &columns, input));
+        with_reader!(frame, pixels => letterbox_into(pixels, orientation, samples, &rows, &columns, input));
         letterbox
     }
 }
@@ -279,7 +282,7 @@ impl BlazeFace {
 /// the input; they fit 16 bits (at most 2 × 2 samples of 255, see `fill_input`).
 fn letterbox_into(
     pixels: impl PixelReader,
-    rotation: Rotation,
+    orientation: Orientation,
     samples: usize,
     rows: &[Option<f32>],
     columns: &[Option<f32>],
@@ -291,7 +294,7 @@ fn letterbox_into(
     let columns: Vec<Option<f32>> = (0..samples).flat_map(|k| columns.iter().skip(k).step_by(samples).copied()).collect();
     // Every sample column turned into the frame once. A sample outside the image reads column
     // 0 and is masked out of the sums, so that every line has the same layout.
-    let sample_columns: Vec<u32> = columns.iter().map(|u| u.map_or(0, |u| pixels.grid_column(rotation, u))).collect();
+    let sample_columns: Vec<u32> = columns.iter().map(|u| u.map_or(0, |u| pixels.grid_column(orientation, u))).collect();
     let inside: Vec<i16> = columns.iter().map(|u| if u.is_some() { -1 } else { 0 }).collect();
     let mut column_samples = vec![0.0f32; width];
     for run in inside.chunks_exact(width) {
@@ -307,7 +310,7 @@ fn letterbox_into(
         total.clear();
         let mut row_samples = 0.0f32;
         for &v in row.iter().flatten() {
-            pixels.rgb_line(rotation, pixels.grid_row(rotation, v), &sample_columns, &mut line);
+            pixels.rgb_line(orientation, pixels.grid_row(orientation, v), &sample_columns, &mut line);
             total.add_masked(&line, &inside);
             row_samples += 1.0;
         }

@@ -11,7 +11,7 @@ use identity_pass_model_interpreter::{Interpreter, ModelError};
 use super::blazeface::{Keypoint, ModelFace};
 use crate::selfie::frame::Frame;
 use crate::selfie::pixel_reader::{PixelReader, with_reader};
-use crate::selfie::rotation::Rotation;
+use crate::selfie::rotation::Orientation;
 
 /// MediaPipe's face mesh model, Apache-2.0 (see core/models/LICENSE-mediapipe.txt).
 const MESH: &[u8] = include_bytes!("../../../models/face_landmark.tflite");
@@ -37,9 +37,10 @@ const REGION_SCALE: f32 = 1.5;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HeadPose {
     /// Turned to the subject's left (positive) or right (negative): the line between the
-    /// cheekbones against the image plane. Left and right as in a frame mirrored like the
-    /// preview (the iOS app's frames); in the camera's own image (Android's) the signs swap
-    /// (`tests/action_figure.rs`, docs/selfie-engine.md "What is left").
+    /// cheekbones against the image plane. Left and right as in a mirror image: the nose moves
+    /// to the image's left on a positive yaw (`tests/action_figure.rs`). The core reads every
+    /// front camera's frame as its mirrored preview shows it (`rotation::Orientation`), so this
+    /// is the user's left on every phone; in an unmirrored image the signs would swap.
     pub yaw: f32,
     /// Chin down (positive) or up (negative): the line from forehead to chin against the image
     /// plane.
@@ -123,10 +124,11 @@ impl FaceMesh {
         Ok(Self { model, size: width })
     }
 
-    /// The mesh of `face` (found by BlazeFace in the same frame and rotation).
-    pub fn landmarks(&mut self, frame: &Frame<'_>, rotation: Rotation, face: &ModelFace) -> Landmarks {
+    /// The mesh of `face` (found by BlazeFace in the same frame and orientation).
+    pub fn landmarks(&mut self, frame: &Frame<'_>, orientation: impl Into<Orientation>, face: &ModelFace) -> Landmarks {
+        let orientation = orientation.into();
         let region = Region::around(face);
-        self.fill_input(frame, rotation, &region);
+        self.fill_input(frame, orientation, &region);
         self.model.run();
         let size = self.size as f32;
         let points = self
@@ -143,18 +145,18 @@ impl FaceMesh {
     }
 
     /// The region, turned level, sampled into the input (values 0…1; outside the frame black).
-    fn fill_input(&mut self, frame: &Frame<'_>, rotation: Rotation, region: &Region) {
+    fn fill_input(&mut self, frame: &Frame<'_>, orientation: Orientation, region: &Region) {
         let size = self.size;
         let input = self.model.input_mut();
-        with_reader!(frame, pixels => region_into(pixels, rotation, region, size, input));
+        with_reader!(frame, pixels => region_into(pixels, orientation, region, size, input));
     }
 }
 
 /// `region` of the upright image as `size × size` RGB (0…1), each pixel the mean of a grid of
 /// samples: one per two frame pixels under it, at most 3×3.
-fn region_into(pixels: impl PixelReader, rotation: Rotation, region: &Region, size: usize, input: &mut [f32]) {
+fn region_into(pixels: impl PixelReader, orientation: Orientation, region: &Region, size: usize, input: &mut [f32]) {
     let (frame_width, frame_height) = pixels.size();
-    let (width, height) = rotation.upright_size(frame_width as f32, frame_height as f32);
+    let (width, height) = orientation.upright_size(frame_width as f32, frame_height as f32);
     let footprint = region.side / size as f32;
     let samples = ((footprint / 2.0).ceil() as usize).clamp(1, 3);
     let step = 1.0 / (size * samples) as f32;
@@ -174,7 +176,7 @@ fn region_into(pixels: impl PixelReader, rotation: Rotation, region: &Region, si
                     if u < 0.0 || v < 0.0 || u >= width || v >= height {
                         continue; // black
                     }
-                    for (s, value) in sum.iter_mut().zip(pixels.rgb_upright(rotation, u, v)) {
+                    for (s, value) in sum.iter_mut().zip(pixels.rgb_upright(orientation, u, v)) {
                         *s += u32::from(value);
                     }
                 }

@@ -15,7 +15,7 @@ mod blazeface;
 mod challenge;
 mod face_mesh;
 
-pub use crate::selfie::rotation::Rotation;
+pub use crate::selfie::rotation::{Orientation, Rotation};
 pub use assessment::{Assessment, EngineLimits, FaceEngine, FacePass, guidance_for};
 pub use blazeface::{BlazeFace, Keypoint, ModelFace, Range};
 pub use challenge::{Action, ActionChallenge, ChallengeFailure, ChallengeLimits, ChallengeSample, ChallengeState};

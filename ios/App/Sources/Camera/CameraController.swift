@@ -25,10 +25,10 @@ final class CameraController {
     /// The capture session for the preview; nil with the fixtures (nothing to preview).
     var captureSession: AVCaptureSession? { (source as? CaptureSessionFrameSource)?.session }
 
-    /// Starts the frames, mirrored as the preview unless told otherwise; `push` hands each to
-    /// the core (on the camera's queue) and returns its verdict, if there is one to draw.
-    func start(scene: FixtureCameraFrames.Scene, mirrored: Bool = true, push: @escaping @Sendable (CameraFrame) -> SelfieVerdict?) {
-        source.start(scene: scene, mirrored: mirrored) { [weak self] frame in
+    /// Starts the frames; `push` hands each to the core (on the camera's queue) and returns its
+    /// verdict, if there is one to draw.
+    func start(scene: FixtureCameraFrames.Scene, push: @escaping @Sendable (CameraFrame) -> SelfieVerdict?) {
+        source.start(scene: scene) { [weak self] frame in
             let verdict = push(frame)
             if let verdict { Task { @MainActor in self?.onVerdict?(verdict) } }
             return verdict

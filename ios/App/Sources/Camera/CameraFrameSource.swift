@@ -9,7 +9,7 @@ protocol CameraFrameSource: AnyObject, Sendable {
     /// Starts delivering frames to `onFrame`, on a queue of the source's, never the main one;
     /// it answers the core's verdict on the frame, if any. `scene` is for the fixtures (whose
     /// person follows the verdict's liveness instruction); a real camera films what is in front
-    /// of it, `mirrored` (as the preview) or not.
-    func start(scene: FixtureCameraFrames.Scene, mirrored: Bool, onFrame: @escaping @Sendable (CameraFrame) -> SelfieVerdict?)
+    /// of it, and its frames say whether the preview mirrors them.
+    func start(scene: FixtureCameraFrames.Scene, onFrame: @escaping @Sendable (CameraFrame) -> SelfieVerdict?)
     func stop()
 }

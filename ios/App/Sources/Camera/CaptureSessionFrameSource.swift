@@ -23,11 +23,10 @@ final class CaptureSessionFrameSource: NSObject, CameraFrameSource, AVCaptureVid
         AVCaptureDevice.default(.builtInWideAngleCamera, for: .video, position: .front)
     }
 
-    func start(scene: FixtureCameraFrames.Scene, mirrored: Bool, onFrame: @escaping @Sendable (CameraFrame) -> SelfieVerdict?) {
+    func start(scene: FixtureCameraFrames.Scene, onFrame: @escaping @Sendable (CameraFrame) -> SelfieVerdict?) {
         lock.withLock { self.onFrame = onFrame }
         sessionQueue.async { [self] in
             if !configured { configured = configure() }
-            if configured { mirror(mirrored) }
             // startRunning blocks until the camera runs: never on the main thread.
             if configured && !session.isRunning { session.startRunning() }
         }
@@ -57,21 +56,19 @@ final class CaptureSessionFrameSource: NSObject, CameraFrameSource, AVCaptureVid
         if let connection = output.connection(with: .video) {
             // Upright in the portrait UI. The connection turns the buffer (so `rotationDegrees`
             // stays 0); Android instead passes CameraX's rotation and the core turns the frame
-            // as it reads it. Mirroring is `start`'s to say.
+            // as it reads it.
             if connection.isVideoRotationAngleSupported(90) { connection.videoRotationAngle = 90 }
+            // The camera's own view, as CameraX gives Android's: the preview layer mirrors what
+            // it shows, and each frame says so (`previewMirrored`). The core decides what is
+            // judged mirrored (the selfie, the liveness actions) and what is not (the call).
+            if connection.isVideoMirroringSupported {
+                // Setting the mirroring while the connection adjusts it itself raises an exception.
+                connection.automaticallyAdjustsVideoMirroring = false
+                connection.isVideoMirrored = false
+            }
         }
         self.output = output
         return true
-    }
-
-    /// Mirrored like the preview for the selfie and the liveness check, so the face boxes the
-    /// core returns (fractions of the frame) land on the face the user sees. Not mirrored for
-    /// the call: the reviewer sees the user as others do, and any writing the right way round.
-    private func mirror(_ mirrored: Bool) {
-        guard let connection = output?.connection(with: .video), connection.isVideoMirroringSupported else { return }
-        // Setting the mirroring while the connection adjusts it itself raises an exception.
-        connection.automaticallyAdjustsVideoMirroring = false
-        if connection.isVideoMirrored != mirrored { connection.isVideoMirrored = mirrored }
     }
 
     func captureOutput(_ output: AVCaptureOutput, didOutput sampleBuffer: CMSampleBuffer, from connection: AVCaptureConnection) {
@@ -86,7 +83,8 @@ final class CaptureSessionFrameSource: NSObject, CameraFrameSource, AVCaptureVid
         let seconds = CMTimeGetSeconds(CMSampleBufferGetPresentationTimeStamp(sampleBuffer))
         guard let frame = try? BgraCameraFrame.cameraFrame(
             baseAddress: UnsafeRawPointer(base), bytesPerRow: CVPixelBufferGetBytesPerRow(pixels),
-            width: CVPixelBufferGetWidth(pixels), height: CVPixelBufferGetHeight(pixels), presentationTimeSeconds: seconds)
+            width: CVPixelBufferGetWidth(pixels), height: CVPixelBufferGetHeight(pixels), presentationTimeSeconds: seconds,
+            previewMirrored: true)
         else { return }
         // The person in front of a real camera reads the screen: the verdict is for the preview.
         _ = onFrame(frame)

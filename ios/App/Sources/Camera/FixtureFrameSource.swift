@@ -22,8 +22,8 @@ final class FixtureFrameSource: CameraFrameSource, @unchecked Sendable {
     /// The fixtures stand for a front camera.
     var hasFrontCamera: Bool { true }
 
-    /// The fixtures are filmed once: `mirrored` changes nothing.
-    func start(scene: FixtureCameraFrames.Scene, mirrored: Bool, onFrame: @escaping @Sendable (CameraFrame) -> SelfieVerdict?) {
+    /// The fixtures are drawn as the preview shows a person (their frames are not mirrored again).
+    func start(scene: FixtureCameraFrames.Scene, onFrame: @escaping @Sendable (CameraFrame) -> SelfieVerdict?) {
         queue.async { [self] in
             // `self.`: the local `timer` below would otherwise be used before its declaration.
             self.timer?.cancel()

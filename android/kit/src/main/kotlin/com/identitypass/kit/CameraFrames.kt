@@ -27,12 +27,22 @@ object CameraFrames {
      * which must be turned [rotationDegrees] clockwise to stand upright (`ImageInfo.getRotationDegrees()`:
      * the front sensor is mounted sideways). The core turns it as it reads it, so CameraX need not
      * rotate every frame on the CPU; a rotation that is not a quarter turn is the core's to refuse.
+     * [previewMirrored]: whether the preview shows the frame as a mirror image, as `PreviewView`
+     * shows a front camera's (whose `ImageAnalysis` frames are the camera's own view); the core
+     * then judges the selfie and the liveness actions on that mirror image, as the user sees it.
      *
      * Each plane's readable bytes (position to limit) are copied: the image goes back to CameraX
      * as soon as the analyzer returns, so the core cannot hold on to its buffers. The caller's
      * buffers are read through duplicates, so their positions do not move.
      */
-    fun yuv420(width: Int, height: Int, planes: List<CameraPlane>, timestampNanos: Long, rotationDegrees: Int = 0): CameraFrame {
+    fun yuv420(
+        width: Int,
+        height: Int,
+        planes: List<CameraPlane>,
+        timestampNanos: Long,
+        rotationDegrees: Int = 0,
+        previewMirrored: Boolean = false,
+    ): CameraFrame {
         require(width > 0 && height > 0) { "a frame has pixels: $width × $height" }
         require(planes.size == 3) { "YUV_420_888 has three planes, not ${planes.size}" }
         require(timestampNanos >= 0) { "camera timestamps are not negative: $timestampNanos" }
@@ -43,6 +53,7 @@ object CameraFrames {
             planes = planes.map(::framePlane),
             timestampMs = (timestampNanos / NANOS_PER_MILLI).toULong(),
             rotationDegrees = rotationDegrees.toUInt(),
+            previewMirrored = previewMirrored,
         )
     }
 

@@ -36,7 +36,8 @@ object CameraXFrameSource : FrameSource {
     // VGA: what the core's detector is tuned for, and cheap to copy 30 times a second.
     private val analysisSize = Size(640, 480)
 
-    // PreviewView mirrors the front camera, as users expect of a selfie; the analysed frames are not.
+    // PreviewView mirrors the front camera, as users expect of a selfie; the analysed frames are
+    // the camera's own view, and each says so: the core judges them as the preview shows them.
     override val mirrored = true
 
     @Composable
@@ -95,5 +96,6 @@ object CameraXFrameSource : FrameSource {
         planes = planes.map { CameraPlane(it.buffer, it.rowStride, it.pixelStride) },
         timestampNanos = imageInfo.timestamp,
         rotationDegrees = imageInfo.rotationDegrees,
+        previewMirrored = mirrored,
     )
 }

@@ -10,7 +10,11 @@ import com.identitypass.core.CameraFrame
  * delivers frames to `onFrame` on a background thread while it is in the composition.
  */
 interface FrameSource {
-    /** Whether what [Frames] shows is mirrored (a front camera's preview): face boxes follow it. */
+    /**
+     * Whether what [Frames] shows is the mirror image of the frames it delivers (a front camera's
+     * preview). Its frames carry it (`CameraFrame.previewMirrored`), so the core reports faces in
+     * the image the user sees and reads "left" as the user's left.
+     */
     val mirrored: Boolean
 
     @Composable

@@ -45,12 +45,12 @@ fun CameraPanel(viewModel: OnboardingViewModel) {
         val faces = verdict?.faces.orEmpty()
         val outline = MaterialTheme.colorScheme.primary
         Canvas(Modifier.fillMaxSize()) {
-            // Face boxes are fractions of the frame; the preview is mirrored for a front camera.
+            // Face boxes are fractions of the image the user sees (the core mirrors it as the
+            // preview is mirrored), so they are drawn where they are.
             faces.forEach { face ->
-                val left = if (source.mirrored) 1f - face.left - face.width else face.left
                 drawRect(
                     color = outline,
-                    topLeft = Offset(left * size.width, face.top * size.height),
+                    topLeft = Offset(face.left * size.width, face.top * size.height),
                     size = Size(face.width * size.width, face.height * size.height),
                     style = Stroke(width = 3.dp.toPx()),
                 )
