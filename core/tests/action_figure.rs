@@ -4,11 +4,11 @@
 //! counts for that action, and the nose's move across that frame must be the figure's.
 //!
 //! This test found that the checker's sense of left and right is that of a frame mirrored like
-//! the preview: "turn left" passes when the nose moves to the frame's left. The iOS app sends
-//! such frames (its video connection is mirrored for the selfie and the liveness check); the
-//! Android app sends CameraX's analysis frames, which are not mirrored, so there a user who
-//! turns left as told is read as turning right. Left open, see docs/selfie-engine.md ("What is
-//! left"); the figure follows the preview, which is right on both.
+//! the preview: "turn left" passes when the nose moves to the frame's left. The Android app sent
+//! CameraX's unmirrored frames, so a user who turned left as told was read as turning right.
+//! The core now reads every front camera's frame as its mirrored preview shows it
+//! (`CameraFrame.previewMirrored`, `rotation::Orientation`; docs/selfie-engine.md, "Which image
+//! the core judges"), so the frame here, the figure and the preview agree on every phone.
 
 use identity_pass_core::selfie::action_figure::ActionFigure;
 use identity_pass_core::selfie::face_model::{Action, ChallengeLimits, EngineLimits, FaceEngine, Keypoint};
