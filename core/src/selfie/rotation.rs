@@ -53,13 +53,6 @@ impl Rotation {
         }
     }
 
-    /// The frame position under upright position `(u, v)` (continuous coordinates) of a
-    /// `width × height` frame.
-    pub fn frame_position(self, u: f32, v: f32, width: f32, height: f32) -> (f32, f32) {
-        let (column, row) = (self.column_in_frame(u, width, height), self.row_in_frame(v, width, height));
-        if self.swaps_axes() { (row, column) } else { (column, row) }
-    }
-
     /// Whether the upright image's columns are the frame's rows (a quarter turn).
     pub fn swaps_axes(self) -> bool {
         matches!(self, Rotation::Clockwise90 | Rotation::Clockwise270)
@@ -89,7 +82,7 @@ impl Rotation {
 
 /// How the core reads a camera frame: turned upright by `rotation`, then, when `mirrored`,
 /// flipped left to right as a front camera's preview is. The flip is of the upright image, so
-/// for a sensor mounted sideways it runs along the frame's rows rather than its columns.
+/// for a sensor mounted sideways it reverses each of the frame's columns, not each row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Orientation {
     /// The quarter turn that stands the frame upright.
