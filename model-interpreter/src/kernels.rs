@@ -281,7 +281,7 @@ fn lanes_or_zeros<const L: usize>(values: &[f32], at: usize) -> [f32; L] {
     block
 }
 
-/// `P` pixels from `first`, every output: the wide blocks (if `WIDE`), then the narrow ones.
+/// `P` pixels from `first`, every output.
 #[inline(always)]
 fn pointwise_block<M: MultiplyAdd, const P: usize, const WIDE: bool>(
     input: &[f32],
@@ -292,43 +292,90 @@ fn pointwise_block<M: MultiplyAdd, const P: usize, const WIDE: bool>(
     finish: Finish<'_>,
 ) {
     let depth = filter.depth;
-    let pixels: [&[f32]; P] = std::array::from_fn(|q| &input[(first + q) * depth..][..depth]);
-    let (wide, narrow) = filter.values.split_at(filter.wide_outputs * depth);
-    let tile = Tile { pixels, bias, co: filter.co, first, finish };
-    if WIDE {
-        tile.blocks::<M, WIDE_LANES>(wide, 0, filter.wide_outputs, out);
-    }
-    tile.blocks::<M, LANES>(narrow, filter.wide_outputs, filter.co, out);
+    let pixels = Pixels(std::array::from_fn(|q| &input[(first + q) * depth..][..depth]));
+    Tile { inputs: pixels, bias, co: filter.co, first, finish }.every_output::<M, P, WIDE>(filter, out);
 }
 
-/// `P` pixels' inputs and where their outputs go.
-struct Tile<'a, const P: usize> {
-    pixels: [&'a [f32]; P],
+/// The inputs of `P` output pixels, as a matrix-product kernel reads them.
+trait TileInputs<const P: usize> {
+    /// Inputs per pixel (weights per output).
+    fn depth(&self) -> usize;
+
+    /// The sums of one block of `L` outputs for the `P` pixels: `start` plus each input times
+    /// its weights (the block's, packed by [`pack_filter`]), added in the filter's order.
+    fn sums<M: MultiplyAdd, const L: usize>(&self, weights: &[f32], start: [f32; L]) -> [[f32; L]; P];
+}
+
+/// `P` pixels' inputs, each side by side (a 1×1 convolution's channels, or a patch).
+#[derive(Clone, Copy)]
+struct Pixels<'a, const P: usize>([&'a [f32]; P]);
+
+impl<const P: usize> TileInputs<P> for Pixels<'_, P> {
+    #[inline(always)]
+    fn depth(&self) -> usize {
+        self.0.first().map_or(0, |p| p.len())
+    }
+
+    #[inline(always)]
+    fn sums<M: MultiplyAdd, const L: usize>(&self, weights: &[f32], start: [f32; L]) -> [[f32; L]; P] {
+        let mut sums = [start; P];
+        for (k, w) in weights.chunks_exact(L).enumerate() {
+            let w = lanes::<L>(w, 0);
+            for (sum, pixel) in sums.iter_mut().zip(self.0) {
+                let x = pixel[k];
+                for lane in 0..L {
+                    sum[lane] = M::multiply_add(x, w[lane], sum[lane]);
+                }
+            }
+        }
+        sums
+    }
+}
+
+/// `P` pixels' inputs (`I`) and where their outputs go.
+struct Tile<'a, I> {
+    inputs: I,
     bias: &'a [f32],
     co: usize,
     first: usize,
     finish: Finish<'a>,
 }
 
-impl<const P: usize> Tile<'_, P> {
+impl<I: Copy> Tile<'_, I> {
+    /// Every output: the wide blocks (if `WIDE`), then the narrow ones.
+    #[inline(always)]
+    fn every_output<M: MultiplyAdd, const P: usize, const WIDE: bool>(&self, filter: Packed<'_>, out: &mut [f32])
+    where
+        I: TileInputs<P>,
+    {
+        let (wide, narrow) = filter.values.split_at(filter.wide_outputs * filter.depth);
+        if WIDE {
+            self.blocks::<M, P, WIDE_LANES>(wide, 0, filter.wide_outputs, out);
+        }
+        self.blocks::<M, P, LANES>(narrow, filter.wide_outputs, filter.co, out);
+    }
+
     /// Outputs `from..to` in blocks of `L`, from `weights` (theirs, packed); the last block may
     /// be filled up with zero weights, and only its outputs that exist are stored.
     #[inline(always)]
-    fn blocks<M: MultiplyAdd, const L: usize>(&self, weights: &[f32], from: usize, to: usize, out: &mut [f32]) {
-        let Self { pixels, bias, co, first, finish } = *self;
-        let depth = pixels.first().map_or(0, |p| p.len());
+    fn blocks<M: MultiplyAdd, const P: usize, const L: usize>(&self, weights: &[f32], from: usize, to: usize, out: &mut [f32])
+    where
+        I: TileInputs<P>,
+    {
+        let Self { inputs, bias, co, first, finish } = *self;
+        let depth = inputs.depth();
         let whole = (to - from) / L;
         let (whole_blocks, last_block) = weights.split_at(whole * L * depth);
         for (block, weights) in whole_blocks.chunks_exact(L * depth).enumerate() {
             let c0 = from + block * L;
-            let sums = block_sums::<M, P, L>(pixels, weights, lanes(bias, c0));
+            let sums = inputs.sums::<M, L>(weights, lanes(bias, c0));
             for (q, sum) in sums.iter().enumerate() {
                 finish.store(out, (first + q) * co + c0, c0, sum);
             }
         }
         let c0 = from + whole * L;
         if c0 < to {
-            let sums = block_sums::<M, P, L>(pixels, last_block, lanes_or_zeros(bias, c0));
+            let sums = inputs.sums::<M, L>(last_block, lanes_or_zeros(bias, c0));
             for (q, sum) in sums.iter().enumerate() {
                 let at = (first + q) * co + c0;
                 for (j, (o, s)) in out[at..at + to - c0].iter_mut().zip(sum).enumerate() {
@@ -337,23 +384,6 @@ impl<const P: usize> Tile<'_, P> {
             }
         }
     }
-}
-
-/// The sums of one block of `L` outputs for `P` pixels: `start` plus each pixel's inputs
-/// times the block's weights (packed by [`pack_filter`]).
-#[inline(always)]
-fn block_sums<M: MultiplyAdd, const P: usize, const L: usize>(pixels: [&[f32]; P], weights: &[f32], start: [f32; L]) -> [[f32; L]; P] {
-    let mut sums = [start; P];
-    for (k, w) in weights.chunks_exact(L).enumerate() {
-        let w = lanes::<L>(w, 0);
-        for (sum, pixel) in sums.iter_mut().zip(pixels) {
-            let x = pixel[k];
-            for lane in 0..L {
-                sum[lane] = M::multiply_add(x, w[lane], sum[lane]);
-            }
-        }
-    }
-    sums
 }
 
 /// The window offsets `k` whose input cell `o · stride + k − pad` lies inside `0..size`.
@@ -365,10 +395,40 @@ fn inside(o: usize, stride: usize, pad: usize, window: usize, size: usize) -> st
     first..last.max(first)
 }
 
-/// Convolution; `filter` is packed by [`pack_filter`]. A 1×1 window is a matrix product already;
-/// any other window is made one, a row at a time: each output pixel's window is copied into a
-/// patch of `kh · kw · in` values (zeros where it hangs over the border), in TFLite's filter
-/// order, and the patches times the filter is the row.
+/// The output columns whose window has every column inside the input row.
+fn columns_inside(window: &Window, shape: Hwc, out_shape: Hwc, pad_left: usize) -> std::ops::Range<usize> {
+    let first = pad_left.div_ceil(window.stride_w);
+    let end = match (shape.width + pad_left).checked_sub(window.width) {
+        Some(last_start) => (last_start / window.stride_w + 1).min(out_shape.width).max(first),
+        None => first,
+    };
+    first..end
+}
+
+/// A convolution's operands: everything but the output.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Convolution<'a> {
+    pub(super) input: &'a [f32],
+    pub(super) shape: Hwc,
+    pub(super) filter: &'a PackedFilter,
+    pub(super) bias: &'a [f32],
+    pub(super) out_shape: Hwc,
+    pub(super) window: &'a Window,
+    pub(super) finish: Finish<'a>,
+}
+
+impl Convolution<'_> {
+    /// The filter as the matrix-product kernels read it.
+    fn packed(&self) -> Packed<'_> {
+        let depth = self.window.height * self.window.width * self.shape.channels;
+        Packed { values: &self.filter.values, wide_outputs: self.filter.wide_outputs, depth, co: self.out_shape.channels }
+    }
+}
+
+/// Convolution; `filter` is packed by [`pack_filter`]. A 1×1 window is a matrix product already.
+/// A square 3×3 or 5×5 window (the three models' first layers, on 3 channels) is read in place
+/// where it lies inside the input ([`conv_in_place`]). Any other window is made a matrix
+/// product by copying each output pixel's window into a patch ([`conv_by_patches`]).
 #[allow(clippy::too_many_arguments)] // the arguments are the operator's parts, named at the one call site
 pub(super) fn conv(
     input: &[f32],
@@ -384,6 +444,23 @@ pub(super) fn conv(
     if window.height == 1 && window.width == 1 && window.stride_h == 1 && window.stride_w == 1 {
         return pointwise(input, ci, filter, bias, out, co, finish);
     }
+    let step = Convolution { input, shape, filter, bias, out_shape, window, finish };
+    // `conv_in_place::<K, ROW, STEP>`: a K×K window, K·in values per window row, stride·in
+    // values from one pixel's window to the next; known when compiled, so the kernel's
+    // addresses are constant offsets.
+    match (window.height, window.width, ci, window.stride_w) {
+        (3, 3, 3, 2) => conv_in_place::<3, 9, 6>(&step, out),
+        (5, 5, 3, 2) => conv_in_place::<5, 15, 6>(&step, out),
+        _ => conv_by_patches(&step, out),
+    }
+}
+
+/// Convolution by patches, a row at a time: each output pixel's window is copied into a patch of
+/// `kh · kw · in` values (zeros where it hangs over the border), in TFLite's filter order, and
+/// the patches times the filter is the row.
+fn conv_by_patches(step: &Convolution<'_>, out: &mut [f32]) {
+    let Convolution { input, shape, filter, bias, out_shape, window, finish } = *step;
+    let (ci, co) = (shape.channels, out_shape.channels);
     let (pad_top, pad_left) = leading_pad(window, shape, out_shape);
     let patch_len = window.height * window.width * ci;
     let mut patches = vec![0.0; out_shape.width * patch_len];
@@ -404,6 +481,151 @@ pub(super) fn conv(
         }
         let row_len = out_row.len();
         pointwise(&patches, patch_len, filter, bias, out_row, co, finish.part(oy * row_len, row_len));
+    }
+}
+
+/// Copies the window of output pixel `(row, column)` into `patch`, zeros where it hangs over the
+/// input's border.
+fn fill_patch(step: &Convolution<'_>, (oy, ox): (usize, usize), patch: &mut [f32]) {
+    let Convolution { input, shape, window, out_shape, .. } = *step;
+    let (pad_top, pad_left) = leading_pad(window, shape, out_shape);
+    let ci = shape.channels;
+    patch.fill(0.0);
+    let columns = inside(ox, window.stride_w, pad_left, window.width, shape.width);
+    let Some(ix) = (ox * window.stride_w + columns.start).checked_sub(pad_left) else { return };
+    for ky in inside(oy, window.stride_h, pad_top, window.height, shape.height) {
+        let iy = oy * window.stride_h + ky - pad_top;
+        // The window's columns inside the input are side by side in both the input row and the
+        // patch: one copy for all of them (the first layers have 3 channels, so a copy per
+        // column would move 3 values at a time).
+        let len = columns.len() * ci;
+        let to = (ky * window.width + columns.start) * ci;
+        patch[to..to + len].copy_from_slice(&input[(iy * shape.width + ix) * ci..][..len]);
+    }
+}
+
+/// Convolution with a `K`×`K` window, read where it lies. For an output pixel whose window is
+/// wholly inside the input, each of the window's rows is `ROW` values side by side in an input
+/// row, in the filter's order, so the kernel reads them from the input itself ([`Windows`]);
+/// only the border pixels are copied into a patch. With patches the first layer took 18% of the
+/// face mesh's run and 19% of the short-range detector's; read in place, 10% and 16% (`perf`,
+/// 2026-12-07). Side by side on one AVX-512 core the mesh ran 0.90 times as long and the
+/// short-range detector 0.985 times; the full-range detector, whose first layer has the fewest
+/// outputs (16), did not change measurably. The sums are added in the same order either way, so
+/// the outputs are the same to the bit.
+fn conv_in_place<const K: usize, const ROW: usize, const STEP: usize>(step: &Convolution<'_>, out: &mut [f32]) {
+    if step.filter.wide_outputs > 0 {
+        #[cfg(target_arch = "x86_64")]
+        if crate::simd::has_avx512f() {
+            return crate::simd::conv_in_place_avx512f::<K, ROW, STEP>(step, out);
+        }
+        return conv_in_place_with::<Native, true, K, ROW, STEP>(step, out);
+    }
+    #[cfg(target_arch = "x86_64")]
+    if crate::simd::has_avx2_fma() {
+        return crate::simd::conv_in_place_avx2_fma::<K, ROW, STEP>(step, out);
+    }
+    conv_in_place_with::<Native, false, K, ROW, STEP>(step, out);
+}
+
+/// [`conv_in_place`] with multiply-adds done by `M`, with wide blocks if `WIDE` (the choice
+/// [`pointwise`] makes, so a border pixel's patch and an inside pixel's parts are summed alike).
+#[inline(always)]
+pub(super) fn conv_in_place_with<M: MultiplyAdd, const WIDE: bool, const K: usize, const ROW: usize, const STEP: usize>(
+    step: &Convolution<'_>,
+    out: &mut [f32],
+) {
+    let Convolution { input, shape, bias, out_shape, window, finish, .. } = *step;
+    let filter = step.packed();
+    let (pad_top, pad_left) = leading_pad(window, shape, out_shape);
+    let (ci, co) = (shape.channels, out_shape.channels);
+    let input_row_len = shape.width * ci;
+    let columns = columns_inside(window, shape, out_shape, pad_left);
+    let mut patch = vec![0.0; filter.depth];
+    for (oy, out_row) in out.chunks_exact_mut(out_shape.width * co).enumerate().take(out_shape.height) {
+        let row_len = out_row.len();
+        let row_finish = finish.part(oy * row_len, row_len);
+        let inside_columns = if inside(oy, window.stride_h, pad_top, K, shape.height).len() == K {
+            let top = oy * window.stride_h - pad_top;
+            let rows: [&[f32]; K] = std::array::from_fn(|ky| &input[(top + ky) * input_row_len..][..input_row_len]);
+            let mut ox = columns.start;
+            while ox + PIXELS <= columns.end {
+                window_block::<M, PIXELS, WIDE, K, ROW, STEP>(&rows, ox, step, filter, out_row, row_finish);
+                ox += PIXELS;
+            }
+            if ox + PIXELS / 2 <= columns.end {
+                window_block::<M, { PIXELS / 2 }, WIDE, K, ROW, STEP>(&rows, ox, step, filter, out_row, row_finish);
+                ox += PIXELS / 2;
+            }
+            for ox in ox..columns.end {
+                window_block::<M, 1, WIDE, K, ROW, STEP>(&rows, ox, step, filter, out_row, row_finish);
+            }
+            columns.clone()
+        } else {
+            // A top or bottom border row.
+            0..0
+        };
+        for ox in (0..inside_columns.start).chain(inside_columns.end..out_shape.width) {
+            fill_patch(step, (oy, ox), &mut patch);
+            let pixel = &mut out_row[ox * co..][..co];
+            pointwise(&patch, filter.depth, step.filter, bias, pixel, co, row_finish.part(ox * co, co));
+        }
+    }
+}
+
+/// `P` output pixels of one row from column `first`, their windows wholly inside the input
+/// (`rows` are the input rows under the window), every output: the wide blocks (if `WIDE`),
+/// then the narrow ones.
+#[inline(always)]
+fn window_block<M: MultiplyAdd, const P: usize, const WIDE: bool, const K: usize, const ROW: usize, const STEP: usize>(
+    rows: &[&[f32]; K],
+    first: usize,
+    step: &Convolution<'_>,
+    filter: Packed<'_>,
+    out_row: &mut [f32],
+    finish: Finish<'_>,
+) {
+    let (window, ci) = (step.window, step.shape.channels);
+    let (_, pad_left) = leading_pad(window, step.shape, step.out_shape);
+    let windows = Windows::<P, K, ROW, STEP> {
+        spans: std::array::from_fn(|ky| &rows[ky][(first * window.stride_w - pad_left) * ci..][..(P - 1) * STEP + ROW]),
+    };
+    Tile { inputs: windows, bias: step.bias, co: filter.co, first, finish }.every_output::<M, P, WIDE>(filter, out_row);
+}
+
+/// The windows of `P` neighbouring output pixels, read in place: for each of the `K` window
+/// rows, the run of input values from the first pixel's window to the last's. A window row is
+/// `ROW` values; the next pixel's starts `STEP` values on.
+#[derive(Clone, Copy)]
+struct Windows<'a, const P: usize, const K: usize, const ROW: usize, const STEP: usize> {
+    spans: [&'a [f32]; K],
+}
+
+impl<const P: usize, const K: usize, const ROW: usize, const STEP: usize> TileInputs<P> for Windows<'_, P, K, ROW, STEP> {
+    #[inline(always)]
+    fn depth(&self) -> usize {
+        K * ROW
+    }
+
+    /// The window's rows top to bottom, each left to right: the filter's order.
+    #[inline(always)]
+    fn sums<M: MultiplyAdd, const L: usize>(&self, weights: &[f32], start: [f32; L]) -> [[f32; L]; P] {
+        let mut sums = [start; P];
+        for (span, weights) in self.spans.iter().zip(weights.chunks_exact(ROW * L)) {
+            for (k, w) in weights.chunks_exact(L).enumerate() {
+                let w = lanes::<L>(w, 0);
+                // The last pixel first: once its read is inside the span, so are the others'
+                // (the same `k`, smaller offsets), and the compiler drops their bounds checks.
+                // In pixel order each read kept its own check (seen in the generated code).
+                for (q, sum) in sums.iter_mut().enumerate().rev() {
+                    let x = span[q * STEP + k];
+                    for lane in 0..L {
+                        sum[lane] = M::multiply_add(x, w[lane], sum[lane]);
+                    }
+                }
+            }
+        }
+        sums
     }
 }
 
@@ -468,12 +690,7 @@ fn depthwise_3x3<M: MultiplyAdd, const L: usize>(step: &Depthwise<'_>, out: &mut
     let (pad_top, pad_left) = leading_pad(window, shape, out_shape);
     let c = shape.channels;
     let input_row_len = shape.width * c;
-    // The output columns whose window has every column inside the input row.
-    let first_inside = pad_left.div_ceil(window.stride_w);
-    let end_inside = match (shape.width + pad_left).checked_sub(window.width) {
-        Some(last_start) => (last_start / window.stride_w + 1).min(out_shape.width).max(first_inside),
-        None => first_inside,
-    };
+    let std::ops::Range { start: first_inside, end: end_inside } = columns_inside(window, shape, out_shape, pad_left);
     for (oy, row) in out.chunks_exact_mut(out_shape.width * c).enumerate().take(out_shape.height) {
         let window_rows = inside(oy, window.stride_h, pad_top, window.height, shape.height);
         if window_rows.len() < window.height {
@@ -902,6 +1119,76 @@ mod tests {
         return crate::simd::has_avx2_fma();
         #[cfg(not(target_arch = "x86_64"))]
         return cfg!(target_arch = "aarch64");
+    }
+
+    /// A window read in place and the same window copied into a patch give the same bits, for
+    /// both shapes read in place (the models' first layers: 3×3 and 5×5 windows on 3 channels,
+    /// stride 2), every padding, rows whose inside pixels fall in blocks of 8, 4 and 1, outputs
+    /// in whole and part blocks, and blocks of 8 and of 16 outputs.
+    #[test]
+    fn a_window_read_in_place_gives_the_bits_of_its_patch() {
+        let cases = [
+            // The models' own first layers.
+            (128, 128, 5, 24, Padding::Same, Finish::activation(Activation::Relu)),
+            (192, 192, 3, 16, Padding::Same, Finish::activation(Activation::Relu)),
+            (192, 192, 3, 32, Padding::Explicit { top: 1, left: 1 }, Finish::activation(Activation::Linear)),
+            // Pixels with the whole window inside, per row: 14 (8 + 4 + 1 + 1), 7 (4 + 1 + 1 + 1),
+            // 3 (1 + 1 + 1) and none.
+            (9, 30, 3, 5, Padding::Valid, Finish::activation(Activation::Relu6)),
+            (11, 17, 5, 19, Padding::Same, Finish::activation(Activation::Linear)),
+            (7, 9, 5, 8, Padding::Explicit { top: 2, left: 2 }, Finish::activation(Activation::Relu)),
+            (6, 3, 5, 16, Padding::Same, Finish::activation(Activation::Linear)),
+        ];
+        for (n, (height, width, k, co, padding, finish)) in cases.into_iter().enumerate() {
+            let window = Window { height: k, width: k, stride_h: 2, stride_w: 2, padding };
+            let shape = Hwc { height, width, channels: 3 };
+            let out_size = |size: usize| match padding {
+                Padding::Same => size.div_ceil(2),
+                Padding::Valid => (size - k) / 2 + 1,
+                Padding::Explicit { top, .. } => (size + 2 * top - k) / 2 + 1,
+            };
+            let out_shape = Hwc { height: out_size(height), width: out_size(width), channels: co };
+            let input = values(height * width * 3, 500 + n as u32);
+            let bias = values(co, 600 + n as u32);
+            let filter = values(co * k * k * 3, 700 + n as u32);
+            let slopes = values(co, 800 + n as u32);
+            let residual = values(out_shape.height * out_shape.width * co, 900 + n as u32);
+            // Half the cases with a folded PReLU and residual sum, so `Finish` is renumbered
+            // for each pixel the same way on both paths.
+            let finish = if n % 2 == 1 { Finish { residual: Some(&residual), slopes: Some(&slopes), ..finish } } else { finish };
+            for wide_outputs in [0, co / WIDE_LANES * WIDE_LANES] {
+                let packed = pack_filter_in(&filter, co, k * k * 3, wide_outputs);
+                let step = Convolution { input: &input, shape, filter: &packed, bias: &bias, out_shape, window: &window, finish };
+                let run = |kernel: &dyn Fn(&Convolution<'_>, &mut [f32])| {
+                    let mut out = vec![f32::NAN; out_shape.height * out_shape.width * co];
+                    kernel(&step, &mut out);
+                    out.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+                };
+                let by_patches = run(&conv_by_patches);
+                let in_place = run(&|step: &Convolution<'_>, out: &mut [f32]| {
+                    conv(step.input, step.shape, step.filter, step.bias, out, step.out_shape, step.window, step.finish)
+                });
+                assert!(by_patches.iter().all(|b| !f32::from_bits(*b).is_nan()), "case {n}: every output written");
+                assert_eq!(in_place, by_patches, "case {n}, {wide_outputs} outputs in blocks of 16");
+                // The portable kernel (the phones' NEON code, compiled here for SSE2) with fused
+                // multiply-adds, as on every phone: the same bits where this processor's are fused.
+                if has_fused_multiply_add() {
+                    let portable = run(&|step: &Convolution<'_>, out: &mut [f32]| match (k, wide_outputs > 0) {
+                        (3, false) => conv_in_place_with::<Fused, false, 3, 9, 6>(step, out),
+                        (3, true) => conv_in_place_with::<Fused, true, 3, 9, 6>(step, out),
+                        (_, false) => conv_in_place_with::<Fused, false, 5, 15, 6>(step, out),
+                        (_, true) => conv_in_place_with::<Fused, true, 5, 15, 6>(step, out),
+                    });
+                    assert_eq!(portable, by_patches, "case {n}, {wide_outputs} outputs in blocks of 16, portable kernel");
+                }
+                // And against the textbook sum, where no activation or fold changes it.
+                if finish.residual.is_none() && matches!(finish.activation, Activation::Linear) {
+                    let reference = reference_conv(&input, shape, &filter, &bias, out_shape, &window, false);
+                    let ours: Vec<f32> = in_place.iter().map(|b| f32::from_bits(*b)).collect();
+                    assert_close(&ours, &reference, &format!("case {n}"));
+                }
+            }
+        }
     }
 
     #[test]

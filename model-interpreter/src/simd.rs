@@ -13,7 +13,7 @@
 
 #![allow(unsafe_code)]
 
-use crate::kernels::{self, Depthwise, Finish, Fused, Packed};
+use crate::kernels::{self, Convolution, Depthwise, Finish, Fused, Packed};
 
 /// Whether this processor has AVX2 and FMA (the answer is cached by the standard library).
 pub(crate) fn has_avx2_fma() -> bool {
@@ -70,4 +70,27 @@ pub(crate) fn depthwise_avx512f(step: &Depthwise<'_>, out: &mut [f32]) {
     debug_assert!(has_avx512f());
     // SAFETY: the caller checked `has_avx512f()`, so the processor runs AVX-512, AVX2 and FMA code.
     unsafe { compiled(step, out) }
+}
+
+/// `kernels::conv_in_place` for AVX2 with FMA; only after [`has_avx2_fma`].
+pub(crate) fn conv_in_place_avx2_fma<const K: usize, const ROW: usize, const STEP: usize>(step: &Convolution<'_>, out: &mut [f32]) {
+    #[target_feature(enable = "avx2,fma")]
+    fn compiled<const K: usize, const ROW: usize, const STEP: usize>(step: &Convolution<'_>, out: &mut [f32]) {
+        kernels::conv_in_place_with::<Fused, false, K, ROW, STEP>(step, out);
+    }
+    debug_assert!(has_avx2_fma());
+    // SAFETY: the caller checked `has_avx2_fma()`, so the processor runs AVX2 and FMA code.
+    unsafe { compiled::<K, ROW, STEP>(step, out) }
+}
+
+/// `kernels::conv_in_place` for AVX-512, with blocks of `WIDE_LANES` outputs; only after
+/// [`has_avx512f`].
+pub(crate) fn conv_in_place_avx512f<const K: usize, const ROW: usize, const STEP: usize>(step: &Convolution<'_>, out: &mut [f32]) {
+    #[target_feature(enable = "avx512f,avx2,fma")]
+    fn compiled<const K: usize, const ROW: usize, const STEP: usize>(step: &Convolution<'_>, out: &mut [f32]) {
+        kernels::conv_in_place_with::<Fused, true, K, ROW, STEP>(step, out);
+    }
+    debug_assert!(has_avx512f());
+    // SAFETY: the caller checked `has_avx512f()`, so the processor runs AVX-512, AVX2 and FMA code.
+    unsafe { compiled::<K, ROW, STEP>(step, out) }
 }
