@@ -22,15 +22,26 @@ if [ -n "$rev" ]; then
 fi
 standins="$CACHE/android-link-standins"
 mkdir -p "$standins"
-for lib in c m dl log unwind; do
+# c++_shared: the C++ runtime that the call's H.264 encoder (OpenH264, C++) links to; the app
+# ships the NDK's libc++_shared.so beside ours, so it is not part of this library's size.
+for lib in c m dl log unwind c++_shared; do
   [ -f "$standins/lib$lib.a" ] || ar rc "$standins/lib$lib.a"
 done
+# The one NDK header that glibc's lack (the same stand-in as `check-phone-targets.sh`).
+mkdir -p "$CACHE/android-standin/android"
+printf '#pragma once\n/* Stand-in: clang defines __ANDROID_API__ from --target=aarch64-linux-android21. */\n' \
+  > "$CACHE/android-standin/android/api-level.h"
 lld="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin/rust-lld"
 target_dir="${CARGO_TARGET_DIR:-$source_dir/target}"
+# A revision gets a target directory of its own: cargo names a workspace crate's build by its
+# path inside the workspace and trusts file times, so a build of another checkout in the same
+# directory can be taken as fresh and the wrong library measured (seen on 2026-12-07).
+[ -z "$rev" ] || target_dir="$target_dir/measure-$rev"
 (
   cd "$source_dir"
-  CC_aarch64_linux_android=clang AR_aarch64_linux_android=llvm-ar \
+  CC_aarch64_linux_android=clang CXX_aarch64_linux_android=clang++ AR_aarch64_linux_android=llvm-ar \
   CFLAGS_aarch64_linux_android="--target=aarch64-linux-android21 -isystem /usr/aarch64-linux-gnu/include" \
+  CXXFLAGS_aarch64_linux_android="--target=aarch64-linux-android21 -isystem /usr/aarch64-linux-gnu/include -isystem $CACHE/android-standin" \
   CARGO_TARGET_AARCH64_LINUX_ANDROID_LINKER="$lld" \
   CARGO_TARGET_AARCH64_LINUX_ANDROID_RUSTFLAGS="-C linker-flavor=ld.lld -L $standins -C link-arg=--unresolved-symbols=ignore-all" \
   CARGO_TARGET_DIR="$target_dir" \

@@ -519,7 +519,10 @@ fn conv_in_place<const K: usize, const ROW: usize, const STEP: usize>(step: &Con
         if crate::simd::has_avx512f() {
             return crate::simd::conv_in_place_avx512f::<K, ROW, STEP>(step, out);
         }
-        return conv_in_place_with::<Native, true, K, ROW, STEP>(step, out);
+        // Wide blocks are packed only where AVX-512 runs them (`pack_filter`); elsewhere only a
+        // test packs them, and the patches serve it. A second copy of this kernel for them
+        // would be about 50 KB of dead code in the phone library.
+        return conv_by_patches(step, out);
     }
     #[cfg(target_arch = "x86_64")]
     if crate::simd::has_avx2_fma() {
