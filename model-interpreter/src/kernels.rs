@@ -459,25 +459,12 @@ pub(super) fn conv(
 /// `kh · kw · in` values (zeros where it hangs over the border), in TFLite's filter order, and
 /// the patches times the filter is the row.
 fn conv_by_patches(step: &Convolution<'_>, out: &mut [f32]) {
-    let Convolution { input, shape, filter, bias, out_shape, window, finish } = *step;
-    let (ci, co) = (shape.channels, out_shape.channels);
-    let (pad_top, pad_left) = leading_pad(window, shape, out_shape);
-    let patch_len = window.height * window.width * ci;
+    let Convolution { filter, bias, out_shape, finish, .. } = *step;
+    let (patch_len, co) = (step.packed().depth, out_shape.channels);
     let mut patches = vec![0.0; out_shape.width * patch_len];
     for (oy, out_row) in out.chunks_exact_mut(out_shape.width * co).enumerate().take(out_shape.height) {
-        patches.fill(0.0);
-        for ky in inside(oy, window.stride_h, pad_top, window.height, shape.height) {
-            let iy = oy * window.stride_h + ky - pad_top;
-            for ox in 0..out_shape.width {
-                // The window's columns inside the input are side by side in both the input row
-                // and the patch: one copy for all of them (the first layers have 3 channels, so
-                // a copy per column would move 3 values at a time).
-                let columns = inside(ox, window.stride_w, pad_left, window.width, shape.width);
-                let Some(ix) = (ox * window.stride_w + columns.start).checked_sub(pad_left) else { continue };
-                let len = columns.len() * ci;
-                let to = ox * patch_len + (ky * window.width + columns.start) * ci;
-                patches[to..to + len].copy_from_slice(&input[(iy * shape.width + ix) * ci..][..len]);
-            }
+        for (ox, patch) in patches.chunks_exact_mut(patch_len).enumerate() {
+            fill_patch(step, (oy, ox), patch);
         }
         let row_len = out_row.len();
         pointwise(&patches, patch_len, filter, bias, out_row, co, finish.part(oy * row_len, row_len));
@@ -551,17 +538,19 @@ pub(super) fn conv_in_place_with<M: MultiplyAdd, const WIDE: bool, const K: usiz
         let inside_columns = if inside(oy, window.stride_h, pad_top, K, shape.height).len() == K {
             let top = oy * window.stride_h - pad_top;
             let rows: [&[f32]; K] = std::array::from_fn(|ky| &input[(top + ky) * input_row_len..][..input_row_len]);
+            // Where output column `ox`'s window starts in each input row.
+            let window_start = |ox: usize| (ox * window.stride_w - pad_left) * ci;
             let mut ox = columns.start;
             while ox + PIXELS <= columns.end {
-                window_block::<M, PIXELS, WIDE, K, ROW, STEP>(&rows, ox, step, filter, out_row, row_finish);
+                window_block::<M, PIXELS, WIDE, K, ROW, STEP>(&rows, ox, window_start(ox), step, filter, out_row, row_finish);
                 ox += PIXELS;
             }
             if ox + PIXELS / 2 <= columns.end {
-                window_block::<M, { PIXELS / 2 }, WIDE, K, ROW, STEP>(&rows, ox, step, filter, out_row, row_finish);
+                window_block::<M, { PIXELS / 2 }, WIDE, K, ROW, STEP>(&rows, ox, window_start(ox), step, filter, out_row, row_finish);
                 ox += PIXELS / 2;
             }
             for ox in ox..columns.end {
-                window_block::<M, 1, WIDE, K, ROW, STEP>(&rows, ox, step, filter, out_row, row_finish);
+                window_block::<M, 1, WIDE, K, ROW, STEP>(&rows, ox, window_start(ox), step, filter, out_row, row_finish);
             }
             columns.clone()
         } else {
@@ -577,22 +566,19 @@ pub(super) fn conv_in_place_with<M: MultiplyAdd, const WIDE: bool, const K: usiz
 }
 
 /// `P` output pixels of one row from column `first`, their windows wholly inside the input
-/// (`rows` are the input rows under the window), every output: the wide blocks (if `WIDE`),
-/// then the narrow ones.
+/// (`rows` are the input rows under the window; the first pixel's starts at `start` in each),
+/// every output: the wide blocks (if `WIDE`), then the narrow ones.
 #[inline(always)]
 fn window_block<M: MultiplyAdd, const P: usize, const WIDE: bool, const K: usize, const ROW: usize, const STEP: usize>(
     rows: &[&[f32]; K],
     first: usize,
+    start: usize,
     step: &Convolution<'_>,
     filter: Packed<'_>,
     out_row: &mut [f32],
     finish: Finish<'_>,
 ) {
-    let (window, ci) = (step.window, step.shape.channels);
-    let (_, pad_left) = leading_pad(window, step.shape, step.out_shape);
-    let windows = Windows::<P, K, ROW, STEP> {
-        spans: std::array::from_fn(|ky| &rows[ky][(first * window.stride_w - pad_left) * ci..][..(P - 1) * STEP + ROW]),
-    };
+    let windows = Windows::<P, K, ROW, STEP> { spans: std::array::from_fn(|ky| &rows[ky][start..][..(P - 1) * STEP + ROW]) };
     Tile { inputs: windows, bias: step.bias, co: filter.co, first, finish }.every_output::<M, P, WIDE>(filter, out_row);
 }
 
